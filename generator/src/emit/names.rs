@@ -1,0 +1,306 @@
+//! Rust names for the IR's types, modules, fields and variants.
+//!
+//! Rules (all deterministic):
+//! - Modules: each dotted package segment in snake_case. In a spec's crate, its own
+//!   namespace and version are dropped (`vmm.v4.0.ahv.config.Vm` is `ahv::config::Vm`);
+//!   other namespaces keep theirs with the major version (`prism::v4::config`). A model
+//!   module named like a module the generator reserves at the crate root (`api`) gets
+//!   `_models` appended.
+//! - Types: the schema name in UpperCamelCase, followed by the inline path for nested
+//!   schemas (`Image` + `checksum` = `ImageChecksum`). A name that would shadow a prelude
+//!   item the generated code uses (`Option`, `Result`, `String`...) gets `Type` appended.
+//!   When two types of one module get the same name, the one whose schema sorts first keeps
+//!   it and the others get `2`, `3`... appended.
+//! - Fields: the property name in snake_case; keywords become raw identifiers (`r#type`);
+//!   names that cannot be raw (`self`, `crate`...) get `_` appended. `extras` is the field
+//!   holding undeclared keys; a property of that name is called `extras_field`. Clashing
+//!   properties get `_2`, `_3`... in spec order.
+//! - Enum variants: the value in UpperCamelCase (`DISK_IMAGE` is `DiskImage`, `$UNKNOWN` is
+//!   `Unknown`), prefixed with `V` if it would start with a digit; `Unrecognized` is the
+//!   catch-all for values this SDK does not know, so a value of that name gets a `2`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span};
+
+use crate::ir::{Owner, TypeKey};
+use crate::layout::Workspace;
+
+/// Modules the generator itself puts at the root of a spec crate.
+pub const RESERVED_ROOT_MODULES: [&str; 1] = ["api"];
+
+/// Where a type lives in Rust.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypePath {
+    /// Crate name as used in paths (`ntnx_vmm`).
+    pub krate: String,
+    /// Module idents below the crate root.
+    pub modules: Vec<String>,
+    /// Type ident.
+    pub name: String,
+}
+
+/// The Rust location of every type of the workspace.
+#[derive(Debug, Default)]
+pub struct Names {
+    types: HashMap<TypeKey, TypePath>,
+}
+
+impl Names {
+    /// Names every type of `workspace`.
+    pub fn new(workspace: &Workspace) -> Names {
+        let mut by_module: BTreeMap<(String, Vec<String>), Vec<&TypeKey>> = BTreeMap::new();
+        for spec in &workspace.specs {
+            let krate = crate_ident(&spec.name);
+            for key in spec.types.keys() {
+                let modules = module_path(key, Some(&spec.namespace));
+                by_module
+                    .entry((krate.clone(), modules))
+                    .or_default()
+                    .push(key);
+            }
+        }
+        let shared = crate_ident(&workspace.shared.name);
+        for key in workspace.shared.types.keys() {
+            by_module
+                .entry((shared.clone(), module_path(key, None)))
+                .or_default()
+                .push(key);
+        }
+        let mut types = HashMap::new();
+        for ((krate, modules), mut keys) in by_module {
+            keys.sort();
+            let mut taken = BTreeSet::new();
+            for key in keys {
+                let name = unique(type_name(key), &mut taken);
+                types.insert(
+                    key.clone(),
+                    TypePath {
+                        krate: krate.clone(),
+                        modules: modules.clone(),
+                        name,
+                    },
+                );
+            }
+        }
+        Names { types }
+    }
+
+    /// Where `key` lives.
+    pub fn path(&self, key: &TypeKey) -> &TypePath {
+        self.types
+            .get(key)
+            .unwrap_or_else(|| panic!("layout placed no type {key}; resolve and layout disagree"))
+    }
+}
+
+/// `ntnx-vmm` -> `ntnx_vmm`.
+pub fn crate_ident(crate_name: &str) -> String {
+    crate_name.replace('-', "_")
+}
+
+/// Module idents of `key` in its crate. `own_namespace` is the namespace of the spec crate
+/// it is placed in (`None` in the shared crate).
+fn module_path(key: &TypeKey, own_namespace: Option<&str>) -> Vec<String> {
+    let schema = &key.schema;
+    let mut segments: Vec<String> = Vec::new();
+    let own =
+        matches!(key.owner, Owner::Spec(_)) && own_namespace == Some(schema.namespace.as_str());
+    if !own {
+        segments.extend(schema.namespace.split('.').map(str::to_owned));
+        segments.push(schema.major_version().to_owned());
+    }
+    segments.extend(schema.modules.iter().cloned());
+    let mut modules: Vec<String> = segments.iter().map(|s| module_ident(s)).collect();
+    if let Some(first) = modules.first_mut() {
+        if RESERVED_ROOT_MODULES.contains(&first.as_str()) {
+            first.push_str("_models");
+        }
+    }
+    modules
+}
+
+/// A snake_case module ident.
+fn module_ident(segment: &str) -> String {
+    let mut ident = segment.to_snake_case();
+    if ident.is_empty() {
+        ident = "module".to_owned();
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, 'm');
+    }
+    if is_keyword(&ident) {
+        ident.push('_');
+    }
+    ident
+}
+
+/// Names the prelude gives meaning to in generated code.
+const PRELUDE: [&str; 14] = [
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "Default",
+    "From",
+    "Self",
+    "Clone",
+    "PartialEq",
+];
+
+fn type_name(key: &TypeKey) -> String {
+    let mut name = key.schema.name.to_upper_camel_case();
+    for part in &key.inline {
+        name.push_str(&part.to_upper_camel_case());
+    }
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'T');
+    }
+    if PRELUDE.contains(&name.as_str()) {
+        name.push_str("Type");
+    }
+    name
+}
+
+/// `wanted`, or `wanted` with the first free number appended.
+pub fn unique(wanted: String, taken: &mut BTreeSet<String>) -> String {
+    let mut name = wanted.clone();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{wanted}{n}");
+        n += 1;
+    }
+    taken.insert(name.clone());
+    name
+}
+
+/// Field idents of a struct's properties, in order; `extras` is reserved.
+pub fn field_names<'a>(properties: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut taken: BTreeSet<String> = [EXTRAS_FIELD.to_owned()].into();
+    properties
+        .into_iter()
+        .map(|property| {
+            let mut name = property.to_snake_case();
+            if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+                name.insert_str(0, "field_");
+            }
+            if name == EXTRAS_FIELD {
+                name.push_str("_field");
+            }
+            if !can_be_raw(&name) {
+                name.push('_');
+            }
+            let mut candidate = name.clone();
+            let mut n = 2;
+            while taken.contains(&candidate) {
+                candidate = format!("{name}_{n}");
+                n += 1;
+            }
+            taken.insert(candidate.clone());
+            candidate
+        })
+        .collect()
+}
+
+/// The struct field that holds `$objectType`, `$reserved` and undeclared keys.
+pub const EXTRAS_FIELD: &str = "extras";
+
+/// The catch-all variant of enums and unions.
+pub const UNRECOGNIZED: &str = "Unrecognized";
+
+/// Variant idents for enum values, in order.
+pub fn enum_variant_names<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut taken: BTreeSet<String> = [UNRECOGNIZED.to_owned()].into();
+    values
+        .into_iter()
+        .map(|value| {
+            let mut name = value.to_upper_camel_case();
+            if name.is_empty() {
+                name = "Empty".to_owned();
+            }
+            if name.starts_with(|c: char| c.is_ascii_digit()) {
+                name.insert(0, 'V');
+            }
+            if name == "Self" {
+                name.push_str("Value");
+            }
+            unique(name, &mut taken)
+        })
+        .collect()
+}
+
+/// An identifier token, raw if it is a keyword.
+pub fn ident(name: &str) -> Ident {
+    if is_keyword(name) && can_be_raw(name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+fn can_be_raw(name: &str) -> bool {
+    !matches!(name, "self" | "Self" | "super" | "crate" | "_" | "extern")
+}
+
+fn is_keyword(name: &str) -> bool {
+    matches!(
+        name,
+        "as" | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "self"
+            | "Self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "async"
+            | "await"
+            | "dyn"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "macro"
+            | "override"
+            | "priv"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+            | "yield"
+            | "try"
+            | "gen"
+    )
+}

@@ -1,0 +1,104 @@
+//! Stage 1: bytes of a spec file to an `openapiv3` document. The only module that knows
+//! about YAML.
+
+use std::path::{Path, PathBuf};
+
+use openapiv3::OpenAPI;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// A parsed spec and the facts about it the later stages need.
+#[derive(Debug)]
+pub struct LoadedSpec {
+    /// Where it was read from (used in every error message).
+    pub path: PathBuf,
+    /// API namespace, e.g. `vmm`.
+    pub namespace: String,
+    /// API version, e.g. `v4.0`.
+    pub version: String,
+    /// The document.
+    pub document: OpenAPI,
+}
+
+/// Parses `bytes` read from `path`. The namespace and version come from the paths
+/// (`/<namespace>/<version>/...`), which every spec of the family follows.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
+    let document: OpenAPI = serde_yaml::from_slice(bytes).map_err(|e| {
+        let mut err = Error::new(
+            ErrorKind::Parse,
+            format!("not a valid OpenAPI document: {e}"),
+        );
+        if let Some(location) = e.location() {
+            err = err.at_line(location.line(), location.column());
+        }
+        err.in_file(path)
+    })?;
+    if !document.openapi.starts_with("3.0") {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "OpenAPI version {} is not supported; the v4 family is OpenAPI 3.0",
+                document.openapi
+            ),
+        )
+        .in_file(path)
+        .at("#/openapi"));
+    }
+    let (namespace, version) = namespace_and_version(&document).map_err(|e| e.in_file(path))?;
+    Ok(LoadedSpec {
+        path: path.to_path_buf(),
+        namespace,
+        version,
+        document,
+    })
+}
+
+/// Reads and parses a spec file.
+pub fn read(path: &Path) -> Result<LoadedSpec> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    parse(path, &bytes)
+}
+
+fn namespace_and_version(document: &OpenAPI) -> Result<(String, String)> {
+    let mut found: Option<(String, String)> = None;
+    for path in document.paths.paths.keys() {
+        let mut segments = path.trim_start_matches('/').split('/');
+        let (Some(namespace), Some(version)) = (segments.next(), segments.next()) else {
+            continue;
+        };
+        if !is_version(version) {
+            continue;
+        }
+        match &found {
+            None => found = Some((namespace.to_owned(), version.to_owned())),
+            Some((n, v)) if n == namespace && v == version => {}
+            Some((n, v)) => {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    format!(
+                        "paths mix namespaces or versions ({n}/{v} and {namespace}/{version}); \
+                         a spec of this family holds one namespace at one version"
+                    ),
+                )
+                .at(&crate::pointer(&["paths", path])));
+            }
+        }
+    }
+    found.ok_or_else(|| {
+        Error::new(
+            ErrorKind::Unsupported,
+            "no path of the form /<namespace>/<version>/..., so the namespace is unknown",
+        )
+        .at("#/paths")
+    })
+}
+
+/// `v4`, `v4.0`, `v1.0`...
+pub(crate) fn is_version(segment: &str) -> bool {
+    segment.strip_prefix('v').is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .split('.')
+                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+    })
+}

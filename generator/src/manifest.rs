@@ -1,0 +1,134 @@
+//! The pin list in `specs/manifest.toml`: which spec files the workspace is generated
+//! from, and the sha256 each must have.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// One pinned spec.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PinnedSpec {
+    /// API namespace, e.g. `vmm`.
+    pub namespace: String,
+    /// API version, e.g. `v4.0`.
+    pub version: String,
+    /// File name inside the specs directory.
+    pub file: String,
+    /// Expected sha256 of the file, lowercase hex.
+    pub sha256: String,
+    /// Where the Nutanix developer portal publishes the file.
+    pub url: String,
+    /// Crate name; defaults to `ntnx-<namespace>`. Needed only when two versions of one
+    /// namespace are pinned side by side.
+    #[serde(rename = "crate")]
+    pub crate_name: Option<String>,
+}
+
+impl PinnedSpec {
+    /// The crate this spec generates.
+    pub fn crate_name(&self) -> String {
+        self.crate_name
+            .clone()
+            .unwrap_or_else(|| format!("ntnx-{}", self.namespace))
+    }
+}
+
+/// The parsed manifest.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The pinned specs, in the order they are generated (the order decides which copy of
+    /// a shared schema provides its documentation).
+    #[serde(rename = "spec")]
+    pub specs: Vec<PinnedSpec>,
+}
+
+impl Manifest {
+    /// Reads and checks `path`.
+    pub fn read(path: &Path) -> Result<Manifest> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, &e))?;
+        Manifest::parse(&text).map_err(|e| e.in_file(path))
+    }
+
+    /// Parses manifest text and checks that crate names are unique.
+    pub fn parse(text: &str) -> Result<Manifest> {
+        let manifest: Manifest = toml::from_str(text).map_err(|e| {
+            let mut err = Error::new(ErrorKind::Manifest, e.message().to_owned());
+            if let Some(span) = e.span() {
+                let (line, column) = line_column(text, span.start);
+                err = err.at_line(line, column);
+            }
+            err
+        })?;
+        let mut crates: Vec<String> = Vec::new();
+        for spec in &manifest.specs {
+            let name = spec.crate_name();
+            if crates.contains(&name) {
+                return Err(Error::new(
+                    ErrorKind::Manifest,
+                    format!(
+                        "two pinned specs would both generate crate `{name}`; give one of them \
+                         a distinct `crate = \"...\"`"
+                    ),
+                ));
+            }
+            if spec.sha256.len() != 64 || !spec.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(Error::new(
+                    ErrorKind::Manifest,
+                    format!("sha256 of {} is not 64 hex digits", spec.file),
+                ));
+            }
+            crates.push(name);
+        }
+        Ok(manifest)
+    }
+}
+
+/// Reads a pinned spec from `dir` and checks its sha256.
+pub fn read_pinned(dir: &Path, spec: &PinnedSpec) -> Result<(PathBuf, Vec<u8>)> {
+    let path = dir.join(&spec.file);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Error::new(
+            ErrorKind::Io,
+            format!(
+                "cannot read pinned spec ({e}); set --specs or NTNX_SPECS_DIR to the folder \
+                 holding {}",
+                spec.file
+            ),
+        )
+        .in_file(&path)
+    })?;
+    let actual = sha256_hex(&bytes);
+    if !actual.eq_ignore_ascii_case(&spec.sha256) {
+        return Err(Error::new(
+            ErrorKind::HashMismatch,
+            format!(
+                "sha256 is {actual} but specs/manifest.toml pins {}; if this is a new release \
+                 of the spec, update the pin (and review the regenerated crates)",
+                spec.sha256
+            ),
+        )
+        .in_file(&path));
+    }
+    Ok((path, bytes))
+}
+
+/// Lowercase hex sha256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// 1-based line and column of byte `offset` in `text`.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, column)
+}

@@ -1,0 +1,159 @@
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
+use serde_json::{Map, Value};
+
+use super::Key;
+
+/// What a struct keeps beyond its declared fields: `$objectType`, `$reserved` and every
+/// key the schema does not declare (`$unknownFields`, `$dataItemDiscriminator`, fields a
+/// newer server added).
+///
+/// Decoding fills it; encoding writes it back unchanged, so decode-then-encode gives the
+/// same JSON value. A value built in code writes its own `$objectType`, as the servers
+/// expect for polymorphic fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Extras {
+    object_type: ObjectTypeMark,
+    reserved: Option<Map<String, Value>>,
+    unknown: Map<String, Value>,
+}
+
+/// Which `$objectType` to write.
+#[derive(Clone, Debug, Default, PartialEq)]
+enum ObjectTypeMark {
+    /// The type's own wire name (values built in code, or decoded with that name).
+    #[default]
+    Own,
+    /// None: the decoded payload had no `$objectType`.
+    Absent,
+    /// Another name, as decoded.
+    Other(String),
+}
+
+/// Key under `$reserved` where the official SDKs keep an entity's ETag.
+const ETAG_KEY: &str = "ETag";
+
+impl Extras {
+    /// Empty extras for a value built in code: it will write its own `$objectType`.
+    pub fn new() -> Self {
+        Extras::default()
+    }
+
+    /// Empty extras for a value being decoded: `$objectType` is written only if the
+    /// payload had one.
+    #[doc(hidden)]
+    pub fn decoding() -> Self {
+        Extras {
+            object_type: ObjectTypeMark::Absent,
+            ..Extras::default()
+        }
+    }
+
+    /// The `$objectType` that encoding writes, given the type's own wire name.
+    pub fn written_object_type<'a>(&'a self, own: Option<&'a str>) -> Option<&'a str> {
+        match &self.object_type {
+            ObjectTypeMark::Own => own,
+            ObjectTypeMark::Absent => None,
+            ObjectTypeMark::Other(name) => Some(name),
+        }
+    }
+
+    /// Writes `name` as `$objectType` instead of the type's own wire name.
+    pub fn set_object_type(&mut self, name: impl Into<String>) {
+        self.object_type = ObjectTypeMark::Other(name.into());
+    }
+
+    /// Writes no `$objectType` at all.
+    pub fn omit_object_type(&mut self) {
+        self.object_type = ObjectTypeMark::Absent;
+    }
+
+    /// The `$reserved` object, if there is one.
+    pub fn reserved(&self) -> Option<&Map<String, Value>> {
+        self.reserved.as_ref()
+    }
+
+    /// The `$reserved` object, created empty if there is none.
+    pub fn reserved_mut(&mut self) -> &mut Map<String, Value> {
+        self.reserved.get_or_insert_with(Map::new)
+    }
+
+    /// The entity's ETag, kept under `$reserved` as the official SDKs do.
+    pub fn etag(&self) -> Option<&str> {
+        self.reserved.as_ref()?.get(ETAG_KEY)?.as_str()
+    }
+
+    /// Records the ETag a response carried, so an update can send `If-Match`.
+    pub fn set_etag(&mut self, etag: impl Into<String>) {
+        self.reserved_mut()
+            .insert(ETAG_KEY.to_owned(), Value::String(etag.into()));
+    }
+
+    /// Keys the schema does not declare, with their values.
+    pub fn unknown(&self) -> &Map<String, Value> {
+        &self.unknown
+    }
+
+    /// Keys the schema does not declare, for editing.
+    pub fn unknown_mut(&mut self) -> &mut Map<String, Value> {
+        &mut self.unknown
+    }
+
+    /// Decodes the value of an undeclared key.
+    #[doc(hidden)]
+    pub fn decode_entry<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: Key<'de>,
+        map: &mut A,
+        own: Option<&str>,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "$objectType" => {
+                let value: Value = map.next_value()?;
+                match value {
+                    Value::String(name) => {
+                        self.object_type = if Some(name.as_str()) == own {
+                            ObjectTypeMark::Own
+                        } else {
+                            ObjectTypeMark::Other(name)
+                        };
+                    }
+                    // Not a string: kept as an unknown key so it is written back as is.
+                    other => {
+                        self.unknown.insert(key.into_string(), other);
+                    }
+                }
+            }
+            "$reserved" => match map.next_value()? {
+                Value::Object(reserved) => self.reserved = Some(reserved),
+                other => {
+                    self.unknown.insert(key.into_string(), other);
+                }
+            },
+            _ => {
+                let value = map.next_value()?;
+                self.unknown.insert(key.into_string(), value);
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the undeclared keys, `$reserved` and `$objectType`.
+    #[doc(hidden)]
+    pub fn serialize_entries<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        own: Option<&str>,
+    ) -> Result<(), M::Error> {
+        for (key, value) in &self.unknown {
+            map.serialize_entry(key, value)?;
+        }
+        if let Some(reserved) = &self.reserved {
+            map.serialize_entry("$reserved", reserved)?;
+        }
+        if let Some(name) = self.written_object_type(own) {
+            map.serialize_entry("$objectType", name)?;
+        }
+        Ok(())
+    }
+}
