@@ -4,11 +4,13 @@
 //! - `cargo xtask generate --spec FILE --out DIR`: generate one spec's crate (and its shared
 //!   types) into `DIR`, without touching the manifest.
 //! - `cargo xtask check`: regenerate in memory and fail if `generated/` differs.
+//! - `cargo xtask test`: everything CI checks (format, drift, clippy, tests, docs).
 //!
 //! Specs are read from `--specs DIR`, else `$NTNX_SPECS_DIR`, else `../shared/specs`.
 
 mod check;
 mod generate;
+mod test;
 mod workspace;
 
 use std::process::ExitCode;
@@ -18,6 +20,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate::run(&args[1..]),
         Some("check") => check::run(&args[1..]),
+        Some("test") => test::run(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -32,7 +35,8 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage:
   cargo xtask generate [--specs DIR]           regenerate generated/ from specs/manifest.toml
   cargo xtask generate --spec FILE --out DIR   generate one spec's crates into DIR
-  cargo xtask check [--specs DIR]              fail if generated/ is stale";
+  cargo xtask check [--specs DIR]              fail if generated/ is stale
+  cargo xtask test [--specs DIR]               run every check CI runs";
 
 /// Parsed `--flag value` options.
 pub(crate) struct Flags {

@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{code, sanitize};
+use super::clients::ClientModule;
 use super::models::emit_type;
 use super::names::{crate_ident, ident};
 use super::types::{Scope, TypeSpace};
@@ -28,9 +29,8 @@ pub fn spec_crate(
     workspace: &Workspace,
     spec: &SpecCrate,
     options: &EmitOptions,
-    root_items: TokenStream,
-    extra_modules: Vec<(Vec<String>, TokenStream)>,
 ) -> Result<Vec<GeneratedFile>> {
+    let clients = super::clients::clients(space, spec)?;
     let file_name = file_name(&spec.file);
     let shared = &workspace.shared.name;
     let uses_shared = !workspace.shared.types.is_empty();
@@ -67,8 +67,8 @@ pub fn spec_crate(
         &package_of,
         &docs,
         &header(&file_name),
-        root_items,
-        extra_modules,
+        clients.root_items,
+        clients.modules,
     )?;
     let mut dependencies = vec![format!(
         "ntnx-runtime = {{ path = \"{}\", version = \"0.1\" }}",
@@ -141,7 +141,7 @@ fn model_files(
     crate_docs: &str,
     header: &str,
     root_items: TokenStream,
-    extra_modules: Vec<(Vec<String>, TokenStream)>,
+    extra_modules: Vec<ClientModule>,
 ) -> Result<Vec<GeneratedFile>> {
     let krate = crate_ident(crate_name);
     let mut modules: BTreeMap<Vec<String>, Vec<TokenStream>> = BTreeMap::new();
@@ -166,13 +166,13 @@ fn model_files(
             .or_default()
             .push(emit_type(space, def, &scope));
     }
-    let mut extra: BTreeMap<Vec<String>, TokenStream> = BTreeMap::new();
-    for (path, items) in extra_modules {
-        for depth in 0..path.len() {
-            modules.entry(path[..depth].to_vec()).or_default();
+    let mut extra: BTreeMap<Vec<String>, ClientModule> = BTreeMap::new();
+    for module in extra_modules {
+        for depth in 0..module.path.len() {
+            modules.entry(module.path[..depth].to_vec()).or_default();
         }
-        modules.entry(path.clone()).or_default();
-        extra.insert(path, items);
+        modules.entry(module.path.clone()).or_default();
+        extra.insert(module.path.clone(), module);
     }
 
     let mut files = Vec::new();
@@ -195,7 +195,7 @@ fn model_files(
             };
             quote! { #[doc = #doc] pub mod #child_ident; }
         });
-        let extra_items = extra.get(path).cloned().unwrap_or_default();
+        let extra_items = extra.get(path).map(|m| m.items.clone()).unwrap_or_default();
         let (inner_docs, file) = if path.is_empty() {
             let inner = inner_doc(crate_docs);
             (
@@ -207,10 +207,10 @@ fn model_files(
                 PathBuf::from(crate_name).join("src").join("lib.rs"),
             )
         } else {
-            let doc = match packages.get(path) {
-                Some(package) => format!("Schemas of package {}.", code(package)),
-                None if extra.contains_key(path) => "Operations, grouped by tag.".to_owned(),
-                None => format!("Packages under {}.", code(&package_of(path))),
+            let doc = match (packages.get(path), extra.get(path)) {
+                (Some(package), _) => format!("Schemas of package {}.", code(package)),
+                (None, Some(module)) => module.docs.clone(),
+                (None, None) => format!("Packages under {}.", code(&package_of(path))),
             };
             let mut file = PathBuf::from(crate_name).join("src");
             for segment in &path[..path.len() - 1] {

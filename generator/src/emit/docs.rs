@@ -53,6 +53,11 @@ impl DocBuilder {
         self
     }
 
+    /// The comment's text.
+    pub fn plain(&self) -> String {
+        self.paragraphs.join("\n\n")
+    }
+
     /// `#[doc = "..."]` attributes, or `fallback` if nothing was added.
     pub fn attrs_or(&self, fallback: &str) -> TokenStream {
         if self.paragraphs.is_empty() {

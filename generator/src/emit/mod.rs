@@ -4,6 +4,7 @@
 //! `quote!` and format them with prettyplease, so the output is byte-identical from run to
 //! run.
 
+mod clients;
 mod crates;
 mod docs;
 mod models;
@@ -56,14 +57,7 @@ pub fn emit(workspace: &Workspace, options: &EmitOptions) -> Result<Vec<Generate
     };
     let mut files = Vec::new();
     for spec in &workspace.specs {
-        files.extend(crates::spec_crate(
-            &space,
-            workspace,
-            spec,
-            options,
-            TokenStream::new(),
-            Vec::new(),
-        )?);
+        files.extend(crates::spec_crate(&space, workspace, spec, options)?);
     }
     if !workspace.shared.types.is_empty() {
         let sources: Vec<String> = workspace
@@ -106,8 +100,9 @@ fn format_file(tokens: TokenStream) -> Result<String> {
 
 /// Puts a blank line between consecutive items, which prettyplease does not.
 fn space_items(text: &str) -> String {
-    const ITEM_STARTS: [&str; 10] = [
-        "///", "#[", "pub ", "impl", "fn ", "const ", "struct ", "enum ", "type ", "mod ",
+    const ITEM_STARTS: [&str; 11] = [
+        "///", "#[", "pub ", "impl", "fn ", "const ", "static ", "struct ", "enum ", "type ",
+        "mod ",
     ];
     let mut out = String::with_capacity(text.len() + text.len() / 20);
     let mut previous: Option<&str> = None;

@@ -1,0 +1,101 @@
+//! `cargo xtask test`: every check CI runs, in order, failing fast.
+//!
+//! 1. `cargo fmt --check`
+//! 2. `cargo xtask check` (generated crates up to date)
+//! 3. `cargo clippy --workspace --all-targets -- -D warnings`
+//! 4. `cargo test --workspace` (unit, round-trip, mock-server and conformance tests)
+//! 5. `cargo doc --workspace --no-deps` with warnings denied
+//!
+//! It ends with one line counting the tests cargo ran, `tests: N passed, N failed`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use crate::workspace;
+use crate::Flags;
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let flags = Flags::parse(args, &["--specs"])?;
+    let specs = workspace::specs_dir(flags.get("--specs"));
+    let root = workspace::root();
+    step("cargo fmt --check", cargo(&["fmt", "--all", "--check"]))?;
+    step("cargo xtask check", crate::check::run(&["--specs".to_owned(), specs.display().to_string()]))?;
+    step(
+        "cargo clippy",
+        cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+    )?;
+    let counts = run_tests(&specs)?;
+    let mut doc = Command::new(cargo_bin());
+    doc.args(["doc", "--workspace", "--no-deps"])
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .current_dir(&root);
+    step("cargo doc", status(doc))?;
+    println!("tests: {} passed, {} failed", counts.0, counts.1);
+    Ok(())
+}
+
+fn cargo_bin() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+fn cargo(args: &[&str]) -> Result<(), String> {
+    let mut command = Command::new(cargo_bin());
+    command.args(args).current_dir(workspace::root());
+    status(command)
+}
+
+fn status(mut command: Command) -> Result<(), String> {
+    let status = command.status().map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed ({status})"))
+    }
+}
+
+fn step(name: &str, result: Result<(), String>) -> Result<(), String> {
+    match result {
+        Ok(()) => {
+            println!("xtask test: {name}: ok");
+            Ok(())
+        }
+        Err(e) => Err(format!("{name}: {e}")),
+    }
+}
+
+/// Runs `cargo test --workspace`, echoing its output, and sums its `test result:` lines.
+fn run_tests(specs: &std::path::Path) -> Result<(usize, usize), String> {
+    let mut child = Command::new(cargo_bin())
+        .args(["test", "--workspace"])
+        .env("NTNX_SPECS_DIR", specs)
+        .current_dir(workspace::root())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run cargo test: {e}"))?;
+    let mut passed = 0;
+    let mut failed = 0;
+    if let Some(stdout) = child.stdout.take() {
+        let mut out = std::io::stdout();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                passed += count(rest, " passed");
+                failed += count(rest, " failed");
+            }
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    let status = child.wait().map_err(|e| format!("cargo test: {e}"))?;
+    if !status.success() || failed > 0 {
+        return Err(format!("cargo test failed: {passed} passed, {failed} failed"));
+    }
+    println!("xtask test: cargo test: ok ({passed} tests)");
+    Ok((passed, failed))
+}
+
+/// The number before `label` in a `test result:` line.
+fn count(line: &str, label: &str) -> usize {
+    line.split(';')
+        .find_map(|part| part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(label.trim_start()))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
