@@ -1,0 +1,265 @@
+//! Example JSON values built from a spec's schemas.
+//!
+//! [`examples`] builds, for one component schema, a set of values that together exercise
+//! every alternative of every `oneOf` they reach:
+//!
+//! - a node with an `example` gives that example;
+//! - objects get every declared property, optional ones too (`allOf` parts merged), down
+//!   to [`Options::max_depth`], below which only required properties are written and
+//!   arrays are empty;
+//! - `oneOf`: each value picks, at each union, an alternative not exercised yet if there
+//!   is one, else one leading to a union with alternatives not exercised yet, else
+//!   alternative `rotation mod n`; values are added until one exercises nothing new;
+//! - enums give their first value; arrays [`Options::array_items`] items; maps
+//!   (`additionalProperties: {schema}`) one entry; free-form objects a small object;
+//! - scalars without an example: `"example"` (or a value fitting the `format`:
+//!   date-time, date, uuid, password, byte, binary, email, uri, ipv4, ipv6, hostname),
+//!   integer 1, number 1.5, boolean true (clamped into `minimum`/`maximum`).
+//!
+//! Objects that are named component schemas can carry `$objectType` (the wire name) and
+//! `$reserved`, as servers write them ([`Options`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Value};
+
+use crate::specs::Spec;
+
+use builder::Builder;
+use parts::Parts;
+
+mod builder;
+mod parts;
+#[cfg(test)]
+mod tests;
+
+/// Date-time written where a `format: date-time` string has no example.
+pub const DATE_TIME: &str = "2021-01-01T00:00:00.123Z";
+
+/// The most values [`examples`] builds for one schema.
+const MAX_VALUES: usize = 256;
+
+/// Levels past `max_depth` (required properties only) after which a value is cut off.
+const HARD_DEPTH_MARGIN: usize = 64;
+
+/// How example values are dressed and how deep they go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Write `$objectType` (the wire name) into every object that is a named component
+    /// schema, as servers do; `false` omits it everywhere.
+    pub object_type: bool,
+    /// Write `$reserved: {"$fv": "v4.r0"}` into the same objects.
+    pub reserved: bool,
+    /// Nesting depth from which optional properties are left out and arrays are empty.
+    pub max_depth: usize,
+    /// Items per array (above `max_depth`).
+    pub array_items: usize,
+    /// If set, every secret (a `format: password` or `writeOnly` string property) gets
+    /// this text instead of its example.
+    pub secret: Option<&'static str>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            object_type: true,
+            reserved: false,
+            max_depth: 32,
+            array_items: 1,
+            secret: None,
+        }
+    }
+}
+
+impl Options {
+    /// The dressings the round-trip tests use: tagged with `$reserved`, tagged, bare,
+    /// and bare with `$reserved`.
+    pub fn dressings() -> [Options; 4] {
+        let base = Options::default();
+        [
+            Options {
+                object_type: true,
+                reserved: true,
+                ..base
+            },
+            Options {
+                object_type: true,
+                reserved: false,
+                ..base
+            },
+            Options {
+                object_type: false,
+                reserved: false,
+                ..base
+            },
+            Options {
+                object_type: false,
+                reserved: true,
+                ..base
+            },
+        ]
+    }
+
+    /// A short label for messages: `$objectType+$reserved`, `bare`, ...
+    pub fn label(&self) -> String {
+        let mut parts = Vec::new();
+        if self.object_type {
+            parts.push("$objectType");
+        }
+        if self.reserved {
+            parts.push("$reserved");
+        }
+        if parts.is_empty() {
+            "bare".to_owned()
+        } else {
+            parts.join("+")
+        }
+    }
+}
+
+/// The values built for one schema, and how well they cover its unions.
+#[derive(Clone, Debug)]
+pub struct Examples {
+    /// The values; value `i` is rotation `i`.
+    pub values: Vec<Value>,
+    /// Every `(union location, alternative)` the schema reaches, statically.
+    pub alternatives: BTreeSet<(String, usize)>,
+    /// Those no value exercises (cut off by the depth limit, or past the cap of 256 values).
+    pub missed: BTreeSet<(String, usize)>,
+}
+
+/// Builds examples for component schema `name` of `spec`.
+///
+/// Panics if the spec has no such schema.
+pub fn examples(spec: &Spec, name: &str, options: Options) -> Examples {
+    let schema = spec
+        .schema(name)
+        .unwrap_or_else(|| panic!("{}: no schema {name}", spec.file));
+    let root = format!("/components/schemas/{}", escape(name));
+    let mut builder = Builder::new(spec, options);
+    let alternatives: BTreeSet<(String, usize)> = builder
+        .unions_under(schema, &root)
+        .iter()
+        .flat_map(|union| (0..builder.arity[union]).map(move |k| (union.clone(), k)))
+        .collect();
+    let mut values = Vec::new();
+    while values.len() < MAX_VALUES {
+        let before = builder.covered.len();
+        builder.rotation = values.len();
+        let value = builder.node(schema, root.clone(), 0, Some(name));
+        if !values.is_empty() && builder.covered.len() == before {
+            break;
+        }
+        values.push(value);
+        if alternatives.is_subset(&builder.covered) {
+            break;
+        }
+    }
+    let missed = alternatives.difference(&builder.covered).cloned().collect();
+    Examples {
+        values,
+        alternatives,
+        missed,
+    }
+}
+
+/// A single value for component schema `name` (rotation 0).
+pub fn example(spec: &Spec, name: &str, options: Options) -> Value {
+    examples(spec, name, options)
+        .values
+        .into_iter()
+        .next()
+        .expect("examples always builds one value")
+}
+
+/// Escapes a JSON pointer token.
+pub(crate) fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// The alternatives of a `oneOf` (or `anyOf`) node.
+pub(crate) fn alternatives(node: &Value) -> Option<&[Value]> {
+    node.get("oneOf")
+        .or_else(|| node.get("anyOf"))
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+}
+
+pub(crate) fn is_object(node: &Value) -> bool {
+    node.get("type").and_then(Value::as_str) == Some("object")
+        || node.get("properties").is_some()
+        || node.get("allOf").is_some()
+}
+
+/// Whether a (resolved) property schema is a secret: a `format: password` string or a
+/// `writeOnly` string.
+pub fn is_secret(schema: &Value) -> bool {
+    let is_string = schema.get("type").and_then(Value::as_str) == Some("string")
+        && schema.get("enum").is_none();
+    let password = schema.get("format").and_then(Value::as_str) == Some("password");
+    let write_only = schema.get("writeOnly").and_then(Value::as_bool) == Some(true);
+    is_string && (password || write_only)
+}
+
+/// Whether an inline object schema leaves its keys open: it declares no properties and
+/// does not say `additionalProperties: false`.
+pub(crate) fn is_free_form(node: &Value) -> bool {
+    node.get("properties").is_none()
+        && node.get("allOf").is_none()
+        && node.get("additionalProperties") != Some(&Value::Bool(false))
+}
+
+/// The small object written for free-form (`type: object` without properties) schemas.
+pub(crate) fn free_form() -> Value {
+    json!({ "key": "value" })
+}
+
+pub(crate) fn string_fallback(node: &Value) -> Value {
+    let text = match node.get("format").and_then(Value::as_str) {
+        Some("date-time") => DATE_TIME,
+        Some("date") => "2021-01-01",
+        Some("uuid") => "2c1c4b8e-6f2b-4a55-9b7a-3f5c1d2e4a6b",
+        Some("password") => "example-password",
+        Some("byte" | "binary") => "ZXhhbXBsZQ==",
+        Some("email") => "user@example.com",
+        Some("uri" | "url") => "https://example.com/",
+        Some("ipv4") => "10.0.0.1",
+        Some("ipv6") => "fd00::1",
+        Some("hostname") => "host.example.com",
+        _ => "example",
+    };
+    Value::String(text.to_owned())
+}
+
+/// `preferred`, moved into the schema's `minimum`/`maximum` if it lies outside.
+pub(crate) fn clamp(node: &Value, preferred: f64) -> f64 {
+    let mut value = preferred;
+    if let Some(min) = node.get("minimum").and_then(Value::as_f64) {
+        value = value.max(min);
+    }
+    if let Some(max) = node.get("maximum").and_then(Value::as_f64) {
+        value = value.min(max);
+    }
+    value
+}
+
+/// Every secret property by schema: `(schema name, property name)` for each component
+/// schema whose own properties (through `allOf`) include a `format: password` or
+/// `writeOnly` string.
+pub fn secret_properties(spec: &Spec) -> BTreeMap<String, Vec<String>> {
+    let mut found = BTreeMap::new();
+    for name in spec.schemas().keys() {
+        let schema = &spec.schemas()[name];
+        let parts = Parts::of(spec, schema, "");
+        let secrets: Vec<String> = parts
+            .properties
+            .iter()
+            .filter(|(_, prop, _)| is_secret(spec.resolve(prop)))
+            .map(|(key, _, _)| (*key).to_owned())
+            .collect();
+        if !secrets.is_empty() {
+            found.insert(name.clone(), secrets);
+        }
+    }
+    found
+}
