@@ -5,7 +5,32 @@
 //! `$objectType`, `$reserved` and undeclared fields ([`Extras`]), tri-state nullable
 //! fields ([`Nullable`]), secrets that never print ([`Secret`]), a date-time that keeps the
 //! text it was given ([`DateTime`]), and the decoding of `oneOf` unions.
+//!
+//! The generated per-operation clients call the HTTP half:
+//! - [`client`]: [`Client`] (connection pool, credentials and session cookie, retries,
+//!   tracing), the [`Request`](client::Request) they build and the responses they get;
+//! - [`error`]: the one [`Error`] type, with the v4 error envelope decoded;
+//! - [`paginate`]: streams of pages and items of list operations;
+//! - [`odata`]: typed `$filter`, `$orderby` and `$select` expressions;
+//! - [`task`]: waiting for asynchronous tasks;
+//! - [`batch`]: the Prism batch API.
 
+#![warn(missing_docs)]
+
+pub mod batch;
+pub mod client;
+pub mod error;
 pub mod model;
+pub mod odata;
+pub mod paginate;
+pub mod task;
 
+pub use client::{ApiResponse, ByteStream, Client, Multipart, Operation, Request, Response};
+pub use error::{Error, ErrorKind};
 pub use model::{DateTime, Extras, Model, Nullable, Secret};
+
+// Re-exported for the generated crates, so they need no dependency of their own on these.
+pub use bytes;
+pub use futures::Stream;
+pub use http;
+pub use uuid::Uuid;

@@ -13,6 +13,9 @@
 /// Packages under `clustermgmt.v4.0.ahv`.
 pub mod ahv;
 
+/// Operations, grouped by tag.
+pub mod api;
+
 /// Schemas of package `clustermgmt.v4.0.config`.
 pub mod config;
 
@@ -24,3 +27,5 @@ pub mod operations;
 
 /// Schemas of package `clustermgmt.v4.0.stats`.
 pub mod stats;
+
+pub use api::ClustermgmtClient;

@@ -13,6 +13,9 @@
 /// Packages under `vmm.v4.0.ahv`.
 pub mod ahv;
 
+/// Operations, grouped by tag.
+pub mod api;
+
 /// Schemas of package `vmm.v4.0.content`.
 pub mod content;
 
@@ -24,3 +27,5 @@ pub mod esxi;
 
 /// Packages under `vmm.v4.0.images`.
 pub mod images;
+
+pub use api::VmmClient;

@@ -10,6 +10,9 @@
 //! Models live in modules named after the spec's packages: schema `volumes.v4.0.content.Image` is `content::Image`. Schemas shared between namespaces (`common.v1.*` and the copies of other namespaces' schemas) are in the `ntnx_shared` crate.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+/// Operations, grouped by tag.
+pub mod api;
+
 /// Schemas of package `volumes.v4.0.config`.
 pub mod config;
 
@@ -18,3 +21,5 @@ pub mod error;
 
 /// Schemas of package `volumes.v4.0.stats`.
 pub mod stats;
+
+pub use api::VolumesClient;

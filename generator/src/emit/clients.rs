@@ -74,7 +74,6 @@ pub fn clients(space: &TypeSpace<'_>, spec: &SpecCrate) -> Result<Clients> {
     let client_name = ident(&format!("{}Client", spec.namespace.to_upper_camel_case()));
     let mut modules = Vec::new();
     let mut accessors = Vec::new();
-    let mut module_decls = Vec::new();
     for (tag, module, operations) in &tags {
         let module_ident_tokens = ident(module);
         let api_name = ident(&format!("{}Api", tag.to_upper_camel_case()));
@@ -107,8 +106,6 @@ pub fn clients(space: &TypeSpace<'_>, spec: &SpecCrate) -> Result<Clients> {
                 #module_ident_tokens::#api_name::new(self.client.clone())
             }
         });
-        let doc = format!(" Operations tagged {}.", code(tag));
-        module_decls.push(quote! { #[doc = #doc] pub mod #module_ident_tokens; });
     }
     let client_docs = format!(
         "Client for the `{}` namespace ({} {}): one accessor per tag.",
@@ -129,8 +126,6 @@ pub fn clients(space: &TypeSpace<'_>, spec: &SpecCrate) -> Result<Clients> {
         }
     });
     let items = quote! {
-        #(#module_decls)*
-
         #alias
 
         #[doc = #client_docs]
@@ -550,17 +545,17 @@ fn operation_items(
         Some(item) if has_param(operation, "$page") && has_param(operation, "$limit") => {
             let limit = page_limit(operation);
             quote! {
-                /// Every page, walking `$page` from 0 (from this builder's page, if set) with
-                /// this builder's `$limit` or the largest the API allows, until the last.
+                /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+                /// largest the API allows) until the last; the builder's own `$page` is ignored.
                 pub fn pages(self) -> impl ntnx_runtime::Stream<Item = Result<#output, ntnx_runtime::Error>> + Send + 'static {
                     let limit = self.limit.unwrap_or(#limit);
-                    let first = self.page.unwrap_or(0);
-                    ntnx_runtime::paginate::pages(first, limit, move |page, limit| self.clone().page(page).limit(limit).send())
+                    ntnx_runtime::paginate::pages(limit, move |page, limit| self.clone().page(page).limit(limit).send())
                 }
 
                 /// Every item of every page (see [`Self::pages`]).
                 pub fn items(self) -> impl ntnx_runtime::Stream<Item = Result<#item, ntnx_runtime::Error>> + Send + 'static {
-                    ntnx_runtime::paginate::items(self.pages())
+                    let limit = self.limit.unwrap_or(#limit);
+                    ntnx_runtime::paginate::items(limit, move |page, limit| self.clone().page(page).limit(limit).send())
                 }
             }
         }

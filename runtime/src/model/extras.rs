@@ -157,3 +157,75 @@ impl Extras {
         Ok(())
     }
 }
+
+/// Encodes the entries as a map, so a hand-written type can keep its extras with
+/// `#[serde(flatten)]`.
+impl serde::Serialize for Extras {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.serialize_entries(&mut map, None)?;
+        map.end()
+    }
+}
+
+/// Decodes every entry of a map as an extra; with `#[serde(flatten)]` that is every key
+/// the hand-written type does not declare. A `$objectType` read here is written back as
+/// is.
+impl<'de> serde::Deserialize<'de> for Extras {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ExtrasVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for ExtrasVisitor {
+            type Value = Extras;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Extras, A::Error> {
+                let mut extras = Extras::decoding();
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    extras.decode_entry(key, &mut map, None)?;
+                }
+                Ok(extras)
+            }
+        }
+
+        deserializer.deserialize_map(ExtrasVisitor)
+    }
+}
+
+#[cfg(test)]
+mod serde_tests {
+    use super::Extras;
+    use serde_json::json;
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Holder {
+        name: String,
+        #[serde(flatten)]
+        extras: Extras,
+    }
+
+    #[test]
+    fn flattened_extras_round_trip() {
+        let value = json!({
+            "name": "a",
+            "$objectType": "x.v4.y.Z",
+            "$reserved": {"$fv": "v4.r0", "ETag": "abc"},
+            "later": [1, 2]
+        });
+        let holder: Holder = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(holder.extras.etag(), Some("abc"));
+        assert_eq!(holder.extras.unknown().len(), 1);
+        assert_eq!(serde_json::to_value(&holder).unwrap(), value);
+    }
+
+    #[test]
+    fn absent_object_type_stays_absent() {
+        let value = json!({"name": "a"});
+        let holder: Holder = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&holder).unwrap(), value);
+    }
+}

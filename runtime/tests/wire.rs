@@ -1,0 +1,17 @@
+//! Wire tests of the HTTP runtime against mock servers on 127.0.0.1.
+
+mod wire {
+    pub mod common;
+
+    mod auth;
+    mod batch;
+    mod errors;
+    mod odata;
+    mod paginate;
+    mod requests;
+    mod retries;
+    mod secrets;
+    mod streaming;
+    mod tasks;
+    mod tls;
+}

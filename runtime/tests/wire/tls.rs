@@ -1,0 +1,142 @@
+//! TLS: verification is on by default; extra CA certificates and the explicit opt-out.
+//!
+//! `tls/` holds a test CA and a server certificate for `127.0.0.1` it signed, made for
+//! these tests only (the key is trusted nowhere else).
+
+use std::sync::Arc;
+
+use ntnx_runtime::client::Request;
+use ntnx_runtime::{Client, ErrorKind};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+use super::common::*;
+
+const CA: &str = include_str!("tls/ca.pem");
+const CERT: &str = include_str!("tls/server.pem");
+const KEY: &str = include_str!("tls/server.key");
+
+/// An HTTPS server on 127.0.0.1 that answers every request with one image envelope.
+async fn https_server() -> u16 {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let certs = CertificateDer::pem_slice_iter(CERT.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_slice(KEY.as_bytes()).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let body = r#"{"data":{"name":"over-tls"},"metadata":{}}"#;
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                     content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tls.write_all(response.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    port
+}
+
+fn get() -> Request {
+    Request::new(&GET_IMAGE).path_param("extId", IMAGE_ID)
+}
+
+fn https_client(port: u16) -> ntnx_runtime::client::ClientBuilder {
+    Client::builder("127.0.0.1")
+        .port(port)
+        .proxy_from_env(false)
+        .max_attempts(1)
+}
+
+#[tokio::test]
+async fn unknown_issuer_is_refused_by_default() {
+    let port = https_server().await;
+    let client = https_client(port).build().unwrap();
+    assert_eq!(client.api_root(), format!("https://127.0.0.1:{port}/api"));
+    let error = client
+        .send_envelope::<Image, Value>(get())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    assert!(error.to_string().contains("certificate"), "{error}");
+    assert!(
+        !error.is_retryable(),
+        "a certificate problem does not go away"
+    );
+}
+
+#[tokio::test]
+async fn extra_ca_certificate_is_trusted() {
+    let port = https_server().await;
+    let client = https_client(port)
+        .add_root_certificate_pem(CA)
+        .build()
+        .unwrap();
+    let image = client
+        .send_envelope::<Image, Value>(get())
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_eq!(image.name, "over-tls");
+}
+
+#[tokio::test]
+async fn invalid_certificates_only_when_asked() {
+    let port = https_server().await;
+    let client = https_client(port)
+        .danger_accept_invalid_certs(true)
+        .build()
+        .unwrap();
+    let response = client.send_envelope::<Image, Value>(get()).await.unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[test]
+fn bad_pem_is_a_config_error() {
+    let error = Client::builder("127.0.0.1")
+        .add_root_certificate_pem(
+            "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n",
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Config);
+    let error = Client::builder("127.0.0.1")
+        .add_root_certificate_pem("no pem here")
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Config);
+}
+
+#[test]
+fn client_is_send_sync_clone() {
+    fn check<T: Send + Sync + Clone + std::fmt::Debug + 'static>() {}
+    check::<Client>();
+}
