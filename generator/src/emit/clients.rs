@@ -60,7 +60,10 @@ pub fn clients(space: &TypeSpace<'_>, spec: &SpecCrate) -> Result<Clients> {
     let krate = crate_ident(&spec.name);
     let mut by_tag: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
     for operation in &spec.operations {
-        by_tag.entry(operation.tag.clone()).or_default().push(operation);
+        by_tag
+            .entry(operation.tag.clone())
+            .or_default()
+            .push(operation);
     }
     // Tag module idents, unique and stable.
     let mut taken_modules = BTreeSet::new();
@@ -171,8 +174,17 @@ pub fn clients(space: &TypeSpace<'_>, spec: &SpecCrate) -> Result<Clients> {
 /// The `metadata` type every envelope response of `spec` uses, if they all use one.
 fn common_metadata(spec: &SpecCrate) -> Option<TypeRef> {
     let mut found: Option<&TypeRef> = None;
-    for content in spec.operations.iter().flat_map(|o| &o.responses).flat_map(|r| &r.content) {
-        if let Body::Envelope { metadata: Some(metadata), .. } = &content.body {
+    for content in spec
+        .operations
+        .iter()
+        .flat_map(|o| &o.responses)
+        .flat_map(|r| &r.content)
+    {
+        if let Body::Envelope {
+            metadata: Some(metadata),
+            ..
+        } = &content.body
+        {
             match found {
                 None => found = Some(metadata),
                 Some(seen) if seen == metadata => {}
@@ -265,8 +277,18 @@ fn tag_module(
             format!("{}Request", operation.id.to_upper_camel_case()),
             &mut taken_types,
         );
-        let (method, builder) = operation_items(space, operation, &method_name, &builder_name, scope, metadata)
-            .map_err(|e| e.at(&operation.origin.pointer).in_file(&operation.origin.file))?;
+        let (method, builder) = operation_items(
+            space,
+            operation,
+            &method_name,
+            &builder_name,
+            scope,
+            metadata,
+        )
+        .map_err(|e| {
+            e.at(&operation.origin.pointer)
+                .in_file(&operation.origin.file)
+        })?;
         methods.push(method);
         items.push(builder);
     }
@@ -310,14 +332,19 @@ fn operation_items(
 ) -> Result<(TokenStream, TokenStream)> {
     let builder = ident(builder_name);
     let method = ident(method_name);
-    let static_name = ident(&format!("{}_OPERATION", method_name.trim_start_matches("r#").to_uppercase()));
+    let static_name = ident(&format!(
+        "{}_OPERATION",
+        method_name.trim_start_matches("r#").to_uppercase()
+    ));
     let http_method = ident(operation.method.as_str());
     let id = &operation.id;
     let path = &operation.path;
 
     // Parameters.
-    let mut taken_fields: BTreeSet<String> =
-        ["client", "body", "request_id", "if_match"].into_iter().map(str::to_owned).collect();
+    let mut taken_fields: BTreeSet<String> = ["client", "body", "request_id", "if_match"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     let mut params = Vec::new();
     let mut takes_if_match = false;
     let mut takes_request_id = false;
@@ -340,7 +367,10 @@ fn operation_items(
         }
         params.push(param_plan(space, parameter, scope, &mut taken_fields)?);
     }
-    let mutating = !matches!(operation.method, crate::ir::Method::Get | crate::ir::Method::Head | crate::ir::Method::Options);
+    let mutating = !matches!(
+        operation.method,
+        crate::ir::Method::Get | crate::ir::Method::Head | crate::ir::Method::Options
+    );
     takes_request_id |= mutating;
 
     // Body.
@@ -353,7 +383,8 @@ fn operation_items(
     let response = response_plan(space, operation, scope, metadata)?;
 
     // The tag method.
-    let required: Vec<&ParamPlan<'_>> = params.iter().filter(|p| p.role == Role::Required).collect();
+    let required: Vec<&ParamPlan<'_>> =
+        params.iter().filter(|p| p.role == Role::Required).collect();
     let mut args: Vec<TokenStream> = required
         .iter()
         .map(|p| {
@@ -612,8 +643,13 @@ fn page_limit(operation: &Operation) -> Literal {
             _ => None,
         })
     });
-    let default = limit.and_then(|p| p.default.as_ref()).and_then(|d| d.as_i64());
-    let value = maximum.or(default).unwrap_or(50).clamp(1, i64::from(i32::MAX));
+    let default = limit
+        .and_then(|p| p.default.as_ref())
+        .and_then(|d| d.as_i64());
+    let value = maximum
+        .or(default)
+        .unwrap_or(50)
+        .clamp(1, i64::from(i32::MAX));
     Literal::i32_suffixed(value as i32)
 }
 
@@ -635,11 +671,17 @@ fn param_plan<'p>(
     }
     taken.insert(candidate.clone());
     let field = ident(&candidate);
-    let role = if parameter.required { Role::Required } else { Role::Optional };
+    let role = if parameter.required {
+        Role::Required
+    } else {
+        Role::Optional
+    };
     let displayable = |ty: &TypeRef| match ty {
         TypeRef::Scalar(_) => true,
-        TypeRef::Named(key) => matches!(space.def(key).kind, TypeKind::Enum(_))
-            || matches!(&space.def(key).kind, TypeKind::Alias(TypeRef::Scalar(_))),
+        TypeRef::Named(key) => {
+            matches!(space.def(key).kind, TypeKind::Enum(_))
+                || matches!(&space.def(key).kind, TypeKind::Alias(TypeRef::Scalar(_)))
+        }
         _ => false,
     };
     let element = match &parameter.ty {
@@ -709,7 +751,12 @@ impl BodyPlan {
     }
 }
 
-fn body_plan(space: &TypeSpace<'_>, required: bool, content: &[Content], scope: &Scope) -> Result<BodyPlan> {
+fn body_plan(
+    space: &TypeSpace<'_>,
+    required: bool,
+    content: &[Content],
+    scope: &Scope,
+) -> Result<BodyPlan> {
     let chosen = content
         .iter()
         .find(|c| matches!(c.body, Body::Json(_)))
@@ -765,7 +812,12 @@ fn response_plan(
     };
     let response = success(200..=299)
         .or_else(|| success(300..=399))
-        .or_else(|| operation.responses.iter().find(|r| r.status == StatusSpec::Default));
+        .or_else(|| {
+            operation
+                .responses
+                .iter()
+                .find(|r| r.status == StatusSpec::Default)
+        });
     let content = response.and_then(|r| {
         r.content
             .iter()
@@ -804,11 +856,7 @@ fn response_plan(
             } else {
                 quote! { self.client.send_envelope(request).await }
             };
-            ResponsePlan {
-                output,
-                send,
-                page,
-            }
+            ResponsePlan { output, send, page }
         }
         Body::Json(ty) => {
             let ty = space.rust_type(ty, scope);
@@ -837,10 +885,16 @@ fn operation_docs(operation: &Operation) -> DocBuilder {
         code(&operation.id)
     ));
     if !operation.permissions.is_empty() {
-        docs.note(format!("Roles allowed: {}.", super::docs::sanitize(&operation.permissions.join(", "))));
+        docs.note(format!(
+            "Roles allowed: {}.",
+            super::docs::sanitize(&operation.permissions.join(", "))
+        ));
     }
     if let Some(rate_limit) = &operation.rate_limit {
-        docs.note(format!("Rate limit: {}.", super::docs::sanitize(rate_limit)));
+        docs.note(format!(
+            "Rate limit: {}.",
+            super::docs::sanitize(rate_limit)
+        ));
     }
     docs
 }
