@@ -3037,3 +3037,5030 @@ where
         debug: format!("{value:?}"),
     })
 }
+
+/// An operation of the generated clients.
+#[derive(Clone, Copy, Debug)]
+pub struct OperationInfo {
+    /// Namespace, e.g. `vmm`.
+    pub namespace: &'static str,
+    /// Tag that groups it.
+    pub tag: &'static str,
+    /// `operationId`.
+    pub id: &'static str,
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path template, relative to `/api`.
+    pub path: &'static str,
+}
+
+/// Every operation of every spec; [`call`] takes an index into it.
+pub const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiStats",
+        id: "listVmStats",
+        method: "GET",
+        path: "/vmm/v4.0/esxi/stats/vms",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiStats",
+        id: "getVmStatsById",
+        method: "GET",
+        path: "/vmm/v4.0/esxi/stats/vms/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiStats",
+        id: "getNicStatsById",
+        method: "GET",
+        path: "/vmm/v4.0/esxi/stats/vms/{vmExtId}/nics/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiStats",
+        id: "getDiskStatsById",
+        method: "GET",
+        path: "/vmm/v4.0/esxi/stats/vms/{vmExtId}/disks/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "associateCategories",
+        method: "POST",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/$actions/associate-categories",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "disassociateCategories",
+        method: "POST",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/$actions/disassociate-categories",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "getVmById",
+        method: "GET",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "listVms",
+        method: "GET",
+        path: "/vmm/v4.0/esxi/config/vms",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "revertVm",
+        method: "POST",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/$actions/revert",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "getNutanixGuestToolsById",
+        method: "GET",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "updateNutanixGuestToolsById",
+        method: "PUT",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "installNutanixGuestTools",
+        method: "POST",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools/$actions/install",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "upgradeNutanixGuestTools",
+        method: "POST",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools/$actions/upgrade",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "insertNutanixGuestTools",
+        method: "POST",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools/$actions/insert-iso",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "uninstallNutanixGuestTools",
+        method: "POST",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools/$actions/uninstall",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "assignVmOwner",
+        method: "POST",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/$actions/assign-owner",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "powerOnVm",
+        method: "POST",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/$actions/power-on",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "powerOffVm",
+        method: "POST",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/$actions/power-off",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "resetVm",
+        method: "POST",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/$actions/reset",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "suspendVm",
+        method: "POST",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/$actions/suspend",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "shutdownGuestVm",
+        method: "POST",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/$actions/guest-shutdown",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "EsxiVm",
+        id: "rebootGuestVm",
+        method: "POST",
+        path: "/vmm/v4.0/esxi/config/vms/{extId}/$actions/guest-reboot",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "ImagePlacementPolicies",
+        id: "listPlacementPolicies",
+        method: "GET",
+        path: "/vmm/v4.0/images/config/placement-policies",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "ImagePlacementPolicies",
+        id: "createPlacementPolicy",
+        method: "POST",
+        path: "/vmm/v4.0/images/config/placement-policies",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "ImagePlacementPolicies",
+        id: "getPlacementPolicyById",
+        method: "GET",
+        path: "/vmm/v4.0/images/config/placement-policies/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "ImagePlacementPolicies",
+        id: "updatePlacementPolicyById",
+        method: "PUT",
+        path: "/vmm/v4.0/images/config/placement-policies/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "ImagePlacementPolicies",
+        id: "deletePlacementPolicyById",
+        method: "DELETE",
+        path: "/vmm/v4.0/images/config/placement-policies/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "ImagePlacementPolicies",
+        id: "suspendPlacementPolicy",
+        method: "POST",
+        path: "/vmm/v4.0/images/config/placement-policies/{extId}/$actions/suspend",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "ImagePlacementPolicies",
+        id: "resumePlacementPolicy",
+        method: "POST",
+        path: "/vmm/v4.0/images/config/placement-policies/{extId}/$actions/resume",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "ImageRateLimitPolicies",
+        id: "listRateLimitPolicies",
+        method: "GET",
+        path: "/vmm/v4.0/images/config/rate-limit-policies",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "ImageRateLimitPolicies",
+        id: "createRateLimitPolicy",
+        method: "POST",
+        path: "/vmm/v4.0/images/config/rate-limit-policies",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "ImageRateLimitPolicies",
+        id: "getRateLimitPolicyById",
+        method: "GET",
+        path: "/vmm/v4.0/images/config/rate-limit-policies/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "ImageRateLimitPolicies",
+        id: "updateRateLimitPolicyById",
+        method: "PUT",
+        path: "/vmm/v4.0/images/config/rate-limit-policies/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "ImageRateLimitPolicies",
+        id: "deleteRateLimitPolicyById",
+        method: "DELETE",
+        path: "/vmm/v4.0/images/config/rate-limit-policies/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "ImageRateLimitPolicies",
+        id: "listEffectiveRateLimitPolicies",
+        method: "GET",
+        path: "/vmm/v4.0/images/config/effective-rate-limit-policies",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Images",
+        id: "listImages",
+        method: "GET",
+        path: "/vmm/v4.0/content/images",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Images",
+        id: "createImage",
+        method: "POST",
+        path: "/vmm/v4.0/content/images",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Images",
+        id: "getImageById",
+        method: "GET",
+        path: "/vmm/v4.0/content/images/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Images",
+        id: "updateImageById",
+        method: "PUT",
+        path: "/vmm/v4.0/content/images/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Images",
+        id: "deleteImageById",
+        method: "DELETE",
+        path: "/vmm/v4.0/content/images/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Images",
+        id: "importImage",
+        method: "POST",
+        path: "/vmm/v4.0/content/images/$actions/import",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Images",
+        id: "getFileByImageId",
+        method: "GET",
+        path: "/vmm/v4.0/content/images/{imageExtId}/file",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Stats",
+        id: "listVmStats",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/stats/vms",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Stats",
+        id: "getVmStatsById",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/stats/vms/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Stats",
+        id: "getDiskStatsById",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/stats/vms/{vmExtId}/disks/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Stats",
+        id: "getNicStatsById",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/stats/vms/{vmExtId}/nics/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Templates",
+        id: "listTemplates",
+        method: "GET",
+        path: "/vmm/v4.0/content/templates",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Templates",
+        id: "createTemplate",
+        method: "POST",
+        path: "/vmm/v4.0/content/templates",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Templates",
+        id: "getTemplateById",
+        method: "GET",
+        path: "/vmm/v4.0/content/templates/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Templates",
+        id: "updateTemplateById",
+        method: "PUT",
+        path: "/vmm/v4.0/content/templates/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Templates",
+        id: "deleteTemplateById",
+        method: "DELETE",
+        path: "/vmm/v4.0/content/templates/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Templates",
+        id: "deployTemplate",
+        method: "POST",
+        path: "/vmm/v4.0/content/templates/{extId}/$actions/deploy",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Templates",
+        id: "listTemplateVersions",
+        method: "GET",
+        path: "/vmm/v4.0/content/templates/{templateExtId}/versions",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Templates",
+        id: "getTemplateVersionById",
+        method: "GET",
+        path: "/vmm/v4.0/content/templates/{templateExtId}/versions/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Templates",
+        id: "deleteTemplateVersionById",
+        method: "DELETE",
+        path: "/vmm/v4.0/content/templates/{templateExtId}/versions/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Templates",
+        id: "initiateGuestUpdate",
+        method: "POST",
+        path: "/vmm/v4.0/content/templates/{extId}/$actions/initiate-guest-update",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Templates",
+        id: "completeGuestUpdate",
+        method: "POST",
+        path: "/vmm/v4.0/content/templates/{extId}/$actions/complete-guest-update",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Templates",
+        id: "cancelGuestUpdate",
+        method: "POST",
+        path: "/vmm/v4.0/content/templates/{extId}/$actions/cancel-guest-update",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Templates",
+        id: "publishTemplate",
+        method: "POST",
+        path: "/vmm/v4.0/content/templates/{extId}/$actions/publish",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "associateCategories",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/associate-categories",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "disassociateCategories",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/disassociate-categories",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "getCdRomById",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "deleteCdRomById",
+        method: "DELETE",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "insertCdRomById",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms/{extId}/$actions/insert",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "ejectCdRomById",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms/{extId}/$actions/eject",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "listCdRomsByVmId",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "createCdRom",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "cloneVm",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/clone",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "getDiskById",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/disks/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "updateDiskById",
+        method: "PUT",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/disks/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "deleteDiskById",
+        method: "DELETE",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/disks/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "listDisksByVmId",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/disks",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "createDisk",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/disks",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "getVmById",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "updateVmById",
+        method: "PUT",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "deleteVmById",
+        method: "DELETE",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "listVms",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/config/vms",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "createVm",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "customizeGuestVm",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/customize-guest",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "migrateVmDisks",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/migrate-vm-disks",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "revertVm",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/revert",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "crossClusterMigrateVm",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/migrate",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "migrateVmToHost",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/migrate-to-host",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "getGpuById",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/gpus/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "deleteGpuById",
+        method: "DELETE",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/gpus/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "listGpusByVmId",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/gpus",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "createGpu",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/gpus",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "getGuestToolsById",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/guest-tools",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "updateGuestToolsById",
+        method: "PUT",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/guest-tools",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "installVmGuestTools",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/guest-tools/$actions/install",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "upgradeVmGuestTools",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/guest-tools/$actions/upgrade",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "insertVmGuestTools",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/guest-tools/$actions/insert-iso",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "uninstallVmGuestTools",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/guest-tools/$actions/uninstall",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "getNicById",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "updateNicById",
+        method: "PUT",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "deleteNicById",
+        method: "DELETE",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "listNicsByVmId",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/nics",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "createNic",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/nics",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "assignIpById",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}/$actions/assign-ip",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "releaseIpById",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}/$actions/release-ip",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "migrateNicById",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}/$actions/migrate",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "assignVmOwner",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/assign-owner",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "getPcieDeviceById",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/pcie-devices/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "deletePcieDeviceById",
+        method: "DELETE",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/pcie-devices/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "listPcieDevicesByVmId",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/pcie-devices",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "createPcieDevice",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/pcie-devices",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "powerOnVm",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/power-on",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "powerCycleVm",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/power-cycle",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "powerOffVm",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/power-off",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "resetVm",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/reset",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "shutdownVm",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/shutdown",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "shutdownGuestVm",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/guest-shutdown",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "rebootVm",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/reboot",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "rebootGuestVm",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/guest-reboot",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "getSerialPortById",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/serial-ports/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "updateSerialPortById",
+        method: "PUT",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/serial-ports/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "deleteSerialPortById",
+        method: "DELETE",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/serial-ports/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "listSerialPortsByVmId",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/serial-ports",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "Vm",
+        id: "createSerialPort",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/config/vms/{vmExtId}/serial-ports",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "VmAntiAffinityPolicies",
+        id: "getVmAntiAffinityPolicyById",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "VmAntiAffinityPolicies",
+        id: "updateVmAntiAffinityPolicyById",
+        method: "PUT",
+        path: "/vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "VmAntiAffinityPolicies",
+        id: "deleteVmAntiAffinityPolicyById",
+        method: "DELETE",
+        path: "/vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "VmAntiAffinityPolicies",
+        id: "listVmAntiAffinityPolicies",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/policies/vm-anti-affinity-policies",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "VmAntiAffinityPolicies",
+        id: "createVmAntiAffinityPolicy",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/policies/vm-anti-affinity-policies",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "VmAntiAffinityPolicies",
+        id: "listVmAntiAffinityPolicyVmComplianceStates",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{vmAntiAffinityPolicyExtId}/vm-compliance-states",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "VmAntiAffinityPolicies",
+        id: "listLegacyVmAntiAffinityPolicies",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/policies/legacy-vm-anti-affinity-policies",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "VmAntiAffinityPolicies",
+        id: "deleteLegacyVmAntiAffinityPolicyById",
+        method: "DELETE",
+        path: "/vmm/v4.0/ahv/policies/legacy-vm-anti-affinity-policies/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "VmHostAffinityPolicies",
+        id: "getVmHostAffinityPolicyById",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "VmHostAffinityPolicies",
+        id: "updateVmHostAffinityPolicyById",
+        method: "PUT",
+        path: "/vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "VmHostAffinityPolicies",
+        id: "deleteVmHostAffinityPolicyById",
+        method: "DELETE",
+        path: "/vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "VmHostAffinityPolicies",
+        id: "reEnforceVmHostAffinityPolicyById",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}/$actions/re-enforce",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "VmHostAffinityPolicies",
+        id: "listVmHostAffinityPolicies",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/policies/vm-host-affinity-policies",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "VmHostAffinityPolicies",
+        id: "createVmHostAffinityPolicy",
+        method: "POST",
+        path: "/vmm/v4.0/ahv/policies/vm-host-affinity-policies",
+    },
+    OperationInfo {
+        namespace: "vmm",
+        tag: "VmHostAffinityPolicies",
+        id: "listVmHostAffinityPolicyVmComplianceStates",
+        method: "GET",
+        path: "/vmm/v4.0/ahv/policies/vm-host-affinity-policies/{vmHostAffinityPolicyExtId}/vm-compliance-states",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Bmc",
+        id: "getBmcInfo",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{extId}/bmc-info",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Bmc",
+        id: "updateBmcInfo",
+        method: "PUT",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{extId}/bmc-info",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "ClusterProfiles",
+        id: "listClusterProfiles",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/cluster-profiles",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "ClusterProfiles",
+        id: "createClusterProfile",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/cluster-profiles",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "ClusterProfiles",
+        id: "getClusterProfileById",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/cluster-profiles/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "ClusterProfiles",
+        id: "updateClusterProfileById",
+        method: "PUT",
+        path: "/clustermgmt/v4.0/config/cluster-profiles/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "ClusterProfiles",
+        id: "deleteClusterProfileById",
+        method: "DELETE",
+        path: "/clustermgmt/v4.0/config/cluster-profiles/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "ClusterProfiles",
+        id: "disassociateClusterFromClusterProfile",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/cluster-profiles/{extId}/$actions/disassociate-cluster",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "ClusterProfiles",
+        id: "applyClusterProfile",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/cluster-profiles/{extId}/$actions/apply",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "associateCategoriesToCluster",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/associate-categories",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "disassociateCategoriesFromCluster",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/disassociate-categories",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "getClusterById",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "updateClusterById",
+        method: "PUT",
+        path: "/clustermgmt/v4.0/config/clusters/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "deleteClusterById",
+        method: "DELETE",
+        path: "/clustermgmt/v4.0/config/clusters/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "listClusters",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "createCluster",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "getSnmpConfigByClusterId",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "updateSnmpStatus",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/$actions/update-status",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "addSnmpTransport",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/$actions/add-transports",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "removeSnmpTransport",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/$actions/remove-transports",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "createSnmpUser",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "getSnmpUserById",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "updateSnmpUserById",
+        method: "PUT",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "deleteSnmpUserById",
+        method: "DELETE",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "createSnmpTrap",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "getSnmpTrapById",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "updateSnmpTrapById",
+        method: "PUT",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "deleteSnmpTrapById",
+        method: "DELETE",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "listRsyslogServersByClusterId",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "createRsyslogServer",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "getRsyslogServerById",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "updateRsyslogServerById",
+        method: "PUT",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "deleteRsyslogServerById",
+        method: "DELETE",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "listRackableUnitsByClusterId",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/rackable-units",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "getRackableUnitById",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/rackable-units/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "getHostById",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "listHostsByClusterId",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "discoverUnconfiguredNodes",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/discover-unconfigured-nodes",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "fetchNodeNetworkingDetails",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/fetch-node-networking-details",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "expandCluster",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/expand-cluster",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "checkHypervisorRequirements",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/check-hypervisor-requirements",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "validateNode",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/validate-node",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "removeNode",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/remove-node",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "fetchTaskResponse",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/task-response/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "listVirtualGpuProfiles",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/virtual-gpu-profiles",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "listPhysicalGpuProfiles",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/physical-gpu-profiles",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "listHosts",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/hosts",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "listHostNicsByHostId",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/host-nics",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "getHostNicById",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/host-nics/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "listVirtualNicsByHostId",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/virtual-nics",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "getVirtualNicById",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/virtual-nics/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "enterHostMaintenance",
+        method: "POST",
+        path: "/clustermgmt/v4.0/operations/clusters/{clusterExtId}/hosts/{extId}/$actions/enter-host-maintenance",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "exitHostMaintenance",
+        method: "POST",
+        path: "/clustermgmt/v4.0/operations/clusters/{clusterExtId}/hosts/{extId}/$actions/exit-host-maintenance",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "getClusterStats",
+        method: "GET",
+        path: "/clustermgmt/v4.0/stats/clusters/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Clusters",
+        id: "getHostStats",
+        method: "GET",
+        path: "/clustermgmt/v4.0/stats/clusters/{clusterExtId}/hosts/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Disks",
+        id: "getDiskById",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/disks/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Disks",
+        id: "deleteDiskById",
+        method: "DELETE",
+        path: "/clustermgmt/v4.0/config/disks/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Disks",
+        id: "listDisks",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/disks",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Disks",
+        id: "addDisk",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/clusters/{extId}/$actions/add-disk",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "Disks",
+        id: "getDiskStats",
+        method: "GET",
+        path: "/clustermgmt/v4.0/stats/disks/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "PcieDevices",
+        id: "listPcieDevices",
+        method: "GET",
+        path: "/clustermgmt/v4.0/ahv/config/pcie-devices",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "StorageContainers",
+        id: "listStorageContainers",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/storage-containers",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "StorageContainers",
+        id: "createStorageContainer",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/storage-containers",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "StorageContainers",
+        id: "getStorageContainerById",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/storage-containers/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "StorageContainers",
+        id: "updateStorageContainerById",
+        method: "PUT",
+        path: "/clustermgmt/v4.0/config/storage-containers/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "StorageContainers",
+        id: "deleteStorageContainerById",
+        method: "DELETE",
+        path: "/clustermgmt/v4.0/config/storage-containers/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "StorageContainers",
+        id: "mountStorageContainer",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/storage-containers/{extId}/$actions/mount",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "StorageContainers",
+        id: "unmountStorageContainer",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/storage-containers/{extId}/$actions/unmount",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "StorageContainers",
+        id: "listDataStoresByClusterId",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/storage-containers/datastores",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "StorageContainers",
+        id: "getStorageContainerStats",
+        method: "GET",
+        path: "/clustermgmt/v4.0/stats/storage-containers/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "VcenterExtensions",
+        id: "listVcenterExtensions",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/vcenter-extensions",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "VcenterExtensions",
+        id: "getVcenterExtensionById",
+        method: "GET",
+        path: "/clustermgmt/v4.0/config/vcenter-extensions/{extId}",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "VcenterExtensions",
+        id: "registerVcenterExtension",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/vcenter-extensions/{extId}/$actions/register",
+    },
+    OperationInfo {
+        namespace: "clustermgmt",
+        tag: "VcenterExtensions",
+        id: "unregisterVcenterExtension",
+        method: "POST",
+        path: "/clustermgmt/v4.0/config/vcenter-extensions/{extId}/$actions/unregister",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "IscsiClients",
+        id: "getIscsiClientById",
+        method: "GET",
+        path: "/volumes/v4.0/config/iscsi-clients/{extId}",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "IscsiClients",
+        id: "updateIscsiClientById",
+        method: "PUT",
+        path: "/volumes/v4.0/config/iscsi-clients/{extId}",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "IscsiClients",
+        id: "listIscsiClients",
+        method: "GET",
+        path: "/volumes/v4.0/config/iscsi-clients",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "getVolumeGroupById",
+        method: "GET",
+        path: "/volumes/v4.0/config/volume-groups/{extId}",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "updateVolumeGroupById",
+        method: "PUT",
+        path: "/volumes/v4.0/config/volume-groups/{extId}",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "deleteVolumeGroupById",
+        method: "DELETE",
+        path: "/volumes/v4.0/config/volume-groups/{extId}",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "listVolumeGroups",
+        method: "GET",
+        path: "/volumes/v4.0/config/volume-groups",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "createVolumeGroup",
+        method: "POST",
+        path: "/volumes/v4.0/config/volume-groups",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "listVolumeDisksByVolumeGroupId",
+        method: "GET",
+        path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "createVolumeDisk",
+        method: "POST",
+        path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "getVolumeDiskById",
+        method: "GET",
+        path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks/{extId}",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "updateVolumeDiskById",
+        method: "PUT",
+        path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks/{extId}",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "deleteVolumeDiskById",
+        method: "DELETE",
+        path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks/{extId}",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "listExternalIscsiAttachmentsByVolumeGroupId",
+        method: "GET",
+        path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/external-iscsi-attachments",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "attachIscsiClient",
+        method: "POST",
+        path: "/volumes/v4.0/config/volume-groups/{extId}/$actions/attach-iscsi-client",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "detachIscsiClient",
+        method: "POST",
+        path: "/volumes/v4.0/config/volume-groups/{extId}/$actions/detach-iscsi-client",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "listVmAttachmentsByVolumeGroupId",
+        method: "GET",
+        path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/vm-attachments",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "attachVm",
+        method: "POST",
+        path: "/volumes/v4.0/config/volume-groups/{extId}/$actions/attach-vm",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "detachVm",
+        method: "POST",
+        path: "/volumes/v4.0/config/volume-groups/{extId}/$actions/detach-vm",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "listCategoryAssociationsByVolumeGroupId",
+        method: "GET",
+        path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/category-associations",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "associateCategory",
+        method: "POST",
+        path: "/volumes/v4.0/config/volume-groups/{extId}/$actions/associate-category",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "disassociateCategory",
+        method: "POST",
+        path: "/volumes/v4.0/config/volume-groups/{extId}/$actions/disassociate-category",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "revertVolumeGroup",
+        method: "POST",
+        path: "/volumes/v4.0/config/volume-groups/{extId}/$actions/revert",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "getVolumeGroupMetadataById",
+        method: "GET",
+        path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/metadata",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "getVolumeGroupStats",
+        method: "GET",
+        path: "/volumes/v4.0/stats/volume-groups/{extId}",
+    },
+    OperationInfo {
+        namespace: "volumes",
+        tag: "VolumeGroups",
+        id: "getVolumeDiskStats",
+        method: "GET",
+        path: "/volumes/v4.0/stats/volume-groups/{volumeGroupExtId}/disks/{extId}",
+    },
+];
+
+/// Arguments of [`call`]: parameters by their names in the spec, as JSON.
+#[derive(Clone, Debug, Default)]
+pub struct CallArgs {
+    /// Path, query and header parameters (other than `If-Match` and
+    /// `NTNX-Request-Id`), by spec name.
+    pub parameters: std::collections::BTreeMap<String, serde_json::Value>,
+    /// JSON request body.
+    pub body: Option<serde_json::Value>,
+    /// Raw request body, for operations whose body is not JSON.
+    pub raw_body: Option<Vec<u8>>,
+    /// `If-Match` to send.
+    pub if_match: Option<String>,
+}
+
+/// What a call returned.
+#[derive(Clone, Debug)]
+pub struct CallOutcome {
+    /// HTTP status.
+    pub status: u16,
+    /// The decoded response encoded again as JSON: `{data, metadata}` for envelopes.
+    pub json: Option<serde_json::Value>,
+    /// Bytes read from a streamed body.
+    pub bytes: Option<usize>,
+}
+
+/// Why a call failed.
+#[derive(Debug)]
+pub enum CallError {
+    /// The arguments do not fit the operation's parameter or body types.
+    Args(String),
+    /// The client reported an error (transport, HTTP status, decode...).
+    Api(ntnx_runtime::Error),
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallError::Args(message) => write!(f, "bad arguments: {message}"),
+            CallError::Api(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+impl From<ntnx_runtime::Error> for CallError {
+    fn from(error: ntnx_runtime::Error) -> Self {
+        CallError::Api(error)
+    }
+}
+
+fn arg<T: serde::de::DeserializeOwned>(
+    name: &str,
+    value: &serde_json::Value,
+) -> Result<T, CallError> {
+    serde_json::from_value(value.clone())
+        .map_err(|e| CallError::Args(format!("parameter `{name}`: {e}")))
+}
+
+fn required<T: serde::de::DeserializeOwned>(
+    args: &CallArgs,
+    name: &str,
+) -> Result<T, CallError> {
+    match args.parameters.get(name) {
+        Some(value) => arg(name, value),
+        None => Err(CallError::Args(format!("missing parameter `{name}`"))),
+    }
+}
+
+fn body<T: serde::de::DeserializeOwned>(args: &CallArgs) -> Result<T, CallError> {
+    let value = args
+        .body
+        .as_ref()
+        .ok_or_else(|| CallError::Args("missing body".to_owned()))?;
+    arg("body", value)
+}
+
+fn encoded<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, CallError> {
+    serde_json::to_value(value)
+        .map_err(|e| CallError::Args(format!("cannot encode the response: {e}")))
+}
+
+fn envelope<D: serde::Serialize, M: serde::Serialize>(
+    response: ntnx_runtime::ApiResponse<D, M>,
+) -> Result<CallOutcome, CallError> {
+    let mut json = serde_json::Map::new();
+    if let Some(data) = &response.data {
+        json.insert("data".to_owned(), encoded(data)?);
+    }
+    if let Some(metadata) = &response.metadata {
+        json.insert("metadata".to_owned(), encoded(metadata)?);
+    }
+    Ok(CallOutcome {
+        status: response.status().as_u16(),
+        json: Some(serde_json::Value::Object(json)),
+        bytes: None,
+    })
+}
+async fn stream(
+    response: ntnx_runtime::Response<ntnx_runtime::ByteStream>,
+) -> Result<CallOutcome, CallError> {
+    let status = response.status().as_u16();
+    let bytes = response.into_body().collect_bytes().await?;
+    Ok(CallOutcome {
+        status,
+        json: None,
+        bytes: Some(bytes.len()),
+    })
+}
+
+/// Calls operation `OPERATIONS[index]` through its generated client, converting
+/// `args` to the typed parameters and body.
+pub async fn call(
+    client: &ntnx_runtime::Client,
+    index: usize,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    match index {
+        0usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
+            let request = api
+                .list_vm_stats(
+                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+                );
+            let request = match args.parameters.get("$samplingInterval") {
+                Some(value) => {
+                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$statType") {
+                Some(value) => {
+                    request
+                        .stat_type(
+                            arg::<
+                                ntnx_shared::common::v1::stats::DownSamplingOperator,
+                            >("$statType", value)?,
+                        )
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        1usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
+            let request = api
+                .get_vm_stats_by_id(
+                    required::<String>(args, "extId")?,
+                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+                );
+            let request = match args.parameters.get("$samplingInterval") {
+                Some(value) => {
+                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$statType") {
+                Some(value) => {
+                    request
+                        .stat_type(
+                            arg::<
+                                ntnx_shared::common::v1::stats::DownSamplingOperator,
+                            >("$statType", value)?,
+                        )
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        2usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
+            let request = api
+                .get_nic_stats_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+                );
+            let request = match args.parameters.get("$samplingInterval") {
+                Some(value) => {
+                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$statType") {
+                Some(value) => {
+                    request
+                        .stat_type(
+                            arg::<
+                                ntnx_shared::common::v1::stats::DownSamplingOperator,
+                            >("$statType", value)?,
+                        )
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        3usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
+            let request = api
+                .get_disk_stats_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+                );
+            let request = match args.parameters.get("$samplingInterval") {
+                Some(value) => {
+                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$statType") {
+                Some(value) => {
+                    request
+                        .stat_type(
+                            arg::<
+                                ntnx_shared::common::v1::stats::DownSamplingOperator,
+                            >("$statType", value)?,
+                        )
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        4usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api
+                .associate_categories(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::esxi::config::AssociateVmCategoriesParams>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        5usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api
+                .disassociate_categories(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::esxi::config::DisassociateVmCategoriesParams>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        6usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api.get_vm_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        7usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api.list_vms();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        8usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api
+                .revert_vm(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::esxi::config::RevertParams>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        9usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api
+                .get_nutanix_guest_tools_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        10usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api
+                .update_nutanix_guest_tools_by_id(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::esxi::config::NutanixGuestTools>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        11usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api
+                .install_nutanix_guest_tools(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::esxi::config::NutanixGuestToolsInstallConfig>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        12usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api
+                .upgrade_nutanix_guest_tools(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::esxi::config::NutanixGuestToolsUpgradeConfig>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        13usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api
+                .insert_nutanix_guest_tools(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::esxi::config::NutanixGuestToolsInsertConfig>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        14usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api
+                .uninstall_nutanix_guest_tools(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        15usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api
+                .assign_vm_owner(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::esxi::config::OwnershipInfo>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        16usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api.power_on_vm(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        17usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api.power_off_vm(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        18usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api.reset_vm(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        19usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api.suspend_vm(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        20usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api.shutdown_guest_vm(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        21usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+            let request = api.reboot_guest_vm(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        22usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .image_placement_policies();
+            let request = api.list_placement_policies();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        23usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .image_placement_policies();
+            let request = api
+                .create_placement_policy(
+                    body::<ntnx_vmm::images::config::PlacementPolicy>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        24usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .image_placement_policies();
+            let request = api
+                .get_placement_policy_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        25usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .image_placement_policies();
+            let request = api
+                .update_placement_policy_by_id(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::images::config::PlacementPolicy>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        26usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .image_placement_policies();
+            let request = api
+                .delete_placement_policy_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        27usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .image_placement_policies();
+            let request = api
+                .suspend_placement_policy(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::images::config::SuspendPlacementPolicyConfig>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        28usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .image_placement_policies();
+            let request = api
+                .resume_placement_policy(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        29usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .image_rate_limit_policies();
+            let request = api.list_rate_limit_policies();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        30usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .image_rate_limit_policies();
+            let request = api
+                .create_rate_limit_policy(
+                    body::<ntnx_vmm::images::config::RateLimitPolicy>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        31usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .image_rate_limit_policies();
+            let request = api
+                .get_rate_limit_policy_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        32usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .image_rate_limit_policies();
+            let request = api
+                .update_rate_limit_policy_by_id(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::images::config::RateLimitPolicy>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        33usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .image_rate_limit_policies();
+            let request = api
+                .delete_rate_limit_policy_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        34usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .image_rate_limit_policies();
+            let request = api.list_effective_rate_limit_policies();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        35usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+            let request = api.list_images();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        36usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+            let request = api.create_image(body::<ntnx_vmm::content::Image>(args)?);
+            envelope(request.send().await?)
+        }
+        37usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+            let request = api.get_image_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        38usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+            let request = api
+                .update_image_by_id(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::content::Image>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        39usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+            let request = api.delete_image_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        40usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+            let request = api
+                .import_image(body::<ntnx_vmm::content::ImageImportConfig>(args)?);
+            envelope(request.send().await?)
+        }
+        41usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+            let request = api
+                .get_file_by_image_id(required::<String>(args, "imageExtId")?);
+            stream(request.send().await?).await
+        }
+        42usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
+            let request = api
+                .list_vm_stats(
+                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+                );
+            let request = match args.parameters.get("$samplingInterval") {
+                Some(value) => {
+                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$statType") {
+                Some(value) => {
+                    request
+                        .stat_type(
+                            arg::<
+                                ntnx_shared::common::v1::stats::DownSamplingOperator,
+                            >("$statType", value)?,
+                        )
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        43usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
+            let request = api
+                .get_vm_stats_by_id(
+                    required::<String>(args, "extId")?,
+                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+                );
+            let request = match args.parameters.get("$samplingInterval") {
+                Some(value) => {
+                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$statType") {
+                Some(value) => {
+                    request
+                        .stat_type(
+                            arg::<
+                                ntnx_shared::common::v1::stats::DownSamplingOperator,
+                            >("$statType", value)?,
+                        )
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        44usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
+            let request = api
+                .get_disk_stats_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+                );
+            let request = match args.parameters.get("$samplingInterval") {
+                Some(value) => {
+                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$statType") {
+                Some(value) => {
+                    request
+                        .stat_type(
+                            arg::<
+                                ntnx_shared::common::v1::stats::DownSamplingOperator,
+                            >("$statType", value)?,
+                        )
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        45usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
+            let request = api
+                .get_nic_stats_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+                );
+            let request = match args.parameters.get("$samplingInterval") {
+                Some(value) => {
+                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$statType") {
+                Some(value) => {
+                    request
+                        .stat_type(
+                            arg::<
+                                ntnx_shared::common::v1::stats::DownSamplingOperator,
+                            >("$statType", value)?,
+                        )
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        46usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+            let request = api.list_templates();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        47usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+            let request = api
+                .create_template(body::<ntnx_vmm::content::Template>(args)?);
+            envelope(request.send().await?)
+        }
+        48usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+            let request = api.get_template_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        49usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+            let request = api.update_template_by_id(required::<String>(args, "extId")?);
+            let request = if args.body.is_some() || args.raw_body.is_some() {
+                request.body(body::<ntnx_vmm::content::Template>(args)?)
+            } else {
+                request
+            };
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        50usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+            let request = api.delete_template_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        51usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+            let request = api
+                .deploy_template(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::content::TemplateDeployment>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        52usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+            let request = api
+                .list_template_versions(required::<String>(args, "templateExtId")?);
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        53usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+            let request = api
+                .get_template_version_by_id(
+                    required::<String>(args, "templateExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        54usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+            let request = api
+                .delete_template_version_by_id(
+                    required::<String>(args, "templateExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        55usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+            let request = api.initiate_guest_update(required::<String>(args, "extId")?);
+            let request = if args.body.is_some() || args.raw_body.is_some() {
+                request.body(body::<ntnx_vmm::content::InitiateGuestUpdateSpec>(args)?)
+            } else {
+                request
+            };
+            envelope(request.send().await?)
+        }
+        56usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+            let request = api
+                .complete_guest_update(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::content::CompleteGuestUpdateSpec>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        57usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+            let request = api.cancel_guest_update(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        58usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+            let request = api
+                .publish_template(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::content::TemplatePublishSpec>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        59usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .associate_categories(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::AssociateVmCategoriesParams>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        60usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .disassociate_categories(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::DisassociateVmCategoriesParams>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        61usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .get_cd_rom_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        62usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .delete_cd_rom_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        63usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .insert_cd_rom_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::CdRomInsertParams>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        64usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .eject_cd_rom_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        65usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .list_cd_roms_by_vm_id(required::<String>(args, "vmExtId")?);
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        66usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .create_cd_rom(
+                    required::<String>(args, "vmExtId")?,
+                    body::<ntnx_vmm::ahv::config::CdRom>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        67usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api.clone_vm(required::<String>(args, "extId")?);
+            let request = if args.body.is_some() || args.raw_body.is_some() {
+                request.body(body::<ntnx_vmm::ahv::config::CloneOverrideParams>(args)?)
+            } else {
+                request
+            };
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        68usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .get_disk_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        69usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .update_disk_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::Disk>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        70usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .delete_disk_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        71usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api.list_disks_by_vm_id(required::<String>(args, "vmExtId")?);
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        72usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .create_disk(
+                    required::<String>(args, "vmExtId")?,
+                    body::<ntnx_vmm::ahv::config::Disk>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        73usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api.get_vm_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        74usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .update_vm_by_id(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::Vm>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        75usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api.delete_vm_by_id(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        76usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api.list_vms();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        77usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api.create_vm(body::<ntnx_vmm::ahv::config::Vm>(args)?);
+            envelope(request.send().await?)
+        }
+        78usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .customize_guest_vm(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::GuestCustomizationParams>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        79usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .migrate_vm_disks(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::DiskMigrationParams>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        80usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .revert_vm(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::RevertParams>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        81usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .cross_cluster_migrate_vm(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::VmCrossClusterMigrateParams>(args)?,
+                );
+            let request = match args.parameters.get("$dryrun") {
+                Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
+                None => request,
+            };
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        82usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .migrate_vm_to_host(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::VmMigrateToHostParams>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        83usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .get_gpu_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        84usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .delete_gpu_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        85usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api.list_gpus_by_vm_id(required::<String>(args, "vmExtId")?);
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        86usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .create_gpu(
+                    required::<String>(args, "vmExtId")?,
+                    body::<ntnx_vmm::ahv::config::Gpu>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        87usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api.get_guest_tools_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        88usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .update_guest_tools_by_id(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::GuestTools>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        89usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .install_vm_guest_tools(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::GuestToolsInstallConfig>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        90usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .upgrade_vm_guest_tools(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::GuestToolsUpgradeConfig>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        91usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .insert_vm_guest_tools(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::GuestToolsInsertConfig>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        92usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .uninstall_vm_guest_tools(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        93usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .get_nic_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        94usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .update_nic_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::Nic>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        95usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .delete_nic_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        96usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api.list_nics_by_vm_id(required::<String>(args, "vmExtId")?);
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        97usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .create_nic(
+                    required::<String>(args, "vmExtId")?,
+                    body::<ntnx_vmm::ahv::config::Nic>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        98usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .assign_ip_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::AssignIpParams>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        99usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .release_ip_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        100usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .migrate_nic_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::MigrateNicConfig>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        101usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .assign_vm_owner(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::OwnershipInfo>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        102usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .get_pcie_device_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        103usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .delete_pcie_device_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        104usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .list_pcie_devices_by_vm_id(required::<String>(args, "vmExtId")?);
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        105usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .create_pcie_device(
+                    required::<String>(args, "vmExtId")?,
+                    body::<ntnx_vmm::ahv::config::PcieDevice>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        106usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api.power_on_vm(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        107usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api.power_cycle_vm(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        108usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api.power_off_vm(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        109usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api.reset_vm(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        110usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api.shutdown_vm(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        111usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .shutdown_guest_vm(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::GuestPowerOptions>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        112usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api.reboot_vm(required::<String>(args, "extId")?);
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        113usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .reboot_guest_vm(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::GuestPowerOptions>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        114usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .get_serial_port_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        115usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .update_serial_port_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::config::SerialPort>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        116usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .delete_serial_port_by_id(
+                    required::<String>(args, "vmExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        117usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .list_serial_ports_by_vm_id(required::<String>(args, "vmExtId")?);
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        118usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+            let request = api
+                .create_serial_port(
+                    required::<String>(args, "vmExtId")?,
+                    body::<ntnx_vmm::ahv::config::SerialPort>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        119usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .vm_anti_affinity_policies();
+            let request = api
+                .get_vm_anti_affinity_policy_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        120usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .vm_anti_affinity_policies();
+            let request = api
+                .update_vm_anti_affinity_policy_by_id(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::policies::VmAntiAffinityPolicy>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        121usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .vm_anti_affinity_policies();
+            let request = api
+                .delete_vm_anti_affinity_policy_by_id(
+                    required::<String>(args, "extId")?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        122usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .vm_anti_affinity_policies();
+            let request = api.list_vm_anti_affinity_policies();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        123usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .vm_anti_affinity_policies();
+            let request = api
+                .create_vm_anti_affinity_policy(
+                    body::<ntnx_vmm::ahv::policies::VmAntiAffinityPolicy>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        124usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .vm_anti_affinity_policies();
+            let request = api
+                .list_vm_anti_affinity_policy_vm_compliance_states(
+                    required::<String>(args, "vmAntiAffinityPolicyExtId")?,
+                );
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        125usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .vm_anti_affinity_policies();
+            let request = api.list_legacy_vm_anti_affinity_policies();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        126usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .vm_anti_affinity_policies();
+            let request = api
+                .delete_legacy_vm_anti_affinity_policy_by_id(
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        127usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .vm_host_affinity_policies();
+            let request = api
+                .get_vm_host_affinity_policy_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        128usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .vm_host_affinity_policies();
+            let request = api
+                .update_vm_host_affinity_policy_by_id(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_vmm::ahv::policies::VmHostAffinityPolicy>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        129usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .vm_host_affinity_policies();
+            let request = api
+                .delete_vm_host_affinity_policy_by_id(
+                    required::<String>(args, "extId")?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        130usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .vm_host_affinity_policies();
+            let request = api
+                .re_enforce_vm_host_affinity_policy_by_id(
+                    required::<String>(args, "extId")?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        131usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .vm_host_affinity_policies();
+            let request = api.list_vm_host_affinity_policies();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        132usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .vm_host_affinity_policies();
+            let request = api
+                .create_vm_host_affinity_policy(
+                    body::<ntnx_vmm::ahv::policies::VmHostAffinityPolicy>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        133usize => {
+            let api = ntnx_vmm::VmmClient::new(client.clone())
+                .vm_host_affinity_policies();
+            let request = api
+                .list_vm_host_affinity_policy_vm_compliance_states(
+                    required::<String>(args, "vmHostAffinityPolicyExtId")?,
+                );
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        134usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).bmc();
+            let request = api
+                .get_bmc_info(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        135usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).bmc();
+            let request = api
+                .update_bmc_info(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_clustermgmt::config::BmcInfo>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        136usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .cluster_profiles();
+            let request = api.list_cluster_profiles();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        137usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .cluster_profiles();
+            let request = api
+                .create_cluster_profile(
+                    body::<ntnx_clustermgmt::config::ClusterProfile>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        138usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .cluster_profiles();
+            let request = api
+                .get_cluster_profile_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        139usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .cluster_profiles();
+            let request = api
+                .update_cluster_profile_by_id(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_clustermgmt::config::ClusterProfile>(args)?,
+                );
+            let request = match args.parameters.get("$dryrun") {
+                Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
+                None => request,
+            };
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        140usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .cluster_profiles();
+            let request = api
+                .delete_cluster_profile_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        141usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .cluster_profiles();
+            let request = api
+                .disassociate_cluster_from_cluster_profile(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_clustermgmt::config::ClusterReferenceListSpec>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        142usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .cluster_profiles();
+            let request = api
+                .apply_cluster_profile(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_clustermgmt::config::ClusterReferenceListSpec>(args)?,
+                );
+            let request = match args.parameters.get("$dryrun") {
+                Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        143usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .associate_categories_to_cluster(
+                    required::<String>(args, "clusterExtId")?,
+                    body::<ntnx_clustermgmt::config::CategoryEntityReferences>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        144usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .disassociate_categories_from_cluster(
+                    required::<String>(args, "clusterExtId")?,
+                    body::<ntnx_clustermgmt::config::CategoryEntityReferences>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        145usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api.get_cluster_by_id(required::<String>(args, "extId")?);
+            let request = match args.parameters.get("$expand") {
+                Some(value) => request.expand(arg::<String>("$expand", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        146usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .update_cluster_by_id(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_clustermgmt::config::Cluster>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        147usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api.delete_cluster_by_id(required::<String>(args, "extId")?);
+            let request = match args.parameters.get("$dryrun") {
+                Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        148usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api.list_clusters();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$apply") {
+                Some(value) => request.apply(arg::<String>("$apply", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$expand") {
+                Some(value) => request.expand(arg::<String>("$expand", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        149usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .create_cluster(body::<ntnx_clustermgmt::config::Cluster>(args)?);
+            let request = match args.parameters.get("$dryrun") {
+                Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        150usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .get_snmp_config_by_cluster_id(
+                    required::<String>(args, "clusterExtId")?,
+                );
+            envelope(request.send().await?)
+        }
+        151usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .update_snmp_status(
+                    required::<String>(args, "clusterExtId")?,
+                    body::<ntnx_clustermgmt::config::SnmpStatusParam>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        152usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .add_snmp_transport(
+                    required::<String>(args, "clusterExtId")?,
+                    body::<ntnx_clustermgmt::config::SnmpTransport>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        153usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .remove_snmp_transport(
+                    required::<String>(args, "clusterExtId")?,
+                    body::<ntnx_clustermgmt::config::SnmpTransport>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        154usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .create_snmp_user(
+                    required::<String>(args, "clusterExtId")?,
+                    body::<ntnx_clustermgmt::config::SnmpUser>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        155usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .get_snmp_user_by_id(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        156usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .update_snmp_user_by_id(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_clustermgmt::config::SnmpUser>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        157usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .delete_snmp_user_by_id(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        158usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .create_snmp_trap(
+                    required::<String>(args, "clusterExtId")?,
+                    body::<ntnx_clustermgmt::config::SnmpTrap>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        159usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .get_snmp_trap_by_id(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        160usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .update_snmp_trap_by_id(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_clustermgmt::config::SnmpTrap>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        161usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .delete_snmp_trap_by_id(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        162usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .list_rsyslog_servers_by_cluster_id(
+                    required::<String>(args, "clusterExtId")?,
+                );
+            envelope(request.send().await?)
+        }
+        163usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .create_rsyslog_server(
+                    required::<String>(args, "clusterExtId")?,
+                    body::<ntnx_clustermgmt::config::RsyslogServer>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        164usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .get_rsyslog_server_by_id(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        165usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .update_rsyslog_server_by_id(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_clustermgmt::config::RsyslogServer>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        166usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .delete_rsyslog_server_by_id(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        167usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .list_rackable_units_by_cluster_id(
+                    required::<String>(args, "clusterExtId")?,
+                );
+            envelope(request.send().await?)
+        }
+        168usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .get_rackable_unit_by_id(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        169usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .get_host_by_id(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        170usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .list_hosts_by_cluster_id(required::<String>(args, "clusterExtId")?);
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$apply") {
+                Some(value) => request.apply(arg::<String>("$apply", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        171usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .discover_unconfigured_nodes(
+                    required::<String>(args, "clusterExtId")?,
+                    body::<ntnx_clustermgmt::config::NodeDiscoveryParams>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        172usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .fetch_node_networking_details(
+                    required::<String>(args, "clusterExtId")?,
+                    body::<ntnx_clustermgmt::config::NodeDetails>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        173usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .expand_cluster(
+                    required::<String>(args, "clusterExtId")?,
+                    body::<ntnx_clustermgmt::config::ExpandClusterParams>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        174usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .check_hypervisor_requirements(
+                    required::<String>(args, "clusterExtId")?,
+                    body::<ntnx_clustermgmt::config::HypervisorUploadParam>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        175usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .validate_node(
+                    required::<String>(args, "clusterExtId")?,
+                    body::<ntnx_clustermgmt::config::ValidateNodeParam>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        176usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .remove_node(
+                    required::<String>(args, "clusterExtId")?,
+                    body::<ntnx_clustermgmt::config::NodeRemovalParams>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        177usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .fetch_task_response(
+                    required::<String>(args, "extId")?,
+                    required::<
+                        ntnx_clustermgmt::config::TaskResponseType,
+                    >(args, "taskResponseType")?,
+                );
+            envelope(request.send().await?)
+        }
+        178usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .list_virtual_gpu_profiles(required::<String>(args, "clusterExtId")?);
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        179usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .list_physical_gpu_profiles(required::<String>(args, "clusterExtId")?);
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        180usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api.list_hosts();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$apply") {
+                Some(value) => request.apply(arg::<String>("$apply", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        181usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .list_host_nics_by_host_id(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "hostExtId")?,
+                );
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        182usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .get_host_nic_by_id(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "hostExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        183usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .list_virtual_nics_by_host_id(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "hostExtId")?,
+                );
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        184usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .get_virtual_nic_by_id(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "hostExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        185usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .enter_host_maintenance(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_clustermgmt::operations::EnterHostMaintenanceSpec>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        186usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .exit_host_maintenance(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                    body::<
+                        ntnx_clustermgmt::operations::HostMaintenanceCommonSpec,
+                    >(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        187usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .get_cluster_stats(
+                    required::<String>(args, "extId")?,
+                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+                );
+            let request = match args.parameters.get("$samplingInterval") {
+                Some(value) => {
+                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$statType") {
+                Some(value) => {
+                    request
+                        .stat_type(
+                            arg::<
+                                ntnx_shared::common::v1::stats::DownSamplingOperator,
+                            >("$statType", value)?,
+                        )
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        188usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .clusters();
+            let request = api
+                .get_host_stats(
+                    required::<String>(args, "clusterExtId")?,
+                    required::<String>(args, "extId")?,
+                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+                );
+            let request = match args.parameters.get("$samplingInterval") {
+                Some(value) => {
+                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$statType") {
+                Some(value) => {
+                    request
+                        .stat_type(
+                            arg::<
+                                ntnx_shared::common::v1::stats::DownSamplingOperator,
+                            >("$statType", value)?,
+                        )
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        189usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
+            let request = api.get_disk_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        190usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
+            let request = api.delete_disk_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        191usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
+            let request = api.list_disks();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$apply") {
+                Some(value) => request.apply(arg::<String>("$apply", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        192usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
+            let request = api
+                .add_disk(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_clustermgmt::config::DiskAdditionSpec>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        193usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
+            let request = api
+                .get_disk_stats(
+                    required::<String>(args, "extId")?,
+                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+                );
+            let request = match args.parameters.get("$samplingInterval") {
+                Some(value) => {
+                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$statType") {
+                Some(value) => {
+                    request
+                        .stat_type(
+                            arg::<
+                                ntnx_shared::common::v1::stats::DownSamplingOperator,
+                            >("$statType", value)?,
+                        )
+                }
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        194usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .pcie_devices();
+            let request = api.list_pcie_devices();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        195usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .storage_containers();
+            let request = api.list_storage_containers();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        196usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .storage_containers();
+            let request = api
+                .create_storage_container(
+                    required::<String>(args, "X-Cluster-Id")?,
+                    body::<ntnx_clustermgmt::config::StorageContainer>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        197usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .storage_containers();
+            let request = api
+                .get_storage_container_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        198usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .storage_containers();
+            let request = api
+                .update_storage_container_by_id(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_clustermgmt::config::StorageContainer>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        199usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .storage_containers();
+            let request = api
+                .delete_storage_container_by_id(required::<String>(args, "extId")?);
+            let request = match args.parameters.get("ignoreSmallFiles") {
+                Some(value) => {
+                    request.ignore_small_files(arg::<bool>("ignoreSmallFiles", value)?)
+                }
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        200usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .storage_containers();
+            let request = api
+                .mount_storage_container(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_clustermgmt::config::DataStoreMount>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        201usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .storage_containers();
+            let request = api
+                .unmount_storage_container(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_clustermgmt::config::DataStoreUnmount>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        202usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .storage_containers();
+            let request = api
+                .list_data_stores_by_cluster_id(
+                    required::<String>(args, "clusterExtId")?,
+                );
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        203usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .storage_containers();
+            let request = api
+                .get_storage_container_stats(
+                    required::<String>(args, "extId")?,
+                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+                );
+            let request = match args.parameters.get("$samplingInterval") {
+                Some(value) => {
+                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$statType") {
+                Some(value) => {
+                    request
+                        .stat_type(
+                            arg::<
+                                ntnx_shared::common::v1::stats::DownSamplingOperator,
+                            >("$statType", value)?,
+                        )
+                }
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        204usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .vcenter_extensions();
+            let request = api.list_vcenter_extensions();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        205usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .vcenter_extensions();
+            let request = api
+                .get_vcenter_extension_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        206usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .vcenter_extensions();
+            let request = api
+                .register_vcenter_extension(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_clustermgmt::config::VcenterCredentials>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        207usize => {
+            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+                .vcenter_extensions();
+            let request = api
+                .unregister_vcenter_extension(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_clustermgmt::config::VcenterCredentials>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        208usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).iscsi_clients();
+            let request = api.get_iscsi_client_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        209usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).iscsi_clients();
+            let request = api
+                .update_iscsi_client_by_id(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_volumes::config::IscsiClient>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        210usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).iscsi_clients();
+            let request = api.list_iscsi_clients();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$expand") {
+                Some(value) => request.expand(arg::<String>("$expand", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        211usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api.get_volume_group_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        212usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .update_volume_group_by_id(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_volumes::config::VolumeGroup>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        213usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .delete_volume_group_by_id(required::<String>(args, "extId")?);
+            envelope(request.send().await?)
+        }
+        214usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api.list_volume_groups();
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$expand") {
+                Some(value) => request.expand(arg::<String>("$expand", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        215usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .create_volume_group(body::<ntnx_volumes::config::VolumeGroup>(args)?);
+            envelope(request.send().await?)
+        }
+        216usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .list_volume_disks_by_volume_group_id(
+                    required::<String>(args, "volumeGroupExtId")?,
+                );
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        217usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .create_volume_disk(
+                    required::<String>(args, "volumeGroupExtId")?,
+                    body::<ntnx_volumes::config::VolumeDisk>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        218usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .get_volume_disk_by_id(
+                    required::<String>(args, "volumeGroupExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        219usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .update_volume_disk_by_id(
+                    required::<String>(args, "volumeGroupExtId")?,
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_volumes::config::VolumeDisk>(args)?,
+                );
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        220usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .delete_volume_disk_by_id(
+                    required::<String>(args, "volumeGroupExtId")?,
+                    required::<String>(args, "extId")?,
+                );
+            envelope(request.send().await?)
+        }
+        221usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+
+            #[allow(deprecated)]
+            let request = api
+                .list_external_iscsi_attachments_by_volume_group_id(
+                    required::<String>(args, "volumeGroupExtId")?,
+                );
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$expand") {
+                Some(value) => request.expand(arg::<String>("$expand", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        222usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .attach_iscsi_client(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_volumes::config::IscsiClient>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        223usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .detach_iscsi_client(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_volumes::config::IscsiClientAttachment>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        224usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+
+            #[allow(deprecated)]
+            let request = api
+                .list_vm_attachments_by_volume_group_id(
+                    required::<String>(args, "volumeGroupExtId")?,
+                );
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$filter") {
+                Some(value) => request.filter(arg::<String>("$filter", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$orderby") {
+                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        225usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .attach_vm(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_volumes::config::VmAttachment>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        226usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .detach_vm(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_volumes::config::VmAttachment>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        227usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+
+            #[allow(deprecated)]
+            let request = api
+                .list_category_associations_by_volume_group_id(
+                    required::<String>(args, "volumeGroupExtId")?,
+                );
+            let request = match args.parameters.get("$page") {
+                Some(value) => request.page(arg::<i32>("$page", value)?),
+                None => request,
+            };
+            let request = match args.parameters.get("$limit") {
+                Some(value) => request.limit(arg::<i32>("$limit", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        228usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .associate_category(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_volumes::config::CategoryEntityReferences>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        229usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .disassociate_category(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_volumes::config::CategoryEntityReferences>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        230usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .revert_volume_group(
+                    required::<String>(args, "extId")?,
+                    body::<ntnx_volumes::config::RevertSpec>(args)?,
+                );
+            envelope(request.send().await?)
+        }
+        231usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+
+            #[allow(deprecated)]
+            let request = api
+                .get_volume_group_metadata_by_id(
+                    required::<String>(args, "volumeGroupExtId")?,
+                );
+            envelope(request.send().await?)
+        }
+        232usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .get_volume_group_stats(
+                    required::<String>(args, "extId")?,
+                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+                );
+            let request = match args.parameters.get("$samplingInterval") {
+                Some(value) => {
+                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$statType") {
+                Some(value) => {
+                    request
+                        .stat_type(
+                            arg::<
+                                ntnx_shared::common::v1::stats::DownSamplingOperator,
+                            >("$statType", value)?,
+                        )
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        233usize => {
+            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+            let request = api
+                .get_volume_disk_stats(
+                    required::<String>(args, "volumeGroupExtId")?,
+                    required::<String>(args, "extId")?,
+                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+                );
+            let request = match args.parameters.get("$samplingInterval") {
+                Some(value) => {
+                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$statType") {
+                Some(value) => {
+                    request
+                        .stat_type(
+                            arg::<
+                                ntnx_shared::common::v1::stats::DownSamplingOperator,
+                            >("$statType", value)?,
+                        )
+                }
+                None => request,
+            };
+            let request = match args.parameters.get("$select") {
+                Some(value) => request.select(arg::<String>("$select", value)?),
+                None => request,
+            };
+            envelope(request.send().await?)
+        }
+        _ => Err(CallError::Args(format!("no operation {index}"))),
+    }
+}

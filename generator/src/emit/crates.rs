@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{code, sanitize};
 use super::clients::ClientModule;
+use super::docs::{code, sanitize};
 use super::models::emit_type;
 use super::names::{crate_ident, ident};
 use super::types::{Scope, TypeSpace};

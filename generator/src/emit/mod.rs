@@ -9,6 +9,7 @@ mod crates;
 mod docs;
 mod models;
 mod names;
+mod plan;
 mod registry;
 mod types;
 

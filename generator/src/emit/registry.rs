@@ -8,7 +8,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::crates::{cargo_toml, file_name, header};
-use super::names::crate_ident;
+use super::names::{crate_ident, ident};
+use super::plan::{client_name, plan, BodyKind, Convert, OperationPlan, ResponseKind};
 use super::types::{Scope, TypeSpace};
 use super::{format_file, EmitOptions, GeneratedFile};
 use crate::error::Result;
@@ -37,6 +38,52 @@ pub fn registry_crate(
             let ty = space.path(key, &scope);
             arms.push(quote! { #name => Some(check::<#ty>(json)), });
         }
+    }
+    let (infos, calls, used) = operation_dispatch(space, workspace, &scope)?;
+    let mut helpers = Vec::new();
+    if used.raw_body {
+        helpers.push(quote! {
+            fn raw_body(args: &CallArgs) -> Vec<u8> {
+            args.raw_body.clone().unwrap_or_default()
+        }
+
+        });
+    }
+    if used.envelope {
+        helpers.push(quote! {
+        fn envelope<D: serde::Serialize, M: serde::Serialize>(
+            response: ntnx_runtime::ApiResponse<D, M>,
+        ) -> Result<CallOutcome, CallError> {
+            let mut json = serde_json::Map::new();
+            if let Some(data) = &response.data {
+                json.insert("data".to_owned(), encoded(data)?);
+            }
+            if let Some(metadata) = &response.metadata {
+                json.insert("metadata".to_owned(), encoded(metadata)?);
+            }
+            Ok(CallOutcome { status: response.status().as_u16(), json: Some(serde_json::Value::Object(json)), bytes: None })
+        }
+
+        });
+    }
+    if used.plain {
+        helpers.push(quote! {
+        fn plain<T: serde::Serialize>(response: ntnx_runtime::Response<T>) -> Result<CallOutcome, CallError> {
+            let json = encoded(&response.body)?;
+            Ok(CallOutcome { status: response.status().as_u16(), json: Some(json), bytes: None })
+        }
+
+        });
+    }
+    if used.stream {
+        helpers.push(quote! {
+        async fn stream(response: ntnx_runtime::Response<ntnx_runtime::ByteStream>) -> Result<CallOutcome, CallError> {
+            let status = response.status().as_u16();
+            let bytes = response.into_body().collect_bytes().await?;
+            Ok(CallOutcome { status, json: None, bytes: Some(bytes.len()) })
+        }
+
+        });
     }
     let sources: Vec<String> = workspace.specs.iter().map(|s| file_name(&s.file)).collect();
     let tokens = quote! {
@@ -78,6 +125,107 @@ pub fn registry_crate(
             let encoded = serde_json::to_value(&value).map_err(|e| e.to_string())?;
             Ok(Decoded { encoded, debug: format!("{value:?}") })
         }
+
+        /// An operation of the generated clients.
+        #[derive(Clone, Copy, Debug)]
+        pub struct OperationInfo {
+            /// Namespace, e.g. `vmm`.
+            pub namespace: &'static str,
+            /// Tag that groups it.
+            pub tag: &'static str,
+            /// `operationId`.
+            pub id: &'static str,
+            /// HTTP method.
+            pub method: &'static str,
+            /// Path template, relative to `/api`.
+            pub path: &'static str,
+        }
+
+        /// Every operation of every spec; [`call`] takes an index into it.
+        pub const OPERATIONS: &[OperationInfo] = &[#(#infos),*];
+
+        /// Arguments of [`call`]: parameters by their names in the spec, as JSON.
+        #[derive(Clone, Debug, Default)]
+        pub struct CallArgs {
+            /// Path, query and header parameters (other than `If-Match` and
+            /// `NTNX-Request-Id`), by spec name.
+            pub parameters: std::collections::BTreeMap<String, serde_json::Value>,
+            /// JSON request body.
+            pub body: Option<serde_json::Value>,
+            /// Raw request body, for operations whose body is not JSON.
+            pub raw_body: Option<Vec<u8>>,
+            /// `If-Match` to send.
+            pub if_match: Option<String>,
+        }
+
+        /// What a call returned.
+        #[derive(Clone, Debug)]
+        pub struct CallOutcome {
+            /// HTTP status.
+            pub status: u16,
+            /// The decoded response encoded again as JSON: `{data, metadata}` for envelopes.
+            pub json: Option<serde_json::Value>,
+            /// Bytes read from a streamed body.
+            pub bytes: Option<usize>,
+        }
+
+        /// Why a call failed.
+        #[derive(Debug)]
+        pub enum CallError {
+            /// The arguments do not fit the operation's parameter or body types.
+            Args(String),
+            /// The client reported an error (transport, HTTP status, decode...).
+            Api(ntnx_runtime::Error),
+        }
+
+        impl std::fmt::Display for CallError {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    CallError::Args(message) => write!(f, "bad arguments: {message}"),
+                    CallError::Api(error) => write!(f, "{error}"),
+                }
+            }
+        }
+
+        impl std::error::Error for CallError {}
+
+        impl From<ntnx_runtime::Error> for CallError {
+            fn from(error: ntnx_runtime::Error) -> Self {
+                CallError::Api(error)
+            }
+        }
+
+        fn arg<T: serde::de::DeserializeOwned>(name: &str, value: &serde_json::Value) -> Result<T, CallError> {
+            serde_json::from_value(value.clone())
+                .map_err(|e| CallError::Args(format!("parameter `{name}`: {e}")))
+        }
+
+        fn required<T: serde::de::DeserializeOwned>(args: &CallArgs, name: &str) -> Result<T, CallError> {
+            match args.parameters.get(name) {
+                Some(value) => arg(name, value),
+                None => Err(CallError::Args(format!("missing parameter `{name}`"))),
+            }
+        }
+
+        fn body<T: serde::de::DeserializeOwned>(args: &CallArgs) -> Result<T, CallError> {
+            let value = args.body.as_ref().ok_or_else(|| CallError::Args("missing body".to_owned()))?;
+            arg("body", value)
+        }
+
+        fn encoded<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, CallError> {
+            serde_json::to_value(value).map_err(|e| CallError::Args(format!("cannot encode the response: {e}")))
+        }
+
+        #(#helpers)*
+
+        /// Calls operation `OPERATIONS[index]` through its generated client, converting
+        /// `args` to the typed parameters and body.
+        pub async fn call(client: &ntnx_runtime::Client, index: usize, args: &CallArgs) -> Result<CallOutcome, CallError> {
+            match index {
+                #(#calls)*
+                _ => Err(CallError::Args(format!("no operation {index}"))),
+            }
+        }
     };
     let mut dependencies: Vec<String> = workspace
         .specs
@@ -90,9 +238,12 @@ pub fn registry_crate(
             workspace.shared.name
         ));
     }
+    dependencies.push(format!(
+        "ntnx-runtime = {{ path = \"{}\" }}",
+        options.runtime_path
+    ));
     dependencies.push("serde_path_to_error = \"0.1\"".to_owned());
     let sources = sources.join(", ");
-    let _ = options;
     Ok(vec![
         GeneratedFile {
             path: std::path::PathBuf::from(REGISTRY_CRATE)
@@ -109,4 +260,145 @@ pub fn registry_crate(
             true,
         ),
     ])
+}
+
+/// `OPERATIONS` entries and `call` match arms for every operation of every spec.
+fn operation_dispatch(
+    space: &TypeSpace<'_>,
+    workspace: &Workspace,
+    scope: &Scope,
+) -> Result<(Vec<TokenStream>, Vec<TokenStream>, UsedHelpers)> {
+    let mut infos = Vec::new();
+    let mut calls = Vec::new();
+    let mut used = UsedHelpers::default();
+    for spec in &workspace.specs {
+        let krate = ident(&crate_ident(&spec.name));
+        let client = ident(&client_name(spec));
+        for tag in plan(space, spec)? {
+            let module = ident(&tag.module);
+            for operation in &tag.operations {
+                let op = operation.operation;
+                let (namespace, tag_name, id, method, path) = (
+                    &spec.namespace,
+                    tag.tag,
+                    &op.id,
+                    op.method.as_str(),
+                    &op.path,
+                );
+                infos.push(quote! {
+                    OperationInfo { namespace: #namespace, tag: #tag_name, id: #id, method: #method, path: #path }
+                });
+                let index = calls.len();
+                let body = call_body(space, operation, scope, &mut used);
+                calls.push(quote! {
+                    #index => {
+                        let api = #krate::#client::new(client.clone()).#module();
+                        #body
+                    }
+                });
+            }
+        }
+    }
+    Ok((infos, calls, used))
+}
+
+/// Which helper functions the match arms call (only those are emitted).
+#[derive(Default)]
+struct UsedHelpers {
+    raw_body: bool,
+    envelope: bool,
+    plain: bool,
+    stream: bool,
+}
+
+/// The body of one `call` match arm (`api` is the tag's `…Api`).
+fn call_body(
+    space: &TypeSpace<'_>,
+    plan: &OperationPlan<'_>,
+    scope: &Scope,
+    used: &mut UsedHelpers,
+) -> TokenStream {
+    let method = ident(&plan.method);
+    let mut positional = Vec::new();
+    let mut setters = Vec::new();
+    for param in &plan.params {
+        let name = &param.parameter.name;
+        let ty = match param.convert {
+            Convert::Into | Convert::Display => quote!(String),
+            Convert::Same => space.rust_type(&param.parameter.ty, scope),
+        };
+        if param.required {
+            positional.push(quote!(required::<#ty>(args, #name)?));
+        } else {
+            let setter = ident(&param.field);
+            setters.push(quote! {
+                let request = match args.parameters.get(#name) {
+                    Some(value) => request.#setter(arg::<#ty>(#name, value)?),
+                    None => request,
+                };
+            });
+        }
+    }
+    if let Some(body) = &plan.body {
+        let value = match body.kind {
+            BodyKind::Json(ty) => {
+                let ty = space.rust_type(ty, scope);
+                quote!(body::<#ty>(args)?)
+            }
+            BodyKind::Multipart => quote!(ntnx_runtime::Multipart::new()),
+            BodyKind::Bytes => {
+                used.raw_body = true;
+                quote!(ntnx_runtime::bytes::Bytes::from(raw_body(args)))
+            }
+            BodyKind::Text => {
+                used.raw_body = true;
+                quote!(String::from_utf8_lossy(&raw_body(args)).into_owned())
+            }
+        };
+        if body.required {
+            positional.push(value);
+        } else {
+            setters.push(quote! {
+                let request = if args.body.is_some() || args.raw_body.is_some() {
+                    request.body(#value)
+                } else {
+                    request
+                };
+            });
+        }
+    }
+    if plan.takes_if_match {
+        setters.push(quote! {
+            let request = match &args.if_match {
+                Some(etag) => request.if_match(etag.clone()),
+                None => request,
+            };
+        });
+    }
+    let outcome = match plan.response {
+        ResponseKind::Envelope { .. } => {
+            used.envelope = true;
+            quote!(envelope(request.send().await?))
+        }
+        ResponseKind::Json(_) | ResponseKind::Empty => {
+            used.plain = true;
+            quote!(plain(request.send().await?))
+        }
+        ResponseKind::Stream => {
+            used.stream = true;
+            quote!(stream(request.send().await?).await)
+        }
+    };
+    // The registry calls every operation, deprecated ones included.
+    let allow = plan
+        .operation
+        .docs
+        .deprecated
+        .then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #allow
+        let request = api.#method(#(#positional),*);
+        #(#setters)*
+        #outcome
+    }
 }

@@ -1,0 +1,422 @@
+//! Plans of the typed clients, made once per operation and read by two emitters: the
+//! clients themselves and the registry's operation dispatch, so both call an operation the
+//! same way.
+//!
+//! A plan decides the Rust names (tag module, `…Api` type, method, request builder), which
+//! parameters are method arguments (path parameters, required query and header parameters)
+//! and which are setters, what the body is and what `send()` returns.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use super::names::unique;
+use super::types::{JsonShape, TypeSpace};
+use crate::error::{Error, ErrorKind, Result};
+use crate::ir::{
+    Body, Constraint, Content, Method, Operation, Parameter, ParameterLocation, Scalar, StatusSpec,
+    TypeKind, TypeRef,
+};
+use crate::layout::SpecCrate;
+
+/// The module holding the clients.
+pub const API_MODULE: &str = "api";
+
+/// Query parameters that take OData expressions (or any displayable builder).
+const EXPRESSION_PARAMETERS: [&str; 5] = ["$filter", "$orderby", "$select", "$expand", "$apply"];
+
+/// Builder fields the generator uses itself; parameters get other names.
+const RESERVED_FIELDS: [&str; 4] = ["client", "body", "request_id", "if_match"];
+
+/// The operations of one tag.
+pub struct TagPlan<'o> {
+    /// Tag name.
+    pub tag: &'o str,
+    /// Tag description.
+    pub description: Option<&'o str>,
+    /// Module ident (also the accessor method on the namespace client).
+    pub module: String,
+    /// Name of the `…Api` type.
+    pub api: String,
+    /// Its operations, in spec order.
+    pub operations: Vec<OperationPlan<'o>>,
+}
+
+/// One operation.
+pub struct OperationPlan<'o> {
+    /// The operation.
+    pub operation: &'o Operation,
+    /// Method ident on the `…Api` type.
+    pub method: String,
+    /// Request builder type name.
+    pub builder: String,
+    /// Parameters other than `If-Match` and `NTNX-Request-Id`.
+    pub params: Vec<ParamPlan<'o>>,
+    /// Sends `If-Match` (from the body's ETag or a setter).
+    pub takes_if_match: bool,
+    /// Sends `NTNX-Request-Id` (created by the runtime or given by a setter).
+    pub takes_request_id: bool,
+    /// The request body.
+    pub body: Option<BodyPlan<'o>>,
+    /// What `send()` decodes.
+    pub response: ResponseKind<'o>,
+    /// Item type, when the operation has `$page` and `$limit` and returns a list.
+    pub paged_item: Option<&'o TypeRef>,
+}
+
+/// A parameter.
+pub struct ParamPlan<'o> {
+    /// The parameter.
+    pub parameter: &'o Parameter,
+    /// Field and setter ident.
+    pub field: String,
+    /// Argument of the method (required) or setter (optional).
+    pub required: bool,
+    /// How an argument becomes the stored value.
+    pub convert: Convert,
+}
+
+/// How an argument becomes a stored parameter value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Convert {
+    /// Taken as `impl Into<String>`.
+    Into,
+    /// Taken as `impl Display` (OData expressions, or plain strings).
+    Display,
+    /// Taken as its own type.
+    Same,
+}
+
+/// A request body.
+pub struct BodyPlan<'o> {
+    /// Must be given (a method argument rather than a setter).
+    pub required: bool,
+    /// How it is sent.
+    pub kind: BodyKind<'o>,
+    /// Its media type.
+    pub media_type: &'o str,
+}
+
+/// How a body is sent.
+pub enum BodyKind<'o> {
+    /// JSON of this type.
+    Json(&'o TypeRef),
+    /// `ntnx_runtime::Multipart` parts.
+    Multipart,
+    /// Raw bytes.
+    Bytes,
+    /// Text.
+    Text,
+}
+
+impl BodyPlan<'_> {
+    /// The body is a generated struct, which carries an ETag.
+    pub fn is_model(&self, space: &TypeSpace<'_>) -> bool {
+        matches!(self.kind, BodyKind::Json(ty) if space.struct_key(ty).is_some())
+    }
+}
+
+/// What `send()` decodes.
+pub enum ResponseKind<'o> {
+    /// The `{data, metadata}` envelope.
+    Envelope {
+        /// Type of `data`.
+        data: &'o TypeRef,
+        /// Type of `metadata`, if declared.
+        metadata: Option<&'o TypeRef>,
+    },
+    /// A JSON body of this type.
+    Json(&'o TypeRef),
+    /// A streamed body.
+    Stream,
+    /// No body.
+    Empty,
+}
+
+/// Name of the namespace client type: `VmmClient`.
+pub fn client_name(spec: &SpecCrate) -> String {
+    format!("{}Client", spec.namespace.to_upper_camel_case())
+}
+
+/// Plans every operation of `spec`, grouped by tag (tags sorted by name).
+pub fn plan<'o>(space: &TypeSpace<'_>, spec: &'o SpecCrate) -> Result<Vec<TagPlan<'o>>> {
+    let mut by_tag: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    for operation in &spec.operations {
+        by_tag.entry(&operation.tag).or_default().push(operation);
+    }
+    let mut modules = BTreeSet::new();
+    let mut tags = Vec::new();
+    for (tag, operations) in by_tag {
+        let module = unique(module_ident(tag), &mut modules);
+        let api = format!("{}Api", tag.to_upper_camel_case());
+        let mut methods = BTreeSet::new();
+        let mut builders = BTreeSet::from([api.clone()]);
+        let mut plans = Vec::new();
+        for operation in operations {
+            let method = unique(method_ident(&operation.id), &mut methods);
+            let builder = unique(
+                format!("{}Request", operation.id.to_upper_camel_case()),
+                &mut builders,
+            );
+            let plan = plan_operation(space, operation, method, builder).map_err(|e| {
+                e.at(&operation.origin.pointer)
+                    .in_file(&operation.origin.file)
+            })?;
+            plans.push(plan);
+        }
+        tags.push(TagPlan {
+            tag,
+            description: spec
+                .tags
+                .iter()
+                .find(|t| t.name == tag)
+                .and_then(|t| t.description.as_deref()),
+            module,
+            api,
+            operations: plans,
+        });
+    }
+    Ok(tags)
+}
+
+fn plan_operation<'o>(
+    space: &TypeSpace<'_>,
+    operation: &'o Operation,
+    method: String,
+    builder: String,
+) -> Result<OperationPlan<'o>> {
+    let mut taken: BTreeSet<String> = RESERVED_FIELDS.iter().map(|s| (*s).to_owned()).collect();
+    let mut params = Vec::new();
+    let mut takes_if_match = false;
+    let mut takes_request_id = !matches!(
+        operation.method,
+        Method::Get | Method::Head | Method::Options
+    );
+    for parameter in &operation.parameters {
+        match parameter.location {
+            ParameterLocation::Header if parameter.name.eq_ignore_ascii_case("If-Match") => {
+                takes_if_match = true;
+            }
+            ParameterLocation::Header if parameter.name.eq_ignore_ascii_case("NTNX-Request-Id") => {
+                takes_request_id = true;
+            }
+            ParameterLocation::Cookie => {
+                return Err(Error::new(
+                    ErrorKind::Unsupported,
+                    format!("cookie parameter `{}` is not supported", parameter.name),
+                ));
+            }
+            _ => params.push(plan_parameter(space, parameter, &mut taken)?),
+        }
+    }
+    let body = operation
+        .request_body
+        .as_ref()
+        .map(|body| plan_body(body.required, &body.content))
+        .transpose()?;
+    let response = plan_response(operation);
+    let paged_item = match response {
+        ResponseKind::Envelope {
+            data: TypeRef::Array(item),
+            ..
+        } if has_query(operation, "$page") && has_query(operation, "$limit") => Some(item.as_ref()),
+        _ => None,
+    };
+    Ok(OperationPlan {
+        operation,
+        method,
+        builder,
+        params,
+        takes_if_match,
+        takes_request_id,
+        body,
+        response,
+        paged_item,
+    })
+}
+
+fn plan_parameter<'o>(
+    space: &TypeSpace<'_>,
+    parameter: &'o Parameter,
+    taken: &mut BTreeSet<String>,
+) -> Result<ParamPlan<'o>> {
+    let mut name = parameter.name.to_snake_case();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "param_");
+    }
+    let mut field = name.clone();
+    let mut n = 2;
+    while taken.contains(&field) {
+        field = format!("{name}_{n}");
+        n += 1;
+    }
+    taken.insert(field.clone());
+    let element = match &parameter.ty {
+        TypeRef::Array(inner) => inner.as_ref(),
+        other => other,
+    };
+    let displayable = match element {
+        TypeRef::Scalar(_) => true,
+        TypeRef::Named(key) => matches!(
+            &space.def(key).kind,
+            TypeKind::Enum(_) | TypeKind::Alias(TypeRef::Scalar(_))
+        ),
+        _ => false,
+    };
+    if !displayable {
+        return Err(Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "parameter `{}` has a structured type; only scalars, enums and arrays of them \
+                 are supported",
+                parameter.name
+            ),
+        ));
+    }
+    let plain_string = parameter.ty == TypeRef::Scalar(Scalar::String);
+    let convert = if plain_string && EXPRESSION_PARAMETERS.contains(&parameter.name.as_str()) {
+        Convert::Display
+    } else if plain_string && space.shape(&parameter.ty) == JsonShape::String {
+        Convert::Into
+    } else {
+        Convert::Same
+    };
+    Ok(ParamPlan {
+        parameter,
+        field,
+        required: parameter.required,
+        convert,
+    })
+}
+
+fn plan_body(required: bool, content: &[Content]) -> Result<BodyPlan<'_>> {
+    let chosen = content
+        .iter()
+        .find(|c| matches!(c.body, Body::Json(_)))
+        .or_else(|| content.first())
+        .ok_or_else(|| Error::new(ErrorKind::Unsupported, "a request body with no media type"))?;
+    let kind = match &chosen.body {
+        Body::Json(ty) | Body::Envelope { data: ty, .. } => BodyKind::Json(ty),
+        Body::Multipart(_) => BodyKind::Multipart,
+        Body::Binary => BodyKind::Bytes,
+        Body::Text => BodyKind::Text,
+        Body::Form(_) => {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                "application/x-www-form-urlencoded request bodies are not supported",
+            ));
+        }
+    };
+    Ok(BodyPlan {
+        required,
+        kind,
+        media_type: &chosen.media_type,
+    })
+}
+
+/// The success response: the first 2xx, else the first 3xx (redirects are followed), else
+/// `default`; JSON preferred over other media types.
+fn plan_response(operation: &Operation) -> ResponseKind<'_> {
+    let in_range = |range: std::ops::RangeInclusive<u16>| {
+        operation.responses.iter().find(|r| match r.status {
+            StatusSpec::Code(code) => range.contains(&code),
+            StatusSpec::Range(hundreds) => range.contains(&(hundreds * 100)),
+            StatusSpec::Default => false,
+        })
+    };
+    let response = in_range(200..=299)
+        .or_else(|| in_range(300..=399))
+        .or_else(|| {
+            operation
+                .responses
+                .iter()
+                .find(|r| r.status == StatusSpec::Default)
+        });
+    let content = response.and_then(|r| {
+        r.content
+            .iter()
+            .find(|c| matches!(c.body, Body::Envelope { .. } | Body::Json(_)))
+            .or_else(|| r.content.first())
+    });
+    match content.map(|c| &c.body) {
+        None => ResponseKind::Empty,
+        Some(Body::Envelope { data, metadata }) => ResponseKind::Envelope {
+            data,
+            metadata: metadata.as_ref(),
+        },
+        Some(Body::Json(ty)) => ResponseKind::Json(ty),
+        Some(Body::Binary | Body::Text | Body::Multipart(_) | Body::Form(_)) => {
+            ResponseKind::Stream
+        }
+    }
+}
+
+/// The `metadata` type every envelope response of `spec` uses, if they all use one.
+pub fn common_metadata(spec: &SpecCrate) -> Option<&TypeRef> {
+    let mut found: Option<&TypeRef> = None;
+    let bodies = spec
+        .operations
+        .iter()
+        .flat_map(|o| &o.responses)
+        .flat_map(|r| &r.content);
+    for content in bodies {
+        if let Body::Envelope {
+            metadata: Some(metadata),
+            ..
+        } = &content.body
+        {
+            match found {
+                None => found = Some(metadata),
+                Some(seen) if seen == metadata => {}
+                Some(_) => return None,
+            }
+        }
+    }
+    found
+}
+
+fn has_query(operation: &Operation, name: &str) -> bool {
+    operation
+        .parameters
+        .iter()
+        .any(|p| p.location == ParameterLocation::Query && p.name == name)
+}
+
+/// The page size used when walking every page: the API's maximum `$limit`, else its
+/// default, else 50.
+pub fn page_limit(operation: &Operation) -> i32 {
+    let limit = operation
+        .parameters
+        .iter()
+        .find(|p| p.location == ParameterLocation::Query && p.name == "$limit");
+    let maximum = limit.and_then(|p| {
+        p.docs.constraints.iter().find_map(|c| match c {
+            Constraint::Maximum { value, .. } => value.as_i64(),
+            _ => None,
+        })
+    });
+    let default = limit
+        .and_then(|p| p.default.as_ref())
+        .and_then(|d| d.as_i64());
+    let value = maximum.or(default).unwrap_or(50);
+    i32::try_from(value.clamp(1, i64::from(i32::MAX))).unwrap_or(50)
+}
+
+fn module_ident(tag: &str) -> String {
+    let mut name = tag.to_snake_case();
+    if name.is_empty() {
+        name = "default".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 't');
+    }
+    name
+}
+
+fn method_ident(operation_id: &str) -> String {
+    let mut name = operation_id.to_snake_case();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "op_");
+    }
+    name
+}
