@@ -194,3 +194,32 @@ fn everything_new_at_once_survives() {
     let decoded = image_round_trip(&value);
     assert_eq!(decoded.etag(), Some("W/\"17\""));
 }
+
+#[test]
+fn null_on_an_optional_field_the_schema_does_not_mark_nullable_is_kept() {
+    // The schemas do not allow `null` for `description` or `checksum`, but a server that
+    // sends it must get it back: decode-then-encode gives the same JSON value.
+    let mut value = image();
+    value["description"] = Value::Null;
+    value["checksum"] = Value::Null;
+    let decoded = image_round_trip(&value);
+    assert_eq!(decoded.description, None);
+    assert!(decoded.extras().was_null("description"));
+
+    // Setting the field afterwards writes the value, once.
+    let mut edited = decoded;
+    edited.description = Some("patched".to_owned());
+    let encoded = serde_json::to_value(&edited).unwrap();
+    assert_eq!(encoded["description"], json!("patched"));
+    assert_eq!(encoded["checksum"], Value::Null);
+}
+
+#[test]
+fn date_time_without_offset_is_kept_as_written() {
+    let mut value = image();
+    value["createTime"] = json!("2009-09-23T14:30:00");
+    let decoded = image_round_trip(&value);
+    let created = decoded.create_time.expect("createTime decoded");
+    assert_eq!(created.offset_seconds(), None);
+    assert_eq!(created.as_str(), "2009-09-23T14:30:00");
+}

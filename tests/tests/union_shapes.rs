@@ -2,7 +2,7 @@
 //! or, when none or several fit, to `Unrecognized`, and always encode back unchanged.
 
 use ntnx_shared::common::v1::config::{KvPair, KvPairValue};
-use ntnx_vmm::content::ListImagesApiResponseData;
+use ntnx_vmm::content::{GetImageApiResponse, GetImageApiResponseData, ListImagesApiResponseData};
 use ntnx_vmm::content::{Image, ImageChecksum, ImageSource, ListImagesApiResponse};
 use ntnx_vmm::error::ErrorResponseError;
 use serde::de::DeserializeOwned;
@@ -177,4 +177,26 @@ fn response_envelope_data_without_object_type_decodes_by_shape() {
         panic!("an object in $.data should be the ErrorResponse");
     };
     assert!(matches!(error.error, Some(ErrorResponseError::AppMessageList(ref m)) if m.len() == 1));
+}
+
+#[test]
+fn object_sharing_no_key_with_any_alternative_is_unrecognized_not_the_permissive_one() {
+    // `data` of a get-image response is Image | ErrorResponse. `{"name": "a"}` is not an
+    // Image (its required `type` is missing); ErrorResponse would accept it only because it
+    // requires nothing, while declaring none of its keys. That is not a fit.
+    let value = json!({ "data": { "name": "a" } });
+    let decoded: GetImageApiResponse = exact("vmm.v4.0.content.GetImageApiResponse, $.data", value);
+    assert!(
+        matches!(decoded.data, Some(GetImageApiResponseData::Unrecognized(_))),
+        "got {:?}",
+        decoded.data
+    );
+
+    // With one key the error response declares, it is the error response.
+    let value = json!({ "data": { "error": [], "newServerField": 1 } });
+    let decoded: GetImageApiResponse = exact("vmm.v4.0.content.GetImageApiResponse, $.data", value);
+    assert!(matches!(
+        decoded.data,
+        Some(GetImageApiResponseData::ErrorResponse(_))
+    ));
 }

@@ -110,8 +110,10 @@ impl ntnx_runtime::Model for AddDiskApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -127,12 +129,8 @@ impl serde::Serialize for AddDiskApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -170,10 +168,7 @@ impl ntnx_runtime::model::union::Union for AddDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -183,10 +178,7 @@ impl ntnx_runtime::model::union::Union for AddDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -263,8 +255,10 @@ impl ntnx_runtime::Model for AddSnmpTransportsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -280,12 +274,8 @@ impl serde::Serialize for AddSnmpTransportsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -323,10 +313,7 @@ impl ntnx_runtime::model::union::Union for AddSnmpTransportsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -336,10 +323,7 @@ impl ntnx_runtime::model::union::Union for AddSnmpTransportsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -487,8 +471,10 @@ impl ntnx_runtime::Model for ApplyClusterProfileApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -504,12 +490,8 @@ impl serde::Serialize for ApplyClusterProfileApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -547,10 +529,7 @@ impl ntnx_runtime::model::union::Union for ApplyClusterProfileApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -560,10 +539,7 @@ impl ntnx_runtime::model::union::Union for ApplyClusterProfileApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -641,8 +617,10 @@ impl ntnx_runtime::Model for AssociateCategoriesToClusterApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -658,12 +636,8 @@ impl serde::Serialize for AssociateCategoriesToClusterApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -701,10 +675,7 @@ impl ntnx_runtime::model::union::Union for AssociateCategoriesToClusterApiRespon
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -714,10 +685,7 @@ impl ntnx_runtime::model::union::Union for AssociateCategoriesToClusterApiRespon
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -795,8 +763,10 @@ impl ntnx_runtime::Model for AttributeItem {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "attribute" => field_attribute = map.next_value()?,
-                "value" => field_value = map.next_value()?,
+                "attribute" => {
+                    field_attribute = extras.decode_optional(&mut map, "attribute")?;
+                }
+                "value" => field_value = extras.decode_optional(&mut map, "value")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -812,12 +782,8 @@ impl serde::Serialize for AttributeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.attribute {
-            map.serialize_entry("attribute", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "attribute", &self.attribute)?;
+        self.extras.serialize_optional(&mut map, "value", &self.value)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -871,8 +837,8 @@ impl ntnx_runtime::Model for AuthorizedPublicKey {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "name" => field_name = map.next_value()?,
-                "key" => field_key = map.next_value()?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "key" => field_key = extras.decode_optional(&mut map, "key")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -888,12 +854,8 @@ impl serde::Serialize for AuthorizedPublicKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "key", &self.key)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -952,11 +914,14 @@ impl ntnx_runtime::Model for BackplaneNetworkParams {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "isSegmentationEnabled" => {
-                    field_is_segmentation_enabled = map.next_value()?;
+                    field_is_segmentation_enabled = extras
+                        .decode_optional(&mut map, "isSegmentationEnabled")?;
                 }
-                "vlanTag" => field_vlan_tag = map.next_value()?,
-                "subnet" => field_subnet = map.next_value()?,
-                "netmask" => field_netmask = map.next_value()?,
+                "vlanTag" => {
+                    field_vlan_tag = extras.decode_optional(&mut map, "vlanTag")?;
+                }
+                "subnet" => field_subnet = extras.decode_optional(&mut map, "subnet")?,
+                "netmask" => field_netmask = extras.decode_optional(&mut map, "netmask")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -974,18 +939,15 @@ impl serde::Serialize for BackplaneNetworkParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.is_segmentation_enabled {
-            map.serialize_entry("isSegmentationEnabled", value)?;
-        }
-        if let Some(value) = &self.vlan_tag {
-            map.serialize_entry("vlanTag", value)?;
-        }
-        if let Some(value) = &self.subnet {
-            map.serialize_entry("subnet", value)?;
-        }
-        if let Some(value) = &self.netmask {
-            map.serialize_entry("netmask", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isSegmentationEnabled",
+                &self.is_segmentation_enabled,
+            )?;
+        self.extras.serialize_optional(&mut map, "vlanTag", &self.vlan_tag)?;
+        self.extras.serialize_optional(&mut map, "subnet", &self.subnet)?;
+        self.extras.serialize_optional(&mut map, "netmask", &self.netmask)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1037,8 +999,12 @@ impl ntnx_runtime::Model for BlockItem {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "blockId" => field_block_id = map.next_value()?,
-                "rackName" => field_rack_name = map.next_value()?,
+                "blockId" => {
+                    field_block_id = extras.decode_optional(&mut map, "blockId")?;
+                }
+                "rackName" => {
+                    field_rack_name = extras.decode_optional(&mut map, "rackName")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1054,12 +1020,8 @@ impl serde::Serialize for BlockItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.block_id {
-            map.serialize_entry("blockId", value)?;
-        }
-        if let Some(value) = &self.rack_name {
-            map.serialize_entry("rackName", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "blockId", &self.block_id)?;
+        self.extras.serialize_optional(&mut map, "rackName", &self.rack_name)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1112,9 +1074,13 @@ impl ntnx_runtime::Model for BmcInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "ipAddress" => field_ip_address = map.next_value()?,
-                "credential" => field_credential = map.next_value()?,
-                "status" => field_status = map.next_value()?,
+                "ipAddress" => {
+                    field_ip_address = extras.decode_optional(&mut map, "ipAddress")?;
+                }
+                "credential" => {
+                    field_credential = extras.decode_optional(&mut map, "credential")?;
+                }
+                "status" => field_status = extras.decode_optional(&mut map, "status")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1131,15 +1097,9 @@ impl serde::Serialize for BmcInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ip_address {
-            map.serialize_entry("ipAddress", value)?;
-        }
-        if let Some(value) = &self.credential {
-            map.serialize_entry("credential", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "ipAddress", &self.ip_address)?;
+        self.extras.serialize_optional(&mut map, "credential", &self.credential)?;
+        self.extras.serialize_optional(&mut map, "status", &self.status)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1186,7 +1146,7 @@ impl ntnx_runtime::Model for BuildInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "version" => field_version = map.next_value()?,
+                "version" => field_version = extras.decode_optional(&mut map, "version")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1201,9 +1161,7 @@ impl serde::Serialize for BuildInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "version", &self.version)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1264,11 +1222,20 @@ impl ntnx_runtime::Model for BuildReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "buildType" => field_build_type = map.next_value()?,
-                "version" => field_version = map.next_value()?,
-                "fullVersion" => field_full_version = map.next_value()?,
-                "commitId" => field_commit_id = map.next_value()?,
-                "shortCommitId" => field_short_commit_id = map.next_value()?,
+                "buildType" => {
+                    field_build_type = extras.decode_optional(&mut map, "buildType")?;
+                }
+                "version" => field_version = extras.decode_optional(&mut map, "version")?,
+                "fullVersion" => {
+                    field_full_version = extras.decode_optional(&mut map, "fullVersion")?;
+                }
+                "commitId" => {
+                    field_commit_id = extras.decode_optional(&mut map, "commitId")?;
+                }
+                "shortCommitId" => {
+                    field_short_commit_id = extras
+                        .decode_optional(&mut map, "shortCommitId")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1287,21 +1254,12 @@ impl serde::Serialize for BuildReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.build_type {
-            map.serialize_entry("buildType", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
-        if let Some(value) = &self.full_version {
-            map.serialize_entry("fullVersion", value)?;
-        }
-        if let Some(value) = &self.commit_id {
-            map.serialize_entry("commitId", value)?;
-        }
-        if let Some(value) = &self.short_commit_id {
-            map.serialize_entry("shortCommitId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "buildType", &self.build_type)?;
+        self.extras.serialize_optional(&mut map, "version", &self.version)?;
+        self.extras.serialize_optional(&mut map, "fullVersion", &self.full_version)?;
+        self.extras.serialize_optional(&mut map, "commitId", &self.commit_id)?;
+        self.extras
+            .serialize_optional(&mut map, "shortCommitId", &self.short_commit_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1350,7 +1308,7 @@ impl ntnx_runtime::Model for BundleInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "name" => field_name = map.next_value()?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1362,9 +1320,7 @@ impl serde::Serialize for BundleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1663,8 +1619,10 @@ impl ntnx_runtime::Model for CheckHypervisorRequirementsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1680,12 +1638,8 @@ impl serde::Serialize for CheckHypervisorRequirementsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1723,10 +1677,7 @@ impl ntnx_runtime::model::union::Union for CheckHypervisorRequirementsApiRespons
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1736,10 +1687,7 @@ impl ntnx_runtime::model::union::Union for CheckHypervisorRequirementsApiRespons
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1879,21 +1827,40 @@ impl ntnx_runtime::Model for Cluster {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "name" => field_name = map.next_value()?,
-                "nodes" => field_nodes = map.next_value()?,
-                "config" => field_config = map.next_value()?,
-                "network" => field_network = map.next_value()?,
-                "upgradeStatus" => field_upgrade_status = map.next_value()?,
-                "vmCount" => field_vm_count = map.next_value()?,
-                "inefficientVmCount" => field_inefficient_vm_count = map.next_value()?,
-                "containerName" => field_container_name = map.next_value()?,
-                "categories" => field_categories = map.next_value()?,
-                "clusterProfileExtId" => field_cluster_profile_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "nodes" => field_nodes = extras.decode_optional(&mut map, "nodes")?,
+                "config" => field_config = extras.decode_optional(&mut map, "config")?,
+                "network" => field_network = extras.decode_optional(&mut map, "network")?,
+                "upgradeStatus" => {
+                    field_upgrade_status = extras
+                        .decode_optional(&mut map, "upgradeStatus")?;
+                }
+                "vmCount" => {
+                    field_vm_count = extras.decode_optional(&mut map, "vmCount")?;
+                }
+                "inefficientVmCount" => {
+                    field_inefficient_vm_count = extras
+                        .decode_optional(&mut map, "inefficientVmCount")?;
+                }
+                "containerName" => {
+                    field_container_name = extras
+                        .decode_optional(&mut map, "containerName")?;
+                }
+                "categories" => {
+                    field_categories = extras.decode_optional(&mut map, "categories")?;
+                }
+                "clusterProfileExtId" => {
+                    field_cluster_profile_ext_id = extras
+                        .decode_optional(&mut map, "clusterProfileExtId")?;
+                }
                 "backupEligibilityScore" => {
-                    field_backup_eligibility_score = map.next_value()?;
+                    field_backup_eligibility_score = extras
+                        .decode_optional(&mut map, "backupEligibilityScore")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -1922,48 +1889,37 @@ impl serde::Serialize for Cluster {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.nodes {
-            map.serialize_entry("nodes", value)?;
-        }
-        if let Some(value) = &self.config {
-            map.serialize_entry("config", value)?;
-        }
-        if let Some(value) = &self.network {
-            map.serialize_entry("network", value)?;
-        }
-        if let Some(value) = &self.upgrade_status {
-            map.serialize_entry("upgradeStatus", value)?;
-        }
-        if let Some(value) = &self.vm_count {
-            map.serialize_entry("vmCount", value)?;
-        }
-        if let Some(value) = &self.inefficient_vm_count {
-            map.serialize_entry("inefficientVmCount", value)?;
-        }
-        if let Some(value) = &self.container_name {
-            map.serialize_entry("containerName", value)?;
-        }
-        if let Some(value) = &self.categories {
-            map.serialize_entry("categories", value)?;
-        }
-        if let Some(value) = &self.cluster_profile_ext_id {
-            map.serialize_entry("clusterProfileExtId", value)?;
-        }
-        if let Some(value) = &self.backup_eligibility_score {
-            map.serialize_entry("backupEligibilityScore", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "nodes", &self.nodes)?;
+        self.extras.serialize_optional(&mut map, "config", &self.config)?;
+        self.extras.serialize_optional(&mut map, "network", &self.network)?;
+        self.extras.serialize_optional(&mut map, "upgradeStatus", &self.upgrade_status)?;
+        self.extras.serialize_optional(&mut map, "vmCount", &self.vm_count)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "inefficientVmCount",
+                &self.inefficient_vm_count,
+            )?;
+        self.extras.serialize_optional(&mut map, "containerName", &self.container_name)?;
+        self.extras.serialize_optional(&mut map, "categories", &self.categories)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "clusterProfileExtId",
+                &self.cluster_profile_ext_id,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "backupEligibilityScore",
+                &self.backup_eligibility_score,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2086,9 +2042,12 @@ impl ntnx_runtime::Model for ClusterConfig {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "shouldEnableLockdownMode" => {
-                    field_should_enable_lockdown_mode = map.next_value()?;
+                    field_should_enable_lockdown_mode = extras
+                        .decode_optional(&mut map, "shouldEnableLockdownMode")?;
                 }
-                "buildInfo" => field_build_info = map.next_value()?,
+                "buildInfo" => {
+                    field_build_info = extras.decode_optional(&mut map, "buildInfo")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2104,12 +2063,13 @@ impl serde::Serialize for ClusterConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.should_enable_lockdown_mode {
-            map.serialize_entry("shouldEnableLockdownMode", value)?;
-        }
-        if let Some(value) = &self.build_info {
-            map.serialize_entry("buildInfo", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldEnableLockdownMode",
+                &self.should_enable_lockdown_mode,
+            )?;
+        self.extras.serialize_optional(&mut map, "buildInfo", &self.build_info)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2244,33 +2204,74 @@ impl ntnx_runtime::Model for ClusterConfigReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "incarnationId" => field_incarnation_id = map.next_value()?,
-                "buildInfo" => field_build_info = map.next_value()?,
-                "hypervisorTypes" => field_hypervisor_types = map.next_value()?,
-                "clusterFunction" => field_cluster_function = map.next_value()?,
-                "timezone" => field_timezone = map.next_value()?,
+                "incarnationId" => {
+                    field_incarnation_id = extras
+                        .decode_optional(&mut map, "incarnationId")?;
+                }
+                "buildInfo" => {
+                    field_build_info = extras.decode_optional(&mut map, "buildInfo")?;
+                }
+                "hypervisorTypes" => {
+                    field_hypervisor_types = extras
+                        .decode_optional(&mut map, "hypervisorTypes")?;
+                }
+                "clusterFunction" => {
+                    field_cluster_function = extras
+                        .decode_optional(&mut map, "clusterFunction")?;
+                }
+                "timezone" => {
+                    field_timezone = extras.decode_optional(&mut map, "timezone")?;
+                }
                 "authorizedPublicKeyList" => {
-                    field_authorized_public_key_list = map.next_value()?;
+                    field_authorized_public_key_list = extras
+                        .decode_optional(&mut map, "authorizedPublicKeyList")?;
                 }
-                "redundancyFactor" => field_redundancy_factor = map.next_value()?,
-                "clusterSoftwareMap" => field_cluster_software_map = map.next_value()?,
-                "clusterArch" => field_cluster_arch = map.next_value()?,
-                "faultToleranceState" => field_fault_tolerance_state = map.next_value()?,
+                "redundancyFactor" => {
+                    field_redundancy_factor = extras
+                        .decode_optional(&mut map, "redundancyFactor")?;
+                }
+                "clusterSoftwareMap" => {
+                    field_cluster_software_map = extras
+                        .decode_optional(&mut map, "clusterSoftwareMap")?;
+                }
+                "clusterArch" => {
+                    field_cluster_arch = extras.decode_optional(&mut map, "clusterArch")?;
+                }
+                "faultToleranceState" => {
+                    field_fault_tolerance_state = extras
+                        .decode_optional(&mut map, "faultToleranceState")?;
+                }
                 "isRemoteSupportEnabled" => {
-                    field_is_remote_support_enabled = map.next_value()?;
+                    field_is_remote_support_enabled = extras
+                        .decode_optional(&mut map, "isRemoteSupportEnabled")?;
                 }
-                "operationMode" => field_operation_mode = map.next_value()?,
-                "isLts" => field_is_lts = map.next_value()?,
+                "operationMode" => {
+                    field_operation_mode = extras
+                        .decode_optional(&mut map, "operationMode")?;
+                }
+                "isLts" => field_is_lts = extras.decode_optional(&mut map, "isLts")?,
                 "isPasswordRemoteLoginEnabled" => {
-                    field_is_password_remote_login_enabled = map.next_value()?;
+                    field_is_password_remote_login_enabled = extras
+                        .decode_optional(&mut map, "isPasswordRemoteLoginEnabled")?;
                 }
                 "encryptionInTransitStatus" => {
-                    field_encryption_in_transit_status = map.next_value()?;
+                    field_encryption_in_transit_status = extras
+                        .decode_optional(&mut map, "encryptionInTransitStatus")?;
                 }
-                "encryptionOption" => field_encryption_option = map.next_value()?,
-                "encryptionScope" => field_encryption_scope = map.next_value()?,
-                "pulseStatus" => field_pulse_status = map.next_value()?,
-                "isAvailable" => field_is_available = map.next_value()?,
+                "encryptionOption" => {
+                    field_encryption_option = extras
+                        .decode_optional(&mut map, "encryptionOption")?;
+                }
+                "encryptionScope" => {
+                    field_encryption_scope = extras
+                        .decode_optional(&mut map, "encryptionScope")?;
+                }
+                "pulseStatus" => {
+                    field_pulse_status = extras.decode_optional(&mut map, "pulseStatus")?;
+                }
+                "isAvailable" => {
+                    field_is_available = extras.decode_optional(&mut map, "isAvailable")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2303,63 +2304,60 @@ impl serde::Serialize for ClusterConfigReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.incarnation_id {
-            map.serialize_entry("incarnationId", value)?;
-        }
-        if let Some(value) = &self.build_info {
-            map.serialize_entry("buildInfo", value)?;
-        }
-        if let Some(value) = &self.hypervisor_types {
-            map.serialize_entry("hypervisorTypes", value)?;
-        }
-        if let Some(value) = &self.cluster_function {
-            map.serialize_entry("clusterFunction", value)?;
-        }
-        if let Some(value) = &self.timezone {
-            map.serialize_entry("timezone", value)?;
-        }
-        if let Some(value) = &self.authorized_public_key_list {
-            map.serialize_entry("authorizedPublicKeyList", value)?;
-        }
-        if let Some(value) = &self.redundancy_factor {
-            map.serialize_entry("redundancyFactor", value)?;
-        }
-        if let Some(value) = &self.cluster_software_map {
-            map.serialize_entry("clusterSoftwareMap", value)?;
-        }
-        if let Some(value) = &self.cluster_arch {
-            map.serialize_entry("clusterArch", value)?;
-        }
-        if let Some(value) = &self.fault_tolerance_state {
-            map.serialize_entry("faultToleranceState", value)?;
-        }
-        if let Some(value) = &self.is_remote_support_enabled {
-            map.serialize_entry("isRemoteSupportEnabled", value)?;
-        }
-        if let Some(value) = &self.operation_mode {
-            map.serialize_entry("operationMode", value)?;
-        }
-        if let Some(value) = &self.is_lts {
-            map.serialize_entry("isLts", value)?;
-        }
-        if let Some(value) = &self.is_password_remote_login_enabled {
-            map.serialize_entry("isPasswordRemoteLoginEnabled", value)?;
-        }
-        if let Some(value) = &self.encryption_in_transit_status {
-            map.serialize_entry("encryptionInTransitStatus", value)?;
-        }
-        if let Some(value) = &self.encryption_option {
-            map.serialize_entry("encryptionOption", value)?;
-        }
-        if let Some(value) = &self.encryption_scope {
-            map.serialize_entry("encryptionScope", value)?;
-        }
-        if let Some(value) = &self.pulse_status {
-            map.serialize_entry("pulseStatus", value)?;
-        }
-        if let Some(value) = &self.is_available {
-            map.serialize_entry("isAvailable", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "incarnationId", &self.incarnation_id)?;
+        self.extras.serialize_optional(&mut map, "buildInfo", &self.build_info)?;
+        self.extras
+            .serialize_optional(&mut map, "hypervisorTypes", &self.hypervisor_types)?;
+        self.extras
+            .serialize_optional(&mut map, "clusterFunction", &self.cluster_function)?;
+        self.extras.serialize_optional(&mut map, "timezone", &self.timezone)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "authorizedPublicKeyList",
+                &self.authorized_public_key_list,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "redundancyFactor", &self.redundancy_factor)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "clusterSoftwareMap",
+                &self.cluster_software_map,
+            )?;
+        self.extras.serialize_optional(&mut map, "clusterArch", &self.cluster_arch)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "faultToleranceState",
+                &self.fault_tolerance_state,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isRemoteSupportEnabled",
+                &self.is_remote_support_enabled,
+            )?;
+        self.extras.serialize_optional(&mut map, "operationMode", &self.operation_mode)?;
+        self.extras.serialize_optional(&mut map, "isLts", &self.is_lts)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isPasswordRemoteLoginEnabled",
+                &self.is_password_remote_login_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "encryptionInTransitStatus",
+                &self.encryption_in_transit_status,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "encryptionOption", &self.encryption_option)?;
+        self.extras
+            .serialize_optional(&mut map, "encryptionScope", &self.encryption_scope)?;
+        self.extras.serialize_optional(&mut map, "pulseStatus", &self.pulse_status)?;
+        self.extras.serialize_optional(&mut map, "isAvailable", &self.is_available)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2607,10 +2605,17 @@ impl ntnx_runtime::Model for ClusterNetwork {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "externalAddress" => field_external_address = map.next_value()?,
-                "nameServers" => field_name_servers = map.next_value()?,
-                "ntpServers" => field_ntp_servers = map.next_value()?,
-                "fqdn" => field_fqdn = map.next_value()?,
+                "externalAddress" => {
+                    field_external_address = extras
+                        .decode_optional(&mut map, "externalAddress")?;
+                }
+                "nameServers" => {
+                    field_name_servers = extras.decode_optional(&mut map, "nameServers")?;
+                }
+                "ntpServers" => {
+                    field_ntp_servers = extras.decode_optional(&mut map, "ntpServers")?;
+                }
+                "fqdn" => field_fqdn = extras.decode_optional(&mut map, "fqdn")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2628,18 +2633,11 @@ impl serde::Serialize for ClusterNetwork {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.external_address {
-            map.serialize_entry("externalAddress", value)?;
-        }
-        if let Some(value) = &self.name_servers {
-            map.serialize_entry("nameServers", value)?;
-        }
-        if let Some(value) = &self.ntp_servers {
-            map.serialize_entry("ntpServers", value)?;
-        }
-        if let Some(value) = &self.fqdn {
-            map.serialize_entry("fqdn", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "externalAddress", &self.external_address)?;
+        self.extras.serialize_optional(&mut map, "nameServers", &self.name_servers)?;
+        self.extras.serialize_optional(&mut map, "ntpServers", &self.ntp_servers)?;
+        self.extras.serialize_optional(&mut map, "fqdn", &self.fqdn)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2755,26 +2753,65 @@ impl ntnx_runtime::Model for ClusterNetworkReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "externalAddress" => field_external_address = map.next_value()?,
+                "externalAddress" => {
+                    field_external_address = extras
+                        .decode_optional(&mut map, "externalAddress")?;
+                }
                 "externalDataServiceIp" => {
-                    field_external_data_service_ip = map.next_value()?;
+                    field_external_data_service_ip = extras
+                        .decode_optional(&mut map, "externalDataServiceIp")?;
                 }
-                "externalSubnet" => field_external_subnet = map.next_value()?,
-                "internalSubnet" => field_internal_subnet = map.next_value()?,
-                "nfsSubnetWhitelist" => field_nfs_subnet_whitelist = map.next_value()?,
-                "nameServerIpList" => field_name_server_ip_list = map.next_value()?,
-                "ntpServerIpList" => field_ntp_server_ip_list = map.next_value()?,
-                "smtpServer" => field_smtp_server = map.next_value()?,
-                "masqueradingIp" => field_masquerading_ip = map.next_value()?,
-                "masqueradingPort" => field_masquerading_port = map.next_value()?,
-                "managementServer" => field_management_server = map.next_value()?,
-                "fqdn" => field_fqdn = map.next_value()?,
+                "externalSubnet" => {
+                    field_external_subnet = extras
+                        .decode_optional(&mut map, "externalSubnet")?;
+                }
+                "internalSubnet" => {
+                    field_internal_subnet = extras
+                        .decode_optional(&mut map, "internalSubnet")?;
+                }
+                "nfsSubnetWhitelist" => {
+                    field_nfs_subnet_whitelist = extras
+                        .decode_optional(&mut map, "nfsSubnetWhitelist")?;
+                }
+                "nameServerIpList" => {
+                    field_name_server_ip_list = extras
+                        .decode_optional(&mut map, "nameServerIpList")?;
+                }
+                "ntpServerIpList" => {
+                    field_ntp_server_ip_list = extras
+                        .decode_optional(&mut map, "ntpServerIpList")?;
+                }
+                "smtpServer" => {
+                    field_smtp_server = extras.decode_optional(&mut map, "smtpServer")?;
+                }
+                "masqueradingIp" => {
+                    field_masquerading_ip = extras
+                        .decode_optional(&mut map, "masqueradingIp")?;
+                }
+                "masqueradingPort" => {
+                    field_masquerading_port = extras
+                        .decode_optional(&mut map, "masqueradingPort")?;
+                }
+                "managementServer" => {
+                    field_management_server = extras
+                        .decode_optional(&mut map, "managementServer")?;
+                }
+                "fqdn" => field_fqdn = extras.decode_optional(&mut map, "fqdn")?,
                 "keyManagementServerType" => {
-                    field_key_management_server_type = map.next_value()?;
+                    field_key_management_server_type = extras
+                        .decode_optional(&mut map, "keyManagementServerType")?;
                 }
-                "backplane" => field_backplane = map.next_value()?,
-                "httpProxyList" => field_http_proxy_list = map.next_value()?,
-                "httpProxyWhiteList" => field_http_proxy_white_list = map.next_value()?,
+                "backplane" => {
+                    field_backplane = extras.decode_optional(&mut map, "backplane")?;
+                }
+                "httpProxyList" => {
+                    field_http_proxy_list = extras
+                        .decode_optional(&mut map, "httpProxyList")?;
+                }
+                "httpProxyWhiteList" => {
+                    field_http_proxy_white_list = extras
+                        .decode_optional(&mut map, "httpProxyWhiteList")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2804,54 +2841,55 @@ impl serde::Serialize for ClusterNetworkReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.external_address {
-            map.serialize_entry("externalAddress", value)?;
-        }
-        if let Some(value) = &self.external_data_service_ip {
-            map.serialize_entry("externalDataServiceIp", value)?;
-        }
-        if let Some(value) = &self.external_subnet {
-            map.serialize_entry("externalSubnet", value)?;
-        }
-        if let Some(value) = &self.internal_subnet {
-            map.serialize_entry("internalSubnet", value)?;
-        }
-        if let Some(value) = &self.nfs_subnet_whitelist {
-            map.serialize_entry("nfsSubnetWhitelist", value)?;
-        }
-        if let Some(value) = &self.name_server_ip_list {
-            map.serialize_entry("nameServerIpList", value)?;
-        }
-        if let Some(value) = &self.ntp_server_ip_list {
-            map.serialize_entry("ntpServerIpList", value)?;
-        }
-        if let Some(value) = &self.smtp_server {
-            map.serialize_entry("smtpServer", value)?;
-        }
-        if let Some(value) = &self.masquerading_ip {
-            map.serialize_entry("masqueradingIp", value)?;
-        }
-        if let Some(value) = &self.masquerading_port {
-            map.serialize_entry("masqueradingPort", value)?;
-        }
-        if let Some(value) = &self.management_server {
-            map.serialize_entry("managementServer", value)?;
-        }
-        if let Some(value) = &self.fqdn {
-            map.serialize_entry("fqdn", value)?;
-        }
-        if let Some(value) = &self.key_management_server_type {
-            map.serialize_entry("keyManagementServerType", value)?;
-        }
-        if let Some(value) = &self.backplane {
-            map.serialize_entry("backplane", value)?;
-        }
-        if let Some(value) = &self.http_proxy_list {
-            map.serialize_entry("httpProxyList", value)?;
-        }
-        if let Some(value) = &self.http_proxy_white_list {
-            map.serialize_entry("httpProxyWhiteList", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "externalAddress", &self.external_address)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "externalDataServiceIp",
+                &self.external_data_service_ip,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "externalSubnet", &self.external_subnet)?;
+        self.extras
+            .serialize_optional(&mut map, "internalSubnet", &self.internal_subnet)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "nfsSubnetWhitelist",
+                &self.nfs_subnet_whitelist,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "nameServerIpList",
+                &self.name_server_ip_list,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "ntpServerIpList", &self.ntp_server_ip_list)?;
+        self.extras.serialize_optional(&mut map, "smtpServer", &self.smtp_server)?;
+        self.extras
+            .serialize_optional(&mut map, "masqueradingIp", &self.masquerading_ip)?;
+        self.extras
+            .serialize_optional(&mut map, "masqueradingPort", &self.masquerading_port)?;
+        self.extras
+            .serialize_optional(&mut map, "managementServer", &self.management_server)?;
+        self.extras.serialize_optional(&mut map, "fqdn", &self.fqdn)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "keyManagementServerType",
+                &self.key_management_server_type,
+            )?;
+        self.extras.serialize_optional(&mut map, "backplane", &self.backplane)?;
+        self.extras
+            .serialize_optional(&mut map, "httpProxyList", &self.http_proxy_list)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "httpProxyWhiteList",
+                &self.http_proxy_white_list,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3035,26 +3073,69 @@ impl ntnx_runtime::Model for ClusterProfile {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "name" => field_name = Some(map.next_value()?),
-                "description" => field_description = map.next_value()?,
-                "createTime" => field_create_time = map.next_value()?,
-                "lastUpdateTime" => field_last_update_time = map.next_value()?,
-                "createdBy" => field_created_by = map.next_value()?,
-                "lastUpdatedBy" => field_last_updated_by = map.next_value()?,
-                "clusterCount" => field_cluster_count = map.next_value()?,
-                "driftedClusterCount" => field_drifted_cluster_count = map.next_value()?,
-                "clusters" => field_clusters = map.next_value()?,
-                "allowedOverrides" => field_allowed_overrides = map.next_value()?,
-                "nameServerIpList" => field_name_server_ip_list = map.next_value()?,
-                "ntpServerIpList" => field_ntp_server_ip_list = map.next_value()?,
-                "smtpServer" => field_smtp_server = map.next_value()?,
-                "nfsSubnetWhitelist" => field_nfs_subnet_whitelist = map.next_value()?,
-                "snmpConfig" => field_snmp_config = map.next_value()?,
-                "rsyslogServerList" => field_rsyslog_server_list = map.next_value()?,
-                "pulseStatus" => field_pulse_status = map.next_value()?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "lastUpdateTime" => {
+                    field_last_update_time = extras
+                        .decode_optional(&mut map, "lastUpdateTime")?;
+                }
+                "createdBy" => {
+                    field_created_by = extras.decode_optional(&mut map, "createdBy")?;
+                }
+                "lastUpdatedBy" => {
+                    field_last_updated_by = extras
+                        .decode_optional(&mut map, "lastUpdatedBy")?;
+                }
+                "clusterCount" => {
+                    field_cluster_count = extras
+                        .decode_optional(&mut map, "clusterCount")?;
+                }
+                "driftedClusterCount" => {
+                    field_drifted_cluster_count = extras
+                        .decode_optional(&mut map, "driftedClusterCount")?;
+                }
+                "clusters" => {
+                    field_clusters = extras.decode_optional(&mut map, "clusters")?;
+                }
+                "allowedOverrides" => {
+                    field_allowed_overrides = extras
+                        .decode_optional(&mut map, "allowedOverrides")?;
+                }
+                "nameServerIpList" => {
+                    field_name_server_ip_list = extras
+                        .decode_optional(&mut map, "nameServerIpList")?;
+                }
+                "ntpServerIpList" => {
+                    field_ntp_server_ip_list = extras
+                        .decode_optional(&mut map, "ntpServerIpList")?;
+                }
+                "smtpServer" => {
+                    field_smtp_server = extras.decode_optional(&mut map, "smtpServer")?;
+                }
+                "nfsSubnetWhitelist" => {
+                    field_nfs_subnet_whitelist = extras
+                        .decode_optional(&mut map, "nfsSubnetWhitelist")?;
+                }
+                "snmpConfig" => {
+                    field_snmp_config = extras.decode_optional(&mut map, "snmpConfig")?;
+                }
+                "rsyslogServerList" => {
+                    field_rsyslog_server_list = extras
+                        .decode_optional(&mut map, "rsyslogServerList")?;
+                }
+                "pulseStatus" => {
+                    field_pulse_status = extras.decode_optional(&mut map, "pulseStatus")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3088,64 +3169,52 @@ impl serde::Serialize for ClusterProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.create_time {
-            map.serialize_entry("createTime", value)?;
-        }
-        if let Some(value) = &self.last_update_time {
-            map.serialize_entry("lastUpdateTime", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map.serialize_entry("createdBy", value)?;
-        }
-        if let Some(value) = &self.last_updated_by {
-            map.serialize_entry("lastUpdatedBy", value)?;
-        }
-        if let Some(value) = &self.cluster_count {
-            map.serialize_entry("clusterCount", value)?;
-        }
-        if let Some(value) = &self.drifted_cluster_count {
-            map.serialize_entry("driftedClusterCount", value)?;
-        }
-        if let Some(value) = &self.clusters {
-            map.serialize_entry("clusters", value)?;
-        }
-        if let Some(value) = &self.allowed_overrides {
-            map.serialize_entry("allowedOverrides", value)?;
-        }
-        if let Some(value) = &self.name_server_ip_list {
-            map.serialize_entry("nameServerIpList", value)?;
-        }
-        if let Some(value) = &self.ntp_server_ip_list {
-            map.serialize_entry("ntpServerIpList", value)?;
-        }
-        if let Some(value) = &self.smtp_server {
-            map.serialize_entry("smtpServer", value)?;
-        }
-        if let Some(value) = &self.nfs_subnet_whitelist {
-            map.serialize_entry("nfsSubnetWhitelist", value)?;
-        }
-        if let Some(value) = &self.snmp_config {
-            map.serialize_entry("snmpConfig", value)?;
-        }
-        if let Some(value) = &self.rsyslog_server_list {
-            map.serialize_entry("rsyslogServerList", value)?;
-        }
-        if let Some(value) = &self.pulse_status {
-            map.serialize_entry("pulseStatus", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdateTime", &self.last_update_time)?;
+        self.extras.serialize_optional(&mut map, "createdBy", &self.created_by)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdatedBy", &self.last_updated_by)?;
+        self.extras.serialize_optional(&mut map, "clusterCount", &self.cluster_count)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "driftedClusterCount",
+                &self.drifted_cluster_count,
+            )?;
+        self.extras.serialize_optional(&mut map, "clusters", &self.clusters)?;
+        self.extras
+            .serialize_optional(&mut map, "allowedOverrides", &self.allowed_overrides)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "nameServerIpList",
+                &self.name_server_ip_list,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "ntpServerIpList", &self.ntp_server_ip_list)?;
+        self.extras.serialize_optional(&mut map, "smtpServer", &self.smtp_server)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "nfsSubnetWhitelist",
+                &self.nfs_subnet_whitelist,
+            )?;
+        self.extras.serialize_optional(&mut map, "snmpConfig", &self.snmp_config)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "rsyslogServerList",
+                &self.rsyslog_server_list,
+            )?;
+        self.extras.serialize_optional(&mut map, "pulseStatus", &self.pulse_status)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3203,8 +3272,8 @@ impl ntnx_runtime::Model for ClusterReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "uuid" => field_uuid = map.next_value()?,
-                "name" => field_name = map.next_value()?,
+                "uuid" => field_uuid = extras.decode_optional(&mut map, "uuid")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3220,12 +3289,8 @@ impl serde::Serialize for ClusterReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.uuid {
-            map.serialize_entry("uuid", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "uuid", &self.uuid)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3365,11 +3430,23 @@ impl ntnx_runtime::Model for ComponentFaultTolerance {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "type" => field_type = map.next_value()?,
-                "maxFaultsTolerated" => field_max_faults_tolerated = map.next_value()?,
-                "lastUpdatedTime" => field_last_updated_time = map.next_value()?,
-                "isUnderComputation" => field_is_under_computation = map.next_value()?,
-                "detailMessage" => field_detail_message = map.next_value()?,
+                "type" => field_type = extras.decode_optional(&mut map, "type")?,
+                "maxFaultsTolerated" => {
+                    field_max_faults_tolerated = extras
+                        .decode_optional(&mut map, "maxFaultsTolerated")?;
+                }
+                "lastUpdatedTime" => {
+                    field_last_updated_time = extras
+                        .decode_optional(&mut map, "lastUpdatedTime")?;
+                }
+                "isUnderComputation" => {
+                    field_is_under_computation = extras
+                        .decode_optional(&mut map, "isUnderComputation")?;
+                }
+                "detailMessage" => {
+                    field_detail_message = extras
+                        .decode_optional(&mut map, "detailMessage")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3388,21 +3465,22 @@ impl serde::Serialize for ComponentFaultTolerance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.max_faults_tolerated {
-            map.serialize_entry("maxFaultsTolerated", value)?;
-        }
-        if let Some(value) = &self.last_updated_time {
-            map.serialize_entry("lastUpdatedTime", value)?;
-        }
-        if let Some(value) = &self.is_under_computation {
-            map.serialize_entry("isUnderComputation", value)?;
-        }
-        if let Some(value) = &self.detail_message {
-            map.serialize_entry("detailMessage", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "type", &self.r#type)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "maxFaultsTolerated",
+                &self.max_faults_tolerated,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdatedTime", &self.last_updated_time)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isUnderComputation",
+                &self.is_under_computation,
+            )?;
+        self.extras.serialize_optional(&mut map, "detailMessage", &self.detail_message)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3584,16 +3662,30 @@ impl ntnx_runtime::Model for ComputeNodeItem {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "nodeUuid" => field_node_uuid = map.next_value()?,
-                "blockId" => field_block_id = map.next_value()?,
-                "nodePosition" => field_node_position = map.next_value()?,
-                "hypervisorIp" => field_hypervisor_ip = map.next_value()?,
-                "ipmiIp" => field_ipmi_ip = map.next_value()?,
-                "digitalCertificateMapList" => {
-                    field_digital_certificate_map_list = map.next_value()?;
+                "nodeUuid" => {
+                    field_node_uuid = extras.decode_optional(&mut map, "nodeUuid")?;
                 }
-                "hypervisorHostname" => field_hypervisor_hostname = map.next_value()?,
-                "model" => field_model = map.next_value()?,
+                "blockId" => {
+                    field_block_id = extras.decode_optional(&mut map, "blockId")?;
+                }
+                "nodePosition" => {
+                    field_node_position = extras
+                        .decode_optional(&mut map, "nodePosition")?;
+                }
+                "hypervisorIp" => {
+                    field_hypervisor_ip = extras
+                        .decode_optional(&mut map, "hypervisorIp")?;
+                }
+                "ipmiIp" => field_ipmi_ip = extras.decode_optional(&mut map, "ipmiIp")?,
+                "digitalCertificateMapList" => {
+                    field_digital_certificate_map_list = extras
+                        .decode_optional(&mut map, "digitalCertificateMapList")?;
+                }
+                "hypervisorHostname" => {
+                    field_hypervisor_hostname = extras
+                        .decode_optional(&mut map, "hypervisorHostname")?;
+                }
+                "model" => field_model = extras.decode_optional(&mut map, "model")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3615,30 +3707,24 @@ impl serde::Serialize for ComputeNodeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.node_uuid {
-            map.serialize_entry("nodeUuid", value)?;
-        }
-        if let Some(value) = &self.block_id {
-            map.serialize_entry("blockId", value)?;
-        }
-        if let Some(value) = &self.node_position {
-            map.serialize_entry("nodePosition", value)?;
-        }
-        if let Some(value) = &self.hypervisor_ip {
-            map.serialize_entry("hypervisorIp", value)?;
-        }
-        if let Some(value) = &self.ipmi_ip {
-            map.serialize_entry("ipmiIp", value)?;
-        }
-        if let Some(value) = &self.digital_certificate_map_list {
-            map.serialize_entry("digitalCertificateMapList", value)?;
-        }
-        if let Some(value) = &self.hypervisor_hostname {
-            map.serialize_entry("hypervisorHostname", value)?;
-        }
-        if let Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "nodeUuid", &self.node_uuid)?;
+        self.extras.serialize_optional(&mut map, "blockId", &self.block_id)?;
+        self.extras.serialize_optional(&mut map, "nodePosition", &self.node_position)?;
+        self.extras.serialize_optional(&mut map, "hypervisorIp", &self.hypervisor_ip)?;
+        self.extras.serialize_optional(&mut map, "ipmiIp", &self.ipmi_ip)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "digitalCertificateMapList",
+                &self.digital_certificate_map_list,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorHostname",
+                &self.hypervisor_hostname,
+            )?;
+        self.extras.serialize_optional(&mut map, "model", &self.model)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3705,7 +3791,9 @@ impl ntnx_runtime::Model for ComputeNonMigratableVmsSpec {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "hosts" => field_hosts = Some(map.next_value()?),
-                "vcenterInfo" => field_vcenter_info = map.next_value()?,
+                "vcenterInfo" => {
+                    field_vcenter_info = extras.decode_optional(&mut map, "vcenterInfo")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3722,9 +3810,7 @@ impl serde::Serialize for ComputeNonMigratableVmsSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("hosts", &self.hosts)?;
-        if let Some(value) = &self.vcenter_info {
-            map.serialize_entry("vcenterInfo", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "vcenterInfo", &self.vcenter_info)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3792,16 +3878,35 @@ impl ntnx_runtime::Model for ConfigParams {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "shouldSkipDiscovery" => field_should_skip_discovery = map.next_value()?,
-                "shouldSkipImaging" => field_should_skip_imaging = map.next_value()?,
-                "shouldValidateRackAwareness" => {
-                    field_should_validate_rack_awareness = map.next_value()?;
+                "shouldSkipDiscovery" => {
+                    field_should_skip_discovery = extras
+                        .decode_optional(&mut map, "shouldSkipDiscovery")?;
                 }
-                "isNosCompatible" => field_is_nos_compatible = map.next_value()?,
-                "isComputeOnly" => field_is_compute_only = map.next_value()?,
-                "isNeverScheduleable" => field_is_never_scheduleable = map.next_value()?,
-                "targetHypervisor" => field_target_hypervisor = map.next_value()?,
-                "hyperv" => field_hyperv = map.next_value()?,
+                "shouldSkipImaging" => {
+                    field_should_skip_imaging = extras
+                        .decode_optional(&mut map, "shouldSkipImaging")?;
+                }
+                "shouldValidateRackAwareness" => {
+                    field_should_validate_rack_awareness = extras
+                        .decode_optional(&mut map, "shouldValidateRackAwareness")?;
+                }
+                "isNosCompatible" => {
+                    field_is_nos_compatible = extras
+                        .decode_optional(&mut map, "isNosCompatible")?;
+                }
+                "isComputeOnly" => {
+                    field_is_compute_only = extras
+                        .decode_optional(&mut map, "isComputeOnly")?;
+                }
+                "isNeverScheduleable" => {
+                    field_is_never_scheduleable = extras
+                        .decode_optional(&mut map, "isNeverScheduleable")?;
+                }
+                "targetHypervisor" => {
+                    field_target_hypervisor = extras
+                        .decode_optional(&mut map, "targetHypervisor")?;
+                }
+                "hyperv" => field_hyperv = extras.decode_optional(&mut map, "hyperv")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3823,30 +3928,37 @@ impl serde::Serialize for ConfigParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.should_skip_discovery {
-            map.serialize_entry("shouldSkipDiscovery", value)?;
-        }
-        if let Some(value) = &self.should_skip_imaging {
-            map.serialize_entry("shouldSkipImaging", value)?;
-        }
-        if let Some(value) = &self.should_validate_rack_awareness {
-            map.serialize_entry("shouldValidateRackAwareness", value)?;
-        }
-        if let Some(value) = &self.is_nos_compatible {
-            map.serialize_entry("isNosCompatible", value)?;
-        }
-        if let Some(value) = &self.is_compute_only {
-            map.serialize_entry("isComputeOnly", value)?;
-        }
-        if let Some(value) = &self.is_never_scheduleable {
-            map.serialize_entry("isNeverScheduleable", value)?;
-        }
-        if let Some(value) = &self.target_hypervisor {
-            map.serialize_entry("targetHypervisor", value)?;
-        }
-        if let Some(value) = &self.hyperv {
-            map.serialize_entry("hyperv", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldSkipDiscovery",
+                &self.should_skip_discovery,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldSkipImaging",
+                &self.should_skip_imaging,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldValidateRackAwareness",
+                &self.should_validate_rack_awareness,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "isNosCompatible", &self.is_nos_compatible)?;
+        self.extras
+            .serialize_optional(&mut map, "isComputeOnly", &self.is_compute_only)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isNeverScheduleable",
+                &self.is_never_scheduleable,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "targetHypervisor", &self.target_hypervisor)?;
+        self.extras.serialize_optional(&mut map, "hyperv", &self.hyperv)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4010,14 +4122,26 @@ impl ntnx_runtime::Model for ControllerVmReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "externalAddress" => field_external_address = map.next_value()?,
-                "backplaneAddress" => field_backplane_address = map.next_value()?,
-                "rdmaBackplaneAddress" => {
-                    field_rdma_backplane_address = map.next_value()?;
+                "externalAddress" => {
+                    field_external_address = extras
+                        .decode_optional(&mut map, "externalAddress")?;
                 }
-                "natIp" => field_nat_ip = map.next_value()?,
-                "natPort" => field_nat_port = map.next_value()?,
-                "isInMaintenanceMode" => field_is_in_maintenance_mode = map.next_value()?,
+                "backplaneAddress" => {
+                    field_backplane_address = extras
+                        .decode_optional(&mut map, "backplaneAddress")?;
+                }
+                "rdmaBackplaneAddress" => {
+                    field_rdma_backplane_address = extras
+                        .decode_optional(&mut map, "rdmaBackplaneAddress")?;
+                }
+                "natIp" => field_nat_ip = extras.decode_optional(&mut map, "natIp")?,
+                "natPort" => {
+                    field_nat_port = extras.decode_optional(&mut map, "natPort")?;
+                }
+                "isInMaintenanceMode" => {
+                    field_is_in_maintenance_mode = extras
+                        .decode_optional(&mut map, "isInMaintenanceMode")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4037,24 +4161,24 @@ impl serde::Serialize for ControllerVmReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.external_address {
-            map.serialize_entry("externalAddress", value)?;
-        }
-        if let Some(value) = &self.backplane_address {
-            map.serialize_entry("backplaneAddress", value)?;
-        }
-        if let Some(value) = &self.rdma_backplane_address {
-            map.serialize_entry("rdmaBackplaneAddress", value)?;
-        }
-        if let Some(value) = &self.nat_ip {
-            map.serialize_entry("natIp", value)?;
-        }
-        if let Some(value) = &self.nat_port {
-            map.serialize_entry("natPort", value)?;
-        }
-        if let Some(value) = &self.is_in_maintenance_mode {
-            map.serialize_entry("isInMaintenanceMode", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "externalAddress", &self.external_address)?;
+        self.extras
+            .serialize_optional(&mut map, "backplaneAddress", &self.backplane_address)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "rdmaBackplaneAddress",
+                &self.rdma_backplane_address,
+            )?;
+        self.extras.serialize_optional(&mut map, "natIp", &self.nat_ip)?;
+        self.extras.serialize_optional(&mut map, "natPort", &self.nat_port)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isInMaintenanceMode",
+                &self.is_in_maintenance_mode,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4106,8 +4230,10 @@ impl ntnx_runtime::Model for CreateClusterApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4123,12 +4249,8 @@ impl serde::Serialize for CreateClusterApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4166,10 +4288,7 @@ impl ntnx_runtime::model::union::Union for CreateClusterApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4179,10 +4298,7 @@ impl ntnx_runtime::model::union::Union for CreateClusterApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4260,8 +4376,10 @@ impl ntnx_runtime::Model for CreateClusterProfileApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4277,12 +4395,8 @@ impl serde::Serialize for CreateClusterProfileApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4320,10 +4434,7 @@ impl ntnx_runtime::model::union::Union for CreateClusterProfileApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4333,10 +4444,7 @@ impl ntnx_runtime::model::union::Union for CreateClusterProfileApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4414,8 +4522,10 @@ impl ntnx_runtime::Model for CreateRsyslogServerApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4431,12 +4541,8 @@ impl serde::Serialize for CreateRsyslogServerApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4474,10 +4580,7 @@ impl ntnx_runtime::model::union::Union for CreateRsyslogServerApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4487,10 +4590,7 @@ impl ntnx_runtime::model::union::Union for CreateRsyslogServerApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4568,8 +4668,10 @@ impl ntnx_runtime::Model for CreateSnmpTrapApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4585,12 +4687,8 @@ impl serde::Serialize for CreateSnmpTrapApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4628,10 +4726,7 @@ impl ntnx_runtime::model::union::Union for CreateSnmpTrapApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4641,10 +4736,7 @@ impl ntnx_runtime::model::union::Union for CreateSnmpTrapApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4722,8 +4814,10 @@ impl ntnx_runtime::Model for CreateSnmpUserApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4739,12 +4833,8 @@ impl serde::Serialize for CreateSnmpUserApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4782,10 +4872,7 @@ impl ntnx_runtime::model::union::Union for CreateSnmpUserApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4795,10 +4882,7 @@ impl ntnx_runtime::model::union::Union for CreateSnmpUserApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4876,8 +4960,10 @@ impl ntnx_runtime::Model for CreateStorageContainerApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4893,12 +4979,8 @@ impl serde::Serialize for CreateStorageContainerApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4936,10 +5018,7 @@ impl ntnx_runtime::model::union::Union for CreateStorageContainerApiResponseData
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4949,10 +5028,7 @@ impl ntnx_runtime::model::union::Union for CreateStorageContainerApiResponseData
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5157,17 +5233,41 @@ impl ntnx_runtime::Model for DataStore {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "datastoreName" => field_datastore_name = map.next_value()?,
-                "containerExtId" => field_container_ext_id = map.next_value()?,
-                "containerName" => field_container_name = map.next_value()?,
-                "hostExtId" => field_host_ext_id = map.next_value()?,
-                "hostIpAddress" => field_host_ip_address = map.next_value()?,
-                "capacityBytes" => field_capacity_bytes = map.next_value()?,
-                "freeSpaceBytes" => field_free_space_bytes = map.next_value()?,
-                "vmNames" => field_vm_names = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "datastoreName" => {
+                    field_datastore_name = extras
+                        .decode_optional(&mut map, "datastoreName")?;
+                }
+                "containerExtId" => {
+                    field_container_ext_id = extras
+                        .decode_optional(&mut map, "containerExtId")?;
+                }
+                "containerName" => {
+                    field_container_name = extras
+                        .decode_optional(&mut map, "containerName")?;
+                }
+                "hostExtId" => {
+                    field_host_ext_id = extras.decode_optional(&mut map, "hostExtId")?;
+                }
+                "hostIpAddress" => {
+                    field_host_ip_address = extras
+                        .decode_optional(&mut map, "hostIpAddress")?;
+                }
+                "capacityBytes" => {
+                    field_capacity_bytes = extras
+                        .decode_optional(&mut map, "capacityBytes")?;
+                }
+                "freeSpaceBytes" => {
+                    field_free_space_bytes = extras
+                        .decode_optional(&mut map, "freeSpaceBytes")?;
+                }
+                "vmNames" => {
+                    field_vm_names = extras.decode_optional(&mut map, "vmNames")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5192,39 +5292,22 @@ impl serde::Serialize for DataStore {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.datastore_name {
-            map.serialize_entry("datastoreName", value)?;
-        }
-        if let Some(value) = &self.container_ext_id {
-            map.serialize_entry("containerExtId", value)?;
-        }
-        if let Some(value) = &self.container_name {
-            map.serialize_entry("containerName", value)?;
-        }
-        if let Some(value) = &self.host_ext_id {
-            map.serialize_entry("hostExtId", value)?;
-        }
-        if let Some(value) = &self.host_ip_address {
-            map.serialize_entry("hostIpAddress", value)?;
-        }
-        if let Some(value) = &self.capacity_bytes {
-            map.serialize_entry("capacityBytes", value)?;
-        }
-        if let Some(value) = &self.free_space_bytes {
-            map.serialize_entry("freeSpaceBytes", value)?;
-        }
-        if let Some(value) = &self.vm_names {
-            map.serialize_entry("vmNames", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "datastoreName", &self.datastore_name)?;
+        self.extras
+            .serialize_optional(&mut map, "containerExtId", &self.container_ext_id)?;
+        self.extras.serialize_optional(&mut map, "containerName", &self.container_name)?;
+        self.extras.serialize_optional(&mut map, "hostExtId", &self.host_ext_id)?;
+        self.extras
+            .serialize_optional(&mut map, "hostIpAddress", &self.host_ip_address)?;
+        self.extras.serialize_optional(&mut map, "capacityBytes", &self.capacity_bytes)?;
+        self.extras
+            .serialize_optional(&mut map, "freeSpaceBytes", &self.free_space_bytes)?;
+        self.extras.serialize_optional(&mut map, "vmNames", &self.vm_names)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5332,14 +5415,25 @@ impl ntnx_runtime::Model for DataStoreMount {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "datastoreName" => field_datastore_name = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "datastoreName" => {
+                    field_datastore_name = extras
+                        .decode_optional(&mut map, "datastoreName")?;
+                }
                 "containerName" => field_container_name = Some(map.next_value()?),
-                "nodeExtIds" => field_node_ext_ids = map.next_value()?,
-                "isReadOnly" => field_is_read_only = map.next_value()?,
-                "targetPath" => field_target_path = map.next_value()?,
+                "nodeExtIds" => {
+                    field_node_ext_ids = extras.decode_optional(&mut map, "nodeExtIds")?;
+                }
+                "isReadOnly" => {
+                    field_is_read_only = extras.decode_optional(&mut map, "isReadOnly")?;
+                }
+                "targetPath" => {
+                    field_target_path = extras.decode_optional(&mut map, "targetPath")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5365,28 +5459,16 @@ impl serde::Serialize for DataStoreMount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.datastore_name {
-            map.serialize_entry("datastoreName", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "datastoreName", &self.datastore_name)?;
         map.serialize_entry("containerName", &self.container_name)?;
-        if let Some(value) = &self.node_ext_ids {
-            map.serialize_entry("nodeExtIds", value)?;
-        }
-        if let Some(value) = &self.is_read_only {
-            map.serialize_entry("isReadOnly", value)?;
-        }
-        if let Some(value) = &self.target_path {
-            map.serialize_entry("targetPath", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "nodeExtIds", &self.node_ext_ids)?;
+        self.extras.serialize_optional(&mut map, "isReadOnly", &self.is_read_only)?;
+        self.extras.serialize_optional(&mut map, "targetPath", &self.target_path)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5480,11 +5562,15 @@ impl ntnx_runtime::Model for DataStoreUnmount {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "datastoreName" => field_datastore_name = Some(map.next_value()?),
-                "nodeExtIds" => field_node_ext_ids = map.next_value()?,
+                "nodeExtIds" => {
+                    field_node_ext_ids = extras.decode_optional(&mut map, "nodeExtIds")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5507,19 +5593,13 @@ impl serde::Serialize for DataStoreUnmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("datastoreName", &self.datastore_name)?;
-        if let Some(value) = &self.node_ext_ids {
-            map.serialize_entry("nodeExtIds", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "nodeExtIds", &self.node_ext_ids)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5571,8 +5651,10 @@ impl ntnx_runtime::Model for DeleteClusterApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5588,12 +5670,8 @@ impl serde::Serialize for DeleteClusterApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5631,10 +5709,7 @@ impl ntnx_runtime::model::union::Union for DeleteClusterApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5644,10 +5719,7 @@ impl ntnx_runtime::model::union::Union for DeleteClusterApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5725,8 +5797,10 @@ impl ntnx_runtime::Model for DeleteClusterProfileApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5742,12 +5816,8 @@ impl serde::Serialize for DeleteClusterProfileApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5785,10 +5855,7 @@ impl ntnx_runtime::model::union::Union for DeleteClusterProfileApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5798,10 +5865,7 @@ impl ntnx_runtime::model::union::Union for DeleteClusterProfileApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5879,8 +5943,10 @@ impl ntnx_runtime::Model for DeleteDiskApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5896,12 +5962,8 @@ impl serde::Serialize for DeleteDiskApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5939,10 +6001,7 @@ impl ntnx_runtime::model::union::Union for DeleteDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5952,10 +6011,7 @@ impl ntnx_runtime::model::union::Union for DeleteDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6032,8 +6088,10 @@ impl ntnx_runtime::Model for DeleteRsyslogServerApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6049,12 +6107,8 @@ impl serde::Serialize for DeleteRsyslogServerApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6092,10 +6146,7 @@ impl ntnx_runtime::model::union::Union for DeleteRsyslogServerApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -6105,10 +6156,7 @@ impl ntnx_runtime::model::union::Union for DeleteRsyslogServerApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6186,8 +6234,10 @@ impl ntnx_runtime::Model for DeleteSnmpTrapApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6203,12 +6253,8 @@ impl serde::Serialize for DeleteSnmpTrapApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6246,10 +6292,7 @@ impl ntnx_runtime::model::union::Union for DeleteSnmpTrapApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -6259,10 +6302,7 @@ impl ntnx_runtime::model::union::Union for DeleteSnmpTrapApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6340,8 +6380,10 @@ impl ntnx_runtime::Model for DeleteSnmpUserApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6357,12 +6399,8 @@ impl serde::Serialize for DeleteSnmpUserApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6400,10 +6438,7 @@ impl ntnx_runtime::model::union::Union for DeleteSnmpUserApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -6413,10 +6448,7 @@ impl ntnx_runtime::model::union::Union for DeleteSnmpUserApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6494,8 +6526,10 @@ impl ntnx_runtime::Model for DeleteStorageContainerApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6511,12 +6545,8 @@ impl serde::Serialize for DeleteStorageContainerApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6554,10 +6584,7 @@ impl ntnx_runtime::model::union::Union for DeleteStorageContainerApiResponseData
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -6567,10 +6594,7 @@ impl ntnx_runtime::model::union::Union for DeleteStorageContainerApiResponseData
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6648,8 +6672,8 @@ impl ntnx_runtime::Model for DigitalCertificateMapReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "key" => field_key = map.next_value()?,
-                "value" => field_value = map.next_value()?,
+                "key" => field_key = extras.decode_optional(&mut map, "key")?,
+                "value" => field_value = extras.decode_optional(&mut map, "value")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6665,12 +6689,8 @@ impl serde::Serialize for DigitalCertificateMapReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "key", &self.key)?;
+        self.extras.serialize_optional(&mut map, "value", &self.value)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6722,8 +6742,10 @@ impl ntnx_runtime::Model for DisassociateCategoriesFromClusterApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6739,12 +6761,8 @@ impl serde::Serialize for DisassociateCategoriesFromClusterApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6783,10 +6801,7 @@ for DisassociateCategoriesFromClusterApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -6796,10 +6811,7 @@ for DisassociateCategoriesFromClusterApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6878,8 +6890,10 @@ impl ntnx_runtime::Model for DisassociateClusterFromClusterProfileApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6895,12 +6909,8 @@ impl serde::Serialize for DisassociateClusterFromClusterProfileApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6939,10 +6949,7 @@ for DisassociateClusterFromClusterProfileApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -6952,10 +6959,7 @@ for DisassociateClusterFromClusterProfileApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -7035,8 +7039,10 @@ impl ntnx_runtime::Model for DiscoverUnconfiguredNodesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -7052,12 +7058,8 @@ impl serde::Serialize for DiscoverUnconfiguredNodesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -7095,10 +7097,7 @@ impl ntnx_runtime::model::union::Union for DiscoverUnconfiguredNodesApiResponseD
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -7108,10 +7107,7 @@ impl ntnx_runtime::model::union::Union for DiscoverUnconfiguredNodesApiResponseD
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -7327,34 +7323,80 @@ impl ntnx_runtime::Model for Disk {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "clusterName" => field_cluster_name = map.next_value()?,
-                "clusterExtId" => field_cluster_ext_id = map.next_value()?,
-                "status" => field_status = map.next_value()?,
-                "storageTier" => field_storage_tier = map.next_value()?,
-                "storagePoolExtId" => field_storage_pool_ext_id = map.next_value()?,
-                "serviceVMId" => field_service_vm_id = map.next_value()?,
-                "nodeExtId" => field_node_ext_id = map.next_value()?,
-                "cvmIpAddress" => field_cvm_ip_address = map.next_value()?,
-                "nodeIpAddress" => field_node_ip_address = map.next_value()?,
-                "mountPath" => field_mount_path = map.next_value()?,
-                "location" => field_location = map.next_value()?,
-                "serialNumber" => field_serial_number = map.next_value()?,
-                "diskSizeBytes" => field_disk_size_bytes = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "clusterName" => {
+                    field_cluster_name = extras.decode_optional(&mut map, "clusterName")?;
+                }
+                "clusterExtId" => {
+                    field_cluster_ext_id = extras
+                        .decode_optional(&mut map, "clusterExtId")?;
+                }
+                "status" => field_status = extras.decode_optional(&mut map, "status")?,
+                "storageTier" => {
+                    field_storage_tier = extras.decode_optional(&mut map, "storageTier")?;
+                }
+                "storagePoolExtId" => {
+                    field_storage_pool_ext_id = extras
+                        .decode_optional(&mut map, "storagePoolExtId")?;
+                }
+                "serviceVMId" => {
+                    field_service_vm_id = extras
+                        .decode_optional(&mut map, "serviceVMId")?;
+                }
+                "nodeExtId" => {
+                    field_node_ext_id = extras.decode_optional(&mut map, "nodeExtId")?;
+                }
+                "cvmIpAddress" => {
+                    field_cvm_ip_address = extras
+                        .decode_optional(&mut map, "cvmIpAddress")?;
+                }
+                "nodeIpAddress" => {
+                    field_node_ip_address = extras
+                        .decode_optional(&mut map, "nodeIpAddress")?;
+                }
+                "mountPath" => {
+                    field_mount_path = extras.decode_optional(&mut map, "mountPath")?;
+                }
+                "location" => {
+                    field_location = extras.decode_optional(&mut map, "location")?;
+                }
+                "serialNumber" => {
+                    field_serial_number = extras
+                        .decode_optional(&mut map, "serialNumber")?;
+                }
+                "diskSizeBytes" => {
+                    field_disk_size_bytes = extras
+                        .decode_optional(&mut map, "diskSizeBytes")?;
+                }
                 "physicalCapacityBytes" => {
-                    field_physical_capacity_bytes = map.next_value()?;
+                    field_physical_capacity_bytes = extras
+                        .decode_optional(&mut map, "physicalCapacityBytes")?;
                 }
-                "model" => field_model = map.next_value()?,
-                "vendor" => field_vendor = map.next_value()?,
-                "nvmePciePath" => field_nvme_pcie_path = map.next_value()?,
-                "firmwareVersion" => field_firmware_version = map.next_value()?,
+                "model" => field_model = extras.decode_optional(&mut map, "model")?,
+                "vendor" => field_vendor = extras.decode_optional(&mut map, "vendor")?,
+                "nvmePciePath" => {
+                    field_nvme_pcie_path = extras
+                        .decode_optional(&mut map, "nvmePciePath")?;
+                }
+                "firmwareVersion" => {
+                    field_firmware_version = extras
+                        .decode_optional(&mut map, "firmwareVersion")?;
+                }
                 "targetFirmwareVersion" => {
-                    field_target_firmware_version = map.next_value()?;
+                    field_target_firmware_version = extras
+                        .decode_optional(&mut map, "targetFirmwareVersion")?;
                 }
-                "hostName" => field_host_name = map.next_value()?,
-                "diskAdvanceConfig" => field_disk_advance_config = map.next_value()?,
+                "hostName" => {
+                    field_host_name = extras.decode_optional(&mut map, "hostName")?;
+                }
+                "diskAdvanceConfig" => {
+                    field_disk_advance_config = extras
+                        .decode_optional(&mut map, "diskAdvanceConfig")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -7392,78 +7434,55 @@ impl serde::Serialize for Disk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.cluster_name {
-            map.serialize_entry("clusterName", value)?;
-        }
-        if let Some(value) = &self.cluster_ext_id {
-            map.serialize_entry("clusterExtId", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.storage_tier {
-            map.serialize_entry("storageTier", value)?;
-        }
-        if let Some(value) = &self.storage_pool_ext_id {
-            map.serialize_entry("storagePoolExtId", value)?;
-        }
-        if let Some(value) = &self.service_vm_id {
-            map.serialize_entry("serviceVMId", value)?;
-        }
-        if let Some(value) = &self.node_ext_id {
-            map.serialize_entry("nodeExtId", value)?;
-        }
-        if let Some(value) = &self.cvm_ip_address {
-            map.serialize_entry("cvmIpAddress", value)?;
-        }
-        if let Some(value) = &self.node_ip_address {
-            map.serialize_entry("nodeIpAddress", value)?;
-        }
-        if let Some(value) = &self.mount_path {
-            map.serialize_entry("mountPath", value)?;
-        }
-        if let Some(value) = &self.location {
-            map.serialize_entry("location", value)?;
-        }
-        if let Some(value) = &self.serial_number {
-            map.serialize_entry("serialNumber", value)?;
-        }
-        if let Some(value) = &self.disk_size_bytes {
-            map.serialize_entry("diskSizeBytes", value)?;
-        }
-        if let Some(value) = &self.physical_capacity_bytes {
-            map.serialize_entry("physicalCapacityBytes", value)?;
-        }
-        if let Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
-        if let Some(value) = &self.vendor {
-            map.serialize_entry("vendor", value)?;
-        }
-        if let Some(value) = &self.nvme_pcie_path {
-            map.serialize_entry("nvmePciePath", value)?;
-        }
-        if let Some(value) = &self.firmware_version {
-            map.serialize_entry("firmwareVersion", value)?;
-        }
-        if let Some(value) = &self.target_firmware_version {
-            map.serialize_entry("targetFirmwareVersion", value)?;
-        }
-        if let Some(value) = &self.host_name {
-            map.serialize_entry("hostName", value)?;
-        }
-        if let Some(value) = &self.disk_advance_config {
-            map.serialize_entry("diskAdvanceConfig", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "clusterName", &self.cluster_name)?;
+        self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
+        self.extras.serialize_optional(&mut map, "status", &self.status)?;
+        self.extras.serialize_optional(&mut map, "storageTier", &self.storage_tier)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storagePoolExtId",
+                &self.storage_pool_ext_id,
+            )?;
+        self.extras.serialize_optional(&mut map, "serviceVMId", &self.service_vm_id)?;
+        self.extras.serialize_optional(&mut map, "nodeExtId", &self.node_ext_id)?;
+        self.extras.serialize_optional(&mut map, "cvmIpAddress", &self.cvm_ip_address)?;
+        self.extras
+            .serialize_optional(&mut map, "nodeIpAddress", &self.node_ip_address)?;
+        self.extras.serialize_optional(&mut map, "mountPath", &self.mount_path)?;
+        self.extras.serialize_optional(&mut map, "location", &self.location)?;
+        self.extras.serialize_optional(&mut map, "serialNumber", &self.serial_number)?;
+        self.extras
+            .serialize_optional(&mut map, "diskSizeBytes", &self.disk_size_bytes)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "physicalCapacityBytes",
+                &self.physical_capacity_bytes,
+            )?;
+        self.extras.serialize_optional(&mut map, "model", &self.model)?;
+        self.extras.serialize_optional(&mut map, "vendor", &self.vendor)?;
+        self.extras.serialize_optional(&mut map, "nvmePciePath", &self.nvme_pcie_path)?;
+        self.extras
+            .serialize_optional(&mut map, "firmwareVersion", &self.firmware_version)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "targetFirmwareVersion",
+                &self.target_firmware_version,
+            )?;
+        self.extras.serialize_optional(&mut map, "hostName", &self.host_name)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskAdvanceConfig",
+                &self.disk_advance_config,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -7530,7 +7549,10 @@ impl ntnx_runtime::Model for DiskAdditionSpec {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "serialNumber" => field_serial_number = Some(map.next_value()?),
-                "diskPartitionInfo" => field_disk_partition_info = map.next_value()?,
+                "diskPartitionInfo" => {
+                    field_disk_partition_info = extras
+                        .decode_optional(&mut map, "diskPartitionInfo")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -7551,9 +7573,12 @@ impl serde::Serialize for DiskAdditionSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("serialNumber", &self.serial_number)?;
-        if let Some(value) = &self.disk_partition_info {
-            map.serialize_entry("diskPartitionInfo", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskPartitionInfo",
+                &self.disk_partition_info,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -7650,29 +7675,65 @@ impl ntnx_runtime::Model for DiskAdvanceConfig {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "isSelfEncryptingDrive" => {
-                    field_is_self_encrypting_drive = map.next_value()?;
+                    field_is_self_encrypting_drive = extras
+                        .decode_optional(&mut map, "isSelfEncryptingDrive")?;
                 }
-                "isSelfManagedNvme" => field_is_self_managed_nvme = map.next_value()?,
-                "isPasswordProtected" => field_is_password_protected = map.next_value()?,
-                "isBootDisk" => field_is_boot_disk = map.next_value()?,
+                "isSelfManagedNvme" => {
+                    field_is_self_managed_nvme = extras
+                        .decode_optional(&mut map, "isSelfManagedNvme")?;
+                }
+                "isPasswordProtected" => {
+                    field_is_password_protected = extras
+                        .decode_optional(&mut map, "isPasswordProtected")?;
+                }
+                "isBootDisk" => {
+                    field_is_boot_disk = extras.decode_optional(&mut map, "isBootDisk")?;
+                }
                 "hasBootPartitionsOnly" => {
-                    field_has_boot_partitions_only = map.next_value()?;
+                    field_has_boot_partitions_only = extras
+                        .decode_optional(&mut map, "hasBootPartitionsOnly")?;
                 }
-                "isSpdkManaged" => field_is_spdk_managed = map.next_value()?,
-                "isOnline" => field_is_online = map.next_value()?,
-                "isMarkedForRemoval" => field_is_marked_for_removal = map.next_value()?,
-                "isDataMigrated" => field_is_data_migrated = map.next_value()?,
-                "isUnhealthy" => field_is_unhealthy = map.next_value()?,
+                "isSpdkManaged" => {
+                    field_is_spdk_managed = extras
+                        .decode_optional(&mut map, "isSpdkManaged")?;
+                }
+                "isOnline" => {
+                    field_is_online = extras.decode_optional(&mut map, "isOnline")?;
+                }
+                "isMarkedForRemoval" => {
+                    field_is_marked_for_removal = extras
+                        .decode_optional(&mut map, "isMarkedForRemoval")?;
+                }
+                "isDataMigrated" => {
+                    field_is_data_migrated = extras
+                        .decode_optional(&mut map, "isDataMigrated")?;
+                }
+                "isUnhealthy" => {
+                    field_is_unhealthy = extras.decode_optional(&mut map, "isUnhealthy")?;
+                }
                 "isSuspectedUnhealthy" => {
-                    field_is_suspected_unhealthy = map.next_value()?;
+                    field_is_suspected_unhealthy = extras
+                        .decode_optional(&mut map, "isSuspectedUnhealthy")?;
                 }
-                "isMounted" => field_is_mounted = map.next_value()?,
-                "isUnderDiagnosis" => field_is_under_diagnosis = map.next_value()?,
+                "isMounted" => {
+                    field_is_mounted = extras.decode_optional(&mut map, "isMounted")?;
+                }
+                "isUnderDiagnosis" => {
+                    field_is_under_diagnosis = extras
+                        .decode_optional(&mut map, "isUnderDiagnosis")?;
+                }
                 "isDiagnosticInfoAvailable" => {
-                    field_is_diagnostic_info_available = map.next_value()?;
+                    field_is_diagnostic_info_available = extras
+                        .decode_optional(&mut map, "isDiagnosticInfoAvailable")?;
                 }
-                "isErrorFoundInLog" => field_is_error_found_in_log = map.next_value()?,
-                "isPlannedOutage" => field_is_planned_outage = map.next_value()?,
+                "isErrorFoundInLog" => {
+                    field_is_error_found_in_log = extras
+                        .decode_optional(&mut map, "isErrorFoundInLog")?;
+                }
+                "isPlannedOutage" => {
+                    field_is_planned_outage = extras
+                        .decode_optional(&mut map, "isPlannedOutage")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -7702,54 +7763,66 @@ impl serde::Serialize for DiskAdvanceConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.is_self_encrypting_drive {
-            map.serialize_entry("isSelfEncryptingDrive", value)?;
-        }
-        if let Some(value) = &self.is_self_managed_nvme {
-            map.serialize_entry("isSelfManagedNvme", value)?;
-        }
-        if let Some(value) = &self.is_password_protected {
-            map.serialize_entry("isPasswordProtected", value)?;
-        }
-        if let Some(value) = &self.is_boot_disk {
-            map.serialize_entry("isBootDisk", value)?;
-        }
-        if let Some(value) = &self.has_boot_partitions_only {
-            map.serialize_entry("hasBootPartitionsOnly", value)?;
-        }
-        if let Some(value) = &self.is_spdk_managed {
-            map.serialize_entry("isSpdkManaged", value)?;
-        }
-        if let Some(value) = &self.is_online {
-            map.serialize_entry("isOnline", value)?;
-        }
-        if let Some(value) = &self.is_marked_for_removal {
-            map.serialize_entry("isMarkedForRemoval", value)?;
-        }
-        if let Some(value) = &self.is_data_migrated {
-            map.serialize_entry("isDataMigrated", value)?;
-        }
-        if let Some(value) = &self.is_unhealthy {
-            map.serialize_entry("isUnhealthy", value)?;
-        }
-        if let Some(value) = &self.is_suspected_unhealthy {
-            map.serialize_entry("isSuspectedUnhealthy", value)?;
-        }
-        if let Some(value) = &self.is_mounted {
-            map.serialize_entry("isMounted", value)?;
-        }
-        if let Some(value) = &self.is_under_diagnosis {
-            map.serialize_entry("isUnderDiagnosis", value)?;
-        }
-        if let Some(value) = &self.is_diagnostic_info_available {
-            map.serialize_entry("isDiagnosticInfoAvailable", value)?;
-        }
-        if let Some(value) = &self.is_error_found_in_log {
-            map.serialize_entry("isErrorFoundInLog", value)?;
-        }
-        if let Some(value) = &self.is_planned_outage {
-            map.serialize_entry("isPlannedOutage", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isSelfEncryptingDrive",
+                &self.is_self_encrypting_drive,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isSelfManagedNvme",
+                &self.is_self_managed_nvme,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isPasswordProtected",
+                &self.is_password_protected,
+            )?;
+        self.extras.serialize_optional(&mut map, "isBootDisk", &self.is_boot_disk)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hasBootPartitionsOnly",
+                &self.has_boot_partitions_only,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "isSpdkManaged", &self.is_spdk_managed)?;
+        self.extras.serialize_optional(&mut map, "isOnline", &self.is_online)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isMarkedForRemoval",
+                &self.is_marked_for_removal,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "isDataMigrated", &self.is_data_migrated)?;
+        self.extras.serialize_optional(&mut map, "isUnhealthy", &self.is_unhealthy)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isSuspectedUnhealthy",
+                &self.is_suspected_unhealthy,
+            )?;
+        self.extras.serialize_optional(&mut map, "isMounted", &self.is_mounted)?;
+        self.extras
+            .serialize_optional(&mut map, "isUnderDiagnosis", &self.is_under_diagnosis)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isDiagnosticInfoAvailable",
+                &self.is_diagnostic_info_available,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isErrorFoundInLog",
+                &self.is_error_found_in_log,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "isPlannedOutage", &self.is_planned_outage)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -7801,9 +7874,13 @@ impl ntnx_runtime::Model for DiskPartitionInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "partitionType" => field_partition_type = map.next_value()?,
+                "partitionType" => {
+                    field_partition_type = extras
+                        .decode_optional(&mut map, "partitionType")?;
+                }
                 "driveReplacementOption" => {
-                    field_drive_replacement_option = map.next_value()?;
+                    field_drive_replacement_option = extras
+                        .decode_optional(&mut map, "driveReplacementOption")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -7820,12 +7897,13 @@ impl serde::Serialize for DiskPartitionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.partition_type {
-            map.serialize_entry("partitionType", value)?;
-        }
-        if let Some(value) = &self.drive_replacement_option {
-            map.serialize_entry("driveReplacementOption", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "partitionType", &self.partition_type)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "driveReplacementOption",
+                &self.drive_replacement_option,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -7888,11 +7966,20 @@ impl ntnx_runtime::Model for DiskReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "uuid" => field_uuid = map.next_value()?,
-                "mountPath" => field_mount_path = map.next_value()?,
-                "sizeInBytes" => field_size_in_bytes = map.next_value()?,
-                "serialId" => field_serial_id = map.next_value()?,
-                "storageTier" => field_storage_tier = map.next_value()?,
+                "uuid" => field_uuid = extras.decode_optional(&mut map, "uuid")?,
+                "mountPath" => {
+                    field_mount_path = extras.decode_optional(&mut map, "mountPath")?;
+                }
+                "sizeInBytes" => {
+                    field_size_in_bytes = extras
+                        .decode_optional(&mut map, "sizeInBytes")?;
+                }
+                "serialId" => {
+                    field_serial_id = extras.decode_optional(&mut map, "serialId")?;
+                }
+                "storageTier" => {
+                    field_storage_tier = extras.decode_optional(&mut map, "storageTier")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -7911,21 +7998,11 @@ impl serde::Serialize for DiskReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.uuid {
-            map.serialize_entry("uuid", value)?;
-        }
-        if let Some(value) = &self.mount_path {
-            map.serialize_entry("mountPath", value)?;
-        }
-        if let Some(value) = &self.size_in_bytes {
-            map.serialize_entry("sizeInBytes", value)?;
-        }
-        if let Some(value) = &self.serial_id {
-            map.serialize_entry("serialId", value)?;
-        }
-        if let Some(value) = &self.storage_tier {
-            map.serialize_entry("storageTier", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "uuid", &self.uuid)?;
+        self.extras.serialize_optional(&mut map, "mountPath", &self.mount_path)?;
+        self.extras.serialize_optional(&mut map, "sizeInBytes", &self.size_in_bytes)?;
+        self.extras.serialize_optional(&mut map, "serialId", &self.serial_id)?;
+        self.extras.serialize_optional(&mut map, "storageTier", &self.storage_tier)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -8147,8 +8224,11 @@ impl ntnx_runtime::Model for DomainFaultTolerance {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "type" => field_type = map.next_value()?,
-                "componentStatus" => field_component_status = map.next_value()?,
+                "type" => field_type = extras.decode_optional(&mut map, "type")?,
+                "componentStatus" => {
+                    field_component_status = extras
+                        .decode_optional(&mut map, "componentStatus")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -8164,12 +8244,9 @@ impl serde::Serialize for DomainFaultTolerance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.component_status {
-            map.serialize_entry("componentStatus", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "type", &self.r#type)?;
+        self.extras
+            .serialize_optional(&mut map, "componentStatus", &self.component_status)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -8677,8 +8754,10 @@ impl ntnx_runtime::Model for ExpandClusterApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -8694,12 +8773,8 @@ impl serde::Serialize for ExpandClusterApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -8737,10 +8812,7 @@ impl ntnx_runtime::model::union::Union for ExpandClusterApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -8750,10 +8822,7 @@ impl ntnx_runtime::model::union::Union for ExpandClusterApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -8852,10 +8921,17 @@ impl ntnx_runtime::Model for ExpandClusterParams {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "nodeParams" => field_node_params = Some(map.next_value()?),
-                "configParams" => field_config_params = map.next_value()?,
-                "shouldSkipAddNode" => field_should_skip_add_node = map.next_value()?,
+                "configParams" => {
+                    field_config_params = extras
+                        .decode_optional(&mut map, "configParams")?;
+                }
+                "shouldSkipAddNode" => {
+                    field_should_skip_add_node = extras
+                        .decode_optional(&mut map, "shouldSkipAddNode")?;
+                }
                 "shouldSkipPreExpandChecks" => {
-                    field_should_skip_pre_expand_checks = map.next_value()?;
+                    field_should_skip_pre_expand_checks = extras
+                        .decode_optional(&mut map, "shouldSkipPreExpandChecks")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -8879,15 +8955,19 @@ impl serde::Serialize for ExpandClusterParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("nodeParams", &self.node_params)?;
-        if let Some(value) = &self.config_params {
-            map.serialize_entry("configParams", value)?;
-        }
-        if let Some(value) = &self.should_skip_add_node {
-            map.serialize_entry("shouldSkipAddNode", value)?;
-        }
-        if let Some(value) = &self.should_skip_pre_expand_checks {
-            map.serialize_entry("shouldSkipPreExpandChecks", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "configParams", &self.config_params)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldSkipAddNode",
+                &self.should_skip_add_node,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldSkipPreExpandChecks",
+                &self.should_skip_pre_expand_checks,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -8956,21 +9036,29 @@ impl ntnx_runtime::Model for FaultToleranceState {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "currentMaxFaultTolerance" => {
-                    field_current_max_fault_tolerance = map.next_value()?;
+                    field_current_max_fault_tolerance = extras
+                        .decode_optional(&mut map, "currentMaxFaultTolerance")?;
                 }
                 "desiredMaxFaultTolerance" => {
-                    field_desired_max_fault_tolerance = map.next_value()?;
+                    field_desired_max_fault_tolerance = extras
+                        .decode_optional(&mut map, "desiredMaxFaultTolerance")?;
                 }
                 "domainAwarenessLevel" => {
-                    field_domain_awareness_level = map.next_value()?;
+                    field_domain_awareness_level = extras
+                        .decode_optional(&mut map, "domainAwarenessLevel")?;
                 }
                 "currentClusterFaultTolerance" => {
-                    field_current_cluster_fault_tolerance = map.next_value()?;
+                    field_current_cluster_fault_tolerance = extras
+                        .decode_optional(&mut map, "currentClusterFaultTolerance")?;
                 }
                 "desiredClusterFaultTolerance" => {
-                    field_desired_cluster_fault_tolerance = map.next_value()?;
+                    field_desired_cluster_fault_tolerance = extras
+                        .decode_optional(&mut map, "desiredClusterFaultTolerance")?;
                 }
-                "redundancyStatus" => field_redundancy_status = map.next_value()?,
+                "redundancyStatus" => {
+                    field_redundancy_status = extras
+                        .decode_optional(&mut map, "redundancyStatus")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -8990,24 +9078,38 @@ impl serde::Serialize for FaultToleranceState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.current_max_fault_tolerance {
-            map.serialize_entry("currentMaxFaultTolerance", value)?;
-        }
-        if let Some(value) = &self.desired_max_fault_tolerance {
-            map.serialize_entry("desiredMaxFaultTolerance", value)?;
-        }
-        if let Some(value) = &self.domain_awareness_level {
-            map.serialize_entry("domainAwarenessLevel", value)?;
-        }
-        if let Some(value) = &self.current_cluster_fault_tolerance {
-            map.serialize_entry("currentClusterFaultTolerance", value)?;
-        }
-        if let Some(value) = &self.desired_cluster_fault_tolerance {
-            map.serialize_entry("desiredClusterFaultTolerance", value)?;
-        }
-        if let Some(value) = &self.redundancy_status {
-            map.serialize_entry("redundancyStatus", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "currentMaxFaultTolerance",
+                &self.current_max_fault_tolerance,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "desiredMaxFaultTolerance",
+                &self.desired_max_fault_tolerance,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "domainAwarenessLevel",
+                &self.domain_awareness_level,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "currentClusterFaultTolerance",
+                &self.current_cluster_fault_tolerance,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "desiredClusterFaultTolerance",
+                &self.desired_cluster_fault_tolerance,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "redundancyStatus", &self.redundancy_status)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -9059,8 +9161,10 @@ impl ntnx_runtime::Model for FetchNodeNetworkingDetailsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -9076,12 +9180,8 @@ impl serde::Serialize for FetchNodeNetworkingDetailsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -9119,10 +9219,7 @@ impl ntnx_runtime::model::union::Union for FetchNodeNetworkingDetailsApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -9132,10 +9229,7 @@ impl ntnx_runtime::model::union::Union for FetchNodeNetworkingDetailsApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -9213,8 +9307,10 @@ impl ntnx_runtime::Model for FetchTaskApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -9230,12 +9326,8 @@ impl serde::Serialize for FetchTaskApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -9271,10 +9363,7 @@ impl ntnx_runtime::model::union::Union for FetchTaskApiResponseData {
             object_type: Some("clustermgmt.v4.config.TaskResponse"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<TaskResponse>(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskResponse(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -9284,10 +9373,7 @@ impl ntnx_runtime::model::union::Union for FetchTaskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -9364,8 +9450,10 @@ impl ntnx_runtime::Model for GetBmcInfoResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -9381,12 +9469,8 @@ impl serde::Serialize for GetBmcInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -9422,7 +9506,7 @@ impl ntnx_runtime::model::union::Union for GetBmcInfoResponseData {
             object_type: Some("clustermgmt.v4.config.BmcInfo"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<BmcInfo>(value)
-                    .map(|(decoded, strict)| (Self::BmcInfo(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::BmcInfo(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -9432,10 +9516,7 @@ impl ntnx_runtime::model::union::Union for GetBmcInfoResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -9512,8 +9593,10 @@ impl ntnx_runtime::Model for GetClusterApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -9529,12 +9612,8 @@ impl serde::Serialize for GetClusterApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -9570,7 +9649,7 @@ impl ntnx_runtime::model::union::Union for GetClusterApiResponseData {
             object_type: Some("clustermgmt.v4.config.Cluster"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<Cluster>(value)
-                    .map(|(decoded, strict)| (Self::Cluster(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::Cluster(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -9580,10 +9659,7 @@ impl ntnx_runtime::model::union::Union for GetClusterApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -9660,8 +9736,10 @@ impl ntnx_runtime::Model for GetClusterProfileApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -9677,12 +9755,8 @@ impl serde::Serialize for GetClusterProfileApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -9718,10 +9792,7 @@ impl ntnx_runtime::model::union::Union for GetClusterProfileApiResponseData {
             object_type: Some("clustermgmt.v4.config.ClusterProfile"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<ClusterProfile>(value)
-                    .map(|(decoded, strict)| (
-                        Self::ClusterProfile(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ClusterProfile(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -9731,10 +9802,7 @@ impl ntnx_runtime::model::union::Union for GetClusterProfileApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -9811,8 +9879,10 @@ impl ntnx_runtime::Model for GetDiskApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -9828,12 +9898,8 @@ impl serde::Serialize for GetDiskApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -9869,7 +9935,7 @@ impl ntnx_runtime::model::union::Union for GetDiskApiResponseData {
             object_type: Some("clustermgmt.v4.config.Disk"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<Disk>(value)
-                    .map(|(decoded, strict)| (Self::Disk(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::Disk(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -9879,10 +9945,7 @@ impl ntnx_runtime::model::union::Union for GetDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -9959,8 +10022,10 @@ impl ntnx_runtime::Model for GetHostApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -9976,12 +10041,8 @@ impl serde::Serialize for GetHostApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -10017,7 +10078,7 @@ impl ntnx_runtime::model::union::Union for GetHostApiResponseData {
             object_type: Some("clustermgmt.v4.config.Host"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<Host>(value)
-                    .map(|(decoded, strict)| (Self::Host(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::Host(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -10027,10 +10088,7 @@ impl ntnx_runtime::model::union::Union for GetHostApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -10107,8 +10165,10 @@ impl ntnx_runtime::Model for GetHostNicApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -10124,12 +10184,8 @@ impl serde::Serialize for GetHostNicApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -10165,7 +10221,7 @@ impl ntnx_runtime::model::union::Union for GetHostNicApiResponseData {
             object_type: Some("clustermgmt.v4.config.HostNic"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<HostNic>(value)
-                    .map(|(decoded, strict)| (Self::HostNic(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::HostNic(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -10175,10 +10231,7 @@ impl ntnx_runtime::model::union::Union for GetHostNicApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -10255,8 +10308,10 @@ impl ntnx_runtime::Model for GetRackableUnitApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -10272,12 +10327,8 @@ impl serde::Serialize for GetRackableUnitApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -10313,10 +10364,7 @@ impl ntnx_runtime::model::union::Union for GetRackableUnitApiResponseData {
             object_type: Some("clustermgmt.v4.config.RackableUnit"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<RackableUnit>(value)
-                    .map(|(decoded, strict)| (
-                        Self::RackableUnit(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::RackableUnit(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -10326,10 +10374,7 @@ impl ntnx_runtime::model::union::Union for GetRackableUnitApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -10406,8 +10451,10 @@ impl ntnx_runtime::Model for GetRsyslogServerApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -10423,12 +10470,8 @@ impl serde::Serialize for GetRsyslogServerApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -10464,10 +10507,7 @@ impl ntnx_runtime::model::union::Union for GetRsyslogServerApiResponseData {
             object_type: Some("clustermgmt.v4.config.RsyslogServer"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<RsyslogServer>(value)
-                    .map(|(decoded, strict)| (
-                        Self::RsyslogServer(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::RsyslogServer(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -10477,10 +10517,7 @@ impl ntnx_runtime::model::union::Union for GetRsyslogServerApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -10557,8 +10594,10 @@ impl ntnx_runtime::Model for GetSnmpConfigByClusterIdApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -10574,12 +10613,8 @@ impl serde::Serialize for GetSnmpConfigByClusterIdApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -10615,10 +10650,7 @@ impl ntnx_runtime::model::union::Union for GetSnmpConfigByClusterIdApiResponseDa
             object_type: Some("clustermgmt.v4.config.SnmpConfig"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<SnmpConfig>(value)
-                    .map(|(decoded, strict)| (
-                        Self::SnmpConfig(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::SnmpConfig(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -10628,10 +10660,7 @@ impl ntnx_runtime::model::union::Union for GetSnmpConfigByClusterIdApiResponseDa
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -10708,8 +10737,10 @@ impl ntnx_runtime::Model for GetSnmpTrapApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -10725,12 +10756,8 @@ impl serde::Serialize for GetSnmpTrapApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -10766,7 +10793,7 @@ impl ntnx_runtime::model::union::Union for GetSnmpTrapApiResponseData {
             object_type: Some("clustermgmt.v4.config.SnmpTrap"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<SnmpTrap>(value)
-                    .map(|(decoded, strict)| (Self::SnmpTrap(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::SnmpTrap(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -10776,10 +10803,7 @@ impl ntnx_runtime::model::union::Union for GetSnmpTrapApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -10856,8 +10880,10 @@ impl ntnx_runtime::Model for GetSnmpUserApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -10873,12 +10899,8 @@ impl serde::Serialize for GetSnmpUserApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -10914,7 +10936,7 @@ impl ntnx_runtime::model::union::Union for GetSnmpUserApiResponseData {
             object_type: Some("clustermgmt.v4.config.SnmpUser"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<SnmpUser>(value)
-                    .map(|(decoded, strict)| (Self::SnmpUser(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::SnmpUser(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -10924,10 +10946,7 @@ impl ntnx_runtime::model::union::Union for GetSnmpUserApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -11004,8 +11023,10 @@ impl ntnx_runtime::Model for GetStorageContainerApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -11021,12 +11042,8 @@ impl serde::Serialize for GetStorageContainerApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -11062,9 +11079,9 @@ impl ntnx_runtime::model::union::Union for GetStorageContainerApiResponseData {
             object_type: Some("clustermgmt.v4.config.StorageContainer"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<StorageContainer>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::StorageContainer(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -11075,10 +11092,7 @@ impl ntnx_runtime::model::union::Union for GetStorageContainerApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -11157,8 +11171,10 @@ impl ntnx_runtime::Model for GetVcenterExtensionApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -11174,12 +11190,8 @@ impl serde::Serialize for GetVcenterExtensionApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -11215,9 +11227,9 @@ impl ntnx_runtime::model::union::Union for GetVcenterExtensionApiResponseData {
             object_type: Some("clustermgmt.v4.config.VcenterExtension"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VcenterExtension>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::VcenterExtension(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -11228,10 +11240,7 @@ impl ntnx_runtime::model::union::Union for GetVcenterExtensionApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -11310,8 +11319,10 @@ impl ntnx_runtime::Model for GetVirtualNicApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -11327,12 +11338,8 @@ impl serde::Serialize for GetVirtualNicApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -11368,10 +11375,7 @@ impl ntnx_runtime::model::union::Union for GetVirtualNicApiResponseData {
             object_type: Some("clustermgmt.v4.config.VirtualNic"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VirtualNic>(value)
-                    .map(|(decoded, strict)| (
-                        Self::VirtualNic(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::VirtualNic(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -11381,10 +11385,7 @@ impl ntnx_runtime::model::union::Union for GetVirtualNicApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -11746,53 +11747,126 @@ impl ntnx_runtime::Model for Host {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "hostName" => field_host_name = map.next_value()?,
-                "hostType" => field_host_type = map.next_value()?,
-                "hypervisor" => field_hypervisor = map.next_value()?,
-                "cluster" => field_cluster = map.next_value()?,
-                "controllerVm" => field_controller_vm = map.next_value()?,
-                "disk" => field_disk = map.next_value()?,
-                "isDegraded" => field_is_degraded = map.next_value()?,
-                "isSecureBooted" => field_is_secure_booted = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "hostName" => {
+                    field_host_name = extras.decode_optional(&mut map, "hostName")?;
+                }
+                "hostType" => {
+                    field_host_type = extras.decode_optional(&mut map, "hostType")?;
+                }
+                "hypervisor" => {
+                    field_hypervisor = extras.decode_optional(&mut map, "hypervisor")?;
+                }
+                "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
+                "controllerVm" => {
+                    field_controller_vm = extras
+                        .decode_optional(&mut map, "controllerVm")?;
+                }
+                "disk" => field_disk = extras.decode_optional(&mut map, "disk")?,
+                "isDegraded" => {
+                    field_is_degraded = extras.decode_optional(&mut map, "isDegraded")?;
+                }
+                "isSecureBooted" => {
+                    field_is_secure_booted = extras
+                        .decode_optional(&mut map, "isSecureBooted")?;
+                }
                 "isHardwareVirtualized" => {
-                    field_is_hardware_virtualized = map.next_value()?;
+                    field_is_hardware_virtualized = extras
+                        .decode_optional(&mut map, "isHardwareVirtualized")?;
                 }
-                "hasCsr" => field_has_csr = map.next_value()?,
+                "hasCsr" => field_has_csr = extras.decode_optional(&mut map, "hasCsr")?,
                 "keyManagementDeviceToCertStatus" => {
-                    field_key_management_device_to_cert_status = map.next_value()?;
+                    field_key_management_device_to_cert_status = extras
+                        .decode_optional(&mut map, "keyManagementDeviceToCertStatus")?;
                 }
-                "numberOfCpuCores" => field_number_of_cpu_cores = map.next_value()?,
-                "numberOfCpuThreads" => field_number_of_cpu_threads = map.next_value()?,
-                "numberOfCpuSockets" => field_number_of_cpu_sockets = map.next_value()?,
-                "cpuCapacityHz" => field_cpu_capacity_hz = map.next_value()?,
-                "cpuFrequencyHz" => field_cpu_frequency_hz = map.next_value()?,
-                "cpuModel" => field_cpu_model = map.next_value()?,
-                "gpuDriverVersion" => field_gpu_driver_version = map.next_value()?,
-                "gpuList" => field_gpu_list = map.next_value()?,
-                "defaultVhdLocation" => field_default_vhd_location = map.next_value()?,
+                "numberOfCpuCores" => {
+                    field_number_of_cpu_cores = extras
+                        .decode_optional(&mut map, "numberOfCpuCores")?;
+                }
+                "numberOfCpuThreads" => {
+                    field_number_of_cpu_threads = extras
+                        .decode_optional(&mut map, "numberOfCpuThreads")?;
+                }
+                "numberOfCpuSockets" => {
+                    field_number_of_cpu_sockets = extras
+                        .decode_optional(&mut map, "numberOfCpuSockets")?;
+                }
+                "cpuCapacityHz" => {
+                    field_cpu_capacity_hz = extras
+                        .decode_optional(&mut map, "cpuCapacityHz")?;
+                }
+                "cpuFrequencyHz" => {
+                    field_cpu_frequency_hz = extras
+                        .decode_optional(&mut map, "cpuFrequencyHz")?;
+                }
+                "cpuModel" => {
+                    field_cpu_model = extras.decode_optional(&mut map, "cpuModel")?;
+                }
+                "gpuDriverVersion" => {
+                    field_gpu_driver_version = extras
+                        .decode_optional(&mut map, "gpuDriverVersion")?;
+                }
+                "gpuList" => {
+                    field_gpu_list = extras.decode_optional(&mut map, "gpuList")?;
+                }
+                "defaultVhdLocation" => {
+                    field_default_vhd_location = extras
+                        .decode_optional(&mut map, "defaultVhdLocation")?;
+                }
                 "defaultVhdContainerUuid" => {
-                    field_default_vhd_container_uuid = map.next_value()?;
+                    field_default_vhd_container_uuid = extras
+                        .decode_optional(&mut map, "defaultVhdContainerUuid")?;
                 }
-                "defaultVmLocation" => field_default_vm_location = map.next_value()?,
+                "defaultVmLocation" => {
+                    field_default_vm_location = extras
+                        .decode_optional(&mut map, "defaultVmLocation")?;
+                }
                 "defaultVmContainerUuid" => {
-                    field_default_vm_container_uuid = map.next_value()?;
+                    field_default_vm_container_uuid = extras
+                        .decode_optional(&mut map, "defaultVmContainerUuid")?;
                 }
-                "isRebootPending" => field_is_reboot_pending = map.next_value()?,
-                "failoverClusterFqdn" => field_failover_cluster_fqdn = map.next_value()?,
+                "isRebootPending" => {
+                    field_is_reboot_pending = extras
+                        .decode_optional(&mut map, "isRebootPending")?;
+                }
+                "failoverClusterFqdn" => {
+                    field_failover_cluster_fqdn = extras
+                        .decode_optional(&mut map, "failoverClusterFqdn")?;
+                }
                 "failoverClusterNodeStatus" => {
-                    field_failover_cluster_node_status = map.next_value()?;
+                    field_failover_cluster_node_status = extras
+                        .decode_optional(&mut map, "failoverClusterNodeStatus")?;
                 }
-                "bootTimeUsecs" => field_boot_time_usecs = map.next_value()?,
-                "memorySizeBytes" => field_memory_size_bytes = map.next_value()?,
-                "blockSerial" => field_block_serial = map.next_value()?,
-                "blockModel" => field_block_model = map.next_value()?,
-                "maintenanceState" => field_maintenance_state = map.next_value()?,
-                "nodeStatus" => field_node_status = map.next_value()?,
-                "ipmi" => field_ipmi = map.next_value()?,
-                "rackableUnitUuid" => field_rackable_unit_uuid = map.next_value()?,
+                "bootTimeUsecs" => {
+                    field_boot_time_usecs = extras
+                        .decode_optional(&mut map, "bootTimeUsecs")?;
+                }
+                "memorySizeBytes" => {
+                    field_memory_size_bytes = extras
+                        .decode_optional(&mut map, "memorySizeBytes")?;
+                }
+                "blockSerial" => {
+                    field_block_serial = extras.decode_optional(&mut map, "blockSerial")?;
+                }
+                "blockModel" => {
+                    field_block_model = extras.decode_optional(&mut map, "blockModel")?;
+                }
+                "maintenanceState" => {
+                    field_maintenance_state = extras
+                        .decode_optional(&mut map, "maintenanceState")?;
+                }
+                "nodeStatus" => {
+                    field_node_status = extras.decode_optional(&mut map, "nodeStatus")?;
+                }
+                "ipmi" => field_ipmi = extras.decode_optional(&mut map, "ipmi")?,
+                "rackableUnitUuid" => {
+                    field_rackable_unit_uuid = extras
+                        .decode_optional(&mut map, "rackableUnitUuid")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -11843,117 +11917,109 @@ impl serde::Serialize for Host {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.host_name {
-            map.serialize_entry("hostName", value)?;
-        }
-        if let Some(value) = &self.host_type {
-            map.serialize_entry("hostType", value)?;
-        }
-        if let Some(value) = &self.hypervisor {
-            map.serialize_entry("hypervisor", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.controller_vm {
-            map.serialize_entry("controllerVm", value)?;
-        }
-        if let Some(value) = &self.disk {
-            map.serialize_entry("disk", value)?;
-        }
-        if let Some(value) = &self.is_degraded {
-            map.serialize_entry("isDegraded", value)?;
-        }
-        if let Some(value) = &self.is_secure_booted {
-            map.serialize_entry("isSecureBooted", value)?;
-        }
-        if let Some(value) = &self.is_hardware_virtualized {
-            map.serialize_entry("isHardwareVirtualized", value)?;
-        }
-        if let Some(value) = &self.has_csr {
-            map.serialize_entry("hasCsr", value)?;
-        }
-        if let Some(value) = &self.key_management_device_to_cert_status {
-            map.serialize_entry("keyManagementDeviceToCertStatus", value)?;
-        }
-        if let Some(value) = &self.number_of_cpu_cores {
-            map.serialize_entry("numberOfCpuCores", value)?;
-        }
-        if let Some(value) = &self.number_of_cpu_threads {
-            map.serialize_entry("numberOfCpuThreads", value)?;
-        }
-        if let Some(value) = &self.number_of_cpu_sockets {
-            map.serialize_entry("numberOfCpuSockets", value)?;
-        }
-        if let Some(value) = &self.cpu_capacity_hz {
-            map.serialize_entry("cpuCapacityHz", value)?;
-        }
-        if let Some(value) = &self.cpu_frequency_hz {
-            map.serialize_entry("cpuFrequencyHz", value)?;
-        }
-        if let Some(value) = &self.cpu_model {
-            map.serialize_entry("cpuModel", value)?;
-        }
-        if let Some(value) = &self.gpu_driver_version {
-            map.serialize_entry("gpuDriverVersion", value)?;
-        }
-        if let Some(value) = &self.gpu_list {
-            map.serialize_entry("gpuList", value)?;
-        }
-        if let Some(value) = &self.default_vhd_location {
-            map.serialize_entry("defaultVhdLocation", value)?;
-        }
-        if let Some(value) = &self.default_vhd_container_uuid {
-            map.serialize_entry("defaultVhdContainerUuid", value)?;
-        }
-        if let Some(value) = &self.default_vm_location {
-            map.serialize_entry("defaultVmLocation", value)?;
-        }
-        if let Some(value) = &self.default_vm_container_uuid {
-            map.serialize_entry("defaultVmContainerUuid", value)?;
-        }
-        if let Some(value) = &self.is_reboot_pending {
-            map.serialize_entry("isRebootPending", value)?;
-        }
-        if let Some(value) = &self.failover_cluster_fqdn {
-            map.serialize_entry("failoverClusterFqdn", value)?;
-        }
-        if let Some(value) = &self.failover_cluster_node_status {
-            map.serialize_entry("failoverClusterNodeStatus", value)?;
-        }
-        if let Some(value) = &self.boot_time_usecs {
-            map.serialize_entry("bootTimeUsecs", value)?;
-        }
-        if let Some(value) = &self.memory_size_bytes {
-            map.serialize_entry("memorySizeBytes", value)?;
-        }
-        if let Some(value) = &self.block_serial {
-            map.serialize_entry("blockSerial", value)?;
-        }
-        if let Some(value) = &self.block_model {
-            map.serialize_entry("blockModel", value)?;
-        }
-        if let Some(value) = &self.maintenance_state {
-            map.serialize_entry("maintenanceState", value)?;
-        }
-        if let Some(value) = &self.node_status {
-            map.serialize_entry("nodeStatus", value)?;
-        }
-        if let Some(value) = &self.ipmi {
-            map.serialize_entry("ipmi", value)?;
-        }
-        if let Some(value) = &self.rackable_unit_uuid {
-            map.serialize_entry("rackableUnitUuid", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "hostName", &self.host_name)?;
+        self.extras.serialize_optional(&mut map, "hostType", &self.host_type)?;
+        self.extras.serialize_optional(&mut map, "hypervisor", &self.hypervisor)?;
+        self.extras.serialize_optional(&mut map, "cluster", &self.cluster)?;
+        self.extras.serialize_optional(&mut map, "controllerVm", &self.controller_vm)?;
+        self.extras.serialize_optional(&mut map, "disk", &self.disk)?;
+        self.extras.serialize_optional(&mut map, "isDegraded", &self.is_degraded)?;
+        self.extras
+            .serialize_optional(&mut map, "isSecureBooted", &self.is_secure_booted)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isHardwareVirtualized",
+                &self.is_hardware_virtualized,
+            )?;
+        self.extras.serialize_optional(&mut map, "hasCsr", &self.has_csr)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "keyManagementDeviceToCertStatus",
+                &self.key_management_device_to_cert_status,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numberOfCpuCores",
+                &self.number_of_cpu_cores,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numberOfCpuThreads",
+                &self.number_of_cpu_threads,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numberOfCpuSockets",
+                &self.number_of_cpu_sockets,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "cpuCapacityHz", &self.cpu_capacity_hz)?;
+        self.extras
+            .serialize_optional(&mut map, "cpuFrequencyHz", &self.cpu_frequency_hz)?;
+        self.extras.serialize_optional(&mut map, "cpuModel", &self.cpu_model)?;
+        self.extras
+            .serialize_optional(&mut map, "gpuDriverVersion", &self.gpu_driver_version)?;
+        self.extras.serialize_optional(&mut map, "gpuList", &self.gpu_list)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "defaultVhdLocation",
+                &self.default_vhd_location,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "defaultVhdContainerUuid",
+                &self.default_vhd_container_uuid,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "defaultVmLocation",
+                &self.default_vm_location,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "defaultVmContainerUuid",
+                &self.default_vm_container_uuid,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "isRebootPending", &self.is_reboot_pending)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "failoverClusterFqdn",
+                &self.failover_cluster_fqdn,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "failoverClusterNodeStatus",
+                &self.failover_cluster_node_status,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "bootTimeUsecs", &self.boot_time_usecs)?;
+        self.extras
+            .serialize_optional(&mut map, "memorySizeBytes", &self.memory_size_bytes)?;
+        self.extras.serialize_optional(&mut map, "blockSerial", &self.block_serial)?;
+        self.extras.serialize_optional(&mut map, "blockModel", &self.block_model)?;
+        self.extras
+            .serialize_optional(&mut map, "maintenanceState", &self.maintenance_state)?;
+        self.extras.serialize_optional(&mut map, "nodeStatus", &self.node_status)?;
+        self.extras.serialize_optional(&mut map, "ipmi", &self.ipmi)?;
+        self.extras
+            .serialize_optional(&mut map, "rackableUnitUuid", &self.rackable_unit_uuid)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -12035,16 +12101,21 @@ impl ntnx_runtime::Model for HostGpu {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
-                "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "nodeUuid" => field_node_uuid = map.next_value()?,
-                "nodeId" => field_node_id = map.next_value()?,
-                "cluster" => field_cluster = map.next_value()?,
-                "numberOfVgpusAllocated" => {
-                    field_number_of_vgpus_allocated = map.next_value()?;
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
                 }
-                "config" => field_config = map.next_value()?,
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "nodeUuid" => {
+                    field_node_uuid = extras.decode_optional(&mut map, "nodeUuid")?;
+                }
+                "nodeId" => field_node_id = extras.decode_optional(&mut map, "nodeId")?,
+                "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
+                "numberOfVgpusAllocated" => {
+                    field_number_of_vgpus_allocated = extras
+                        .decode_optional(&mut map, "numberOfVgpusAllocated")?;
+                }
+                "config" => field_config = extras.decode_optional(&mut map, "config")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -12066,30 +12137,21 @@ impl serde::Serialize for HostGpu {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.node_uuid {
-            map.serialize_entry("nodeUuid", value)?;
-        }
-        if let Some(value) = &self.node_id {
-            map.serialize_entry("nodeId", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.number_of_vgpus_allocated {
-            map.serialize_entry("numberOfVgpusAllocated", value)?;
-        }
-        if let Some(value) = &self.config {
-            map.serialize_entry("config", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "nodeUuid", &self.node_uuid)?;
+        self.extras.serialize_optional(&mut map, "nodeId", &self.node_id)?;
+        self.extras.serialize_optional(&mut map, "cluster", &self.cluster)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numberOfVgpusAllocated",
+                &self.number_of_vgpus_allocated,
+            )?;
+        self.extras.serialize_optional(&mut map, "config", &self.config)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -12305,31 +12367,85 @@ impl ntnx_runtime::Model for HostNic {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
-                "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "name" => field_name = map.next_value()?,
-                "hostDescription" => field_host_description = map.next_value()?,
-                "macAddress" => field_mac_address = map.next_value()?,
-                "ipv4Addresses" => field_ipv4_addresses = map.next_value()?,
-                "ipv6Addresses" => field_ipv6_addresses = map.next_value()?,
-                "interfaceStatus" => field_interface_status = map.next_value()?,
-                "isDhcpEnabled" => field_is_dhcp_enabled = map.next_value()?,
-                "linkSpeedInKbps" => field_link_speed_in_kbps = map.next_value()?,
-                "mtuInBytes" => field_mtu_in_bytes = map.next_value()?,
-                "nodeUuid" => field_node_uuid = map.next_value()?,
-                "discoveryProtocol" => field_discovery_protocol = map.next_value()?,
-                "switchDeviceId" => field_switch_device_id = map.next_value()?,
-                "switchPortId" => field_switch_port_id = map.next_value()?,
-                "switchVendorInfo" => field_switch_vendor_info = map.next_value()?,
-                "switchVlanId" => field_switch_vlan_id = map.next_value()?,
-                "switchManagementIp" => field_switch_management_ip = map.next_value()?,
-                "switchMacAddress" => field_switch_mac_address = map.next_value()?,
-                "attachedSwitchInterfaceList" => {
-                    field_attached_switch_interface_list = map.next_value()?;
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
                 }
-                "rxRingSizeInBytes" => field_rx_ring_size_in_bytes = map.next_value()?,
-                "txRingSizeInBytes" => field_tx_ring_size_in_bytes = map.next_value()?,
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "hostDescription" => {
+                    field_host_description = extras
+                        .decode_optional(&mut map, "hostDescription")?;
+                }
+                "macAddress" => {
+                    field_mac_address = extras.decode_optional(&mut map, "macAddress")?;
+                }
+                "ipv4Addresses" => {
+                    field_ipv4_addresses = extras
+                        .decode_optional(&mut map, "ipv4Addresses")?;
+                }
+                "ipv6Addresses" => {
+                    field_ipv6_addresses = extras
+                        .decode_optional(&mut map, "ipv6Addresses")?;
+                }
+                "interfaceStatus" => {
+                    field_interface_status = extras
+                        .decode_optional(&mut map, "interfaceStatus")?;
+                }
+                "isDhcpEnabled" => {
+                    field_is_dhcp_enabled = extras
+                        .decode_optional(&mut map, "isDhcpEnabled")?;
+                }
+                "linkSpeedInKbps" => {
+                    field_link_speed_in_kbps = extras
+                        .decode_optional(&mut map, "linkSpeedInKbps")?;
+                }
+                "mtuInBytes" => {
+                    field_mtu_in_bytes = extras.decode_optional(&mut map, "mtuInBytes")?;
+                }
+                "nodeUuid" => {
+                    field_node_uuid = extras.decode_optional(&mut map, "nodeUuid")?;
+                }
+                "discoveryProtocol" => {
+                    field_discovery_protocol = extras
+                        .decode_optional(&mut map, "discoveryProtocol")?;
+                }
+                "switchDeviceId" => {
+                    field_switch_device_id = extras
+                        .decode_optional(&mut map, "switchDeviceId")?;
+                }
+                "switchPortId" => {
+                    field_switch_port_id = extras
+                        .decode_optional(&mut map, "switchPortId")?;
+                }
+                "switchVendorInfo" => {
+                    field_switch_vendor_info = extras
+                        .decode_optional(&mut map, "switchVendorInfo")?;
+                }
+                "switchVlanId" => {
+                    field_switch_vlan_id = extras
+                        .decode_optional(&mut map, "switchVlanId")?;
+                }
+                "switchManagementIp" => {
+                    field_switch_management_ip = extras
+                        .decode_optional(&mut map, "switchManagementIp")?;
+                }
+                "switchMacAddress" => {
+                    field_switch_mac_address = extras
+                        .decode_optional(&mut map, "switchMacAddress")?;
+                }
+                "attachedSwitchInterfaceList" => {
+                    field_attached_switch_interface_list = extras
+                        .decode_optional(&mut map, "attachedSwitchInterfaceList")?;
+                }
+                "rxRingSizeInBytes" => {
+                    field_rx_ring_size_in_bytes = extras
+                        .decode_optional(&mut map, "rxRingSizeInBytes")?;
+                }
+                "txRingSizeInBytes" => {
+                    field_tx_ring_size_in_bytes = extras
+                        .decode_optional(&mut map, "txRingSizeInBytes")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -12366,75 +12482,63 @@ impl serde::Serialize for HostNic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.host_description {
-            map.serialize_entry("hostDescription", value)?;
-        }
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("macAddress", value)?;
-        }
-        if let Some(value) = &self.ipv4_addresses {
-            map.serialize_entry("ipv4Addresses", value)?;
-        }
-        if let Some(value) = &self.ipv6_addresses {
-            map.serialize_entry("ipv6Addresses", value)?;
-        }
-        if let Some(value) = &self.interface_status {
-            map.serialize_entry("interfaceStatus", value)?;
-        }
-        if let Some(value) = &self.is_dhcp_enabled {
-            map.serialize_entry("isDhcpEnabled", value)?;
-        }
-        if let Some(value) = &self.link_speed_in_kbps {
-            map.serialize_entry("linkSpeedInKbps", value)?;
-        }
-        if let Some(value) = &self.mtu_in_bytes {
-            map.serialize_entry("mtuInBytes", value)?;
-        }
-        if let Some(value) = &self.node_uuid {
-            map.serialize_entry("nodeUuid", value)?;
-        }
-        if let Some(value) = &self.discovery_protocol {
-            map.serialize_entry("discoveryProtocol", value)?;
-        }
-        if let Some(value) = &self.switch_device_id {
-            map.serialize_entry("switchDeviceId", value)?;
-        }
-        if let Some(value) = &self.switch_port_id {
-            map.serialize_entry("switchPortId", value)?;
-        }
-        if let Some(value) = &self.switch_vendor_info {
-            map.serialize_entry("switchVendorInfo", value)?;
-        }
-        if let Some(value) = &self.switch_vlan_id {
-            map.serialize_entry("switchVlanId", value)?;
-        }
-        if let Some(value) = &self.switch_management_ip {
-            map.serialize_entry("switchManagementIp", value)?;
-        }
-        if let Some(value) = &self.switch_mac_address {
-            map.serialize_entry("switchMacAddress", value)?;
-        }
-        if let Some(value) = &self.attached_switch_interface_list {
-            map.serialize_entry("attachedSwitchInterfaceList", value)?;
-        }
-        if let Some(value) = &self.rx_ring_size_in_bytes {
-            map.serialize_entry("rxRingSizeInBytes", value)?;
-        }
-        if let Some(value) = &self.tx_ring_size_in_bytes {
-            map.serialize_entry("txRingSizeInBytes", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras
+            .serialize_optional(&mut map, "hostDescription", &self.host_description)?;
+        self.extras.serialize_optional(&mut map, "macAddress", &self.mac_address)?;
+        self.extras.serialize_optional(&mut map, "ipv4Addresses", &self.ipv4_addresses)?;
+        self.extras.serialize_optional(&mut map, "ipv6Addresses", &self.ipv6_addresses)?;
+        self.extras
+            .serialize_optional(&mut map, "interfaceStatus", &self.interface_status)?;
+        self.extras
+            .serialize_optional(&mut map, "isDhcpEnabled", &self.is_dhcp_enabled)?;
+        self.extras
+            .serialize_optional(&mut map, "linkSpeedInKbps", &self.link_speed_in_kbps)?;
+        self.extras.serialize_optional(&mut map, "mtuInBytes", &self.mtu_in_bytes)?;
+        self.extras.serialize_optional(&mut map, "nodeUuid", &self.node_uuid)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "discoveryProtocol",
+                &self.discovery_protocol,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "switchDeviceId", &self.switch_device_id)?;
+        self.extras.serialize_optional(&mut map, "switchPortId", &self.switch_port_id)?;
+        self.extras
+            .serialize_optional(&mut map, "switchVendorInfo", &self.switch_vendor_info)?;
+        self.extras.serialize_optional(&mut map, "switchVlanId", &self.switch_vlan_id)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "switchManagementIp",
+                &self.switch_management_ip,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "switchMacAddress", &self.switch_mac_address)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "attachedSwitchInterfaceList",
+                &self.attached_switch_interface_list,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "rxRingSizeInBytes",
+                &self.rx_ring_size_in_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "txRingSizeInBytes",
+                &self.tx_ring_size_in_bytes,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -12596,12 +12700,20 @@ impl ntnx_runtime::Model for HttpProxyConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "ipAddress" => field_ip_address = map.next_value()?,
-                "port" => field_port = map.next_value()?,
-                "username" => field_username = map.next_value()?,
-                "password" => field_password = map.next_value()?,
+                "ipAddress" => {
+                    field_ip_address = extras.decode_optional(&mut map, "ipAddress")?;
+                }
+                "port" => field_port = extras.decode_optional(&mut map, "port")?,
+                "username" => {
+                    field_username = extras.decode_optional(&mut map, "username")?;
+                }
+                "password" => {
+                    field_password = extras.decode_optional(&mut map, "password")?;
+                }
                 "name" => field_name = Some(map.next_value()?),
-                "proxyTypes" => field_proxy_types = map.next_value()?,
+                "proxyTypes" => {
+                    field_proxy_types = extras.decode_optional(&mut map, "proxyTypes")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -12621,22 +12733,12 @@ impl serde::Serialize for HttpProxyConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ip_address {
-            map.serialize_entry("ipAddress", value)?;
-        }
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "ipAddress", &self.ip_address)?;
+        self.extras.serialize_optional(&mut map, "port", &self.port)?;
+        self.extras.serialize_optional(&mut map, "username", &self.username)?;
+        self.extras.serialize_optional(&mut map, "password", &self.password)?;
         map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.proxy_types {
-            map.serialize_entry("proxyTypes", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "proxyTypes", &self.proxy_types)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -12938,9 +13040,13 @@ impl ntnx_runtime::Model for HypervCredentials {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "domainDetails" => field_domain_details = map.next_value()?,
+                "domainDetails" => {
+                    field_domain_details = extras
+                        .decode_optional(&mut map, "domainDetails")?;
+                }
                 "failoverClusterDetails" => {
-                    field_failover_cluster_details = map.next_value()?;
+                    field_failover_cluster_details = extras
+                        .decode_optional(&mut map, "failoverClusterDetails")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -12957,12 +13063,13 @@ impl serde::Serialize for HypervCredentials {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.domain_details {
-            map.serialize_entry("domainDetails", value)?;
-        }
-        if let Some(value) = &self.failover_cluster_details {
-            map.serialize_entry("failoverClusterDetails", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "domainDetails", &self.domain_details)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "failoverClusterDetails",
+                &self.failover_cluster_details,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -13016,8 +13123,8 @@ impl ntnx_runtime::Model for HypervisorIsoMap {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "type" => field_type = map.next_value()?,
-                "md5Sum" => field_md5_sum = map.next_value()?,
+                "type" => field_type = extras.decode_optional(&mut map, "type")?,
+                "md5Sum" => field_md5_sum = extras.decode_optional(&mut map, "md5Sum")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -13033,12 +13140,8 @@ impl serde::Serialize for HypervisorIsoMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.md5_sum {
-            map.serialize_entry("md5Sum", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "type", &self.r#type)?;
+        self.extras.serialize_optional(&mut map, "md5Sum", &self.md5_sum)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -13109,14 +13212,25 @@ impl ntnx_runtime::Model for HypervisorReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "externalAddress" => field_external_address = map.next_value()?,
-                "userName" => field_user_name = map.next_value()?,
-                "fullName" => field_full_name = map.next_value()?,
-                "type" => field_type = map.next_value()?,
-                "numberOfVms" => field_number_of_vms = map.next_value()?,
-                "state" => field_state = map.next_value()?,
+                "externalAddress" => {
+                    field_external_address = extras
+                        .decode_optional(&mut map, "externalAddress")?;
+                }
+                "userName" => {
+                    field_user_name = extras.decode_optional(&mut map, "userName")?;
+                }
+                "fullName" => {
+                    field_full_name = extras.decode_optional(&mut map, "fullName")?;
+                }
+                "type" => field_type = extras.decode_optional(&mut map, "type")?,
+                "numberOfVms" => {
+                    field_number_of_vms = extras
+                        .decode_optional(&mut map, "numberOfVms")?;
+                }
+                "state" => field_state = extras.decode_optional(&mut map, "state")?,
                 "acropolisConnectionState" => {
-                    field_acropolis_connection_state = map.next_value()?;
+                    field_acropolis_connection_state = extras
+                        .decode_optional(&mut map, "acropolisConnectionState")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -13138,27 +13252,19 @@ impl serde::Serialize for HypervisorReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.external_address {
-            map.serialize_entry("externalAddress", value)?;
-        }
-        if let Some(value) = &self.user_name {
-            map.serialize_entry("userName", value)?;
-        }
-        if let Some(value) = &self.full_name {
-            map.serialize_entry("fullName", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.number_of_vms {
-            map.serialize_entry("numberOfVms", value)?;
-        }
-        if let Some(value) = &self.state {
-            map.serialize_entry("state", value)?;
-        }
-        if let Some(value) = &self.acropolis_connection_state {
-            map.serialize_entry("acropolisConnectionState", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "externalAddress", &self.external_address)?;
+        self.extras.serialize_optional(&mut map, "userName", &self.user_name)?;
+        self.extras.serialize_optional(&mut map, "fullName", &self.full_name)?;
+        self.extras.serialize_optional(&mut map, "type", &self.r#type)?;
+        self.extras.serialize_optional(&mut map, "numberOfVms", &self.number_of_vms)?;
+        self.extras.serialize_optional(&mut map, "state", &self.state)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "acropolisConnectionState",
+                &self.acropolis_connection_state,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -13422,8 +13528,14 @@ impl ntnx_runtime::Model for HypervisorUploadInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "errorMessage" => field_error_message = map.next_value()?,
-                "uploadInfoNodeList" => field_upload_info_node_list = map.next_value()?,
+                "errorMessage" => {
+                    field_error_message = extras
+                        .decode_optional(&mut map, "errorMessage")?;
+                }
+                "uploadInfoNodeList" => {
+                    field_upload_info_node_list = extras
+                        .decode_optional(&mut map, "uploadInfoNodeList")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -13439,12 +13551,13 @@ impl serde::Serialize for HypervisorUploadInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.error_message {
-            map.serialize_entry("errorMessage", value)?;
-        }
-        if let Some(value) = &self.upload_info_node_list {
-            map.serialize_entry("uploadInfoNodeList", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "errorMessage", &self.error_message)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "uploadInfoNodeList",
+                &self.upload_info_node_list,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -13519,18 +13632,35 @@ impl ntnx_runtime::Model for HypervisorUploadNodeListItem {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "nodeUuid" => field_node_uuid = map.next_value()?,
-                "hypervisorVersion" => field_hypervisor_version = map.next_value()?,
-                "nosVersion" => field_nos_version = map.next_value()?,
-                "model" => field_model = map.next_value()?,
-                "blockId" => field_block_id = map.next_value()?,
-                "isLightCompute" => field_is_light_compute = map.next_value()?,
-                "hypervisorType" => field_hypervisor_type = map.next_value()?,
+                "nodeUuid" => {
+                    field_node_uuid = extras.decode_optional(&mut map, "nodeUuid")?;
+                }
+                "hypervisorVersion" => {
+                    field_hypervisor_version = extras
+                        .decode_optional(&mut map, "hypervisorVersion")?;
+                }
+                "nosVersion" => {
+                    field_nos_version = extras.decode_optional(&mut map, "nosVersion")?;
+                }
+                "model" => field_model = extras.decode_optional(&mut map, "model")?,
+                "blockId" => {
+                    field_block_id = extras.decode_optional(&mut map, "blockId")?;
+                }
+                "isLightCompute" => {
+                    field_is_light_compute = extras
+                        .decode_optional(&mut map, "isLightCompute")?;
+                }
+                "hypervisorType" => {
+                    field_hypervisor_type = extras
+                        .decode_optional(&mut map, "hypervisorType")?;
+                }
                 "isRoboMixedHypervisor" => {
-                    field_is_robo_mixed_hypervisor = map.next_value()?;
+                    field_is_robo_mixed_hypervisor = extras
+                        .decode_optional(&mut map, "isRoboMixedHypervisor")?;
                 }
                 "isMinimumComputeNode" => {
-                    field_is_minimum_compute_node = map.next_value()?;
+                    field_is_minimum_compute_node = extras
+                        .decode_optional(&mut map, "isMinimumComputeNode")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -13554,33 +13684,32 @@ impl serde::Serialize for HypervisorUploadNodeListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.node_uuid {
-            map.serialize_entry("nodeUuid", value)?;
-        }
-        if let Some(value) = &self.hypervisor_version {
-            map.serialize_entry("hypervisorVersion", value)?;
-        }
-        if let Some(value) = &self.nos_version {
-            map.serialize_entry("nosVersion", value)?;
-        }
-        if let Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
-        if let Some(value) = &self.block_id {
-            map.serialize_entry("blockId", value)?;
-        }
-        if let Some(value) = &self.is_light_compute {
-            map.serialize_entry("isLightCompute", value)?;
-        }
-        if let Some(value) = &self.hypervisor_type {
-            map.serialize_entry("hypervisorType", value)?;
-        }
-        if let Some(value) = &self.is_robo_mixed_hypervisor {
-            map.serialize_entry("isRoboMixedHypervisor", value)?;
-        }
-        if let Some(value) = &self.is_minimum_compute_node {
-            map.serialize_entry("isMinimumComputeNode", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "nodeUuid", &self.node_uuid)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorVersion",
+                &self.hypervisor_version,
+            )?;
+        self.extras.serialize_optional(&mut map, "nosVersion", &self.nos_version)?;
+        self.extras.serialize_optional(&mut map, "model", &self.model)?;
+        self.extras.serialize_optional(&mut map, "blockId", &self.block_id)?;
+        self.extras
+            .serialize_optional(&mut map, "isLightCompute", &self.is_light_compute)?;
+        self.extras
+            .serialize_optional(&mut map, "hypervisorType", &self.hypervisor_type)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isRoboMixedHypervisor",
+                &self.is_robo_mixed_hypervisor,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isMinimumComputeNode",
+                &self.is_minimum_compute_node,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -13715,8 +13844,10 @@ impl ntnx_runtime::Model for IpmiReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "ip" => field_ip = map.next_value()?,
-                "username" => field_username = map.next_value()?,
+                "ip" => field_ip = extras.decode_optional(&mut map, "ip")?,
+                "username" => {
+                    field_username = extras.decode_optional(&mut map, "username")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -13732,12 +13863,8 @@ impl serde::Serialize for IpmiReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ip {
-            map.serialize_entry("ip", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "ip", &self.ip)?;
+        self.extras.serialize_optional(&mut map, "username", &self.username)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -13792,10 +13919,12 @@ impl ntnx_runtime::Model for KeyManagementDeviceToCertStatusInfo {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "keyManagementServerName" => {
-                    field_key_management_server_name = map.next_value()?;
+                    field_key_management_server_name = extras
+                        .decode_optional(&mut map, "keyManagementServerName")?;
                 }
                 "isCertificatePresent" => {
-                    field_is_certificate_present = map.next_value()?;
+                    field_is_certificate_present = extras
+                        .decode_optional(&mut map, "isCertificatePresent")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -13812,12 +13941,18 @@ impl serde::Serialize for KeyManagementDeviceToCertStatusInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.key_management_server_name {
-            map.serialize_entry("keyManagementServerName", value)?;
-        }
-        if let Some(value) = &self.is_certificate_present {
-            map.serialize_entry("isCertificatePresent", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "keyManagementServerName",
+                &self.key_management_server_name,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isCertificatePresent",
+                &self.is_certificate_present,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -13945,8 +14080,10 @@ impl ntnx_runtime::Model for ListClusterProfilesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -13962,12 +14099,8 @@ impl serde::Serialize for ListClusterProfilesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -14003,7 +14136,7 @@ impl ntnx_runtime::model::union::Union for ListClusterProfilesApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<ClusterProfile>>(value)
-                    .map(|(decoded, strict)| (Self::ClusterProfileList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::ClusterProfileList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -14013,10 +14146,7 @@ impl ntnx_runtime::model::union::Union for ListClusterProfilesApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -14102,8 +14232,10 @@ impl ntnx_runtime::Model for ListClustersApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -14119,12 +14251,8 @@ impl serde::Serialize for ListClustersApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -14160,7 +14288,7 @@ impl ntnx_runtime::model::union::Union for ListClustersApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<Cluster>>(value)
-                    .map(|(decoded, strict)| (Self::ClusterList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::ClusterList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -14170,10 +14298,7 @@ impl ntnx_runtime::model::union::Union for ListClustersApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -14257,8 +14382,10 @@ impl ntnx_runtime::Model for ListDataStoresByClusterIdApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -14274,12 +14401,8 @@ impl serde::Serialize for ListDataStoresByClusterIdApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -14315,7 +14438,7 @@ impl ntnx_runtime::model::union::Union for ListDataStoresByClusterIdApiResponseD
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<DataStore>>(value)
-                    .map(|(decoded, strict)| (Self::DataStoreList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::DataStoreList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -14325,10 +14448,7 @@ impl ntnx_runtime::model::union::Union for ListDataStoresByClusterIdApiResponseD
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -14412,8 +14532,10 @@ impl ntnx_runtime::Model for ListDisksApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -14429,12 +14551,8 @@ impl serde::Serialize for ListDisksApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -14470,7 +14588,7 @@ impl ntnx_runtime::model::union::Union for ListDisksApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<Disk>>(value)
-                    .map(|(decoded, strict)| (Self::DiskList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::DiskList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -14480,10 +14598,7 @@ impl ntnx_runtime::model::union::Union for ListDisksApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -14567,8 +14682,10 @@ impl ntnx_runtime::Model for ListHostNicsByHostIdApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -14584,12 +14701,8 @@ impl serde::Serialize for ListHostNicsByHostIdApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -14625,7 +14738,7 @@ impl ntnx_runtime::model::union::Union for ListHostNicsByHostIdApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<HostNic>>(value)
-                    .map(|(decoded, strict)| (Self::HostNicList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::HostNicList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -14635,10 +14748,7 @@ impl ntnx_runtime::model::union::Union for ListHostNicsByHostIdApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -14722,8 +14832,10 @@ impl ntnx_runtime::Model for ListHostsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -14739,12 +14851,8 @@ impl serde::Serialize for ListHostsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -14780,7 +14888,7 @@ impl ntnx_runtime::model::union::Union for ListHostsApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<Host>>(value)
-                    .map(|(decoded, strict)| (Self::HostList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::HostList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -14790,10 +14898,7 @@ impl ntnx_runtime::model::union::Union for ListHostsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -14877,8 +14982,10 @@ impl ntnx_runtime::Model for ListHostsByClusterIdApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -14894,12 +15001,8 @@ impl serde::Serialize for ListHostsByClusterIdApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -14935,7 +15038,7 @@ impl ntnx_runtime::model::union::Union for ListHostsByClusterIdApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<Host>>(value)
-                    .map(|(decoded, strict)| (Self::HostList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::HostList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -14945,10 +15048,7 @@ impl ntnx_runtime::model::union::Union for ListHostsByClusterIdApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -15032,8 +15132,10 @@ impl ntnx_runtime::Model for ListPhysicalGpuProfilesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -15049,12 +15151,8 @@ impl serde::Serialize for ListPhysicalGpuProfilesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -15092,10 +15190,7 @@ impl ntnx_runtime::model::union::Union for ListPhysicalGpuProfilesApiResponseDat
                 ntnx_runtime::model::union::decode_plain::<
                     Vec<PhysicalGpuProfile>,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::PhysicalGpuProfileList(decoded),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::PhysicalGpuProfileList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -15105,10 +15200,7 @@ impl ntnx_runtime::model::union::Union for ListPhysicalGpuProfilesApiResponseDat
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -15194,8 +15286,10 @@ impl ntnx_runtime::Model for ListRackableUnitsByClusterIdApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -15211,12 +15305,8 @@ impl serde::Serialize for ListRackableUnitsByClusterIdApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -15252,7 +15342,7 @@ impl ntnx_runtime::model::union::Union for ListRackableUnitsByClusterIdApiRespon
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<RackableUnit>>(value)
-                    .map(|(decoded, strict)| (Self::RackableUnitList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::RackableUnitList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -15262,10 +15352,7 @@ impl ntnx_runtime::model::union::Union for ListRackableUnitsByClusterIdApiRespon
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -15351,8 +15438,10 @@ impl ntnx_runtime::Model for ListRsyslogServersByClusterIdApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -15368,12 +15457,8 @@ impl serde::Serialize for ListRsyslogServersByClusterIdApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -15409,7 +15494,7 @@ impl ntnx_runtime::model::union::Union for ListRsyslogServersByClusterIdApiRespo
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<RsyslogServer>>(value)
-                    .map(|(decoded, strict)| (Self::RsyslogServerList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::RsyslogServerList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -15419,10 +15504,7 @@ impl ntnx_runtime::model::union::Union for ListRsyslogServersByClusterIdApiRespo
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -15508,8 +15590,10 @@ impl ntnx_runtime::Model for ListStorageContainersApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -15525,12 +15609,8 @@ impl serde::Serialize for ListStorageContainersApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -15566,10 +15646,7 @@ impl ntnx_runtime::model::union::Union for ListStorageContainersApiResponseData 
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<StorageContainer>>(value)
-                    .map(|(decoded, strict)| (
-                        Self::StorageContainerList(decoded),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::StorageContainerList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -15579,10 +15656,7 @@ impl ntnx_runtime::model::union::Union for ListStorageContainersApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -15668,8 +15742,10 @@ impl ntnx_runtime::Model for ListVcenterExtensionsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -15685,12 +15761,8 @@ impl serde::Serialize for ListVcenterExtensionsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -15726,10 +15798,7 @@ impl ntnx_runtime::model::union::Union for ListVcenterExtensionsApiResponseData 
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<VcenterExtension>>(value)
-                    .map(|(decoded, strict)| (
-                        Self::VcenterExtensionList(decoded),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::VcenterExtensionList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -15739,10 +15808,7 @@ impl ntnx_runtime::model::union::Union for ListVcenterExtensionsApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -15828,8 +15894,10 @@ impl ntnx_runtime::Model for ListVirtualGpuProfilesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -15845,12 +15913,8 @@ impl serde::Serialize for ListVirtualGpuProfilesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -15886,10 +15950,7 @@ impl ntnx_runtime::model::union::Union for ListVirtualGpuProfilesApiResponseData
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<VirtualGpuProfile>>(value)
-                    .map(|(decoded, strict)| (
-                        Self::VirtualGpuProfileList(decoded),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::VirtualGpuProfileList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -15899,10 +15960,7 @@ impl ntnx_runtime::model::union::Union for ListVirtualGpuProfilesApiResponseData
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -15988,8 +16046,10 @@ impl ntnx_runtime::Model for ListVirtualNicsByHostIdApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -16005,12 +16065,8 @@ impl serde::Serialize for ListVirtualNicsByHostIdApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -16046,7 +16102,7 @@ impl ntnx_runtime::model::union::Union for ListVirtualNicsByHostIdApiResponseDat
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<VirtualNic>>(value)
-                    .map(|(decoded, strict)| (Self::VirtualNicList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::VirtualNicList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -16056,10 +16112,7 @@ impl ntnx_runtime::model::union::Union for ListVirtualNicsByHostIdApiResponseDat
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -16174,9 +16227,17 @@ impl ntnx_runtime::Model for ManagedCluster {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "extId" => field_ext_id = Some(map.next_value()?),
-                "isCompliant" => field_is_compliant = map.next_value()?,
-                "lastSyncedTime" => field_last_synced_time = map.next_value()?,
-                "configDrifts" => field_config_drifts = map.next_value()?,
+                "isCompliant" => {
+                    field_is_compliant = extras.decode_optional(&mut map, "isCompliant")?;
+                }
+                "lastSyncedTime" => {
+                    field_last_synced_time = extras
+                        .decode_optional(&mut map, "lastSyncedTime")?;
+                }
+                "configDrifts" => {
+                    field_config_drifts = extras
+                        .decode_optional(&mut map, "configDrifts")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -16195,15 +16256,10 @@ impl serde::Serialize for ManagedCluster {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("extId", &self.ext_id)?;
-        if let Some(value) = &self.is_compliant {
-            map.serialize_entry("isCompliant", value)?;
-        }
-        if let Some(value) = &self.last_synced_time {
-            map.serialize_entry("lastSyncedTime", value)?;
-        }
-        if let Some(value) = &self.config_drifts {
-            map.serialize_entry("configDrifts", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "isCompliant", &self.is_compliant)?;
+        self.extras
+            .serialize_optional(&mut map, "lastSyncedTime", &self.last_synced_time)?;
+        self.extras.serialize_optional(&mut map, "configDrifts", &self.config_drifts)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -16264,11 +16320,19 @@ impl ntnx_runtime::Model for ManagementServerRef {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "ip" => field_ip = map.next_value()?,
-                "type" => field_type = map.next_value()?,
-                "isDrsEnabled" => field_is_drs_enabled = map.next_value()?,
-                "isRegistered" => field_is_registered = map.next_value()?,
-                "isInUse" => field_is_in_use = map.next_value()?,
+                "ip" => field_ip = extras.decode_optional(&mut map, "ip")?,
+                "type" => field_type = extras.decode_optional(&mut map, "type")?,
+                "isDrsEnabled" => {
+                    field_is_drs_enabled = extras
+                        .decode_optional(&mut map, "isDrsEnabled")?;
+                }
+                "isRegistered" => {
+                    field_is_registered = extras
+                        .decode_optional(&mut map, "isRegistered")?;
+                }
+                "isInUse" => {
+                    field_is_in_use = extras.decode_optional(&mut map, "isInUse")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -16287,21 +16351,11 @@ impl serde::Serialize for ManagementServerRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ip {
-            map.serialize_entry("ip", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.is_drs_enabled {
-            map.serialize_entry("isDrsEnabled", value)?;
-        }
-        if let Some(value) = &self.is_registered {
-            map.serialize_entry("isRegistered", value)?;
-        }
-        if let Some(value) = &self.is_in_use {
-            map.serialize_entry("isInUse", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "ip", &self.ip)?;
+        self.extras.serialize_optional(&mut map, "type", &self.r#type)?;
+        self.extras.serialize_optional(&mut map, "isDrsEnabled", &self.is_drs_enabled)?;
+        self.extras.serialize_optional(&mut map, "isRegistered", &self.is_registered)?;
+        self.extras.serialize_optional(&mut map, "isInUse", &self.is_in_use)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -16417,8 +16471,10 @@ impl ntnx_runtime::Model for MountStorageContainerApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -16434,12 +16490,8 @@ impl serde::Serialize for MountStorageContainerApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -16477,10 +16529,7 @@ impl ntnx_runtime::model::union::Union for MountStorageContainerApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -16490,10 +16539,7 @@ impl ntnx_runtime::model::union::Union for MountStorageContainerApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -16591,11 +16637,14 @@ impl ntnx_runtime::Model for MultiDomainFaultToleranceStatus {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "multiDomainFaultToleranceStatus" => {
-                    field_multi_domain_fault_tolerance_status = map.next_value()?;
+                    field_multi_domain_fault_tolerance_status = extras
+                        .decode_optional(&mut map, "multiDomainFaultToleranceStatus")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -16614,18 +16663,17 @@ impl serde::Serialize for MultiDomainFaultToleranceStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.multi_domain_fault_tolerance_status {
-            map.serialize_entry("multiDomainFaultToleranceStatus", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "multiDomainFaultToleranceStatus",
+                &self.multi_domain_fault_tolerance_status,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -16679,8 +16727,8 @@ impl ntnx_runtime::Model for NameMacRef {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "name" => field_name = map.next_value()?,
-                "mac" => field_mac = map.next_value()?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "mac" => field_mac = extras.decode_optional(&mut map, "mac")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -16696,12 +16744,8 @@ impl serde::Serialize for NameMacRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.mac {
-            map.serialize_entry("mac", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "mac", &self.mac)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -16760,9 +16804,14 @@ impl ntnx_runtime::Model for NameNetworkRef {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "hypervisorType" => field_hypervisor_type = map.next_value()?,
-                "name" => field_name = map.next_value()?,
-                "networks" => field_networks = map.next_value()?,
+                "hypervisorType" => {
+                    field_hypervisor_type = extras
+                        .decode_optional(&mut map, "hypervisorType")?;
+                }
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "networks" => {
+                    field_networks = extras.decode_optional(&mut map, "networks")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -16779,15 +16828,10 @@ impl serde::Serialize for NameNetworkRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hypervisor_type {
-            map.serialize_entry("hypervisorType", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "hypervisorType", &self.hypervisor_type)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "networks", &self.networks)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -16841,8 +16885,8 @@ impl ntnx_runtime::Model for NetworkInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "hci" => field_hci = map.next_value()?,
-                "so" => field_so = map.next_value()?,
+                "hci" => field_hci = extras.decode_optional(&mut map, "hci")?,
+                "so" => field_so = extras.decode_optional(&mut map, "so")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -16858,12 +16902,8 @@ impl serde::Serialize for NetworkInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hci {
-            map.serialize_entry("hci", value)?;
-        }
-        if let Some(value) = &self.so {
-            map.serialize_entry("so", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "hci", &self.hci)?;
+        self.extras.serialize_optional(&mut map, "so", &self.so)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -16979,28 +17019,54 @@ impl ntnx_runtime::Model for NetworkSwitchInterface {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "port" => field_port = map.next_value()?,
-                "switchInterfaceName" => field_switch_interface_name = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "port" => field_port = extras.decode_optional(&mut map, "port")?,
+                "switchInterfaceName" => {
+                    field_switch_interface_name = extras
+                        .decode_optional(&mut map, "switchInterfaceName")?;
+                }
                 "switchInterfaceDescription" => {
-                    field_switch_interface_description = map.next_value()?;
+                    field_switch_interface_description = extras
+                        .decode_optional(&mut map, "switchInterfaceDescription")?;
                 }
-                "switchInterfaceType" => field_switch_interface_type = map.next_value()?,
-                "index" => field_index = map.next_value()?,
-                "speedInKbps" => field_speed_in_kbps = map.next_value()?,
-                "mtuInBytes" => field_mtu_in_bytes = map.next_value()?,
-                "macAddress" => field_mac_address = map.next_value()?,
-                "lastChangeTime" => field_last_change_time = map.next_value()?,
+                "switchInterfaceType" => {
+                    field_switch_interface_type = extras
+                        .decode_optional(&mut map, "switchInterfaceType")?;
+                }
+                "index" => field_index = extras.decode_optional(&mut map, "index")?,
+                "speedInKbps" => {
+                    field_speed_in_kbps = extras
+                        .decode_optional(&mut map, "speedInKbps")?;
+                }
+                "mtuInBytes" => {
+                    field_mtu_in_bytes = extras.decode_optional(&mut map, "mtuInBytes")?;
+                }
+                "macAddress" => {
+                    field_mac_address = extras.decode_optional(&mut map, "macAddress")?;
+                }
+                "lastChangeTime" => {
+                    field_last_change_time = extras
+                        .decode_optional(&mut map, "lastChangeTime")?;
+                }
                 "switchManagementAddress" => {
-                    field_switch_management_address = map.next_value()?;
+                    field_switch_management_address = extras
+                        .decode_optional(&mut map, "switchManagementAddress")?;
                 }
-                "attachedHostUuid" => field_attached_host_uuid = map.next_value()?,
+                "attachedHostUuid" => {
+                    field_attached_host_uuid = extras
+                        .decode_optional(&mut map, "attachedHostUuid")?;
+                }
                 "attachedHostNicUuids" => {
-                    field_attached_host_nic_uuids = map.next_value()?;
+                    field_attached_host_nic_uuids = extras
+                        .decode_optional(&mut map, "attachedHostNicUuids")?;
                 }
-                "switchUuid" => field_switch_uuid = map.next_value()?,
+                "switchUuid" => {
+                    field_switch_uuid = extras.decode_optional(&mut map, "switchUuid")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -17030,54 +17096,51 @@ impl serde::Serialize for NetworkSwitchInterface {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        if let Some(value) = &self.switch_interface_name {
-            map.serialize_entry("switchInterfaceName", value)?;
-        }
-        if let Some(value) = &self.switch_interface_description {
-            map.serialize_entry("switchInterfaceDescription", value)?;
-        }
-        if let Some(value) = &self.switch_interface_type {
-            map.serialize_entry("switchInterfaceType", value)?;
-        }
-        if let Some(value) = &self.index {
-            map.serialize_entry("index", value)?;
-        }
-        if let Some(value) = &self.speed_in_kbps {
-            map.serialize_entry("speedInKbps", value)?;
-        }
-        if let Some(value) = &self.mtu_in_bytes {
-            map.serialize_entry("mtuInBytes", value)?;
-        }
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("macAddress", value)?;
-        }
-        if let Some(value) = &self.last_change_time {
-            map.serialize_entry("lastChangeTime", value)?;
-        }
-        if let Some(value) = &self.switch_management_address {
-            map.serialize_entry("switchManagementAddress", value)?;
-        }
-        if let Some(value) = &self.attached_host_uuid {
-            map.serialize_entry("attachedHostUuid", value)?;
-        }
-        if let Some(value) = &self.attached_host_nic_uuids {
-            map.serialize_entry("attachedHostNicUuids", value)?;
-        }
-        if let Some(value) = &self.switch_uuid {
-            map.serialize_entry("switchUuid", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "port", &self.port)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "switchInterfaceName",
+                &self.switch_interface_name,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "switchInterfaceDescription",
+                &self.switch_interface_description,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "switchInterfaceType",
+                &self.switch_interface_type,
+            )?;
+        self.extras.serialize_optional(&mut map, "index", &self.index)?;
+        self.extras.serialize_optional(&mut map, "speedInKbps", &self.speed_in_kbps)?;
+        self.extras.serialize_optional(&mut map, "mtuInBytes", &self.mtu_in_bytes)?;
+        self.extras.serialize_optional(&mut map, "macAddress", &self.mac_address)?;
+        self.extras
+            .serialize_optional(&mut map, "lastChangeTime", &self.last_change_time)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "switchManagementAddress",
+                &self.switch_management_address,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "attachedHostUuid", &self.attached_host_uuid)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "attachedHostNicUuids",
+                &self.attached_host_nic_uuids,
+            )?;
+        self.extras.serialize_optional(&mut map, "switchUuid", &self.switch_uuid)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -17142,7 +17205,9 @@ impl ntnx_runtime::Model for NodeDetails {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "nodeList" => field_node_list = Some(map.next_value()?),
-                "requestType" => field_request_type = map.next_value()?,
+                "requestType" => {
+                    field_request_type = extras.decode_optional(&mut map, "requestType")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -17163,9 +17228,7 @@ impl serde::Serialize for NodeDetails {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("nodeList", &self.node_list)?;
-        if let Some(value) = &self.request_type {
-            map.serialize_entry("requestType", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "requestType", &self.request_type)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -17235,12 +17298,26 @@ impl ntnx_runtime::Model for NodeDiscoveryParams {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "addressType" => field_address_type = map.next_value()?,
-                "ipFilterList" => field_ip_filter_list = map.next_value()?,
-                "uuidFilterList" => field_uuid_filter_list = map.next_value()?,
-                "timeout" => field_timeout = map.next_value()?,
-                "interfaceFilterList" => field_interface_filter_list = map.next_value()?,
-                "isManualDiscovery" => field_is_manual_discovery = map.next_value()?,
+                "addressType" => {
+                    field_address_type = extras.decode_optional(&mut map, "addressType")?;
+                }
+                "ipFilterList" => {
+                    field_ip_filter_list = extras
+                        .decode_optional(&mut map, "ipFilterList")?;
+                }
+                "uuidFilterList" => {
+                    field_uuid_filter_list = extras
+                        .decode_optional(&mut map, "uuidFilterList")?;
+                }
+                "timeout" => field_timeout = extras.decode_optional(&mut map, "timeout")?,
+                "interfaceFilterList" => {
+                    field_interface_filter_list = extras
+                        .decode_optional(&mut map, "interfaceFilterList")?;
+                }
+                "isManualDiscovery" => {
+                    field_is_manual_discovery = extras
+                        .decode_optional(&mut map, "isManualDiscovery")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -17260,24 +17337,23 @@ impl serde::Serialize for NodeDiscoveryParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.address_type {
-            map.serialize_entry("addressType", value)?;
-        }
-        if let Some(value) = &self.ip_filter_list {
-            map.serialize_entry("ipFilterList", value)?;
-        }
-        if let Some(value) = &self.uuid_filter_list {
-            map.serialize_entry("uuidFilterList", value)?;
-        }
-        if let Some(value) = &self.timeout {
-            map.serialize_entry("timeout", value)?;
-        }
-        if let Some(value) = &self.interface_filter_list {
-            map.serialize_entry("interfaceFilterList", value)?;
-        }
-        if let Some(value) = &self.is_manual_discovery {
-            map.serialize_entry("isManualDiscovery", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "addressType", &self.address_type)?;
+        self.extras.serialize_optional(&mut map, "ipFilterList", &self.ip_filter_list)?;
+        self.extras
+            .serialize_optional(&mut map, "uuidFilterList", &self.uuid_filter_list)?;
+        self.extras.serialize_optional(&mut map, "timeout", &self.timeout)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "interfaceFilterList",
+                &self.interface_filter_list,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isManualDiscovery",
+                &self.is_manual_discovery,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -17372,26 +17448,53 @@ impl ntnx_runtime::Model for NodeInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "nodeUuid" => field_node_uuid = map.next_value()?,
-                "blockId" => field_block_id = map.next_value()?,
-                "nodePosition" => field_node_position = map.next_value()?,
-                "hypervisorType" => field_hypervisor_type = map.next_value()?,
+                "nodeUuid" => {
+                    field_node_uuid = extras.decode_optional(&mut map, "nodeUuid")?;
+                }
+                "blockId" => {
+                    field_block_id = extras.decode_optional(&mut map, "blockId")?;
+                }
+                "nodePosition" => {
+                    field_node_position = extras
+                        .decode_optional(&mut map, "nodePosition")?;
+                }
+                "hypervisorType" => {
+                    field_hypervisor_type = extras
+                        .decode_optional(&mut map, "hypervisorType")?;
+                }
                 "isRoboMixedHypervisor" => {
-                    field_is_robo_mixed_hypervisor = map.next_value()?;
+                    field_is_robo_mixed_hypervisor = extras
+                        .decode_optional(&mut map, "isRoboMixedHypervisor")?;
                 }
-                "hypervisorHostname" => field_hypervisor_hostname = map.next_value()?,
-                "hypervisorVersion" => field_hypervisor_version = map.next_value()?,
-                "nosVersion" => field_nos_version = map.next_value()?,
-                "isLightCompute" => field_is_light_compute = map.next_value()?,
-                "ipmiIp" => field_ipmi_ip = map.next_value()?,
+                "hypervisorHostname" => {
+                    field_hypervisor_hostname = extras
+                        .decode_optional(&mut map, "hypervisorHostname")?;
+                }
+                "hypervisorVersion" => {
+                    field_hypervisor_version = extras
+                        .decode_optional(&mut map, "hypervisorVersion")?;
+                }
+                "nosVersion" => {
+                    field_nos_version = extras.decode_optional(&mut map, "nosVersion")?;
+                }
+                "isLightCompute" => {
+                    field_is_light_compute = extras
+                        .decode_optional(&mut map, "isLightCompute")?;
+                }
+                "ipmiIp" => field_ipmi_ip = extras.decode_optional(&mut map, "ipmiIp")?,
                 "digitalCertificateMapList" => {
-                    field_digital_certificate_map_list = map.next_value()?;
+                    field_digital_certificate_map_list = extras
+                        .decode_optional(&mut map, "digitalCertificateMapList")?;
                 }
-                "cvmIp" => field_cvm_ip = map.next_value()?,
-                "hypervisorIp" => field_hypervisor_ip = map.next_value()?,
-                "model" => field_model = map.next_value()?,
+                "cvmIp" => field_cvm_ip = extras.decode_optional(&mut map, "cvmIp")?,
+                "hypervisorIp" => {
+                    field_hypervisor_ip = extras
+                        .decode_optional(&mut map, "hypervisorIp")?;
+                }
+                "model" => field_model = extras.decode_optional(&mut map, "model")?,
                 "currentNetworkInterface" => {
-                    field_current_network_interface = map.next_value()?;
+                    field_current_network_interface = extras
+                        .decode_optional(&mut map, "currentNetworkInterface")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -17421,51 +17524,48 @@ impl serde::Serialize for NodeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.node_uuid {
-            map.serialize_entry("nodeUuid", value)?;
-        }
-        if let Some(value) = &self.block_id {
-            map.serialize_entry("blockId", value)?;
-        }
-        if let Some(value) = &self.node_position {
-            map.serialize_entry("nodePosition", value)?;
-        }
-        if let Some(value) = &self.hypervisor_type {
-            map.serialize_entry("hypervisorType", value)?;
-        }
-        if let Some(value) = &self.is_robo_mixed_hypervisor {
-            map.serialize_entry("isRoboMixedHypervisor", value)?;
-        }
-        if let Some(value) = &self.hypervisor_hostname {
-            map.serialize_entry("hypervisorHostname", value)?;
-        }
-        if let Some(value) = &self.hypervisor_version {
-            map.serialize_entry("hypervisorVersion", value)?;
-        }
-        if let Some(value) = &self.nos_version {
-            map.serialize_entry("nosVersion", value)?;
-        }
-        if let Some(value) = &self.is_light_compute {
-            map.serialize_entry("isLightCompute", value)?;
-        }
-        if let Some(value) = &self.ipmi_ip {
-            map.serialize_entry("ipmiIp", value)?;
-        }
-        if let Some(value) = &self.digital_certificate_map_list {
-            map.serialize_entry("digitalCertificateMapList", value)?;
-        }
-        if let Some(value) = &self.cvm_ip {
-            map.serialize_entry("cvmIp", value)?;
-        }
-        if let Some(value) = &self.hypervisor_ip {
-            map.serialize_entry("hypervisorIp", value)?;
-        }
-        if let Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
-        if let Some(value) = &self.current_network_interface {
-            map.serialize_entry("currentNetworkInterface", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "nodeUuid", &self.node_uuid)?;
+        self.extras.serialize_optional(&mut map, "blockId", &self.block_id)?;
+        self.extras.serialize_optional(&mut map, "nodePosition", &self.node_position)?;
+        self.extras
+            .serialize_optional(&mut map, "hypervisorType", &self.hypervisor_type)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isRoboMixedHypervisor",
+                &self.is_robo_mixed_hypervisor,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorHostname",
+                &self.hypervisor_hostname,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorVersion",
+                &self.hypervisor_version,
+            )?;
+        self.extras.serialize_optional(&mut map, "nosVersion", &self.nos_version)?;
+        self.extras
+            .serialize_optional(&mut map, "isLightCompute", &self.is_light_compute)?;
+        self.extras.serialize_optional(&mut map, "ipmiIp", &self.ipmi_ip)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "digitalCertificateMapList",
+                &self.digital_certificate_map_list,
+            )?;
+        self.extras.serialize_optional(&mut map, "cvmIp", &self.cvm_ip)?;
+        self.extras.serialize_optional(&mut map, "hypervisorIp", &self.hypervisor_ip)?;
+        self.extras.serialize_optional(&mut map, "model", &self.model)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "currentNetworkInterface",
+                &self.current_network_interface,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -17565,28 +17665,57 @@ impl ntnx_runtime::Model for NodeItem {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "nodeUuid" => field_node_uuid = map.next_value()?,
-                "blockId" => field_block_id = map.next_value()?,
-                "nodePosition" => field_node_position = map.next_value()?,
-                "hypervisorType" => field_hypervisor_type = map.next_value()?,
+                "nodeUuid" => {
+                    field_node_uuid = extras.decode_optional(&mut map, "nodeUuid")?;
+                }
+                "blockId" => {
+                    field_block_id = extras.decode_optional(&mut map, "blockId")?;
+                }
+                "nodePosition" => {
+                    field_node_position = extras
+                        .decode_optional(&mut map, "nodePosition")?;
+                }
+                "hypervisorType" => {
+                    field_hypervisor_type = extras
+                        .decode_optional(&mut map, "hypervisorType")?;
+                }
                 "isRoboMixedHypervisor" => {
-                    field_is_robo_mixed_hypervisor = map.next_value()?;
+                    field_is_robo_mixed_hypervisor = extras
+                        .decode_optional(&mut map, "isRoboMixedHypervisor")?;
                 }
-                "hypervisorHostname" => field_hypervisor_hostname = map.next_value()?,
-                "hypervisorVersion" => field_hypervisor_version = map.next_value()?,
-                "nosVersion" => field_nos_version = map.next_value()?,
-                "isLightCompute" => field_is_light_compute = map.next_value()?,
-                "ipmiIp" => field_ipmi_ip = map.next_value()?,
+                "hypervisorHostname" => {
+                    field_hypervisor_hostname = extras
+                        .decode_optional(&mut map, "hypervisorHostname")?;
+                }
+                "hypervisorVersion" => {
+                    field_hypervisor_version = extras
+                        .decode_optional(&mut map, "hypervisorVersion")?;
+                }
+                "nosVersion" => {
+                    field_nos_version = extras.decode_optional(&mut map, "nosVersion")?;
+                }
+                "isLightCompute" => {
+                    field_is_light_compute = extras
+                        .decode_optional(&mut map, "isLightCompute")?;
+                }
+                "ipmiIp" => field_ipmi_ip = extras.decode_optional(&mut map, "ipmiIp")?,
                 "digitalCertificateMapList" => {
-                    field_digital_certificate_map_list = map.next_value()?;
+                    field_digital_certificate_map_list = extras
+                        .decode_optional(&mut map, "digitalCertificateMapList")?;
                 }
-                "cvmIp" => field_cvm_ip = map.next_value()?,
-                "hypervisorIp" => field_hypervisor_ip = map.next_value()?,
-                "model" => field_model = map.next_value()?,
+                "cvmIp" => field_cvm_ip = extras.decode_optional(&mut map, "cvmIp")?,
+                "hypervisorIp" => {
+                    field_hypervisor_ip = extras
+                        .decode_optional(&mut map, "hypervisorIp")?;
+                }
+                "model" => field_model = extras.decode_optional(&mut map, "model")?,
                 "currentNetworkInterface" => {
-                    field_current_network_interface = map.next_value()?;
+                    field_current_network_interface = extras
+                        .decode_optional(&mut map, "currentNetworkInterface")?;
                 }
-                "networks" => field_networks = map.next_value()?,
+                "networks" => {
+                    field_networks = extras.decode_optional(&mut map, "networks")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -17616,54 +17745,49 @@ impl serde::Serialize for NodeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.node_uuid {
-            map.serialize_entry("nodeUuid", value)?;
-        }
-        if let Some(value) = &self.block_id {
-            map.serialize_entry("blockId", value)?;
-        }
-        if let Some(value) = &self.node_position {
-            map.serialize_entry("nodePosition", value)?;
-        }
-        if let Some(value) = &self.hypervisor_type {
-            map.serialize_entry("hypervisorType", value)?;
-        }
-        if let Some(value) = &self.is_robo_mixed_hypervisor {
-            map.serialize_entry("isRoboMixedHypervisor", value)?;
-        }
-        if let Some(value) = &self.hypervisor_hostname {
-            map.serialize_entry("hypervisorHostname", value)?;
-        }
-        if let Some(value) = &self.hypervisor_version {
-            map.serialize_entry("hypervisorVersion", value)?;
-        }
-        if let Some(value) = &self.nos_version {
-            map.serialize_entry("nosVersion", value)?;
-        }
-        if let Some(value) = &self.is_light_compute {
-            map.serialize_entry("isLightCompute", value)?;
-        }
-        if let Some(value) = &self.ipmi_ip {
-            map.serialize_entry("ipmiIp", value)?;
-        }
-        if let Some(value) = &self.digital_certificate_map_list {
-            map.serialize_entry("digitalCertificateMapList", value)?;
-        }
-        if let Some(value) = &self.cvm_ip {
-            map.serialize_entry("cvmIp", value)?;
-        }
-        if let Some(value) = &self.hypervisor_ip {
-            map.serialize_entry("hypervisorIp", value)?;
-        }
-        if let Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
-        if let Some(value) = &self.current_network_interface {
-            map.serialize_entry("currentNetworkInterface", value)?;
-        }
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "nodeUuid", &self.node_uuid)?;
+        self.extras.serialize_optional(&mut map, "blockId", &self.block_id)?;
+        self.extras.serialize_optional(&mut map, "nodePosition", &self.node_position)?;
+        self.extras
+            .serialize_optional(&mut map, "hypervisorType", &self.hypervisor_type)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isRoboMixedHypervisor",
+                &self.is_robo_mixed_hypervisor,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorHostname",
+                &self.hypervisor_hostname,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorVersion",
+                &self.hypervisor_version,
+            )?;
+        self.extras.serialize_optional(&mut map, "nosVersion", &self.nos_version)?;
+        self.extras
+            .serialize_optional(&mut map, "isLightCompute", &self.is_light_compute)?;
+        self.extras.serialize_optional(&mut map, "ipmiIp", &self.ipmi_ip)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "digitalCertificateMapList",
+                &self.digital_certificate_map_list,
+            )?;
+        self.extras.serialize_optional(&mut map, "cvmIp", &self.cvm_ip)?;
+        self.extras.serialize_optional(&mut map, "hypervisorIp", &self.hypervisor_ip)?;
+        self.extras.serialize_optional(&mut map, "model", &self.model)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "currentNetworkInterface",
+                &self.current_network_interface,
+            )?;
+        self.extras.serialize_optional(&mut map, "networks", &self.networks)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -17722,9 +17846,14 @@ impl ntnx_runtime::Model for NodeListItemReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "controllerVmIp" => field_controller_vm_ip = map.next_value()?,
-                "nodeUuid" => field_node_uuid = map.next_value()?,
-                "hostIp" => field_host_ip = map.next_value()?,
+                "controllerVmIp" => {
+                    field_controller_vm_ip = extras
+                        .decode_optional(&mut map, "controllerVmIp")?;
+                }
+                "nodeUuid" => {
+                    field_node_uuid = extras.decode_optional(&mut map, "nodeUuid")?;
+                }
+                "hostIp" => field_host_ip = extras.decode_optional(&mut map, "hostIp")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -17741,15 +17870,10 @@ impl serde::Serialize for NodeListItemReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.controller_vm_ip {
-            map.serialize_entry("controllerVmIp", value)?;
-        }
-        if let Some(value) = &self.node_uuid {
-            map.serialize_entry("nodeUuid", value)?;
-        }
-        if let Some(value) = &self.host_ip {
-            map.serialize_entry("hostIp", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "controllerVmIp", &self.controller_vm_ip)?;
+        self.extras.serialize_optional(&mut map, "nodeUuid", &self.node_uuid)?;
+        self.extras.serialize_optional(&mut map, "hostIp", &self.host_ip)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -17844,26 +17968,53 @@ impl ntnx_runtime::Model for NodeListNetworkingDetails {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "nodeUuid" => field_node_uuid = map.next_value()?,
-                "blockId" => field_block_id = map.next_value()?,
-                "nodePosition" => field_node_position = map.next_value()?,
-                "cvmIp" => field_cvm_ip = map.next_value()?,
-                "hypervisorIp" => field_hypervisor_ip = map.next_value()?,
-                "ipmiIp" => field_ipmi_ip = map.next_value()?,
-                "digitalCertificateMapList" => {
-                    field_digital_certificate_map_list = map.next_value()?;
+                "nodeUuid" => {
+                    field_node_uuid = extras.decode_optional(&mut map, "nodeUuid")?;
                 }
-                "model" => field_model = map.next_value()?,
-                "isComputeOnly" => field_is_compute_only = map.next_value()?,
-                "isLightCompute" => field_is_light_compute = map.next_value()?,
-                "hypervisorType" => field_hypervisor_type = map.next_value()?,
-                "hypervisorVersion" => field_hypervisor_version = map.next_value()?,
-                "nosVersion" => field_nos_version = map.next_value()?,
+                "blockId" => {
+                    field_block_id = extras.decode_optional(&mut map, "blockId")?;
+                }
+                "nodePosition" => {
+                    field_node_position = extras
+                        .decode_optional(&mut map, "nodePosition")?;
+                }
+                "cvmIp" => field_cvm_ip = extras.decode_optional(&mut map, "cvmIp")?,
+                "hypervisorIp" => {
+                    field_hypervisor_ip = extras
+                        .decode_optional(&mut map, "hypervisorIp")?;
+                }
+                "ipmiIp" => field_ipmi_ip = extras.decode_optional(&mut map, "ipmiIp")?,
+                "digitalCertificateMapList" => {
+                    field_digital_certificate_map_list = extras
+                        .decode_optional(&mut map, "digitalCertificateMapList")?;
+                }
+                "model" => field_model = extras.decode_optional(&mut map, "model")?,
+                "isComputeOnly" => {
+                    field_is_compute_only = extras
+                        .decode_optional(&mut map, "isComputeOnly")?;
+                }
+                "isLightCompute" => {
+                    field_is_light_compute = extras
+                        .decode_optional(&mut map, "isLightCompute")?;
+                }
+                "hypervisorType" => {
+                    field_hypervisor_type = extras
+                        .decode_optional(&mut map, "hypervisorType")?;
+                }
+                "hypervisorVersion" => {
+                    field_hypervisor_version = extras
+                        .decode_optional(&mut map, "hypervisorVersion")?;
+                }
+                "nosVersion" => {
+                    field_nos_version = extras.decode_optional(&mut map, "nosVersion")?;
+                }
                 "currentNetworkInterface" => {
-                    field_current_network_interface = map.next_value()?;
+                    field_current_network_interface = extras
+                        .decode_optional(&mut map, "currentNetworkInterface")?;
                 }
                 "isRoboMixedHypervisor" => {
-                    field_is_robo_mixed_hypervisor = map.next_value()?;
+                    field_is_robo_mixed_hypervisor = extras
+                        .decode_optional(&mut map, "isRoboMixedHypervisor")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -17893,51 +18044,44 @@ impl serde::Serialize for NodeListNetworkingDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.node_uuid {
-            map.serialize_entry("nodeUuid", value)?;
-        }
-        if let Some(value) = &self.block_id {
-            map.serialize_entry("blockId", value)?;
-        }
-        if let Some(value) = &self.node_position {
-            map.serialize_entry("nodePosition", value)?;
-        }
-        if let Some(value) = &self.cvm_ip {
-            map.serialize_entry("cvmIp", value)?;
-        }
-        if let Some(value) = &self.hypervisor_ip {
-            map.serialize_entry("hypervisorIp", value)?;
-        }
-        if let Some(value) = &self.ipmi_ip {
-            map.serialize_entry("ipmiIp", value)?;
-        }
-        if let Some(value) = &self.digital_certificate_map_list {
-            map.serialize_entry("digitalCertificateMapList", value)?;
-        }
-        if let Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
-        if let Some(value) = &self.is_compute_only {
-            map.serialize_entry("isComputeOnly", value)?;
-        }
-        if let Some(value) = &self.is_light_compute {
-            map.serialize_entry("isLightCompute", value)?;
-        }
-        if let Some(value) = &self.hypervisor_type {
-            map.serialize_entry("hypervisorType", value)?;
-        }
-        if let Some(value) = &self.hypervisor_version {
-            map.serialize_entry("hypervisorVersion", value)?;
-        }
-        if let Some(value) = &self.nos_version {
-            map.serialize_entry("nosVersion", value)?;
-        }
-        if let Some(value) = &self.current_network_interface {
-            map.serialize_entry("currentNetworkInterface", value)?;
-        }
-        if let Some(value) = &self.is_robo_mixed_hypervisor {
-            map.serialize_entry("isRoboMixedHypervisor", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "nodeUuid", &self.node_uuid)?;
+        self.extras.serialize_optional(&mut map, "blockId", &self.block_id)?;
+        self.extras.serialize_optional(&mut map, "nodePosition", &self.node_position)?;
+        self.extras.serialize_optional(&mut map, "cvmIp", &self.cvm_ip)?;
+        self.extras.serialize_optional(&mut map, "hypervisorIp", &self.hypervisor_ip)?;
+        self.extras.serialize_optional(&mut map, "ipmiIp", &self.ipmi_ip)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "digitalCertificateMapList",
+                &self.digital_certificate_map_list,
+            )?;
+        self.extras.serialize_optional(&mut map, "model", &self.model)?;
+        self.extras
+            .serialize_optional(&mut map, "isComputeOnly", &self.is_compute_only)?;
+        self.extras
+            .serialize_optional(&mut map, "isLightCompute", &self.is_light_compute)?;
+        self.extras
+            .serialize_optional(&mut map, "hypervisorType", &self.hypervisor_type)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorVersion",
+                &self.hypervisor_version,
+            )?;
+        self.extras.serialize_optional(&mut map, "nosVersion", &self.nos_version)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "currentNetworkInterface",
+                &self.current_network_interface,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isRoboMixedHypervisor",
+                &self.is_robo_mixed_hypervisor,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -17986,7 +18130,9 @@ impl ntnx_runtime::Model for NodeNetworkConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "ipaddress" => field_ipaddress = map.next_value()?,
+                "ipaddress" => {
+                    field_ipaddress = extras.decode_optional(&mut map, "ipaddress")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -18001,9 +18147,7 @@ impl serde::Serialize for NodeNetworkConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ipaddress {
-            map.serialize_entry("ipaddress", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "ipaddress", &self.ipaddress)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -18062,9 +18206,13 @@ impl ntnx_runtime::Model for NodeNetworkingDetails {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "networkInfo" => field_network_info = map.next_value()?,
-                "uplinks" => field_uplinks = map.next_value()?,
-                "warnings" => field_warnings = map.next_value()?,
+                "networkInfo" => {
+                    field_network_info = extras.decode_optional(&mut map, "networkInfo")?;
+                }
+                "uplinks" => field_uplinks = extras.decode_optional(&mut map, "uplinks")?,
+                "warnings" => {
+                    field_warnings = extras.decode_optional(&mut map, "warnings")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -18081,15 +18229,9 @@ impl serde::Serialize for NodeNetworkingDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.network_info {
-            map.serialize_entry("networkInfo", value)?;
-        }
-        if let Some(value) = &self.uplinks {
-            map.serialize_entry("uplinks", value)?;
-        }
-        if let Some(value) = &self.warnings {
-            map.serialize_entry("warnings", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "networkInfo", &self.network_info)?;
+        self.extras.serialize_optional(&mut map, "uplinks", &self.uplinks)?;
+        self.extras.serialize_optional(&mut map, "warnings", &self.warnings)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -18162,14 +18304,29 @@ impl ntnx_runtime::Model for NodeParam {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "blockList" => field_block_list = map.next_value()?,
-                "nodeList" => field_node_list = map.next_value()?,
-                "computeNodeList" => field_compute_node_list = map.next_value()?,
-                "hypervisorIsos" => field_hypervisor_isos = map.next_value()?,
-                "hypervSku" => field_hyperv_sku = map.next_value()?,
-                "bundleInfo" => field_bundle_info = map.next_value()?,
+                "blockList" => {
+                    field_block_list = extras.decode_optional(&mut map, "blockList")?;
+                }
+                "nodeList" => {
+                    field_node_list = extras.decode_optional(&mut map, "nodeList")?;
+                }
+                "computeNodeList" => {
+                    field_compute_node_list = extras
+                        .decode_optional(&mut map, "computeNodeList")?;
+                }
+                "hypervisorIsos" => {
+                    field_hypervisor_isos = extras
+                        .decode_optional(&mut map, "hypervisorIsos")?;
+                }
+                "hypervSku" => {
+                    field_hyperv_sku = extras.decode_optional(&mut map, "hypervSku")?;
+                }
+                "bundleInfo" => {
+                    field_bundle_info = extras.decode_optional(&mut map, "bundleInfo")?;
+                }
                 "shouldSkipHostNetworking" => {
-                    field_should_skip_host_networking = map.next_value()?;
+                    field_should_skip_host_networking = extras
+                        .decode_optional(&mut map, "shouldSkipHostNetworking")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -18191,27 +18348,20 @@ impl serde::Serialize for NodeParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.block_list {
-            map.serialize_entry("blockList", value)?;
-        }
-        if let Some(value) = &self.node_list {
-            map.serialize_entry("nodeList", value)?;
-        }
-        if let Some(value) = &self.compute_node_list {
-            map.serialize_entry("computeNodeList", value)?;
-        }
-        if let Some(value) = &self.hypervisor_isos {
-            map.serialize_entry("hypervisorIsos", value)?;
-        }
-        if let Some(value) = &self.hyperv_sku {
-            map.serialize_entry("hypervSku", value)?;
-        }
-        if let Some(value) = &self.bundle_info {
-            map.serialize_entry("bundleInfo", value)?;
-        }
-        if let Some(value) = &self.should_skip_host_networking {
-            map.serialize_entry("shouldSkipHostNetworking", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "blockList", &self.block_list)?;
+        self.extras.serialize_optional(&mut map, "nodeList", &self.node_list)?;
+        self.extras
+            .serialize_optional(&mut map, "computeNodeList", &self.compute_node_list)?;
+        self.extras
+            .serialize_optional(&mut map, "hypervisorIsos", &self.hypervisor_isos)?;
+        self.extras.serialize_optional(&mut map, "hypervSku", &self.hyperv_sku)?;
+        self.extras.serialize_optional(&mut map, "bundleInfo", &self.bundle_info)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldSkipHostNetworking",
+                &self.should_skip_host_networking,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -18267,8 +18417,13 @@ impl ntnx_runtime::Model for NodeReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "numberOfNodes" => field_number_of_nodes = map.next_value()?,
-                "nodeList" => field_node_list = map.next_value()?,
+                "numberOfNodes" => {
+                    field_number_of_nodes = extras
+                        .decode_optional(&mut map, "numberOfNodes")?;
+                }
+                "nodeList" => {
+                    field_node_list = extras.decode_optional(&mut map, "nodeList")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -18284,12 +18439,9 @@ impl serde::Serialize for NodeReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.number_of_nodes {
-            map.serialize_entry("numberOfNodes", value)?;
-        }
-        if let Some(value) = &self.node_list {
-            map.serialize_entry("nodeList", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "numberOfNodes", &self.number_of_nodes)?;
+        self.extras.serialize_optional(&mut map, "nodeList", &self.node_list)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -18345,12 +18497,17 @@ impl ntnx_runtime::Model for NodeRemovalExtraParam {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "shouldSkipUpgradeCheck" => {
-                    field_should_skip_upgrade_check = map.next_value()?;
+                    field_should_skip_upgrade_check = extras
+                        .decode_optional(&mut map, "shouldSkipUpgradeCheck")?;
                 }
                 "shouldSkipSpaceCheck" => {
-                    field_should_skip_space_check = map.next_value()?;
+                    field_should_skip_space_check = extras
+                        .decode_optional(&mut map, "shouldSkipSpaceCheck")?;
                 }
-                "shouldSkipAddCheck" => field_should_skip_add_check = map.next_value()?,
+                "shouldSkipAddCheck" => {
+                    field_should_skip_add_check = extras
+                        .decode_optional(&mut map, "shouldSkipAddCheck")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -18367,15 +18524,24 @@ impl serde::Serialize for NodeRemovalExtraParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.should_skip_upgrade_check {
-            map.serialize_entry("shouldSkipUpgradeCheck", value)?;
-        }
-        if let Some(value) = &self.should_skip_space_check {
-            map.serialize_entry("shouldSkipSpaceCheck", value)?;
-        }
-        if let Some(value) = &self.should_skip_add_check {
-            map.serialize_entry("shouldSkipAddCheck", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldSkipUpgradeCheck",
+                &self.should_skip_upgrade_check,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldSkipSpaceCheck",
+                &self.should_skip_space_check,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldSkipAddCheck",
+                &self.should_skip_add_check,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -18449,10 +18615,18 @@ impl ntnx_runtime::Model for NodeRemovalParams {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "shouldSkipPrechecks" => field_should_skip_prechecks = map.next_value()?,
-                "shouldSkipRemove" => field_should_skip_remove = map.next_value()?,
+                "shouldSkipPrechecks" => {
+                    field_should_skip_prechecks = extras
+                        .decode_optional(&mut map, "shouldSkipPrechecks")?;
+                }
+                "shouldSkipRemove" => {
+                    field_should_skip_remove = extras
+                        .decode_optional(&mut map, "shouldSkipRemove")?;
+                }
                 "nodeUuids" => field_node_uuids = Some(map.next_value()?),
-                "extraParams" => field_extra_params = map.next_value()?,
+                "extraParams" => {
+                    field_extra_params = extras.decode_optional(&mut map, "extraParams")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -18474,16 +18648,16 @@ impl serde::Serialize for NodeRemovalParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.should_skip_prechecks {
-            map.serialize_entry("shouldSkipPrechecks", value)?;
-        }
-        if let Some(value) = &self.should_skip_remove {
-            map.serialize_entry("shouldSkipRemove", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldSkipPrechecks",
+                &self.should_skip_prechecks,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "shouldSkipRemove", &self.should_skip_remove)?;
         map.serialize_entry("nodeUuids", &self.node_uuids)?;
-        if let Some(value) = &self.extra_params {
-            map.serialize_entry("extraParams", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extraParams", &self.extra_params)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -18543,10 +18717,21 @@ impl ntnx_runtime::Model for NodeResourceConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "numVcpus" => field_num_vcpus = map.next_value()?,
-                "memorySizeBytes" => field_memory_size_bytes = map.next_value()?,
-                "dataDiskSizeBytes" => field_data_disk_size_bytes = map.next_value()?,
-                "containerExtId" => field_container_ext_id = map.next_value()?,
+                "numVcpus" => {
+                    field_num_vcpus = extras.decode_optional(&mut map, "numVcpus")?;
+                }
+                "memorySizeBytes" => {
+                    field_memory_size_bytes = extras
+                        .decode_optional(&mut map, "memorySizeBytes")?;
+                }
+                "dataDiskSizeBytes" => {
+                    field_data_disk_size_bytes = extras
+                        .decode_optional(&mut map, "dataDiskSizeBytes")?;
+                }
+                "containerExtId" => {
+                    field_container_ext_id = extras
+                        .decode_optional(&mut map, "containerExtId")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -18564,18 +18749,17 @@ impl serde::Serialize for NodeResourceConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.num_vcpus {
-            map.serialize_entry("numVcpus", value)?;
-        }
-        if let Some(value) = &self.memory_size_bytes {
-            map.serialize_entry("memorySizeBytes", value)?;
-        }
-        if let Some(value) = &self.data_disk_size_bytes {
-            map.serialize_entry("dataDiskSizeBytes", value)?;
-        }
-        if let Some(value) = &self.container_ext_id {
-            map.serialize_entry("containerExtId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "numVcpus", &self.num_vcpus)?;
+        self.extras
+            .serialize_optional(&mut map, "memorySizeBytes", &self.memory_size_bytes)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataDiskSizeBytes",
+                &self.data_disk_size_bytes,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "containerExtId", &self.container_ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -18729,8 +18913,14 @@ impl ntnx_runtime::Model for NonCompatibleClusterReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "clusterExtId" => field_cluster_ext_id = map.next_value()?,
-                "configDrifts" => field_config_drifts = map.next_value()?,
+                "clusterExtId" => {
+                    field_cluster_ext_id = extras
+                        .decode_optional(&mut map, "clusterExtId")?;
+                }
+                "configDrifts" => {
+                    field_config_drifts = extras
+                        .decode_optional(&mut map, "configDrifts")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -18746,12 +18936,8 @@ impl serde::Serialize for NonCompatibleClusterReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cluster_ext_id {
-            map.serialize_entry("clusterExtId", value)?;
-        }
-        if let Some(value) = &self.config_drifts {
-            map.serialize_entry("configDrifts", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
+        self.extras.serialize_optional(&mut map, "configDrifts", &self.config_drifts)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -18810,10 +18996,11 @@ impl ntnx_runtime::Model for NonMigratableVmInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "vmName" => field_vm_name = map.next_value()?,
-                "vmUuid" => field_vm_uuid = map.next_value()?,
+                "vmName" => field_vm_name = extras.decode_optional(&mut map, "vmName")?,
+                "vmUuid" => field_vm_uuid = extras.decode_optional(&mut map, "vmUuid")?,
                 "nonMigratableVmReason" => {
-                    field_non_migratable_vm_reason = map.next_value()?;
+                    field_non_migratable_vm_reason = extras
+                        .decode_optional(&mut map, "nonMigratableVmReason")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -18831,15 +19018,14 @@ impl serde::Serialize for NonMigratableVmInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vm_name {
-            map.serialize_entry("vmName", value)?;
-        }
-        if let Some(value) = &self.vm_uuid {
-            map.serialize_entry("vmUuid", value)?;
-        }
-        if let Some(value) = &self.non_migratable_vm_reason {
-            map.serialize_entry("nonMigratableVmReason", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "vmName", &self.vm_name)?;
+        self.extras.serialize_optional(&mut map, "vmUuid", &self.vm_uuid)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "nonMigratableVmReason",
+                &self.non_migratable_vm_reason,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -18911,10 +19097,12 @@ impl ntnx_runtime::Model for NonMigratableVmsResult {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "vms" => field_vms = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "vms" => field_vms = extras.decode_optional(&mut map, "vms")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -18932,18 +19120,12 @@ impl serde::Serialize for NonMigratableVmsResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.vms {
-            map.serialize_entry("vms", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "vms", &self.vms)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -19325,17 +19507,30 @@ impl ntnx_runtime::Model for PhysicalGpuConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "type" => field_type = map.next_value()?,
-                "deviceId" => field_device_id = map.next_value()?,
-                "deviceName" => field_device_name = map.next_value()?,
-                "vendorName" => field_vendor_name = map.next_value()?,
-                "isInUse" => field_is_in_use = map.next_value()?,
-                "sbdf" => field_sbdf = map.next_value()?,
-                "numaNode" => field_numa_node = map.next_value()?,
-                "assignable" => field_assignable = map.next_value()?,
-                "mode" => field_mode = map.next_value()?,
+                "type" => field_type = extras.decode_optional(&mut map, "type")?,
+                "deviceId" => {
+                    field_device_id = extras.decode_optional(&mut map, "deviceId")?;
+                }
+                "deviceName" => {
+                    field_device_name = extras.decode_optional(&mut map, "deviceName")?;
+                }
+                "vendorName" => {
+                    field_vendor_name = extras.decode_optional(&mut map, "vendorName")?;
+                }
+                "isInUse" => {
+                    field_is_in_use = extras.decode_optional(&mut map, "isInUse")?;
+                }
+                "sbdf" => field_sbdf = extras.decode_optional(&mut map, "sbdf")?,
+                "numaNode" => {
+                    field_numa_node = extras.decode_optional(&mut map, "numaNode")?;
+                }
+                "assignable" => {
+                    field_assignable = extras.decode_optional(&mut map, "assignable")?;
+                }
+                "mode" => field_mode = extras.decode_optional(&mut map, "mode")?,
                 "frameBufferSizeBytes" => {
-                    field_frame_buffer_size_bytes = map.next_value()?;
+                    field_frame_buffer_size_bytes = extras
+                        .decode_optional(&mut map, "frameBufferSizeBytes")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -19360,36 +19555,21 @@ impl serde::Serialize for PhysicalGpuConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.device_id {
-            map.serialize_entry("deviceId", value)?;
-        }
-        if let Some(value) = &self.device_name {
-            map.serialize_entry("deviceName", value)?;
-        }
-        if let Some(value) = &self.vendor_name {
-            map.serialize_entry("vendorName", value)?;
-        }
-        if let Some(value) = &self.is_in_use {
-            map.serialize_entry("isInUse", value)?;
-        }
-        if let Some(value) = &self.sbdf {
-            map.serialize_entry("sbdf", value)?;
-        }
-        if let Some(value) = &self.numa_node {
-            map.serialize_entry("numaNode", value)?;
-        }
-        if let Some(value) = &self.assignable {
-            map.serialize_entry("assignable", value)?;
-        }
-        if let Some(value) = &self.mode {
-            map.serialize_entry("mode", value)?;
-        }
-        if let Some(value) = &self.frame_buffer_size_bytes {
-            map.serialize_entry("frameBufferSizeBytes", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "type", &self.r#type)?;
+        self.extras.serialize_optional(&mut map, "deviceId", &self.device_id)?;
+        self.extras.serialize_optional(&mut map, "deviceName", &self.device_name)?;
+        self.extras.serialize_optional(&mut map, "vendorName", &self.vendor_name)?;
+        self.extras.serialize_optional(&mut map, "isInUse", &self.is_in_use)?;
+        self.extras.serialize_optional(&mut map, "sbdf", &self.sbdf)?;
+        self.extras.serialize_optional(&mut map, "numaNode", &self.numa_node)?;
+        self.extras.serialize_optional(&mut map, "assignable", &self.assignable)?;
+        self.extras.serialize_optional(&mut map, "mode", &self.mode)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "frameBufferSizeBytes",
+                &self.frame_buffer_size_bytes,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -19464,11 +19644,19 @@ impl ntnx_runtime::Model for PhysicalGpuProfile {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "physicalGpuConfig" => field_physical_gpu_config = map.next_value()?,
-                "allocatedVmExtIds" => field_allocated_vm_ext_ids = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "physicalGpuConfig" => {
+                    field_physical_gpu_config = extras
+                        .decode_optional(&mut map, "physicalGpuConfig")?;
+                }
+                "allocatedVmExtIds" => {
+                    field_allocated_vm_ext_ids = extras
+                        .decode_optional(&mut map, "allocatedVmExtIds")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -19487,21 +19675,23 @@ impl serde::Serialize for PhysicalGpuProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.physical_gpu_config {
-            map.serialize_entry("physicalGpuConfig", value)?;
-        }
-        if let Some(value) = &self.allocated_vm_ext_ids {
-            map.serialize_entry("allocatedVmExtIds", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "physicalGpuConfig",
+                &self.physical_gpu_config,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "allocatedVmExtIds",
+                &self.allocated_vm_ext_ids,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -19633,8 +19823,13 @@ impl ntnx_runtime::Model for PulseStatus {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "isEnabled" => field_is_enabled = map.next_value()?,
-                "piiScrubbingLevel" => field_pii_scrubbing_level = map.next_value()?,
+                "isEnabled" => {
+                    field_is_enabled = extras.decode_optional(&mut map, "isEnabled")?;
+                }
+                "piiScrubbingLevel" => {
+                    field_pii_scrubbing_level = extras
+                        .decode_optional(&mut map, "piiScrubbingLevel")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -19650,12 +19845,13 @@ impl serde::Serialize for PulseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.is_enabled {
-            map.serialize_entry("isEnabled", value)?;
-        }
-        if let Some(value) = &self.pii_scrubbing_level {
-            map.serialize_entry("piiScrubbingLevel", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "isEnabled", &self.is_enabled)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "piiScrubbingLevel",
+                &self.pii_scrubbing_level,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -19709,8 +19905,8 @@ impl ntnx_runtime::Model for RackReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "uuid" => field_uuid = map.next_value()?,
-                "id" => field_id = map.next_value()?,
+                "uuid" => field_uuid = extras.decode_optional(&mut map, "uuid")?,
+                "id" => field_id = extras.decode_optional(&mut map, "id")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -19726,12 +19922,8 @@ impl serde::Serialize for RackReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.uuid {
-            map.serialize_entry("uuid", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "uuid", &self.uuid)?;
+        self.extras.serialize_optional(&mut map, "id", &self.id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -19818,15 +20010,19 @@ impl ntnx_runtime::Model for RackableUnit {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "id" => field_id = map.next_value()?,
-                "serial" => field_serial = map.next_value()?,
-                "model" => field_model = map.next_value()?,
-                "modelName" => field_model_name = map.next_value()?,
-                "nodes" => field_nodes = map.next_value()?,
-                "rack" => field_rack = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "id" => field_id = extras.decode_optional(&mut map, "id")?,
+                "serial" => field_serial = extras.decode_optional(&mut map, "serial")?,
+                "model" => field_model = extras.decode_optional(&mut map, "model")?,
+                "modelName" => {
+                    field_model_name = extras.decode_optional(&mut map, "modelName")?;
+                }
+                "nodes" => field_nodes = extras.decode_optional(&mut map, "nodes")?,
+                "rack" => field_rack = extras.decode_optional(&mut map, "rack")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -19849,33 +20045,17 @@ impl serde::Serialize for RackableUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.serial {
-            map.serialize_entry("serial", value)?;
-        }
-        if let Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
-        if let Some(value) = &self.model_name {
-            map.serialize_entry("modelName", value)?;
-        }
-        if let Some(value) = &self.nodes {
-            map.serialize_entry("nodes", value)?;
-        }
-        if let Some(value) = &self.rack {
-            map.serialize_entry("rack", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "id", &self.id)?;
+        self.extras.serialize_optional(&mut map, "serial", &self.serial)?;
+        self.extras.serialize_optional(&mut map, "model", &self.model)?;
+        self.extras.serialize_optional(&mut map, "modelName", &self.model_name)?;
+        self.extras.serialize_optional(&mut map, "nodes", &self.nodes)?;
+        self.extras.serialize_optional(&mut map, "rack", &self.rack)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -20086,9 +20266,11 @@ impl ntnx_runtime::Model for RackableUnitNode {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "uuid" => field_uuid = map.next_value()?,
-                "svmId" => field_svm_id = map.next_value()?,
-                "position" => field_position = map.next_value()?,
+                "uuid" => field_uuid = extras.decode_optional(&mut map, "uuid")?,
+                "svmId" => field_svm_id = extras.decode_optional(&mut map, "svmId")?,
+                "position" => {
+                    field_position = extras.decode_optional(&mut map, "position")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -20105,15 +20287,9 @@ impl serde::Serialize for RackableUnitNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.uuid {
-            map.serialize_entry("uuid", value)?;
-        }
-        if let Some(value) = &self.svm_id {
-            map.serialize_entry("svmId", value)?;
-        }
-        if let Some(value) = &self.position {
-            map.serialize_entry("position", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "uuid", &self.uuid)?;
+        self.extras.serialize_optional(&mut map, "svmId", &self.svm_id)?;
+        self.extras.serialize_optional(&mut map, "position", &self.position)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -20170,10 +20346,12 @@ impl ntnx_runtime::Model for RedundancyStatusDetails {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "isCassandraPreparationDone" => {
-                    field_is_cassandra_preparation_done = map.next_value()?;
+                    field_is_cassandra_preparation_done = extras
+                        .decode_optional(&mut map, "isCassandraPreparationDone")?;
                 }
                 "isZookeeperPreparationDone" => {
-                    field_is_zookeeper_preparation_done = map.next_value()?;
+                    field_is_zookeeper_preparation_done = extras
+                        .decode_optional(&mut map, "isZookeeperPreparationDone")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -20190,12 +20368,18 @@ impl serde::Serialize for RedundancyStatusDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.is_cassandra_preparation_done {
-            map.serialize_entry("isCassandraPreparationDone", value)?;
-        }
-        if let Some(value) = &self.is_zookeeper_preparation_done {
-            map.serialize_entry("isZookeeperPreparationDone", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isCassandraPreparationDone",
+                &self.is_cassandra_preparation_done,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isZookeeperPreparationDone",
+                &self.is_zookeeper_preparation_done,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -20247,8 +20431,10 @@ impl ntnx_runtime::Model for RegisterVcenterExtensionApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -20264,12 +20450,8 @@ impl serde::Serialize for RegisterVcenterExtensionApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -20307,10 +20489,7 @@ impl ntnx_runtime::model::union::Union for RegisterVcenterExtensionApiResponseDa
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -20320,10 +20499,7 @@ impl ntnx_runtime::model::union::Union for RegisterVcenterExtensionApiResponseDa
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -20401,8 +20577,10 @@ impl ntnx_runtime::Model for RemoveNodeApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -20418,12 +20596,8 @@ impl serde::Serialize for RemoveNodeApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -20461,10 +20635,7 @@ impl ntnx_runtime::model::union::Union for RemoveNodeApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -20474,10 +20645,7 @@ impl ntnx_runtime::model::union::Union for RemoveNodeApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -20554,8 +20722,10 @@ impl ntnx_runtime::Model for RemoveSnmpTransportsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -20571,12 +20741,8 @@ impl serde::Serialize for RemoveSnmpTransportsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -20614,10 +20780,7 @@ impl ntnx_runtime::model::union::Union for RemoveSnmpTransportsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -20627,10 +20790,7 @@ impl ntnx_runtime::model::union::Union for RemoveSnmpTransportsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -20732,7 +20892,8 @@ impl ntnx_runtime::Model for RsyslogModuleItem {
                 "name" => field_name = Some(map.next_value()?),
                 "logSeverityLevel" => field_log_severity_level = Some(map.next_value()?),
                 "shouldLogMonitorFiles" => {
-                    field_should_log_monitor_files = map.next_value()?;
+                    field_should_log_monitor_files = extras
+                        .decode_optional(&mut map, "shouldLogMonitorFiles")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -20756,9 +20917,12 @@ impl serde::Serialize for RsyslogModuleItem {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("logSeverityLevel", &self.log_severity_level)?;
-        if let Some(value) = &self.should_log_monitor_files {
-            map.serialize_entry("shouldLogMonitorFiles", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldLogMonitorFiles",
+                &self.should_log_monitor_files,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -21227,14 +21391,16 @@ impl ntnx_runtime::Model for RsyslogServer {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "serverName" => field_server_name = Some(map.next_value()?),
                 "ipAddress" => field_ip_address = Some(map.next_value()?),
                 "port" => field_port = Some(map.next_value()?),
                 "networkProtocol" => field_network_protocol = Some(map.next_value()?),
-                "modules" => field_modules = map.next_value()?,
+                "modules" => field_modules = extras.decode_optional(&mut map, "modules")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -21268,22 +21434,16 @@ impl serde::Serialize for RsyslogServer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("serverName", &self.server_name)?;
         map.serialize_entry("ipAddress", &self.ip_address)?;
         map.serialize_entry("port", &self.port)?;
         map.serialize_entry("networkProtocol", &self.network_protocol)?;
-        if let Some(value) = &self.modules {
-            map.serialize_entry("modules", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "modules", &self.modules)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -21356,9 +21516,13 @@ impl ntnx_runtime::Model for SmtpNetwork {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "ipAddress" => field_ip_address = Some(map.next_value()?),
-                "port" => field_port = map.next_value()?,
-                "username" => field_username = map.next_value()?,
-                "password" => field_password = map.next_value()?,
+                "port" => field_port = extras.decode_optional(&mut map, "port")?,
+                "username" => {
+                    field_username = extras.decode_optional(&mut map, "username")?;
+                }
+                "password" => {
+                    field_password = extras.decode_optional(&mut map, "password")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -21381,15 +21545,9 @@ impl serde::Serialize for SmtpNetwork {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("ipAddress", &self.ip_address)?;
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "port", &self.port)?;
+        self.extras.serialize_optional(&mut map, "username", &self.username)?;
+        self.extras.serialize_optional(&mut map, "password", &self.password)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -21461,7 +21619,7 @@ impl ntnx_runtime::Model for SmtpServerRef {
             match key.as_str() {
                 "emailAddress" => field_email_address = Some(map.next_value()?),
                 "server" => field_server = Some(map.next_value()?),
-                "type" => field_type = map.next_value()?,
+                "type" => field_type = extras.decode_optional(&mut map, "type")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -21484,9 +21642,7 @@ impl serde::Serialize for SmtpServerRef {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("emailAddress", &self.email_address)?;
         map.serialize_entry("server", &self.server)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "type", &self.r#type)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -21715,13 +21871,19 @@ impl ntnx_runtime::Model for SnmpConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "isEnabled" => field_is_enabled = map.next_value()?,
-                "users" => field_users = map.next_value()?,
-                "transports" => field_transports = map.next_value()?,
-                "traps" => field_traps = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "isEnabled" => {
+                    field_is_enabled = extras.decode_optional(&mut map, "isEnabled")?;
+                }
+                "users" => field_users = extras.decode_optional(&mut map, "users")?,
+                "transports" => {
+                    field_transports = extras.decode_optional(&mut map, "transports")?;
+                }
+                "traps" => field_traps = extras.decode_optional(&mut map, "traps")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -21742,27 +21904,15 @@ impl serde::Serialize for SnmpConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.is_enabled {
-            map.serialize_entry("isEnabled", value)?;
-        }
-        if let Some(value) = &self.users {
-            map.serialize_entry("users", value)?;
-        }
-        if let Some(value) = &self.transports {
-            map.serialize_entry("transports", value)?;
-        }
-        if let Some(value) = &self.traps {
-            map.serialize_entry("traps", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "isEnabled", &self.is_enabled)?;
+        self.extras.serialize_optional(&mut map, "users", &self.users)?;
+        self.extras.serialize_optional(&mut map, "transports", &self.transports)?;
+        self.extras.serialize_optional(&mut map, "traps", &self.traps)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -22202,18 +22352,35 @@ impl ntnx_runtime::Model for SnmpTrap {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "address" => field_address = Some(map.next_value()?),
-                "username" => field_username = map.next_value()?,
-                "protocol" => field_protocol = map.next_value()?,
-                "port" => field_port = map.next_value()?,
-                "shouldInform" => field_should_inform = map.next_value()?,
-                "engineId" => field_engine_id = map.next_value()?,
+                "username" => {
+                    field_username = extras.decode_optional(&mut map, "username")?;
+                }
+                "protocol" => {
+                    field_protocol = extras.decode_optional(&mut map, "protocol")?;
+                }
+                "port" => field_port = extras.decode_optional(&mut map, "port")?,
+                "shouldInform" => {
+                    field_should_inform = extras
+                        .decode_optional(&mut map, "shouldInform")?;
+                }
+                "engineId" => {
+                    field_engine_id = extras.decode_optional(&mut map, "engineId")?;
+                }
                 "version" => field_version = Some(map.next_value()?),
-                "recieverName" => field_reciever_name = map.next_value()?,
-                "communityString" => field_community_string = map.next_value()?,
+                "recieverName" => {
+                    field_reciever_name = extras
+                        .decode_optional(&mut map, "recieverName")?;
+                }
+                "communityString" => {
+                    field_community_string = extras
+                        .decode_optional(&mut map, "communityString")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -22247,38 +22414,21 @@ impl serde::Serialize for SnmpTrap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("address", &self.address)?;
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.protocol {
-            map.serialize_entry("protocol", value)?;
-        }
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
-        if let Some(value) = &self.should_inform {
-            map.serialize_entry("shouldInform", value)?;
-        }
-        if let Some(value) = &self.engine_id {
-            map.serialize_entry("engineId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "username", &self.username)?;
+        self.extras.serialize_optional(&mut map, "protocol", &self.protocol)?;
+        self.extras.serialize_optional(&mut map, "port", &self.port)?;
+        self.extras.serialize_optional(&mut map, "shouldInform", &self.should_inform)?;
+        self.extras.serialize_optional(&mut map, "engineId", &self.engine_id)?;
         map.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.reciever_name {
-            map.serialize_entry("recieverName", value)?;
-        }
-        if let Some(value) = &self.community_string {
-            map.serialize_entry("communityString", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "recieverName", &self.reciever_name)?;
+        self.extras
+            .serialize_optional(&mut map, "communityString", &self.community_string)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -22452,14 +22602,20 @@ impl ntnx_runtime::Model for SnmpUser {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "username" => field_username = Some(map.next_value()?),
                 "authType" => field_auth_type = Some(map.next_value()?),
                 "authKey" => field_auth_key = Some(map.next_value()?),
-                "privType" => field_priv_type = map.next_value()?,
-                "privKey" => field_priv_key = map.next_value()?,
+                "privType" => {
+                    field_priv_type = extras.decode_optional(&mut map, "privType")?;
+                }
+                "privKey" => {
+                    field_priv_key = extras.decode_optional(&mut map, "privKey")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -22493,24 +22649,16 @@ impl serde::Serialize for SnmpUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("username", &self.username)?;
         map.serialize_entry("authType", &self.auth_type)?;
         map.serialize_entry("authKey", &self.auth_key)?;
-        if let Some(value) = &self.priv_type {
-            map.serialize_entry("privType", value)?;
-        }
-        if let Some(value) = &self.priv_key {
-            map.serialize_entry("privKey", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "privType", &self.priv_type)?;
+        self.extras.serialize_optional(&mut map, "privKey", &self.priv_key)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -22562,8 +22710,11 @@ impl ntnx_runtime::Model for SoftwareMapReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "softwareType" => field_software_type = map.next_value()?,
-                "version" => field_version = map.next_value()?,
+                "softwareType" => {
+                    field_software_type = extras
+                        .decode_optional(&mut map, "softwareType")?;
+                }
+                "version" => field_version = extras.decode_optional(&mut map, "version")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -22579,12 +22730,8 @@ impl serde::Serialize for SoftwareMapReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.software_type {
-            map.serialize_entry("softwareType", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "softwareType", &self.software_type)?;
+        self.extras.serialize_optional(&mut map, "version", &self.version)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -22886,54 +23033,116 @@ impl ntnx_runtime::Model for StorageContainer {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "containerExtId" => field_container_ext_id = map.next_value()?,
-                "ownerExtId" => field_owner_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "containerExtId" => {
+                    field_container_ext_id = extras
+                        .decode_optional(&mut map, "containerExtId")?;
+                }
+                "ownerExtId" => {
+                    field_owner_ext_id = extras.decode_optional(&mut map, "ownerExtId")?;
+                }
                 "name" => field_name = Some(map.next_value()?),
-                "clusterExtId" => field_cluster_ext_id = map.next_value()?,
-                "storagePoolExtId" => field_storage_pool_ext_id = map.next_value()?,
-                "isMarkedForRemoval" => field_is_marked_for_removal = map.next_value()?,
-                "markedForRemoval" => field_marked_for_removal = map.next_value()?,
-                "maxCapacityBytes" => field_max_capacity_bytes = map.next_value()?,
+                "clusterExtId" => {
+                    field_cluster_ext_id = extras
+                        .decode_optional(&mut map, "clusterExtId")?;
+                }
+                "storagePoolExtId" => {
+                    field_storage_pool_ext_id = extras
+                        .decode_optional(&mut map, "storagePoolExtId")?;
+                }
+                "isMarkedForRemoval" => {
+                    field_is_marked_for_removal = extras
+                        .decode_optional(&mut map, "isMarkedForRemoval")?;
+                }
+                "markedForRemoval" => {
+                    field_marked_for_removal = extras
+                        .decode_optional(&mut map, "markedForRemoval")?;
+                }
+                "maxCapacityBytes" => {
+                    field_max_capacity_bytes = extras
+                        .decode_optional(&mut map, "maxCapacityBytes")?;
+                }
                 "logicalExplicitReservedCapacityBytes" => {
-                    field_logical_explicit_reserved_capacity_bytes = map.next_value()?;
+                    field_logical_explicit_reserved_capacity_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "logicalExplicitReservedCapacityBytes",
+                        )?;
                 }
                 "logicalImplicitReservedCapacityBytes" => {
-                    field_logical_implicit_reserved_capacity_bytes = map.next_value()?;
+                    field_logical_implicit_reserved_capacity_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "logicalImplicitReservedCapacityBytes",
+                        )?;
                 }
                 "logicalAdvertisedCapacityBytes" => {
-                    field_logical_advertised_capacity_bytes = map.next_value()?;
+                    field_logical_advertised_capacity_bytes = extras
+                        .decode_optional(&mut map, "logicalAdvertisedCapacityBytes")?;
                 }
-                "replicationFactor" => field_replication_factor = map.next_value()?,
-                "nfsWhitelistAddress" => field_nfs_whitelist_address = map.next_value()?,
+                "replicationFactor" => {
+                    field_replication_factor = extras
+                        .decode_optional(&mut map, "replicationFactor")?;
+                }
+                "nfsWhitelistAddress" => {
+                    field_nfs_whitelist_address = extras
+                        .decode_optional(&mut map, "nfsWhitelistAddress")?;
+                }
                 "isNfsWhitelistInherited" => {
-                    field_is_nfs_whitelist_inherited = map.next_value()?;
+                    field_is_nfs_whitelist_inherited = extras
+                        .decode_optional(&mut map, "isNfsWhitelistInherited")?;
                 }
-                "erasureCode" => field_erasure_code = map.next_value()?,
-                "isInlineEcEnabled" => field_is_inline_ec_enabled = map.next_value()?,
+                "erasureCode" => {
+                    field_erasure_code = extras.decode_optional(&mut map, "erasureCode")?;
+                }
+                "isInlineEcEnabled" => {
+                    field_is_inline_ec_enabled = extras
+                        .decode_optional(&mut map, "isInlineEcEnabled")?;
+                }
                 "hasHigherEcFaultDomainPreference" => {
-                    field_has_higher_ec_fault_domain_preference = map.next_value()?;
+                    field_has_higher_ec_fault_domain_preference = extras
+                        .decode_optional(&mut map, "hasHigherEcFaultDomainPreference")?;
                 }
                 "erasureCodeDelaySecs" => {
-                    field_erasure_code_delay_secs = map.next_value()?;
+                    field_erasure_code_delay_secs = extras
+                        .decode_optional(&mut map, "erasureCodeDelaySecs")?;
                 }
-                "cacheDeduplication" => field_cache_deduplication = map.next_value()?,
-                "onDiskDedup" => field_on_disk_dedup = map.next_value()?,
+                "cacheDeduplication" => {
+                    field_cache_deduplication = extras
+                        .decode_optional(&mut map, "cacheDeduplication")?;
+                }
+                "onDiskDedup" => {
+                    field_on_disk_dedup = extras
+                        .decode_optional(&mut map, "onDiskDedup")?;
+                }
                 "isCompressionEnabled" => {
-                    field_is_compression_enabled = map.next_value()?;
+                    field_is_compression_enabled = extras
+                        .decode_optional(&mut map, "isCompressionEnabled")?;
                 }
                 "compressionDelaySecs" => {
-                    field_compression_delay_secs = map.next_value()?;
+                    field_compression_delay_secs = extras
+                        .decode_optional(&mut map, "compressionDelaySecs")?;
                 }
-                "isInternal" => field_is_internal = map.next_value()?,
+                "isInternal" => {
+                    field_is_internal = extras.decode_optional(&mut map, "isInternal")?;
+                }
                 "isSoftwareEncryptionEnabled" => {
                     field_is_software_encryption_enabled = map.next_value()?;
                 }
-                "isEncrypted" => field_is_encrypted = map.next_value()?,
-                "affinityHostExtId" => field_affinity_host_ext_id = map.next_value()?,
-                "clusterName" => field_cluster_name = map.next_value()?,
+                "isEncrypted" => {
+                    field_is_encrypted = extras.decode_optional(&mut map, "isEncrypted")?;
+                }
+                "affinityHostExtId" => {
+                    field_affinity_host_ext_id = extras
+                        .decode_optional(&mut map, "affinityHostExtId")?;
+                }
+                "clusterName" => {
+                    field_cluster_name = extras.decode_optional(&mut map, "clusterName")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -22977,97 +23186,121 @@ impl serde::Serialize for StorageContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.container_ext_id {
-            map.serialize_entry("containerExtId", value)?;
-        }
-        if let Some(value) = &self.owner_ext_id {
-            map.serialize_entry("ownerExtId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(&mut map, "containerExtId", &self.container_ext_id)?;
+        self.extras.serialize_optional(&mut map, "ownerExtId", &self.owner_ext_id)?;
         map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.cluster_ext_id {
-            map.serialize_entry("clusterExtId", value)?;
-        }
-        if let Some(value) = &self.storage_pool_ext_id {
-            map.serialize_entry("storagePoolExtId", value)?;
-        }
-        if let Some(value) = &self.is_marked_for_removal {
-            map.serialize_entry("isMarkedForRemoval", value)?;
-        }
-        if let Some(value) = &self.marked_for_removal {
-            map.serialize_entry("markedForRemoval", value)?;
-        }
-        if let Some(value) = &self.max_capacity_bytes {
-            map.serialize_entry("maxCapacityBytes", value)?;
-        }
-        if let Some(value) = &self.logical_explicit_reserved_capacity_bytes {
-            map.serialize_entry("logicalExplicitReservedCapacityBytes", value)?;
-        }
-        if let Some(value) = &self.logical_implicit_reserved_capacity_bytes {
-            map.serialize_entry("logicalImplicitReservedCapacityBytes", value)?;
-        }
-        if let Some(value) = &self.logical_advertised_capacity_bytes {
-            map.serialize_entry("logicalAdvertisedCapacityBytes", value)?;
-        }
-        if let Some(value) = &self.replication_factor {
-            map.serialize_entry("replicationFactor", value)?;
-        }
-        if let Some(value) = &self.nfs_whitelist_address {
-            map.serialize_entry("nfsWhitelistAddress", value)?;
-        }
-        if let Some(value) = &self.is_nfs_whitelist_inherited {
-            map.serialize_entry("isNfsWhitelistInherited", value)?;
-        }
-        if let Some(value) = &self.erasure_code {
-            map.serialize_entry("erasureCode", value)?;
-        }
-        if let Some(value) = &self.is_inline_ec_enabled {
-            map.serialize_entry("isInlineEcEnabled", value)?;
-        }
-        if let Some(value) = &self.has_higher_ec_fault_domain_preference {
-            map.serialize_entry("hasHigherEcFaultDomainPreference", value)?;
-        }
-        if let Some(value) = &self.erasure_code_delay_secs {
-            map.serialize_entry("erasureCodeDelaySecs", value)?;
-        }
-        if let Some(value) = &self.cache_deduplication {
-            map.serialize_entry("cacheDeduplication", value)?;
-        }
-        if let Some(value) = &self.on_disk_dedup {
-            map.serialize_entry("onDiskDedup", value)?;
-        }
-        if let Some(value) = &self.is_compression_enabled {
-            map.serialize_entry("isCompressionEnabled", value)?;
-        }
-        if let Some(value) = &self.compression_delay_secs {
-            map.serialize_entry("compressionDelaySecs", value)?;
-        }
-        if let Some(value) = &self.is_internal {
-            map.serialize_entry("isInternal", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storagePoolExtId",
+                &self.storage_pool_ext_id,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isMarkedForRemoval",
+                &self.is_marked_for_removal,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "markedForRemoval", &self.marked_for_removal)?;
+        self.extras
+            .serialize_optional(&mut map, "maxCapacityBytes", &self.max_capacity_bytes)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "logicalExplicitReservedCapacityBytes",
+                &self.logical_explicit_reserved_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "logicalImplicitReservedCapacityBytes",
+                &self.logical_implicit_reserved_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "logicalAdvertisedCapacityBytes",
+                &self.logical_advertised_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "replicationFactor",
+                &self.replication_factor,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "nfsWhitelistAddress",
+                &self.nfs_whitelist_address,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isNfsWhitelistInherited",
+                &self.is_nfs_whitelist_inherited,
+            )?;
+        self.extras.serialize_optional(&mut map, "erasureCode", &self.erasure_code)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isInlineEcEnabled",
+                &self.is_inline_ec_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hasHigherEcFaultDomainPreference",
+                &self.has_higher_ec_fault_domain_preference,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "erasureCodeDelaySecs",
+                &self.erasure_code_delay_secs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "cacheDeduplication",
+                &self.cache_deduplication,
+            )?;
+        self.extras.serialize_optional(&mut map, "onDiskDedup", &self.on_disk_dedup)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isCompressionEnabled",
+                &self.is_compression_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "compressionDelaySecs",
+                &self.compression_delay_secs,
+            )?;
+        self.extras.serialize_optional(&mut map, "isInternal", &self.is_internal)?;
         if !self.is_software_encryption_enabled.is_absent() {
             map.serialize_entry(
                 "isSoftwareEncryptionEnabled",
                 &self.is_software_encryption_enabled,
             )?;
         }
-        if let Some(value) = &self.is_encrypted {
-            map.serialize_entry("isEncrypted", value)?;
-        }
-        if let Some(value) = &self.affinity_host_ext_id {
-            map.serialize_entry("affinityHostExtId", value)?;
-        }
-        if let Some(value) = &self.cluster_name {
-            map.serialize_entry("clusterName", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "isEncrypted", &self.is_encrypted)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "affinityHostExtId",
+                &self.affinity_host_ext_id,
+            )?;
+        self.extras.serialize_optional(&mut map, "clusterName", &self.cluster_name)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -23119,7 +23352,11 @@ impl ntnx_runtime::Model for StorageSummary {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "clusterFaultTolerantCapacityInBytes" => {
-                    field_cluster_fault_tolerant_capacity_in_bytes = map.next_value()?;
+                    field_cluster_fault_tolerant_capacity_in_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "clusterFaultTolerantCapacityInBytes",
+                        )?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -23135,9 +23372,12 @@ impl serde::Serialize for StorageSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cluster_fault_tolerant_capacity_in_bytes {
-            map.serialize_entry("clusterFaultTolerantCapacityInBytes", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "clusterFaultTolerantCapacityInBytes",
+                &self.cluster_fault_tolerant_capacity_in_bytes,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -23372,11 +23612,18 @@ impl ntnx_runtime::Model for TaskResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "taskResponseType" => field_task_response_type = map.next_value()?,
-                "response" => field_response = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "taskResponseType" => {
+                    field_task_response_type = extras
+                        .decode_optional(&mut map, "taskResponseType")?;
+                }
+                "response" => {
+                    field_response = extras.decode_optional(&mut map, "response")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -23395,21 +23642,14 @@ impl serde::Serialize for TaskResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.task_response_type {
-            map.serialize_entry("taskResponseType", value)?;
-        }
-        if let Some(value) = &self.response {
-            map.serialize_entry("response", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(&mut map, "taskResponseType", &self.task_response_type)?;
+        self.extras.serialize_optional(&mut map, "response", &self.response)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -23453,9 +23693,9 @@ impl ntnx_runtime::model::union::Union for TaskResponseResponse {
             object_type: Some("clustermgmt.v4.config.UnconfigureNodeDetails"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<UnconfigureNodeDetails>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::UnconfigureNodeDetails(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -23464,9 +23704,9 @@ impl ntnx_runtime::model::union::Union for TaskResponseResponse {
             object_type: Some("clustermgmt.v4.config.NodeNetworkingDetails"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<NodeNetworkingDetails>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::NodeNetworkingDetails(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -23475,9 +23715,9 @@ impl ntnx_runtime::model::union::Union for TaskResponseResponse {
             object_type: Some("clustermgmt.v4.config.HypervisorUploadInfo"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<HypervisorUploadInfo>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::HypervisorUploadInfo(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -23486,9 +23726,9 @@ impl ntnx_runtime::model::union::Union for TaskResponseResponse {
             object_type: Some("clustermgmt.v4.config.ValidateBundleInfo"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<ValidateBundleInfo>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::ValidateBundleInfo(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -23499,9 +23739,9 @@ impl ntnx_runtime::model::union::Union for TaskResponseResponse {
                 ntnx_runtime::model::union::decode_plain::<
                     Vec<NonCompatibleClusterReference>,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::NonCompatibleClusterReferenceList(decoded),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -23707,8 +23947,11 @@ impl ntnx_runtime::Model for ToleranceMessage {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "id" => field_id = map.next_value()?,
-                "attributeList" => field_attribute_list = map.next_value()?,
+                "id" => field_id = extras.decode_optional(&mut map, "id")?,
+                "attributeList" => {
+                    field_attribute_list = extras
+                        .decode_optional(&mut map, "attributeList")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -23724,12 +23967,8 @@ impl serde::Serialize for ToleranceMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.attribute_list {
-            map.serialize_entry("attributeList", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "id", &self.id)?;
+        self.extras.serialize_optional(&mut map, "attributeList", &self.attribute_list)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -23780,7 +24019,9 @@ impl ntnx_runtime::Model for UnconfigureNodeDetails {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "nodeList" => field_node_list = map.next_value()?,
+                "nodeList" => {
+                    field_node_list = extras.decode_optional(&mut map, "nodeList")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -23795,9 +24036,7 @@ impl serde::Serialize for UnconfigureNodeDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.node_list {
-            map.serialize_entry("nodeList", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "nodeList", &self.node_list)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -23858,14 +24097,24 @@ impl ntnx_runtime::Model for UnconfiguredNodeAttributeMap {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "lcmFamily" => field_lcm_family = map.next_value()?,
-                "isModelSupported" => field_is_model_supported = map.next_value()?,
-                "defaultWorkload" => field_default_workload = map.next_value()?,
+                "lcmFamily" => {
+                    field_lcm_family = extras.decode_optional(&mut map, "lcmFamily")?;
+                }
+                "isModelSupported" => {
+                    field_is_model_supported = extras
+                        .decode_optional(&mut map, "isModelSupported")?;
+                }
+                "defaultWorkload" => {
+                    field_default_workload = extras
+                        .decode_optional(&mut map, "defaultWorkload")?;
+                }
                 "shouldWorkWith1GNic" => {
-                    field_should_work_with1_g_nic = map.next_value()?;
+                    field_should_work_with1_g_nic = extras
+                        .decode_optional(&mut map, "shouldWorkWith1GNic")?;
                 }
                 "isRoboMixedHypervisor" => {
-                    field_is_robo_mixed_hypervisor = map.next_value()?;
+                    field_is_robo_mixed_hypervisor = extras
+                        .decode_optional(&mut map, "isRoboMixedHypervisor")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -23885,21 +24134,23 @@ impl serde::Serialize for UnconfiguredNodeAttributeMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.lcm_family {
-            map.serialize_entry("lcmFamily", value)?;
-        }
-        if let Some(value) = &self.is_model_supported {
-            map.serialize_entry("isModelSupported", value)?;
-        }
-        if let Some(value) = &self.default_workload {
-            map.serialize_entry("defaultWorkload", value)?;
-        }
-        if let Some(value) = &self.should_work_with1_g_nic {
-            map.serialize_entry("shouldWorkWith1GNic", value)?;
-        }
-        if let Some(value) = &self.is_robo_mixed_hypervisor {
-            map.serialize_entry("isRoboMixedHypervisor", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "lcmFamily", &self.lcm_family)?;
+        self.extras
+            .serialize_optional(&mut map, "isModelSupported", &self.is_model_supported)?;
+        self.extras
+            .serialize_optional(&mut map, "defaultWorkload", &self.default_workload)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldWorkWith1GNic",
+                &self.should_work_with1_g_nic,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isRoboMixedHypervisor",
+                &self.is_robo_mixed_hypervisor,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -24012,31 +24263,75 @@ impl ntnx_runtime::Model for UnconfiguredNodeListItem {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "foundationVersion" => field_foundation_version = map.next_value()?,
-                "rackableUnitSerial" => field_rackable_unit_serial = map.next_value()?,
-                "nodeUuid" => field_node_uuid = map.next_value()?,
+                "foundationVersion" => {
+                    field_foundation_version = extras
+                        .decode_optional(&mut map, "foundationVersion")?;
+                }
+                "rackableUnitSerial" => {
+                    field_rackable_unit_serial = extras
+                        .decode_optional(&mut map, "rackableUnitSerial")?;
+                }
+                "nodeUuid" => {
+                    field_node_uuid = extras.decode_optional(&mut map, "nodeUuid")?;
+                }
                 "rackableUnitMaxNodes" => {
-                    field_rackable_unit_max_nodes = map.next_value()?;
+                    field_rackable_unit_max_nodes = extras
+                        .decode_optional(&mut map, "rackableUnitMaxNodes")?;
                 }
                 "currentNetworkInterface" => {
-                    field_current_network_interface = map.next_value()?;
+                    field_current_network_interface = extras
+                        .decode_optional(&mut map, "currentNetworkInterface")?;
                 }
-                "nodePosition" => field_node_position = map.next_value()?,
-                "cvmIp" => field_cvm_ip = map.next_value()?,
-                "currentCvmVlanTag" => field_current_cvm_vlan_tag = map.next_value()?,
-                "isSecureBooted" => field_is_secure_booted = map.next_value()?,
-                "nosVersion" => field_nos_version = map.next_value()?,
-                "cpuType" => field_cpu_type = map.next_value()?,
-                "hypervisorType" => field_hypervisor_type = map.next_value()?,
-                "hypervisorVersion" => field_hypervisor_version = map.next_value()?,
-                "interfaceIpv6" => field_interface_ipv6 = map.next_value()?,
-                "clusterId" => field_cluster_id = map.next_value()?,
-                "attributes" => field_attributes = map.next_value()?,
-                "rackableUnitModel" => field_rackable_unit_model = map.next_value()?,
-                "arch" => field_arch = map.next_value()?,
-                "hypervisorIp" => field_hypervisor_ip = map.next_value()?,
-                "ipmiIp" => field_ipmi_ip = map.next_value()?,
-                "hostType" => field_host_type = map.next_value()?,
+                "nodePosition" => {
+                    field_node_position = extras
+                        .decode_optional(&mut map, "nodePosition")?;
+                }
+                "cvmIp" => field_cvm_ip = extras.decode_optional(&mut map, "cvmIp")?,
+                "currentCvmVlanTag" => {
+                    field_current_cvm_vlan_tag = extras
+                        .decode_optional(&mut map, "currentCvmVlanTag")?;
+                }
+                "isSecureBooted" => {
+                    field_is_secure_booted = extras
+                        .decode_optional(&mut map, "isSecureBooted")?;
+                }
+                "nosVersion" => {
+                    field_nos_version = extras.decode_optional(&mut map, "nosVersion")?;
+                }
+                "cpuType" => {
+                    field_cpu_type = extras.decode_optional(&mut map, "cpuType")?;
+                }
+                "hypervisorType" => {
+                    field_hypervisor_type = extras
+                        .decode_optional(&mut map, "hypervisorType")?;
+                }
+                "hypervisorVersion" => {
+                    field_hypervisor_version = extras
+                        .decode_optional(&mut map, "hypervisorVersion")?;
+                }
+                "interfaceIpv6" => {
+                    field_interface_ipv6 = extras
+                        .decode_optional(&mut map, "interfaceIpv6")?;
+                }
+                "clusterId" => {
+                    field_cluster_id = extras.decode_optional(&mut map, "clusterId")?;
+                }
+                "attributes" => {
+                    field_attributes = extras.decode_optional(&mut map, "attributes")?;
+                }
+                "rackableUnitModel" => {
+                    field_rackable_unit_model = extras
+                        .decode_optional(&mut map, "rackableUnitModel")?;
+                }
+                "arch" => field_arch = extras.decode_optional(&mut map, "arch")?,
+                "hypervisorIp" => {
+                    field_hypervisor_ip = extras
+                        .decode_optional(&mut map, "hypervisorIp")?;
+                }
+                "ipmiIp" => field_ipmi_ip = extras.decode_optional(&mut map, "ipmiIp")?,
+                "hostType" => {
+                    field_host_type = extras.decode_optional(&mut map, "hostType")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -24071,69 +24366,64 @@ impl serde::Serialize for UnconfiguredNodeListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.foundation_version {
-            map.serialize_entry("foundationVersion", value)?;
-        }
-        if let Some(value) = &self.rackable_unit_serial {
-            map.serialize_entry("rackableUnitSerial", value)?;
-        }
-        if let Some(value) = &self.node_uuid {
-            map.serialize_entry("nodeUuid", value)?;
-        }
-        if let Some(value) = &self.rackable_unit_max_nodes {
-            map.serialize_entry("rackableUnitMaxNodes", value)?;
-        }
-        if let Some(value) = &self.current_network_interface {
-            map.serialize_entry("currentNetworkInterface", value)?;
-        }
-        if let Some(value) = &self.node_position {
-            map.serialize_entry("nodePosition", value)?;
-        }
-        if let Some(value) = &self.cvm_ip {
-            map.serialize_entry("cvmIp", value)?;
-        }
-        if let Some(value) = &self.current_cvm_vlan_tag {
-            map.serialize_entry("currentCvmVlanTag", value)?;
-        }
-        if let Some(value) = &self.is_secure_booted {
-            map.serialize_entry("isSecureBooted", value)?;
-        }
-        if let Some(value) = &self.nos_version {
-            map.serialize_entry("nosVersion", value)?;
-        }
-        if let Some(value) = &self.cpu_type {
-            map.serialize_entry("cpuType", value)?;
-        }
-        if let Some(value) = &self.hypervisor_type {
-            map.serialize_entry("hypervisorType", value)?;
-        }
-        if let Some(value) = &self.hypervisor_version {
-            map.serialize_entry("hypervisorVersion", value)?;
-        }
-        if let Some(value) = &self.interface_ipv6 {
-            map.serialize_entry("interfaceIpv6", value)?;
-        }
-        if let Some(value) = &self.cluster_id {
-            map.serialize_entry("clusterId", value)?;
-        }
-        if let Some(value) = &self.attributes {
-            map.serialize_entry("attributes", value)?;
-        }
-        if let Some(value) = &self.rackable_unit_model {
-            map.serialize_entry("rackableUnitModel", value)?;
-        }
-        if let Some(value) = &self.arch {
-            map.serialize_entry("arch", value)?;
-        }
-        if let Some(value) = &self.hypervisor_ip {
-            map.serialize_entry("hypervisorIp", value)?;
-        }
-        if let Some(value) = &self.ipmi_ip {
-            map.serialize_entry("ipmiIp", value)?;
-        }
-        if let Some(value) = &self.host_type {
-            map.serialize_entry("hostType", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "foundationVersion",
+                &self.foundation_version,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "rackableUnitSerial",
+                &self.rackable_unit_serial,
+            )?;
+        self.extras.serialize_optional(&mut map, "nodeUuid", &self.node_uuid)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "rackableUnitMaxNodes",
+                &self.rackable_unit_max_nodes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "currentNetworkInterface",
+                &self.current_network_interface,
+            )?;
+        self.extras.serialize_optional(&mut map, "nodePosition", &self.node_position)?;
+        self.extras.serialize_optional(&mut map, "cvmIp", &self.cvm_ip)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "currentCvmVlanTag",
+                &self.current_cvm_vlan_tag,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "isSecureBooted", &self.is_secure_booted)?;
+        self.extras.serialize_optional(&mut map, "nosVersion", &self.nos_version)?;
+        self.extras.serialize_optional(&mut map, "cpuType", &self.cpu_type)?;
+        self.extras
+            .serialize_optional(&mut map, "hypervisorType", &self.hypervisor_type)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorVersion",
+                &self.hypervisor_version,
+            )?;
+        self.extras.serialize_optional(&mut map, "interfaceIpv6", &self.interface_ipv6)?;
+        self.extras.serialize_optional(&mut map, "clusterId", &self.cluster_id)?;
+        self.extras.serialize_optional(&mut map, "attributes", &self.attributes)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "rackableUnitModel",
+                &self.rackable_unit_model,
+            )?;
+        self.extras.serialize_optional(&mut map, "arch", &self.arch)?;
+        self.extras.serialize_optional(&mut map, "hypervisorIp", &self.hypervisor_ip)?;
+        self.extras.serialize_optional(&mut map, "ipmiIp", &self.ipmi_ip)?;
+        self.extras.serialize_optional(&mut map, "hostType", &self.host_type)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -24185,8 +24475,10 @@ impl ntnx_runtime::Model for UnmountStorageContainerApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -24202,12 +24494,8 @@ impl serde::Serialize for UnmountStorageContainerApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -24245,10 +24533,7 @@ impl ntnx_runtime::model::union::Union for UnmountStorageContainerApiResponseDat
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -24258,10 +24543,7 @@ impl ntnx_runtime::model::union::Union for UnmountStorageContainerApiResponseDat
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -24339,8 +24621,10 @@ impl ntnx_runtime::Model for UnregisterVcenterExtensionApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -24356,12 +24640,8 @@ impl serde::Serialize for UnregisterVcenterExtensionApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -24399,10 +24679,7 @@ impl ntnx_runtime::model::union::Union for UnregisterVcenterExtensionApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -24412,10 +24689,7 @@ impl ntnx_runtime::model::union::Union for UnregisterVcenterExtensionApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -24493,8 +24767,10 @@ impl ntnx_runtime::Model for UpdateBmcInfoResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -24510,12 +24786,8 @@ impl serde::Serialize for UpdateBmcInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -24553,10 +24825,7 @@ impl ntnx_runtime::model::union::Union for UpdateBmcInfoResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -24566,10 +24835,7 @@ impl ntnx_runtime::model::union::Union for UpdateBmcInfoResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -24646,8 +24912,10 @@ impl ntnx_runtime::Model for UpdateClusterApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -24663,12 +24931,8 @@ impl serde::Serialize for UpdateClusterApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -24706,10 +24970,7 @@ impl ntnx_runtime::model::union::Union for UpdateClusterApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -24719,10 +24980,7 @@ impl ntnx_runtime::model::union::Union for UpdateClusterApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -24800,8 +25058,10 @@ impl ntnx_runtime::Model for UpdateClusterProfileApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -24817,12 +25077,8 @@ impl serde::Serialize for UpdateClusterProfileApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -24860,10 +25116,7 @@ impl ntnx_runtime::model::union::Union for UpdateClusterProfileApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -24873,10 +25126,7 @@ impl ntnx_runtime::model::union::Union for UpdateClusterProfileApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -24954,8 +25204,10 @@ impl ntnx_runtime::Model for UpdateRsyslogServerApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -24971,12 +25223,8 @@ impl serde::Serialize for UpdateRsyslogServerApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -25014,10 +25262,7 @@ impl ntnx_runtime::model::union::Union for UpdateRsyslogServerApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -25027,10 +25272,7 @@ impl ntnx_runtime::model::union::Union for UpdateRsyslogServerApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -25108,8 +25350,10 @@ impl ntnx_runtime::Model for UpdateSnmpStatusApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -25125,12 +25369,8 @@ impl serde::Serialize for UpdateSnmpStatusApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -25168,10 +25408,7 @@ impl ntnx_runtime::model::union::Union for UpdateSnmpStatusApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -25181,10 +25418,7 @@ impl ntnx_runtime::model::union::Union for UpdateSnmpStatusApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -25262,8 +25496,10 @@ impl ntnx_runtime::Model for UpdateSnmpTrapApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -25279,12 +25515,8 @@ impl serde::Serialize for UpdateSnmpTrapApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -25322,10 +25554,7 @@ impl ntnx_runtime::model::union::Union for UpdateSnmpTrapApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -25335,10 +25564,7 @@ impl ntnx_runtime::model::union::Union for UpdateSnmpTrapApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -25416,8 +25642,10 @@ impl ntnx_runtime::Model for UpdateSnmpUserApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -25433,12 +25661,8 @@ impl serde::Serialize for UpdateSnmpUserApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -25476,10 +25700,7 @@ impl ntnx_runtime::model::union::Union for UpdateSnmpUserApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -25489,10 +25710,7 @@ impl ntnx_runtime::model::union::Union for UpdateSnmpUserApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -25570,8 +25788,10 @@ impl ntnx_runtime::Model for UpdateStorageContainerApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -25587,12 +25807,8 @@ impl serde::Serialize for UpdateStorageContainerApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -25630,10 +25846,7 @@ impl ntnx_runtime::model::union::Union for UpdateStorageContainerApiResponseData
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -25643,10 +25856,7 @@ impl ntnx_runtime::model::union::Union for UpdateStorageContainerApiResponseData
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -25836,8 +26046,10 @@ impl ntnx_runtime::Model for UplinkInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "cvmIp" => field_cvm_ip = map.next_value()?,
-                "uplinkList" => field_uplink_list = map.next_value()?,
+                "cvmIp" => field_cvm_ip = extras.decode_optional(&mut map, "cvmIp")?,
+                "uplinkList" => {
+                    field_uplink_list = extras.decode_optional(&mut map, "uplinkList")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -25853,12 +26065,8 @@ impl serde::Serialize for UplinkInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cvm_ip {
-            map.serialize_entry("cvmIp", value)?;
-        }
-        if let Some(value) = &self.uplink_list {
-            map.serialize_entry("uplinkList", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "cvmIp", &self.cvm_ip)?;
+        self.extras.serialize_optional(&mut map, "uplinkList", &self.uplink_list)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -25917,9 +26125,11 @@ impl ntnx_runtime::Model for UplinkNetworkItem {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "name" => field_name = map.next_value()?,
-                "networks" => field_networks = map.next_value()?,
-                "uplinks" => field_uplinks = map.next_value()?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "networks" => {
+                    field_networks = extras.decode_optional(&mut map, "networks")?;
+                }
+                "uplinks" => field_uplinks = extras.decode_optional(&mut map, "uplinks")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -25936,15 +26146,9 @@ impl serde::Serialize for UplinkNetworkItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.networks {
-            map.serialize_entry("networks", value)?;
-        }
-        if let Some(value) = &self.uplinks {
-            map.serialize_entry("uplinks", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "networks", &self.networks)?;
+        self.extras.serialize_optional(&mut map, "uplinks", &self.uplinks)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -26016,7 +26220,10 @@ impl ntnx_runtime::Model for UplinkNode {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "cvmIp" => field_cvm_ip = Some(map.next_value()?),
-                "hypervisorIp" => field_hypervisor_ip = map.next_value()?,
+                "hypervisorIp" => {
+                    field_hypervisor_ip = extras
+                        .decode_optional(&mut map, "hypervisorIp")?;
+                }
                 "networks" => field_networks = Some(map.next_value()?),
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -26039,9 +26246,7 @@ impl serde::Serialize for UplinkNode {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("cvmIp", &self.cvm_ip)?;
-        if let Some(value) = &self.hypervisor_ip {
-            map.serialize_entry("hypervisorIp", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "hypervisorIp", &self.hypervisor_ip)?;
         map.serialize_entry("networks", &self.networks)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
@@ -26096,8 +26301,8 @@ impl ntnx_runtime::Model for Uplinks {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "active" => field_active = map.next_value()?,
-                "standby" => field_standby = map.next_value()?,
+                "active" => field_active = extras.decode_optional(&mut map, "active")?,
+                "standby" => field_standby = extras.decode_optional(&mut map, "standby")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -26113,12 +26318,8 @@ impl serde::Serialize for Uplinks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.active {
-            map.serialize_entry("active", value)?;
-        }
-        if let Some(value) = &self.standby {
-            map.serialize_entry("standby", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "active", &self.active)?;
+        self.extras.serialize_optional(&mut map, "standby", &self.standby)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -26175,9 +26376,9 @@ impl ntnx_runtime::Model for UplinksField {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "mac" => field_mac = map.next_value()?,
-                "name" => field_name = map.next_value()?,
-                "value" => field_value = map.next_value()?,
+                "mac" => field_mac = extras.decode_optional(&mut map, "mac")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "value" => field_value = extras.decode_optional(&mut map, "value")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -26194,15 +26395,9 @@ impl serde::Serialize for UplinksField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mac {
-            map.serialize_entry("mac", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "mac", &self.mac)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "value", &self.value)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -26279,19 +26474,32 @@ impl ntnx_runtime::Model for UploadInfoNodeItem {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "isHypervisorUploadRequired" => {
-                    field_is_hypervisor_upload_required = map.next_value()?;
+                    field_is_hypervisor_upload_required = extras
+                        .decode_optional(&mut map, "isHypervisorUploadRequired")?;
                 }
-                "isImagingMandatory" => field_is_imaging_mandatory = map.next_value()?,
-                "nodeUuid" => field_node_uuid = map.next_value()?,
+                "isImagingMandatory" => {
+                    field_is_imaging_mandatory = extras
+                        .decode_optional(&mut map, "isImagingMandatory")?;
+                }
+                "nodeUuid" => {
+                    field_node_uuid = extras.decode_optional(&mut map, "nodeUuid")?;
+                }
                 "availableHypervisorIsoError" => {
-                    field_available_hypervisor_iso_error = map.next_value()?;
+                    field_available_hypervisor_iso_error = extras
+                        .decode_optional(&mut map, "availableHypervisorIsoError")?;
                 }
                 "requiredHypervisorType" => {
-                    field_required_hypervisor_type = map.next_value()?;
+                    field_required_hypervisor_type = extras
+                        .decode_optional(&mut map, "requiredHypervisorType")?;
                 }
-                "isNodeCompatible" => field_is_node_compatible = map.next_value()?,
-                "md5Sum" => field_md5_sum = map.next_value()?,
-                "bundleName" => field_bundle_name = map.next_value()?,
+                "isNodeCompatible" => {
+                    field_is_node_compatible = extras
+                        .decode_optional(&mut map, "isNodeCompatible")?;
+                }
+                "md5Sum" => field_md5_sum = extras.decode_optional(&mut map, "md5Sum")?,
+                "bundleName" => {
+                    field_bundle_name = extras.decode_optional(&mut map, "bundleName")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -26313,30 +26521,35 @@ impl serde::Serialize for UploadInfoNodeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.is_hypervisor_upload_required {
-            map.serialize_entry("isHypervisorUploadRequired", value)?;
-        }
-        if let Some(value) = &self.is_imaging_mandatory {
-            map.serialize_entry("isImagingMandatory", value)?;
-        }
-        if let Some(value) = &self.node_uuid {
-            map.serialize_entry("nodeUuid", value)?;
-        }
-        if let Some(value) = &self.available_hypervisor_iso_error {
-            map.serialize_entry("availableHypervisorIsoError", value)?;
-        }
-        if let Some(value) = &self.required_hypervisor_type {
-            map.serialize_entry("requiredHypervisorType", value)?;
-        }
-        if let Some(value) = &self.is_node_compatible {
-            map.serialize_entry("isNodeCompatible", value)?;
-        }
-        if let Some(value) = &self.md5_sum {
-            map.serialize_entry("md5Sum", value)?;
-        }
-        if let Some(value) = &self.bundle_name {
-            map.serialize_entry("bundleName", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isHypervisorUploadRequired",
+                &self.is_hypervisor_upload_required,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isImagingMandatory",
+                &self.is_imaging_mandatory,
+            )?;
+        self.extras.serialize_optional(&mut map, "nodeUuid", &self.node_uuid)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "availableHypervisorIsoError",
+                &self.available_hypervisor_iso_error,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "requiredHypervisorType",
+                &self.required_hypervisor_type,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "isNodeCompatible", &self.is_node_compatible)?;
+        self.extras.serialize_optional(&mut map, "md5Sum", &self.md5_sum)?;
+        self.extras.serialize_optional(&mut map, "bundleName", &self.bundle_name)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -26393,9 +26606,15 @@ impl ntnx_runtime::Model for UserInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "userName" => field_user_name = map.next_value()?,
-                "password" => field_password = map.next_value()?,
-                "clusterName" => field_cluster_name = map.next_value()?,
+                "userName" => {
+                    field_user_name = extras.decode_optional(&mut map, "userName")?;
+                }
+                "password" => {
+                    field_password = extras.decode_optional(&mut map, "password")?;
+                }
+                "clusterName" => {
+                    field_cluster_name = extras.decode_optional(&mut map, "clusterName")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -26412,15 +26631,9 @@ impl serde::Serialize for UserInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_name {
-            map.serialize_entry("userName", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.cluster_name {
-            map.serialize_entry("clusterName", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "userName", &self.user_name)?;
+        self.extras.serialize_optional(&mut map, "password", &self.password)?;
+        self.extras.serialize_optional(&mut map, "clusterName", &self.cluster_name)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -26471,7 +26684,7 @@ impl ntnx_runtime::Model for ValidateBundleInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "md5Sum" => field_md5_sum = map.next_value()?,
+                "md5Sum" => field_md5_sum = extras.decode_optional(&mut map, "md5Sum")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -26486,9 +26699,7 @@ impl serde::Serialize for ValidateBundleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.md5_sum {
-            map.serialize_entry("md5Sum", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "md5Sum", &self.md5_sum)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -26540,8 +26751,10 @@ impl ntnx_runtime::Model for ValidateNodeApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -26557,12 +26770,8 @@ impl serde::Serialize for ValidateNodeApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -26600,10 +26809,7 @@ impl ntnx_runtime::model::union::Union for ValidateNodeApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -26613,10 +26819,7 @@ impl ntnx_runtime::model::union::Union for ValidateNodeApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -26755,10 +26958,7 @@ impl ntnx_runtime::model::union::Union for ValidateNodeParamSpec {
             object_type: Some("clustermgmt.v4.config.BundleParam"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<BundleParam>(value)
-                    .map(|(decoded, strict)| (
-                        Self::BundleParam(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::BundleParam(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -26766,7 +26966,7 @@ impl ntnx_runtime::model::union::Union for ValidateNodeParamSpec {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<UplinkNode>>(value)
-                    .map(|(decoded, strict)| (Self::UplinkNodeList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::UplinkNodeList(decoded), fit))
             },
         },
     ];
@@ -26872,7 +27072,7 @@ impl ntnx_runtime::Model for VcenterCredentials {
             match key.as_str() {
                 "username" => field_username = Some(map.next_value()?),
                 "password" => field_password = Some(map.next_value()?),
-                "port" => field_port = map.next_value()?,
+                "port" => field_port = extras.decode_optional(&mut map, "port")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -26899,9 +27099,7 @@ impl serde::Serialize for VcenterCredentials {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("username", &self.username)?;
         map.serialize_entry("password", &self.password)?;
-        if let Some(value) = &self.port {
-            map.serialize_entry("port", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "port", &self.port)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -26987,12 +27185,22 @@ impl ntnx_runtime::Model for VcenterExtension {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "clusterExtId" => field_cluster_ext_id = map.next_value()?,
-                "ipAddress" => field_ip_address = map.next_value()?,
-                "isRegistered" => field_is_registered = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "clusterExtId" => {
+                    field_cluster_ext_id = extras
+                        .decode_optional(&mut map, "clusterExtId")?;
+                }
+                "ipAddress" => {
+                    field_ip_address = extras.decode_optional(&mut map, "ipAddress")?;
+                }
+                "isRegistered" => {
+                    field_is_registered = extras
+                        .decode_optional(&mut map, "isRegistered")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -27012,24 +27220,14 @@ impl serde::Serialize for VcenterExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.cluster_ext_id {
-            map.serialize_entry("clusterExtId", value)?;
-        }
-        if let Some(value) = &self.ip_address {
-            map.serialize_entry("ipAddress", value)?;
-        }
-        if let Some(value) = &self.is_registered {
-            map.serialize_entry("isRegistered", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
+        self.extras.serialize_optional(&mut map, "ipAddress", &self.ip_address)?;
+        self.extras.serialize_optional(&mut map, "isRegistered", &self.is_registered)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -27217,25 +27415,52 @@ impl ntnx_runtime::Model for VirtualGpuConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "type" => field_type = map.next_value()?,
-                "deviceId" => field_device_id = map.next_value()?,
-                "deviceName" => field_device_name = map.next_value()?,
-                "vendorName" => field_vendor_name = map.next_value()?,
-                "isInUse" => field_is_in_use = map.next_value()?,
-                "sbdf" => field_sbdf = map.next_value()?,
-                "numaNode" => field_numa_node = map.next_value()?,
-                "assignable" => field_assignable = map.next_value()?,
-                "fraction" => field_fraction = map.next_value()?,
-                "guestDriverVersion" => field_guest_driver_version = map.next_value()?,
-                "licenses" => field_licenses = map.next_value()?,
+                "type" => field_type = extras.decode_optional(&mut map, "type")?,
+                "deviceId" => {
+                    field_device_id = extras.decode_optional(&mut map, "deviceId")?;
+                }
+                "deviceName" => {
+                    field_device_name = extras.decode_optional(&mut map, "deviceName")?;
+                }
+                "vendorName" => {
+                    field_vendor_name = extras.decode_optional(&mut map, "vendorName")?;
+                }
+                "isInUse" => {
+                    field_is_in_use = extras.decode_optional(&mut map, "isInUse")?;
+                }
+                "sbdf" => field_sbdf = extras.decode_optional(&mut map, "sbdf")?,
+                "numaNode" => {
+                    field_numa_node = extras.decode_optional(&mut map, "numaNode")?;
+                }
+                "assignable" => {
+                    field_assignable = extras.decode_optional(&mut map, "assignable")?;
+                }
+                "fraction" => {
+                    field_fraction = extras.decode_optional(&mut map, "fraction")?;
+                }
+                "guestDriverVersion" => {
+                    field_guest_driver_version = extras
+                        .decode_optional(&mut map, "guestDriverVersion")?;
+                }
+                "licenses" => {
+                    field_licenses = extras.decode_optional(&mut map, "licenses")?;
+                }
                 "numberOfVirtualDisplayHeads" => {
-                    field_number_of_virtual_display_heads = map.next_value()?;
+                    field_number_of_virtual_display_heads = extras
+                        .decode_optional(&mut map, "numberOfVirtualDisplayHeads")?;
                 }
                 "frameBufferSizeBytes" => {
-                    field_frame_buffer_size_bytes = map.next_value()?;
+                    field_frame_buffer_size_bytes = extras
+                        .decode_optional(&mut map, "frameBufferSizeBytes")?;
                 }
-                "maxResolution" => field_max_resolution = map.next_value()?,
-                "maxInstancesPerVm" => field_max_instances_per_vm = map.next_value()?,
+                "maxResolution" => {
+                    field_max_resolution = extras
+                        .decode_optional(&mut map, "maxResolution")?;
+                }
+                "maxInstancesPerVm" => {
+                    field_max_instances_per_vm = extras
+                        .decode_optional(&mut map, "maxInstancesPerVm")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -27264,51 +27489,41 @@ impl serde::Serialize for VirtualGpuConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.device_id {
-            map.serialize_entry("deviceId", value)?;
-        }
-        if let Some(value) = &self.device_name {
-            map.serialize_entry("deviceName", value)?;
-        }
-        if let Some(value) = &self.vendor_name {
-            map.serialize_entry("vendorName", value)?;
-        }
-        if let Some(value) = &self.is_in_use {
-            map.serialize_entry("isInUse", value)?;
-        }
-        if let Some(value) = &self.sbdf {
-            map.serialize_entry("sbdf", value)?;
-        }
-        if let Some(value) = &self.numa_node {
-            map.serialize_entry("numaNode", value)?;
-        }
-        if let Some(value) = &self.assignable {
-            map.serialize_entry("assignable", value)?;
-        }
-        if let Some(value) = &self.fraction {
-            map.serialize_entry("fraction", value)?;
-        }
-        if let Some(value) = &self.guest_driver_version {
-            map.serialize_entry("guestDriverVersion", value)?;
-        }
-        if let Some(value) = &self.licenses {
-            map.serialize_entry("licenses", value)?;
-        }
-        if let Some(value) = &self.number_of_virtual_display_heads {
-            map.serialize_entry("numberOfVirtualDisplayHeads", value)?;
-        }
-        if let Some(value) = &self.frame_buffer_size_bytes {
-            map.serialize_entry("frameBufferSizeBytes", value)?;
-        }
-        if let Some(value) = &self.max_resolution {
-            map.serialize_entry("maxResolution", value)?;
-        }
-        if let Some(value) = &self.max_instances_per_vm {
-            map.serialize_entry("maxInstancesPerVm", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "type", &self.r#type)?;
+        self.extras.serialize_optional(&mut map, "deviceId", &self.device_id)?;
+        self.extras.serialize_optional(&mut map, "deviceName", &self.device_name)?;
+        self.extras.serialize_optional(&mut map, "vendorName", &self.vendor_name)?;
+        self.extras.serialize_optional(&mut map, "isInUse", &self.is_in_use)?;
+        self.extras.serialize_optional(&mut map, "sbdf", &self.sbdf)?;
+        self.extras.serialize_optional(&mut map, "numaNode", &self.numa_node)?;
+        self.extras.serialize_optional(&mut map, "assignable", &self.assignable)?;
+        self.extras.serialize_optional(&mut map, "fraction", &self.fraction)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "guestDriverVersion",
+                &self.guest_driver_version,
+            )?;
+        self.extras.serialize_optional(&mut map, "licenses", &self.licenses)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numberOfVirtualDisplayHeads",
+                &self.number_of_virtual_display_heads,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "frameBufferSizeBytes",
+                &self.frame_buffer_size_bytes,
+            )?;
+        self.extras.serialize_optional(&mut map, "maxResolution", &self.max_resolution)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "maxInstancesPerVm",
+                &self.max_instances_per_vm,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -27383,11 +27598,19 @@ impl ntnx_runtime::Model for VirtualGpuProfile {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "virtualGpuConfig" => field_virtual_gpu_config = map.next_value()?,
-                "allocatedVmExtIds" => field_allocated_vm_ext_ids = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "virtualGpuConfig" => {
+                    field_virtual_gpu_config = extras
+                        .decode_optional(&mut map, "virtualGpuConfig")?;
+                }
+                "allocatedVmExtIds" => {
+                    field_allocated_vm_ext_ids = extras
+                        .decode_optional(&mut map, "allocatedVmExtIds")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -27406,21 +27629,19 @@ impl serde::Serialize for VirtualGpuProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.virtual_gpu_config {
-            map.serialize_entry("virtualGpuConfig", value)?;
-        }
-        if let Some(value) = &self.allocated_vm_ext_ids {
-            map.serialize_entry("allocatedVmExtIds", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(&mut map, "virtualGpuConfig", &self.virtual_gpu_config)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "allocatedVmExtIds",
+                &self.allocated_vm_ext_ids,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -27533,21 +27754,50 @@ impl ntnx_runtime::Model for VirtualNic {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "name" => field_name = map.next_value()?,
-                "hostDescription" => field_host_description = map.next_value()?,
-                "macAddress" => field_mac_address = map.next_value()?,
-                "ipv4Addresses" => field_ipv4_addresses = map.next_value()?,
-                "ipv6Addresses" => field_ipv6_addresses = map.next_value()?,
-                "interfaceStatus" => field_interface_status = map.next_value()?,
-                "isDhcpEnabled" => field_is_dhcp_enabled = map.next_value()?,
-                "linkSpeedInKbps" => field_link_speed_in_kbps = map.next_value()?,
-                "mtuInBytes" => field_mtu_in_bytes = map.next_value()?,
-                "nodeUuid" => field_node_uuid = map.next_value()?,
-                "vlanId" => field_vlan_id = map.next_value()?,
-                "hostNicsUuids" => field_host_nics_uuids = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "hostDescription" => {
+                    field_host_description = extras
+                        .decode_optional(&mut map, "hostDescription")?;
+                }
+                "macAddress" => {
+                    field_mac_address = extras.decode_optional(&mut map, "macAddress")?;
+                }
+                "ipv4Addresses" => {
+                    field_ipv4_addresses = extras
+                        .decode_optional(&mut map, "ipv4Addresses")?;
+                }
+                "ipv6Addresses" => {
+                    field_ipv6_addresses = extras
+                        .decode_optional(&mut map, "ipv6Addresses")?;
+                }
+                "interfaceStatus" => {
+                    field_interface_status = extras
+                        .decode_optional(&mut map, "interfaceStatus")?;
+                }
+                "isDhcpEnabled" => {
+                    field_is_dhcp_enabled = extras
+                        .decode_optional(&mut map, "isDhcpEnabled")?;
+                }
+                "linkSpeedInKbps" => {
+                    field_link_speed_in_kbps = extras
+                        .decode_optional(&mut map, "linkSpeedInKbps")?;
+                }
+                "mtuInBytes" => {
+                    field_mtu_in_bytes = extras.decode_optional(&mut map, "mtuInBytes")?;
+                }
+                "nodeUuid" => {
+                    field_node_uuid = extras.decode_optional(&mut map, "nodeUuid")?;
+                }
+                "vlanId" => field_vlan_id = extras.decode_optional(&mut map, "vlanId")?,
+                "hostNicsUuids" => {
+                    field_host_nics_uuids = extras
+                        .decode_optional(&mut map, "hostNicsUuids")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -27576,51 +27826,28 @@ impl serde::Serialize for VirtualNic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.host_description {
-            map.serialize_entry("hostDescription", value)?;
-        }
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("macAddress", value)?;
-        }
-        if let Some(value) = &self.ipv4_addresses {
-            map.serialize_entry("ipv4Addresses", value)?;
-        }
-        if let Some(value) = &self.ipv6_addresses {
-            map.serialize_entry("ipv6Addresses", value)?;
-        }
-        if let Some(value) = &self.interface_status {
-            map.serialize_entry("interfaceStatus", value)?;
-        }
-        if let Some(value) = &self.is_dhcp_enabled {
-            map.serialize_entry("isDhcpEnabled", value)?;
-        }
-        if let Some(value) = &self.link_speed_in_kbps {
-            map.serialize_entry("linkSpeedInKbps", value)?;
-        }
-        if let Some(value) = &self.mtu_in_bytes {
-            map.serialize_entry("mtuInBytes", value)?;
-        }
-        if let Some(value) = &self.node_uuid {
-            map.serialize_entry("nodeUuid", value)?;
-        }
-        if let Some(value) = &self.vlan_id {
-            map.serialize_entry("vlanId", value)?;
-        }
-        if let Some(value) = &self.host_nics_uuids {
-            map.serialize_entry("hostNicsUuids", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras
+            .serialize_optional(&mut map, "hostDescription", &self.host_description)?;
+        self.extras.serialize_optional(&mut map, "macAddress", &self.mac_address)?;
+        self.extras.serialize_optional(&mut map, "ipv4Addresses", &self.ipv4_addresses)?;
+        self.extras.serialize_optional(&mut map, "ipv6Addresses", &self.ipv6_addresses)?;
+        self.extras
+            .serialize_optional(&mut map, "interfaceStatus", &self.interface_status)?;
+        self.extras
+            .serialize_optional(&mut map, "isDhcpEnabled", &self.is_dhcp_enabled)?;
+        self.extras
+            .serialize_optional(&mut map, "linkSpeedInKbps", &self.link_speed_in_kbps)?;
+        self.extras.serialize_optional(&mut map, "mtuInBytes", &self.mtu_in_bytes)?;
+        self.extras.serialize_optional(&mut map, "nodeUuid", &self.node_uuid)?;
+        self.extras.serialize_optional(&mut map, "vlanId", &self.vlan_id)?;
+        self.extras
+            .serialize_optional(&mut map, "hostNicsUuids", &self.host_nics_uuids)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

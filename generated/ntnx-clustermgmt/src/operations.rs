@@ -40,8 +40,10 @@ impl ntnx_runtime::Model for EnterHostMaintenanceApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -57,12 +59,8 @@ impl serde::Serialize for EnterHostMaintenanceApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -100,10 +98,7 @@ impl ntnx_runtime::model::union::Union for EnterHostMaintenanceApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -113,10 +108,7 @@ impl ntnx_runtime::model::union::Union for EnterHostMaintenanceApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -219,13 +211,20 @@ impl ntnx_runtime::Model for EnterHostMaintenanceSpec {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "vcenterInfo" => field_vcenter_info = map.next_value()?,
-                "timeoutSeconds" => field_timeout_seconds = map.next_value()?,
+                "vcenterInfo" => {
+                    field_vcenter_info = extras.decode_optional(&mut map, "vcenterInfo")?;
+                }
+                "timeoutSeconds" => {
+                    field_timeout_seconds = extras
+                        .decode_optional(&mut map, "timeoutSeconds")?;
+                }
                 "shouldRollbackOnFailure" => {
-                    field_should_rollback_on_failure = map.next_value()?;
+                    field_should_rollback_on_failure = extras
+                        .decode_optional(&mut map, "shouldRollbackOnFailure")?;
                 }
                 "shouldShutdownNonMigratableUvms" => {
-                    field_should_shutdown_non_migratable_uvms = map.next_value()?;
+                    field_should_shutdown_non_migratable_uvms = extras
+                        .decode_optional(&mut map, "shouldShutdownNonMigratableUvms")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -244,18 +243,21 @@ impl serde::Serialize for EnterHostMaintenanceSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vcenter_info {
-            map.serialize_entry("vcenterInfo", value)?;
-        }
-        if let Some(value) = &self.timeout_seconds {
-            map.serialize_entry("timeoutSeconds", value)?;
-        }
-        if let Some(value) = &self.should_rollback_on_failure {
-            map.serialize_entry("shouldRollbackOnFailure", value)?;
-        }
-        if let Some(value) = &self.should_shutdown_non_migratable_uvms {
-            map.serialize_entry("shouldShutdownNonMigratableUvms", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "vcenterInfo", &self.vcenter_info)?;
+        self.extras
+            .serialize_optional(&mut map, "timeoutSeconds", &self.timeout_seconds)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldRollbackOnFailure",
+                &self.should_rollback_on_failure,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldShutdownNonMigratableUvms",
+                &self.should_shutdown_non_migratable_uvms,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -307,8 +309,10 @@ impl ntnx_runtime::Model for ExitHostMaintenanceApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -324,12 +328,8 @@ impl serde::Serialize for ExitHostMaintenanceApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -367,10 +367,7 @@ impl ntnx_runtime::model::union::Union for ExitHostMaintenanceApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -380,10 +377,7 @@ impl ntnx_runtime::model::union::Union for ExitHostMaintenanceApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -463,8 +457,13 @@ impl ntnx_runtime::Model for HostMaintenanceCommonSpec {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "vcenterInfo" => field_vcenter_info = map.next_value()?,
-                "timeoutSeconds" => field_timeout_seconds = map.next_value()?,
+                "vcenterInfo" => {
+                    field_vcenter_info = extras.decode_optional(&mut map, "vcenterInfo")?;
+                }
+                "timeoutSeconds" => {
+                    field_timeout_seconds = extras
+                        .decode_optional(&mut map, "timeoutSeconds")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -480,12 +479,9 @@ impl serde::Serialize for HostMaintenanceCommonSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vcenter_info {
-            map.serialize_entry("vcenterInfo", value)?;
-        }
-        if let Some(value) = &self.timeout_seconds {
-            map.serialize_entry("timeoutSeconds", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "vcenterInfo", &self.vcenter_info)?;
+        self.extras
+            .serialize_optional(&mut map, "timeoutSeconds", &self.timeout_seconds)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

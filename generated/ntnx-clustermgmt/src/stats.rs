@@ -194,139 +194,233 @@ impl ntnx_runtime::Model for ClusterStats {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "controllerAvgIoLatencyUsecs" => {
-                    field_controller_avg_io_latency_usecs = map.next_value()?;
+                    field_controller_avg_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgIoLatencyUsecs")?;
                 }
                 "controllerAvgIoLatencyUsecsUpperBuf" => {
-                    field_controller_avg_io_latency_usecs_upper_buf = map.next_value()?;
+                    field_controller_avg_io_latency_usecs_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgIoLatencyUsecsUpperBuf",
+                        )?;
                 }
                 "controllerAvgIoLatencyUsecsLowerBuf" => {
-                    field_controller_avg_io_latency_usecs_lower_buf = map.next_value()?;
+                    field_controller_avg_io_latency_usecs_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgIoLatencyUsecsLowerBuf",
+                        )?;
                 }
                 "controllerAvgReadIoLatencyUsecs" => {
-                    field_controller_avg_read_io_latency_usecs = map.next_value()?;
+                    field_controller_avg_read_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgReadIoLatencyUsecs")?;
                 }
                 "controllerAvgReadIoLatencyUsecsUpperBuf" => {
-                    field_controller_avg_read_io_latency_usecs_upper_buf = map
-                        .next_value()?;
+                    field_controller_avg_read_io_latency_usecs_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgReadIoLatencyUsecsUpperBuf",
+                        )?;
                 }
                 "controllerAvgReadIoLatencyUsecsLowerBuf" => {
-                    field_controller_avg_read_io_latency_usecs_lower_buf = map
-                        .next_value()?;
+                    field_controller_avg_read_io_latency_usecs_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgReadIoLatencyUsecsLowerBuf",
+                        )?;
                 }
                 "controllerAvgWriteIoLatencyUsecs" => {
-                    field_controller_avg_write_io_latency_usecs = map.next_value()?;
+                    field_controller_avg_write_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIoLatencyUsecs")?;
                 }
                 "controllerAvgWriteIoLatencyUsecsUpperBuf" => {
-                    field_controller_avg_write_io_latency_usecs_upper_buf = map
-                        .next_value()?;
+                    field_controller_avg_write_io_latency_usecs_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgWriteIoLatencyUsecsUpperBuf",
+                        )?;
                 }
                 "controllerAvgWriteIoLatencyUsecsLowerBuf" => {
-                    field_controller_avg_write_io_latency_usecs_lower_buf = map
-                        .next_value()?;
+                    field_controller_avg_write_io_latency_usecs_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgWriteIoLatencyUsecsLowerBuf",
+                        )?;
                 }
-                "controllerNumIops" => field_controller_num_iops = map.next_value()?,
+                "controllerNumIops" => {
+                    field_controller_num_iops = extras
+                        .decode_optional(&mut map, "controllerNumIops")?;
+                }
                 "controllerNumIopsUpperBuf" => {
-                    field_controller_num_iops_upper_buf = map.next_value()?;
+                    field_controller_num_iops_upper_buf = extras
+                        .decode_optional(&mut map, "controllerNumIopsUpperBuf")?;
                 }
                 "controllerNumIopsLowerBuf" => {
-                    field_controller_num_iops_lower_buf = map.next_value()?;
+                    field_controller_num_iops_lower_buf = extras
+                        .decode_optional(&mut map, "controllerNumIopsLowerBuf")?;
                 }
                 "hypervisorCpuUsagePpm" => {
-                    field_hypervisor_cpu_usage_ppm = map.next_value()?;
+                    field_hypervisor_cpu_usage_ppm = extras
+                        .decode_optional(&mut map, "hypervisorCpuUsagePpm")?;
                 }
                 "hypervisorCpuUsagePpmUpperBuf" => {
-                    field_hypervisor_cpu_usage_ppm_upper_buf = map.next_value()?;
+                    field_hypervisor_cpu_usage_ppm_upper_buf = extras
+                        .decode_optional(&mut map, "hypervisorCpuUsagePpmUpperBuf")?;
                 }
                 "hypervisorCpuUsagePpmLowerBuf" => {
-                    field_hypervisor_cpu_usage_ppm_lower_buf = map.next_value()?;
+                    field_hypervisor_cpu_usage_ppm_lower_buf = extras
+                        .decode_optional(&mut map, "hypervisorCpuUsagePpmLowerBuf")?;
                 }
                 "aggregateHypervisorMemoryUsagePpm" => {
-                    field_aggregate_hypervisor_memory_usage_ppm = map.next_value()?;
+                    field_aggregate_hypervisor_memory_usage_ppm = extras
+                        .decode_optional(&mut map, "aggregateHypervisorMemoryUsagePpm")?;
                 }
                 "aggregateHypervisorMemoryUsagePpmUpperBuf" => {
-                    field_aggregate_hypervisor_memory_usage_ppm_upper_buf = map
-                        .next_value()?;
+                    field_aggregate_hypervisor_memory_usage_ppm_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "aggregateHypervisorMemoryUsagePpmUpperBuf",
+                        )?;
                 }
                 "aggregateHypervisorMemoryUsagePpmLowerBuf" => {
-                    field_aggregate_hypervisor_memory_usage_ppm_lower_buf = map
-                        .next_value()?;
+                    field_aggregate_hypervisor_memory_usage_ppm_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "aggregateHypervisorMemoryUsagePpmLowerBuf",
+                        )?;
                 }
                 "controllerNumReadIops" => {
-                    field_controller_num_read_iops = map.next_value()?;
+                    field_controller_num_read_iops = extras
+                        .decode_optional(&mut map, "controllerNumReadIops")?;
                 }
                 "controllerNumReadIopsUpperBuf" => {
-                    field_controller_num_read_iops_upper_buf = map.next_value()?;
+                    field_controller_num_read_iops_upper_buf = extras
+                        .decode_optional(&mut map, "controllerNumReadIopsUpperBuf")?;
                 }
                 "controllerNumReadIopsLowerBuf" => {
-                    field_controller_num_read_iops_lower_buf = map.next_value()?;
+                    field_controller_num_read_iops_lower_buf = extras
+                        .decode_optional(&mut map, "controllerNumReadIopsLowerBuf")?;
                 }
                 "controllerNumWriteIops" => {
-                    field_controller_num_write_iops = map.next_value()?;
+                    field_controller_num_write_iops = extras
+                        .decode_optional(&mut map, "controllerNumWriteIops")?;
                 }
                 "controllerNumWriteIopsUpperBuf" => {
-                    field_controller_num_write_iops_upper_buf = map.next_value()?;
+                    field_controller_num_write_iops_upper_buf = extras
+                        .decode_optional(&mut map, "controllerNumWriteIopsUpperBuf")?;
                 }
                 "controllerNumWriteIopsLowerBuf" => {
-                    field_controller_num_write_iops_lower_buf = map.next_value()?;
+                    field_controller_num_write_iops_lower_buf = extras
+                        .decode_optional(&mut map, "controllerNumWriteIopsLowerBuf")?;
                 }
-                "ioBandwidthKbps" => field_io_bandwidth_kbps = map.next_value()?,
+                "ioBandwidthKbps" => {
+                    field_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "ioBandwidthKbps")?;
+                }
                 "ioBandwidthKbpsUpperBuf" => {
-                    field_io_bandwidth_kbps_upper_buf = map.next_value()?;
+                    field_io_bandwidth_kbps_upper_buf = extras
+                        .decode_optional(&mut map, "ioBandwidthKbpsUpperBuf")?;
                 }
                 "ioBandwidthKbpsLowerBuf" => {
-                    field_io_bandwidth_kbps_lower_buf = map.next_value()?;
+                    field_io_bandwidth_kbps_lower_buf = extras
+                        .decode_optional(&mut map, "ioBandwidthKbpsLowerBuf")?;
                 }
                 "controllerReadIoBandwidthKbps" => {
-                    field_controller_read_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_read_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerReadIoBandwidthKbps")?;
                 }
                 "controllerReadIoBandwidthKbpsUpperBuf" => {
-                    field_controller_read_io_bandwidth_kbps_upper_buf = map.next_value()?;
+                    field_controller_read_io_bandwidth_kbps_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerReadIoBandwidthKbpsUpperBuf",
+                        )?;
                 }
                 "controllerReadIoBandwidthKbpsLowerBuf" => {
-                    field_controller_read_io_bandwidth_kbps_lower_buf = map.next_value()?;
+                    field_controller_read_io_bandwidth_kbps_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerReadIoBandwidthKbpsLowerBuf",
+                        )?;
                 }
                 "controllerWriteIoBandwidthKbpsUpperBuf" => {
-                    field_controller_write_io_bandwidth_kbps_upper_buf = map
-                        .next_value()?;
+                    field_controller_write_io_bandwidth_kbps_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerWriteIoBandwidthKbpsUpperBuf",
+                        )?;
                 }
                 "controllerWriteIoBandwidthKbpsLowerBuf" => {
-                    field_controller_write_io_bandwidth_kbps_lower_buf = map
-                        .next_value()?;
+                    field_controller_write_io_bandwidth_kbps_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerWriteIoBandwidthKbpsLowerBuf",
+                        )?;
                 }
                 "controllerWriteIoBandwidthKbps" => {
-                    field_controller_write_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_write_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerWriteIoBandwidthKbps")?;
                 }
-                "storageUsageBytes" => field_storage_usage_bytes = map.next_value()?,
+                "storageUsageBytes" => {
+                    field_storage_usage_bytes = extras
+                        .decode_optional(&mut map, "storageUsageBytes")?;
+                }
                 "storageCapacityBytes" => {
-                    field_storage_capacity_bytes = map.next_value()?;
+                    field_storage_capacity_bytes = extras
+                        .decode_optional(&mut map, "storageCapacityBytes")?;
                 }
                 "freePhysicalStorageBytes" => {
-                    field_free_physical_storage_bytes = map.next_value()?;
+                    field_free_physical_storage_bytes = extras
+                        .decode_optional(&mut map, "freePhysicalStorageBytes")?;
                 }
                 "logicalStorageUsageBytes" => {
-                    field_logical_storage_usage_bytes = map.next_value()?;
+                    field_logical_storage_usage_bytes = extras
+                        .decode_optional(&mut map, "logicalStorageUsageBytes")?;
                 }
                 "overallMemoryUsageBytes" => {
-                    field_overall_memory_usage_bytes = map.next_value()?;
+                    field_overall_memory_usage_bytes = extras
+                        .decode_optional(&mut map, "overallMemoryUsageBytes")?;
                 }
-                "healthCheckScore" => field_health_check_score = map.next_value()?,
+                "healthCheckScore" => {
+                    field_health_check_score = extras
+                        .decode_optional(&mut map, "healthCheckScore")?;
+                }
                 "recycleBinUsageBytes" => {
-                    field_recycle_bin_usage_bytes = map.next_value()?;
+                    field_recycle_bin_usage_bytes = extras
+                        .decode_optional(&mut map, "recycleBinUsageBytes")?;
                 }
                 "snapshotCapacityBytes" => {
-                    field_snapshot_capacity_bytes = map.next_value()?;
+                    field_snapshot_capacity_bytes = extras
+                        .decode_optional(&mut map, "snapshotCapacityBytes")?;
                 }
-                "overallSavingsBytes" => field_overall_savings_bytes = map.next_value()?,
-                "overallSavingsRatio" => field_overall_savings_ratio = map.next_value()?,
-                "cpuCapacityHz" => field_cpu_capacity_hz = map.next_value()?,
-                "cpuUsageHz" => field_cpu_usage_hz = map.next_value()?,
-                "memoryCapacityBytes" => field_memory_capacity_bytes = map.next_value()?,
+                "overallSavingsBytes" => {
+                    field_overall_savings_bytes = extras
+                        .decode_optional(&mut map, "overallSavingsBytes")?;
+                }
+                "overallSavingsRatio" => {
+                    field_overall_savings_ratio = extras
+                        .decode_optional(&mut map, "overallSavingsRatio")?;
+                }
+                "cpuCapacityHz" => {
+                    field_cpu_capacity_hz = extras
+                        .decode_optional(&mut map, "cpuCapacityHz")?;
+                }
+                "cpuUsageHz" => {
+                    field_cpu_usage_hz = extras.decode_optional(&mut map, "cpuUsageHz")?;
+                }
+                "memoryCapacityBytes" => {
+                    field_memory_capacity_bytes = extras
+                        .decode_optional(&mut map, "memoryCapacityBytes")?;
+                }
                 "powerConsumptionInstantWatt" => {
-                    field_power_consumption_instant_watt = map.next_value()?;
+                    field_power_consumption_instant_watt = extras
+                        .decode_optional(&mut map, "powerConsumptionInstantWatt")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -391,156 +485,276 @@ impl serde::Serialize for ClusterStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.controller_avg_io_latency_usecs {
-            map.serialize_entry("controllerAvgIoLatencyUsecs", value)?;
-        }
-        if let Some(value) = &self.controller_avg_io_latency_usecs_upper_buf {
-            map.serialize_entry("controllerAvgIoLatencyUsecsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_avg_io_latency_usecs_lower_buf {
-            map.serialize_entry("controllerAvgIoLatencyUsecsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_latency_usecs {
-            map.serialize_entry("controllerAvgReadIoLatencyUsecs", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_latency_usecs_upper_buf {
-            map.serialize_entry("controllerAvgReadIoLatencyUsecsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_latency_usecs_lower_buf {
-            map.serialize_entry("controllerAvgReadIoLatencyUsecsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_latency_usecs {
-            map.serialize_entry("controllerAvgWriteIoLatencyUsecs", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_latency_usecs_upper_buf {
-            map.serialize_entry("controllerAvgWriteIoLatencyUsecsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_latency_usecs_lower_buf {
-            map.serialize_entry("controllerAvgWriteIoLatencyUsecsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_num_iops {
-            map.serialize_entry("controllerNumIops", value)?;
-        }
-        if let Some(value) = &self.controller_num_iops_upper_buf {
-            map.serialize_entry("controllerNumIopsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_num_iops_lower_buf {
-            map.serialize_entry("controllerNumIopsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.hypervisor_cpu_usage_ppm {
-            map.serialize_entry("hypervisorCpuUsagePpm", value)?;
-        }
-        if let Some(value) = &self.hypervisor_cpu_usage_ppm_upper_buf {
-            map.serialize_entry("hypervisorCpuUsagePpmUpperBuf", value)?;
-        }
-        if let Some(value) = &self.hypervisor_cpu_usage_ppm_lower_buf {
-            map.serialize_entry("hypervisorCpuUsagePpmLowerBuf", value)?;
-        }
-        if let Some(value) = &self.aggregate_hypervisor_memory_usage_ppm {
-            map.serialize_entry("aggregateHypervisorMemoryUsagePpm", value)?;
-        }
-        if let Some(value) = &self.aggregate_hypervisor_memory_usage_ppm_upper_buf {
-            map.serialize_entry("aggregateHypervisorMemoryUsagePpmUpperBuf", value)?;
-        }
-        if let Some(value) = &self.aggregate_hypervisor_memory_usage_ppm_lower_buf {
-            map.serialize_entry("aggregateHypervisorMemoryUsagePpmLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_iops {
-            map.serialize_entry("controllerNumReadIops", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_iops_upper_buf {
-            map.serialize_entry("controllerNumReadIopsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_iops_lower_buf {
-            map.serialize_entry("controllerNumReadIopsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_iops {
-            map.serialize_entry("controllerNumWriteIops", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_iops_upper_buf {
-            map.serialize_entry("controllerNumWriteIopsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_iops_lower_buf {
-            map.serialize_entry("controllerNumWriteIopsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.io_bandwidth_kbps {
-            map.serialize_entry("ioBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.io_bandwidth_kbps_upper_buf {
-            map.serialize_entry("ioBandwidthKbpsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.io_bandwidth_kbps_lower_buf {
-            map.serialize_entry("ioBandwidthKbpsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_bandwidth_kbps {
-            map.serialize_entry("controllerReadIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_bandwidth_kbps_upper_buf {
-            map.serialize_entry("controllerReadIoBandwidthKbpsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_bandwidth_kbps_lower_buf {
-            map.serialize_entry("controllerReadIoBandwidthKbpsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_bandwidth_kbps_upper_buf {
-            map.serialize_entry("controllerWriteIoBandwidthKbpsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_bandwidth_kbps_lower_buf {
-            map.serialize_entry("controllerWriteIoBandwidthKbpsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_bandwidth_kbps {
-            map.serialize_entry("controllerWriteIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.storage_usage_bytes {
-            map.serialize_entry("storageUsageBytes", value)?;
-        }
-        if let Some(value) = &self.storage_capacity_bytes {
-            map.serialize_entry("storageCapacityBytes", value)?;
-        }
-        if let Some(value) = &self.free_physical_storage_bytes {
-            map.serialize_entry("freePhysicalStorageBytes", value)?;
-        }
-        if let Some(value) = &self.logical_storage_usage_bytes {
-            map.serialize_entry("logicalStorageUsageBytes", value)?;
-        }
-        if let Some(value) = &self.overall_memory_usage_bytes {
-            map.serialize_entry("overallMemoryUsageBytes", value)?;
-        }
-        if let Some(value) = &self.health_check_score {
-            map.serialize_entry("healthCheckScore", value)?;
-        }
-        if let Some(value) = &self.recycle_bin_usage_bytes {
-            map.serialize_entry("recycleBinUsageBytes", value)?;
-        }
-        if let Some(value) = &self.snapshot_capacity_bytes {
-            map.serialize_entry("snapshotCapacityBytes", value)?;
-        }
-        if let Some(value) = &self.overall_savings_bytes {
-            map.serialize_entry("overallSavingsBytes", value)?;
-        }
-        if let Some(value) = &self.overall_savings_ratio {
-            map.serialize_entry("overallSavingsRatio", value)?;
-        }
-        if let Some(value) = &self.cpu_capacity_hz {
-            map.serialize_entry("cpuCapacityHz", value)?;
-        }
-        if let Some(value) = &self.cpu_usage_hz {
-            map.serialize_entry("cpuUsageHz", value)?;
-        }
-        if let Some(value) = &self.memory_capacity_bytes {
-            map.serialize_entry("memoryCapacityBytes", value)?;
-        }
-        if let Some(value) = &self.power_consumption_instant_watt {
-            map.serialize_entry("powerConsumptionInstantWatt", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyUsecs",
+                &self.controller_avg_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyUsecsUpperBuf",
+                &self.controller_avg_io_latency_usecs_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyUsecsLowerBuf",
+                &self.controller_avg_io_latency_usecs_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyUsecs",
+                &self.controller_avg_read_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyUsecsUpperBuf",
+                &self.controller_avg_read_io_latency_usecs_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyUsecsLowerBuf",
+                &self.controller_avg_read_io_latency_usecs_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyUsecs",
+                &self.controller_avg_write_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyUsecsUpperBuf",
+                &self.controller_avg_write_io_latency_usecs_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyUsecsLowerBuf",
+                &self.controller_avg_write_io_latency_usecs_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIops",
+                &self.controller_num_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIopsUpperBuf",
+                &self.controller_num_iops_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIopsLowerBuf",
+                &self.controller_num_iops_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuUsagePpm",
+                &self.hypervisor_cpu_usage_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuUsagePpmUpperBuf",
+                &self.hypervisor_cpu_usage_ppm_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuUsagePpmLowerBuf",
+                &self.hypervisor_cpu_usage_ppm_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "aggregateHypervisorMemoryUsagePpm",
+                &self.aggregate_hypervisor_memory_usage_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "aggregateHypervisorMemoryUsagePpmUpperBuf",
+                &self.aggregate_hypervisor_memory_usage_ppm_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "aggregateHypervisorMemoryUsagePpmLowerBuf",
+                &self.aggregate_hypervisor_memory_usage_ppm_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIops",
+                &self.controller_num_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIopsUpperBuf",
+                &self.controller_num_read_iops_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIopsLowerBuf",
+                &self.controller_num_read_iops_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIops",
+                &self.controller_num_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIopsUpperBuf",
+                &self.controller_num_write_iops_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIopsLowerBuf",
+                &self.controller_num_write_iops_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "ioBandwidthKbps", &self.io_bandwidth_kbps)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "ioBandwidthKbpsUpperBuf",
+                &self.io_bandwidth_kbps_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "ioBandwidthKbpsLowerBuf",
+                &self.io_bandwidth_kbps_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbps",
+                &self.controller_read_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbpsUpperBuf",
+                &self.controller_read_io_bandwidth_kbps_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbpsLowerBuf",
+                &self.controller_read_io_bandwidth_kbps_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbpsUpperBuf",
+                &self.controller_write_io_bandwidth_kbps_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbpsLowerBuf",
+                &self.controller_write_io_bandwidth_kbps_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbps",
+                &self.controller_write_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageUsageBytes",
+                &self.storage_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageCapacityBytes",
+                &self.storage_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "freePhysicalStorageBytes",
+                &self.free_physical_storage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "logicalStorageUsageBytes",
+                &self.logical_storage_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "overallMemoryUsageBytes",
+                &self.overall_memory_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "healthCheckScore", &self.health_check_score)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "recycleBinUsageBytes",
+                &self.recycle_bin_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "snapshotCapacityBytes",
+                &self.snapshot_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "overallSavingsBytes",
+                &self.overall_savings_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "overallSavingsRatio",
+                &self.overall_savings_ratio,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "cpuCapacityHz", &self.cpu_capacity_hz)?;
+        self.extras.serialize_optional(&mut map, "cpuUsageHz", &self.cpu_usage_hz)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "memoryCapacityBytes",
+                &self.memory_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "powerConsumptionInstantWatt",
+                &self.power_consumption_instant_watt,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -592,8 +806,10 @@ impl ntnx_runtime::Model for ClusterStatsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -609,12 +825,8 @@ impl serde::Serialize for ClusterStatsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -650,10 +862,7 @@ impl ntnx_runtime::model::union::Union for ClusterStatsApiResponseData {
             object_type: Some("clustermgmt.v4.stats.ClusterStats"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<ClusterStats>(value)
-                    .map(|(decoded, strict)| (
-                        Self::ClusterStats(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ClusterStats(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -663,10 +872,7 @@ impl ntnx_runtime::model::union::Union for ClusterStatsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1035,76 +1241,143 @@ impl ntnx_runtime::Model for DiskStats {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "diskUsagePpm" => field_disk_usage_ppm = map.next_value()?,
-                "diskCapacityBytes" => field_disk_capacity_bytes = map.next_value()?,
-                "diskNumIops" => field_disk_num_iops = map.next_value()?,
-                "diskPeakNumIops" => field_disk_peak_num_iops = map.next_value()?,
-                "diskBaseNumIops" => field_disk_base_num_iops = map.next_value()?,
-                "diskIoBandwidthkbps" => field_disk_io_bandwidthkbps = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "diskUsagePpm" => {
+                    field_disk_usage_ppm = extras
+                        .decode_optional(&mut map, "diskUsagePpm")?;
+                }
+                "diskCapacityBytes" => {
+                    field_disk_capacity_bytes = extras
+                        .decode_optional(&mut map, "diskCapacityBytes")?;
+                }
+                "diskNumIops" => {
+                    field_disk_num_iops = extras
+                        .decode_optional(&mut map, "diskNumIops")?;
+                }
+                "diskPeakNumIops" => {
+                    field_disk_peak_num_iops = extras
+                        .decode_optional(&mut map, "diskPeakNumIops")?;
+                }
+                "diskBaseNumIops" => {
+                    field_disk_base_num_iops = extras
+                        .decode_optional(&mut map, "diskBaseNumIops")?;
+                }
+                "diskIoBandwidthkbps" => {
+                    field_disk_io_bandwidthkbps = extras
+                        .decode_optional(&mut map, "diskIoBandwidthkbps")?;
+                }
                 "diskPeakIoBandwidthkbps" => {
-                    field_disk_peak_io_bandwidthkbps = map.next_value()?;
+                    field_disk_peak_io_bandwidthkbps = extras
+                        .decode_optional(&mut map, "diskPeakIoBandwidthkbps")?;
                 }
                 "diskBaseIoBandwidthkbps" => {
-                    field_disk_base_io_bandwidthkbps = map.next_value()?;
+                    field_disk_base_io_bandwidthkbps = extras
+                        .decode_optional(&mut map, "diskBaseIoBandwidthkbps")?;
                 }
                 "diskAvgIoLatencyMicrosec" => {
-                    field_disk_avg_io_latency_microsec = map.next_value()?;
+                    field_disk_avg_io_latency_microsec = extras
+                        .decode_optional(&mut map, "diskAvgIoLatencyMicrosec")?;
                 }
                 "diskPeakIoLatencyMicrosec" => {
-                    field_disk_peak_io_latency_microsec = map.next_value()?;
+                    field_disk_peak_io_latency_microsec = extras
+                        .decode_optional(&mut map, "diskPeakIoLatencyMicrosec")?;
                 }
                 "diskBaseIoLatencyMicrosec" => {
-                    field_disk_base_io_latency_microsec = map.next_value()?;
+                    field_disk_base_io_latency_microsec = extras
+                        .decode_optional(&mut map, "diskBaseIoLatencyMicrosec")?;
                 }
-                "diskFreeBytes" => field_disk_free_bytes = map.next_value()?,
-                "diskUsageBytes" => field_disk_usage_bytes = map.next_value()?,
-                "diskReadIops" => field_disk_read_iops = map.next_value()?,
-                "diskBaseReadIops" => field_disk_base_read_iops = map.next_value()?,
-                "diskPeakReadIops" => field_disk_peak_read_iops = map.next_value()?,
-                "diskWriteIops" => field_disk_write_iops = map.next_value()?,
-                "diskPeakWriteIops" => field_disk_peak_write_iops = map.next_value()?,
-                "diskBaseWriteIops" => field_disk_base_write_iops = map.next_value()?,
+                "diskFreeBytes" => {
+                    field_disk_free_bytes = extras
+                        .decode_optional(&mut map, "diskFreeBytes")?;
+                }
+                "diskUsageBytes" => {
+                    field_disk_usage_bytes = extras
+                        .decode_optional(&mut map, "diskUsageBytes")?;
+                }
+                "diskReadIops" => {
+                    field_disk_read_iops = extras
+                        .decode_optional(&mut map, "diskReadIops")?;
+                }
+                "diskBaseReadIops" => {
+                    field_disk_base_read_iops = extras
+                        .decode_optional(&mut map, "diskBaseReadIops")?;
+                }
+                "diskPeakReadIops" => {
+                    field_disk_peak_read_iops = extras
+                        .decode_optional(&mut map, "diskPeakReadIops")?;
+                }
+                "diskWriteIops" => {
+                    field_disk_write_iops = extras
+                        .decode_optional(&mut map, "diskWriteIops")?;
+                }
+                "diskPeakWriteIops" => {
+                    field_disk_peak_write_iops = extras
+                        .decode_optional(&mut map, "diskPeakWriteIops")?;
+                }
+                "diskBaseWriteIops" => {
+                    field_disk_base_write_iops = extras
+                        .decode_optional(&mut map, "diskBaseWriteIops")?;
+                }
                 "diskReadIoBandwidthkbps" => {
-                    field_disk_read_io_bandwidthkbps = map.next_value()?;
+                    field_disk_read_io_bandwidthkbps = extras
+                        .decode_optional(&mut map, "diskReadIoBandwidthkbps")?;
                 }
                 "diskPeakReadIoBandwidthkbps" => {
-                    field_disk_peak_read_io_bandwidthkbps = map.next_value()?;
+                    field_disk_peak_read_io_bandwidthkbps = extras
+                        .decode_optional(&mut map, "diskPeakReadIoBandwidthkbps")?;
                 }
                 "diskBaseReadIoBandwidthkbps" => {
-                    field_disk_base_read_io_bandwidthkbps = map.next_value()?;
+                    field_disk_base_read_io_bandwidthkbps = extras
+                        .decode_optional(&mut map, "diskBaseReadIoBandwidthkbps")?;
                 }
                 "diskWriteIoBandwidthkbps" => {
-                    field_disk_write_io_bandwidthkbps = map.next_value()?;
+                    field_disk_write_io_bandwidthkbps = extras
+                        .decode_optional(&mut map, "diskWriteIoBandwidthkbps")?;
                 }
                 "diskPeakWriteIoBandwidthkbps" => {
-                    field_disk_peak_write_io_bandwidthkbps = map.next_value()?;
+                    field_disk_peak_write_io_bandwidthkbps = extras
+                        .decode_optional(&mut map, "diskPeakWriteIoBandwidthkbps")?;
                 }
                 "diskBaseWriteIoBandwidthkbps" => {
-                    field_disk_base_write_io_bandwidthkbps = map.next_value()?;
+                    field_disk_base_write_io_bandwidthkbps = extras
+                        .decode_optional(&mut map, "diskBaseWriteIoBandwidthkbps")?;
                 }
                 "diskReadIoAvgLatencyMicrosec" => {
-                    field_disk_read_io_avg_latency_microsec = map.next_value()?;
+                    field_disk_read_io_avg_latency_microsec = extras
+                        .decode_optional(&mut map, "diskReadIoAvgLatencyMicrosec")?;
                 }
                 "diskPeakReadIoAvgLatencyMicrosec" => {
-                    field_disk_peak_read_io_avg_latency_microsec = map.next_value()?;
+                    field_disk_peak_read_io_avg_latency_microsec = extras
+                        .decode_optional(&mut map, "diskPeakReadIoAvgLatencyMicrosec")?;
                 }
                 "diskBaseReadIoAvgLatencyMicrosec" => {
-                    field_disk_base_read_io_avg_latency_microsec = map.next_value()?;
+                    field_disk_base_read_io_avg_latency_microsec = extras
+                        .decode_optional(&mut map, "diskBaseReadIoAvgLatencyMicrosec")?;
                 }
                 "diskWriteIoAvgLatencyMicrosec" => {
-                    field_disk_write_io_avg_latency_microsec = map.next_value()?;
+                    field_disk_write_io_avg_latency_microsec = extras
+                        .decode_optional(&mut map, "diskWriteIoAvgLatencyMicrosec")?;
                 }
                 "diskPeakWriteIoAvgLatencyMicrosec" => {
-                    field_disk_peak_write_io_avg_latency_microsec = map.next_value()?;
+                    field_disk_peak_write_io_avg_latency_microsec = extras
+                        .decode_optional(&mut map, "diskPeakWriteIoAvgLatencyMicrosec")?;
                 }
                 "diskBaseWriteIoAvgLatencyMicrosec" => {
-                    field_disk_base_write_io_avg_latency_microsec = map.next_value()?;
+                    field_disk_base_write_io_avg_latency_microsec = extras
+                        .decode_optional(&mut map, "diskBaseWriteIoAvgLatencyMicrosec")?;
                 }
-                "diskReadIoPpm" => field_disk_read_io_ppm = map.next_value()?,
-                "diskWriteIoPpm" => field_disk_write_io_ppm = map.next_value()?,
+                "diskReadIoPpm" => {
+                    field_disk_read_io_ppm = extras
+                        .decode_optional(&mut map, "diskReadIoPpm")?;
+                }
+                "diskWriteIoPpm" => {
+                    field_disk_write_io_ppm = extras
+                        .decode_optional(&mut map, "diskWriteIoPpm")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1154,114 +1427,166 @@ impl serde::Serialize for DiskStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.disk_usage_ppm {
-            map.serialize_entry("diskUsagePpm", value)?;
-        }
-        if let Some(value) = &self.disk_capacity_bytes {
-            map.serialize_entry("diskCapacityBytes", value)?;
-        }
-        if let Some(value) = &self.disk_num_iops {
-            map.serialize_entry("diskNumIops", value)?;
-        }
-        if let Some(value) = &self.disk_peak_num_iops {
-            map.serialize_entry("diskPeakNumIops", value)?;
-        }
-        if let Some(value) = &self.disk_base_num_iops {
-            map.serialize_entry("diskBaseNumIops", value)?;
-        }
-        if let Some(value) = &self.disk_io_bandwidthkbps {
-            map.serialize_entry("diskIoBandwidthkbps", value)?;
-        }
-        if let Some(value) = &self.disk_peak_io_bandwidthkbps {
-            map.serialize_entry("diskPeakIoBandwidthkbps", value)?;
-        }
-        if let Some(value) = &self.disk_base_io_bandwidthkbps {
-            map.serialize_entry("diskBaseIoBandwidthkbps", value)?;
-        }
-        if let Some(value) = &self.disk_avg_io_latency_microsec {
-            map.serialize_entry("diskAvgIoLatencyMicrosec", value)?;
-        }
-        if let Some(value) = &self.disk_peak_io_latency_microsec {
-            map.serialize_entry("diskPeakIoLatencyMicrosec", value)?;
-        }
-        if let Some(value) = &self.disk_base_io_latency_microsec {
-            map.serialize_entry("diskBaseIoLatencyMicrosec", value)?;
-        }
-        if let Some(value) = &self.disk_free_bytes {
-            map.serialize_entry("diskFreeBytes", value)?;
-        }
-        if let Some(value) = &self.disk_usage_bytes {
-            map.serialize_entry("diskUsageBytes", value)?;
-        }
-        if let Some(value) = &self.disk_read_iops {
-            map.serialize_entry("diskReadIops", value)?;
-        }
-        if let Some(value) = &self.disk_base_read_iops {
-            map.serialize_entry("diskBaseReadIops", value)?;
-        }
-        if let Some(value) = &self.disk_peak_read_iops {
-            map.serialize_entry("diskPeakReadIops", value)?;
-        }
-        if let Some(value) = &self.disk_write_iops {
-            map.serialize_entry("diskWriteIops", value)?;
-        }
-        if let Some(value) = &self.disk_peak_write_iops {
-            map.serialize_entry("diskPeakWriteIops", value)?;
-        }
-        if let Some(value) = &self.disk_base_write_iops {
-            map.serialize_entry("diskBaseWriteIops", value)?;
-        }
-        if let Some(value) = &self.disk_read_io_bandwidthkbps {
-            map.serialize_entry("diskReadIoBandwidthkbps", value)?;
-        }
-        if let Some(value) = &self.disk_peak_read_io_bandwidthkbps {
-            map.serialize_entry("diskPeakReadIoBandwidthkbps", value)?;
-        }
-        if let Some(value) = &self.disk_base_read_io_bandwidthkbps {
-            map.serialize_entry("diskBaseReadIoBandwidthkbps", value)?;
-        }
-        if let Some(value) = &self.disk_write_io_bandwidthkbps {
-            map.serialize_entry("diskWriteIoBandwidthkbps", value)?;
-        }
-        if let Some(value) = &self.disk_peak_write_io_bandwidthkbps {
-            map.serialize_entry("diskPeakWriteIoBandwidthkbps", value)?;
-        }
-        if let Some(value) = &self.disk_base_write_io_bandwidthkbps {
-            map.serialize_entry("diskBaseWriteIoBandwidthkbps", value)?;
-        }
-        if let Some(value) = &self.disk_read_io_avg_latency_microsec {
-            map.serialize_entry("diskReadIoAvgLatencyMicrosec", value)?;
-        }
-        if let Some(value) = &self.disk_peak_read_io_avg_latency_microsec {
-            map.serialize_entry("diskPeakReadIoAvgLatencyMicrosec", value)?;
-        }
-        if let Some(value) = &self.disk_base_read_io_avg_latency_microsec {
-            map.serialize_entry("diskBaseReadIoAvgLatencyMicrosec", value)?;
-        }
-        if let Some(value) = &self.disk_write_io_avg_latency_microsec {
-            map.serialize_entry("diskWriteIoAvgLatencyMicrosec", value)?;
-        }
-        if let Some(value) = &self.disk_peak_write_io_avg_latency_microsec {
-            map.serialize_entry("diskPeakWriteIoAvgLatencyMicrosec", value)?;
-        }
-        if let Some(value) = &self.disk_base_write_io_avg_latency_microsec {
-            map.serialize_entry("diskBaseWriteIoAvgLatencyMicrosec", value)?;
-        }
-        if let Some(value) = &self.disk_read_io_ppm {
-            map.serialize_entry("diskReadIoPpm", value)?;
-        }
-        if let Some(value) = &self.disk_write_io_ppm {
-            map.serialize_entry("diskWriteIoPpm", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "diskUsagePpm", &self.disk_usage_ppm)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskCapacityBytes",
+                &self.disk_capacity_bytes,
+            )?;
+        self.extras.serialize_optional(&mut map, "diskNumIops", &self.disk_num_iops)?;
+        self.extras
+            .serialize_optional(&mut map, "diskPeakNumIops", &self.disk_peak_num_iops)?;
+        self.extras
+            .serialize_optional(&mut map, "diskBaseNumIops", &self.disk_base_num_iops)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskIoBandwidthkbps",
+                &self.disk_io_bandwidthkbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskPeakIoBandwidthkbps",
+                &self.disk_peak_io_bandwidthkbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskBaseIoBandwidthkbps",
+                &self.disk_base_io_bandwidthkbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskAvgIoLatencyMicrosec",
+                &self.disk_avg_io_latency_microsec,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskPeakIoLatencyMicrosec",
+                &self.disk_peak_io_latency_microsec,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskBaseIoLatencyMicrosec",
+                &self.disk_base_io_latency_microsec,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "diskFreeBytes", &self.disk_free_bytes)?;
+        self.extras
+            .serialize_optional(&mut map, "diskUsageBytes", &self.disk_usage_bytes)?;
+        self.extras.serialize_optional(&mut map, "diskReadIops", &self.disk_read_iops)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskBaseReadIops",
+                &self.disk_base_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskPeakReadIops",
+                &self.disk_peak_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "diskWriteIops", &self.disk_write_iops)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskPeakWriteIops",
+                &self.disk_peak_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskBaseWriteIops",
+                &self.disk_base_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskReadIoBandwidthkbps",
+                &self.disk_read_io_bandwidthkbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskPeakReadIoBandwidthkbps",
+                &self.disk_peak_read_io_bandwidthkbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskBaseReadIoBandwidthkbps",
+                &self.disk_base_read_io_bandwidthkbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskWriteIoBandwidthkbps",
+                &self.disk_write_io_bandwidthkbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskPeakWriteIoBandwidthkbps",
+                &self.disk_peak_write_io_bandwidthkbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskBaseWriteIoBandwidthkbps",
+                &self.disk_base_write_io_bandwidthkbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskReadIoAvgLatencyMicrosec",
+                &self.disk_read_io_avg_latency_microsec,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskPeakReadIoAvgLatencyMicrosec",
+                &self.disk_peak_read_io_avg_latency_microsec,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskBaseReadIoAvgLatencyMicrosec",
+                &self.disk_base_read_io_avg_latency_microsec,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskWriteIoAvgLatencyMicrosec",
+                &self.disk_write_io_avg_latency_microsec,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskPeakWriteIoAvgLatencyMicrosec",
+                &self.disk_peak_write_io_avg_latency_microsec,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskBaseWriteIoAvgLatencyMicrosec",
+                &self.disk_base_write_io_avg_latency_microsec,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "diskReadIoPpm", &self.disk_read_io_ppm)?;
+        self.extras
+            .serialize_optional(&mut map, "diskWriteIoPpm", &self.disk_write_io_ppm)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1313,8 +1638,10 @@ impl ntnx_runtime::Model for GetDiskStatsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1330,12 +1657,8 @@ impl serde::Serialize for GetDiskStatsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1371,10 +1694,7 @@ impl ntnx_runtime::model::union::Union for GetDiskStatsApiResponseData {
             object_type: Some("clustermgmt.v4.stats.DiskStats"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<DiskStats>(value)
-                    .map(|(decoded, strict)| (
-                        Self::DiskStats(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::DiskStats(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1384,10 +1704,7 @@ impl ntnx_runtime::model::union::Union for GetDiskStatsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1464,8 +1781,10 @@ impl ntnx_runtime::Model for GetStorageContainerStatsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1481,12 +1800,8 @@ impl serde::Serialize for GetStorageContainerStatsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1522,9 +1837,9 @@ impl ntnx_runtime::model::union::Union for GetStorageContainerStatsApiResponseDa
             object_type: Some("clustermgmt.v4.stats.StorageContainerStats"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<StorageContainerStats>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::StorageContainerStats(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -1535,10 +1850,7 @@ impl ntnx_runtime::model::union::Union for GetStorageContainerStatsApiResponseDa
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1768,140 +2080,229 @@ impl ntnx_runtime::Model for HostStats {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "controllerAvgIoLatencyUsecs" => {
-                    field_controller_avg_io_latency_usecs = map.next_value()?;
+                    field_controller_avg_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgIoLatencyUsecs")?;
                 }
                 "controllerAvgIoLatencyUsecsUpperBuf" => {
-                    field_controller_avg_io_latency_usecs_upper_buf = map.next_value()?;
+                    field_controller_avg_io_latency_usecs_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgIoLatencyUsecsUpperBuf",
+                        )?;
                 }
                 "controllerAvgIoLatencyUsecsLowerBuf" => {
-                    field_controller_avg_io_latency_usecs_lower_buf = map.next_value()?;
+                    field_controller_avg_io_latency_usecs_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgIoLatencyUsecsLowerBuf",
+                        )?;
                 }
                 "controllerAvgReadIoLatencyUsecs" => {
-                    field_controller_avg_read_io_latency_usecs = map.next_value()?;
+                    field_controller_avg_read_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgReadIoLatencyUsecs")?;
                 }
                 "controllerAvgReadIoLatencyUsecsUpperBuf" => {
-                    field_controller_avg_read_io_latency_usecs_upper_buf = map
-                        .next_value()?;
+                    field_controller_avg_read_io_latency_usecs_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgReadIoLatencyUsecsUpperBuf",
+                        )?;
                 }
                 "controllerAvgReadIoLatencyUsecsLowerBuf" => {
-                    field_controller_avg_read_io_latency_usecs_lower_buf = map
-                        .next_value()?;
+                    field_controller_avg_read_io_latency_usecs_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgReadIoLatencyUsecsLowerBuf",
+                        )?;
                 }
                 "controllerAvgWriteIoLatencyUsecs" => {
-                    field_controller_avg_write_io_latency_usecs = map.next_value()?;
+                    field_controller_avg_write_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIoLatencyUsecs")?;
                 }
                 "controllerAvgWriteIoLatencyUsecsUpperBuf" => {
-                    field_controller_avg_write_io_latency_usecs_upper_buf = map
-                        .next_value()?;
+                    field_controller_avg_write_io_latency_usecs_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgWriteIoLatencyUsecsUpperBuf",
+                        )?;
                 }
                 "controllerAvgWriteIoLatencyUsecsLowerBuf" => {
-                    field_controller_avg_write_io_latency_usecs_lower_buf = map
-                        .next_value()?;
+                    field_controller_avg_write_io_latency_usecs_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgWriteIoLatencyUsecsLowerBuf",
+                        )?;
                 }
-                "controllerNumIops" => field_controller_num_iops = map.next_value()?,
+                "controllerNumIops" => {
+                    field_controller_num_iops = extras
+                        .decode_optional(&mut map, "controllerNumIops")?;
+                }
                 "controllerNumIopsUpperBuf" => {
-                    field_controller_num_iops_upper_buf = map.next_value()?;
+                    field_controller_num_iops_upper_buf = extras
+                        .decode_optional(&mut map, "controllerNumIopsUpperBuf")?;
                 }
                 "controllerNumIopsLowerBuf" => {
-                    field_controller_num_iops_lower_buf = map.next_value()?;
+                    field_controller_num_iops_lower_buf = extras
+                        .decode_optional(&mut map, "controllerNumIopsLowerBuf")?;
                 }
                 "hypervisorCpuUsagePpm" => {
-                    field_hypervisor_cpu_usage_ppm = map.next_value()?;
+                    field_hypervisor_cpu_usage_ppm = extras
+                        .decode_optional(&mut map, "hypervisorCpuUsagePpm")?;
                 }
                 "hypervisorCpuUsagePpmUpperBuf" => {
-                    field_hypervisor_cpu_usage_ppm_upper_buf = map.next_value()?;
+                    field_hypervisor_cpu_usage_ppm_upper_buf = extras
+                        .decode_optional(&mut map, "hypervisorCpuUsagePpmUpperBuf")?;
                 }
                 "hypervisorCpuUsagePpmLowerBuf" => {
-                    field_hypervisor_cpu_usage_ppm_lower_buf = map.next_value()?;
+                    field_hypervisor_cpu_usage_ppm_lower_buf = extras
+                        .decode_optional(&mut map, "hypervisorCpuUsagePpmLowerBuf")?;
                 }
                 "aggregateHypervisorMemoryUsagePpm" => {
-                    field_aggregate_hypervisor_memory_usage_ppm = map.next_value()?;
+                    field_aggregate_hypervisor_memory_usage_ppm = extras
+                        .decode_optional(&mut map, "aggregateHypervisorMemoryUsagePpm")?;
                 }
                 "aggregateHypervisorMemoryUsagePpmUpperBuf" => {
-                    field_aggregate_hypervisor_memory_usage_ppm_upper_buf = map
-                        .next_value()?;
+                    field_aggregate_hypervisor_memory_usage_ppm_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "aggregateHypervisorMemoryUsagePpmUpperBuf",
+                        )?;
                 }
                 "aggregateHypervisorMemoryUsagePpmLowerBuf" => {
-                    field_aggregate_hypervisor_memory_usage_ppm_lower_buf = map
-                        .next_value()?;
+                    field_aggregate_hypervisor_memory_usage_ppm_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "aggregateHypervisorMemoryUsagePpmLowerBuf",
+                        )?;
                 }
                 "controllerNumReadIops" => {
-                    field_controller_num_read_iops = map.next_value()?;
+                    field_controller_num_read_iops = extras
+                        .decode_optional(&mut map, "controllerNumReadIops")?;
                 }
                 "controllerNumReadIopsUpperBuf" => {
-                    field_controller_num_read_iops_upper_buf = map.next_value()?;
+                    field_controller_num_read_iops_upper_buf = extras
+                        .decode_optional(&mut map, "controllerNumReadIopsUpperBuf")?;
                 }
                 "controllerNumReadIopsLowerBuf" => {
-                    field_controller_num_read_iops_lower_buf = map.next_value()?;
+                    field_controller_num_read_iops_lower_buf = extras
+                        .decode_optional(&mut map, "controllerNumReadIopsLowerBuf")?;
                 }
                 "controllerNumWriteIops" => {
-                    field_controller_num_write_iops = map.next_value()?;
+                    field_controller_num_write_iops = extras
+                        .decode_optional(&mut map, "controllerNumWriteIops")?;
                 }
                 "controllerNumWriteIopsUpperBuf" => {
-                    field_controller_num_write_iops_upper_buf = map.next_value()?;
+                    field_controller_num_write_iops_upper_buf = extras
+                        .decode_optional(&mut map, "controllerNumWriteIopsUpperBuf")?;
                 }
                 "controllerNumWriteIopsLowerBuf" => {
-                    field_controller_num_write_iops_lower_buf = map.next_value()?;
+                    field_controller_num_write_iops_lower_buf = extras
+                        .decode_optional(&mut map, "controllerNumWriteIopsLowerBuf")?;
                 }
-                "ioBandwidthKbps" => field_io_bandwidth_kbps = map.next_value()?,
+                "ioBandwidthKbps" => {
+                    field_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "ioBandwidthKbps")?;
+                }
                 "ioBandwidthKbpsUpperBuf" => {
-                    field_io_bandwidth_kbps_upper_buf = map.next_value()?;
+                    field_io_bandwidth_kbps_upper_buf = extras
+                        .decode_optional(&mut map, "ioBandwidthKbpsUpperBuf")?;
                 }
                 "ioBandwidthKbpsLowerBuf" => {
-                    field_io_bandwidth_kbps_lower_buf = map.next_value()?;
+                    field_io_bandwidth_kbps_lower_buf = extras
+                        .decode_optional(&mut map, "ioBandwidthKbpsLowerBuf")?;
                 }
                 "controllerReadIoBandwidthKbps" => {
-                    field_controller_read_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_read_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerReadIoBandwidthKbps")?;
                 }
                 "controllerReadIoBandwidthKbpsUpperBuf" => {
-                    field_controller_read_io_bandwidth_kbps_upper_buf = map.next_value()?;
+                    field_controller_read_io_bandwidth_kbps_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerReadIoBandwidthKbpsUpperBuf",
+                        )?;
                 }
                 "controllerReadIoBandwidthKbpsLowerBuf" => {
-                    field_controller_read_io_bandwidth_kbps_lower_buf = map.next_value()?;
+                    field_controller_read_io_bandwidth_kbps_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerReadIoBandwidthKbpsLowerBuf",
+                        )?;
                 }
                 "controllerWriteIoBandwidthKbpsUpperBuf" => {
-                    field_controller_write_io_bandwidth_kbps_upper_buf = map
-                        .next_value()?;
+                    field_controller_write_io_bandwidth_kbps_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerWriteIoBandwidthKbpsUpperBuf",
+                        )?;
                 }
                 "controllerWriteIoBandwidthKbpsLowerBuf" => {
-                    field_controller_write_io_bandwidth_kbps_lower_buf = map
-                        .next_value()?;
+                    field_controller_write_io_bandwidth_kbps_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerWriteIoBandwidthKbpsLowerBuf",
+                        )?;
                 }
                 "controllerWriteIoBandwidthKbps" => {
-                    field_controller_write_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_write_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerWriteIoBandwidthKbps")?;
                 }
-                "storageUsageBytes" => field_storage_usage_bytes = map.next_value()?,
+                "storageUsageBytes" => {
+                    field_storage_usage_bytes = extras
+                        .decode_optional(&mut map, "storageUsageBytes")?;
+                }
                 "storageCapacityBytes" => {
-                    field_storage_capacity_bytes = map.next_value()?;
+                    field_storage_capacity_bytes = extras
+                        .decode_optional(&mut map, "storageCapacityBytes")?;
                 }
                 "freePhysicalStorageBytes" => {
-                    field_free_physical_storage_bytes = map.next_value()?;
+                    field_free_physical_storage_bytes = extras
+                        .decode_optional(&mut map, "freePhysicalStorageBytes")?;
                 }
-                "memoryCapacityBytes" => field_memory_capacity_bytes = map.next_value()?,
-                "cpuCapacityHz" => field_cpu_capacity_hz = map.next_value()?,
+                "memoryCapacityBytes" => {
+                    field_memory_capacity_bytes = extras
+                        .decode_optional(&mut map, "memoryCapacityBytes")?;
+                }
+                "cpuCapacityHz" => {
+                    field_cpu_capacity_hz = extras
+                        .decode_optional(&mut map, "cpuCapacityHz")?;
+                }
                 "overallMemoryUsagePpm" => {
-                    field_overall_memory_usage_ppm = map.next_value()?;
+                    field_overall_memory_usage_ppm = extras
+                        .decode_optional(&mut map, "overallMemoryUsagePpm")?;
                 }
                 "overallMemoryUsagePpmUpperBuf" => {
-                    field_overall_memory_usage_ppm_upper_buf = map.next_value()?;
+                    field_overall_memory_usage_ppm_upper_buf = extras
+                        .decode_optional(&mut map, "overallMemoryUsagePpmUpperBuf")?;
                 }
                 "overallMemoryUsagePpmLowerBuf" => {
-                    field_overall_memory_usage_ppm_lower_buf = map.next_value()?;
+                    field_overall_memory_usage_ppm_lower_buf = extras
+                        .decode_optional(&mut map, "overallMemoryUsagePpmLowerBuf")?;
                 }
-                "healthCheckScore" => field_health_check_score = map.next_value()?,
+                "healthCheckScore" => {
+                    field_health_check_score = extras
+                        .decode_optional(&mut map, "healthCheckScore")?;
+                }
                 "logicalStorageUsageBytes" => {
-                    field_logical_storage_usage_bytes = map.next_value()?;
+                    field_logical_storage_usage_bytes = extras
+                        .decode_optional(&mut map, "logicalStorageUsageBytes")?;
                 }
-                "cpuUsageHz" => field_cpu_usage_hz = map.next_value()?,
+                "cpuUsageHz" => {
+                    field_cpu_usage_hz = extras.decode_optional(&mut map, "cpuUsageHz")?;
+                }
                 "overallMemoryUsageBytes" => {
-                    field_overall_memory_usage_bytes = map.next_value()?;
+                    field_overall_memory_usage_bytes = extras
+                        .decode_optional(&mut map, "overallMemoryUsageBytes")?;
                 }
                 "powerConsumptionInstantWatt" => {
-                    field_power_consumption_instant_watt = map.next_value()?;
+                    field_power_consumption_instant_watt = extras
+                        .decode_optional(&mut map, "powerConsumptionInstantWatt")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -1965,153 +2366,270 @@ impl serde::Serialize for HostStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.controller_avg_io_latency_usecs {
-            map.serialize_entry("controllerAvgIoLatencyUsecs", value)?;
-        }
-        if let Some(value) = &self.controller_avg_io_latency_usecs_upper_buf {
-            map.serialize_entry("controllerAvgIoLatencyUsecsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_avg_io_latency_usecs_lower_buf {
-            map.serialize_entry("controllerAvgIoLatencyUsecsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_latency_usecs {
-            map.serialize_entry("controllerAvgReadIoLatencyUsecs", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_latency_usecs_upper_buf {
-            map.serialize_entry("controllerAvgReadIoLatencyUsecsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_latency_usecs_lower_buf {
-            map.serialize_entry("controllerAvgReadIoLatencyUsecsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_latency_usecs {
-            map.serialize_entry("controllerAvgWriteIoLatencyUsecs", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_latency_usecs_upper_buf {
-            map.serialize_entry("controllerAvgWriteIoLatencyUsecsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_latency_usecs_lower_buf {
-            map.serialize_entry("controllerAvgWriteIoLatencyUsecsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_num_iops {
-            map.serialize_entry("controllerNumIops", value)?;
-        }
-        if let Some(value) = &self.controller_num_iops_upper_buf {
-            map.serialize_entry("controllerNumIopsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_num_iops_lower_buf {
-            map.serialize_entry("controllerNumIopsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.hypervisor_cpu_usage_ppm {
-            map.serialize_entry("hypervisorCpuUsagePpm", value)?;
-        }
-        if let Some(value) = &self.hypervisor_cpu_usage_ppm_upper_buf {
-            map.serialize_entry("hypervisorCpuUsagePpmUpperBuf", value)?;
-        }
-        if let Some(value) = &self.hypervisor_cpu_usage_ppm_lower_buf {
-            map.serialize_entry("hypervisorCpuUsagePpmLowerBuf", value)?;
-        }
-        if let Some(value) = &self.aggregate_hypervisor_memory_usage_ppm {
-            map.serialize_entry("aggregateHypervisorMemoryUsagePpm", value)?;
-        }
-        if let Some(value) = &self.aggregate_hypervisor_memory_usage_ppm_upper_buf {
-            map.serialize_entry("aggregateHypervisorMemoryUsagePpmUpperBuf", value)?;
-        }
-        if let Some(value) = &self.aggregate_hypervisor_memory_usage_ppm_lower_buf {
-            map.serialize_entry("aggregateHypervisorMemoryUsagePpmLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_iops {
-            map.serialize_entry("controllerNumReadIops", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_iops_upper_buf {
-            map.serialize_entry("controllerNumReadIopsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_iops_lower_buf {
-            map.serialize_entry("controllerNumReadIopsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_iops {
-            map.serialize_entry("controllerNumWriteIops", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_iops_upper_buf {
-            map.serialize_entry("controllerNumWriteIopsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_iops_lower_buf {
-            map.serialize_entry("controllerNumWriteIopsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.io_bandwidth_kbps {
-            map.serialize_entry("ioBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.io_bandwidth_kbps_upper_buf {
-            map.serialize_entry("ioBandwidthKbpsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.io_bandwidth_kbps_lower_buf {
-            map.serialize_entry("ioBandwidthKbpsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_bandwidth_kbps {
-            map.serialize_entry("controllerReadIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_bandwidth_kbps_upper_buf {
-            map.serialize_entry("controllerReadIoBandwidthKbpsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_bandwidth_kbps_lower_buf {
-            map.serialize_entry("controllerReadIoBandwidthKbpsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_bandwidth_kbps_upper_buf {
-            map.serialize_entry("controllerWriteIoBandwidthKbpsUpperBuf", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_bandwidth_kbps_lower_buf {
-            map.serialize_entry("controllerWriteIoBandwidthKbpsLowerBuf", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_bandwidth_kbps {
-            map.serialize_entry("controllerWriteIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.storage_usage_bytes {
-            map.serialize_entry("storageUsageBytes", value)?;
-        }
-        if let Some(value) = &self.storage_capacity_bytes {
-            map.serialize_entry("storageCapacityBytes", value)?;
-        }
-        if let Some(value) = &self.free_physical_storage_bytes {
-            map.serialize_entry("freePhysicalStorageBytes", value)?;
-        }
-        if let Some(value) = &self.memory_capacity_bytes {
-            map.serialize_entry("memoryCapacityBytes", value)?;
-        }
-        if let Some(value) = &self.cpu_capacity_hz {
-            map.serialize_entry("cpuCapacityHz", value)?;
-        }
-        if let Some(value) = &self.overall_memory_usage_ppm {
-            map.serialize_entry("overallMemoryUsagePpm", value)?;
-        }
-        if let Some(value) = &self.overall_memory_usage_ppm_upper_buf {
-            map.serialize_entry("overallMemoryUsagePpmUpperBuf", value)?;
-        }
-        if let Some(value) = &self.overall_memory_usage_ppm_lower_buf {
-            map.serialize_entry("overallMemoryUsagePpmLowerBuf", value)?;
-        }
-        if let Some(value) = &self.health_check_score {
-            map.serialize_entry("healthCheckScore", value)?;
-        }
-        if let Some(value) = &self.logical_storage_usage_bytes {
-            map.serialize_entry("logicalStorageUsageBytes", value)?;
-        }
-        if let Some(value) = &self.cpu_usage_hz {
-            map.serialize_entry("cpuUsageHz", value)?;
-        }
-        if let Some(value) = &self.overall_memory_usage_bytes {
-            map.serialize_entry("overallMemoryUsageBytes", value)?;
-        }
-        if let Some(value) = &self.power_consumption_instant_watt {
-            map.serialize_entry("powerConsumptionInstantWatt", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyUsecs",
+                &self.controller_avg_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyUsecsUpperBuf",
+                &self.controller_avg_io_latency_usecs_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyUsecsLowerBuf",
+                &self.controller_avg_io_latency_usecs_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyUsecs",
+                &self.controller_avg_read_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyUsecsUpperBuf",
+                &self.controller_avg_read_io_latency_usecs_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyUsecsLowerBuf",
+                &self.controller_avg_read_io_latency_usecs_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyUsecs",
+                &self.controller_avg_write_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyUsecsUpperBuf",
+                &self.controller_avg_write_io_latency_usecs_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyUsecsLowerBuf",
+                &self.controller_avg_write_io_latency_usecs_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIops",
+                &self.controller_num_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIopsUpperBuf",
+                &self.controller_num_iops_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIopsLowerBuf",
+                &self.controller_num_iops_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuUsagePpm",
+                &self.hypervisor_cpu_usage_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuUsagePpmUpperBuf",
+                &self.hypervisor_cpu_usage_ppm_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuUsagePpmLowerBuf",
+                &self.hypervisor_cpu_usage_ppm_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "aggregateHypervisorMemoryUsagePpm",
+                &self.aggregate_hypervisor_memory_usage_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "aggregateHypervisorMemoryUsagePpmUpperBuf",
+                &self.aggregate_hypervisor_memory_usage_ppm_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "aggregateHypervisorMemoryUsagePpmLowerBuf",
+                &self.aggregate_hypervisor_memory_usage_ppm_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIops",
+                &self.controller_num_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIopsUpperBuf",
+                &self.controller_num_read_iops_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIopsLowerBuf",
+                &self.controller_num_read_iops_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIops",
+                &self.controller_num_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIopsUpperBuf",
+                &self.controller_num_write_iops_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIopsLowerBuf",
+                &self.controller_num_write_iops_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "ioBandwidthKbps", &self.io_bandwidth_kbps)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "ioBandwidthKbpsUpperBuf",
+                &self.io_bandwidth_kbps_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "ioBandwidthKbpsLowerBuf",
+                &self.io_bandwidth_kbps_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbps",
+                &self.controller_read_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbpsUpperBuf",
+                &self.controller_read_io_bandwidth_kbps_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbpsLowerBuf",
+                &self.controller_read_io_bandwidth_kbps_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbpsUpperBuf",
+                &self.controller_write_io_bandwidth_kbps_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbpsLowerBuf",
+                &self.controller_write_io_bandwidth_kbps_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbps",
+                &self.controller_write_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageUsageBytes",
+                &self.storage_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageCapacityBytes",
+                &self.storage_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "freePhysicalStorageBytes",
+                &self.free_physical_storage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "memoryCapacityBytes",
+                &self.memory_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "cpuCapacityHz", &self.cpu_capacity_hz)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "overallMemoryUsagePpm",
+                &self.overall_memory_usage_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "overallMemoryUsagePpmUpperBuf",
+                &self.overall_memory_usage_ppm_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "overallMemoryUsagePpmLowerBuf",
+                &self.overall_memory_usage_ppm_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "healthCheckScore", &self.health_check_score)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "logicalStorageUsageBytes",
+                &self.logical_storage_usage_bytes,
+            )?;
+        self.extras.serialize_optional(&mut map, "cpuUsageHz", &self.cpu_usage_hz)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "overallMemoryUsageBytes",
+                &self.overall_memory_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "powerConsumptionInstantWatt",
+                &self.power_consumption_instant_watt,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2163,8 +2681,10 @@ impl ntnx_runtime::Model for HostStatsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2180,12 +2700,8 @@ impl serde::Serialize for HostStatsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2221,10 +2737,7 @@ impl ntnx_runtime::model::union::Union for HostStatsApiResponseData {
             object_type: Some("clustermgmt.v4.stats.HostStats"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<HostStats>(value)
-                    .map(|(decoded, strict)| (
-                        Self::HostStats(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::HostStats(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2234,10 +2747,7 @@ impl ntnx_runtime::model::union::Union for HostStatsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2735,140 +3245,222 @@ impl ntnx_runtime::Model for StorageContainerStats {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "controllerNumIops" => field_controller_num_iops = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "controllerNumIops" => {
+                    field_controller_num_iops = extras
+                        .decode_optional(&mut map, "controllerNumIops")?;
+                }
                 "controllerIoBandwidthkBps" => {
-                    field_controller_io_bandwidthk_bps = map.next_value()?;
+                    field_controller_io_bandwidthk_bps = extras
+                        .decode_optional(&mut map, "controllerIoBandwidthkBps")?;
                 }
                 "controllerAvgIoLatencyuSecs" => {
-                    field_controller_avg_io_latencyu_secs = map.next_value()?;
+                    field_controller_avg_io_latencyu_secs = extras
+                        .decode_optional(&mut map, "controllerAvgIoLatencyuSecs")?;
                 }
                 "controllerNumReadIops" => {
-                    field_controller_num_read_iops = map.next_value()?;
+                    field_controller_num_read_iops = extras
+                        .decode_optional(&mut map, "controllerNumReadIops")?;
                 }
                 "controllerNumWriteIops" => {
-                    field_controller_num_write_iops = map.next_value()?;
+                    field_controller_num_write_iops = extras
+                        .decode_optional(&mut map, "controllerNumWriteIops")?;
                 }
                 "controllerReadIoBandwidthkBps" => {
-                    field_controller_read_io_bandwidthk_bps = map.next_value()?;
+                    field_controller_read_io_bandwidthk_bps = extras
+                        .decode_optional(&mut map, "controllerReadIoBandwidthkBps")?;
                 }
                 "controllerWriteIoBandwidthkBps" => {
-                    field_controller_write_io_bandwidthk_bps = map.next_value()?;
+                    field_controller_write_io_bandwidthk_bps = extras
+                        .decode_optional(&mut map, "controllerWriteIoBandwidthkBps")?;
                 }
                 "controllerAvgReadIoLatencyuSecs" => {
-                    field_controller_avg_read_io_latencyu_secs = map.next_value()?;
+                    field_controller_avg_read_io_latencyu_secs = extras
+                        .decode_optional(&mut map, "controllerAvgReadIoLatencyuSecs")?;
                 }
                 "controllerAvgWriteIoLatencyuSecs" => {
-                    field_controller_avg_write_io_latencyu_secs = map.next_value()?;
+                    field_controller_avg_write_io_latencyu_secs = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIoLatencyuSecs")?;
                 }
                 "storageReservedCapacityBytes" => {
-                    field_storage_reserved_capacity_bytes = map.next_value()?;
+                    field_storage_reserved_capacity_bytes = extras
+                        .decode_optional(&mut map, "storageReservedCapacityBytes")?;
                 }
                 "storageActualPhysicalUsageBytes" => {
-                    field_storage_actual_physical_usage_bytes = map.next_value()?;
+                    field_storage_actual_physical_usage_bytes = extras
+                        .decode_optional(&mut map, "storageActualPhysicalUsageBytes")?;
                 }
                 "dataReductionSavingRatioPpm" => {
-                    field_data_reduction_saving_ratio_ppm = map.next_value()?;
+                    field_data_reduction_saving_ratio_ppm = extras
+                        .decode_optional(&mut map, "dataReductionSavingRatioPpm")?;
                 }
                 "dataReductionTotalSavingRatioPpm" => {
-                    field_data_reduction_total_saving_ratio_ppm = map.next_value()?;
+                    field_data_reduction_total_saving_ratio_ppm = extras
+                        .decode_optional(&mut map, "dataReductionTotalSavingRatioPpm")?;
                 }
-                "storageFreeBytes" => field_storage_free_bytes = map.next_value()?,
+                "storageFreeBytes" => {
+                    field_storage_free_bytes = extras
+                        .decode_optional(&mut map, "storageFreeBytes")?;
+                }
                 "storageCapacityBytes" => {
-                    field_storage_capacity_bytes = map.next_value()?;
+                    field_storage_capacity_bytes = extras
+                        .decode_optional(&mut map, "storageCapacityBytes")?;
                 }
                 "dataReductionSavedBytes" => {
-                    field_data_reduction_saved_bytes = map.next_value()?;
+                    field_data_reduction_saved_bytes = extras
+                        .decode_optional(&mut map, "dataReductionSavedBytes")?;
                 }
                 "dataReductionOverallPreReductionBytes" => {
-                    field_data_reduction_overall_pre_reduction_bytes = map.next_value()?;
+                    field_data_reduction_overall_pre_reduction_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "dataReductionOverallPreReductionBytes",
+                        )?;
                 }
                 "dataReductionOverallPostReductionBytes" => {
-                    field_data_reduction_overall_post_reduction_bytes = map.next_value()?;
+                    field_data_reduction_overall_post_reduction_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "dataReductionOverallPostReductionBytes",
+                        )?;
                 }
                 "dataReductionCompressionSavingRatioPpm" => {
-                    field_data_reduction_compression_saving_ratio_ppm = map.next_value()?;
+                    field_data_reduction_compression_saving_ratio_ppm = extras
+                        .decode_optional(
+                            &mut map,
+                            "dataReductionCompressionSavingRatioPpm",
+                        )?;
                 }
                 "dataReductionDedupSavingRatioPpm" => {
-                    field_data_reduction_dedup_saving_ratio_ppm = map.next_value()?;
+                    field_data_reduction_dedup_saving_ratio_ppm = extras
+                        .decode_optional(&mut map, "dataReductionDedupSavingRatioPpm")?;
                 }
                 "dataReductionErasureCodingSavingRatioPpm" => {
-                    field_data_reduction_erasure_coding_saving_ratio_ppm = map
-                        .next_value()?;
+                    field_data_reduction_erasure_coding_saving_ratio_ppm = extras
+                        .decode_optional(
+                            &mut map,
+                            "dataReductionErasureCodingSavingRatioPpm",
+                        )?;
                 }
                 "dataReductionThinProvisionSavingRatioPpm" => {
-                    field_data_reduction_thin_provision_saving_ratio_ppm = map
-                        .next_value()?;
+                    field_data_reduction_thin_provision_saving_ratio_ppm = extras
+                        .decode_optional(
+                            &mut map,
+                            "dataReductionThinProvisionSavingRatioPpm",
+                        )?;
                 }
                 "dataReductionCloneSavingRatioPpm" => {
-                    field_data_reduction_clone_saving_ratio_ppm = map.next_value()?;
+                    field_data_reduction_clone_saving_ratio_ppm = extras
+                        .decode_optional(&mut map, "dataReductionCloneSavingRatioPpm")?;
                 }
                 "dataReductionSnapshotSavingRatioPpm" => {
-                    field_data_reduction_snapshot_saving_ratio_ppm = map.next_value()?;
+                    field_data_reduction_snapshot_saving_ratio_ppm = extras
+                        .decode_optional(
+                            &mut map,
+                            "dataReductionSnapshotSavingRatioPpm",
+                        )?;
                 }
                 "dataReductionZeroWriteSavingsBytes" => {
-                    field_data_reduction_zero_write_savings_bytes = map.next_value()?;
+                    field_data_reduction_zero_write_savings_bytes = extras
+                        .decode_optional(&mut map, "dataReductionZeroWriteSavingsBytes")?;
                 }
                 "controllerReadIoRatioPpm" => {
-                    field_controller_read_io_ratio_ppm = map.next_value()?;
+                    field_controller_read_io_ratio_ppm = extras
+                        .decode_optional(&mut map, "controllerReadIoRatioPpm")?;
                 }
                 "controllerWriteIoRatioPpm" => {
-                    field_controller_write_io_ratio_ppm = map.next_value()?;
+                    field_controller_write_io_ratio_ppm = extras
+                        .decode_optional(&mut map, "controllerWriteIoRatioPpm")?;
                 }
                 "storageReplicationFactor" => {
-                    field_storage_replication_factor = map.next_value()?;
+                    field_storage_replication_factor = extras
+                        .decode_optional(&mut map, "storageReplicationFactor")?;
                 }
-                "storageUsageBytes" => field_storage_usage_bytes = map.next_value()?,
+                "storageUsageBytes" => {
+                    field_storage_usage_bytes = extras
+                        .decode_optional(&mut map, "storageUsageBytes")?;
+                }
                 "storageTierDasSataUsageBytes" => {
-                    field_storage_tier_das_sata_usage_bytes = map.next_value()?;
+                    field_storage_tier_das_sata_usage_bytes = extras
+                        .decode_optional(&mut map, "storageTierDasSataUsageBytes")?;
                 }
                 "storageTierSsdUsageBytes" => {
-                    field_storage_tier_ssd_usage_bytes = map.next_value()?;
+                    field_storage_tier_ssd_usage_bytes = extras
+                        .decode_optional(&mut map, "storageTierSsdUsageBytes")?;
                 }
                 "storageReservedUsageBytes" => {
-                    field_storage_reserved_usage_bytes = map.next_value()?;
+                    field_storage_reserved_usage_bytes = extras
+                        .decode_optional(&mut map, "storageReservedUsageBytes")?;
                 }
                 "storageReservedFreeBytes" => {
-                    field_storage_reserved_free_bytes = map.next_value()?;
+                    field_storage_reserved_free_bytes = extras
+                        .decode_optional(&mut map, "storageReservedFreeBytes")?;
                 }
                 "storageUnreservedUsageBytes" => {
-                    field_storage_unreserved_usage_bytes = map.next_value()?;
+                    field_storage_unreserved_usage_bytes = extras
+                        .decode_optional(&mut map, "storageUnreservedUsageBytes")?;
                 }
                 "storageOtherContainersReservedCapacity" => {
-                    field_storage_other_containers_reserved_capacity = map.next_value()?;
+                    field_storage_other_containers_reserved_capacity = extras
+                        .decode_optional(
+                            &mut map,
+                            "storageOtherContainersReservedCapacity",
+                        )?;
                 }
                 "storageOtherContainersUnreservedCapacity" => {
-                    field_storage_other_containers_unreserved_capacity = map
-                        .next_value()?;
+                    field_storage_other_containers_unreserved_capacity = extras
+                        .decode_optional(
+                            &mut map,
+                            "storageOtherContainersUnreservedCapacity",
+                        )?;
                 }
                 "storageSnapshotReclaimable" => {
-                    field_storage_snapshot_reclaimable = map.next_value()?;
+                    field_storage_snapshot_reclaimable = extras
+                        .decode_optional(&mut map, "storageSnapshotReclaimable")?;
                 }
                 "dataReductionThinProvisionSavedBytes" => {
-                    field_data_reduction_thin_provision_saved_bytes = map.next_value()?;
+                    field_data_reduction_thin_provision_saved_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "dataReductionThinProvisionSavedBytes",
+                        )?;
                 }
                 "dataReductionSnapshotSavedBytes" => {
-                    field_data_reduction_snapshot_saved_bytes = map.next_value()?;
+                    field_data_reduction_snapshot_saved_bytes = extras
+                        .decode_optional(&mut map, "dataReductionSnapshotSavedBytes")?;
                 }
                 "dataReductionCloneSavedBytes" => {
-                    field_data_reduction_clone_saved_bytes = map.next_value()?;
+                    field_data_reduction_clone_saved_bytes = extras
+                        .decode_optional(&mut map, "dataReductionCloneSavedBytes")?;
                 }
                 "dataReductionErasureCodingSavedBytes" => {
-                    field_data_reduction_erasure_coding_saved_bytes = map.next_value()?;
+                    field_data_reduction_erasure_coding_saved_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "dataReductionErasureCodingSavedBytes",
+                        )?;
                 }
                 "dataReductionDedupSavedBytes" => {
-                    field_data_reduction_dedup_saved_bytes = map.next_value()?;
+                    field_data_reduction_dedup_saved_bytes = extras
+                        .decode_optional(&mut map, "dataReductionDedupSavedBytes")?;
                 }
                 "dataReductionOverallSavedBytes" => {
-                    field_data_reduction_overall_saved_bytes = map.next_value()?;
+                    field_data_reduction_overall_saved_bytes = extras
+                        .decode_optional(&mut map, "dataReductionOverallSavedBytes")?;
                 }
                 "dataReductionCompressionSavedBytes" => {
-                    field_data_reduction_compression_saved_bytes = map.next_value()?;
+                    field_data_reduction_compression_saved_bytes = extras
+                        .decode_optional(&mut map, "dataReductionCompressionSavedBytes")?;
                 }
-                "health" => field_health = map.next_value()?,
-                "containerExtId" => field_container_ext_id = map.next_value()?,
+                "health" => field_health = extras.decode_optional(&mut map, "health")?,
+                "containerExtId" => {
+                    field_container_ext_id = extras
+                        .decode_optional(&mut map, "containerExtId")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2931,153 +3523,274 @@ impl serde::Serialize for StorageContainerStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.controller_num_iops {
-            map.serialize_entry("controllerNumIops", value)?;
-        }
-        if let Some(value) = &self.controller_io_bandwidthk_bps {
-            map.serialize_entry("controllerIoBandwidthkBps", value)?;
-        }
-        if let Some(value) = &self.controller_avg_io_latencyu_secs {
-            map.serialize_entry("controllerAvgIoLatencyuSecs", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_iops {
-            map.serialize_entry("controllerNumReadIops", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_iops {
-            map.serialize_entry("controllerNumWriteIops", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_bandwidthk_bps {
-            map.serialize_entry("controllerReadIoBandwidthkBps", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_bandwidthk_bps {
-            map.serialize_entry("controllerWriteIoBandwidthkBps", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_latencyu_secs {
-            map.serialize_entry("controllerAvgReadIoLatencyuSecs", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_latencyu_secs {
-            map.serialize_entry("controllerAvgWriteIoLatencyuSecs", value)?;
-        }
-        if let Some(value) = &self.storage_reserved_capacity_bytes {
-            map.serialize_entry("storageReservedCapacityBytes", value)?;
-        }
-        if let Some(value) = &self.storage_actual_physical_usage_bytes {
-            map.serialize_entry("storageActualPhysicalUsageBytes", value)?;
-        }
-        if let Some(value) = &self.data_reduction_saving_ratio_ppm {
-            map.serialize_entry("dataReductionSavingRatioPpm", value)?;
-        }
-        if let Some(value) = &self.data_reduction_total_saving_ratio_ppm {
-            map.serialize_entry("dataReductionTotalSavingRatioPpm", value)?;
-        }
-        if let Some(value) = &self.storage_free_bytes {
-            map.serialize_entry("storageFreeBytes", value)?;
-        }
-        if let Some(value) = &self.storage_capacity_bytes {
-            map.serialize_entry("storageCapacityBytes", value)?;
-        }
-        if let Some(value) = &self.data_reduction_saved_bytes {
-            map.serialize_entry("dataReductionSavedBytes", value)?;
-        }
-        if let Some(value) = &self.data_reduction_overall_pre_reduction_bytes {
-            map.serialize_entry("dataReductionOverallPreReductionBytes", value)?;
-        }
-        if let Some(value) = &self.data_reduction_overall_post_reduction_bytes {
-            map.serialize_entry("dataReductionOverallPostReductionBytes", value)?;
-        }
-        if let Some(value) = &self.data_reduction_compression_saving_ratio_ppm {
-            map.serialize_entry("dataReductionCompressionSavingRatioPpm", value)?;
-        }
-        if let Some(value) = &self.data_reduction_dedup_saving_ratio_ppm {
-            map.serialize_entry("dataReductionDedupSavingRatioPpm", value)?;
-        }
-        if let Some(value) = &self.data_reduction_erasure_coding_saving_ratio_ppm {
-            map.serialize_entry("dataReductionErasureCodingSavingRatioPpm", value)?;
-        }
-        if let Some(value) = &self.data_reduction_thin_provision_saving_ratio_ppm {
-            map.serialize_entry("dataReductionThinProvisionSavingRatioPpm", value)?;
-        }
-        if let Some(value) = &self.data_reduction_clone_saving_ratio_ppm {
-            map.serialize_entry("dataReductionCloneSavingRatioPpm", value)?;
-        }
-        if let Some(value) = &self.data_reduction_snapshot_saving_ratio_ppm {
-            map.serialize_entry("dataReductionSnapshotSavingRatioPpm", value)?;
-        }
-        if let Some(value) = &self.data_reduction_zero_write_savings_bytes {
-            map.serialize_entry("dataReductionZeroWriteSavingsBytes", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_ratio_ppm {
-            map.serialize_entry("controllerReadIoRatioPpm", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_ratio_ppm {
-            map.serialize_entry("controllerWriteIoRatioPpm", value)?;
-        }
-        if let Some(value) = &self.storage_replication_factor {
-            map.serialize_entry("storageReplicationFactor", value)?;
-        }
-        if let Some(value) = &self.storage_usage_bytes {
-            map.serialize_entry("storageUsageBytes", value)?;
-        }
-        if let Some(value) = &self.storage_tier_das_sata_usage_bytes {
-            map.serialize_entry("storageTierDasSataUsageBytes", value)?;
-        }
-        if let Some(value) = &self.storage_tier_ssd_usage_bytes {
-            map.serialize_entry("storageTierSsdUsageBytes", value)?;
-        }
-        if let Some(value) = &self.storage_reserved_usage_bytes {
-            map.serialize_entry("storageReservedUsageBytes", value)?;
-        }
-        if let Some(value) = &self.storage_reserved_free_bytes {
-            map.serialize_entry("storageReservedFreeBytes", value)?;
-        }
-        if let Some(value) = &self.storage_unreserved_usage_bytes {
-            map.serialize_entry("storageUnreservedUsageBytes", value)?;
-        }
-        if let Some(value) = &self.storage_other_containers_reserved_capacity {
-            map.serialize_entry("storageOtherContainersReservedCapacity", value)?;
-        }
-        if let Some(value) = &self.storage_other_containers_unreserved_capacity {
-            map.serialize_entry("storageOtherContainersUnreservedCapacity", value)?;
-        }
-        if let Some(value) = &self.storage_snapshot_reclaimable {
-            map.serialize_entry("storageSnapshotReclaimable", value)?;
-        }
-        if let Some(value) = &self.data_reduction_thin_provision_saved_bytes {
-            map.serialize_entry("dataReductionThinProvisionSavedBytes", value)?;
-        }
-        if let Some(value) = &self.data_reduction_snapshot_saved_bytes {
-            map.serialize_entry("dataReductionSnapshotSavedBytes", value)?;
-        }
-        if let Some(value) = &self.data_reduction_clone_saved_bytes {
-            map.serialize_entry("dataReductionCloneSavedBytes", value)?;
-        }
-        if let Some(value) = &self.data_reduction_erasure_coding_saved_bytes {
-            map.serialize_entry("dataReductionErasureCodingSavedBytes", value)?;
-        }
-        if let Some(value) = &self.data_reduction_dedup_saved_bytes {
-            map.serialize_entry("dataReductionDedupSavedBytes", value)?;
-        }
-        if let Some(value) = &self.data_reduction_overall_saved_bytes {
-            map.serialize_entry("dataReductionOverallSavedBytes", value)?;
-        }
-        if let Some(value) = &self.data_reduction_compression_saved_bytes {
-            map.serialize_entry("dataReductionCompressionSavedBytes", value)?;
-        }
-        if let Some(value) = &self.health {
-            map.serialize_entry("health", value)?;
-        }
-        if let Some(value) = &self.container_ext_id {
-            map.serialize_entry("containerExtId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIops",
+                &self.controller_num_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerIoBandwidthkBps",
+                &self.controller_io_bandwidthk_bps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyuSecs",
+                &self.controller_avg_io_latencyu_secs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIops",
+                &self.controller_num_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIops",
+                &self.controller_num_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthkBps",
+                &self.controller_read_io_bandwidthk_bps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthkBps",
+                &self.controller_write_io_bandwidthk_bps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyuSecs",
+                &self.controller_avg_read_io_latencyu_secs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyuSecs",
+                &self.controller_avg_write_io_latencyu_secs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageReservedCapacityBytes",
+                &self.storage_reserved_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageActualPhysicalUsageBytes",
+                &self.storage_actual_physical_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionSavingRatioPpm",
+                &self.data_reduction_saving_ratio_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionTotalSavingRatioPpm",
+                &self.data_reduction_total_saving_ratio_ppm,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "storageFreeBytes", &self.storage_free_bytes)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageCapacityBytes",
+                &self.storage_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionSavedBytes",
+                &self.data_reduction_saved_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionOverallPreReductionBytes",
+                &self.data_reduction_overall_pre_reduction_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionOverallPostReductionBytes",
+                &self.data_reduction_overall_post_reduction_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionCompressionSavingRatioPpm",
+                &self.data_reduction_compression_saving_ratio_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionDedupSavingRatioPpm",
+                &self.data_reduction_dedup_saving_ratio_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionErasureCodingSavingRatioPpm",
+                &self.data_reduction_erasure_coding_saving_ratio_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionThinProvisionSavingRatioPpm",
+                &self.data_reduction_thin_provision_saving_ratio_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionCloneSavingRatioPpm",
+                &self.data_reduction_clone_saving_ratio_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionSnapshotSavingRatioPpm",
+                &self.data_reduction_snapshot_saving_ratio_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionZeroWriteSavingsBytes",
+                &self.data_reduction_zero_write_savings_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoRatioPpm",
+                &self.controller_read_io_ratio_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoRatioPpm",
+                &self.controller_write_io_ratio_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageReplicationFactor",
+                &self.storage_replication_factor,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageUsageBytes",
+                &self.storage_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageTierDasSataUsageBytes",
+                &self.storage_tier_das_sata_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageTierSsdUsageBytes",
+                &self.storage_tier_ssd_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageReservedUsageBytes",
+                &self.storage_reserved_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageReservedFreeBytes",
+                &self.storage_reserved_free_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageUnreservedUsageBytes",
+                &self.storage_unreserved_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageOtherContainersReservedCapacity",
+                &self.storage_other_containers_reserved_capacity,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageOtherContainersUnreservedCapacity",
+                &self.storage_other_containers_unreserved_capacity,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageSnapshotReclaimable",
+                &self.storage_snapshot_reclaimable,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionThinProvisionSavedBytes",
+                &self.data_reduction_thin_provision_saved_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionSnapshotSavedBytes",
+                &self.data_reduction_snapshot_saved_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionCloneSavedBytes",
+                &self.data_reduction_clone_saved_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionErasureCodingSavedBytes",
+                &self.data_reduction_erasure_coding_saved_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionDedupSavedBytes",
+                &self.data_reduction_dedup_saved_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionOverallSavedBytes",
+                &self.data_reduction_overall_saved_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "dataReductionCompressionSavedBytes",
+                &self.data_reduction_compression_saved_bytes,
+            )?;
+        self.extras.serialize_optional(&mut map, "health", &self.health)?;
+        self.extras
+            .serialize_optional(&mut map, "containerExtId", &self.container_ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3127,8 +3840,10 @@ impl ntnx_runtime::Model for TimeValuePair {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "timestamp" => field_timestamp = map.next_value()?,
-                "value" => field_value = map.next_value()?,
+                "timestamp" => {
+                    field_timestamp = extras.decode_optional(&mut map, "timestamp")?;
+                }
+                "value" => field_value = extras.decode_optional(&mut map, "value")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3144,12 +3859,8 @@ impl serde::Serialize for TimeValuePair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.timestamp {
-            map.serialize_entry("timestamp", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "timestamp", &self.timestamp)?;
+        self.extras.serialize_optional(&mut map, "value", &self.value)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

@@ -40,8 +40,10 @@ impl ntnx_runtime::Model for CancelGuestUpdateApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -57,12 +59,8 @@ impl serde::Serialize for CancelGuestUpdateApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -100,10 +98,7 @@ impl ntnx_runtime::model::union::Union for CancelGuestUpdateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -113,10 +108,7 @@ impl ntnx_runtime::model::union::Union for CancelGuestUpdateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -194,8 +186,10 @@ impl ntnx_runtime::Model for CompleteGuestUpdateApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -211,12 +205,8 @@ impl serde::Serialize for CompleteGuestUpdateApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -254,10 +244,7 @@ impl ntnx_runtime::model::union::Union for CompleteGuestUpdateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -267,10 +254,7 @@ impl ntnx_runtime::model::union::Union for CompleteGuestUpdateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -375,7 +359,10 @@ impl ntnx_runtime::Model for CompleteGuestUpdateSpec {
                 "versionDescription" => {
                     field_version_description = Some(map.next_value()?);
                 }
-                "isActiveVersion" => field_is_active_version = map.next_value()?,
+                "isActiveVersion" => {
+                    field_is_active_version = extras
+                        .decode_optional(&mut map, "isActiveVersion")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -402,9 +389,8 @@ impl serde::Serialize for CompleteGuestUpdateSpec {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("versionName", &self.version_name)?;
         map.serialize_entry("versionDescription", &self.version_description)?;
-        if let Some(value) = &self.is_active_version {
-            map.serialize_entry("isActiveVersion", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "isActiveVersion", &self.is_active_version)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -526,8 +512,10 @@ impl ntnx_runtime::Model for CreateImageApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -543,12 +531,8 @@ impl serde::Serialize for CreateImageApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -586,10 +570,7 @@ impl ntnx_runtime::model::union::Union for CreateImageApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -599,10 +580,7 @@ impl ntnx_runtime::model::union::Union for CreateImageApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -679,8 +657,10 @@ impl ntnx_runtime::Model for CreateTemplateApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -696,12 +676,8 @@ impl serde::Serialize for CreateTemplateApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -739,10 +715,7 @@ impl ntnx_runtime::model::union::Union for CreateTemplateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -752,10 +725,7 @@ impl ntnx_runtime::model::union::Union for CreateTemplateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -833,8 +803,10 @@ impl ntnx_runtime::Model for DeleteImageApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -850,12 +822,8 @@ impl serde::Serialize for DeleteImageApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -893,10 +861,7 @@ impl ntnx_runtime::model::union::Union for DeleteImageApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -906,10 +871,7 @@ impl ntnx_runtime::model::union::Union for DeleteImageApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -986,8 +948,10 @@ impl ntnx_runtime::Model for DeleteTemplateApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1003,12 +967,8 @@ impl serde::Serialize for DeleteTemplateApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1046,10 +1006,7 @@ impl ntnx_runtime::model::union::Union for DeleteTemplateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1059,10 +1016,7 @@ impl ntnx_runtime::model::union::Union for DeleteTemplateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1140,8 +1094,10 @@ impl ntnx_runtime::Model for DeleteTemplateVersionApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1157,12 +1113,8 @@ impl serde::Serialize for DeleteTemplateVersionApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1200,10 +1152,7 @@ impl ntnx_runtime::model::union::Union for DeleteTemplateVersionApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1213,10 +1162,7 @@ impl ntnx_runtime::model::union::Union for DeleteTemplateVersionApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1294,8 +1240,10 @@ impl ntnx_runtime::Model for DeployTemplateApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1311,12 +1259,8 @@ impl serde::Serialize for DeployTemplateApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1354,10 +1298,7 @@ impl ntnx_runtime::model::union::Union for DeployTemplateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1367,10 +1308,7 @@ impl ntnx_runtime::model::union::Union for DeployTemplateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1516,8 +1454,10 @@ impl ntnx_runtime::Model for GetImageApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1533,12 +1473,8 @@ impl serde::Serialize for GetImageApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1574,7 +1510,7 @@ impl ntnx_runtime::model::union::Union for GetImageApiResponseData {
             object_type: Some("vmm.v4.content.Image"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<Image>(value)
-                    .map(|(decoded, strict)| (Self::Image(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::Image(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1584,10 +1520,7 @@ impl ntnx_runtime::model::union::Union for GetImageApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1664,8 +1597,10 @@ impl ntnx_runtime::Model for GetImageFileApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1681,12 +1616,8 @@ impl serde::Serialize for GetImageFileApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1722,7 +1653,7 @@ impl ntnx_runtime::model::union::Union for GetImageFileApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<String>(value)
-                    .map(|(decoded, strict)| (Self::Binary(decoded), strict))
+                    .map(|(decoded, fit)| (Self::Binary(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1732,10 +1663,7 @@ impl ntnx_runtime::model::union::Union for GetImageFileApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1812,8 +1740,10 @@ impl ntnx_runtime::Model for GetTemplateApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1829,12 +1759,8 @@ impl serde::Serialize for GetTemplateApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1870,7 +1796,7 @@ impl ntnx_runtime::model::union::Union for GetTemplateApiResponseData {
             object_type: Some("vmm.v4.content.Template"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<Template>(value)
-                    .map(|(decoded, strict)| (Self::Template(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::Template(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1880,10 +1806,7 @@ impl ntnx_runtime::model::union::Union for GetTemplateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1960,8 +1883,10 @@ impl ntnx_runtime::Model for GetTemplateVersionApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1977,12 +1902,8 @@ impl serde::Serialize for GetTemplateVersionApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2018,9 +1939,9 @@ impl ntnx_runtime::model::union::Union for GetTemplateVersionApiResponseData {
             object_type: Some("vmm.v4.content.TemplateVersionSpec"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<TemplateVersionSpec>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::TemplateVersionSpec(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -2031,10 +1952,7 @@ impl ntnx_runtime::model::union::Union for GetTemplateVersionApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2110,7 +2028,10 @@ impl ntnx_runtime::Model for GuestUpdateStatus {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "deployedVmReference" => field_deployed_vm_reference = map.next_value()?,
+                "deployedVmReference" => {
+                    field_deployed_vm_reference = extras
+                        .decode_optional(&mut map, "deployedVmReference")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2125,9 +2046,12 @@ impl serde::Serialize for GuestUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.deployed_vm_reference {
-            map.serialize_entry("deployedVmReference", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "deployedVmReference",
+                &self.deployed_vm_reference,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2279,24 +2203,44 @@ impl ntnx_runtime::Model for Image {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
-                "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "name" => field_name = Some(map.next_value()?),
-                "description" => field_description = map.next_value()?,
-                "type" => field_type = Some(map.next_value()?),
-                "checksum" => field_checksum = map.next_value()?,
-                "sizeBytes" => field_size_bytes = map.next_value()?,
-                "source" => field_source = map.next_value()?,
-                "categoryExtIds" => field_category_ext_ids = map.next_value()?,
-                "clusterLocationExtIds" => {
-                    field_cluster_location_ext_ids = map.next_value()?;
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
                 }
-                "createTime" => field_create_time = map.next_value()?,
-                "lastUpdateTime" => field_last_update_time = map.next_value()?,
-                "ownerExtId" => field_owner_ext_id = map.next_value()?,
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = Some(map.next_value()?),
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "type" => field_type = Some(map.next_value()?),
+                "checksum" => {
+                    field_checksum = extras.decode_optional(&mut map, "checksum")?;
+                }
+                "sizeBytes" => {
+                    field_size_bytes = extras.decode_optional(&mut map, "sizeBytes")?;
+                }
+                "source" => field_source = extras.decode_optional(&mut map, "source")?,
+                "categoryExtIds" => {
+                    field_category_ext_ids = extras
+                        .decode_optional(&mut map, "categoryExtIds")?;
+                }
+                "clusterLocationExtIds" => {
+                    field_cluster_location_ext_ids = extras
+                        .decode_optional(&mut map, "clusterLocationExtIds")?;
+                }
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "lastUpdateTime" => {
+                    field_last_update_time = extras
+                        .decode_optional(&mut map, "lastUpdateTime")?;
+                }
+                "ownerExtId" => {
+                    field_owner_ext_id = extras.decode_optional(&mut map, "ownerExtId")?;
+                }
                 "placementPolicyStatus" => {
-                    field_placement_policy_status = map.next_value()?;
+                    field_placement_policy_status = extras
+                        .decode_optional(&mut map, "placementPolicyStatus")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -2326,47 +2270,35 @@ impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
         map.serialize_entry("type", &self.r#type)?;
-        if let Some(value) = &self.checksum {
-            map.serialize_entry("checksum", value)?;
-        }
-        if let Some(value) = &self.size_bytes {
-            map.serialize_entry("sizeBytes", value)?;
-        }
-        if let Some(value) = &self.source {
-            map.serialize_entry("source", value)?;
-        }
-        if let Some(value) = &self.category_ext_ids {
-            map.serialize_entry("categoryExtIds", value)?;
-        }
-        if let Some(value) = &self.cluster_location_ext_ids {
-            map.serialize_entry("clusterLocationExtIds", value)?;
-        }
-        if let Some(value) = &self.create_time {
-            map.serialize_entry("createTime", value)?;
-        }
-        if let Some(value) = &self.last_update_time {
-            map.serialize_entry("lastUpdateTime", value)?;
-        }
-        if let Some(value) = &self.owner_ext_id {
-            map.serialize_entry("ownerExtId", value)?;
-        }
-        if let Some(value) = &self.placement_policy_status {
-            map.serialize_entry("placementPolicyStatus", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "checksum", &self.checksum)?;
+        self.extras.serialize_optional(&mut map, "sizeBytes", &self.size_bytes)?;
+        self.extras.serialize_optional(&mut map, "source", &self.source)?;
+        self.extras
+            .serialize_optional(&mut map, "categoryExtIds", &self.category_ext_ids)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "clusterLocationExtIds",
+                &self.cluster_location_ext_ids,
+            )?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdateTime", &self.last_update_time)?;
+        self.extras.serialize_optional(&mut map, "ownerExtId", &self.owner_ext_id)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "placementPolicyStatus",
+                &self.placement_policy_status,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2404,9 +2336,9 @@ impl ntnx_runtime::model::union::Union for ImageChecksum {
             object_type: Some("vmm.v4.content.ImageSha1Checksum"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<ImageSha1Checksum>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::ImageSha1Checksum(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -2415,9 +2347,9 @@ impl ntnx_runtime::model::union::Union for ImageChecksum {
             object_type: Some("vmm.v4.content.ImageSha256Checksum"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<ImageSha256Checksum>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::ImageSha256Checksum(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -2487,10 +2419,7 @@ impl ntnx_runtime::model::union::Union for ImageSource {
             object_type: Some("vmm.v4.content.UrlSource"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<UrlSource>(value)
-                    .map(|(decoded, strict)| (
-                        Self::UrlSource(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::UrlSource(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2498,10 +2427,7 @@ impl ntnx_runtime::model::union::Union for ImageSource {
             object_type: Some("vmm.v4.content.VmDiskSource"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VmDiskSource>(value)
-                    .map(|(decoded, strict)| (
-                        Self::VmDiskSource(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::VmDiskSource(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2509,9 +2435,9 @@ impl ntnx_runtime::model::union::Union for ImageSource {
             object_type: Some("vmm.v4.content.ObjectsLiteSource"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<ObjectsLiteSource>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::ObjectsLiteSource(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -2735,12 +2661,17 @@ impl ntnx_runtime::Model for ImagePlacementStatus {
                 }
                 "complianceStatus" => field_compliance_status = Some(map.next_value()?),
                 "enforcementMode" => field_enforcement_mode = Some(map.next_value()?),
-                "policyClusterExtIds" => field_policy_cluster_ext_ids = map.next_value()?,
+                "policyClusterExtIds" => {
+                    field_policy_cluster_ext_ids = extras
+                        .decode_optional(&mut map, "policyClusterExtIds")?;
+                }
                 "enforcedClusterExtIds" => {
-                    field_enforced_cluster_ext_ids = map.next_value()?;
+                    field_enforced_cluster_ext_ids = extras
+                        .decode_optional(&mut map, "enforcedClusterExtIds")?;
                 }
                 "conflictingPolicyExtIds" => {
-                    field_conflicting_policy_ext_ids = map.next_value()?;
+                    field_conflicting_policy_ext_ids = extras
+                        .decode_optional(&mut map, "conflictingPolicyExtIds")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -2776,15 +2707,24 @@ impl serde::Serialize for ImagePlacementStatus {
         map.serialize_entry("placementPolicyExtId", &self.placement_policy_ext_id)?;
         map.serialize_entry("complianceStatus", &self.compliance_status)?;
         map.serialize_entry("enforcementMode", &self.enforcement_mode)?;
-        if let Some(value) = &self.policy_cluster_ext_ids {
-            map.serialize_entry("policyClusterExtIds", value)?;
-        }
-        if let Some(value) = &self.enforced_cluster_ext_ids {
-            map.serialize_entry("enforcedClusterExtIds", value)?;
-        }
-        if let Some(value) = &self.conflicting_policy_ext_ids {
-            map.serialize_entry("conflictingPolicyExtIds", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "policyClusterExtIds",
+                &self.policy_cluster_ext_ids,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "enforcedClusterExtIds",
+                &self.enforced_cluster_ext_ids,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "conflictingPolicyExtIds",
+                &self.conflicting_policy_ext_ids,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3064,8 +3004,10 @@ impl ntnx_runtime::Model for ImportImageApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3081,12 +3023,8 @@ impl serde::Serialize for ImportImageApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3124,10 +3062,7 @@ impl ntnx_runtime::model::union::Union for ImportImageApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3137,10 +3072,7 @@ impl ntnx_runtime::model::union::Union for ImportImageApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3217,8 +3149,10 @@ impl ntnx_runtime::Model for InitiateGuestUpdateApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3234,12 +3168,8 @@ impl serde::Serialize for InitiateGuestUpdateApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3277,10 +3207,7 @@ impl ntnx_runtime::model::union::Union for InitiateGuestUpdateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3290,10 +3217,7 @@ impl ntnx_runtime::model::union::Union for InitiateGuestUpdateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3370,7 +3294,9 @@ impl ntnx_runtime::Model for InitiateGuestUpdateSpec {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "versionId" => field_version_id = map.next_value()?,
+                "versionId" => {
+                    field_version_id = extras.decode_optional(&mut map, "versionId")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3385,9 +3311,7 @@ impl serde::Serialize for InitiateGuestUpdateSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.version_id {
-            map.serialize_entry("versionId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "versionId", &self.version_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3439,8 +3363,10 @@ impl ntnx_runtime::Model for ListImagesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3456,12 +3382,8 @@ impl serde::Serialize for ListImagesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3497,7 +3419,7 @@ impl ntnx_runtime::model::union::Union for ListImagesApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<Image>>(value)
-                    .map(|(decoded, strict)| (Self::ImageList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::ImageList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3507,10 +3429,7 @@ impl ntnx_runtime::model::union::Union for ListImagesApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3594,8 +3513,10 @@ impl ntnx_runtime::Model for ListTemplateVersionsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3611,12 +3532,8 @@ impl serde::Serialize for ListTemplateVersionsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3654,10 +3571,7 @@ impl ntnx_runtime::model::union::Union for ListTemplateVersionsApiResponseData {
                 ntnx_runtime::model::union::decode_plain::<
                     Vec<TemplateVersionSpec>,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TemplateVersionSpecList(decoded),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TemplateVersionSpecList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3667,10 +3581,7 @@ impl ntnx_runtime::model::union::Union for ListTemplateVersionsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3756,8 +3667,10 @@ impl ntnx_runtime::Model for ListTemplatesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3773,12 +3686,8 @@ impl serde::Serialize for ListTemplatesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3814,7 +3723,7 @@ impl ntnx_runtime::model::union::Union for ListTemplatesApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<Template>>(value)
-                    .map(|(decoded, strict)| (Self::TemplateList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::TemplateList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3824,10 +3733,7 @@ impl ntnx_runtime::model::union::Union for ListTemplatesApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3986,8 +3892,10 @@ impl ntnx_runtime::Model for PublishTemplateApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4003,12 +3911,8 @@ impl serde::Serialize for PublishTemplateApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4046,10 +3950,7 @@ impl ntnx_runtime::model::union::Union for PublishTemplateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4059,10 +3960,7 @@ impl ntnx_runtime::model::union::Union for PublishTemplateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4187,17 +4085,39 @@ impl ntnx_runtime::Model for Template {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "templateName" => field_template_name = map.next_value()?,
-                "templateDescription" => field_template_description = map.next_value()?,
-                "templateVersionSpec" => field_template_version_spec = map.next_value()?,
-                "guestUpdateStatus" => field_guest_update_status = map.next_value()?,
-                "createTime" => field_create_time = map.next_value()?,
-                "updateTime" => field_update_time = map.next_value()?,
-                "createdBy" => field_created_by = map.next_value()?,
-                "updatedBy" => field_updated_by = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "templateName" => {
+                    field_template_name = extras
+                        .decode_optional(&mut map, "templateName")?;
+                }
+                "templateDescription" => {
+                    field_template_description = extras
+                        .decode_optional(&mut map, "templateDescription")?;
+                }
+                "templateVersionSpec" => {
+                    field_template_version_spec = extras
+                        .decode_optional(&mut map, "templateVersionSpec")?;
+                }
+                "guestUpdateStatus" => {
+                    field_guest_update_status = extras
+                        .decode_optional(&mut map, "guestUpdateStatus")?;
+                }
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "updateTime" => {
+                    field_update_time = extras.decode_optional(&mut map, "updateTime")?;
+                }
+                "createdBy" => {
+                    field_created_by = extras.decode_optional(&mut map, "createdBy")?;
+                }
+                "updatedBy" => {
+                    field_updated_by = extras.decode_optional(&mut map, "updatedBy")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4222,39 +4142,34 @@ impl serde::Serialize for Template {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.template_name {
-            map.serialize_entry("templateName", value)?;
-        }
-        if let Some(value) = &self.template_description {
-            map.serialize_entry("templateDescription", value)?;
-        }
-        if let Some(value) = &self.template_version_spec {
-            map.serialize_entry("templateVersionSpec", value)?;
-        }
-        if let Some(value) = &self.guest_update_status {
-            map.serialize_entry("guestUpdateStatus", value)?;
-        }
-        if let Some(value) = &self.create_time {
-            map.serialize_entry("createTime", value)?;
-        }
-        if let Some(value) = &self.update_time {
-            map.serialize_entry("updateTime", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map.serialize_entry("createdBy", value)?;
-        }
-        if let Some(value) = &self.updated_by {
-            map.serialize_entry("updatedBy", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "templateName", &self.template_name)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "templateDescription",
+                &self.template_description,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "templateVersionSpec",
+                &self.template_version_spec,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "guestUpdateStatus",
+                &self.guest_update_status,
+            )?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras.serialize_optional(&mut map, "updateTime", &self.update_time)?;
+        self.extras.serialize_optional(&mut map, "createdBy", &self.created_by)?;
+        self.extras.serialize_optional(&mut map, "updatedBy", &self.updated_by)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4336,9 +4251,14 @@ impl ntnx_runtime::Model for TemplateDeployment {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "versionId" => field_version_id = map.next_value()?,
+                "versionId" => {
+                    field_version_id = extras.decode_optional(&mut map, "versionId")?;
+                }
                 "numberOfVms" => field_number_of_vms = Some(map.next_value()?),
-                "overrideVmConfigMap" => field_override_vm_config_map = map.next_value()?,
+                "overrideVmConfigMap" => {
+                    field_override_vm_config_map = extras
+                        .decode_optional(&mut map, "overrideVmConfigMap")?;
+                }
                 "clusterReference" => field_cluster_reference = Some(map.next_value()?),
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -4365,13 +4285,14 @@ impl serde::Serialize for TemplateDeployment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.version_id {
-            map.serialize_entry("versionId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "versionId", &self.version_id)?;
         map.serialize_entry("numberOfVms", &self.number_of_vms)?;
-        if let Some(value) = &self.override_vm_config_map {
-            map.serialize_entry("overrideVmConfigMap", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "overrideVmConfigMap",
+                &self.override_vm_config_map,
+            )?;
         map.serialize_entry("clusterReference", &self.cluster_reference)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
@@ -4655,33 +4576,73 @@ impl ntnx_runtime::Model for TemplateUser {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "username" => field_username = Some(map.next_value()?),
                 "userType" => field_user_type = Some(map.next_value()?),
-                "idpId" => field_idp_id = map.next_value()?,
-                "displayName" => field_display_name = map.next_value()?,
-                "firstName" => field_first_name = map.next_value()?,
-                "middleInitial" => field_middle_initial = map.next_value()?,
-                "lastName" => field_last_name = map.next_value()?,
-                "emailId" => field_email_id = map.next_value()?,
-                "locale" => field_locale = map.next_value()?,
-                "region" => field_region = map.next_value()?,
-                "password" => field_password = map.next_value()?,
-                "isForceResetPasswordEnabled" => {
-                    field_is_force_reset_password_enabled = map.next_value()?;
+                "idpId" => field_idp_id = extras.decode_optional(&mut map, "idpId")?,
+                "displayName" => {
+                    field_display_name = extras.decode_optional(&mut map, "displayName")?;
                 }
-                "additionalAttributes" => field_additional_attributes = map.next_value()?,
-                "status" => field_status = map.next_value()?,
-                "bucketsAccessKeys" => field_buckets_access_keys = map.next_value()?,
-                "lastLoginTime" => field_last_login_time = map.next_value()?,
-                "createdTime" => field_created_time = map.next_value()?,
-                "lastUpdatedTime" => field_last_updated_time = map.next_value()?,
-                "createdBy" => field_created_by = map.next_value()?,
-                "lastUpdatedBy" => field_last_updated_by = map.next_value()?,
-                "description" => field_description = map.next_value()?,
-                "creationType" => field_creation_type = map.next_value()?,
+                "firstName" => {
+                    field_first_name = extras.decode_optional(&mut map, "firstName")?;
+                }
+                "middleInitial" => {
+                    field_middle_initial = extras
+                        .decode_optional(&mut map, "middleInitial")?;
+                }
+                "lastName" => {
+                    field_last_name = extras.decode_optional(&mut map, "lastName")?;
+                }
+                "emailId" => {
+                    field_email_id = extras.decode_optional(&mut map, "emailId")?;
+                }
+                "locale" => field_locale = extras.decode_optional(&mut map, "locale")?,
+                "region" => field_region = extras.decode_optional(&mut map, "region")?,
+                "password" => {
+                    field_password = extras.decode_optional(&mut map, "password")?;
+                }
+                "isForceResetPasswordEnabled" => {
+                    field_is_force_reset_password_enabled = extras
+                        .decode_optional(&mut map, "isForceResetPasswordEnabled")?;
+                }
+                "additionalAttributes" => {
+                    field_additional_attributes = extras
+                        .decode_optional(&mut map, "additionalAttributes")?;
+                }
+                "status" => field_status = extras.decode_optional(&mut map, "status")?,
+                "bucketsAccessKeys" => {
+                    field_buckets_access_keys = extras
+                        .decode_optional(&mut map, "bucketsAccessKeys")?;
+                }
+                "lastLoginTime" => {
+                    field_last_login_time = extras
+                        .decode_optional(&mut map, "lastLoginTime")?;
+                }
+                "createdTime" => {
+                    field_created_time = extras.decode_optional(&mut map, "createdTime")?;
+                }
+                "lastUpdatedTime" => {
+                    field_last_updated_time = extras
+                        .decode_optional(&mut map, "lastUpdatedTime")?;
+                }
+                "createdBy" => {
+                    field_created_by = extras.decode_optional(&mut map, "createdBy")?;
+                }
+                "lastUpdatedBy" => {
+                    field_last_updated_by = extras
+                        .decode_optional(&mut map, "lastUpdatedBy")?;
+                }
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "creationType" => {
+                    field_creation_type = extras
+                        .decode_optional(&mut map, "creationType")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4728,77 +4689,51 @@ impl serde::Serialize for TemplateUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("username", &self.username)?;
         map.serialize_entry("userType", &self.user_type)?;
-        if let Some(value) = &self.idp_id {
-            map.serialize_entry("idpId", value)?;
-        }
-        if let Some(value) = &self.display_name {
-            map.serialize_entry("displayName", value)?;
-        }
-        if let Some(value) = &self.first_name {
-            map.serialize_entry("firstName", value)?;
-        }
-        if let Some(value) = &self.middle_initial {
-            map.serialize_entry("middleInitial", value)?;
-        }
-        if let Some(value) = &self.last_name {
-            map.serialize_entry("lastName", value)?;
-        }
-        if let Some(value) = &self.email_id {
-            map.serialize_entry("emailId", value)?;
-        }
-        if let Some(value) = &self.locale {
-            map.serialize_entry("locale", value)?;
-        }
-        if let Some(value) = &self.region {
-            map.serialize_entry("region", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.is_force_reset_password_enabled {
-            map.serialize_entry("isForceResetPasswordEnabled", value)?;
-        }
-        if let Some(value) = &self.additional_attributes {
-            map.serialize_entry("additionalAttributes", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.buckets_access_keys {
-            map.serialize_entry("bucketsAccessKeys", value)?;
-        }
-        if let Some(value) = &self.last_login_time {
-            map.serialize_entry("lastLoginTime", value)?;
-        }
-        if let Some(value) = &self.created_time {
-            map.serialize_entry("createdTime", value)?;
-        }
-        if let Some(value) = &self.last_updated_time {
-            map.serialize_entry("lastUpdatedTime", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map.serialize_entry("createdBy", value)?;
-        }
-        if let Some(value) = &self.last_updated_by {
-            map.serialize_entry("lastUpdatedBy", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.creation_type {
-            map.serialize_entry("creationType", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "idpId", &self.idp_id)?;
+        self.extras.serialize_optional(&mut map, "displayName", &self.display_name)?;
+        self.extras.serialize_optional(&mut map, "firstName", &self.first_name)?;
+        self.extras.serialize_optional(&mut map, "middleInitial", &self.middle_initial)?;
+        self.extras.serialize_optional(&mut map, "lastName", &self.last_name)?;
+        self.extras.serialize_optional(&mut map, "emailId", &self.email_id)?;
+        self.extras.serialize_optional(&mut map, "locale", &self.locale)?;
+        self.extras.serialize_optional(&mut map, "region", &self.region)?;
+        self.extras.serialize_optional(&mut map, "password", &self.password)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isForceResetPasswordEnabled",
+                &self.is_force_reset_password_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "additionalAttributes",
+                &self.additional_attributes,
+            )?;
+        self.extras.serialize_optional(&mut map, "status", &self.status)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "bucketsAccessKeys",
+                &self.buckets_access_keys,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "lastLoginTime", &self.last_login_time)?;
+        self.extras.serialize_optional(&mut map, "createdTime", &self.created_time)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdatedTime", &self.last_updated_time)?;
+        self.extras.serialize_optional(&mut map, "createdBy", &self.created_by)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdatedBy", &self.last_updated_by)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras.serialize_optional(&mut map, "creationType", &self.creation_type)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5022,20 +4957,38 @@ impl ntnx_runtime::Model for TemplateVersionSpec {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "versionName" => field_version_name = map.next_value()?,
-                "versionDescription" => field_version_description = map.next_value()?,
-                "vmSpec" => field_vm_spec = map.next_value()?,
-                "createTime" => field_create_time = map.next_value()?,
-                "createdBy" => field_created_by = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "versionName" => {
+                    field_version_name = extras.decode_optional(&mut map, "versionName")?;
+                }
+                "versionDescription" => {
+                    field_version_description = extras
+                        .decode_optional(&mut map, "versionDescription")?;
+                }
+                "vmSpec" => field_vm_spec = extras.decode_optional(&mut map, "vmSpec")?,
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "createdBy" => {
+                    field_created_by = extras.decode_optional(&mut map, "createdBy")?;
+                }
                 "versionSource" => field_version_source = Some(map.next_value()?),
                 "versionSourceDiscriminator" => {
-                    field_version_source_discriminator = map.next_value()?;
+                    field_version_source_discriminator = extras
+                        .decode_optional(&mut map, "versionSourceDiscriminator")?;
                 }
-                "isActiveVersion" => field_is_active_version = map.next_value()?,
-                "isGcOverrideEnabled" => field_is_gc_override_enabled = map.next_value()?,
+                "isActiveVersion" => {
+                    field_is_active_version = extras
+                        .decode_optional(&mut map, "isActiveVersion")?;
+                }
+                "isGcOverrideEnabled" => {
+                    field_is_gc_override_enabled = extras
+                        .decode_optional(&mut map, "isGcOverrideEnabled")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5065,40 +5018,36 @@ impl serde::Serialize for TemplateVersionSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.version_name {
-            map.serialize_entry("versionName", value)?;
-        }
-        if let Some(value) = &self.version_description {
-            map.serialize_entry("versionDescription", value)?;
-        }
-        if let Some(value) = &self.vm_spec {
-            map.serialize_entry("vmSpec", value)?;
-        }
-        if let Some(value) = &self.create_time {
-            map.serialize_entry("createTime", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map.serialize_entry("createdBy", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "versionName", &self.version_name)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "versionDescription",
+                &self.version_description,
+            )?;
+        self.extras.serialize_optional(&mut map, "vmSpec", &self.vm_spec)?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras.serialize_optional(&mut map, "createdBy", &self.created_by)?;
         map.serialize_entry("versionSource", &self.version_source)?;
-        if let Some(value) = &self.version_source_discriminator {
-            map.serialize_entry("versionSourceDiscriminator", value)?;
-        }
-        if let Some(value) = &self.is_active_version {
-            map.serialize_entry("isActiveVersion", value)?;
-        }
-        if let Some(value) = &self.is_gc_override_enabled {
-            map.serialize_entry("isGcOverrideEnabled", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "versionSourceDiscriminator",
+                &self.version_source_discriminator,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "isActiveVersion", &self.is_active_version)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isGcOverrideEnabled",
+                &self.is_gc_override_enabled,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5137,9 +5086,9 @@ impl ntnx_runtime::model::union::Union for TemplateVersionSpecVersionSource {
             object_type: Some("vmm.v4.content.TemplateVmReference"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<TemplateVmReference>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::TemplateVmReference(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -5150,9 +5099,9 @@ impl ntnx_runtime::model::union::Union for TemplateVersionSpecVersionSource {
                 ntnx_runtime::model::union::decode_model::<
                     TemplateVersionReference,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::TemplateVersionReference(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -5247,7 +5196,10 @@ impl ntnx_runtime::Model for TemplateVmReference {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "extId" => field_ext_id = Some(map.next_value()?),
-                "guestCustomization" => field_guest_customization = map.next_value()?,
+                "guestCustomization" => {
+                    field_guest_customization = extras
+                        .decode_optional(&mut map, "guestCustomization")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5264,9 +5216,12 @@ impl serde::Serialize for TemplateVmReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("extId", &self.ext_id)?;
-        if let Some(value) = &self.guest_customization {
-            map.serialize_entry("guestCustomization", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "guestCustomization",
+                &self.guest_customization,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5318,8 +5273,10 @@ impl ntnx_runtime::Model for UpdateImageApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5335,12 +5292,8 @@ impl serde::Serialize for UpdateImageApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5378,10 +5331,7 @@ impl ntnx_runtime::model::union::Union for UpdateImageApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5391,10 +5341,7 @@ impl ntnx_runtime::model::union::Union for UpdateImageApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5471,8 +5418,10 @@ impl ntnx_runtime::Model for UpdateTemplateApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5488,12 +5437,8 @@ impl serde::Serialize for UpdateTemplateApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5531,10 +5476,7 @@ impl ntnx_runtime::model::union::Union for UpdateTemplateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5544,10 +5486,7 @@ impl ntnx_runtime::model::union::Union for UpdateTemplateApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5735,9 +5674,12 @@ impl ntnx_runtime::Model for UrlSource {
             match key.as_str() {
                 "url" => field_url = Some(map.next_value()?),
                 "shouldAllowInsecureUrl" => {
-                    field_should_allow_insecure_url = map.next_value()?;
+                    field_should_allow_insecure_url = extras
+                        .decode_optional(&mut map, "shouldAllowInsecureUrl")?;
                 }
-                "basicAuth" => field_basic_auth = map.next_value()?,
+                "basicAuth" => {
+                    field_basic_auth = extras.decode_optional(&mut map, "basicAuth")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5755,12 +5697,13 @@ impl serde::Serialize for UrlSource {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("url", &self.url)?;
-        if let Some(value) = &self.should_allow_insecure_url {
-            map.serialize_entry("shouldAllowInsecureUrl", value)?;
-        }
-        if let Some(value) = &self.basic_auth {
-            map.serialize_entry("basicAuth", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldAllowInsecureUrl",
+                &self.should_allow_insecure_url,
+            )?;
+        self.extras.serialize_optional(&mut map, "basicAuth", &self.basic_auth)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5837,13 +5780,27 @@ impl ntnx_runtime::Model for VmConfigOverride {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "name" => field_name = map.next_value()?,
-                "numSockets" => field_num_sockets = map.next_value()?,
-                "numCoresPerSocket" => field_num_cores_per_socket = map.next_value()?,
-                "numThreadsPerCore" => field_num_threads_per_core = map.next_value()?,
-                "memorySizeBytes" => field_memory_size_bytes = map.next_value()?,
-                "nics" => field_nics = map.next_value()?,
-                "guestCustomization" => field_guest_customization = map.next_value()?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "numSockets" => {
+                    field_num_sockets = extras.decode_optional(&mut map, "numSockets")?;
+                }
+                "numCoresPerSocket" => {
+                    field_num_cores_per_socket = extras
+                        .decode_optional(&mut map, "numCoresPerSocket")?;
+                }
+                "numThreadsPerCore" => {
+                    field_num_threads_per_core = extras
+                        .decode_optional(&mut map, "numThreadsPerCore")?;
+                }
+                "memorySizeBytes" => {
+                    field_memory_size_bytes = extras
+                        .decode_optional(&mut map, "memorySizeBytes")?;
+                }
+                "nics" => field_nics = extras.decode_optional(&mut map, "nics")?,
+                "guestCustomization" => {
+                    field_guest_customization = extras
+                        .decode_optional(&mut map, "guestCustomization")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5864,27 +5821,29 @@ impl serde::Serialize for VmConfigOverride {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.num_sockets {
-            map.serialize_entry("numSockets", value)?;
-        }
-        if let Some(value) = &self.num_cores_per_socket {
-            map.serialize_entry("numCoresPerSocket", value)?;
-        }
-        if let Some(value) = &self.num_threads_per_core {
-            map.serialize_entry("numThreadsPerCore", value)?;
-        }
-        if let Some(value) = &self.memory_size_bytes {
-            map.serialize_entry("memorySizeBytes", value)?;
-        }
-        if let Some(value) = &self.nics {
-            map.serialize_entry("nics", value)?;
-        }
-        if let Some(value) = &self.guest_customization {
-            map.serialize_entry("guestCustomization", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "numSockets", &self.num_sockets)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numCoresPerSocket",
+                &self.num_cores_per_socket,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numThreadsPerCore",
+                &self.num_threads_per_core,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "memorySizeBytes", &self.memory_size_bytes)?;
+        self.extras.serialize_optional(&mut map, "nics", &self.nics)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "guestCustomization",
+                &self.guest_customization,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

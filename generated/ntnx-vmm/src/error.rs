@@ -67,12 +67,19 @@ impl ntnx_runtime::Model for AppMessage {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "message" => field_message = map.next_value()?,
-                "severity" => field_severity = map.next_value()?,
-                "code" => field_code = map.next_value()?,
-                "locale" => field_locale = map.next_value()?,
-                "errorGroup" => field_error_group = map.next_value()?,
-                "argumentsMap" => field_arguments_map = map.next_value()?,
+                "message" => field_message = extras.decode_optional(&mut map, "message")?,
+                "severity" => {
+                    field_severity = extras.decode_optional(&mut map, "severity")?;
+                }
+                "code" => field_code = extras.decode_optional(&mut map, "code")?,
+                "locale" => field_locale = extras.decode_optional(&mut map, "locale")?,
+                "errorGroup" => {
+                    field_error_group = extras.decode_optional(&mut map, "errorGroup")?;
+                }
+                "argumentsMap" => {
+                    field_arguments_map = extras
+                        .decode_optional(&mut map, "argumentsMap")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -92,24 +99,12 @@ impl serde::Serialize for AppMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.severity {
-            map.serialize_entry("severity", value)?;
-        }
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
-        if let Some(value) = &self.locale {
-            map.serialize_entry("locale", value)?;
-        }
-        if let Some(value) = &self.error_group {
-            map.serialize_entry("errorGroup", value)?;
-        }
-        if let Some(value) = &self.arguments_map {
-            map.serialize_entry("argumentsMap", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "message", &self.message)?;
+        self.extras.serialize_optional(&mut map, "severity", &self.severity)?;
+        self.extras.serialize_optional(&mut map, "code", &self.code)?;
+        self.extras.serialize_optional(&mut map, "locale", &self.locale)?;
+        self.extras.serialize_optional(&mut map, "errorGroup", &self.error_group)?;
+        self.extras.serialize_optional(&mut map, "argumentsMap", &self.arguments_map)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -156,7 +151,7 @@ impl ntnx_runtime::Model for ErrorResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "error" => field_error = map.next_value()?,
+                "error" => field_error = extras.decode_optional(&mut map, "error")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -168,9 +163,7 @@ impl serde::Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "error", &self.error)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -206,7 +199,7 @@ impl ntnx_runtime::model::union::Union for ErrorResponseError {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<AppMessage>>(value)
-                    .map(|(decoded, strict)| (Self::AppMessageList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::AppMessageList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -214,9 +207,9 @@ impl ntnx_runtime::model::union::Union for ErrorResponseError {
             object_type: Some("vmm.v4.error.SchemaValidationError"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<SchemaValidationError>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::SchemaValidationError(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -376,12 +369,17 @@ impl ntnx_runtime::Model for SchemaValidationError {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "timestamp" => field_timestamp = map.next_value()?,
-                "statusCode" => field_status_code = map.next_value()?,
-                "error" => field_error = map.next_value()?,
-                "path" => field_path = map.next_value()?,
+                "timestamp" => {
+                    field_timestamp = extras.decode_optional(&mut map, "timestamp")?;
+                }
+                "statusCode" => {
+                    field_status_code = extras.decode_optional(&mut map, "statusCode")?;
+                }
+                "error" => field_error = extras.decode_optional(&mut map, "error")?,
+                "path" => field_path = extras.decode_optional(&mut map, "path")?,
                 "validationErrorMessages" => {
-                    field_validation_error_messages = map.next_value()?;
+                    field_validation_error_messages = extras
+                        .decode_optional(&mut map, "validationErrorMessages")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -401,21 +399,16 @@ impl serde::Serialize for SchemaValidationError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.timestamp {
-            map.serialize_entry("timestamp", value)?;
-        }
-        if let Some(value) = &self.status_code {
-            map.serialize_entry("statusCode", value)?;
-        }
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        if let Some(value) = &self.path {
-            map.serialize_entry("path", value)?;
-        }
-        if let Some(value) = &self.validation_error_messages {
-            map.serialize_entry("validationErrorMessages", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "timestamp", &self.timestamp)?;
+        self.extras.serialize_optional(&mut map, "statusCode", &self.status_code)?;
+        self.extras.serialize_optional(&mut map, "error", &self.error)?;
+        self.extras.serialize_optional(&mut map, "path", &self.path)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "validationErrorMessages",
+                &self.validation_error_messages,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -470,9 +463,14 @@ impl ntnx_runtime::Model for SchemaValidationErrorMessage {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "location" => field_location = map.next_value()?,
-                "message" => field_message = map.next_value()?,
-                "attributePath" => field_attribute_path = map.next_value()?,
+                "location" => {
+                    field_location = extras.decode_optional(&mut map, "location")?;
+                }
+                "message" => field_message = extras.decode_optional(&mut map, "message")?,
+                "attributePath" => {
+                    field_attribute_path = extras
+                        .decode_optional(&mut map, "attributePath")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -489,15 +487,9 @@ impl serde::Serialize for SchemaValidationErrorMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.location {
-            map.serialize_entry("location", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.attribute_path {
-            map.serialize_entry("attributePath", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "location", &self.location)?;
+        self.extras.serialize_optional(&mut map, "message", &self.message)?;
+        self.extras.serialize_optional(&mut map, "attributePath", &self.attribute_path)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

@@ -40,8 +40,10 @@ impl ntnx_runtime::Model for AssociateCategoryApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -57,12 +59,8 @@ impl serde::Serialize for AssociateCategoryApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -100,10 +98,7 @@ impl ntnx_runtime::model::union::Union for AssociateCategoryApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -113,10 +108,7 @@ impl ntnx_runtime::model::union::Union for AssociateCategoryApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -194,8 +186,10 @@ impl ntnx_runtime::Model for AttachIscsiClientApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -211,12 +205,8 @@ impl serde::Serialize for AttachIscsiClientApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -254,10 +244,7 @@ impl ntnx_runtime::model::union::Union for AttachIscsiClientApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -267,10 +254,7 @@ impl ntnx_runtime::model::union::Union for AttachIscsiClientApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -348,8 +332,10 @@ impl ntnx_runtime::Model for AttachNvmfClientApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -365,12 +351,8 @@ impl serde::Serialize for AttachNvmfClientApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -408,10 +390,7 @@ impl ntnx_runtime::model::union::Union for AttachNvmfClientApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -421,10 +400,7 @@ impl ntnx_runtime::model::union::Union for AttachNvmfClientApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -502,8 +478,10 @@ impl ntnx_runtime::Model for AttachVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -519,12 +497,8 @@ impl serde::Serialize for AttachVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -562,10 +536,7 @@ impl ntnx_runtime::model::union::Union for AttachVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -575,10 +546,7 @@ impl ntnx_runtime::model::union::Union for AttachVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -815,10 +783,12 @@ impl ntnx_runtime::Model for CategoryDetails {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
-                "name" => field_name = map.next_value()?,
-                "uris" => field_uris = map.next_value()?,
-                "entityType" => field_entity_type = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "uris" => field_uris = extras.decode_optional(&mut map, "uris")?,
+                "entityType" => {
+                    field_entity_type = extras.decode_optional(&mut map, "entityType")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -836,18 +806,10 @@ impl serde::Serialize for CategoryDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.uris {
-            map.serialize_entry("uris", value)?;
-        }
-        if let Some(value) = &self.entity_type {
-            map.serialize_entry("entityType", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "uris", &self.uris)?;
+        self.extras.serialize_optional(&mut map, "entityType", &self.entity_type)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -898,7 +860,9 @@ impl ntnx_runtime::Model for CategoryEntityReferences {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "categories" => field_categories = map.next_value()?,
+                "categories" => {
+                    field_categories = extras.decode_optional(&mut map, "categories")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -913,9 +877,7 @@ impl serde::Serialize for CategoryEntityReferences {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.categories {
-            map.serialize_entry("categories", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "categories", &self.categories)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -973,8 +935,13 @@ impl ntnx_runtime::Model for Cluster {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "clusterExtId" => field_cluster_ext_id = map.next_value()?,
-                "clusterName" => field_cluster_name = map.next_value()?,
+                "clusterExtId" => {
+                    field_cluster_ext_id = extras
+                        .decode_optional(&mut map, "clusterExtId")?;
+                }
+                "clusterName" => {
+                    field_cluster_name = extras.decode_optional(&mut map, "clusterName")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -990,12 +957,8 @@ impl serde::Serialize for Cluster {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cluster_ext_id {
-            map.serialize_entry("clusterExtId", value)?;
-        }
-        if let Some(value) = &self.cluster_name {
-            map.serialize_entry("clusterName", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
+        self.extras.serialize_optional(&mut map, "clusterName", &self.cluster_name)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1047,8 +1010,10 @@ impl ntnx_runtime::Model for CreateVolumeDiskApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1064,12 +1029,8 @@ impl serde::Serialize for CreateVolumeDiskApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1107,10 +1068,7 @@ impl ntnx_runtime::model::union::Union for CreateVolumeDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1120,10 +1078,7 @@ impl ntnx_runtime::model::union::Union for CreateVolumeDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1201,8 +1156,10 @@ impl ntnx_runtime::Model for CreateVolumeGroupApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1218,12 +1175,8 @@ impl serde::Serialize for CreateVolumeGroupApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1261,10 +1214,7 @@ impl ntnx_runtime::model::union::Union for CreateVolumeGroupApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1274,10 +1224,7 @@ impl ntnx_runtime::model::union::Union for CreateVolumeGroupApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1355,8 +1302,10 @@ impl ntnx_runtime::Model for DeleteVolumeDiskApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1372,12 +1321,8 @@ impl serde::Serialize for DeleteVolumeDiskApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1415,10 +1360,7 @@ impl ntnx_runtime::model::union::Union for DeleteVolumeDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1428,10 +1370,7 @@ impl ntnx_runtime::model::union::Union for DeleteVolumeDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1509,8 +1448,10 @@ impl ntnx_runtime::Model for DeleteVolumeGroupApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1526,12 +1467,8 @@ impl serde::Serialize for DeleteVolumeGroupApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1569,10 +1506,7 @@ impl ntnx_runtime::model::union::Union for DeleteVolumeGroupApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1582,10 +1516,7 @@ impl ntnx_runtime::model::union::Union for DeleteVolumeGroupApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1663,8 +1594,10 @@ impl ntnx_runtime::Model for DetachIscsiClientApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1680,12 +1613,8 @@ impl serde::Serialize for DetachIscsiClientApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1723,10 +1652,7 @@ impl ntnx_runtime::model::union::Union for DetachIscsiClientApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1736,10 +1662,7 @@ impl ntnx_runtime::model::union::Union for DetachIscsiClientApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1817,8 +1740,10 @@ impl ntnx_runtime::Model for DetachNvmfClientApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1834,12 +1759,8 @@ impl serde::Serialize for DetachNvmfClientApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1877,10 +1798,7 @@ impl ntnx_runtime::model::union::Union for DetachNvmfClientApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1890,10 +1808,7 @@ impl ntnx_runtime::model::union::Union for DetachNvmfClientApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1971,8 +1886,10 @@ impl ntnx_runtime::Model for DetachVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1988,12 +1905,8 @@ impl serde::Serialize for DetachVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2031,10 +1944,7 @@ impl ntnx_runtime::model::union::Union for DetachVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2044,10 +1954,7 @@ impl ntnx_runtime::model::union::Union for DetachVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2124,8 +2031,10 @@ impl ntnx_runtime::Model for DisassociateCategoryApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2141,12 +2050,8 @@ impl serde::Serialize for DisassociateCategoryApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2184,10 +2089,7 @@ impl ntnx_runtime::model::union::Union for DisassociateCategoryApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2197,10 +2099,7 @@ impl ntnx_runtime::model::union::Union for DisassociateCategoryApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2275,7 +2174,9 @@ impl ntnx_runtime::Model for DiskStorageFeatures {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "flashMode" => field_flash_mode = map.next_value()?,
+                "flashMode" => {
+                    field_flash_mode = extras.decode_optional(&mut map, "flashMode")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2290,9 +2191,7 @@ impl serde::Serialize for DiskStorageFeatures {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.flash_mode {
-            map.serialize_entry("flashMode", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "flashMode", &self.flash_mode)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2351,7 +2250,9 @@ impl ntnx_runtime::Model for FlashMode {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "isEnabled" => field_is_enabled = map.next_value()?,
+                "isEnabled" => {
+                    field_is_enabled = extras.decode_optional(&mut map, "isEnabled")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2366,9 +2267,7 @@ impl serde::Serialize for FlashMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.is_enabled {
-            map.serialize_entry("isEnabled", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "isEnabled", &self.is_enabled)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2420,8 +2319,10 @@ impl ntnx_runtime::Model for GetIscsiClientApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2437,12 +2338,8 @@ impl serde::Serialize for GetIscsiClientApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2478,10 +2375,7 @@ impl ntnx_runtime::model::union::Union for GetIscsiClientApiResponseData {
             object_type: Some("volumes.v4.config.IscsiClient"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<IscsiClient>(value)
-                    .map(|(decoded, strict)| (
-                        Self::IscsiClient(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::IscsiClient(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2491,10 +2385,7 @@ impl ntnx_runtime::model::union::Union for GetIscsiClientApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2571,8 +2462,10 @@ impl ntnx_runtime::Model for GetVolumeDiskApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2588,12 +2481,8 @@ impl serde::Serialize for GetVolumeDiskApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2629,10 +2518,7 @@ impl ntnx_runtime::model::union::Union for GetVolumeDiskApiResponseData {
             object_type: Some("volumes.v4.config.VolumeDisk"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VolumeDisk>(value)
-                    .map(|(decoded, strict)| (
-                        Self::VolumeDisk(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::VolumeDisk(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2642,10 +2528,7 @@ impl ntnx_runtime::model::union::Union for GetVolumeDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2722,8 +2605,10 @@ impl ntnx_runtime::Model for GetVolumeGroupApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2739,12 +2624,8 @@ impl serde::Serialize for GetVolumeGroupApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2780,10 +2661,7 @@ impl ntnx_runtime::model::union::Union for GetVolumeGroupApiResponseData {
             object_type: Some("volumes.v4.config.VolumeGroup"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VolumeGroup>(value)
-                    .map(|(decoded, strict)| (
-                        Self::VolumeGroup(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::VolumeGroup(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2793,10 +2671,7 @@ impl ntnx_runtime::model::union::Union for GetVolumeGroupApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2873,8 +2748,10 @@ impl ntnx_runtime::Model for GetVolumeGroupMetadataApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2890,12 +2767,8 @@ impl serde::Serialize for GetVolumeGroupMetadataApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2933,7 +2806,7 @@ impl ntnx_runtime::model::union::Union for GetVolumeGroupMetadataApiResponseData
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::common::v1::config::Metadata,
                 >(value)
-                    .map(|(decoded, strict)| (Self::Metadata(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::Metadata(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2943,10 +2816,7 @@ impl ntnx_runtime::model::union::Union for GetVolumeGroupMetadataApiResponseData
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3079,21 +2949,43 @@ impl ntnx_runtime::Model for IscsiClient {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "iscsiInitiatorName" => field_iscsi_initiator_name = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "iscsiInitiatorName" => {
+                    field_iscsi_initiator_name = extras
+                        .decode_optional(&mut map, "iscsiInitiatorName")?;
+                }
                 "iscsiInitiatorNetworkId" => {
-                    field_iscsi_initiator_network_id = map.next_value()?;
+                    field_iscsi_initiator_network_id = extras
+                        .decode_optional(&mut map, "iscsiInitiatorNetworkId")?;
                 }
-                "clientSecret" => field_client_secret = map.next_value()?,
+                "clientSecret" => {
+                    field_client_secret = extras
+                        .decode_optional(&mut map, "clientSecret")?;
+                }
                 "enabledAuthentications" => {
-                    field_enabled_authentications = map.next_value()?;
+                    field_enabled_authentications = extras
+                        .decode_optional(&mut map, "enabledAuthentications")?;
                 }
-                "attachedTargets" => field_attached_targets = map.next_value()?,
-                "numVirtualTargets" => field_num_virtual_targets = map.next_value()?,
-                "clusterReference" => field_cluster_reference = map.next_value()?,
-                "attachmentSite" => field_attachment_site = map.next_value()?,
+                "attachedTargets" => {
+                    field_attached_targets = extras
+                        .decode_optional(&mut map, "attachedTargets")?;
+                }
+                "numVirtualTargets" => {
+                    field_num_virtual_targets = extras
+                        .decode_optional(&mut map, "numVirtualTargets")?;
+                }
+                "clusterReference" => {
+                    field_cluster_reference = extras
+                        .decode_optional(&mut map, "clusterReference")?;
+                }
+                "attachmentSite" => {
+                    field_attachment_site = extras
+                        .decode_optional(&mut map, "attachmentSite")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3118,39 +3010,42 @@ impl serde::Serialize for IscsiClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.iscsi_initiator_name {
-            map.serialize_entry("iscsiInitiatorName", value)?;
-        }
-        if let Some(value) = &self.iscsi_initiator_network_id {
-            map.serialize_entry("iscsiInitiatorNetworkId", value)?;
-        }
-        if let Some(value) = &self.client_secret {
-            map.serialize_entry("clientSecret", value)?;
-        }
-        if let Some(value) = &self.enabled_authentications {
-            map.serialize_entry("enabledAuthentications", value)?;
-        }
-        if let Some(value) = &self.attached_targets {
-            map.serialize_entry("attachedTargets", value)?;
-        }
-        if let Some(value) = &self.num_virtual_targets {
-            map.serialize_entry("numVirtualTargets", value)?;
-        }
-        if let Some(value) = &self.cluster_reference {
-            map.serialize_entry("clusterReference", value)?;
-        }
-        if let Some(value) = &self.attachment_site {
-            map.serialize_entry("attachmentSite", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "iscsiInitiatorName",
+                &self.iscsi_initiator_name,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "iscsiInitiatorNetworkId",
+                &self.iscsi_initiator_network_id,
+            )?;
+        self.extras.serialize_optional(&mut map, "clientSecret", &self.client_secret)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "enabledAuthentications",
+                &self.enabled_authentications,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "attachedTargets", &self.attached_targets)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numVirtualTargets",
+                &self.num_virtual_targets,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "clusterReference", &self.cluster_reference)?;
+        self.extras
+            .serialize_optional(&mut map, "attachmentSite", &self.attachment_site)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3210,8 +3105,11 @@ impl ntnx_runtime::Model for IscsiClientAttachment {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
-                "clusterReference" => field_cluster_reference = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
+                "clusterReference" => {
+                    field_cluster_reference = extras
+                        .decode_optional(&mut map, "clusterReference")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3227,12 +3125,9 @@ impl serde::Serialize for IscsiClientAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
-        if let Some(value) = &self.cluster_reference {
-            map.serialize_entry("clusterReference", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
+        self.extras
+            .serialize_optional(&mut map, "clusterReference", &self.cluster_reference)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3288,9 +3183,13 @@ impl ntnx_runtime::Model for IscsiFeatures {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "targetSecret" => field_target_secret = map.next_value()?,
+                "targetSecret" => {
+                    field_target_secret = extras
+                        .decode_optional(&mut map, "targetSecret")?;
+                }
                 "enabledAuthentications" => {
-                    field_enabled_authentications = map.next_value()?;
+                    field_enabled_authentications = extras
+                        .decode_optional(&mut map, "enabledAuthentications")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -3307,12 +3206,13 @@ impl serde::Serialize for IscsiFeatures {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.target_secret {
-            map.serialize_entry("targetSecret", value)?;
-        }
-        if let Some(value) = &self.enabled_authentications {
-            map.serialize_entry("enabledAuthentications", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "targetSecret", &self.target_secret)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "enabledAuthentications",
+                &self.enabled_authentications,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3364,8 +3264,10 @@ impl ntnx_runtime::Model for ListCategoryAssociationsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3381,12 +3283,8 @@ impl serde::Serialize for ListCategoryAssociationsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3422,10 +3320,7 @@ impl ntnx_runtime::model::union::Union for ListCategoryAssociationsApiResponseDa
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<CategoryDetails>>(value)
-                    .map(|(decoded, strict)| (
-                        Self::CategoryDetailsList(decoded),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::CategoryDetailsList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3435,10 +3330,7 @@ impl ntnx_runtime::model::union::Union for ListCategoryAssociationsApiResponseDa
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3524,8 +3416,10 @@ impl ntnx_runtime::Model for ListExternalIscsiAttachmentsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3541,12 +3435,8 @@ impl serde::Serialize for ListExternalIscsiAttachmentsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3584,9 +3474,9 @@ impl ntnx_runtime::model::union::Union for ListExternalIscsiAttachmentsApiRespon
                 ntnx_runtime::model::union::decode_plain::<
                     Vec<IscsiClientAttachment>,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::IscsiClientAttachmentList(decoded),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -3597,10 +3487,7 @@ impl ntnx_runtime::model::union::Union for ListExternalIscsiAttachmentsApiRespon
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3686,8 +3573,10 @@ impl ntnx_runtime::Model for ListIscsiClientsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3703,12 +3592,8 @@ impl serde::Serialize for ListIscsiClientsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3744,7 +3629,7 @@ impl ntnx_runtime::model::union::Union for ListIscsiClientsApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<IscsiClient>>(value)
-                    .map(|(decoded, strict)| (Self::IscsiClientList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::IscsiClientList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3754,10 +3639,7 @@ impl ntnx_runtime::model::union::Union for ListIscsiClientsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3843,8 +3725,10 @@ impl ntnx_runtime::Model for ListVmAttachmentsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3860,12 +3744,8 @@ impl serde::Serialize for ListVmAttachmentsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3901,7 +3781,7 @@ impl ntnx_runtime::model::union::Union for ListVmAttachmentsApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<VmAttachment>>(value)
-                    .map(|(decoded, strict)| (Self::VmAttachmentList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::VmAttachmentList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3911,10 +3791,7 @@ impl ntnx_runtime::model::union::Union for ListVmAttachmentsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4000,8 +3877,10 @@ impl ntnx_runtime::Model for ListVolumeDisksApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4017,12 +3896,8 @@ impl serde::Serialize for ListVolumeDisksApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4058,7 +3933,7 @@ impl ntnx_runtime::model::union::Union for ListVolumeDisksApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<VolumeDisk>>(value)
-                    .map(|(decoded, strict)| (Self::VolumeDiskList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::VolumeDiskList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4068,10 +3943,7 @@ impl ntnx_runtime::model::union::Union for ListVolumeDisksApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4155,8 +4027,10 @@ impl ntnx_runtime::Model for ListVolumeGroupsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4172,12 +4046,8 @@ impl serde::Serialize for ListVolumeGroupsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4213,7 +4083,7 @@ impl ntnx_runtime::model::union::Union for ListVolumeGroupsApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<VolumeGroup>>(value)
-                    .map(|(decoded, strict)| (Self::VolumeGroupList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::VolumeGroupList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4223,10 +4093,7 @@ impl ntnx_runtime::model::union::Union for ListVolumeGroupsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4312,8 +4179,10 @@ impl ntnx_runtime::Model for MigrateVolumeGroupApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4329,12 +4198,8 @@ impl serde::Serialize for MigrateVolumeGroupApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4372,10 +4237,7 @@ impl ntnx_runtime::model::union::Union for MigrateVolumeGroupApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4385,10 +4247,7 @@ impl ntnx_runtime::model::union::Union for MigrateVolumeGroupApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4500,12 +4359,23 @@ impl ntnx_runtime::Model for NvmfClient {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "nvmfInitiatorName" => field_nvmf_initiator_name = map.next_value()?,
-                "attachedTargets" => field_attached_targets = map.next_value()?,
-                "clusterReference" => field_cluster_reference = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "nvmfInitiatorName" => {
+                    field_nvmf_initiator_name = extras
+                        .decode_optional(&mut map, "nvmfInitiatorName")?;
+                }
+                "attachedTargets" => {
+                    field_attached_targets = extras
+                        .decode_optional(&mut map, "attachedTargets")?;
+                }
+                "clusterReference" => {
+                    field_cluster_reference = extras
+                        .decode_optional(&mut map, "clusterReference")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4525,24 +4395,21 @@ impl serde::Serialize for NvmfClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.nvmf_initiator_name {
-            map.serialize_entry("nvmfInitiatorName", value)?;
-        }
-        if let Some(value) = &self.attached_targets {
-            map.serialize_entry("attachedTargets", value)?;
-        }
-        if let Some(value) = &self.cluster_reference {
-            map.serialize_entry("clusterReference", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "nvmfInitiatorName",
+                &self.nvmf_initiator_name,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "attachedTargets", &self.attached_targets)?;
+        self.extras
+            .serialize_optional(&mut map, "clusterReference", &self.cluster_reference)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4618,10 +4485,15 @@ impl ntnx_runtime::Model for NvmfClientAttachment {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "clusterReference" => field_cluster_reference = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "clusterReference" => {
+                    field_cluster_reference = extras
+                        .decode_optional(&mut map, "clusterReference")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4639,18 +4511,13 @@ impl serde::Serialize for NvmfClientAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.cluster_reference {
-            map.serialize_entry("clusterReference", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(&mut map, "clusterReference", &self.cluster_reference)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4702,8 +4569,10 @@ impl ntnx_runtime::Model for PauseVolumeGroupSynchronousReplicationApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4719,12 +4588,8 @@ impl serde::Serialize for PauseVolumeGroupSynchronousReplicationApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4763,10 +4628,7 @@ for PauseVolumeGroupSynchronousReplicationApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4776,10 +4638,7 @@ for PauseVolumeGroupSynchronousReplicationApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4937,8 +4796,10 @@ impl ntnx_runtime::Model for ResumeVolumeGroupSynchronousReplicationApiResponse 
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4954,12 +4815,8 @@ impl serde::Serialize for ResumeVolumeGroupSynchronousReplicationApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4997,10 +4854,7 @@ for ResumeVolumeGroupSynchronousReplicationApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5158,8 +5012,10 @@ impl ntnx_runtime::Model for RevertVolumeGroupApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5175,12 +5031,8 @@ impl serde::Serialize for RevertVolumeGroupApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5218,10 +5070,7 @@ impl ntnx_runtime::model::union::Union for RevertVolumeGroupApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5231,10 +5080,7 @@ impl ntnx_runtime::model::union::Union for RevertVolumeGroupApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5379,7 +5225,9 @@ impl ntnx_runtime::Model for StorageFeatures {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "flashMode" => field_flash_mode = map.next_value()?,
+                "flashMode" => {
+                    field_flash_mode = extras.decode_optional(&mut map, "flashMode")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5394,9 +5242,7 @@ impl serde::Serialize for StorageFeatures {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.flash_mode {
-            map.serialize_entry("flashMode", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "flashMode", &self.flash_mode)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5456,8 +5302,14 @@ impl ntnx_runtime::Model for TargetParam {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "numVirtualTargets" => field_num_virtual_targets = map.next_value()?,
-                "iscsiTargetName" => field_iscsi_target_name = map.next_value()?,
+                "numVirtualTargets" => {
+                    field_num_virtual_targets = extras
+                        .decode_optional(&mut map, "numVirtualTargets")?;
+                }
+                "iscsiTargetName" => {
+                    field_iscsi_target_name = extras
+                        .decode_optional(&mut map, "iscsiTargetName")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5473,12 +5325,14 @@ impl serde::Serialize for TargetParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.num_virtual_targets {
-            map.serialize_entry("numVirtualTargets", value)?;
-        }
-        if let Some(value) = &self.iscsi_target_name {
-            map.serialize_entry("iscsiTargetName", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numVirtualTargets",
+                &self.num_virtual_targets,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "iscsiTargetName", &self.iscsi_target_name)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5530,8 +5384,10 @@ impl ntnx_runtime::Model for UpdateIscsiClientApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5547,12 +5403,8 @@ impl serde::Serialize for UpdateIscsiClientApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5590,10 +5442,7 @@ impl ntnx_runtime::model::union::Union for UpdateIscsiClientApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5603,10 +5452,7 @@ impl ntnx_runtime::model::union::Union for UpdateIscsiClientApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5684,8 +5530,10 @@ impl ntnx_runtime::Model for UpdateIscsiClientByIdApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5701,12 +5549,8 @@ impl serde::Serialize for UpdateIscsiClientByIdApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5744,10 +5588,7 @@ impl ntnx_runtime::model::union::Union for UpdateIscsiClientByIdApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5757,10 +5598,7 @@ impl ntnx_runtime::model::union::Union for UpdateIscsiClientByIdApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5838,8 +5676,10 @@ impl ntnx_runtime::Model for UpdateVolumeDiskApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5855,12 +5695,8 @@ impl serde::Serialize for UpdateVolumeDiskApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5898,10 +5734,7 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5911,10 +5744,7 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5992,8 +5822,10 @@ impl ntnx_runtime::Model for UpdateVolumeDiskByIdApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6009,12 +5841,8 @@ impl serde::Serialize for UpdateVolumeDiskByIdApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6052,10 +5880,7 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeDiskByIdApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -6065,10 +5890,7 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeDiskByIdApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6146,8 +5968,10 @@ impl ntnx_runtime::Model for UpdateVolumeGroupApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6163,12 +5987,8 @@ impl serde::Serialize for UpdateVolumeGroupApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6206,10 +6026,7 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeGroupApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -6219,10 +6036,7 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeGroupApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6300,8 +6114,10 @@ impl ntnx_runtime::Model for UpdateVolumeGroupByIdApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6317,12 +6133,8 @@ impl serde::Serialize for UpdateVolumeGroupByIdApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6360,10 +6172,7 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeGroupByIdApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -6373,10 +6182,7 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeGroupByIdApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6454,8 +6260,10 @@ impl ntnx_runtime::Model for UpdateVolumeGroupMetadataApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6471,12 +6279,8 @@ impl serde::Serialize for UpdateVolumeGroupMetadataApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6512,10 +6316,7 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeGroupMetadataApiResponseD
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6585,8 +6386,10 @@ impl ntnx_runtime::Model for UpdateVolumeGroupMetadataInfoApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6602,12 +6405,8 @@ impl serde::Serialize for UpdateVolumeGroupMetadataInfoApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6643,10 +6442,7 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeGroupMetadataInfoApiRespo
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6815,7 +6611,7 @@ impl ntnx_runtime::Model for VmAttachment {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "extId" => field_ext_id = Some(map.next_value()?),
-                "index" => field_index = map.next_value()?,
+                "index" => field_index = extras.decode_optional(&mut map, "index")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6832,9 +6628,7 @@ impl serde::Serialize for VmAttachment {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("extId", &self.ext_id)?;
-        if let Some(value) = &self.index {
-            map.serialize_entry("index", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "index", &self.index)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6931,17 +6725,31 @@ impl ntnx_runtime::Model for VolumeDisk {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
-                "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "index" => field_index = map.next_value()?,
-                "diskSizeBytes" => field_disk_size_bytes = map.next_value()?,
-                "storageContainerId" => field_storage_container_id = map.next_value()?,
-                "description" => field_description = map.next_value()?,
-                "diskDataSourceReference" => {
-                    field_disk_data_source_reference = map.next_value()?;
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
                 }
-                "diskStorageFeatures" => field_disk_storage_features = map.next_value()?,
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "index" => field_index = extras.decode_optional(&mut map, "index")?,
+                "diskSizeBytes" => {
+                    field_disk_size_bytes = extras
+                        .decode_optional(&mut map, "diskSizeBytes")?;
+                }
+                "storageContainerId" => {
+                    field_storage_container_id = extras
+                        .decode_optional(&mut map, "storageContainerId")?;
+                }
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "diskDataSourceReference" => {
+                    field_disk_data_source_reference = extras
+                        .decode_optional(&mut map, "diskDataSourceReference")?;
+                }
+                "diskStorageFeatures" => {
+                    field_disk_storage_features = extras
+                        .decode_optional(&mut map, "diskStorageFeatures")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6964,33 +6772,33 @@ impl serde::Serialize for VolumeDisk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.index {
-            map.serialize_entry("index", value)?;
-        }
-        if let Some(value) = &self.disk_size_bytes {
-            map.serialize_entry("diskSizeBytes", value)?;
-        }
-        if let Some(value) = &self.storage_container_id {
-            map.serialize_entry("storageContainerId", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.disk_data_source_reference {
-            map.serialize_entry("diskDataSourceReference", value)?;
-        }
-        if let Some(value) = &self.disk_storage_features {
-            map.serialize_entry("diskStorageFeatures", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "index", &self.index)?;
+        self.extras
+            .serialize_optional(&mut map, "diskSizeBytes", &self.disk_size_bytes)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageContainerId",
+                &self.storage_container_id,
+            )?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskDataSourceReference",
+                &self.disk_data_source_reference,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskStorageFeatures",
+                &self.disk_storage_features,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -7159,29 +6967,63 @@ impl ntnx_runtime::Model for VolumeGroup {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "name" => field_name = map.next_value()?,
-                "description" => field_description = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
                 "shouldLoadBalanceVmAttachments" => {
-                    field_should_load_balance_vm_attachments = map.next_value()?;
+                    field_should_load_balance_vm_attachments = extras
+                        .decode_optional(&mut map, "shouldLoadBalanceVmAttachments")?;
                 }
-                "sharingStatus" => field_sharing_status = map.next_value()?,
-                "targetPrefix" => field_target_prefix = map.next_value()?,
-                "targetName" => field_target_name = map.next_value()?,
+                "sharingStatus" => {
+                    field_sharing_status = extras
+                        .decode_optional(&mut map, "sharingStatus")?;
+                }
+                "targetPrefix" => {
+                    field_target_prefix = extras
+                        .decode_optional(&mut map, "targetPrefix")?;
+                }
+                "targetName" => {
+                    field_target_name = extras.decode_optional(&mut map, "targetName")?;
+                }
                 "enabledAuthentications" => {
-                    field_enabled_authentications = map.next_value()?;
+                    field_enabled_authentications = extras
+                        .decode_optional(&mut map, "enabledAuthentications")?;
                 }
-                "iscsiFeatures" => field_iscsi_features = map.next_value()?,
-                "createdBy" => field_created_by = map.next_value()?,
-                "clusterReference" => field_cluster_reference = map.next_value()?,
-                "storageFeatures" => field_storage_features = map.next_value()?,
-                "usageType" => field_usage_type = map.next_value()?,
-                "attachmentType" => field_attachment_type = map.next_value()?,
-                "protocol" => field_protocol = map.next_value()?,
-                "isHidden" => field_is_hidden = map.next_value()?,
-                "disks" => field_disks = map.next_value()?,
+                "iscsiFeatures" => {
+                    field_iscsi_features = extras
+                        .decode_optional(&mut map, "iscsiFeatures")?;
+                }
+                "createdBy" => {
+                    field_created_by = extras.decode_optional(&mut map, "createdBy")?;
+                }
+                "clusterReference" => {
+                    field_cluster_reference = extras
+                        .decode_optional(&mut map, "clusterReference")?;
+                }
+                "storageFeatures" => {
+                    field_storage_features = extras
+                        .decode_optional(&mut map, "storageFeatures")?;
+                }
+                "usageType" => {
+                    field_usage_type = extras.decode_optional(&mut map, "usageType")?;
+                }
+                "attachmentType" => {
+                    field_attachment_type = extras
+                        .decode_optional(&mut map, "attachmentType")?;
+                }
+                "protocol" => {
+                    field_protocol = extras.decode_optional(&mut map, "protocol")?;
+                }
+                "isHidden" => {
+                    field_is_hidden = extras.decode_optional(&mut map, "isHidden")?;
+                }
+                "disks" => field_disks = extras.decode_optional(&mut map, "disks")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -7214,63 +7056,40 @@ impl serde::Serialize for VolumeGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.should_load_balance_vm_attachments {
-            map.serialize_entry("shouldLoadBalanceVmAttachments", value)?;
-        }
-        if let Some(value) = &self.sharing_status {
-            map.serialize_entry("sharingStatus", value)?;
-        }
-        if let Some(value) = &self.target_prefix {
-            map.serialize_entry("targetPrefix", value)?;
-        }
-        if let Some(value) = &self.target_name {
-            map.serialize_entry("targetName", value)?;
-        }
-        if let Some(value) = &self.enabled_authentications {
-            map.serialize_entry("enabledAuthentications", value)?;
-        }
-        if let Some(value) = &self.iscsi_features {
-            map.serialize_entry("iscsiFeatures", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map.serialize_entry("createdBy", value)?;
-        }
-        if let Some(value) = &self.cluster_reference {
-            map.serialize_entry("clusterReference", value)?;
-        }
-        if let Some(value) = &self.storage_features {
-            map.serialize_entry("storageFeatures", value)?;
-        }
-        if let Some(value) = &self.usage_type {
-            map.serialize_entry("usageType", value)?;
-        }
-        if let Some(value) = &self.attachment_type {
-            map.serialize_entry("attachmentType", value)?;
-        }
-        if let Some(value) = &self.protocol {
-            map.serialize_entry("protocol", value)?;
-        }
-        if let Some(value) = &self.is_hidden {
-            map.serialize_entry("isHidden", value)?;
-        }
-        if let Some(value) = &self.disks {
-            map.serialize_entry("disks", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldLoadBalanceVmAttachments",
+                &self.should_load_balance_vm_attachments,
+            )?;
+        self.extras.serialize_optional(&mut map, "sharingStatus", &self.sharing_status)?;
+        self.extras.serialize_optional(&mut map, "targetPrefix", &self.target_prefix)?;
+        self.extras.serialize_optional(&mut map, "targetName", &self.target_name)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "enabledAuthentications",
+                &self.enabled_authentications,
+            )?;
+        self.extras.serialize_optional(&mut map, "iscsiFeatures", &self.iscsi_features)?;
+        self.extras.serialize_optional(&mut map, "createdBy", &self.created_by)?;
+        self.extras
+            .serialize_optional(&mut map, "clusterReference", &self.cluster_reference)?;
+        self.extras
+            .serialize_optional(&mut map, "storageFeatures", &self.storage_features)?;
+        self.extras.serialize_optional(&mut map, "usageType", &self.usage_type)?;
+        self.extras
+            .serialize_optional(&mut map, "attachmentType", &self.attachment_type)?;
+        self.extras.serialize_optional(&mut map, "protocol", &self.protocol)?;
+        self.extras.serialize_optional(&mut map, "isHidden", &self.is_hidden)?;
+        self.extras.serialize_optional(&mut map, "disks", &self.disks)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -7400,8 +7219,13 @@ impl ntnx_runtime::Model for VolumeGroupMetadata {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "ownerReference" => field_owner_reference = map.next_value()?,
-                "categoryIds" => field_category_ids = map.next_value()?,
+                "ownerReference" => {
+                    field_owner_reference = extras
+                        .decode_optional(&mut map, "ownerReference")?;
+                }
+                "categoryIds" => {
+                    field_category_ids = extras.decode_optional(&mut map, "categoryIds")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -7417,12 +7241,9 @@ impl serde::Serialize for VolumeGroupMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.owner_reference {
-            map.serialize_entry("ownerReference", value)?;
-        }
-        if let Some(value) = &self.category_ids {
-            map.serialize_entry("categoryIds", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "ownerReference", &self.owner_reference)?;
+        self.extras.serialize_optional(&mut map, "categoryIds", &self.category_ids)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

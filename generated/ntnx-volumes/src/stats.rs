@@ -40,8 +40,10 @@ impl ntnx_runtime::Model for GetVolumeDiskStatsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -57,12 +59,8 @@ impl serde::Serialize for GetVolumeDiskStatsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -98,9 +96,9 @@ impl ntnx_runtime::model::union::Union for GetVolumeDiskStatsApiResponseData {
             object_type: Some("volumes.v4.stats.VolumeDiskStats"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VolumeDiskStats>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::VolumeDiskStats(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -111,10 +109,7 @@ impl ntnx_runtime::model::union::Union for GetVolumeDiskStatsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -193,8 +188,10 @@ impl ntnx_runtime::Model for GetVolumeGroupStatsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -210,12 +207,8 @@ impl serde::Serialize for GetVolumeGroupStatsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -251,9 +244,9 @@ impl ntnx_runtime::model::union::Union for GetVolumeGroupStatsApiResponseData {
             object_type: Some("volumes.v4.stats.VolumeGroupStats"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VolumeGroupStats>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::VolumeGroupStats(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -264,10 +257,7 @@ impl ntnx_runtime::model::union::Union for GetVolumeGroupStatsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -342,8 +332,10 @@ impl ntnx_runtime::Model for TimeValuePair {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "timestamp" => field_timestamp = map.next_value()?,
-                "value" => field_value = map.next_value()?,
+                "timestamp" => {
+                    field_timestamp = extras.decode_optional(&mut map, "timestamp")?;
+                }
+                "value" => field_value = extras.decode_optional(&mut map, "value")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -359,12 +351,8 @@ impl serde::Serialize for TimeValuePair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.timestamp {
-            map.serialize_entry("timestamp", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "timestamp", &self.timestamp)?;
+        self.extras.serialize_optional(&mut map, "value", &self.value)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -508,35 +496,54 @@ impl ntnx_runtime::Model for VolumeDiskStats {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "volumeDiskExtId" => field_volume_disk_ext_id = map.next_value()?,
-                "controllerUserBytes" => field_controller_user_bytes = map.next_value()?,
-                "controllerNumIOPS" => field_controller_num_iops = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "volumeDiskExtId" => {
+                    field_volume_disk_ext_id = extras
+                        .decode_optional(&mut map, "volumeDiskExtId")?;
+                }
+                "controllerUserBytes" => {
+                    field_controller_user_bytes = extras
+                        .decode_optional(&mut map, "controllerUserBytes")?;
+                }
+                "controllerNumIOPS" => {
+                    field_controller_num_iops = extras
+                        .decode_optional(&mut map, "controllerNumIOPS")?;
+                }
                 "controllerNumReadIOPS" => {
-                    field_controller_num_read_iops = map.next_value()?;
+                    field_controller_num_read_iops = extras
+                        .decode_optional(&mut map, "controllerNumReadIOPS")?;
                 }
                 "controllerNumWriteIOPS" => {
-                    field_controller_num_write_iops = map.next_value()?;
+                    field_controller_num_write_iops = extras
+                        .decode_optional(&mut map, "controllerNumWriteIOPS")?;
                 }
                 "controllerIOBandwidthKBps" => {
-                    field_controller_io_bandwidth_k_bps = map.next_value()?;
+                    field_controller_io_bandwidth_k_bps = extras
+                        .decode_optional(&mut map, "controllerIOBandwidthKBps")?;
                 }
                 "controllerReadIOBandwidthKBps" => {
-                    field_controller_read_io_bandwidth_k_bps = map.next_value()?;
+                    field_controller_read_io_bandwidth_k_bps = extras
+                        .decode_optional(&mut map, "controllerReadIOBandwidthKBps")?;
                 }
                 "controllerWriteIOBandwidthKBps" => {
-                    field_controller_write_io_bandwidth_k_bps = map.next_value()?;
+                    field_controller_write_io_bandwidth_k_bps = extras
+                        .decode_optional(&mut map, "controllerWriteIOBandwidthKBps")?;
                 }
                 "controllerAvgIOLatencyUsecs" => {
-                    field_controller_avg_io_latency_usecs = map.next_value()?;
+                    field_controller_avg_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgIOLatencyUsecs")?;
                 }
                 "controllerAvgReadIOLatencyUsecs" => {
-                    field_controller_avg_read_io_latency_usecs = map.next_value()?;
+                    field_controller_avg_read_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgReadIOLatencyUsecs")?;
                 }
                 "controllerAvgWriteIOLatencyUsecs" => {
-                    field_controller_avg_write_io_latency_usecs = map.next_value()?;
+                    field_controller_avg_write_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIOLatencyUsecs")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -565,48 +572,73 @@ impl serde::Serialize for VolumeDiskStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.volume_disk_ext_id {
-            map.serialize_entry("volumeDiskExtId", value)?;
-        }
-        if let Some(value) = &self.controller_user_bytes {
-            map.serialize_entry("controllerUserBytes", value)?;
-        }
-        if let Some(value) = &self.controller_num_iops {
-            map.serialize_entry("controllerNumIOPS", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_iops {
-            map.serialize_entry("controllerNumReadIOPS", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_iops {
-            map.serialize_entry("controllerNumWriteIOPS", value)?;
-        }
-        if let Some(value) = &self.controller_io_bandwidth_k_bps {
-            map.serialize_entry("controllerIOBandwidthKBps", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_bandwidth_k_bps {
-            map.serialize_entry("controllerReadIOBandwidthKBps", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_bandwidth_k_bps {
-            map.serialize_entry("controllerWriteIOBandwidthKBps", value)?;
-        }
-        if let Some(value) = &self.controller_avg_io_latency_usecs {
-            map.serialize_entry("controllerAvgIOLatencyUsecs", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_latency_usecs {
-            map.serialize_entry("controllerAvgReadIOLatencyUsecs", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_latency_usecs {
-            map.serialize_entry("controllerAvgWriteIOLatencyUsecs", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(&mut map, "volumeDiskExtId", &self.volume_disk_ext_id)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerUserBytes",
+                &self.controller_user_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIOPS",
+                &self.controller_num_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIOPS",
+                &self.controller_num_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIOPS",
+                &self.controller_num_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerIOBandwidthKBps",
+                &self.controller_io_bandwidth_k_bps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIOBandwidthKBps",
+                &self.controller_read_io_bandwidth_k_bps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIOBandwidthKBps",
+                &self.controller_write_io_bandwidth_k_bps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIOLatencyUsecs",
+                &self.controller_avg_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIOLatencyUsecs",
+                &self.controller_avg_read_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIOLatencyUsecs",
+                &self.controller_avg_write_io_latency_usecs,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -750,35 +782,54 @@ impl ntnx_runtime::Model for VolumeGroupStats {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "volumeGroupExtId" => field_volume_group_ext_id = map.next_value()?,
-                "controllerUserBytes" => field_controller_user_bytes = map.next_value()?,
-                "controllerNumIOPS" => field_controller_num_iops = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "volumeGroupExtId" => {
+                    field_volume_group_ext_id = extras
+                        .decode_optional(&mut map, "volumeGroupExtId")?;
+                }
+                "controllerUserBytes" => {
+                    field_controller_user_bytes = extras
+                        .decode_optional(&mut map, "controllerUserBytes")?;
+                }
+                "controllerNumIOPS" => {
+                    field_controller_num_iops = extras
+                        .decode_optional(&mut map, "controllerNumIOPS")?;
+                }
                 "controllerNumReadIOPS" => {
-                    field_controller_num_read_iops = map.next_value()?;
+                    field_controller_num_read_iops = extras
+                        .decode_optional(&mut map, "controllerNumReadIOPS")?;
                 }
                 "controllerNumWriteIOPS" => {
-                    field_controller_num_write_iops = map.next_value()?;
+                    field_controller_num_write_iops = extras
+                        .decode_optional(&mut map, "controllerNumWriteIOPS")?;
                 }
                 "controllerIOBandwidthKBps" => {
-                    field_controller_io_bandwidth_k_bps = map.next_value()?;
+                    field_controller_io_bandwidth_k_bps = extras
+                        .decode_optional(&mut map, "controllerIOBandwidthKBps")?;
                 }
                 "controllerReadIOBandwidthKBps" => {
-                    field_controller_read_io_bandwidth_k_bps = map.next_value()?;
+                    field_controller_read_io_bandwidth_k_bps = extras
+                        .decode_optional(&mut map, "controllerReadIOBandwidthKBps")?;
                 }
                 "controllerWriteIOBandwidthKBps" => {
-                    field_controller_write_io_bandwidth_k_bps = map.next_value()?;
+                    field_controller_write_io_bandwidth_k_bps = extras
+                        .decode_optional(&mut map, "controllerWriteIOBandwidthKBps")?;
                 }
                 "controllerAvgIOLatencyUsecs" => {
-                    field_controller_avg_io_latency_usecs = map.next_value()?;
+                    field_controller_avg_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgIOLatencyUsecs")?;
                 }
                 "controllerAvgReadIOLatencyUsecs" => {
-                    field_controller_avg_read_io_latency_usecs = map.next_value()?;
+                    field_controller_avg_read_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgReadIOLatencyUsecs")?;
                 }
                 "controllerAvgWriteIOLatencyUsecs" => {
-                    field_controller_avg_write_io_latency_usecs = map.next_value()?;
+                    field_controller_avg_write_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIOLatencyUsecs")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -807,48 +858,77 @@ impl serde::Serialize for VolumeGroupStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.volume_group_ext_id {
-            map.serialize_entry("volumeGroupExtId", value)?;
-        }
-        if let Some(value) = &self.controller_user_bytes {
-            map.serialize_entry("controllerUserBytes", value)?;
-        }
-        if let Some(value) = &self.controller_num_iops {
-            map.serialize_entry("controllerNumIOPS", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_iops {
-            map.serialize_entry("controllerNumReadIOPS", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_iops {
-            map.serialize_entry("controllerNumWriteIOPS", value)?;
-        }
-        if let Some(value) = &self.controller_io_bandwidth_k_bps {
-            map.serialize_entry("controllerIOBandwidthKBps", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_bandwidth_k_bps {
-            map.serialize_entry("controllerReadIOBandwidthKBps", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_bandwidth_k_bps {
-            map.serialize_entry("controllerWriteIOBandwidthKBps", value)?;
-        }
-        if let Some(value) = &self.controller_avg_io_latency_usecs {
-            map.serialize_entry("controllerAvgIOLatencyUsecs", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_latency_usecs {
-            map.serialize_entry("controllerAvgReadIOLatencyUsecs", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_latency_usecs {
-            map.serialize_entry("controllerAvgWriteIOLatencyUsecs", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "volumeGroupExtId",
+                &self.volume_group_ext_id,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerUserBytes",
+                &self.controller_user_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIOPS",
+                &self.controller_num_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIOPS",
+                &self.controller_num_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIOPS",
+                &self.controller_num_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerIOBandwidthKBps",
+                &self.controller_io_bandwidth_k_bps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIOBandwidthKBps",
+                &self.controller_read_io_bandwidth_k_bps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIOBandwidthKBps",
+                &self.controller_write_io_bandwidth_k_bps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIOLatencyUsecs",
+                &self.controller_avg_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIOLatencyUsecs",
+                &self.controller_avg_read_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIOLatencyUsecs",
+                &self.controller_avg_write_io_latency_usecs,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

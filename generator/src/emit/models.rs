@@ -203,9 +203,7 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
         match plan.presence {
             Presence::Plain => quote! { map.serialize_entry(#key, &self.#ident)?; },
             Presence::Optional => quote! {
-                if let Some(value) = &self.#ident {
-                    map.serialize_entry(#key, value)?;
-                }
+                self.#extras.serialize_optional(&mut map, #key, &self.#ident)?;
             },
             Presence::Nullable => quote! {
                 if !self.#ident.is_absent() {
@@ -227,9 +225,10 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
         let key = &plan.key;
         match plan.presence {
             Presence::Plain => quote! { #key => #local = Some(map.next_value()?), },
-            Presence::Optional | Presence::Nullable => {
-                quote! { #key => #local = map.next_value()?, }
+            Presence::Optional => {
+                quote! { #key => #local = extras.decode_optional(&mut map, #key)?, }
             }
+            Presence::Nullable => quote! { #key => #local = map.next_value()?, },
         }
     });
     let dispatch = if plans.is_empty() {
@@ -567,12 +566,12 @@ fn emit_union(space: &TypeSpace<'_>, def: &TypeDef, u: &Union, scope: &Scope) ->
         let decode = if p.boxed {
             quote! {
                 |value| ntnx_runtime::model::union::decode_model::<#inner>(value)
-                    .map(|(decoded, strict)| (Self::#ident(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::#ident(Box::new(decoded)), fit))
             }
         } else {
             quote! {
                 |value| ntnx_runtime::model::union::decode_plain::<#inner>(value)
-                    .map(|(decoded, strict)| (Self::#ident(decoded), strict))
+                    .map(|(decoded, fit)| (Self::#ident(decoded), fit))
             }
         };
         quote! {

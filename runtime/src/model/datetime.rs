@@ -10,12 +10,16 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// second; encoding writes the original text back, so `2009-09-23 14:30:00-07:00` (a
 /// space instead of `T`, as the specs' own examples write it) or `...:00.5Z` round-trip
 /// unchanged. Two values are equal when their texts are; they are ordered by instant.
+///
+/// A text without a UTC offset (`2009-09-23T14:30:00`, which RFC 3339 does not allow but
+/// some payloads carry) is accepted rather than failing a whole response: its instant is
+/// read as UTC and [`DateTime::offset_seconds`] is `None`.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct DateTime {
     text: String,
     unix_seconds: i64,
     nanos: u32,
-    offset_seconds: i32,
+    offset_seconds: Option<i32>,
 }
 
 /// Why a text is not an RFC 3339 date-time.
@@ -38,14 +42,14 @@ impl fmt::Display for DateTimeError {
 impl std::error::Error for DateTimeError {}
 
 impl DateTime {
-    /// Parses `YYYY-MM-DD(T| )hh:mm:ss[.fraction](Z|±hh:mm)`.
+    /// Parses `YYYY-MM-DD(T| )hh:mm:ss[.fraction](Z|±hh:mm)`; the offset may be missing.
     pub fn parse(text: &str) -> Result<DateTime, DateTimeError> {
         let fail = |reason| DateTimeError {
             text: text.to_owned(),
             reason,
         };
         let b = text.as_bytes();
-        if b.len() < 20 {
+        if b.len() < 19 {
             return Err(fail("too short"));
         }
         let digits = |range: std::ops::Range<usize>| -> Result<i64, DateTimeError> {
@@ -73,7 +77,7 @@ impl DateTime {
         }
         let mut i = 19;
         let mut nanos = 0u32;
-        if b[i] == b'.' {
+        if b.get(i) == Some(&b'.') {
             let start = i + 1;
             i = start;
             while i < b.len() && b[i].is_ascii_digit() {
@@ -87,7 +91,8 @@ impl DateTime {
             }
         }
         let offset_seconds = match &b[i..] {
-            [b'Z' | b'z'] => 0,
+            [] => None,
+            [b'Z' | b'z'] => Some(0),
             [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
                 let hours = digits(i + 1..i + 3)?;
                 let minutes = digits(i + 4..i + 6)?;
@@ -96,11 +101,7 @@ impl DateTime {
                     return Err(fail("no such offset"));
                 }
                 let seconds = (hours * 3600 + minutes * 60) as i32;
-                if *sign == b'-' {
-                    -seconds
-                } else {
-                    seconds
-                }
+                Some(if *sign == b'-' { -seconds } else { seconds })
             }
             _ => return Err(fail("expected `Z` or an offset like +05:30")),
         };
@@ -108,7 +109,7 @@ impl DateTime {
         let local = days * 86_400 + hour * 3600 + minute * 60 + second.min(59);
         Ok(DateTime {
             text: text.to_owned(),
-            unix_seconds: local - i64::from(offset_seconds),
+            unix_seconds: local - i64::from(offset_seconds.unwrap_or(0)),
             nanos,
             offset_seconds,
         })
@@ -137,7 +138,7 @@ impl DateTime {
             text,
             unix_seconds,
             nanos,
-            offset_seconds: 0,
+            offset_seconds: Some(0),
         }
     }
 
@@ -164,8 +165,9 @@ impl DateTime {
         self.nanos
     }
 
-    /// The UTC offset the text was written in, in seconds east of UTC.
-    pub fn offset_seconds(&self) -> i32 {
+    /// The UTC offset the text was written in, in seconds east of UTC; `None` when the
+    /// text has no offset.
+    pub fn offset_seconds(&self) -> Option<i32> {
         self.offset_seconds
     }
 }
@@ -265,7 +267,7 @@ mod tests {
     fn keeps_text_offset_and_fraction() {
         let t = DateTime::parse("2009-09-23 14:30:00-07:00").unwrap();
         assert_eq!(t.as_str(), "2009-09-23 14:30:00-07:00");
-        assert_eq!(t.offset_seconds(), -7 * 3600);
+        assert_eq!(t.offset_seconds(), Some(-7 * 3600));
         assert_eq!(t.unix_seconds(), 1_253_741_400);
         let t = DateTime::parse("2015-07-20T15:49:04.120Z").unwrap();
         assert_eq!(t.nanos(), 120_000_000);
@@ -285,12 +287,21 @@ mod tests {
     }
 
     #[test]
+    fn accepts_a_missing_offset_as_utc() {
+        let t = DateTime::parse("2009-09-23T14:30:00.5").unwrap();
+        assert_eq!(t.offset_seconds(), None);
+        assert_eq!((t.unix_seconds(), t.nanos()), (1_253_716_200, 500_000_000));
+        assert_eq!(t.as_str(), "2009-09-23T14:30:00.5");
+    }
+
+    #[test]
     fn rejects_malformed() {
         for bad in [
             "string",
             "2009-02-29T00:00:00Z",
-            "2009-09-23T14:30:00",
+            "2009-09-23T14:30",
             "2009-09-23T14:30:00+7:00",
+            "2009-09-23T14:30:00 ",
         ] {
             assert!(DateTime::parse(bad).is_err(), "{bad}");
         }

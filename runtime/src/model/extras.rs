@@ -16,6 +16,9 @@ pub struct Extras {
     object_type: ObjectTypeMark,
     reserved: Option<Map<String, Value>>,
     unknown: Map<String, Value>,
+    /// Declared optional fields that arrived as `null` (the schemas do not allow it, some
+    /// servers send it anyway); written back as `null` while the field stays empty.
+    nulls: Vec<String>,
 }
 
 /// Which `$objectType` to write.
@@ -97,6 +100,41 @@ impl Extras {
     /// Keys the schema does not declare, for editing.
     pub fn unknown_mut(&mut self) -> &mut Map<String, Value> {
         &mut self.unknown
+    }
+
+    /// Whether the declared optional field `key` arrived as `null`.
+    pub fn was_null(&self, key: &str) -> bool {
+        self.nulls.iter().any(|k| k == key)
+    }
+
+    /// Decodes the value of a declared optional field, remembering an explicit `null`.
+    #[doc(hidden)]
+    pub fn decode_optional<'de, T, A>(&mut self, map: &mut A, key: &str) -> Result<Option<T>, A::Error>
+    where
+        T: serde::Deserialize<'de>,
+        A: MapAccess<'de>,
+    {
+        let value: Option<T> = map.next_value()?;
+        if value.is_none() && !self.was_null(key) {
+            self.nulls.push(key.to_owned());
+        }
+        Ok(value)
+    }
+
+    /// Writes a declared optional field: its value, or `null` if it arrived as `null` and
+    /// is still empty, or nothing.
+    #[doc(hidden)]
+    pub fn serialize_optional<M: SerializeMap, T: serde::Serialize>(
+        &self,
+        map: &mut M,
+        key: &str,
+        value: &Option<T>,
+    ) -> Result<(), M::Error> {
+        match value {
+            Some(value) => map.serialize_entry(key, value),
+            None if self.was_null(key) => map.serialize_entry(key, &()),
+            None => Ok(()),
+        }
     }
 
     /// Decodes the value of an undeclared key.

@@ -9,8 +9,10 @@
 //!    (object, array, string, integer, number, boolean).
 //!    - One candidate: it decodes the value.
 //!    - Several object candidates: the one the object fits strictly (decodes, with no
-//!      undeclared key) wins; if none or several fit strictly, the one that merely decodes,
-//!      if it is alone.
+//!      undeclared key) wins; if none or several fit strictly, the one it fits loosely
+//!      (decodes, and has at least one key the variant declares), if it is alone. A variant
+//!      that accepts the object only because it requires nothing and shares no key with it
+//!      does not count.
 //!    - Several array or scalar candidates: the first that decodes, in spec order.
 //! 3. A value nothing fits is kept as raw JSON in the union's `Unrecognized` variant and
 //!    encoded back unchanged. Well-formed payloads therefore never fail to decode here.
@@ -57,9 +59,20 @@ impl Shape {
     }
 }
 
-/// How a variant decodes: the value (or an error) and whether the value fit strictly
-/// (no undeclared keys).
-pub type DecodeFn<T> = fn(Value) -> Result<(T, bool), serde_json::Error>;
+/// How well a decoded value fits its variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fit {
+    /// Every key is declared by the variant.
+    Strict,
+    /// It decodes, and some keys are declared by the variant, others are not.
+    Loose,
+    /// It decodes only because the variant requires nothing: none of its keys are
+    /// declared by the variant.
+    Vacuous,
+}
+
+/// How a variant decodes: the value (or an error) and how well it fit.
+pub type DecodeFn<T> = fn(Value) -> Result<(T, Fit), serde_json::Error>;
 
 /// One alternative of a union.
 pub struct Variant<T> {
@@ -129,12 +142,10 @@ fn by_shape<T: Union>(value: Value) -> Result<T, serde_json::Error> {
             let mut strict = Vec::new();
             let mut loose = Vec::new();
             for variant in several {
-                if let Ok((decoded, is_strict)) = (variant.decode)(value.clone()) {
-                    if is_strict {
-                        strict.push(decoded);
-                    } else {
-                        loose.push(decoded);
-                    }
+                match (variant.decode)(value.clone()) {
+                    Ok((decoded, Fit::Strict)) => strict.push(decoded),
+                    Ok((decoded, Fit::Loose)) => loose.push(decoded),
+                    Ok((_, Fit::Vacuous)) | Err(_) => {}
                 }
             }
             Ok(match (strict.len(), loose.len()) {
@@ -161,18 +172,32 @@ fn variant_error<T: Union>(name: &str, error: serde_json::Error) -> serde_json::
     ))
 }
 
-/// Decodes a generated struct variant, reporting whether it fit strictly.
+/// Decodes a generated struct variant, reporting how well it fit.
 pub fn decode_model<M: Model + DeserializeOwned>(
     value: Value,
-) -> Result<(M, bool), serde_json::Error> {
+) -> Result<(M, Fit), serde_json::Error> {
+    let keys = match &value {
+        Value::Object(object) => object
+            .keys()
+            .filter(|k| !matches!(k.as_str(), "$objectType" | "$reserved"))
+            .count(),
+        _ => 0,
+    };
     let decoded: M = serde_json::from_value(value)?;
-    let strict = decoded.extras().unknown().is_empty();
-    Ok((decoded, strict))
+    let unknown = decoded.extras().unknown().len();
+    let fit = if unknown == 0 {
+        Fit::Strict
+    } else if unknown < keys {
+        Fit::Loose
+    } else {
+        Fit::Vacuous
+    };
+    Ok((decoded, fit))
 }
 
 /// Decodes any other variant (scalars, arrays, maps, enums, nested unions).
-pub fn decode_plain<V: DeserializeOwned>(value: Value) -> Result<(V, bool), serde_json::Error> {
-    serde_json::from_value(value).map(|decoded| (decoded, true))
+pub fn decode_plain<V: DeserializeOwned>(value: Value) -> Result<(V, Fit), serde_json::Error> {
+    serde_json::from_value(value).map(|decoded| (decoded, Fit::Strict))
 }
 
 /// Decodes a generated union (the body of its `Deserialize` impl).

@@ -40,8 +40,10 @@ impl ntnx_runtime::Model for ListPcieDevicesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -57,12 +59,8 @@ impl serde::Serialize for ListPcieDevicesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -98,7 +96,7 @@ impl ntnx_runtime::model::union::Union for ListPcieDevicesApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<PcieDevice>>(value)
-                    .map(|(decoded, strict)| (Self::PcieDeviceList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::PcieDeviceList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -108,10 +106,7 @@ impl ntnx_runtime::model::union::Union for ListPcieDevicesApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -242,15 +237,30 @@ impl ntnx_runtime::Model for PcieDevice {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "clusterExtId" => field_cluster_ext_id = map.next_value()?,
-                "hostExtId" => field_host_ext_id = map.next_value()?,
-                "state" => field_state = map.next_value()?,
-                "description" => field_description = map.next_value()?,
-                "configuration" => field_configuration = map.next_value()?,
-                "ownerVmExtId" => field_owner_vm_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "clusterExtId" => {
+                    field_cluster_ext_id = extras
+                        .decode_optional(&mut map, "clusterExtId")?;
+                }
+                "hostExtId" => {
+                    field_host_ext_id = extras.decode_optional(&mut map, "hostExtId")?;
+                }
+                "state" => field_state = extras.decode_optional(&mut map, "state")?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "configuration" => {
+                    field_configuration = extras
+                        .decode_optional(&mut map, "configuration")?;
+                }
+                "ownerVmExtId" => {
+                    field_owner_vm_ext_id = extras
+                        .decode_optional(&mut map, "ownerVmExtId")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -273,33 +283,17 @@ impl serde::Serialize for PcieDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.cluster_ext_id {
-            map.serialize_entry("clusterExtId", value)?;
-        }
-        if let Some(value) = &self.host_ext_id {
-            map.serialize_entry("hostExtId", value)?;
-        }
-        if let Some(value) = &self.state {
-            map.serialize_entry("state", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.configuration {
-            map.serialize_entry("configuration", value)?;
-        }
-        if let Some(value) = &self.owner_vm_ext_id {
-            map.serialize_entry("ownerVmExtId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
+        self.extras.serialize_optional(&mut map, "hostExtId", &self.host_ext_id)?;
+        self.extras.serialize_optional(&mut map, "state", &self.state)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras.serialize_optional(&mut map, "configuration", &self.configuration)?;
+        self.extras.serialize_optional(&mut map, "ownerVmExtId", &self.owner_vm_ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -380,13 +374,29 @@ impl ntnx_runtime::Model for PcieDeviceConfiguration {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "vendorId" => field_vendor_id = map.next_value()?,
-                "deviceId" => field_device_id = map.next_value()?,
-                "subSystemVendorId" => field_sub_system_vendor_id = map.next_value()?,
-                "subSystemId" => field_sub_system_id = map.next_value()?,
-                "classId" => field_class_id = map.next_value()?,
-                "subClassId" => field_sub_class_id = map.next_value()?,
-                "progIFace" => field_prog_i_face = map.next_value()?,
+                "vendorId" => {
+                    field_vendor_id = extras.decode_optional(&mut map, "vendorId")?;
+                }
+                "deviceId" => {
+                    field_device_id = extras.decode_optional(&mut map, "deviceId")?;
+                }
+                "subSystemVendorId" => {
+                    field_sub_system_vendor_id = extras
+                        .decode_optional(&mut map, "subSystemVendorId")?;
+                }
+                "subSystemId" => {
+                    field_sub_system_id = extras
+                        .decode_optional(&mut map, "subSystemId")?;
+                }
+                "classId" => {
+                    field_class_id = extras.decode_optional(&mut map, "classId")?;
+                }
+                "subClassId" => {
+                    field_sub_class_id = extras.decode_optional(&mut map, "subClassId")?;
+                }
+                "progIFace" => {
+                    field_prog_i_face = extras.decode_optional(&mut map, "progIFace")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -407,27 +417,18 @@ impl serde::Serialize for PcieDeviceConfiguration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vendor_id {
-            map.serialize_entry("vendorId", value)?;
-        }
-        if let Some(value) = &self.device_id {
-            map.serialize_entry("deviceId", value)?;
-        }
-        if let Some(value) = &self.sub_system_vendor_id {
-            map.serialize_entry("subSystemVendorId", value)?;
-        }
-        if let Some(value) = &self.sub_system_id {
-            map.serialize_entry("subSystemId", value)?;
-        }
-        if let Some(value) = &self.class_id {
-            map.serialize_entry("classId", value)?;
-        }
-        if let Some(value) = &self.sub_class_id {
-            map.serialize_entry("subClassId", value)?;
-        }
-        if let Some(value) = &self.prog_i_face {
-            map.serialize_entry("progIFace", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "vendorId", &self.vendor_id)?;
+        self.extras.serialize_optional(&mut map, "deviceId", &self.device_id)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "subSystemVendorId",
+                &self.sub_system_vendor_id,
+            )?;
+        self.extras.serialize_optional(&mut map, "subSystemId", &self.sub_system_id)?;
+        self.extras.serialize_optional(&mut map, "classId", &self.class_id)?;
+        self.extras.serialize_optional(&mut map, "subClassId", &self.sub_class_id)?;
+        self.extras.serialize_optional(&mut map, "progIFace", &self.prog_i_face)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

@@ -42,8 +42,13 @@ impl ntnx_runtime::Model for AdsfDiskMigrationPlan {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "storageContainer" => field_storage_container = map.next_value()?,
-                "vmDisks" => field_vm_disks = map.next_value()?,
+                "storageContainer" => {
+                    field_storage_container = extras
+                        .decode_optional(&mut map, "storageContainer")?;
+                }
+                "vmDisks" => {
+                    field_vm_disks = extras.decode_optional(&mut map, "vmDisks")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -59,12 +64,9 @@ impl serde::Serialize for AdsfDiskMigrationPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.storage_container {
-            map.serialize_entry("storageContainer", value)?;
-        }
-        if let Some(value) = &self.vm_disks {
-            map.serialize_entry("vmDisks", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "storageContainer", &self.storage_container)?;
+        self.extras.serialize_optional(&mut map, "vmDisks", &self.vm_disks)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -116,8 +118,13 @@ impl ntnx_runtime::Model for AdsfVmStorageConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "isFlashModeEnabled" => field_is_flash_mode_enabled = map.next_value()?,
-                "qosConfig" => field_qos_config = map.next_value()?,
+                "isFlashModeEnabled" => {
+                    field_is_flash_mode_enabled = extras
+                        .decode_optional(&mut map, "isFlashModeEnabled")?;
+                }
+                "qosConfig" => {
+                    field_qos_config = extras.decode_optional(&mut map, "qosConfig")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -133,12 +140,13 @@ impl serde::Serialize for AdsfVmStorageConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.is_flash_mode_enabled {
-            map.serialize_entry("isFlashModeEnabled", value)?;
-        }
-        if let Some(value) = &self.qos_config {
-            map.serialize_entry("qosConfig", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isFlashModeEnabled",
+                &self.is_flash_mode_enabled,
+            )?;
+        self.extras.serialize_optional(&mut map, "qosConfig", &self.qos_config)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -189,7 +197,10 @@ impl ntnx_runtime::Model for AdsfVolumeGroupReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "volumeGroupExtId" => field_volume_group_ext_id = map.next_value()?,
+                "volumeGroupExtId" => {
+                    field_volume_group_ext_id = extras
+                        .decode_optional(&mut map, "volumeGroupExtId")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -204,9 +215,12 @@ impl serde::Serialize for AdsfVolumeGroupReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.volume_group_ext_id {
-            map.serialize_entry("volumeGroupExtId", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "volumeGroupExtId",
+                &self.volume_group_ext_id,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -255,7 +269,10 @@ impl ntnx_runtime::Model for AllDisksMigrationPlan {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "storageContainer" => field_storage_container = map.next_value()?,
+                "storageContainer" => {
+                    field_storage_container = extras
+                        .decode_optional(&mut map, "storageContainer")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -270,9 +287,8 @@ impl serde::Serialize for AllDisksMigrationPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.storage_container {
-            map.serialize_entry("storageContainer", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "storageContainer", &self.storage_container)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -322,8 +338,13 @@ impl ntnx_runtime::Model for ApcConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "isApcEnabled" => field_is_apc_enabled = map.next_value()?,
-                "cpuModel" => field_cpu_model = map.next_value()?,
+                "isApcEnabled" => {
+                    field_is_apc_enabled = extras
+                        .decode_optional(&mut map, "isApcEnabled")?;
+                }
+                "cpuModel" => {
+                    field_cpu_model = extras.decode_optional(&mut map, "cpuModel")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -339,12 +360,8 @@ impl serde::Serialize for ApcConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.is_apc_enabled {
-            map.serialize_entry("isApcEnabled", value)?;
-        }
-        if let Some(value) = &self.cpu_model {
-            map.serialize_entry("cpuModel", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "isApcEnabled", &self.is_apc_enabled)?;
+        self.extras.serialize_optional(&mut map, "cpuModel", &self.cpu_model)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -396,8 +413,10 @@ impl ntnx_runtime::Model for AssignIpApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -413,12 +432,8 @@ impl serde::Serialize for AssignIpApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -456,10 +471,7 @@ impl ntnx_runtime::model::union::Union for AssignIpApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -469,10 +481,7 @@ impl ntnx_runtime::model::union::Union for AssignIpApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -544,7 +553,9 @@ impl ntnx_runtime::Model for AssignIpParams {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "ipAddress" => field_ip_address = map.next_value()?,
+                "ipAddress" => {
+                    field_ip_address = extras.decode_optional(&mut map, "ipAddress")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -559,9 +570,7 @@ impl serde::Serialize for AssignIpParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ip_address {
-            map.serialize_entry("ipAddress", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "ipAddress", &self.ip_address)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -613,8 +622,10 @@ impl ntnx_runtime::Model for AssignVmOwnerApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -630,12 +641,8 @@ impl serde::Serialize for AssignVmOwnerApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -673,10 +680,7 @@ impl ntnx_runtime::model::union::Union for AssignVmOwnerApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -686,10 +690,7 @@ impl ntnx_runtime::model::union::Union for AssignVmOwnerApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -767,8 +768,10 @@ impl ntnx_runtime::Model for AssociateCategoriesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -784,12 +787,8 @@ impl serde::Serialize for AssociateCategoriesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -827,10 +826,7 @@ impl ntnx_runtime::model::union::Union for AssociateCategoriesApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -840,10 +836,7 @@ impl ntnx_runtime::model::union::Union for AssociateCategoriesApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -918,7 +911,9 @@ impl ntnx_runtime::Model for AssociateVmCategoriesParams {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "categories" => field_categories = map.next_value()?,
+                "categories" => {
+                    field_categories = extras.decode_optional(&mut map, "categories")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -933,9 +928,7 @@ impl serde::Serialize for AssociateVmCategoriesParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.categories {
-            map.serialize_entry("categories", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "categories", &self.categories)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -986,7 +979,7 @@ impl ntnx_runtime::Model for AvailabilityZoneReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1001,9 +994,7 @@ impl serde::Serialize for AvailabilityZoneReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1050,7 +1041,9 @@ impl ntnx_runtime::Model for BootDeviceDisk {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "diskAddress" => field_disk_address = map.next_value()?,
+                "diskAddress" => {
+                    field_disk_address = extras.decode_optional(&mut map, "diskAddress")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1065,9 +1058,7 @@ impl serde::Serialize for BootDeviceDisk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.disk_address {
-            map.serialize_entry("diskAddress", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "diskAddress", &self.disk_address)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1116,7 +1107,9 @@ impl ntnx_runtime::Model for BootDeviceNic {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "macAddress" => field_mac_address = map.next_value()?,
+                "macAddress" => {
+                    field_mac_address = extras.decode_optional(&mut map, "macAddress")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1131,9 +1124,7 @@ impl serde::Serialize for BootDeviceNic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("macAddress", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "macAddress", &self.mac_address)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1260,7 +1251,7 @@ impl ntnx_runtime::Model for CategoryReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1275,9 +1266,7 @@ impl serde::Serialize for CategoryReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1351,12 +1340,20 @@ impl ntnx_runtime::Model for CdRom {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "diskAddress" => field_disk_address = map.next_value()?,
-                "backingInfo" => field_backing_info = map.next_value()?,
-                "isoType" => field_iso_type = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "diskAddress" => {
+                    field_disk_address = extras.decode_optional(&mut map, "diskAddress")?;
+                }
+                "backingInfo" => {
+                    field_backing_info = extras.decode_optional(&mut map, "backingInfo")?;
+                }
+                "isoType" => {
+                    field_iso_type = extras.decode_optional(&mut map, "isoType")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1376,24 +1373,14 @@ impl serde::Serialize for CdRom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.disk_address {
-            map.serialize_entry("diskAddress", value)?;
-        }
-        if let Some(value) = &self.backing_info {
-            map.serialize_entry("backingInfo", value)?;
-        }
-        if let Some(value) = &self.iso_type {
-            map.serialize_entry("isoType", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "diskAddress", &self.disk_address)?;
+        self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
+        self.extras.serialize_optional(&mut map, "isoType", &self.iso_type)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1443,8 +1430,10 @@ impl ntnx_runtime::Model for CdRomAddress {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "busType" => field_bus_type = map.next_value()?,
-                "index" => field_index = map.next_value()?,
+                "busType" => {
+                    field_bus_type = extras.decode_optional(&mut map, "busType")?;
+                }
+                "index" => field_index = extras.decode_optional(&mut map, "index")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1460,12 +1449,8 @@ impl serde::Serialize for CdRomAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.bus_type {
-            map.serialize_entry("busType", value)?;
-        }
-        if let Some(value) = &self.index {
-            map.serialize_entry("index", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "busType", &self.bus_type)?;
+        self.extras.serialize_optional(&mut map, "index", &self.index)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1584,7 +1569,9 @@ impl ntnx_runtime::Model for CdRomInsertParams {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "backingInfo" => field_backing_info = map.next_value()?,
+                "backingInfo" => {
+                    field_backing_info = extras.decode_optional(&mut map, "backingInfo")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1599,9 +1586,7 @@ impl serde::Serialize for CdRomInsertParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.backing_info {
-            map.serialize_entry("backingInfo", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1683,14 +1668,30 @@ impl ntnx_runtime::Model for CloneOverrideParams {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "name" => field_name = map.next_value()?,
-                "numSockets" => field_num_sockets = map.next_value()?,
-                "numCoresPerSocket" => field_num_cores_per_socket = map.next_value()?,
-                "numThreadsPerCore" => field_num_threads_per_core = map.next_value()?,
-                "memorySizeBytes" => field_memory_size_bytes = map.next_value()?,
-                "nics" => field_nics = map.next_value()?,
-                "bootConfig" => field_boot_config = map.next_value()?,
-                "guestCustomization" => field_guest_customization = map.next_value()?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "numSockets" => {
+                    field_num_sockets = extras.decode_optional(&mut map, "numSockets")?;
+                }
+                "numCoresPerSocket" => {
+                    field_num_cores_per_socket = extras
+                        .decode_optional(&mut map, "numCoresPerSocket")?;
+                }
+                "numThreadsPerCore" => {
+                    field_num_threads_per_core = extras
+                        .decode_optional(&mut map, "numThreadsPerCore")?;
+                }
+                "memorySizeBytes" => {
+                    field_memory_size_bytes = extras
+                        .decode_optional(&mut map, "memorySizeBytes")?;
+                }
+                "nics" => field_nics = extras.decode_optional(&mut map, "nics")?,
+                "bootConfig" => {
+                    field_boot_config = extras.decode_optional(&mut map, "bootConfig")?;
+                }
+                "guestCustomization" => {
+                    field_guest_customization = extras
+                        .decode_optional(&mut map, "guestCustomization")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1712,30 +1713,30 @@ impl serde::Serialize for CloneOverrideParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.num_sockets {
-            map.serialize_entry("numSockets", value)?;
-        }
-        if let Some(value) = &self.num_cores_per_socket {
-            map.serialize_entry("numCoresPerSocket", value)?;
-        }
-        if let Some(value) = &self.num_threads_per_core {
-            map.serialize_entry("numThreadsPerCore", value)?;
-        }
-        if let Some(value) = &self.memory_size_bytes {
-            map.serialize_entry("memorySizeBytes", value)?;
-        }
-        if let Some(value) = &self.nics {
-            map.serialize_entry("nics", value)?;
-        }
-        if let Some(value) = &self.boot_config {
-            map.serialize_entry("bootConfig", value)?;
-        }
-        if let Some(value) = &self.guest_customization {
-            map.serialize_entry("guestCustomization", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "numSockets", &self.num_sockets)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numCoresPerSocket",
+                &self.num_cores_per_socket,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numThreadsPerCore",
+                &self.num_threads_per_core,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "memorySizeBytes", &self.memory_size_bytes)?;
+        self.extras.serialize_optional(&mut map, "nics", &self.nics)?;
+        self.extras.serialize_optional(&mut map, "bootConfig", &self.boot_config)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "guestCustomization",
+                &self.guest_customization,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1773,10 +1774,7 @@ impl ntnx_runtime::model::union::Union for CloneOverrideParamsBootConfig {
             object_type: Some("vmm.v4.ahv.config.LegacyBoot"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<LegacyBoot>(value)
-                    .map(|(decoded, strict)| (
-                        Self::LegacyBoot(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::LegacyBoot(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1784,7 +1782,7 @@ impl ntnx_runtime::model::union::Union for CloneOverrideParamsBootConfig {
             object_type: Some("vmm.v4.ahv.config.UefiBoot"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<UefiBoot>(value)
-                    .map(|(decoded, strict)| (Self::UefiBoot(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::UefiBoot(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1861,8 +1859,10 @@ impl ntnx_runtime::Model for CloneVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1878,12 +1878,8 @@ impl serde::Serialize for CloneVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1921,10 +1917,7 @@ impl ntnx_runtime::model::union::Union for CloneVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1934,10 +1927,7 @@ impl ntnx_runtime::model::union::Union for CloneVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2017,9 +2007,17 @@ impl ntnx_runtime::Model for CloudInit {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "datasourceType" => field_datasource_type = map.next_value()?,
-                "metadata" => field_metadata = map.next_value()?,
-                "cloudInitScript" => field_cloud_init_script = map.next_value()?,
+                "datasourceType" => {
+                    field_datasource_type = extras
+                        .decode_optional(&mut map, "datasourceType")?;
+                }
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "cloudInitScript" => {
+                    field_cloud_init_script = extras
+                        .decode_optional(&mut map, "cloudInitScript")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2036,15 +2034,11 @@ impl serde::Serialize for CloudInit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.datasource_type {
-            map.serialize_entry("datasourceType", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.cloud_init_script {
-            map.serialize_entry("cloudInitScript", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "datasourceType", &self.datasource_type)?;
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras
+            .serialize_optional(&mut map, "cloudInitScript", &self.cloud_init_script)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2082,7 +2076,7 @@ impl ntnx_runtime::model::union::Union for CloudInitCloudInitScript {
             object_type: Some("vmm.v4.ahv.config.Userdata"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<Userdata>(value)
-                    .map(|(decoded, strict)| (Self::Userdata(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::Userdata(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2090,9 +2084,9 @@ impl ntnx_runtime::model::union::Union for CloudInitCloudInitScript {
             object_type: Some("vmm.v4.ahv.config.CustomKeyValues"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<CustomKeyValues>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::CustomKeyValues(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -2233,7 +2227,7 @@ impl ntnx_runtime::Model for ClusterReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2248,9 +2242,7 @@ impl serde::Serialize for ClusterReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2370,8 +2362,8 @@ impl ntnx_runtime::Model for CpuModelReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
-                "name" => field_name = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2387,12 +2379,8 @@ impl serde::Serialize for CpuModelReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2444,8 +2432,10 @@ impl ntnx_runtime::Model for CreateCdRomApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2461,12 +2451,8 @@ impl serde::Serialize for CreateCdRomApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2504,10 +2490,7 @@ impl ntnx_runtime::model::union::Union for CreateCdRomApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2517,10 +2500,7 @@ impl ntnx_runtime::model::union::Union for CreateCdRomApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2597,8 +2577,10 @@ impl ntnx_runtime::Model for CreateDiskApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2614,12 +2596,8 @@ impl serde::Serialize for CreateDiskApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2657,10 +2635,7 @@ impl ntnx_runtime::model::union::Union for CreateDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2670,10 +2645,7 @@ impl ntnx_runtime::model::union::Union for CreateDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2750,8 +2722,10 @@ impl ntnx_runtime::Model for CreateGpuApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2767,12 +2741,8 @@ impl serde::Serialize for CreateGpuApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2810,10 +2780,7 @@ impl ntnx_runtime::model::union::Union for CreateGpuApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2823,10 +2790,7 @@ impl ntnx_runtime::model::union::Union for CreateGpuApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2903,8 +2867,10 @@ impl ntnx_runtime::Model for CreateNicApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2920,12 +2886,8 @@ impl serde::Serialize for CreateNicApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2963,10 +2925,7 @@ impl ntnx_runtime::model::union::Union for CreateNicApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2976,10 +2935,7 @@ impl ntnx_runtime::model::union::Union for CreateNicApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3056,8 +3012,10 @@ impl ntnx_runtime::Model for CreatePcieDeviceApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3073,12 +3031,8 @@ impl serde::Serialize for CreatePcieDeviceApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3116,10 +3070,7 @@ impl ntnx_runtime::model::union::Union for CreatePcieDeviceApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3129,10 +3080,7 @@ impl ntnx_runtime::model::union::Union for CreatePcieDeviceApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3210,8 +3158,10 @@ impl ntnx_runtime::Model for CreateSerialPortApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3227,12 +3177,8 @@ impl serde::Serialize for CreateSerialPortApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3270,10 +3216,7 @@ impl ntnx_runtime::model::union::Union for CreateSerialPortApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3283,10 +3226,7 @@ impl ntnx_runtime::model::union::Union for CreateSerialPortApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3364,8 +3304,10 @@ impl ntnx_runtime::Model for CreateVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3381,12 +3323,8 @@ impl serde::Serialize for CreateVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3424,10 +3362,7 @@ impl ntnx_runtime::model::union::Union for CreateVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3437,10 +3372,7 @@ impl ntnx_runtime::model::union::Union for CreateVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3519,8 +3451,12 @@ impl ntnx_runtime::Model for Credential {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "username" => field_username = map.next_value()?,
-                "password" => field_password = map.next_value()?,
+                "username" => {
+                    field_username = extras.decode_optional(&mut map, "username")?;
+                }
+                "password" => {
+                    field_password = extras.decode_optional(&mut map, "password")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3536,12 +3472,8 @@ impl serde::Serialize for Credential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.username {
-            map.serialize_entry("username", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "username", &self.username)?;
+        self.extras.serialize_optional(&mut map, "password", &self.password)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3593,8 +3525,10 @@ impl ntnx_runtime::Model for CrossClusterMigrateVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3610,12 +3544,8 @@ impl serde::Serialize for CrossClusterMigrateVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3653,10 +3583,7 @@ impl ntnx_runtime::model::union::Union for CrossClusterMigrateVmApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3666,10 +3593,7 @@ impl ntnx_runtime::model::union::Union for CrossClusterMigrateVmApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3744,7 +3668,10 @@ impl ntnx_runtime::Model for CustomKeyValues {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "keyValuePairs" => field_key_value_pairs = map.next_value()?,
+                "keyValuePairs" => {
+                    field_key_value_pairs = extras
+                        .decode_optional(&mut map, "keyValuePairs")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3759,9 +3686,8 @@ impl serde::Serialize for CustomKeyValues {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.key_value_pairs {
-            map.serialize_entry("keyValuePairs", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "keyValuePairs", &self.key_value_pairs)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3813,8 +3739,10 @@ impl ntnx_runtime::Model for CustomizeGuestVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3830,12 +3758,8 @@ impl serde::Serialize for CustomizeGuestVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3873,10 +3797,7 @@ impl ntnx_runtime::model::union::Union for CustomizeGuestVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3886,10 +3807,7 @@ impl ntnx_runtime::model::union::Union for CustomizeGuestVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3962,7 +3880,9 @@ impl ntnx_runtime::Model for DataSource {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "reference" => field_reference = map.next_value()?,
+                "reference" => {
+                    field_reference = extras.decode_optional(&mut map, "reference")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3977,9 +3897,7 @@ impl serde::Serialize for DataSource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reference {
-            map.serialize_entry("reference", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "reference", &self.reference)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4017,10 +3935,7 @@ impl ntnx_runtime::model::union::Union for DataSourceReference {
             object_type: Some("vmm.v4.ahv.config.ImageReference"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<ImageReference>(value)
-                    .map(|(decoded, strict)| (
-                        Self::ImageReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ImageReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4028,9 +3943,9 @@ impl ntnx_runtime::model::union::Union for DataSourceReference {
             object_type: Some("vmm.v4.ahv.config.VmDiskReference"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VmDiskReference>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::VmDiskReference(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -4110,8 +4025,10 @@ impl ntnx_runtime::Model for DeleteCdRomApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4127,12 +4044,8 @@ impl serde::Serialize for DeleteCdRomApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4170,10 +4083,7 @@ impl ntnx_runtime::model::union::Union for DeleteCdRomApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4183,10 +4093,7 @@ impl ntnx_runtime::model::union::Union for DeleteCdRomApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4263,8 +4170,10 @@ impl ntnx_runtime::Model for DeleteDiskApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4280,12 +4189,8 @@ impl serde::Serialize for DeleteDiskApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4323,10 +4228,7 @@ impl ntnx_runtime::model::union::Union for DeleteDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4336,10 +4238,7 @@ impl ntnx_runtime::model::union::Union for DeleteDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4416,8 +4315,10 @@ impl ntnx_runtime::Model for DeleteGpuApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4433,12 +4334,8 @@ impl serde::Serialize for DeleteGpuApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4476,10 +4373,7 @@ impl ntnx_runtime::model::union::Union for DeleteGpuApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4489,10 +4383,7 @@ impl ntnx_runtime::model::union::Union for DeleteGpuApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4569,8 +4460,10 @@ impl ntnx_runtime::Model for DeleteNicApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4586,12 +4479,8 @@ impl serde::Serialize for DeleteNicApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4629,10 +4518,7 @@ impl ntnx_runtime::model::union::Union for DeleteNicApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4642,10 +4528,7 @@ impl ntnx_runtime::model::union::Union for DeleteNicApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4722,8 +4605,10 @@ impl ntnx_runtime::Model for DeletePcieDeviceApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4739,12 +4624,8 @@ impl serde::Serialize for DeletePcieDeviceApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4782,10 +4663,7 @@ impl ntnx_runtime::model::union::Union for DeletePcieDeviceApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4795,10 +4673,7 @@ impl ntnx_runtime::model::union::Union for DeletePcieDeviceApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4876,8 +4751,10 @@ impl ntnx_runtime::Model for DeleteSerialPortApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4893,12 +4770,8 @@ impl serde::Serialize for DeleteSerialPortApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4936,10 +4809,7 @@ impl ntnx_runtime::model::union::Union for DeleteSerialPortApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4949,10 +4819,7 @@ impl ntnx_runtime::model::union::Union for DeleteSerialPortApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5030,8 +4897,10 @@ impl ntnx_runtime::Model for DeleteVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5047,12 +4916,8 @@ impl serde::Serialize for DeleteVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5090,10 +4955,7 @@ impl ntnx_runtime::model::union::Union for DeleteVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5103,10 +4965,7 @@ impl ntnx_runtime::model::union::Union for DeleteVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5183,8 +5042,10 @@ impl ntnx_runtime::Model for DisassociateCategoriesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5200,12 +5061,8 @@ impl serde::Serialize for DisassociateCategoriesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5243,10 +5100,7 @@ impl ntnx_runtime::model::union::Union for DisassociateCategoriesApiResponseData
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5256,10 +5110,7 @@ impl ntnx_runtime::model::union::Union for DisassociateCategoriesApiResponseData
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5334,7 +5185,9 @@ impl ntnx_runtime::Model for DisassociateVmCategoriesParams {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "categories" => field_categories = map.next_value()?,
+                "categories" => {
+                    field_categories = extras.decode_optional(&mut map, "categories")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5349,9 +5202,7 @@ impl serde::Serialize for DisassociateVmCategoriesParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.categories {
-            map.serialize_entry("categories", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "categories", &self.categories)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5422,11 +5273,17 @@ impl ntnx_runtime::Model for Disk {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "diskAddress" => field_disk_address = map.next_value()?,
-                "backingInfo" => field_backing_info = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "diskAddress" => {
+                    field_disk_address = extras.decode_optional(&mut map, "diskAddress")?;
+                }
+                "backingInfo" => {
+                    field_backing_info = extras.decode_optional(&mut map, "backingInfo")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5445,21 +5302,13 @@ impl serde::Serialize for Disk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.disk_address {
-            map.serialize_entry("diskAddress", value)?;
-        }
-        if let Some(value) = &self.backing_info {
-            map.serialize_entry("backingInfo", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "diskAddress", &self.disk_address)?;
+        self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5497,7 +5346,7 @@ impl ntnx_runtime::model::union::Union for DiskBackingInfo {
             object_type: Some("vmm.v4.ahv.config.VmDisk"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VmDisk>(value)
-                    .map(|(decoded, strict)| (Self::VmDisk(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::VmDisk(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5507,9 +5356,9 @@ impl ntnx_runtime::model::union::Union for DiskBackingInfo {
                 ntnx_runtime::model::union::decode_model::<
                     AdsfVolumeGroupReference,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::AdsfVolumeGroupReference(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -5589,8 +5438,10 @@ impl ntnx_runtime::Model for DiskAddress {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "busType" => field_bus_type = map.next_value()?,
-                "index" => field_index = map.next_value()?,
+                "busType" => {
+                    field_bus_type = extras.decode_optional(&mut map, "busType")?;
+                }
+                "index" => field_index = extras.decode_optional(&mut map, "index")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5606,12 +5457,8 @@ impl serde::Serialize for DiskAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.bus_type {
-            map.serialize_entry("busType", value)?;
-        }
-        if let Some(value) = &self.index {
-            map.serialize_entry("index", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "busType", &self.bus_type)?;
+        self.extras.serialize_optional(&mut map, "index", &self.index)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5748,7 +5595,10 @@ impl ntnx_runtime::Model for DiskMigrationParams {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "migrateDisks" => field_migrate_disks = map.next_value()?,
+                "migrateDisks" => {
+                    field_migrate_disks = extras
+                        .decode_optional(&mut map, "migrateDisks")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5763,9 +5613,7 @@ impl serde::Serialize for DiskMigrationParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.migrate_disks {
-            map.serialize_entry("migrateDisks", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "migrateDisks", &self.migrate_disks)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5803,10 +5651,7 @@ impl ntnx_runtime::model::union::Union for DiskMigrationParamsMigrateDisks {
             object_type: Some("vmm.v4.ahv.config.MigrationPlans"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<MigrationPlans>(value)
-                    .map(|(decoded, strict)| (
-                        Self::MigrationPlans(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::MigrationPlans(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5814,9 +5659,9 @@ impl ntnx_runtime::model::union::Union for DiskMigrationParamsMigrateDisks {
             object_type: Some("vmm.v4.ahv.config.AllDisksMigrationPlan"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<AllDisksMigrationPlan>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::AllDisksMigrationPlan(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -5896,8 +5741,10 @@ impl ntnx_runtime::Model for EjectCdRomApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5913,12 +5760,8 @@ impl serde::Serialize for EjectCdRomApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5956,10 +5799,7 @@ impl ntnx_runtime::model::union::Union for EjectCdRomApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5969,10 +5809,7 @@ impl ntnx_runtime::model::union::Union for EjectCdRomApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6074,10 +5911,16 @@ impl ntnx_runtime::Model for EmulatedNic {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "model" => field_model = map.next_value()?,
-                "macAddress" => field_mac_address = map.next_value()?,
-                "isConnected" => field_is_connected = map.next_value()?,
-                "numQueues" => field_num_queues = map.next_value()?,
+                "model" => field_model = extras.decode_optional(&mut map, "model")?,
+                "macAddress" => {
+                    field_mac_address = extras.decode_optional(&mut map, "macAddress")?;
+                }
+                "isConnected" => {
+                    field_is_connected = extras.decode_optional(&mut map, "isConnected")?;
+                }
+                "numQueues" => {
+                    field_num_queues = extras.decode_optional(&mut map, "numQueues")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6095,18 +5938,10 @@ impl serde::Serialize for EmulatedNic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("macAddress", value)?;
-        }
-        if let Some(value) = &self.is_connected {
-            map.serialize_entry("isConnected", value)?;
-        }
-        if let Some(value) = &self.num_queues {
-            map.serialize_entry("numQueues", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "model", &self.model)?;
+        self.extras.serialize_optional(&mut map, "macAddress", &self.mac_address)?;
+        self.extras.serialize_optional(&mut map, "isConnected", &self.is_connected)?;
+        self.extras.serialize_optional(&mut map, "numQueues", &self.num_queues)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6228,8 +6063,10 @@ impl ntnx_runtime::Model for GetCdRomApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6245,12 +6082,8 @@ impl serde::Serialize for GetCdRomApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6286,7 +6119,7 @@ impl ntnx_runtime::model::union::Union for GetCdRomApiResponseData {
             object_type: Some("vmm.v4.ahv.config.CdRom"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<CdRom>(value)
-                    .map(|(decoded, strict)| (Self::CdRom(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::CdRom(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -6296,10 +6129,7 @@ impl ntnx_runtime::model::union::Union for GetCdRomApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6376,8 +6206,10 @@ impl ntnx_runtime::Model for GetDiskApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6393,12 +6225,8 @@ impl serde::Serialize for GetDiskApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6434,7 +6262,7 @@ impl ntnx_runtime::model::union::Union for GetDiskApiResponseData {
             object_type: Some("vmm.v4.ahv.config.Disk"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<Disk>(value)
-                    .map(|(decoded, strict)| (Self::Disk(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::Disk(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -6444,10 +6272,7 @@ impl ntnx_runtime::model::union::Union for GetDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6524,8 +6349,10 @@ impl ntnx_runtime::Model for GetGpuApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6541,12 +6368,8 @@ impl serde::Serialize for GetGpuApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6582,7 +6405,7 @@ impl ntnx_runtime::model::union::Union for GetGpuApiResponseData {
             object_type: Some("vmm.v4.ahv.config.Gpu"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<Gpu>(value)
-                    .map(|(decoded, strict)| (Self::Gpu(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::Gpu(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -6592,10 +6415,7 @@ impl ntnx_runtime::model::union::Union for GetGpuApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6672,8 +6492,10 @@ impl ntnx_runtime::Model for GetGuestToolsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6689,12 +6511,8 @@ impl serde::Serialize for GetGuestToolsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6730,10 +6548,7 @@ impl ntnx_runtime::model::union::Union for GetGuestToolsApiResponseData {
             object_type: Some("vmm.v4.ahv.config.GuestTools"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<GuestTools>(value)
-                    .map(|(decoded, strict)| (
-                        Self::GuestTools(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::GuestTools(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -6743,10 +6558,7 @@ impl ntnx_runtime::model::union::Union for GetGuestToolsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6823,8 +6635,10 @@ impl ntnx_runtime::Model for GetNicApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6840,12 +6654,8 @@ impl serde::Serialize for GetNicApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -6881,7 +6691,7 @@ impl ntnx_runtime::model::union::Union for GetNicApiResponseData {
             object_type: Some("vmm.v4.ahv.config.Nic"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<Nic>(value)
-                    .map(|(decoded, strict)| (Self::Nic(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::Nic(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -6891,10 +6701,7 @@ impl ntnx_runtime::model::union::Union for GetNicApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -6971,8 +6778,10 @@ impl ntnx_runtime::Model for GetPcieDeviceApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -6988,12 +6797,8 @@ impl serde::Serialize for GetPcieDeviceApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -7029,10 +6834,7 @@ impl ntnx_runtime::model::union::Union for GetPcieDeviceApiResponseData {
             object_type: Some("vmm.v4.ahv.config.PcieDevice"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<PcieDevice>(value)
-                    .map(|(decoded, strict)| (
-                        Self::PcieDevice(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::PcieDevice(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -7042,10 +6844,7 @@ impl ntnx_runtime::model::union::Union for GetPcieDeviceApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -7122,8 +6921,10 @@ impl ntnx_runtime::Model for GetSerialPortApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -7139,12 +6940,8 @@ impl serde::Serialize for GetSerialPortApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -7180,10 +6977,7 @@ impl ntnx_runtime::model::union::Union for GetSerialPortApiResponseData {
             object_type: Some("vmm.v4.ahv.config.SerialPort"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<SerialPort>(value)
-                    .map(|(decoded, strict)| (
-                        Self::SerialPort(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::SerialPort(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -7193,10 +6987,7 @@ impl ntnx_runtime::model::union::Union for GetSerialPortApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -7271,8 +7062,10 @@ impl ntnx_runtime::Model for GetVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -7288,12 +7081,8 @@ impl serde::Serialize for GetVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -7329,7 +7118,7 @@ impl ntnx_runtime::model::union::Union for GetVmApiResponseData {
             object_type: Some("vmm.v4.ahv.config.Vm"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<Vm>(value)
-                    .map(|(decoded, strict)| (Self::Vm(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::Vm(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -7339,10 +7128,7 @@ impl ntnx_runtime::model::union::Union for GetVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -7473,22 +7259,35 @@ impl ntnx_runtime::Model for Gpu {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "mode" => field_mode = map.next_value()?,
-                "deviceId" => field_device_id = map.next_value()?,
-                "vendor" => field_vendor = map.next_value()?,
-                "pciAddress" => field_pci_address = map.next_value()?,
-                "guestDriverVersion" => field_guest_driver_version = map.next_value()?,
-                "name" => field_name = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "mode" => field_mode = extras.decode_optional(&mut map, "mode")?,
+                "deviceId" => {
+                    field_device_id = extras.decode_optional(&mut map, "deviceId")?;
+                }
+                "vendor" => field_vendor = extras.decode_optional(&mut map, "vendor")?,
+                "pciAddress" => {
+                    field_pci_address = extras.decode_optional(&mut map, "pciAddress")?;
+                }
+                "guestDriverVersion" => {
+                    field_guest_driver_version = extras
+                        .decode_optional(&mut map, "guestDriverVersion")?;
+                }
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
                 "frameBufferSizeBytes" => {
-                    field_frame_buffer_size_bytes = map.next_value()?;
+                    field_frame_buffer_size_bytes = extras
+                        .decode_optional(&mut map, "frameBufferSizeBytes")?;
                 }
                 "numVirtualDisplayHeads" => {
-                    field_num_virtual_display_heads = map.next_value()?;
+                    field_num_virtual_display_heads = extras
+                        .decode_optional(&mut map, "numVirtualDisplayHeads")?;
                 }
-                "fraction" => field_fraction = map.next_value()?,
+                "fraction" => {
+                    field_fraction = extras.decode_optional(&mut map, "fraction")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -7514,42 +7313,35 @@ impl serde::Serialize for Gpu {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.mode {
-            map.serialize_entry("mode", value)?;
-        }
-        if let Some(value) = &self.device_id {
-            map.serialize_entry("deviceId", value)?;
-        }
-        if let Some(value) = &self.vendor {
-            map.serialize_entry("vendor", value)?;
-        }
-        if let Some(value) = &self.pci_address {
-            map.serialize_entry("pciAddress", value)?;
-        }
-        if let Some(value) = &self.guest_driver_version {
-            map.serialize_entry("guestDriverVersion", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.frame_buffer_size_bytes {
-            map.serialize_entry("frameBufferSizeBytes", value)?;
-        }
-        if let Some(value) = &self.num_virtual_display_heads {
-            map.serialize_entry("numVirtualDisplayHeads", value)?;
-        }
-        if let Some(value) = &self.fraction {
-            map.serialize_entry("fraction", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "mode", &self.mode)?;
+        self.extras.serialize_optional(&mut map, "deviceId", &self.device_id)?;
+        self.extras.serialize_optional(&mut map, "vendor", &self.vendor)?;
+        self.extras.serialize_optional(&mut map, "pciAddress", &self.pci_address)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "guestDriverVersion",
+                &self.guest_driver_version,
+            )?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "frameBufferSizeBytes",
+                &self.frame_buffer_size_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numVirtualDisplayHeads",
+                &self.num_virtual_display_heads,
+            )?;
+        self.extras.serialize_optional(&mut map, "fraction", &self.fraction)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -7750,7 +7542,7 @@ impl ntnx_runtime::Model for GuestCustomizationParams {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "config" => field_config = map.next_value()?,
+                "config" => field_config = extras.decode_optional(&mut map, "config")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -7765,9 +7557,7 @@ impl serde::Serialize for GuestCustomizationParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.config {
-            map.serialize_entry("config", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "config", &self.config)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -7805,7 +7595,7 @@ impl ntnx_runtime::model::union::Union for GuestCustomizationParamsConfig {
             object_type: Some("vmm.v4.ahv.config.Sysprep"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<Sysprep>(value)
-                    .map(|(decoded, strict)| (Self::Sysprep(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::Sysprep(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -7813,10 +7603,7 @@ impl ntnx_runtime::model::union::Union for GuestCustomizationParamsConfig {
             object_type: Some("vmm.v4.ahv.config.CloudInit"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<CloudInit>(value)
-                    .map(|(decoded, strict)| (
-                        Self::CloudInit(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::CloudInit(Box::new(decoded)), fit))
             },
         },
     ];
@@ -7891,7 +7678,8 @@ impl ntnx_runtime::Model for GuestPowerOptions {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "guestPowerStateTransitionConfig" => {
-                    field_guest_power_state_transition_config = map.next_value()?;
+                    field_guest_power_state_transition_config = extras
+                        .decode_optional(&mut map, "guestPowerStateTransitionConfig")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -7907,9 +7695,12 @@ impl serde::Serialize for GuestPowerOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.guest_power_state_transition_config {
-            map.serialize_entry("guestPowerStateTransitionConfig", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "guestPowerStateTransitionConfig",
+                &self.guest_power_state_transition_config,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -7962,10 +7753,12 @@ impl ntnx_runtime::Model for GuestPowerStateTransitionConfig {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "shouldEnableScriptExec" => {
-                    field_should_enable_script_exec = map.next_value()?;
+                    field_should_enable_script_exec = extras
+                        .decode_optional(&mut map, "shouldEnableScriptExec")?;
                 }
                 "shouldFailOnScriptFailure" => {
-                    field_should_fail_on_script_failure = map.next_value()?;
+                    field_should_fail_on_script_failure = extras
+                        .decode_optional(&mut map, "shouldFailOnScriptFailure")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -7982,12 +7775,18 @@ impl serde::Serialize for GuestPowerStateTransitionConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.should_enable_script_exec {
-            map.serialize_entry("shouldEnableScriptExec", value)?;
-        }
-        if let Some(value) = &self.should_fail_on_script_failure {
-            map.serialize_entry("shouldFailOnScriptFailure", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldEnableScriptExec",
+                &self.should_enable_script_exec,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldFailOnScriptFailure",
+                &self.should_fail_on_script_failure,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -8079,19 +7878,39 @@ impl ntnx_runtime::Model for GuestTools {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "version" => field_version = map.next_value()?,
-                "isInstalled" => field_is_installed = map.next_value()?,
-                "isEnabled" => field_is_enabled = map.next_value()?,
-                "isIsoInserted" => field_is_iso_inserted = map.next_value()?,
-                "capabilities" => field_capabilities = map.next_value()?,
-                "availableVersion" => field_available_version = map.next_value()?,
-                "guestOsVersion" => field_guest_os_version = map.next_value()?,
-                "isReachable" => field_is_reachable = map.next_value()?,
+                "version" => field_version = extras.decode_optional(&mut map, "version")?,
+                "isInstalled" => {
+                    field_is_installed = extras.decode_optional(&mut map, "isInstalled")?;
+                }
+                "isEnabled" => {
+                    field_is_enabled = extras.decode_optional(&mut map, "isEnabled")?;
+                }
+                "isIsoInserted" => {
+                    field_is_iso_inserted = extras
+                        .decode_optional(&mut map, "isIsoInserted")?;
+                }
+                "capabilities" => {
+                    field_capabilities = extras
+                        .decode_optional(&mut map, "capabilities")?;
+                }
+                "availableVersion" => {
+                    field_available_version = extras
+                        .decode_optional(&mut map, "availableVersion")?;
+                }
+                "guestOsVersion" => {
+                    field_guest_os_version = extras
+                        .decode_optional(&mut map, "guestOsVersion")?;
+                }
+                "isReachable" => {
+                    field_is_reachable = extras.decode_optional(&mut map, "isReachable")?;
+                }
                 "isVssSnapshotCapable" => {
-                    field_is_vss_snapshot_capable = map.next_value()?;
+                    field_is_vss_snapshot_capable = extras
+                        .decode_optional(&mut map, "isVssSnapshotCapable")?;
                 }
                 "isVmMobilityDriversInstalled" => {
-                    field_is_vm_mobility_drivers_installed = map.next_value()?;
+                    field_is_vm_mobility_drivers_installed = extras
+                        .decode_optional(&mut map, "isVmMobilityDriversInstalled")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -8116,36 +7935,29 @@ impl serde::Serialize for GuestTools {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
-        if let Some(value) = &self.is_installed {
-            map.serialize_entry("isInstalled", value)?;
-        }
-        if let Some(value) = &self.is_enabled {
-            map.serialize_entry("isEnabled", value)?;
-        }
-        if let Some(value) = &self.is_iso_inserted {
-            map.serialize_entry("isIsoInserted", value)?;
-        }
-        if let Some(value) = &self.capabilities {
-            map.serialize_entry("capabilities", value)?;
-        }
-        if let Some(value) = &self.available_version {
-            map.serialize_entry("availableVersion", value)?;
-        }
-        if let Some(value) = &self.guest_os_version {
-            map.serialize_entry("guestOsVersion", value)?;
-        }
-        if let Some(value) = &self.is_reachable {
-            map.serialize_entry("isReachable", value)?;
-        }
-        if let Some(value) = &self.is_vss_snapshot_capable {
-            map.serialize_entry("isVssSnapshotCapable", value)?;
-        }
-        if let Some(value) = &self.is_vm_mobility_drivers_installed {
-            map.serialize_entry("isVmMobilityDriversInstalled", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "version", &self.version)?;
+        self.extras.serialize_optional(&mut map, "isInstalled", &self.is_installed)?;
+        self.extras.serialize_optional(&mut map, "isEnabled", &self.is_enabled)?;
+        self.extras
+            .serialize_optional(&mut map, "isIsoInserted", &self.is_iso_inserted)?;
+        self.extras.serialize_optional(&mut map, "capabilities", &self.capabilities)?;
+        self.extras
+            .serialize_optional(&mut map, "availableVersion", &self.available_version)?;
+        self.extras
+            .serialize_optional(&mut map, "guestOsVersion", &self.guest_os_version)?;
+        self.extras.serialize_optional(&mut map, "isReachable", &self.is_reachable)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isVssSnapshotCapable",
+                &self.is_vss_snapshot_capable,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isVmMobilityDriversInstalled",
+                &self.is_vm_mobility_drivers_installed,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -8199,8 +8011,14 @@ impl ntnx_runtime::Model for GuestToolsInsertConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "capabilities" => field_capabilities = map.next_value()?,
-                "isConfigOnly" => field_is_config_only = map.next_value()?,
+                "capabilities" => {
+                    field_capabilities = extras
+                        .decode_optional(&mut map, "capabilities")?;
+                }
+                "isConfigOnly" => {
+                    field_is_config_only = extras
+                        .decode_optional(&mut map, "isConfigOnly")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -8216,12 +8034,8 @@ impl serde::Serialize for GuestToolsInsertConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capabilities {
-            map.serialize_entry("capabilities", value)?;
-        }
-        if let Some(value) = &self.is_config_only {
-            map.serialize_entry("isConfigOnly", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "capabilities", &self.capabilities)?;
+        self.extras.serialize_optional(&mut map, "isConfigOnly", &self.is_config_only)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -8278,9 +8092,17 @@ impl ntnx_runtime::Model for GuestToolsInstallConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "capabilities" => field_capabilities = map.next_value()?,
-                "credential" => field_credential = map.next_value()?,
-                "rebootPreference" => field_reboot_preference = map.next_value()?,
+                "capabilities" => {
+                    field_capabilities = extras
+                        .decode_optional(&mut map, "capabilities")?;
+                }
+                "credential" => {
+                    field_credential = extras.decode_optional(&mut map, "credential")?;
+                }
+                "rebootPreference" => {
+                    field_reboot_preference = extras
+                        .decode_optional(&mut map, "rebootPreference")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -8297,15 +8119,10 @@ impl serde::Serialize for GuestToolsInstallConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capabilities {
-            map.serialize_entry("capabilities", value)?;
-        }
-        if let Some(value) = &self.credential {
-            map.serialize_entry("credential", value)?;
-        }
-        if let Some(value) = &self.reboot_preference {
-            map.serialize_entry("rebootPreference", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "capabilities", &self.capabilities)?;
+        self.extras.serialize_optional(&mut map, "credential", &self.credential)?;
+        self.extras
+            .serialize_optional(&mut map, "rebootPreference", &self.reboot_preference)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -8354,7 +8171,10 @@ impl ntnx_runtime::Model for GuestToolsUpgradeConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "rebootPreference" => field_reboot_preference = map.next_value()?,
+                "rebootPreference" => {
+                    field_reboot_preference = extras
+                        .decode_optional(&mut map, "rebootPreference")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -8369,9 +8189,8 @@ impl serde::Serialize for GuestToolsUpgradeConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reboot_preference {
-            map.serialize_entry("rebootPreference", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "rebootPreference", &self.reboot_preference)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -8420,7 +8239,7 @@ impl ntnx_runtime::Model for HostReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -8435,9 +8254,7 @@ impl serde::Serialize for HostReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -8486,7 +8303,9 @@ impl ntnx_runtime::Model for ImageReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "imageExtId" => field_image_ext_id = map.next_value()?,
+                "imageExtId" => {
+                    field_image_ext_id = extras.decode_optional(&mut map, "imageExtId")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -8501,9 +8320,7 @@ impl serde::Serialize for ImageReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.image_ext_id {
-            map.serialize_entry("imageExtId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "imageExtId", &self.image_ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -8555,8 +8372,10 @@ impl ntnx_runtime::Model for InsertCdRomApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -8572,12 +8391,8 @@ impl serde::Serialize for InsertCdRomApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -8615,10 +8430,7 @@ impl ntnx_runtime::model::union::Union for InsertCdRomApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -8628,10 +8440,7 @@ impl ntnx_runtime::model::union::Union for InsertCdRomApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -8708,8 +8517,10 @@ impl ntnx_runtime::Model for InsertVmGuestToolsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -8725,12 +8536,8 @@ impl serde::Serialize for InsertVmGuestToolsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -8768,10 +8575,7 @@ impl ntnx_runtime::model::union::Union for InsertVmGuestToolsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -8781,10 +8585,7 @@ impl ntnx_runtime::model::union::Union for InsertVmGuestToolsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -8932,8 +8733,10 @@ impl ntnx_runtime::Model for InstallVmGuestToolsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -8949,12 +8752,8 @@ impl serde::Serialize for InstallVmGuestToolsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -8992,10 +8791,7 @@ impl ntnx_runtime::model::union::Union for InstallVmGuestToolsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -9005,10 +8801,7 @@ impl ntnx_runtime::model::union::Union for InstallVmGuestToolsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -9091,10 +8884,16 @@ impl ntnx_runtime::Model for Ipv4Config {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "shouldAssignIp" => field_should_assign_ip = map.next_value()?,
-                "ipAddress" => field_ip_address = map.next_value()?,
+                "shouldAssignIp" => {
+                    field_should_assign_ip = extras
+                        .decode_optional(&mut map, "shouldAssignIp")?;
+                }
+                "ipAddress" => {
+                    field_ip_address = extras.decode_optional(&mut map, "ipAddress")?;
+                }
                 "secondaryIpAddressList" => {
-                    field_secondary_ip_address_list = map.next_value()?;
+                    field_secondary_ip_address_list = extras
+                        .decode_optional(&mut map, "secondaryIpAddressList")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -9112,15 +8911,15 @@ impl serde::Serialize for Ipv4Config {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.should_assign_ip {
-            map.serialize_entry("shouldAssignIp", value)?;
-        }
-        if let Some(value) = &self.ip_address {
-            map.serialize_entry("ipAddress", value)?;
-        }
-        if let Some(value) = &self.secondary_ip_address_list {
-            map.serialize_entry("secondaryIpAddressList", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "shouldAssignIp", &self.should_assign_ip)?;
+        self.extras.serialize_optional(&mut map, "ipAddress", &self.ip_address)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "secondaryIpAddressList",
+                &self.secondary_ip_address_list,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -9171,7 +8970,10 @@ impl ntnx_runtime::Model for Ipv4Info {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "learnedIpAddresses" => field_learned_ip_addresses = map.next_value()?,
+                "learnedIpAddresses" => {
+                    field_learned_ip_addresses = extras
+                        .decode_optional(&mut map, "learnedIpAddresses")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -9186,9 +8988,12 @@ impl serde::Serialize for Ipv4Info {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.learned_ip_addresses {
-            map.serialize_entry("learnedIpAddresses", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "learnedIpAddresses",
+                &self.learned_ip_addresses,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -9316,8 +9121,12 @@ impl ntnx_runtime::Model for LegacyBoot {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "bootDevice" => field_boot_device = map.next_value()?,
-                "bootOrder" => field_boot_order = map.next_value()?,
+                "bootDevice" => {
+                    field_boot_device = extras.decode_optional(&mut map, "bootDevice")?;
+                }
+                "bootOrder" => {
+                    field_boot_order = extras.decode_optional(&mut map, "bootOrder")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -9333,12 +9142,8 @@ impl serde::Serialize for LegacyBoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.boot_device {
-            map.serialize_entry("bootDevice", value)?;
-        }
-        if let Some(value) = &self.boot_order {
-            map.serialize_entry("bootOrder", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "bootDevice", &self.boot_device)?;
+        self.extras.serialize_optional(&mut map, "bootOrder", &self.boot_order)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -9376,10 +9181,7 @@ impl ntnx_runtime::model::union::Union for LegacyBootBootDevice {
             object_type: Some("vmm.v4.ahv.config.BootDeviceDisk"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<BootDeviceDisk>(value)
-                    .map(|(decoded, strict)| (
-                        Self::BootDeviceDisk(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::BootDeviceDisk(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -9387,10 +9189,7 @@ impl ntnx_runtime::model::union::Union for LegacyBootBootDevice {
             object_type: Some("vmm.v4.ahv.config.BootDeviceNic"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<BootDeviceNic>(value)
-                    .map(|(decoded, strict)| (
-                        Self::BootDeviceNic(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::BootDeviceNic(Box::new(decoded)), fit))
             },
         },
     ];
@@ -9467,8 +9266,10 @@ impl ntnx_runtime::Model for ListCdRomsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -9484,12 +9285,8 @@ impl serde::Serialize for ListCdRomsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -9525,7 +9322,7 @@ impl ntnx_runtime::model::union::Union for ListCdRomsApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<CdRom>>(value)
-                    .map(|(decoded, strict)| (Self::CdRomList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::CdRomList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -9535,10 +9332,7 @@ impl ntnx_runtime::model::union::Union for ListCdRomsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -9622,8 +9416,10 @@ impl ntnx_runtime::Model for ListDisksApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -9639,12 +9435,8 @@ impl serde::Serialize for ListDisksApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -9680,7 +9472,7 @@ impl ntnx_runtime::model::union::Union for ListDisksApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<Disk>>(value)
-                    .map(|(decoded, strict)| (Self::DiskList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::DiskList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -9690,10 +9482,7 @@ impl ntnx_runtime::model::union::Union for ListDisksApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -9777,8 +9566,10 @@ impl ntnx_runtime::Model for ListGpusApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -9794,12 +9585,8 @@ impl serde::Serialize for ListGpusApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -9835,7 +9622,7 @@ impl ntnx_runtime::model::union::Union for ListGpusApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<Gpu>>(value)
-                    .map(|(decoded, strict)| (Self::GpuList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::GpuList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -9845,10 +9632,7 @@ impl ntnx_runtime::model::union::Union for ListGpusApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -9932,8 +9716,10 @@ impl ntnx_runtime::Model for ListNicsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -9949,12 +9735,8 @@ impl serde::Serialize for ListNicsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -9990,7 +9772,7 @@ impl ntnx_runtime::model::union::Union for ListNicsApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<Nic>>(value)
-                    .map(|(decoded, strict)| (Self::NicList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::NicList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -10000,10 +9782,7 @@ impl ntnx_runtime::model::union::Union for ListNicsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -10087,8 +9866,10 @@ impl ntnx_runtime::Model for ListPcieDevicesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -10104,12 +9885,8 @@ impl serde::Serialize for ListPcieDevicesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -10145,7 +9922,7 @@ impl ntnx_runtime::model::union::Union for ListPcieDevicesApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<PcieDevice>>(value)
-                    .map(|(decoded, strict)| (Self::PcieDeviceList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::PcieDeviceList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -10155,10 +9932,7 @@ impl ntnx_runtime::model::union::Union for ListPcieDevicesApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -10242,8 +10016,10 @@ impl ntnx_runtime::Model for ListSerialPortsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -10259,12 +10035,8 @@ impl serde::Serialize for ListSerialPortsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -10300,7 +10072,7 @@ impl ntnx_runtime::model::union::Union for ListSerialPortsApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<SerialPort>>(value)
-                    .map(|(decoded, strict)| (Self::SerialPortList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::SerialPortList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -10310,10 +10082,7 @@ impl ntnx_runtime::model::union::Union for ListSerialPortsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -10397,8 +10166,10 @@ impl ntnx_runtime::Model for ListVmsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -10414,12 +10185,8 @@ impl serde::Serialize for ListVmsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -10455,7 +10222,7 @@ impl ntnx_runtime::model::union::Union for ListVmsApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<Vm>>(value)
-                    .map(|(decoded, strict)| (Self::VmList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::VmList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -10465,10 +10232,7 @@ impl ntnx_runtime::model::union::Union for ListVmsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -10627,7 +10391,9 @@ impl ntnx_runtime::Model for MigrateDiskReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "diskExtId" => field_disk_ext_id = map.next_value()?,
+                "diskExtId" => {
+                    field_disk_ext_id = extras.decode_optional(&mut map, "diskExtId")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -10642,9 +10408,7 @@ impl serde::Serialize for MigrateDiskReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.disk_ext_id {
-            map.serialize_entry("diskExtId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "diskExtId", &self.disk_ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -10696,8 +10460,10 @@ impl ntnx_runtime::Model for MigrateNicApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -10713,12 +10479,8 @@ impl serde::Serialize for MigrateNicApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -10756,10 +10518,7 @@ impl ntnx_runtime::model::union::Union for MigrateNicApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -10769,10 +10528,7 @@ impl ntnx_runtime::model::union::Union for MigrateNicApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -10865,7 +10621,9 @@ impl ntnx_runtime::Model for MigrateNicConfig {
             match key.as_str() {
                 "subnet" => field_subnet = Some(map.next_value()?),
                 "migrateType" => field_migrate_type = Some(map.next_value()?),
-                "ipAddress" => field_ip_address = map.next_value()?,
+                "ipAddress" => {
+                    field_ip_address = extras.decode_optional(&mut map, "ipAddress")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -10888,9 +10646,7 @@ impl serde::Serialize for MigrateNicConfig {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("subnet", &self.subnet)?;
         map.serialize_entry("migrateType", &self.migrate_type)?;
-        if let Some(value) = &self.ip_address {
-            map.serialize_entry("ipAddress", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "ipAddress", &self.ip_address)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -11012,8 +10768,10 @@ impl ntnx_runtime::Model for MigrateVmDisksApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -11029,12 +10787,8 @@ impl serde::Serialize for MigrateVmDisksApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -11072,10 +10826,7 @@ impl ntnx_runtime::model::union::Union for MigrateVmDisksApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -11085,10 +10836,7 @@ impl ntnx_runtime::model::union::Union for MigrateVmDisksApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -11166,8 +10914,10 @@ impl ntnx_runtime::Model for MigrateVmToHostApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -11183,12 +10933,8 @@ impl serde::Serialize for MigrateVmToHostApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -11226,10 +10972,7 @@ impl ntnx_runtime::model::union::Union for MigrateVmToHostApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -11239,10 +10982,7 @@ impl ntnx_runtime::model::union::Union for MigrateVmToHostApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -11315,7 +11055,7 @@ impl ntnx_runtime::Model for MigrationPlans {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "plans" => field_plans = map.next_value()?,
+                "plans" => field_plans = extras.decode_optional(&mut map, "plans")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -11327,9 +11067,7 @@ impl serde::Serialize for MigrationPlans {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.plans {
-            map.serialize_entry("plans", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "plans", &self.plans)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -11380,7 +11118,7 @@ impl ntnx_runtime::Model for NetworkFunctionChainReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -11395,9 +11133,7 @@ impl serde::Serialize for NetworkFunctionChainReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -11614,11 +11350,17 @@ impl ntnx_runtime::Model for Nic {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "backingInfo" => field_backing_info = map.next_value()?,
-                "networkInfo" => field_network_info = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "backingInfo" => {
+                    field_backing_info = extras.decode_optional(&mut map, "backingInfo")?;
+                }
+                "networkInfo" => {
+                    field_network_info = extras.decode_optional(&mut map, "networkInfo")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -11637,21 +11379,13 @@ impl serde::Serialize for Nic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.backing_info {
-            map.serialize_entry("backingInfo", value)?;
-        }
-        if let Some(value) = &self.network_info {
-            map.serialize_entry("networkInfo", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
+        self.extras.serialize_optional(&mut map, "networkInfo", &self.network_info)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -11724,21 +11458,35 @@ impl ntnx_runtime::Model for NicNetworkInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "nicType" => field_nic_type = map.next_value()?,
+                "nicType" => {
+                    field_nic_type = extras.decode_optional(&mut map, "nicType")?;
+                }
                 "networkFunctionChain" => {
-                    field_network_function_chain = map.next_value()?;
+                    field_network_function_chain = extras
+                        .decode_optional(&mut map, "networkFunctionChain")?;
                 }
                 "networkFunctionNicType" => {
-                    field_network_function_nic_type = map.next_value()?;
+                    field_network_function_nic_type = extras
+                        .decode_optional(&mut map, "networkFunctionNicType")?;
                 }
-                "subnet" => field_subnet = map.next_value()?,
-                "vlanMode" => field_vlan_mode = map.next_value()?,
-                "trunkedVlans" => field_trunked_vlans = map.next_value()?,
+                "subnet" => field_subnet = extras.decode_optional(&mut map, "subnet")?,
+                "vlanMode" => {
+                    field_vlan_mode = extras.decode_optional(&mut map, "vlanMode")?;
+                }
+                "trunkedVlans" => {
+                    field_trunked_vlans = extras
+                        .decode_optional(&mut map, "trunkedVlans")?;
+                }
                 "shouldAllowUnknownMacs" => {
-                    field_should_allow_unknown_macs = map.next_value()?;
+                    field_should_allow_unknown_macs = extras
+                        .decode_optional(&mut map, "shouldAllowUnknownMacs")?;
                 }
-                "ipv4Config" => field_ipv4_config = map.next_value()?,
-                "ipv4Info" => field_ipv4_info = map.next_value()?,
+                "ipv4Config" => {
+                    field_ipv4_config = extras.decode_optional(&mut map, "ipv4Config")?;
+                }
+                "ipv4Info" => {
+                    field_ipv4_info = extras.decode_optional(&mut map, "ipv4Info")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -11761,33 +11509,30 @@ impl serde::Serialize for NicNetworkInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.nic_type {
-            map.serialize_entry("nicType", value)?;
-        }
-        if let Some(value) = &self.network_function_chain {
-            map.serialize_entry("networkFunctionChain", value)?;
-        }
-        if let Some(value) = &self.network_function_nic_type {
-            map.serialize_entry("networkFunctionNicType", value)?;
-        }
-        if let Some(value) = &self.subnet {
-            map.serialize_entry("subnet", value)?;
-        }
-        if let Some(value) = &self.vlan_mode {
-            map.serialize_entry("vlanMode", value)?;
-        }
-        if let Some(value) = &self.trunked_vlans {
-            map.serialize_entry("trunkedVlans", value)?;
-        }
-        if let Some(value) = &self.should_allow_unknown_macs {
-            map.serialize_entry("shouldAllowUnknownMacs", value)?;
-        }
-        if let Some(value) = &self.ipv4_config {
-            map.serialize_entry("ipv4Config", value)?;
-        }
-        if let Some(value) = &self.ipv4_info {
-            map.serialize_entry("ipv4Info", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "nicType", &self.nic_type)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "networkFunctionChain",
+                &self.network_function_chain,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "networkFunctionNicType",
+                &self.network_function_nic_type,
+            )?;
+        self.extras.serialize_optional(&mut map, "subnet", &self.subnet)?;
+        self.extras.serialize_optional(&mut map, "vlanMode", &self.vlan_mode)?;
+        self.extras.serialize_optional(&mut map, "trunkedVlans", &self.trunked_vlans)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldAllowUnknownMacs",
+                &self.should_allow_unknown_macs,
+            )?;
+        self.extras.serialize_optional(&mut map, "ipv4Config", &self.ipv4_config)?;
+        self.extras.serialize_optional(&mut map, "ipv4Info", &self.ipv4_info)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -11916,7 +11661,10 @@ impl ntnx_runtime::Model for NvramDevice {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "backingStorageInfo" => field_backing_storage_info = map.next_value()?,
+                "backingStorageInfo" => {
+                    field_backing_storage_info = extras
+                        .decode_optional(&mut map, "backingStorageInfo")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -11931,9 +11679,12 @@ impl serde::Serialize for NvramDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.backing_storage_info {
-            map.serialize_entry("backingStorageInfo", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "backingStorageInfo",
+                &self.backing_storage_info,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -11982,7 +11733,7 @@ impl ntnx_runtime::Model for OwnerReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -11997,9 +11748,7 @@ impl serde::Serialize for OwnerReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -12046,7 +11795,7 @@ impl ntnx_runtime::Model for OwnershipInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "owner" => field_owner = map.next_value()?,
+                "owner" => field_owner = extras.decode_optional(&mut map, "owner")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -12058,9 +11807,7 @@ impl serde::Serialize for OwnershipInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.owner {
-            map.serialize_entry("owner", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "owner", &self.owner)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -12131,11 +11878,18 @@ impl ntnx_runtime::Model for PcieDevice {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "assignedDeviceInfo" => field_assigned_device_info = map.next_value()?,
-                "backingInfo" => field_backing_info = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "assignedDeviceInfo" => {
+                    field_assigned_device_info = extras
+                        .decode_optional(&mut map, "assignedDeviceInfo")?;
+                }
+                "backingInfo" => {
+                    field_backing_info = extras.decode_optional(&mut map, "backingInfo")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -12154,21 +11908,18 @@ impl serde::Serialize for PcieDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.assigned_device_info {
-            map.serialize_entry("assignedDeviceInfo", value)?;
-        }
-        if let Some(value) = &self.backing_info {
-            map.serialize_entry("backingInfo", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "assignedDeviceInfo",
+                &self.assigned_device_info,
+            )?;
+        self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -12204,9 +11955,9 @@ impl ntnx_runtime::model::union::Union for PcieDeviceBackingInfo {
             object_type: Some("vmm.v4.ahv.config.PcieDeviceReference"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<PcieDeviceReference>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::PcieDeviceReference(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -12274,7 +12025,7 @@ impl ntnx_runtime::Model for PcieDeviceInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "device" => field_device = map.next_value()?,
+                "device" => field_device = extras.decode_optional(&mut map, "device")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -12289,9 +12040,7 @@ impl serde::Serialize for PcieDeviceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.device {
-            map.serialize_entry("device", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "device", &self.device)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -12342,7 +12091,10 @@ impl ntnx_runtime::Model for PcieDeviceReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "deviceExtId" => field_device_ext_id = map.next_value()?,
+                "deviceExtId" => {
+                    field_device_ext_id = extras
+                        .decode_optional(&mut map, "deviceExtId")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -12357,9 +12109,7 @@ impl serde::Serialize for PcieDeviceReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.device_ext_id {
-            map.serialize_entry("deviceExtId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "deviceExtId", &self.device_ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -12408,7 +12158,7 @@ impl ntnx_runtime::Model for PolicyReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -12423,9 +12173,7 @@ impl serde::Serialize for PolicyReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -12477,8 +12225,10 @@ impl ntnx_runtime::Model for PowerCycleVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -12494,12 +12244,8 @@ impl serde::Serialize for PowerCycleVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -12537,10 +12283,7 @@ impl ntnx_runtime::model::union::Union for PowerCycleVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -12550,10 +12293,7 @@ impl ntnx_runtime::model::union::Union for PowerCycleVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -12631,8 +12371,10 @@ impl ntnx_runtime::Model for PowerOffVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -12648,12 +12390,8 @@ impl serde::Serialize for PowerOffVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -12691,10 +12429,7 @@ impl ntnx_runtime::model::union::Union for PowerOffVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -12704,10 +12439,7 @@ impl ntnx_runtime::model::union::Union for PowerOffVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -12784,8 +12516,10 @@ impl ntnx_runtime::Model for PowerOnVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -12801,12 +12535,8 @@ impl serde::Serialize for PowerOnVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -12844,10 +12574,7 @@ impl ntnx_runtime::model::union::Union for PowerOnVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -12857,10 +12584,7 @@ impl ntnx_runtime::model::union::Union for PowerOnVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -13016,7 +12740,7 @@ impl ntnx_runtime::Model for ProtectionPolicyState {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "policy" => field_policy = map.next_value()?,
+                "policy" => field_policy = extras.decode_optional(&mut map, "policy")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -13031,9 +12755,7 @@ impl serde::Serialize for ProtectionPolicyState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.policy {
-            map.serialize_entry("policy", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "policy", &self.policy)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -13156,7 +12878,10 @@ impl ntnx_runtime::Model for QosConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "throttledIops" => field_throttled_iops = map.next_value()?,
+                "throttledIops" => {
+                    field_throttled_iops = extras
+                        .decode_optional(&mut map, "throttledIops")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -13171,9 +12896,7 @@ impl serde::Serialize for QosConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.throttled_iops {
-            map.serialize_entry("throttledIops", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "throttledIops", &self.throttled_iops)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -13223,8 +12946,13 @@ impl ntnx_runtime::Model for RebootPreference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "scheduleType" => field_schedule_type = map.next_value()?,
-                "schedule" => field_schedule = map.next_value()?,
+                "scheduleType" => {
+                    field_schedule_type = extras
+                        .decode_optional(&mut map, "scheduleType")?;
+                }
+                "schedule" => {
+                    field_schedule = extras.decode_optional(&mut map, "schedule")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -13240,12 +12968,8 @@ impl serde::Serialize for RebootPreference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.schedule_type {
-            map.serialize_entry("scheduleType", value)?;
-        }
-        if let Some(value) = &self.schedule {
-            map.serialize_entry("schedule", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "scheduleType", &self.schedule_type)?;
+        self.extras.serialize_optional(&mut map, "schedule", &self.schedule)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -13294,7 +13018,9 @@ impl ntnx_runtime::Model for RebootPreferenceSchedule {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "startTime" => field_start_time = map.next_value()?,
+                "startTime" => {
+                    field_start_time = extras.decode_optional(&mut map, "startTime")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -13309,9 +13035,7 @@ impl serde::Serialize for RebootPreferenceSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.start_time {
-            map.serialize_entry("startTime", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "startTime", &self.start_time)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -13363,8 +13087,10 @@ impl ntnx_runtime::Model for RebootVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -13380,12 +13106,8 @@ impl serde::Serialize for RebootVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -13423,10 +13145,7 @@ impl ntnx_runtime::model::union::Union for RebootVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -13436,10 +13155,7 @@ impl ntnx_runtime::model::union::Union for RebootVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -13516,8 +13232,10 @@ impl ntnx_runtime::Model for ReleaseIpApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -13533,12 +13251,8 @@ impl serde::Serialize for ReleaseIpApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -13576,10 +13290,7 @@ impl ntnx_runtime::model::union::Union for ReleaseIpApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -13589,10 +13300,7 @@ impl ntnx_runtime::model::union::Union for ReleaseIpApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -13669,8 +13377,10 @@ impl ntnx_runtime::Model for ResetVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -13686,12 +13396,8 @@ impl serde::Serialize for ResetVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -13729,10 +13435,7 @@ impl ntnx_runtime::model::union::Union for ResetVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -13742,10 +13445,7 @@ impl ntnx_runtime::model::union::Union for ResetVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -13905,8 +13605,10 @@ impl ntnx_runtime::Model for RevertVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -13922,12 +13624,8 @@ impl serde::Serialize for RevertVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -13965,10 +13663,7 @@ impl ntnx_runtime::model::union::Union for RevertVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -13978,10 +13673,7 @@ impl ntnx_runtime::model::union::Union for RevertVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -14070,10 +13762,10 @@ impl ntnx_runtime::Model for Sbdf {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "segment" => field_segment = map.next_value()?,
-                "bus" => field_bus = map.next_value()?,
-                "device" => field_device = map.next_value()?,
-                "func" => field_func = map.next_value()?,
+                "segment" => field_segment = extras.decode_optional(&mut map, "segment")?,
+                "bus" => field_bus = extras.decode_optional(&mut map, "bus")?,
+                "device" => field_device = extras.decode_optional(&mut map, "device")?,
+                "func" => field_func = extras.decode_optional(&mut map, "func")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -14091,18 +13783,10 @@ impl serde::Serialize for Sbdf {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.segment {
-            map.serialize_entry("segment", value)?;
-        }
-        if let Some(value) = &self.bus {
-            map.serialize_entry("bus", value)?;
-        }
-        if let Some(value) = &self.device {
-            map.serialize_entry("device", value)?;
-        }
-        if let Some(value) = &self.func {
-            map.serialize_entry("func", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "segment", &self.segment)?;
+        self.extras.serialize_optional(&mut map, "bus", &self.bus)?;
+        self.extras.serialize_optional(&mut map, "device", &self.device)?;
+        self.extras.serialize_optional(&mut map, "func", &self.func)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -14251,11 +13935,15 @@ impl ntnx_runtime::Model for SerialPort {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "isConnected" => field_is_connected = map.next_value()?,
-                "index" => field_index = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "isConnected" => {
+                    field_is_connected = extras.decode_optional(&mut map, "isConnected")?;
+                }
+                "index" => field_index = extras.decode_optional(&mut map, "index")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -14274,21 +13962,13 @@ impl serde::Serialize for SerialPort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.is_connected {
-            map.serialize_entry("isConnected", value)?;
-        }
-        if let Some(value) = &self.index {
-            map.serialize_entry("index", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "isConnected", &self.is_connected)?;
+        self.extras.serialize_optional(&mut map, "index", &self.index)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -14340,8 +14020,10 @@ impl ntnx_runtime::Model for ShutdownVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -14357,12 +14039,8 @@ impl serde::Serialize for ShutdownVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -14400,10 +14078,7 @@ impl ntnx_runtime::model::union::Union for ShutdownVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -14413,10 +14088,7 @@ impl ntnx_runtime::model::union::Union for ShutdownVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -14490,7 +14162,7 @@ impl ntnx_runtime::Model for SubnetReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -14505,9 +14177,7 @@ impl serde::Serialize for SubnetReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -14557,8 +14227,13 @@ impl ntnx_runtime::Model for Sysprep {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "installType" => field_install_type = map.next_value()?,
-                "sysprepScript" => field_sysprep_script = map.next_value()?,
+                "installType" => {
+                    field_install_type = extras.decode_optional(&mut map, "installType")?;
+                }
+                "sysprepScript" => {
+                    field_sysprep_script = extras
+                        .decode_optional(&mut map, "sysprepScript")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -14574,12 +14249,8 @@ impl serde::Serialize for Sysprep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.install_type {
-            map.serialize_entry("installType", value)?;
-        }
-        if let Some(value) = &self.sysprep_script {
-            map.serialize_entry("sysprepScript", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "installType", &self.install_type)?;
+        self.extras.serialize_optional(&mut map, "sysprepScript", &self.sysprep_script)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -14617,10 +14288,7 @@ impl ntnx_runtime::model::union::Union for SysprepSysprepScript {
             object_type: Some("vmm.v4.ahv.config.Unattendxml"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<Unattendxml>(value)
-                    .map(|(decoded, strict)| (
-                        Self::Unattendxml(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::Unattendxml(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -14628,9 +14296,9 @@ impl ntnx_runtime::model::union::Union for SysprepSysprepScript {
             object_type: Some("vmm.v4.ahv.config.CustomKeyValues"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<CustomKeyValues>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::CustomKeyValues(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -14716,10 +14384,19 @@ impl ntnx_runtime::Model for UefiBoot {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "isSecureBootEnabled" => field_is_secure_boot_enabled = map.next_value()?,
-                "nvramDevice" => field_nvram_device = map.next_value()?,
-                "bootDevice" => field_boot_device = map.next_value()?,
-                "bootOrder" => field_boot_order = map.next_value()?,
+                "isSecureBootEnabled" => {
+                    field_is_secure_boot_enabled = extras
+                        .decode_optional(&mut map, "isSecureBootEnabled")?;
+                }
+                "nvramDevice" => {
+                    field_nvram_device = extras.decode_optional(&mut map, "nvramDevice")?;
+                }
+                "bootDevice" => {
+                    field_boot_device = extras.decode_optional(&mut map, "bootDevice")?;
+                }
+                "bootOrder" => {
+                    field_boot_order = extras.decode_optional(&mut map, "bootOrder")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -14737,18 +14414,15 @@ impl serde::Serialize for UefiBoot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.is_secure_boot_enabled {
-            map.serialize_entry("isSecureBootEnabled", value)?;
-        }
-        if let Some(value) = &self.nvram_device {
-            map.serialize_entry("nvramDevice", value)?;
-        }
-        if let Some(value) = &self.boot_device {
-            map.serialize_entry("bootDevice", value)?;
-        }
-        if let Some(value) = &self.boot_order {
-            map.serialize_entry("bootOrder", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isSecureBootEnabled",
+                &self.is_secure_boot_enabled,
+            )?;
+        self.extras.serialize_optional(&mut map, "nvramDevice", &self.nvram_device)?;
+        self.extras.serialize_optional(&mut map, "bootDevice", &self.boot_device)?;
+        self.extras.serialize_optional(&mut map, "bootOrder", &self.boot_order)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -14784,10 +14458,7 @@ impl ntnx_runtime::model::union::Union for UefiBootBootDevice {
             object_type: Some("vmm.v4.ahv.config.BootDeviceDisk"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<BootDeviceDisk>(value)
-                    .map(|(decoded, strict)| (
-                        Self::BootDeviceDisk(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::BootDeviceDisk(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -14795,10 +14466,7 @@ impl ntnx_runtime::model::union::Union for UefiBootBootDevice {
             object_type: Some("vmm.v4.ahv.config.BootDeviceNic"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<BootDeviceNic>(value)
-                    .map(|(decoded, strict)| (
-                        Self::BootDeviceNic(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::BootDeviceNic(Box::new(decoded)), fit))
             },
         },
     ];
@@ -14872,7 +14540,7 @@ impl ntnx_runtime::Model for Unattendxml {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "value" => field_value = map.next_value()?,
+                "value" => field_value = extras.decode_optional(&mut map, "value")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -14884,9 +14552,7 @@ impl serde::Serialize for Unattendxml {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "value", &self.value)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -14938,8 +14604,10 @@ impl ntnx_runtime::Model for UninstallVmGuestToolsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -14955,12 +14623,8 @@ impl serde::Serialize for UninstallVmGuestToolsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -14998,10 +14662,7 @@ impl ntnx_runtime::model::union::Union for UninstallVmGuestToolsApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -15011,10 +14672,7 @@ impl ntnx_runtime::model::union::Union for UninstallVmGuestToolsApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -15092,8 +14750,10 @@ impl ntnx_runtime::Model for UpdateDiskApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -15109,12 +14769,8 @@ impl serde::Serialize for UpdateDiskApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -15152,10 +14808,7 @@ impl ntnx_runtime::model::union::Union for UpdateDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -15165,10 +14818,7 @@ impl ntnx_runtime::model::union::Union for UpdateDiskApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -15245,8 +14895,10 @@ impl ntnx_runtime::Model for UpdateGuestToolsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -15262,12 +14914,8 @@ impl serde::Serialize for UpdateGuestToolsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -15305,10 +14953,7 @@ impl ntnx_runtime::model::union::Union for UpdateGuestToolsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -15318,10 +14963,7 @@ impl ntnx_runtime::model::union::Union for UpdateGuestToolsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -15399,8 +15041,10 @@ impl ntnx_runtime::Model for UpdateNicApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -15416,12 +15060,8 @@ impl serde::Serialize for UpdateNicApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -15459,10 +15099,7 @@ impl ntnx_runtime::model::union::Union for UpdateNicApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -15472,10 +15109,7 @@ impl ntnx_runtime::model::union::Union for UpdateNicApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -15552,8 +15186,10 @@ impl ntnx_runtime::Model for UpdateSerialPortApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -15569,12 +15205,8 @@ impl serde::Serialize for UpdateSerialPortApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -15612,10 +15244,7 @@ impl ntnx_runtime::model::union::Union for UpdateSerialPortApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -15625,10 +15254,7 @@ impl ntnx_runtime::model::union::Union for UpdateSerialPortApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -15706,8 +15332,10 @@ impl ntnx_runtime::Model for UpdateVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -15723,12 +15351,8 @@ impl serde::Serialize for UpdateVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -15766,10 +15390,7 @@ impl ntnx_runtime::model::union::Union for UpdateVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -15779,10 +15400,7 @@ impl ntnx_runtime::model::union::Union for UpdateVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -15859,8 +15477,10 @@ impl ntnx_runtime::Model for UpgradeVmGuestToolsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -15876,12 +15496,8 @@ impl serde::Serialize for UpgradeVmGuestToolsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -15919,10 +15535,7 @@ impl ntnx_runtime::model::union::Union for UpgradeVmGuestToolsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -15932,10 +15545,7 @@ impl ntnx_runtime::model::union::Union for UpgradeVmGuestToolsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -16010,7 +15620,7 @@ impl ntnx_runtime::Model for Userdata {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "value" => field_value = map.next_value()?,
+                "value" => field_value = extras.decode_optional(&mut map, "value")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -16022,9 +15632,7 @@ impl serde::Serialize for Userdata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "value", &self.value)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -16397,71 +16005,156 @@ impl ntnx_runtime::Model for Vm {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "name" => field_name = map.next_value()?,
-                "description" => field_description = map.next_value()?,
-                "createTime" => field_create_time = map.next_value()?,
-                "updateTime" => field_update_time = map.next_value()?,
-                "source" => field_source = map.next_value()?,
-                "numSockets" => field_num_sockets = map.next_value()?,
-                "numCoresPerSocket" => field_num_cores_per_socket = map.next_value()?,
-                "numThreadsPerCore" => field_num_threads_per_core = map.next_value()?,
-                "numNumaNodes" => field_num_numa_nodes = map.next_value()?,
-                "memorySizeBytes" => field_memory_size_bytes = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "updateTime" => {
+                    field_update_time = extras.decode_optional(&mut map, "updateTime")?;
+                }
+                "source" => field_source = extras.decode_optional(&mut map, "source")?,
+                "numSockets" => {
+                    field_num_sockets = extras.decode_optional(&mut map, "numSockets")?;
+                }
+                "numCoresPerSocket" => {
+                    field_num_cores_per_socket = extras
+                        .decode_optional(&mut map, "numCoresPerSocket")?;
+                }
+                "numThreadsPerCore" => {
+                    field_num_threads_per_core = extras
+                        .decode_optional(&mut map, "numThreadsPerCore")?;
+                }
+                "numNumaNodes" => {
+                    field_num_numa_nodes = extras
+                        .decode_optional(&mut map, "numNumaNodes")?;
+                }
+                "memorySizeBytes" => {
+                    field_memory_size_bytes = extras
+                        .decode_optional(&mut map, "memorySizeBytes")?;
+                }
                 "isVcpuHardPinningEnabled" => {
-                    field_is_vcpu_hard_pinning_enabled = map.next_value()?;
+                    field_is_vcpu_hard_pinning_enabled = extras
+                        .decode_optional(&mut map, "isVcpuHardPinningEnabled")?;
                 }
                 "isCpuPassthroughEnabled" => {
-                    field_is_cpu_passthrough_enabled = map.next_value()?;
+                    field_is_cpu_passthrough_enabled = extras
+                        .decode_optional(&mut map, "isCpuPassthroughEnabled")?;
                 }
-                "enabledCpuFeatures" => field_enabled_cpu_features = map.next_value()?,
+                "enabledCpuFeatures" => {
+                    field_enabled_cpu_features = extras
+                        .decode_optional(&mut map, "enabledCpuFeatures")?;
+                }
                 "isMemoryOvercommitEnabled" => {
-                    field_is_memory_overcommit_enabled = map.next_value()?;
+                    field_is_memory_overcommit_enabled = extras
+                        .decode_optional(&mut map, "isMemoryOvercommitEnabled")?;
                 }
-                "isGpuConsoleEnabled" => field_is_gpu_console_enabled = map.next_value()?,
-                "isCpuHotplugEnabled" => field_is_cpu_hotplug_enabled = map.next_value()?,
+                "isGpuConsoleEnabled" => {
+                    field_is_gpu_console_enabled = extras
+                        .decode_optional(&mut map, "isGpuConsoleEnabled")?;
+                }
+                "isCpuHotplugEnabled" => {
+                    field_is_cpu_hotplug_enabled = extras
+                        .decode_optional(&mut map, "isCpuHotplugEnabled")?;
+                }
                 "isScsiControllerEnabled" => {
-                    field_is_scsi_controller_enabled = map.next_value()?;
+                    field_is_scsi_controller_enabled = extras
+                        .decode_optional(&mut map, "isScsiControllerEnabled")?;
                 }
-                "generationUuid" => field_generation_uuid = map.next_value()?,
-                "biosUuid" => field_bios_uuid = map.next_value()?,
-                "categories" => field_categories = map.next_value()?,
-                "ownershipInfo" => field_ownership_info = map.next_value()?,
-                "host" => field_host = map.next_value()?,
-                "cluster" => field_cluster = map.next_value()?,
-                "availabilityZone" => field_availability_zone = map.next_value()?,
-                "guestCustomization" => field_guest_customization = map.next_value()?,
-                "guestTools" => field_guest_tools = map.next_value()?,
+                "generationUuid" => {
+                    field_generation_uuid = extras
+                        .decode_optional(&mut map, "generationUuid")?;
+                }
+                "biosUuid" => {
+                    field_bios_uuid = extras.decode_optional(&mut map, "biosUuid")?;
+                }
+                "categories" => {
+                    field_categories = extras.decode_optional(&mut map, "categories")?;
+                }
+                "ownershipInfo" => {
+                    field_ownership_info = extras
+                        .decode_optional(&mut map, "ownershipInfo")?;
+                }
+                "host" => field_host = extras.decode_optional(&mut map, "host")?,
+                "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
+                "availabilityZone" => {
+                    field_availability_zone = extras
+                        .decode_optional(&mut map, "availabilityZone")?;
+                }
+                "guestCustomization" => {
+                    field_guest_customization = extras
+                        .decode_optional(&mut map, "guestCustomization")?;
+                }
+                "guestTools" => {
+                    field_guest_tools = extras.decode_optional(&mut map, "guestTools")?;
+                }
                 "hardwareClockTimezone" => {
-                    field_hardware_clock_timezone = map.next_value()?;
+                    field_hardware_clock_timezone = extras
+                        .decode_optional(&mut map, "hardwareClockTimezone")?;
                 }
-                "isBrandingEnabled" => field_is_branding_enabled = map.next_value()?,
-                "bootConfig" => field_boot_config = map.next_value()?,
-                "isVgaConsoleEnabled" => field_is_vga_console_enabled = map.next_value()?,
-                "machineType" => field_machine_type = map.next_value()?,
-                "powerState" => field_power_state = map.next_value()?,
-                "vtpmConfig" => field_vtpm_config = map.next_value()?,
-                "isAgentVm" => field_is_agent_vm = map.next_value()?,
-                "apcConfig" => field_apc_config = map.next_value()?,
+                "isBrandingEnabled" => {
+                    field_is_branding_enabled = extras
+                        .decode_optional(&mut map, "isBrandingEnabled")?;
+                }
+                "bootConfig" => {
+                    field_boot_config = extras.decode_optional(&mut map, "bootConfig")?;
+                }
+                "isVgaConsoleEnabled" => {
+                    field_is_vga_console_enabled = extras
+                        .decode_optional(&mut map, "isVgaConsoleEnabled")?;
+                }
+                "machineType" => {
+                    field_machine_type = extras.decode_optional(&mut map, "machineType")?;
+                }
+                "powerState" => {
+                    field_power_state = extras.decode_optional(&mut map, "powerState")?;
+                }
+                "vtpmConfig" => {
+                    field_vtpm_config = extras.decode_optional(&mut map, "vtpmConfig")?;
+                }
+                "isAgentVm" => {
+                    field_is_agent_vm = extras.decode_optional(&mut map, "isAgentVm")?;
+                }
+                "apcConfig" => {
+                    field_apc_config = extras.decode_optional(&mut map, "apcConfig")?;
+                }
                 "isLiveMigrateCapable" => {
-                    field_is_live_migrate_capable = map.next_value()?;
+                    field_is_live_migrate_capable = extras
+                        .decode_optional(&mut map, "isLiveMigrateCapable")?;
                 }
                 "isCrossClusterMigrationInProgress" => {
-                    field_is_cross_cluster_migration_in_progress = map.next_value()?;
+                    field_is_cross_cluster_migration_in_progress = extras
+                        .decode_optional(&mut map, "isCrossClusterMigrationInProgress")?;
                 }
-                "storageConfig" => field_storage_config = map.next_value()?,
-                "disks" => field_disks = map.next_value()?,
-                "cdRoms" => field_cd_roms = map.next_value()?,
-                "nics" => field_nics = map.next_value()?,
-                "gpus" => field_gpus = map.next_value()?,
-                "serialPorts" => field_serial_ports = map.next_value()?,
-                "protectionType" => field_protection_type = map.next_value()?,
+                "storageConfig" => {
+                    field_storage_config = extras
+                        .decode_optional(&mut map, "storageConfig")?;
+                }
+                "disks" => field_disks = extras.decode_optional(&mut map, "disks")?,
+                "cdRoms" => field_cd_roms = extras.decode_optional(&mut map, "cdRoms")?,
+                "nics" => field_nics = extras.decode_optional(&mut map, "nics")?,
+                "gpus" => field_gpus = extras.decode_optional(&mut map, "gpus")?,
+                "serialPorts" => {
+                    field_serial_ports = extras.decode_optional(&mut map, "serialPorts")?;
+                }
+                "protectionType" => {
+                    field_protection_type = extras
+                        .decode_optional(&mut map, "protectionType")?;
+                }
                 "protectionPolicyState" => {
-                    field_protection_policy_state = map.next_value()?;
+                    field_protection_policy_state = extras
+                        .decode_optional(&mut map, "protectionPolicyState")?;
                 }
-                "pcieDevices" => field_pcie_devices = map.next_value()?,
+                "pcieDevices" => {
+                    field_pcie_devices = extras.decode_optional(&mut map, "pcieDevices")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -16524,153 +16217,141 @@ impl serde::Serialize for Vm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.create_time {
-            map.serialize_entry("createTime", value)?;
-        }
-        if let Some(value) = &self.update_time {
-            map.serialize_entry("updateTime", value)?;
-        }
-        if let Some(value) = &self.source {
-            map.serialize_entry("source", value)?;
-        }
-        if let Some(value) = &self.num_sockets {
-            map.serialize_entry("numSockets", value)?;
-        }
-        if let Some(value) = &self.num_cores_per_socket {
-            map.serialize_entry("numCoresPerSocket", value)?;
-        }
-        if let Some(value) = &self.num_threads_per_core {
-            map.serialize_entry("numThreadsPerCore", value)?;
-        }
-        if let Some(value) = &self.num_numa_nodes {
-            map.serialize_entry("numNumaNodes", value)?;
-        }
-        if let Some(value) = &self.memory_size_bytes {
-            map.serialize_entry("memorySizeBytes", value)?;
-        }
-        if let Some(value) = &self.is_vcpu_hard_pinning_enabled {
-            map.serialize_entry("isVcpuHardPinningEnabled", value)?;
-        }
-        if let Some(value) = &self.is_cpu_passthrough_enabled {
-            map.serialize_entry("isCpuPassthroughEnabled", value)?;
-        }
-        if let Some(value) = &self.enabled_cpu_features {
-            map.serialize_entry("enabledCpuFeatures", value)?;
-        }
-        if let Some(value) = &self.is_memory_overcommit_enabled {
-            map.serialize_entry("isMemoryOvercommitEnabled", value)?;
-        }
-        if let Some(value) = &self.is_gpu_console_enabled {
-            map.serialize_entry("isGpuConsoleEnabled", value)?;
-        }
-        if let Some(value) = &self.is_cpu_hotplug_enabled {
-            map.serialize_entry("isCpuHotplugEnabled", value)?;
-        }
-        if let Some(value) = &self.is_scsi_controller_enabled {
-            map.serialize_entry("isScsiControllerEnabled", value)?;
-        }
-        if let Some(value) = &self.generation_uuid {
-            map.serialize_entry("generationUuid", value)?;
-        }
-        if let Some(value) = &self.bios_uuid {
-            map.serialize_entry("biosUuid", value)?;
-        }
-        if let Some(value) = &self.categories {
-            map.serialize_entry("categories", value)?;
-        }
-        if let Some(value) = &self.ownership_info {
-            map.serialize_entry("ownershipInfo", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.availability_zone {
-            map.serialize_entry("availabilityZone", value)?;
-        }
-        if let Some(value) = &self.guest_customization {
-            map.serialize_entry("guestCustomization", value)?;
-        }
-        if let Some(value) = &self.guest_tools {
-            map.serialize_entry("guestTools", value)?;
-        }
-        if let Some(value) = &self.hardware_clock_timezone {
-            map.serialize_entry("hardwareClockTimezone", value)?;
-        }
-        if let Some(value) = &self.is_branding_enabled {
-            map.serialize_entry("isBrandingEnabled", value)?;
-        }
-        if let Some(value) = &self.boot_config {
-            map.serialize_entry("bootConfig", value)?;
-        }
-        if let Some(value) = &self.is_vga_console_enabled {
-            map.serialize_entry("isVgaConsoleEnabled", value)?;
-        }
-        if let Some(value) = &self.machine_type {
-            map.serialize_entry("machineType", value)?;
-        }
-        if let Some(value) = &self.power_state {
-            map.serialize_entry("powerState", value)?;
-        }
-        if let Some(value) = &self.vtpm_config {
-            map.serialize_entry("vtpmConfig", value)?;
-        }
-        if let Some(value) = &self.is_agent_vm {
-            map.serialize_entry("isAgentVm", value)?;
-        }
-        if let Some(value) = &self.apc_config {
-            map.serialize_entry("apcConfig", value)?;
-        }
-        if let Some(value) = &self.is_live_migrate_capable {
-            map.serialize_entry("isLiveMigrateCapable", value)?;
-        }
-        if let Some(value) = &self.is_cross_cluster_migration_in_progress {
-            map.serialize_entry("isCrossClusterMigrationInProgress", value)?;
-        }
-        if let Some(value) = &self.storage_config {
-            map.serialize_entry("storageConfig", value)?;
-        }
-        if let Some(value) = &self.disks {
-            map.serialize_entry("disks", value)?;
-        }
-        if let Some(value) = &self.cd_roms {
-            map.serialize_entry("cdRoms", value)?;
-        }
-        if let Some(value) = &self.nics {
-            map.serialize_entry("nics", value)?;
-        }
-        if let Some(value) = &self.gpus {
-            map.serialize_entry("gpus", value)?;
-        }
-        if let Some(value) = &self.serial_ports {
-            map.serialize_entry("serialPorts", value)?;
-        }
-        if let Some(value) = &self.protection_type {
-            map.serialize_entry("protectionType", value)?;
-        }
-        if let Some(value) = &self.protection_policy_state {
-            map.serialize_entry("protectionPolicyState", value)?;
-        }
-        if let Some(value) = &self.pcie_devices {
-            map.serialize_entry("pcieDevices", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras.serialize_optional(&mut map, "updateTime", &self.update_time)?;
+        self.extras.serialize_optional(&mut map, "source", &self.source)?;
+        self.extras.serialize_optional(&mut map, "numSockets", &self.num_sockets)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numCoresPerSocket",
+                &self.num_cores_per_socket,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numThreadsPerCore",
+                &self.num_threads_per_core,
+            )?;
+        self.extras.serialize_optional(&mut map, "numNumaNodes", &self.num_numa_nodes)?;
+        self.extras
+            .serialize_optional(&mut map, "memorySizeBytes", &self.memory_size_bytes)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isVcpuHardPinningEnabled",
+                &self.is_vcpu_hard_pinning_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isCpuPassthroughEnabled",
+                &self.is_cpu_passthrough_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "enabledCpuFeatures",
+                &self.enabled_cpu_features,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isMemoryOvercommitEnabled",
+                &self.is_memory_overcommit_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isGpuConsoleEnabled",
+                &self.is_gpu_console_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isCpuHotplugEnabled",
+                &self.is_cpu_hotplug_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isScsiControllerEnabled",
+                &self.is_scsi_controller_enabled,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "generationUuid", &self.generation_uuid)?;
+        self.extras.serialize_optional(&mut map, "biosUuid", &self.bios_uuid)?;
+        self.extras.serialize_optional(&mut map, "categories", &self.categories)?;
+        self.extras.serialize_optional(&mut map, "ownershipInfo", &self.ownership_info)?;
+        self.extras.serialize_optional(&mut map, "host", &self.host)?;
+        self.extras.serialize_optional(&mut map, "cluster", &self.cluster)?;
+        self.extras
+            .serialize_optional(&mut map, "availabilityZone", &self.availability_zone)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "guestCustomization",
+                &self.guest_customization,
+            )?;
+        self.extras.serialize_optional(&mut map, "guestTools", &self.guest_tools)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hardwareClockTimezone",
+                &self.hardware_clock_timezone,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isBrandingEnabled",
+                &self.is_branding_enabled,
+            )?;
+        self.extras.serialize_optional(&mut map, "bootConfig", &self.boot_config)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isVgaConsoleEnabled",
+                &self.is_vga_console_enabled,
+            )?;
+        self.extras.serialize_optional(&mut map, "machineType", &self.machine_type)?;
+        self.extras.serialize_optional(&mut map, "powerState", &self.power_state)?;
+        self.extras.serialize_optional(&mut map, "vtpmConfig", &self.vtpm_config)?;
+        self.extras.serialize_optional(&mut map, "isAgentVm", &self.is_agent_vm)?;
+        self.extras.serialize_optional(&mut map, "apcConfig", &self.apc_config)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isLiveMigrateCapable",
+                &self.is_live_migrate_capable,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isCrossClusterMigrationInProgress",
+                &self.is_cross_cluster_migration_in_progress,
+            )?;
+        self.extras.serialize_optional(&mut map, "storageConfig", &self.storage_config)?;
+        self.extras.serialize_optional(&mut map, "disks", &self.disks)?;
+        self.extras.serialize_optional(&mut map, "cdRoms", &self.cd_roms)?;
+        self.extras.serialize_optional(&mut map, "nics", &self.nics)?;
+        self.extras.serialize_optional(&mut map, "gpus", &self.gpus)?;
+        self.extras.serialize_optional(&mut map, "serialPorts", &self.serial_ports)?;
+        self.extras
+            .serialize_optional(&mut map, "protectionType", &self.protection_type)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "protectionPolicyState",
+                &self.protection_policy_state,
+            )?;
+        self.extras.serialize_optional(&mut map, "pcieDevices", &self.pcie_devices)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -16708,10 +16389,7 @@ impl ntnx_runtime::model::union::Union for VmBootConfig {
             object_type: Some("vmm.v4.ahv.config.LegacyBoot"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<LegacyBoot>(value)
-                    .map(|(decoded, strict)| (
-                        Self::LegacyBoot(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::LegacyBoot(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -16719,7 +16397,7 @@ impl ntnx_runtime::model::union::Union for VmBootConfig {
             object_type: Some("vmm.v4.ahv.config.UefiBoot"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<UefiBoot>(value)
-                    .map(|(decoded, strict)| (Self::UefiBoot(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::UefiBoot(Box::new(decoded)), fit))
             },
         },
     ];
@@ -16795,7 +16473,10 @@ impl ntnx_runtime::Model for VmCrossClusterMigrateOverrides {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "overrideNicList" => field_override_nic_list = map.next_value()?,
+                "overrideNicList" => {
+                    field_override_nic_list = extras
+                        .decode_optional(&mut map, "overrideNicList")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -16810,9 +16491,8 @@ impl serde::Serialize for VmCrossClusterMigrateOverrides {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.override_nic_list {
-            map.serialize_entry("overrideNicList", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "overrideNicList", &self.override_nic_list)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -16890,9 +16570,14 @@ impl ntnx_runtime::Model for VmCrossClusterMigrateParams {
                 "targetAvailabilityZone" => {
                     field_target_availability_zone = Some(map.next_value()?);
                 }
-                "targetCluster" => field_target_cluster = map.next_value()?,
+                "targetCluster" => {
+                    field_target_cluster = extras
+                        .decode_optional(&mut map, "targetCluster")?;
+                }
                 "isLiveMigration" => field_is_live_migration = Some(map.next_value()?),
-                "overrides" => field_overrides = map.next_value()?,
+                "overrides" => {
+                    field_overrides = extras.decode_optional(&mut map, "overrides")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -16919,13 +16604,9 @@ impl serde::Serialize for VmCrossClusterMigrateParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("targetAvailabilityZone", &self.target_availability_zone)?;
-        if let Some(value) = &self.target_cluster {
-            map.serialize_entry("targetCluster", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "targetCluster", &self.target_cluster)?;
         map.serialize_entry("isLiveMigration", &self.is_live_migration)?;
-        if let Some(value) = &self.overrides {
-            map.serialize_entry("overrides", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "overrides", &self.overrides)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -16995,13 +16676,27 @@ impl ntnx_runtime::Model for VmDisk {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "diskExtId" => field_disk_ext_id = map.next_value()?,
-                "diskSizeBytes" => field_disk_size_bytes = map.next_value()?,
-                "storageContainer" => field_storage_container = map.next_value()?,
-                "storageConfig" => field_storage_config = map.next_value()?,
-                "dataSource" => field_data_source = map.next_value()?,
+                "diskExtId" => {
+                    field_disk_ext_id = extras.decode_optional(&mut map, "diskExtId")?;
+                }
+                "diskSizeBytes" => {
+                    field_disk_size_bytes = extras
+                        .decode_optional(&mut map, "diskSizeBytes")?;
+                }
+                "storageContainer" => {
+                    field_storage_container = extras
+                        .decode_optional(&mut map, "storageContainer")?;
+                }
+                "storageConfig" => {
+                    field_storage_config = extras
+                        .decode_optional(&mut map, "storageConfig")?;
+                }
+                "dataSource" => {
+                    field_data_source = extras.decode_optional(&mut map, "dataSource")?;
+                }
                 "isMigrationInProgress" => {
-                    field_is_migration_in_progress = map.next_value()?;
+                    field_is_migration_in_progress = extras
+                        .decode_optional(&mut map, "isMigrationInProgress")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -17022,24 +16717,19 @@ impl serde::Serialize for VmDisk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.disk_ext_id {
-            map.serialize_entry("diskExtId", value)?;
-        }
-        if let Some(value) = &self.disk_size_bytes {
-            map.serialize_entry("diskSizeBytes", value)?;
-        }
-        if let Some(value) = &self.storage_container {
-            map.serialize_entry("storageContainer", value)?;
-        }
-        if let Some(value) = &self.storage_config {
-            map.serialize_entry("storageConfig", value)?;
-        }
-        if let Some(value) = &self.data_source {
-            map.serialize_entry("dataSource", value)?;
-        }
-        if let Some(value) = &self.is_migration_in_progress {
-            map.serialize_entry("isMigrationInProgress", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "diskExtId", &self.disk_ext_id)?;
+        self.extras
+            .serialize_optional(&mut map, "diskSizeBytes", &self.disk_size_bytes)?;
+        self.extras
+            .serialize_optional(&mut map, "storageContainer", &self.storage_container)?;
+        self.extras.serialize_optional(&mut map, "storageConfig", &self.storage_config)?;
+        self.extras.serialize_optional(&mut map, "dataSource", &self.data_source)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isMigrationInProgress",
+                &self.is_migration_in_progress,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -17090,7 +16780,7 @@ impl ntnx_runtime::Model for VmDiskContainerReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -17105,9 +16795,7 @@ impl serde::Serialize for VmDiskContainerReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -17162,9 +16850,15 @@ impl ntnx_runtime::Model for VmDiskReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "diskExtId" => field_disk_ext_id = map.next_value()?,
-                "diskAddress" => field_disk_address = map.next_value()?,
-                "vmReference" => field_vm_reference = map.next_value()?,
+                "diskExtId" => {
+                    field_disk_ext_id = extras.decode_optional(&mut map, "diskExtId")?;
+                }
+                "diskAddress" => {
+                    field_disk_address = extras.decode_optional(&mut map, "diskAddress")?;
+                }
+                "vmReference" => {
+                    field_vm_reference = extras.decode_optional(&mut map, "vmReference")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -17181,15 +16875,9 @@ impl serde::Serialize for VmDiskReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.disk_ext_id {
-            map.serialize_entry("diskExtId", value)?;
-        }
-        if let Some(value) = &self.disk_address {
-            map.serialize_entry("diskAddress", value)?;
-        }
-        if let Some(value) = &self.vm_reference {
-            map.serialize_entry("vmReference", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "diskExtId", &self.disk_ext_id)?;
+        self.extras.serialize_optional(&mut map, "diskAddress", &self.disk_address)?;
+        self.extras.serialize_optional(&mut map, "vmReference", &self.vm_reference)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -17238,7 +16926,10 @@ impl ntnx_runtime::Model for VmDiskStorageConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "isFlashModeEnabled" => field_is_flash_mode_enabled = map.next_value()?,
+                "isFlashModeEnabled" => {
+                    field_is_flash_mode_enabled = extras
+                        .decode_optional(&mut map, "isFlashModeEnabled")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -17253,9 +16944,12 @@ impl serde::Serialize for VmDiskStorageConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.is_flash_mode_enabled {
-            map.serialize_entry("isFlashModeEnabled", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isFlashModeEnabled",
+                &self.is_flash_mode_enabled,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -17428,16 +17122,30 @@ impl ntnx_runtime::Model for VmRecoveryPoint {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "locationAgnosticId" => field_location_agnostic_id = map.next_value()?,
-                "name" => field_name = map.next_value()?,
-                "creationTime" => field_creation_time = map.next_value()?,
-                "expirationTime" => field_expiration_time = map.next_value()?,
-                "status" => field_status = map.next_value()?,
-                "recoveryPointType" => field_recovery_point_type = map.next_value()?,
-                "vm" => field_vm = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "locationAgnosticId" => {
+                    field_location_agnostic_id = extras
+                        .decode_optional(&mut map, "locationAgnosticId")?;
+                }
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "creationTime" => {
+                    field_creation_time = extras
+                        .decode_optional(&mut map, "creationTime")?;
+                }
+                "expirationTime" => {
+                    field_expiration_time = extras
+                        .decode_optional(&mut map, "expirationTime")?;
+                }
+                "status" => field_status = extras.decode_optional(&mut map, "status")?,
+                "recoveryPointType" => {
+                    field_recovery_point_type = extras
+                        .decode_optional(&mut map, "recoveryPointType")?;
+                }
+                "vm" => field_vm = extras.decode_optional(&mut map, "vm")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -17461,36 +17169,29 @@ impl serde::Serialize for VmRecoveryPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.location_agnostic_id {
-            map.serialize_entry("locationAgnosticId", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.creation_time {
-            map.serialize_entry("creationTime", value)?;
-        }
-        if let Some(value) = &self.expiration_time {
-            map.serialize_entry("expirationTime", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.recovery_point_type {
-            map.serialize_entry("recoveryPointType", value)?;
-        }
-        if let Some(value) = &self.vm {
-            map.serialize_entry("vm", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "locationAgnosticId",
+                &self.location_agnostic_id,
+            )?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "creationTime", &self.creation_time)?;
+        self.extras
+            .serialize_optional(&mut map, "expirationTime", &self.expiration_time)?;
+        self.extras.serialize_optional(&mut map, "status", &self.status)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "recoveryPointType",
+                &self.recovery_point_type,
+            )?;
+        self.extras.serialize_optional(&mut map, "vm", &self.vm)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -17539,7 +17240,7 @@ impl ntnx_runtime::Model for VmReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -17554,9 +17255,7 @@ impl serde::Serialize for VmReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -17612,8 +17311,10 @@ impl ntnx_runtime::Model for VmSourceReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "entityType" => field_entity_type = map.next_value()?,
-                "extId" => field_ext_id = map.next_value()?,
+                "entityType" => {
+                    field_entity_type = extras.decode_optional(&mut map, "entityType")?;
+                }
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -17629,12 +17330,8 @@ impl serde::Serialize for VmSourceReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.entity_type {
-            map.serialize_entry("entityType", value)?;
-        }
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "entityType", &self.entity_type)?;
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -17756,8 +17453,11 @@ impl ntnx_runtime::Model for VtpmConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "isVtpmEnabled" => field_is_vtpm_enabled = map.next_value()?,
-                "version" => field_version = map.next_value()?,
+                "isVtpmEnabled" => {
+                    field_is_vtpm_enabled = extras
+                        .decode_optional(&mut map, "isVtpmEnabled")?;
+                }
+                "version" => field_version = extras.decode_optional(&mut map, "version")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -17773,12 +17473,9 @@ impl serde::Serialize for VtpmConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.is_vtpm_enabled {
-            map.serialize_entry("isVtpmEnabled", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "isVtpmEnabled", &self.is_vtpm_enabled)?;
+        self.extras.serialize_optional(&mut map, "version", &self.version)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

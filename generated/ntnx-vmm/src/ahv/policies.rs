@@ -39,7 +39,7 @@ impl ntnx_runtime::Model for CategoryReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -54,9 +54,7 @@ impl serde::Serialize for CategoryReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -161,7 +159,7 @@ impl ntnx_runtime::Model for ClusterReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -176,9 +174,7 @@ impl serde::Serialize for ClusterReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -338,7 +334,8 @@ impl ntnx_runtime::Model for ConflictingLegacyVmAntiAffinityPolicy {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "legacyVmAntiAffinityPolicyExtId" => {
-                    field_legacy_vm_anti_affinity_policy_ext_id = map.next_value()?;
+                    field_legacy_vm_anti_affinity_policy_ext_id = extras
+                        .decode_optional(&mut map, "legacyVmAntiAffinityPolicyExtId")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -354,9 +351,12 @@ impl serde::Serialize for ConflictingLegacyVmAntiAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.legacy_vm_anti_affinity_policy_ext_id {
-            map.serialize_entry("legacyVmAntiAffinityPolicyExtId", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "legacyVmAntiAffinityPolicyExtId",
+                &self.legacy_vm_anti_affinity_policy_ext_id,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -462,7 +462,11 @@ impl ntnx_runtime::Model for ConflictingVmAntiAffinityPolicy {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "conflictingVmAntiAffinityPolicyExtId" => {
-                    field_conflicting_vm_anti_affinity_policy_ext_id = map.next_value()?;
+                    field_conflicting_vm_anti_affinity_policy_ext_id = extras
+                        .decode_optional(
+                            &mut map,
+                            "conflictingVmAntiAffinityPolicyExtId",
+                        )?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -478,9 +482,12 @@ impl serde::Serialize for ConflictingVmAntiAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.conflicting_vm_anti_affinity_policy_ext_id {
-            map.serialize_entry("conflictingVmAntiAffinityPolicyExtId", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "conflictingVmAntiAffinityPolicyExtId",
+                &self.conflicting_vm_anti_affinity_policy_ext_id,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -531,7 +538,7 @@ impl ntnx_runtime::Model for ConflictingVmHostAffinityPolicy {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -546,9 +553,7 @@ impl serde::Serialize for ConflictingVmHostAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -600,8 +605,10 @@ impl ntnx_runtime::Model for CreateVmAntiAffinityPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -617,12 +624,8 @@ impl serde::Serialize for CreateVmAntiAffinityPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -660,10 +663,7 @@ impl ntnx_runtime::model::union::Union for CreateVmAntiAffinityPolicyApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -673,10 +673,7 @@ impl ntnx_runtime::model::union::Union for CreateVmAntiAffinityPolicyApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -754,8 +751,10 @@ impl ntnx_runtime::Model for CreateVmHostAffinityPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -771,12 +770,8 @@ impl serde::Serialize for CreateVmHostAffinityPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -814,10 +809,7 @@ impl ntnx_runtime::model::union::Union for CreateVmHostAffinityPolicyApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -827,10 +819,7 @@ impl ntnx_runtime::model::union::Union for CreateVmHostAffinityPolicyApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -908,8 +897,10 @@ impl ntnx_runtime::Model for DeleteLegacyVmAntiAffinityPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -925,12 +916,8 @@ impl serde::Serialize for DeleteLegacyVmAntiAffinityPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -969,10 +956,7 @@ for DeleteLegacyVmAntiAffinityPolicyApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -982,10 +966,7 @@ for DeleteLegacyVmAntiAffinityPolicyApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1064,8 +1045,10 @@ impl ntnx_runtime::Model for DeleteVmAntiAffinityPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1081,12 +1064,8 @@ impl serde::Serialize for DeleteVmAntiAffinityPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1124,10 +1103,7 @@ impl ntnx_runtime::model::union::Union for DeleteVmAntiAffinityPolicyApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1137,10 +1113,7 @@ impl ntnx_runtime::model::union::Union for DeleteVmAntiAffinityPolicyApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1218,8 +1191,10 @@ impl ntnx_runtime::Model for DeleteVmHostAffinityPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1235,12 +1210,8 @@ impl serde::Serialize for DeleteVmHostAffinityPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1278,10 +1249,7 @@ impl ntnx_runtime::model::union::Union for DeleteVmHostAffinityPolicyApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1291,10 +1259,7 @@ impl ntnx_runtime::model::union::Union for DeleteVmHostAffinityPolicyApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1372,8 +1337,10 @@ impl ntnx_runtime::Model for GetVmAntiAffinityPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1389,12 +1356,8 @@ impl serde::Serialize for GetVmAntiAffinityPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1430,9 +1393,9 @@ impl ntnx_runtime::model::union::Union for GetVmAntiAffinityPolicyApiResponseDat
             object_type: Some("vmm.v4.ahv.policies.VmAntiAffinityPolicy"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VmAntiAffinityPolicy>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::VmAntiAffinityPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -1443,10 +1406,7 @@ impl ntnx_runtime::model::union::Union for GetVmAntiAffinityPolicyApiResponseDat
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1525,8 +1485,10 @@ impl ntnx_runtime::Model for GetVmHostAffinityPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1542,12 +1504,8 @@ impl serde::Serialize for GetVmHostAffinityPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1583,9 +1541,9 @@ impl ntnx_runtime::model::union::Union for GetVmHostAffinityPolicyApiResponseDat
             object_type: Some("vmm.v4.ahv.policies.VmHostAffinityPolicy"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VmHostAffinityPolicy>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::VmHostAffinityPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -1596,10 +1554,7 @@ impl ntnx_runtime::model::union::Union for GetVmHostAffinityPolicyApiResponseDat
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1675,7 +1630,7 @@ impl ntnx_runtime::Model for HostReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1690,9 +1645,7 @@ impl serde::Serialize for HostReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1776,12 +1729,14 @@ impl ntnx_runtime::Model for LegacyVmAntiAffinityPolicy {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "name" => field_name = map.next_value()?,
-                "cluster" => field_cluster = map.next_value()?,
-                "vms" => field_vms = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
+                "vms" => field_vms = extras.decode_optional(&mut map, "vms")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1801,24 +1756,14 @@ impl serde::Serialize for LegacyVmAntiAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.vms {
-            map.serialize_entry("vms", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "cluster", &self.cluster)?;
+        self.extras.serialize_optional(&mut map, "vms", &self.vms)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1870,8 +1815,10 @@ impl ntnx_runtime::Model for ListLegacyVmAntiAffinityPoliciesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1887,12 +1834,8 @@ impl serde::Serialize for ListLegacyVmAntiAffinityPoliciesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1931,9 +1874,9 @@ for ListLegacyVmAntiAffinityPoliciesApiResponseData {
                 ntnx_runtime::model::union::decode_plain::<
                     Vec<LegacyVmAntiAffinityPolicy>,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::LegacyVmAntiAffinityPolicyList(decoded),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -1944,10 +1887,7 @@ for ListLegacyVmAntiAffinityPoliciesApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2035,8 +1975,10 @@ impl ntnx_runtime::Model for ListVmAntiAffinityPoliciesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2052,12 +1994,8 @@ impl serde::Serialize for ListVmAntiAffinityPoliciesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2095,10 +2033,7 @@ impl ntnx_runtime::model::union::Union for ListVmAntiAffinityPoliciesApiResponse
                 ntnx_runtime::model::union::decode_plain::<
                     Vec<VmAntiAffinityPolicy>,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::VmAntiAffinityPolicyList(decoded),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::VmAntiAffinityPolicyList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2108,10 +2043,7 @@ impl ntnx_runtime::model::union::Union for ListVmAntiAffinityPoliciesApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2197,8 +2129,10 @@ impl ntnx_runtime::Model for ListVmAntiAffinityPolicyVmComplianceStatesApiRespon
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2214,12 +2148,8 @@ impl serde::Serialize for ListVmAntiAffinityPolicyVmComplianceStatesApiResponse 
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2261,9 +2191,9 @@ for ListVmAntiAffinityPolicyVmComplianceStatesApiResponseData {
                 ntnx_runtime::model::union::decode_plain::<
                     Vec<VmAntiAffinityPolicyVmComplianceState>,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::VmAntiAffinityPolicyVmComplianceStateList(decoded),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -2274,10 +2204,7 @@ for ListVmAntiAffinityPolicyVmComplianceStatesApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2366,8 +2293,10 @@ impl ntnx_runtime::Model for ListVmHostAffinityPoliciesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2383,12 +2312,8 @@ impl serde::Serialize for ListVmHostAffinityPoliciesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2426,10 +2351,7 @@ impl ntnx_runtime::model::union::Union for ListVmHostAffinityPoliciesApiResponse
                 ntnx_runtime::model::union::decode_plain::<
                     Vec<VmHostAffinityPolicy>,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::VmHostAffinityPolicyList(decoded),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::VmHostAffinityPolicyList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2439,10 +2361,7 @@ impl ntnx_runtime::model::union::Union for ListVmHostAffinityPoliciesApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2528,8 +2447,10 @@ impl ntnx_runtime::Model for ListVmHostAffinityPolicyVmComplianceStatesApiRespon
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2545,12 +2466,8 @@ impl serde::Serialize for ListVmHostAffinityPolicyVmComplianceStatesApiResponse 
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2592,9 +2509,9 @@ for ListVmHostAffinityPolicyVmComplianceStatesApiResponseData {
                 ntnx_runtime::model::union::decode_plain::<
                     Vec<VmHostAffinityPolicyVmComplianceState>,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::VmHostAffinityPolicyVmComplianceStateList(decoded),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -2605,10 +2522,7 @@ for ListVmHostAffinityPolicyVmComplianceStatesApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2750,7 +2664,10 @@ impl ntnx_runtime::Model for NonCompliantVmAntiAffinityPolicy {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "nonComplianceReason" => field_non_compliance_reason = map.next_value()?,
+                "nonComplianceReason" => {
+                    field_non_compliance_reason = extras
+                        .decode_optional(&mut map, "nonComplianceReason")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2765,9 +2682,12 @@ impl serde::Serialize for NonCompliantVmAntiAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.non_compliance_reason {
-            map.serialize_entry("nonComplianceReason", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "nonComplianceReason",
+                &self.non_compliance_reason,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2820,9 +2740,9 @@ for NonCompliantVmAntiAffinityPolicyNonComplianceReason {
                 ntnx_runtime::model::union::decode_model::<
                     ClusterNotSupportedForVmAntiAffinity,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::ClusterNotSupportedForVmAntiAffinity(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -2833,9 +2753,9 @@ for NonCompliantVmAntiAffinityPolicyNonComplianceReason {
                 ntnx_runtime::model::union::decode_model::<
                     ConflictingVmAntiAffinityPolicy,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::ConflictingVmAntiAffinityPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -2848,9 +2768,9 @@ for NonCompliantVmAntiAffinityPolicyNonComplianceReason {
                 ntnx_runtime::model::union::decode_model::<
                     ConflictingLegacyVmAntiAffinityPolicy,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::ConflictingLegacyVmAntiAffinityPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -2861,9 +2781,9 @@ for NonCompliantVmAntiAffinityPolicyNonComplianceReason {
                 ntnx_runtime::model::union::decode_model::<
                     NotEnoughHostsForVmAntiAffinity,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::NotEnoughHostsForVmAntiAffinity(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -2874,9 +2794,9 @@ for NonCompliantVmAntiAffinityPolicyNonComplianceReason {
                 ntnx_runtime::model::union::decode_model::<
                     NotEnoughResourcesForVmAntiAffinity,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::NotEnoughResourcesForVmAntiAffinity(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -2889,11 +2809,11 @@ for NonCompliantVmAntiAffinityPolicyNonComplianceReason {
                 ntnx_runtime::model::union::decode_model::<
                     OtherVmAntiAffinityPolicyNonComplianceReason,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::OtherVmAntiAffinityPolicyNonComplianceReason(
                             Box::new(decoded),
                         ),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -3017,7 +2937,10 @@ impl ntnx_runtime::Model for NonCompliantVmHostAffinityPolicy {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "nonComplianceReason" => field_non_compliance_reason = map.next_value()?,
+                "nonComplianceReason" => {
+                    field_non_compliance_reason = extras
+                        .decode_optional(&mut map, "nonComplianceReason")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3032,9 +2955,12 @@ impl serde::Serialize for NonCompliantVmHostAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.non_compliance_reason {
-            map.serialize_entry("nonComplianceReason", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "nonComplianceReason",
+                &self.non_compliance_reason,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3087,9 +3013,9 @@ for NonCompliantVmHostAffinityPolicyNonComplianceReason {
                 ntnx_runtime::model::union::decode_model::<
                     ConflictingVmHostAffinityPolicy,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::ConflictingVmHostAffinityPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -3102,9 +3028,9 @@ for NonCompliantVmHostAffinityPolicyNonComplianceReason {
                 ntnx_runtime::model::union::decode_model::<
                     ConflictingLegacyVmHostAffinityPolicy,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::ConflictingLegacyVmHostAffinityPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -3115,9 +3041,9 @@ for NonCompliantVmHostAffinityPolicyNonComplianceReason {
                 ntnx_runtime::model::union::decode_model::<
                     NoHostsForVmHostAffinityPolicy,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::NoHostsForVmHostAffinityPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -3130,11 +3056,11 @@ for NonCompliantVmHostAffinityPolicyNonComplianceReason {
                 ntnx_runtime::model::union::decode_model::<
                     NotEnoughResourcesForVmHostAffinityPolicy,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::NotEnoughResourcesForVmHostAffinityPolicy(
                             Box::new(decoded),
                         ),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -3145,9 +3071,9 @@ for NonCompliantVmHostAffinityPolicyNonComplianceReason {
                 ntnx_runtime::model::union::decode_model::<
                     PeNotCapableForVmHostAffinityPolicy,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::PeNotCapableForVmHostAffinityPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -3160,11 +3086,11 @@ for NonCompliantVmHostAffinityPolicyNonComplianceReason {
                 ntnx_runtime::model::union::decode_model::<
                     OtherVmHostAffinityPolicyVmNonComplianceReason,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::OtherVmHostAffinityPolicyVmNonComplianceReason(
                             Box::new(decoded),
                         ),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -3557,7 +3483,8 @@ impl ntnx_runtime::Model for PeNotCapableForVmHostAffinityPolicy {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "minimumAosVersionRequired" => {
-                    field_minimum_aos_version_required = map.next_value()?;
+                    field_minimum_aos_version_required = extras
+                        .decode_optional(&mut map, "minimumAosVersionRequired")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -3573,9 +3500,12 @@ impl serde::Serialize for PeNotCapableForVmHostAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.minimum_aos_version_required {
-            map.serialize_entry("minimumAosVersionRequired", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "minimumAosVersionRequired",
+                &self.minimum_aos_version_required,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3735,8 +3665,10 @@ impl ntnx_runtime::Model for ReEnforceVmHostAffinityPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3752,12 +3684,8 @@ impl serde::Serialize for ReEnforceVmHostAffinityPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3795,10 +3723,7 @@ impl ntnx_runtime::model::union::Union for ReEnforceVmHostAffinityPolicyApiRespo
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3808,10 +3733,7 @@ impl ntnx_runtime::model::union::Union for ReEnforceVmHostAffinityPolicyApiRespo
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3889,8 +3811,10 @@ impl ntnx_runtime::Model for UpdateVmAntiAffinityPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3906,12 +3830,8 @@ impl serde::Serialize for UpdateVmAntiAffinityPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3949,10 +3869,7 @@ impl ntnx_runtime::model::union::Union for UpdateVmAntiAffinityPolicyApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3962,10 +3879,7 @@ impl ntnx_runtime::model::union::Union for UpdateVmAntiAffinityPolicyApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4043,8 +3957,10 @@ impl ntnx_runtime::Model for UpdateVmHostAffinityPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4060,12 +3976,8 @@ impl serde::Serialize for UpdateVmHostAffinityPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4103,10 +4015,7 @@ impl ntnx_runtime::model::union::Union for UpdateVmHostAffinityPolicyApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4116,10 +4025,7 @@ impl ntnx_runtime::model::union::Union for UpdateVmHostAffinityPolicyApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4194,7 +4100,7 @@ impl ntnx_runtime::Model for UserReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4209,9 +4115,7 @@ impl serde::Serialize for UserReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4322,19 +4226,42 @@ impl ntnx_runtime::Model for VmAntiAffinityPolicy {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "name" => field_name = map.next_value()?,
-                "description" => field_description = map.next_value()?,
-                "createTime" => field_create_time = map.next_value()?,
-                "updateTime" => field_update_time = map.next_value()?,
-                "createdBy" => field_created_by = map.next_value()?,
-                "updatedBy" => field_updated_by = map.next_value()?,
-                "categories" => field_categories = map.next_value()?,
-                "numCompliantVms" => field_num_compliant_vms = map.next_value()?,
-                "numNonCompliantVms" => field_num_non_compliant_vms = map.next_value()?,
-                "numPendingVms" => field_num_pending_vms = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "updateTime" => {
+                    field_update_time = extras.decode_optional(&mut map, "updateTime")?;
+                }
+                "createdBy" => {
+                    field_created_by = extras.decode_optional(&mut map, "createdBy")?;
+                }
+                "updatedBy" => {
+                    field_updated_by = extras.decode_optional(&mut map, "updatedBy")?;
+                }
+                "categories" => {
+                    field_categories = extras.decode_optional(&mut map, "categories")?;
+                }
+                "numCompliantVms" => {
+                    field_num_compliant_vms = extras
+                        .decode_optional(&mut map, "numCompliantVms")?;
+                }
+                "numNonCompliantVms" => {
+                    field_num_non_compliant_vms = extras
+                        .decode_optional(&mut map, "numNonCompliantVms")?;
+                }
+                "numPendingVms" => {
+                    field_num_pending_vms = extras
+                        .decode_optional(&mut map, "numPendingVms")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4361,45 +4288,28 @@ impl serde::Serialize for VmAntiAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.create_time {
-            map.serialize_entry("createTime", value)?;
-        }
-        if let Some(value) = &self.update_time {
-            map.serialize_entry("updateTime", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map.serialize_entry("createdBy", value)?;
-        }
-        if let Some(value) = &self.updated_by {
-            map.serialize_entry("updatedBy", value)?;
-        }
-        if let Some(value) = &self.categories {
-            map.serialize_entry("categories", value)?;
-        }
-        if let Some(value) = &self.num_compliant_vms {
-            map.serialize_entry("numCompliantVms", value)?;
-        }
-        if let Some(value) = &self.num_non_compliant_vms {
-            map.serialize_entry("numNonCompliantVms", value)?;
-        }
-        if let Some(value) = &self.num_pending_vms {
-            map.serialize_entry("numPendingVms", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras.serialize_optional(&mut map, "updateTime", &self.update_time)?;
+        self.extras.serialize_optional(&mut map, "createdBy", &self.created_by)?;
+        self.extras.serialize_optional(&mut map, "updatedBy", &self.updated_by)?;
+        self.extras.serialize_optional(&mut map, "categories", &self.categories)?;
+        self.extras
+            .serialize_optional(&mut map, "numCompliantVms", &self.num_compliant_vms)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numNonCompliantVms",
+                &self.num_non_compliant_vms,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "numPendingVms", &self.num_pending_vms)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4484,13 +4394,21 @@ impl ntnx_runtime::Model for VmAntiAffinityPolicyVmComplianceState {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "cluster" => field_cluster = map.next_value()?,
-                "host" => field_host = map.next_value()?,
-                "associatedCategories" => field_associated_categories = map.next_value()?,
-                "complianceStatus" => field_compliance_status = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
+                "host" => field_host = extras.decode_optional(&mut map, "host")?,
+                "associatedCategories" => {
+                    field_associated_categories = extras
+                        .decode_optional(&mut map, "associatedCategories")?;
+                }
+                "complianceStatus" => {
+                    field_compliance_status = extras
+                        .decode_optional(&mut map, "complianceStatus")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4511,27 +4429,21 @@ impl serde::Serialize for VmAntiAffinityPolicyVmComplianceState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.associated_categories {
-            map.serialize_entry("associatedCategories", value)?;
-        }
-        if let Some(value) = &self.compliance_status {
-            map.serialize_entry("complianceStatus", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "cluster", &self.cluster)?;
+        self.extras.serialize_optional(&mut map, "host", &self.host)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "associatedCategories",
+                &self.associated_categories,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "complianceStatus", &self.compliance_status)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4574,9 +4486,9 @@ for VmAntiAffinityPolicyVmComplianceStateComplianceStatus {
                 ntnx_runtime::model::union::decode_model::<
                     CompliantVmAntiAffinityPolicy,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::CompliantVmAntiAffinityPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -4587,9 +4499,9 @@ for VmAntiAffinityPolicyVmComplianceStateComplianceStatus {
                 ntnx_runtime::model::union::decode_model::<
                     NonCompliantVmAntiAffinityPolicy,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::NonCompliantVmAntiAffinityPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -4600,9 +4512,9 @@ for VmAntiAffinityPolicyVmComplianceStateComplianceStatus {
                 ntnx_runtime::model::union::decode_model::<
                     PendingVmAntiAffinityPolicy,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::PendingVmAntiAffinityPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -4766,21 +4678,48 @@ impl ntnx_runtime::Model for VmHostAffinityPolicy {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "name" => field_name = map.next_value()?,
-                "description" => field_description = map.next_value()?,
-                "createTime" => field_create_time = map.next_value()?,
-                "updateTime" => field_update_time = map.next_value()?,
-                "createdBy" => field_created_by = map.next_value()?,
-                "lastUpdatedBy" => field_last_updated_by = map.next_value()?,
-                "vmCategories" => field_vm_categories = map.next_value()?,
-                "hostCategories" => field_host_categories = map.next_value()?,
-                "numVms" => field_num_vms = map.next_value()?,
-                "numHosts" => field_num_hosts = map.next_value()?,
-                "numCompliantVms" => field_num_compliant_vms = map.next_value()?,
-                "numNonCompliantVms" => field_num_non_compliant_vms = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "updateTime" => {
+                    field_update_time = extras.decode_optional(&mut map, "updateTime")?;
+                }
+                "createdBy" => {
+                    field_created_by = extras.decode_optional(&mut map, "createdBy")?;
+                }
+                "lastUpdatedBy" => {
+                    field_last_updated_by = extras
+                        .decode_optional(&mut map, "lastUpdatedBy")?;
+                }
+                "vmCategories" => {
+                    field_vm_categories = extras
+                        .decode_optional(&mut map, "vmCategories")?;
+                }
+                "hostCategories" => {
+                    field_host_categories = extras
+                        .decode_optional(&mut map, "hostCategories")?;
+                }
+                "numVms" => field_num_vms = extras.decode_optional(&mut map, "numVms")?,
+                "numHosts" => {
+                    field_num_hosts = extras.decode_optional(&mut map, "numHosts")?;
+                }
+                "numCompliantVms" => {
+                    field_num_compliant_vms = extras
+                        .decode_optional(&mut map, "numCompliantVms")?;
+                }
+                "numNonCompliantVms" => {
+                    field_num_non_compliant_vms = extras
+                        .decode_optional(&mut map, "numNonCompliantVms")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4809,51 +4748,31 @@ impl serde::Serialize for VmHostAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.create_time {
-            map.serialize_entry("createTime", value)?;
-        }
-        if let Some(value) = &self.update_time {
-            map.serialize_entry("updateTime", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map.serialize_entry("createdBy", value)?;
-        }
-        if let Some(value) = &self.last_updated_by {
-            map.serialize_entry("lastUpdatedBy", value)?;
-        }
-        if let Some(value) = &self.vm_categories {
-            map.serialize_entry("vmCategories", value)?;
-        }
-        if let Some(value) = &self.host_categories {
-            map.serialize_entry("hostCategories", value)?;
-        }
-        if let Some(value) = &self.num_vms {
-            map.serialize_entry("numVms", value)?;
-        }
-        if let Some(value) = &self.num_hosts {
-            map.serialize_entry("numHosts", value)?;
-        }
-        if let Some(value) = &self.num_compliant_vms {
-            map.serialize_entry("numCompliantVms", value)?;
-        }
-        if let Some(value) = &self.num_non_compliant_vms {
-            map.serialize_entry("numNonCompliantVms", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras.serialize_optional(&mut map, "updateTime", &self.update_time)?;
+        self.extras.serialize_optional(&mut map, "createdBy", &self.created_by)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdatedBy", &self.last_updated_by)?;
+        self.extras.serialize_optional(&mut map, "vmCategories", &self.vm_categories)?;
+        self.extras
+            .serialize_optional(&mut map, "hostCategories", &self.host_categories)?;
+        self.extras.serialize_optional(&mut map, "numVms", &self.num_vms)?;
+        self.extras.serialize_optional(&mut map, "numHosts", &self.num_hosts)?;
+        self.extras
+            .serialize_optional(&mut map, "numCompliantVms", &self.num_compliant_vms)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numNonCompliantVms",
+                &self.num_non_compliant_vms,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4938,13 +4857,21 @@ impl ntnx_runtime::Model for VmHostAffinityPolicyVmComplianceState {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "cluster" => field_cluster = map.next_value()?,
-                "host" => field_host = map.next_value()?,
-                "associatedCategories" => field_associated_categories = map.next_value()?,
-                "complianceStatus" => field_compliance_status = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
+                "host" => field_host = extras.decode_optional(&mut map, "host")?,
+                "associatedCategories" => {
+                    field_associated_categories = extras
+                        .decode_optional(&mut map, "associatedCategories")?;
+                }
+                "complianceStatus" => {
+                    field_compliance_status = extras
+                        .decode_optional(&mut map, "complianceStatus")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4965,27 +4892,21 @@ impl serde::Serialize for VmHostAffinityPolicyVmComplianceState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.associated_categories {
-            map.serialize_entry("associatedCategories", value)?;
-        }
-        if let Some(value) = &self.compliance_status {
-            map.serialize_entry("complianceStatus", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "cluster", &self.cluster)?;
+        self.extras.serialize_optional(&mut map, "host", &self.host)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "associatedCategories",
+                &self.associated_categories,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "complianceStatus", &self.compliance_status)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5028,9 +4949,9 @@ for VmHostAffinityPolicyVmComplianceStateComplianceStatus {
                 ntnx_runtime::model::union::decode_model::<
                     CompliantVmHostAffinityPolicy,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::CompliantVmHostAffinityPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -5041,9 +4962,9 @@ for VmHostAffinityPolicyVmComplianceStateComplianceStatus {
                 ntnx_runtime::model::union::decode_model::<
                     NonCompliantVmHostAffinityPolicy,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::NonCompliantVmHostAffinityPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -5054,9 +4975,9 @@ for VmHostAffinityPolicyVmComplianceStateComplianceStatus {
                 ntnx_runtime::model::union::decode_model::<
                     PendingVmHostAffinityPolicy,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::PendingVmHostAffinityPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -5148,7 +5069,7 @@ impl ntnx_runtime::Model for VmReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5163,9 +5084,7 @@ impl serde::Serialize for VmReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

@@ -40,8 +40,10 @@ impl ntnx_runtime::Model for GetDiskStatsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -57,12 +59,8 @@ impl serde::Serialize for GetDiskStatsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -98,10 +96,7 @@ impl ntnx_runtime::model::union::Union for GetDiskStatsApiResponseData {
             object_type: Some("vmm.v4.ahv.stats.VmDiskStats"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VmDiskStats>(value)
-                    .map(|(decoded, strict)| (
-                        Self::VmDiskStats(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::VmDiskStats(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -111,10 +106,7 @@ impl ntnx_runtime::model::union::Union for GetDiskStatsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -191,8 +183,10 @@ impl ntnx_runtime::Model for GetNicStatsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -208,12 +202,8 @@ impl serde::Serialize for GetNicStatsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -249,10 +239,7 @@ impl ntnx_runtime::model::union::Union for GetNicStatsApiResponseData {
             object_type: Some("vmm.v4.ahv.stats.VmNicStats"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VmNicStats>(value)
-                    .map(|(decoded, strict)| (
-                        Self::VmNicStats(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::VmNicStats(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -262,10 +249,7 @@ impl ntnx_runtime::model::union::Union for GetNicStatsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -342,8 +326,10 @@ impl ntnx_runtime::Model for GetVmStatsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -359,12 +345,8 @@ impl serde::Serialize for GetVmStatsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -400,7 +382,7 @@ impl ntnx_runtime::model::union::Union for GetVmStatsApiResponseData {
             object_type: Some("vmm.v4.ahv.stats.VmStats"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VmStats>(value)
-                    .map(|(decoded, strict)| (Self::VmStats(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::VmStats(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -410,10 +392,7 @@ impl ntnx_runtime::model::union::Union for GetVmStatsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -490,8 +469,10 @@ impl ntnx_runtime::Model for ListVmStatsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -507,12 +488,8 @@ impl serde::Serialize for ListVmStatsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -548,7 +525,7 @@ impl ntnx_runtime::model::union::Union for ListVmStatsApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<VmStats>>(value)
-                    .map(|(decoded, strict)| (Self::VmStatsList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::VmStatsList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -558,10 +535,7 @@ impl ntnx_runtime::model::union::Union for ListVmStatsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -666,11 +640,15 @@ impl ntnx_runtime::Model for VmDiskStats {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "vmExtId" => field_vm_ext_id = map.next_value()?,
-                "stats" => field_stats = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "vmExtId" => {
+                    field_vm_ext_id = extras.decode_optional(&mut map, "vmExtId")?;
+                }
+                "stats" => field_stats = extras.decode_optional(&mut map, "stats")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -689,21 +667,13 @@ impl serde::Serialize for VmDiskStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.vm_ext_id {
-            map.serialize_entry("vmExtId", value)?;
-        }
-        if let Some(value) = &self.stats {
-            map.serialize_entry("stats", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "vmExtId", &self.vm_ext_id)?;
+        self.extras.serialize_optional(&mut map, "stats", &self.stats)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -831,75 +801,116 @@ impl ntnx_runtime::Model for VmDiskStatsTuple {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "timestamp" => field_timestamp = map.next_value()?,
+                "timestamp" => {
+                    field_timestamp = extras.decode_optional(&mut map, "timestamp")?;
+                }
                 "controllerAvgIoLatencyMicros" => {
-                    field_controller_avg_io_latency_micros = map.next_value()?;
+                    field_controller_avg_io_latency_micros = extras
+                        .decode_optional(&mut map, "controllerAvgIoLatencyMicros")?;
                 }
                 "controllerAvgReadIoLatencyMicros" => {
-                    field_controller_avg_read_io_latency_micros = map.next_value()?;
+                    field_controller_avg_read_io_latency_micros = extras
+                        .decode_optional(&mut map, "controllerAvgReadIoLatencyMicros")?;
                 }
                 "controllerAvgReadIoSizeKb" => {
-                    field_controller_avg_read_io_size_kb = map.next_value()?;
+                    field_controller_avg_read_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerAvgReadIoSizeKb")?;
                 }
                 "controllerNumReadIops" => {
-                    field_controller_num_read_iops = map.next_value()?;
+                    field_controller_num_read_iops = extras
+                        .decode_optional(&mut map, "controllerNumReadIops")?;
                 }
-                "controllerReadIoPpm" => field_controller_read_io_ppm = map.next_value()?,
+                "controllerReadIoPpm" => {
+                    field_controller_read_io_ppm = extras
+                        .decode_optional(&mut map, "controllerReadIoPpm")?;
+                }
                 "controllerNumWriteIo" => {
-                    field_controller_num_write_io = map.next_value()?;
+                    field_controller_num_write_io = extras
+                        .decode_optional(&mut map, "controllerNumWriteIo")?;
                 }
                 "controllerAvgWriteIoLatencyMicros" => {
-                    field_controller_avg_write_io_latency_micros = map.next_value()?;
+                    field_controller_avg_write_io_latency_micros = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIoLatencyMicros")?;
                 }
                 "controllerAvgWriteIoSizeKb" => {
-                    field_controller_avg_write_io_size_kb = map.next_value()?;
+                    field_controller_avg_write_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIoSizeKb")?;
                 }
                 "controllerIoBandwidthKbps" => {
-                    field_controller_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerIoBandwidthKbps")?;
                 }
                 "controllerFrontendReadOps" => {
-                    field_controller_frontend_read_ops = map.next_value()?;
+                    field_controller_frontend_read_ops = extras
+                        .decode_optional(&mut map, "controllerFrontendReadOps")?;
                 }
                 "controllerFrontendWriteOps" => {
-                    field_controller_frontend_write_ops = map.next_value()?;
+                    field_controller_frontend_write_ops = extras
+                        .decode_optional(&mut map, "controllerFrontendWriteOps")?;
                 }
-                "controllerNumIo" => field_controller_num_io = map.next_value()?,
-                "controllerNumIops" => field_controller_num_iops = map.next_value()?,
-                "controllerNumReadIo" => field_controller_num_read_io = map.next_value()?,
+                "controllerNumIo" => {
+                    field_controller_num_io = extras
+                        .decode_optional(&mut map, "controllerNumIo")?;
+                }
+                "controllerNumIops" => {
+                    field_controller_num_iops = extras
+                        .decode_optional(&mut map, "controllerNumIops")?;
+                }
+                "controllerNumReadIo" => {
+                    field_controller_num_read_io = extras
+                        .decode_optional(&mut map, "controllerNumReadIo")?;
+                }
                 "controllerRandomReadOps" => {
-                    field_controller_random_read_ops = map.next_value()?;
+                    field_controller_random_read_ops = extras
+                        .decode_optional(&mut map, "controllerRandomReadOps")?;
                 }
                 "controllerRandomWriteOps" => {
-                    field_controller_random_write_ops = map.next_value()?;
+                    field_controller_random_write_ops = extras
+                        .decode_optional(&mut map, "controllerRandomWriteOps")?;
                 }
                 "controllerReadIoBandwidthKbps" => {
-                    field_controller_read_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_read_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerReadIoBandwidthKbps")?;
                 }
-                "controllerSeqIoPpm" => field_controller_seq_io_ppm = map.next_value()?,
+                "controllerSeqIoPpm" => {
+                    field_controller_seq_io_ppm = extras
+                        .decode_optional(&mut map, "controllerSeqIoPpm")?;
+                }
                 "controllerTimespanMicros" => {
-                    field_controller_timespan_micros = map.next_value()?;
+                    field_controller_timespan_micros = extras
+                        .decode_optional(&mut map, "controllerTimespanMicros")?;
                 }
                 "controllerTotalIoSizeKb" => {
-                    field_controller_total_io_size_kb = map.next_value()?;
+                    field_controller_total_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerTotalIoSizeKb")?;
                 }
                 "controllerTotalIoTimeMicros" => {
-                    field_controller_total_io_time_micros = map.next_value()?;
+                    field_controller_total_io_time_micros = extras
+                        .decode_optional(&mut map, "controllerTotalIoTimeMicros")?;
                 }
                 "controllerTotalReadIoSizeKb" => {
-                    field_controller_total_read_io_size_kb = map.next_value()?;
+                    field_controller_total_read_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerTotalReadIoSizeKb")?;
                 }
                 "controllerTotalReadIoTimeMicros" => {
-                    field_controller_total_read_io_time_micros = map.next_value()?;
+                    field_controller_total_read_io_time_micros = extras
+                        .decode_optional(&mut map, "controllerTotalReadIoTimeMicros")?;
                 }
-                "controllerUserBytes" => field_controller_user_bytes = map.next_value()?,
+                "controllerUserBytes" => {
+                    field_controller_user_bytes = extras
+                        .decode_optional(&mut map, "controllerUserBytes")?;
+                }
                 "controllerVdiskCpuTimeMicros" => {
-                    field_controller_vdisk_cpu_time_micros = map.next_value()?;
+                    field_controller_vdisk_cpu_time_micros = extras
+                        .decode_optional(&mut map, "controllerVdiskCpuTimeMicros")?;
                 }
                 "controllerWriteIoBandwidthKbps" => {
-                    field_controller_write_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_write_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerWriteIoBandwidthKbps")?;
                 }
                 "controllerWriteIoPpm" => {
-                    field_controller_write_io_ppm = map.next_value()?;
+                    field_controller_write_io_ppm = extras
+                        .decode_optional(&mut map, "controllerWriteIoPpm")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -942,90 +953,165 @@ impl serde::Serialize for VmDiskStatsTuple {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.timestamp {
-            map.serialize_entry("timestamp", value)?;
-        }
-        if let Some(value) = &self.controller_avg_io_latency_micros {
-            map.serialize_entry("controllerAvgIoLatencyMicros", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_latency_micros {
-            map.serialize_entry("controllerAvgReadIoLatencyMicros", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_size_kb {
-            map.serialize_entry("controllerAvgReadIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_iops {
-            map.serialize_entry("controllerNumReadIops", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_ppm {
-            map.serialize_entry("controllerReadIoPpm", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_io {
-            map.serialize_entry("controllerNumWriteIo", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_latency_micros {
-            map.serialize_entry("controllerAvgWriteIoLatencyMicros", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_size_kb {
-            map.serialize_entry("controllerAvgWriteIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_io_bandwidth_kbps {
-            map.serialize_entry("controllerIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.controller_frontend_read_ops {
-            map.serialize_entry("controllerFrontendReadOps", value)?;
-        }
-        if let Some(value) = &self.controller_frontend_write_ops {
-            map.serialize_entry("controllerFrontendWriteOps", value)?;
-        }
-        if let Some(value) = &self.controller_num_io {
-            map.serialize_entry("controllerNumIo", value)?;
-        }
-        if let Some(value) = &self.controller_num_iops {
-            map.serialize_entry("controllerNumIops", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_io {
-            map.serialize_entry("controllerNumReadIo", value)?;
-        }
-        if let Some(value) = &self.controller_random_read_ops {
-            map.serialize_entry("controllerRandomReadOps", value)?;
-        }
-        if let Some(value) = &self.controller_random_write_ops {
-            map.serialize_entry("controllerRandomWriteOps", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_bandwidth_kbps {
-            map.serialize_entry("controllerReadIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.controller_seq_io_ppm {
-            map.serialize_entry("controllerSeqIoPpm", value)?;
-        }
-        if let Some(value) = &self.controller_timespan_micros {
-            map.serialize_entry("controllerTimespanMicros", value)?;
-        }
-        if let Some(value) = &self.controller_total_io_size_kb {
-            map.serialize_entry("controllerTotalIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_total_io_time_micros {
-            map.serialize_entry("controllerTotalIoTimeMicros", value)?;
-        }
-        if let Some(value) = &self.controller_total_read_io_size_kb {
-            map.serialize_entry("controllerTotalReadIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_total_read_io_time_micros {
-            map.serialize_entry("controllerTotalReadIoTimeMicros", value)?;
-        }
-        if let Some(value) = &self.controller_user_bytes {
-            map.serialize_entry("controllerUserBytes", value)?;
-        }
-        if let Some(value) = &self.controller_vdisk_cpu_time_micros {
-            map.serialize_entry("controllerVdiskCpuTimeMicros", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_bandwidth_kbps {
-            map.serialize_entry("controllerWriteIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_ppm {
-            map.serialize_entry("controllerWriteIoPpm", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "timestamp", &self.timestamp)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyMicros",
+                &self.controller_avg_io_latency_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyMicros",
+                &self.controller_avg_read_io_latency_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoSizeKb",
+                &self.controller_avg_read_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIops",
+                &self.controller_num_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoPpm",
+                &self.controller_read_io_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIo",
+                &self.controller_num_write_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyMicros",
+                &self.controller_avg_write_io_latency_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoSizeKb",
+                &self.controller_avg_write_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerIoBandwidthKbps",
+                &self.controller_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerFrontendReadOps",
+                &self.controller_frontend_read_ops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerFrontendWriteOps",
+                &self.controller_frontend_write_ops,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "controllerNumIo", &self.controller_num_io)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIops",
+                &self.controller_num_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIo",
+                &self.controller_num_read_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerRandomReadOps",
+                &self.controller_random_read_ops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerRandomWriteOps",
+                &self.controller_random_write_ops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbps",
+                &self.controller_read_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerSeqIoPpm",
+                &self.controller_seq_io_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTimespanMicros",
+                &self.controller_timespan_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalIoSizeKb",
+                &self.controller_total_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalIoTimeMicros",
+                &self.controller_total_io_time_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalReadIoSizeKb",
+                &self.controller_total_read_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalReadIoTimeMicros",
+                &self.controller_total_read_io_time_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerUserBytes",
+                &self.controller_user_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerVdiskCpuTimeMicros",
+                &self.controller_vdisk_cpu_time_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbps",
+                &self.controller_write_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoPpm",
+                &self.controller_write_io_ppm,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1098,11 +1184,15 @@ impl ntnx_runtime::Model for VmNicStats {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "vmExtId" => field_vm_ext_id = map.next_value()?,
-                "stats" => field_stats = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "vmExtId" => {
+                    field_vm_ext_id = extras.decode_optional(&mut map, "vmExtId")?;
+                }
+                "stats" => field_stats = extras.decode_optional(&mut map, "stats")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1121,21 +1211,13 @@ impl serde::Serialize for VmNicStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.vm_ext_id {
-            map.serialize_entry("vmExtId", value)?;
-        }
-        if let Some(value) = &self.stats {
-            map.serialize_entry("stats", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "vmExtId", &self.vm_ext_id)?;
+        self.extras.serialize_optional(&mut map, "stats", &self.stats)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1188,12 +1270,16 @@ impl ntnx_runtime::Model for VmNicStatsTuple {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "timestamp" => field_timestamp = map.next_value()?,
+                "timestamp" => {
+                    field_timestamp = extras.decode_optional(&mut map, "timestamp")?;
+                }
                 "networkDroppedReceivedPackets" => {
-                    field_network_dropped_received_packets = map.next_value()?;
+                    field_network_dropped_received_packets = extras
+                        .decode_optional(&mut map, "networkDroppedReceivedPackets")?;
                 }
                 "networkDroppedTransmittedPackets" => {
-                    field_network_dropped_transmitted_packets = map.next_value()?;
+                    field_network_dropped_transmitted_packets = extras
+                        .decode_optional(&mut map, "networkDroppedTransmittedPackets")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -1211,15 +1297,19 @@ impl serde::Serialize for VmNicStatsTuple {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.timestamp {
-            map.serialize_entry("timestamp", value)?;
-        }
-        if let Some(value) = &self.network_dropped_received_packets {
-            map.serialize_entry("networkDroppedReceivedPackets", value)?;
-        }
-        if let Some(value) = &self.network_dropped_transmitted_packets {
-            map.serialize_entry("networkDroppedTransmittedPackets", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "timestamp", &self.timestamp)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "networkDroppedReceivedPackets",
+                &self.network_dropped_received_packets,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "networkDroppedTransmittedPackets",
+                &self.network_dropped_transmitted_packets,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1287,10 +1377,12 @@ impl ntnx_runtime::Model for VmStats {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "stats" => field_stats = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "stats" => field_stats = extras.decode_optional(&mut map, "stats")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1308,18 +1400,12 @@ impl serde::Serialize for VmStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.stats {
-            map.serialize_entry("stats", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "stats", &self.stats)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1615,217 +1701,361 @@ impl ntnx_runtime::Model for VmStatsTuple {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "timestamp" => field_timestamp = map.next_value()?,
+                "timestamp" => {
+                    field_timestamp = extras.decode_optional(&mut map, "timestamp")?;
+                }
                 "controllerAvgIoLatencyMicros" => {
-                    field_controller_avg_io_latency_micros = map.next_value()?;
+                    field_controller_avg_io_latency_micros = extras
+                        .decode_optional(&mut map, "controllerAvgIoLatencyMicros")?;
                 }
                 "controllerAvgReadIoLatencyMicros" => {
-                    field_controller_avg_read_io_latency_micros = map.next_value()?;
+                    field_controller_avg_read_io_latency_micros = extras
+                        .decode_optional(&mut map, "controllerAvgReadIoLatencyMicros")?;
                 }
                 "controllerAvgReadIoSizeKb" => {
-                    field_controller_avg_read_io_size_kb = map.next_value()?;
+                    field_controller_avg_read_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerAvgReadIoSizeKb")?;
                 }
                 "controllerAvgWriteIoLatencyMicros" => {
-                    field_controller_avg_write_io_latency_micros = map.next_value()?;
+                    field_controller_avg_write_io_latency_micros = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIoLatencyMicros")?;
                 }
                 "controllerAvgWriteIoSizeKb" => {
-                    field_controller_avg_write_io_size_kb = map.next_value()?;
+                    field_controller_avg_write_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIoSizeKb")?;
                 }
                 "controllerIoBandwidthKbps" => {
-                    field_controller_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerIoBandwidthKbps")?;
                 }
-                "controllerNumIo" => field_controller_num_io = map.next_value()?,
-                "controllerNumIops" => field_controller_num_iops = map.next_value()?,
+                "controllerNumIo" => {
+                    field_controller_num_io = extras
+                        .decode_optional(&mut map, "controllerNumIo")?;
+                }
+                "controllerNumIops" => {
+                    field_controller_num_iops = extras
+                        .decode_optional(&mut map, "controllerNumIops")?;
+                }
                 "controllerNumRandomIo" => {
-                    field_controller_num_random_io = map.next_value()?;
+                    field_controller_num_random_io = extras
+                        .decode_optional(&mut map, "controllerNumRandomIo")?;
                 }
-                "controllerNumReadIo" => field_controller_num_read_io = map.next_value()?,
+                "controllerNumReadIo" => {
+                    field_controller_num_read_io = extras
+                        .decode_optional(&mut map, "controllerNumReadIo")?;
+                }
                 "controllerNumReadIops" => {
-                    field_controller_num_read_iops = map.next_value()?;
+                    field_controller_num_read_iops = extras
+                        .decode_optional(&mut map, "controllerNumReadIops")?;
                 }
-                "controllerNumSeqIo" => field_controller_num_seq_io = map.next_value()?,
+                "controllerNumSeqIo" => {
+                    field_controller_num_seq_io = extras
+                        .decode_optional(&mut map, "controllerNumSeqIo")?;
+                }
                 "controllerNumWriteIo" => {
-                    field_controller_num_write_io = map.next_value()?;
+                    field_controller_num_write_io = extras
+                        .decode_optional(&mut map, "controllerNumWriteIo")?;
                 }
                 "controllerNumWriteIops" => {
-                    field_controller_num_write_iops = map.next_value()?;
+                    field_controller_num_write_iops = extras
+                        .decode_optional(&mut map, "controllerNumWriteIops")?;
                 }
                 "controllerOplogDrainDestHddBytes" => {
-                    field_controller_oplog_drain_dest_hdd_bytes = map.next_value()?;
+                    field_controller_oplog_drain_dest_hdd_bytes = extras
+                        .decode_optional(&mut map, "controllerOplogDrainDestHddBytes")?;
                 }
                 "controllerOplogDrainDestSsdBytes" => {
-                    field_controller_oplog_drain_dest_ssd_bytes = map.next_value()?;
+                    field_controller_oplog_drain_dest_ssd_bytes = extras
+                        .decode_optional(&mut map, "controllerOplogDrainDestSsdBytes")?;
                 }
                 "controllerRandomIoPpm" => {
-                    field_controller_random_io_ppm = map.next_value()?;
+                    field_controller_random_io_ppm = extras
+                        .decode_optional(&mut map, "controllerRandomIoPpm")?;
                 }
                 "controllerReadIoBandwidthKbps" => {
-                    field_controller_read_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_read_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerReadIoBandwidthKbps")?;
                 }
-                "controllerReadIoPpm" => field_controller_read_io_ppm = map.next_value()?,
+                "controllerReadIoPpm" => {
+                    field_controller_read_io_ppm = extras
+                        .decode_optional(&mut map, "controllerReadIoPpm")?;
+                }
                 "controllerReadSourceEstoreHddLocalBytes" => {
-                    field_controller_read_source_estore_hdd_local_bytes = map
-                        .next_value()?;
+                    field_controller_read_source_estore_hdd_local_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerReadSourceEstoreHddLocalBytes",
+                        )?;
                 }
                 "controllerReadSourceEstoreSsdLocalBytes" => {
-                    field_controller_read_source_estore_ssd_local_bytes = map
-                        .next_value()?;
+                    field_controller_read_source_estore_ssd_local_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerReadSourceEstoreSsdLocalBytes",
+                        )?;
                 }
                 "controllerReadSourceEstoreHddRemoteBytes" => {
-                    field_controller_read_source_estore_hdd_remote_bytes = map
-                        .next_value()?;
+                    field_controller_read_source_estore_hdd_remote_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerReadSourceEstoreHddRemoteBytes",
+                        )?;
                 }
                 "controllerReadSourceEstoreSsdRemoteBytes" => {
-                    field_controller_read_source_estore_ssd_remote_bytes = map
-                        .next_value()?;
+                    field_controller_read_source_estore_ssd_remote_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerReadSourceEstoreSsdRemoteBytes",
+                        )?;
                 }
                 "controllerReadSourceOplogBytes" => {
-                    field_controller_read_source_oplog_bytes = map.next_value()?;
+                    field_controller_read_source_oplog_bytes = extras
+                        .decode_optional(&mut map, "controllerReadSourceOplogBytes")?;
                 }
-                "controllerSeqIoPpm" => field_controller_seq_io_ppm = map.next_value()?,
+                "controllerSeqIoPpm" => {
+                    field_controller_seq_io_ppm = extras
+                        .decode_optional(&mut map, "controllerSeqIoPpm")?;
+                }
                 "controllerSharedUsageBytes" => {
-                    field_controller_shared_usage_bytes = map.next_value()?;
+                    field_controller_shared_usage_bytes = extras
+                        .decode_optional(&mut map, "controllerSharedUsageBytes")?;
                 }
                 "controllerSnapshotUsageBytes" => {
-                    field_controller_snapshot_usage_bytes = map.next_value()?;
+                    field_controller_snapshot_usage_bytes = extras
+                        .decode_optional(&mut map, "controllerSnapshotUsageBytes")?;
                 }
                 "controllerStorageTierSsdUsageBytes" => {
-                    field_controller_storage_tier_ssd_usage_bytes = map.next_value()?;
+                    field_controller_storage_tier_ssd_usage_bytes = extras
+                        .decode_optional(&mut map, "controllerStorageTierSsdUsageBytes")?;
                 }
                 "controllerTimespanMicros" => {
-                    field_controller_timespan_micros = map.next_value()?;
+                    field_controller_timespan_micros = extras
+                        .decode_optional(&mut map, "controllerTimespanMicros")?;
                 }
                 "controllerTotalIoSizeKb" => {
-                    field_controller_total_io_size_kb = map.next_value()?;
+                    field_controller_total_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerTotalIoSizeKb")?;
                 }
                 "controllerTotalIoTimeMicros" => {
-                    field_controller_total_io_time_micros = map.next_value()?;
+                    field_controller_total_io_time_micros = extras
+                        .decode_optional(&mut map, "controllerTotalIoTimeMicros")?;
                 }
                 "controllerTotalReadIoSizeKb" => {
-                    field_controller_total_read_io_size_kb = map.next_value()?;
+                    field_controller_total_read_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerTotalReadIoSizeKb")?;
                 }
                 "controllerTotalReadIoTimeMicros" => {
-                    field_controller_total_read_io_time_micros = map.next_value()?;
+                    field_controller_total_read_io_time_micros = extras
+                        .decode_optional(&mut map, "controllerTotalReadIoTimeMicros")?;
                 }
                 "controllerTotalTransformedUsageBytes" => {
-                    field_controller_total_transformed_usage_bytes = map.next_value()?;
+                    field_controller_total_transformed_usage_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerTotalTransformedUsageBytes",
+                        )?;
                 }
-                "controllerUserBytes" => field_controller_user_bytes = map.next_value()?,
+                "controllerUserBytes" => {
+                    field_controller_user_bytes = extras
+                        .decode_optional(&mut map, "controllerUserBytes")?;
+                }
                 "controllerWriteDestEstoreSsdBytes" => {
-                    field_controller_write_dest_estore_ssd_bytes = map.next_value()?;
+                    field_controller_write_dest_estore_ssd_bytes = extras
+                        .decode_optional(&mut map, "controllerWriteDestEstoreSsdBytes")?;
                 }
                 "controllerWriteDestEstoreHddBytes" => {
-                    field_controller_write_dest_estore_hdd_bytes = map.next_value()?;
+                    field_controller_write_dest_estore_hdd_bytes = extras
+                        .decode_optional(&mut map, "controllerWriteDestEstoreHddBytes")?;
                 }
                 "controllerWriteIoBandwidthKbps" => {
-                    field_controller_write_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_write_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerWriteIoBandwidthKbps")?;
                 }
                 "controllerWriteIoPpm" => {
-                    field_controller_write_io_ppm = map.next_value()?;
+                    field_controller_write_io_ppm = extras
+                        .decode_optional(&mut map, "controllerWriteIoPpm")?;
                 }
                 "controllerWss120SecondUnionMb" => {
-                    field_controller_wss120_second_union_mb = map.next_value()?;
+                    field_controller_wss120_second_union_mb = extras
+                        .decode_optional(&mut map, "controllerWss120SecondUnionMb")?;
                 }
                 "controllerWss120SecondReadMb" => {
-                    field_controller_wss120_second_read_mb = map.next_value()?;
+                    field_controller_wss120_second_read_mb = extras
+                        .decode_optional(&mut map, "controllerWss120SecondReadMb")?;
                 }
                 "controllerWss120SecondWriteMb" => {
-                    field_controller_wss120_second_write_mb = map.next_value()?;
+                    field_controller_wss120_second_write_mb = extras
+                        .decode_optional(&mut map, "controllerWss120SecondWriteMb")?;
                 }
                 "controllerWss3600SecondUnionMb" => {
-                    field_controller_wss3600_second_union_mb = map.next_value()?;
+                    field_controller_wss3600_second_union_mb = extras
+                        .decode_optional(&mut map, "controllerWss3600SecondUnionMb")?;
                 }
                 "controllerWss3600SecondReadMb" => {
-                    field_controller_wss3600_second_read_mb = map.next_value()?;
+                    field_controller_wss3600_second_read_mb = extras
+                        .decode_optional(&mut map, "controllerWss3600SecondReadMb")?;
                 }
                 "controllerWss3600SecondWriteMb" => {
-                    field_controller_wss3600_second_write_mb = map.next_value()?;
+                    field_controller_wss3600_second_write_mb = extras
+                        .decode_optional(&mut map, "controllerWss3600SecondWriteMb")?;
                 }
-                "frameBufferUsagePpm" => field_frame_buffer_usage_ppm = map.next_value()?,
-                "gpuUsagePpm" => field_gpu_usage_ppm = map.next_value()?,
-                "guestMemoryUsagePpm" => field_guest_memory_usage_ppm = map.next_value()?,
+                "frameBufferUsagePpm" => {
+                    field_frame_buffer_usage_ppm = extras
+                        .decode_optional(&mut map, "frameBufferUsagePpm")?;
+                }
+                "gpuUsagePpm" => {
+                    field_gpu_usage_ppm = extras
+                        .decode_optional(&mut map, "gpuUsagePpm")?;
+                }
+                "guestMemoryUsagePpm" => {
+                    field_guest_memory_usage_ppm = extras
+                        .decode_optional(&mut map, "guestMemoryUsagePpm")?;
+                }
                 "hypervisorAvgIoLatencyMicros" => {
-                    field_hypervisor_avg_io_latency_micros = map.next_value()?;
+                    field_hypervisor_avg_io_latency_micros = extras
+                        .decode_optional(&mut map, "hypervisorAvgIoLatencyMicros")?;
                 }
                 "hypervisorCpuReadyTimePpm" => {
-                    field_hypervisor_cpu_ready_time_ppm = map.next_value()?;
+                    field_hypervisor_cpu_ready_time_ppm = extras
+                        .decode_optional(&mut map, "hypervisorCpuReadyTimePpm")?;
                 }
                 "hypervisorCpuUsagePpm" => {
-                    field_hypervisor_cpu_usage_ppm = map.next_value()?;
+                    field_hypervisor_cpu_usage_ppm = extras
+                        .decode_optional(&mut map, "hypervisorCpuUsagePpm")?;
                 }
                 "hypervisorIoBandwidthKbps" => {
-                    field_hypervisor_io_bandwidth_kbps = map.next_value()?;
+                    field_hypervisor_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "hypervisorIoBandwidthKbps")?;
                 }
                 "hypervisorMemoryBalloonReclaimedBytes" => {
-                    field_hypervisor_memory_balloon_reclaimed_bytes = map.next_value()?;
+                    field_hypervisor_memory_balloon_reclaimed_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "hypervisorMemoryBalloonReclaimedBytes",
+                        )?;
                 }
                 "hypervisorMemoryBalloonReclaimTargetBytes" => {
-                    field_hypervisor_memory_balloon_reclaim_target_bytes = map
-                        .next_value()?;
+                    field_hypervisor_memory_balloon_reclaim_target_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "hypervisorMemoryBalloonReclaimTargetBytes",
+                        )?;
                 }
                 "hypervisorMemoryUsagePpm" => {
-                    field_hypervisor_memory_usage_ppm = map.next_value()?;
+                    field_hypervisor_memory_usage_ppm = extras
+                        .decode_optional(&mut map, "hypervisorMemoryUsagePpm")?;
                 }
-                "hypervisorNumIo" => field_hypervisor_num_io = map.next_value()?,
-                "hypervisorNumIops" => field_hypervisor_num_iops = map.next_value()?,
+                "hypervisorNumIo" => {
+                    field_hypervisor_num_io = extras
+                        .decode_optional(&mut map, "hypervisorNumIo")?;
+                }
+                "hypervisorNumIops" => {
+                    field_hypervisor_num_iops = extras
+                        .decode_optional(&mut map, "hypervisorNumIops")?;
+                }
                 "hypervisorNumReadIops" => {
-                    field_hypervisor_num_read_iops = map.next_value()?;
+                    field_hypervisor_num_read_iops = extras
+                        .decode_optional(&mut map, "hypervisorNumReadIops")?;
                 }
-                "hypervisorNumReadIo" => field_hypervisor_num_read_io = map.next_value()?,
+                "hypervisorNumReadIo" => {
+                    field_hypervisor_num_read_io = extras
+                        .decode_optional(&mut map, "hypervisorNumReadIo")?;
+                }
                 "hypervisorNumReceivedBytes" => {
-                    field_hypervisor_num_received_bytes = map.next_value()?;
+                    field_hypervisor_num_received_bytes = extras
+                        .decode_optional(&mut map, "hypervisorNumReceivedBytes")?;
                 }
                 "hypervisorNumReceivePacketsDropped" => {
-                    field_hypervisor_num_receive_packets_dropped = map.next_value()?;
+                    field_hypervisor_num_receive_packets_dropped = extras
+                        .decode_optional(&mut map, "hypervisorNumReceivePacketsDropped")?;
                 }
                 "hypervisorNumTransmittedBytes" => {
-                    field_hypervisor_num_transmitted_bytes = map.next_value()?;
+                    field_hypervisor_num_transmitted_bytes = extras
+                        .decode_optional(&mut map, "hypervisorNumTransmittedBytes")?;
                 }
                 "hypervisorNumTransmitPacketsDropped" => {
-                    field_hypervisor_num_transmit_packets_dropped = map.next_value()?;
+                    field_hypervisor_num_transmit_packets_dropped = extras
+                        .decode_optional(
+                            &mut map,
+                            "hypervisorNumTransmitPacketsDropped",
+                        )?;
                 }
                 "hypervisorNumWriteIo" => {
-                    field_hypervisor_num_write_io = map.next_value()?;
+                    field_hypervisor_num_write_io = extras
+                        .decode_optional(&mut map, "hypervisorNumWriteIo")?;
                 }
                 "hypervisorNumWriteIops" => {
-                    field_hypervisor_num_write_iops = map.next_value()?;
+                    field_hypervisor_num_write_iops = extras
+                        .decode_optional(&mut map, "hypervisorNumWriteIops")?;
                 }
                 "hypervisorReadIoBandwidthKbps" => {
-                    field_hypervisor_read_io_bandwidth_kbps = map.next_value()?;
+                    field_hypervisor_read_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "hypervisorReadIoBandwidthKbps")?;
                 }
                 "hypervisorTimespanMicros" => {
-                    field_hypervisor_timespan_micros = map.next_value()?;
+                    field_hypervisor_timespan_micros = extras
+                        .decode_optional(&mut map, "hypervisorTimespanMicros")?;
                 }
                 "hypervisorTotalIoSizeKb" => {
-                    field_hypervisor_total_io_size_kb = map.next_value()?;
+                    field_hypervisor_total_io_size_kb = extras
+                        .decode_optional(&mut map, "hypervisorTotalIoSizeKb")?;
                 }
                 "hypervisorTotalIoTimeMicros" => {
-                    field_hypervisor_total_io_time_micros = map.next_value()?;
+                    field_hypervisor_total_io_time_micros = extras
+                        .decode_optional(&mut map, "hypervisorTotalIoTimeMicros")?;
                 }
                 "hypervisorTotalReadIoSizeKb" => {
-                    field_hypervisor_total_read_io_size_kb = map.next_value()?;
+                    field_hypervisor_total_read_io_size_kb = extras
+                        .decode_optional(&mut map, "hypervisorTotalReadIoSizeKb")?;
                 }
                 "hypervisorVmRunningTimeUsecs" => {
-                    field_hypervisor_vm_running_time_usecs = map.next_value()?;
+                    field_hypervisor_vm_running_time_usecs = extras
+                        .decode_optional(&mut map, "hypervisorVmRunningTimeUsecs")?;
                 }
                 "hypervisorWriteIoBandwidthKbps" => {
-                    field_hypervisor_write_io_bandwidth_kbps = map.next_value()?;
+                    field_hypervisor_write_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "hypervisorWriteIoBandwidthKbps")?;
                 }
-                "memoryUsageBytes" => field_memory_usage_bytes = map.next_value()?,
-                "memoryUsagePpm" => field_memory_usage_ppm = map.next_value()?,
-                "numVcpusUsedPpm" => field_num_vcpus_used_ppm = map.next_value()?,
-                "checkScore" => field_check_score = map.next_value()?,
-                "cluster" => field_cluster = map.next_value()?,
-                "hypervisorType" => field_hypervisor_type = map.next_value()?,
-                "diskUsagePpm" => field_disk_usage_ppm = map.next_value()?,
-                "diskCapacityBytes" => field_disk_capacity_bytes = map.next_value()?,
+                "memoryUsageBytes" => {
+                    field_memory_usage_bytes = extras
+                        .decode_optional(&mut map, "memoryUsageBytes")?;
+                }
+                "memoryUsagePpm" => {
+                    field_memory_usage_ppm = extras
+                        .decode_optional(&mut map, "memoryUsagePpm")?;
+                }
+                "numVcpusUsedPpm" => {
+                    field_num_vcpus_used_ppm = extras
+                        .decode_optional(&mut map, "numVcpusUsedPpm")?;
+                }
+                "checkScore" => {
+                    field_check_score = extras.decode_optional(&mut map, "checkScore")?;
+                }
+                "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
+                "hypervisorType" => {
+                    field_hypervisor_type = extras
+                        .decode_optional(&mut map, "hypervisorType")?;
+                }
+                "diskUsagePpm" => {
+                    field_disk_usage_ppm = extras
+                        .decode_optional(&mut map, "diskUsagePpm")?;
+                }
+                "diskCapacityBytes" => {
+                    field_disk_capacity_bytes = extras
+                        .decode_optional(&mut map, "diskCapacityBytes")?;
+                }
                 "hypervisorSwapInRateKbps" => {
-                    field_hypervisor_swap_in_rate_kbps = map.next_value()?;
+                    field_hypervisor_swap_in_rate_kbps = extras
+                        .decode_optional(&mut map, "hypervisorSwapInRateKbps")?;
                 }
                 "hypervisorSwapOutRateKbps" => {
-                    field_hypervisor_swap_out_rate_kbps = map.next_value()?;
+                    field_hypervisor_swap_out_rate_kbps = extras
+                        .decode_optional(&mut map, "hypervisorSwapOutRateKbps")?;
                 }
-                "memoryReservedBytes" => field_memory_reserved_bytes = map.next_value()?,
+                "memoryReservedBytes" => {
+                    field_memory_reserved_bytes = extras
+                        .decode_optional(&mut map, "memoryReservedBytes")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1923,258 +2153,461 @@ impl serde::Serialize for VmStatsTuple {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.timestamp {
-            map.serialize_entry("timestamp", value)?;
-        }
-        if let Some(value) = &self.controller_avg_io_latency_micros {
-            map.serialize_entry("controllerAvgIoLatencyMicros", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_latency_micros {
-            map.serialize_entry("controllerAvgReadIoLatencyMicros", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_size_kb {
-            map.serialize_entry("controllerAvgReadIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_latency_micros {
-            map.serialize_entry("controllerAvgWriteIoLatencyMicros", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_size_kb {
-            map.serialize_entry("controllerAvgWriteIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_io_bandwidth_kbps {
-            map.serialize_entry("controllerIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.controller_num_io {
-            map.serialize_entry("controllerNumIo", value)?;
-        }
-        if let Some(value) = &self.controller_num_iops {
-            map.serialize_entry("controllerNumIops", value)?;
-        }
-        if let Some(value) = &self.controller_num_random_io {
-            map.serialize_entry("controllerNumRandomIo", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_io {
-            map.serialize_entry("controllerNumReadIo", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_iops {
-            map.serialize_entry("controllerNumReadIops", value)?;
-        }
-        if let Some(value) = &self.controller_num_seq_io {
-            map.serialize_entry("controllerNumSeqIo", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_io {
-            map.serialize_entry("controllerNumWriteIo", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_iops {
-            map.serialize_entry("controllerNumWriteIops", value)?;
-        }
-        if let Some(value) = &self.controller_oplog_drain_dest_hdd_bytes {
-            map.serialize_entry("controllerOplogDrainDestHddBytes", value)?;
-        }
-        if let Some(value) = &self.controller_oplog_drain_dest_ssd_bytes {
-            map.serialize_entry("controllerOplogDrainDestSsdBytes", value)?;
-        }
-        if let Some(value) = &self.controller_random_io_ppm {
-            map.serialize_entry("controllerRandomIoPpm", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_bandwidth_kbps {
-            map.serialize_entry("controllerReadIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_ppm {
-            map.serialize_entry("controllerReadIoPpm", value)?;
-        }
-        if let Some(value) = &self.controller_read_source_estore_hdd_local_bytes {
-            map.serialize_entry("controllerReadSourceEstoreHddLocalBytes", value)?;
-        }
-        if let Some(value) = &self.controller_read_source_estore_ssd_local_bytes {
-            map.serialize_entry("controllerReadSourceEstoreSsdLocalBytes", value)?;
-        }
-        if let Some(value) = &self.controller_read_source_estore_hdd_remote_bytes {
-            map.serialize_entry("controllerReadSourceEstoreHddRemoteBytes", value)?;
-        }
-        if let Some(value) = &self.controller_read_source_estore_ssd_remote_bytes {
-            map.serialize_entry("controllerReadSourceEstoreSsdRemoteBytes", value)?;
-        }
-        if let Some(value) = &self.controller_read_source_oplog_bytes {
-            map.serialize_entry("controllerReadSourceOplogBytes", value)?;
-        }
-        if let Some(value) = &self.controller_seq_io_ppm {
-            map.serialize_entry("controllerSeqIoPpm", value)?;
-        }
-        if let Some(value) = &self.controller_shared_usage_bytes {
-            map.serialize_entry("controllerSharedUsageBytes", value)?;
-        }
-        if let Some(value) = &self.controller_snapshot_usage_bytes {
-            map.serialize_entry("controllerSnapshotUsageBytes", value)?;
-        }
-        if let Some(value) = &self.controller_storage_tier_ssd_usage_bytes {
-            map.serialize_entry("controllerStorageTierSsdUsageBytes", value)?;
-        }
-        if let Some(value) = &self.controller_timespan_micros {
-            map.serialize_entry("controllerTimespanMicros", value)?;
-        }
-        if let Some(value) = &self.controller_total_io_size_kb {
-            map.serialize_entry("controllerTotalIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_total_io_time_micros {
-            map.serialize_entry("controllerTotalIoTimeMicros", value)?;
-        }
-        if let Some(value) = &self.controller_total_read_io_size_kb {
-            map.serialize_entry("controllerTotalReadIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_total_read_io_time_micros {
-            map.serialize_entry("controllerTotalReadIoTimeMicros", value)?;
-        }
-        if let Some(value) = &self.controller_total_transformed_usage_bytes {
-            map.serialize_entry("controllerTotalTransformedUsageBytes", value)?;
-        }
-        if let Some(value) = &self.controller_user_bytes {
-            map.serialize_entry("controllerUserBytes", value)?;
-        }
-        if let Some(value) = &self.controller_write_dest_estore_ssd_bytes {
-            map.serialize_entry("controllerWriteDestEstoreSsdBytes", value)?;
-        }
-        if let Some(value) = &self.controller_write_dest_estore_hdd_bytes {
-            map.serialize_entry("controllerWriteDestEstoreHddBytes", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_bandwidth_kbps {
-            map.serialize_entry("controllerWriteIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_ppm {
-            map.serialize_entry("controllerWriteIoPpm", value)?;
-        }
-        if let Some(value) = &self.controller_wss120_second_union_mb {
-            map.serialize_entry("controllerWss120SecondUnionMb", value)?;
-        }
-        if let Some(value) = &self.controller_wss120_second_read_mb {
-            map.serialize_entry("controllerWss120SecondReadMb", value)?;
-        }
-        if let Some(value) = &self.controller_wss120_second_write_mb {
-            map.serialize_entry("controllerWss120SecondWriteMb", value)?;
-        }
-        if let Some(value) = &self.controller_wss3600_second_union_mb {
-            map.serialize_entry("controllerWss3600SecondUnionMb", value)?;
-        }
-        if let Some(value) = &self.controller_wss3600_second_read_mb {
-            map.serialize_entry("controllerWss3600SecondReadMb", value)?;
-        }
-        if let Some(value) = &self.controller_wss3600_second_write_mb {
-            map.serialize_entry("controllerWss3600SecondWriteMb", value)?;
-        }
-        if let Some(value) = &self.frame_buffer_usage_ppm {
-            map.serialize_entry("frameBufferUsagePpm", value)?;
-        }
-        if let Some(value) = &self.gpu_usage_ppm {
-            map.serialize_entry("gpuUsagePpm", value)?;
-        }
-        if let Some(value) = &self.guest_memory_usage_ppm {
-            map.serialize_entry("guestMemoryUsagePpm", value)?;
-        }
-        if let Some(value) = &self.hypervisor_avg_io_latency_micros {
-            map.serialize_entry("hypervisorAvgIoLatencyMicros", value)?;
-        }
-        if let Some(value) = &self.hypervisor_cpu_ready_time_ppm {
-            map.serialize_entry("hypervisorCpuReadyTimePpm", value)?;
-        }
-        if let Some(value) = &self.hypervisor_cpu_usage_ppm {
-            map.serialize_entry("hypervisorCpuUsagePpm", value)?;
-        }
-        if let Some(value) = &self.hypervisor_io_bandwidth_kbps {
-            map.serialize_entry("hypervisorIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.hypervisor_memory_balloon_reclaimed_bytes {
-            map.serialize_entry("hypervisorMemoryBalloonReclaimedBytes", value)?;
-        }
-        if let Some(value) = &self.hypervisor_memory_balloon_reclaim_target_bytes {
-            map.serialize_entry("hypervisorMemoryBalloonReclaimTargetBytes", value)?;
-        }
-        if let Some(value) = &self.hypervisor_memory_usage_ppm {
-            map.serialize_entry("hypervisorMemoryUsagePpm", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_io {
-            map.serialize_entry("hypervisorNumIo", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_iops {
-            map.serialize_entry("hypervisorNumIops", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_read_iops {
-            map.serialize_entry("hypervisorNumReadIops", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_read_io {
-            map.serialize_entry("hypervisorNumReadIo", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_received_bytes {
-            map.serialize_entry("hypervisorNumReceivedBytes", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_receive_packets_dropped {
-            map.serialize_entry("hypervisorNumReceivePacketsDropped", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_transmitted_bytes {
-            map.serialize_entry("hypervisorNumTransmittedBytes", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_transmit_packets_dropped {
-            map.serialize_entry("hypervisorNumTransmitPacketsDropped", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_write_io {
-            map.serialize_entry("hypervisorNumWriteIo", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_write_iops {
-            map.serialize_entry("hypervisorNumWriteIops", value)?;
-        }
-        if let Some(value) = &self.hypervisor_read_io_bandwidth_kbps {
-            map.serialize_entry("hypervisorReadIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.hypervisor_timespan_micros {
-            map.serialize_entry("hypervisorTimespanMicros", value)?;
-        }
-        if let Some(value) = &self.hypervisor_total_io_size_kb {
-            map.serialize_entry("hypervisorTotalIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.hypervisor_total_io_time_micros {
-            map.serialize_entry("hypervisorTotalIoTimeMicros", value)?;
-        }
-        if let Some(value) = &self.hypervisor_total_read_io_size_kb {
-            map.serialize_entry("hypervisorTotalReadIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.hypervisor_vm_running_time_usecs {
-            map.serialize_entry("hypervisorVmRunningTimeUsecs", value)?;
-        }
-        if let Some(value) = &self.hypervisor_write_io_bandwidth_kbps {
-            map.serialize_entry("hypervisorWriteIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.memory_usage_bytes {
-            map.serialize_entry("memoryUsageBytes", value)?;
-        }
-        if let Some(value) = &self.memory_usage_ppm {
-            map.serialize_entry("memoryUsagePpm", value)?;
-        }
-        if let Some(value) = &self.num_vcpus_used_ppm {
-            map.serialize_entry("numVcpusUsedPpm", value)?;
-        }
-        if let Some(value) = &self.check_score {
-            map.serialize_entry("checkScore", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.hypervisor_type {
-            map.serialize_entry("hypervisorType", value)?;
-        }
-        if let Some(value) = &self.disk_usage_ppm {
-            map.serialize_entry("diskUsagePpm", value)?;
-        }
-        if let Some(value) = &self.disk_capacity_bytes {
-            map.serialize_entry("diskCapacityBytes", value)?;
-        }
-        if let Some(value) = &self.hypervisor_swap_in_rate_kbps {
-            map.serialize_entry("hypervisorSwapInRateKbps", value)?;
-        }
-        if let Some(value) = &self.hypervisor_swap_out_rate_kbps {
-            map.serialize_entry("hypervisorSwapOutRateKbps", value)?;
-        }
-        if let Some(value) = &self.memory_reserved_bytes {
-            map.serialize_entry("memoryReservedBytes", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "timestamp", &self.timestamp)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyMicros",
+                &self.controller_avg_io_latency_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyMicros",
+                &self.controller_avg_read_io_latency_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoSizeKb",
+                &self.controller_avg_read_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyMicros",
+                &self.controller_avg_write_io_latency_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoSizeKb",
+                &self.controller_avg_write_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerIoBandwidthKbps",
+                &self.controller_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "controllerNumIo", &self.controller_num_io)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIops",
+                &self.controller_num_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumRandomIo",
+                &self.controller_num_random_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIo",
+                &self.controller_num_read_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIops",
+                &self.controller_num_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumSeqIo",
+                &self.controller_num_seq_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIo",
+                &self.controller_num_write_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIops",
+                &self.controller_num_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerOplogDrainDestHddBytes",
+                &self.controller_oplog_drain_dest_hdd_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerOplogDrainDestSsdBytes",
+                &self.controller_oplog_drain_dest_ssd_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerRandomIoPpm",
+                &self.controller_random_io_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbps",
+                &self.controller_read_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoPpm",
+                &self.controller_read_io_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadSourceEstoreHddLocalBytes",
+                &self.controller_read_source_estore_hdd_local_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadSourceEstoreSsdLocalBytes",
+                &self.controller_read_source_estore_ssd_local_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadSourceEstoreHddRemoteBytes",
+                &self.controller_read_source_estore_hdd_remote_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadSourceEstoreSsdRemoteBytes",
+                &self.controller_read_source_estore_ssd_remote_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadSourceOplogBytes",
+                &self.controller_read_source_oplog_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerSeqIoPpm",
+                &self.controller_seq_io_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerSharedUsageBytes",
+                &self.controller_shared_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerSnapshotUsageBytes",
+                &self.controller_snapshot_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerStorageTierSsdUsageBytes",
+                &self.controller_storage_tier_ssd_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTimespanMicros",
+                &self.controller_timespan_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalIoSizeKb",
+                &self.controller_total_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalIoTimeMicros",
+                &self.controller_total_io_time_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalReadIoSizeKb",
+                &self.controller_total_read_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalReadIoTimeMicros",
+                &self.controller_total_read_io_time_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalTransformedUsageBytes",
+                &self.controller_total_transformed_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerUserBytes",
+                &self.controller_user_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteDestEstoreSsdBytes",
+                &self.controller_write_dest_estore_ssd_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteDestEstoreHddBytes",
+                &self.controller_write_dest_estore_hdd_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbps",
+                &self.controller_write_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoPpm",
+                &self.controller_write_io_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWss120SecondUnionMb",
+                &self.controller_wss120_second_union_mb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWss120SecondReadMb",
+                &self.controller_wss120_second_read_mb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWss120SecondWriteMb",
+                &self.controller_wss120_second_write_mb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWss3600SecondUnionMb",
+                &self.controller_wss3600_second_union_mb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWss3600SecondReadMb",
+                &self.controller_wss3600_second_read_mb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWss3600SecondWriteMb",
+                &self.controller_wss3600_second_write_mb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "frameBufferUsagePpm",
+                &self.frame_buffer_usage_ppm,
+            )?;
+        self.extras.serialize_optional(&mut map, "gpuUsagePpm", &self.gpu_usage_ppm)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "guestMemoryUsagePpm",
+                &self.guest_memory_usage_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorAvgIoLatencyMicros",
+                &self.hypervisor_avg_io_latency_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuReadyTimePpm",
+                &self.hypervisor_cpu_ready_time_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuUsagePpm",
+                &self.hypervisor_cpu_usage_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorIoBandwidthKbps",
+                &self.hypervisor_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorMemoryBalloonReclaimedBytes",
+                &self.hypervisor_memory_balloon_reclaimed_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorMemoryBalloonReclaimTargetBytes",
+                &self.hypervisor_memory_balloon_reclaim_target_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorMemoryUsagePpm",
+                &self.hypervisor_memory_usage_ppm,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "hypervisorNumIo", &self.hypervisor_num_io)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumIops",
+                &self.hypervisor_num_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumReadIops",
+                &self.hypervisor_num_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumReadIo",
+                &self.hypervisor_num_read_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumReceivedBytes",
+                &self.hypervisor_num_received_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumReceivePacketsDropped",
+                &self.hypervisor_num_receive_packets_dropped,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumTransmittedBytes",
+                &self.hypervisor_num_transmitted_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumTransmitPacketsDropped",
+                &self.hypervisor_num_transmit_packets_dropped,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumWriteIo",
+                &self.hypervisor_num_write_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumWriteIops",
+                &self.hypervisor_num_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorReadIoBandwidthKbps",
+                &self.hypervisor_read_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorTimespanMicros",
+                &self.hypervisor_timespan_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorTotalIoSizeKb",
+                &self.hypervisor_total_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorTotalIoTimeMicros",
+                &self.hypervisor_total_io_time_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorTotalReadIoSizeKb",
+                &self.hypervisor_total_read_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorVmRunningTimeUsecs",
+                &self.hypervisor_vm_running_time_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorWriteIoBandwidthKbps",
+                &self.hypervisor_write_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "memoryUsageBytes", &self.memory_usage_bytes)?;
+        self.extras
+            .serialize_optional(&mut map, "memoryUsagePpm", &self.memory_usage_ppm)?;
+        self.extras
+            .serialize_optional(&mut map, "numVcpusUsedPpm", &self.num_vcpus_used_ppm)?;
+        self.extras.serialize_optional(&mut map, "checkScore", &self.check_score)?;
+        self.extras.serialize_optional(&mut map, "cluster", &self.cluster)?;
+        self.extras
+            .serialize_optional(&mut map, "hypervisorType", &self.hypervisor_type)?;
+        self.extras.serialize_optional(&mut map, "diskUsagePpm", &self.disk_usage_ppm)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskCapacityBytes",
+                &self.disk_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorSwapInRateKbps",
+                &self.hypervisor_swap_in_rate_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorSwapOutRateKbps",
+                &self.hypervisor_swap_out_rate_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "memoryReservedBytes",
+                &self.memory_reserved_bytes,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

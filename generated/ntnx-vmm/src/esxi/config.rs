@@ -140,8 +140,10 @@ impl ntnx_runtime::Model for AssignVmOwnerApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -157,12 +159,8 @@ impl serde::Serialize for AssignVmOwnerApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -200,10 +198,7 @@ impl ntnx_runtime::model::union::Union for AssignVmOwnerApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -213,10 +208,7 @@ impl ntnx_runtime::model::union::Union for AssignVmOwnerApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -294,8 +286,10 @@ impl ntnx_runtime::Model for AssociateCategoriesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -311,12 +305,8 @@ impl serde::Serialize for AssociateCategoriesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -354,10 +344,7 @@ impl ntnx_runtime::model::union::Union for AssociateCategoriesApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -367,10 +354,7 @@ impl ntnx_runtime::model::union::Union for AssociateCategoriesApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -526,7 +510,7 @@ impl ntnx_runtime::Model for CategoryReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -541,9 +525,7 @@ impl serde::Serialize for CategoryReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -614,11 +596,17 @@ impl ntnx_runtime::Model for CdRom {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "diskAddress" => field_disk_address = map.next_value()?,
-                "backingInfo" => field_backing_info = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "diskAddress" => {
+                    field_disk_address = extras.decode_optional(&mut map, "diskAddress")?;
+                }
+                "backingInfo" => {
+                    field_backing_info = extras.decode_optional(&mut map, "backingInfo")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -637,21 +625,13 @@ impl serde::Serialize for CdRom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.disk_address {
-            map.serialize_entry("diskAddress", value)?;
-        }
-        if let Some(value) = &self.backing_info {
-            map.serialize_entry("backingInfo", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "diskAddress", &self.disk_address)?;
+        self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -705,8 +685,10 @@ impl ntnx_runtime::Model for CdRomAddress {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "busType" => field_bus_type = map.next_value()?,
-                "index" => field_index = map.next_value()?,
+                "busType" => {
+                    field_bus_type = extras.decode_optional(&mut map, "busType")?;
+                }
+                "index" => field_index = extras.decode_optional(&mut map, "index")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -722,12 +704,8 @@ impl serde::Serialize for CdRomAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.bus_type {
-            map.serialize_entry("busType", value)?;
-        }
-        if let Some(value) = &self.index {
-            map.serialize_entry("index", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "busType", &self.bus_type)?;
+        self.extras.serialize_optional(&mut map, "index", &self.index)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -783,8 +761,13 @@ impl ntnx_runtime::Model for CdRomBackingInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "diskExtId" => field_disk_ext_id = map.next_value()?,
-                "storageContainer" => field_storage_container = map.next_value()?,
+                "diskExtId" => {
+                    field_disk_ext_id = extras.decode_optional(&mut map, "diskExtId")?;
+                }
+                "storageContainer" => {
+                    field_storage_container = extras
+                        .decode_optional(&mut map, "storageContainer")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -800,12 +783,9 @@ impl serde::Serialize for CdRomBackingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.disk_ext_id {
-            map.serialize_entry("diskExtId", value)?;
-        }
-        if let Some(value) = &self.storage_container {
-            map.serialize_entry("storageContainer", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "diskExtId", &self.disk_ext_id)?;
+        self.extras
+            .serialize_optional(&mut map, "storageContainer", &self.storage_container)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -926,7 +906,7 @@ impl ntnx_runtime::Model for ClusterReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -941,9 +921,7 @@ impl serde::Serialize for ClusterReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -995,8 +973,10 @@ impl ntnx_runtime::Model for DisassociateCategoriesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1012,12 +992,8 @@ impl serde::Serialize for DisassociateCategoriesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1055,10 +1031,7 @@ impl ntnx_runtime::model::union::Union for DisassociateCategoriesApiResponseData
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1068,10 +1041,7 @@ impl ntnx_runtime::model::union::Union for DisassociateCategoriesApiResponseData
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1247,11 +1217,17 @@ impl ntnx_runtime::Model for Disk {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "diskAddress" => field_disk_address = map.next_value()?,
-                "backingInfo" => field_backing_info = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "diskAddress" => {
+                    field_disk_address = extras.decode_optional(&mut map, "diskAddress")?;
+                }
+                "backingInfo" => {
+                    field_backing_info = extras.decode_optional(&mut map, "backingInfo")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1270,21 +1246,13 @@ impl serde::Serialize for Disk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.disk_address {
-            map.serialize_entry("diskAddress", value)?;
-        }
-        if let Some(value) = &self.backing_info {
-            map.serialize_entry("backingInfo", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "diskAddress", &self.disk_address)?;
+        self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1338,8 +1306,10 @@ impl ntnx_runtime::Model for DiskAddress {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "busType" => field_bus_type = map.next_value()?,
-                "index" => field_index = map.next_value()?,
+                "busType" => {
+                    field_bus_type = extras.decode_optional(&mut map, "busType")?;
+                }
+                "index" => field_index = extras.decode_optional(&mut map, "index")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1355,12 +1325,8 @@ impl serde::Serialize for DiskAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.bus_type {
-            map.serialize_entry("busType", value)?;
-        }
-        if let Some(value) = &self.index {
-            map.serialize_entry("index", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "busType", &self.bus_type)?;
+        self.extras.serialize_optional(&mut map, "index", &self.index)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1494,8 +1460,10 @@ impl ntnx_runtime::Model for GetNutanixGuestToolsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1511,12 +1479,8 @@ impl serde::Serialize for GetNutanixGuestToolsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1552,9 +1516,9 @@ impl ntnx_runtime::model::union::Union for GetNutanixGuestToolsApiResponseData {
             object_type: Some("vmm.v4.esxi.config.NutanixGuestTools"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<NutanixGuestTools>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::NutanixGuestTools(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -1565,10 +1529,7 @@ impl ntnx_runtime::model::union::Union for GetNutanixGuestToolsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1647,8 +1608,10 @@ impl ntnx_runtime::Model for GetVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1664,12 +1627,8 @@ impl serde::Serialize for GetVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1705,7 +1664,7 @@ impl ntnx_runtime::model::union::Union for GetVmApiResponseData {
             object_type: Some("vmm.v4.esxi.config.Vm"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<Vm>(value)
-                    .map(|(decoded, strict)| (Self::Vm(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::Vm(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1715,10 +1674,7 @@ impl ntnx_runtime::model::union::Union for GetVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1792,7 +1748,7 @@ impl ntnx_runtime::Model for HostReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1807,9 +1763,7 @@ impl serde::Serialize for HostReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1861,8 +1815,10 @@ impl ntnx_runtime::Model for InsertNutanixGuestToolsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1878,12 +1834,8 @@ impl serde::Serialize for InsertNutanixGuestToolsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1921,10 +1873,7 @@ impl ntnx_runtime::model::union::Union for InsertNutanixGuestToolsApiResponseDat
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1934,10 +1883,7 @@ impl ntnx_runtime::model::union::Union for InsertNutanixGuestToolsApiResponseDat
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2015,8 +1961,10 @@ impl ntnx_runtime::Model for InstallNutanixGuestToolsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2032,12 +1980,8 @@ impl serde::Serialize for InstallNutanixGuestToolsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2075,10 +2019,7 @@ impl ntnx_runtime::model::union::Union for InstallNutanixGuestToolsApiResponseDa
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2088,10 +2029,7 @@ impl ntnx_runtime::model::union::Union for InstallNutanixGuestToolsApiResponseDa
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2175,8 +2113,14 @@ impl ntnx_runtime::Model for IpAddressInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "ipv4Addresses" => field_ipv4_addresses = map.next_value()?,
-                "ipv6Addresses" => field_ipv6_addresses = map.next_value()?,
+                "ipv4Addresses" => {
+                    field_ipv4_addresses = extras
+                        .decode_optional(&mut map, "ipv4Addresses")?;
+                }
+                "ipv6Addresses" => {
+                    field_ipv6_addresses = extras
+                        .decode_optional(&mut map, "ipv6Addresses")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2192,12 +2136,8 @@ impl serde::Serialize for IpAddressInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ipv4_addresses {
-            map.serialize_entry("ipv4Addresses", value)?;
-        }
-        if let Some(value) = &self.ipv6_addresses {
-            map.serialize_entry("ipv6Addresses", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "ipv4Addresses", &self.ipv4_addresses)?;
+        self.extras.serialize_optional(&mut map, "ipv6Addresses", &self.ipv6_addresses)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2249,8 +2189,10 @@ impl ntnx_runtime::Model for ListVmsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2266,12 +2208,8 @@ impl serde::Serialize for ListVmsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2307,7 +2245,7 @@ impl ntnx_runtime::model::union::Union for ListVmsApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<Vm>>(value)
-                    .map(|(decoded, strict)| (Self::VmList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::VmList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2317,10 +2255,7 @@ impl ntnx_runtime::model::union::Union for ListVmsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2423,11 +2358,17 @@ impl ntnx_runtime::Model for Nic {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "backingInfo" => field_backing_info = map.next_value()?,
-                "networkInfo" => field_network_info = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "backingInfo" => {
+                    field_backing_info = extras.decode_optional(&mut map, "backingInfo")?;
+                }
+                "networkInfo" => {
+                    field_network_info = extras.decode_optional(&mut map, "networkInfo")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2446,21 +2387,13 @@ impl serde::Serialize for Nic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.backing_info {
-            map.serialize_entry("backingInfo", value)?;
-        }
-        if let Some(value) = &self.network_info {
-            map.serialize_entry("networkInfo", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
+        self.extras.serialize_optional(&mut map, "networkInfo", &self.network_info)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2531,9 +2464,15 @@ impl ntnx_runtime::Model for NicBackingInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "macAddress" => field_mac_address = map.next_value()?,
-                "isConnected" => field_is_connected = map.next_value()?,
-                "adapterType" => field_adapter_type = map.next_value()?,
+                "macAddress" => {
+                    field_mac_address = extras.decode_optional(&mut map, "macAddress")?;
+                }
+                "isConnected" => {
+                    field_is_connected = extras.decode_optional(&mut map, "isConnected")?;
+                }
+                "adapterType" => {
+                    field_adapter_type = extras.decode_optional(&mut map, "adapterType")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2550,15 +2489,9 @@ impl serde::Serialize for NicBackingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mac_address {
-            map.serialize_entry("macAddress", value)?;
-        }
-        if let Some(value) = &self.is_connected {
-            map.serialize_entry("isConnected", value)?;
-        }
-        if let Some(value) = &self.adapter_type {
-            map.serialize_entry("adapterType", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "macAddress", &self.mac_address)?;
+        self.extras.serialize_optional(&mut map, "isConnected", &self.is_connected)?;
+        self.extras.serialize_optional(&mut map, "adapterType", &self.adapter_type)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2608,8 +2541,14 @@ impl ntnx_runtime::Model for NicNetworkInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "portGroupInfo" => field_port_group_info = map.next_value()?,
-                "ipAddressInfo" => field_ip_address_info = map.next_value()?,
+                "portGroupInfo" => {
+                    field_port_group_info = extras
+                        .decode_optional(&mut map, "portGroupInfo")?;
+                }
+                "ipAddressInfo" => {
+                    field_ip_address_info = extras
+                        .decode_optional(&mut map, "ipAddressInfo")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2625,12 +2564,10 @@ impl serde::Serialize for NicNetworkInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.port_group_info {
-            map.serialize_entry("portGroupInfo", value)?;
-        }
-        if let Some(value) = &self.ip_address_info {
-            map.serialize_entry("ipAddressInfo", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "portGroupInfo", &self.port_group_info)?;
+        self.extras
+            .serialize_optional(&mut map, "ipAddressInfo", &self.ip_address_info)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2818,19 +2755,39 @@ impl ntnx_runtime::Model for NutanixGuestTools {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "version" => field_version = map.next_value()?,
-                "isInstalled" => field_is_installed = map.next_value()?,
-                "isEnabled" => field_is_enabled = map.next_value()?,
-                "isIsoInserted" => field_is_iso_inserted = map.next_value()?,
-                "capabilities" => field_capabilities = map.next_value()?,
-                "availableVersion" => field_available_version = map.next_value()?,
-                "guestOsVersion" => field_guest_os_version = map.next_value()?,
-                "isReachable" => field_is_reachable = map.next_value()?,
+                "version" => field_version = extras.decode_optional(&mut map, "version")?,
+                "isInstalled" => {
+                    field_is_installed = extras.decode_optional(&mut map, "isInstalled")?;
+                }
+                "isEnabled" => {
+                    field_is_enabled = extras.decode_optional(&mut map, "isEnabled")?;
+                }
+                "isIsoInserted" => {
+                    field_is_iso_inserted = extras
+                        .decode_optional(&mut map, "isIsoInserted")?;
+                }
+                "capabilities" => {
+                    field_capabilities = extras
+                        .decode_optional(&mut map, "capabilities")?;
+                }
+                "availableVersion" => {
+                    field_available_version = extras
+                        .decode_optional(&mut map, "availableVersion")?;
+                }
+                "guestOsVersion" => {
+                    field_guest_os_version = extras
+                        .decode_optional(&mut map, "guestOsVersion")?;
+                }
+                "isReachable" => {
+                    field_is_reachable = extras.decode_optional(&mut map, "isReachable")?;
+                }
                 "isVssSnapshotCapable" => {
-                    field_is_vss_snapshot_capable = map.next_value()?;
+                    field_is_vss_snapshot_capable = extras
+                        .decode_optional(&mut map, "isVssSnapshotCapable")?;
                 }
                 "isVmMobilityDriversInstalled" => {
-                    field_is_vm_mobility_drivers_installed = map.next_value()?;
+                    field_is_vm_mobility_drivers_installed = extras
+                        .decode_optional(&mut map, "isVmMobilityDriversInstalled")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -2855,36 +2812,29 @@ impl serde::Serialize for NutanixGuestTools {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
-        if let Some(value) = &self.is_installed {
-            map.serialize_entry("isInstalled", value)?;
-        }
-        if let Some(value) = &self.is_enabled {
-            map.serialize_entry("isEnabled", value)?;
-        }
-        if let Some(value) = &self.is_iso_inserted {
-            map.serialize_entry("isIsoInserted", value)?;
-        }
-        if let Some(value) = &self.capabilities {
-            map.serialize_entry("capabilities", value)?;
-        }
-        if let Some(value) = &self.available_version {
-            map.serialize_entry("availableVersion", value)?;
-        }
-        if let Some(value) = &self.guest_os_version {
-            map.serialize_entry("guestOsVersion", value)?;
-        }
-        if let Some(value) = &self.is_reachable {
-            map.serialize_entry("isReachable", value)?;
-        }
-        if let Some(value) = &self.is_vss_snapshot_capable {
-            map.serialize_entry("isVssSnapshotCapable", value)?;
-        }
-        if let Some(value) = &self.is_vm_mobility_drivers_installed {
-            map.serialize_entry("isVmMobilityDriversInstalled", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "version", &self.version)?;
+        self.extras.serialize_optional(&mut map, "isInstalled", &self.is_installed)?;
+        self.extras.serialize_optional(&mut map, "isEnabled", &self.is_enabled)?;
+        self.extras
+            .serialize_optional(&mut map, "isIsoInserted", &self.is_iso_inserted)?;
+        self.extras.serialize_optional(&mut map, "capabilities", &self.capabilities)?;
+        self.extras
+            .serialize_optional(&mut map, "availableVersion", &self.available_version)?;
+        self.extras
+            .serialize_optional(&mut map, "guestOsVersion", &self.guest_os_version)?;
+        self.extras.serialize_optional(&mut map, "isReachable", &self.is_reachable)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isVssSnapshotCapable",
+                &self.is_vss_snapshot_capable,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isVmMobilityDriversInstalled",
+                &self.is_vm_mobility_drivers_installed,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3005,7 +2955,10 @@ impl ntnx_runtime::Model for NutanixGuestToolsInsertConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "capabilities" => field_capabilities = map.next_value()?,
+                "capabilities" => {
+                    field_capabilities = extras
+                        .decode_optional(&mut map, "capabilities")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3020,9 +2973,7 @@ impl serde::Serialize for NutanixGuestToolsInsertConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capabilities {
-            map.serialize_entry("capabilities", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "capabilities", &self.capabilities)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3092,9 +3043,15 @@ impl ntnx_runtime::Model for NutanixGuestToolsInstallConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "capabilities" => field_capabilities = map.next_value()?,
+                "capabilities" => {
+                    field_capabilities = extras
+                        .decode_optional(&mut map, "capabilities")?;
+                }
                 "credential" => field_credential = Some(map.next_value()?),
-                "rebootPreference" => field_reboot_preference = map.next_value()?,
+                "rebootPreference" => {
+                    field_reboot_preference = extras
+                        .decode_optional(&mut map, "rebootPreference")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3115,13 +3072,10 @@ impl serde::Serialize for NutanixGuestToolsInstallConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.capabilities {
-            map.serialize_entry("capabilities", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "capabilities", &self.capabilities)?;
         map.serialize_entry("credential", &self.credential)?;
-        if let Some(value) = &self.reboot_preference {
-            map.serialize_entry("rebootPreference", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "rebootPreference", &self.reboot_preference)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3170,7 +3124,10 @@ impl ntnx_runtime::Model for NutanixGuestToolsUpgradeConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "rebootPreference" => field_reboot_preference = map.next_value()?,
+                "rebootPreference" => {
+                    field_reboot_preference = extras
+                        .decode_optional(&mut map, "rebootPreference")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3185,9 +3142,8 @@ impl serde::Serialize for NutanixGuestToolsUpgradeConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reboot_preference {
-            map.serialize_entry("rebootPreference", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "rebootPreference", &self.reboot_preference)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3239,8 +3195,13 @@ impl ntnx_runtime::Model for NutanixRebootPreference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "scheduleType" => field_schedule_type = map.next_value()?,
-                "schedule" => field_schedule = map.next_value()?,
+                "scheduleType" => {
+                    field_schedule_type = extras
+                        .decode_optional(&mut map, "scheduleType")?;
+                }
+                "schedule" => {
+                    field_schedule = extras.decode_optional(&mut map, "schedule")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3256,12 +3217,8 @@ impl serde::Serialize for NutanixRebootPreference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.schedule_type {
-            map.serialize_entry("scheduleType", value)?;
-        }
-        if let Some(value) = &self.schedule {
-            map.serialize_entry("schedule", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "scheduleType", &self.schedule_type)?;
+        self.extras.serialize_optional(&mut map, "schedule", &self.schedule)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3310,7 +3267,9 @@ impl ntnx_runtime::Model for NutanixRebootPreferenceSchedule {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "startTime" => field_start_time = map.next_value()?,
+                "startTime" => {
+                    field_start_time = extras.decode_optional(&mut map, "startTime")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3325,9 +3284,7 @@ impl serde::Serialize for NutanixRebootPreferenceSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.start_time {
-            map.serialize_entry("startTime", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "startTime", &self.start_time)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3455,8 +3412,10 @@ impl ntnx_runtime::Model for OwnerReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "entityType" => field_entity_type = map.next_value()?,
-                "extId" => field_ext_id = map.next_value()?,
+                "entityType" => {
+                    field_entity_type = extras.decode_optional(&mut map, "entityType")?;
+                }
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3472,12 +3431,8 @@ impl serde::Serialize for OwnerReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.entity_type {
-            map.serialize_entry("entityType", value)?;
-        }
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "entityType", &self.entity_type)?;
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3665,7 +3620,7 @@ impl ntnx_runtime::Model for PortGroupInfo {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "name" => field_name = map.next_value()?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3677,9 +3632,7 @@ impl serde::Serialize for PortGroupInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3731,8 +3684,10 @@ impl ntnx_runtime::Model for PowerOffVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3748,12 +3703,8 @@ impl serde::Serialize for PowerOffVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3791,10 +3742,7 @@ impl ntnx_runtime::model::union::Union for PowerOffVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3804,10 +3752,7 @@ impl ntnx_runtime::model::union::Union for PowerOffVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -3884,8 +3829,10 @@ impl ntnx_runtime::Model for PowerOnVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -3901,12 +3848,8 @@ impl serde::Serialize for PowerOnVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -3944,10 +3887,7 @@ impl ntnx_runtime::model::union::Union for PowerOnVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -3957,10 +3897,7 @@ impl ntnx_runtime::model::union::Union for PowerOnVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4119,8 +4056,10 @@ impl ntnx_runtime::Model for RebootGuestOsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4136,12 +4075,8 @@ impl serde::Serialize for RebootGuestOsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4179,10 +4114,7 @@ impl ntnx_runtime::model::union::Union for RebootGuestOsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4192,10 +4124,7 @@ impl ntnx_runtime::model::union::Union for RebootGuestOsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4273,8 +4202,10 @@ impl ntnx_runtime::Model for ResetVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4290,12 +4221,8 @@ impl serde::Serialize for ResetVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4333,10 +4260,7 @@ impl ntnx_runtime::model::union::Union for ResetVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4346,10 +4270,7 @@ impl ntnx_runtime::model::union::Union for ResetVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4509,8 +4430,10 @@ impl ntnx_runtime::Model for RevertVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4526,12 +4449,8 @@ impl serde::Serialize for RevertVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4569,10 +4488,7 @@ impl ntnx_runtime::model::union::Union for RevertVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4582,10 +4498,7 @@ impl ntnx_runtime::model::union::Union for RevertVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4662,8 +4575,10 @@ impl ntnx_runtime::Model for ShutdownVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4679,12 +4594,8 @@ impl serde::Serialize for ShutdownVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4722,10 +4633,7 @@ impl ntnx_runtime::model::union::Union for ShutdownVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4735,10 +4643,7 @@ impl ntnx_runtime::model::union::Union for ShutdownVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4815,8 +4720,10 @@ impl ntnx_runtime::Model for SuspendVmApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4832,12 +4739,8 @@ impl serde::Serialize for SuspendVmApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -4875,10 +4778,7 @@ impl ntnx_runtime::model::union::Union for SuspendVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -4888,10 +4788,7 @@ impl ntnx_runtime::model::union::Union for SuspendVmApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -4968,8 +4865,10 @@ impl ntnx_runtime::Model for UninstallNutanixGuestToolsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -4985,12 +4884,8 @@ impl serde::Serialize for UninstallNutanixGuestToolsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5028,10 +4923,7 @@ impl ntnx_runtime::model::union::Union for UninstallNutanixGuestToolsApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5041,10 +4933,7 @@ impl ntnx_runtime::model::union::Union for UninstallNutanixGuestToolsApiResponse
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5122,8 +5011,10 @@ impl ntnx_runtime::Model for UpdateNutanixGuestToolsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5139,12 +5030,8 @@ impl serde::Serialize for UpdateNutanixGuestToolsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5182,10 +5069,7 @@ impl ntnx_runtime::model::union::Union for UpdateNutanixGuestToolsApiResponseDat
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5195,10 +5079,7 @@ impl ntnx_runtime::model::union::Union for UpdateNutanixGuestToolsApiResponseDat
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5276,8 +5157,10 @@ impl ntnx_runtime::Model for UpgradeNutanixGuestToolsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5293,12 +5176,8 @@ impl serde::Serialize for UpgradeNutanixGuestToolsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5336,10 +5215,7 @@ impl ntnx_runtime::model::union::Union for UpgradeNutanixGuestToolsApiResponseDa
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -5349,10 +5225,7 @@ impl ntnx_runtime::model::union::Union for UpgradeNutanixGuestToolsApiResponseDa
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -5521,27 +5394,53 @@ impl ntnx_runtime::Model for Vm {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
-                "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "name" => field_name = map.next_value()?,
-                "cluster" => field_cluster = map.next_value()?,
-                "host" => field_host = map.next_value()?,
-                "description" => field_description = map.next_value()?,
-                "categories" => field_categories = map.next_value()?,
-                "ownershipInfo" => field_ownership_info = map.next_value()?,
-                "nutanixGuestTools" => field_nutanix_guest_tools = map.next_value()?,
-                "powerState" => field_power_state = map.next_value()?,
-                "memorySizeBytes" => field_memory_size_bytes = map.next_value()?,
-                "numCoresPerSocket" => field_num_cores_per_socket = map.next_value()?,
-                "numCpus" => field_num_cpus = map.next_value()?,
-                "guestOsName" => field_guest_os_name = map.next_value()?,
-                "virtualHardwareVersion" => {
-                    field_virtual_hardware_version = map.next_value()?;
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
                 }
-                "disks" => field_disks = map.next_value()?,
-                "cdRoms" => field_cd_roms = map.next_value()?,
-                "nics" => field_nics = map.next_value()?,
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
+                "host" => field_host = extras.decode_optional(&mut map, "host")?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "categories" => {
+                    field_categories = extras.decode_optional(&mut map, "categories")?;
+                }
+                "ownershipInfo" => {
+                    field_ownership_info = extras
+                        .decode_optional(&mut map, "ownershipInfo")?;
+                }
+                "nutanixGuestTools" => {
+                    field_nutanix_guest_tools = extras
+                        .decode_optional(&mut map, "nutanixGuestTools")?;
+                }
+                "powerState" => {
+                    field_power_state = extras.decode_optional(&mut map, "powerState")?;
+                }
+                "memorySizeBytes" => {
+                    field_memory_size_bytes = extras
+                        .decode_optional(&mut map, "memorySizeBytes")?;
+                }
+                "numCoresPerSocket" => {
+                    field_num_cores_per_socket = extras
+                        .decode_optional(&mut map, "numCoresPerSocket")?;
+                }
+                "numCpus" => {
+                    field_num_cpus = extras.decode_optional(&mut map, "numCpus")?;
+                }
+                "guestOsName" => {
+                    field_guest_os_name = extras
+                        .decode_optional(&mut map, "guestOsName")?;
+                }
+                "virtualHardwareVersion" => {
+                    field_virtual_hardware_version = extras
+                        .decode_optional(&mut map, "virtualHardwareVersion")?;
+                }
+                "disks" => field_disks = extras.decode_optional(&mut map, "disks")?,
+                "cdRoms" => field_cd_roms = extras.decode_optional(&mut map, "cdRoms")?,
+                "nics" => field_nics = extras.decode_optional(&mut map, "nics")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5574,63 +5473,43 @@ impl serde::Serialize for Vm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.host {
-            map.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.categories {
-            map.serialize_entry("categories", value)?;
-        }
-        if let Some(value) = &self.ownership_info {
-            map.serialize_entry("ownershipInfo", value)?;
-        }
-        if let Some(value) = &self.nutanix_guest_tools {
-            map.serialize_entry("nutanixGuestTools", value)?;
-        }
-        if let Some(value) = &self.power_state {
-            map.serialize_entry("powerState", value)?;
-        }
-        if let Some(value) = &self.memory_size_bytes {
-            map.serialize_entry("memorySizeBytes", value)?;
-        }
-        if let Some(value) = &self.num_cores_per_socket {
-            map.serialize_entry("numCoresPerSocket", value)?;
-        }
-        if let Some(value) = &self.num_cpus {
-            map.serialize_entry("numCpus", value)?;
-        }
-        if let Some(value) = &self.guest_os_name {
-            map.serialize_entry("guestOsName", value)?;
-        }
-        if let Some(value) = &self.virtual_hardware_version {
-            map.serialize_entry("virtualHardwareVersion", value)?;
-        }
-        if let Some(value) = &self.disks {
-            map.serialize_entry("disks", value)?;
-        }
-        if let Some(value) = &self.cd_roms {
-            map.serialize_entry("cdRoms", value)?;
-        }
-        if let Some(value) = &self.nics {
-            map.serialize_entry("nics", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "cluster", &self.cluster)?;
+        self.extras.serialize_optional(&mut map, "host", &self.host)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras.serialize_optional(&mut map, "categories", &self.categories)?;
+        self.extras.serialize_optional(&mut map, "ownershipInfo", &self.ownership_info)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "nutanixGuestTools",
+                &self.nutanix_guest_tools,
+            )?;
+        self.extras.serialize_optional(&mut map, "powerState", &self.power_state)?;
+        self.extras
+            .serialize_optional(&mut map, "memorySizeBytes", &self.memory_size_bytes)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numCoresPerSocket",
+                &self.num_cores_per_socket,
+            )?;
+        self.extras.serialize_optional(&mut map, "numCpus", &self.num_cpus)?;
+        self.extras.serialize_optional(&mut map, "guestOsName", &self.guest_os_name)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "virtualHardwareVersion",
+                &self.virtual_hardware_version,
+            )?;
+        self.extras.serialize_optional(&mut map, "disks", &self.disks)?;
+        self.extras.serialize_optional(&mut map, "cdRoms", &self.cd_roms)?;
+        self.extras.serialize_optional(&mut map, "nics", &self.nics)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5687,9 +5566,18 @@ impl ntnx_runtime::Model for VmDisk {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "diskSizeBytes" => field_disk_size_bytes = map.next_value()?,
-                "storageContainer" => field_storage_container = map.next_value()?,
-                "storageConfig" => field_storage_config = map.next_value()?,
+                "diskSizeBytes" => {
+                    field_disk_size_bytes = extras
+                        .decode_optional(&mut map, "diskSizeBytes")?;
+                }
+                "storageContainer" => {
+                    field_storage_container = extras
+                        .decode_optional(&mut map, "storageContainer")?;
+                }
+                "storageConfig" => {
+                    field_storage_config = extras
+                        .decode_optional(&mut map, "storageConfig")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5706,15 +5594,11 @@ impl serde::Serialize for VmDisk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.disk_size_bytes {
-            map.serialize_entry("diskSizeBytes", value)?;
-        }
-        if let Some(value) = &self.storage_container {
-            map.serialize_entry("storageContainer", value)?;
-        }
-        if let Some(value) = &self.storage_config {
-            map.serialize_entry("storageConfig", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "diskSizeBytes", &self.disk_size_bytes)?;
+        self.extras
+            .serialize_optional(&mut map, "storageContainer", &self.storage_container)?;
+        self.extras.serialize_optional(&mut map, "storageConfig", &self.storage_config)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5767,7 +5651,7 @@ impl ntnx_runtime::Model for VmDiskContainerReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5782,9 +5666,7 @@ impl serde::Serialize for VmDiskContainerReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -5835,7 +5717,10 @@ impl ntnx_runtime::Model for VmDiskStorageConfig {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "isFlashModeEnabled" => field_is_flash_mode_enabled = map.next_value()?,
+                "isFlashModeEnabled" => {
+                    field_is_flash_mode_enabled = extras
+                        .decode_optional(&mut map, "isFlashModeEnabled")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -5850,9 +5735,12 @@ impl serde::Serialize for VmDiskStorageConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.is_flash_mode_enabled {
-            map.serialize_entry("isFlashModeEnabled", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isFlashModeEnabled",
+                &self.is_flash_mode_enabled,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

@@ -40,8 +40,10 @@ impl ntnx_runtime::Model for GetDiskStatsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -57,12 +59,8 @@ impl serde::Serialize for GetDiskStatsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -98,10 +96,7 @@ impl ntnx_runtime::model::union::Union for GetDiskStatsApiResponseData {
             object_type: Some("vmm.v4.esxi.stats.VmDiskStats"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VmDiskStats>(value)
-                    .map(|(decoded, strict)| (
-                        Self::VmDiskStats(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::VmDiskStats(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -111,10 +106,7 @@ impl ntnx_runtime::model::union::Union for GetDiskStatsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -191,8 +183,10 @@ impl ntnx_runtime::Model for GetNicStatsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -208,12 +202,8 @@ impl serde::Serialize for GetNicStatsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -249,10 +239,7 @@ impl ntnx_runtime::model::union::Union for GetNicStatsApiResponseData {
             object_type: Some("vmm.v4.esxi.stats.VmNicStats"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VmNicStats>(value)
-                    .map(|(decoded, strict)| (
-                        Self::VmNicStats(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::VmNicStats(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -262,10 +249,7 @@ impl ntnx_runtime::model::union::Union for GetNicStatsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -342,8 +326,10 @@ impl ntnx_runtime::Model for GetVmStatsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -359,12 +345,8 @@ impl serde::Serialize for GetVmStatsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -400,7 +382,7 @@ impl ntnx_runtime::model::union::Union for GetVmStatsApiResponseData {
             object_type: Some("vmm.v4.esxi.stats.VmStats"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<VmStats>(value)
-                    .map(|(decoded, strict)| (Self::VmStats(Box::new(decoded)), strict))
+                    .map(|(decoded, fit)| (Self::VmStats(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -410,10 +392,7 @@ impl ntnx_runtime::model::union::Union for GetVmStatsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -490,8 +469,10 @@ impl ntnx_runtime::Model for ListVmStatsApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -507,12 +488,8 @@ impl serde::Serialize for ListVmStatsApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -548,7 +525,7 @@ impl ntnx_runtime::model::union::Union for ListVmStatsApiResponseData {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<VmStats>>(value)
-                    .map(|(decoded, strict)| (Self::VmStatsList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::VmStatsList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -558,10 +535,7 @@ impl ntnx_runtime::model::union::Union for ListVmStatsApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -666,11 +640,15 @@ impl ntnx_runtime::Model for VmDiskStats {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "vmExtId" => field_vm_ext_id = map.next_value()?,
-                "stats" => field_stats = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "vmExtId" => {
+                    field_vm_ext_id = extras.decode_optional(&mut map, "vmExtId")?;
+                }
+                "stats" => field_stats = extras.decode_optional(&mut map, "stats")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -689,21 +667,13 @@ impl serde::Serialize for VmDiskStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.vm_ext_id {
-            map.serialize_entry("vmExtId", value)?;
-        }
-        if let Some(value) = &self.stats {
-            map.serialize_entry("stats", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "vmExtId", &self.vm_ext_id)?;
+        self.extras.serialize_optional(&mut map, "stats", &self.stats)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -825,67 +795,108 @@ impl ntnx_runtime::Model for VmDiskStatsTuple {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "timestamp" => field_timestamp = map.next_value()?,
-                "controllerNumIops" => field_controller_num_iops = map.next_value()?,
+                "timestamp" => {
+                    field_timestamp = extras.decode_optional(&mut map, "timestamp")?;
+                }
+                "controllerNumIops" => {
+                    field_controller_num_iops = extras
+                        .decode_optional(&mut map, "controllerNumIops")?;
+                }
                 "controllerTotalReadIoTimeMicros" => {
-                    field_controller_total_read_io_time_micros = map.next_value()?;
+                    field_controller_total_read_io_time_micros = extras
+                        .decode_optional(&mut map, "controllerTotalReadIoTimeMicros")?;
                 }
                 "controllerNumWriteIo" => {
-                    field_controller_num_write_io = map.next_value()?;
+                    field_controller_num_write_io = extras
+                        .decode_optional(&mut map, "controllerNumWriteIo")?;
                 }
                 "controllerTotalIoTimeMicros" => {
-                    field_controller_total_io_time_micros = map.next_value()?;
+                    field_controller_total_io_time_micros = extras
+                        .decode_optional(&mut map, "controllerTotalIoTimeMicros")?;
                 }
-                "controllerNumSeqIo" => field_controller_num_seq_io = map.next_value()?,
+                "controllerNumSeqIo" => {
+                    field_controller_num_seq_io = extras
+                        .decode_optional(&mut map, "controllerNumSeqIo")?;
+                }
                 "controllerTotalIoSizeKb" => {
-                    field_controller_total_io_size_kb = map.next_value()?;
+                    field_controller_total_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerTotalIoSizeKb")?;
                 }
-                "controllerNumIo" => field_controller_num_io = map.next_value()?,
+                "controllerNumIo" => {
+                    field_controller_num_io = extras
+                        .decode_optional(&mut map, "controllerNumIo")?;
+                }
                 "controllerWriteIoPpm" => {
-                    field_controller_write_io_ppm = map.next_value()?;
+                    field_controller_write_io_ppm = extras
+                        .decode_optional(&mut map, "controllerWriteIoPpm")?;
                 }
                 "controllerNumWriteIops" => {
-                    field_controller_num_write_iops = map.next_value()?;
+                    field_controller_num_write_iops = extras
+                        .decode_optional(&mut map, "controllerNumWriteIops")?;
                 }
                 "controllerAvgWriteIoLatencyMicros" => {
-                    field_controller_avg_write_io_latency_micros = map.next_value()?;
+                    field_controller_avg_write_io_latency_micros = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIoLatencyMicros")?;
                 }
                 "controllerNumReadIops" => {
-                    field_controller_num_read_iops = map.next_value()?;
+                    field_controller_num_read_iops = extras
+                        .decode_optional(&mut map, "controllerNumReadIops")?;
                 }
                 "controllerTotalReadIoSizeKb" => {
-                    field_controller_total_read_io_size_kb = map.next_value()?;
+                    field_controller_total_read_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerTotalReadIoSizeKb")?;
                 }
-                "controllerReadIoPpm" => field_controller_read_io_ppm = map.next_value()?,
+                "controllerReadIoPpm" => {
+                    field_controller_read_io_ppm = extras
+                        .decode_optional(&mut map, "controllerReadIoPpm")?;
+                }
                 "controllerAvgIoLatencyMicros" => {
-                    field_controller_avg_io_latency_micros = map.next_value()?;
+                    field_controller_avg_io_latency_micros = extras
+                        .decode_optional(&mut map, "controllerAvgIoLatencyMicros")?;
                 }
-                "controllerNumReadIo" => field_controller_num_read_io = map.next_value()?,
-                "controllerSeqIoPpm" => field_controller_seq_io_ppm = map.next_value()?,
+                "controllerNumReadIo" => {
+                    field_controller_num_read_io = extras
+                        .decode_optional(&mut map, "controllerNumReadIo")?;
+                }
+                "controllerSeqIoPpm" => {
+                    field_controller_seq_io_ppm = extras
+                        .decode_optional(&mut map, "controllerSeqIoPpm")?;
+                }
                 "controllerReadIoBandwidthKbps" => {
-                    field_controller_read_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_read_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerReadIoBandwidthKbps")?;
                 }
                 "controllerIoBandwidthKbps" => {
-                    field_controller_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerIoBandwidthKbps")?;
                 }
                 "controllerWriteIoBandwidthKbps" => {
-                    field_controller_write_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_write_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerWriteIoBandwidthKbps")?;
                 }
-                "controllerUserBytes" => field_controller_user_bytes = map.next_value()?,
+                "controllerUserBytes" => {
+                    field_controller_user_bytes = extras
+                        .decode_optional(&mut map, "controllerUserBytes")?;
+                }
                 "controllerRandomIoPpm" => {
-                    field_controller_random_io_ppm = map.next_value()?;
+                    field_controller_random_io_ppm = extras
+                        .decode_optional(&mut map, "controllerRandomIoPpm")?;
                 }
                 "controllerAvgReadIoSizeKb" => {
-                    field_controller_avg_read_io_size_kb = map.next_value()?;
+                    field_controller_avg_read_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerAvgReadIoSizeKb")?;
                 }
                 "controllerAvgWriteIoSizeKb" => {
-                    field_controller_avg_write_io_size_kb = map.next_value()?;
+                    field_controller_avg_write_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIoSizeKb")?;
                 }
                 "controllerAvgReadIoLatencyMicros" => {
-                    field_controller_avg_read_io_latency_micros = map.next_value()?;
+                    field_controller_avg_read_io_latency_micros = extras
+                        .decode_optional(&mut map, "controllerAvgReadIoLatencyMicros")?;
                 }
                 "controllerTimespanMicros" => {
-                    field_controller_timespan_micros = map.next_value()?;
+                    field_controller_timespan_micros = extras
+                        .decode_optional(&mut map, "controllerTimespanMicros")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -926,84 +937,153 @@ impl serde::Serialize for VmDiskStatsTuple {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.timestamp {
-            map.serialize_entry("timestamp", value)?;
-        }
-        if let Some(value) = &self.controller_num_iops {
-            map.serialize_entry("controllerNumIops", value)?;
-        }
-        if let Some(value) = &self.controller_total_read_io_time_micros {
-            map.serialize_entry("controllerTotalReadIoTimeMicros", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_io {
-            map.serialize_entry("controllerNumWriteIo", value)?;
-        }
-        if let Some(value) = &self.controller_total_io_time_micros {
-            map.serialize_entry("controllerTotalIoTimeMicros", value)?;
-        }
-        if let Some(value) = &self.controller_num_seq_io {
-            map.serialize_entry("controllerNumSeqIo", value)?;
-        }
-        if let Some(value) = &self.controller_total_io_size_kb {
-            map.serialize_entry("controllerTotalIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_num_io {
-            map.serialize_entry("controllerNumIo", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_ppm {
-            map.serialize_entry("controllerWriteIoPpm", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_iops {
-            map.serialize_entry("controllerNumWriteIops", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_latency_micros {
-            map.serialize_entry("controllerAvgWriteIoLatencyMicros", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_iops {
-            map.serialize_entry("controllerNumReadIops", value)?;
-        }
-        if let Some(value) = &self.controller_total_read_io_size_kb {
-            map.serialize_entry("controllerTotalReadIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_ppm {
-            map.serialize_entry("controllerReadIoPpm", value)?;
-        }
-        if let Some(value) = &self.controller_avg_io_latency_micros {
-            map.serialize_entry("controllerAvgIoLatencyMicros", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_io {
-            map.serialize_entry("controllerNumReadIo", value)?;
-        }
-        if let Some(value) = &self.controller_seq_io_ppm {
-            map.serialize_entry("controllerSeqIoPpm", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_bandwidth_kbps {
-            map.serialize_entry("controllerReadIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.controller_io_bandwidth_kbps {
-            map.serialize_entry("controllerIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_bandwidth_kbps {
-            map.serialize_entry("controllerWriteIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.controller_user_bytes {
-            map.serialize_entry("controllerUserBytes", value)?;
-        }
-        if let Some(value) = &self.controller_random_io_ppm {
-            map.serialize_entry("controllerRandomIoPpm", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_size_kb {
-            map.serialize_entry("controllerAvgReadIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_size_kb {
-            map.serialize_entry("controllerAvgWriteIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_latency_micros {
-            map.serialize_entry("controllerAvgReadIoLatencyMicros", value)?;
-        }
-        if let Some(value) = &self.controller_timespan_micros {
-            map.serialize_entry("controllerTimespanMicros", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "timestamp", &self.timestamp)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIops",
+                &self.controller_num_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalReadIoTimeMicros",
+                &self.controller_total_read_io_time_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIo",
+                &self.controller_num_write_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalIoTimeMicros",
+                &self.controller_total_io_time_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumSeqIo",
+                &self.controller_num_seq_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalIoSizeKb",
+                &self.controller_total_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "controllerNumIo", &self.controller_num_io)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoPpm",
+                &self.controller_write_io_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIops",
+                &self.controller_num_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyMicros",
+                &self.controller_avg_write_io_latency_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIops",
+                &self.controller_num_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalReadIoSizeKb",
+                &self.controller_total_read_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoPpm",
+                &self.controller_read_io_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyMicros",
+                &self.controller_avg_io_latency_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIo",
+                &self.controller_num_read_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerSeqIoPpm",
+                &self.controller_seq_io_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbps",
+                &self.controller_read_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerIoBandwidthKbps",
+                &self.controller_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbps",
+                &self.controller_write_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerUserBytes",
+                &self.controller_user_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerRandomIoPpm",
+                &self.controller_random_io_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoSizeKb",
+                &self.controller_avg_read_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoSizeKb",
+                &self.controller_avg_write_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyMicros",
+                &self.controller_avg_read_io_latency_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTimespanMicros",
+                &self.controller_timespan_micros,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1076,11 +1156,15 @@ impl ntnx_runtime::Model for VmNicStats {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "vmExtId" => field_vm_ext_id = map.next_value()?,
-                "stats" => field_stats = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "vmExtId" => {
+                    field_vm_ext_id = extras.decode_optional(&mut map, "vmExtId")?;
+                }
+                "stats" => field_stats = extras.decode_optional(&mut map, "stats")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1099,21 +1183,13 @@ impl serde::Serialize for VmNicStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.vm_ext_id {
-            map.serialize_entry("vmExtId", value)?;
-        }
-        if let Some(value) = &self.stats {
-            map.serialize_entry("stats", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "vmExtId", &self.vm_ext_id)?;
+        self.extras.serialize_optional(&mut map, "stats", &self.stats)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1166,12 +1242,16 @@ impl ntnx_runtime::Model for VmNicStatsTuple {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "timestamp" => field_timestamp = map.next_value()?,
+                "timestamp" => {
+                    field_timestamp = extras.decode_optional(&mut map, "timestamp")?;
+                }
                 "networkDroppedReceivedPackets" => {
-                    field_network_dropped_received_packets = map.next_value()?;
+                    field_network_dropped_received_packets = extras
+                        .decode_optional(&mut map, "networkDroppedReceivedPackets")?;
                 }
                 "networkDroppedTransmittedPackets" => {
-                    field_network_dropped_transmitted_packets = map.next_value()?;
+                    field_network_dropped_transmitted_packets = extras
+                        .decode_optional(&mut map, "networkDroppedTransmittedPackets")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -1189,15 +1269,19 @@ impl serde::Serialize for VmNicStatsTuple {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.timestamp {
-            map.serialize_entry("timestamp", value)?;
-        }
-        if let Some(value) = &self.network_dropped_received_packets {
-            map.serialize_entry("networkDroppedReceivedPackets", value)?;
-        }
-        if let Some(value) = &self.network_dropped_transmitted_packets {
-            map.serialize_entry("networkDroppedTransmittedPackets", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "timestamp", &self.timestamp)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "networkDroppedReceivedPackets",
+                &self.network_dropped_received_packets,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "networkDroppedTransmittedPackets",
+                &self.network_dropped_transmitted_packets,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1265,10 +1349,12 @@ impl ntnx_runtime::Model for VmStats {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "stats" => field_stats = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "stats" => field_stats = extras.decode_optional(&mut map, "stats")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1286,18 +1372,12 @@ impl serde::Serialize for VmStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.stats {
-            map.serialize_entry("stats", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "stats", &self.stats)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1503,138 +1583,220 @@ impl ntnx_runtime::Model for VmStatsTuple {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "checkScore" => field_check_score = map.next_value()?,
-                "cluster" => field_cluster = map.next_value()?,
+                "checkScore" => {
+                    field_check_score = extras.decode_optional(&mut map, "checkScore")?;
+                }
+                "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
                 "controllerAvgIoLatencyMicros" => {
-                    field_controller_avg_io_latency_micros = map.next_value()?;
+                    field_controller_avg_io_latency_micros = extras
+                        .decode_optional(&mut map, "controllerAvgIoLatencyMicros")?;
                 }
                 "controllerAvgReadIoLatencyMicros" => {
-                    field_controller_avg_read_io_latency_micros = map.next_value()?;
+                    field_controller_avg_read_io_latency_micros = extras
+                        .decode_optional(&mut map, "controllerAvgReadIoLatencyMicros")?;
                 }
                 "controllerAvgReadIoSizeKb" => {
-                    field_controller_avg_read_io_size_kb = map.next_value()?;
+                    field_controller_avg_read_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerAvgReadIoSizeKb")?;
                 }
                 "controllerAvgWriteIoLatencyMicros" => {
-                    field_controller_avg_write_io_latency_micros = map.next_value()?;
+                    field_controller_avg_write_io_latency_micros = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIoLatencyMicros")?;
                 }
                 "controllerAvgWriteIoSizeKb" => {
-                    field_controller_avg_write_io_size_kb = map.next_value()?;
+                    field_controller_avg_write_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIoSizeKb")?;
                 }
                 "controllerIoBandwidthKbps" => {
-                    field_controller_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerIoBandwidthKbps")?;
                 }
-                "controllerNumIo" => field_controller_num_io = map.next_value()?,
-                "controllerNumIops" => field_controller_num_iops = map.next_value()?,
+                "controllerNumIo" => {
+                    field_controller_num_io = extras
+                        .decode_optional(&mut map, "controllerNumIo")?;
+                }
+                "controllerNumIops" => {
+                    field_controller_num_iops = extras
+                        .decode_optional(&mut map, "controllerNumIops")?;
+                }
                 "controllerNumRandomIo" => {
-                    field_controller_num_random_io = map.next_value()?;
+                    field_controller_num_random_io = extras
+                        .decode_optional(&mut map, "controllerNumRandomIo")?;
                 }
-                "controllerNumReadIo" => field_controller_num_read_io = map.next_value()?,
+                "controllerNumReadIo" => {
+                    field_controller_num_read_io = extras
+                        .decode_optional(&mut map, "controllerNumReadIo")?;
+                }
                 "controllerNumReadIops" => {
-                    field_controller_num_read_iops = map.next_value()?;
+                    field_controller_num_read_iops = extras
+                        .decode_optional(&mut map, "controllerNumReadIops")?;
                 }
-                "controllerNumSeqIo" => field_controller_num_seq_io = map.next_value()?,
+                "controllerNumSeqIo" => {
+                    field_controller_num_seq_io = extras
+                        .decode_optional(&mut map, "controllerNumSeqIo")?;
+                }
                 "controllerNumWriteIo" => {
-                    field_controller_num_write_io = map.next_value()?;
+                    field_controller_num_write_io = extras
+                        .decode_optional(&mut map, "controllerNumWriteIo")?;
                 }
                 "controllerNumWriteIops" => {
-                    field_controller_num_write_iops = map.next_value()?;
+                    field_controller_num_write_iops = extras
+                        .decode_optional(&mut map, "controllerNumWriteIops")?;
                 }
                 "controllerRandomIoPpm" => {
-                    field_controller_random_io_ppm = map.next_value()?;
+                    field_controller_random_io_ppm = extras
+                        .decode_optional(&mut map, "controllerRandomIoPpm")?;
                 }
                 "controllerReadIoBandwidthKbps" => {
-                    field_controller_read_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_read_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerReadIoBandwidthKbps")?;
                 }
-                "controllerReadIoPpm" => field_controller_read_io_ppm = map.next_value()?,
-                "controllerSeqIoPpm" => field_controller_seq_io_ppm = map.next_value()?,
+                "controllerReadIoPpm" => {
+                    field_controller_read_io_ppm = extras
+                        .decode_optional(&mut map, "controllerReadIoPpm")?;
+                }
+                "controllerSeqIoPpm" => {
+                    field_controller_seq_io_ppm = extras
+                        .decode_optional(&mut map, "controllerSeqIoPpm")?;
+                }
                 "controllerStorageTierSsdUsageBytes" => {
-                    field_controller_storage_tier_ssd_usage_bytes = map.next_value()?;
+                    field_controller_storage_tier_ssd_usage_bytes = extras
+                        .decode_optional(&mut map, "controllerStorageTierSsdUsageBytes")?;
                 }
                 "controllerTimespanMicros" => {
-                    field_controller_timespan_micros = map.next_value()?;
+                    field_controller_timespan_micros = extras
+                        .decode_optional(&mut map, "controllerTimespanMicros")?;
                 }
                 "controllerTotalIoSizeKb" => {
-                    field_controller_total_io_size_kb = map.next_value()?;
+                    field_controller_total_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerTotalIoSizeKb")?;
                 }
                 "controllerTotalIoTimeMicros" => {
-                    field_controller_total_io_time_micros = map.next_value()?;
+                    field_controller_total_io_time_micros = extras
+                        .decode_optional(&mut map, "controllerTotalIoTimeMicros")?;
                 }
                 "controllerTotalReadIoSizeKb" => {
-                    field_controller_total_read_io_size_kb = map.next_value()?;
+                    field_controller_total_read_io_size_kb = extras
+                        .decode_optional(&mut map, "controllerTotalReadIoSizeKb")?;
                 }
                 "controllerTotalReadIoTimeMicros" => {
-                    field_controller_total_read_io_time_micros = map.next_value()?;
+                    field_controller_total_read_io_time_micros = extras
+                        .decode_optional(&mut map, "controllerTotalReadIoTimeMicros")?;
                 }
                 "controllerTotalTransformedUsageBytes" => {
-                    field_controller_total_transformed_usage_bytes = map.next_value()?;
+                    field_controller_total_transformed_usage_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerTotalTransformedUsageBytes",
+                        )?;
                 }
-                "controllerUserBytes" => field_controller_user_bytes = map.next_value()?,
+                "controllerUserBytes" => {
+                    field_controller_user_bytes = extras
+                        .decode_optional(&mut map, "controllerUserBytes")?;
+                }
                 "controllerWriteIoBandwidthKbps" => {
-                    field_controller_write_io_bandwidth_kbps = map.next_value()?;
+                    field_controller_write_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerWriteIoBandwidthKbps")?;
                 }
                 "controllerWriteIoPpm" => {
-                    field_controller_write_io_ppm = map.next_value()?;
+                    field_controller_write_io_ppm = extras
+                        .decode_optional(&mut map, "controllerWriteIoPpm")?;
                 }
                 "hypervisorAvgIoLatencyMicros" => {
-                    field_hypervisor_avg_io_latency_micros = map.next_value()?;
+                    field_hypervisor_avg_io_latency_micros = extras
+                        .decode_optional(&mut map, "hypervisorAvgIoLatencyMicros")?;
                 }
                 "hypervisorCpuReadyTimePpm" => {
-                    field_hypervisor_cpu_ready_time_ppm = map.next_value()?;
+                    field_hypervisor_cpu_ready_time_ppm = extras
+                        .decode_optional(&mut map, "hypervisorCpuReadyTimePpm")?;
                 }
                 "hypervisorCpuUsagePpm" => {
-                    field_hypervisor_cpu_usage_ppm = map.next_value()?;
+                    field_hypervisor_cpu_usage_ppm = extras
+                        .decode_optional(&mut map, "hypervisorCpuUsagePpm")?;
                 }
                 "hypervisorIoBandwidthKbps" => {
-                    field_hypervisor_io_bandwidth_kbps = map.next_value()?;
+                    field_hypervisor_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "hypervisorIoBandwidthKbps")?;
                 }
                 "hypervisorMemoryUsagePpm" => {
-                    field_hypervisor_memory_usage_ppm = map.next_value()?;
+                    field_hypervisor_memory_usage_ppm = extras
+                        .decode_optional(&mut map, "hypervisorMemoryUsagePpm")?;
                 }
-                "hypervisorNumIo" => field_hypervisor_num_io = map.next_value()?,
-                "hypervisorNumIops" => field_hypervisor_num_iops = map.next_value()?,
-                "hypervisorNumReadIo" => field_hypervisor_num_read_io = map.next_value()?,
+                "hypervisorNumIo" => {
+                    field_hypervisor_num_io = extras
+                        .decode_optional(&mut map, "hypervisorNumIo")?;
+                }
+                "hypervisorNumIops" => {
+                    field_hypervisor_num_iops = extras
+                        .decode_optional(&mut map, "hypervisorNumIops")?;
+                }
+                "hypervisorNumReadIo" => {
+                    field_hypervisor_num_read_io = extras
+                        .decode_optional(&mut map, "hypervisorNumReadIo")?;
+                }
                 "hypervisorNumReadIops" => {
-                    field_hypervisor_num_read_iops = map.next_value()?;
+                    field_hypervisor_num_read_iops = extras
+                        .decode_optional(&mut map, "hypervisorNumReadIops")?;
                 }
                 "hypervisorNumReceivedBytes" => {
-                    field_hypervisor_num_received_bytes = map.next_value()?;
+                    field_hypervisor_num_received_bytes = extras
+                        .decode_optional(&mut map, "hypervisorNumReceivedBytes")?;
                 }
                 "hypervisorNumTransmittedBytes" => {
-                    field_hypervisor_num_transmitted_bytes = map.next_value()?;
+                    field_hypervisor_num_transmitted_bytes = extras
+                        .decode_optional(&mut map, "hypervisorNumTransmittedBytes")?;
                 }
                 "hypervisorNumWriteIo" => {
-                    field_hypervisor_num_write_io = map.next_value()?;
+                    field_hypervisor_num_write_io = extras
+                        .decode_optional(&mut map, "hypervisorNumWriteIo")?;
                 }
                 "hypervisorNumWriteIops" => {
-                    field_hypervisor_num_write_iops = map.next_value()?;
+                    field_hypervisor_num_write_iops = extras
+                        .decode_optional(&mut map, "hypervisorNumWriteIops")?;
                 }
                 "hypervisorReadIoBandwidthKbps" => {
-                    field_hypervisor_read_io_bandwidth_kbps = map.next_value()?;
+                    field_hypervisor_read_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "hypervisorReadIoBandwidthKbps")?;
                 }
                 "hypervisorSwapInRateKbps" => {
-                    field_hypervisor_swap_in_rate_kbps = map.next_value()?;
+                    field_hypervisor_swap_in_rate_kbps = extras
+                        .decode_optional(&mut map, "hypervisorSwapInRateKbps")?;
                 }
                 "hypervisorSwapOutRateKbps" => {
-                    field_hypervisor_swap_out_rate_kbps = map.next_value()?;
+                    field_hypervisor_swap_out_rate_kbps = extras
+                        .decode_optional(&mut map, "hypervisorSwapOutRateKbps")?;
                 }
                 "hypervisorTimespanMicros" => {
-                    field_hypervisor_timespan_micros = map.next_value()?;
+                    field_hypervisor_timespan_micros = extras
+                        .decode_optional(&mut map, "hypervisorTimespanMicros")?;
                 }
                 "hypervisorTotalIoSizeKb" => {
-                    field_hypervisor_total_io_size_kb = map.next_value()?;
+                    field_hypervisor_total_io_size_kb = extras
+                        .decode_optional(&mut map, "hypervisorTotalIoSizeKb")?;
                 }
                 "hypervisorTotalIoTimeMicros" => {
-                    field_hypervisor_total_io_time_micros = map.next_value()?;
+                    field_hypervisor_total_io_time_micros = extras
+                        .decode_optional(&mut map, "hypervisorTotalIoTimeMicros")?;
                 }
                 "hypervisorTotalReadIoSizeKb" => {
-                    field_hypervisor_total_read_io_size_kb = map.next_value()?;
+                    field_hypervisor_total_read_io_size_kb = extras
+                        .decode_optional(&mut map, "hypervisorTotalReadIoSizeKb")?;
                 }
                 "hypervisorWriteIoBandwidthKbps" => {
-                    field_hypervisor_write_io_bandwidth_kbps = map.next_value()?;
+                    field_hypervisor_write_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "hypervisorWriteIoBandwidthKbps")?;
                 }
-                "hypervisorType" => field_hypervisor_type = map.next_value()?,
-                "memoryUsagePpm" => field_memory_usage_ppm = map.next_value()?,
-                "timestamp" => field_timestamp = map.next_value()?,
+                "hypervisorType" => {
+                    field_hypervisor_type = extras
+                        .decode_optional(&mut map, "hypervisorType")?;
+                }
+                "memoryUsagePpm" => {
+                    field_memory_usage_ppm = extras
+                        .decode_optional(&mut map, "memoryUsagePpm")?;
+                }
+                "timestamp" => {
+                    field_timestamp = extras.decode_optional(&mut map, "timestamp")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1702,168 +1864,299 @@ impl serde::Serialize for VmStatsTuple {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.check_score {
-            map.serialize_entry("checkScore", value)?;
-        }
-        if let Some(value) = &self.cluster {
-            map.serialize_entry("cluster", value)?;
-        }
-        if let Some(value) = &self.controller_avg_io_latency_micros {
-            map.serialize_entry("controllerAvgIoLatencyMicros", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_latency_micros {
-            map.serialize_entry("controllerAvgReadIoLatencyMicros", value)?;
-        }
-        if let Some(value) = &self.controller_avg_read_io_size_kb {
-            map.serialize_entry("controllerAvgReadIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_latency_micros {
-            map.serialize_entry("controllerAvgWriteIoLatencyMicros", value)?;
-        }
-        if let Some(value) = &self.controller_avg_write_io_size_kb {
-            map.serialize_entry("controllerAvgWriteIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_io_bandwidth_kbps {
-            map.serialize_entry("controllerIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.controller_num_io {
-            map.serialize_entry("controllerNumIo", value)?;
-        }
-        if let Some(value) = &self.controller_num_iops {
-            map.serialize_entry("controllerNumIops", value)?;
-        }
-        if let Some(value) = &self.controller_num_random_io {
-            map.serialize_entry("controllerNumRandomIo", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_io {
-            map.serialize_entry("controllerNumReadIo", value)?;
-        }
-        if let Some(value) = &self.controller_num_read_iops {
-            map.serialize_entry("controllerNumReadIops", value)?;
-        }
-        if let Some(value) = &self.controller_num_seq_io {
-            map.serialize_entry("controllerNumSeqIo", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_io {
-            map.serialize_entry("controllerNumWriteIo", value)?;
-        }
-        if let Some(value) = &self.controller_num_write_iops {
-            map.serialize_entry("controllerNumWriteIops", value)?;
-        }
-        if let Some(value) = &self.controller_random_io_ppm {
-            map.serialize_entry("controllerRandomIoPpm", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_bandwidth_kbps {
-            map.serialize_entry("controllerReadIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.controller_read_io_ppm {
-            map.serialize_entry("controllerReadIoPpm", value)?;
-        }
-        if let Some(value) = &self.controller_seq_io_ppm {
-            map.serialize_entry("controllerSeqIoPpm", value)?;
-        }
-        if let Some(value) = &self.controller_storage_tier_ssd_usage_bytes {
-            map.serialize_entry("controllerStorageTierSsdUsageBytes", value)?;
-        }
-        if let Some(value) = &self.controller_timespan_micros {
-            map.serialize_entry("controllerTimespanMicros", value)?;
-        }
-        if let Some(value) = &self.controller_total_io_size_kb {
-            map.serialize_entry("controllerTotalIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_total_io_time_micros {
-            map.serialize_entry("controllerTotalIoTimeMicros", value)?;
-        }
-        if let Some(value) = &self.controller_total_read_io_size_kb {
-            map.serialize_entry("controllerTotalReadIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.controller_total_read_io_time_micros {
-            map.serialize_entry("controllerTotalReadIoTimeMicros", value)?;
-        }
-        if let Some(value) = &self.controller_total_transformed_usage_bytes {
-            map.serialize_entry("controllerTotalTransformedUsageBytes", value)?;
-        }
-        if let Some(value) = &self.controller_user_bytes {
-            map.serialize_entry("controllerUserBytes", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_bandwidth_kbps {
-            map.serialize_entry("controllerWriteIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.controller_write_io_ppm {
-            map.serialize_entry("controllerWriteIoPpm", value)?;
-        }
-        if let Some(value) = &self.hypervisor_avg_io_latency_micros {
-            map.serialize_entry("hypervisorAvgIoLatencyMicros", value)?;
-        }
-        if let Some(value) = &self.hypervisor_cpu_ready_time_ppm {
-            map.serialize_entry("hypervisorCpuReadyTimePpm", value)?;
-        }
-        if let Some(value) = &self.hypervisor_cpu_usage_ppm {
-            map.serialize_entry("hypervisorCpuUsagePpm", value)?;
-        }
-        if let Some(value) = &self.hypervisor_io_bandwidth_kbps {
-            map.serialize_entry("hypervisorIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.hypervisor_memory_usage_ppm {
-            map.serialize_entry("hypervisorMemoryUsagePpm", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_io {
-            map.serialize_entry("hypervisorNumIo", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_iops {
-            map.serialize_entry("hypervisorNumIops", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_read_io {
-            map.serialize_entry("hypervisorNumReadIo", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_read_iops {
-            map.serialize_entry("hypervisorNumReadIops", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_received_bytes {
-            map.serialize_entry("hypervisorNumReceivedBytes", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_transmitted_bytes {
-            map.serialize_entry("hypervisorNumTransmittedBytes", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_write_io {
-            map.serialize_entry("hypervisorNumWriteIo", value)?;
-        }
-        if let Some(value) = &self.hypervisor_num_write_iops {
-            map.serialize_entry("hypervisorNumWriteIops", value)?;
-        }
-        if let Some(value) = &self.hypervisor_read_io_bandwidth_kbps {
-            map.serialize_entry("hypervisorReadIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.hypervisor_swap_in_rate_kbps {
-            map.serialize_entry("hypervisorSwapInRateKbps", value)?;
-        }
-        if let Some(value) = &self.hypervisor_swap_out_rate_kbps {
-            map.serialize_entry("hypervisorSwapOutRateKbps", value)?;
-        }
-        if let Some(value) = &self.hypervisor_timespan_micros {
-            map.serialize_entry("hypervisorTimespanMicros", value)?;
-        }
-        if let Some(value) = &self.hypervisor_total_io_size_kb {
-            map.serialize_entry("hypervisorTotalIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.hypervisor_total_io_time_micros {
-            map.serialize_entry("hypervisorTotalIoTimeMicros", value)?;
-        }
-        if let Some(value) = &self.hypervisor_total_read_io_size_kb {
-            map.serialize_entry("hypervisorTotalReadIoSizeKb", value)?;
-        }
-        if let Some(value) = &self.hypervisor_write_io_bandwidth_kbps {
-            map.serialize_entry("hypervisorWriteIoBandwidthKbps", value)?;
-        }
-        if let Some(value) = &self.hypervisor_type {
-            map.serialize_entry("hypervisorType", value)?;
-        }
-        if let Some(value) = &self.memory_usage_ppm {
-            map.serialize_entry("memoryUsagePpm", value)?;
-        }
-        if let Some(value) = &self.timestamp {
-            map.serialize_entry("timestamp", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "checkScore", &self.check_score)?;
+        self.extras.serialize_optional(&mut map, "cluster", &self.cluster)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyMicros",
+                &self.controller_avg_io_latency_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyMicros",
+                &self.controller_avg_read_io_latency_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoSizeKb",
+                &self.controller_avg_read_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyMicros",
+                &self.controller_avg_write_io_latency_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoSizeKb",
+                &self.controller_avg_write_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerIoBandwidthKbps",
+                &self.controller_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "controllerNumIo", &self.controller_num_io)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIops",
+                &self.controller_num_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumRandomIo",
+                &self.controller_num_random_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIo",
+                &self.controller_num_read_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIops",
+                &self.controller_num_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumSeqIo",
+                &self.controller_num_seq_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIo",
+                &self.controller_num_write_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIops",
+                &self.controller_num_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerRandomIoPpm",
+                &self.controller_random_io_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbps",
+                &self.controller_read_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoPpm",
+                &self.controller_read_io_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerSeqIoPpm",
+                &self.controller_seq_io_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerStorageTierSsdUsageBytes",
+                &self.controller_storage_tier_ssd_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTimespanMicros",
+                &self.controller_timespan_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalIoSizeKb",
+                &self.controller_total_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalIoTimeMicros",
+                &self.controller_total_io_time_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalReadIoSizeKb",
+                &self.controller_total_read_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalReadIoTimeMicros",
+                &self.controller_total_read_io_time_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerTotalTransformedUsageBytes",
+                &self.controller_total_transformed_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerUserBytes",
+                &self.controller_user_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbps",
+                &self.controller_write_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoPpm",
+                &self.controller_write_io_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorAvgIoLatencyMicros",
+                &self.hypervisor_avg_io_latency_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuReadyTimePpm",
+                &self.hypervisor_cpu_ready_time_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuUsagePpm",
+                &self.hypervisor_cpu_usage_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorIoBandwidthKbps",
+                &self.hypervisor_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorMemoryUsagePpm",
+                &self.hypervisor_memory_usage_ppm,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "hypervisorNumIo", &self.hypervisor_num_io)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumIops",
+                &self.hypervisor_num_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumReadIo",
+                &self.hypervisor_num_read_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumReadIops",
+                &self.hypervisor_num_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumReceivedBytes",
+                &self.hypervisor_num_received_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumTransmittedBytes",
+                &self.hypervisor_num_transmitted_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumWriteIo",
+                &self.hypervisor_num_write_io,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorNumWriteIops",
+                &self.hypervisor_num_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorReadIoBandwidthKbps",
+                &self.hypervisor_read_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorSwapInRateKbps",
+                &self.hypervisor_swap_in_rate_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorSwapOutRateKbps",
+                &self.hypervisor_swap_out_rate_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorTimespanMicros",
+                &self.hypervisor_timespan_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorTotalIoSizeKb",
+                &self.hypervisor_total_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorTotalIoTimeMicros",
+                &self.hypervisor_total_io_time_micros,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorTotalReadIoSizeKb",
+                &self.hypervisor_total_read_io_size_kb,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorWriteIoBandwidthKbps",
+                &self.hypervisor_write_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "hypervisorType", &self.hypervisor_type)?;
+        self.extras
+            .serialize_optional(&mut map, "memoryUsagePpm", &self.memory_usage_ppm)?;
+        self.extras.serialize_optional(&mut map, "timestamp", &self.timestamp)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

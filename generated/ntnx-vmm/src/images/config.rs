@@ -40,8 +40,10 @@ impl ntnx_runtime::Model for CreatePlacementPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -57,12 +59,8 @@ impl serde::Serialize for CreatePlacementPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -100,10 +98,7 @@ impl ntnx_runtime::model::union::Union for CreatePlacementPolicyApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -113,10 +108,7 @@ impl ntnx_runtime::model::union::Union for CreatePlacementPolicyApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -194,8 +186,10 @@ impl ntnx_runtime::Model for CreateRateLimitPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -211,12 +205,8 @@ impl serde::Serialize for CreateRateLimitPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -254,10 +244,7 @@ impl ntnx_runtime::model::union::Union for CreateRateLimitPolicyApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -267,10 +254,7 @@ impl ntnx_runtime::model::union::Union for CreateRateLimitPolicyApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -348,8 +332,10 @@ impl ntnx_runtime::Model for DeletePlacementPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -365,12 +351,8 @@ impl serde::Serialize for DeletePlacementPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -408,10 +390,7 @@ impl ntnx_runtime::model::union::Union for DeletePlacementPolicyApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -421,10 +400,7 @@ impl ntnx_runtime::model::union::Union for DeletePlacementPolicyApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -502,8 +478,10 @@ impl ntnx_runtime::Model for DeleteRateLimitPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -519,12 +497,8 @@ impl serde::Serialize for DeleteRateLimitPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -562,10 +536,7 @@ impl ntnx_runtime::model::union::Union for DeleteRateLimitPolicyApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -575,10 +546,7 @@ impl ntnx_runtime::model::union::Union for DeleteRateLimitPolicyApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -698,9 +666,11 @@ impl ntnx_runtime::Model for EffectiveRateLimitPolicy {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "clusterExtId" => field_cluster_ext_id = Some(map.next_value()?),
                 "rateLimitExtId" => field_rate_limit_ext_id = Some(map.next_value()?),
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
@@ -729,15 +699,11 @@ impl serde::Serialize for EffectiveRateLimitPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("clusterExtId", &self.cluster_ext_id)?;
         map.serialize_entry("rateLimitExtId", &self.rate_limit_ext_id)?;
         self.extras
@@ -1017,8 +983,10 @@ impl ntnx_runtime::Model for GetPlacementPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1034,12 +1002,8 @@ impl serde::Serialize for GetPlacementPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1075,9 +1039,9 @@ impl ntnx_runtime::model::union::Union for GetPlacementPolicyApiResponseData {
             object_type: Some("vmm.v4.images.config.PlacementPolicy"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<PlacementPolicy>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::PlacementPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -1088,10 +1052,7 @@ impl ntnx_runtime::model::union::Union for GetPlacementPolicyApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1170,8 +1131,10 @@ impl ntnx_runtime::Model for GetRateLimitPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1187,12 +1150,8 @@ impl serde::Serialize for GetRateLimitPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1228,9 +1187,9 @@ impl ntnx_runtime::model::union::Union for GetRateLimitPolicyApiResponseData {
             object_type: Some("vmm.v4.images.config.RateLimitPolicy"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<RateLimitPolicy>(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::RateLimitPolicy(Box::new(decoded)),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -1241,10 +1200,7 @@ impl ntnx_runtime::model::union::Union for GetRateLimitPolicyApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1323,8 +1279,10 @@ impl ntnx_runtime::Model for ListEffectiveRateLimitPoliciesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1340,12 +1298,8 @@ impl serde::Serialize for ListEffectiveRateLimitPoliciesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1384,9 +1338,9 @@ for ListEffectiveRateLimitPoliciesApiResponseData {
                 ntnx_runtime::model::union::decode_plain::<
                     Vec<EffectiveRateLimitPolicy>,
                 >(value)
-                    .map(|(decoded, strict)| (
+                    .map(|(decoded, fit)| (
                         Self::EffectiveRateLimitPolicyList(decoded),
-                        strict,
+                        fit,
                     ))
             },
         },
@@ -1397,10 +1351,7 @@ for ListEffectiveRateLimitPoliciesApiResponseData {
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1488,8 +1439,10 @@ impl ntnx_runtime::Model for ListPlacementPoliciesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1505,12 +1458,8 @@ impl serde::Serialize for ListPlacementPoliciesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1546,10 +1495,7 @@ impl ntnx_runtime::model::union::Union for ListPlacementPoliciesApiResponseData 
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<PlacementPolicy>>(value)
-                    .map(|(decoded, strict)| (
-                        Self::PlacementPolicyList(decoded),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::PlacementPolicyList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1559,10 +1505,7 @@ impl ntnx_runtime::model::union::Union for ListPlacementPoliciesApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1648,8 +1591,10 @@ impl ntnx_runtime::Model for ListRateLimitPoliciesApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1665,12 +1610,8 @@ impl serde::Serialize for ListRateLimitPoliciesApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1706,10 +1647,7 @@ impl ntnx_runtime::model::union::Union for ListRateLimitPoliciesApiResponseData 
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<RateLimitPolicy>>(value)
-                    .map(|(decoded, strict)| (
-                        Self::RateLimitPolicyList(decoded),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::RateLimitPolicyList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1719,10 +1657,7 @@ impl ntnx_runtime::model::union::Union for ListRateLimitPoliciesApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -1891,11 +1826,15 @@ impl ntnx_runtime::Model for PlacementPolicy {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "name" => field_name = Some(map.next_value()?),
-                "description" => field_description = map.next_value()?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
                 "placementType" => field_placement_type = Some(map.next_value()?),
                 "imageEntityFilter" => {
                     field_image_entity_filter = Some(map.next_value()?);
@@ -1903,10 +1842,20 @@ impl ntnx_runtime::Model for PlacementPolicy {
                 "clusterEntityFilter" => {
                     field_cluster_entity_filter = Some(map.next_value()?);
                 }
-                "enforcementState" => field_enforcement_state = map.next_value()?,
-                "createTime" => field_create_time = map.next_value()?,
-                "lastUpdateTime" => field_last_update_time = map.next_value()?,
-                "ownerExtId" => field_owner_ext_id = map.next_value()?,
+                "enforcementState" => {
+                    field_enforcement_state = extras
+                        .decode_optional(&mut map, "enforcementState")?;
+                }
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "lastUpdateTime" => {
+                    field_last_update_time = extras
+                        .decode_optional(&mut map, "lastUpdateTime")?;
+                }
+                "ownerExtId" => {
+                    field_owner_ext_id = extras.decode_optional(&mut map, "ownerExtId")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1944,34 +1893,22 @@ impl serde::Serialize for PlacementPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
         map.serialize_entry("placementType", &self.placement_type)?;
         map.serialize_entry("imageEntityFilter", &self.image_entity_filter)?;
         map.serialize_entry("clusterEntityFilter", &self.cluster_entity_filter)?;
-        if let Some(value) = &self.enforcement_state {
-            map.serialize_entry("enforcementState", value)?;
-        }
-        if let Some(value) = &self.create_time {
-            map.serialize_entry("createTime", value)?;
-        }
-        if let Some(value) = &self.last_update_time {
-            map.serialize_entry("lastUpdateTime", value)?;
-        }
-        if let Some(value) = &self.owner_ext_id {
-            map.serialize_entry("ownerExtId", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "enforcementState", &self.enforcement_state)?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdateTime", &self.last_update_time)?;
+        self.extras.serialize_optional(&mut map, "ownerExtId", &self.owner_ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2177,20 +2114,32 @@ impl ntnx_runtime::Model for RateLimitPolicy {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "name" => field_name = Some(map.next_value()?),
-                "description" => field_description = map.next_value()?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
                 "rateLimitKbps" => field_rate_limit_kbps = Some(map.next_value()?),
                 "clusterEntityFilter" => {
                     field_cluster_entity_filter = Some(map.next_value()?);
                 }
-                "createTime" => field_create_time = map.next_value()?,
-                "lastUpdateTime" => field_last_update_time = map.next_value()?,
-                "ownerExtId" => field_owner_ext_id = map.next_value()?,
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "lastUpdateTime" => {
+                    field_last_update_time = extras
+                        .decode_optional(&mut map, "lastUpdateTime")?;
+                }
+                "ownerExtId" => {
+                    field_owner_ext_id = extras.decode_optional(&mut map, "ownerExtId")?;
+                }
                 "matchingClusterExtIds" => {
-                    field_matching_cluster_ext_ids = map.next_value()?;
+                    field_matching_cluster_ext_ids = extras
+                        .decode_optional(&mut map, "matchingClusterExtIds")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -2224,33 +2173,25 @@ impl serde::Serialize for RateLimitPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
         map.serialize_entry("rateLimitKbps", &self.rate_limit_kbps)?;
         map.serialize_entry("clusterEntityFilter", &self.cluster_entity_filter)?;
-        if let Some(value) = &self.create_time {
-            map.serialize_entry("createTime", value)?;
-        }
-        if let Some(value) = &self.last_update_time {
-            map.serialize_entry("lastUpdateTime", value)?;
-        }
-        if let Some(value) = &self.owner_ext_id {
-            map.serialize_entry("ownerExtId", value)?;
-        }
-        if let Some(value) = &self.matching_cluster_ext_ids {
-            map.serialize_entry("matchingClusterExtIds", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdateTime", &self.last_update_time)?;
+        self.extras.serialize_optional(&mut map, "ownerExtId", &self.owner_ext_id)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "matchingClusterExtIds",
+                &self.matching_cluster_ext_ids,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2302,8 +2243,10 @@ impl ntnx_runtime::Model for ResumePlacementPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2319,12 +2262,8 @@ impl serde::Serialize for ResumePlacementPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2362,10 +2301,7 @@ impl ntnx_runtime::model::union::Union for ResumePlacementPolicyApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2375,10 +2311,7 @@ impl ntnx_runtime::model::union::Union for ResumePlacementPolicyApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2456,8 +2389,10 @@ impl ntnx_runtime::Model for SuspendPlacementPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2473,12 +2408,8 @@ impl serde::Serialize for SuspendPlacementPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2516,10 +2447,7 @@ impl ntnx_runtime::model::union::Union for SuspendPlacementPolicyApiResponseData
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2529,10 +2457,7 @@ impl ntnx_runtime::model::union::Union for SuspendPlacementPolicyApiResponseData
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2621,7 +2546,8 @@ impl ntnx_runtime::Model for SuspendPlacementPolicyConfig {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "shouldCancelRunningTasks" => {
-                    field_should_cancel_running_tasks = map.next_value()?;
+                    field_should_cancel_running_tasks = extras
+                        .decode_optional(&mut map, "shouldCancelRunningTasks")?;
                 }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
@@ -2637,9 +2563,12 @@ impl serde::Serialize for SuspendPlacementPolicyConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.should_cancel_running_tasks {
-            map.serialize_entry("shouldCancelRunningTasks", value)?;
-        }
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldCancelRunningTasks",
+                &self.should_cancel_running_tasks,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2691,8 +2620,10 @@ impl ntnx_runtime::Model for UpdatePlacementPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2708,12 +2639,8 @@ impl serde::Serialize for UpdatePlacementPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2751,10 +2678,7 @@ impl ntnx_runtime::model::union::Union for UpdatePlacementPolicyApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2764,10 +2688,7 @@ impl ntnx_runtime::model::union::Union for UpdatePlacementPolicyApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];
@@ -2845,8 +2766,10 @@ impl ntnx_runtime::Model for UpdateRateLimitPolicyApiResponse {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "metadata" => field_metadata = map.next_value()?,
-                "data" => field_data = map.next_value()?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                "data" => field_data = extras.decode_optional(&mut map, "data")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -2862,12 +2785,8 @@ impl serde::Serialize for UpdateRateLimitPolicyApiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_optional(&mut map, "data", &self.data)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -2905,10 +2824,7 @@ impl ntnx_runtime::model::union::Union for UpdateRateLimitPolicyApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::TaskReference(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -2918,10 +2834,7 @@ impl ntnx_runtime::model::union::Union for UpdateRateLimitPolicyApiResponseData 
                 ntnx_runtime::model::union::decode_model::<
                     crate::error::ErrorResponse,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::ErrorResponse(Box::new(decoded)),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::ErrorResponse(Box::new(decoded)), fit))
             },
         },
     ];

@@ -142,10 +142,12 @@ impl ntnx_runtime::Model for EntityReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
-                "name" => field_name = map.next_value()?,
-                "uris" => field_uris = map.next_value()?,
-                "entityType" => field_entity_type = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "uris" => field_uris = extras.decode_optional(&mut map, "uris")?,
+                "entityType" => {
+                    field_entity_type = extras.decode_optional(&mut map, "entityType")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -163,18 +165,10 @@ impl serde::Serialize for EntityReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.uris {
-            map.serialize_entry("uris", value)?;
-        }
-        if let Some(value) = &self.entity_type {
-            map.serialize_entry("entityType", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "uris", &self.uris)?;
+        self.extras.serialize_optional(&mut map, "entityType", &self.entity_type)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -447,7 +441,7 @@ impl ntnx_runtime::Model for Fqdn {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "value" => field_value = map.next_value()?,
+                "value" => field_value = extras.decode_optional(&mut map, "value")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -459,9 +453,7 @@ impl serde::Serialize for Fqdn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "value", &self.value)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -526,8 +518,8 @@ impl ntnx_runtime::Model for Flag {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "name" => field_name = map.next_value()?,
-                "value" => field_value = map.next_value()?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "value" => field_value = extras.decode_optional(&mut map, "value")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -543,12 +535,8 @@ impl serde::Serialize for Flag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "value", &self.value)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -598,8 +586,8 @@ impl ntnx_runtime::Model for IpAddress {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "ipv4" => field_ipv4 = map.next_value()?,
-                "ipv6" => field_ipv6 = map.next_value()?,
+                "ipv4" => field_ipv4 = extras.decode_optional(&mut map, "ipv4")?,
+                "ipv6" => field_ipv6 = extras.decode_optional(&mut map, "ipv6")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -615,12 +603,8 @@ impl serde::Serialize for IpAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ipv4 {
-            map.serialize_entry("ipv4", value)?;
-        }
-        if let Some(value) = &self.ipv6 {
-            map.serialize_entry("ipv6", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "ipv4", &self.ipv4)?;
+        self.extras.serialize_optional(&mut map, "ipv6", &self.ipv6)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -673,9 +657,9 @@ impl ntnx_runtime::Model for IpAddressOrFqdn {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "ipv4" => field_ipv4 = map.next_value()?,
-                "ipv6" => field_ipv6 = map.next_value()?,
-                "fqdn" => field_fqdn = map.next_value()?,
+                "ipv4" => field_ipv4 = extras.decode_optional(&mut map, "ipv4")?,
+                "ipv6" => field_ipv6 = extras.decode_optional(&mut map, "ipv6")?,
+                "fqdn" => field_fqdn = extras.decode_optional(&mut map, "fqdn")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -692,15 +676,9 @@ impl serde::Serialize for IpAddressOrFqdn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ipv4 {
-            map.serialize_entry("ipv4", value)?;
-        }
-        if let Some(value) = &self.ipv6 {
-            map.serialize_entry("ipv6", value)?;
-        }
-        if let Some(value) = &self.fqdn {
-            map.serialize_entry("fqdn", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "ipv4", &self.ipv4)?;
+        self.extras.serialize_optional(&mut map, "ipv6", &self.ipv6)?;
+        self.extras.serialize_optional(&mut map, "fqdn", &self.fqdn)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -769,7 +747,10 @@ impl ntnx_runtime::Model for IPv4Address {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "value" => field_value = Some(map.next_value()?),
-                "prefixLength" => field_prefix_length = map.next_value()?,
+                "prefixLength" => {
+                    field_prefix_length = extras
+                        .decode_optional(&mut map, "prefixLength")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -786,9 +767,7 @@ impl serde::Serialize for IPv4Address {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("value", &self.value)?;
-        if let Some(value) = &self.prefix_length {
-            map.serialize_entry("prefixLength", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "prefixLength", &self.prefix_length)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -857,7 +836,10 @@ impl ntnx_runtime::Model for IPv6Address {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "value" => field_value = Some(map.next_value()?),
-                "prefixLength" => field_prefix_length = map.next_value()?,
+                "prefixLength" => {
+                    field_prefix_length = extras
+                        .decode_optional(&mut map, "prefixLength")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -874,9 +856,7 @@ impl serde::Serialize for IPv6Address {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("value", &self.value)?;
-        if let Some(value) = &self.prefix_length {
-            map.serialize_entry("prefixLength", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "prefixLength", &self.prefix_length)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -928,8 +908,8 @@ impl ntnx_runtime::Model for KvPair {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "name" => field_name = map.next_value()?,
-                "value" => field_value = map.next_value()?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "value" => field_value = extras.decode_optional(&mut map, "value")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -945,12 +925,8 @@ impl serde::Serialize for KvPair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "value", &self.value)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -998,7 +974,7 @@ impl ntnx_runtime::model::union::Union for KvPairValue {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<String>(value)
-                    .map(|(decoded, strict)| (Self::String(decoded), strict))
+                    .map(|(decoded, fit)| (Self::String(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1006,7 +982,7 @@ impl ntnx_runtime::model::union::Union for KvPairValue {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<i64>(value)
-                    .map(|(decoded, strict)| (Self::Integer(decoded), strict))
+                    .map(|(decoded, fit)| (Self::Integer(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1014,7 +990,7 @@ impl ntnx_runtime::model::union::Union for KvPairValue {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<bool>(value)
-                    .map(|(decoded, strict)| (Self::Boolean(decoded), strict))
+                    .map(|(decoded, fit)| (Self::Boolean(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1022,7 +998,7 @@ impl ntnx_runtime::model::union::Union for KvPairValue {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<String>>(value)
-                    .map(|(decoded, strict)| (Self::StringList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::StringList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1032,7 +1008,7 @@ impl ntnx_runtime::model::union::Union for KvPairValue {
                 ntnx_runtime::model::union::decode_plain::<
                     std::collections::BTreeMap<String, String>,
                 >(value)
-                    .map(|(decoded, strict)| (Self::StringMap(decoded), strict))
+                    .map(|(decoded, fit)| (Self::StringMap(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1042,10 +1018,7 @@ impl ntnx_runtime::model::union::Union for KvPairValue {
                 ntnx_runtime::model::union::decode_plain::<
                     Vec<MapOfStringWrapper>,
                 >(value)
-                    .map(|(decoded, strict)| (
-                        Self::MapOfStringWrapperList(decoded),
-                        strict,
-                    ))
+                    .map(|(decoded, fit)| (Self::MapOfStringWrapperList(decoded), fit))
             },
         },
         ntnx_runtime::model::union::Variant {
@@ -1053,7 +1026,7 @@ impl ntnx_runtime::model::union::Union for KvPairValue {
             object_type: None,
             decode: |value| {
                 ntnx_runtime::model::union::decode_plain::<Vec<i64>>(value)
-                    .map(|(decoded, strict)| (Self::IntegerList(decoded), strict))
+                    .map(|(decoded, fit)| (Self::IntegerList(decoded), fit))
             },
         },
     ];
@@ -1164,7 +1137,7 @@ impl ntnx_runtime::Model for MapOfStringWrapper {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "map" => field_map = map.next_value()?,
+                "map" => field_map = extras.decode_optional(&mut map, "map")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1176,9 +1149,7 @@ impl serde::Serialize for MapOfStringWrapper {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.map {
-            map.serialize_entry("map", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "map", &self.map)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1247,10 +1218,12 @@ impl ntnx_runtime::Model for Message {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "code" => field_code = map.next_value()?,
-                "message" => field_message = map.next_value()?,
-                "locale" => field_locale = map.next_value()?,
-                "severity" => field_severity = map.next_value()?,
+                "code" => field_code = extras.decode_optional(&mut map, "code")?,
+                "message" => field_message = extras.decode_optional(&mut map, "message")?,
+                "locale" => field_locale = extras.decode_optional(&mut map, "locale")?,
+                "severity" => {
+                    field_severity = extras.decode_optional(&mut map, "severity")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1268,18 +1241,10 @@ impl serde::Serialize for Message {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.locale {
-            map.serialize_entry("locale", value)?;
-        }
-        if let Some(value) = &self.severity {
-            map.serialize_entry("severity", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "code", &self.code)?;
+        self.extras.serialize_optional(&mut map, "message", &self.message)?;
+        self.extras.serialize_optional(&mut map, "locale", &self.locale)?;
+        self.extras.serialize_optional(&mut map, "severity", &self.severity)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1424,11 +1389,24 @@ impl ntnx_runtime::Model for Metadata {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "ownerReferenceId" => field_owner_reference_id = map.next_value()?,
-                "ownerUserName" => field_owner_user_name = map.next_value()?,
-                "projectReferenceId" => field_project_reference_id = map.next_value()?,
-                "projectName" => field_project_name = map.next_value()?,
-                "categoryIds" => field_category_ids = map.next_value()?,
+                "ownerReferenceId" => {
+                    field_owner_reference_id = extras
+                        .decode_optional(&mut map, "ownerReferenceId")?;
+                }
+                "ownerUserName" => {
+                    field_owner_user_name = extras
+                        .decode_optional(&mut map, "ownerUserName")?;
+                }
+                "projectReferenceId" => {
+                    field_project_reference_id = extras
+                        .decode_optional(&mut map, "projectReferenceId")?;
+                }
+                "projectName" => {
+                    field_project_name = extras.decode_optional(&mut map, "projectName")?;
+                }
+                "categoryIds" => {
+                    field_category_ids = extras.decode_optional(&mut map, "categoryIds")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1447,21 +1425,18 @@ impl serde::Serialize for Metadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.owner_reference_id {
-            map.serialize_entry("ownerReferenceId", value)?;
-        }
-        if let Some(value) = &self.owner_user_name {
-            map.serialize_entry("ownerUserName", value)?;
-        }
-        if let Some(value) = &self.project_reference_id {
-            map.serialize_entry("projectReferenceId", value)?;
-        }
-        if let Some(value) = &self.project_name {
-            map.serialize_entry("projectName", value)?;
-        }
-        if let Some(value) = &self.category_ids {
-            map.serialize_entry("categoryIds", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "ownerReferenceId", &self.owner_reference_id)?;
+        self.extras
+            .serialize_optional(&mut map, "ownerUserName", &self.owner_user_name)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "projectReferenceId",
+                &self.project_reference_id,
+            )?;
+        self.extras.serialize_optional(&mut map, "projectName", &self.project_name)?;
+        self.extras.serialize_optional(&mut map, "categoryIds", &self.category_ids)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -1512,7 +1487,9 @@ impl ntnx_runtime::Model for TenantAwareModel {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -1527,9 +1504,7 @@ impl serde::Serialize for TenantAwareModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

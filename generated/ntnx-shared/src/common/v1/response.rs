@@ -38,8 +38,8 @@ impl ntnx_runtime::Model for ApiLink {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "href" => field_href = map.next_value()?,
-                "rel" => field_rel = map.next_value()?,
+                "href" => field_href = extras.decode_optional(&mut map, "href")?,
+                "rel" => field_rel = extras.decode_optional(&mut map, "rel")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -55,12 +55,8 @@ impl serde::Serialize for ApiLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.href {
-            map.serialize_entry("href", value)?;
-        }
-        if let Some(value) = &self.rel {
-            map.serialize_entry("rel", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "href", &self.href)?;
+        self.extras.serialize_optional(&mut map, "rel", &self.rel)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -129,13 +125,18 @@ impl ntnx_runtime::Model for ApiResponseMetadata {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "flags" => field_flags = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "flags" => field_flags = extras.decode_optional(&mut map, "flags")?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "totalAvailableResults" => {
-                    field_total_available_results = map.next_value()?;
+                    field_total_available_results = extras
+                        .decode_optional(&mut map, "totalAvailableResults")?;
                 }
-                "messages" => field_messages = map.next_value()?,
-                "extraInfo" => field_extra_info = map.next_value()?,
+                "messages" => {
+                    field_messages = extras.decode_optional(&mut map, "messages")?;
+                }
+                "extraInfo" => {
+                    field_extra_info = extras.decode_optional(&mut map, "extraInfo")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -154,21 +155,16 @@ impl serde::Serialize for ApiResponseMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.flags {
-            map.serialize_entry("flags", value)?;
-        }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.total_available_results {
-            map.serialize_entry("totalAvailableResults", value)?;
-        }
-        if let Some(value) = &self.messages {
-            map.serialize_entry("messages", value)?;
-        }
-        if let Some(value) = &self.extra_info {
-            map.serialize_entry("extraInfo", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "flags", &self.flags)?;
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "totalAvailableResults",
+                &self.total_available_results,
+            )?;
+        self.extras.serialize_optional(&mut map, "messages", &self.messages)?;
+        self.extras.serialize_optional(&mut map, "extraInfo", &self.extra_info)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -235,9 +231,11 @@ impl ntnx_runtime::Model for ExternalizableAbstractModel {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -254,15 +252,11 @@ impl serde::Serialize for ExternalizableAbstractModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

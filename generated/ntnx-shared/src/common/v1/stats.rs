@@ -132,8 +132,10 @@ impl ntnx_runtime::Model for TimeIntValuePair {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "value" => field_value = map.next_value()?,
-                "timestamp" => field_timestamp = map.next_value()?,
+                "value" => field_value = extras.decode_optional(&mut map, "value")?,
+                "timestamp" => {
+                    field_timestamp = extras.decode_optional(&mut map, "timestamp")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -149,12 +151,8 @@ impl serde::Serialize for TimeIntValuePair {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
-        if let Some(value) = &self.timestamp {
-            map.serialize_entry("timestamp", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "value", &self.value)?;
+        self.extras.serialize_optional(&mut map, "timestamp", &self.timestamp)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

@@ -83,15 +83,29 @@ impl ntnx_runtime::Model for BaseRecoveryPoint {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
-                "locationAgnosticId" => field_location_agnostic_id = map.next_value()?,
-                "name" => field_name = map.next_value()?,
-                "creationTime" => field_creation_time = map.next_value()?,
-                "expirationTime" => field_expiration_time = map.next_value()?,
-                "status" => field_status = map.next_value()?,
-                "recoveryPointType" => field_recovery_point_type = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "locationAgnosticId" => {
+                    field_location_agnostic_id = extras
+                        .decode_optional(&mut map, "locationAgnosticId")?;
+                }
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "creationTime" => {
+                    field_creation_time = extras
+                        .decode_optional(&mut map, "creationTime")?;
+                }
+                "expirationTime" => {
+                    field_expiration_time = extras
+                        .decode_optional(&mut map, "expirationTime")?;
+                }
+                "status" => field_status = extras.decode_optional(&mut map, "status")?,
+                "recoveryPointType" => {
+                    field_recovery_point_type = extras
+                        .decode_optional(&mut map, "recoveryPointType")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -114,33 +128,28 @@ impl serde::Serialize for BaseRecoveryPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.location_agnostic_id {
-            map.serialize_entry("locationAgnosticId", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.creation_time {
-            map.serialize_entry("creationTime", value)?;
-        }
-        if let Some(value) = &self.expiration_time {
-            map.serialize_entry("expirationTime", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.recovery_point_type {
-            map.serialize_entry("recoveryPointType", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "locationAgnosticId",
+                &self.location_agnostic_id,
+            )?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "creationTime", &self.creation_time)?;
+        self.extras
+            .serialize_optional(&mut map, "expirationTime", &self.expiration_time)?;
+        self.extras.serialize_optional(&mut map, "status", &self.status)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "recoveryPointType",
+                &self.recovery_point_type,
+            )?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

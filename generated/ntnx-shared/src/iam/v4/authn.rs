@@ -132,20 +132,42 @@ impl ntnx_runtime::Model for BucketsAccessKey {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "accessKeyName" => field_access_key_name = Some(map.next_value()?),
-                "secretAccessKey" => field_secret_access_key = map.next_value()?,
-                "userId" => field_user_id = map.next_value()?,
-                "createdTime" => field_created_time = map.next_value()?,
-                "lastUpdatedBy" => field_last_updated_by = map.next_value()?,
-                "assignedTo" => field_assigned_to = map.next_value()?,
-                "creationType" => field_creation_type = map.next_value()?,
-                "expiryTime" => field_expiry_time = map.next_value()?,
-                "status" => field_status = map.next_value()?,
-                "createdBy" => field_created_by = map.next_value()?,
-                "lastUpdatedTime" => field_last_updated_time = map.next_value()?,
+                "secretAccessKey" => {
+                    field_secret_access_key = extras
+                        .decode_optional(&mut map, "secretAccessKey")?;
+                }
+                "userId" => field_user_id = extras.decode_optional(&mut map, "userId")?,
+                "createdTime" => {
+                    field_created_time = extras.decode_optional(&mut map, "createdTime")?;
+                }
+                "lastUpdatedBy" => {
+                    field_last_updated_by = extras
+                        .decode_optional(&mut map, "lastUpdatedBy")?;
+                }
+                "assignedTo" => {
+                    field_assigned_to = extras.decode_optional(&mut map, "assignedTo")?;
+                }
+                "creationType" => {
+                    field_creation_type = extras
+                        .decode_optional(&mut map, "creationType")?;
+                }
+                "expiryTime" => {
+                    field_expiry_time = extras.decode_optional(&mut map, "expiryTime")?;
+                }
+                "status" => field_status = extras.decode_optional(&mut map, "status")?,
+                "createdBy" => {
+                    field_created_by = extras.decode_optional(&mut map, "createdBy")?;
+                }
+                "lastUpdatedTime" => {
+                    field_last_updated_time = extras
+                        .decode_optional(&mut map, "lastUpdatedTime")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -177,46 +199,25 @@ impl serde::Serialize for BucketsAccessKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("accessKeyName", &self.access_key_name)?;
-        if let Some(value) = &self.secret_access_key {
-            map.serialize_entry("secretAccessKey", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("userId", value)?;
-        }
-        if let Some(value) = &self.created_time {
-            map.serialize_entry("createdTime", value)?;
-        }
-        if let Some(value) = &self.last_updated_by {
-            map.serialize_entry("lastUpdatedBy", value)?;
-        }
-        if let Some(value) = &self.assigned_to {
-            map.serialize_entry("assignedTo", value)?;
-        }
-        if let Some(value) = &self.creation_type {
-            map.serialize_entry("creationType", value)?;
-        }
-        if let Some(value) = &self.expiry_time {
-            map.serialize_entry("expiryTime", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map.serialize_entry("createdBy", value)?;
-        }
-        if let Some(value) = &self.last_updated_time {
-            map.serialize_entry("lastUpdatedTime", value)?;
-        }
+        self.extras
+            .serialize_optional(&mut map, "secretAccessKey", &self.secret_access_key)?;
+        self.extras.serialize_optional(&mut map, "userId", &self.user_id)?;
+        self.extras.serialize_optional(&mut map, "createdTime", &self.created_time)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdatedBy", &self.last_updated_by)?;
+        self.extras.serialize_optional(&mut map, "assignedTo", &self.assigned_to)?;
+        self.extras.serialize_optional(&mut map, "creationType", &self.creation_type)?;
+        self.extras.serialize_optional(&mut map, "expiryTime", &self.expiry_time)?;
+        self.extras.serialize_optional(&mut map, "status", &self.status)?;
+        self.extras.serialize_optional(&mut map, "createdBy", &self.created_by)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdatedTime", &self.last_updated_time)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
@@ -570,33 +571,73 @@ impl ntnx_runtime::Model for User {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "tenantId" => field_tenant_id = map.next_value()?,
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
                 "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "username" => field_username = Some(map.next_value()?),
                 "userType" => field_user_type = Some(map.next_value()?),
-                "idpId" => field_idp_id = map.next_value()?,
-                "displayName" => field_display_name = map.next_value()?,
-                "firstName" => field_first_name = map.next_value()?,
-                "middleInitial" => field_middle_initial = map.next_value()?,
-                "lastName" => field_last_name = map.next_value()?,
-                "emailId" => field_email_id = map.next_value()?,
-                "locale" => field_locale = map.next_value()?,
-                "region" => field_region = map.next_value()?,
-                "password" => field_password = map.next_value()?,
-                "isForceResetPasswordEnabled" => {
-                    field_is_force_reset_password_enabled = map.next_value()?;
+                "idpId" => field_idp_id = extras.decode_optional(&mut map, "idpId")?,
+                "displayName" => {
+                    field_display_name = extras.decode_optional(&mut map, "displayName")?;
                 }
-                "additionalAttributes" => field_additional_attributes = map.next_value()?,
-                "status" => field_status = map.next_value()?,
-                "bucketsAccessKeys" => field_buckets_access_keys = map.next_value()?,
-                "lastLoginTime" => field_last_login_time = map.next_value()?,
-                "createdTime" => field_created_time = map.next_value()?,
-                "lastUpdatedTime" => field_last_updated_time = map.next_value()?,
-                "createdBy" => field_created_by = map.next_value()?,
-                "lastUpdatedBy" => field_last_updated_by = map.next_value()?,
-                "description" => field_description = map.next_value()?,
-                "creationType" => field_creation_type = map.next_value()?,
+                "firstName" => {
+                    field_first_name = extras.decode_optional(&mut map, "firstName")?;
+                }
+                "middleInitial" => {
+                    field_middle_initial = extras
+                        .decode_optional(&mut map, "middleInitial")?;
+                }
+                "lastName" => {
+                    field_last_name = extras.decode_optional(&mut map, "lastName")?;
+                }
+                "emailId" => {
+                    field_email_id = extras.decode_optional(&mut map, "emailId")?;
+                }
+                "locale" => field_locale = extras.decode_optional(&mut map, "locale")?,
+                "region" => field_region = extras.decode_optional(&mut map, "region")?,
+                "password" => {
+                    field_password = extras.decode_optional(&mut map, "password")?;
+                }
+                "isForceResetPasswordEnabled" => {
+                    field_is_force_reset_password_enabled = extras
+                        .decode_optional(&mut map, "isForceResetPasswordEnabled")?;
+                }
+                "additionalAttributes" => {
+                    field_additional_attributes = extras
+                        .decode_optional(&mut map, "additionalAttributes")?;
+                }
+                "status" => field_status = extras.decode_optional(&mut map, "status")?,
+                "bucketsAccessKeys" => {
+                    field_buckets_access_keys = extras
+                        .decode_optional(&mut map, "bucketsAccessKeys")?;
+                }
+                "lastLoginTime" => {
+                    field_last_login_time = extras
+                        .decode_optional(&mut map, "lastLoginTime")?;
+                }
+                "createdTime" => {
+                    field_created_time = extras.decode_optional(&mut map, "createdTime")?;
+                }
+                "lastUpdatedTime" => {
+                    field_last_updated_time = extras
+                        .decode_optional(&mut map, "lastUpdatedTime")?;
+                }
+                "createdBy" => {
+                    field_created_by = extras.decode_optional(&mut map, "createdBy")?;
+                }
+                "lastUpdatedBy" => {
+                    field_last_updated_by = extras
+                        .decode_optional(&mut map, "lastUpdatedBy")?;
+                }
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "creationType" => {
+                    field_creation_type = extras
+                        .decode_optional(&mut map, "creationType")?;
+                }
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -643,77 +684,51 @@ impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tenant_id {
-            map.serialize_entry("tenantId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
         if !self.ext_id.is_absent() {
             map.serialize_entry("extId", &self.ext_id)?;
         }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("username", &self.username)?;
         map.serialize_entry("userType", &self.user_type)?;
-        if let Some(value) = &self.idp_id {
-            map.serialize_entry("idpId", value)?;
-        }
-        if let Some(value) = &self.display_name {
-            map.serialize_entry("displayName", value)?;
-        }
-        if let Some(value) = &self.first_name {
-            map.serialize_entry("firstName", value)?;
-        }
-        if let Some(value) = &self.middle_initial {
-            map.serialize_entry("middleInitial", value)?;
-        }
-        if let Some(value) = &self.last_name {
-            map.serialize_entry("lastName", value)?;
-        }
-        if let Some(value) = &self.email_id {
-            map.serialize_entry("emailId", value)?;
-        }
-        if let Some(value) = &self.locale {
-            map.serialize_entry("locale", value)?;
-        }
-        if let Some(value) = &self.region {
-            map.serialize_entry("region", value)?;
-        }
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.is_force_reset_password_enabled {
-            map.serialize_entry("isForceResetPasswordEnabled", value)?;
-        }
-        if let Some(value) = &self.additional_attributes {
-            map.serialize_entry("additionalAttributes", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.buckets_access_keys {
-            map.serialize_entry("bucketsAccessKeys", value)?;
-        }
-        if let Some(value) = &self.last_login_time {
-            map.serialize_entry("lastLoginTime", value)?;
-        }
-        if let Some(value) = &self.created_time {
-            map.serialize_entry("createdTime", value)?;
-        }
-        if let Some(value) = &self.last_updated_time {
-            map.serialize_entry("lastUpdatedTime", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map.serialize_entry("createdBy", value)?;
-        }
-        if let Some(value) = &self.last_updated_by {
-            map.serialize_entry("lastUpdatedBy", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.creation_type {
-            map.serialize_entry("creationType", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "idpId", &self.idp_id)?;
+        self.extras.serialize_optional(&mut map, "displayName", &self.display_name)?;
+        self.extras.serialize_optional(&mut map, "firstName", &self.first_name)?;
+        self.extras.serialize_optional(&mut map, "middleInitial", &self.middle_initial)?;
+        self.extras.serialize_optional(&mut map, "lastName", &self.last_name)?;
+        self.extras.serialize_optional(&mut map, "emailId", &self.email_id)?;
+        self.extras.serialize_optional(&mut map, "locale", &self.locale)?;
+        self.extras.serialize_optional(&mut map, "region", &self.region)?;
+        self.extras.serialize_optional(&mut map, "password", &self.password)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isForceResetPasswordEnabled",
+                &self.is_force_reset_password_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "additionalAttributes",
+                &self.additional_attributes,
+            )?;
+        self.extras.serialize_optional(&mut map, "status", &self.status)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "bucketsAccessKeys",
+                &self.buckets_access_keys,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "lastLoginTime", &self.last_login_time)?;
+        self.extras.serialize_optional(&mut map, "createdTime", &self.created_time)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdatedTime", &self.last_updated_time)?;
+        self.extras.serialize_optional(&mut map, "createdBy", &self.created_by)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdatedBy", &self.last_updated_by)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras.serialize_optional(&mut map, "creationType", &self.creation_type)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()

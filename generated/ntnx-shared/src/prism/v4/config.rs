@@ -37,7 +37,7 @@ impl ntnx_runtime::Model for TaskReference {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
-                "extId" => field_ext_id = map.next_value()?,
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
             }
         }
@@ -52,9 +52,7 @@ impl serde::Serialize for TaskReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ext_id {
-            map.serialize_entry("extId", value)?;
-        }
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
         map.end()
