@@ -19,10 +19,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let specs = workspace::specs_dir(flags.get("--specs"));
     let root = workspace::root();
     step("cargo fmt --check", cargo(&["fmt", "--all", "--check"]))?;
-    step("cargo xtask check", crate::check::run(&["--specs".to_owned(), specs.display().to_string()]))?;
+    step(
+        "cargo xtask check",
+        crate::check::run(&["--specs".to_owned(), specs.display().to_string()]),
+    )?;
     step(
         "cargo clippy",
-        cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     )?;
     let counts = run_tests(&specs)?;
     let mut doc = Command::new(cargo_bin());
@@ -45,7 +55,9 @@ fn cargo(args: &[&str]) -> Result<(), String> {
 }
 
 fn status(mut command: Command) -> Result<(), String> {
-    let status = command.status().map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -86,7 +98,9 @@ fn run_tests(specs: &std::path::Path) -> Result<(usize, usize), String> {
     }
     let status = child.wait().map_err(|e| format!("cargo test: {e}"))?;
     if !status.success() || failed > 0 {
-        return Err(format!("cargo test failed: {passed} passed, {failed} failed"));
+        return Err(format!(
+            "cargo test failed: {passed} passed, {failed} failed"
+        ));
     }
     println!("xtask test: cargo test: ok ({passed} tests)");
     Ok((passed, failed))
@@ -95,7 +109,12 @@ fn run_tests(specs: &std::path::Path) -> Result<(usize, usize), String> {
 /// The number before `label` in a `test result:` line.
 fn count(line: &str, label: &str) -> usize {
     line.split(';')
-        .find_map(|part| part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ").strip_suffix(label.trim_start()))
+        .find_map(|part| {
+            part.trim()
+                .trim_start_matches("ok. ")
+                .trim_start_matches("FAILED. ")
+                .strip_suffix(label.trim_start())
+        })
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or(0)
 }

@@ -7,6 +7,7 @@
 mod clients;
 mod crates;
 mod docs;
+pub mod inventory;
 mod models;
 mod names;
 mod plan;
@@ -76,6 +77,10 @@ pub fn emit(workspace: &Workspace, options: &EmitOptions) -> Result<Vec<Generate
     if options.registry {
         files.extend(registry::registry_crate(&space, workspace, options)?);
     }
+    files.push(GeneratedFile {
+        path: PathBuf::from(inventory::INVENTORY_FILE),
+        contents: inventory::inventory(&space, workspace)?,
+    });
     files.push(GeneratedFile {
         path: PathBuf::from("rustfmt.toml"),
         contents:
