@@ -8,7 +8,7 @@
 //!
 //! The generated per-operation clients call the HTTP half:
 //! - [`client`]: [`Client`] (connection pool, credentials and session cookie, retries,
-//!   tracing), the [`Request`](client::Request) they build and the responses they get;
+//!   tracing), the [`Request`] they build and the responses they get;
 //! - [`error`]: the one [`Error`] type, with the v4 error envelope decoded;
 //! - [`paginate`]: streams of pages and items of list operations;
 //! - [`odata`]: typed `$filter`, `$orderby` and `$select` expressions;
