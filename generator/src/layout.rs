@@ -3,15 +3,18 @@
 //! Rule: a schema of a foreign namespace (`common.v1.*`, or a copy of `prism.*`, `iam.*`,
 //! ... in the vmm spec) goes to the shared crate, provided everything it refers to goes
 //! there too; otherwise it stays in its spec's crate, so crates never depend on each other
-//! in a cycle. Copies of one shared schema from several specs become one type: in the shared
-//! crate a type is identified by its wire name (the dotted name without the minor version).
+//! in a cycle. The inline types nested in a schema go wherever the schema goes. Copies of
+//! one shared schema from several specs become one type: in the shared crate a type is
+//! identified by its wire name (the dotted name without the minor version).
 //!
-//! Copies that differ are merged, and each merge is reported:
+//! Copies that differ are merged, and each merge is reported with every difference found:
 //! - struct fields are the union of all copies' fields; a field is required only if
-//!   every copy requires it; a field whose type differs between copies becomes any JSON
-//!   value, so no copy's payload fails to decode;
-//! - enum values and union variants are the union of all copies', in first-seen order;
-//! - documentation comes from the first spec in manifest order.
+//!   every copy requires it, nullable if any copy says so; a field whose type differs between
+//!   copies becomes any JSON value, so no copy's payload fails to decode;
+//! - enum values and union variants are the union of all copies', in first-seen order; a
+//!   union is told apart by `$objectType` if any copy declares it;
+//! - documentation, defaults, read-only and write-only flags and the order of members come
+//!   from the first spec in manifest order.
 //!
 //! Copies of different kinds (a struct in one spec, an enum in another) are an error.
 
@@ -19,7 +22,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::ir::{Api, Body, Operation, Owner, Tag, TypeDef, TypeKey, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Body, Operation, Owner, SchemaName, Tag, TypeDef, TypeKey, TypeKind, TypeRef,
+};
 
 /// The crate that holds shared schemas, unless configured otherwise.
 pub const DEFAULT_SHARED_CRATE: &str = "ntnx-shared";
@@ -167,8 +172,8 @@ pub fn layout(apis: Vec<Api>, shared_crate: &str) -> Result<Workspace> {
     })
 }
 
-/// The keys of `api` that move to the shared crate: foreign, and referring only to keys
-/// that move too.
+/// The keys of `api` that move to the shared crate: foreign, referring only to keys that
+/// move too, and part of a schema all of whose types move.
 fn shareable(api: &Api) -> BTreeSet<TypeKey> {
     let mut moved: BTreeSet<TypeKey> = api
         .types
@@ -178,12 +183,19 @@ fn shareable(api: &Api) -> BTreeSet<TypeKey> {
         .collect();
     loop {
         let before = moved.len();
+        // A schema and the inline types nested in it move together or not at all.
+        let staying: BTreeSet<&SchemaName> = api
+            .types
+            .keys()
+            .filter(|k| !moved.contains(*k))
+            .map(|k| &k.schema)
+            .collect();
         let stuck: Vec<TypeKey> = moved
             .iter()
             .filter(|key| {
                 let mut refs = Vec::new();
                 kind_refs(&api.types[*key].kind, &mut refs);
-                refs.iter().any(|r| !moved.contains(r))
+                staying.contains(&key.schema) || refs.iter().any(|r| !moved.contains(r))
             })
             .cloned()
             .collect();
@@ -282,45 +294,61 @@ fn merge(existing: &mut TypeDef, other: &TypeDef) -> Result<Vec<String>> {
     match (&mut existing.kind, &other.kind) {
         (TypeKind::Struct(a), TypeKind::Struct(b)) => {
             for field in &mut a.fields {
+                let name = &field.name;
                 match b.fields.iter().find(|f| f.name == field.name) {
                     None => {
-                        if field.required {
-                            differences.push(format!(
-                                "`{}` is not in every copy: made optional",
-                                field.name
-                            ));
-                        }
+                        let action = if field.required {
+                            "made optional"
+                        } else {
+                            "kept as optional"
+                        };
+                        differences.push(format!("`{name}` is not in every copy: {action}"));
                         field.required = false;
                     }
                     Some(theirs) => {
                         if theirs.ty != field.ty && field.ty != TypeRef::Any {
                             differences.push(format!(
-                                "`{}` has different types: kept as any JSON value",
-                                field.name
+                                "`{name}` has different types: kept as any JSON value"
                             ));
                             field.ty = TypeRef::Any;
                         }
-                        if field.required && !theirs.required {
-                            differences.push(format!(
-                                "`{}` is not required in every copy: made optional",
-                                field.name
-                            ));
+                        if field.required != theirs.required {
+                            let action = if field.required {
+                                "made optional"
+                            } else {
+                                "kept optional"
+                            };
+                            differences
+                                .push(format!("`{name}` is not required in every copy: {action}"));
                             field.required = false;
                         }
-                        if theirs.nullable && !field.nullable {
-                            differences.push(format!(
-                                "`{}` is nullable in some copy: made nullable",
-                                field.name
-                            ));
+                        if field.nullable != theirs.nullable {
+                            let action = if field.nullable {
+                                "kept nullable"
+                            } else {
+                                "made nullable"
+                            };
+                            differences
+                                .push(format!("`{name}` is nullable in some copy: {action}"));
                             field.nullable = true;
                         }
                         if theirs.secret && !field.secret {
+                            differences
+                                .push(format!("`{name}` is a secret in some copy: made a secret"));
                             field.secret = true;
+                        }
+                        if theirs.read_only != field.read_only
+                            || theirs.write_only != field.write_only
+                            || theirs.required_by != field.required_by
+                        {
+                            differences.push(format!(
+                                "`{name}` differs in readOnly, writeOnly or \
+                                 x-required-by-operation; kept the first spec's"
+                            ));
                         }
                         if theirs.docs != field.docs || theirs.default != field.default {
                             differences.push(format!(
-                                "`{}` is documented differently; kept the first spec's",
-                                field.name
+                                "`{name}` is documented differently; kept the first spec's"
                             ));
                         }
                     }
@@ -339,32 +367,48 @@ fn merge(existing: &mut TypeDef, other: &TypeDef) -> Result<Vec<String>> {
             }
         }
         (TypeKind::Enum(a), TypeKind::Enum(b)) => {
-            for value in &b.values {
-                if !a.values.iter().any(|v| v.value == value.value) {
+            for value in &a.values {
+                if !b.values.iter().any(|v| v.value == value.value) {
                     differences.push(format!(
-                        "value `{}` is not in every copy: added",
+                        "value `{}` is not in every copy: kept",
                         value.value
                     ));
-                    a.values.push(value.clone());
                 }
             }
-            if a.values.len() != b.values.len()
-                || a.values
-                    .iter()
-                    .zip(&b.values)
-                    .any(|(x, y)| x.description != y.description)
-            {
-                differences.push("enum values or their descriptions differ".to_owned());
+            for value in &b.values {
+                match a.values.iter().find(|v| v.value == value.value) {
+                    None => {
+                        differences.push(format!(
+                            "value `{}` is not in every copy: added",
+                            value.value
+                        ));
+                        a.values.push(value.clone());
+                    }
+                    Some(ours) if ours.description != value.description => {
+                        differences.push(format!(
+                            "value `{}` is described differently; kept the first spec's",
+                            value.value
+                        ));
+                    }
+                    Some(_) => {}
+                }
             }
         }
         (TypeKind::Union(a), TypeKind::Union(b)) => {
+            if a.variants.iter().any(|v| !b.variants.contains(v)) {
+                differences.push("a variant is not in every copy: kept".to_owned());
+            }
             for variant in &b.variants {
                 if !a.variants.contains(variant) {
                     differences.push("a variant is not in every copy: added".to_owned());
                     a.variants.push(variant.clone());
                 }
             }
-            a.tagged_by_object_type |= b.tagged_by_object_type;
+            if a.tagged_by_object_type != b.tagged_by_object_type {
+                differences
+                    .push("only some copies declare `$objectType`: told apart by it".to_owned());
+                a.tagged_by_object_type = true;
+            }
         }
         (TypeKind::Alias(a), TypeKind::Alias(b)) => {
             if a != b {
@@ -386,6 +430,10 @@ fn merge(existing: &mut TypeDef, other: &TypeDef) -> Result<Vec<String>> {
                 ),
             ));
         }
+    }
+    if differences.is_empty() {
+        // Same members with the same meaning, listed in another order.
+        differences.push("members are in a different order; kept the first spec's".to_owned());
     }
     differences.dedup();
     Ok(differences)

@@ -163,8 +163,8 @@ pub fn sanitize(text: &str) -> String {
     out.join("\n")
 }
 
-/// Escapes brackets that are not Markdown links, angle brackets and code fences, and wraps
-/// bare URLs in `<...>`.
+/// Escapes brackets that are not Markdown links, angle brackets and code fences (of
+/// backticks or tildes), and wraps bare URLs in `<...>`.
 fn escape_inline(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len() + 8);
@@ -194,6 +194,12 @@ fn escape_inline(line: &str) -> String {
             }
             '`' if starts_with(&chars, i, "```") => {
                 out.push_str("\\`\\`\\`");
+                i += 3;
+                continue;
+            }
+            // `~~~` opens a code block as well as three backticks do.
+            '~' if starts_with(&chars, i, "~~~") => {
+                out.push_str("\\~\\~\\~");
                 i += 3;
                 continue;
             }
@@ -265,5 +271,11 @@ mod tests {
             sanitize("a\n    indented\n-\n# x"),
             "a\nindented\n\\-\n\\# x"
         );
+    }
+
+    #[test]
+    fn no_fenced_code_blocks() {
+        assert_eq!(sanitize("```\nx\n```"), "\\`\\`\\`\nx\n\\`\\`\\`");
+        assert_eq!(sanitize("~~~\nx\n~~~~"), "\\~\\~\\~\nx\n\\~\\~\\~~");
     }
 }

@@ -50,6 +50,16 @@ fn presence(field: &Field) -> Presence {
     }
 }
 
+/// Whether `new()` takes the field: it is required and clients set it. A required nullable
+/// field is an argument too (as `Nullable<T>`), so that a built value never lacks it.
+fn is_argument(plan: &FieldPlan<'_>) -> bool {
+    match plan.presence {
+        Presence::Plain => true,
+        Presence::Nullable => plan.field.required && !plan.field.read_only,
+        Presence::Optional => false,
+    }
+}
+
 /// A field as the emitter needs it.
 struct FieldPlan<'f> {
     field: &'f Field,
@@ -127,13 +137,12 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
     }
     let docs = docs.attrs_or("");
 
-    let plain: Vec<&FieldPlan<'_>> = plans
-        .iter()
-        .filter(|p| p.presence == Presence::Plain)
-        .collect();
+    // The constructor's arguments: the fields a client must give, plain or nullable.
+    let plain: Vec<&FieldPlan<'_>> = plans.iter().filter(|p| is_argument(p)).collect();
     let initial = |plan: &FieldPlan<'_>| -> TokenStream {
         let ident = &plan.ident;
         match (plan.presence, &plan.default) {
+            (Presence::Nullable, _) if is_argument(plan) => quote!(#ident),
             (Presence::Plain, _) => {
                 if plan.boxed {
                     quote!(#ident: Box::new(#ident))
@@ -154,7 +163,10 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
     let (derive_default, constructor) = if !plain.is_empty() {
         let params = plain.iter().map(|plan| {
             let ident = &plan.ident;
-            let ty = if plan.boxed {
+            let ty = if plan.presence == Presence::Nullable {
+                let value_type = &plan.value_type;
+                quote!(ntnx_runtime::Nullable<#value_type>)
+            } else if plan.boxed {
                 unboxed_type(space, plan.field, scope)
             } else {
                 plan.value_type.clone()
@@ -339,15 +351,18 @@ fn field_docs(field: &Field) -> DocBuilder {
     }
     if !field.required_by.is_empty() {
         let operations: Vec<String> = field.required_by.iter().map(|o| code(o)).collect();
-        notes.push(format!(
-            "Required by the {} operation.",
-            operations.join(", ")
-        ));
+        let noun = if operations.len() == 1 {
+            "operation"
+        } else {
+            "operations"
+        };
+        notes.push(format!("Required by the {} {noun}.", operations.join(", ")));
     }
     if let Some(default) = &field.default {
         notes.push(format!("Default: {}.", code(&default.to_string())));
     }
-    if field.secret {
+    if field.secret && is_string(&field.ty) {
+        // Only strings are held as `Secret` (see `unboxed_type`).
         notes.push("Secret: never shown by `Debug`.".to_owned());
     }
     if !notes.is_empty() {

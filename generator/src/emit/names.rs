@@ -7,17 +7,23 @@
 //!   module named like a module the generator reserves at the crate root (`api`) gets
 //!   `_models` appended.
 //! - Types: the schema name in UpperCamelCase, followed by the inline path for nested
-//!   schemas (`Image` + `checksum` = `ImageChecksum`). A name that would shadow a prelude
-//!   item the generated code uses (`Option`, `Result`, `String`...) gets `Type` appended.
-//!   When two types of one module get the same name, the one whose schema sorts first keeps
-//!   it and the others get `2`, `3`... appended.
+//!   schemas (`Image` + `checksum` = `ImageChecksum`), with `T` in front if it would be
+//!   empty or start with a digit (`3dShape` is `T3dShape`). A name that would shadow a
+//!   prelude item the generated code uses (`Option`, `Result`, `String`...) gets `Type`
+//!   appended.
+//!   When two types of one module get the same name, a component schema keeps it over a
+//!   named inline schema (so that adding an inline schema never renames a component), and
+//!   among equals the one whose schema sorts first keeps it; the others get `2`, `3`...
+//!   appended. At a spec crate's root, the namespace client's name (`VmmClient`) is taken.
 //! - Fields: the property name in snake_case; keywords become raw identifiers (`r#type`);
-//!   names that cannot be raw (`self`, `crate`...) get `_` appended. `extras` is the field
-//!   holding undeclared keys; a property of that name is called `extras_field`. Clashing
-//!   properties get `_2`, `_3`... in spec order.
+//!   names that cannot be raw (`self`, `crate`...) get `_` appended; empty names and names
+//!   starting with a digit get `field_` in front (`2ndValue` is `field_2nd_value`).
+//!   `extras` is the field holding undeclared keys; a property of that name is called
+//!   `extras_field`. Clashing properties get `_2`, `_3`... in spec order.
 //! - Enum variants: the value in UpperCamelCase (`DISK_IMAGE` is `DiskImage`, `$UNKNOWN` is
-//!   `Unknown`), prefixed with `V` if it would start with a digit; `Unrecognized` is the
-//!   catch-all for values this SDK does not know, so a value of that name gets a `2`.
+//!   `Unknown`), prefixed with `V` if it would start with a digit, `Empty` if nothing is
+//!   left, `SelfValue` for `self`; `Unrecognized` is the catch-all for values this SDK does
+//!   not know, so a value of that name gets a `2`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -68,10 +74,20 @@ impl Names {
                 .or_default()
                 .push(key);
         }
+        // Names the generator itself gives items at a spec crate's root.
+        let reserved: BTreeMap<String, String> = workspace
+            .specs
+            .iter()
+            .map(|spec| (crate_ident(&spec.name), super::plan::client_name(spec)))
+            .collect();
         let mut types = HashMap::new();
         for ((krate, modules), mut keys) in by_module {
-            keys.sort();
+            // Components first, then by key (see the module docs).
+            keys.sort_by_key(|key| (!key.inline.is_empty(), *key));
             let mut taken = BTreeSet::new();
+            if modules.is_empty() {
+                taken.extend(reserved.get(&krate).cloned());
+            }
             for key in keys {
                 let name = unique(type_name(key), &mut taken);
                 types.insert(
@@ -236,12 +252,31 @@ pub fn enum_variant_names<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<
 }
 
 /// An identifier token, raw if it is a keyword.
+///
+/// The rules above give identifiers; a name that is still none (a tag or an operationId
+/// starting with a digit, a character no identifier may hold) gets `_` in front and `_` for
+/// each such character, so that no spec text makes the generator panic.
 pub fn ident(name: &str) -> Ident {
-    if is_keyword(name) && can_be_raw(name) {
-        Ident::new_raw(name, Span::call_site())
-    } else {
-        Ident::new(name, Span::call_site())
+    if is_keyword(name) {
+        return if can_be_raw(name) {
+            Ident::new_raw(name, Span::call_site())
+        } else {
+            Ident::new(name, Span::call_site())
+        };
     }
+    if syn::parse_str::<Ident>(name).is_ok() {
+        return Ident::new(name, Span::call_site());
+    }
+    let fixed: String = std::iter::once('_')
+        .chain(name.chars().map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        }))
+        .collect();
+    Ident::new(&fixed, Span::call_site())
 }
 
 fn can_be_raw(name: &str) -> bool {

@@ -1,4 +1,11 @@
 //! Paths and operations to IR operations.
+//!
+//! Inline schemas of an operation (an enum parameter, an inline response object) become
+//! types named after its operationId. An operationId can repeat under another tag (vmm's
+//! `listVmStats` under `Stats` and `EsxiStats`); each later operation with it gets its tag
+//! appended to the name, so that every operation keeps its own inline types.
+
+use std::collections::BTreeSet;
 
 use openapiv3::{
     MediaType, Parameter as OaParameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
@@ -12,13 +19,16 @@ use super::{nested, Resolver};
 use crate::error::Result;
 use crate::ir::{
     Body, Content, Docs, Method, Operation, Parameter, ParameterLocation, RequestBody, Response,
-    ResponseHeader, StatusSpec, TypeRef,
+    ResponseHeader, StatusSpec, TypeKey, TypeRef,
 };
 use crate::{pointer, pointer_join};
 
 impl<'a> Resolver<'a> {
     pub(super) fn operations(&mut self) -> Result<Vec<Operation>> {
         let mut operations = Vec::new();
+        // Keys of the operations so far: inline types of an operation are named after its
+        // key, so each operation needs its own even when operationIds repeat.
+        let mut keys = BTreeSet::new();
         for (path, item) in &self.spec.document.paths.paths {
             let item_pointer = pointer(&["paths", path]);
             let item = match item {
@@ -41,6 +51,7 @@ impl<'a> Resolver<'a> {
                         item,
                         &item_pointer,
                         &op_pointer,
+                        &mut keys,
                     )?);
                 }
             }
@@ -48,6 +59,7 @@ impl<'a> Resolver<'a> {
         Ok(operations)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn operation(
         &mut self,
         path: &str,
@@ -56,12 +68,18 @@ impl<'a> Resolver<'a> {
         item: &PathItem,
         item_pointer: &str,
         pointer: &str,
+        keys: &mut BTreeSet<TypeKey>,
     ) -> Result<Operation> {
         let id = operation
             .operation_id
             .clone()
             .unwrap_or_else(|| synthesized_id(method, path));
-        let key = self.operation_key(&id);
+        let tag = operation
+            .tags
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "Default".to_owned());
+        let key = unique_key(self.operation_key(&id), &tag, keys);
 
         // Path-level parameters apply unless the operation redefines (name, location).
         let mut parameters: Vec<Parameter> = Vec::new();
@@ -182,11 +200,7 @@ impl<'a> Resolver<'a> {
             id,
             method,
             path: path.to_owned(),
-            tag: operation
-                .tags
-                .first()
-                .cloned()
-                .unwrap_or_else(|| "Default".to_owned()),
+            tag,
             summary: operation.summary.clone(),
             docs: Docs {
                 title: None,
@@ -405,10 +419,29 @@ fn methods(item: &PathItem) -> [(Method, Option<&openapiv3::Operation>); 8] {
     ]
 }
 
+/// `key`, or, when an earlier operation has the same operationId, `key` with the tag (and
+/// if need be a number) appended to its inline path: `listStats` under tag `EsxiStats`
+/// names its inline types `ListStatsEsxiStats...`.
+fn unique_key(key: TypeKey, tag: &str, taken: &mut BTreeSet<TypeKey>) -> TypeKey {
+    let mut candidate = key.clone();
+    let mut n = 1;
+    while taken.contains(&candidate) {
+        candidate = match n {
+            1 => nested(&key, tag),
+            _ => nested(&key, &format!("{tag} {n}")),
+        };
+        n += 1;
+    }
+    taken.insert(candidate.clone());
+    candidate
+}
+
 /// `get /vmm/v4.0/content/images/{extId}` -> `get_vmm_v4_0_content_images_extId`.
 fn synthesized_id(method: Method, path: &str) -> String {
     let mut id = method.as_str().to_lowercase();
     for segment in path.split('/').filter(|s| !s.is_empty()) {
+        // A template `{extId}` is the parameter's name; other punctuation becomes `_`.
+        let segment = segment.trim_start_matches('{').trim_end_matches('}');
         id.push('_');
         id.extend(
             segment

@@ -74,6 +74,10 @@ impl<'a> Resolver<'a> {
     /// The type of an inline schema.
     fn inline(&mut self, schema: &Schema, hint: TypeKey, pointer: &str) -> Result<TypeRef> {
         let view = View::of(schema);
+        if view.has_not {
+            // Wherever it appears: read as its other keywords alone, a `not` would be skipped.
+            return Err(unsupported(pointer, "`not` schemas are not supported"));
+        }
         match view.shape() {
             Shape::Plain => self.plain(&hint, &view, pointer),
             Shape::Object if is_bare_all_of(&view) => {
@@ -415,13 +419,17 @@ fn is_bare_all_of(view: &View<'_>) -> bool {
         && view.required.is_empty()
 }
 
+/// The string values of an enum, each once (a value listed twice would make a variant no
+/// payload can decode to), in spec order; `null` is not a value but `nullable`'s business.
 fn enumeration(view: &View<'_>) -> Enum {
     let descriptions = view.data.extensions.get("x-enumDescriptions");
+    let mut seen = BTreeSet::new();
     Enum {
         values: view
             .enumeration
             .iter()
             .filter_map(Value::as_str)
+            .filter(|value| seen.insert(*value))
             .map(|value| EnumValue {
                 value: value.to_owned(),
                 description: descriptions

@@ -1,0 +1,276 @@
+//! The shared crate (`layout.rs`) on `specs/fixtures/shared-*.yaml`: two specs carrying
+//! copies of `common.v1.0.*` schemas, identical or not, and a third whose copy is another
+//! kind of type.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{file, fixture, fixtures_dir, has_file, item, manifest_for, no_panic, options};
+use ntnx_generator::ir::{Api, Owner, TypeDef, TypeKey, TypeKind, TypeRef};
+use ntnx_generator::layout::{self, Workspace, DEFAULT_SHARED_CRATE};
+use ntnx_generator::ErrorKind;
+
+fn resolve(file: &str, crate_name: &str) -> Api {
+    let loaded = ntnx_generator::load::read(&fixture(file)).expect("fixture loads");
+    ntnx_generator::resolve::resolve(&loaded, crate_name).expect("fixture resolves")
+}
+
+fn alpha_and_beta() -> Workspace {
+    let apis = vec![
+        resolve("shared-alpha.yaml", "ntnx-alpha"),
+        resolve("shared-beta.yaml", "ntnx-beta"),
+    ];
+    no_panic("layout", || layout::layout(apis, DEFAULT_SHARED_CRATE)).expect("layout succeeds")
+}
+
+fn shared<'w>(workspace: &'w Workspace, dotted: &str) -> &'w TypeDef {
+    workspace
+        .shared
+        .types
+        .values()
+        .find(|d| d.key.inline.is_empty() && d.key.to_string() == dotted)
+        .unwrap_or_else(|| panic!("no shared type {dotted}"))
+}
+
+fn sources(workspace: &Workspace, key: &TypeKey) -> Vec<PathBuf> {
+    workspace.shared.sources[key].clone()
+}
+
+#[test]
+fn identical_copies_become_one_shared_type_silently() {
+    let workspace = alpha_and_beta();
+    let flag = shared(&workspace, "common.v1.config.Flag");
+    assert_eq!(flag.key.owner, Owner::Shared);
+    assert_eq!(
+        flag.key.schema.version, "v1",
+        "shared types keep the major version only"
+    );
+    assert_eq!(
+        sources(&workspace, &flag.key),
+        [fixture("shared-alpha.yaml"), fixture("shared-beta.yaml")]
+    );
+    assert!(!workspace.merges.iter().any(|m| m.key == flag.key));
+    assert!(!workspace
+        .merges
+        .iter()
+        .any(|m| m.key.schema.name == "Metadata"));
+    // Both spec crates refer to the one shared type.
+    let flag_ref = TypeRef::Named(flag.key.clone());
+    for spec in &workspace.specs {
+        let own = spec
+            .types
+            .values()
+            .find(|d| d.key.schema.namespace == spec.namespace && d.key.inline.is_empty())
+            .expect("each spec has its own entity");
+        let TypeKind::Struct(own) = &own.kind else {
+            panic!("{} is a struct", own.key);
+        };
+        assert_eq!(own.fields[0].ty, flag_ref, "{}", spec.name);
+    }
+}
+
+#[test]
+fn differing_copies_merge_by_the_documented_rules_and_are_reported() {
+    let workspace = alpha_and_beta();
+    let both = [fixture("shared-alpha.yaml"), fixture("shared-beta.yaml")];
+
+    let note = shared(&workspace, "common.v1.config.Note");
+    let TypeKind::Struct(fields) = &note.kind else {
+        panic!("Note is a struct");
+    };
+    // Union of the fields, first spec's order first; required only where every copy says
+    // so; a field typed differently is any JSON value; docs from the first spec.
+    let merged: Vec<(&str, bool, &TypeRef)> = fields
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.required, &f.ty))
+        .collect();
+    let severity = TypeRef::Named(shared(&workspace, "common.v1.config.Severity").key.clone());
+    let string = TypeRef::Scalar(ntnx_generator::ir::Scalar::String);
+    assert_eq!(
+        merged,
+        [
+            ("code", true, &TypeRef::Any),
+            ("text", false, &string),
+            ("severity", false, &severity),
+            ("locale", false, &string),
+        ]
+    );
+    assert_eq!(
+        note.docs.description.as_deref(),
+        Some("Alpha's copy of a note.")
+    );
+    let report = workspace
+        .merges
+        .iter()
+        .find(|m| m.key == note.key)
+        .expect("the merge of Note is reported");
+    assert_eq!(report.files, both);
+    assert_eq!(
+        report.differences,
+        [
+            "documentation differs; kept the first spec's",
+            "`code` has different types: kept as any JSON value",
+            "`text` is not required in every copy: made optional",
+            "`severity` is not in every copy: kept as optional",
+            "`locale` is not in every copy: added as optional",
+        ]
+    );
+
+    let severity = shared(&workspace, "common.v1.config.Severity");
+    let TypeKind::Enum(values) = &severity.kind else {
+        panic!("Severity is an enum");
+    };
+    let values: Vec<&str> = values.values.iter().map(|v| v.value.as_str()).collect();
+    assert_eq!(
+        values,
+        ["INFO", "WARNING", "$UNKNOWN", "$REDACTED", "CRITICAL"]
+    );
+    let report = workspace
+        .merges
+        .iter()
+        .find(|m| m.key == severity.key)
+        .expect("the merge of Severity is reported");
+    assert_eq!(
+        report.differences,
+        [
+            "value `WARNING` is not in every copy: kept",
+            "value `CRITICAL` is not in every copy: added",
+        ]
+    );
+
+    // Copies that differ only in order still differ, and say how.
+    let pair = shared(&workspace, "common.v1.config.Pair");
+    let TypeKind::Struct(pair_fields) = &pair.kind else {
+        panic!("Pair is a struct");
+    };
+    let order: Vec<&str> = pair_fields.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(order, ["key", "value"]);
+    let report = workspace
+        .merges
+        .iter()
+        .find(|m| m.key == pair.key)
+        .expect("the merge of Pair is reported");
+    assert_eq!(
+        report.differences,
+        ["members are in a different order; kept the first spec's"]
+    );
+    // Every reported merge names what differed.
+    assert!(workspace.merges.iter().all(|m| !m.differences.is_empty()));
+}
+
+#[test]
+fn merges_are_returned_by_generate_pinned() {
+    let manifest = manifest_for(&[("alpha", "shared-alpha.yaml"), ("beta", "shared-beta.yaml")]);
+    let generated = no_panic("generate_pinned", || {
+        ntnx_generator::generate_pinned(&manifest, &fixtures_dir(), &options())
+    })
+    .expect("alpha and beta generate together");
+    let merged: Vec<String> = generated.merges.iter().map(|m| m.key.to_string()).collect();
+    assert_eq!(
+        merged,
+        [
+            "common.v1.config.Note",
+            "common.v1.config.Pair",
+            "common.v1.config.Severity"
+        ]
+    );
+    let shared = file(&generated, "ntnx-shared/src/common/v1/config.rs");
+    let note = item(shared, "pub struct Note {");
+    assert!(note.contains("pub code: serde_json::Value,"), "{note}");
+    assert!(note.contains("pub locale: Option<String>,"), "{note}");
+    let severity = item(shared, "pub enum Severity {");
+    assert!(severity.contains("    Critical,"), "{severity}");
+    assert!(severity.contains("    Warning,"), "{severity}");
+    let names: Vec<&str> = generated
+        .specs
+        .iter()
+        .map(|s| s.crate_name.as_str())
+        .collect();
+    assert_eq!(names, ["ntnx-alpha", "ntnx-beta"]);
+}
+
+#[test]
+fn a_shared_schema_referring_to_an_own_schema_stays_in_the_spec_crate() {
+    let workspace = alpha_and_beta();
+    let alpha = &workspace.specs[0];
+    for name in ["Wrapper", "Outer"] {
+        let key = alpha
+            .types
+            .keys()
+            .find(|k| k.schema.name == name)
+            .unwrap_or_else(|| panic!("{name} stays in alpha's crate"));
+        assert_eq!(key.owner, Owner::Spec("ntnx-alpha".to_owned()));
+        assert_eq!(key.schema.namespace, "common");
+        assert!(!workspace.shared.types.keys().any(|k| k.schema.name == name));
+    }
+    // The inline enum of Wrapper goes where Wrapper goes, though it refers to nothing.
+    let kind = alpha
+        .types
+        .keys()
+        .find(|k| k.schema.name == "Wrapper" && k.inline == ["kind"])
+        .expect("Wrapper's inline enum stays with it");
+    assert_eq!(kind.owner, Owner::Spec("ntnx-alpha".to_owned()));
+
+    let generated = ntnx_generator::generate_file(&fixture("shared-alpha.yaml"), &options())
+        .expect("alpha generates");
+    let own = file(&generated, "ntnx-alpha/src/common/v1/config.rs");
+    let wrapper = item(own, "pub struct Wrapper {");
+    // Item and Wrapper refer to each other, across modules: both sides are boxed.
+    assert!(
+        wrapper.contains("pub item: Option<Box<crate::config::Item>>,"),
+        "{wrapper}"
+    );
+    let item_struct = item(
+        file(&generated, "ntnx-alpha/src/config.rs"),
+        "pub struct Item {",
+    );
+    assert!(
+        item_struct.contains("pub wrapper: Option<Box<crate::common::v1::config::Wrapper>>,"),
+        "{item_struct}"
+    );
+    assert!(
+        wrapper.contains("pub flag: Option<ntnx_shared::common::v1::config::Flag>,"),
+        "{wrapper}"
+    );
+    assert!(item(own, "pub struct Outer {").contains("pub wrapper: Option<Wrapper>,"));
+    assert!(
+        wrapper.contains("pub kind: Option<WrapperKind>,"),
+        "{wrapper}"
+    );
+    assert!(own.contains("pub enum WrapperKind {"));
+    let shared = file(&generated, "ntnx-shared/src/common/v1/config.rs");
+    assert!(shared.contains("pub struct Flag {"));
+    assert!(!shared.contains("pub struct Wrapper {"));
+    assert!(!shared.contains("WrapperKind"));
+    assert!(has_file(
+        &generated,
+        "ntnx-shared/src/common/v1/response.rs"
+    ));
+}
+
+#[test]
+fn copies_of_different_kinds_are_a_conflict_naming_both_files() {
+    let manifest = manifest_for(&[
+        ("alpha", "shared-alpha.yaml"),
+        ("gamma", "shared-gamma-conflict.yaml"),
+    ]);
+    let error = no_panic("generate_pinned", || {
+        ntnx_generator::generate_pinned(&manifest, &fixtures_dir(), &options())
+    })
+    .expect_err("an enum copy of a struct cannot merge");
+    assert_eq!(error.kind(), ErrorKind::Conflict);
+    let text = error.to_string();
+    assert!(text.contains("common.v1.config.Flag"), "{text}");
+    for file in ["shared-alpha.yaml", "shared-gamma-conflict.yaml"] {
+        assert!(
+            text.contains(&fixture(file).display().to_string()),
+            "{file} missing from: {text}"
+        );
+    }
+    assert!(
+        text.contains("#/components/schemas/common.v1.0.config.Flag"),
+        "{text}"
+    );
+}
