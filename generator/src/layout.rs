@@ -428,7 +428,9 @@ fn merge(existing: &mut TypeDef, other: &TypeDef) -> Result<Vec<String>> {
                     existing.origin.file.display(),
                     existing.origin.pointer,
                 ),
-            ));
+            )
+            .in_file(&other.origin.file)
+            .at(&other.origin.pointer));
         }
     }
     if differences.is_empty() {

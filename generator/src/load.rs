@@ -23,16 +23,8 @@ pub struct LoadedSpec {
 /// Parses `bytes` read from `path`. The namespace and version come from the paths
 /// (`/<namespace>/<version>/...`), which every spec of the family follows.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
-    let document: OpenAPI = serde_yaml::from_slice(bytes).map_err(|e| {
-        let mut err = Error::new(
-            ErrorKind::Parse,
-            format!("not a valid OpenAPI document: {e}"),
-        );
-        if let Some(location) = e.location() {
-            err = err.at_line(location.line(), location.column());
-        }
-        err.in_file(path)
-    })?;
+    let document: OpenAPI =
+        serde_yaml::from_slice(bytes).map_err(|e| parse_error(path, bytes, &e))?;
     if !document.openapi.starts_with("3.0") {
         return Err(Error::new(
             ErrorKind::Unsupported,
@@ -51,6 +43,43 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
         version,
         document,
     })
+}
+
+/// A parse failure as one message, with its location given once.
+fn parse_error(path: &Path, bytes: &[u8], e: &serde_yaml::Error) -> Error {
+    if is_swagger_2(bytes) {
+        return Error::new(
+            ErrorKind::Unsupported,
+            "this is a Swagger 2.0 document; the generator reads OpenAPI 3.0, the v4 family's format",
+        )
+        .in_file(path)
+        .at("#/swagger");
+    }
+    let mut message = e.to_string();
+    let location = e.location().map(|l| (l.line(), l.column()));
+    if let Some((line, column)) = location {
+        // serde_yaml ends its message with the location, which the error prints already.
+        let suffix = format!(" at line {line} column {column}");
+        if let Some(stripped) = message.strip_suffix(&suffix) {
+            message = stripped.to_owned();
+        }
+    }
+    let mut err = Error::new(
+        ErrorKind::Parse,
+        format!("not a valid OpenAPI document: {message}"),
+    )
+    .in_file(path);
+    if let Some((line, column)) = location {
+        err = err.at_line(line, column);
+    }
+    err
+}
+
+/// Whether the document declares `swagger:` at the top level.
+fn is_swagger_2(bytes: &[u8]) -> bool {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .any(|line| line.starts_with("swagger:") || line.starts_with("\"swagger\":"))
 }
 
 /// Reads and parses a spec file.

@@ -6,11 +6,14 @@
 //!   request bodies of their cURL samples.
 //! - [`examples`]: builds example JSON values for any component schema, covering every
 //!   `oneOf` alternative across a set of values.
+//! - [`calls`]: the arguments (parameters, `If-Match`, body) for calling every operation
+//!   through `ntnx_registry::call`, built from the spec.
 //! - [`roundtrip`]: decodes a value through `ntnx_registry` and names every JSON path
 //!   where the re-encoded value differs.
 //!
 //! Nothing from the specs is copied into the repository: everything is read at run time.
 
+pub mod calls;
 pub mod examples;
 pub mod roundtrip;
 pub mod specs;

@@ -12643,7 +12643,9 @@ pub struct HttpProxyConfig {
     /// Constraints: at most 64 characters.
     pub username: Option<String>,
     /// HTTP Proxy server password needed to access a cluster which is hosted behind a HTTP Proxy to not reveal its identity.
-    pub password: Option<String>,
+    ///
+    /// Secret: never shown by `Debug`.
+    pub password: Option<ntnx_runtime::Secret>,
     /// HTTP Proxy server name configuration needed to access a cluster which is hosted behind a HTTP Proxy to not reveal its identity.
     ///
     /// Constraints: at most 64 characters.
@@ -21472,7 +21474,9 @@ pub struct SmtpNetwork {
     /// Constraints: at most 64 characters.
     pub username: Option<String>,
     /// SMTP server password.
-    pub password: Option<String>,
+    ///
+    /// Secret: never shown by `Debug`.
+    pub password: Option<ntnx_runtime::Secret>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
     pub extras: ntnx_runtime::Extras,
@@ -22545,13 +22549,17 @@ pub struct SnmpUser {
     /// SNMP user authentication key.
     ///
     /// Constraints: pattern `^[^']+$`.
-    pub auth_key: String,
+    ///
+    /// Secret: never shown by `Debug`.
+    pub auth_key: ntnx_runtime::Secret,
     /// `privType`
     pub priv_type: Option<SnmpPrivType>,
     /// SNMP user encryption key.
     ///
     /// Constraints: pattern `^[^']+$`.
-    pub priv_key: Option<String>,
+    ///
+    /// Secret: never shown by `Debug`.
+    pub priv_key: Option<ntnx_runtime::Secret>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
     pub extras: ntnx_runtime::Extras,
@@ -22560,7 +22568,11 @@ pub struct SnmpUser {
 impl SnmpUser {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(username: String, auth_type: SnmpAuthType, auth_key: String) -> Self {
+    pub fn new(
+        username: String,
+        auth_type: SnmpAuthType,
+        auth_key: ntnx_runtime::Secret,
+    ) -> Self {
         Self {
             tenant_id: None,
             ext_id: ntnx_runtime::Nullable::Absent,
@@ -26574,7 +26586,9 @@ pub struct UserInfo {
     /// Constraints: at most 64 characters.
     pub user_name: Option<String>,
     /// Password.
-    pub password: Option<String>,
+    ///
+    /// Secret: never shown by `Debug`.
+    pub password: Option<ntnx_runtime::Secret>,
     /// Cluster name. This is part of payload for both cluster create & update operations.
     ///
     /// Constraints: at most 75 characters.
@@ -27023,7 +27037,9 @@ pub struct VcenterCredentials {
     /// Constraints: at most 256 characters.
     pub username: String,
     /// Password for vCenter Server extension registration/unregistration.
-    pub password: String,
+    ///
+    /// Secret: never shown by `Debug`.
+    pub password: ntnx_runtime::Secret,
     /// vCenter port to connect for registering/unregistering extension.
     ///
     /// Default: `443`.
@@ -27036,7 +27052,7 @@ pub struct VcenterCredentials {
 impl VcenterCredentials {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(username: String, password: String) -> Self {
+    pub fn new(username: String, password: ntnx_runtime::Secret) -> Self {
         Self {
             username,
             password,

@@ -4890,8 +4890,8 @@ pub struct TemplateVersionSpec {
     pub version_source: TemplateVersionSpecVersionSource,
     /// Source type of the template version created. It can be either a VM or a template version.
     ///
-    /// Write-only: never returned by the server. Secret: never shown by `Debug`.
-    pub version_source_discriminator: Option<ntnx_runtime::Secret>,
+    /// Write-only: never returned by the server.
+    pub version_source_discriminator: Option<String>,
     /// Specify whether to mark the template version as active or not.
     /// The newly created version during template creation, update, or guest OS update is set to active by default unless specified otherwise.
     ///
@@ -5537,7 +5537,9 @@ pub struct UrlBasicAuth {
     /// Constraints: 1 to 1000 characters.
     pub username: String,
     /// Password for basic authentication.
-    pub password: String,
+    ///
+    /// Secret: never shown by `Debug`.
+    pub password: ntnx_runtime::Secret,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
     pub extras: ntnx_runtime::Extras,
@@ -5546,7 +5548,7 @@ pub struct UrlBasicAuth {
 impl UrlBasicAuth {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(username: String, password: String) -> Self {
+    pub fn new(username: String, password: ntnx_runtime::Secret) -> Self {
         Self {
             username,
             password,

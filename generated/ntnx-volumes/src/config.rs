@@ -6858,8 +6858,8 @@ pub struct VolumeGroup {
     ///
     /// Constraints: at most 512 characters; pattern `^[\da-zA-Z:\.\-]+$`.
     ///
-    /// Write-only: never returned by the server. Secret: never shown by `Debug`.
-    pub target_prefix: Option<ntnx_runtime::Secret>,
+    /// Write-only: never returned by the server.
+    pub target_prefix: Option<String>,
     /// Name of the external client target that will be visible and accessible to the client. This is an optional field.
     ///
     /// Constraints: 12 to 512 characters.

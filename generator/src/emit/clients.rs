@@ -510,6 +510,10 @@ fn build_request(
             quote! { if let Some(body) = &self.body { #attach } }
         });
     }
+    if build.len() == 1 {
+        // Nothing to add: the request is used as created.
+        build[0] = quote! { let request = ntnx_runtime::Request::new(&#static_name); };
+    }
     build
 }
 

@@ -82,7 +82,12 @@ fn type_entry(space: &TypeSpace<'_>, def: &TypeDef) -> (String, Vec<String>) {
                     } else {
                         "?"
                     };
-                    format!("{name}{mark}: {}", describe(space, &field.ty))
+                    let ty = if field.secret && field.ty == TypeRef::Scalar(Scalar::String) {
+                        "secret".to_owned()
+                    } else {
+                        describe(space, &field.ty)
+                    };
+                    format!("{name}{mark}: {ty}")
                 })
                 .collect();
             ("struct", members)

@@ -148,14 +148,14 @@ pub fn plan<'o>(space: &TypeSpace<'_>, spec: &'o SpecCrate) -> Result<Vec<TagPla
     let mut tags = Vec::new();
     for (tag, operations) in by_tag {
         let module = unique(module_ident(tag), &mut modules);
-        let api = format!("{}Api", tag.to_upper_camel_case());
+        let api = type_name(&format!("{}Api", tag.to_upper_camel_case()));
         let mut methods = BTreeSet::new();
         let mut builders = BTreeSet::from([api.clone()]);
         let mut plans = Vec::new();
         for operation in operations {
             let method = unique(method_ident(&operation.id), &mut methods);
             let builder = unique(
-                format!("{}Request", operation.id.to_upper_camel_case()),
+                type_name(&format!("{}Request", operation.id.to_upper_camel_case())),
                 &mut builders,
             );
             let plan = plan_operation(space, operation, method, builder).map_err(|e| {
@@ -400,6 +400,15 @@ pub fn page_limit(operation: &Operation) -> i32 {
         .and_then(|d| d.as_i64());
     let value = maximum.or(default).unwrap_or(50);
     i32::try_from(value.clamp(1, i64::from(i32::MAX))).unwrap_or(50)
+}
+
+/// `name`, with `T` in front if it would start with a digit (as schema type names get).
+fn type_name(name: &str) -> String {
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("T{name}")
+    } else {
+        name.to_owned()
+    }
 }
 
 fn module_ident(tag: &str) -> String {

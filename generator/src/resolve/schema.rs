@@ -340,7 +340,8 @@ impl<'a> Resolver<'a> {
                 field.write_only = data.write_only;
                 field.default = data.default.clone();
                 field.secret = view.format == Some("password")
-                    || (data.write_only && field.ty == TypeRef::Scalar(Scalar::String));
+                    || (field.ty == TypeRef::Scalar(Scalar::String)
+                        && is_secret_name(property.name));
                 field.docs = docs_of(&view);
             }
             fields.push(field);
@@ -411,6 +412,24 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// Whether a string property's name says it holds a secret, as some do without
+/// `format: password` (`UrlBasicAuth.password`, `SnmpUser.privKey`, `secretAccessKey`):
+/// its last word is `password`, `passphrase`, `secret` or `token`, any word is `secret`, or
+/// it ends in `api`/`auth`/`priv`/`private` + `key`. `writeOnly` alone does not make a
+/// secret (`targetPrefix` is write-only and not one).
+pub(crate) fn is_secret_name(property: &str) -> bool {
+    let snake = heck::ToSnakeCase::to_snake_case(property);
+    let words: Vec<&str> = snake.split('_').filter(|w| !w.is_empty()).collect();
+    let last_two = match words.as_slice() {
+        [.., before, last] => (Some(*before), words.last().copied().unwrap_or(last)),
+        [last] => (None, *last),
+        [] => return false,
+    };
+    matches!(last_two.1, "password" | "passphrase" | "secret" | "token")
+        || words.contains(&"secret")
+        || (last_two.1 == "key" && matches!(last_two.0, Some("api" | "auth" | "priv" | "private")))
+}
+
 /// `allOf` with a single `$ref` and no other structure.
 fn is_bare_all_of(view: &View<'_>) -> bool {
     view.all_of.len() == 1
@@ -452,6 +471,39 @@ pub(super) fn docs_of(view: &View<'_>) -> Docs {
         description: view.data.description.clone(),
         constraints,
         deprecated: view.data.deprecated,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_secret_name;
+
+    #[test]
+    fn secret_names() {
+        for secret in [
+            "password",
+            "clientSecret",
+            "targetSecret",
+            "secretAccessKey",
+            "authKey",
+            "privKey",
+            "apiKey",
+            "accessToken",
+            "adminPassword",
+        ] {
+            assert!(is_secret_name(secret), "{secret}");
+        }
+        for plain in [
+            "key",
+            "publicKey",
+            "accessKeyName",
+            "targetPrefix",
+            "isPasswordProtected",
+            "keyValuePairs",
+            "tokenCount",
+        ] {
+            assert!(!is_secret_name(plain), "{plain}");
+        }
     }
 }
 

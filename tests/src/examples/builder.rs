@@ -6,8 +6,8 @@ use serde_json::{json, Map, Value};
 
 use super::parts::Parts;
 use super::{
-    alternatives, clamp, escape, free_form, is_free_form, is_object, is_secret, string_fallback,
-    Options, HARD_DEPTH_MARGIN,
+    alternatives, clamp, escape, free_form, is_free_form, is_object, is_read_only, is_secret,
+    string_fallback, Options, HARD_DEPTH_MARGIN,
 };
 use crate::specs::{self, Spec};
 
@@ -133,8 +133,11 @@ impl<'a> Builder<'a> {
             if limited && !required.contains(key) {
                 continue;
             }
+            if !self.options.read_only && is_read_only(self.spec.resolve(schema)) {
+                continue;
+            }
             let value = match self.options.secret {
-                Some(secret) if is_secret(self.spec.resolve(schema)) => json!(secret),
+                Some(secret) if is_secret(key, self.spec.resolve(schema)) => json!(secret),
                 _ => self.node(schema, prop_loc, depth + 1, None),
             };
             out.insert(key.to_owned(), value);

@@ -54,9 +54,12 @@ pub struct Options {
     pub max_depth: usize,
     /// Items per array (above `max_depth`).
     pub array_items: usize,
-    /// If set, every secret (a `format: password` or `writeOnly` string property) gets
+    /// If set, every secret (see [`is_secret`]) gets
     /// this text instead of its example.
     pub secret: Option<&'static str>,
+    /// Write `readOnly` properties, as servers do; `false` leaves them out, as a request
+    /// body must (validators reject them there).
+    pub read_only: bool,
 }
 
 impl Default for Options {
@@ -67,6 +70,7 @@ impl Default for Options {
             max_depth: 32,
             array_items: 1,
             secret: None,
+            read_only: true,
         }
     }
 }
@@ -163,6 +167,12 @@ pub fn examples(spec: &Spec, name: &str, options: Options) -> Examples {
     }
 }
 
+/// A single value (rotation 0) for any schema node of `spec`, e.g. a parameter's inline
+/// schema; `loc` is its JSON pointer in the spec, naming its unions.
+pub fn node_example<'a>(spec: &'a Spec, node: &'a Value, loc: &str, options: Options) -> Value {
+    Builder::new(spec, options).node(node, loc.to_owned(), 0, None)
+}
+
 /// A single value for component schema `name` (rotation 0).
 pub fn example(spec: &Spec, name: &str, options: Options) -> Value {
     examples(spec, name, options)
@@ -191,14 +201,34 @@ pub(crate) fn is_object(node: &Value) -> bool {
         || node.get("allOf").is_some()
 }
 
-/// Whether a (resolved) property schema is a secret: a `format: password` string or a
-/// `writeOnly` string.
-pub fn is_secret(schema: &Value) -> bool {
+/// Whether a (resolved) property schema is a secret: a `format: password` string, or a
+/// string whose property name says it is one (ends in `password`, `passphrase`, `secret`
+/// or `token`, contains `secret`, or ends in `apiKey`, `authKey`, `privKey` or
+/// `privateKey`, compared case-insensitively).
+pub fn is_secret(name: &str, schema: &Value) -> bool {
     let is_string = schema.get("type").and_then(Value::as_str) == Some("string")
         && schema.get("enum").is_none();
     let password = schema.get("format").and_then(Value::as_str) == Some("password");
-    let write_only = schema.get("writeOnly").and_then(Value::as_bool) == Some(true);
-    is_string && (password || write_only)
+    let lower = name.to_ascii_lowercase();
+    let named = [
+        "password",
+        "passphrase",
+        "secret",
+        "token",
+        "apikey",
+        "authkey",
+        "privkey",
+        "privatekey",
+    ]
+    .iter()
+    .any(|suffix| lower.ends_with(suffix))
+        || lower.contains("secret");
+    is_string && (password || named)
+}
+
+/// Whether a (resolved) property schema says `readOnly: true`.
+pub(crate) fn is_read_only(schema: &Value) -> bool {
+    schema.get("readOnly").and_then(Value::as_bool) == Some(true)
 }
 
 /// Whether an inline object schema leaves its keys open: it declares no properties and
@@ -244,8 +274,7 @@ pub(crate) fn clamp(node: &Value, preferred: f64) -> f64 {
 }
 
 /// Every secret property by schema: `(schema name, property name)` for each component
-/// schema whose own properties (through `allOf`) include a `format: password` or
-/// `writeOnly` string.
+/// schema whose own properties (through `allOf`) include a secret (see [`is_secret`]).
 pub fn secret_properties(spec: &Spec) -> BTreeMap<String, Vec<String>> {
     let mut found = BTreeMap::new();
     for name in spec.schemas().keys() {
@@ -254,7 +283,7 @@ pub fn secret_properties(spec: &Spec) -> BTreeMap<String, Vec<String>> {
         let secrets: Vec<String> = parts
             .properties
             .iter()
-            .filter(|(_, prop, _)| is_secret(spec.resolve(prop)))
+            .filter(|(key, prop, _)| is_secret(key, spec.resolve(prop)))
             .map(|(key, _, _)| (*key).to_owned())
             .collect();
         if !secrets.is_empty() {

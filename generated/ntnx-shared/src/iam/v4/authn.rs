@@ -32,8 +32,8 @@ pub struct BucketsAccessKey {
     pub access_key_name: String,
     /// This represents secret access key, which will be returned only during access key creation.
     ///
-    /// Read-only: set by the server, ignored when sent.
-    pub secret_access_key: Option<String>,
+    /// Read-only: set by the server, ignored when sent. Secret: never shown by `Debug`.
+    pub secret_access_key: Option<ntnx_runtime::Secret>,
     /// User identifier who owns the bucket access key.
     ///
     /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
