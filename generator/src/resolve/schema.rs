@@ -474,6 +474,10 @@ pub(super) fn docs_of(view: &View<'_>) -> Docs {
     }
 }
 
+pub(super) fn unsupported(pointer: &str, message: &str) -> Error {
+    Error::new(ErrorKind::Unsupported, message).at(pointer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_secret_name;
@@ -505,8 +509,4 @@ mod tests {
             assert!(!is_secret_name(plain), "{plain}");
         }
     }
-}
-
-pub(super) fn unsupported(pointer: &str, message: &str) -> Error {
-    Error::new(ErrorKind::Unsupported, message).at(pointer)
 }
