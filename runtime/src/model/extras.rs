@@ -109,7 +109,11 @@ impl Extras {
 
     /// Decodes the value of a declared optional field, remembering an explicit `null`.
     #[doc(hidden)]
-    pub fn decode_optional<'de, T, A>(&mut self, map: &mut A, key: &str) -> Result<Option<T>, A::Error>
+    pub fn decode_optional<'de, T, A>(
+        &mut self,
+        map: &mut A,
+        key: &str,
+    ) -> Result<Option<T>, A::Error>
     where
         T: serde::Deserialize<'de>,
         A: MapAccess<'de>,
