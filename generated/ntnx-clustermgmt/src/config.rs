@@ -3005,12 +3005,12 @@ pub struct ClusterProfile {
 impl ClusterProfile {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(name: String) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
             tenant_id: None,
             ext_id: ntnx_runtime::Nullable::Absent,
             links: None,
-            name,
+            name: name.into(),
             description: None,
             create_time: None,
             last_update_time: None,
@@ -5371,13 +5371,13 @@ pub struct DataStoreMount {
 impl DataStoreMount {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(container_name: String) -> Self {
+    pub fn new(container_name: impl Into<String>) -> Self {
         Self {
             tenant_id: None,
             ext_id: ntnx_runtime::Nullable::Absent,
             links: None,
             datastore_name: None,
-            container_name,
+            container_name: container_name.into(),
             node_ext_ids: None,
             is_read_only: None,
             target_path: None,
@@ -5524,12 +5524,12 @@ pub struct DataStoreUnmount {
 impl DataStoreUnmount {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(datastore_name: String) -> Self {
+    pub fn new(datastore_name: impl Into<String>) -> Self {
         Self {
             tenant_id: None,
             ext_id: ntnx_runtime::Nullable::Absent,
             links: None,
-            datastore_name,
+            datastore_name: datastore_name.into(),
             node_ext_ids: None,
             extras: ntnx_runtime::Extras::new(),
         }
@@ -7516,9 +7516,9 @@ pub struct DiskAdditionSpec {
 impl DiskAdditionSpec {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(serial_number: String) -> Self {
+    pub fn new(serial_number: impl Into<String>) -> Self {
         Self {
-            serial_number,
+            serial_number: serial_number.into(),
             disk_partition_info: None,
             extras: ntnx_runtime::Extras::new(),
         }
@@ -12183,9 +12183,9 @@ pub struct HostNameParam {
 impl HostNameParam {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(name: String) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }
@@ -12662,13 +12662,13 @@ pub struct HttpProxyConfig {
 impl HttpProxyConfig {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(name: String) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
             ip_address: None,
             port: None,
             username: None,
             password: None,
-            name,
+            name: name.into(),
             proxy_types: None,
             extras: ntnx_runtime::Extras::new(),
         }
@@ -12848,10 +12848,13 @@ pub struct HttpProxyWhiteListConfig {
 impl HttpProxyWhiteListConfig {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(target_type: HttpProxyWhiteListTargetType, target: String) -> Self {
+    pub fn new(
+        target_type: HttpProxyWhiteListTargetType,
+        target: impl Into<String>,
+    ) -> Self {
         Self {
             target_type,
-            target,
+            target: target.into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }
@@ -16192,9 +16195,9 @@ pub struct ManagedCluster {
 impl ManagedCluster {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(ext_id: String) -> Self {
+    pub fn new(ext_id: impl Into<String>) -> Self {
         Self {
-            ext_id,
+            ext_id: ext_id.into(),
             is_compliant: None,
             last_synced_time: None,
             config_drifts: None,
@@ -19727,10 +19730,10 @@ pub struct PublicKey {
 impl PublicKey {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(name: String, key: String) -> Self {
+    pub fn new(name: impl Into<String>, key: impl Into<String>) -> Self {
         Self {
-            name,
-            key,
+            name: name.into(),
+            key: key.into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }
@@ -21345,7 +21348,7 @@ impl RsyslogServer {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
     pub fn new(
-        server_name: String,
+        server_name: impl Into<String>,
         ip_address: ntnx_shared::common::v1::config::IpAddress,
         port: i32,
         network_protocol: RsyslogNetworkProtocol,
@@ -21354,7 +21357,7 @@ impl RsyslogServer {
             tenant_id: None,
             ext_id: ntnx_runtime::Nullable::Absent,
             links: None,
-            server_name,
+            server_name: server_name.into(),
             ip_address,
             port,
             network_protocol,
@@ -21587,9 +21590,9 @@ pub struct SmtpServerRef {
 impl SmtpServerRef {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(email_address: String, server: SmtpNetwork) -> Self {
+    pub fn new(email_address: impl Into<String>, server: SmtpNetwork) -> Self {
         Self {
-            email_address,
+            email_address: email_address.into(),
             server,
             r#type: None,
             extras: ntnx_runtime::Extras::new(),
@@ -22569,17 +22572,17 @@ impl SnmpUser {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
     pub fn new(
-        username: String,
+        username: impl Into<String>,
         auth_type: SnmpAuthType,
-        auth_key: ntnx_runtime::Secret,
+        auth_key: impl Into<ntnx_runtime::Secret>,
     ) -> Self {
         Self {
             tenant_id: None,
             ext_id: ntnx_runtime::Nullable::Absent,
             links: None,
-            username,
+            username: username.into(),
             auth_type,
-            auth_key,
+            auth_key: auth_key.into(),
             priv_type: None,
             priv_key: None,
             extras: ntnx_runtime::Extras::new(),
@@ -22957,14 +22960,14 @@ pub struct StorageContainer {
 impl StorageContainer {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(name: String) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
             tenant_id: None,
             ext_id: ntnx_runtime::Nullable::Absent,
             links: None,
             container_ext_id: None,
             owner_ext_id: None,
-            name,
+            name: name.into(),
             cluster_ext_id: None,
             storage_pool_ext_id: None,
             is_marked_for_removal: None,
@@ -27052,10 +27055,13 @@ pub struct VcenterCredentials {
 impl VcenterCredentials {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(username: String, password: ntnx_runtime::Secret) -> Self {
+    pub fn new(
+        username: impl Into<String>,
+        password: impl Into<ntnx_runtime::Secret>,
+    ) -> Self {
         Self {
-            username,
-            password,
+            username: username.into(),
+            password: password.into(),
             port: Some(443i64),
             extras: ntnx_runtime::Extras::new(),
         }

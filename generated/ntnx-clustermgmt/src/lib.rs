@@ -29,3 +29,7 @@ pub mod operations;
 pub mod stats;
 
 pub use api::ClustermgmtClient;
+
+pub use ntnx_runtime;
+
+pub use ntnx_shared;

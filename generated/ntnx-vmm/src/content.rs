@@ -321,10 +321,13 @@ pub struct CompleteGuestUpdateSpec {
 impl CompleteGuestUpdateSpec {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(version_name: String, version_description: String) -> Self {
+    pub fn new(
+        version_name: impl Into<String>,
+        version_description: impl Into<String>,
+    ) -> Self {
         Self {
-            version_name,
-            version_description,
+            version_name: version_name.into(),
+            version_description: version_description.into(),
             is_active_version: Some(true),
             extras: ntnx_runtime::Extras::new(),
         }
@@ -2147,12 +2150,12 @@ pub struct Image {
 impl Image {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(name: String, r#type: ImageType) -> Self {
+    pub fn new(name: impl Into<String>, r#type: ImageType) -> Self {
         Self {
             tenant_id: None,
             ext_id: ntnx_runtime::Nullable::Absent,
             links: None,
-            name,
+            name: name.into(),
             description: None,
             r#type,
             checksum: None,
@@ -2508,9 +2511,9 @@ pub struct ImageImportConfig {
 impl ImageImportConfig {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(cluster_ext_id: String, images_ext_ids: Vec<String>) -> Self {
+    pub fn new(cluster_ext_id: impl Into<String>, images_ext_ids: Vec<String>) -> Self {
         Self {
-            cluster_ext_id,
+            cluster_ext_id: cluster_ext_id.into(),
             images_ext_ids,
             extras: ntnx_runtime::Extras::new(),
         }
@@ -2613,12 +2616,12 @@ impl ImagePlacementStatus {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
     pub fn new(
-        placement_policy_ext_id: String,
+        placement_policy_ext_id: impl Into<String>,
         compliance_status: ComplianceStatus,
         enforcement_mode: EnforcementMode,
     ) -> Self {
         Self {
-            placement_policy_ext_id,
+            placement_policy_ext_id: placement_policy_ext_id.into(),
             compliance_status,
             enforcement_mode,
             policy_cluster_ext_ids: None,
@@ -2756,9 +2759,9 @@ pub struct ImageSha1Checksum {
 impl ImageSha1Checksum {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(hex_digest: String) -> Self {
+    pub fn new(hex_digest: impl Into<String>) -> Self {
         Self {
-            hex_digest,
+            hex_digest: hex_digest.into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }
@@ -2835,9 +2838,9 @@ pub struct ImageSha256Checksum {
 impl ImageSha256Checksum {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(hex_digest: String) -> Self {
+    pub fn new(hex_digest: impl Into<String>) -> Self {
         Self {
-            hex_digest,
+            hex_digest: hex_digest.into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }
@@ -3797,9 +3800,9 @@ pub struct ObjectsLiteSource {
 impl ObjectsLiteSource {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(key: String) -> Self {
+    pub fn new(key: impl Into<String>) -> Self {
         Self {
-            key,
+            key: key.into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }
@@ -4217,12 +4220,12 @@ pub struct TemplateDeployment {
 impl TemplateDeployment {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(number_of_vms: i32, cluster_reference: String) -> Self {
+    pub fn new(number_of_vms: i32, cluster_reference: impl Into<String>) -> Self {
         Self {
             version_id: None,
             number_of_vms,
             override_vm_config_map: None,
-            cluster_reference,
+            cluster_reference: cluster_reference.into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }
@@ -4324,9 +4327,9 @@ pub struct TemplatePublishSpec {
 impl TemplatePublishSpec {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(version_id: String) -> Self {
+    pub fn new(version_id: impl Into<String>) -> Self {
         Self {
-            version_id,
+            version_id: version_id.into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }
@@ -4498,14 +4501,14 @@ impl TemplateUser {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
     pub fn new(
-        username: String,
+        username: impl Into<String>,
         user_type: ntnx_shared::iam::v4::authn::UserType,
     ) -> Self {
         Self {
             tenant_id: None,
             ext_id: ntnx_runtime::Nullable::Absent,
             links: None,
-            username,
+            username: username.into(),
             user_type,
             idp_id: None,
             display_name: None,
@@ -4767,9 +4770,12 @@ pub struct TemplateVersionReference {
 impl TemplateVersionReference {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(version_id: String, override_vm_config: VmConfigOverride) -> Self {
+    pub fn new(
+        version_id: impl Into<String>,
+        override_vm_config: VmConfigOverride,
+    ) -> Self {
         Self {
-            version_id,
+            version_id: version_id.into(),
             override_vm_config,
             extras: ntnx_runtime::Extras::new(),
         }
@@ -5165,9 +5171,9 @@ pub struct TemplateVmReference {
 impl TemplateVmReference {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(ext_id: String) -> Self {
+    pub fn new(ext_id: impl Into<String>) -> Self {
         Self {
-            ext_id,
+            ext_id: ext_id.into(),
             guest_customization: None,
             extras: ntnx_runtime::Extras::new(),
         }
@@ -5548,10 +5554,13 @@ pub struct UrlBasicAuth {
 impl UrlBasicAuth {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(username: String, password: ntnx_runtime::Secret) -> Self {
+    pub fn new(
+        username: impl Into<String>,
+        password: impl Into<ntnx_runtime::Secret>,
+    ) -> Self {
         Self {
-            username,
-            password,
+            username: username.into(),
+            password: password.into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }
@@ -5642,9 +5651,9 @@ pub struct UrlSource {
 impl UrlSource {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(url: String) -> Self {
+    pub fn new(url: impl Into<String>) -> Self {
         Self {
-            url,
+            url: url.into(),
             should_allow_insecure_url: Some(false),
             basic_auth: None,
             extras: ntnx_runtime::Extras::new(),
@@ -5877,9 +5886,9 @@ pub struct VmDiskSource {
 impl VmDiskSource {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(ext_id: String) -> Self {
+    pub fn new(ext_id: impl Into<String>) -> Self {
         Self {
-            ext_id,
+            ext_id: ext_id.into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }

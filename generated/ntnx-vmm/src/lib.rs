@@ -29,3 +29,7 @@ pub mod esxi;
 pub mod images;
 
 pub use api::VmmClient;
+
+pub use ntnx_runtime;
+
+pub use ntnx_shared;

@@ -4908,9 +4908,10 @@ pub struct RevertSpec {
 impl RevertSpec {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(volume_group_recovery_point_ext_id: String) -> Self {
+    pub fn new(volume_group_recovery_point_ext_id: impl Into<String>) -> Self {
         Self {
-            volume_group_recovery_point_ext_id,
+            volume_group_recovery_point_ext_id: volume_group_recovery_point_ext_id
+                .into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }
@@ -6580,9 +6581,9 @@ pub struct VmAttachment {
 impl VmAttachment {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(ext_id: String) -> Self {
+    pub fn new(ext_id: impl Into<String>) -> Self {
         Self {
-            ext_id,
+            ext_id: ext_id.into(),
             index: None,
             extras: ntnx_runtime::Extras::new(),
         }

@@ -23,3 +23,7 @@ pub mod error;
 pub mod stats;
 
 pub use api::VolumesClient;
+
+pub use ntnx_runtime;
+
+pub use ntnx_shared;

@@ -351,12 +351,16 @@ fn operation_items(
 
     let build = build_request(space, plan, &static_name);
     let output = output_type(space, &plan.response, scope, metadata);
+    // A fetched entity keeps the response's ETag, for the `If-Match` of its update.
+    let keeps_etag = operation.method == crate::ir::Method::Get;
     let send = match &plan.response {
-        ResponseKind::Envelope { data, .. } if space.struct_key(data).is_some() => quote! {
-            let mut response: #output = self.client.send_envelope(request).await?;
-            response.attach_etag();
-            Ok(response)
-        },
+        ResponseKind::Envelope { data, .. } if keeps_etag && space.struct_key(data).is_some() => {
+            quote! {
+                let mut response: #output = self.client.send_envelope(request).await?;
+                response.attach_etag();
+                Ok(response)
+            }
+        }
         ResponseKind::Envelope { .. } => quote! { self.client.send_envelope(request).await },
         ResponseKind::Json(_) => quote! { self.client.send_json(request).await },
         ResponseKind::Stream => quote! { self.client.send_stream(request).await },
@@ -380,6 +384,7 @@ fn operation_items(
             }
         }
     });
+    let send_as = select_send_as(space, plan, scope, metadata);
     let (id, path) = (&operation.id, &operation.path);
     let http_method = ident(operation.method.as_str());
     let docs = DocBuilder::new()
@@ -410,14 +415,59 @@ fn operation_items(
             /// Sends the request (retrying as the client is configured to) and decodes the
             /// response.
             pub async fn send(self) -> Result<#output, ntnx_runtime::Error> {
-                #(#build)*
+                let request = self.request()?;
                 #send
             }
 
+            #send_as
+
             #paging
+
+            /// The runtime request for the builder's current parameters.
+            fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+                #(#build)*
+                Ok(request)
+            }
         }
     };
     (tag_method, builder_items)
+}
+
+/// `send_as()` for operations that take `$select`: a selection leaves out fields, required
+/// ones too, so the declared type may not decode what comes back.
+fn select_send_as(
+    space: &TypeSpace<'_>,
+    plan: &OperationPlan<'_>,
+    scope: &Scope,
+    common_metadata: Option<&TypeRef>,
+) -> Option<TokenStream> {
+    let takes_select = plan
+        .params
+        .iter()
+        .any(|p| p.parameter.location == ParameterLocation::Query && p.parameter.name == "$select");
+    let ResponseKind::Envelope { metadata, .. } = &plan.response else {
+        return None;
+    };
+    if !takes_select {
+        return None;
+    }
+    let metadata = match metadata {
+        Some(metadata) if Some(*metadata) == common_metadata => quote!(crate::api::ApiResponse<D>),
+        Some(metadata) => {
+            let metadata = space.rust_type(metadata, scope);
+            quote!(ntnx_runtime::ApiResponse<D, #metadata>)
+        }
+        None => quote!(ntnx_runtime::ApiResponse<D, serde_json::Value>),
+    };
+    Some(quote! {
+        /// Sends the request and decodes `data` as `D` instead of the declared type. With
+        /// `$select` the server returns only the selected fields, and may leave out fields
+        /// the declared type requires: decode into a struct of your own with just those
+        /// fields, or into `serde_json::Value`.
+        pub async fn send_as<D: serde::de::DeserializeOwned>(self) -> Result<#metadata, ntnx_runtime::Error> {
+            self.client.send_envelope(self.request()?).await
+        }
+    })
 }
 
 fn body_type(space: &TypeSpace<'_>, body: &BodyPlan<'_>, scope: &Scope) -> TokenStream {

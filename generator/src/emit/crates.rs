@@ -60,6 +60,21 @@ pub fn spec_crate(
         parts.extend(modules.iter().cloned());
         parts.join(".")
     };
+    // The crates a user of this one needs in their own code, re-exported so their
+    // versions always match.
+    let shared_ident = super::names::ident(&crate_ident(shared));
+    let reexports = if uses_shared {
+        quote! {
+            pub use ntnx_runtime;
+            pub use #shared_ident;
+        }
+    } else {
+        quote! { pub use ntnx_runtime; }
+    };
+    let root_items = {
+        let client = clients.root_items;
+        quote! { #client #reexports }
+    };
     let mut files = model_files(
         space,
         &spec.name,
@@ -67,7 +82,7 @@ pub fn spec_crate(
         &package_of,
         &docs,
         &header(&file_name),
-        clients.root_items,
+        root_items,
         clients.modules,
     )?;
     let mut dependencies = vec![format!(

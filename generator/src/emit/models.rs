@@ -60,6 +60,12 @@ fn is_argument(plan: &FieldPlan<'_>) -> bool {
     }
 }
 
+/// Whether `new()` takes the field as `impl Into<…>`: text (`String` or `Secret`), so
+/// that `&str` works too.
+fn takes_into(plan: &FieldPlan<'_>) -> bool {
+    plan.presence == Presence::Plain && is_string(&plan.field.ty)
+}
+
 /// A field as the emitter needs it.
 struct FieldPlan<'f> {
     field: &'f Field,
@@ -143,13 +149,12 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
         let ident = &plan.ident;
         match (plan.presence, &plan.default) {
             (Presence::Nullable, _) if is_argument(plan) => quote!(#ident),
-            (Presence::Plain, _) => {
-                if plan.boxed {
-                    quote!(#ident: Box::new(#ident))
-                } else {
-                    quote!(#ident)
-                }
-            }
+            (Presence::Plain, _) => match (plan.boxed, takes_into(plan)) {
+                (true, true) => quote!(#ident: Box::new(#ident.into())),
+                (true, false) => quote!(#ident: Box::new(#ident)),
+                (false, true) => quote!(#ident: #ident.into()),
+                (false, false) => quote!(#ident),
+            },
             (Presence::Nullable, Some(default)) => {
                 quote!(#ident: ntnx_runtime::Nullable::Value(#default))
             }
@@ -166,6 +171,9 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
             let ty = if plan.presence == Presence::Nullable {
                 let value_type = &plan.value_type;
                 quote!(ntnx_runtime::Nullable<#value_type>)
+            } else if takes_into(plan) {
+                let value_type = unboxed_type(space, plan.field, scope);
+                quote!(impl Into<#value_type>)
             } else if plan.boxed {
                 unboxed_type(space, plan.field, scope)
             } else {

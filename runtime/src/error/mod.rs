@@ -113,11 +113,17 @@ impl Error {
     /// The operation needs an `If-Match` ETag and the call has none: neither given
     /// explicitly nor kept with the body from the response it was fetched with.
     pub fn missing_if_match(operation: &crate::client::Operation) -> Error {
-        Error::request(format!(
-            "{} {} ({}) needs an If-Match ETag: send the entity as fetched (its ETag is kept \
-             with it), or set one with `if_match(...)`",
-            operation.method, operation.path, operation.id
-        ))
+        Error::request(
+            "it needs an If-Match ETag: send the entity as fetched (its ETag is kept with \
+             it), or set one with `if_match(...)`",
+        )
+        .with_call(&CallContext {
+            operation: operation.id,
+            method: operation.method.clone(),
+            path: operation.path,
+            request_id: None,
+            attempts: 0,
+        })
     }
 
     /// A transport failure; `before_response` when no response arrived.

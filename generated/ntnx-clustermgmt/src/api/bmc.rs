@@ -83,15 +83,21 @@ impl GetBmcInfoRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<crate::config::BmcInfo>, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_BMC_INFO_OPERATION);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::config::BmcInfo> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_BMC_INFO_OPERATION);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -136,6 +142,12 @@ impl UpdateBmcInfoRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_BMC_INFO_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -152,10 +164,6 @@ impl UpdateBmcInfoRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }

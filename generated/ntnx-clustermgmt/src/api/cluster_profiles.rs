@@ -268,23 +268,18 @@ impl ListClusterProfilesRequest {
         crate::api::ApiResponse<Vec<crate::config::ClusterProfile>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&LIST_CLUSTER_PROFILES_OPERATION);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
     }
 
     /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -315,6 +310,27 @@ impl ListClusterProfilesRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_CLUSTER_PROFILES_OPERATION);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
     }
 }
 
@@ -349,16 +365,18 @@ impl CreateClusterProfileRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_CLUSTER_PROFILE_OPERATION);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -385,16 +403,22 @@ impl GetClusterProfileByIdRequest {
         crate::api::ApiResponse<crate::config::ClusterProfile>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &GET_CLUSTER_PROFILE_BY_ID_OPERATION,
-        );
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::config::ClusterProfile> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &GET_CLUSTER_PROFILE_BY_ID_OPERATION,
+        );
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -445,6 +469,12 @@ impl UpdateClusterProfileByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &UPDATE_CLUSTER_PROFILE_BY_ID_OPERATION,
         );
@@ -467,11 +497,7 @@ impl UpdateClusterProfileByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -506,6 +532,12 @@ impl DeleteClusterProfileByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &DELETE_CLUSTER_PROFILE_BY_ID_OPERATION,
         );
@@ -513,11 +545,7 @@ impl DeleteClusterProfileByIdRequest {
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -553,6 +581,12 @@ impl DisassociateClusterFromClusterProfileRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &DISASSOCIATE_CLUSTER_FROM_CLUSTER_PROFILE_OPERATION,
         );
@@ -561,11 +595,7 @@ impl DisassociateClusterFromClusterProfileRequest {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -608,6 +638,12 @@ impl ApplyClusterProfileRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&APPLY_CLUSTER_PROFILE_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(value) = &self.dryrun {
@@ -617,10 +653,6 @@ impl ApplyClusterProfileRequest {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }

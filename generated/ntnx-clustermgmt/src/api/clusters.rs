@@ -1071,6 +1071,12 @@ impl AssociateCategoriesToClusterRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &ASSOCIATE_CATEGORIES_TO_CLUSTER_OPERATION,
         );
@@ -1079,11 +1085,7 @@ impl AssociateCategoriesToClusterRequest {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1119,6 +1121,12 @@ impl DisassociateCategoriesFromClusterRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &DISASSOCIATE_CATEGORIES_FROM_CLUSTER_OPERATION,
         );
@@ -1127,11 +1135,7 @@ impl DisassociateCategoriesFromClusterRequest {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1164,17 +1168,23 @@ impl GetClusterByIdRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<crate::config::Cluster>, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_CLUSTER_BY_ID_OPERATION);
-        request = request.path_param("extId", &self.ext_id);
-        if let Some(value) = &self.expand {
-            request = request.query("$expand", value);
-        }
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::config::Cluster> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_CLUSTER_BY_ID_OPERATION);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(value) = &self.expand {
+            request = request.query("$expand", value);
+        }
+        Ok(request)
     }
 }
 
@@ -1218,6 +1228,12 @@ impl UpdateClusterByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_CLUSTER_BY_ID_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -1235,11 +1251,7 @@ impl UpdateClusterByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1281,6 +1293,12 @@ impl DeleteClusterByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_CLUSTER_BY_ID_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(value) = &self.dryrun {
@@ -1289,11 +1307,7 @@ impl DeleteClusterByIdRequest {
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1412,29 +1426,18 @@ impl ListClustersRequest {
         crate::api::ApiResponse<Vec<crate::config::Cluster>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&LIST_CLUSTERS_OPERATION);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        if let Some(value) = &self.apply {
-            request = request.query("$apply", value);
-        }
-        if let Some(value) = &self.expand {
-            request = request.query("$expand", value);
-        }
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
     }
 
     /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -1465,6 +1468,33 @@ impl ListClustersRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_CLUSTERS_OPERATION);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        if let Some(value) = &self.apply {
+            request = request.query("$apply", value);
+        }
+        if let Some(value) = &self.expand {
+            request = request.query("$expand", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
     }
 }
 
@@ -1506,6 +1536,12 @@ impl CreateClusterRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_CLUSTER_OPERATION);
         if let Some(value) = &self.dryrun {
             request = request.query("$dryrun", value);
@@ -1514,11 +1550,7 @@ impl CreateClusterRequest {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1545,16 +1577,22 @@ impl GetSnmpConfigByClusterIdRequest {
         crate::api::ApiResponse<crate::config::SnmpConfig>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &GET_SNMP_CONFIG_BY_CLUSTER_ID_OPERATION,
-        );
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::config::SnmpConfig> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &GET_SNMP_CONFIG_BY_CLUSTER_ID_OPERATION,
+        );
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        Ok(request)
     }
 }
 
@@ -1590,17 +1628,19 @@ impl UpdateSnmpStatusRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_SNMP_STATUS_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1636,17 +1676,19 @@ impl AddSnmpTransportRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ADD_SNMP_TRANSPORT_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1682,17 +1724,19 @@ impl RemoveSnmpTransportRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REMOVE_SNMP_TRANSPORT_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1728,17 +1772,19 @@ impl CreateSnmpUserRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_SNMP_USER_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1763,15 +1809,21 @@ impl GetSnmpUserByIdRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<crate::config::SnmpUser>, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_SNMP_USER_BY_ID_OPERATION);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::config::SnmpUser> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_SNMP_USER_BY_ID_OPERATION);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -1816,6 +1868,12 @@ impl UpdateSnmpUserByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_SNMP_USER_BY_ID_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -1834,11 +1892,7 @@ impl UpdateSnmpUserByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1874,17 +1928,19 @@ impl DeleteSnmpUserByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_SNMP_USER_BY_ID_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1920,17 +1976,19 @@ impl CreateSnmpTrapRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_SNMP_TRAP_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1955,15 +2013,21 @@ impl GetSnmpTrapByIdRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<crate::config::SnmpTrap>, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_SNMP_TRAP_BY_ID_OPERATION);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::config::SnmpTrap> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_SNMP_TRAP_BY_ID_OPERATION);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -2008,6 +2072,12 @@ impl UpdateSnmpTrapByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_SNMP_TRAP_BY_ID_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -2026,11 +2096,7 @@ impl UpdateSnmpTrapByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2066,17 +2132,19 @@ impl DeleteSnmpTrapByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_SNMP_TRAP_BY_ID_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2103,11 +2171,17 @@ impl ListRsyslogServersByClusterIdRequest {
         crate::api::ApiResponse<Vec<crate::config::RsyslogServer>>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &LIST_RSYSLOG_SERVERS_BY_CLUSTER_ID_OPERATION,
         );
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        self.client.send_envelope(request).await
+        Ok(request)
     }
 }
 
@@ -2143,17 +2217,19 @@ impl CreateRsyslogServerRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_RSYSLOG_SERVER_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2181,17 +2257,23 @@ impl GetRsyslogServerByIdRequest {
         crate::api::ApiResponse<crate::config::RsyslogServer>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &GET_RSYSLOG_SERVER_BY_ID_OPERATION,
-        );
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::config::RsyslogServer> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &GET_RSYSLOG_SERVER_BY_ID_OPERATION,
+        );
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -2236,6 +2318,12 @@ impl UpdateRsyslogServerByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &UPDATE_RSYSLOG_SERVER_BY_ID_OPERATION,
         );
@@ -2256,11 +2344,7 @@ impl UpdateRsyslogServerByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2296,6 +2380,12 @@ impl DeleteRsyslogServerByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &DELETE_RSYSLOG_SERVER_BY_ID_OPERATION,
         );
@@ -2304,11 +2394,7 @@ impl DeleteRsyslogServerByIdRequest {
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2335,11 +2421,17 @@ impl ListRackableUnitsByClusterIdRequest {
         crate::api::ApiResponse<Vec<crate::config::RackableUnit>>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &LIST_RACKABLE_UNITS_BY_CLUSTER_ID_OPERATION,
         );
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        self.client.send_envelope(request).await
+        Ok(request)
     }
 }
 
@@ -2367,15 +2459,21 @@ impl GetRackableUnitByIdRequest {
         crate::api::ApiResponse<crate::config::RackableUnit>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&GET_RACKABLE_UNIT_BY_ID_OPERATION);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::config::RackableUnit> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_RACKABLE_UNIT_BY_ID_OPERATION);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -2400,15 +2498,21 @@ impl GetHostByIdRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<crate::config::Host>, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_HOST_BY_ID_OPERATION);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::config::Host> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_HOST_BY_ID_OPERATION);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -2537,29 +2641,18 @@ impl ListHostsByClusterIdRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<Vec<crate::config::Host>>, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-            &LIST_HOSTS_BY_CLUSTER_ID_OPERATION,
-        );
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        if let Some(value) = &self.apply {
-            request = request.query("$apply", value);
-        }
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
     }
 
     /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -2590,6 +2683,33 @@ impl ListHostsByClusterIdRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &LIST_HOSTS_BY_CLUSTER_ID_OPERATION,
+        );
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        if let Some(value) = &self.apply {
+            request = request.query("$apply", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
     }
 }
 
@@ -2625,6 +2745,12 @@ impl DiscoverUnconfiguredNodesRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &DISCOVER_UNCONFIGURED_NODES_OPERATION,
         );
@@ -2633,11 +2759,7 @@ impl DiscoverUnconfiguredNodesRequest {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2673,6 +2795,12 @@ impl FetchNodeNetworkingDetailsRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &FETCH_NODE_NETWORKING_DETAILS_OPERATION,
         );
@@ -2681,11 +2809,7 @@ impl FetchNodeNetworkingDetailsRequest {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2721,17 +2845,19 @@ impl ExpandClusterRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&EXPAND_CLUSTER_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2767,6 +2893,12 @@ impl CheckHypervisorRequirementsRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &CHECK_HYPERVISOR_REQUIREMENTS_OPERATION,
         );
@@ -2775,11 +2907,7 @@ impl CheckHypervisorRequirementsRequest {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2815,17 +2943,19 @@ impl ValidateNodeRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&VALIDATE_NODE_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2861,17 +2991,19 @@ impl RemoveNodeRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REMOVE_NODE_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2899,15 +3031,21 @@ impl FetchTaskResponseRequest {
         crate::api::ApiResponse<crate::config::TaskResponse>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&FETCH_TASK_RESPONSE_OPERATION);
-        request = request.path_param("extId", &self.ext_id);
-        request = request.query("taskResponseType", &self.task_response_type);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::config::TaskResponse> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&FETCH_TASK_RESPONSE_OPERATION);
+        request = request.path_param("extId", &self.ext_id);
+        request = request.query("taskResponseType", &self.task_response_type);
+        Ok(request)
     }
 }
 
@@ -2982,22 +3120,7 @@ impl ListVirtualGpuProfilesRequest {
         crate::api::ApiResponse<Vec<crate::config::VirtualGpuProfile>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &LIST_VIRTUAL_GPU_PROFILES_OPERATION,
-        );
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
     }
 
@@ -3029,6 +3152,27 @@ impl ListVirtualGpuProfilesRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &LIST_VIRTUAL_GPU_PROFILES_OPERATION,
+        );
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        Ok(request)
     }
 }
 
@@ -3102,22 +3246,7 @@ impl ListPhysicalGpuProfilesRequest {
         crate::api::ApiResponse<Vec<crate::config::PhysicalGpuProfile>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &LIST_PHYSICAL_GPU_PROFILES_OPERATION,
-        );
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
     }
 
@@ -3149,6 +3278,27 @@ impl ListPhysicalGpuProfilesRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &LIST_PHYSICAL_GPU_PROFILES_OPERATION,
+        );
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        Ok(request)
     }
 }
 
@@ -3276,26 +3426,18 @@ impl ListHostsRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<Vec<crate::config::Host>>, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_HOSTS_OPERATION);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        if let Some(value) = &self.apply {
-            request = request.query("$apply", value);
-        }
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
     }
 
     /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -3326,6 +3468,30 @@ impl ListHostsRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_HOSTS_OPERATION);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        if let Some(value) = &self.apply {
+            request = request.query("$apply", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
     }
 }
 
@@ -3432,27 +3598,18 @@ impl ListHostNicsByHostIdRequest {
         crate::api::ApiResponse<Vec<crate::config::HostNic>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &LIST_HOST_NICS_BY_HOST_ID_OPERATION,
-        );
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("hostExtId", &self.host_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
     }
 
     /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -3484,6 +3641,31 @@ impl ListHostNicsByHostIdRequest {
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
     }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &LIST_HOST_NICS_BY_HOST_ID_OPERATION,
+        );
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("hostExtId", &self.host_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
+    }
 }
 
 static GET_HOST_NIC_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
@@ -3508,16 +3690,22 @@ impl GetHostNicByIdRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<crate::config::HostNic>, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_HOST_NIC_BY_ID_OPERATION);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("hostExtId", &self.host_ext_id);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::config::HostNic> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_HOST_NIC_BY_ID_OPERATION);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("hostExtId", &self.host_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -3611,27 +3799,18 @@ impl ListVirtualNicsByHostIdRequest {
         crate::api::ApiResponse<Vec<crate::config::VirtualNic>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &LIST_VIRTUAL_NICS_BY_HOST_ID_OPERATION,
-        );
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("hostExtId", &self.host_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
     }
 
     /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -3663,6 +3842,31 @@ impl ListVirtualNicsByHostIdRequest {
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
     }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &LIST_VIRTUAL_NICS_BY_HOST_ID_OPERATION,
+        );
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("hostExtId", &self.host_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
+    }
 }
 
 static GET_VIRTUAL_NIC_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
@@ -3690,16 +3894,22 @@ impl GetVirtualNicByIdRequest {
         crate::api::ApiResponse<crate::config::VirtualNic>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&GET_VIRTUAL_NIC_BY_ID_OPERATION);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("hostExtId", &self.host_ext_id);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::config::VirtualNic> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_VIRTUAL_NIC_BY_ID_OPERATION);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("hostExtId", &self.host_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -3736,6 +3946,12 @@ impl EnterHostMaintenanceRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ENTER_HOST_MAINTENANCE_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -3743,11 +3959,7 @@ impl EnterHostMaintenanceRequest {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -3784,6 +3996,12 @@ impl ExitHostMaintenanceRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&EXIT_HOST_MAINTENANCE_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -3791,11 +4009,7 @@ impl ExitHostMaintenanceRequest {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -3897,6 +4111,27 @@ impl GetClusterStatsRequest {
         crate::api::ApiResponse<crate::stats::ClusterStats>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<crate::stats::ClusterStats> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&GET_CLUSTER_STATS_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         request = request.query("$startTime", &self.start_time);
@@ -3910,12 +4145,7 @@ impl GetClusterStatsRequest {
         if let Some(value) = &self.select {
             request = request.query("$select", value);
         }
-        let mut response: crate::api::ApiResponse<crate::stats::ClusterStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -4014,6 +4244,27 @@ impl GetHostStatsRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<crate::stats::HostStats>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<crate::stats::HostStats> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&GET_HOST_STATS_OPERATION);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -4028,11 +4279,6 @@ impl GetHostStatsRequest {
         if let Some(value) = &self.select {
             request = request.query("$select", value);
         }
-        let mut response: crate::api::ApiResponse<crate::stats::HostStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }

@@ -111,20 +111,18 @@ impl ListPcieDevicesRequest {
         crate::api::ApiResponse<Vec<crate::ahv::config::PcieDevice>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&LIST_PCIE_DEVICES_OPERATION);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
     }
 
     /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -155,5 +153,23 @@ impl ListPcieDevicesRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_PCIE_DEVICES_OPERATION);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
     }
 }

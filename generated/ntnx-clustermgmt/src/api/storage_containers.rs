@@ -330,23 +330,18 @@ impl ListStorageContainersRequest {
         crate::api::ApiResponse<Vec<crate::config::StorageContainer>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&LIST_STORAGE_CONTAINERS_OPERATION);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
     }
 
     /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -377,6 +372,27 @@ impl ListStorageContainersRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_STORAGE_CONTAINERS_OPERATION);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
     }
 }
 
@@ -412,6 +428,12 @@ impl CreateStorageContainerRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &CREATE_STORAGE_CONTAINER_OPERATION,
         );
@@ -420,11 +442,7 @@ impl CreateStorageContainerRequest {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -451,16 +469,22 @@ impl GetStorageContainerByIdRequest {
         crate::api::ApiResponse<crate::config::StorageContainer>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &GET_STORAGE_CONTAINER_BY_ID_OPERATION,
-        );
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::config::StorageContainer> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &GET_STORAGE_CONTAINER_BY_ID_OPERATION,
+        );
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -504,6 +528,12 @@ impl UpdateStorageContainerByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &UPDATE_STORAGE_CONTAINER_BY_ID_OPERATION,
         );
@@ -523,11 +553,7 @@ impl UpdateStorageContainerByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -571,6 +597,12 @@ impl DeleteStorageContainerByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &DELETE_STORAGE_CONTAINER_BY_ID_OPERATION,
         );
@@ -581,11 +613,7 @@ impl DeleteStorageContainerByIdRequest {
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -621,17 +649,19 @@ impl MountStorageContainerRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&MOUNT_STORAGE_CONTAINER_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -667,6 +697,12 @@ impl UnmountStorageContainerRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &UNMOUNT_STORAGE_CONTAINER_OPERATION,
         );
@@ -675,11 +711,7 @@ impl UnmountStorageContainerRequest {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -738,19 +770,7 @@ impl ListDataStoresByClusterIdRequest {
         crate::api::ApiResponse<Vec<crate::config::DataStore>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &LIST_DATA_STORES_BY_CLUSTER_ID_OPERATION,
-        );
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
     }
 
@@ -782,6 +802,24 @@ impl ListDataStoresByClusterIdRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &LIST_DATA_STORES_BY_CLUSTER_ID_OPERATION,
+        );
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        Ok(request)
     }
 }
 
@@ -829,6 +867,17 @@ impl GetStorageContainerStatsRequest {
         crate::api::ApiResponse<crate::stats::StorageContainerStats>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<crate::stats::StorageContainerStats> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &GET_STORAGE_CONTAINER_STATS_OPERATION,
         );
@@ -841,11 +890,6 @@ impl GetStorageContainerStatsRequest {
         if let Some(value) = &self.stat_type {
             request = request.query("$statType", value);
         }
-        let mut response: crate::api::ApiResponse<crate::stats::StorageContainerStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }

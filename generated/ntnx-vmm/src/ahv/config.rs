@@ -13504,9 +13504,9 @@ pub struct RevertParams {
 impl RevertParams {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(vm_recovery_point_ext_id: String) -> Self {
+    pub fn new(vm_recovery_point_ext_id: impl Into<String>) -> Self {
         Self {
-            vm_recovery_point_ext_id,
+            vm_recovery_point_ext_id: vm_recovery_point_ext_id.into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }

@@ -325,31 +325,18 @@ impl ListVmStatsRequest {
         crate::api::ApiResponse<Vec<crate::esxi::stats::VmStats>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&LIST_VM_STATS_OPERATION);
-        request = request.query("$startTime", &self.start_time);
-        request = request.query("$endTime", &self.end_time);
-        if let Some(value) = &self.sampling_interval {
-            request = request.query("$samplingInterval", value);
-        }
-        if let Some(value) = &self.stat_type {
-            request = request.query("$statType", value);
-        }
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
     }
 
     /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -380,6 +367,35 @@ impl ListVmStatsRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_VM_STATS_OPERATION);
+        request = request.query("$startTime", &self.start_time);
+        request = request.query("$endTime", &self.end_time);
+        if let Some(value) = &self.sampling_interval {
+            request = request.query("$samplingInterval", value);
+        }
+        if let Some(value) = &self.stat_type {
+            request = request.query("$statType", value);
+        }
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
     }
 }
 
@@ -438,6 +454,27 @@ impl GetVmStatsByIdRequest {
         crate::api::ApiResponse<crate::esxi::stats::VmStats>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<crate::esxi::stats::VmStats> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&GET_VM_STATS_BY_ID_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         request = request.query("$startTime", &self.start_time);
@@ -451,12 +488,7 @@ impl GetVmStatsByIdRequest {
         if let Some(value) = &self.select {
             request = request.query("$select", value);
         }
-        let mut response: crate::api::ApiResponse<crate::esxi::stats::VmStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -517,6 +549,27 @@ impl GetNicStatsByIdRequest {
         crate::api::ApiResponse<crate::esxi::stats::VmNicStats>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<crate::esxi::stats::VmNicStats> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&GET_NIC_STATS_BY_ID_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -531,12 +584,7 @@ impl GetNicStatsByIdRequest {
         if let Some(value) = &self.select {
             request = request.query("$select", value);
         }
-        let mut response: crate::api::ApiResponse<crate::esxi::stats::VmNicStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -597,6 +645,27 @@ impl GetDiskStatsByIdRequest {
         crate::api::ApiResponse<crate::esxi::stats::VmDiskStats>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<crate::esxi::stats::VmDiskStats> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&GET_DISK_STATS_BY_ID_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -611,11 +680,6 @@ impl GetDiskStatsByIdRequest {
         if let Some(value) = &self.select {
             request = request.query("$select", value);
         }
-        let mut response: crate::api::ApiResponse<crate::esxi::stats::VmDiskStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }

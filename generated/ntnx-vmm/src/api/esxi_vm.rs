@@ -418,17 +418,19 @@ impl AssociateCategoriesRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ASSOCIATE_CATEGORIES_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -464,17 +466,19 @@ impl DisassociateCategoriesRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DISASSOCIATE_CATEGORIES_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -498,14 +502,20 @@ impl GetVmByIdRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<crate::esxi::config::Vm>, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_VM_BY_ID_OPERATION);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::esxi::config::Vm> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_VM_BY_ID_OPERATION);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -620,23 +630,18 @@ impl ListVmsRequest {
         crate::api::ApiResponse<Vec<crate::esxi::config::Vm>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&LIST_VMS_OPERATION);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
     }
 
     /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -667,6 +672,27 @@ impl ListVmsRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_VMS_OPERATION);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
     }
 }
 
@@ -710,6 +736,12 @@ impl RevertVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REVERT_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -723,11 +755,7 @@ impl RevertVmRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -754,15 +782,21 @@ impl GetNutanixGuestToolsByIdRequest {
         crate::api::ApiResponse<crate::esxi::config::NutanixGuestTools>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &GET_NUTANIX_GUEST_TOOLS_BY_ID_OPERATION,
-        );
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<
             crate::esxi::config::NutanixGuestTools,
         > = self.client.send_envelope(request).await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &GET_NUTANIX_GUEST_TOOLS_BY_ID_OPERATION,
+        );
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -806,6 +840,12 @@ impl UpdateNutanixGuestToolsByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &UPDATE_NUTANIX_GUEST_TOOLS_BY_ID_OPERATION,
         );
@@ -825,11 +865,7 @@ impl UpdateNutanixGuestToolsByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -873,6 +909,12 @@ impl InstallNutanixGuestToolsRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &INSTALL_NUTANIX_GUEST_TOOLS_OPERATION,
         );
@@ -892,11 +934,7 @@ impl InstallNutanixGuestToolsRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -940,6 +978,12 @@ impl UpgradeNutanixGuestToolsRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &UPGRADE_NUTANIX_GUEST_TOOLS_OPERATION,
         );
@@ -959,11 +1003,7 @@ impl UpgradeNutanixGuestToolsRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1007,6 +1047,12 @@ impl InsertNutanixGuestToolsRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &INSERT_NUTANIX_GUEST_TOOLS_OPERATION,
         );
@@ -1026,11 +1072,7 @@ impl InsertNutanixGuestToolsRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1073,6 +1115,12 @@ impl UninstallNutanixGuestToolsRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &UNINSTALL_NUTANIX_GUEST_TOOLS_OPERATION,
         );
@@ -1090,11 +1138,7 @@ impl UninstallNutanixGuestToolsRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1130,17 +1174,19 @@ impl AssignVmOwnerRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ASSIGN_VM_OWNER_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1183,6 +1229,12 @@ impl PowerOnVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&POWER_ON_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -1194,11 +1246,7 @@ impl PowerOnVmRequest {
                 return Err(ntnx_runtime::Error::missing_if_match(&POWER_ON_VM_OPERATION));
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1241,6 +1289,12 @@ impl PowerOffVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&POWER_OFF_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -1254,11 +1308,7 @@ impl PowerOffVmRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1301,6 +1351,12 @@ impl ResetVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&RESET_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -1312,11 +1368,7 @@ impl ResetVmRequest {
                 return Err(ntnx_runtime::Error::missing_if_match(&RESET_VM_OPERATION));
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1359,6 +1411,12 @@ impl SuspendVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&SUSPEND_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -1370,11 +1428,7 @@ impl SuspendVmRequest {
                 return Err(ntnx_runtime::Error::missing_if_match(&SUSPEND_VM_OPERATION));
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1417,6 +1471,12 @@ impl ShutdownGuestVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&SHUTDOWN_GUEST_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -1430,11 +1490,7 @@ impl ShutdownGuestVmRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1477,6 +1533,12 @@ impl RebootGuestVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REBOOT_GUEST_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -1490,10 +1552,6 @@ impl RebootGuestVmRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }

@@ -245,23 +245,18 @@ impl ListImagesRequest {
         crate::api::ApiResponse<Vec<crate::content::Image>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&LIST_IMAGES_OPERATION);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
     }
 
     /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -292,6 +287,27 @@ impl ListImagesRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_IMAGES_OPERATION);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
     }
 }
 
@@ -326,16 +342,18 @@ impl CreateImageRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_IMAGE_OPERATION);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -359,14 +377,20 @@ impl GetImageByIdRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<crate::content::Image>, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_IMAGE_BY_ID_OPERATION);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::content::Image> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_IMAGE_BY_ID_OPERATION);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -410,6 +434,12 @@ impl UpdateImageByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_IMAGE_BY_ID_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -425,11 +455,7 @@ impl UpdateImageByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -464,16 +490,18 @@ impl DeleteImageByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_IMAGE_BY_ID_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -508,16 +536,18 @@ impl ImportImageRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&IMPORT_IMAGE_OPERATION);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -541,8 +571,14 @@ impl GetFileByImageIdRequest {
     pub async fn send(
         self,
     ) -> Result<ntnx_runtime::Response<ntnx_runtime::ByteStream>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_stream(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&GET_FILE_BY_IMAGE_ID_OPERATION);
         request = request.path_param("imageExtId", &self.image_ext_id);
-        self.client.send_stream(request).await
+        Ok(request)
     }
 }

@@ -388,23 +388,18 @@ impl ListTemplatesRequest {
         crate::api::ApiResponse<Vec<crate::content::Template>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&LIST_TEMPLATES_OPERATION);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
     }
 
     /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -435,6 +430,27 @@ impl ListTemplatesRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_TEMPLATES_OPERATION);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
     }
 }
 
@@ -469,16 +485,18 @@ impl CreateTemplateRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_TEMPLATE_OPERATION);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -502,14 +520,20 @@ impl GetTemplateByIdRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<crate::content::Template>, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_TEMPLATE_BY_ID_OPERATION);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::content::Template> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_TEMPLATE_BY_ID_OPERATION);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -559,6 +583,12 @@ impl UpdateTemplateByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_TEMPLATE_BY_ID_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -581,11 +611,7 @@ impl UpdateTemplateByIdRequest {
         if let Some(body) = &self.body {
             request = request.json_body(body)?;
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -620,16 +646,18 @@ impl DeleteTemplateByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_TEMPLATE_BY_ID_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -665,17 +693,19 @@ impl DeployTemplateRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DEPLOY_TEMPLATE_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -758,24 +788,18 @@ impl ListTemplateVersionsRequest {
         crate::api::ApiResponse<Vec<crate::content::TemplateVersionSpec>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&LIST_TEMPLATE_VERSIONS_OPERATION);
-        request = request.path_param("templateExtId", &self.template_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
     }
 
     /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -807,6 +831,28 @@ impl ListTemplateVersionsRequest {
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
     }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_TEMPLATE_VERSIONS_OPERATION);
+        request = request.path_param("templateExtId", &self.template_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
+    }
 }
 
 static GET_TEMPLATE_VERSION_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
@@ -833,17 +879,23 @@ impl GetTemplateVersionByIdRequest {
         crate::api::ApiResponse<crate::content::TemplateVersionSpec>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &GET_TEMPLATE_VERSION_BY_ID_OPERATION,
-        );
-        request = request.path_param("templateExtId", &self.template_ext_id);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::content::TemplateVersionSpec> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &GET_TEMPLATE_VERSION_BY_ID_OPERATION,
+        );
+        request = request.path_param("templateExtId", &self.template_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -879,6 +931,12 @@ impl DeleteTemplateVersionByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &DELETE_TEMPLATE_VERSION_BY_ID_OPERATION,
         );
@@ -887,11 +945,7 @@ impl DeleteTemplateVersionByIdRequest {
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -933,6 +987,12 @@ impl InitiateGuestUpdateRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&INITIATE_GUEST_UPDATE_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -941,11 +1001,7 @@ impl InitiateGuestUpdateRequest {
         if let Some(body) = &self.body {
             request = request.json_body(body)?;
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -981,17 +1037,19 @@ impl CompleteGuestUpdateRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&COMPLETE_GUEST_UPDATE_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1026,16 +1084,18 @@ impl CancelGuestUpdateRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CANCEL_GUEST_UPDATE_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1079,6 +1139,12 @@ impl PublishTemplateRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&PUBLISH_TEMPLATE_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -1094,10 +1160,6 @@ impl PublishTemplateRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }

@@ -1366,6 +1366,12 @@ impl AssociateCategoriesRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ASSOCIATE_CATEGORIES_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -1383,11 +1389,7 @@ impl AssociateCategoriesRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1431,6 +1433,12 @@ impl DisassociateCategoriesRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DISASSOCIATE_CATEGORIES_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -1448,11 +1456,7 @@ impl DisassociateCategoriesRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1480,15 +1484,21 @@ impl GetCdRomByIdRequest {
         crate::api::ApiResponse<crate::ahv::config::CdRom>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&GET_CD_ROM_BY_ID_OPERATION);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::ahv::config::CdRom> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_CD_ROM_BY_ID_OPERATION);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -1532,6 +1542,12 @@ impl DeleteCdRomByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_CD_ROM_BY_ID_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -1546,11 +1562,7 @@ impl DeleteCdRomByIdRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1595,6 +1607,12 @@ impl InsertCdRomByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&INSERT_CD_ROM_BY_ID_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -1611,11 +1629,7 @@ impl InsertCdRomByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1659,6 +1673,12 @@ impl EjectCdRomByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&EJECT_CD_ROM_BY_ID_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -1673,11 +1693,7 @@ impl EjectCdRomByIdRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1726,14 +1742,7 @@ impl ListCdRomsByVmIdRequest {
         crate::api::ApiResponse<Vec<crate::ahv::config::CdRom>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&LIST_CD_ROMS_BY_VM_ID_OPERATION);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
     }
 
@@ -1765,6 +1774,19 @@ impl ListCdRomsByVmIdRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_CD_ROMS_BY_VM_ID_OPERATION);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        Ok(request)
     }
 }
 
@@ -1808,6 +1830,12 @@ impl CreateCdRomRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_CD_ROM_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         if let Some(id) = self.request_id {
@@ -1823,11 +1851,7 @@ impl CreateCdRomRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1877,6 +1901,12 @@ impl CloneVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CLONE_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -1895,11 +1925,7 @@ impl CloneVmRequest {
         if let Some(body) = &self.body {
             request = request.json_body(body)?;
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -1924,15 +1950,21 @@ impl GetDiskByIdRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<crate::ahv::config::Disk>, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_DISK_BY_ID_OPERATION);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::ahv::config::Disk> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_DISK_BY_ID_OPERATION);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -1977,6 +2009,12 @@ impl UpdateDiskByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_DISK_BY_ID_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -1993,11 +2031,7 @@ impl UpdateDiskByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2041,6 +2075,12 @@ impl DeleteDiskByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_DISK_BY_ID_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -2055,11 +2095,7 @@ impl DeleteDiskByIdRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2108,14 +2144,7 @@ impl ListDisksByVmIdRequest {
         crate::api::ApiResponse<Vec<crate::ahv::config::Disk>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&LIST_DISKS_BY_VM_ID_OPERATION);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
     }
 
@@ -2147,6 +2176,19 @@ impl ListDisksByVmIdRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_DISKS_BY_VM_ID_OPERATION);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        Ok(request)
     }
 }
 
@@ -2190,6 +2232,12 @@ impl CreateDiskRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_DISK_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         if let Some(id) = self.request_id {
@@ -2203,11 +2251,7 @@ impl CreateDiskRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2231,14 +2275,20 @@ impl GetVmByIdRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<crate::ahv::config::Vm>, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_VM_BY_ID_OPERATION);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::ahv::config::Vm> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_VM_BY_ID_OPERATION);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -2282,6 +2332,12 @@ impl UpdateVmByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_VM_BY_ID_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -2297,11 +2353,7 @@ impl UpdateVmByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2344,6 +2396,12 @@ impl DeleteVmByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_VM_BY_ID_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -2357,11 +2415,7 @@ impl DeleteVmByIdRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2516,23 +2570,18 @@ impl ListVmsRequest {
         crate::api::ApiResponse<Vec<crate::ahv::config::Vm>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&LIST_VMS_OPERATION);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
     }
 
     /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -2563,6 +2612,27 @@ impl ListVmsRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_VMS_OPERATION);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
     }
 }
 
@@ -2597,16 +2667,18 @@ impl CreateVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_VM_OPERATION);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2650,6 +2722,12 @@ impl CustomizeGuestVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CUSTOMIZE_GUEST_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -2665,11 +2743,7 @@ impl CustomizeGuestVmRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2713,6 +2787,12 @@ impl MigrateVmDisksRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&MIGRATE_VM_DISKS_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -2728,11 +2808,7 @@ impl MigrateVmDisksRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2776,6 +2852,12 @@ impl RevertVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REVERT_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -2789,11 +2871,7 @@ impl RevertVmRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2844,6 +2922,12 @@ impl CrossClusterMigrateVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &CROSS_CLUSTER_MIGRATE_VM_OPERATION,
         );
@@ -2866,11 +2950,7 @@ impl CrossClusterMigrateVmRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2914,6 +2994,12 @@ impl MigrateVmToHostRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&MIGRATE_VM_TO_HOST_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -2929,11 +3015,7 @@ impl MigrateVmToHostRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -2958,15 +3040,21 @@ impl GetGpuByIdRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<crate::ahv::config::Gpu>, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_GPU_BY_ID_OPERATION);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::ahv::config::Gpu> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_GPU_BY_ID_OPERATION);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -3010,6 +3098,12 @@ impl DeleteGpuByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_GPU_BY_ID_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -3024,11 +3118,7 @@ impl DeleteGpuByIdRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -3088,17 +3178,7 @@ impl ListGpusByVmIdRequest {
         crate::api::ApiResponse<Vec<crate::ahv::config::Gpu>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&LIST_GPUS_BY_VM_ID_OPERATION);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
     }
 
@@ -3130,6 +3210,22 @@ impl ListGpusByVmIdRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_GPUS_BY_VM_ID_OPERATION);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        Ok(request)
     }
 }
 
@@ -3173,6 +3269,12 @@ impl CreateGpuRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_GPU_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         if let Some(id) = self.request_id {
@@ -3186,11 +3288,7 @@ impl CreateGpuRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -3217,14 +3315,20 @@ impl GetGuestToolsByIdRequest {
         crate::api::ApiResponse<crate::ahv::config::GuestTools>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&GET_GUEST_TOOLS_BY_ID_OPERATION);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::ahv::config::GuestTools> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_GUEST_TOOLS_BY_ID_OPERATION);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -3268,6 +3372,12 @@ impl UpdateGuestToolsByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &UPDATE_GUEST_TOOLS_BY_ID_OPERATION,
         );
@@ -3287,11 +3397,7 @@ impl UpdateGuestToolsByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -3335,6 +3441,12 @@ impl InstallVmGuestToolsRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&INSTALL_VM_GUEST_TOOLS_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -3352,11 +3464,7 @@ impl InstallVmGuestToolsRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -3400,6 +3508,12 @@ impl UpgradeVmGuestToolsRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPGRADE_VM_GUEST_TOOLS_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -3417,11 +3531,7 @@ impl UpgradeVmGuestToolsRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -3465,6 +3575,12 @@ impl InsertVmGuestToolsRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&INSERT_VM_GUEST_TOOLS_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -3482,11 +3598,7 @@ impl InsertVmGuestToolsRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -3529,6 +3641,12 @@ impl UninstallVmGuestToolsRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &UNINSTALL_VM_GUEST_TOOLS_OPERATION,
         );
@@ -3546,11 +3664,7 @@ impl UninstallVmGuestToolsRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -3575,15 +3689,21 @@ impl GetNicByIdRequest {
     pub async fn send(
         self,
     ) -> Result<crate::api::ApiResponse<crate::ahv::config::Nic>, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_NIC_BY_ID_OPERATION);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::ahv::config::Nic> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_NIC_BY_ID_OPERATION);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -3628,6 +3748,12 @@ impl UpdateNicByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_NIC_BY_ID_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -3644,11 +3770,7 @@ impl UpdateNicByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -3692,6 +3814,12 @@ impl DeleteNicByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_NIC_BY_ID_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -3706,11 +3834,7 @@ impl DeleteNicByIdRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -3769,17 +3893,7 @@ impl ListNicsByVmIdRequest {
         crate::api::ApiResponse<Vec<crate::ahv::config::Nic>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&LIST_NICS_BY_VM_ID_OPERATION);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
     }
 
@@ -3811,6 +3925,22 @@ impl ListNicsByVmIdRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_NICS_BY_VM_ID_OPERATION);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        Ok(request)
     }
 }
 
@@ -3854,6 +3984,12 @@ impl CreateNicRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_NIC_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         if let Some(id) = self.request_id {
@@ -3867,11 +4003,7 @@ impl CreateNicRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -3916,6 +4048,12 @@ impl AssignIpByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ASSIGN_IP_BY_ID_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -3932,11 +4070,7 @@ impl AssignIpByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -3980,6 +4114,12 @@ impl ReleaseIpByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&RELEASE_IP_BY_ID_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -3994,11 +4134,7 @@ impl ReleaseIpByIdRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -4043,6 +4179,12 @@ impl MigrateNicByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&MIGRATE_NIC_BY_ID_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -4059,11 +4201,7 @@ impl MigrateNicByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -4107,6 +4245,12 @@ impl AssignVmOwnerRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ASSIGN_VM_OWNER_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -4122,11 +4266,7 @@ impl AssignVmOwnerRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -4154,15 +4294,21 @@ impl GetPcieDeviceByIdRequest {
         crate::api::ApiResponse<crate::ahv::config::PcieDevice>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&GET_PCIE_DEVICE_BY_ID_OPERATION);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::ahv::config::PcieDevice> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_PCIE_DEVICE_BY_ID_OPERATION);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -4206,6 +4352,12 @@ impl DeletePcieDeviceByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &DELETE_PCIE_DEVICE_BY_ID_OPERATION,
         );
@@ -4224,11 +4376,7 @@ impl DeletePcieDeviceByIdRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -4277,16 +4425,7 @@ impl ListPcieDevicesByVmIdRequest {
         crate::api::ApiResponse<Vec<crate::ahv::config::PcieDevice>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &LIST_PCIE_DEVICES_BY_VM_ID_OPERATION,
-        );
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
     }
 
@@ -4318,6 +4457,21 @@ impl ListPcieDevicesByVmIdRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &LIST_PCIE_DEVICES_BY_VM_ID_OPERATION,
+        );
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        Ok(request)
     }
 }
 
@@ -4361,6 +4515,12 @@ impl CreatePcieDeviceRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_PCIE_DEVICE_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         if let Some(id) = self.request_id {
@@ -4376,11 +4536,7 @@ impl CreatePcieDeviceRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -4423,6 +4579,12 @@ impl PowerOnVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&POWER_ON_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -4434,11 +4596,7 @@ impl PowerOnVmRequest {
                 return Err(ntnx_runtime::Error::missing_if_match(&POWER_ON_VM_OPERATION));
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -4481,6 +4639,12 @@ impl PowerCycleVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&POWER_CYCLE_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -4494,11 +4658,7 @@ impl PowerCycleVmRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -4541,6 +4701,12 @@ impl PowerOffVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&POWER_OFF_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -4554,11 +4720,7 @@ impl PowerOffVmRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -4601,6 +4763,12 @@ impl ResetVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&RESET_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -4612,11 +4780,7 @@ impl ResetVmRequest {
                 return Err(ntnx_runtime::Error::missing_if_match(&RESET_VM_OPERATION));
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -4659,6 +4823,12 @@ impl ShutdownVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&SHUTDOWN_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -4670,11 +4840,7 @@ impl ShutdownVmRequest {
                 return Err(ntnx_runtime::Error::missing_if_match(&SHUTDOWN_VM_OPERATION));
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -4718,6 +4884,12 @@ impl ShutdownGuestVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&SHUTDOWN_GUEST_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -4733,11 +4905,7 @@ impl ShutdownGuestVmRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -4780,6 +4948,12 @@ impl RebootVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REBOOT_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -4791,11 +4965,7 @@ impl RebootVmRequest {
                 return Err(ntnx_runtime::Error::missing_if_match(&REBOOT_VM_OPERATION));
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -4839,6 +5009,12 @@ impl RebootGuestVmRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REBOOT_GUEST_VM_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -4854,11 +5030,7 @@ impl RebootGuestVmRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -4886,15 +5058,21 @@ impl GetSerialPortByIdRequest {
         crate::api::ApiResponse<crate::ahv::config::SerialPort>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&GET_SERIAL_PORT_BY_ID_OPERATION);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::ahv::config::SerialPort> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_SERIAL_PORT_BY_ID_OPERATION);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -4939,6 +5117,12 @@ impl UpdateSerialPortByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &UPDATE_SERIAL_PORT_BY_ID_OPERATION,
         );
@@ -4959,11 +5143,7 @@ impl UpdateSerialPortByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -5007,6 +5187,12 @@ impl DeleteSerialPortByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &DELETE_SERIAL_PORT_BY_ID_OPERATION,
         );
@@ -5025,11 +5211,7 @@ impl DeleteSerialPortByIdRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -5078,16 +5260,7 @@ impl ListSerialPortsByVmIdRequest {
         crate::api::ApiResponse<Vec<crate::ahv::config::SerialPort>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &LIST_SERIAL_PORTS_BY_VM_ID_OPERATION,
-        );
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
     }
 
@@ -5119,6 +5292,21 @@ impl ListSerialPortsByVmIdRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &LIST_SERIAL_PORTS_BY_VM_ID_OPERATION,
+        );
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        Ok(request)
     }
 }
 
@@ -5162,6 +5350,12 @@ impl CreateSerialPortRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_SERIAL_PORT_OPERATION);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         if let Some(id) = self.request_id {
@@ -5177,10 +5371,6 @@ impl CreateSerialPortRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }

@@ -204,15 +204,21 @@ impl GetVmAntiAffinityPolicyByIdRequest {
         crate::api::ApiResponse<crate::ahv::policies::VmAntiAffinityPolicy>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &GET_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION,
-        );
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<
             crate::ahv::policies::VmAntiAffinityPolicy,
         > = self.client.send_envelope(request).await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &GET_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION,
+        );
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -256,6 +262,12 @@ impl UpdateVmAntiAffinityPolicyByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &UPDATE_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION,
         );
@@ -275,11 +287,7 @@ impl UpdateVmAntiAffinityPolicyByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -322,6 +330,12 @@ impl DeleteVmAntiAffinityPolicyByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &DELETE_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION,
         );
@@ -339,11 +353,7 @@ impl DeleteVmAntiAffinityPolicyByIdRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -411,21 +421,7 @@ impl ListVmAntiAffinityPoliciesRequest {
         crate::api::ApiResponse<Vec<crate::ahv::policies::VmAntiAffinityPolicy>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &LIST_VM_ANTI_AFFINITY_POLICIES_OPERATION,
-        );
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
     }
 
@@ -457,6 +453,26 @@ impl ListVmAntiAffinityPoliciesRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &LIST_VM_ANTI_AFFINITY_POLICIES_OPERATION,
+        );
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        Ok(request)
     }
 }
 
@@ -491,6 +507,12 @@ impl CreateVmAntiAffinityPolicyRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &CREATE_VM_ANTI_AFFINITY_POLICY_OPERATION,
         );
@@ -498,11 +520,7 @@ impl CreateVmAntiAffinityPolicyRequest {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -553,20 +571,7 @@ impl ListVmAntiAffinityPolicyVmComplianceStatesRequest {
         >,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &LIST_VM_ANTI_AFFINITY_POLICY_VM_COMPLIANCE_STATES_OPERATION,
-        );
-        request = request
-            .path_param(
-                "vmAntiAffinityPolicyExtId",
-                &self.vm_anti_affinity_policy_ext_id,
-            );
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
     }
 
@@ -603,6 +608,25 @@ impl ListVmAntiAffinityPolicyVmComplianceStatesRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &LIST_VM_ANTI_AFFINITY_POLICY_VM_COMPLIANCE_STATES_OPERATION,
+        );
+        request = request
+            .path_param(
+                "vmAntiAffinityPolicyExtId",
+                &self.vm_anti_affinity_policy_ext_id,
+            );
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        Ok(request)
     }
 }
 
@@ -661,18 +685,7 @@ impl ListLegacyVmAntiAffinityPoliciesRequest {
         crate::api::ApiResponse<Vec<crate::ahv::policies::LegacyVmAntiAffinityPolicy>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &LIST_LEGACY_VM_ANTI_AFFINITY_POLICIES_OPERATION,
-        );
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
     }
 
@@ -710,6 +723,23 @@ impl ListLegacyVmAntiAffinityPoliciesRequest {
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
     }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &LIST_LEGACY_VM_ANTI_AFFINITY_POLICIES_OPERATION,
+        );
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        Ok(request)
+    }
 }
 
 static DELETE_LEGACY_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
@@ -743,6 +773,12 @@ impl DeleteLegacyVmAntiAffinityPolicyByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &DELETE_LEGACY_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION,
         );
@@ -750,10 +786,6 @@ impl DeleteLegacyVmAntiAffinityPolicyByIdRequest {
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }

@@ -185,15 +185,21 @@ impl GetVmHostAffinityPolicyByIdRequest {
         crate::api::ApiResponse<crate::ahv::policies::VmHostAffinityPolicy>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &GET_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION,
-        );
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<
             crate::ahv::policies::VmHostAffinityPolicy,
         > = self.client.send_envelope(request).await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &GET_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION,
+        );
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -237,6 +243,12 @@ impl UpdateVmHostAffinityPolicyByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &UPDATE_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION,
         );
@@ -256,11 +268,7 @@ impl UpdateVmHostAffinityPolicyByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -303,6 +311,12 @@ impl DeleteVmHostAffinityPolicyByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &DELETE_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION,
         );
@@ -320,11 +334,7 @@ impl DeleteVmHostAffinityPolicyByIdRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -367,6 +377,12 @@ impl ReEnforceVmHostAffinityPolicyByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &RE_ENFORCE_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION,
         );
@@ -384,11 +400,7 @@ impl ReEnforceVmHostAffinityPolicyByIdRequest {
                 );
             }
         }
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -456,21 +468,7 @@ impl ListVmHostAffinityPoliciesRequest {
         crate::api::ApiResponse<Vec<crate::ahv::policies::VmHostAffinityPolicy>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &LIST_VM_HOST_AFFINITY_POLICIES_OPERATION,
-        );
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
     }
 
@@ -502,6 +500,26 @@ impl ListVmHostAffinityPoliciesRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &LIST_VM_HOST_AFFINITY_POLICIES_OPERATION,
+        );
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        Ok(request)
     }
 }
 
@@ -536,6 +554,12 @@ impl CreateVmHostAffinityPolicyRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &CREATE_VM_HOST_AFFINITY_POLICY_OPERATION,
         );
@@ -543,11 +567,7 @@ impl CreateVmHostAffinityPolicyRequest {
             request = request.request_id(id);
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -598,20 +618,7 @@ impl ListVmHostAffinityPolicyVmComplianceStatesRequest {
         >,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(
-            &LIST_VM_HOST_AFFINITY_POLICY_VM_COMPLIANCE_STATES_OPERATION,
-        );
-        request = request
-            .path_param(
-                "vmHostAffinityPolicyExtId",
-                &self.vm_host_affinity_policy_ext_id,
-            );
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
     }
 
@@ -648,5 +655,24 @@ impl ListVmHostAffinityPolicyVmComplianceStatesRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+            &LIST_VM_HOST_AFFINITY_POLICY_VM_COMPLIANCE_STATES_OPERATION,
+        );
+        request = request
+            .path_param(
+                "vmHostAffinityPolicyExtId",
+                &self.vm_host_affinity_policy_ext_id,
+            );
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        Ok(request)
     }
 }

@@ -2603,10 +2603,13 @@ pub struct NutanixCredential {
 impl NutanixCredential {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(username: String, password: ntnx_runtime::Secret) -> Self {
+    pub fn new(
+        username: impl Into<String>,
+        password: impl Into<ntnx_runtime::Secret>,
+    ) -> Self {
         Self {
-            username,
-            password,
+            username: username.into(),
+            password: password.into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }
@@ -4329,9 +4332,9 @@ pub struct RevertParams {
 impl RevertParams {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(vm_recovery_point_ext_id: String) -> Self {
+    pub fn new(vm_recovery_point_ext_id: impl Into<String>) -> Self {
         Self {
-            vm_recovery_point_ext_id,
+            vm_recovery_point_ext_id: vm_recovery_point_ext_id.into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }

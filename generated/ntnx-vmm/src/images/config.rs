@@ -628,13 +628,16 @@ pub struct EffectiveRateLimitPolicy {
 impl EffectiveRateLimitPolicy {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(cluster_ext_id: String, rate_limit_ext_id: String) -> Self {
+    pub fn new(
+        cluster_ext_id: impl Into<String>,
+        rate_limit_ext_id: impl Into<String>,
+    ) -> Self {
         Self {
             tenant_id: None,
             ext_id: ntnx_runtime::Nullable::Absent,
             links: None,
-            cluster_ext_id,
-            rate_limit_ext_id,
+            cluster_ext_id: cluster_ext_id.into(),
+            rate_limit_ext_id: rate_limit_ext_id.into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }
@@ -1770,7 +1773,7 @@ impl PlacementPolicy {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
     pub fn new(
-        name: String,
+        name: impl Into<String>,
         placement_type: PlacementType,
         image_entity_filter: Filter,
         cluster_entity_filter: Filter,
@@ -1779,7 +1782,7 @@ impl PlacementPolicy {
             tenant_id: None,
             ext_id: ntnx_runtime::Nullable::Absent,
             links: None,
-            name,
+            name: name.into(),
             description: None,
             placement_type,
             image_entity_filter,
@@ -2061,7 +2064,7 @@ impl RateLimitPolicy {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
     pub fn new(
-        name: String,
+        name: impl Into<String>,
         rate_limit_kbps: i64,
         cluster_entity_filter: Filter,
     ) -> Self {
@@ -2069,7 +2072,7 @@ impl RateLimitPolicy {
             tenant_id: None,
             ext_id: ntnx_runtime::Nullable::Absent,
             links: None,
-            name,
+            name: name.into(),
             description: None,
             rate_limit_kbps,
             cluster_entity_filter,

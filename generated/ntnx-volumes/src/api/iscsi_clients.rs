@@ -104,14 +104,20 @@ impl GetIscsiClientByIdRequest {
         crate::api::ApiResponse<crate::config::IscsiClient>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&GET_ISCSI_CLIENT_BY_ID_OPERATION);
-        request = request.path_param("extId", &self.ext_id);
+        let request = self.request()?;
         let mut response: crate::api::ApiResponse<crate::config::IscsiClient> = self
             .client
             .send_envelope(request)
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_ISCSI_CLIENT_BY_ID_OPERATION);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -155,6 +161,12 @@ impl UpdateIscsiClientByIdRequest {
         crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
             &UPDATE_ISCSI_CLIENT_BY_ID_OPERATION,
         );
@@ -174,11 +186,7 @@ impl UpdateIscsiClientByIdRequest {
             }
         }
         request = request.json_body(&self.body)?;
-        let mut response: crate::api::ApiResponse<
-            ntnx_shared::prism::v4::config::TaskReference,
-        > = self.client.send_envelope(request).await?;
-        response.attach_etag();
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -264,26 +272,18 @@ impl ListIscsiClientsRequest {
         crate::api::ApiResponse<Vec<crate::config::IscsiClient>>,
         ntnx_runtime::Error,
     > {
-        let mut request = ntnx_runtime::Request::new(&LIST_ISCSI_CLIENTS_OPERATION);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        if let Some(value) = &self.expand {
-            request = request.query("$expand", value);
-        }
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
+        let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
     }
 
     /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -314,5 +314,29 @@ impl ListIscsiClientsRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_ISCSI_CLIENTS_OPERATION);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        if let Some(value) = &self.expand {
+            request = request.query("$expand", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
     }
 }

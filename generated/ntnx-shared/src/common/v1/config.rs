@@ -26,10 +26,13 @@ pub struct BasicAuth {
 impl BasicAuth {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(username: String, password: ntnx_runtime::Secret) -> Self {
+    pub fn new(
+        username: impl Into<String>,
+        password: impl Into<ntnx_runtime::Secret>,
+    ) -> Self {
         Self {
-            username,
-            password,
+            username: username.into(),
+            password: password.into(),
             extras: ntnx_runtime::Extras::new(),
         }
     }
@@ -716,9 +719,9 @@ pub struct IPv4Address {
 impl IPv4Address {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             prefix_length: Some(32i32),
             extras: ntnx_runtime::Extras::new(),
         }
@@ -805,9 +808,9 @@ pub struct IPv6Address {
 impl IPv6Address {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(value: String) -> Self {
+    pub fn new(value: impl Into<String>) -> Self {
         Self {
-            value,
+            value: value.into(),
             prefix_length: Some(128i32),
             extras: ntnx_runtime::Extras::new(),
         }

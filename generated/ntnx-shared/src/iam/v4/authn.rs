@@ -78,12 +78,12 @@ pub struct BucketsAccessKey {
 impl BucketsAccessKey {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(access_key_name: String) -> Self {
+    pub fn new(access_key_name: impl Into<String>) -> Self {
         Self {
             tenant_id: None,
             ext_id: ntnx_runtime::Nullable::Absent,
             links: None,
-            access_key_name,
+            access_key_name: access_key_name.into(),
             secret_access_key: None,
             user_id: None,
             created_time: None,
@@ -495,12 +495,12 @@ pub struct User {
 impl User {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(username: String, user_type: UserType) -> Self {
+    pub fn new(username: impl Into<String>, user_type: UserType) -> Self {
         Self {
             tenant_id: None,
             ext_id: ntnx_runtime::Nullable::Absent,
             links: None,
-            username,
+            username: username.into(),
             user_type,
             idp_id: None,
             display_name: None,
