@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{file, generate, item, item_docs, resolve};
+use common::{contains_code, file, generate, item, item_docs, resolve};
 use ntnx_generator::ir::{Api, Field, Scalar, Struct, TypeDef, TypeKey, TypeKind, TypeRef};
 
 fn def<'a>(api: &'a Api, schema: &str) -> &'a TypeDef {
@@ -188,7 +188,10 @@ fn a_component_that_is_only_allof_of_another_is_a_struct_of_its_own() {
     // Required fields of the flattened struct are the constructor's arguments, in order.
     let constructor = item(config, "impl Machine {");
     assert!(
-        constructor.contains("pub fn new(tenant_id: String, name: String, cores: i32) -> Self"),
+        contains_code(
+            constructor,
+            "pub fn new(tenant_id: impl Into<String>, name: impl Into<String>, cores: i32) -> Self"
+        ),
         "{constructor}"
     );
 }

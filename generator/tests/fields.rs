@@ -114,9 +114,9 @@ fn new_takes_required_fields_and_applies_defaults() {
     assert!(
         contains_code(
             constructor,
-            "pub fn new(name: String, \
+            "pub fn new(name: impl Into<String>, \
              closed_at: ntnx_runtime::Nullable<ntnx_runtime::DateTime>, \
-             password: ntnx_runtime::Secret) -> Self"
+             password: impl Into<ntnx_runtime::Secret>) -> Self"
         ),
         "{constructor}"
     );
@@ -220,7 +220,7 @@ fn password_fields_are_secrets() {
     assert!(
         contains_code(
             constructor,
-            "pub fn new(user: String, secret: ntnx_runtime::Secret) -> Self"
+            "pub fn new(user: impl Into<String>, secret: impl Into<ntnx_runtime::Secret>) -> Self"
         ),
         "{constructor}"
     );
