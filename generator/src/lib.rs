@@ -14,6 +14,7 @@ pub mod ir;
 pub mod layout;
 pub mod load;
 pub mod manifest;
+mod parallel;
 pub mod resolve;
 
 pub use error::{Error, ErrorKind, Result};
@@ -59,25 +60,41 @@ pub fn generate_pinned(
     specs_dir: &Path,
     options: &EmitOptions,
 ) -> Result<Generated> {
+    // Each spec is read, parsed and resolved on its own thread; results keep manifest order.
+    let jobs: Vec<parallel::Job<'_, Result<(ir::Api, SpecSummary)>>> = manifest
+        .specs
+        .iter()
+        .map(|pinned| {
+            Box::new(move || {
+                let started = Instant::now();
+                let (path, bytes) = manifest::read_pinned(specs_dir, pinned)?;
+                let loaded = load::parse(&path, &bytes)?;
+                if loaded.namespace != pinned.namespace || loaded.version != pinned.version {
+                    return Err(Error::new(
+                        ErrorKind::Manifest,
+                        format!(
+                            "the manifest pins {} as {} {}, but its paths are under /{}/{}/",
+                            pinned.file,
+                            pinned.namespace,
+                            pinned.version,
+                            loaded.namespace,
+                            loaded.version
+                        ),
+                    )
+                    .in_file(&path));
+                }
+                let api = resolve::resolve(&loaded, &pinned.crate_name())?;
+                let summary = summary(&api, started.elapsed());
+                Ok((api, summary))
+            }) as parallel::Job<'_, _>
+        })
+        .collect();
     let mut apis = Vec::new();
     let mut specs = Vec::new();
-    for pinned in &manifest.specs {
-        let started = Instant::now();
-        let (path, bytes) = manifest::read_pinned(specs_dir, pinned)?;
-        let loaded = load::parse(&path, &bytes)?;
-        if loaded.namespace != pinned.namespace || loaded.version != pinned.version {
-            return Err(Error::new(
-                ErrorKind::Manifest,
-                format!(
-                    "the manifest pins {} as {} {}, but its paths are under /{}/{}/",
-                    pinned.file, pinned.namespace, pinned.version, loaded.namespace, loaded.version
-                ),
-            )
-            .in_file(&path));
-        }
-        let api = resolve::resolve(&loaded, &pinned.crate_name())?;
-        specs.push(summary(&api, started.elapsed()));
+    for result in parallel::run_all(jobs) {
+        let (api, summary) = result?;
         apis.push(api);
+        specs.push(summary);
     }
     finish(apis, specs, options)
 }

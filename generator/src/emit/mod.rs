@@ -21,6 +21,7 @@ use proc_macro2::TokenStream;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::layout::Workspace;
+use crate::parallel::{run_all, Job};
 use names::Names;
 use types::TypeSpace;
 
@@ -57,30 +58,42 @@ pub fn emit(workspace: &Workspace, options: &EmitOptions) -> Result<Vec<Generate
         names: Names::new(workspace),
         defs,
     };
-    let mut files = Vec::new();
-    for spec in &workspace.specs {
-        files.extend(crates::spec_crate(&space, workspace, spec, options)?);
+    // Each crate is emitted on its own thread (largest first); results come back in
+    // this order, so the output does not depend on the scheduling.
+    let space = &space;
+    let mut jobs: Vec<Job<'_, Result<Vec<GeneratedFile>>>> = Vec::new();
+    let mut specs: Vec<_> = workspace.specs.iter().collect();
+    specs.sort_by_key(|spec| std::cmp::Reverse(spec.types.len()));
+    if options.registry {
+        jobs.push(Box::new(move || {
+            registry::registry_crate(space, workspace, options)
+        }));
+    }
+    for spec in specs {
+        jobs.push(Box::new(move || {
+            crates::spec_crate(space, workspace, spec, options)
+        }));
     }
     if !workspace.shared.types.is_empty() {
-        let sources: Vec<String> = workspace
-            .specs
-            .iter()
-            .map(|s| crates::file_name(&s.file))
-            .collect();
-        files.extend(crates::shared_crate(
-            &space,
-            &workspace.shared,
-            &sources.join(", "),
-            options,
-        )?);
+        jobs.push(Box::new(move || {
+            let sources: Vec<String> = workspace
+                .specs
+                .iter()
+                .map(|s| crates::file_name(&s.file))
+                .collect();
+            crates::shared_crate(space, &workspace.shared, &sources.join(", "), options)
+        }));
     }
-    if options.registry {
-        files.extend(registry::registry_crate(&space, workspace, options)?);
+    jobs.push(Box::new(move || {
+        Ok(vec![GeneratedFile {
+            path: PathBuf::from(inventory::INVENTORY_FILE),
+            contents: inventory::inventory(space, workspace)?,
+        }])
+    }));
+    let mut files = Vec::new();
+    for result in run_all(jobs) {
+        files.extend(result?);
     }
-    files.push(GeneratedFile {
-        path: PathBuf::from(inventory::INVENTORY_FILE),
-        contents: inventory::inventory(&space, workspace)?,
-    });
     files.push(GeneratedFile {
         path: PathBuf::from("rustfmt.toml"),
         contents:
