@@ -50,7 +50,7 @@ mod tests {
 
     #[test]
     fn results_keep_job_order() {
-        let jobs: Vec<Job<'_, usize>> = (0..20)
+        let jobs: Vec<Job<'_, usize>> = (0..20_usize)
             .map(|i| {
                 Box::new(move || {
                     std::thread::sleep(std::time::Duration::from_millis((20 - i) as u64));
