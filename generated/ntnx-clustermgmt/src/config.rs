@@ -78,9 +78,9 @@ impl<'de> serde::Deserialize<'de> for AcropolisConnectionState {
 /// Schema `clustermgmt.v4.0.config.AddDiskApiResponse`; `$objectType` `clustermgmt.v4.config.AddDiskApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddDiskApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<AddDiskApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -223,9 +223,9 @@ impl From<crate::error::ErrorResponse> for AddDiskApiResponseData {
 /// Schema `clustermgmt.v4.0.config.AddSnmpTransportsApiResponse`; `$objectType` `clustermgmt.v4.config.AddSnmpTransportsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddSnmpTransportsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<AddSnmpTransportsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -439,9 +439,9 @@ impl<'de> serde::Deserialize<'de> for AddressType {
 /// Schema `clustermgmt.v4.0.config.ApplyClusterProfileApiResponse`; `$objectType` `clustermgmt.v4.config.ApplyClusterProfileApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApplyClusterProfileApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<ApplyClusterProfileApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -585,9 +585,9 @@ impl From<crate::error::ErrorResponse> for ApplyClusterProfileApiResponseData {
 /// Schema `clustermgmt.v4.0.config.AssociateCategoriesToClusterApiResponse`; `$objectType` `clustermgmt.v4.config.AssociateCategoriesToClusterApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssociateCategoriesToClusterApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<AssociateCategoriesToClusterApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -879,9 +879,9 @@ pub struct BackplaneNetworkParams {
     pub is_segmentation_enabled: Option<bool>,
     /// VLAN Id tagged to the backplane network on the cluster. This is part of cluster create payload.
     pub vlan_tag: Option<i64>,
-    /// `subnet`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 format.
     pub subnet: Option<ntnx_shared::common::v1::config::IPv4Address>,
-    /// `netmask`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 format.
     pub netmask: Option<ntnx_shared::common::v1::config::IPv4Address>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1041,11 +1041,11 @@ impl<'de> serde::Deserialize<'de> for BlockItem {
 /// Schema `clustermgmt.v4.0.config.BmcInfo`; `$objectType` `clustermgmt.v4.config.BmcInfo`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BmcInfo {
-    /// `ipAddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub ip_address: Option<ntnx_shared::common::v1::config::IpAddress>,
-    /// `credential`
+    /// An authentication scheme that requires the client to present a username and password. The server will service the request only if it can validate the user-ID and password for the protection space of the Request-URI.
     pub credential: Option<ntnx_shared::common::v1::config::BasicAuth>,
-    /// `status`
+    /// BMC Creds status, Valid, Invalid or Missing
     pub status: Option<CredentialStatus>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1340,7 +1340,7 @@ impl<'de> serde::Deserialize<'de> for BundleInfo {
 /// Schema `clustermgmt.v4.0.config.BundleParam`; `$objectType` `clustermgmt.v4.config.BundleParam`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BundleParam {
-    /// `bundleInfo`
+    /// Hypervisor bundle information.
     pub bundle_info: BundleInfo,
     /// List of node attributes for validating bundle compatibility.
     ///
@@ -1587,9 +1587,9 @@ impl<'de> serde::Deserialize<'de> for CategoryEntityReferences {
 /// Schema `clustermgmt.v4.0.config.CheckHypervisorRequirementsApiResponse`; `$objectType` `clustermgmt.v4.config.CheckHypervisorRequirementsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckHypervisorRequirementsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CheckHypervisorRequirementsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1755,13 +1755,13 @@ pub struct Cluster {
     ///
     /// Constraints: at most 75 characters.
     pub name: Option<String>,
-    /// `nodes`
+    /// Node reference for a cluster.
     pub nodes: Option<NodeReference>,
-    /// `config`
+    /// Cluster configuration details.
     pub config: Option<ClusterConfigReference>,
-    /// `network`
+    /// Network details of a cluster.
     pub network: Option<ClusterNetworkReference>,
-    /// `upgradeStatus`
+    /// Upgrade status of a cluster.
     pub upgrade_status: Option<UpgradeStatus>,
     /// Number of VMs.
     ///
@@ -2011,7 +2011,7 @@ impl<'de> serde::Deserialize<'de> for ClusterArchReference {
 pub struct ClusterConfig {
     /// A boolean value indicating whether to enable lockdown mode for a cluster.
     pub should_enable_lockdown_mode: Option<bool>,
-    /// `buildInfo`
+    /// Currently representing the build information to be used for the cluster creation.
     pub build_info: Option<BuildInfo>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2093,7 +2093,7 @@ pub struct ClusterConfigReference {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub incarnation_id: Option<i64>,
-    /// `buildInfo`
+    /// Build information details.
     pub build_info: Option<BuildReference>,
     /// Hypervisor type.
     ///
@@ -2121,15 +2121,15 @@ pub struct ClusterConfigReference {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub cluster_software_map: Option<Vec<SoftwareMapReference>>,
-    /// `clusterArch`
+    /// Cluster arch.
     pub cluster_arch: Option<ClusterArchReference>,
-    /// `faultToleranceState`
+    /// Fault tolerant state of cluster.
     pub fault_tolerance_state: Option<FaultToleranceState>,
     /// Remote support status.
     ///
     /// Read-only: set by the server, ignored when sent.
     pub is_remote_support_enabled: Option<bool>,
-    /// `operationMode`
+    /// Cluster operation mode. This is part of payload for cluster update operation only.
     pub operation_mode: Option<OperationMode>,
     /// Indicates whether the release is categorized as Long-term or not.
     ///
@@ -2139,7 +2139,7 @@ pub struct ClusterConfigReference {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub is_password_remote_login_enabled: Option<bool>,
-    /// `encryptionInTransitStatus`
+    /// Encryption in transit Status.
     pub encryption_in_transit_status: Option<EncryptionStatus>,
     /// Encryption option.
     ///
@@ -2153,7 +2153,7 @@ pub struct ClusterConfigReference {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub encryption_scope: Option<Vec<EncryptionScopeInfo>>,
-    /// `pulseStatus`
+    /// Pulse status for a cluster.
     pub pulse_status: Option<PulseStatus>,
     /// Indicates if cluster is available to contact or not.
     ///
@@ -2559,7 +2559,7 @@ impl<'de> serde::Deserialize<'de> for ClusterFunctionRef {
 /// Schema `clustermgmt.v4.0.config.ClusterNetwork`; `$objectType` `clustermgmt.v4.config.ClusterNetwork`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClusterNetwork {
-    /// `externalAddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub external_address: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// List of name servers on a cluster. This is part of payload for both cluster create & update operations. For create operation, only ipv4 address / fqdn values are supported currently.
     ///
@@ -2657,9 +2657,9 @@ impl<'de> serde::Deserialize<'de> for ClusterNetwork {
 /// Schema `clustermgmt.v4.0.config.ClusterNetworkReference`; `$objectType` `clustermgmt.v4.config.ClusterNetworkReference`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClusterNetworkReference {
-    /// `externalAddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub external_address: Option<ntnx_shared::common::v1::config::IpAddress>,
-    /// `externalDataServiceIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub external_data_service_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// Cluster external subnet address.
     ///
@@ -2685,23 +2685,23 @@ pub struct ClusterNetworkReference {
     pub ntp_server_ip_list: Option<
         Vec<ntnx_shared::common::v1::config::IpAddressOrFqdn>,
     >,
-    /// `smtpServer`
+    /// SMTP servers on a cluster. This is part of payload for cluster update operation only.
     pub smtp_server: Option<SmtpServerRef>,
-    /// `masqueradingIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub masquerading_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// The port to connect to the cluster when using masquerading IP.
     ///
     /// Read-only: set by the server, ignored when sent.
     pub masquerading_port: Option<i32>,
-    /// `managementServer`
+    /// Management server information.
     pub management_server: Option<ManagementServerRef>,
     /// Cluster fully qualified domain name. This is part of payload for cluster update operation only.
     ///
     /// Constraints: pattern `^([a-z0-9]+(-[a-z0-9]+)*\.)+([a-z0-9]+(-[a-z0-9]+)*){1,63}$`.
     pub fqdn: Option<String>,
-    /// `keyManagementServerType`
+    /// Management server type.
     pub key_management_server_type: Option<KeyManagementServerType>,
-    /// `backplane`
+    /// Params associated to the backplane network segmentation. This is part of payload for cluster create operation only.
     pub backplane: Option<BackplaneNetworkParams>,
     /// List of HTTP Proxy server configuration needed to access a cluster which is hosted behind a HTTP Proxy to not reveal its identity.
     ///
@@ -2983,19 +2983,19 @@ pub struct ClusterProfile {
     pub ntp_server_ip_list: Option<
         Vec<ntnx_shared::common::v1::config::IpAddressOrFqdn>,
     >,
-    /// `smtpServer`
+    /// SMTP servers on a cluster. This is part of payload for cluster update operation only.
     pub smtp_server: Option<SmtpServerRef>,
     /// NFS subnet whitelist addresses. This is part of payload for cluster update operation only.
     ///
     /// Constraints: at most 1024 items.
     pub nfs_subnet_whitelist: Option<Vec<String>>,
-    /// `snmpConfig`
+    /// SNMP information.
     pub snmp_config: Option<SnmpConfig>,
     /// RSYSLOG Server.
     ///
     /// Constraints: at most 100 items.
     pub rsyslog_server_list: Option<Vec<RsyslogServer>>,
-    /// `pulseStatus`
+    /// Pulse status for a cluster.
     pub pulse_status: Option<PulseStatus>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3389,7 +3389,7 @@ impl<'de> serde::Deserialize<'de> for ClusterReferenceListSpec {
 /// Schema `clustermgmt.v4.0.config.ComponentFaultTolerance`; `$objectType` `clustermgmt.v4.config.ComponentFaultTolerance`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComponentFaultTolerance {
-    /// `type`
+    /// Type of component.
     pub r#type: Option<ComponentType>,
     /// Maximum fault tolerance.
     pub max_faults_tolerated: Option<i32>,
@@ -3397,7 +3397,7 @@ pub struct ComponentFaultTolerance {
     pub last_updated_time: Option<ntnx_runtime::DateTime>,
     /// Indicates whether the tolerance computation is in progress or not.
     pub is_under_computation: Option<bool>,
-    /// `detailMessage`
+    /// Message contains the component domain fault tolerance text details.
     pub detail_message: Option<ToleranceMessage>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3614,9 +3614,9 @@ pub struct ComputeNodeItem {
     pub block_id: Option<String>,
     /// Position of a node in a rackable unit.
     pub node_position: Option<String>,
-    /// `hypervisorIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub hypervisor_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
-    /// `ipmiIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub ipmi_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// List of objects containing digital_certificate_base64 and key_management_server_uuid fields for key management server.
     ///
@@ -3748,7 +3748,7 @@ pub struct ComputeNonMigratableVmsSpec {
     ///
     /// Constraints: 1 to 1024 items.
     pub hosts: Vec<String>,
-    /// `vcenterInfo`
+    /// Vcenter information for ESX.
     pub vcenter_info: Option<VcenterInfo>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3844,7 +3844,7 @@ pub struct ConfigParams {
     pub is_never_scheduleable: Option<bool>,
     /// Target hypervisor.
     pub target_hypervisor: Option<String>,
-    /// `hyperv`
+    /// HyperV Credentials.
     pub hyperv: Option<HypervCredentials>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4076,15 +4076,15 @@ impl<'de> serde::Deserialize<'de> for ConfigType {
 /// Schema `clustermgmt.v4.0.config.ControllerVmReference`; `$objectType` `clustermgmt.v4.config.ControllerVmReference`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ControllerVmReference {
-    /// `externalAddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub external_address: Option<ntnx_shared::common::v1::config::IpAddress>,
-    /// `backplaneAddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub backplane_address: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// RDMA backplane address.
     ///
     /// Constraints: at most 1024 items.
     pub rdma_backplane_address: Option<Vec<ntnx_shared::common::v1::config::IpAddress>>,
-    /// `natIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub nat_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// NAT port.
     pub nat_port: Option<i64>,
@@ -4198,9 +4198,9 @@ impl<'de> serde::Deserialize<'de> for ControllerVmReference {
 /// Schema `clustermgmt.v4.0.config.CreateClusterApiResponse`; `$objectType` `clustermgmt.v4.config.CreateClusterApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateClusterApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateClusterApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4344,9 +4344,9 @@ impl From<crate::error::ErrorResponse> for CreateClusterApiResponseData {
 /// Schema `clustermgmt.v4.0.config.CreateClusterProfileApiResponse`; `$objectType` `clustermgmt.v4.config.CreateClusterProfileApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateClusterProfileApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateClusterProfileApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4490,9 +4490,9 @@ impl From<crate::error::ErrorResponse> for CreateClusterProfileApiResponseData {
 /// Schema `clustermgmt.v4.0.config.CreateRsyslogServerApiResponse`; `$objectType` `clustermgmt.v4.config.CreateRsyslogServerApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateRsyslogServerApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateRsyslogServerApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4636,9 +4636,9 @@ impl From<crate::error::ErrorResponse> for CreateRsyslogServerApiResponseData {
 /// Schema `clustermgmt.v4.0.config.CreateSnmpTrapApiResponse`; `$objectType` `clustermgmt.v4.config.CreateSnmpTrapApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateSnmpTrapApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateSnmpTrapApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4782,9 +4782,9 @@ impl From<crate::error::ErrorResponse> for CreateSnmpTrapApiResponseData {
 /// Schema `clustermgmt.v4.0.config.CreateSnmpUserApiResponse`; `$objectType` `clustermgmt.v4.config.CreateSnmpUserApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateSnmpUserApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateSnmpUserApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4928,9 +4928,9 @@ impl From<crate::error::ErrorResponse> for CreateSnmpUserApiResponseData {
 /// Schema `clustermgmt.v4.0.config.CreateStorageContainerApiResponse`; `$objectType` `clustermgmt.v4.config.CreateStorageContainerApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateStorageContainerApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateStorageContainerApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5619,9 +5619,9 @@ impl<'de> serde::Deserialize<'de> for DataStoreUnmount {
 /// Schema `clustermgmt.v4.0.config.DeleteClusterApiResponse`; `$objectType` `clustermgmt.v4.config.DeleteClusterApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteClusterApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteClusterApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5765,9 +5765,9 @@ impl From<crate::error::ErrorResponse> for DeleteClusterApiResponseData {
 /// Schema `clustermgmt.v4.0.config.DeleteClusterProfileApiResponse`; `$objectType` `clustermgmt.v4.config.DeleteClusterProfileApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteClusterProfileApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteClusterProfileApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5911,9 +5911,9 @@ impl From<crate::error::ErrorResponse> for DeleteClusterProfileApiResponseData {
 /// Schema `clustermgmt.v4.0.config.DeleteDiskApiResponse`; `$objectType` `clustermgmt.v4.config.DeleteDiskApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteDiskApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteDiskApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6056,9 +6056,9 @@ impl From<crate::error::ErrorResponse> for DeleteDiskApiResponseData {
 /// Schema `clustermgmt.v4.0.config.DeleteRsyslogServerApiResponse`; `$objectType` `clustermgmt.v4.config.DeleteRsyslogServerApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteRsyslogServerApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteRsyslogServerApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6202,9 +6202,9 @@ impl From<crate::error::ErrorResponse> for DeleteRsyslogServerApiResponseData {
 /// Schema `clustermgmt.v4.0.config.DeleteSnmpTrapApiResponse`; `$objectType` `clustermgmt.v4.config.DeleteSnmpTrapApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteSnmpTrapApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteSnmpTrapApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6348,9 +6348,9 @@ impl From<crate::error::ErrorResponse> for DeleteSnmpTrapApiResponseData {
 /// Schema `clustermgmt.v4.0.config.DeleteSnmpUserApiResponse`; `$objectType` `clustermgmt.v4.config.DeleteSnmpUserApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteSnmpUserApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteSnmpUserApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6494,9 +6494,9 @@ impl From<crate::error::ErrorResponse> for DeleteSnmpUserApiResponseData {
 /// Schema `clustermgmt.v4.0.config.DeleteStorageContainerApiResponse`; `$objectType` `clustermgmt.v4.config.DeleteStorageContainerApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteStorageContainerApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteStorageContainerApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6710,9 +6710,9 @@ impl<'de> serde::Deserialize<'de> for DigitalCertificateMapReference {
 /// Schema `clustermgmt.v4.0.config.DisassociateCategoriesFromClusterApiResponse`; `$objectType` `clustermgmt.v4.config.DisassociateCategoriesFromClusterApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DisassociateCategoriesFromClusterApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DisassociateCategoriesFromClusterApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6858,9 +6858,9 @@ for DisassociateCategoriesFromClusterApiResponseData {
 /// Schema `clustermgmt.v4.0.config.DisassociateClusterFromClusterProfileApiResponse`; `$objectType` `clustermgmt.v4.config.DisassociateClusterFromClusterProfileApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DisassociateClusterFromClusterProfileApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DisassociateClusterFromClusterProfileApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -7007,9 +7007,9 @@ for DisassociateClusterFromClusterProfileApiResponseData {
 /// Schema `clustermgmt.v4.0.config.DiscoverUnconfiguredNodesApiResponse`; `$objectType` `clustermgmt.v4.config.DiscoverUnconfiguredNodesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiscoverUnconfiguredNodesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DiscoverUnconfiguredNodesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -7185,9 +7185,9 @@ pub struct Disk {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub cluster_ext_id: Option<String>,
-    /// `status`
+    /// Indicates the status of the Disk.
     pub status: Option<DiskStatus>,
-    /// `storageTier`
+    /// Represents the Disk storage tier.
     pub storage_tier: Option<StorageTier>,
     /// The external identifier of a storage pool.
     ///
@@ -7207,9 +7207,9 @@ pub struct Disk {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub node_ext_id: Option<String>,
-    /// `cvmIpAddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub cvm_ip_address: Option<ntnx_shared::common::v1::config::IpAddress>,
-    /// `nodeIpAddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub node_ip_address: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// Represents the mount path of the Disk.
     ///
@@ -7273,7 +7273,7 @@ pub struct Disk {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub host_name: Option<String>,
-    /// `diskAdvanceConfig`
+    /// Disk advance configuration object.
     pub disk_advance_config: Option<DiskAdvanceConfig>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -7506,7 +7506,7 @@ pub struct DiskAdditionSpec {
     ///
     /// Constraints: at most 256 characters.
     pub serial_number: String,
-    /// `diskPartitionInfo`
+    /// Model for Disk partition information.
     pub disk_partition_info: Option<DiskPartitionInfo>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -7842,9 +7842,9 @@ impl<'de> serde::Deserialize<'de> for DiskAdvanceConfig {
 /// Schema `clustermgmt.v4.0.config.DiskPartitionInfo`; `$objectType` `clustermgmt.v4.config.DiskPartitionInfo`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiskPartitionInfo {
-    /// `partitionType`
+    /// Indicates Disk partition type. As of now, we only support 'EXT4' and 'XFS'.
     pub partition_type: Option<PartitionType>,
-    /// `driveReplacementOption`
+    /// Indicates drive replacement option. Available options are 'RMA' and 'CAPACITY_UPGRADE'.
     pub drive_replacement_option: Option<DriveReplacementOption>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -7933,7 +7933,7 @@ pub struct DiskReference {
     pub size_in_bytes: Option<i64>,
     /// Disk serial Id.
     pub serial_id: Option<String>,
-    /// `storageTier`
+    /// Disk storage Tier type.
     pub storage_tier: Option<StorageTierReference>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -8190,7 +8190,7 @@ impl<'de> serde::Deserialize<'de> for DomainAwarenessLevel {
 /// Schema `clustermgmt.v4.0.config.DomainFaultTolerance`; `$objectType` `clustermgmt.v4.config.DomainFaultTolerance`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DomainFaultTolerance {
-    /// `type`
+    /// Type of domain
     pub r#type: Option<DomainType>,
     /// List of components in a domain.
     ///
@@ -8722,9 +8722,9 @@ impl<'de> serde::Deserialize<'de> for ErasureCodeStatus {
 /// Schema `clustermgmt.v4.0.config.ExpandClusterApiResponse`; `$objectType` `clustermgmt.v4.config.ExpandClusterApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExpandClusterApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<ExpandClusterApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -8868,9 +8868,9 @@ impl From<crate::error::ErrorResponse> for ExpandClusterApiResponseData {
 /// Schema `clustermgmt.v4.0.config.ExpandClusterParams`; `$objectType` `clustermgmt.v4.config.ExpandClusterParams`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExpandClusterParams {
-    /// `nodeParams`
+    /// Parameters of the node to be added.
     pub node_params: NodeParam,
-    /// `configParams`
+    /// Config parameters.
     pub config_params: Option<ConfigParams>,
     /// Indicates if node addition can be skipped.
     pub should_skip_add_node: Option<bool>,
@@ -8995,13 +8995,13 @@ pub struct FaultToleranceState {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub desired_max_fault_tolerance: Option<i32>,
-    /// `domainAwarenessLevel`
+    /// Domain awareness level corresponds to unit of cluster group. This is part of payload for both cluster create & update operations.
     pub domain_awareness_level: Option<DomainAwarenessLevel>,
-    /// `currentClusterFaultTolerance`
+    /// Cluster Fault tolerance. Set desiredClusterFaultTolerance for cluster create and update.
     pub current_cluster_fault_tolerance: Option<ClusterFaultToleranceRef>,
-    /// `desiredClusterFaultTolerance`
+    /// Cluster Fault tolerance. Set desiredClusterFaultTolerance for cluster create and update.
     pub desired_cluster_fault_tolerance: Option<ClusterFaultToleranceRef>,
-    /// `redundancyStatus`
+    /// Redundancy Status of the cluster
     pub redundancy_status: Option<RedundancyStatusDetails>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -9129,9 +9129,9 @@ impl<'de> serde::Deserialize<'de> for FaultToleranceState {
 /// Schema `clustermgmt.v4.0.config.FetchNodeNetworkingDetailsApiResponse`; `$objectType` `clustermgmt.v4.config.FetchNodeNetworkingDetailsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FetchNodeNetworkingDetailsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<FetchNodeNetworkingDetailsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -9275,9 +9275,9 @@ impl From<crate::error::ErrorResponse> for FetchNodeNetworkingDetailsApiResponse
 /// Schema `clustermgmt.v4.0.config.FetchTaskApiResponse`; `$objectType` `clustermgmt.v4.config.FetchTaskApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FetchTaskApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskResponse`, `ErrorResponse`.
     pub data: Option<FetchTaskApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -9418,9 +9418,9 @@ impl From<crate::error::ErrorResponse> for FetchTaskApiResponseData {
 /// Schema `clustermgmt.v4.0.config.GetBmcInfoResponse`; `$objectType` `clustermgmt.v4.config.GetBmcInfoResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetBmcInfoResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `BmcInfo`, `ErrorResponse`.
     pub data: Option<GetBmcInfoResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -9561,9 +9561,9 @@ impl From<crate::error::ErrorResponse> for GetBmcInfoResponseData {
 /// Schema `clustermgmt.v4.0.config.GetClusterApiResponse`; `$objectType` `clustermgmt.v4.config.GetClusterApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetClusterApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `Cluster`, `ErrorResponse`.
     pub data: Option<GetClusterApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -9704,9 +9704,9 @@ impl From<crate::error::ErrorResponse> for GetClusterApiResponseData {
 /// Schema `clustermgmt.v4.0.config.GetClusterProfileApiResponse`; `$objectType` `clustermgmt.v4.config.GetClusterProfileApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetClusterProfileApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `ClusterProfile`, `ErrorResponse`.
     pub data: Option<GetClusterProfileApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -9847,9 +9847,9 @@ impl From<crate::error::ErrorResponse> for GetClusterProfileApiResponseData {
 /// Schema `clustermgmt.v4.0.config.GetDiskApiResponse`; `$objectType` `clustermgmt.v4.config.GetDiskApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetDiskApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `Disk`, `ErrorResponse`.
     pub data: Option<GetDiskApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -9990,9 +9990,9 @@ impl From<crate::error::ErrorResponse> for GetDiskApiResponseData {
 /// Schema `clustermgmt.v4.0.config.GetHostApiResponse`; `$objectType` `clustermgmt.v4.config.GetHostApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetHostApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `Host`, `ErrorResponse`.
     pub data: Option<GetHostApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -10133,9 +10133,9 @@ impl From<crate::error::ErrorResponse> for GetHostApiResponseData {
 /// Schema `clustermgmt.v4.0.config.GetHostNicApiResponse`; `$objectType` `clustermgmt.v4.config.GetHostNicApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetHostNicApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `HostNic`, `ErrorResponse`.
     pub data: Option<GetHostNicApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -10276,9 +10276,9 @@ impl From<crate::error::ErrorResponse> for GetHostNicApiResponseData {
 /// Schema `clustermgmt.v4.0.config.GetRackableUnitApiResponse`; `$objectType` `clustermgmt.v4.config.GetRackableUnitApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetRackableUnitApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `RackableUnit`, `ErrorResponse`.
     pub data: Option<GetRackableUnitApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -10419,9 +10419,9 @@ impl From<crate::error::ErrorResponse> for GetRackableUnitApiResponseData {
 /// Schema `clustermgmt.v4.0.config.GetRsyslogServerApiResponse`; `$objectType` `clustermgmt.v4.config.GetRsyslogServerApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetRsyslogServerApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `RsyslogServer`, `ErrorResponse`.
     pub data: Option<GetRsyslogServerApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -10562,9 +10562,9 @@ impl From<crate::error::ErrorResponse> for GetRsyslogServerApiResponseData {
 /// Schema `clustermgmt.v4.0.config.GetSnmpConfigByClusterIdApiResponse`; `$objectType` `clustermgmt.v4.config.GetSnmpConfigByClusterIdApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetSnmpConfigByClusterIdApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `SnmpConfig`, `ErrorResponse`.
     pub data: Option<GetSnmpConfigByClusterIdApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -10705,9 +10705,9 @@ impl From<crate::error::ErrorResponse> for GetSnmpConfigByClusterIdApiResponseDa
 /// Schema `clustermgmt.v4.0.config.GetSnmpTrapApiResponse`; `$objectType` `clustermgmt.v4.config.GetSnmpTrapApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetSnmpTrapApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `SnmpTrap`, `ErrorResponse`.
     pub data: Option<GetSnmpTrapApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -10848,9 +10848,9 @@ impl From<crate::error::ErrorResponse> for GetSnmpTrapApiResponseData {
 /// Schema `clustermgmt.v4.0.config.GetSnmpUserApiResponse`; `$objectType` `clustermgmt.v4.config.GetSnmpUserApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetSnmpUserApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `SnmpUser`, `ErrorResponse`.
     pub data: Option<GetSnmpUserApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -10991,9 +10991,9 @@ impl From<crate::error::ErrorResponse> for GetSnmpUserApiResponseData {
 /// Schema `clustermgmt.v4.0.config.GetStorageContainerApiResponse`; `$objectType` `clustermgmt.v4.config.GetStorageContainerApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetStorageContainerApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `StorageContainer`, `ErrorResponse`.
     pub data: Option<GetStorageContainerApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -11139,9 +11139,9 @@ impl From<crate::error::ErrorResponse> for GetStorageContainerApiResponseData {
 /// Schema `clustermgmt.v4.0.config.GetVcenterExtensionApiResponse`; `$objectType` `clustermgmt.v4.config.GetVcenterExtensionApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetVcenterExtensionApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VcenterExtension`, `ErrorResponse`.
     pub data: Option<GetVcenterExtensionApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -11287,9 +11287,9 @@ impl From<crate::error::ErrorResponse> for GetVcenterExtensionApiResponseData {
 /// Schema `clustermgmt.v4.0.config.GetVirtualNicApiResponse`; `$objectType` `clustermgmt.v4.config.GetVirtualNicApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetVirtualNicApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VirtualNic`, `ErrorResponse`.
     pub data: Option<GetVirtualNicApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -11604,13 +11604,13 @@ pub struct Host {
     ///
     /// Constraints: at most 63 characters.
     pub host_name: Option<String>,
-    /// `hostType`
+    /// Type of the host.
     pub host_type: Option<HostTypeEnum>,
-    /// `hypervisor`
+    /// Hypervisor details.
     pub hypervisor: Option<HypervisorReference>,
-    /// `cluster`
+    /// Cluster reference for an entity.
     pub cluster: Option<ClusterReference>,
-    /// `controllerVm`
+    /// Host entity with its attributes.
     pub controller_vm: Option<ControllerVmReference>,
     /// Disks attached to host.
     ///
@@ -11678,9 +11678,9 @@ pub struct Host {
     pub block_model: Option<String>,
     /// Host Maintenance State.
     pub maintenance_state: Option<String>,
-    /// `nodeStatus`
+    /// Node status.
     pub node_status: Option<NodeStatus>,
-    /// `ipmi`
+    /// IPMI reference.
     pub ipmi: Option<IpmiReference>,
     /// Rackable unit UUID.
     ///
@@ -12063,11 +12063,11 @@ pub struct HostGpu {
     pub node_uuid: Option<String>,
     /// Controller VM Id.
     pub node_id: Option<String>,
-    /// `cluster`
+    /// Cluster reference for an entity.
     pub cluster: Option<ClusterReference>,
     /// Number of vGPUs allocated.
     pub number_of_vgpus_allocated: Option<i64>,
-    /// `config`
+    /// Virtual GPU configuration details.
     pub config: Option<VirtualGpuConfig>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -12306,7 +12306,7 @@ pub struct HostNic {
     pub switch_vendor_info: Option<String>,
     /// Switch VLAN Id learned through the discovery protocol.
     pub switch_vlan_id: Option<String>,
-    /// `switchManagementIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub switch_management_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// Switch Mac address
     ///
@@ -12634,7 +12634,7 @@ impl<'de> serde::Deserialize<'de> for HostTypeEnum {
 /// Schema `clustermgmt.v4.0.config.HttpProxyConfig`; `$objectType` `clustermgmt.v4.config.HttpProxyConfig`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HttpProxyConfig {
-    /// `ipAddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub ip_address: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// HTTP Proxy server port configuration needed to access a cluster which is hosted behind a HTTP Proxy to not reveal its identity.
     pub port: Option<i32>,
@@ -12836,7 +12836,7 @@ impl<'de> serde::Deserialize<'de> for HttpProxyType {
 /// Schema `clustermgmt.v4.0.config.HttpProxyWhiteListConfig`; `$objectType` `clustermgmt.v4.config.HttpProxyWhiteListConfig`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HttpProxyWhiteListConfig {
-    /// `targetType`
+    /// Type of the target which is exempted from going through the configured HTTP Proxy.
     pub target_type: HttpProxyWhiteListTargetType,
     /// Target's identifier which is exempted from going through the configured HTTP Proxy.
     pub target: String,
@@ -13013,9 +13013,9 @@ impl<'de> serde::Deserialize<'de> for HttpProxyWhiteListTargetType {
 /// Schema `clustermgmt.v4.0.config.HypervCredentials`; `$objectType` `clustermgmt.v4.config.HypervCredentials`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HypervCredentials {
-    /// `domainDetails`
+    /// UserName and Password model.
     pub domain_details: Option<UserInfo>,
-    /// `failoverClusterDetails`
+    /// UserName and Password model.
     pub failover_cluster_details: Option<UserInfo>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -13094,7 +13094,7 @@ impl<'de> serde::Deserialize<'de> for HypervCredentials {
 /// Schema `clustermgmt.v4.0.config.HypervisorIsoMap`; `$objectType` `clustermgmt.v4.config.HypervisorIsoMap`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HypervisorIsoMap {
-    /// `type`
+    /// Hypervisor type.
     pub r#type: Option<HypervisorType>,
     /// Md5sum of ISO.
     ///
@@ -13166,7 +13166,7 @@ impl<'de> serde::Deserialize<'de> for HypervisorIsoMap {
 /// Schema `clustermgmt.v4.0.config.HypervisorReference`; `$objectType` `clustermgmt.v4.config.HypervisorReference`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HypervisorReference {
-    /// `externalAddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub external_address: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// Hypervisor user name.
     ///
@@ -13176,13 +13176,13 @@ pub struct HypervisorReference {
     ///
     /// Constraints: at most 64 characters.
     pub full_name: Option<String>,
-    /// `type`
+    /// Hypervisor type.
     pub r#type: Option<HypervisorType>,
     /// Number of VMs.
     pub number_of_vms: Option<i64>,
-    /// `state`
+    /// Hypervisor state.
     pub state: Option<HypervisorState>,
-    /// `acropolisConnectionState`
+    /// Status of Acropolis connection to hypervisor.
     pub acropolis_connection_state: Option<AcropolisConnectionState>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -13596,7 +13596,7 @@ pub struct HypervisorUploadNodeListItem {
     pub block_id: Option<String>,
     /// Indicates whether the node is light compute or not.
     pub is_light_compute: Option<bool>,
-    /// `hypervisorType`
+    /// Hypervisor type.
     pub hypervisor_type: Option<HypervisorType>,
     /// Indicates whether the hypervisor is robo mixed or not.
     pub is_robo_mixed_hypervisor: Option<bool>,
@@ -13815,7 +13815,7 @@ impl<'de> serde::Deserialize<'de> for HypervisorUploadParam {
 /// Schema `clustermgmt.v4.0.config.IpmiReference`; `$objectType` `clustermgmt.v4.config.IpmiReference`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IpmiReference {
-    /// `ip`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// IPMI username.
     ///
@@ -14053,9 +14053,9 @@ impl<'de> serde::Deserialize<'de> for KeyManagementServerType {
 /// Schema `clustermgmt.v4.0.config.ListClusterProfilesApiResponse`; `$objectType` `clustermgmt.v4.config.ListClusterProfilesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListClusterProfilesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `ClusterProfileList`, `ErrorResponse`.
     pub data: Option<ListClusterProfilesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -14205,9 +14205,9 @@ impl From<crate::error::ErrorResponse> for ListClusterProfilesApiResponseData {
 /// Schema `clustermgmt.v4.0.config.ListClustersApiResponse`; `$objectType` `clustermgmt.v4.config.ListClustersApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListClustersApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `ClusterList`, `ErrorResponse`.
     pub data: Option<ListClustersApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -14355,9 +14355,9 @@ impl From<crate::error::ErrorResponse> for ListClustersApiResponseData {
 /// Schema `clustermgmt.v4.0.config.ListDataStoresByClusterIdApiResponse`; `$objectType` `clustermgmt.v4.config.ListDataStoresByClusterIdApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListDataStoresByClusterIdApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `DataStoreList`, `ErrorResponse`.
     pub data: Option<ListDataStoresByClusterIdApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -14505,9 +14505,9 @@ impl From<crate::error::ErrorResponse> for ListDataStoresByClusterIdApiResponseD
 /// Schema `clustermgmt.v4.0.config.ListDisksApiResponse`; `$objectType` `clustermgmt.v4.config.ListDisksApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListDisksApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `DiskList`, `ErrorResponse`.
     pub data: Option<ListDisksApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -14655,9 +14655,9 @@ impl From<crate::error::ErrorResponse> for ListDisksApiResponseData {
 /// Schema `clustermgmt.v4.0.config.ListHostNicsByHostIdApiResponse`; `$objectType` `clustermgmt.v4.config.ListHostNicsByHostIdApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListHostNicsByHostIdApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `HostNicList`, `ErrorResponse`.
     pub data: Option<ListHostNicsByHostIdApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -14805,9 +14805,9 @@ impl From<crate::error::ErrorResponse> for ListHostNicsByHostIdApiResponseData {
 /// Schema `clustermgmt.v4.0.config.ListHostsApiResponse`; `$objectType` `clustermgmt.v4.config.ListHostsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListHostsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `HostList`, `ErrorResponse`.
     pub data: Option<ListHostsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -14955,9 +14955,9 @@ impl From<crate::error::ErrorResponse> for ListHostsApiResponseData {
 /// Schema `clustermgmt.v4.0.config.ListHostsByClusterIdApiResponse`; `$objectType` `clustermgmt.v4.config.ListHostsByClusterIdApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListHostsByClusterIdApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `HostList`, `ErrorResponse`.
     pub data: Option<ListHostsByClusterIdApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -15105,9 +15105,9 @@ impl From<crate::error::ErrorResponse> for ListHostsByClusterIdApiResponseData {
 /// Schema `clustermgmt.v4.0.config.ListPhysicalGpuProfilesApiResponse`; `$objectType` `clustermgmt.v4.config.ListPhysicalGpuProfilesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListPhysicalGpuProfilesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `PhysicalGpuProfileList`, `ErrorResponse`.
     pub data: Option<ListPhysicalGpuProfilesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -15259,9 +15259,9 @@ impl From<crate::error::ErrorResponse> for ListPhysicalGpuProfilesApiResponseDat
 /// Schema `clustermgmt.v4.0.config.ListRackableUnitsByClusterIdApiResponse`; `$objectType` `clustermgmt.v4.config.ListRackableUnitsByClusterIdApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListRackableUnitsByClusterIdApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `RackableUnitList`, `ErrorResponse`.
     pub data: Option<ListRackableUnitsByClusterIdApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -15411,9 +15411,9 @@ impl From<crate::error::ErrorResponse> for ListRackableUnitsByClusterIdApiRespon
 /// Schema `clustermgmt.v4.0.config.ListRsyslogServersByClusterIdApiResponse`; `$objectType` `clustermgmt.v4.config.ListRsyslogServersByClusterIdApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListRsyslogServersByClusterIdApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `RsyslogServerList`, `ErrorResponse`.
     pub data: Option<ListRsyslogServersByClusterIdApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -15563,9 +15563,9 @@ impl From<crate::error::ErrorResponse> for ListRsyslogServersByClusterIdApiRespo
 /// Schema `clustermgmt.v4.0.config.ListStorageContainersApiResponse`; `$objectType` `clustermgmt.v4.config.ListStorageContainersApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListStorageContainersApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `StorageContainerList`, `ErrorResponse`.
     pub data: Option<ListStorageContainersApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -15715,9 +15715,9 @@ impl From<crate::error::ErrorResponse> for ListStorageContainersApiResponseData 
 /// Schema `clustermgmt.v4.0.config.ListVcenterExtensionsApiResponse`; `$objectType` `clustermgmt.v4.config.ListVcenterExtensionsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListVcenterExtensionsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VcenterExtensionList`, `ErrorResponse`.
     pub data: Option<ListVcenterExtensionsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -15867,9 +15867,9 @@ impl From<crate::error::ErrorResponse> for ListVcenterExtensionsApiResponseData 
 /// Schema `clustermgmt.v4.0.config.ListVirtualGpuProfilesApiResponse`; `$objectType` `clustermgmt.v4.config.ListVirtualGpuProfilesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListVirtualGpuProfilesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VirtualGpuProfileList`, `ErrorResponse`.
     pub data: Option<ListVirtualGpuProfilesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -16019,9 +16019,9 @@ impl From<crate::error::ErrorResponse> for ListVirtualGpuProfilesApiResponseData
 /// Schema `clustermgmt.v4.0.config.ListVirtualNicsByHostIdApiResponse`; `$objectType` `clustermgmt.v4.config.ListVirtualNicsByHostIdApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListVirtualNicsByHostIdApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VirtualNicList`, `ErrorResponse`.
     pub data: Option<ListVirtualNicsByHostIdApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -16284,9 +16284,9 @@ impl<'de> serde::Deserialize<'de> for ManagedCluster {
 /// Schema `clustermgmt.v4.0.config.ManagementServerRef`; `$objectType` `clustermgmt.v4.config.ManagementServerRef`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagementServerRef {
-    /// `ip`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub ip: Option<ntnx_shared::common::v1::config::IpAddress>,
-    /// `type`
+    /// Management server type.
     pub r#type: Option<ManagementServerType>,
     /// Indicates whether it is DRS enabled or not.
     pub is_drs_enabled: Option<bool>,
@@ -16444,9 +16444,9 @@ impl<'de> serde::Deserialize<'de> for ManagementServerType {
 /// Schema `clustermgmt.v4.0.config.MountStorageContainerApiResponse`; `$objectType` `clustermgmt.v4.config.MountStorageContainerApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MountStorageContainerApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<MountStorageContainerApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -16770,7 +16770,7 @@ impl<'de> serde::Deserialize<'de> for NameMacRef {
 /// Schema `clustermgmt.v4.0.config.NameNetworkRef`; `$objectType` `clustermgmt.v4.config.NameNetworkRef`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NameNetworkRef {
-    /// `hypervisorType`
+    /// Hypervisor type.
     pub hypervisor_type: Option<HypervisorType>,
     /// Interface name.
     ///
@@ -16968,7 +16968,7 @@ pub struct NetworkSwitchInterface {
     pub mac_address: Option<String>,
     /// Timestamp when the interface state was last changed or modified.
     pub last_change_time: Option<ntnx_runtime::DateTime>,
-    /// `switchManagementAddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub switch_management_address: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// UUID of the host connected to the interface.
     ///
@@ -17253,7 +17253,7 @@ impl<'de> serde::Deserialize<'de> for NodeDetails {
 /// Schema `clustermgmt.v4.0.config.NodeDiscoveryParams`; `$objectType` `clustermgmt.v4.config.NodeDiscoveryParams`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeDiscoveryParams {
-    /// `addressType`
+    /// Indicates whether the address type is IPV4/IPV6.
     pub address_type: Option<AddressType>,
     /// IP addresses of the unconfigured nodes.
     ///
@@ -17386,7 +17386,7 @@ pub struct NodeInfo {
     pub block_id: Option<String>,
     /// Position of a node in a rackable unit.
     pub node_position: Option<String>,
-    /// `hypervisorType`
+    /// Hypervisor type.
     pub hypervisor_type: Option<HypervisorType>,
     /// Indicates whether the hypervisor is robo mixed or not.
     pub is_robo_mixed_hypervisor: Option<bool>,
@@ -17400,15 +17400,15 @@ pub struct NodeInfo {
     pub nos_version: Option<String>,
     /// Indicates whether the node is light compute or not.
     pub is_light_compute: Option<bool>,
-    /// `ipmiIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub ipmi_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// List of objects containing digital_certificate_base64 and key_management_server_uuid fields for key management server.
     ///
     /// Constraints: at most 1024 items.
     pub digital_certificate_map_list: Option<Vec<DigitalCertificateMapReference>>,
-    /// `cvmIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub cvm_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
-    /// `hypervisorIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub hypervisor_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// Rackable unit model name.
     pub model: Option<String>,
@@ -17598,7 +17598,7 @@ pub struct NodeItem {
     pub block_id: Option<String>,
     /// Position of a node in a rackable unit.
     pub node_position: Option<String>,
-    /// `hypervisorType`
+    /// Hypervisor type.
     pub hypervisor_type: Option<HypervisorType>,
     /// Indicates whether the hypervisor is robo mixed or not.
     pub is_robo_mixed_hypervisor: Option<bool>,
@@ -17612,15 +17612,15 @@ pub struct NodeItem {
     pub nos_version: Option<String>,
     /// Indicates whether the node is light compute or not.
     pub is_light_compute: Option<bool>,
-    /// `ipmiIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub ipmi_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// List of objects containing digital_certificate_base64 and key_management_server_uuid fields for key management server.
     ///
     /// Constraints: at most 1024 items.
     pub digital_certificate_map_list: Option<Vec<DigitalCertificateMapReference>>,
-    /// `cvmIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub cvm_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
-    /// `hypervisorIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub hypervisor_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// Rackable unit model name.
     pub model: Option<String>,
@@ -17812,6 +17812,8 @@ impl<'de> serde::Deserialize<'de> for NodeItem {
 /// Schema `clustermgmt.v4.0.config.NodeListItemReference`; `$objectType` `clustermgmt.v4.config.NodeListItemReference`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeListItemReference {
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
+    ///
     /// Required by the `create` operation.
     pub controller_vm_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// UUID of the host.
@@ -17820,7 +17822,7 @@ pub struct NodeListItemReference {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub node_uuid: Option<String>,
-    /// `hostIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub host_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -17906,11 +17908,11 @@ pub struct NodeListNetworkingDetails {
     pub block_id: Option<String>,
     /// Position of a node in a rackable unit.
     pub node_position: Option<String>,
-    /// `cvmIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub cvm_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
-    /// `hypervisorIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub hypervisor_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
-    /// `ipmiIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub ipmi_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// List of objects containing digital_certificate_base64 and key_management_server_uuid fields for key management server.
     ///
@@ -17922,7 +17924,7 @@ pub struct NodeListNetworkingDetails {
     pub is_compute_only: Option<bool>,
     /// Indicates whether the node is light compute or not.
     pub is_light_compute: Option<bool>,
-    /// `hypervisorType`
+    /// Hypervisor type.
     pub hypervisor_type: Option<HypervisorType>,
     /// Host version of the node.
     pub hypervisor_version: Option<String>,
@@ -18106,7 +18108,7 @@ impl<'de> serde::Deserialize<'de> for NodeListNetworkingDetails {
 /// Schema `clustermgmt.v4.0.config.NodeNetworkConfig`; `$objectType` `clustermgmt.v4.config.NodeNetworkConfig`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeNetworkConfig {
-    /// `ipaddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub ipaddress: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -18172,7 +18174,7 @@ impl<'de> serde::Deserialize<'de> for NodeNetworkConfig {
 /// Schema `clustermgmt.v4.0.config.NodeNetworkingDetails`; `$objectType` `clustermgmt.v4.config.NodeNetworkingDetails`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NodeNetworkingDetails {
-    /// `networkInfo`
+    /// Network information of HCI and SO nodes.
     pub network_info: Option<NetworkInfo>,
     /// List of uplinks information for each CVM IP.
     ///
@@ -18274,7 +18276,7 @@ pub struct NodeParam {
     pub hypervisor_isos: Option<Vec<HypervisorIsoMap>>,
     /// Hyperv SKU.
     pub hyperv_sku: Option<String>,
-    /// `bundleInfo`
+    /// Hypervisor bundle information.
     pub bundle_info: Option<BundleInfo>,
     /// Indicates if the host networking needs to be skipped or not.
     pub should_skip_host_networking: Option<bool>,
@@ -18574,7 +18576,7 @@ pub struct NodeRemovalParams {
     ///
     /// Constraints: at most 1024 items.
     pub node_uuids: Vec<String>,
-    /// `extraParams`
+    /// Extra parameters for node addition.
     pub extra_params: Option<NodeRemovalExtraParam>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -19454,7 +19456,7 @@ impl<'de> serde::Deserialize<'de> for PartitionType {
 /// Schema `clustermgmt.v4.0.config.PhysicalGpuConfig`; `$objectType` `clustermgmt.v4.config.PhysicalGpuConfig`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PhysicalGpuConfig {
-    /// `type`
+    /// GPU type.
     pub r#type: Option<GpuType>,
     /// Device Id.
     pub device_id: Option<i64>,
@@ -19472,7 +19474,7 @@ pub struct PhysicalGpuConfig {
     pub numa_node: Option<String>,
     /// GPU assignable.
     pub assignable: Option<i64>,
-    /// `mode`
+    /// GPU mode.
     pub mode: Option<GpuMode>,
     /// Frame buffer size in bytes.
     pub frame_buffer_size_bytes: Option<i64>,
@@ -19612,7 +19614,7 @@ pub struct PhysicalGpuProfile {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
-    /// `physicalGpuConfig`
+    /// Physical GPU configuration details.
     pub physical_gpu_config: Option<PhysicalGpuConfig>,
     /// List of UUIDs of virtual machines with an allocated GPU belonging to this profile.
     ///
@@ -19800,7 +19802,7 @@ impl<'de> serde::Deserialize<'de> for PublicKey {
 pub struct PulseStatus {
     /// Flag determines whether pulse is enabled for a cluster.
     pub is_enabled: Option<bool>,
-    /// `piiScrubbingLevel`
+    /// PII Scrubbing Level for pulse.
     pub pii_scrubbing_level: Option<PiiScrubbingLevel>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -19970,7 +19972,7 @@ pub struct RackableUnit {
     pub id: Option<i64>,
     /// Rackable unit serial name.
     pub serial: Option<String>,
-    /// `model`
+    /// Rackable unit model type.
     pub model: Option<RackableUnitModel>,
     /// Rackable unit model name.
     ///
@@ -19980,7 +19982,7 @@ pub struct RackableUnit {
     ///
     /// Constraints: at most 1024 items.
     pub nodes: Option<Vec<RackableUnitNode>>,
-    /// `rack`
+    /// Rack reference for the block.
     pub rack: Option<RackReference>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -20404,9 +20406,9 @@ impl<'de> serde::Deserialize<'de> for RedundancyStatusDetails {
 /// Schema `clustermgmt.v4.0.config.RegisterVcenterExtensionApiResponse`; `$objectType` `clustermgmt.v4.config.RegisterVcenterExtensionApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RegisterVcenterExtensionApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<RegisterVcenterExtensionApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -20550,9 +20552,9 @@ impl From<crate::error::ErrorResponse> for RegisterVcenterExtensionApiResponseDa
 /// Schema `clustermgmt.v4.0.config.RemoveNodeApiResponse`; `$objectType` `clustermgmt.v4.config.RemoveNodeApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveNodeApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<RemoveNodeApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -20695,9 +20697,9 @@ impl From<crate::error::ErrorResponse> for RemoveNodeApiResponseData {
 /// Schema `clustermgmt.v4.0.config.RemoveSnmpTransportsApiResponse`; `$objectType` `clustermgmt.v4.config.RemoveSnmpTransportsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveSnmpTransportsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<RemoveSnmpTransportsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -20841,9 +20843,9 @@ impl From<crate::error::ErrorResponse> for RemoveSnmpTransportsApiResponseData {
 /// Schema `clustermgmt.v4.0.config.RsyslogModuleItem`; `$objectType` `clustermgmt.v4.config.RsyslogModuleItem`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RsyslogModuleItem {
-    /// `name`
+    /// RSYSLOG module name.
     pub name: RsyslogModuleName,
-    /// `logSeverityLevel`
+    /// RSYSLOG module log severity level.
     pub log_severity_level: RsyslogModuleLogSeverityLevel,
     /// Option to log, monitor/output files of a module.
     ///
@@ -21329,11 +21331,11 @@ pub struct RsyslogServer {
     ///
     /// Constraints: at most 64 characters.
     pub server_name: String,
-    /// `ipAddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub ip_address: ntnx_shared::common::v1::config::IpAddress,
     /// RSYSLOG server port.
     pub port: i32,
-    /// `networkProtocol`
+    /// RSYSLOG server protocol type.
     pub network_protocol: RsyslogNetworkProtocol,
     /// List of modules registered to RSYSLOG server.
     ///
@@ -21468,7 +21470,7 @@ impl<'de> serde::Deserialize<'de> for RsyslogServer {
 /// Schema `clustermgmt.v4.0.config.SmtpNetwork`; `$objectType` `clustermgmt.v4.config.SmtpNetwork`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SmtpNetwork {
-    /// `ipAddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4/IPv6 format or a Fully Qualified Domain Name.
     pub ip_address: ntnx_shared::common::v1::config::IpAddressOrFqdn,
     /// SMTP port.
     pub port: Option<i32>,
@@ -21578,9 +21580,9 @@ pub struct SmtpServerRef {
     ///
     /// Constraints: pattern `^([a-zA-Z0-9_\-\.]+)@([a-zA-Z0-9_\-\.]+)\.([a-zA-Z]{2,5})$`.
     pub email_address: String,
-    /// `server`
+    /// SMTP network details.
     pub server: SmtpNetwork,
-    /// `type`
+    /// Type of SMTP server.
     pub r#type: Option<SmtpType>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -22170,7 +22172,7 @@ impl<'de> serde::Deserialize<'de> for SnmpStatusParam {
 /// Schema `clustermgmt.v4.0.config.SnmpTransport`; `$objectType` `clustermgmt.v4.config.SnmpTransport`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SnmpTransport {
-    /// `protocol`
+    /// SNMP protocol type.
     pub protocol: SnmpProtocol,
     /// SNMP port.
     pub port: i32,
@@ -22274,13 +22276,13 @@ pub struct SnmpTrap {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
-    /// `address`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub address: ntnx_shared::common::v1::config::IpAddress,
     /// SNMP username. For SNMP trap v3 version, SNMP username is required parameter.
     ///
     /// Constraints: at most 64 characters.
     pub username: Option<String>,
-    /// `protocol`
+    /// SNMP protocol type.
     pub protocol: Option<SnmpProtocol>,
     /// SNMP port.
     pub port: Option<i32>,
@@ -22290,7 +22292,7 @@ pub struct SnmpTrap {
     ///
     /// Constraints: pattern `^(?:0[xX])?[0-9a-fA-F]+$`.
     pub engine_id: Option<String>,
-    /// `version`
+    /// SNMP version.
     pub version: SnmpTrapVersion,
     /// SNMP receiver name.
     ///
@@ -22547,7 +22549,7 @@ pub struct SnmpUser {
     ///
     /// Constraints: at most 64 characters.
     pub username: String,
-    /// `authType`
+    /// SNMP user authentication type.
     pub auth_type: SnmpAuthType,
     /// SNMP user authentication key.
     ///
@@ -22555,7 +22557,7 @@ pub struct SnmpUser {
     ///
     /// Secret: never shown by `Debug`.
     pub auth_key: ntnx_runtime::Secret,
-    /// `privType`
+    /// SNMP user encryption type.
     pub priv_type: Option<SnmpPrivType>,
     /// SNMP user encryption key.
     ///
@@ -22693,7 +22695,7 @@ impl<'de> serde::Deserialize<'de> for SnmpUser {
 /// Schema `clustermgmt.v4.0.config.SoftwareMapReference`; `$objectType` `clustermgmt.v4.config.SoftwareMapReference`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SoftwareMapReference {
-    /// `softwareType`
+    /// Software type.
     pub software_type: Option<SoftwareTypeRef>,
     /// Software version.
     pub version: Option<String>,
@@ -22916,7 +22918,7 @@ pub struct StorageContainer {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub is_nfs_whitelist_inherited: Option<bool>,
-    /// `erasureCode`
+    /// Indicates the current status value of Erasure Coding for the Storage Container.
     pub erasure_code: Option<ErasureCodeStatus>,
     /// Indicates whether data written to this Storage Container should be inline erasure-coded or not. This field is only considered if ErasureCoding is enabled.
     pub is_inline_ec_enabled: Option<bool>,
@@ -22924,9 +22926,9 @@ pub struct StorageContainer {
     pub has_higher_ec_fault_domain_preference: Option<bool>,
     /// Delay in performing Erasure Code for the current Storage Container instance.
     pub erasure_code_delay_secs: Option<i32>,
-    /// `cacheDeduplication`
+    /// Indicates the current status of Cache Deduplication for the Storage Container.
     pub cache_deduplication: Option<CacheDeduplication>,
-    /// `onDiskDedup`
+    /// Indicates the current status of Disk deduplication for the Storage Container.
     pub on_disk_dedup: Option<OnDiskDedup>,
     /// Indicates whether the compression is enabled for the Storage Container.
     pub is_compression_enabled: Option<bool>,
@@ -23594,7 +23596,7 @@ pub struct TaskResponse {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
-    /// `taskResponseType`
+    /// Task Response search type.
     pub task_response_type: Option<TaskResponseType>,
     /// Task Response which is one of node-discovery, networking-details, hypervisor-upload, validate-bundle-info, non-compatible-cluster-reference  information.
     pub response: Option<TaskResponseResponse>,
@@ -24199,7 +24201,7 @@ pub struct UnconfiguredNodeListItem {
     pub current_network_interface: Option<String>,
     /// Position of a node in a rackable unit.
     pub node_position: Option<String>,
-    /// `cvmIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub cvm_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// Current CVM VLAN tag.
     pub current_cvm_vlan_tag: Option<String>,
@@ -24211,7 +24213,7 @@ pub struct UnconfiguredNodeListItem {
     ///
     /// Constraints: at most 1024 items.
     pub cpu_type: Option<Vec<String>>,
-    /// `hypervisorType`
+    /// Hypervisor type.
     pub hypervisor_type: Option<HypervisorType>,
     /// Host version of the node.
     pub hypervisor_version: Option<String>,
@@ -24219,17 +24221,17 @@ pub struct UnconfiguredNodeListItem {
     pub interface_ipv6: Option<String>,
     /// Cluster ID.
     pub cluster_id: Option<String>,
-    /// `attributes`
+    /// Map providing additional node attributes for the unconfigured node.
     pub attributes: Option<UnconfiguredNodeAttributeMap>,
     /// Rackable unit model type.
     pub rackable_unit_model: Option<String>,
     /// Cluster arch.
     pub arch: Option<String>,
-    /// `hypervisorIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub hypervisor_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
-    /// `ipmiIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub ipmi_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
-    /// `hostType`
+    /// Type of the host.
     pub host_type: Option<HostTypeEnum>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -24458,9 +24460,9 @@ impl<'de> serde::Deserialize<'de> for UnconfiguredNodeListItem {
 /// Schema `clustermgmt.v4.0.config.UnmountStorageContainerApiResponse`; `$objectType` `clustermgmt.v4.config.UnmountStorageContainerApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UnmountStorageContainerApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UnmountStorageContainerApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -24604,9 +24606,9 @@ impl From<crate::error::ErrorResponse> for UnmountStorageContainerApiResponseDat
 /// Schema `clustermgmt.v4.0.config.UnregisterVcenterExtensionApiResponse`; `$objectType` `clustermgmt.v4.config.UnregisterVcenterExtensionApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UnregisterVcenterExtensionApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UnregisterVcenterExtensionApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -24750,9 +24752,9 @@ impl From<crate::error::ErrorResponse> for UnregisterVcenterExtensionApiResponse
 /// Schema `clustermgmt.v4.0.config.UpdateBmcInfoResponse`; `$objectType` `clustermgmt.v4.config.UpdateBmcInfoResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateBmcInfoResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateBmcInfoResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -24895,9 +24897,9 @@ impl From<crate::error::ErrorResponse> for UpdateBmcInfoResponseData {
 /// Schema `clustermgmt.v4.0.config.UpdateClusterApiResponse`; `$objectType` `clustermgmt.v4.config.UpdateClusterApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateClusterApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateClusterApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -25041,9 +25043,9 @@ impl From<crate::error::ErrorResponse> for UpdateClusterApiResponseData {
 /// Schema `clustermgmt.v4.0.config.UpdateClusterProfileApiResponse`; `$objectType` `clustermgmt.v4.config.UpdateClusterProfileApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateClusterProfileApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateClusterProfileApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -25187,9 +25189,9 @@ impl From<crate::error::ErrorResponse> for UpdateClusterProfileApiResponseData {
 /// Schema `clustermgmt.v4.0.config.UpdateRsyslogServerApiResponse`; `$objectType` `clustermgmt.v4.config.UpdateRsyslogServerApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateRsyslogServerApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateRsyslogServerApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -25333,9 +25335,9 @@ impl From<crate::error::ErrorResponse> for UpdateRsyslogServerApiResponseData {
 /// Schema `clustermgmt.v4.0.config.UpdateSnmpStatusApiResponse`; `$objectType` `clustermgmt.v4.config.UpdateSnmpStatusApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateSnmpStatusApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateSnmpStatusApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -25479,9 +25481,9 @@ impl From<crate::error::ErrorResponse> for UpdateSnmpStatusApiResponseData {
 /// Schema `clustermgmt.v4.0.config.UpdateSnmpTrapApiResponse`; `$objectType` `clustermgmt.v4.config.UpdateSnmpTrapApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateSnmpTrapApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateSnmpTrapApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -25625,9 +25627,9 @@ impl From<crate::error::ErrorResponse> for UpdateSnmpTrapApiResponseData {
 /// Schema `clustermgmt.v4.0.config.UpdateSnmpUserApiResponse`; `$objectType` `clustermgmt.v4.config.UpdateSnmpUserApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateSnmpUserApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateSnmpUserApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -25771,9 +25773,9 @@ impl From<crate::error::ErrorResponse> for UpdateSnmpUserApiResponseData {
 /// Schema `clustermgmt.v4.0.config.UpdateStorageContainerApiResponse`; `$objectType` `clustermgmt.v4.config.UpdateStorageContainerApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateStorageContainerApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateStorageContainerApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -26029,7 +26031,7 @@ impl<'de> serde::Deserialize<'de> for UpgradeStatus {
 /// Schema `clustermgmt.v4.0.config.UplinkInfo`; `$objectType` `clustermgmt.v4.config.UplinkInfo`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UplinkInfo {
-    /// `cvmIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub cvm_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// Uplink details for a controller VM.
     ///
@@ -26109,7 +26111,7 @@ pub struct UplinkNetworkItem {
     ///
     /// Constraints: at most 1024 items.
     pub networks: Option<Vec<String>>,
-    /// `uplinks`
+    /// Active and standby uplink information of the target nodes.
     pub uplinks: Option<Uplinks>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -26183,9 +26185,9 @@ impl<'de> serde::Deserialize<'de> for UplinkNetworkItem {
 /// Schema `clustermgmt.v4.0.config.UplinkNode`; `$objectType` `clustermgmt.v4.config.UplinkNode`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UplinkNode {
-    /// `cvmIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub cvm_ip: ntnx_shared::common::v1::config::IpAddress,
-    /// `hypervisorIp`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub hypervisor_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
     /// Active and standby uplink information of the target nodes.
     ///
@@ -26442,7 +26444,7 @@ pub struct UploadInfoNodeItem {
     pub node_uuid: Option<String>,
     /// Error message if any, for available hypervisor ISO.
     pub available_hypervisor_iso_error: Option<String>,
-    /// `requiredHypervisorType`
+    /// Hypervisor type.
     pub required_hypervisor_type: Option<HypervisorType>,
     /// Indicates if node is compatible or not.
     pub is_node_compatible: Option<bool>,
@@ -26736,9 +26738,9 @@ impl<'de> serde::Deserialize<'de> for ValidateBundleInfo {
 /// Schema `clustermgmt.v4.0.config.ValidateNodeApiResponse`; `$objectType` `clustermgmt.v4.config.ValidateNodeApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValidateNodeApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<ValidateNodeApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -27269,9 +27271,9 @@ impl<'de> serde::Deserialize<'de> for VcenterExtension {
 /// Schema `clustermgmt.v4.0.config.VcenterInfo`; `$objectType` `clustermgmt.v4.config.VcenterInfo`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VcenterInfo {
-    /// `address`
+    /// An unique address that identifies a device on the internet or a local network in IPv4/IPv6 format or a Fully Qualified Domain Name.
     pub address: ntnx_shared::common::v1::config::IpAddressOrFqdn,
-    /// `credentials`
+    /// Credentials for registering/unregistering vCenter Server extension for Nutanix to manage VMs of the cluster.
     pub credentials: VcenterCredentials,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -27360,7 +27362,7 @@ impl<'de> serde::Deserialize<'de> for VcenterInfo {
 /// Schema `clustermgmt.v4.0.config.VirtualGpuConfig`; `$objectType` `clustermgmt.v4.config.VirtualGpuConfig`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualGpuConfig {
-    /// `type`
+    /// GPU type.
     pub r#type: Option<GpuType>,
     /// Device Id.
     pub device_id: Option<i64>,
@@ -27583,7 +27585,7 @@ pub struct VirtualGpuProfile {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
-    /// `virtualGpuConfig`
+    /// Virtual GPU configuration details.
     pub virtual_gpu_config: Option<VirtualGpuConfig>,
     /// List of UUIDs of virtual machines with an allocated GPU belonging to this profile.
     ///

@@ -8,9 +8,9 @@
 /// Schema `clustermgmt.v4.0.operations.EnterHostMaintenanceApiResponse`; `$objectType` `clustermgmt.v4.operations.EnterHostMaintenanceApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnterHostMaintenanceApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<EnterHostMaintenanceApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -154,7 +154,7 @@ impl From<crate::error::ErrorResponse> for EnterHostMaintenanceApiResponseData {
 /// Schema `clustermgmt.v4.0.operations.EnterHostMaintenanceSpec`; `$objectType` `clustermgmt.v4.operations.EnterHostMaintenanceSpec`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnterHostMaintenanceSpec {
-    /// `vcenterInfo`
+    /// Vcenter information for ESX.
     pub vcenter_info: Option<crate::config::VcenterInfo>,
     /// Timeout for the workflow in seconds.
     ///
@@ -277,9 +277,9 @@ impl<'de> serde::Deserialize<'de> for EnterHostMaintenanceSpec {
 /// Schema `clustermgmt.v4.0.operations.ExitHostMaintenanceApiResponse`; `$objectType` `clustermgmt.v4.operations.ExitHostMaintenanceApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExitHostMaintenanceApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<ExitHostMaintenanceApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -423,7 +423,7 @@ impl From<crate::error::ErrorResponse> for ExitHostMaintenanceApiResponseData {
 /// Schema `clustermgmt.v4.0.operations.HostMaintenanceCommonSpec`; `$objectType` `clustermgmt.v4.operations.HostMaintenanceCommonSpec`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostMaintenanceCommonSpec {
-    /// `vcenterInfo`
+    /// Vcenter information for ESX.
     pub vcenter_info: Option<crate::config::VcenterInfo>,
     /// Timeout for the workflow in seconds.
     ///

@@ -774,9 +774,9 @@ impl<'de> serde::Deserialize<'de> for ClusterStats {
 /// Schema `clustermgmt.v4.0.stats.ClusterStatsApiResponse`; `$objectType` `clustermgmt.v4.stats.ClusterStatsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClusterStatsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `ClusterStats`, `ErrorResponse`.
     pub data: Option<ClusterStatsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1606,9 +1606,9 @@ impl<'de> serde::Deserialize<'de> for DiskStats {
 /// Schema `clustermgmt.v4.0.stats.GetDiskStatsApiResponse`; `$objectType` `clustermgmt.v4.stats.GetDiskStatsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetDiskStatsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `DiskStats`, `ErrorResponse`.
     pub data: Option<GetDiskStatsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1749,9 +1749,9 @@ impl From<crate::error::ErrorResponse> for GetDiskStatsApiResponseData {
 /// Schema `clustermgmt.v4.0.stats.GetStorageContainerStatsApiResponse`; `$objectType` `clustermgmt.v4.stats.GetStorageContainerStatsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetStorageContainerStatsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `StorageContainerStats`, `ErrorResponse`.
     pub data: Option<GetStorageContainerStatsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2649,9 +2649,9 @@ impl<'de> serde::Deserialize<'de> for HostStats {
 /// Schema `clustermgmt.v4.0.stats.HostStatsApiResponse`; `$objectType` `clustermgmt.v4.stats.HostStatsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostStatsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `HostStats`, `ErrorResponse`.
     pub data: Option<HostStatsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.

@@ -8,9 +8,9 @@
 /// Schema `vmm.v4.0.content.CancelGuestUpdateApiResponse`; `$objectType` `vmm.v4.content.CancelGuestUpdateApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelGuestUpdateApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CancelGuestUpdateApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -154,9 +154,9 @@ impl From<crate::error::ErrorResponse> for CancelGuestUpdateApiResponseData {
 /// Schema `vmm.v4.0.content.CompleteGuestUpdateApiResponse`; `$objectType` `vmm.v4.content.CompleteGuestUpdateApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CompleteGuestUpdateApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CompleteGuestUpdateApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -483,9 +483,9 @@ impl<'de> serde::Deserialize<'de> for ComplianceStatus {
 /// Schema `vmm.v4.0.content.CreateImageApiResponse`; `$objectType` `vmm.v4.content.CreateImageApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateImageApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateImageApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -628,9 +628,9 @@ impl From<crate::error::ErrorResponse> for CreateImageApiResponseData {
 /// Schema `vmm.v4.0.content.CreateTemplateApiResponse`; `$objectType` `vmm.v4.content.CreateTemplateApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateTemplateApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateTemplateApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -774,9 +774,9 @@ impl From<crate::error::ErrorResponse> for CreateTemplateApiResponseData {
 /// Schema `vmm.v4.0.content.DeleteImageApiResponse`; `$objectType` `vmm.v4.content.DeleteImageApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteImageApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteImageApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -919,9 +919,9 @@ impl From<crate::error::ErrorResponse> for DeleteImageApiResponseData {
 /// Schema `vmm.v4.0.content.DeleteTemplateApiResponse`; `$objectType` `vmm.v4.content.DeleteTemplateApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteTemplateApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteTemplateApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1065,9 +1065,9 @@ impl From<crate::error::ErrorResponse> for DeleteTemplateApiResponseData {
 /// Schema `vmm.v4.0.content.DeleteTemplateVersionApiResponse`; `$objectType` `vmm.v4.content.DeleteTemplateVersionApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteTemplateVersionApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteTemplateVersionApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1211,9 +1211,9 @@ impl From<crate::error::ErrorResponse> for DeleteTemplateVersionApiResponseData 
 /// Schema `vmm.v4.0.content.DeployTemplateApiResponse`; `$objectType` `vmm.v4.content.DeployTemplateApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeployTemplateApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeployTemplateApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1427,9 +1427,9 @@ impl<'de> serde::Deserialize<'de> for EnforcementMode {
 /// Schema `vmm.v4.0.content.GetImageApiResponse`; `$objectType` `vmm.v4.content.GetImageApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetImageApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `Image`, `ErrorResponse`.
     pub data: Option<GetImageApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1568,9 +1568,9 @@ impl From<crate::error::ErrorResponse> for GetImageApiResponseData {
 /// Schema `vmm.v4.0.content.GetImageFileApiResponse`; `$objectType` `vmm.v4.content.GetImageFileApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetImageFileApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `Binary`, `ErrorResponse`.
     pub data: Option<GetImageFileApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1711,9 +1711,9 @@ impl From<crate::error::ErrorResponse> for GetImageFileApiResponseData {
 /// Schema `vmm.v4.0.content.GetTemplateApiResponse`; `$objectType` `vmm.v4.content.GetTemplateApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetTemplateApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `Template`, `ErrorResponse`.
     pub data: Option<GetTemplateApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1854,9 +1854,9 @@ impl From<crate::error::ErrorResponse> for GetTemplateApiResponseData {
 /// Schema `vmm.v4.0.content.GetTemplateVersionApiResponse`; `$objectType` `vmm.v4.content.GetTemplateVersionApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetTemplateVersionApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TemplateVersionSpec`, `ErrorResponse`.
     pub data: Option<GetTemplateVersionApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2102,7 +2102,7 @@ pub struct Image {
     ///
     /// Constraints: at most 1000 characters.
     pub description: Option<String>,
-    /// `type`
+    /// The type of an image.
     pub r#type: ImageType,
     /// The checksum of an image.
     pub checksum: Option<ImageChecksum>,
@@ -2591,9 +2591,9 @@ pub struct ImagePlacementStatus {
     ///
     /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
     pub placement_policy_ext_id: String,
-    /// `complianceStatus`
+    /// Compliance status for a placement policy.
     pub compliance_status: ComplianceStatus,
-    /// `enforcementMode`
+    /// Indicates whether the placement policy enforcement is ongoing or has failed.
     pub enforcement_mode: EnforcementMode,
     /// List of cluster external identifiers of the image location for the enforced placement policy.
     ///
@@ -2975,9 +2975,9 @@ impl<'de> serde::Deserialize<'de> for ImageType {
 /// Schema `vmm.v4.0.content.ImportImageApiResponse`; `$objectType` `vmm.v4.content.ImportImageApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportImageApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<ImportImageApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3120,9 +3120,9 @@ impl From<crate::error::ErrorResponse> for ImportImageApiResponseData {
 /// Schema `vmm.v4.0.content.InitiateGuestUpdateApiResponse`; `$objectType` `vmm.v4.content.InitiateGuestUpdateApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InitiateGuestUpdateApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<InitiateGuestUpdateApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3334,9 +3334,9 @@ impl<'de> serde::Deserialize<'de> for InitiateGuestUpdateSpec {
 /// Schema `vmm.v4.0.content.ListImagesApiResponse`; `$objectType` `vmm.v4.content.ListImagesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListImagesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `ImageList`, `ErrorResponse`.
     pub data: Option<ListImagesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3484,9 +3484,9 @@ impl From<crate::error::ErrorResponse> for ListImagesApiResponseData {
 /// Schema `vmm.v4.0.content.ListTemplateVersionsApiResponse`; `$objectType` `vmm.v4.content.ListTemplateVersionsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListTemplateVersionsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TemplateVersionSpecList`, `ErrorResponse`.
     pub data: Option<ListTemplateVersionsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3638,9 +3638,9 @@ impl From<crate::error::ErrorResponse> for ListTemplateVersionsApiResponseData {
 /// Schema `vmm.v4.0.content.ListTemplatesApiResponse`; `$objectType` `vmm.v4.content.ListTemplatesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListTemplatesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TemplateList`, `ErrorResponse`.
     pub data: Option<ListTemplatesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3863,9 +3863,9 @@ impl<'de> serde::Deserialize<'de> for ObjectsLiteSource {
 /// Schema `vmm.v4.0.content.PublishTemplateApiResponse`; `$objectType` `vmm.v4.content.PublishTemplateApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PublishTemplateApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<PublishTemplateApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4037,9 +4037,11 @@ pub struct Template {
     ///
     /// Constraints: at most 1000 characters.
     pub template_description: Option<String>,
+    /// The template version model.
+    ///
     /// Required by the `create` operation.
     pub template_version_spec: Option<TemplateVersionSpec>,
-    /// `guestUpdateStatus`
+    /// Status of a guest update.
     pub guest_update_status: Option<GuestUpdateStatus>,
     /// Time when the template was created.
     ///
@@ -4049,9 +4051,9 @@ pub struct Template {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub update_time: Option<ntnx_runtime::DateTime>,
-    /// `createdBy`
+    /// Details for the user who created or modified the template.
     pub created_by: Option<TemplateUser>,
-    /// `updatedBy`
+    /// Details for the user who created or modified the template.
     pub updated_by: Option<TemplateUser>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4416,7 +4418,7 @@ pub struct TemplateUser {
     ///
     /// Constraints: 1 to 255 characters; pattern ``^[^<>;'()&+%\/\\"`]*$``.
     pub username: String,
-    /// `userType`
+    /// User type like SAML user or local user, and so on.
     pub user_type: ntnx_shared::iam::v4::authn::UserType,
     /// Identifier of the IDP for the user.
     ///
@@ -4456,7 +4458,7 @@ pub struct TemplateUser {
     ///
     /// Constraints: at most 10 items.
     pub additional_attributes: Option<Vec<ntnx_shared::common::v1::config::KvPair>>,
-    /// `status`
+    /// Status of the user.
     pub status: Option<ntnx_shared::iam::v4::authn::UserStatusType>,
     /// Bucket access keys for the user.
     ///
@@ -4490,7 +4492,7 @@ pub struct TemplateUser {
     pub last_updated_by: Option<String>,
     /// Description of the user.
     pub description: Option<String>,
-    /// `creationType`
+    /// The creation mechanism of this entity.
     pub creation_type: Option<ntnx_shared::iam::v4::authn::CreationType>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4760,7 +4762,7 @@ pub struct TemplateVersionReference {
     ///
     /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
     pub version_id: String,
-    /// `overrideVmConfig`
+    /// Overrides specification for VM creation from a template.
     pub override_vm_config: VmConfigOverride,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4881,13 +4883,13 @@ pub struct TemplateVersionSpec {
     ///
     /// Required by the `update` operation.
     pub version_description: Option<String>,
-    /// `vmSpec`
+    /// VM configuration.
     pub vm_spec: Option<crate::ahv::config::Vm>,
     /// Time when the template was created.
     ///
     /// Read-only: set by the server, ignored when sent.
     pub create_time: Option<ntnx_runtime::DateTime>,
-    /// `createdBy`
+    /// Details for the user who created or modified the template.
     pub created_by: Option<TemplateUser>,
     /// Source of the template version created. When creating a new template, the source must be a VM.
     /// When creating a new version, the source can be either a VM or an existing version within the template.
@@ -5161,7 +5163,7 @@ pub struct TemplateVmReference {
     ///
     /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
     pub ext_id: String,
-    /// `guestCustomization`
+    /// Stage a Sysprep or cloud-init configuration file to be used by the guest for the next boot. Note that the Sysprep command must be used to generalize the Windows VMs before triggering this API call.
     pub guest_customization: Option<crate::ahv::config::GuestCustomizationParams>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5247,9 +5249,9 @@ impl<'de> serde::Deserialize<'de> for TemplateVmReference {
 /// Schema `vmm.v4.0.content.UpdateImageApiResponse`; `$objectType` `vmm.v4.content.UpdateImageApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateImageApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateImageApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5392,9 +5394,9 @@ impl From<crate::error::ErrorResponse> for UpdateImageApiResponseData {
 /// Schema `vmm.v4.0.content.UpdateTemplateApiResponse`; `$objectType` `vmm.v4.content.UpdateTemplateApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateTemplateApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateTemplateApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5641,7 +5643,7 @@ pub struct UrlSource {
     ///
     /// Write-only: never returned by the server. Default: `false`.
     pub should_allow_insecure_url: Option<bool>,
-    /// `basicAuth`
+    /// Basic authentication credentials for image source HTTP/S URL.
     pub basic_auth: Option<UrlBasicAuth>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5758,7 +5760,7 @@ pub struct VmConfigOverride {
     ///
     /// Constraints: at most 2147483647 items.
     pub nics: Option<Vec<crate::ahv::config::Nic>>,
-    /// `guestCustomization`
+    /// Stage a Sysprep or cloud-init configuration file to be used by the guest for the next boot. Note that the Sysprep command must be used to generalize the Windows VMs before triggering this API call.
     pub guest_customization: Option<crate::ahv::config::GuestCustomizationParams>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.

@@ -8,9 +8,9 @@
 /// Schema `volumes.v4.0.config.AssociateCategoryApiResponse`; `$objectType` `volumes.v4.config.AssociateCategoryApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssociateCategoryApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<AssociateCategoryApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -154,9 +154,9 @@ impl From<crate::error::ErrorResponse> for AssociateCategoryApiResponseData {
 /// Schema `volumes.v4.0.config.AttachIscsiClientApiResponse`; `$objectType` `volumes.v4.config.AttachIscsiClientApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttachIscsiClientApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<AttachIscsiClientApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -300,9 +300,9 @@ impl From<crate::error::ErrorResponse> for AttachIscsiClientApiResponseData {
 /// Schema `volumes.v4.0.config.AttachNvmfClientApiResponse`; `$objectType` `volumes.v4.config.AttachNvmfClientApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttachNvmfClientApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<AttachNvmfClientApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -446,9 +446,9 @@ impl From<crate::error::ErrorResponse> for AttachNvmfClientApiResponseData {
 /// Schema `volumes.v4.0.config.AttachVmApiResponse`; `$objectType` `volumes.v4.config.AttachVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttachVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<AttachVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -753,7 +753,7 @@ pub struct CategoryDetails {
     ///
     /// Constraints: at most 100 items.
     pub uris: Option<Vec<String>>,
-    /// `entityType`
+    /// Type of entity that's represented by this reference. eg: VPC
     pub entity_type: Option<ntnx_shared::common::v1::config::EntityType>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -978,9 +978,9 @@ impl<'de> serde::Deserialize<'de> for Cluster {
 /// Schema `volumes.v4.0.config.CreateVolumeDiskApiResponse`; `$objectType` `volumes.v4.config.CreateVolumeDiskApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateVolumeDiskApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateVolumeDiskApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1124,9 +1124,9 @@ impl From<crate::error::ErrorResponse> for CreateVolumeDiskApiResponseData {
 /// Schema `volumes.v4.0.config.CreateVolumeGroupApiResponse`; `$objectType` `volumes.v4.config.CreateVolumeGroupApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateVolumeGroupApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateVolumeGroupApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1270,9 +1270,9 @@ impl From<crate::error::ErrorResponse> for CreateVolumeGroupApiResponseData {
 /// Schema `volumes.v4.0.config.DeleteVolumeDiskApiResponse`; `$objectType` `volumes.v4.config.DeleteVolumeDiskApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteVolumeDiskApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteVolumeDiskApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1416,9 +1416,9 @@ impl From<crate::error::ErrorResponse> for DeleteVolumeDiskApiResponseData {
 /// Schema `volumes.v4.0.config.DeleteVolumeGroupApiResponse`; `$objectType` `volumes.v4.config.DeleteVolumeGroupApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteVolumeGroupApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteVolumeGroupApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1562,9 +1562,9 @@ impl From<crate::error::ErrorResponse> for DeleteVolumeGroupApiResponseData {
 /// Schema `volumes.v4.0.config.DetachIscsiClientApiResponse`; `$objectType` `volumes.v4.config.DetachIscsiClientApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DetachIscsiClientApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DetachIscsiClientApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1708,9 +1708,9 @@ impl From<crate::error::ErrorResponse> for DetachIscsiClientApiResponseData {
 /// Schema `volumes.v4.0.config.DetachNvmfClientApiResponse`; `$objectType` `volumes.v4.config.DetachNvmfClientApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DetachNvmfClientApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DetachNvmfClientApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1854,9 +1854,9 @@ impl From<crate::error::ErrorResponse> for DetachNvmfClientApiResponseData {
 /// Schema `volumes.v4.0.config.DetachVmApiResponse`; `$objectType` `volumes.v4.config.DetachVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DetachVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DetachVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1999,9 +1999,9 @@ impl From<crate::error::ErrorResponse> for DetachVmApiResponseData {
 /// Schema `volumes.v4.0.config.DisassociateCategoryApiResponse`; `$objectType` `volumes.v4.config.DisassociateCategoryApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DisassociateCategoryApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DisassociateCategoryApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2145,7 +2145,7 @@ impl From<crate::error::ErrorResponse> for DisassociateCategoryApiResponseData {
 /// Schema `volumes.v4.0.config.DiskStorageFeatures`; `$objectType` `volumes.v4.config.DiskStorageFeatures`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiskStorageFeatures {
-    /// `flashMode`
+    /// Once configured, this field will avoid down migration of data from the hot tier unless the overrides field is specified for the virtual disks.
     pub flash_mode: Option<FlashMode>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2287,9 +2287,9 @@ impl<'de> serde::Deserialize<'de> for FlashMode {
 /// Schema `volumes.v4.0.config.GetIscsiClientApiResponse`; `$objectType` `volumes.v4.config.GetIscsiClientApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetIscsiClientApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `IscsiClient`, `ErrorResponse`.
     pub data: Option<GetIscsiClientApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2430,9 +2430,9 @@ impl From<crate::error::ErrorResponse> for GetIscsiClientApiResponseData {
 /// Schema `volumes.v4.0.config.GetVolumeDiskApiResponse`; `$objectType` `volumes.v4.config.GetVolumeDiskApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetVolumeDiskApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VolumeDisk`, `ErrorResponse`.
     pub data: Option<GetVolumeDiskApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2573,9 +2573,9 @@ impl From<crate::error::ErrorResponse> for GetVolumeDiskApiResponseData {
 /// Schema `volumes.v4.0.config.GetVolumeGroupApiResponse`; `$objectType` `volumes.v4.config.GetVolumeGroupApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetVolumeGroupApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VolumeGroup`, `ErrorResponse`.
     pub data: Option<GetVolumeGroupApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2716,9 +2716,9 @@ impl From<crate::error::ErrorResponse> for GetVolumeGroupApiResponseData {
 /// Schema `volumes.v4.0.config.GetVolumeGroupMetadataApiResponse`; `$objectType` `volumes.v4.config.GetVolumeGroupMetadataApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetVolumeGroupMetadataApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `Metadata`, `ErrorResponse`.
     pub data: Option<GetVolumeGroupMetadataApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2886,7 +2886,7 @@ pub struct IscsiClient {
     ///
     /// Constraints: at most 64 characters.
     pub iscsi_initiator_name: Option<String>,
-    /// `iscsiInitiatorNetworkId`
+    /// An unique address that identifies a device on the internet or a local network in IPv4/IPv6 format or a Fully Qualified Domain Name.
     pub iscsi_initiator_network_id: Option<
         ntnx_shared::common::v1::config::IpAddressOrFqdn,
     >,
@@ -2896,7 +2896,7 @@ pub struct IscsiClient {
     ///
     /// Write-only: never returned by the server. Secret: never shown by `Debug`.
     pub client_secret: Option<ntnx_runtime::Secret>,
-    /// `enabledAuthentications`
+    /// Supported types of authentication
     pub enabled_authentications: Option<AuthenticationType>,
     /// Constraints: at most 128 items.
     ///
@@ -2912,7 +2912,7 @@ pub struct IscsiClient {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub cluster_reference: Option<String>,
-    /// `attachmentSite`
+    /// Supported Volume Group attachment sites
     pub attachment_site: Option<VolumeGroupAttachmentSite>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3155,7 +3155,7 @@ pub struct IscsiFeatures {
     ///
     /// Write-only: never returned by the server. Secret: never shown by `Debug`.
     pub target_secret: Option<ntnx_runtime::Secret>,
-    /// `enabledAuthentications`
+    /// Supported types of authentication
     pub enabled_authentications: Option<AuthenticationType>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3232,9 +3232,9 @@ impl<'de> serde::Deserialize<'de> for IscsiFeatures {
 /// Schema `volumes.v4.0.config.ListCategoryAssociationsApiResponse`; `$objectType` `volumes.v4.config.ListCategoryAssociationsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListCategoryAssociationsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `CategoryDetailsList`, `ErrorResponse`.
     pub data: Option<ListCategoryAssociationsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3384,9 +3384,9 @@ impl From<crate::error::ErrorResponse> for ListCategoryAssociationsApiResponseDa
 /// Schema `volumes.v4.0.config.ListExternalIscsiAttachmentsApiResponse`; `$objectType` `volumes.v4.config.ListExternalIscsiAttachmentsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListExternalIscsiAttachmentsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `IscsiClientAttachmentList`, `ErrorResponse`.
     pub data: Option<ListExternalIscsiAttachmentsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3541,9 +3541,9 @@ impl From<crate::error::ErrorResponse> for ListExternalIscsiAttachmentsApiRespon
 /// Schema `volumes.v4.0.config.ListIscsiClientsApiResponse`; `$objectType` `volumes.v4.config.ListIscsiClientsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListIscsiClientsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `IscsiClientList`, `ErrorResponse`.
     pub data: Option<ListIscsiClientsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3693,9 +3693,9 @@ impl From<crate::error::ErrorResponse> for ListIscsiClientsApiResponseData {
 /// Schema `volumes.v4.0.config.ListVmAttachmentsApiResponse`; `$objectType` `volumes.v4.config.ListVmAttachmentsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListVmAttachmentsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VmAttachmentList`, `ErrorResponse`.
     pub data: Option<ListVmAttachmentsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3845,9 +3845,9 @@ impl From<crate::error::ErrorResponse> for ListVmAttachmentsApiResponseData {
 /// Schema `volumes.v4.0.config.ListVolumeDisksApiResponse`; `$objectType` `volumes.v4.config.ListVolumeDisksApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListVolumeDisksApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VolumeDiskList`, `ErrorResponse`.
     pub data: Option<ListVolumeDisksApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3995,9 +3995,9 @@ impl From<crate::error::ErrorResponse> for ListVolumeDisksApiResponseData {
 /// Schema `volumes.v4.0.config.ListVolumeGroupsApiResponse`; `$objectType` `volumes.v4.config.ListVolumeGroupsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListVolumeGroupsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VolumeGroupList`, `ErrorResponse`.
     pub data: Option<ListVolumeGroupsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4147,9 +4147,9 @@ impl From<crate::error::ErrorResponse> for ListVolumeGroupsApiResponseData {
 /// Schema `volumes.v4.0.config.MigrateVolumeGroupApiResponse`; `$objectType` `volumes.v4.config.MigrateVolumeGroupApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigrateVolumeGroupApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<MigrateVolumeGroupApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4537,9 +4537,9 @@ impl<'de> serde::Deserialize<'de> for NvmfClientAttachment {
 /// Schema `volumes.v4.0.config.PauseVolumeGroupSynchronousReplicationApiResponse`; `$objectType` `volumes.v4.config.PauseVolumeGroupSynchronousReplicationApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PauseVolumeGroupSynchronousReplicationApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<PauseVolumeGroupSynchronousReplicationApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4764,9 +4764,9 @@ impl<'de> serde::Deserialize<'de> for Protocol {
 /// Schema `volumes.v4.0.config.ResumeVolumeGroupSynchronousReplicationApiResponse`; `$objectType` `volumes.v4.config.ResumeVolumeGroupSynchronousReplicationApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResumeVolumeGroupSynchronousReplicationApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `ErrorResponse`.
     pub data: Option<ResumeVolumeGroupSynchronousReplicationApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4981,9 +4981,9 @@ impl<'de> serde::Deserialize<'de> for RevertSpec {
 /// Schema `volumes.v4.0.config.RevertVolumeGroupApiResponse`; `$objectType` `volumes.v4.config.RevertVolumeGroupApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RevertVolumeGroupApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<RevertVolumeGroupApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5199,7 +5199,7 @@ impl<'de> serde::Deserialize<'de> for SharingStatus {
 /// Schema `volumes.v4.0.config.StorageFeatures`; `$objectType` `volumes.v4.config.StorageFeatures`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StorageFeatures {
-    /// `flashMode`
+    /// Once configured, this field will avoid down migration of data from the hot tier unless the overrides field is specified for the virtual disks.
     pub flash_mode: Option<FlashMode>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5353,9 +5353,9 @@ impl<'de> serde::Deserialize<'de> for TargetParam {
 /// Schema `volumes.v4.0.config.UpdateIscsiClientApiResponse`; `$objectType` `volumes.v4.config.UpdateIscsiClientApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateIscsiClientApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateIscsiClientApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5499,9 +5499,9 @@ impl From<crate::error::ErrorResponse> for UpdateIscsiClientApiResponseData {
 /// Schema `volumes.v4.0.config.UpdateIscsiClientByIdApiResponse`; `$objectType` `volumes.v4.config.UpdateIscsiClientByIdApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateIscsiClientByIdApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateIscsiClientByIdApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5645,9 +5645,9 @@ impl From<crate::error::ErrorResponse> for UpdateIscsiClientByIdApiResponseData 
 /// Schema `volumes.v4.0.config.UpdateVolumeDiskApiResponse`; `$objectType` `volumes.v4.config.UpdateVolumeDiskApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateVolumeDiskApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateVolumeDiskApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5791,9 +5791,9 @@ impl From<crate::error::ErrorResponse> for UpdateVolumeDiskApiResponseData {
 /// Schema `volumes.v4.0.config.UpdateVolumeDiskByIdApiResponse`; `$objectType` `volumes.v4.config.UpdateVolumeDiskByIdApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateVolumeDiskByIdApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateVolumeDiskByIdApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5937,9 +5937,9 @@ impl From<crate::error::ErrorResponse> for UpdateVolumeDiskByIdApiResponseData {
 /// Schema `volumes.v4.0.config.UpdateVolumeGroupApiResponse`; `$objectType` `volumes.v4.config.UpdateVolumeGroupApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateVolumeGroupApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateVolumeGroupApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6083,9 +6083,9 @@ impl From<crate::error::ErrorResponse> for UpdateVolumeGroupApiResponseData {
 /// Schema `volumes.v4.0.config.UpdateVolumeGroupByIdApiResponse`; `$objectType` `volumes.v4.config.UpdateVolumeGroupByIdApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateVolumeGroupByIdApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateVolumeGroupByIdApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6229,9 +6229,9 @@ impl From<crate::error::ErrorResponse> for UpdateVolumeGroupByIdApiResponseData 
 /// Schema `volumes.v4.0.config.UpdateVolumeGroupMetadataApiResponse`; `$objectType` `volumes.v4.config.UpdateVolumeGroupMetadataApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateVolumeGroupMetadataApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `ErrorResponse`.
     pub data: Option<UpdateVolumeGroupMetadataApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6355,9 +6355,9 @@ impl From<crate::error::ErrorResponse> for UpdateVolumeGroupMetadataApiResponseD
 /// Schema `volumes.v4.0.config.UpdateVolumeGroupMetadataInfoApiResponse`; `$objectType` `volumes.v4.config.UpdateVolumeGroupMetadataInfoApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateVolumeGroupMetadataInfoApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `ErrorResponse`.
     pub data: Option<UpdateVolumeGroupMetadataInfoApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6691,7 +6691,7 @@ pub struct VolumeDisk {
     pub disk_data_source_reference: Option<
         ntnx_shared::common::v1::config::EntityReference,
     >,
-    /// `diskStorageFeatures`
+    /// Storage optimization features which must be enabled on the Volume Disks. This is an optional field. If omitted, the disks will honor the Volume Group specific storage features setting.
     pub disk_storage_features: Option<DiskStorageFeatures>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6853,7 +6853,7 @@ pub struct VolumeGroup {
     ///
     /// Default: `false`.
     pub should_load_balance_vm_attachments: Option<bool>,
-    /// `sharingStatus`
+    /// The supported sharing status types
     pub sharing_status: Option<SharingStatus>,
     /// The specifications contain the target prefix for external clients as the value. This is an optional field.
     ///
@@ -6865,9 +6865,9 @@ pub struct VolumeGroup {
     ///
     /// Constraints: 12 to 512 characters.
     pub target_name: Option<String>,
-    /// `enabledAuthentications`
+    /// Supported types of authentication
     pub enabled_authentications: Option<AuthenticationType>,
-    /// `iscsiFeatures`
+    /// Iscsi target features title
     pub iscsi_features: Option<IscsiFeatures>,
     /// Service/user who created this Volume Group. This is an optional field.
     ///
@@ -6879,13 +6879,13 @@ pub struct VolumeGroup {
     ///
     /// Required by the `create` operation.
     pub cluster_reference: Option<String>,
-    /// `storageFeatures`
+    /// Storage optimization features which must be enabled on the Volume Group. This is an optional field.
     pub storage_features: Option<StorageFeatures>,
-    /// `usageType`
+    /// Supported Volume Group Usage types
     pub usage_type: Option<UsageType>,
-    /// `attachmentType`
+    /// Supported Volume Group attachment types
     pub attachment_type: Option<AttachmentType>,
-    /// `protocol`
+    /// Supported Volume group protocols
     pub protocol: Option<Protocol>,
     /// Indicates whether the Volume Group is meant to be hidden or not. This is an optional field. If omitted, the VG will not be hidden.
     ///

@@ -10,7 +10,7 @@
 pub struct AppMessage {
     /// The message string.
     pub message: Option<String>,
-    /// `severity`
+    /// The message severity.
     pub severity: Option<ntnx_shared::common::v1::config::MessageSeverity>,
     /// The code associated with this message.This string is typically prefixed by the namespace the endpoint belongs to. For example: VMM-40000
     pub code: Option<String>,
@@ -124,7 +124,7 @@ impl<'de> serde::Deserialize<'de> for AppMessage {
 /// Schema `volumes.v4.0.error.ErrorResponse`; `$objectType` `volumes.v4.error.ErrorResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorResponse {
-    /// `error`
+    /// One of: `AppMessageList`, `SchemaValidationError`.
     pub error: Option<ErrorResponseError>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.

@@ -8,9 +8,9 @@
 /// Schema `volumes.v4.0.stats.GetVolumeDiskStatsApiResponse`; `$objectType` `volumes.v4.stats.GetVolumeDiskStatsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetVolumeDiskStatsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VolumeDiskStats`, `ErrorResponse`.
     pub data: Option<GetVolumeDiskStatsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -156,9 +156,9 @@ impl From<crate::error::ErrorResponse> for GetVolumeDiskStatsApiResponseData {
 /// Schema `volumes.v4.0.stats.GetVolumeGroupStatsApiResponse`; `$objectType` `volumes.v4.stats.GetVolumeGroupStatsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetVolumeGroupStatsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VolumeGroupStats`, `ErrorResponse`.
     pub data: Option<GetVolumeGroupStatsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.

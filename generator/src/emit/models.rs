@@ -116,7 +116,7 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
             Presence::Nullable => quote!(ntnx_runtime::Nullable<#value_type>),
             Presence::Optional => quote!(Option<#value_type>),
         };
-        let docs = field_docs(plan.field).attrs_or(&format!("`{}`", plan.field.name));
+        let docs = field_docs(space, plan.field).attrs_or(&format!("`{}`", plan.field.name));
         quote! {
             #docs
             pub #ident: #ty,
@@ -341,9 +341,30 @@ fn is_string(ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::Scalar(Scalar::String))
 }
 
-fn field_docs(field: &Field) -> DocBuilder {
+fn field_docs(space: &TypeSpace<'_>, field: &Field) -> DocBuilder {
     let mut docs = DocBuilder::new();
     docs.docs(&field.docs);
+    if field.docs.title.is_none() && field.docs.description.is_none() {
+        // A `$ref` property has no text of its own: say what the referenced type is.
+        if let TypeRef::Named(key) = &field.ty {
+            let target = space.def(key);
+            let text = target.docs.title.as_deref().or(target.docs.description.as_deref());
+            match (&target.kind, text) {
+                (_, Some(text)) => {
+                    docs.text(Some(text));
+                }
+                (TypeKind::Union(union), None) => {
+                    let variants: Vec<String> = union
+                        .variants
+                        .iter()
+                        .map(|v| format!("`{}`", variant_name(space, v)))
+                        .collect();
+                    docs.note(format!("One of: {}.", variants.join(", ")));
+                }
+                (_, None) => {}
+            }
+        }
+    }
     let mut notes = Vec::new();
     if field.read_only {
         notes.push("Read-only: set by the server, ignored when sent.".to_owned());

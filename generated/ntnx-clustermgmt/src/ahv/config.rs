@@ -8,9 +8,9 @@
 /// Schema `clustermgmt.v4.0.ahv.config.ListPcieDevicesApiResponse`; `$objectType` `clustermgmt.v4.ahv.config.ListPcieDevicesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListPcieDevicesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `PcieDeviceList`, `ErrorResponse`.
     pub data: Option<ListPcieDevicesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -188,13 +188,13 @@ pub struct PcieDevice {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub host_ext_id: Option<String>,
-    /// `state`
+    /// Device state
     pub state: Option<PcieDeviceState>,
     /// Human readable device description
     ///
     /// Read-only: set by the server, ignored when sent.
     pub description: Option<String>,
-    /// `configuration`
+    /// PCIe device configuration
     pub configuration: Option<PcieDeviceConfiguration>,
     /// UUID of the VM attached to that device when state is UVM_ASSIGNED or UVM_RESERVED
     ///

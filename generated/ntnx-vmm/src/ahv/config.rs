@@ -8,7 +8,7 @@
 /// Schema `vmm.v4.0.ahv.config.ADSFDiskMigrationPlan`; `$objectType` `vmm.v4.ahv.config.ADSFDiskMigrationPlan`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdsfDiskMigrationPlan {
-    /// `storageContainer`
+    /// This reference is for disk level storage container preference. This preference specifies the storage container to which this disk belongs.
     pub storage_container: Option<VmDiskContainerReference>,
     /// The disks included in the migration plan.
     ///
@@ -88,7 +88,7 @@ impl<'de> serde::Deserialize<'de> for AdsfDiskMigrationPlan {
 pub struct AdsfVmStorageConfig {
     /// Indicates whether the virtual disk is pinned to the hot tier or not.
     pub is_flash_mode_enabled: Option<bool>,
-    /// `qosConfig`
+    /// QoS parameters to be enforced.
     pub qos_config: Option<QosConfig>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -240,7 +240,7 @@ impl<'de> serde::Deserialize<'de> for AdsfVolumeGroupReference {
 /// Schema `vmm.v4.0.ahv.config.AllDisksMigrationPlan`; `$objectType` `vmm.v4.ahv.config.AllDisksMigrationPlan`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AllDisksMigrationPlan {
-    /// `storageContainer`
+    /// This reference is for disk level storage container preference. This preference specifies the storage container to which this disk belongs.
     pub storage_container: Option<VmDiskContainerReference>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -310,7 +310,7 @@ impl<'de> serde::Deserialize<'de> for AllDisksMigrationPlan {
 pub struct ApcConfig {
     /// If enabled, the selected CPU model will be retained across live and cold migrations of the VM.
     pub is_apc_enabled: Option<bool>,
-    /// `cpuModel`
+    /// CPU model associated with the VM if Advanced Processor Compatibility(APC) is enabled. If APC is enabled and no CPU model is explicitly set, a default baseline CPU model is picked by the system. See the APC documentation for more information
     pub cpu_model: Option<CpuModelReference>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -381,9 +381,9 @@ impl<'de> serde::Deserialize<'de> for ApcConfig {
 /// Schema `vmm.v4.0.ahv.config.AssignIpApiResponse`; `$objectType` `vmm.v4.ahv.config.AssignIpApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssignIpApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<AssignIpApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -526,7 +526,7 @@ impl From<crate::error::ErrorResponse> for AssignIpApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.AssignIpParams`; `$objectType` `vmm.v4.ahv.config.AssignIpParams`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssignIpParams {
-    /// `ipAddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 format.
     pub ip_address: Option<ntnx_shared::common::v1::config::IPv4Address>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -590,9 +590,9 @@ impl<'de> serde::Deserialize<'de> for AssignIpParams {
 /// Schema `vmm.v4.0.ahv.config.AssignVmOwnerApiResponse`; `$objectType` `vmm.v4.ahv.config.AssignVmOwnerApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssignVmOwnerApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<AssignVmOwnerApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -736,9 +736,9 @@ impl From<crate::error::ErrorResponse> for AssignVmOwnerApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.AssociateCategoriesApiResponse`; `$objectType` `vmm.v4.ahv.config.AssociateCategoriesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssociateCategoriesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<AssociateCategoriesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1014,7 +1014,7 @@ impl<'de> serde::Deserialize<'de> for AvailabilityZoneReference {
 /// Schema `vmm.v4.0.ahv.config.BootDeviceDisk`; `$objectType` `vmm.v4.ahv.config.BootDeviceDisk`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BootDeviceDisk {
-    /// `diskAddress`
+    /// Disk address.
     pub disk_address: Option<DiskAddress>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1304,11 +1304,11 @@ pub struct CdRom {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
-    /// `diskAddress`
+    /// Virtual Machine disk (VM disk).
     pub disk_address: Option<CdRomAddress>,
-    /// `backingInfo`
+    /// Storage provided by Nutanix ADSF.
     pub backing_info: Option<VmDisk>,
-    /// `isoType`
+    /// Type of ISO image inserted in CD-ROM
     pub iso_type: Option<IsoType>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1400,7 +1400,7 @@ impl<'de> serde::Deserialize<'de> for CdRom {
 /// Schema `vmm.v4.0.ahv.config.CdRomAddress`; `$objectType` `vmm.v4.ahv.config.CdRomAddress`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CdRomAddress {
-    /// `busType`
+    /// Bus type for the device. The acceptable values are: IDE or SATA.
     pub bus_type: Option<CdRomBusType>,
     /// Device index on the bus. This field is ignored unless the bus details are specified.
     pub index: Option<i64>,
@@ -1540,7 +1540,7 @@ impl<'de> serde::Deserialize<'de> for CdRomBusType {
 /// Schema `vmm.v4.0.ahv.config.CdRomInsertParams`; `$objectType` `vmm.v4.ahv.config.CdRomInsertParams`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CdRomInsertParams {
-    /// `backingInfo`
+    /// Storage provided by Nutanix ADSF.
     pub backing_info: Option<VmDisk>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1632,7 +1632,7 @@ pub struct CloneOverrideParams {
     pub nics: Option<Vec<Nic>>,
     /// Indicates the order of device types in which the VM should try to boot from. If the boot device order is not provided the system will decide an appropriate boot device order.
     pub boot_config: Option<CloneOverrideParamsBootConfig>,
-    /// `guestCustomization`
+    /// Stage a Sysprep or cloud-init configuration file to be used by the guest for the next boot. Note that the Sysprep command must be used to generalize the Windows VMs before triggering this API call.
     pub guest_customization: Option<GuestCustomizationParams>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1827,9 +1827,9 @@ impl From<UefiBoot> for CloneOverrideParamsBootConfig {
 /// Schema `vmm.v4.0.ahv.config.CloneVmApiResponse`; `$objectType` `vmm.v4.ahv.config.CloneVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CloneVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CloneVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1972,7 +1972,7 @@ impl From<crate::error::ErrorResponse> for CloneVmApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.CloudInit`; `$objectType` `vmm.v4.ahv.config.CloudInit`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CloudInit {
-    /// `datasourceType`
+    /// Type of datasource. Default: CONFIG_DRIVE_V2
     pub datasource_type: Option<CloudInitDataSourceType>,
     /// The contents of the meta_data configuration for cloud-init. This can be formatted as YAML or JSON. The value must be base64 encoded.
     ///
@@ -2400,9 +2400,9 @@ impl<'de> serde::Deserialize<'de> for CpuModelReference {
 /// Schema `vmm.v4.0.ahv.config.CreateCdRomApiResponse`; `$objectType` `vmm.v4.ahv.config.CreateCdRomApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateCdRomApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateCdRomApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2545,9 +2545,9 @@ impl From<crate::error::ErrorResponse> for CreateCdRomApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.CreateDiskApiResponse`; `$objectType` `vmm.v4.ahv.config.CreateDiskApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateDiskApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateDiskApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2690,9 +2690,9 @@ impl From<crate::error::ErrorResponse> for CreateDiskApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.CreateGpuApiResponse`; `$objectType` `vmm.v4.ahv.config.CreateGpuApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateGpuApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateGpuApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2835,9 +2835,9 @@ impl From<crate::error::ErrorResponse> for CreateGpuApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.CreateNicApiResponse`; `$objectType` `vmm.v4.ahv.config.CreateNicApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateNicApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateNicApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2980,9 +2980,9 @@ impl From<crate::error::ErrorResponse> for CreateNicApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.CreatePcieDeviceApiResponse`; `$objectType` `vmm.v4.ahv.config.CreatePcieDeviceApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreatePcieDeviceApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreatePcieDeviceApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3126,9 +3126,9 @@ impl From<crate::error::ErrorResponse> for CreatePcieDeviceApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.CreateSerialPortApiResponse`; `$objectType` `vmm.v4.ahv.config.CreateSerialPortApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateSerialPortApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateSerialPortApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3272,9 +3272,9 @@ impl From<crate::error::ErrorResponse> for CreateSerialPortApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.CreateVmApiResponse`; `$objectType` `vmm.v4.ahv.config.CreateVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3493,9 +3493,9 @@ impl<'de> serde::Deserialize<'de> for Credential {
 /// Schema `vmm.v4.0.ahv.config.CrossClusterMigrateVmApiResponse`; `$objectType` `vmm.v4.ahv.config.CrossClusterMigrateVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CrossClusterMigrateVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CrossClusterMigrateVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3707,9 +3707,9 @@ impl<'de> serde::Deserialize<'de> for CustomKeyValues {
 /// Schema `vmm.v4.0.ahv.config.CustomizeGuestVmApiResponse`; `$objectType` `vmm.v4.ahv.config.CustomizeGuestVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomizeGuestVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CustomizeGuestVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3993,9 +3993,9 @@ impl From<VmDiskReference> for DataSourceReference {
 /// Schema `vmm.v4.0.ahv.config.DeleteCdRomApiResponse`; `$objectType` `vmm.v4.ahv.config.DeleteCdRomApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteCdRomApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteCdRomApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4138,9 +4138,9 @@ impl From<crate::error::ErrorResponse> for DeleteCdRomApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.DeleteDiskApiResponse`; `$objectType` `vmm.v4.ahv.config.DeleteDiskApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteDiskApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteDiskApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4283,9 +4283,9 @@ impl From<crate::error::ErrorResponse> for DeleteDiskApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.DeleteGpuApiResponse`; `$objectType` `vmm.v4.ahv.config.DeleteGpuApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteGpuApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteGpuApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4428,9 +4428,9 @@ impl From<crate::error::ErrorResponse> for DeleteGpuApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.DeleteNicApiResponse`; `$objectType` `vmm.v4.ahv.config.DeleteNicApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteNicApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteNicApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4573,9 +4573,9 @@ impl From<crate::error::ErrorResponse> for DeleteNicApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.DeletePcieDeviceApiResponse`; `$objectType` `vmm.v4.ahv.config.DeletePcieDeviceApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeletePcieDeviceApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeletePcieDeviceApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4719,9 +4719,9 @@ impl From<crate::error::ErrorResponse> for DeletePcieDeviceApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.DeleteSerialPortApiResponse`; `$objectType` `vmm.v4.ahv.config.DeleteSerialPortApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteSerialPortApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteSerialPortApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4865,9 +4865,9 @@ impl From<crate::error::ErrorResponse> for DeleteSerialPortApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.DeleteVmApiResponse`; `$objectType` `vmm.v4.ahv.config.DeleteVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5010,9 +5010,9 @@ impl From<crate::error::ErrorResponse> for DeleteVmApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.DisassociateCategoriesApiResponse`; `$objectType` `vmm.v4.ahv.config.DisassociateCategoriesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DisassociateCategoriesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DisassociateCategoriesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5240,7 +5240,7 @@ pub struct Disk {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
-    /// `diskAddress`
+    /// Disk address.
     pub disk_address: Option<DiskAddress>,
     /// Supporting storage to create virtual disk on.
     pub backing_info: Option<DiskBackingInfo>,
@@ -5406,7 +5406,7 @@ impl From<AdsfVolumeGroupReference> for DiskBackingInfo {
 /// Schema `vmm.v4.0.ahv.config.DiskAddress`; `$objectType` `vmm.v4.ahv.config.DiskAddress`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiskAddress {
-    /// `busType`
+    /// Bus type for the device. The acceptable values are: SCSI, IDE, PCI, SATA, SPAPR (only PPC).
     pub bus_type: Option<DiskBusType>,
     /// Device index on the bus. This field is ignored unless the bus details are specified.
     ///
@@ -5709,9 +5709,9 @@ impl From<AllDisksMigrationPlan> for DiskMigrationParamsMigrateDisks {
 /// Schema `vmm.v4.0.ahv.config.EjectCdRomApiResponse`; `$objectType` `vmm.v4.ahv.config.EjectCdRomApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EjectCdRomApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<EjectCdRomApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5854,7 +5854,7 @@ impl From<crate::error::ErrorResponse> for EjectCdRomApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.EmulatedNic`; `$objectType` `vmm.v4.ahv.config.EmulatedNic`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EmulatedNic {
-    /// `model`
+    /// Options for the NIC emulation.
     pub model: Option<EmulatedNicModel>,
     /// MAC address of the emulated NIC.
     ///
@@ -6031,9 +6031,9 @@ impl<'de> serde::Deserialize<'de> for EmulatedNicModel {
 /// Schema `vmm.v4.0.ahv.config.GetCdRomApiResponse`; `$objectType` `vmm.v4.ahv.config.GetCdRomApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetCdRomApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `CdRom`, `ErrorResponse`.
     pub data: Option<GetCdRomApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6174,9 +6174,9 @@ impl From<crate::error::ErrorResponse> for GetCdRomApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.GetDiskApiResponse`; `$objectType` `vmm.v4.ahv.config.GetDiskApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetDiskApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `Disk`, `ErrorResponse`.
     pub data: Option<GetDiskApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6317,9 +6317,9 @@ impl From<crate::error::ErrorResponse> for GetDiskApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.GetGpuApiResponse`; `$objectType` `vmm.v4.ahv.config.GetGpuApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetGpuApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `Gpu`, `ErrorResponse`.
     pub data: Option<GetGpuApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6460,9 +6460,9 @@ impl From<crate::error::ErrorResponse> for GetGpuApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.GetGuestToolsApiResponse`; `$objectType` `vmm.v4.ahv.config.GetGuestToolsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetGuestToolsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `GuestTools`, `ErrorResponse`.
     pub data: Option<GetGuestToolsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6603,9 +6603,9 @@ impl From<crate::error::ErrorResponse> for GetGuestToolsApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.GetNicApiResponse`; `$objectType` `vmm.v4.ahv.config.GetNicApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetNicApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `Nic`, `ErrorResponse`.
     pub data: Option<GetNicApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6746,9 +6746,9 @@ impl From<crate::error::ErrorResponse> for GetNicApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.GetPcieDeviceApiResponse`; `$objectType` `vmm.v4.ahv.config.GetPcieDeviceApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetPcieDeviceApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `PcieDevice`, `ErrorResponse`.
     pub data: Option<GetPcieDeviceApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -6889,9 +6889,9 @@ impl From<crate::error::ErrorResponse> for GetPcieDeviceApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.GetSerialPortApiResponse`; `$objectType` `vmm.v4.ahv.config.GetSerialPortApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetSerialPortApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `SerialPort`, `ErrorResponse`.
     pub data: Option<GetSerialPortApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -7032,9 +7032,9 @@ impl From<crate::error::ErrorResponse> for GetSerialPortApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.GetVmApiResponse`; `$objectType` `vmm.v4.ahv.config.GetVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `Vm`, `ErrorResponse`.
     pub data: Option<GetVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -7191,13 +7191,13 @@ pub struct Gpu {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
-    /// `mode`
+    /// The mode of this GPU.
     pub mode: Option<GpuMode>,
     /// The device Id of the GPU.
     pub device_id: Option<i32>,
-    /// `vendor`
+    /// The vendor of the GPU.
     pub vendor: Option<GpuVendor>,
-    /// `pciAddress`
+    /// The (S)egment:(B)us:(D)evice.(F)unction hardware address. See <https://wiki.xen.org/wiki/Bus:Device.Function_(BDF)_Notation> for more details.
     pub pci_address: Option<Sbdf>,
     /// Last determined guest driver version.
     ///
@@ -7648,7 +7648,7 @@ impl From<CloudInit> for GuestCustomizationParamsConfig {
 /// Schema `vmm.v4.0.ahv.config.GuestPowerOptions`; `$objectType` `vmm.v4.ahv.config.GuestPowerOptions`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestPowerOptions {
-    /// `guestPowerStateTransitionConfig`
+    /// Additional configuration for Nutanix Gust Tools power state transition.
     pub guest_power_state_transition_config: Option<GuestPowerStateTransitionConfig>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -8059,9 +8059,9 @@ pub struct GuestToolsInstallConfig {
     ///
     /// Constraints: at most 2 items; items are unique.
     pub capabilities: Option<Vec<NgtCapability>>,
-    /// `credential`
+    /// Sign in credentials for the server.
     pub credential: Option<Credential>,
-    /// `rebootPreference`
+    /// The restart schedule after installing or upgrading Nutanix Guest Tools.
     pub reboot_preference: Option<RebootPreference>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -8142,7 +8142,7 @@ impl<'de> serde::Deserialize<'de> for GuestToolsInstallConfig {
 /// Schema `vmm.v4.0.ahv.config.GuestToolsUpgradeConfig`; `$objectType` `vmm.v4.ahv.config.GuestToolsUpgradeConfig`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GuestToolsUpgradeConfig {
-    /// `rebootPreference`
+    /// The restart schedule after installing or upgrading Nutanix Guest Tools.
     pub reboot_preference: Option<RebootPreference>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -8340,9 +8340,9 @@ impl<'de> serde::Deserialize<'de> for ImageReference {
 /// Schema `vmm.v4.0.ahv.config.InsertCdRomApiResponse`; `$objectType` `vmm.v4.ahv.config.InsertCdRomApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InsertCdRomApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<InsertCdRomApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -8485,9 +8485,9 @@ impl From<crate::error::ErrorResponse> for InsertCdRomApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.InsertVmGuestToolsApiResponse`; `$objectType` `vmm.v4.ahv.config.InsertVmGuestToolsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InsertVmGuestToolsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<InsertVmGuestToolsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -8701,9 +8701,9 @@ impl<'de> serde::Deserialize<'de> for InstallType {
 /// Schema `vmm.v4.0.ahv.config.InstallVmGuestToolsApiResponse`; `$objectType` `vmm.v4.ahv.config.InstallVmGuestToolsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstallVmGuestToolsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<InstallVmGuestToolsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -8849,7 +8849,7 @@ impl From<crate::error::ErrorResponse> for InstallVmGuestToolsApiResponseData {
 pub struct Ipv4Config {
     /// If set to true (default value), an IP address must be assigned to the VM NIC - either the one explicitly specified by the user or allocated automatically by the IPAM service by not specifying the IP address. If false, then no IP assignment is required for this VM NIC.
     pub should_assign_ip: Option<bool>,
-    /// `ipAddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 format.
     pub ip_address: Option<ntnx_shared::common::v1::config::IPv4Address>,
     /// Secondary IP addresses for the NIC.
     ///
@@ -9234,9 +9234,9 @@ impl From<BootDeviceNic> for LegacyBootBootDevice {
 /// Schema `vmm.v4.0.ahv.config.ListCdRomsApiResponse`; `$objectType` `vmm.v4.ahv.config.ListCdRomsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListCdRomsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `CdRomList`, `ErrorResponse`.
     pub data: Option<ListCdRomsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -9384,9 +9384,9 @@ impl From<crate::error::ErrorResponse> for ListCdRomsApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.ListDisksApiResponse`; `$objectType` `vmm.v4.ahv.config.ListDisksApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListDisksApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `DiskList`, `ErrorResponse`.
     pub data: Option<ListDisksApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -9534,9 +9534,9 @@ impl From<crate::error::ErrorResponse> for ListDisksApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.ListGpusApiResponse`; `$objectType` `vmm.v4.ahv.config.ListGpusApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListGpusApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `GpuList`, `ErrorResponse`.
     pub data: Option<ListGpusApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -9684,9 +9684,9 @@ impl From<crate::error::ErrorResponse> for ListGpusApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.ListNicsApiResponse`; `$objectType` `vmm.v4.ahv.config.ListNicsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListNicsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `NicList`, `ErrorResponse`.
     pub data: Option<ListNicsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -9834,9 +9834,9 @@ impl From<crate::error::ErrorResponse> for ListNicsApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.ListPcieDevicesApiResponse`; `$objectType` `vmm.v4.ahv.config.ListPcieDevicesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListPcieDevicesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `PcieDeviceList`, `ErrorResponse`.
     pub data: Option<ListPcieDevicesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -9984,9 +9984,9 @@ impl From<crate::error::ErrorResponse> for ListPcieDevicesApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.ListSerialPortsApiResponse`; `$objectType` `vmm.v4.ahv.config.ListSerialPortsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListSerialPortsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `SerialPortList`, `ErrorResponse`.
     pub data: Option<ListSerialPortsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -10134,9 +10134,9 @@ impl From<crate::error::ErrorResponse> for ListSerialPortsApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.ListVmsApiResponse`; `$objectType` `vmm.v4.ahv.config.ListVmsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListVmsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VmList`, `ErrorResponse`.
     pub data: Option<ListVmsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -10428,9 +10428,9 @@ impl<'de> serde::Deserialize<'de> for MigrateDiskReference {
 /// Schema `vmm.v4.0.ahv.config.MigrateNicApiResponse`; `$objectType` `vmm.v4.ahv.config.MigrateNicApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigrateNicApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<MigrateNicApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -10573,11 +10573,11 @@ impl From<crate::error::ErrorResponse> for MigrateNicApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.MigrateNicConfig`; `$objectType` `vmm.v4.ahv.config.MigrateNicConfig`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MigrateNicConfig {
-    /// `subnet`
+    /// Network identifier for this adapter. Only valid if nic_type is NORMAL_NIC or DIRECT_NIC.
     pub subnet: SubnetReference,
-    /// `migrateType`
+    /// The type of IP address management for NIC migration.
     pub migrate_type: MigrateNicType,
-    /// `ipAddress`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 format.
     pub ip_address: Option<ntnx_shared::common::v1::config::IPv4Address>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -10736,9 +10736,9 @@ impl<'de> serde::Deserialize<'de> for MigrateNicType {
 /// Schema `vmm.v4.0.ahv.config.MigrateVmDisksApiResponse`; `$objectType` `vmm.v4.ahv.config.MigrateVmDisksApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigrateVmDisksApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<MigrateVmDisksApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -10882,9 +10882,9 @@ impl From<crate::error::ErrorResponse> for MigrateVmDisksApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.MigrateVmToHostApiResponse`; `$objectType` `vmm.v4.ahv.config.MigrateVmToHostApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MigrateVmToHostApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<MigrateVmToHostApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -11317,9 +11317,9 @@ pub struct Nic {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
-    /// `backingInfo`
+    /// Defines a NIC emulated by the hypervisor
     pub backing_info: Option<EmulatedNic>,
-    /// `networkInfo`
+    /// Network information for a NIC.
     pub network_info: Option<NicNetworkInfo>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -11405,15 +11405,15 @@ impl<'de> serde::Deserialize<'de> for Nic {
 /// Schema `vmm.v4.0.ahv.config.NicNetworkInfo`; `$objectType` `vmm.v4.ahv.config.NicNetworkInfo`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NicNetworkInfo {
-    /// `nicType`
+    /// NIC type. Defaults to NORMAL_NIC.
     pub nic_type: Option<NicType>,
-    /// `networkFunctionChain`
+    /// The network function chain associates with the NIC. Only valid if nic_type is NORMAL_NIC.
     pub network_function_chain: Option<NetworkFunctionChainReference>,
-    /// `networkFunctionNicType`
+    /// The type of this Network function NIC. Defaults to INGRESS.
     pub network_function_nic_type: Option<NetworkFunctionNicType>,
-    /// `subnet`
+    /// Network identifier for this adapter. Only valid if nic_type is NORMAL_NIC or DIRECT_NIC.
     pub subnet: Option<SubnetReference>,
-    /// `vlanMode`
+    /// By default, all the virtual NICs are created in ACCESS mode, which permits only one VLAN per virtual network. TRUNKED mode allows multiple VLANs on a single VM NIC for network-aware user VMs.
     pub vlan_mode: Option<VlanMode>,
     /// List of networks to trunk if VLAN mode is marked as TRUNKED. If empty and VLAN mode is set to TRUNKED, all the VLANs are trunked.
     ///
@@ -11421,9 +11421,9 @@ pub struct NicNetworkInfo {
     pub trunked_vlans: Option<Vec<i64>>,
     /// Indicates whether an unknown unicast traffic is forwarded to this NIC or not. This is applicable only for the NICs on the overlay subnets.
     pub should_allow_unknown_macs: Option<bool>,
-    /// `ipv4Config`
+    /// The IP address configurations.
     pub ipv4_config: Option<Ipv4Config>,
-    /// `ipv4Info`
+    /// The runtime IP address information of the NIC.
     pub ipv4_info: Option<Ipv4Info>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -11634,7 +11634,7 @@ impl<'de> serde::Deserialize<'de> for NicType {
 /// Schema `vmm.v4.0.ahv.config.NvramDevice`; `$objectType` `vmm.v4.ahv.config.NvramDevice`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NvramDevice {
-    /// `backingStorageInfo`
+    /// Storage provided by Nutanix ADSF.
     pub backing_storage_info: Option<VmDisk>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -11768,7 +11768,7 @@ impl<'de> serde::Deserialize<'de> for OwnerReference {
 /// Schema `vmm.v4.0.ahv.config.OwnershipInfo`; `$objectType` `vmm.v4.ahv.config.OwnershipInfo`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OwnershipInfo {
-    /// `owner`
+    /// Owner reference.
     pub owner: Option<OwnerReference>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -11845,7 +11845,7 @@ pub struct PcieDevice {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
-    /// `assignedDeviceInfo`
+    /// Information about the attached PCIe device to the VM.
     pub assigned_device_info: Option<PcieDeviceInfo>,
     /// Indicates the way a PCIe device is associated to the VM.
     pub backing_info: Option<PcieDeviceBackingInfo>,
@@ -11998,7 +11998,7 @@ impl From<PcieDeviceReference> for PcieDeviceBackingInfo {
 /// Schema `vmm.v4.0.ahv.config.PcieDeviceInfo`; `$objectType` `vmm.v4.ahv.config.PcieDeviceInfo`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PcieDeviceInfo {
-    /// `device`
+    /// Reference to the PCIe device.
     pub device: Option<PcieDeviceReference>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -12193,9 +12193,9 @@ impl<'de> serde::Deserialize<'de> for PolicyReference {
 /// Schema `vmm.v4.0.ahv.config.PowerCycleVmApiResponse`; `$objectType` `vmm.v4.ahv.config.PowerCycleVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PowerCycleVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<PowerCycleVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -12339,9 +12339,9 @@ impl From<crate::error::ErrorResponse> for PowerCycleVmApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.PowerOffVmApiResponse`; `$objectType` `vmm.v4.ahv.config.PowerOffVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PowerOffVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<PowerOffVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -12484,9 +12484,9 @@ impl From<crate::error::ErrorResponse> for PowerOffVmApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.PowerOnVmApiResponse`; `$objectType` `vmm.v4.ahv.config.PowerOnVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PowerOnVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<PowerOnVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -12711,7 +12711,7 @@ impl<'de> serde::Deserialize<'de> for PowerState {
 /// Schema `vmm.v4.0.ahv.config.ProtectionPolicyState`; `$objectType` `vmm.v4.ahv.config.ProtectionPolicyState`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectionPolicyState {
-    /// `policy`
+    /// Reference to the policy object in use.
     pub policy: Option<PolicyReference>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -12916,9 +12916,9 @@ impl<'de> serde::Deserialize<'de> for QosConfig {
 /// Schema `vmm.v4.0.ahv.config.RebootPreference`; `$objectType` `vmm.v4.ahv.config.RebootPreference`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RebootPreference {
-    /// `scheduleType`
+    /// Schedule type for restart.
     pub schedule_type: Option<ScheduleType>,
-    /// `schedule`
+    /// Restart schedule.
     pub schedule: Option<RebootPreferenceSchedule>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -13055,9 +13055,9 @@ impl<'de> serde::Deserialize<'de> for RebootPreferenceSchedule {
 /// Schema `vmm.v4.0.ahv.config.RebootVmApiResponse`; `$objectType` `vmm.v4.ahv.config.RebootVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RebootVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<RebootVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -13200,9 +13200,9 @@ impl From<crate::error::ErrorResponse> for RebootVmApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.ReleaseIpApiResponse`; `$objectType` `vmm.v4.ahv.config.ReleaseIpApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReleaseIpApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<ReleaseIpApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -13345,9 +13345,9 @@ impl From<crate::error::ErrorResponse> for ReleaseIpApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.ResetVmApiResponse`; `$objectType` `vmm.v4.ahv.config.ResetVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResetVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<ResetVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -13573,9 +13573,9 @@ impl<'de> serde::Deserialize<'de> for RevertParams {
 /// Schema `vmm.v4.0.ahv.config.RevertVmApiResponse`; `$objectType` `vmm.v4.ahv.config.RevertVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RevertVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<RevertVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -13988,9 +13988,9 @@ impl<'de> serde::Deserialize<'de> for SerialPort {
 /// Schema `vmm.v4.0.ahv.config.ShutdownVmApiResponse`; `$objectType` `vmm.v4.ahv.config.ShutdownVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShutdownVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<ShutdownVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -14197,7 +14197,7 @@ impl<'de> serde::Deserialize<'de> for SubnetReference {
 /// Schema `vmm.v4.0.ahv.config.Sysprep`; `$objectType` `vmm.v4.ahv.config.Sysprep`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sysprep {
-    /// `installType`
+    /// Indicates whether the guest will be freshly installed using this unattend configuration, or this unattend configuration will be applied to a pre-prepared image. Default is 'PREPARED'.
     pub install_type: Option<InstallType>,
     /// The Sysprep script for guest customisation of VM.
     pub sysprep_script: Option<SysprepSysprepScript>,
@@ -14348,9 +14348,9 @@ impl From<CustomKeyValues> for SysprepSysprepScript {
 pub struct UefiBoot {
     /// Indicate whether to enable secure boot or not.
     pub is_secure_boot_enabled: Option<bool>,
-    /// `nvramDevice`
+    /// Configuration for NVRAM to be presented to the VM.
     pub nvram_device: Option<NvramDevice>,
-    /// `bootDevice`
+    /// One of: `BootDeviceDisk`, `BootDeviceNic`.
     pub boot_device: Option<UefiBootBootDevice>,
     /// Indicates the order of device types in which the VM should try to boot from. If the boot device order is not provided the system will decide an appropriate boot device order.
     ///
@@ -14572,9 +14572,9 @@ impl<'de> serde::Deserialize<'de> for Unattendxml {
 /// Schema `vmm.v4.0.ahv.config.UninstallVmGuestToolsApiResponse`; `$objectType` `vmm.v4.ahv.config.UninstallVmGuestToolsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UninstallVmGuestToolsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UninstallVmGuestToolsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -14718,9 +14718,9 @@ impl From<crate::error::ErrorResponse> for UninstallVmGuestToolsApiResponseData 
 /// Schema `vmm.v4.0.ahv.config.UpdateDiskApiResponse`; `$objectType` `vmm.v4.ahv.config.UpdateDiskApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateDiskApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateDiskApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -14863,9 +14863,9 @@ impl From<crate::error::ErrorResponse> for UpdateDiskApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.UpdateGuestToolsApiResponse`; `$objectType` `vmm.v4.ahv.config.UpdateGuestToolsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateGuestToolsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateGuestToolsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -15009,9 +15009,9 @@ impl From<crate::error::ErrorResponse> for UpdateGuestToolsApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.UpdateNicApiResponse`; `$objectType` `vmm.v4.ahv.config.UpdateNicApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateNicApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateNicApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -15154,9 +15154,9 @@ impl From<crate::error::ErrorResponse> for UpdateNicApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.UpdateSerialPortApiResponse`; `$objectType` `vmm.v4.ahv.config.UpdateSerialPortApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateSerialPortApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateSerialPortApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -15300,9 +15300,9 @@ impl From<crate::error::ErrorResponse> for UpdateSerialPortApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.UpdateVmApiResponse`; `$objectType` `vmm.v4.ahv.config.UpdateVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -15445,9 +15445,9 @@ impl From<crate::error::ErrorResponse> for UpdateVmApiResponseData {
 /// Schema `vmm.v4.0.ahv.config.UpgradeVmGuestToolsApiResponse`; `$objectType` `vmm.v4.ahv.config.UpgradeVmGuestToolsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpgradeVmGuestToolsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpgradeVmGuestToolsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -15754,7 +15754,7 @@ pub struct Vm {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub update_time: Option<ntnx_runtime::DateTime>,
-    /// `source`
+    /// Reference to an entity from which the VM should be cloned or created.
     pub source: Option<VmSourceReference>,
     /// Number of vCPU sockets.
     ///
@@ -15802,17 +15802,17 @@ pub struct Vm {
     ///
     /// Constraints: at most 256 items.
     pub categories: Option<Vec<CategoryReference>>,
-    /// `ownershipInfo`
+    /// Ownership information for the VM.
     pub ownership_info: Option<OwnershipInfo>,
-    /// `host`
+    /// Reference to the host, the VM is running on.
     pub host: Option<HostReference>,
-    /// `cluster`
+    /// Reference to a cluster.
     pub cluster: Option<ClusterReference>,
-    /// `availabilityZone`
+    /// Reference to an availability zone.
     pub availability_zone: Option<AvailabilityZoneReference>,
-    /// `guestCustomization`
+    /// Stage a Sysprep or cloud-init configuration file to be used by the guest for the next boot. Note that the Sysprep command must be used to generalize the Windows VMs before triggering this API call.
     pub guest_customization: Option<GuestCustomizationParams>,
-    /// `guestTools`
+    /// The details about Nutanix Guest Tools for a VM.
     pub guest_tools: Option<GuestTools>,
     /// VM hardware clock timezone in IANA TZDB format (America/Los_Angeles).
     ///
@@ -15826,15 +15826,15 @@ pub struct Vm {
     pub boot_config: Option<VmBootConfig>,
     /// Indicates whether the VGA console should be disabled or not.
     pub is_vga_console_enabled: Option<bool>,
-    /// `machineType`
+    /// Machine type for the VM. Machine type Q35 is required for secure boot and does not support IDE disks.
     pub machine_type: Option<MachineType>,
-    /// `powerState`
+    /// The current power state of the VM.
     pub power_state: Option<PowerState>,
-    /// `vtpmConfig`
+    /// Indicates how the vTPM for the VM should be configured.
     pub vtpm_config: Option<VtpmConfig>,
     /// Indicates whether the VM is an agent VM or not. When their host enters maintenance mode, once the normal VMs are evacuated, the agent VMs are powered off. When the host is restored, agent VMs are powered on before the normal VMs are restored. In other words, agent VMs cannot be HA-protected or live migrated.
     pub is_agent_vm: Option<bool>,
-    /// `apcConfig`
+    /// Advanced Processor Compatibility configuration for the VM. Enabling this retains the CPU model for the VM across power cycles and migrations.
     pub apc_config: Option<ApcConfig>,
     /// Indicates whether the VM is capable of live migrating to another host or not, based on its configuration.
     ///
@@ -15844,7 +15844,7 @@ pub struct Vm {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub is_cross_cluster_migration_in_progress: Option<bool>,
-    /// `storageConfig`
+    /// Storage configuration for VM.
     pub storage_config: Option<AdsfVmStorageConfig>,
     /// Disks attached to the VM.
     ///
@@ -15866,9 +15866,9 @@ pub struct Vm {
     ///
     /// Constraints: at most 4 items.
     pub serial_ports: Option<Vec<SerialPort>>,
-    /// `protectionType`
+    /// The type of protection applied on a VM. PD_PROTECTED indicates a VM is protected using the Prism Element. RULE_PROTECTED indicates a VM protection using the Prism Central.
     pub protection_type: Option<ProtectionType>,
-    /// `protectionPolicyState`
+    /// Status of protection policy applied to this VM.
     pub protection_policy_state: Option<ProtectionPolicyState>,
     /// PCIe devices attached to the VM.
     ///
@@ -16512,13 +16512,13 @@ impl<'de> serde::Deserialize<'de> for VmCrossClusterMigrateOverrides {
 /// Schema `vmm.v4.0.ahv.config.VmCrossClusterMigrateParams`; `$objectType` `vmm.v4.ahv.config.VmCrossClusterMigrateParams`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VmCrossClusterMigrateParams {
-    /// `targetAvailabilityZone`
+    /// Reference to an availability zone.
     pub target_availability_zone: AvailabilityZoneReference,
-    /// `targetCluster`
+    /// Reference to a cluster.
     pub target_cluster: Option<ClusterReference>,
     /// Indicates if the migration is performed with a running VM.
     pub is_live_migration: bool,
-    /// `overrides`
+    /// Cross cluster migration overrides the VM configuration.
     pub overrides: Option<VmCrossClusterMigrateOverrides>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -16636,11 +16636,11 @@ pub struct VmDisk {
     ///
     /// Constraints: ≥ 1.
     pub disk_size_bytes: Option<i64>,
-    /// `storageContainer`
+    /// This reference is for disk level storage container preference. This preference specifies the storage container to which this disk belongs.
     pub storage_container: Option<VmDiskContainerReference>,
-    /// `storageConfig`
+    /// Storage configuration for VM disks.
     pub storage_config: Option<VmDiskStorageConfig>,
-    /// `dataSource`
+    /// A reference to a disk or image that contains the contents of a disk.
     pub data_source: Option<DataSource>,
     /// Indicates if the disk is undergoing migration to another container.
     ///
@@ -16819,9 +16819,9 @@ pub struct VmDiskReference {
     ///
     /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
     pub disk_ext_id: Option<String>,
-    /// `diskAddress`
+    /// Disk address.
     pub disk_address: Option<DiskAddress>,
-    /// `vmReference`
+    /// This is a reference to a VM.
     pub vm_reference: Option<VmReference>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -16969,7 +16969,7 @@ impl<'de> serde::Deserialize<'de> for VmDiskStorageConfig {
 /// Schema `vmm.v4.0.ahv.config.VmMigrateToHostParams`; `$objectType` `vmm.v4.ahv.config.VmMigrateToHostParams`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VmMigrateToHostParams {
-    /// `host`
+    /// Reference to the host, the VM is running on.
     pub host: HostReference,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -17080,13 +17080,13 @@ pub struct VmRecoveryPoint {
     pub creation_time: Option<ntnx_runtime::DateTime>,
     /// The UTC date and time in ISO-8601 format when the current Recovery point expires and will be garbage collected.
     pub expiration_time: Option<ntnx_runtime::DateTime>,
-    /// `status`
+    /// The status of the Recovery point, which indicates whether this Recovery point is fit to be consumed.
     pub status: Option<ntnx_shared::dataprotection::v4::common::RecoveryPointStatus>,
-    /// `recoveryPointType`
+    /// Type of the Recovery point.
     pub recovery_point_type: Option<
         ntnx_shared::dataprotection::v4::common::RecoveryPointType,
     >,
-    /// `vm`
+    /// VM configuration.
     pub vm: Option<Vm>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -17275,7 +17275,7 @@ impl<'de> serde::Deserialize<'de> for VmReference {
 /// Schema `vmm.v4.0.ahv.config.VmSourceReference`; `$objectType` `vmm.v4.ahv.config.VmSourceReference`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VmSourceReference {
-    /// `entityType`
+    /// Reference to an entity from which the VM should be cloned or created.
     pub entity_type: Option<VmSourceReferenceEntityType>,
     /// A globally unique identifier of a VM of type UUID.
     ///

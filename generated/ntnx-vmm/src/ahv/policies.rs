@@ -573,9 +573,9 @@ impl<'de> serde::Deserialize<'de> for ConflictingVmHostAffinityPolicy {
 /// Schema `vmm.v4.0.ahv.policies.CreateVmAntiAffinityPolicyApiResponse`; `$objectType` `vmm.v4.ahv.policies.CreateVmAntiAffinityPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateVmAntiAffinityPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateVmAntiAffinityPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -719,9 +719,9 @@ impl From<crate::error::ErrorResponse> for CreateVmAntiAffinityPolicyApiResponse
 /// Schema `vmm.v4.0.ahv.policies.CreateVmHostAffinityPolicyApiResponse`; `$objectType` `vmm.v4.ahv.policies.CreateVmHostAffinityPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateVmHostAffinityPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateVmHostAffinityPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -865,9 +865,9 @@ impl From<crate::error::ErrorResponse> for CreateVmHostAffinityPolicyApiResponse
 /// Schema `vmm.v4.0.ahv.policies.DeleteLegacyVmAntiAffinityPolicyApiResponse`; `$objectType` `vmm.v4.ahv.policies.DeleteLegacyVmAntiAffinityPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteLegacyVmAntiAffinityPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteLegacyVmAntiAffinityPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1013,9 +1013,9 @@ for DeleteLegacyVmAntiAffinityPolicyApiResponseData {
 /// Schema `vmm.v4.0.ahv.policies.DeleteVmAntiAffinityPolicyApiResponse`; `$objectType` `vmm.v4.ahv.policies.DeleteVmAntiAffinityPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteVmAntiAffinityPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteVmAntiAffinityPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1159,9 +1159,9 @@ impl From<crate::error::ErrorResponse> for DeleteVmAntiAffinityPolicyApiResponse
 /// Schema `vmm.v4.0.ahv.policies.DeleteVmHostAffinityPolicyApiResponse`; `$objectType` `vmm.v4.ahv.policies.DeleteVmHostAffinityPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteVmHostAffinityPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteVmHostAffinityPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1305,9 +1305,9 @@ impl From<crate::error::ErrorResponse> for DeleteVmHostAffinityPolicyApiResponse
 /// Schema `vmm.v4.0.ahv.policies.GetVmAntiAffinityPolicyApiResponse`; `$objectType` `vmm.v4.ahv.policies.GetVmAntiAffinityPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetVmAntiAffinityPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VmAntiAffinityPolicy`, `ErrorResponse`.
     pub data: Option<GetVmAntiAffinityPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1453,9 +1453,9 @@ impl From<crate::error::ErrorResponse> for GetVmAntiAffinityPolicyApiResponseDat
 /// Schema `vmm.v4.0.ahv.policies.GetVmHostAffinityPolicyApiResponse`; `$objectType` `vmm.v4.ahv.policies.GetVmHostAffinityPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetVmHostAffinityPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VmHostAffinityPolicy`, `ErrorResponse`.
     pub data: Option<GetVmHostAffinityPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1689,7 +1689,7 @@ pub struct LegacyVmAntiAffinityPolicy {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub name: Option<String>,
-    /// `cluster`
+    /// Reference to a cluster.
     pub cluster: Option<ClusterReference>,
     /// VMs that are part of the legacy VM-VM Anti-Affinity policy.
     ///
@@ -1783,9 +1783,9 @@ impl<'de> serde::Deserialize<'de> for LegacyVmAntiAffinityPolicy {
 /// Schema `vmm.v4.0.ahv.policies.ListLegacyVmAntiAffinityPoliciesApiResponse`; `$objectType` `vmm.v4.ahv.policies.ListLegacyVmAntiAffinityPoliciesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListLegacyVmAntiAffinityPoliciesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `LegacyVmAntiAffinityPolicyList`, `ErrorResponse`.
     pub data: Option<ListLegacyVmAntiAffinityPoliciesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1943,9 +1943,9 @@ for ListLegacyVmAntiAffinityPoliciesApiResponseData {
 /// Schema `vmm.v4.0.ahv.policies.ListVmAntiAffinityPoliciesApiResponse`; `$objectType` `vmm.v4.ahv.policies.ListVmAntiAffinityPoliciesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListVmAntiAffinityPoliciesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VmAntiAffinityPolicyList`, `ErrorResponse`.
     pub data: Option<ListVmAntiAffinityPoliciesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2097,9 +2097,9 @@ impl From<crate::error::ErrorResponse> for ListVmAntiAffinityPoliciesApiResponse
 /// Schema `vmm.v4.0.ahv.policies.ListVmAntiAffinityPolicyVmComplianceStatesApiResponse`; `$objectType` `vmm.v4.ahv.policies.ListVmAntiAffinityPolicyVmComplianceStatesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListVmAntiAffinityPolicyVmComplianceStatesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VmAntiAffinityPolicyVmComplianceStateList`, `ErrorResponse`.
     pub data: Option<ListVmAntiAffinityPolicyVmComplianceStatesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2261,9 +2261,9 @@ for ListVmAntiAffinityPolicyVmComplianceStatesApiResponseData {
 /// Schema `vmm.v4.0.ahv.policies.ListVmHostAffinityPoliciesApiResponse`; `$objectType` `vmm.v4.ahv.policies.ListVmHostAffinityPoliciesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListVmHostAffinityPoliciesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VmHostAffinityPolicyList`, `ErrorResponse`.
     pub data: Option<ListVmHostAffinityPoliciesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2415,9 +2415,9 @@ impl From<crate::error::ErrorResponse> for ListVmHostAffinityPoliciesApiResponse
 /// Schema `vmm.v4.0.ahv.policies.ListVmHostAffinityPolicyVmComplianceStatesApiResponse`; `$objectType` `vmm.v4.ahv.policies.ListVmHostAffinityPolicyVmComplianceStatesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListVmHostAffinityPolicyVmComplianceStatesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VmHostAffinityPolicyVmComplianceStateList`, `ErrorResponse`.
     pub data: Option<ListVmHostAffinityPolicyVmComplianceStatesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3633,9 +3633,9 @@ impl<'de> serde::Deserialize<'de> for PendingVmHostAffinityPolicy {
 /// Schema `vmm.v4.0.ahv.policies.ReEnforceVmHostAffinityPolicyApiResponse`; `$objectType` `vmm.v4.ahv.policies.ReEnforceVmHostAffinityPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReEnforceVmHostAffinityPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<ReEnforceVmHostAffinityPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3779,9 +3779,9 @@ impl From<crate::error::ErrorResponse> for ReEnforceVmHostAffinityPolicyApiRespo
 /// Schema `vmm.v4.0.ahv.policies.UpdateVmAntiAffinityPolicyApiResponse`; `$objectType` `vmm.v4.ahv.policies.UpdateVmAntiAffinityPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateVmAntiAffinityPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateVmAntiAffinityPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3925,9 +3925,9 @@ impl From<crate::error::ErrorResponse> for UpdateVmAntiAffinityPolicyApiResponse
 /// Schema `vmm.v4.0.ahv.policies.UpdateVmHostAffinityPolicyApiResponse`; `$objectType` `vmm.v4.ahv.policies.UpdateVmHostAffinityPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateVmHostAffinityPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateVmHostAffinityPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4167,9 +4167,9 @@ pub struct VmAntiAffinityPolicy {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub update_time: Option<ntnx_runtime::DateTime>,
-    /// `createdBy`
+    /// Reference to a user.
     pub created_by: Option<UserReference>,
-    /// `updatedBy`
+    /// Reference to a user.
     pub updated_by: Option<UserReference>,
     /// Categories configured for the VM-VM anti-affinity policy.
     ///
@@ -4347,9 +4347,9 @@ pub struct VmAntiAffinityPolicyVmComplianceState {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
-    /// `cluster`
+    /// Reference to a cluster.
     pub cluster: Option<ClusterReference>,
-    /// `host`
+    /// Reference to a host.
     pub host: Option<HostReference>,
     /// List of categories through which the VM is associated to the VM-VM anti-affinity policy.
     ///
@@ -4609,9 +4609,9 @@ pub struct VmHostAffinityPolicy {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub update_time: Option<ntnx_runtime::DateTime>,
-    /// `createdBy`
+    /// Reference to a user.
     pub created_by: Option<UserReference>,
-    /// `lastUpdatedBy`
+    /// Reference to a user.
     pub last_updated_by: Option<UserReference>,
     /// Categories through which VM is associated with the VM-host affinity policy.
     ///
@@ -4810,9 +4810,9 @@ pub struct VmHostAffinityPolicyVmComplianceState {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
-    /// `cluster`
+    /// Reference to a cluster.
     pub cluster: Option<ClusterReference>,
-    /// `host`
+    /// Reference to a host.
     pub host: Option<HostReference>,
     /// List of categories by which VM is associated to the VM-host affinity policy.
     ///

@@ -108,9 +108,9 @@ impl<'de> serde::Deserialize<'de> for AdapterType {
 /// Schema `vmm.v4.0.esxi.config.AssignVmOwnerApiResponse`; `$objectType` `vmm.v4.esxi.config.AssignVmOwnerApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssignVmOwnerApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<AssignVmOwnerApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -254,9 +254,9 @@ impl From<crate::error::ErrorResponse> for AssignVmOwnerApiResponseData {
 /// Schema `vmm.v4.0.esxi.config.AssociateCategoriesApiResponse`; `$objectType` `vmm.v4.esxi.config.AssociateCategoriesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssociateCategoriesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<AssociateCategoriesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -563,9 +563,9 @@ pub struct CdRom {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
-    /// `diskAddress`
+    /// CD-ROM address.
     pub disk_address: Option<CdRomAddress>,
-    /// `backingInfo`
+    /// Storage provided by Nutanix ADSF.
     pub backing_info: Option<CdRomBackingInfo>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -651,7 +651,7 @@ impl<'de> serde::Deserialize<'de> for CdRom {
 /// Schema `vmm.v4.0.esxi.config.CdRomAddress`; `$objectType` `vmm.v4.esxi.config.CdRomAddress`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CdRomAddress {
-    /// `busType`
+    /// Bus type for the device. The acceptable values are: IDE or SATA.
     pub bus_type: Option<CdRomBusType>,
     /// Device index on the bus. This field is ignored unless the bus details are specified.
     ///
@@ -731,7 +731,7 @@ pub struct CdRomBackingInfo {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub disk_ext_id: Option<String>,
-    /// `storageContainer`
+    /// This reference is for disk level storage container preference. This preference specifies the storage container to which this disk belongs.
     pub storage_container: Option<VmDiskContainerReference>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -941,9 +941,9 @@ impl<'de> serde::Deserialize<'de> for ClusterReference {
 /// Schema `vmm.v4.0.esxi.config.DisassociateCategoriesApiResponse`; `$objectType` `vmm.v4.esxi.config.DisassociateCategoriesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DisassociateCategoriesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DisassociateCategoriesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1184,9 +1184,9 @@ pub struct Disk {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
-    /// `diskAddress`
+    /// Disk address.
     pub disk_address: Option<DiskAddress>,
-    /// `backingInfo`
+    /// Storage provided by Nutanix ADSF.
     pub backing_info: Option<VmDisk>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1272,7 +1272,7 @@ impl<'de> serde::Deserialize<'de> for Disk {
 /// Schema `vmm.v4.0.esxi.config.DiskAddress`; `$objectType` `vmm.v4.esxi.config.DiskAddress`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiskAddress {
-    /// `busType`
+    /// Bus type for the device. The acceptable values are: SCSI, IDE, PCI, SATA, SPAPR (only PPC).
     pub bus_type: Option<DiskBusType>,
     /// Device index on the bus. This field is ignored unless the bus details are specified.
     ///
@@ -1428,9 +1428,9 @@ impl<'de> serde::Deserialize<'de> for DiskBusType {
 /// Schema `vmm.v4.0.esxi.config.GetNutanixGuestToolsApiResponse`; `$objectType` `vmm.v4.esxi.config.GetNutanixGuestToolsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetNutanixGuestToolsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `NutanixGuestTools`, `ErrorResponse`.
     pub data: Option<GetNutanixGuestToolsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1576,9 +1576,9 @@ impl From<crate::error::ErrorResponse> for GetNutanixGuestToolsApiResponseData {
 /// Schema `vmm.v4.0.esxi.config.GetVmApiResponse`; `$objectType` `vmm.v4.esxi.config.GetVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `Vm`, `ErrorResponse`.
     pub data: Option<GetVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1783,9 +1783,9 @@ impl<'de> serde::Deserialize<'de> for HostReference {
 /// Schema `vmm.v4.0.esxi.config.InsertNutanixGuestToolsApiResponse`; `$objectType` `vmm.v4.esxi.config.InsertNutanixGuestToolsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InsertNutanixGuestToolsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<InsertNutanixGuestToolsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1929,9 +1929,9 @@ impl From<crate::error::ErrorResponse> for InsertNutanixGuestToolsApiResponseDat
 /// Schema `vmm.v4.0.esxi.config.InstallNutanixGuestToolsApiResponse`; `$objectType` `vmm.v4.esxi.config.InstallNutanixGuestToolsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InstallNutanixGuestToolsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<InstallNutanixGuestToolsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2157,9 +2157,9 @@ impl<'de> serde::Deserialize<'de> for IpAddressInfo {
 /// Schema `vmm.v4.0.esxi.config.ListVmsApiResponse`; `$objectType` `vmm.v4.esxi.config.ListVmsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListVmsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VmList`, `ErrorResponse`.
     pub data: Option<ListVmsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2325,9 +2325,9 @@ pub struct Nic {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
-    /// `backingInfo`
+    /// Information about how NIC is emulated.
     pub backing_info: Option<NicBackingInfo>,
-    /// `networkInfo`
+    /// Network information for a NIC.
     pub network_info: Option<NicNetworkInfo>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2423,7 +2423,7 @@ pub struct NicBackingInfo {
     ///
     /// Read-only: set by the server, ignored when sent. Default: `true`.
     pub is_connected: Option<bool>,
-    /// `adapterType`
+    /// Adapter type for VM NIC.
     pub adapter_type: Option<AdapterType>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2511,9 +2511,9 @@ impl<'de> serde::Deserialize<'de> for NicBackingInfo {
 /// Schema `vmm.v4.0.esxi.config.NicNetworkInfo`; `$objectType` `vmm.v4.esxi.config.NicNetworkInfo`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NicNetworkInfo {
-    /// `portGroupInfo`
+    /// Information about the virtual network in the datacenter.
     pub port_group_info: Option<PortGroupInfo>,
-    /// `ipAddressInfo`
+    /// The IP address information of NIC.
     pub ip_address_info: Option<IpAddressInfo>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3000,9 +3000,9 @@ pub struct NutanixGuestToolsInstallConfig {
     ///
     /// Constraints: at most 2 items; items are unique.
     pub capabilities: Option<Vec<NutanixGuestToolsCapability>>,
-    /// `credential`
+    /// Sign in credentials for the server.
     pub credential: NutanixCredential,
-    /// `rebootPreference`
+    /// The restart schedule after installing or upgrading Nutanix Guest Tools.
     pub reboot_preference: Option<NutanixRebootPreference>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3098,7 +3098,7 @@ impl<'de> serde::Deserialize<'de> for NutanixGuestToolsInstallConfig {
 /// Schema `vmm.v4.0.esxi.config.NutanixGuestToolsUpgradeConfig`; `$objectType` `vmm.v4.esxi.config.NutanixGuestToolsUpgradeConfig`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NutanixGuestToolsUpgradeConfig {
-    /// `rebootPreference`
+    /// The restart schedule after installing or upgrading Nutanix Guest Tools.
     pub reboot_preference: Option<NutanixRebootPreference>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3166,9 +3166,9 @@ impl<'de> serde::Deserialize<'de> for NutanixGuestToolsUpgradeConfig {
 /// Schema `vmm.v4.0.esxi.config.NutanixRebootPreference`; `$objectType` `vmm.v4.esxi.config.NutanixRebootPreference`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NutanixRebootPreference {
-    /// `scheduleType`
+    /// Schedule type for restart.
     pub schedule_type: Option<NutanixScheduleType>,
-    /// `schedule`
+    /// Restart schedule.
     pub schedule: Option<NutanixRebootPreferenceSchedule>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3383,7 +3383,7 @@ impl<'de> serde::Deserialize<'de> for NutanixScheduleType {
 /// Schema `vmm.v4.0.esxi.config.OwnerReference`; `$objectType` `vmm.v4.esxi.config.OwnerReference`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OwnerReference {
-    /// `entityType`
+    /// Type of the entity that the owner reference is pointing to.
     pub entity_type: Option<OwnerReferenceEntityType>,
     /// The globally unique identifier of an instance of type UUID.
     ///
@@ -3519,7 +3519,7 @@ impl<'de> serde::Deserialize<'de> for OwnerReferenceEntityType {
 /// Schema `vmm.v4.0.esxi.config.OwnershipInfo`; `$objectType` `vmm.v4.esxi.config.OwnershipInfo`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OwnershipInfo {
-    /// `owner`
+    /// Owner reference.
     pub owner: OwnerReference,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3655,9 +3655,9 @@ impl<'de> serde::Deserialize<'de> for PortGroupInfo {
 /// Schema `vmm.v4.0.esxi.config.PowerOffVmApiResponse`; `$objectType` `vmm.v4.esxi.config.PowerOffVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PowerOffVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<PowerOffVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -3800,9 +3800,9 @@ impl From<crate::error::ErrorResponse> for PowerOffVmApiResponseData {
 /// Schema `vmm.v4.0.esxi.config.PowerOnVmApiResponse`; `$objectType` `vmm.v4.esxi.config.PowerOnVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PowerOnVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<PowerOnVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4027,9 +4027,9 @@ impl<'de> serde::Deserialize<'de> for PowerState {
 /// Schema `vmm.v4.0.esxi.config.RebootGuestOSApiResponse`; `$objectType` `vmm.v4.esxi.config.RebootGuestOSApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RebootGuestOsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<RebootGuestOsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4173,9 +4173,9 @@ impl From<crate::error::ErrorResponse> for RebootGuestOsApiResponseData {
 /// Schema `vmm.v4.0.esxi.config.ResetVmApiResponse`; `$objectType` `vmm.v4.esxi.config.ResetVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResetVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<ResetVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4401,9 +4401,9 @@ impl<'de> serde::Deserialize<'de> for RevertParams {
 /// Schema `vmm.v4.0.esxi.config.RevertVmApiResponse`; `$objectType` `vmm.v4.esxi.config.RevertVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RevertVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<RevertVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4546,9 +4546,9 @@ impl From<crate::error::ErrorResponse> for RevertVmApiResponseData {
 /// Schema `vmm.v4.0.esxi.config.ShutdownVmApiResponse`; `$objectType` `vmm.v4.esxi.config.ShutdownVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShutdownVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<ShutdownVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4691,9 +4691,9 @@ impl From<crate::error::ErrorResponse> for ShutdownVmApiResponseData {
 /// Schema `vmm.v4.0.esxi.config.SuspendVmApiResponse`; `$objectType` `vmm.v4.esxi.config.SuspendVmApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SuspendVmApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<SuspendVmApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4836,9 +4836,9 @@ impl From<crate::error::ErrorResponse> for SuspendVmApiResponseData {
 /// Schema `vmm.v4.0.esxi.config.UninstallNutanixGuestToolsApiResponse`; `$objectType` `vmm.v4.esxi.config.UninstallNutanixGuestToolsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UninstallNutanixGuestToolsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UninstallNutanixGuestToolsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -4982,9 +4982,9 @@ impl From<crate::error::ErrorResponse> for UninstallNutanixGuestToolsApiResponse
 /// Schema `vmm.v4.0.esxi.config.UpdateNutanixGuestToolsApiResponse`; `$objectType` `vmm.v4.esxi.config.UpdateNutanixGuestToolsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateNutanixGuestToolsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateNutanixGuestToolsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5128,9 +5128,9 @@ impl From<crate::error::ErrorResponse> for UpdateNutanixGuestToolsApiResponseDat
 /// Schema `vmm.v4.0.esxi.config.UpgradeNutanixGuestToolsApiResponse`; `$objectType` `vmm.v4.esxi.config.UpgradeNutanixGuestToolsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpgradeNutanixGuestToolsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpgradeNutanixGuestToolsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -5296,9 +5296,9 @@ pub struct Vm {
     ///
     /// Constraints: at most 80 characters.
     pub name: Option<String>,
-    /// `cluster`
+    /// Reference to a cluster.
     pub cluster: Option<ClusterReference>,
-    /// `host`
+    /// Reference to the host, the VM is running on.
     pub host: Option<HostReference>,
     /// VM description.
     pub description: Option<String>,
@@ -5306,11 +5306,11 @@ pub struct Vm {
     ///
     /// Constraints: at most 256 items.
     pub categories: Option<Vec<CategoryReference>>,
-    /// `ownershipInfo`
+    /// Ownership information for the VM.
     pub ownership_info: Option<OwnershipInfo>,
-    /// `nutanixGuestTools`
+    /// The details about Nutanix Guest Tools for a VM.
     pub nutanix_guest_tools: Option<NutanixGuestTools>,
-    /// `powerState`
+    /// The current power state of the VM.
     pub power_state: Option<PowerState>,
     /// Memory size in bytes.
     ///
@@ -5538,9 +5538,9 @@ pub struct VmDisk {
     ///
     /// Read-only: set by the server, ignored when sent.
     pub disk_size_bytes: Option<i64>,
-    /// `storageContainer`
+    /// This reference is for disk level storage container preference. This preference specifies the storage container to which this disk belongs.
     pub storage_container: Option<VmDiskContainerReference>,
-    /// `storageConfig`
+    /// Storage configuration for VM disks.
     pub storage_config: Option<VmDiskStorageConfig>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.

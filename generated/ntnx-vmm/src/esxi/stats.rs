@@ -8,9 +8,9 @@
 /// Schema `vmm.v4.0.esxi.stats.GetDiskStatsApiResponse`; `$objectType` `vmm.v4.esxi.stats.GetDiskStatsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetDiskStatsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VmDiskStats`, `ErrorResponse`.
     pub data: Option<GetDiskStatsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -151,9 +151,9 @@ impl From<crate::error::ErrorResponse> for GetDiskStatsApiResponseData {
 /// Schema `vmm.v4.0.esxi.stats.GetNicStatsApiResponse`; `$objectType` `vmm.v4.esxi.stats.GetNicStatsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetNicStatsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VmNicStats`, `ErrorResponse`.
     pub data: Option<GetNicStatsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -294,9 +294,9 @@ impl From<crate::error::ErrorResponse> for GetNicStatsApiResponseData {
 /// Schema `vmm.v4.0.esxi.stats.GetVmStatsApiResponse`; `$objectType` `vmm.v4.esxi.stats.GetVmStatsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetVmStatsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VmStats`, `ErrorResponse`.
     pub data: Option<GetVmStatsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -437,9 +437,9 @@ impl From<crate::error::ErrorResponse> for GetVmStatsApiResponseData {
 /// Schema `vmm.v4.0.esxi.stats.ListVmStatsApiResponse`; `$objectType` `vmm.v4.esxi.stats.ListVmStatsApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListVmStatsApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `VmStatsList`, `ErrorResponse`.
     pub data: Option<ListVmStatsApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.

@@ -8,9 +8,9 @@
 /// Schema `vmm.v4.0.images.config.CreatePlacementPolicyApiResponse`; `$objectType` `vmm.v4.images.config.CreatePlacementPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreatePlacementPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreatePlacementPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -154,9 +154,9 @@ impl From<crate::error::ErrorResponse> for CreatePlacementPolicyApiResponseData 
 /// Schema `vmm.v4.0.images.config.CreateRateLimitPolicyApiResponse`; `$objectType` `vmm.v4.images.config.CreateRateLimitPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateRateLimitPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<CreateRateLimitPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -300,9 +300,9 @@ impl From<crate::error::ErrorResponse> for CreateRateLimitPolicyApiResponseData 
 /// Schema `vmm.v4.0.images.config.DeletePlacementPolicyApiResponse`; `$objectType` `vmm.v4.images.config.DeletePlacementPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeletePlacementPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeletePlacementPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -446,9 +446,9 @@ impl From<crate::error::ErrorResponse> for DeletePlacementPolicyApiResponseData 
 /// Schema `vmm.v4.0.images.config.DeleteRateLimitPolicyApiResponse`; `$objectType` `vmm.v4.images.config.DeleteRateLimitPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteRateLimitPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<DeleteRateLimitPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -798,7 +798,7 @@ impl<'de> serde::Deserialize<'de> for EnforcementState {
 /// Schema `vmm.v4.0.images.config.Filter`; `$objectType` `vmm.v4.images.config.Filter`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Filter {
-    /// `type`
+    /// Filter matching type.
     pub r#type: FilterMatchType,
     /// Filter matches entities that have these categories attached.
     ///
@@ -954,9 +954,9 @@ impl<'de> serde::Deserialize<'de> for FilterMatchType {
 /// Schema `vmm.v4.0.images.config.GetPlacementPolicyApiResponse`; `$objectType` `vmm.v4.images.config.GetPlacementPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetPlacementPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `PlacementPolicy`, `ErrorResponse`.
     pub data: Option<GetPlacementPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1102,9 +1102,9 @@ impl From<crate::error::ErrorResponse> for GetPlacementPolicyApiResponseData {
 /// Schema `vmm.v4.0.images.config.GetRateLimitPolicyApiResponse`; `$objectType` `vmm.v4.images.config.GetRateLimitPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetRateLimitPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `RateLimitPolicy`, `ErrorResponse`.
     pub data: Option<GetRateLimitPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1250,9 +1250,9 @@ impl From<crate::error::ErrorResponse> for GetRateLimitPolicyApiResponseData {
 /// Schema `vmm.v4.0.images.config.ListEffectiveRateLimitPoliciesApiResponse`; `$objectType` `vmm.v4.images.config.ListEffectiveRateLimitPoliciesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListEffectiveRateLimitPoliciesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `EffectiveRateLimitPolicyList`, `ErrorResponse`.
     pub data: Option<ListEffectiveRateLimitPoliciesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1410,9 +1410,9 @@ for ListEffectiveRateLimitPoliciesApiResponseData {
 /// Schema `vmm.v4.0.images.config.ListPlacementPoliciesApiResponse`; `$objectType` `vmm.v4.images.config.ListPlacementPoliciesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListPlacementPoliciesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `PlacementPolicyList`, `ErrorResponse`.
     pub data: Option<ListPlacementPoliciesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1562,9 +1562,9 @@ impl From<crate::error::ErrorResponse> for ListPlacementPoliciesApiResponseData 
 /// Schema `vmm.v4.0.images.config.ListRateLimitPoliciesApiResponse`; `$objectType` `vmm.v4.images.config.ListRateLimitPoliciesApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListRateLimitPoliciesApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `RateLimitPolicyList`, `ErrorResponse`.
     pub data: Option<ListRateLimitPoliciesApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1742,13 +1742,13 @@ pub struct PlacementPolicy {
     ///
     /// Constraints: at most 1000 characters.
     pub description: Option<String>,
-    /// `placementType`
+    /// Type of the image placement policy.
     pub placement_type: PlacementType,
-    /// `imageEntityFilter`
+    /// Category-based entity filter.
     pub image_entity_filter: Filter,
-    /// `clusterEntityFilter`
+    /// Category-based entity filter.
     pub cluster_entity_filter: Filter,
-    /// `enforcementState`
+    /// Enforcement status of the image placement policy.
     pub enforcement_state: Option<EnforcementState>,
     /// Image placement policy creation time.
     ///
@@ -2033,7 +2033,7 @@ pub struct RateLimitPolicy {
     ///
     /// Constraints: ≥ 1; ≤ 4294967296.
     pub rate_limit_kbps: i64,
-    /// `clusterEntityFilter`
+    /// Category-based entity filter.
     pub cluster_entity_filter: Filter,
     /// Image rate limit policy creation time.
     ///
@@ -2214,9 +2214,9 @@ impl<'de> serde::Deserialize<'de> for RateLimitPolicy {
 /// Schema `vmm.v4.0.images.config.ResumePlacementPolicyApiResponse`; `$objectType` `vmm.v4.images.config.ResumePlacementPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResumePlacementPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<ResumePlacementPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2360,9 +2360,9 @@ impl From<crate::error::ErrorResponse> for ResumePlacementPolicyApiResponseData 
 /// Schema `vmm.v4.0.images.config.SuspendPlacementPolicyApiResponse`; `$objectType` `vmm.v4.images.config.SuspendPlacementPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SuspendPlacementPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<SuspendPlacementPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2591,9 +2591,9 @@ impl<'de> serde::Deserialize<'de> for SuspendPlacementPolicyConfig {
 /// Schema `vmm.v4.0.images.config.UpdatePlacementPolicyApiResponse`; `$objectType` `vmm.v4.images.config.UpdatePlacementPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdatePlacementPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdatePlacementPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -2737,9 +2737,9 @@ impl From<crate::error::ErrorResponse> for UpdatePlacementPolicyApiResponseData 
 /// Schema `vmm.v4.0.images.config.UpdateRateLimitPolicyApiResponse`; `$objectType` `vmm.v4.images.config.UpdateRateLimitPolicyApiResponse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateRateLimitPolicyApiResponse {
-    /// `metadata`
+    /// The metadata associated with an API response. This value is always present and minimally contains the self-link for the API request that produced this response. It also contains pagination data for the paginated requests.
     pub metadata: Option<ntnx_shared::common::v1::response::ApiResponseMetadata>,
-    /// `data`
+    /// One of: `TaskReference`, `ErrorResponse`.
     pub data: Option<UpdateRateLimitPolicyApiResponseData>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.

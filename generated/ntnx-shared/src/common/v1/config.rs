@@ -115,7 +115,7 @@ pub struct EntityReference {
     ///
     /// Constraints: at most 100 items.
     pub uris: Option<Vec<String>>,
-    /// `entityType`
+    /// Type of entity that's represented by this reference. eg: VPC
     pub entity_type: Option<EntityType>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -559,9 +559,9 @@ impl<'de> serde::Deserialize<'de> for Flag {
 /// Schema `common.v1.config.IPAddress`; `$objectType` `common.v1.config.IPAddress`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IpAddress {
-    /// `ipv4`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 format.
     pub ipv4: Option<IPv4Address>,
-    /// `ipv6`
+    /// An unique address that identifies a device on the internet or a local network in IPv6 format.
     pub ipv6: Option<IPv6Address>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -627,11 +627,11 @@ impl<'de> serde::Deserialize<'de> for IpAddress {
 /// Schema `common.v1.config.IPAddressOrFQDN`; `$objectType` `common.v1.config.IPAddressOrFQDN`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IpAddressOrFqdn {
-    /// `ipv4`
+    /// An unique address that identifies a device on the internet or a local network in IPv4 format.
     pub ipv4: Option<IPv4Address>,
-    /// `ipv6`
+    /// An unique address that identifies a device on the internet or a local network in IPv6 format.
     pub ipv6: Option<IPv6Address>,
-    /// `fqdn`
+    /// A fully qualified domain name that specifies its exact location in the tree hierarchy of the Domain Name System.
     pub fqdn: Option<Fqdn>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
@@ -1178,7 +1178,7 @@ pub struct Message {
     ///
     /// Default: `"en_US"`.
     pub locale: Option<String>,
-    /// `severity`
+    /// The message severity.
     pub severity: Option<MessageSeverity>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.

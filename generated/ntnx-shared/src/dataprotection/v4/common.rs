@@ -44,9 +44,9 @@ pub struct BaseRecoveryPoint {
     pub creation_time: Option<ntnx_runtime::DateTime>,
     /// The UTC date and time in ISO-8601 format when the current Recovery point expires and will be garbage collected.
     pub expiration_time: Option<ntnx_runtime::DateTime>,
-    /// `status`
+    /// The status of the Recovery point, which indicates whether this Recovery point is fit to be consumed.
     pub status: Option<RecoveryPointStatus>,
-    /// `recoveryPointType`
+    /// Type of the Recovery point.
     pub recovery_point_type: Option<RecoveryPointType>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.

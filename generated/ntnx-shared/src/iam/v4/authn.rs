@@ -54,11 +54,11 @@ pub struct BucketsAccessKey {
     ///
     /// Constraints: 3 to 255 characters.
     pub assigned_to: Option<String>,
-    /// `creationType`
+    /// The creation mechanism of this entity.
     pub creation_type: Option<CreationType>,
     /// The expiry time of the buckets access Key.
     pub expiry_time: Option<ntnx_runtime::DateTime>,
-    /// `status`
+    /// The status of the buckets access key, that is, valid, expired or revoked.
     pub status: Option<BucketsAccessKeyStatusType>,
     /// Service account user who created the buckets access key.
     ///
@@ -411,7 +411,7 @@ pub struct User {
     ///
     /// Constraints: 1 to 255 characters; pattern ``^[^<>;'()&+%\/\\"`]*$``.
     pub username: String,
-    /// `userType`
+    /// User type like SAML user or local user, and so on.
     pub user_type: UserType,
     /// Identifier of the IDP for the user.
     ///
@@ -451,7 +451,7 @@ pub struct User {
     ///
     /// Constraints: at most 10 items.
     pub additional_attributes: Option<Vec<crate::common::v1::config::KvPair>>,
-    /// `status`
+    /// Status of the user.
     pub status: Option<UserStatusType>,
     /// Bucket access keys for the user.
     ///
@@ -485,7 +485,7 @@ pub struct User {
     pub last_updated_by: Option<String>,
     /// Description of the user.
     pub description: Option<String>,
-    /// `creationType`
+    /// The creation mechanism of this entity.
     pub creation_type: Option<CreationType>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
