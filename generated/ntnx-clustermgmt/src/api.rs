@@ -3,25 +3,25 @@
 
 //! Clients for the operations of `clustermgmt` v4.0, one module per tag.
 
-/// Operations, grouped by tag.
+/// Operations tagged `Bmc`.
 pub mod bmc;
 
-/// Operations, grouped by tag.
+/// Operations tagged `ClusterProfiles`.
 pub mod cluster_profiles;
 
-/// Operations, grouped by tag.
+/// Operations tagged `Clusters`.
 pub mod clusters;
 
-/// Operations, grouped by tag.
+/// Operations tagged `Disks`.
 pub mod disks;
 
-/// Operations, grouped by tag.
+/// Operations tagged `PcieDevices`.
 pub mod pcie_devices;
 
-/// Operations, grouped by tag.
+/// Operations tagged `StorageContainers`.
 pub mod storage_containers;
 
-/// Operations, grouped by tag.
+/// Operations tagged `VcenterExtensions`.
 pub mod vcenter_extensions;
 
 /// A response of this namespace: `data` of type `D` with the standard metadata,

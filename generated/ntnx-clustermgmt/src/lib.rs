@@ -13,7 +13,7 @@
 /// Packages under `clustermgmt.v4.0.ahv`.
 pub mod ahv;
 
-/// Operations, grouped by tag.
+/// Clients for the operations of `clustermgmt` v4.0, one module per tag.
 pub mod api;
 
 /// Schemas of package `clustermgmt.v4.0.config`.

@@ -3,34 +3,34 @@
 
 //! Clients for the operations of `vmm` v4.0, one module per tag.
 
-/// Operations, grouped by tag.
+/// Operations tagged `EsxiStats`.
 pub mod esxi_stats;
 
-/// Operations, grouped by tag.
+/// Operations tagged `EsxiVm`.
 pub mod esxi_vm;
 
-/// Operations, grouped by tag.
+/// Operations tagged `ImagePlacementPolicies`.
 pub mod image_placement_policies;
 
-/// Operations, grouped by tag.
+/// Operations tagged `ImageRateLimitPolicies`.
 pub mod image_rate_limit_policies;
 
-/// Operations, grouped by tag.
+/// Operations tagged `Images`.
 pub mod images;
 
-/// Operations, grouped by tag.
+/// Operations tagged `Stats`.
 pub mod stats;
 
-/// Operations, grouped by tag.
+/// Operations tagged `Templates`.
 pub mod templates;
 
-/// Operations, grouped by tag.
+/// Operations tagged `Vm`.
 pub mod vm;
 
-/// Operations, grouped by tag.
+/// Operations tagged `VmAntiAffinityPolicies`.
 pub mod vm_anti_affinity_policies;
 
-/// Operations, grouped by tag.
+/// Operations tagged `VmHostAffinityPolicies`.
 pub mod vm_host_affinity_policies;
 
 /// A response of this namespace: `data` of type `D` with the standard metadata,

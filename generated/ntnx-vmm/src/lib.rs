@@ -13,7 +13,7 @@
 /// Packages under `vmm.v4.0.ahv`.
 pub mod ahv;
 
-/// Operations, grouped by tag.
+/// Clients for the operations of `vmm` v4.0, one module per tag.
 pub mod api;
 
 /// Schemas of package `vmm.v4.0.content`.

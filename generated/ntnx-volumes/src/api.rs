@@ -3,10 +3,10 @@
 
 //! Clients for the operations of `volumes` v4.0, one module per tag.
 
-/// Operations, grouped by tag.
+/// Operations tagged `IscsiClients`.
 pub mod iscsi_clients;
 
-/// Operations, grouped by tag.
+/// Operations tagged `VolumeGroups`.
 pub mod volume_groups;
 
 /// A response of this namespace: `data` of type `D` with the standard metadata,

@@ -10,7 +10,7 @@
 //! Models live in modules named after the spec's packages: schema `volumes.v4.0.content.Image` is `content::Image`. Schemas shared between namespaces (`common.v1.*` and the copies of other namespaces' schemas) are in the `ntnx_shared` crate.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-/// Operations, grouped by tag.
+/// Clients for the operations of `volumes` v4.0, one module per tag.
 pub mod api;
 
 /// Schemas of package `volumes.v4.0.config`.

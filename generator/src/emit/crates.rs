@@ -201,12 +201,10 @@ fn model_files(
         let child_decls = children.iter().map(|child| {
             let child_ident = ident(child);
             let child_path: Vec<String> = path.iter().cloned().chain([(*child).clone()]).collect();
-            let doc = match packages.get(&child_path) {
-                Some(package) => format!(" Schemas of package {}.", code(package)),
-                None if extra.contains_key(&child_path) => {
-                    " Operations, grouped by tag.".to_owned()
-                }
-                None => format!(" Packages under {}.", code(&package_of(&child_path))),
+            let doc = match (packages.get(&child_path), extra.get(&child_path)) {
+                (Some(package), _) => format!(" Schemas of package {}.", code(package)),
+                (None, Some(module)) => format!(" {}", first_paragraph(&module.docs)),
+                (None, None) => format!(" Packages under {}.", code(&package_of(&child_path))),
             };
             quote! { #[doc = #doc] pub mod #child_ident; }
         });
@@ -255,6 +253,11 @@ fn model_files(
         });
     }
     Ok(files)
+}
+
+/// The first paragraph of a doc text, on one line.
+fn first_paragraph(text: &str) -> String {
+    text.split("\n\n").next().unwrap_or("").replace('\n', " ")
 }
 
 /// `#![doc = "..."]` lines.
