@@ -6,8 +6,12 @@
 //!   a value fitting the `format`);
 //! - `If-Match`, when the operation declares it: [`IF_MATCH`];
 //! - `NTNX-Request-Id` is left to the client, which creates one;
-//! - the JSON body: the request schema's example ([`examples::example`]) without `readOnly`
-//!   properties, `$objectType` or `$reserved`, which the schemas do not declare.
+//! - the JSON body: [`examples::request_body`], built with [`Options::request`]: no
+//!   `readOnly` properties, no `$reserved`, `$objectType` only where the schema declares
+//!   it, and optional properties no value can satisfy (the specs' `oneOf` pattern, see
+//!   [`examples::unsatisfiable`]) left out unless the operation needs them
+//!   (`x-required-by-operation`: `create` for `create…` operations, `update` for
+//!   `update…` ones).
 
 use serde_json::Value;
 
@@ -36,17 +40,9 @@ pub struct PlannedCall {
     /// The path the call requests, relative to `/api`, parameters filled in (not
     /// percent-encoded).
     pub path: String,
-}
-
-/// The options request bodies are built with: no `readOnly` properties, no `$objectType`
-/// or `$reserved`.
-pub fn body_options() -> Options {
-    Options {
-        object_type: false,
-        reserved: false,
-        read_only: false,
-        ..Options::default()
-    }
+    /// Spec locations of the optional body properties left out because no value satisfies
+    /// them ([`examples::unsatisfiable`]).
+    pub left_out: Vec<String>,
 }
 
 /// Every operation of every pinned spec, paired with its index in
@@ -118,7 +114,7 @@ pub fn plan(index: usize, operation: &Operation<'_>) -> Result<PlannedCall, Stri
                 let schema = param
                     .get("schema")
                     .ok_or_else(|| format!("{label}: parameter `{name}` has no schema"))?;
-                examples::node_example(spec, schema, &format!("{loc}/schema"), body_options())
+                examples::node_example(spec, schema, &format!("{loc}/schema"), Options::request())
             }
         };
         if location == "path" {
@@ -134,11 +130,14 @@ pub fn plan(index: usize, operation: &Operation<'_>) -> Result<PlannedCall, Stri
         }
         args.parameters.insert(name.to_owned(), value);
     }
+    let mut left_out = Vec::new();
     if operation.has_request_body() {
         let schema = operation
             .request_schema()
             .ok_or_else(|| format!("{label}: the request body is not a JSON schema $ref"))?;
-        args.body = Some(examples::example(spec, schema, body_options()));
+        let body = examples::request_body(spec, schema, operation_kind(operation.id));
+        args.body = Some(body.value);
+        left_out = body.left_out;
     }
     Ok(PlannedCall {
         index,
@@ -146,7 +145,16 @@ pub fn plan(index: usize, operation: &Operation<'_>) -> Result<PlannedCall, Stri
         label,
         args,
         path,
+        left_out,
     })
+}
+
+/// The kind of operation, for the schemas' `x-required-by-operation` lists: `create` for
+/// `create…` operations, `update` for `update…` ones.
+fn operation_kind(id: &str) -> Option<&'static str> {
+    ["create", "update"]
+        .into_iter()
+        .find(|kind| id.starts_with(kind))
 }
 
 /// The operation's parameters (path-item ones included, the operation's overriding them

@@ -5,9 +5,12 @@
 //!   types) into `DIR`, without touching the manifest.
 //! - `cargo xtask check`: regenerate in memory and fail if `generated/` differs.
 //! - `cargo xtask test`: everything CI checks (format, drift, clippy, tests, docs).
+//! - `cargo xtask bench [--smoke]`: generation, compile-time, decode and request
+//!   benchmarks against peers; writes `BENCHMARKS.md` (see `bench/mod.rs`).
 //!
 //! Specs are read from `--specs DIR`, else `$NTNX_SPECS_DIR`, else `../shared/specs`.
 
+mod bench;
 mod check;
 mod generate;
 mod test;
@@ -21,6 +24,7 @@ fn main() -> ExitCode {
         Some("generate") => generate::run(&args[1..]),
         Some("check") => check::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -36,7 +40,9 @@ const USAGE: &str = "usage:
   cargo xtask generate [--specs DIR]           regenerate generated/ from specs/manifest.toml
   cargo xtask generate --spec FILE --out DIR   generate one spec's crates into DIR
   cargo xtask check [--specs DIR]              fail if generated/ is stale
-  cargo xtask test [--specs DIR]               run every check CI runs";
+  cargo xtask test [--specs DIR]               run every check CI runs
+  cargo xtask bench [--smoke] [--specs DIR]    benchmarks; writes BENCHMARKS.md (--smoke: a
+                                               short run of each part, report in target/)";
 
 /// Parsed `--flag value` options.
 pub(crate) struct Flags {

@@ -4804,3263 +4804,4974 @@ async fn stream(
     })
 }
 
+/// What [`call`] returns: the call, boxed (each operation's future has its own
+/// type and size; one `async fn` matching on all of them would need the stack of the
+/// largest, several MiB in debug builds).
+pub type CallFuture<'a> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<CallOutcome, CallError>> + Send + 'a>,
+>;
+
 /// Calls operation `OPERATIONS[index]` through its generated client, converting
 /// `args` to the typed parameters and body.
-pub async fn call(
-    client: &ntnx_runtime::Client,
+pub fn call<'a>(
+    client: &'a ntnx_runtime::Client,
     index: usize,
-    args: &CallArgs,
-) -> Result<CallOutcome, CallError> {
+    args: &'a CallArgs,
+) -> CallFuture<'a> {
     match index {
-        0usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
-            let request = api
-                .list_vm_stats(
-                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
-                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
-                );
-            let request = match args.parameters.get("$samplingInterval") {
-                Some(value) => {
-                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$statType") {
-                Some(value) => {
-                    request
-                        .stat_type(
-                            arg::<
-                                ntnx_shared::common::v1::stats::DownSamplingOperator,
-                            >("$statType", value)?,
-                        )
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        1usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
-            let request = api
-                .get_vm_stats_by_id(
-                    required::<String>(args, "extId")?,
-                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
-                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
-                );
-            let request = match args.parameters.get("$samplingInterval") {
-                Some(value) => {
-                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$statType") {
-                Some(value) => {
-                    request
-                        .stat_type(
-                            arg::<
-                                ntnx_shared::common::v1::stats::DownSamplingOperator,
-                            >("$statType", value)?,
-                        )
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        2usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
-            let request = api
-                .get_nic_stats_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
-                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
-                );
-            let request = match args.parameters.get("$samplingInterval") {
-                Some(value) => {
-                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$statType") {
-                Some(value) => {
-                    request
-                        .stat_type(
-                            arg::<
-                                ntnx_shared::common::v1::stats::DownSamplingOperator,
-                            >("$statType", value)?,
-                        )
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        3usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
-            let request = api
-                .get_disk_stats_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
-                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
-                );
-            let request = match args.parameters.get("$samplingInterval") {
-                Some(value) => {
-                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$statType") {
-                Some(value) => {
-                    request
-                        .stat_type(
-                            arg::<
-                                ntnx_shared::common::v1::stats::DownSamplingOperator,
-                            >("$statType", value)?,
-                        )
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        4usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api
-                .associate_categories(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::esxi::config::AssociateVmCategoriesParams>(args)?,
-                );
-            envelope(request.send().await?)
-        }
-        5usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api
-                .disassociate_categories(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::esxi::config::DisassociateVmCategoriesParams>(args)?,
-                );
-            envelope(request.send().await?)
-        }
-        6usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api.get_vm_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
-        }
-        7usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api.list_vms();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        8usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api
-                .revert_vm(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::esxi::config::RevertParams>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        9usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api
-                .get_nutanix_guest_tools_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
-        }
+        0usize => Box::pin(call_vmm_esxi_stats_list_vm_stats(client, args)),
+        1usize => Box::pin(call_vmm_esxi_stats_get_vm_stats_by_id(client, args)),
+        2usize => Box::pin(call_vmm_esxi_stats_get_nic_stats_by_id(client, args)),
+        3usize => Box::pin(call_vmm_esxi_stats_get_disk_stats_by_id(client, args)),
+        4usize => Box::pin(call_vmm_esxi_vm_associate_categories(client, args)),
+        5usize => Box::pin(call_vmm_esxi_vm_disassociate_categories(client, args)),
+        6usize => Box::pin(call_vmm_esxi_vm_get_vm_by_id(client, args)),
+        7usize => Box::pin(call_vmm_esxi_vm_list_vms(client, args)),
+        8usize => Box::pin(call_vmm_esxi_vm_revert_vm(client, args)),
+        9usize => Box::pin(call_vmm_esxi_vm_get_nutanix_guest_tools_by_id(client, args)),
         10usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api
-                .update_nutanix_guest_tools_by_id(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::esxi::config::NutanixGuestTools>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_vmm_esxi_vm_update_nutanix_guest_tools_by_id(client, args))
         }
-        11usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api
-                .install_nutanix_guest_tools(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::esxi::config::NutanixGuestToolsInstallConfig>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        12usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api
-                .upgrade_nutanix_guest_tools(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::esxi::config::NutanixGuestToolsUpgradeConfig>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        13usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api
-                .insert_nutanix_guest_tools(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::esxi::config::NutanixGuestToolsInsertConfig>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        14usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api
-                .uninstall_nutanix_guest_tools(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        15usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api
-                .assign_vm_owner(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::esxi::config::OwnershipInfo>(args)?,
-                );
-            envelope(request.send().await?)
-        }
-        16usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api.power_on_vm(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        17usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api.power_off_vm(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        18usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api.reset_vm(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        19usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api.suspend_vm(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        20usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api.shutdown_guest_vm(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        21usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
-            let request = api.reboot_guest_vm(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
+        11usize => Box::pin(call_vmm_esxi_vm_install_nutanix_guest_tools(client, args)),
+        12usize => Box::pin(call_vmm_esxi_vm_upgrade_nutanix_guest_tools(client, args)),
+        13usize => Box::pin(call_vmm_esxi_vm_insert_nutanix_guest_tools(client, args)),
+        14usize => Box::pin(call_vmm_esxi_vm_uninstall_nutanix_guest_tools(client, args)),
+        15usize => Box::pin(call_vmm_esxi_vm_assign_vm_owner(client, args)),
+        16usize => Box::pin(call_vmm_esxi_vm_power_on_vm(client, args)),
+        17usize => Box::pin(call_vmm_esxi_vm_power_off_vm(client, args)),
+        18usize => Box::pin(call_vmm_esxi_vm_reset_vm(client, args)),
+        19usize => Box::pin(call_vmm_esxi_vm_suspend_vm(client, args)),
+        20usize => Box::pin(call_vmm_esxi_vm_shutdown_guest_vm(client, args)),
+        21usize => Box::pin(call_vmm_esxi_vm_reboot_guest_vm(client, args)),
         22usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .image_placement_policies();
-            let request = api.list_placement_policies();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_image_placement_policies_list_placement_policies(client, args),
+            )
         }
         23usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .image_placement_policies();
-            let request = api
-                .create_placement_policy(
-                    body::<ntnx_vmm::images::config::PlacementPolicy>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_image_placement_policies_create_placement_policy(client, args),
+            )
         }
         24usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .image_placement_policies();
-            let request = api
-                .get_placement_policy_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_image_placement_policies_get_placement_policy_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         25usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .image_placement_policies();
-            let request = api
-                .update_placement_policy_by_id(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::images::config::PlacementPolicy>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_image_placement_policies_update_placement_policy_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         26usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .image_placement_policies();
-            let request = api
-                .delete_placement_policy_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_image_placement_policies_delete_placement_policy_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         27usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .image_placement_policies();
-            let request = api
-                .suspend_placement_policy(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::images::config::SuspendPlacementPolicyConfig>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_image_placement_policies_suspend_placement_policy(client, args),
+            )
         }
         28usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .image_placement_policies();
-            let request = api
-                .resume_placement_policy(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_image_placement_policies_resume_placement_policy(client, args),
+            )
         }
         29usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .image_rate_limit_policies();
-            let request = api.list_rate_limit_policies();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_image_rate_limit_policies_list_rate_limit_policies(client, args),
+            )
         }
         30usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .image_rate_limit_policies();
-            let request = api
-                .create_rate_limit_policy(
-                    body::<ntnx_vmm::images::config::RateLimitPolicy>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_image_rate_limit_policies_create_rate_limit_policy(client, args),
+            )
         }
         31usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .image_rate_limit_policies();
-            let request = api
-                .get_rate_limit_policy_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_image_rate_limit_policies_get_rate_limit_policy_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         32usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .image_rate_limit_policies();
-            let request = api
-                .update_rate_limit_policy_by_id(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::images::config::RateLimitPolicy>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_image_rate_limit_policies_update_rate_limit_policy_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         33usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .image_rate_limit_policies();
-            let request = api
-                .delete_rate_limit_policy_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_image_rate_limit_policies_delete_rate_limit_policy_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         34usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .image_rate_limit_policies();
-            let request = api.list_effective_rate_limit_policies();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_image_rate_limit_policies_list_effective_rate_limit_policies(
+                    client,
+                    args,
+                ),
+            )
         }
-        35usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).images();
-            let request = api.list_images();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        36usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).images();
-            let request = api.create_image(body::<ntnx_vmm::content::Image>(args)?);
-            envelope(request.send().await?)
-        }
-        37usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).images();
-            let request = api.get_image_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
-        }
-        38usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).images();
-            let request = api
-                .update_image_by_id(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::content::Image>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        39usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).images();
-            let request = api.delete_image_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
-        }
-        40usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).images();
-            let request = api
-                .import_image(body::<ntnx_vmm::content::ImageImportConfig>(args)?);
-            envelope(request.send().await?)
-        }
-        41usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).images();
-            let request = api
-                .get_file_by_image_id(required::<String>(args, "imageExtId")?);
-            stream(request.send().await?).await
-        }
-        42usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
-            let request = api
-                .list_vm_stats(
-                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
-                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
-                );
-            let request = match args.parameters.get("$samplingInterval") {
-                Some(value) => {
-                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$statType") {
-                Some(value) => {
-                    request
-                        .stat_type(
-                            arg::<
-                                ntnx_shared::common::v1::stats::DownSamplingOperator,
-                            >("$statType", value)?,
-                        )
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        43usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
-            let request = api
-                .get_vm_stats_by_id(
-                    required::<String>(args, "extId")?,
-                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
-                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
-                );
-            let request = match args.parameters.get("$samplingInterval") {
-                Some(value) => {
-                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$statType") {
-                Some(value) => {
-                    request
-                        .stat_type(
-                            arg::<
-                                ntnx_shared::common::v1::stats::DownSamplingOperator,
-                            >("$statType", value)?,
-                        )
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        44usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
-            let request = api
-                .get_disk_stats_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
-                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
-                );
-            let request = match args.parameters.get("$samplingInterval") {
-                Some(value) => {
-                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$statType") {
-                Some(value) => {
-                    request
-                        .stat_type(
-                            arg::<
-                                ntnx_shared::common::v1::stats::DownSamplingOperator,
-                            >("$statType", value)?,
-                        )
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        45usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
-            let request = api
-                .get_nic_stats_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
-                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
-                );
-            let request = match args.parameters.get("$samplingInterval") {
-                Some(value) => {
-                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$statType") {
-                Some(value) => {
-                    request
-                        .stat_type(
-                            arg::<
-                                ntnx_shared::common::v1::stats::DownSamplingOperator,
-                            >("$statType", value)?,
-                        )
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        46usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
-            let request = api.list_templates();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        47usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
-            let request = api
-                .create_template(body::<ntnx_vmm::content::Template>(args)?);
-            envelope(request.send().await?)
-        }
-        48usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
-            let request = api.get_template_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
-        }
-        49usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
-            let request = api.update_template_by_id(required::<String>(args, "extId")?);
-            let request = if args.body.is_some() || args.raw_body.is_some() {
-                request.body(body::<ntnx_vmm::content::Template>(args)?)
-            } else {
-                request
-            };
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        50usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
-            let request = api.delete_template_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
-        }
-        51usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
-            let request = api
-                .deploy_template(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::content::TemplateDeployment>(args)?,
-                );
-            envelope(request.send().await?)
-        }
-        52usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
-            let request = api
-                .list_template_versions(required::<String>(args, "templateExtId")?);
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        53usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
-            let request = api
-                .get_template_version_by_id(
-                    required::<String>(args, "templateExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
-        }
+        35usize => Box::pin(call_vmm_images_list_images(client, args)),
+        36usize => Box::pin(call_vmm_images_create_image(client, args)),
+        37usize => Box::pin(call_vmm_images_get_image_by_id(client, args)),
+        38usize => Box::pin(call_vmm_images_update_image_by_id(client, args)),
+        39usize => Box::pin(call_vmm_images_delete_image_by_id(client, args)),
+        40usize => Box::pin(call_vmm_images_import_image(client, args)),
+        41usize => Box::pin(call_vmm_images_get_file_by_image_id(client, args)),
+        42usize => Box::pin(call_vmm_stats_list_vm_stats(client, args)),
+        43usize => Box::pin(call_vmm_stats_get_vm_stats_by_id(client, args)),
+        44usize => Box::pin(call_vmm_stats_get_disk_stats_by_id(client, args)),
+        45usize => Box::pin(call_vmm_stats_get_nic_stats_by_id(client, args)),
+        46usize => Box::pin(call_vmm_templates_list_templates(client, args)),
+        47usize => Box::pin(call_vmm_templates_create_template(client, args)),
+        48usize => Box::pin(call_vmm_templates_get_template_by_id(client, args)),
+        49usize => Box::pin(call_vmm_templates_update_template_by_id(client, args)),
+        50usize => Box::pin(call_vmm_templates_delete_template_by_id(client, args)),
+        51usize => Box::pin(call_vmm_templates_deploy_template(client, args)),
+        52usize => Box::pin(call_vmm_templates_list_template_versions(client, args)),
+        53usize => Box::pin(call_vmm_templates_get_template_version_by_id(client, args)),
         54usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
-            let request = api
-                .delete_template_version_by_id(
-                    required::<String>(args, "templateExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
-        }
-        55usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
-            let request = api.initiate_guest_update(required::<String>(args, "extId")?);
-            let request = if args.body.is_some() || args.raw_body.is_some() {
-                request.body(body::<ntnx_vmm::content::InitiateGuestUpdateSpec>(args)?)
-            } else {
-                request
-            };
-            envelope(request.send().await?)
-        }
-        56usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
-            let request = api
-                .complete_guest_update(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::content::CompleteGuestUpdateSpec>(args)?,
-                );
-            envelope(request.send().await?)
-        }
-        57usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
-            let request = api.cancel_guest_update(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
-        }
-        58usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
-            let request = api
-                .publish_template(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::content::TemplatePublishSpec>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        59usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .associate_categories(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::AssociateVmCategoriesParams>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        60usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .disassociate_categories(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::DisassociateVmCategoriesParams>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        61usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .get_cd_rom_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
-        }
-        62usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .delete_cd_rom_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        63usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .insert_cd_rom_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::CdRomInsertParams>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        64usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .eject_cd_rom_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        65usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .list_cd_roms_by_vm_id(required::<String>(args, "vmExtId")?);
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        66usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .create_cd_rom(
-                    required::<String>(args, "vmExtId")?,
-                    body::<ntnx_vmm::ahv::config::CdRom>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        67usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api.clone_vm(required::<String>(args, "extId")?);
-            let request = if args.body.is_some() || args.raw_body.is_some() {
-                request.body(body::<ntnx_vmm::ahv::config::CloneOverrideParams>(args)?)
-            } else {
-                request
-            };
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        68usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .get_disk_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
-        }
-        69usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .update_disk_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::Disk>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        70usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .delete_disk_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        71usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api.list_disks_by_vm_id(required::<String>(args, "vmExtId")?);
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        72usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .create_disk(
-                    required::<String>(args, "vmExtId")?,
-                    body::<ntnx_vmm::ahv::config::Disk>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        73usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api.get_vm_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
-        }
-        74usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .update_vm_by_id(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::Vm>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        75usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api.delete_vm_by_id(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        76usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api.list_vms();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        77usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api.create_vm(body::<ntnx_vmm::ahv::config::Vm>(args)?);
-            envelope(request.send().await?)
-        }
-        78usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .customize_guest_vm(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::GuestCustomizationParams>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        79usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .migrate_vm_disks(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::DiskMigrationParams>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        80usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .revert_vm(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::RevertParams>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        81usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .cross_cluster_migrate_vm(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::VmCrossClusterMigrateParams>(args)?,
-                );
-            let request = match args.parameters.get("$dryrun") {
-                Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
-                None => request,
-            };
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        82usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .migrate_vm_to_host(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::VmMigrateToHostParams>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        83usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .get_gpu_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
-        }
-        84usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .delete_gpu_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        85usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api.list_gpus_by_vm_id(required::<String>(args, "vmExtId")?);
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        86usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .create_gpu(
-                    required::<String>(args, "vmExtId")?,
-                    body::<ntnx_vmm::ahv::config::Gpu>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        87usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api.get_guest_tools_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
-        }
-        88usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .update_guest_tools_by_id(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::GuestTools>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        89usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .install_vm_guest_tools(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::GuestToolsInstallConfig>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        90usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .upgrade_vm_guest_tools(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::GuestToolsUpgradeConfig>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        91usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .insert_vm_guest_tools(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::GuestToolsInsertConfig>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        92usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .uninstall_vm_guest_tools(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        93usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .get_nic_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
-        }
-        94usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .update_nic_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::Nic>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        95usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .delete_nic_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        96usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api.list_nics_by_vm_id(required::<String>(args, "vmExtId")?);
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        97usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .create_nic(
-                    required::<String>(args, "vmExtId")?,
-                    body::<ntnx_vmm::ahv::config::Nic>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        98usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .assign_ip_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::AssignIpParams>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        99usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .release_ip_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        100usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .migrate_nic_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::MigrateNicConfig>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        101usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .assign_vm_owner(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::OwnershipInfo>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        102usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .get_pcie_device_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
-        }
-        103usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .delete_pcie_device_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        104usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .list_pcie_devices_by_vm_id(required::<String>(args, "vmExtId")?);
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        105usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .create_pcie_device(
-                    required::<String>(args, "vmExtId")?,
-                    body::<ntnx_vmm::ahv::config::PcieDevice>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        106usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api.power_on_vm(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        107usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api.power_cycle_vm(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        108usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api.power_off_vm(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        109usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api.reset_vm(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        110usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api.shutdown_vm(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        111usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .shutdown_guest_vm(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::GuestPowerOptions>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        112usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api.reboot_vm(required::<String>(args, "extId")?);
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        113usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .reboot_guest_vm(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::GuestPowerOptions>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        114usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .get_serial_port_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
-        }
-        115usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .update_serial_port_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::config::SerialPort>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        116usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .delete_serial_port_by_id(
-                    required::<String>(args, "vmExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        117usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .list_serial_ports_by_vm_id(required::<String>(args, "vmExtId")?);
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        118usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-            let request = api
-                .create_serial_port(
-                    required::<String>(args, "vmExtId")?,
-                    body::<ntnx_vmm::ahv::config::SerialPort>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
+            Box::pin(call_vmm_templates_delete_template_version_by_id(client, args))
+        }
+        55usize => Box::pin(call_vmm_templates_initiate_guest_update(client, args)),
+        56usize => Box::pin(call_vmm_templates_complete_guest_update(client, args)),
+        57usize => Box::pin(call_vmm_templates_cancel_guest_update(client, args)),
+        58usize => Box::pin(call_vmm_templates_publish_template(client, args)),
+        59usize => Box::pin(call_vmm_vm_associate_categories(client, args)),
+        60usize => Box::pin(call_vmm_vm_disassociate_categories(client, args)),
+        61usize => Box::pin(call_vmm_vm_get_cd_rom_by_id(client, args)),
+        62usize => Box::pin(call_vmm_vm_delete_cd_rom_by_id(client, args)),
+        63usize => Box::pin(call_vmm_vm_insert_cd_rom_by_id(client, args)),
+        64usize => Box::pin(call_vmm_vm_eject_cd_rom_by_id(client, args)),
+        65usize => Box::pin(call_vmm_vm_list_cd_roms_by_vm_id(client, args)),
+        66usize => Box::pin(call_vmm_vm_create_cd_rom(client, args)),
+        67usize => Box::pin(call_vmm_vm_clone_vm(client, args)),
+        68usize => Box::pin(call_vmm_vm_get_disk_by_id(client, args)),
+        69usize => Box::pin(call_vmm_vm_update_disk_by_id(client, args)),
+        70usize => Box::pin(call_vmm_vm_delete_disk_by_id(client, args)),
+        71usize => Box::pin(call_vmm_vm_list_disks_by_vm_id(client, args)),
+        72usize => Box::pin(call_vmm_vm_create_disk(client, args)),
+        73usize => Box::pin(call_vmm_vm_get_vm_by_id(client, args)),
+        74usize => Box::pin(call_vmm_vm_update_vm_by_id(client, args)),
+        75usize => Box::pin(call_vmm_vm_delete_vm_by_id(client, args)),
+        76usize => Box::pin(call_vmm_vm_list_vms(client, args)),
+        77usize => Box::pin(call_vmm_vm_create_vm(client, args)),
+        78usize => Box::pin(call_vmm_vm_customize_guest_vm(client, args)),
+        79usize => Box::pin(call_vmm_vm_migrate_vm_disks(client, args)),
+        80usize => Box::pin(call_vmm_vm_revert_vm(client, args)),
+        81usize => Box::pin(call_vmm_vm_cross_cluster_migrate_vm(client, args)),
+        82usize => Box::pin(call_vmm_vm_migrate_vm_to_host(client, args)),
+        83usize => Box::pin(call_vmm_vm_get_gpu_by_id(client, args)),
+        84usize => Box::pin(call_vmm_vm_delete_gpu_by_id(client, args)),
+        85usize => Box::pin(call_vmm_vm_list_gpus_by_vm_id(client, args)),
+        86usize => Box::pin(call_vmm_vm_create_gpu(client, args)),
+        87usize => Box::pin(call_vmm_vm_get_guest_tools_by_id(client, args)),
+        88usize => Box::pin(call_vmm_vm_update_guest_tools_by_id(client, args)),
+        89usize => Box::pin(call_vmm_vm_install_vm_guest_tools(client, args)),
+        90usize => Box::pin(call_vmm_vm_upgrade_vm_guest_tools(client, args)),
+        91usize => Box::pin(call_vmm_vm_insert_vm_guest_tools(client, args)),
+        92usize => Box::pin(call_vmm_vm_uninstall_vm_guest_tools(client, args)),
+        93usize => Box::pin(call_vmm_vm_get_nic_by_id(client, args)),
+        94usize => Box::pin(call_vmm_vm_update_nic_by_id(client, args)),
+        95usize => Box::pin(call_vmm_vm_delete_nic_by_id(client, args)),
+        96usize => Box::pin(call_vmm_vm_list_nics_by_vm_id(client, args)),
+        97usize => Box::pin(call_vmm_vm_create_nic(client, args)),
+        98usize => Box::pin(call_vmm_vm_assign_ip_by_id(client, args)),
+        99usize => Box::pin(call_vmm_vm_release_ip_by_id(client, args)),
+        100usize => Box::pin(call_vmm_vm_migrate_nic_by_id(client, args)),
+        101usize => Box::pin(call_vmm_vm_assign_vm_owner(client, args)),
+        102usize => Box::pin(call_vmm_vm_get_pcie_device_by_id(client, args)),
+        103usize => Box::pin(call_vmm_vm_delete_pcie_device_by_id(client, args)),
+        104usize => Box::pin(call_vmm_vm_list_pcie_devices_by_vm_id(client, args)),
+        105usize => Box::pin(call_vmm_vm_create_pcie_device(client, args)),
+        106usize => Box::pin(call_vmm_vm_power_on_vm(client, args)),
+        107usize => Box::pin(call_vmm_vm_power_cycle_vm(client, args)),
+        108usize => Box::pin(call_vmm_vm_power_off_vm(client, args)),
+        109usize => Box::pin(call_vmm_vm_reset_vm(client, args)),
+        110usize => Box::pin(call_vmm_vm_shutdown_vm(client, args)),
+        111usize => Box::pin(call_vmm_vm_shutdown_guest_vm(client, args)),
+        112usize => Box::pin(call_vmm_vm_reboot_vm(client, args)),
+        113usize => Box::pin(call_vmm_vm_reboot_guest_vm(client, args)),
+        114usize => Box::pin(call_vmm_vm_get_serial_port_by_id(client, args)),
+        115usize => Box::pin(call_vmm_vm_update_serial_port_by_id(client, args)),
+        116usize => Box::pin(call_vmm_vm_delete_serial_port_by_id(client, args)),
+        117usize => Box::pin(call_vmm_vm_list_serial_ports_by_vm_id(client, args)),
+        118usize => Box::pin(call_vmm_vm_create_serial_port(client, args)),
         119usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .vm_anti_affinity_policies();
-            let request = api
-                .get_vm_anti_affinity_policy_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_vm_anti_affinity_policies_get_vm_anti_affinity_policy_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         120usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .vm_anti_affinity_policies();
-            let request = api
-                .update_vm_anti_affinity_policy_by_id(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::policies::VmAntiAffinityPolicy>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_vm_anti_affinity_policies_update_vm_anti_affinity_policy_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         121usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .vm_anti_affinity_policies();
-            let request = api
-                .delete_vm_anti_affinity_policy_by_id(
-                    required::<String>(args, "extId")?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_vm_anti_affinity_policies_delete_vm_anti_affinity_policy_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         122usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .vm_anti_affinity_policies();
-            let request = api.list_vm_anti_affinity_policies();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_vm_anti_affinity_policies_list_vm_anti_affinity_policies(
+                    client,
+                    args,
+                ),
+            )
         }
         123usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .vm_anti_affinity_policies();
-            let request = api
-                .create_vm_anti_affinity_policy(
-                    body::<ntnx_vmm::ahv::policies::VmAntiAffinityPolicy>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_vm_anti_affinity_policies_create_vm_anti_affinity_policy(
+                    client,
+                    args,
+                ),
+            )
         }
         124usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .vm_anti_affinity_policies();
-            let request = api
-                .list_vm_anti_affinity_policy_vm_compliance_states(
-                    required::<String>(args, "vmAntiAffinityPolicyExtId")?,
-                );
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_vm_anti_affinity_policies_list_vm_anti_affinity_policy_vm_compliance_states(
+                    client,
+                    args,
+                ),
+            )
         }
         125usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .vm_anti_affinity_policies();
-            let request = api.list_legacy_vm_anti_affinity_policies();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_vm_anti_affinity_policies_list_legacy_vm_anti_affinity_policies(
+                    client,
+                    args,
+                ),
+            )
         }
         126usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .vm_anti_affinity_policies();
-            let request = api
-                .delete_legacy_vm_anti_affinity_policy_by_id(
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_vm_anti_affinity_policies_delete_legacy_vm_anti_affinity_policy_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         127usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .vm_host_affinity_policies();
-            let request = api
-                .get_vm_host_affinity_policy_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_vm_host_affinity_policies_get_vm_host_affinity_policy_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         128usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .vm_host_affinity_policies();
-            let request = api
-                .update_vm_host_affinity_policy_by_id(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_vmm::ahv::policies::VmHostAffinityPolicy>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_vm_host_affinity_policies_update_vm_host_affinity_policy_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         129usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .vm_host_affinity_policies();
-            let request = api
-                .delete_vm_host_affinity_policy_by_id(
-                    required::<String>(args, "extId")?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_vm_host_affinity_policies_delete_vm_host_affinity_policy_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         130usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .vm_host_affinity_policies();
-            let request = api
-                .re_enforce_vm_host_affinity_policy_by_id(
-                    required::<String>(args, "extId")?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_vm_host_affinity_policies_re_enforce_vm_host_affinity_policy_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         131usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .vm_host_affinity_policies();
-            let request = api.list_vm_host_affinity_policies();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_vm_host_affinity_policies_list_vm_host_affinity_policies(
+                    client,
+                    args,
+                ),
+            )
         }
         132usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .vm_host_affinity_policies();
-            let request = api
-                .create_vm_host_affinity_policy(
-                    body::<ntnx_vmm::ahv::policies::VmHostAffinityPolicy>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_vm_host_affinity_policies_create_vm_host_affinity_policy(
+                    client,
+                    args,
+                ),
+            )
         }
         133usize => {
-            let api = ntnx_vmm::VmmClient::new(client.clone())
-                .vm_host_affinity_policies();
-            let request = api
-                .list_vm_host_affinity_policy_vm_compliance_states(
-                    required::<String>(args, "vmHostAffinityPolicyExtId")?,
-                );
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_vmm_vm_host_affinity_policies_list_vm_host_affinity_policy_vm_compliance_states(
+                    client,
+                    args,
+                ),
+            )
         }
-        134usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).bmc();
-            let request = api
-                .get_bmc_info(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
-        }
-        135usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).bmc();
-            let request = api
-                .update_bmc_info(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_clustermgmt::config::BmcInfo>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
+        134usize => Box::pin(call_clustermgmt_bmc_get_bmc_info(client, args)),
+        135usize => Box::pin(call_clustermgmt_bmc_update_bmc_info(client, args)),
         136usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .cluster_profiles();
-            let request = api.list_cluster_profiles();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_cluster_profiles_list_cluster_profiles(client, args),
+            )
         }
         137usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .cluster_profiles();
-            let request = api
-                .create_cluster_profile(
-                    body::<ntnx_clustermgmt::config::ClusterProfile>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_cluster_profiles_create_cluster_profile(client, args),
+            )
         }
         138usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .cluster_profiles();
-            let request = api
-                .get_cluster_profile_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_cluster_profiles_get_cluster_profile_by_id(client, args),
+            )
         }
         139usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .cluster_profiles();
-            let request = api
-                .update_cluster_profile_by_id(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_clustermgmt::config::ClusterProfile>(args)?,
-                );
-            let request = match args.parameters.get("$dryrun") {
-                Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
-                None => request,
-            };
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_cluster_profiles_update_cluster_profile_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         140usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .cluster_profiles();
-            let request = api
-                .delete_cluster_profile_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_cluster_profiles_delete_cluster_profile_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         141usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .cluster_profiles();
-            let request = api
-                .disassociate_cluster_from_cluster_profile(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_clustermgmt::config::ClusterReferenceListSpec>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_cluster_profiles_disassociate_cluster_from_cluster_profile(
+                    client,
+                    args,
+                ),
+            )
         }
         142usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .cluster_profiles();
-            let request = api
-                .apply_cluster_profile(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_clustermgmt::config::ClusterReferenceListSpec>(args)?,
-                );
-            let request = match args.parameters.get("$dryrun") {
-                Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_cluster_profiles_apply_cluster_profile(client, args),
+            )
         }
         143usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .associate_categories_to_cluster(
-                    required::<String>(args, "clusterExtId")?,
-                    body::<ntnx_clustermgmt::config::CategoryEntityReferences>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_clusters_associate_categories_to_cluster(client, args),
+            )
         }
         144usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .disassociate_categories_from_cluster(
-                    required::<String>(args, "clusterExtId")?,
-                    body::<ntnx_clustermgmt::config::CategoryEntityReferences>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_clusters_disassociate_categories_from_cluster(
+                    client,
+                    args,
+                ),
+            )
         }
-        145usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api.get_cluster_by_id(required::<String>(args, "extId")?);
-            let request = match args.parameters.get("$expand") {
-                Some(value) => request.expand(arg::<String>("$expand", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
+        145usize => Box::pin(call_clustermgmt_clusters_get_cluster_by_id(client, args)),
         146usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .update_cluster_by_id(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_clustermgmt::config::Cluster>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_update_cluster_by_id(client, args))
         }
         147usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api.delete_cluster_by_id(required::<String>(args, "extId")?);
-            let request = match args.parameters.get("$dryrun") {
-                Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_delete_cluster_by_id(client, args))
         }
-        148usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api.list_clusters();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$apply") {
-                Some(value) => request.apply(arg::<String>("$apply", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$expand") {
-                Some(value) => request.expand(arg::<String>("$expand", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        149usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .create_cluster(body::<ntnx_clustermgmt::config::Cluster>(args)?);
-            let request = match args.parameters.get("$dryrun") {
-                Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
+        148usize => Box::pin(call_clustermgmt_clusters_list_clusters(client, args)),
+        149usize => Box::pin(call_clustermgmt_clusters_create_cluster(client, args)),
         150usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .get_snmp_config_by_cluster_id(
-                    required::<String>(args, "clusterExtId")?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_clusters_get_snmp_config_by_cluster_id(client, args),
+            )
         }
-        151usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .update_snmp_status(
-                    required::<String>(args, "clusterExtId")?,
-                    body::<ntnx_clustermgmt::config::SnmpStatusParam>(args)?,
-                );
-            envelope(request.send().await?)
-        }
-        152usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .add_snmp_transport(
-                    required::<String>(args, "clusterExtId")?,
-                    body::<ntnx_clustermgmt::config::SnmpTransport>(args)?,
-                );
-            envelope(request.send().await?)
-        }
+        151usize => Box::pin(call_clustermgmt_clusters_update_snmp_status(client, args)),
+        152usize => Box::pin(call_clustermgmt_clusters_add_snmp_transport(client, args)),
         153usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .remove_snmp_transport(
-                    required::<String>(args, "clusterExtId")?,
-                    body::<ntnx_clustermgmt::config::SnmpTransport>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_remove_snmp_transport(client, args))
         }
-        154usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .create_snmp_user(
-                    required::<String>(args, "clusterExtId")?,
-                    body::<ntnx_clustermgmt::config::SnmpUser>(args)?,
-                );
-            envelope(request.send().await?)
-        }
-        155usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .get_snmp_user_by_id(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
-        }
+        154usize => Box::pin(call_clustermgmt_clusters_create_snmp_user(client, args)),
+        155usize => Box::pin(call_clustermgmt_clusters_get_snmp_user_by_id(client, args)),
         156usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .update_snmp_user_by_id(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_clustermgmt::config::SnmpUser>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_update_snmp_user_by_id(client, args))
         }
         157usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .delete_snmp_user_by_id(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_delete_snmp_user_by_id(client, args))
         }
-        158usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .create_snmp_trap(
-                    required::<String>(args, "clusterExtId")?,
-                    body::<ntnx_clustermgmt::config::SnmpTrap>(args)?,
-                );
-            envelope(request.send().await?)
-        }
-        159usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .get_snmp_trap_by_id(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
-        }
+        158usize => Box::pin(call_clustermgmt_clusters_create_snmp_trap(client, args)),
+        159usize => Box::pin(call_clustermgmt_clusters_get_snmp_trap_by_id(client, args)),
         160usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .update_snmp_trap_by_id(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_clustermgmt::config::SnmpTrap>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_update_snmp_trap_by_id(client, args))
         }
         161usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .delete_snmp_trap_by_id(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_delete_snmp_trap_by_id(client, args))
         }
         162usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .list_rsyslog_servers_by_cluster_id(
-                    required::<String>(args, "clusterExtId")?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_clusters_list_rsyslog_servers_by_cluster_id(
+                    client,
+                    args,
+                ),
+            )
         }
         163usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .create_rsyslog_server(
-                    required::<String>(args, "clusterExtId")?,
-                    body::<ntnx_clustermgmt::config::RsyslogServer>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_create_rsyslog_server(client, args))
         }
         164usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .get_rsyslog_server_by_id(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_get_rsyslog_server_by_id(client, args))
         }
         165usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .update_rsyslog_server_by_id(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_clustermgmt::config::RsyslogServer>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_update_rsyslog_server_by_id(client, args))
         }
         166usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .delete_rsyslog_server_by_id(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_delete_rsyslog_server_by_id(client, args))
         }
         167usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .list_rackable_units_by_cluster_id(
-                    required::<String>(args, "clusterExtId")?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_clusters_list_rackable_units_by_cluster_id(client, args),
+            )
         }
         168usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .get_rackable_unit_by_id(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_get_rackable_unit_by_id(client, args))
         }
-        169usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .get_host_by_id(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
-        }
+        169usize => Box::pin(call_clustermgmt_clusters_get_host_by_id(client, args)),
         170usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .list_hosts_by_cluster_id(required::<String>(args, "clusterExtId")?);
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$apply") {
-                Some(value) => request.apply(arg::<String>("$apply", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_list_hosts_by_cluster_id(client, args))
         }
         171usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .discover_unconfigured_nodes(
-                    required::<String>(args, "clusterExtId")?,
-                    body::<ntnx_clustermgmt::config::NodeDiscoveryParams>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_discover_unconfigured_nodes(client, args))
         }
         172usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .fetch_node_networking_details(
-                    required::<String>(args, "clusterExtId")?,
-                    body::<ntnx_clustermgmt::config::NodeDetails>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_clusters_fetch_node_networking_details(client, args),
+            )
         }
-        173usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .expand_cluster(
-                    required::<String>(args, "clusterExtId")?,
-                    body::<ntnx_clustermgmt::config::ExpandClusterParams>(args)?,
-                );
-            envelope(request.send().await?)
-        }
+        173usize => Box::pin(call_clustermgmt_clusters_expand_cluster(client, args)),
         174usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .check_hypervisor_requirements(
-                    required::<String>(args, "clusterExtId")?,
-                    body::<ntnx_clustermgmt::config::HypervisorUploadParam>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_clusters_check_hypervisor_requirements(client, args),
+            )
         }
-        175usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .validate_node(
-                    required::<String>(args, "clusterExtId")?,
-                    body::<ntnx_clustermgmt::config::ValidateNodeParam>(args)?,
-                );
-            envelope(request.send().await?)
-        }
-        176usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .remove_node(
-                    required::<String>(args, "clusterExtId")?,
-                    body::<ntnx_clustermgmt::config::NodeRemovalParams>(args)?,
-                );
-            envelope(request.send().await?)
-        }
-        177usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .fetch_task_response(
-                    required::<String>(args, "extId")?,
-                    required::<
-                        ntnx_clustermgmt::config::TaskResponseType,
-                    >(args, "taskResponseType")?,
-                );
-            envelope(request.send().await?)
-        }
+        175usize => Box::pin(call_clustermgmt_clusters_validate_node(client, args)),
+        176usize => Box::pin(call_clustermgmt_clusters_remove_node(client, args)),
+        177usize => Box::pin(call_clustermgmt_clusters_fetch_task_response(client, args)),
         178usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .list_virtual_gpu_profiles(required::<String>(args, "clusterExtId")?);
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_list_virtual_gpu_profiles(client, args))
         }
         179usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .list_physical_gpu_profiles(required::<String>(args, "clusterExtId")?);
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_list_physical_gpu_profiles(client, args))
         }
-        180usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api.list_hosts();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$apply") {
-                Some(value) => request.apply(arg::<String>("$apply", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
+        180usize => Box::pin(call_clustermgmt_clusters_list_hosts(client, args)),
         181usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .list_host_nics_by_host_id(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "hostExtId")?,
-                );
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_list_host_nics_by_host_id(client, args))
         }
-        182usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .get_host_nic_by_id(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "hostExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
-        }
+        182usize => Box::pin(call_clustermgmt_clusters_get_host_nic_by_id(client, args)),
         183usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .list_virtual_nics_by_host_id(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "hostExtId")?,
-                );
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_clusters_list_virtual_nics_by_host_id(client, args),
+            )
         }
         184usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .get_virtual_nic_by_id(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "hostExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_get_virtual_nic_by_id(client, args))
         }
         185usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .enter_host_maintenance(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_clustermgmt::operations::EnterHostMaintenanceSpec>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_enter_host_maintenance(client, args))
         }
         186usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .exit_host_maintenance(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                    body::<
-                        ntnx_clustermgmt::operations::HostMaintenanceCommonSpec,
-                    >(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_clusters_exit_host_maintenance(client, args))
         }
-        187usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .get_cluster_stats(
-                    required::<String>(args, "extId")?,
-                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
-                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
-                );
-            let request = match args.parameters.get("$samplingInterval") {
-                Some(value) => {
-                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$statType") {
-                Some(value) => {
-                    request
-                        .stat_type(
-                            arg::<
-                                ntnx_shared::common::v1::stats::DownSamplingOperator,
-                            >("$statType", value)?,
-                        )
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        188usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .clusters();
-            let request = api
-                .get_host_stats(
-                    required::<String>(args, "clusterExtId")?,
-                    required::<String>(args, "extId")?,
-                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
-                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
-                );
-            let request = match args.parameters.get("$samplingInterval") {
-                Some(value) => {
-                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$statType") {
-                Some(value) => {
-                    request
-                        .stat_type(
-                            arg::<
-                                ntnx_shared::common::v1::stats::DownSamplingOperator,
-                            >("$statType", value)?,
-                        )
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        189usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
-            let request = api.get_disk_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
-        }
-        190usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
-            let request = api.delete_disk_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
-        }
-        191usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
-            let request = api.list_disks();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$apply") {
-                Some(value) => request.apply(arg::<String>("$apply", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
-        192usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
-            let request = api
-                .add_disk(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_clustermgmt::config::DiskAdditionSpec>(args)?,
-                );
-            envelope(request.send().await?)
-        }
-        193usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
-            let request = api
-                .get_disk_stats(
-                    required::<String>(args, "extId")?,
-                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
-                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
-                );
-            let request = match args.parameters.get("$samplingInterval") {
-                Some(value) => {
-                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$statType") {
-                Some(value) => {
-                    request
-                        .stat_type(
-                            arg::<
-                                ntnx_shared::common::v1::stats::DownSamplingOperator,
-                            >("$statType", value)?,
-                        )
-                }
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
+        187usize => Box::pin(call_clustermgmt_clusters_get_cluster_stats(client, args)),
+        188usize => Box::pin(call_clustermgmt_clusters_get_host_stats(client, args)),
+        189usize => Box::pin(call_clustermgmt_disks_get_disk_by_id(client, args)),
+        190usize => Box::pin(call_clustermgmt_disks_delete_disk_by_id(client, args)),
+        191usize => Box::pin(call_clustermgmt_disks_list_disks(client, args)),
+        192usize => Box::pin(call_clustermgmt_disks_add_disk(client, args)),
+        193usize => Box::pin(call_clustermgmt_disks_get_disk_stats(client, args)),
         194usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .pcie_devices();
-            let request = api.list_pcie_devices();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_clustermgmt_pcie_devices_list_pcie_devices(client, args))
         }
         195usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .storage_containers();
-            let request = api.list_storage_containers();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_storage_containers_list_storage_containers(client, args),
+            )
         }
         196usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .storage_containers();
-            let request = api
-                .create_storage_container(
-                    required::<String>(args, "X-Cluster-Id")?,
-                    body::<ntnx_clustermgmt::config::StorageContainer>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_storage_containers_create_storage_container(
+                    client,
+                    args,
+                ),
+            )
         }
         197usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .storage_containers();
-            let request = api
-                .get_storage_container_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_storage_containers_get_storage_container_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         198usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .storage_containers();
-            let request = api
-                .update_storage_container_by_id(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_clustermgmt::config::StorageContainer>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_storage_containers_update_storage_container_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         199usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .storage_containers();
-            let request = api
-                .delete_storage_container_by_id(required::<String>(args, "extId")?);
-            let request = match args.parameters.get("ignoreSmallFiles") {
-                Some(value) => {
-                    request.ignore_small_files(arg::<bool>("ignoreSmallFiles", value)?)
-                }
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_storage_containers_delete_storage_container_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         200usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .storage_containers();
-            let request = api
-                .mount_storage_container(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_clustermgmt::config::DataStoreMount>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_storage_containers_mount_storage_container(client, args),
+            )
         }
         201usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .storage_containers();
-            let request = api
-                .unmount_storage_container(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_clustermgmt::config::DataStoreUnmount>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_storage_containers_unmount_storage_container(
+                    client,
+                    args,
+                ),
+            )
         }
         202usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .storage_containers();
-            let request = api
-                .list_data_stores_by_cluster_id(
-                    required::<String>(args, "clusterExtId")?,
-                );
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_storage_containers_list_data_stores_by_cluster_id(
+                    client,
+                    args,
+                ),
+            )
         }
         203usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .storage_containers();
-            let request = api
-                .get_storage_container_stats(
-                    required::<String>(args, "extId")?,
-                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
-                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
-                );
-            let request = match args.parameters.get("$samplingInterval") {
-                Some(value) => {
-                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$statType") {
-                Some(value) => {
-                    request
-                        .stat_type(
-                            arg::<
-                                ntnx_shared::common::v1::stats::DownSamplingOperator,
-                            >("$statType", value)?,
-                        )
-                }
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_storage_containers_get_storage_container_stats(
+                    client,
+                    args,
+                ),
+            )
         }
         204usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .vcenter_extensions();
-            let request = api.list_vcenter_extensions();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_vcenter_extensions_list_vcenter_extensions(client, args),
+            )
         }
         205usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .vcenter_extensions();
-            let request = api
-                .get_vcenter_extension_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_vcenter_extensions_get_vcenter_extension_by_id(
+                    client,
+                    args,
+                ),
+            )
         }
         206usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .vcenter_extensions();
-            let request = api
-                .register_vcenter_extension(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_clustermgmt::config::VcenterCredentials>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_vcenter_extensions_register_vcenter_extension(
+                    client,
+                    args,
+                ),
+            )
         }
         207usize => {
-            let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
-                .vcenter_extensions();
-            let request = api
-                .unregister_vcenter_extension(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_clustermgmt::config::VcenterCredentials>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_clustermgmt_vcenter_extensions_unregister_vcenter_extension(
+                    client,
+                    args,
+                ),
+            )
         }
         208usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).iscsi_clients();
-            let request = api.get_iscsi_client_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
+            Box::pin(call_volumes_iscsi_clients_get_iscsi_client_by_id(client, args))
         }
         209usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).iscsi_clients();
-            let request = api
-                .update_iscsi_client_by_id(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_volumes::config::IscsiClient>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_volumes_iscsi_clients_update_iscsi_client_by_id(client, args))
         }
-        210usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).iscsi_clients();
-            let request = api.list_iscsi_clients();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$expand") {
-                Some(value) => request.expand(arg::<String>("$expand", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
+        210usize => Box::pin(call_volumes_iscsi_clients_list_iscsi_clients(client, args)),
         211usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api.get_volume_group_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
+            Box::pin(call_volumes_volume_groups_get_volume_group_by_id(client, args))
         }
         212usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .update_volume_group_by_id(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_volumes::config::VolumeGroup>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_volumes_volume_groups_update_volume_group_by_id(client, args))
         }
         213usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .delete_volume_group_by_id(required::<String>(args, "extId")?);
-            envelope(request.send().await?)
+            Box::pin(call_volumes_volume_groups_delete_volume_group_by_id(client, args))
         }
-        214usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api.list_volume_groups();
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$expand") {
-                Some(value) => request.expand(arg::<String>("$expand", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
-        }
+        214usize => Box::pin(call_volumes_volume_groups_list_volume_groups(client, args)),
         215usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .create_volume_group(body::<ntnx_volumes::config::VolumeGroup>(args)?);
-            envelope(request.send().await?)
+            Box::pin(call_volumes_volume_groups_create_volume_group(client, args))
         }
         216usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .list_volume_disks_by_volume_group_id(
-                    required::<String>(args, "volumeGroupExtId")?,
-                );
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_volumes_volume_groups_list_volume_disks_by_volume_group_id(
+                    client,
+                    args,
+                ),
+            )
         }
-        217usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .create_volume_disk(
-                    required::<String>(args, "volumeGroupExtId")?,
-                    body::<ntnx_volumes::config::VolumeDisk>(args)?,
-                );
-            envelope(request.send().await?)
-        }
+        217usize => Box::pin(call_volumes_volume_groups_create_volume_disk(client, args)),
         218usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .get_volume_disk_by_id(
-                    required::<String>(args, "volumeGroupExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_volumes_volume_groups_get_volume_disk_by_id(client, args))
         }
         219usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .update_volume_disk_by_id(
-                    required::<String>(args, "volumeGroupExtId")?,
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_volumes::config::VolumeDisk>(args)?,
-                );
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_volumes_volume_groups_update_volume_disk_by_id(client, args))
         }
         220usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .delete_volume_disk_by_id(
-                    required::<String>(args, "volumeGroupExtId")?,
-                    required::<String>(args, "extId")?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_volumes_volume_groups_delete_volume_disk_by_id(client, args))
         }
         221usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-
-            #[allow(deprecated)]
-            let request = api
-                .list_external_iscsi_attachments_by_volume_group_id(
-                    required::<String>(args, "volumeGroupExtId")?,
-                );
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$expand") {
-                Some(value) => request.expand(arg::<String>("$expand", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_volumes_volume_groups_list_external_iscsi_attachments_by_volume_group_id(
+                    client,
+                    args,
+                ),
+            )
         }
         222usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .attach_iscsi_client(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_volumes::config::IscsiClient>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_volumes_volume_groups_attach_iscsi_client(client, args))
         }
         223usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .detach_iscsi_client(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_volumes::config::IscsiClientAttachment>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_volumes_volume_groups_detach_iscsi_client(client, args))
         }
         224usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-
-            #[allow(deprecated)]
-            let request = api
-                .list_vm_attachments_by_volume_group_id(
-                    required::<String>(args, "volumeGroupExtId")?,
-                );
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$filter") {
-                Some(value) => request.filter(arg::<String>("$filter", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$orderby") {
-                Some(value) => request.orderby(arg::<String>("$orderby", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_volumes_volume_groups_list_vm_attachments_by_volume_group_id(
+                    client,
+                    args,
+                ),
+            )
         }
-        225usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .attach_vm(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_volumes::config::VmAttachment>(args)?,
-                );
-            envelope(request.send().await?)
-        }
-        226usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .detach_vm(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_volumes::config::VmAttachment>(args)?,
-                );
-            envelope(request.send().await?)
-        }
+        225usize => Box::pin(call_volumes_volume_groups_attach_vm(client, args)),
+        226usize => Box::pin(call_volumes_volume_groups_detach_vm(client, args)),
         227usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-
-            #[allow(deprecated)]
-            let request = api
-                .list_category_associations_by_volume_group_id(
-                    required::<String>(args, "volumeGroupExtId")?,
-                );
-            let request = match args.parameters.get("$page") {
-                Some(value) => request.page(arg::<i32>("$page", value)?),
-                None => request,
-            };
-            let request = match args.parameters.get("$limit") {
-                Some(value) => request.limit(arg::<i32>("$limit", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(
+                call_volumes_volume_groups_list_category_associations_by_volume_group_id(
+                    client,
+                    args,
+                ),
+            )
         }
-        228usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .associate_category(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_volumes::config::CategoryEntityReferences>(args)?,
-                );
-            envelope(request.send().await?)
-        }
+        228usize => Box::pin(call_volumes_volume_groups_associate_category(client, args)),
         229usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .disassociate_category(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_volumes::config::CategoryEntityReferences>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_volumes_volume_groups_disassociate_category(client, args))
         }
         230usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .revert_volume_group(
-                    required::<String>(args, "extId")?,
-                    body::<ntnx_volumes::config::RevertSpec>(args)?,
-                );
-            envelope(request.send().await?)
+            Box::pin(call_volumes_volume_groups_revert_volume_group(client, args))
         }
         231usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-
-            #[allow(deprecated)]
-            let request = api
-                .get_volume_group_metadata_by_id(
-                    required::<String>(args, "volumeGroupExtId")?,
-                );
-            envelope(request.send().await?)
+            Box::pin(
+                call_volumes_volume_groups_get_volume_group_metadata_by_id(client, args),
+            )
         }
         232usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .get_volume_group_stats(
-                    required::<String>(args, "extId")?,
-                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
-                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
-                );
-            let request = match args.parameters.get("$samplingInterval") {
-                Some(value) => {
-                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$statType") {
-                Some(value) => {
-                    request
-                        .stat_type(
-                            arg::<
-                                ntnx_shared::common::v1::stats::DownSamplingOperator,
-                            >("$statType", value)?,
-                        )
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_volumes_volume_groups_get_volume_group_stats(client, args))
         }
         233usize => {
-            let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
-            let request = api
-                .get_volume_disk_stats(
-                    required::<String>(args, "volumeGroupExtId")?,
-                    required::<String>(args, "extId")?,
-                    required::<ntnx_runtime::DateTime>(args, "$startTime")?,
-                    required::<ntnx_runtime::DateTime>(args, "$endTime")?,
-                );
-            let request = match args.parameters.get("$samplingInterval") {
-                Some(value) => {
-                    request.sampling_interval(arg::<i64>("$samplingInterval", value)?)
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$statType") {
-                Some(value) => {
-                    request
-                        .stat_type(
-                            arg::<
-                                ntnx_shared::common::v1::stats::DownSamplingOperator,
-                            >("$statType", value)?,
-                        )
-                }
-                None => request,
-            };
-            let request = match args.parameters.get("$select") {
-                Some(value) => request.select(arg::<String>("$select", value)?),
-                None => request,
-            };
-            envelope(request.send().await?)
+            Box::pin(call_volumes_volume_groups_get_volume_disk_stats(client, args))
         }
-        _ => Err(CallError::Args(format!("no operation {index}"))),
+        _ => {
+            Box::pin(
+                std::future::ready(Err(CallError::Args(format!("no operation {index}")))),
+            )
+        }
     }
+}
+
+/// `listVmStats` (GET /vmm/v4.0/esxi/stats/vms).
+async fn call_vmm_esxi_stats_list_vm_stats(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
+    let request = api
+        .list_vm_stats(
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getVmStatsById` (GET /vmm/v4.0/esxi/stats/vms/{extId}).
+async fn call_vmm_esxi_stats_get_vm_stats_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
+    let request = api
+        .get_vm_stats_by_id(
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getNicStatsById` (GET /vmm/v4.0/esxi/stats/vms/{vmExtId}/nics/{extId}).
+async fn call_vmm_esxi_stats_get_nic_stats_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
+    let request = api
+        .get_nic_stats_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getDiskStatsById` (GET /vmm/v4.0/esxi/stats/vms/{vmExtId}/disks/{extId}).
+async fn call_vmm_esxi_stats_get_disk_stats_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
+    let request = api
+        .get_disk_stats_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `associateCategories` (POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/associate-categories).
+async fn call_vmm_esxi_vm_associate_categories(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api
+        .associate_categories(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::esxi::config::AssociateVmCategoriesParams>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `disassociateCategories` (POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/disassociate-categories).
+async fn call_vmm_esxi_vm_disassociate_categories(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api
+        .disassociate_categories(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::esxi::config::DisassociateVmCategoriesParams>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `getVmById` (GET /vmm/v4.0/esxi/config/vms/{extId}).
+async fn call_vmm_esxi_vm_get_vm_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api.get_vm_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `listVms` (GET /vmm/v4.0/esxi/config/vms).
+async fn call_vmm_esxi_vm_list_vms(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api.list_vms();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `revertVm` (POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/revert).
+async fn call_vmm_esxi_vm_revert_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api
+        .revert_vm(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::esxi::config::RevertParams>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getNutanixGuestToolsById` (GET /vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools).
+async fn call_vmm_esxi_vm_get_nutanix_guest_tools_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api.get_nutanix_guest_tools_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `updateNutanixGuestToolsById` (PUT /vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools).
+async fn call_vmm_esxi_vm_update_nutanix_guest_tools_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api
+        .update_nutanix_guest_tools_by_id(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::esxi::config::NutanixGuestTools>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `installNutanixGuestTools` (POST /vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools/$actions/install).
+async fn call_vmm_esxi_vm_install_nutanix_guest_tools(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api
+        .install_nutanix_guest_tools(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::esxi::config::NutanixGuestToolsInstallConfig>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `upgradeNutanixGuestTools` (POST /vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools/$actions/upgrade).
+async fn call_vmm_esxi_vm_upgrade_nutanix_guest_tools(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api
+        .upgrade_nutanix_guest_tools(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::esxi::config::NutanixGuestToolsUpgradeConfig>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `insertNutanixGuestTools` (POST /vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools/$actions/insert-iso).
+async fn call_vmm_esxi_vm_insert_nutanix_guest_tools(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api
+        .insert_nutanix_guest_tools(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::esxi::config::NutanixGuestToolsInsertConfig>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `uninstallNutanixGuestTools` (POST /vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools/$actions/uninstall).
+async fn call_vmm_esxi_vm_uninstall_nutanix_guest_tools(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api.uninstall_nutanix_guest_tools(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `assignVmOwner` (POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/assign-owner).
+async fn call_vmm_esxi_vm_assign_vm_owner(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api
+        .assign_vm_owner(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::esxi::config::OwnershipInfo>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `powerOnVm` (POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/power-on).
+async fn call_vmm_esxi_vm_power_on_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api.power_on_vm(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `powerOffVm` (POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/power-off).
+async fn call_vmm_esxi_vm_power_off_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api.power_off_vm(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `resetVm` (POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/reset).
+async fn call_vmm_esxi_vm_reset_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api.reset_vm(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `suspendVm` (POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/suspend).
+async fn call_vmm_esxi_vm_suspend_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api.suspend_vm(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `shutdownGuestVm` (POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/guest-shutdown).
+async fn call_vmm_esxi_vm_shutdown_guest_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api.shutdown_guest_vm(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `rebootGuestVm` (POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/guest-reboot).
+async fn call_vmm_esxi_vm_reboot_guest_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let request = api.reboot_guest_vm(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listPlacementPolicies` (GET /vmm/v4.0/images/config/placement-policies).
+async fn call_vmm_image_placement_policies_list_placement_policies(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).image_placement_policies();
+    let request = api.list_placement_policies();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createPlacementPolicy` (POST /vmm/v4.0/images/config/placement-policies).
+async fn call_vmm_image_placement_policies_create_placement_policy(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).image_placement_policies();
+    let request = api
+        .create_placement_policy(
+            body::<ntnx_vmm::images::config::PlacementPolicy>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `getPlacementPolicyById` (GET /vmm/v4.0/images/config/placement-policies/{extId}).
+async fn call_vmm_image_placement_policies_get_placement_policy_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).image_placement_policies();
+    let request = api.get_placement_policy_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `updatePlacementPolicyById` (PUT /vmm/v4.0/images/config/placement-policies/{extId}).
+async fn call_vmm_image_placement_policies_update_placement_policy_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).image_placement_policies();
+    let request = api
+        .update_placement_policy_by_id(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::images::config::PlacementPolicy>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deletePlacementPolicyById` (DELETE /vmm/v4.0/images/config/placement-policies/{extId}).
+async fn call_vmm_image_placement_policies_delete_placement_policy_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).image_placement_policies();
+    let request = api.delete_placement_policy_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `suspendPlacementPolicy` (POST /vmm/v4.0/images/config/placement-policies/{extId}/$actions/suspend).
+async fn call_vmm_image_placement_policies_suspend_placement_policy(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).image_placement_policies();
+    let request = api
+        .suspend_placement_policy(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::images::config::SuspendPlacementPolicyConfig>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `resumePlacementPolicy` (POST /vmm/v4.0/images/config/placement-policies/{extId}/$actions/resume).
+async fn call_vmm_image_placement_policies_resume_placement_policy(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).image_placement_policies();
+    let request = api.resume_placement_policy(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listRateLimitPolicies` (GET /vmm/v4.0/images/config/rate-limit-policies).
+async fn call_vmm_image_rate_limit_policies_list_rate_limit_policies(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).image_rate_limit_policies();
+    let request = api.list_rate_limit_policies();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createRateLimitPolicy` (POST /vmm/v4.0/images/config/rate-limit-policies).
+async fn call_vmm_image_rate_limit_policies_create_rate_limit_policy(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).image_rate_limit_policies();
+    let request = api
+        .create_rate_limit_policy(
+            body::<ntnx_vmm::images::config::RateLimitPolicy>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `getRateLimitPolicyById` (GET /vmm/v4.0/images/config/rate-limit-policies/{extId}).
+async fn call_vmm_image_rate_limit_policies_get_rate_limit_policy_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).image_rate_limit_policies();
+    let request = api.get_rate_limit_policy_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `updateRateLimitPolicyById` (PUT /vmm/v4.0/images/config/rate-limit-policies/{extId}).
+async fn call_vmm_image_rate_limit_policies_update_rate_limit_policy_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).image_rate_limit_policies();
+    let request = api
+        .update_rate_limit_policy_by_id(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::images::config::RateLimitPolicy>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteRateLimitPolicyById` (DELETE /vmm/v4.0/images/config/rate-limit-policies/{extId}).
+async fn call_vmm_image_rate_limit_policies_delete_rate_limit_policy_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).image_rate_limit_policies();
+    let request = api.delete_rate_limit_policy_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `listEffectiveRateLimitPolicies` (GET /vmm/v4.0/images/config/effective-rate-limit-policies).
+async fn call_vmm_image_rate_limit_policies_list_effective_rate_limit_policies(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).image_rate_limit_policies();
+    let request = api.list_effective_rate_limit_policies();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listImages` (GET /vmm/v4.0/content/images).
+async fn call_vmm_images_list_images(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+    let request = api.list_images();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createImage` (POST /vmm/v4.0/content/images).
+async fn call_vmm_images_create_image(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+    let request = api.create_image(body::<ntnx_vmm::content::Image>(args)?);
+    envelope(request.send().await?)
+}
+
+/// `getImageById` (GET /vmm/v4.0/content/images/{extId}).
+async fn call_vmm_images_get_image_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+    let request = api.get_image_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `updateImageById` (PUT /vmm/v4.0/content/images/{extId}).
+async fn call_vmm_images_update_image_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+    let request = api
+        .update_image_by_id(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::content::Image>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteImageById` (DELETE /vmm/v4.0/content/images/{extId}).
+async fn call_vmm_images_delete_image_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+    let request = api.delete_image_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `importImage` (POST /vmm/v4.0/content/images/$actions/import).
+async fn call_vmm_images_import_image(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+    let request = api.import_image(body::<ntnx_vmm::content::ImageImportConfig>(args)?);
+    envelope(request.send().await?)
+}
+
+/// `getFileByImageId` (GET /vmm/v4.0/content/images/{imageExtId}/file).
+async fn call_vmm_images_get_file_by_image_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+    let request = api.get_file_by_image_id(required::<String>(args, "imageExtId")?);
+    stream(request.send().await?).await
+}
+
+/// `listVmStats` (GET /vmm/v4.0/ahv/stats/vms).
+async fn call_vmm_stats_list_vm_stats(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
+    let request = api
+        .list_vm_stats(
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getVmStatsById` (GET /vmm/v4.0/ahv/stats/vms/{extId}).
+async fn call_vmm_stats_get_vm_stats_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
+    let request = api
+        .get_vm_stats_by_id(
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getDiskStatsById` (GET /vmm/v4.0/ahv/stats/vms/{vmExtId}/disks/{extId}).
+async fn call_vmm_stats_get_disk_stats_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
+    let request = api
+        .get_disk_stats_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getNicStatsById` (GET /vmm/v4.0/ahv/stats/vms/{vmExtId}/nics/{extId}).
+async fn call_vmm_stats_get_nic_stats_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
+    let request = api
+        .get_nic_stats_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listTemplates` (GET /vmm/v4.0/content/templates).
+async fn call_vmm_templates_list_templates(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let request = api.list_templates();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createTemplate` (POST /vmm/v4.0/content/templates).
+async fn call_vmm_templates_create_template(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let request = api.create_template(body::<ntnx_vmm::content::Template>(args)?);
+    envelope(request.send().await?)
+}
+
+/// `getTemplateById` (GET /vmm/v4.0/content/templates/{extId}).
+async fn call_vmm_templates_get_template_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let request = api.get_template_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `updateTemplateById` (PUT /vmm/v4.0/content/templates/{extId}).
+async fn call_vmm_templates_update_template_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let request = api.update_template_by_id(required::<String>(args, "extId")?);
+    let request = if args.body.is_some() || args.raw_body.is_some() {
+        request.body(body::<ntnx_vmm::content::Template>(args)?)
+    } else {
+        request
+    };
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteTemplateById` (DELETE /vmm/v4.0/content/templates/{extId}).
+async fn call_vmm_templates_delete_template_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let request = api.delete_template_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `deployTemplate` (POST /vmm/v4.0/content/templates/{extId}/$actions/deploy).
+async fn call_vmm_templates_deploy_template(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let request = api
+        .deploy_template(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::content::TemplateDeployment>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `listTemplateVersions` (GET /vmm/v4.0/content/templates/{templateExtId}/versions).
+async fn call_vmm_templates_list_template_versions(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let request = api.list_template_versions(required::<String>(args, "templateExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getTemplateVersionById` (GET /vmm/v4.0/content/templates/{templateExtId}/versions/{extId}).
+async fn call_vmm_templates_get_template_version_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let request = api
+        .get_template_version_by_id(
+            required::<String>(args, "templateExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `deleteTemplateVersionById` (DELETE /vmm/v4.0/content/templates/{templateExtId}/versions/{extId}).
+async fn call_vmm_templates_delete_template_version_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let request = api
+        .delete_template_version_by_id(
+            required::<String>(args, "templateExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `initiateGuestUpdate` (POST /vmm/v4.0/content/templates/{extId}/$actions/initiate-guest-update).
+async fn call_vmm_templates_initiate_guest_update(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let request = api.initiate_guest_update(required::<String>(args, "extId")?);
+    let request = if args.body.is_some() || args.raw_body.is_some() {
+        request.body(body::<ntnx_vmm::content::InitiateGuestUpdateSpec>(args)?)
+    } else {
+        request
+    };
+    envelope(request.send().await?)
+}
+
+/// `completeGuestUpdate` (POST /vmm/v4.0/content/templates/{extId}/$actions/complete-guest-update).
+async fn call_vmm_templates_complete_guest_update(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let request = api
+        .complete_guest_update(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::content::CompleteGuestUpdateSpec>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `cancelGuestUpdate` (POST /vmm/v4.0/content/templates/{extId}/$actions/cancel-guest-update).
+async fn call_vmm_templates_cancel_guest_update(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let request = api.cancel_guest_update(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `publishTemplate` (POST /vmm/v4.0/content/templates/{extId}/$actions/publish).
+async fn call_vmm_templates_publish_template(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let request = api
+        .publish_template(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::content::TemplatePublishSpec>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `associateCategories` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/associate-categories).
+async fn call_vmm_vm_associate_categories(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .associate_categories(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::AssociateVmCategoriesParams>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `disassociateCategories` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/disassociate-categories).
+async fn call_vmm_vm_disassociate_categories(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .disassociate_categories(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::DisassociateVmCategoriesParams>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getCdRomById` (GET /vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms/{extId}).
+async fn call_vmm_vm_get_cd_rom_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .get_cd_rom_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `deleteCdRomById` (DELETE /vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms/{extId}).
+async fn call_vmm_vm_delete_cd_rom_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .delete_cd_rom_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `insertCdRomById` (POST /vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms/{extId}/$actions/insert).
+async fn call_vmm_vm_insert_cd_rom_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .insert_cd_rom_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::CdRomInsertParams>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `ejectCdRomById` (POST /vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms/{extId}/$actions/eject).
+async fn call_vmm_vm_eject_cd_rom_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .eject_cd_rom_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listCdRomsByVmId` (GET /vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms).
+async fn call_vmm_vm_list_cd_roms_by_vm_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.list_cd_roms_by_vm_id(required::<String>(args, "vmExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createCdRom` (POST /vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms).
+async fn call_vmm_vm_create_cd_rom(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .create_cd_rom(
+            required::<String>(args, "vmExtId")?,
+            body::<ntnx_vmm::ahv::config::CdRom>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `cloneVm` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/clone).
+async fn call_vmm_vm_clone_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.clone_vm(required::<String>(args, "extId")?);
+    let request = if args.body.is_some() || args.raw_body.is_some() {
+        request.body(body::<ntnx_vmm::ahv::config::CloneOverrideParams>(args)?)
+    } else {
+        request
+    };
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getDiskById` (GET /vmm/v4.0/ahv/config/vms/{vmExtId}/disks/{extId}).
+async fn call_vmm_vm_get_disk_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .get_disk_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `updateDiskById` (PUT /vmm/v4.0/ahv/config/vms/{vmExtId}/disks/{extId}).
+async fn call_vmm_vm_update_disk_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .update_disk_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::Disk>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteDiskById` (DELETE /vmm/v4.0/ahv/config/vms/{vmExtId}/disks/{extId}).
+async fn call_vmm_vm_delete_disk_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .delete_disk_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listDisksByVmId` (GET /vmm/v4.0/ahv/config/vms/{vmExtId}/disks).
+async fn call_vmm_vm_list_disks_by_vm_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.list_disks_by_vm_id(required::<String>(args, "vmExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createDisk` (POST /vmm/v4.0/ahv/config/vms/{vmExtId}/disks).
+async fn call_vmm_vm_create_disk(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .create_disk(
+            required::<String>(args, "vmExtId")?,
+            body::<ntnx_vmm::ahv::config::Disk>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getVmById` (GET /vmm/v4.0/ahv/config/vms/{extId}).
+async fn call_vmm_vm_get_vm_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.get_vm_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `updateVmById` (PUT /vmm/v4.0/ahv/config/vms/{extId}).
+async fn call_vmm_vm_update_vm_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .update_vm_by_id(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::Vm>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteVmById` (DELETE /vmm/v4.0/ahv/config/vms/{extId}).
+async fn call_vmm_vm_delete_vm_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.delete_vm_by_id(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listVms` (GET /vmm/v4.0/ahv/config/vms).
+async fn call_vmm_vm_list_vms(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.list_vms();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createVm` (POST /vmm/v4.0/ahv/config/vms).
+async fn call_vmm_vm_create_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.create_vm(body::<ntnx_vmm::ahv::config::Vm>(args)?);
+    envelope(request.send().await?)
+}
+
+/// `customizeGuestVm` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/customize-guest).
+async fn call_vmm_vm_customize_guest_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .customize_guest_vm(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::GuestCustomizationParams>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `migrateVmDisks` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/migrate-vm-disks).
+async fn call_vmm_vm_migrate_vm_disks(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .migrate_vm_disks(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::DiskMigrationParams>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `revertVm` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/revert).
+async fn call_vmm_vm_revert_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .revert_vm(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::RevertParams>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `crossClusterMigrateVm` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/migrate).
+async fn call_vmm_vm_cross_cluster_migrate_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .cross_cluster_migrate_vm(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::VmCrossClusterMigrateParams>(args)?,
+        );
+    let request = match args.parameters.get("$dryrun") {
+        Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
+        None => request,
+    };
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `migrateVmToHost` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/migrate-to-host).
+async fn call_vmm_vm_migrate_vm_to_host(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .migrate_vm_to_host(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::VmMigrateToHostParams>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getGpuById` (GET /vmm/v4.0/ahv/config/vms/{vmExtId}/gpus/{extId}).
+async fn call_vmm_vm_get_gpu_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .get_gpu_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `deleteGpuById` (DELETE /vmm/v4.0/ahv/config/vms/{vmExtId}/gpus/{extId}).
+async fn call_vmm_vm_delete_gpu_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .delete_gpu_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listGpusByVmId` (GET /vmm/v4.0/ahv/config/vms/{vmExtId}/gpus).
+async fn call_vmm_vm_list_gpus_by_vm_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.list_gpus_by_vm_id(required::<String>(args, "vmExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createGpu` (POST /vmm/v4.0/ahv/config/vms/{vmExtId}/gpus).
+async fn call_vmm_vm_create_gpu(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .create_gpu(
+            required::<String>(args, "vmExtId")?,
+            body::<ntnx_vmm::ahv::config::Gpu>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getGuestToolsById` (GET /vmm/v4.0/ahv/config/vms/{extId}/guest-tools).
+async fn call_vmm_vm_get_guest_tools_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.get_guest_tools_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `updateGuestToolsById` (PUT /vmm/v4.0/ahv/config/vms/{extId}/guest-tools).
+async fn call_vmm_vm_update_guest_tools_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .update_guest_tools_by_id(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::GuestTools>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `installVmGuestTools` (POST /vmm/v4.0/ahv/config/vms/{extId}/guest-tools/$actions/install).
+async fn call_vmm_vm_install_vm_guest_tools(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .install_vm_guest_tools(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::GuestToolsInstallConfig>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `upgradeVmGuestTools` (POST /vmm/v4.0/ahv/config/vms/{extId}/guest-tools/$actions/upgrade).
+async fn call_vmm_vm_upgrade_vm_guest_tools(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .upgrade_vm_guest_tools(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::GuestToolsUpgradeConfig>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `insertVmGuestTools` (POST /vmm/v4.0/ahv/config/vms/{extId}/guest-tools/$actions/insert-iso).
+async fn call_vmm_vm_insert_vm_guest_tools(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .insert_vm_guest_tools(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::GuestToolsInsertConfig>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `uninstallVmGuestTools` (POST /vmm/v4.0/ahv/config/vms/{extId}/guest-tools/$actions/uninstall).
+async fn call_vmm_vm_uninstall_vm_guest_tools(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.uninstall_vm_guest_tools(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getNicById` (GET /vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}).
+async fn call_vmm_vm_get_nic_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .get_nic_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `updateNicById` (PUT /vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}).
+async fn call_vmm_vm_update_nic_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .update_nic_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::Nic>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteNicById` (DELETE /vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}).
+async fn call_vmm_vm_delete_nic_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .delete_nic_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listNicsByVmId` (GET /vmm/v4.0/ahv/config/vms/{vmExtId}/nics).
+async fn call_vmm_vm_list_nics_by_vm_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.list_nics_by_vm_id(required::<String>(args, "vmExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createNic` (POST /vmm/v4.0/ahv/config/vms/{vmExtId}/nics).
+async fn call_vmm_vm_create_nic(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .create_nic(
+            required::<String>(args, "vmExtId")?,
+            body::<ntnx_vmm::ahv::config::Nic>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `assignIpById` (POST /vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}/$actions/assign-ip).
+async fn call_vmm_vm_assign_ip_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .assign_ip_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::AssignIpParams>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `releaseIpById` (POST /vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}/$actions/release-ip).
+async fn call_vmm_vm_release_ip_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .release_ip_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `migrateNicById` (POST /vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}/$actions/migrate).
+async fn call_vmm_vm_migrate_nic_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .migrate_nic_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::MigrateNicConfig>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `assignVmOwner` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/assign-owner).
+async fn call_vmm_vm_assign_vm_owner(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .assign_vm_owner(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::OwnershipInfo>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getPcieDeviceById` (GET /vmm/v4.0/ahv/config/vms/{vmExtId}/pcie-devices/{extId}).
+async fn call_vmm_vm_get_pcie_device_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .get_pcie_device_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `deletePcieDeviceById` (DELETE /vmm/v4.0/ahv/config/vms/{vmExtId}/pcie-devices/{extId}).
+async fn call_vmm_vm_delete_pcie_device_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .delete_pcie_device_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listPcieDevicesByVmId` (GET /vmm/v4.0/ahv/config/vms/{vmExtId}/pcie-devices).
+async fn call_vmm_vm_list_pcie_devices_by_vm_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.list_pcie_devices_by_vm_id(required::<String>(args, "vmExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createPcieDevice` (POST /vmm/v4.0/ahv/config/vms/{vmExtId}/pcie-devices).
+async fn call_vmm_vm_create_pcie_device(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .create_pcie_device(
+            required::<String>(args, "vmExtId")?,
+            body::<ntnx_vmm::ahv::config::PcieDevice>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `powerOnVm` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/power-on).
+async fn call_vmm_vm_power_on_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.power_on_vm(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `powerCycleVm` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/power-cycle).
+async fn call_vmm_vm_power_cycle_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.power_cycle_vm(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `powerOffVm` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/power-off).
+async fn call_vmm_vm_power_off_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.power_off_vm(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `resetVm` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/reset).
+async fn call_vmm_vm_reset_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.reset_vm(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `shutdownVm` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/shutdown).
+async fn call_vmm_vm_shutdown_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.shutdown_vm(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `shutdownGuestVm` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/guest-shutdown).
+async fn call_vmm_vm_shutdown_guest_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .shutdown_guest_vm(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::GuestPowerOptions>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `rebootVm` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/reboot).
+async fn call_vmm_vm_reboot_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.reboot_vm(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `rebootGuestVm` (POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/guest-reboot).
+async fn call_vmm_vm_reboot_guest_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .reboot_guest_vm(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::GuestPowerOptions>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getSerialPortById` (GET /vmm/v4.0/ahv/config/vms/{vmExtId}/serial-ports/{extId}).
+async fn call_vmm_vm_get_serial_port_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .get_serial_port_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `updateSerialPortById` (PUT /vmm/v4.0/ahv/config/vms/{vmExtId}/serial-ports/{extId}).
+async fn call_vmm_vm_update_serial_port_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .update_serial_port_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::config::SerialPort>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteSerialPortById` (DELETE /vmm/v4.0/ahv/config/vms/{vmExtId}/serial-ports/{extId}).
+async fn call_vmm_vm_delete_serial_port_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .delete_serial_port_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listSerialPortsByVmId` (GET /vmm/v4.0/ahv/config/vms/{vmExtId}/serial-ports).
+async fn call_vmm_vm_list_serial_ports_by_vm_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api.list_serial_ports_by_vm_id(required::<String>(args, "vmExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createSerialPort` (POST /vmm/v4.0/ahv/config/vms/{vmExtId}/serial-ports).
+async fn call_vmm_vm_create_serial_port(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let request = api
+        .create_serial_port(
+            required::<String>(args, "vmExtId")?,
+            body::<ntnx_vmm::ahv::config::SerialPort>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getVmAntiAffinityPolicyById` (GET /vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{extId}).
+async fn call_vmm_vm_anti_affinity_policies_get_vm_anti_affinity_policy_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let request = api
+        .get_vm_anti_affinity_policy_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `updateVmAntiAffinityPolicyById` (PUT /vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{extId}).
+async fn call_vmm_vm_anti_affinity_policies_update_vm_anti_affinity_policy_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let request = api
+        .update_vm_anti_affinity_policy_by_id(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::policies::VmAntiAffinityPolicy>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteVmAntiAffinityPolicyById` (DELETE /vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{extId}).
+async fn call_vmm_vm_anti_affinity_policies_delete_vm_anti_affinity_policy_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let request = api
+        .delete_vm_anti_affinity_policy_by_id(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listVmAntiAffinityPolicies` (GET /vmm/v4.0/ahv/policies/vm-anti-affinity-policies).
+async fn call_vmm_vm_anti_affinity_policies_list_vm_anti_affinity_policies(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let request = api.list_vm_anti_affinity_policies();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createVmAntiAffinityPolicy` (POST /vmm/v4.0/ahv/policies/vm-anti-affinity-policies).
+async fn call_vmm_vm_anti_affinity_policies_create_vm_anti_affinity_policy(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let request = api
+        .create_vm_anti_affinity_policy(
+            body::<ntnx_vmm::ahv::policies::VmAntiAffinityPolicy>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `listVmAntiAffinityPolicyVmComplianceStates` (GET /vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{vmAntiAffinityPolicyExtId}/vm-compliance-states).
+async fn call_vmm_vm_anti_affinity_policies_list_vm_anti_affinity_policy_vm_compliance_states(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let request = api
+        .list_vm_anti_affinity_policy_vm_compliance_states(
+            required::<String>(args, "vmAntiAffinityPolicyExtId")?,
+        );
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listLegacyVmAntiAffinityPolicies` (GET /vmm/v4.0/ahv/policies/legacy-vm-anti-affinity-policies).
+async fn call_vmm_vm_anti_affinity_policies_list_legacy_vm_anti_affinity_policies(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let request = api.list_legacy_vm_anti_affinity_policies();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteLegacyVmAntiAffinityPolicyById` (DELETE /vmm/v4.0/ahv/policies/legacy-vm-anti-affinity-policies/{extId}).
+async fn call_vmm_vm_anti_affinity_policies_delete_legacy_vm_anti_affinity_policy_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let request = api
+        .delete_legacy_vm_anti_affinity_policy_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `getVmHostAffinityPolicyById` (GET /vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}).
+async fn call_vmm_vm_host_affinity_policies_get_vm_host_affinity_policy_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_host_affinity_policies();
+    let request = api
+        .get_vm_host_affinity_policy_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `updateVmHostAffinityPolicyById` (PUT /vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}).
+async fn call_vmm_vm_host_affinity_policies_update_vm_host_affinity_policy_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_host_affinity_policies();
+    let request = api
+        .update_vm_host_affinity_policy_by_id(
+            required::<String>(args, "extId")?,
+            body::<ntnx_vmm::ahv::policies::VmHostAffinityPolicy>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteVmHostAffinityPolicyById` (DELETE /vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}).
+async fn call_vmm_vm_host_affinity_policies_delete_vm_host_affinity_policy_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_host_affinity_policies();
+    let request = api
+        .delete_vm_host_affinity_policy_by_id(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `reEnforceVmHostAffinityPolicyById` (POST /vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}/$actions/re-enforce).
+async fn call_vmm_vm_host_affinity_policies_re_enforce_vm_host_affinity_policy_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_host_affinity_policies();
+    let request = api
+        .re_enforce_vm_host_affinity_policy_by_id(required::<String>(args, "extId")?);
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listVmHostAffinityPolicies` (GET /vmm/v4.0/ahv/policies/vm-host-affinity-policies).
+async fn call_vmm_vm_host_affinity_policies_list_vm_host_affinity_policies(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_host_affinity_policies();
+    let request = api.list_vm_host_affinity_policies();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createVmHostAffinityPolicy` (POST /vmm/v4.0/ahv/policies/vm-host-affinity-policies).
+async fn call_vmm_vm_host_affinity_policies_create_vm_host_affinity_policy(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_host_affinity_policies();
+    let request = api
+        .create_vm_host_affinity_policy(
+            body::<ntnx_vmm::ahv::policies::VmHostAffinityPolicy>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `listVmHostAffinityPolicyVmComplianceStates` (GET /vmm/v4.0/ahv/policies/vm-host-affinity-policies/{vmHostAffinityPolicyExtId}/vm-compliance-states).
+async fn call_vmm_vm_host_affinity_policies_list_vm_host_affinity_policy_vm_compliance_states(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_host_affinity_policies();
+    let request = api
+        .list_vm_host_affinity_policy_vm_compliance_states(
+            required::<String>(args, "vmHostAffinityPolicyExtId")?,
+        );
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getBmcInfo` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{extId}/bmc-info).
+async fn call_clustermgmt_bmc_get_bmc_info(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).bmc();
+    let request = api
+        .get_bmc_info(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `updateBmcInfo` (PUT /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{extId}/bmc-info).
+async fn call_clustermgmt_bmc_update_bmc_info(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).bmc();
+    let request = api
+        .update_bmc_info(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::config::BmcInfo>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listClusterProfiles` (GET /clustermgmt/v4.0/config/cluster-profiles).
+async fn call_clustermgmt_cluster_profiles_list_cluster_profiles(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .cluster_profiles();
+    let request = api.list_cluster_profiles();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createClusterProfile` (POST /clustermgmt/v4.0/config/cluster-profiles).
+async fn call_clustermgmt_cluster_profiles_create_cluster_profile(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .cluster_profiles();
+    let request = api
+        .create_cluster_profile(body::<ntnx_clustermgmt::config::ClusterProfile>(args)?);
+    envelope(request.send().await?)
+}
+
+/// `getClusterProfileById` (GET /clustermgmt/v4.0/config/cluster-profiles/{extId}).
+async fn call_clustermgmt_cluster_profiles_get_cluster_profile_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .cluster_profiles();
+    let request = api.get_cluster_profile_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `updateClusterProfileById` (PUT /clustermgmt/v4.0/config/cluster-profiles/{extId}).
+async fn call_clustermgmt_cluster_profiles_update_cluster_profile_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .cluster_profiles();
+    let request = api
+        .update_cluster_profile_by_id(
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::config::ClusterProfile>(args)?,
+        );
+    let request = match args.parameters.get("$dryrun") {
+        Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
+        None => request,
+    };
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteClusterProfileById` (DELETE /clustermgmt/v4.0/config/cluster-profiles/{extId}).
+async fn call_clustermgmt_cluster_profiles_delete_cluster_profile_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .cluster_profiles();
+    let request = api.delete_cluster_profile_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `disassociateClusterFromClusterProfile` (POST /clustermgmt/v4.0/config/cluster-profiles/{extId}/$actions/disassociate-cluster).
+async fn call_clustermgmt_cluster_profiles_disassociate_cluster_from_cluster_profile(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .cluster_profiles();
+    let request = api
+        .disassociate_cluster_from_cluster_profile(
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::config::ClusterReferenceListSpec>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `applyClusterProfile` (POST /clustermgmt/v4.0/config/cluster-profiles/{extId}/$actions/apply).
+async fn call_clustermgmt_cluster_profiles_apply_cluster_profile(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .cluster_profiles();
+    let request = api
+        .apply_cluster_profile(
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::config::ClusterReferenceListSpec>(args)?,
+        );
+    let request = match args.parameters.get("$dryrun") {
+        Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `associateCategoriesToCluster` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/associate-categories).
+async fn call_clustermgmt_clusters_associate_categories_to_cluster(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .associate_categories_to_cluster(
+            required::<String>(args, "clusterExtId")?,
+            body::<ntnx_clustermgmt::config::CategoryEntityReferences>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `disassociateCategoriesFromCluster` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/disassociate-categories).
+async fn call_clustermgmt_clusters_disassociate_categories_from_cluster(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .disassociate_categories_from_cluster(
+            required::<String>(args, "clusterExtId")?,
+            body::<ntnx_clustermgmt::config::CategoryEntityReferences>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `getClusterById` (GET /clustermgmt/v4.0/config/clusters/{extId}).
+async fn call_clustermgmt_clusters_get_cluster_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api.get_cluster_by_id(required::<String>(args, "extId")?);
+    let request = match args.parameters.get("$expand") {
+        Some(value) => request.expand(arg::<String>("$expand", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `updateClusterById` (PUT /clustermgmt/v4.0/config/clusters/{extId}).
+async fn call_clustermgmt_clusters_update_cluster_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .update_cluster_by_id(
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::config::Cluster>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteClusterById` (DELETE /clustermgmt/v4.0/config/clusters/{extId}).
+async fn call_clustermgmt_clusters_delete_cluster_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api.delete_cluster_by_id(required::<String>(args, "extId")?);
+    let request = match args.parameters.get("$dryrun") {
+        Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listClusters` (GET /clustermgmt/v4.0/config/clusters).
+async fn call_clustermgmt_clusters_list_clusters(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api.list_clusters();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$apply") {
+        Some(value) => request.apply(arg::<String>("$apply", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$expand") {
+        Some(value) => request.expand(arg::<String>("$expand", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createCluster` (POST /clustermgmt/v4.0/config/clusters).
+async fn call_clustermgmt_clusters_create_cluster(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api.create_cluster(body::<ntnx_clustermgmt::config::Cluster>(args)?);
+    let request = match args.parameters.get("$dryrun") {
+        Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getSnmpConfigByClusterId` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp).
+async fn call_clustermgmt_clusters_get_snmp_config_by_cluster_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .get_snmp_config_by_cluster_id(required::<String>(args, "clusterExtId")?);
+    envelope(request.send().await?)
+}
+
+/// `updateSnmpStatus` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/$actions/update-status).
+async fn call_clustermgmt_clusters_update_snmp_status(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .update_snmp_status(
+            required::<String>(args, "clusterExtId")?,
+            body::<ntnx_clustermgmt::config::SnmpStatusParam>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `addSnmpTransport` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/$actions/add-transports).
+async fn call_clustermgmt_clusters_add_snmp_transport(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .add_snmp_transport(
+            required::<String>(args, "clusterExtId")?,
+            body::<ntnx_clustermgmt::config::SnmpTransport>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `removeSnmpTransport` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/$actions/remove-transports).
+async fn call_clustermgmt_clusters_remove_snmp_transport(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .remove_snmp_transport(
+            required::<String>(args, "clusterExtId")?,
+            body::<ntnx_clustermgmt::config::SnmpTransport>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `createSnmpUser` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users).
+async fn call_clustermgmt_clusters_create_snmp_user(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .create_snmp_user(
+            required::<String>(args, "clusterExtId")?,
+            body::<ntnx_clustermgmt::config::SnmpUser>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `getSnmpUserById` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users/{extId}).
+async fn call_clustermgmt_clusters_get_snmp_user_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .get_snmp_user_by_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `updateSnmpUserById` (PUT /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users/{extId}).
+async fn call_clustermgmt_clusters_update_snmp_user_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .update_snmp_user_by_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::config::SnmpUser>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteSnmpUserById` (DELETE /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users/{extId}).
+async fn call_clustermgmt_clusters_delete_snmp_user_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .delete_snmp_user_by_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `createSnmpTrap` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps).
+async fn call_clustermgmt_clusters_create_snmp_trap(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .create_snmp_trap(
+            required::<String>(args, "clusterExtId")?,
+            body::<ntnx_clustermgmt::config::SnmpTrap>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `getSnmpTrapById` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps/{extId}).
+async fn call_clustermgmt_clusters_get_snmp_trap_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .get_snmp_trap_by_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `updateSnmpTrapById` (PUT /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps/{extId}).
+async fn call_clustermgmt_clusters_update_snmp_trap_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .update_snmp_trap_by_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::config::SnmpTrap>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteSnmpTrapById` (DELETE /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps/{extId}).
+async fn call_clustermgmt_clusters_delete_snmp_trap_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .delete_snmp_trap_by_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `listRsyslogServersByClusterId` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers).
+async fn call_clustermgmt_clusters_list_rsyslog_servers_by_cluster_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .list_rsyslog_servers_by_cluster_id(required::<String>(args, "clusterExtId")?);
+    envelope(request.send().await?)
+}
+
+/// `createRsyslogServer` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers).
+async fn call_clustermgmt_clusters_create_rsyslog_server(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .create_rsyslog_server(
+            required::<String>(args, "clusterExtId")?,
+            body::<ntnx_clustermgmt::config::RsyslogServer>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `getRsyslogServerById` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers/{extId}).
+async fn call_clustermgmt_clusters_get_rsyslog_server_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .get_rsyslog_server_by_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `updateRsyslogServerById` (PUT /clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers/{extId}).
+async fn call_clustermgmt_clusters_update_rsyslog_server_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .update_rsyslog_server_by_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::config::RsyslogServer>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteRsyslogServerById` (DELETE /clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers/{extId}).
+async fn call_clustermgmt_clusters_delete_rsyslog_server_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .delete_rsyslog_server_by_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `listRackableUnitsByClusterId` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/rackable-units).
+async fn call_clustermgmt_clusters_list_rackable_units_by_cluster_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .list_rackable_units_by_cluster_id(required::<String>(args, "clusterExtId")?);
+    envelope(request.send().await?)
+}
+
+/// `getRackableUnitById` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/rackable-units/{extId}).
+async fn call_clustermgmt_clusters_get_rackable_unit_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .get_rackable_unit_by_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `getHostById` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{extId}).
+async fn call_clustermgmt_clusters_get_host_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .get_host_by_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `listHostsByClusterId` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts).
+async fn call_clustermgmt_clusters_list_hosts_by_cluster_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .list_hosts_by_cluster_id(required::<String>(args, "clusterExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$apply") {
+        Some(value) => request.apply(arg::<String>("$apply", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `discoverUnconfiguredNodes` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/discover-unconfigured-nodes).
+async fn call_clustermgmt_clusters_discover_unconfigured_nodes(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .discover_unconfigured_nodes(
+            required::<String>(args, "clusterExtId")?,
+            body::<ntnx_clustermgmt::config::NodeDiscoveryParams>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `fetchNodeNetworkingDetails` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/fetch-node-networking-details).
+async fn call_clustermgmt_clusters_fetch_node_networking_details(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .fetch_node_networking_details(
+            required::<String>(args, "clusterExtId")?,
+            body::<ntnx_clustermgmt::config::NodeDetails>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `expandCluster` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/expand-cluster).
+async fn call_clustermgmt_clusters_expand_cluster(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .expand_cluster(
+            required::<String>(args, "clusterExtId")?,
+            body::<ntnx_clustermgmt::config::ExpandClusterParams>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `checkHypervisorRequirements` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/check-hypervisor-requirements).
+async fn call_clustermgmt_clusters_check_hypervisor_requirements(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .check_hypervisor_requirements(
+            required::<String>(args, "clusterExtId")?,
+            body::<ntnx_clustermgmt::config::HypervisorUploadParam>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `validateNode` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/validate-node).
+async fn call_clustermgmt_clusters_validate_node(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .validate_node(
+            required::<String>(args, "clusterExtId")?,
+            body::<ntnx_clustermgmt::config::ValidateNodeParam>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `removeNode` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/remove-node).
+async fn call_clustermgmt_clusters_remove_node(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .remove_node(
+            required::<String>(args, "clusterExtId")?,
+            body::<ntnx_clustermgmt::config::NodeRemovalParams>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `fetchTaskResponse` (GET /clustermgmt/v4.0/config/task-response/{extId}).
+async fn call_clustermgmt_clusters_fetch_task_response(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .fetch_task_response(
+            required::<String>(args, "extId")?,
+            required::<
+                ntnx_clustermgmt::config::TaskResponseType,
+            >(args, "taskResponseType")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `listVirtualGpuProfiles` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/virtual-gpu-profiles).
+async fn call_clustermgmt_clusters_list_virtual_gpu_profiles(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .list_virtual_gpu_profiles(required::<String>(args, "clusterExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listPhysicalGpuProfiles` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/physical-gpu-profiles).
+async fn call_clustermgmt_clusters_list_physical_gpu_profiles(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .list_physical_gpu_profiles(required::<String>(args, "clusterExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listHosts` (GET /clustermgmt/v4.0/config/hosts).
+async fn call_clustermgmt_clusters_list_hosts(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api.list_hosts();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$apply") {
+        Some(value) => request.apply(arg::<String>("$apply", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listHostNicsByHostId` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/host-nics).
+async fn call_clustermgmt_clusters_list_host_nics_by_host_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .list_host_nics_by_host_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "hostExtId")?,
+        );
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getHostNicById` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/host-nics/{extId}).
+async fn call_clustermgmt_clusters_get_host_nic_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .get_host_nic_by_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "hostExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `listVirtualNicsByHostId` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/virtual-nics).
+async fn call_clustermgmt_clusters_list_virtual_nics_by_host_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .list_virtual_nics_by_host_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "hostExtId")?,
+        );
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getVirtualNicById` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/virtual-nics/{extId}).
+async fn call_clustermgmt_clusters_get_virtual_nic_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .get_virtual_nic_by_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "hostExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `enterHostMaintenance` (POST /clustermgmt/v4.0/operations/clusters/{clusterExtId}/hosts/{extId}/$actions/enter-host-maintenance).
+async fn call_clustermgmt_clusters_enter_host_maintenance(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .enter_host_maintenance(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::operations::EnterHostMaintenanceSpec>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `exitHostMaintenance` (POST /clustermgmt/v4.0/operations/clusters/{clusterExtId}/hosts/{extId}/$actions/exit-host-maintenance).
+async fn call_clustermgmt_clusters_exit_host_maintenance(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .exit_host_maintenance(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::operations::HostMaintenanceCommonSpec>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `getClusterStats` (GET /clustermgmt/v4.0/stats/clusters/{extId}).
+async fn call_clustermgmt_clusters_get_cluster_stats(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .get_cluster_stats(
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getHostStats` (GET /clustermgmt/v4.0/stats/clusters/{clusterExtId}/hosts/{extId}).
+async fn call_clustermgmt_clusters_get_host_stats(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .get_host_stats(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getDiskById` (GET /clustermgmt/v4.0/config/disks/{extId}).
+async fn call_clustermgmt_disks_get_disk_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
+    let request = api.get_disk_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `deleteDiskById` (DELETE /clustermgmt/v4.0/config/disks/{extId}).
+async fn call_clustermgmt_disks_delete_disk_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
+    let request = api.delete_disk_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `listDisks` (GET /clustermgmt/v4.0/config/disks).
+async fn call_clustermgmt_disks_list_disks(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
+    let request = api.list_disks();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$apply") {
+        Some(value) => request.apply(arg::<String>("$apply", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `addDisk` (POST /clustermgmt/v4.0/config/clusters/{extId}/$actions/add-disk).
+async fn call_clustermgmt_disks_add_disk(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
+    let request = api
+        .add_disk(
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::config::DiskAdditionSpec>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `getDiskStats` (GET /clustermgmt/v4.0/stats/disks/{extId}).
+async fn call_clustermgmt_disks_get_disk_stats(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
+    let request = api
+        .get_disk_stats(
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listPcieDevices` (GET /clustermgmt/v4.0/ahv/config/pcie-devices).
+async fn call_clustermgmt_pcie_devices_list_pcie_devices(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).pcie_devices();
+    let request = api.list_pcie_devices();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listStorageContainers` (GET /clustermgmt/v4.0/config/storage-containers).
+async fn call_clustermgmt_storage_containers_list_storage_containers(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .storage_containers();
+    let request = api.list_storage_containers();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createStorageContainer` (POST /clustermgmt/v4.0/config/storage-containers).
+async fn call_clustermgmt_storage_containers_create_storage_container(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .storage_containers();
+    let request = api
+        .create_storage_container(
+            required::<String>(args, "X-Cluster-Id")?,
+            body::<ntnx_clustermgmt::config::StorageContainer>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `getStorageContainerById` (GET /clustermgmt/v4.0/config/storage-containers/{extId}).
+async fn call_clustermgmt_storage_containers_get_storage_container_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .storage_containers();
+    let request = api.get_storage_container_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `updateStorageContainerById` (PUT /clustermgmt/v4.0/config/storage-containers/{extId}).
+async fn call_clustermgmt_storage_containers_update_storage_container_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .storage_containers();
+    let request = api
+        .update_storage_container_by_id(
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::config::StorageContainer>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteStorageContainerById` (DELETE /clustermgmt/v4.0/config/storage-containers/{extId}).
+async fn call_clustermgmt_storage_containers_delete_storage_container_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .storage_containers();
+    let request = api.delete_storage_container_by_id(required::<String>(args, "extId")?);
+    let request = match args.parameters.get("ignoreSmallFiles") {
+        Some(value) => {
+            request.ignore_small_files(arg::<bool>("ignoreSmallFiles", value)?)
+        }
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `mountStorageContainer` (POST /clustermgmt/v4.0/config/storage-containers/{extId}/$actions/mount).
+async fn call_clustermgmt_storage_containers_mount_storage_container(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .storage_containers();
+    let request = api
+        .mount_storage_container(
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::config::DataStoreMount>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `unmountStorageContainer` (POST /clustermgmt/v4.0/config/storage-containers/{extId}/$actions/unmount).
+async fn call_clustermgmt_storage_containers_unmount_storage_container(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .storage_containers();
+    let request = api
+        .unmount_storage_container(
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::config::DataStoreUnmount>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `listDataStoresByClusterId` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/storage-containers/datastores).
+async fn call_clustermgmt_storage_containers_list_data_stores_by_cluster_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .storage_containers();
+    let request = api
+        .list_data_stores_by_cluster_id(required::<String>(args, "clusterExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getStorageContainerStats` (GET /clustermgmt/v4.0/stats/storage-containers/{extId}).
+async fn call_clustermgmt_storage_containers_get_storage_container_stats(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .storage_containers();
+    let request = api
+        .get_storage_container_stats(
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listVcenterExtensions` (GET /clustermgmt/v4.0/config/vcenter-extensions).
+async fn call_clustermgmt_vcenter_extensions_list_vcenter_extensions(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .vcenter_extensions();
+    let request = api.list_vcenter_extensions();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getVcenterExtensionById` (GET /clustermgmt/v4.0/config/vcenter-extensions/{extId}).
+async fn call_clustermgmt_vcenter_extensions_get_vcenter_extension_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .vcenter_extensions();
+    let request = api.get_vcenter_extension_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `registerVcenterExtension` (POST /clustermgmt/v4.0/config/vcenter-extensions/{extId}/$actions/register).
+async fn call_clustermgmt_vcenter_extensions_register_vcenter_extension(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .vcenter_extensions();
+    let request = api
+        .register_vcenter_extension(
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::config::VcenterCredentials>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `unregisterVcenterExtension` (POST /clustermgmt/v4.0/config/vcenter-extensions/{extId}/$actions/unregister).
+async fn call_clustermgmt_vcenter_extensions_unregister_vcenter_extension(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+        .vcenter_extensions();
+    let request = api
+        .unregister_vcenter_extension(
+            required::<String>(args, "extId")?,
+            body::<ntnx_clustermgmt::config::VcenterCredentials>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `getIscsiClientById` (GET /volumes/v4.0/config/iscsi-clients/{extId}).
+async fn call_volumes_iscsi_clients_get_iscsi_client_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).iscsi_clients();
+    let request = api.get_iscsi_client_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `updateIscsiClientById` (PUT /volumes/v4.0/config/iscsi-clients/{extId}).
+async fn call_volumes_iscsi_clients_update_iscsi_client_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).iscsi_clients();
+    let request = api
+        .update_iscsi_client_by_id(
+            required::<String>(args, "extId")?,
+            body::<ntnx_volumes::config::IscsiClient>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `listIscsiClients` (GET /volumes/v4.0/config/iscsi-clients).
+async fn call_volumes_iscsi_clients_list_iscsi_clients(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).iscsi_clients();
+    let request = api.list_iscsi_clients();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$expand") {
+        Some(value) => request.expand(arg::<String>("$expand", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getVolumeGroupById` (GET /volumes/v4.0/config/volume-groups/{extId}).
+async fn call_volumes_volume_groups_get_volume_group_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api.get_volume_group_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `updateVolumeGroupById` (PUT /volumes/v4.0/config/volume-groups/{extId}).
+async fn call_volumes_volume_groups_update_volume_group_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .update_volume_group_by_id(
+            required::<String>(args, "extId")?,
+            body::<ntnx_volumes::config::VolumeGroup>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteVolumeGroupById` (DELETE /volumes/v4.0/config/volume-groups/{extId}).
+async fn call_volumes_volume_groups_delete_volume_group_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api.delete_volume_group_by_id(required::<String>(args, "extId")?);
+    envelope(request.send().await?)
+}
+
+/// `listVolumeGroups` (GET /volumes/v4.0/config/volume-groups).
+async fn call_volumes_volume_groups_list_volume_groups(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api.list_volume_groups();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$expand") {
+        Some(value) => request.expand(arg::<String>("$expand", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createVolumeGroup` (POST /volumes/v4.0/config/volume-groups).
+async fn call_volumes_volume_groups_create_volume_group(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .create_volume_group(body::<ntnx_volumes::config::VolumeGroup>(args)?);
+    envelope(request.send().await?)
+}
+
+/// `listVolumeDisksByVolumeGroupId` (GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks).
+async fn call_volumes_volume_groups_list_volume_disks_by_volume_group_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .list_volume_disks_by_volume_group_id(
+            required::<String>(args, "volumeGroupExtId")?,
+        );
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `createVolumeDisk` (POST /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks).
+async fn call_volumes_volume_groups_create_volume_disk(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .create_volume_disk(
+            required::<String>(args, "volumeGroupExtId")?,
+            body::<ntnx_volumes::config::VolumeDisk>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `getVolumeDiskById` (GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks/{extId}).
+async fn call_volumes_volume_groups_get_volume_disk_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .get_volume_disk_by_id(
+            required::<String>(args, "volumeGroupExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `updateVolumeDiskById` (PUT /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks/{extId}).
+async fn call_volumes_volume_groups_update_volume_disk_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .update_volume_disk_by_id(
+            required::<String>(args, "volumeGroupExtId")?,
+            required::<String>(args, "extId")?,
+            body::<ntnx_volumes::config::VolumeDisk>(args)?,
+        );
+    let request = match &args.if_match {
+        Some(etag) => request.if_match(etag.clone()),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `deleteVolumeDiskById` (DELETE /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks/{extId}).
+async fn call_volumes_volume_groups_delete_volume_disk_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .delete_volume_disk_by_id(
+            required::<String>(args, "volumeGroupExtId")?,
+            required::<String>(args, "extId")?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `listExternalIscsiAttachmentsByVolumeGroupId` (GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/external-iscsi-attachments).
+async fn call_volumes_volume_groups_list_external_iscsi_attachments_by_volume_group_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+
+    #[allow(deprecated)]
+    let request = api
+        .list_external_iscsi_attachments_by_volume_group_id(
+            required::<String>(args, "volumeGroupExtId")?,
+        );
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$expand") {
+        Some(value) => request.expand(arg::<String>("$expand", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `attachIscsiClient` (POST /volumes/v4.0/config/volume-groups/{extId}/$actions/attach-iscsi-client).
+async fn call_volumes_volume_groups_attach_iscsi_client(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .attach_iscsi_client(
+            required::<String>(args, "extId")?,
+            body::<ntnx_volumes::config::IscsiClient>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `detachIscsiClient` (POST /volumes/v4.0/config/volume-groups/{extId}/$actions/detach-iscsi-client).
+async fn call_volumes_volume_groups_detach_iscsi_client(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .detach_iscsi_client(
+            required::<String>(args, "extId")?,
+            body::<ntnx_volumes::config::IscsiClientAttachment>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `listVmAttachmentsByVolumeGroupId` (GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/vm-attachments).
+async fn call_volumes_volume_groups_list_vm_attachments_by_volume_group_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+
+    #[allow(deprecated)]
+    let request = api
+        .list_vm_attachments_by_volume_group_id(
+            required::<String>(args, "volumeGroupExtId")?,
+        );
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$filter") {
+        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$orderby") {
+        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `attachVm` (POST /volumes/v4.0/config/volume-groups/{extId}/$actions/attach-vm).
+async fn call_volumes_volume_groups_attach_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .attach_vm(
+            required::<String>(args, "extId")?,
+            body::<ntnx_volumes::config::VmAttachment>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `detachVm` (POST /volumes/v4.0/config/volume-groups/{extId}/$actions/detach-vm).
+async fn call_volumes_volume_groups_detach_vm(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .detach_vm(
+            required::<String>(args, "extId")?,
+            body::<ntnx_volumes::config::VmAttachment>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `listCategoryAssociationsByVolumeGroupId` (GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/category-associations).
+async fn call_volumes_volume_groups_list_category_associations_by_volume_group_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+
+    #[allow(deprecated)]
+    let request = api
+        .list_category_associations_by_volume_group_id(
+            required::<String>(args, "volumeGroupExtId")?,
+        );
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `associateCategory` (POST /volumes/v4.0/config/volume-groups/{extId}/$actions/associate-category).
+async fn call_volumes_volume_groups_associate_category(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .associate_category(
+            required::<String>(args, "extId")?,
+            body::<ntnx_volumes::config::CategoryEntityReferences>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `disassociateCategory` (POST /volumes/v4.0/config/volume-groups/{extId}/$actions/disassociate-category).
+async fn call_volumes_volume_groups_disassociate_category(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .disassociate_category(
+            required::<String>(args, "extId")?,
+            body::<ntnx_volumes::config::CategoryEntityReferences>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `revertVolumeGroup` (POST /volumes/v4.0/config/volume-groups/{extId}/$actions/revert).
+async fn call_volumes_volume_groups_revert_volume_group(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .revert_volume_group(
+            required::<String>(args, "extId")?,
+            body::<ntnx_volumes::config::RevertSpec>(args)?,
+        );
+    envelope(request.send().await?)
+}
+
+/// `getVolumeGroupMetadataById` (GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/metadata).
+async fn call_volumes_volume_groups_get_volume_group_metadata_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+
+    #[allow(deprecated)]
+    let request = api
+        .get_volume_group_metadata_by_id(required::<String>(args, "volumeGroupExtId")?);
+    envelope(request.send().await?)
+}
+
+/// `getVolumeGroupStats` (GET /volumes/v4.0/stats/volume-groups/{extId}).
+async fn call_volumes_volume_groups_get_volume_group_stats(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .get_volume_group_stats(
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
+}
+
+/// `getVolumeDiskStats` (GET /volumes/v4.0/stats/volume-groups/{volumeGroupExtId}/disks/{extId}).
+async fn call_volumes_volume_groups_get_volume_disk_stats(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .get_volume_disk_stats(
+            required::<String>(args, "volumeGroupExtId")?,
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = match args.parameters.get("$select") {
+        Some(value) => request.select(arg::<String>("$select", value)?),
+        None => request,
+    };
+    envelope(request.send().await?)
 }

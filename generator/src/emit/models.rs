@@ -348,7 +348,11 @@ fn field_docs(space: &TypeSpace<'_>, field: &Field) -> DocBuilder {
         // A `$ref` property has no text of its own: say what the referenced type is.
         if let TypeRef::Named(key) = &field.ty {
             let target = space.def(key);
-            let text = target.docs.title.as_deref().or(target.docs.description.as_deref());
+            let text = target
+                .docs
+                .title
+                .as_deref()
+                .or(target.docs.description.as_deref());
             match (&target.kind, text) {
                 (_, Some(text)) => {
                     docs.text(Some(text));

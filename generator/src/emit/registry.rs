@@ -39,7 +39,7 @@ pub fn registry_crate(
             arms.push(quote! { #name => Some(check::<#ty>(json)), });
         }
     }
-    let (infos, calls, used) = operation_dispatch(space, workspace, &scope)?;
+    let (infos, call_arms, calls, used) = operation_dispatch(space, workspace, &scope)?;
     let mut helpers = Vec::new();
     if used.raw_body {
         helpers.push(quote! {
@@ -218,14 +218,23 @@ pub fn registry_crate(
 
         #(#helpers)*
 
+        /// What [`call`] returns: the call, boxed (each operation's future has its own
+        /// type and size; one `async fn` matching on all of them would need the stack of the
+        /// largest, several MiB in debug builds).
+        pub type CallFuture<'a> = std::pin::Pin<
+            Box<dyn std::future::Future<Output = Result<CallOutcome, CallError>> + Send + 'a>,
+        >;
+
         /// Calls operation `OPERATIONS[index]` through its generated client, converting
         /// `args` to the typed parameters and body.
-        pub async fn call(client: &ntnx_runtime::Client, index: usize, args: &CallArgs) -> Result<CallOutcome, CallError> {
+        pub fn call<'a>(client: &'a ntnx_runtime::Client, index: usize, args: &'a CallArgs) -> CallFuture<'a> {
             match index {
-                #(#calls)*
-                _ => Err(CallError::Args(format!("no operation {index}"))),
+                #(#call_arms)*
+                _ => Box::pin(std::future::ready(Err(CallError::Args(format!("no operation {index}"))))),
             }
         }
+
+        #(#calls)*
     };
     let mut dependencies: Vec<String> = workspace
         .specs
@@ -267,8 +276,9 @@ fn operation_dispatch(
     space: &TypeSpace<'_>,
     workspace: &Workspace,
     scope: &Scope,
-) -> Result<(Vec<TokenStream>, Vec<TokenStream>, UsedHelpers)> {
+) -> Result<Dispatch> {
     let mut infos = Vec::new();
+    let mut arms = Vec::new();
     let mut calls = Vec::new();
     let mut used = UsedHelpers::default();
     for spec in &workspace.specs {
@@ -289,9 +299,18 @@ fn operation_dispatch(
                     OperationInfo { namespace: #namespace, tag: #tag_name, id: #id, method: #method, path: #path }
                 });
                 let index = calls.len();
+                let function = ident(&format!(
+                    "call_{}_{}_{}",
+                    spec.namespace.replace(['.', '-'], "_"),
+                    tag.module.trim_start_matches("r#"),
+                    operation.method.trim_start_matches("r#")
+                ));
                 let body = call_body(space, operation, scope, &mut used);
+                let doc = format!(" `{}` ({} {}).", op.id, op.method.as_str(), op.path);
+                arms.push(quote! { #index => Box::pin(#function(client, args)), });
                 calls.push(quote! {
-                    #index => {
+                    #[doc = #doc]
+                    async fn #function(client: &ntnx_runtime::Client, args: &CallArgs) -> Result<CallOutcome, CallError> {
                         let api = #krate::#client::new(client.clone()).#module();
                         #body
                     }
@@ -299,8 +318,17 @@ fn operation_dispatch(
             }
         }
     }
-    Ok((infos, calls, used))
+    Ok((infos, arms, calls, used))
 }
+
+/// `OPERATIONS` entries, `call` match arms, one function per operation, and the helpers
+/// they use.
+type Dispatch = (
+    Vec<TokenStream>,
+    Vec<TokenStream>,
+    Vec<TokenStream>,
+    UsedHelpers,
+);
 
 /// Which helper functions the match arms call (only those are emitted).
 #[derive(Default)]

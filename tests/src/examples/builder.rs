@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use super::parts::Parts;
 use super::{
     alternatives, clamp, escape, free_form, is_free_form, is_object, is_read_only, is_secret,
-    string_fallback, Options, HARD_DEPTH_MARGIN,
+    string_fallback, strings, unsatisfiable, Options, HARD_DEPTH_MARGIN,
 };
 use crate::specs::{self, Spec};
 
@@ -22,6 +22,9 @@ pub(crate) struct Builder<'a> {
     pub(crate) arity: HashMap<String, usize>,
     /// Unions reachable from a component schema, by its location.
     reach: HashMap<String, BTreeSet<String>>,
+    /// Locations of the optional properties left out of request bodies because no value
+    /// satisfies them.
+    pub(crate) left_out: BTreeSet<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -33,6 +36,7 @@ impl<'a> Builder<'a> {
             covered: BTreeSet::new(),
             arity: HashMap::new(),
             reach: HashMap::new(),
+            left_out: BTreeSet::new(),
         }
     }
 
@@ -57,10 +61,13 @@ impl<'a> Builder<'a> {
             return self.node(target, loc, depth, specs::ref_name(reference));
         }
         if let Some(example) = node.get("example") {
-            return example.clone();
+            return match example {
+                Value::String(text) => Value::String(strings::fit(node, text.clone())),
+                other => other.clone(),
+            };
         }
         if let Some(alternatives) = alternatives(node) {
-            return self.union(alternatives, loc, depth);
+            return self.union(node, alternatives, loc, depth);
         }
         if is_object(node) {
             return self.object(node, loc, depth, name);
@@ -74,10 +81,13 @@ impl<'a> Builder<'a> {
         }
         match node.get("type").and_then(Value::as_str) {
             Some("array") => {
+                let min = node.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
+                let max = node.get("maxItems").and_then(Value::as_u64);
                 let count = if depth >= self.options.max_depth {
-                    0
+                    min
                 } else {
-                    self.options.array_items
+                    let count = self.options.array_items.max(min);
+                    max.map_or(count, |max| count.min(max as usize))
                 };
                 let items = node.get("items").unwrap_or(&Value::Null);
                 let values = (0..count)
@@ -85,7 +95,10 @@ impl<'a> Builder<'a> {
                     .collect();
                 Value::Array(values)
             }
-            Some("string") => string_fallback(node),
+            Some("string") => match string_fallback(node) {
+                Value::String(text) => Value::String(strings::fit(node, text)),
+                other => other,
+            },
             Some("integer") => json!(clamp(node, 1.0) as i64),
             Some("number") => json!(clamp(node, 1.5)),
             Some("boolean") => Value::Bool(true),
@@ -93,7 +106,14 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn union(&mut self, alternatives: &'a [Value], loc: String, depth: usize) -> Value {
+    /// A value of one alternative of the union `holder` (the node with the `oneOf`).
+    fn union(
+        &mut self,
+        holder: &'a Value,
+        alternatives: &'a [Value],
+        loc: String,
+        depth: usize,
+    ) -> Value {
         let n = alternatives.len();
         if n == 0 {
             return Value::Null;
@@ -112,20 +132,36 @@ impl<'a> Builder<'a> {
         }
         let pick = pick.unwrap_or(rotation % n);
         self.covered.insert((loc.clone(), pick));
-        self.node(
-            &alternatives[pick],
-            format!("{loc}/oneOf/{pick}"),
-            depth,
-            None,
-        )
+        let alternative = &alternatives[pick];
+        let mut value = self.node(alternative, format!("{loc}/oneOf/{pick}"), depth, None);
+        // A request carries the wire name where the union declares `$objectType`.
+        let declares_tag = holder.pointer("/properties/$objectType").is_some();
+        let name = alternative
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(specs::ref_name);
+        if let (true, true, Some(name), Value::Object(object)) =
+            (self.options.request, declares_tag, name, &mut value)
+        {
+            object.insert("$objectType".to_owned(), json!(specs::wire_name(name)));
+        }
+        value
     }
 
     fn object(&mut self, node: &'a Value, loc: String, depth: usize, name: Option<&str>) -> Value {
         let Parts {
             properties,
             required,
+            required_by_operation,
             map_values,
         } = Parts::of(self.spec, node, &loc);
+        // What the request's operation needs besides `required`.
+        let operation = self.options.operation;
+        let needed = |key: &str| {
+            required.contains(key)
+                || operation
+                    .is_some_and(|operation| required_by_operation.contains(&(operation, key)))
+        };
         let limited = depth >= self.options.max_depth;
         let is_struct = map_values.is_none() || !properties.is_empty();
         let mut out = Map::new();
@@ -133,7 +169,11 @@ impl<'a> Builder<'a> {
             if limited && !required.contains(key) {
                 continue;
             }
-            if !self.options.read_only && is_read_only(self.spec.resolve(schema)) {
+            if self.options.request && is_read_only(self.spec.resolve(schema)) {
+                continue;
+            }
+            if self.options.request && !needed(key) && unsatisfiable(self.spec, schema) {
+                self.left_out.insert(prop_loc);
                 continue;
             }
             let value = match self.options.secret {

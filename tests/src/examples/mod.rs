@@ -3,10 +3,12 @@
 //! [`examples`] builds, for one component schema, a set of values that together exercise
 //! every alternative of every `oneOf` they reach:
 //!
-//! - a node with an `example` gives that example;
+//! - a node with an `example` gives that example (a string example that breaks its own
+//!   `pattern`, `minLength` or `maxLength`, as a few in the specs do, is replaced by a
+//!   string built from the pattern);
 //! - objects get every declared property, optional ones too (`allOf` parts merged), down
 //!   to [`Options::max_depth`], below which only required properties are written and
-//!   arrays are empty;
+//!   arrays get only their `minItems` items;
 //! - `oneOf`: each value picks, at each union, an alternative not exercised yet if there
 //!   is one, else one leading to a union with alternatives not exercised yet, else
 //!   alternative `rotation mod n`; values are added until one exercises nothing new;
@@ -14,10 +16,12 @@
 //!   (`additionalProperties: {schema}`) one entry; free-form objects a small object;
 //! - scalars without an example: `"example"` (or a value fitting the `format`:
 //!   date-time, date, uuid, password, byte, binary, email, uri, ipv4, ipv6, hostname),
-//!   integer 1, number 1.5, boolean true (clamped into `minimum`/`maximum`).
+//!   integer 1, number 1.5, boolean true (clamped into `minimum`/`maximum`); strings are
+//!   made to fit `pattern`, `minLength` and `maxLength`; arrays get at least `minItems`.
 //!
 //! Objects that are named component schemas can carry `$objectType` (the wire name) and
-//! `$reserved`, as servers write them ([`Options`]).
+//! `$reserved`, as servers write them ([`Options`]). [`Options::request`] builds request
+//! bodies instead: what a validator of the spec accepts.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,6 +34,7 @@ use parts::Parts;
 
 mod builder;
 mod parts;
+mod strings;
 #[cfg(test)]
 mod tests;
 
@@ -50,16 +55,23 @@ pub struct Options {
     pub object_type: bool,
     /// Write `$reserved: {"$fv": "v4.r0"}` into the same objects.
     pub reserved: bool,
-    /// Nesting depth from which optional properties are left out and arrays are empty.
+    /// Nesting depth from which optional properties are left out and arrays get only
+    /// their `minItems` items (none for most).
     pub max_depth: usize,
     /// Items per array (above `max_depth`).
     pub array_items: usize,
     /// If set, every secret (see [`is_secret`]) gets
     /// this text instead of its example.
     pub secret: Option<&'static str>,
-    /// Write `readOnly` properties, as servers do; `false` leaves them out, as a request
-    /// body must (validators reject them there).
-    pub read_only: bool,
+    /// Build a request body that a validator of the spec accepts: no `readOnly`
+    /// properties; optional properties that no JSON value can satisfy left out (see
+    /// [`unsatisfiable`]), unless [`operation`](Self::operation) needs them; and, at each
+    /// `oneOf` that declares `$objectType`, the picked alternative's wire name, even when
+    /// [`object_type`](Self::object_type) is `false`.
+    pub request: bool,
+    /// The kind of operation a request body is for (`create`, `update`): properties the
+    /// schema lists for it under `x-required-by-operation` count as required.
+    pub operation: Option<&'static str>,
 }
 
 impl Default for Options {
@@ -70,12 +82,24 @@ impl Default for Options {
             max_depth: 32,
             array_items: 1,
             secret: None,
-            read_only: true,
+            request: false,
+            operation: None,
         }
     }
 }
 
 impl Options {
+    /// The options of request bodies: [`request`](Self::request), and `$objectType` only
+    /// where the schema declares it.
+    pub fn request() -> Options {
+        Options {
+            object_type: false,
+            reserved: false,
+            request: true,
+            ..Options::default()
+        }
+    }
+
     /// The dressings the round-trip tests use: tagged with `$reserved`, tagged, bare,
     /// and bare with `$reserved`.
     pub fn dressings() -> [Options; 4] {
@@ -167,6 +191,38 @@ pub fn examples(spec: &Spec, name: &str, options: Options) -> Examples {
     }
 }
 
+/// A request body for component schema `name`, built with [`Options::request`]
+/// (rotation 0).
+#[derive(Clone, Debug)]
+pub struct RequestBody {
+    /// The body.
+    pub value: Value,
+    /// Spec locations (JSON pointers) of the optional properties left out because no value
+    /// satisfies them ([`unsatisfiable`]).
+    pub left_out: Vec<String>,
+}
+
+/// The request body for component schema `name` of `spec`, for an operation of kind
+/// `operation` ([`Options::operation`]).
+///
+/// Panics if the spec has no such schema.
+pub fn request_body(spec: &Spec, name: &str, operation: Option<&'static str>) -> RequestBody {
+    let schema = spec
+        .schema(name)
+        .unwrap_or_else(|| panic!("{}: no schema {name}", spec.file));
+    let root = format!("/components/schemas/{}", escape(name));
+    let options = Options {
+        operation,
+        ..Options::request()
+    };
+    let mut builder = Builder::new(spec, options);
+    let value = builder.node(schema, root, 0, Some(name));
+    RequestBody {
+        value,
+        left_out: builder.left_out.into_iter().collect(),
+    }
+}
+
 /// A single value (rotation 0) for any schema node of `spec`, e.g. a parameter's inline
 /// schema; `loc` is its JSON pointer in the spec, naming its unions.
 pub fn node_example<'a>(spec: &'a Spec, node: &'a Value, loc: &str, options: Options) -> Value {
@@ -229,6 +285,73 @@ pub fn is_secret(name: &str, schema: &Value) -> bool {
 /// Whether a (resolved) property schema says `readOnly: true`.
 pub(crate) fn is_read_only(schema: &Value) -> bool {
     schema.get("readOnly").and_then(Value::as_bool) == Some(true)
+}
+
+/// Whether no JSON value satisfies `node` (after `$ref`s). Found by structure, for:
+///
+/// - the specs' union pattern: a `oneOf` whose node requires `$objectType` while every
+///   alternative is an object schema that does not declare `$objectType` and allows no
+///   undeclared key (`additionalProperties: false`), so a value without `$objectType`
+///   fails the node and one with it fails every alternative (Prism reports exactly that);
+/// - an object schema with a required property no value satisfies;
+/// - an array of such values that needs an item (`minItems` of 1 or more).
+pub fn unsatisfiable(spec: &Spec, node: &Value) -> bool {
+    unsatisfiable_in(spec, node, &mut Vec::new())
+}
+
+fn unsatisfiable_in<'a>(spec: &'a Spec, node: &'a Value, visiting: &mut Vec<&'a Value>) -> bool {
+    let node = spec.resolve(node);
+    // A schema that reaches itself through required properties is taken as satisfiable.
+    if visiting.iter().any(|seen| std::ptr::eq(*seen, node)) {
+        return false;
+    }
+    visiting.push(node);
+    let found = if let Some(alternatives) = alternatives(node) {
+        let requires_tag = node
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|required| required.iter().any(|key| key == "$objectType"));
+        requires_tag
+            && !alternatives.is_empty()
+            && alternatives.iter().all(|alternative| {
+                let alternative = spec.resolve(alternative);
+                let parts = Parts::of(spec, alternative, "");
+                is_object(alternative)
+                    && is_closed(spec, alternative)
+                    && !parts
+                        .properties
+                        .iter()
+                        .any(|(key, _, _)| *key == "$objectType")
+            })
+    } else if node.get("type").and_then(Value::as_str) == Some("array") {
+        let needs_item = node.get("minItems").and_then(Value::as_u64).unwrap_or(0) > 0;
+        needs_item
+            && node
+                .get("items")
+                .is_some_and(|items| unsatisfiable_in(spec, items, visiting))
+    } else if is_object(node) {
+        let parts = Parts::of(spec, node, "");
+        parts
+            .properties
+            .iter()
+            .filter(|(key, _, _)| parts.required.contains(key))
+            .any(|(_, schema, _)| unsatisfiable_in(spec, schema, visiting))
+    } else {
+        false
+    };
+    visiting.pop();
+    found
+}
+
+/// Whether an object schema (or one of its `allOf` parts) says
+/// `additionalProperties: false`.
+fn is_closed(spec: &Spec, node: &Value) -> bool {
+    let node = spec.resolve(node);
+    node.get("additionalProperties") == Some(&Value::Bool(false))
+        || node
+            .get("allOf")
+            .and_then(Value::as_array)
+            .is_some_and(|parts| parts.iter().any(|part| is_closed(spec, part)))
 }
 
 /// Whether an inline object schema leaves its keys open: it declares no properties and

@@ -15,6 +15,9 @@ pub(crate) struct Parts<'a> {
     pub properties: Vec<(&'a str, &'a Value, String)>,
     /// Names listed under `required` by any part.
     pub required: HashSet<&'a str>,
+    /// `(operation kind, name)` listed under the Nutanix extension
+    /// `x-required-by-operation` (`{create: [name, ...], update: [...]}`) by any part.
+    pub required_by_operation: Vec<(&'a str, &'a str)>,
     /// The schema and location of `additionalProperties`, when it is a schema.
     pub map_values: Option<(&'a Value, String)>,
 }
@@ -47,6 +50,18 @@ impl<'a> Parts<'a> {
                     None => self.properties.push(entry),
                 }
             }
+        }
+        let by_operation = node
+            .get("x-required-by-operation")
+            .and_then(Value::as_object);
+        for (kind, names) in by_operation.into_iter().flatten() {
+            let names = names
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str);
+            self.required_by_operation
+                .extend(names.map(|name| (kind.as_str(), name)));
         }
         let required = node.get("required").and_then(Value::as_array);
         self.required

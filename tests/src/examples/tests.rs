@@ -124,3 +124,118 @@ fn depth_limit_keeps_required_properties_only() {
         }
     }
 }
+
+fn spec_with(schema: &str) -> &'static Spec {
+    specs::all()
+        .iter()
+        .find(|spec| spec.schema(schema).is_some())
+        .unwrap_or_else(|| panic!("a spec with {schema}"))
+}
+
+#[test]
+fn request_bodies_leave_out_read_only_and_unsatisfiable_properties() {
+    let mut left_out = 0;
+    for spec in specs::all() {
+        for (name, schema) in spec.schemas() {
+            let body = request_body(spec, name, None);
+            let parts = Parts::of(spec, schema, "");
+            if let Some(object) = body.value.as_object() {
+                for (key, prop, _) in &parts.properties {
+                    if is_read_only(spec.resolve(prop)) {
+                        assert!(
+                            !object.contains_key(*key),
+                            "{name}: readOnly `{key}` written"
+                        );
+                    }
+                }
+                assert!(!object.contains_key("$reserved"), "{name}");
+            }
+            for location in &body.left_out {
+                let node = spec
+                    .lookup(&format!("#{location}"))
+                    .expect("a spec location");
+                assert!(unsatisfiable(spec, node), "{name}: {location} left out");
+            }
+            left_out += body.left_out.len();
+        }
+    }
+    assert!(left_out > 0, "no request body left anything out");
+
+    // The union pattern: `checksum` requires `$objectType`, its alternatives forbid it.
+    let spec = spec_with("vmm.v4.0.content.Image");
+    let image = request_body(spec, "vmm.v4.0.content.Image", Some("update"));
+    for key in ["checksum", "source", "extId", "createTime"] {
+        assert!(
+            image.value.get(key).is_none(),
+            "Image request body has `{key}`"
+        );
+    }
+    assert!(image.value.get("name").is_some());
+    assert!(image
+        .left_out
+        .iter()
+        .any(|location| location.ends_with("/properties/checksum")));
+
+    // A required union is written anyway, with the wire name the union declares; the
+    // object requiring it cannot be satisfied either, so an optional one is left out.
+    let spec = spec_with("vmm.v4.0.content.TemplateVersionSpec");
+    let version = request_body(spec, "vmm.v4.0.content.TemplateVersionSpec", None);
+    assert_eq!(
+        version.value["versionSource"]["$objectType"],
+        json!("vmm.v4.content.TemplateVmReference")
+    );
+    assert!(unsatisfiable(
+        spec,
+        &spec.schemas()["vmm.v4.0.content.TemplateVersionSpec"]
+    ));
+    let template = request_body(spec, "vmm.v4.0.content.Template", None);
+    assert!(template.value.get("templateVersionSpec").is_none());
+
+    // ... unless the operation needs it (`x-required-by-operation: {create: [...]}`).
+    let create = request_body(spec, "vmm.v4.0.content.Template", Some("create"));
+    assert!(create.value.get("templateVersionSpec").is_some());
+    let image = request_body(spec, "vmm.v4.0.content.Image", Some("create"));
+    assert!(image.value.get("source").is_some());
+    assert!(image.value.get("checksum").is_none());
+}
+
+#[test]
+fn strings_are_made_to_fit_their_pattern_and_length() {
+    let fit = |schema: Value, text: &str| strings::fit(&schema, text.to_owned());
+    // A fitting string is kept.
+    assert_eq!(fit(json!({"pattern": "^[a-z]+$"}), "abc"), "abc");
+    // Examples in the specs that break their own pattern.
+    let name = fit(
+        json!({"pattern": "^[A-Za-z0-9._-]+$"}),
+        "Test Cluster Profile",
+    );
+    assert!(
+        regex::Regex::new("^[A-Za-z0-9._-]+$")
+            .unwrap()
+            .is_match(&name),
+        "{name}"
+    );
+    let engine = fit(
+        json!({"pattern": "^(?:0[xX])?[0-9a-fA-F]+$"}),
+        "Test snmp engine Id",
+    );
+    assert!(regex::Regex::new("^(?:0[xX])?[0-9a-fA-F]+$")
+        .unwrap()
+        .is_match(&engine));
+    let subnet_pattern = r"\b(?:\d{1,3}\.){3}\d{1,3}/(?:\d{1,3}\.){3}\d{1,3}\b";
+    let subnet = fit(json!({ "pattern": subnet_pattern }), "example");
+    assert!(
+        regex::Regex::new(subnet_pattern).unwrap().is_match(&subnet),
+        "{subnet}"
+    );
+    // Lengths, with and without a pattern.
+    assert_eq!(fit(json!({"minLength": 12}), "example").chars().count(), 12);
+    assert_eq!(fit(json!({"maxLength": 3}), "example"), "exa");
+    let long = fit(json!({"pattern": "^[a-z]+$", "minLength": 5}), "ab1");
+    assert!(
+        long.len() >= 5 && long.chars().all(|c| c.is_ascii_lowercase()),
+        "{long}"
+    );
+    // A pattern Rust's regex cannot compile (look-ahead) leaves the string as it is.
+    assert_eq!(fit(json!({"pattern": "^(?=a)b$"}), "xyz"), "xyz");
+}

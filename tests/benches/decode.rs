@@ -1,0 +1,121 @@
+//! Decode and encode speed of the generated types against `serde_json::Value`, on list
+//! responses of 100 fully populated VMs and 100 images (see `common/payloads.rs`).
+//!
+//! The generated side decodes the whole body with `serde_json::from_slice` into the
+//! generated list response type (`ntnx_vmm::ahv::config::ListVmsApiResponse`,
+//! `ntnx_vmm::content::ListImagesApiResponse`): the same types and visitors the client's
+//! envelope decoding runs, without the HTTP layer. Encoding is `serde_json::to_vec` of the
+//! decoded value. One more measurement decodes the same type through
+//! `serde_path_to_error`, as the runtime's envelope decoding does to name the JSON path of
+//! a decode error. With `--dir DIR` the bodies are left in `DIR/<name>.json` for the
+//! Python benchmark.
+
+mod common;
+
+use common::payloads::{self, Payload};
+use common::{Args, Results};
+use ntnx_vmm::ahv::config::{ListVmsApiResponse, ListVmsApiResponseData};
+use ntnx_vmm::content::{ListImagesApiResponse, ListImagesApiResponseData};
+use ntnx_workspace_tests::roundtrip::diff;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+/// Entities per list response.
+const ENTITIES: usize = 100;
+
+fn main() {
+    let args = Args::parse();
+    let mut results = Results::new("decode", &args);
+    let vms = payloads::vms(ENTITIES);
+    let images = payloads::images(ENTITIES);
+    bench::<ListVmsApiResponse>(&vms, &args, &mut results, |decoded| match &decoded.data {
+        Some(ListVmsApiResponseData::VmList(items)) => items.len(),
+        _ => 0,
+    });
+    bench::<ListImagesApiResponse>(&images, &args, &mut results, |decoded| {
+        match &decoded.data {
+            Some(ListImagesApiResponseData::ImageList(items)) => items.len(),
+            _ => 0,
+        }
+    });
+    for payload in [&vms, &images] {
+        results.note(&format!("{}_bytes", payload.name), payload.bytes.len());
+        results.note(&format!("{}_entities", payload.name), payload.entities);
+        results.note(&format!("{}_schema", payload.name), payload.item_schema);
+        results.note(
+            &format!("{}_python_type", payload.name),
+            payload.python_type,
+        );
+        if let Some(dir) = &args.dir {
+            std::fs::create_dir_all(dir)
+                .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+            let path = dir.join(format!("{}.json", payload.name));
+            std::fs::write(&path, &payload.bytes)
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        }
+    }
+    results.note("vms_rust_type", std::any::type_name::<ListVmsApiResponse>());
+    results.note(
+        "images_rust_type",
+        std::any::type_name::<ListImagesApiResponse>(),
+    );
+    results.write(&args);
+}
+
+/// Measures decoding and encoding of `payload` as `T` and as `Value`. `count` tells how
+/// many entities a decoded `T` holds in `data` as a typed list (not as an unrecognized
+/// value), which must be all of them.
+fn bench<T: DeserializeOwned + Serialize>(
+    payload: &Payload,
+    args: &Args,
+    results: &mut Results,
+    count: impl Fn(&T) -> usize,
+) {
+    let bytes = payload.bytes.as_slice();
+    let name = payload.name;
+    let typed: T = serde_json::from_slice(bytes)
+        .unwrap_or_else(|e| panic!("{}: does not decode: {e}", payload.list_schema));
+    assert_eq!(
+        count(&typed),
+        payload.entities,
+        "{}: `data` did not decode as a list of {}",
+        payload.list_schema,
+        payload.item_schema
+    );
+    let value: Value = serde_json::from_slice(bytes).expect("the payload is JSON");
+    let encoded = serde_json::to_value(&typed).expect("the generated types encode");
+    let differences = diff(&value, &encoded);
+    assert!(
+        differences.is_empty(),
+        "{}: re-encodes differently:\n{}",
+        payload.list_schema,
+        differences.join("\n")
+    );
+    let (entities, size) = (payload.entities, bytes.len());
+    let timer = args.timer();
+    let mut measure = |what: &str, samples: &dyn Fn() -> Vec<f64>| {
+        let name = format!("{name}/{what}");
+        if args.wants(&name) {
+            results.add(&name, samples(), entities, size);
+        }
+    };
+    measure("ours/decode", &|| {
+        timer.measure(|| serde_json::from_slice::<T>(bytes).expect("decodes"))
+    });
+    measure("ours/decode-tracking-path", &|| {
+        timer.measure(|| {
+            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+            serde_path_to_error::deserialize::<_, T>(&mut deserializer).expect("decodes")
+        })
+    });
+    measure("value/decode", &|| {
+        timer.measure(|| serde_json::from_slice::<Value>(bytes).expect("decodes"))
+    });
+    measure("ours/encode", &|| {
+        timer.measure(|| serde_json::to_vec(&typed).expect("encodes"))
+    });
+    measure("value/encode", &|| {
+        timer.measure(|| serde_json::to_vec(&value).expect("encodes"))
+    });
+}

@@ -1,0 +1,129 @@
+//! Generation speed: regenerating every pinned spec in memory
+//! (`ntnx_generator::generate_pinned`, nothing written) against only reading and parsing
+//! them (`ntnx_generator::manifest::read_pinned` + `ntnx_generator::load::parse`:
+//! sha256 check, serde_yaml into openapiv3), in the same process, runs interleaved.
+//!
+//! `generate_pinned` works on up to one thread per core, so parse-only is measured both on
+//! one thread and spread the same way (the specs shared out over up to one thread per
+//! core, largest first).
+
+mod common;
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use common::{Args, Results};
+use ntnx_generator::emit::EmitOptions;
+use ntnx_generator::manifest::{self, Manifest, PinnedSpec};
+use ntnx_workspace_tests::specs;
+
+/// Runs of each in the full benchmark (each run takes a fraction of a second).
+const RUNS: usize = 7;
+
+fn main() {
+    let args = Args::parse();
+    let root = specs::workspace_root();
+    let dir = specs::specs_dir();
+    let manifest =
+        Manifest::read(&root.join("specs").join("manifest.toml")).unwrap_or_else(|e| panic!("{e}"));
+    // The options `cargo xtask generate` uses for generated/.
+    let options = EmitOptions {
+        runtime_path: "../../runtime".to_owned(),
+        client_dependencies: Vec::new(),
+        registry: true,
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(manifest.specs.len());
+    let parse = || {
+        manifest
+            .specs
+            .iter()
+            .map(|p| parse_one(&dir, p))
+            .sum::<usize>()
+    };
+    let parse_threads = || {
+        let mut pinned: Vec<&PinnedSpec> = manifest.specs.iter().collect();
+        pinned.sort_by_key(|p| std::cmp::Reverse(spec_size(&dir, &p.file)));
+        let queue = Mutex::new(pinned.into_iter());
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut schemas = 0;
+                        while let Some(pinned) = queue.lock().expect("the queue").next() {
+                            schemas += parse_one(&dir, pinned);
+                        }
+                        schemas
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().expect("a parse thread panicked"))
+                .sum::<usize>()
+        })
+    };
+    let generate = || {
+        ntnx_generator::generate_pinned(&manifest, &dir, &options).unwrap_or_else(|e| panic!("{e}"))
+    };
+    // Warm-up (and the facts for the report).
+    let schemas = parse();
+    assert_eq!(parse_threads(), schemas);
+    let generated = generate();
+    let bytes: usize = generated.files.iter().map(|f| f.contents.len()).sum();
+    let lines: usize = generated
+        .files
+        .iter()
+        .map(|f| f.contents.lines().count())
+        .sum();
+    let runs = if args.smoke { 1 } else { RUNS };
+    let mut samples: [Vec<f64>; 3] = Default::default();
+    for _ in 0..runs {
+        let started = Instant::now();
+        std::hint::black_box(parse());
+        samples[0].push(started.elapsed().as_secs_f64());
+        let started = Instant::now();
+        std::hint::black_box(parse_threads());
+        samples[1].push(started.elapsed().as_secs_f64());
+        let started = Instant::now();
+        std::hint::black_box(generate());
+        samples[2].push(started.elapsed().as_secs_f64());
+    }
+    let spec_bytes: usize = manifest
+        .specs
+        .iter()
+        .map(|pinned| spec_size(&dir, &pinned.file))
+        .sum();
+    let specs = manifest.specs.len();
+    let [parse_samples, parse_threads_samples, generate_samples] = samples;
+    let mut results = Results::new("generation", &args);
+    results.add("parse", parse_samples, specs, spec_bytes);
+    results.add("parse-threads", parse_threads_samples, specs, spec_bytes);
+    results.add("generate", generate_samples, specs, spec_bytes);
+    results.note("specs", specs);
+    results.note("threads", threads);
+    results.note("spec_bytes", spec_bytes);
+    results.note("schemas", schemas);
+    results.note("files", generated.files.len());
+    results.note("generated_bytes", bytes);
+    results.note("generated_lines", lines);
+    results.write(&args);
+}
+
+/// Reads (checking its sha256) and parses one pinned spec; its number of schemas.
+fn parse_one(dir: &Path, pinned: &PinnedSpec) -> usize {
+    let (path, bytes) = manifest::read_pinned(dir, pinned).unwrap_or_else(|e| panic!("{e}"));
+    let loaded = ntnx_generator::load::parse(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    loaded
+        .document
+        .components
+        .as_ref()
+        .map_or(0, |c| c.schemas.len())
+}
+
+/// Size in bytes of spec file `file` in `dir`.
+fn spec_size(dir: &Path, file: &str) -> usize {
+    std::fs::metadata(dir.join(file)).map_or(0, |m| m.len() as usize)
+}

@@ -1,0 +1,180 @@
+//! Part 3: decoding and encoding list responses with the generated types, with
+//! `serde_json::Value`, and (decoding) with the official Python SDK.
+
+use std::process::Command;
+
+use super::report::{Section, Table, Target};
+use super::stats::{Measurement, Results};
+use super::{python, shown, status, Bench};
+
+/// Payloads of the decode benchmark, by the name it gives them.
+const PAYLOADS: [&str; 2] = ["vms", "images"];
+
+/// The Python SDK should be at least this many times slower than the generated types.
+const PYTHON_TARGET: f64 = 1000.0;
+
+pub fn run(bench: &Bench) -> Result<Section, String> {
+    let payloads = bench.work.join("payloads");
+    let rust = bench.cargo_bench(
+        "decode",
+        &["--dir".to_owned(), payloads.display().to_string()],
+    )?;
+    let (python, python_skipped) = run_python(bench, &rust)?;
+    let mut table = Table::new(&["payload", "what", "ns per entity", "MB/s"]);
+    let mut ratios = Table::new(&[
+        "payload",
+        "decode: ours ÷ Value throughput",
+        "encode: ours ÷ Value throughput",
+        "decode: Python ÷ ours time",
+        "decode: with ÷ without `serde_path_to_error` time",
+    ]);
+    let mut targets = Vec::new();
+    for name in PAYLOADS {
+        let entities = rust.note(&format!("{name}_entities"));
+        let label = format!(
+            "{name} ({entities} × `{}`, {:.0} kB)",
+            rust.note(&format!("{name}_schema")),
+            rust.note(&format!("{name}_bytes"))
+                .parse::<f64>()
+                .unwrap_or(0.0)
+                / 1e3
+        );
+        let ours = rust.get(&format!("{name}/ours/decode"))?;
+        let tracking = rust.get(&format!("{name}/ours/decode-tracking-path"))?;
+        let value = rust.get(&format!("{name}/value/decode"))?;
+        let ours_encode = rust.get(&format!("{name}/ours/encode"))?;
+        let value_encode = rust.get(&format!("{name}/value/encode"))?;
+        let py = match &python {
+            Some(results) => Some(results.get(&format!("{name}/python/decode"))?),
+            None => None,
+        };
+        let mut rows: Vec<(&str, Option<&Measurement>)> = vec![
+            ("decode, generated types", Some(ours)),
+            (
+                "decode, generated types through `serde_path_to_error`",
+                Some(tracking),
+            ),
+            ("decode, `serde_json::Value`", Some(value)),
+            ("decode, Python SDK", py),
+            ("encode, generated types", Some(ours_encode)),
+            ("encode, `serde_json::Value`", Some(value_encode)),
+        ];
+        for (i, (what, measurement)) in rows.drain(..).enumerate() {
+            let (ns, mbs) = match measurement {
+                Some(m) => (m.ns_per_entity().show(0), m.mb_per_s().show(1)),
+                None => ("skipped (see above)".to_owned(), String::new()),
+            };
+            let first = if i == 0 { label.clone() } else { String::new() };
+            table.row(vec![first, what.to_owned(), ns, mbs]);
+        }
+        let decode_ratio = ours.mb_per_s().median / value.mb_per_s().median;
+        let encode_ratio = ours_encode.mb_per_s().median / value_encode.mb_per_s().median;
+        let python_ratio = py.map(|p| p.seconds().median / ours.seconds().median);
+        let tracking_ratio = tracking.seconds().median / ours.seconds().median;
+        ratios.row(vec![
+            name.to_owned(),
+            format!("{decode_ratio:.2}×"),
+            format!("{encode_ratio:.2}×"),
+            python_ratio.map_or_else(|| "not measured".to_owned(), |r| format!("{r:.0}×")),
+            format!("{tracking_ratio:.2}×"),
+        ]);
+        targets.push(Target {
+            target: format!("{name}: decode throughput ≥ `serde_json::Value`'s"),
+            measured: format!("{decode_ratio:.2}×"),
+            met: Some(decode_ratio >= 1.0),
+        });
+        targets.push(Target {
+            target: format!("{name}: Python SDK ≥ {PYTHON_TARGET:.0}× slower than ours"),
+            measured: python_ratio
+                .map_or_else(|| "not measured".to_owned(), |r| format!("{r:.0}×")),
+            met: python_ratio.map(|r| r >= PYTHON_TARGET),
+        });
+    }
+    let python_line = match &python {
+        Some(results) => format!(
+            "- Python: {} on Python {}, through the SDK's own response path \
+             (`ApiClient.__deserialize_response`: `json.loads` of the body, then \
+             `ApiClient.deserialize` into `{}` / `{}`), `tests/benches/python/decode_bench.py`.",
+            results.note("sdk"),
+            results.note("python"),
+            rust.note("vms_python_type"),
+            rust.note("images_python_type"),
+        ),
+        None => format!("- Python: {python_skipped}."),
+    };
+    Ok(Section {
+        title: "Decode and encode".to_owned(),
+        text: vec![
+            "List responses built by `tests/benches/common/payloads.rs` from the vmm spec \
+             with the tests crate's example builder: every optional field present, \
+             `$objectType` and `$reserved` on every object, the `oneOf` alternatives \
+             rotating from entity to entity, distinct `extId`s and names, in the list \
+             envelope (`data`, `metadata`, `$objectType`, `$reserved`)."
+                .to_owned(),
+            String::new(),
+            format!(
+                "- Ours: `serde_json::from_slice` into the generated list response type \
+                 (`{}`, `{}`): the types and visitors the client's envelope decoding runs, \
+                 without HTTP; encode is `serde_json::to_vec` of the decoded value. Before \
+                 timing, the bench checks that `data` decoded as a typed list and that \
+                 re-encoding gives the input back.",
+                rust.note("vms_rust_type"),
+                rust.note("images_rust_type"),
+            ),
+            "- Ours through `serde_path_to_error`: the same decode wrapped as the runtime's \
+             envelope decoding wraps it (`serde_path_to_error::deserialize`, to name the JSON \
+             path of a decode error); not a target, it shows what the client adds."
+                .to_owned(),
+            "- `serde_json::Value`: `from_slice` / `to_vec` on the same bytes.".to_owned(),
+            format!("- Rust benchmarks built with the {}.", bench.build_label()),
+            python_line,
+            "- MB = 10⁶ bytes of JSON; ns per entity = time per response ÷ entities.".to_owned(),
+        ],
+        tables: vec![table, ratios],
+        notes: Vec::new(),
+        targets,
+    })
+}
+
+/// Runs the Python benchmark on the payloads the decode benchmark left; `None` and why
+/// when it was skipped.
+fn run_python(bench: &Bench, rust: &Results) -> Result<(Option<Results>, String), String> {
+    let python = match python::installed(&bench.root) {
+        Some(python) => python,
+        None if bench.smoke => {
+            let why = format!(
+                "skipped: {} {} is not installed in .tools/python-venv (`cargo xtask bench` \
+                 installs it)",
+                python::PACKAGE,
+                python::VERSION
+            );
+            println!("{why}");
+            return Ok((None, why));
+        }
+        None => python::install(&bench.root)?,
+    };
+    let out = bench.result_path("python");
+    let _ = std::fs::remove_file(&out);
+    let script = bench
+        .root
+        .join("tests")
+        .join("benches")
+        .join("python")
+        .join("decode_bench.py");
+    let mut command = Command::new(&python);
+    command.arg(&script).arg("--out").arg(&out);
+    if bench.smoke {
+        command.arg("--smoke");
+    }
+    for name in PAYLOADS {
+        let path = bench.work.join("payloads").join(format!("{name}.json"));
+        command.arg(format!(
+            "{name}={}={}",
+            path.display(),
+            rust.note(&format!("{name}_python_type"))
+        ));
+    }
+    println!("bench: {}", shown(&script, &bench.root));
+    status(&mut command)?;
+    Ok((Some(Results::read(&out)?), String::new()))
+}

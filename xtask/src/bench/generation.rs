@@ -1,0 +1,70 @@
+//! Part 1: regenerating every pinned spec against only parsing them.
+
+use super::report::{Section, Table, Target};
+use super::Bench;
+
+/// Generation may take at most this many times the parse-only time.
+const TARGET_RATIO: f64 = 2.0;
+
+pub fn run(bench: &Bench) -> Result<Section, String> {
+    let results = bench.cargo_bench("generation", &[])?;
+    let parse = results.get("parse")?.seconds();
+    let parse_threads = results.get("parse-threads")?.seconds();
+    let generate = results.get("generate")?.seconds();
+    let ratio = generate.median / parse.median;
+    let ratio_threads = generate.median / parse_threads.median;
+    let threads = results.note("threads");
+    let mut table = Table::new(&["step", "time (s)", "generate ÷ this", "runs"]);
+    for (what, summary) in [
+        (
+            "parse only, one thread (`manifest::read_pinned`: read + sha256 check; \
+             `load::parse`: serde_yaml into openapiv3)"
+                .to_owned(),
+            parse,
+        ),
+        (
+            format!("parse only, the specs shared out over {threads} threads"),
+            parse_threads,
+        ),
+        (
+            format!(
+                "generate (`generate_pinned`: parse + resolve + layout + emit on up to \
+                 {threads} threads, nothing written)"
+            ),
+            generate,
+        ),
+    ] {
+        table.row(vec![
+            what,
+            summary.show(3),
+            format!("{:.2}×", generate.median / summary.median),
+            summary.runs.to_string(),
+        ]);
+    }
+    Ok(Section {
+        title: "Generation".to_owned(),
+        text: vec![format!(
+            "All {} pinned specs ({:.1} MB of YAML, {} component schemas) in one process \
+             (`tests/benches/generation.rs`, {}), runs of the three interleaved. Generation \
+             emits {} files ({} lines of Rust and TOML) in memory. `generate_pinned` runs \
+             its parts on up to one thread per core, so parse-only is given both on one \
+             thread (the baseline of the target) and shared out the same way.",
+            results.note("specs"),
+            results.note("spec_bytes").parse::<f64>().unwrap_or(0.0) / 1e6,
+            results.note("schemas"),
+            bench.build_label(),
+            results.note("files"),
+            results.note("generated_lines"),
+        )],
+        tables: vec![table],
+        notes: Vec::new(),
+        targets: vec![Target {
+            target: format!("generation ≤ {TARGET_RATIO}× parse-only"),
+            measured: format!(
+                "{ratio:.2}× (one-thread parse); {ratio_threads:.2}× against the parse on \
+                 {threads} threads"
+            ),
+            met: Some(ratio <= TARGET_RATIO),
+        }],
+    })
+}

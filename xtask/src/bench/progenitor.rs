@@ -1,0 +1,114 @@
+//! The peer of the compile-time part: progenitor (`cargo-progenitor`), installed into
+//! `.tools/progenitor`, generating a stand-alone crate from each spec file as given
+//! (`cargo progenitor --help`: "OpenAPI definition document (JSON or YAML)").
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::scratch::{sync_dir, write_if_changed};
+use super::{cargo_bin, output};
+
+pub const VERSION: &str = "0.15.1";
+
+/// The installed `cargo-progenitor`, if any (it has no `--version`: cargo's install
+/// record says which version it is).
+pub fn installed(root: &Path) -> Option<PathBuf> {
+    let tools = root.join(".tools").join("progenitor");
+    let bin = tools.join("bin").join("cargo-progenitor");
+    let record = std::fs::read_to_string(tools.join(".crates.toml")).ok()?;
+    let wanted = format!("\"cargo-progenitor {VERSION} ");
+    (record.contains(&wanted) && bin.is_file()).then_some(bin)
+}
+
+/// Installs `cargo-progenitor` into `.tools/progenitor` (not globally).
+pub fn install(root: &Path) -> Result<PathBuf, String> {
+    let tools = root.join(".tools").join("progenitor");
+    println!(
+        "bench: installing cargo-progenitor {VERSION} into {}",
+        tools.display()
+    );
+    let mut command = Command::new(cargo_bin());
+    command
+        .args([
+            "install",
+            "cargo-progenitor",
+            "--locked",
+            "--version",
+            VERSION,
+        ])
+        .arg("--root")
+        .arg(&tools)
+        .env_remove("CARGO_TARGET_DIR");
+    super::status(&mut command)?;
+    installed(root).ok_or_else(|| "cargo-progenitor did not install".to_owned())
+}
+
+/// Generates crate `name` from `spec` into `dir/name`. `Err` is progenitor's own message
+/// when it cannot generate the spec.
+pub fn generate(
+    bin: &Path,
+    spec: &Path,
+    dir: &Path,
+    name: &str,
+) -> Result<Result<PathBuf, String>, String> {
+    let fresh = dir.join("fresh").join(name);
+    let _ = std::fs::remove_dir_all(&fresh);
+    let out = Command::new(bin)
+        .arg("progenitor")
+        .arg("--input")
+        .arg(spec)
+        .arg("--output")
+        .arg(&fresh)
+        .args(["--name", name, "--version", "0.1.0"])
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
+    if !out.status.success() {
+        let text = format!(
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let message: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('-') && !l.contains("TYPE SPACE"))
+            .take_while(|l| !l.starts_with("Stack backtrace"))
+            .take(3)
+            .collect();
+        return Ok(Err(message.join(" / ")));
+    }
+    let crate_dir = dir.join(name);
+    sync_dir(&fresh, &crate_dir)?;
+    Ok(Ok(crate_dir))
+}
+
+/// The scratch workspace `dir` holding `members`, built with this workspace's profiles.
+pub fn workspace(dir: &Path, members: &[String], profiles: toml::Table) -> Result<(), String> {
+    let mut manifest = toml::Table::new();
+    let mut workspace = toml::Table::new();
+    workspace.insert("resolver".to_owned(), toml::Value::String("2".to_owned()));
+    workspace.insert(
+        "members".to_owned(),
+        toml::Value::Array(members.iter().cloned().map(toml::Value::String).collect()),
+    );
+    manifest.insert("workspace".to_owned(), toml::Value::Table(workspace));
+    manifest.insert("profile".to_owned(), toml::Value::Table(profiles));
+    let text = format!(
+        "# Written by `cargo xtask bench`: progenitor's crates for compile timings.\n{}",
+        toml::to_string(&manifest).map_err(|e| e.to_string())?
+    );
+    write_if_changed(&dir.join("Cargo.toml"), text.as_bytes())
+}
+
+/// Resolves the scratch workspace's dependencies (progenitor's crates come without a lock
+/// file).
+pub fn fetch(dir: &Path) -> Result<(), String> {
+    output(
+        Command::new(cargo_bin())
+            .arg("fetch")
+            .current_dir(dir)
+            .env_remove("CARGO_TARGET_DIR"),
+    )
+    .map(|_| ())
+}
