@@ -6,8 +6,8 @@
 //! `ntnx_vmm::content::ListImagesApiResponse`): the same types and visitors the client's
 //! envelope decoding runs, without the HTTP layer. Encoding is `serde_json::to_vec` of the
 //! decoded value. One more measurement decodes the same type through
-//! `serde_path_to_error`, as the runtime's envelope decoding does to name the JSON path of
-//! a decode error. With `--dir DIR` the bodies are left in `DIR/<name>.json` for the
+//! `serde_path_to_error` (what the runtime does only to name the JSON path of a body that
+//! failed to decode), to show what tracking the path costs. With `--dir DIR` the bodies are left in `DIR/<name>.json` for the
 //! Python benchmark.
 
 mod common;
