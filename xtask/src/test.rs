@@ -5,6 +5,8 @@
 //! 3. `cargo clippy --workspace --all-targets -- -D warnings`
 //! 4. `cargo test --workspace` (unit, round-trip, mock-server and conformance tests)
 //! 5. `cargo doc --workspace --no-deps` with warnings denied
+//! 6. `cargo xtask bench --smoke` (every benchmark once, briefly, so none can rot; the
+//!    report goes below the target folder, not to `BENCHMARKS.md`)
 //!
 //! It ends with one line counting the tests cargo ran, `tests: N passed, N failed`.
 
@@ -40,6 +42,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .env("RUSTDOCFLAGS", "-D warnings")
         .current_dir(&root);
     step("cargo doc", status(doc))?;
+    step(
+        "cargo xtask bench --smoke",
+        crate::bench::run(&[
+            "--smoke".to_owned(),
+            "--specs".to_owned(),
+            specs.display().to_string(),
+        ]),
+    )?;
     println!("tests: {} passed, {} failed", counts.0, counts.1);
     Ok(())
 }
