@@ -13,7 +13,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
-use crate::workspace;
+use crate::workspace::{self, cargo_bin, status};
 use crate::Flags;
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -41,7 +41,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     doc.args(["doc", "--workspace", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings")
         .current_dir(&root);
-    step("cargo doc", status(doc))?;
+    step("cargo doc", status(&mut doc))?;
     step(
         "cargo xtask bench --smoke",
         crate::bench::run(&[
@@ -54,25 +54,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn cargo_bin() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
-}
-
 fn cargo(args: &[&str]) -> Result<(), String> {
-    let mut command = Command::new(cargo_bin());
-    command.args(args).current_dir(workspace::root());
-    status(command)
-}
-
-fn status(mut command: Command) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{command:?} failed ({status})"))
-    }
+    status(
+        Command::new(cargo_bin())
+            .args(args)
+            .current_dir(workspace::root()),
+    )
 }
 
 fn step(name: &str, result: Result<(), String>) -> Result<(), String> {

@@ -1,6 +1,7 @@
 //! Where things are: the workspace root, the specs, the generated crates.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use ntnx_generator::emit::EmitOptions;
 use ntnx_generator::manifest::Manifest;
@@ -44,6 +45,12 @@ pub fn generate_pinned(specs: &Path) -> Result<Generated, String> {
 
 /// Every file below `dir`, relative to it, sorted.
 pub fn list_files(dir: &Path) -> Vec<PathBuf> {
+    list_files_except(dir, |_, _| false)
+}
+
+/// Files below `dir`, relative to it, sorted, leaving out every entry for which
+/// `skip(file name, is a folder)` holds (and, for a folder, everything in it).
+pub fn list_files_except(dir: &Path, skip: impl Fn(&str, bool) -> bool) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
@@ -52,7 +59,11 @@ pub fn list_files(dir: &Path) -> Vec<PathBuf> {
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.is_dir() {
+            let is_dir = path.is_dir();
+            if skip(&entry.file_name().to_string_lossy(), is_dir) {
+                continue;
+            }
+            if is_dir {
                 stack.push(path);
             } else if let Ok(relative) = path.strip_prefix(dir) {
                 out.push(relative.to_path_buf());
@@ -61,6 +72,23 @@ pub fn list_files(dir: &Path) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// The cargo that runs this xtask (`$CARGO`), so nested builds use the same toolchain.
+pub fn cargo_bin() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+/// Runs `command` with its output shown; an error if it fails.
+pub fn status(command: &mut Command) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed ({status})"))
+    }
 }
 
 /// One summary line per spec, plus the merged shared schemas.

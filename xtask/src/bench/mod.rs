@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
 
+pub(crate) use crate::workspace::{cargo_bin, status};
 use crate::{workspace, Flags};
 use report::{Machine, Section};
 use stats::Results;
@@ -157,22 +158,6 @@ impl Bench {
     /// Where a result file of this run goes.
     pub fn result_path(&self, name: &str) -> PathBuf {
         self.work.join("results").join(format!("{name}.json"))
-    }
-}
-
-pub(crate) fn cargo_bin() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
-}
-
-/// Runs `command` with its output shown; an error if it fails.
-pub(crate) fn status(command: &mut Command) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot run {command:?}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{command:?} failed ({status})"))
     }
 }
 

@@ -80,29 +80,13 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), String> {
 /// Files below `dir`, relative to it; folders named `target*` and `Cargo.lock` are left
 /// out.
 fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&current) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if path.is_dir() {
-                if !name.starts_with("target") {
-                    stack.push(path);
-                }
-            } else if name != "Cargo.lock" {
-                if let Ok(relative) = path.strip_prefix(dir) {
-                    out.push(relative.to_path_buf());
-                }
-            }
+    crate::workspace::list_files_except(dir, |name, is_dir| {
+        if is_dir {
+            name.starts_with("target")
+        } else {
+            name == "Cargo.lock"
         }
-    }
-    out.sort();
-    out
+    })
 }
 
 /// Lines of the `.rs` files below `dir`: all of them, and those that are neither blank
