@@ -6,6 +6,13 @@
 //! `generate_pinned` works on up to one thread per core, so parse-only is measured both on
 //! one thread and spread the same way (the specs shared out over up to one thread per
 //! core, largest first).
+//!
+//! To show where the time goes, the stages of `generate_pinned` are also timed one by one
+//! (each run on fresh inputs made outside the timer): resolve (spec → IR), layout (IR →
+//! crates) and emit (IR → formatted files, one thread per crate), and, as a share of emit,
+//! formatting alone: `syn::parse_file` + `prettyplease::unparse` of every emitted `.rs`
+//! file on one thread (the generator parses its token streams with `syn::parse2`, which
+//! skips the lexing that `parse_file` does; the row is an estimate of that share).
 
 mod common;
 
@@ -68,6 +75,31 @@ fn main() {
     let generate = || {
         ntnx_generator::generate_pinned(&manifest, &dir, &options).unwrap_or_else(|e| panic!("{e}"))
     };
+    let loaded: Vec<_> = manifest
+        .specs
+        .iter()
+        .map(|pinned| {
+            let (path, bytes) =
+                manifest::read_pinned(&dir, pinned).unwrap_or_else(|e| panic!("{e}"));
+            let spec = ntnx_generator::load::parse(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
+            (spec, pinned.crate_name())
+        })
+        .collect();
+    let resolve = || -> Vec<_> {
+        loaded
+            .iter()
+            .map(|(spec, crate_name)| {
+                ntnx_generator::resolve::resolve(spec, crate_name).unwrap_or_else(|e| panic!("{e}"))
+            })
+            .collect()
+    };
+    let layout = |apis| {
+        ntnx_generator::layout::layout(apis, ntnx_generator::layout::DEFAULT_SHARED_CRATE)
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let emit = |workspace: &_| {
+        ntnx_generator::emit::emit(workspace, &options).unwrap_or_else(|e| panic!("{e}"))
+    };
     // Warm-up (and the facts for the report).
     let schemas = parse();
     assert_eq!(parse_threads(), schemas);
@@ -79,7 +111,22 @@ fn main() {
         .map(|f| f.contents.lines().count())
         .sum();
     let runs = if args.smoke { 1 } else { RUNS };
-    let mut samples: [Vec<f64>; 3] = Default::default();
+    let rust_files: Vec<&str> = generated
+        .files
+        .iter()
+        .filter(|f| f.path.extension().is_some_and(|e| e == "rs"))
+        .map(|f| f.contents.as_str())
+        .collect();
+    let format = || {
+        rust_files
+            .iter()
+            .map(|text| {
+                let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{e}"));
+                prettyplease::unparse(&file).len()
+            })
+            .sum::<usize>()
+    };
+    let mut samples: [Vec<f64>; 7] = Default::default();
     for _ in 0..runs {
         let started = Instant::now();
         std::hint::black_box(parse());
@@ -90,6 +137,18 @@ fn main() {
         let started = Instant::now();
         std::hint::black_box(generate());
         samples[2].push(started.elapsed().as_secs_f64());
+        let started = Instant::now();
+        let apis = resolve();
+        samples[3].push(started.elapsed().as_secs_f64());
+        let started = Instant::now();
+        let workspace = layout(apis);
+        samples[4].push(started.elapsed().as_secs_f64());
+        let started = Instant::now();
+        std::hint::black_box(emit(&workspace));
+        samples[5].push(started.elapsed().as_secs_f64());
+        let started = Instant::now();
+        std::hint::black_box(format());
+        samples[6].push(started.elapsed().as_secs_f64());
     }
     let spec_bytes: usize = manifest
         .specs
@@ -97,11 +156,16 @@ fn main() {
         .map(|pinned| spec_size(&dir, &pinned.file))
         .sum();
     let specs = manifest.specs.len();
-    let [parse_samples, parse_threads_samples, generate_samples] = samples;
+    let [parse_samples, parse_threads_samples, generate_samples, resolve_samples, layout_samples, emit_samples, format_samples] =
+        samples;
     let mut results = Results::new("generation", &args);
     results.add("parse", parse_samples, specs, spec_bytes);
     results.add("parse-threads", parse_threads_samples, specs, spec_bytes);
     results.add("generate", generate_samples, specs, spec_bytes);
+    results.add("resolve", resolve_samples, specs, spec_bytes);
+    results.add("layout", layout_samples, specs, spec_bytes);
+    results.add("emit", emit_samples, specs, spec_bytes);
+    results.add("format", format_samples, specs, spec_bytes);
     results.note("specs", specs);
     results.note("threads", threads);
     results.note("spec_bytes", spec_bytes);
