@@ -38,6 +38,7 @@ pub struct ClientBuilder {
     session_cookies: bool,
     accept_invalid_certs: bool,
     root_certificates: Vec<Vec<u8>>,
+    client_identity: Option<Secret>,
     proxy: Option<String>,
     no_proxy: Option<String>,
     proxy_from_env: bool,
@@ -60,6 +61,7 @@ impl ClientBuilder {
             session_cookies: true,
             accept_invalid_certs: false,
             root_certificates: Vec::new(),
+            client_identity: None,
             proxy: None,
             no_proxy: None,
             proxy_from_env: true,
@@ -130,6 +132,15 @@ impl ClientBuilder {
     /// Trusts the CA certificates of a PEM bundle besides the system roots.
     pub fn add_root_certificate_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
         self.root_certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Presents a client certificate when the server asks for one (mutual TLS, as Prism
+    /// does when client certificate authentication is on). `pem` holds the certificate,
+    /// any intermediate certificates, and the private key (PKCS#8, PKCS#1 or SEC1); it is
+    /// kept as a [`Secret`], so it never shows in `Debug`.
+    pub fn client_identity_pem(mut self, pem: impl Into<Secret>) -> Self {
+        self.client_identity = Some(pem.into());
         self
     }
 
@@ -295,6 +306,14 @@ impl ClientBuilder {
         if !roots.is_empty() {
             http = http.tls_certs_merge(roots);
         }
+        if let Some(pem) = &self.client_identity {
+            let identity = reqwest::Identity::from_pem(pem.expose().as_bytes()).map_err(|e| {
+                Error::config(format!(
+                    "the client identity must be PEM with a certificate and its private key: {e}"
+                ))
+            })?;
+            http = http.identity(identity);
+        }
         match &self.proxy {
             Some(url) => {
                 let no_proxy = self
@@ -338,6 +357,7 @@ impl fmt::Debug for ClientBuilder {
             .field("session_cookies", &self.session_cookies)
             .field("accept_invalid_certs", &self.accept_invalid_certs)
             .field("root_certificates", &self.root_certificates.len())
+            .field("client_identity", &self.client_identity)
             .field("proxy", &self.proxy.as_deref().map(redact_url))
             .field("no_proxy", &self.no_proxy)
             .field("proxy_from_env", &self.proxy_from_env)

@@ -1,7 +1,9 @@
-//! TLS: verification is on by default; extra CA certificates and the explicit opt-out.
+//! TLS: verification is on by default; extra CA certificates, the explicit opt-out, and
+//! client certificates (mutual TLS).
 //!
-//! `tls/` holds a test CA and a server certificate for `127.0.0.1` it signed, made for
-//! these tests only (the key is trusted nowhere else).
+//! `tls/` holds a test CA and a server certificate for `127.0.0.1` it signed, and a client
+//! CA with a client certificate and key it signed, made for these tests only (the keys are
+//! trusted nowhere else; the CAs' own keys were thrown away).
 
 use std::sync::Arc;
 
@@ -18,20 +20,45 @@ use super::common::*;
 const CA: &str = include_str!("tls/ca.pem");
 const CERT: &str = include_str!("tls/server.pem");
 const KEY: &str = include_str!("tls/server.key");
+const CLIENT_CA: &str = include_str!("tls/client-ca.pem");
+const CLIENT_CERT: &str = include_str!("tls/client.pem");
+const CLIENT_KEY: &str = include_str!("tls/client.key");
 
 /// An HTTPS server on 127.0.0.1 that answers every request with one image envelope.
 async fn https_server() -> u16 {
+    serve(false).await
+}
+
+/// An HTTPS server on 127.0.0.1 that refuses clients without a certificate signed by the
+/// test client CA, and answers others with an image named after their certificate's
+/// subject.
+async fn mutual_tls_server() -> u16 {
+    serve(true).await
+}
+
+async fn serve(client_auth: bool) -> u16 {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let certs = CertificateDer::pem_slice_iter(CERT.as_bytes())
         .collect::<Result<Vec<_>, _>>()
         .unwrap();
     let key = PrivateKeyDer::from_pem_slice(KEY.as_bytes()).unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(provider)
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
         .unwrap();
+    let builder = if client_auth {
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in CertificateDer::pem_slice_iter(CLIENT_CA.as_bytes()) {
+            roots.add(cert.unwrap()).unwrap();
+        }
+        let verifier =
+            rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .unwrap();
+        builder.with_client_cert_verifier(verifier)
+    } else {
+        builder.with_no_client_auth()
+    };
+    let config = builder.with_single_cert(certs, key).unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -50,7 +77,12 @@ async fn https_server() -> u16 {
                         Ok(n) => request.extend_from_slice(&buf[..n]),
                     }
                 }
-                let body = r#"{"data":{"name":"over-tls"},"metadata":{}}"#;
+                // The name tells the test whether a client certificate came with the request.
+                let name = match tls.get_ref().1.peer_certificates() {
+                    Some(chain) => format!("client-certificate-{}-bytes", chain[0].len()),
+                    None => "over-tls".to_owned(),
+                };
+                let body = format!(r#"{{"data":{{"name":"{name}"}},"metadata":{{}}}}"#);
                 let response = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
                      content-length: {}\r\nconnection: close\r\n\r\n{body}",
@@ -117,6 +149,62 @@ async fn invalid_certificates_only_when_asked() {
         .unwrap();
     let response = client.send_envelope::<Image, Value>(get()).await.unwrap();
     assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn client_certificate_is_presented_when_given() {
+    let port = mutual_tls_server().await;
+    let identity = format!("{CLIENT_CERT}{CLIENT_KEY}");
+    let client = https_client(port)
+        .add_root_certificate_pem(CA)
+        .client_identity_pem(identity.as_str())
+        .build()
+        .unwrap();
+    let image = client
+        .send_envelope::<Image, Value>(get())
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    let der_len = CertificateDer::from_pem_slice(CLIENT_CERT.as_bytes())
+        .unwrap()
+        .len();
+    assert_eq!(image.name, format!("client-certificate-{der_len}-bytes"));
+
+    // Without one, the server ends the handshake: a transport error that says so, and
+    // one that retrying cannot fix.
+    let client = https_client(port)
+        .add_root_certificate_pem(CA)
+        .build()
+        .unwrap();
+    let error = client
+        .send_envelope::<Image, Value>(get())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    assert!(error.to_string().contains("Certificate"), "{error}");
+    assert!(!error.is_retryable(), "{error}");
+}
+
+#[test]
+fn client_identity_is_checked_and_never_shown() {
+    let identity = format!("{CLIENT_CERT}{CLIENT_KEY}");
+    let builder = Client::builder("127.0.0.1").client_identity_pem(identity.as_str());
+    let shown = format!("{builder:?}");
+    assert!(shown.contains("client_identity"), "{shown}");
+    let key_body = CLIENT_KEY.lines().nth(1).unwrap();
+    assert!(!shown.contains(key_body), "{shown}");
+    assert!(!shown.contains("PRIVATE KEY"), "{shown}");
+    let client = builder.build().unwrap();
+    assert!(!format!("{client:?}").contains(key_body));
+
+    // A certificate without its key is refused before any request.
+    let error = Client::builder("127.0.0.1")
+        .client_identity_pem(CLIENT_CERT)
+        .build()
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Config);
+    assert!(error.to_string().contains("private key"), "{error}");
 }
 
 #[test]
