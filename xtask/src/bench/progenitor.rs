@@ -83,6 +83,35 @@ pub fn generate(
     Ok(Ok(crate_dir))
 }
 
+/// The spec text with every repeated `operationId` renamed (the second `listVmStats`
+/// becomes `listVmStats_2`, and so on), the only change; and the names it renamed.
+/// Progenitor stops at the first duplicate, so the compile-time comparison can still
+/// give it the vmm spec, said so in the report.
+pub fn unique_operation_ids(text: &str) -> (String, Vec<String>) {
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    let mut renamed = Vec::new();
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let Some(value) = trimmed.strip_prefix("operationId:") else {
+            out.push_str(line);
+            continue;
+        };
+        let id = value.trim().trim_matches(|c| c == '"' || c == '\'');
+        let count = seen.entry(id.to_owned()).or_default();
+        *count += 1;
+        if *count == 1 {
+            out.push_str(line);
+            continue;
+        }
+        let indent = &line[..line.len() - trimmed.len()];
+        let end = if line.ends_with('\n') { "\n" } else { "" };
+        out.push_str(&format!("{indent}operationId: {id}_{count}{end}"));
+        renamed.push(format!("{id}_{count}"));
+    }
+    (out, renamed)
+}
+
 /// The scratch workspace `dir` holding `members`, built with this workspace's profiles.
 pub fn workspace(dir: &Path, members: &[String], profiles: toml::Table) -> Result<(), String> {
     let mut manifest = toml::Table::new();
@@ -111,4 +140,23 @@ pub fn fetch(dir: &Path) -> Result<(), String> {
             .env_remove("CARGO_TARGET_DIR"),
     )
     .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unique_operation_ids;
+
+    #[test]
+    fn repeated_operation_ids_get_a_suffix() {
+        let spec = "paths:\n  /a:\n    get:\n      operationId: listVmStats\n  /b:\n    get:\n      operationId: \"listVmStats\"\n  /c:\n    get:\n      operationId: other\n      x: operationId: listVmStats\n";
+        let (patched, renamed) = unique_operation_ids(spec);
+        assert_eq!(renamed, ["listVmStats_2"]);
+        assert_eq!(
+            patched,
+            spec.replace("operationId: \"listVmStats\"", "operationId: listVmStats_2")
+        );
+        let (same, none) = unique_operation_ids("operationId: a\noperationId: b");
+        assert!(none.is_empty());
+        assert_eq!(same, "operationId: a\noperationId: b");
+    }
 }
