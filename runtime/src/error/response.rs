@@ -91,8 +91,14 @@ pub struct AppMessage {
     /// Error group of an `ERROR` message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_group: Option<String>,
-    /// Arguments the message was built from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Arguments the message was built from. The specs declare string values; any other
+    /// JSON value a server sends is kept as its JSON text (`5`, `true`, `{"a":1}`), so
+    /// one odd argument never costs the messages (the raw body stays on the error too).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "arguments_as_text"
+    )]
     pub arguments_map: Option<BTreeMap<String, String>>,
     /// `$objectType`, `$reserved` and undeclared keys.
     #[serde(flatten)]
@@ -233,6 +239,21 @@ impl fmt::Display for SchemaValidationErrorMessage {
     }
 }
 
+/// `argumentsMap` with every value as text: strings as they are, anything else as JSON.
+fn arguments_as_text<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<BTreeMap<String, String>>, D::Error> {
+    let map: Option<BTreeMap<String, Value>> = Option::deserialize(deserializer)?;
+    Ok(map.map(|map| {
+        map.into_iter()
+            .map(|(name, value)| match value {
+                Value::String(text) => (name, text),
+                other => (name, other.to_string()),
+            })
+            .collect()
+    }))
+}
+
 /// Decodes the `data` of an error envelope; `None` if the body is not one.
 pub(crate) fn decode_error_body(body: &[u8]) -> Option<ErrorResponse> {
     let envelope: Value = serde_json::from_slice(body).ok()?;
@@ -269,6 +290,23 @@ mod tests {
             Some(MessageSeverity::Error)
         );
         assert_eq!(serde_json::to_value(&decoded).unwrap(), data);
+    }
+
+    #[test]
+    fn arguments_that_are_not_strings_keep_the_message() {
+        let data = json!({"error": [{
+            "code": "VMM-30303",
+            "message": "Too many disks",
+            "argumentsMap": {"count": 5, "name": "vm-1", "force": true, "ids": ["a"]}
+        }]});
+        let decoded: ErrorResponse = serde_json::from_value(data).unwrap();
+        let message = &decoded.app_messages()[0];
+        assert_eq!(message.code.as_deref(), Some("VMM-30303"));
+        let arguments = message.arguments_map.as_ref().unwrap();
+        assert_eq!(arguments["count"], "5");
+        assert_eq!(arguments["name"], "vm-1");
+        assert_eq!(arguments["force"], "true");
+        assert_eq!(arguments["ids"], r#"["a"]"#);
     }
 
     #[test]
