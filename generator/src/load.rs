@@ -23,8 +23,7 @@ pub struct LoadedSpec {
 /// Parses `bytes` read from `path`. The namespace and version come from the paths
 /// (`/<namespace>/<version>/...`), which every spec of the family follows.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
-    let document: OpenAPI =
-        serde_yaml::from_slice(bytes).map_err(|e| parse_error(path, bytes, &e))?;
+    let document = deserialize(path, bytes)?;
     if !document.openapi.starts_with("3.0") {
         return Err(Error::new(
             ErrorKind::Unsupported,
@@ -43,6 +42,75 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
         version,
         document,
     })
+}
+
+/// Deserializes the document.
+///
+/// openapiv3 2.2 panics ("somehow this parsed successfully the second time") on some
+/// malformed `$ref`-or-object values read from YAML: its fallback re-reads the value as
+/// JSON, where it can succeed (a mapping with a repeated key fails as YAML, while JSON keeps
+/// the last copy). That panic is caught (and kept off stderr, see
+/// [`silence_openapiv3_panics`]) and the document is read again through `serde_yaml::Value`,
+/// which refuses repeated keys with their line, or names the JSON pointer of the bad value.
+fn deserialize(path: &Path, bytes: &[u8]) -> Result<OpenAPI> {
+    silence_openapiv3_panics();
+    match std::panic::catch_unwind(|| serde_yaml::from_slice::<OpenAPI>(bytes)) {
+        Ok(Ok(document)) => Ok(document),
+        Ok(Err(e)) => Err(parse_error(path, bytes, &e)),
+        Err(_) => deserialize_via_value(path, bytes),
+    }
+}
+
+/// The second reading: YAML into `serde_yaml::Value`, then into the document with the
+/// path of a failure tracked.
+fn deserialize_via_value(path: &Path, bytes: &[u8]) -> Result<OpenAPI> {
+    let value: serde_yaml::Value =
+        serde_yaml::from_slice(bytes).map_err(|e| parse_error(path, bytes, &e))?;
+    let read = std::panic::catch_unwind(|| serde_path_to_error::deserialize::<_, OpenAPI>(value));
+    let failure = match read {
+        Ok(Ok(document)) => return Ok(document),
+        Ok(Err(e)) => {
+            let segments: Vec<String> = e
+                .path()
+                .iter()
+                .map(|segment| match segment {
+                    serde_path_to_error::Segment::Seq { index } => index.to_string(),
+                    serde_path_to_error::Segment::Map { key } => key.clone(),
+                    serde_path_to_error::Segment::Enum { variant } => variant.clone(),
+                    serde_path_to_error::Segment::Unknown => "?".to_owned(),
+                })
+                .collect();
+            let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+            Error::new(
+                ErrorKind::Parse,
+                format!("not a valid OpenAPI document: {}", e.inner()),
+            )
+            .at(&crate::pointer(&segments))
+        }
+        Err(_) => Error::new(
+            ErrorKind::Parse,
+            "not a valid OpenAPI document: openapiv3 cannot read it (and names no location)",
+        ),
+    };
+    Err(failure.in_file(path))
+}
+
+/// Keeps panics raised inside openapiv3 off stderr: [`deserialize`] catches them and
+/// reports an error instead. Every other panic still reaches the previous hook. Installed
+/// once per process.
+fn silence_openapiv3_panics() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let in_openapiv3 = info
+                .location()
+                .is_some_and(|l| l.file().contains("openapiv3"));
+            if !in_openapiv3 {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// A parse failure as one message, with its location given once.

@@ -116,6 +116,26 @@ fn yaml_syntax_errors_give_line_and_column() {
 }
 
 #[test]
+fn a_repeated_key_is_an_error_at_its_line() {
+    // openapiv3 panics on this one when reading YAML; the loader catches that and reads
+    // the document again in a way that names the repeated key and the line where the
+    // mapping holding it starts.
+    let error = generate_err("errors/repeated-key.yaml");
+    assert_at_line(
+        &error,
+        ErrorKind::Parse,
+        &fixture("errors/repeated-key.yaml"),
+        13,
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("duplicate entry with key \"description\""),
+        "{text}"
+    );
+    assert!(text.contains("parameters[0]"), "{text}");
+}
+
+#[test]
 fn documents_that_are_not_openapi_3_0_are_refused() {
     // Valid YAML, but no `openapi` key: the error points at the document's first line.
     let error = generate_err("errors/not-openapi.yaml");
