@@ -86,6 +86,8 @@ fn query_parameters_keep_types_defaults_and_constraints() {
             ("$limit", ParameterLocation::Query, false),
             ("$filter", ParameterLocation::Query, false),
             ("sort", ParameterLocation::Query, false),
+            ("self", ParameterLocation::Query, false),
+            ("type", ParameterLocation::Query, false),
         ]
     );
     let limit = &list.parameters[1];
@@ -119,6 +121,9 @@ fn query_parameters_keep_types_defaults_and_constraints() {
         "pub fn limit(mut self, value: i32) -> Self",
         "pub fn filter(mut self, value: impl std::fmt::Display) -> Self",
         "pub fn sort(mut self, value: crate::ListWidgetsParamSort) -> Self",
+        // Keyword names: `self` cannot be a raw identifier, so it gets a `_`; `type` can.
+        "pub fn self_(mut self, value: impl Into<String>) -> Self",
+        "pub fn r#type(mut self, value: impl Into<String>) -> Self",
     ] {
         assert!(
             contains_code(builder, setter),

@@ -138,7 +138,7 @@ fn module_path(key: &TypeKey, own_namespace: Option<&str>) -> Vec<String> {
 }
 
 /// A snake_case module ident.
-fn module_ident(segment: &str) -> String {
+pub fn module_ident(segment: &str) -> String {
     let mut ident = segment.to_snake_case();
     if ident.is_empty() {
         ident = "module".to_owned();
@@ -202,26 +202,39 @@ pub fn field_names<'a>(properties: impl IntoIterator<Item = &'a str>) -> Vec<Str
     properties
         .into_iter()
         .map(|property| {
-            let mut name = property.to_snake_case();
-            if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-                name.insert_str(0, "field_");
-            }
+            let mut name = snake_ident(property, "field_");
             if name == EXTRAS_FIELD {
                 name.push_str("_field");
             }
-            if !can_be_raw(&name) {
-                name.push('_');
-            }
-            let mut candidate = name.clone();
-            let mut n = 2;
-            while taken.contains(&candidate) {
-                candidate = format!("{name}_{n}");
-                n += 1;
-            }
-            taken.insert(candidate.clone());
-            candidate
+            unique_snake(name, &mut taken)
         })
         .collect()
+}
+
+/// A snake_case ident for `name` (a property, parameter or operationId): `prefix` in front
+/// when it would be empty or start with a digit, `_` behind when it is a keyword that cannot
+/// be raw (`self`, `super`, `crate`); other keywords become raw idents in [`ident`].
+pub fn snake_ident(name: &str, prefix: &str) -> String {
+    let mut ident = name.to_snake_case();
+    if ident.is_empty() || ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert_str(0, prefix);
+    }
+    if !can_be_raw(&ident) {
+        ident.push('_');
+    }
+    ident
+}
+
+/// `wanted`, or `wanted_N` with the first free `N` (snake_case names keep the `_`).
+pub fn unique_snake(wanted: String, taken: &mut BTreeSet<String>) -> String {
+    let mut name = wanted.clone();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{wanted}_{n}");
+        n += 1;
+    }
+    taken.insert(name.clone());
+    name
 }
 
 /// The struct field that holds `$objectType`, `$reserved` and undeclared keys.

@@ -8,9 +8,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToUpperCamelCase;
 
-use super::names::unique;
+use super::names::{module_ident, snake_ident, unique, unique_snake};
 use super::types::{JsonShape, TypeSpace};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::{
@@ -240,17 +240,7 @@ fn plan_parameter<'o>(
     parameter: &'o Parameter,
     taken: &mut BTreeSet<String>,
 ) -> Result<ParamPlan<'o>> {
-    let mut name = parameter.name.to_snake_case();
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert_str(0, "param_");
-    }
-    let mut field = name.clone();
-    let mut n = 2;
-    while taken.contains(&field) {
-        field = format!("{name}_{n}");
-        n += 1;
-    }
-    taken.insert(field.clone());
+    let field = unique_snake(snake_ident(&parameter.name, "param_"), taken);
     let element = match &parameter.ty {
         TypeRef::Array(inner) => inner.as_ref(),
         other => other,
@@ -411,21 +401,6 @@ fn type_name(name: &str) -> String {
     }
 }
 
-fn module_ident(tag: &str) -> String {
-    let mut name = tag.to_snake_case();
-    if name.is_empty() {
-        name = "default".to_owned();
-    }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert(0, 't');
-    }
-    name
-}
-
 fn method_ident(operation_id: &str) -> String {
-    let mut name = operation_id.to_snake_case();
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert_str(0, "op_");
-    }
-    name
+    snake_ident(operation_id, "op_")
 }
