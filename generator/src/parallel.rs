@@ -36,11 +36,13 @@ pub(crate) fn run_all<T: Send>(jobs: Vec<Job<'_, T>>) -> Vec<T> {
             });
         }
     });
+    // Every slot is filled: a job that panicked has re-raised its panic when the scope
+    // joined, so a missing result here would be a bug of this function.
     results
         .into_inner()
-        .unwrap_or_default()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
         .into_iter()
-        .flatten()
+        .map(|result| result.expect("every job ran and stored its result"))
         .collect()
 }
 

@@ -22,7 +22,7 @@ use quote::quote;
 use super::docs::{code, sanitize, DocBuilder};
 use super::names::{crate_ident, ident};
 use super::plan::{
-    client_name, common_metadata, page_limit, plan, BodyKind, BodyPlan, Convert, OperationPlan,
+    client_name, common_metadata, page_limit, BodyKind, BodyPlan, Convert, OperationPlan,
     ParamPlan, ResponseKind, TagPlan, API_MODULE,
 };
 use super::types::{Scope, TypeSpace};
@@ -49,15 +49,14 @@ pub struct Clients {
 }
 
 /// The clients of `spec`.
-pub fn clients(space: &TypeSpace<'_>, spec: &SpecCrate) -> Result<Clients> {
+pub fn clients(space: &TypeSpace<'_>, spec: &SpecCrate, tags: &[TagPlan<'_>]) -> Result<Clients> {
     let krate = crate_ident(&spec.name);
-    let tags = plan(space, spec)?;
     let metadata = common_metadata(spec);
     let client = ident(&client_name(spec));
 
     let mut modules = Vec::new();
     let mut accessors = Vec::new();
-    for tag in &tags {
+    for tag in tags {
         let scope = Scope {
             krate: krate.clone(),
             modules: vec![API_MODULE.to_owned(), tag.module.clone()],
@@ -235,10 +234,7 @@ fn operation_items(
     let operation = plan.operation;
     let builder = ident(&plan.builder);
     let method = ident(&plan.method);
-    let static_name = ident(&format!(
-        "{}_OPERATION",
-        plan.method.trim_start_matches("r#").to_uppercase()
-    ));
+    let static_name = ident(&format!("{}_OPERATION", plan.method.to_uppercase()));
     let body_type = plan.body.as_ref().map(|body| body_type(space, body, scope));
 
     // The tag method: required parameters and the body as arguments.

@@ -10,6 +10,7 @@ use super::clients::ClientModule;
 use super::docs::{code, sanitize};
 use super::models::emit_type;
 use super::names::{crate_ident, ident};
+use super::plan::TagPlan;
 use super::types::{Scope, TypeSpace};
 use super::{format_file, EmitOptions, GeneratedFile};
 use crate::error::Result;
@@ -28,9 +29,10 @@ pub fn spec_crate(
     space: &TypeSpace<'_>,
     workspace: &Workspace,
     spec: &SpecCrate,
+    tags: &[TagPlan<'_>],
     options: &EmitOptions,
 ) -> Result<Vec<GeneratedFile>> {
-    let clients = super::clients::clients(space, spec)?;
+    let clients = super::clients::clients(space, spec, tags)?;
     let file_name = file_name(&spec.file);
     let shared = &workspace.shared.name;
     let uses_shared = !workspace.shared.types.is_empty();
@@ -62,18 +64,13 @@ pub fn spec_crate(
     };
     // The crates a user of this one needs in their own code, re-exported so their
     // versions always match.
-    let shared_ident = super::names::ident(&crate_ident(shared));
-    let reexports = if uses_shared {
-        quote! {
-            pub use ntnx_runtime;
-            pub use #shared_ident;
-        }
-    } else {
-        quote! { pub use ntnx_runtime; }
-    };
+    let shared_reexport = uses_shared.then(|| {
+        let shared = super::names::ident(&crate_ident(shared));
+        quote! { pub use #shared; }
+    });
     let root_items = {
         let client = clients.root_items;
-        quote! { #client #reexports }
+        quote! { #client pub use ntnx_runtime; #shared_reexport }
     };
     let mut files = model_files(
         space,

@@ -23,6 +23,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::layout::Workspace;
 use crate::parallel::{run_all, Job};
 use names::Names;
+use plan::TagPlan;
 use types::TypeSpace;
 
 pub use docs::sanitize as sanitize_docs;
@@ -61,17 +62,24 @@ pub fn emit(workspace: &Workspace, options: &EmitOptions) -> Result<Vec<Generate
     // Each crate is emitted on its own thread (largest first); results come back in
     // this order, so the output does not depend on the scheduling.
     let space = &space;
+    // The client plans, once per spec, read by the clients, the registry and the inventory.
+    let plans: Vec<Vec<TagPlan<'_>>> = workspace
+        .specs
+        .iter()
+        .map(|spec| plan::plan(space, spec))
+        .collect::<Result<_>>()?;
+    let plans = &plans;
     let mut jobs: Vec<Job<'_, Result<Vec<GeneratedFile>>>> = Vec::new();
-    let mut specs: Vec<_> = workspace.specs.iter().collect();
-    specs.sort_by_key(|spec| std::cmp::Reverse(spec.types.len()));
+    let mut specs: Vec<_> = workspace.specs.iter().zip(plans).collect();
+    specs.sort_by_key(|(spec, _)| std::cmp::Reverse(spec.types.len()));
     if options.registry {
         jobs.push(Box::new(move || {
-            registry::registry_crate(space, workspace, options)
+            registry::registry_crate(space, workspace, plans, options)
         }));
     }
-    for spec in specs {
+    for (spec, tags) in specs {
         jobs.push(Box::new(move || {
-            crates::spec_crate(space, workspace, spec, options)
+            crates::spec_crate(space, workspace, spec, tags, options)
         }));
     }
     if !workspace.shared.types.is_empty() {
@@ -87,7 +95,7 @@ pub fn emit(workspace: &Workspace, options: &EmitOptions) -> Result<Vec<Generate
     jobs.push(Box::new(move || {
         Ok(vec![GeneratedFile {
             path: PathBuf::from(inventory::INVENTORY_FILE),
-            contents: inventory::inventory(space, workspace)?,
+            contents: inventory::inventory(space, workspace, plans)?,
         }])
     }));
     let mut files = Vec::new();

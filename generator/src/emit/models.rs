@@ -31,7 +31,7 @@ pub fn emit_type(space: &TypeSpace<'_>, def: &TypeDef, scope: &Scope) -> TokenSt
 
 /// How a field is held.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Presence {
+pub(super) enum Presence {
     /// Required and settable by clients: a plain value.
     Plain,
     /// `nullable: true`: `Nullable<T>`.
@@ -40,7 +40,7 @@ enum Presence {
     Optional,
 }
 
-fn presence(field: &Field) -> Presence {
+pub(super) fn presence(field: &Field) -> Presence {
     if field.nullable {
         Presence::Nullable
     } else if field.required && !field.read_only {
@@ -83,30 +83,30 @@ struct FieldPlan<'f> {
 fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) -> TokenStream {
     let name = ident(&space.names.path(&def.key).name);
     let names = field_names(s.fields.iter().map(|f| f.name.as_str()));
-    let plans: Vec<FieldPlan<'_>> =
-        s.fields
-            .iter()
-            .zip(&names)
-            .map(|(field, rust_name)| {
-                let mut value_type = unboxed_type(space, field, scope);
-                let boxed = space.contains(&field.ty, &def.key);
-                if boxed {
-                    value_type = quote!(Box<#value_type>);
-                }
-                FieldPlan {
-                    field,
-                    ident: ident(rust_name),
-                    local: format_ident!("field_{}", rust_name.trim_start_matches("r#")),
-                    key: Literal::string(&field.name),
-                    presence: presence(field),
-                    default: field.default.as_ref().and_then(|d| {
-                        default_expr(space, &field.ty, d, scope, field.secret, boxed)
-                    }),
-                    value_type,
-                    boxed,
-                }
-            })
-            .collect();
+    let plans: Vec<FieldPlan<'_>> = s
+        .fields
+        .iter()
+        .zip(&names)
+        .map(|(field, rust_name)| {
+            let mut value_type = unboxed_type(space, field, scope);
+            let boxed = space.contains(&field.ty, &def.key);
+            if boxed {
+                value_type = quote!(Box<#value_type>);
+            }
+            FieldPlan {
+                field,
+                ident: ident(rust_name),
+                local: format_ident!("field_{rust_name}"),
+                key: Literal::string(&field.name),
+                presence: presence(field),
+                default: field.default.as_ref().and_then(|d| {
+                    default_expr(space, &field.ty, d, scope, is_secret_string(field), boxed)
+                }),
+                value_type,
+                boxed,
+            }
+        })
+        .collect();
 
     let fields = plans.iter().map(|plan| {
         let ident = &plan.ident;
@@ -330,7 +330,7 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
 
 /// A field's value type without `Box`.
 fn unboxed_type(space: &TypeSpace<'_>, field: &Field, scope: &Scope) -> TokenStream {
-    if field.secret && is_string(&field.ty) {
+    if is_secret_string(field) {
         quote!(ntnx_runtime::Secret)
     } else {
         space.rust_type(&field.ty, scope)
@@ -339,6 +339,12 @@ fn unboxed_type(space: &TypeSpace<'_>, field: &Field, scope: &Scope) -> TokenStr
 
 fn is_string(ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::Scalar(Scalar::String))
+}
+
+/// Whether the field is held as `ntnx_runtime::Secret`: a secret (by format or name) that
+/// is a string. Secrets of other types (a `format: password` on an object) keep their type.
+pub(super) fn is_secret_string(field: &Field) -> bool {
+    field.secret && is_string(&field.ty)
 }
 
 fn field_docs(space: &TypeSpace<'_>, field: &Field) -> DocBuilder {
@@ -394,8 +400,7 @@ fn field_docs(space: &TypeSpace<'_>, field: &Field) -> DocBuilder {
     if let Some(default) = &field.default {
         notes.push(format!("Default: {}.", code(&default.to_string())));
     }
-    if field.secret && is_string(&field.ty) {
-        // Only strings are held as `Secret` (see `unboxed_type`).
+    if is_secret_string(field) {
         notes.push("Secret: never shown by `Debug`.".to_owned());
     }
     if !notes.is_empty() {

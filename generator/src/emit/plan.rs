@@ -1,6 +1,6 @@
-//! Plans of the typed clients, made once per operation and read by two emitters: the
-//! clients themselves and the registry's operation dispatch, so both call an operation the
-//! same way.
+//! Plans of the typed clients, made once per spec (in [`super::emit`]) and read by three
+//! emitters: the clients themselves, the registry's operation dispatch and the inventory, so
+//! all of them name and call an operation the same way.
 //!
 //! A plan decides the Rust names (tag module, `…Api` type, method, request builder), which
 //! parameters are method arguments (path parameters, required query and header parameters)

@@ -9,7 +9,7 @@ use quote::quote;
 
 use super::crates::{cargo_toml, file_name, header};
 use super::names::{crate_ident, ident};
-use super::plan::{client_name, plan, BodyKind, Convert, OperationPlan, ResponseKind};
+use super::plan::{client_name, BodyKind, Convert, OperationPlan, ResponseKind, TagPlan};
 use super::types::{Scope, TypeSpace};
 use super::{format_file, EmitOptions, GeneratedFile};
 use crate::error::Result;
@@ -21,6 +21,7 @@ pub const REGISTRY_CRATE: &str = "ntnx-registry";
 pub fn registry_crate(
     space: &TypeSpace<'_>,
     workspace: &Workspace,
+    plans: &[Vec<TagPlan<'_>>],
     options: &EmitOptions,
 ) -> Result<Vec<GeneratedFile>> {
     let scope = Scope {
@@ -39,7 +40,7 @@ pub fn registry_crate(
             arms.push(quote! { #name => Some(check::<#ty>(json)), });
         }
     }
-    let (infos, call_arms, calls, used) = operation_dispatch(space, workspace, &scope)?;
+    let (infos, call_arms, calls, used) = operation_dispatch(space, workspace, plans, &scope)?;
     let mut helpers = Vec::new();
     if used.raw_body {
         helpers.push(quote! {
@@ -275,16 +276,17 @@ pub fn registry_crate(
 fn operation_dispatch(
     space: &TypeSpace<'_>,
     workspace: &Workspace,
+    plans: &[Vec<TagPlan<'_>>],
     scope: &Scope,
 ) -> Result<Dispatch> {
     let mut infos = Vec::new();
     let mut arms = Vec::new();
     let mut calls = Vec::new();
     let mut used = UsedHelpers::default();
-    for spec in &workspace.specs {
+    for (spec, tags) in workspace.specs.iter().zip(plans) {
         let krate = ident(&crate_ident(&spec.name));
         let client = ident(&client_name(spec));
-        for tag in plan(space, spec)? {
+        for tag in tags {
             let module = ident(&tag.module);
             for operation in &tag.operations {
                 let op = operation.operation;
@@ -302,8 +304,8 @@ fn operation_dispatch(
                 let function = ident(&format!(
                     "call_{}_{}_{}",
                     spec.namespace.replace(['.', '-'], "_"),
-                    tag.module.trim_start_matches("r#"),
-                    operation.method.trim_start_matches("r#")
+                    tag.module,
+                    operation.method
                 ));
                 let body = call_body(space, operation, scope, &mut used);
                 let doc = format!(" `{}` ({} {}).", op.id, op.method.as_str(), op.path);
