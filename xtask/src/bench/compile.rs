@@ -98,50 +98,25 @@ pub fn run(bench: &Bench) -> Result<Section, String> {
             let name = format!("{}-progenitor", spec.crate_name());
             let file = bench.specs.join(&spec.file);
             println!("bench: cargo progenitor -i {} -n {name}", file.display());
-            let mut generated = progenitor::generate(bin, &file, &prog_ws, &name)?;
-            let mut patched = None;
-            if let Err(message) = &generated {
-                if message.contains("duplicate operation ID") {
-                    println!("bench: progenitor cannot generate {}: {message}", spec.file);
-                    failures.push((spec.namespace.clone(), message.clone()));
-                    let text = std::fs::read_to_string(&file)
-                        .map_err(|e| format!("{}: {e}", file.display()))?;
-                    let (text, renamed) = progenitor::unique_operation_ids(&text);
-                    let copy = prog_ws.join("specs").join(&spec.file);
-                    scratch::write_if_changed(&copy, text.as_bytes())?;
-                    println!(
-                        "bench: cargo progenitor -i {} (repeated operationIds renamed: {})",
-                        copy.display(),
-                        renamed.len()
-                    );
-                    generated = progenitor::generate(bin, &copy, &prog_ws, &name)?;
-                    patched = Some(format!(
-                        "{} repeated operationIds renamed (`{}`, ...)",
-                        renamed.len(),
-                        renamed.first().map_or("", String::as_str)
-                    ));
-                }
+            let attempt = progenitor::generate_or_patch(bin, &file, &prog_ws, &name)?;
+            if let Some(message) = attempt.failure {
+                println!("bench: progenitor cannot generate {}: {message}", spec.file);
+                failures.push((spec.namespace.clone(), message));
             }
-            match generated {
-                Ok(crate_dir) => {
-                    names.push(name.clone());
-                    subjects.push(Subject {
-                        package: name,
-                        namespace: Some(spec.namespace.clone()),
-                        ours: false,
-                        workspace: prog_ws.clone(),
-                        target: prog_ws.join("target"),
-                        lines: count_lines(&crate_dir.join("src")),
-                        dir: crate_dir,
-                        cold: Vec::new(),
-                        incremental: Vec::new(),
-                        patched,
-                    });
-                }
-                Err(message) => {
-                    println!("bench: progenitor cannot generate {}: {message}", spec.file);
-                    failures.push((spec.namespace.clone(), message));
-                }
+            if let Some(crate_dir) = attempt.crate_dir {
+                names.push(name.clone());
+                subjects.push(Subject {
+                    package: name,
+                    namespace: Some(spec.namespace.clone()),
+                    ours: false,
+                    workspace: prog_ws.clone(),
+                    target: prog_ws.join("target"),
+                    lines: count_lines(&crate_dir.join("src")),
+                    dir: crate_dir,
+                    cold: Vec::new(),
+                    incremental: Vec::new(),
+                    patched: attempt.patched,
+                });
             }
         }
         progenitor::workspace(&prog_ws, &names, profiles)?;

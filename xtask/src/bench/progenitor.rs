@@ -83,6 +83,66 @@ pub fn generate(
     Ok(Ok(crate_dir))
 }
 
+/// What [`generate_or_patch`] got from progenitor.
+pub struct Attempt {
+    /// The generated crate, if progenitor generated one.
+    pub crate_dir: Option<PathBuf>,
+    /// Progenitor's message about the published spec, when it could not generate it.
+    pub failure: Option<String>,
+    /// What the patched copy changed, when the crate comes from one.
+    pub patched: Option<String>,
+}
+
+/// Generates crate `name` from `spec`; when progenitor stops at a repeated operationId,
+/// generates it again from a copy with those renamed ([`unique_operation_ids`]), the only
+/// change. Any failure is reported once, by the published spec's message.
+pub fn generate_or_patch(
+    bin: &Path,
+    spec: &Path,
+    dir: &Path,
+    name: &str,
+) -> Result<Attempt, String> {
+    let message = match generate(bin, spec, dir, name)? {
+        Ok(crate_dir) => {
+            return Ok(Attempt {
+                crate_dir: Some(crate_dir),
+                failure: None,
+                patched: None,
+            })
+        }
+        Err(message) => message,
+    };
+    if !message.contains("duplicate operation ID") {
+        return Ok(Attempt {
+            crate_dir: None,
+            failure: Some(message),
+            patched: None,
+        });
+    }
+    let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let (text, renamed) = unique_operation_ids(&text);
+    let file_name = spec.file_name().unwrap_or_default();
+    let copy = dir.join("specs").join(file_name);
+    write_if_changed(&copy, text.as_bytes())?;
+    println!(
+        "bench: cargo progenitor -i {} (repeated operationIds renamed: {})",
+        copy.display(),
+        renamed.len()
+    );
+    let crate_dir = generate(bin, &copy, dir, name)?.ok();
+    Ok(Attempt {
+        patched: crate_dir.as_ref().map(|_| {
+            format!(
+                "{} repeated operationIds renamed (`{}`, ...)",
+                renamed.len(),
+                renamed.first().map_or("", String::as_str)
+            )
+        }),
+        crate_dir,
+        failure: Some(message),
+    })
+}
+
 /// The spec text with every repeated `operationId` renamed (the second `listVmStats`
 /// becomes `listVmStats_2`, and so on), the only change; and the names it renamed.
 /// Progenitor stops at the first duplicate, so the compile-time comparison can still
