@@ -11,24 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::{fixtures_dir, generate, manifest_for, options, workspace_root};
+use common::{fixtures_dir, generate, manifest_for, options, workspace_root, FIXTURES};
 use ntnx_generator::emit::GeneratedFile;
 use ntnx_generator::Generated;
-
-/// Every fixture that generates (the others are error cases).
-const FIXTURES: [&str; 11] = [
-    "naming.yaml",
-    "allof.yaml",
-    "fields.yaml",
-    "enums.yaml",
-    "unions.yaml",
-    "scalars.yaml",
-    "docs.yaml",
-    "recursive.yaml",
-    "operations.yaml",
-    "shared-alpha.yaml",
-    "shared-beta.yaml",
-];
 
 #[test]
 fn generated_fixture_crates_build() {

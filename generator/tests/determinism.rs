@@ -2,22 +2,8 @@
 
 mod common;
 
-use common::{fixtures_dir, generate, manifest_for, options};
+use common::{fixtures_dir, generate, manifest_for, options, FIXTURES};
 use ntnx_generator::Generated;
-
-const FIXTURES: [&str; 11] = [
-    "naming.yaml",
-    "allof.yaml",
-    "fields.yaml",
-    "enums.yaml",
-    "unions.yaml",
-    "scalars.yaml",
-    "docs.yaml",
-    "recursive.yaml",
-    "operations.yaml",
-    "shared-alpha.yaml",
-    "shared-beta.yaml",
-];
 
 fn assert_identical(name: &str, first: &Generated, second: &Generated) {
     let paths = |g: &Generated| g.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();

@@ -3,10 +3,8 @@
 
 mod common;
 
-use common::{file, generate, item, item_docs, member_docs, resolve};
+use common::{file, generate, item, item_docs, member_docs, resolve, CONFIG};
 use ntnx_generator::ir::{Constraint, TypeKind};
-
-const CONFIG: &str = "ntnx-fixture/src/config.rs";
 
 #[test]
 fn descriptions_are_made_safe_for_rustdoc_line_by_line() {

@@ -3,18 +3,9 @@
 
 mod common;
 
-use common::{contains_code, file, generate, item, item_docs, member_docs, resolve};
-use ntnx_generator::ir::{Api, Constraint, Enum, Scalar, TypeDef, TypeKind, TypeRef};
+use common::{contains_code, def, file, generate, item, item_docs, member_docs, resolve, CONFIG};
+use ntnx_generator::ir::{Constraint, Enum, Scalar, TypeDef, TypeKind, TypeRef};
 use serde_json::json;
-
-const CONFIG: &str = "ntnx-fixture/src/config.rs";
-
-fn def<'a>(api: &'a Api, name: &str, inline: &[&str]) -> &'a TypeDef {
-    api.types
-        .values()
-        .find(|d| d.key.schema.name == name && d.key.inline == inline)
-        .unwrap_or_else(|| panic!("no type {name} {inline:?}"))
-}
 
 fn enumeration(def: &TypeDef) -> &Enum {
     match &def.kind {

@@ -3,11 +3,9 @@
 
 mod common;
 
-use common::{contains_code, file, generate, item, member_docs, resolve};
+use common::{contains_code, file, generate, item, member_docs, resolve, CONFIG};
 use ntnx_generator::ir::{Api, Field, TypeKind};
 use serde_json::json;
-
-const CONFIG: &str = "ntnx-fixture/src/config.rs";
 
 fn fields<'a>(api: &'a Api, name: &str) -> &'a [Field] {
     let def = api

@@ -3,10 +3,8 @@
 
 mod common;
 
-use common::{file, generate, has_file, item, item_docs, member_docs, resolve, schema_of};
+use common::{file, generate, has_file, item, item_docs, member_docs, resolve, schema_of, CONFIG};
 use ntnx_generator::ir::{Owner, TypeKind};
-
-const CONFIG: &str = "ntnx-fixture/src/config.rs";
 
 #[test]
 fn own_namespace_and_version_are_dropped_and_packages_become_modules() {

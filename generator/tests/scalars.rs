@@ -3,10 +3,8 @@
 
 mod common;
 
-use common::{file, generate, item, item_docs, resolve};
+use common::{file, generate, item, item_docs, resolve, CONFIG};
 use ntnx_generator::ir::{Scalar, TypeKind, TypeRef};
-
-const CONFIG: &str = "ntnx-fixture/src/config.rs";
 
 #[test]
 fn formats_map_to_ir_scalars() {

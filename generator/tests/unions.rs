@@ -3,17 +3,8 @@
 
 mod common;
 
-use common::{contains_code, file, generate, item, item_docs, resolve};
-use ntnx_generator::ir::{Api, Scalar, TypeDef, TypeKey, TypeKind, TypeRef, Union};
-
-const CONFIG: &str = "ntnx-fixture/src/config.rs";
-
-fn def<'a>(api: &'a Api, name: &str, inline: &[&str]) -> &'a TypeDef {
-    api.types
-        .values()
-        .find(|d| d.key.schema.name == name && d.key.inline == inline)
-        .unwrap_or_else(|| panic!("no type {name} {inline:?}"))
-}
+use common::{contains_code, def, file, generate, item, item_docs, resolve, CONFIG};
+use ntnx_generator::ir::{Api, Scalar, TypeKey, TypeKind, TypeRef, Union};
 
 fn union<'a>(api: &'a Api, name: &str, inline: &[&str]) -> &'a Union {
     match &def(api, name, inline).kind {

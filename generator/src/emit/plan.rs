@@ -8,9 +8,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToUpperCamelCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 
-use super::names::{module_ident, snake_ident, unique, unique_snake};
+use super::names::{snake_ident, unique, unique_snake};
 use super::types::{JsonShape, TypeSpace};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::{
@@ -399,6 +399,15 @@ fn type_name(name: &str) -> String {
     } else {
         name.to_owned()
     }
+}
+
+/// A tag's module ident: `t` in front of a leading digit (`2024Looks` → `t2024looks`),
+/// `default` for an empty tag. Keywords become raw idents in `names::ident`.
+fn module_ident(tag: &str) -> String {
+    if tag.to_snake_case().is_empty() {
+        return "default".to_owned();
+    }
+    snake_ident(tag, "t")
 }
 
 fn method_ident(operation_id: &str) -> String {

@@ -11,12 +11,31 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use ntnx_generator::emit::EmitOptions;
-use ntnx_generator::ir::Api;
+use ntnx_generator::ir::{Api, TypeDef};
 use ntnx_generator::manifest::{sha256_hex, Manifest};
 use ntnx_generator::{Error, Generated};
 
 /// Crate name the fixtures of namespace `fixture` generate.
 pub const CRATE: &str = "ntnx-fixture";
+
+/// The fixture crate's `config` module, where most fixture schemas land.
+pub const CONFIG: &str = "ntnx-fixture/src/config.rs";
+
+/// Every fixture that generates on its own (`errors/` and `shared-gamma-conflict.yaml`
+/// are error cases), for the tests that walk all of them.
+pub const FIXTURES: [&str; 11] = [
+    "naming.yaml",
+    "allof.yaml",
+    "fields.yaml",
+    "enums.yaml",
+    "unions.yaml",
+    "scalars.yaml",
+    "docs.yaml",
+    "recursive.yaml",
+    "operations.yaml",
+    "shared-alpha.yaml",
+    "shared-beta.yaml",
+];
 
 /// `specs/fixtures/<name>`.
 pub fn fixture(name: &str) -> PathBuf {
@@ -221,4 +240,12 @@ pub fn contains_code(haystack: &str, needle: &str) -> bool {
             .replace(",]", "]")
     };
     squash(haystack).contains(squash(needle).trim_end_matches(','))
+}
+
+/// The resolved type `name` (with inline path `inline`) of `api`.
+pub fn def<'a>(api: &'a Api, name: &str, inline: &[&str]) -> &'a TypeDef {
+    api.types
+        .values()
+        .find(|d| d.key.schema.name == name && d.key.inline == inline)
+        .unwrap_or_else(|| panic!("no type {name} {inline:?}"))
 }
