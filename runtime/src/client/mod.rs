@@ -180,13 +180,7 @@ impl Client {
             .request_id
             .or_else(|| mutating.then(Uuid::new_v4))
             .map(|id| id.to_string());
-        let mut call = CallContext {
-            operation: operation.id,
-            method: operation.method.clone(),
-            path: operation.path,
-            request_id: request_id.clone(),
-            attempts: 0,
-        };
+        let mut call = CallContext::new(operation, request_id.clone());
         let span = tracing::info_span!(
             "ntnx_call",
             operation = operation.id,
@@ -370,6 +364,7 @@ impl Client {
                 status,
                 response.headers().clone(),
                 call.request_id.clone(),
+                attempt,
             );
             call.request_id = info.request_id.clone();
             if status.is_success() {

@@ -28,15 +28,19 @@ pub(crate) struct ResponseInfo {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) request_id: Option<String>,
+    /// The attempt that got this answer (1 for the first).
+    pub(crate) attempts: u32,
 }
 
 impl ResponseInfo {
-    /// `sent` is the request id sent, used when the server does not echo one.
+    /// `sent` is the request id sent, used when the server does not echo one; `attempts`
+    /// counts the sends that led to this answer.
     pub(crate) fn new(
         operation: &'static Operation,
         status: StatusCode,
         headers: HeaderMap,
         sent: Option<String>,
+        attempts: u32,
     ) -> ResponseInfo {
         let echoed = headers
             .get(REQUEST_ID_HEADER)
@@ -47,17 +51,15 @@ impl ResponseInfo {
             status,
             request_id: echoed.or(sent),
             headers,
+            attempts,
         }
     }
 
     /// The call this answers, for errors found after the call returned.
     pub(crate) fn call(&self) -> crate::error::CallContext {
         crate::error::CallContext {
-            operation: self.operation.id,
-            method: self.operation.method.clone(),
-            path: self.operation.path,
-            request_id: self.request_id.clone(),
-            attempts: 0,
+            attempts: self.attempts,
+            ..crate::error::CallContext::new(self.operation, self.request_id.clone())
         }
     }
 
@@ -447,7 +449,7 @@ mod tests {
     fn info() -> ResponseInfo {
         let mut headers = HeaderMap::new();
         headers.insert("x-ntnx-etag", "W/\"abc\"".parse().unwrap());
-        ResponseInfo::new(&LIST, StatusCode::OK, headers, Some("rid".into()))
+        ResponseInfo::new(&LIST, StatusCode::OK, headers, Some("rid".into()), 1)
     }
 
     #[test]

@@ -66,6 +66,22 @@ pub(crate) struct CallContext {
     pub(crate) attempts: u32,
 }
 
+impl CallContext {
+    /// A call of `operation` with this request id, before any attempt.
+    pub(crate) fn new(
+        operation: &crate::client::Operation,
+        request_id: Option<String>,
+    ) -> CallContext {
+        CallContext {
+            operation: operation.id,
+            method: operation.method.clone(),
+            path: operation.path,
+            request_id,
+            attempts: 0,
+        }
+    }
+}
+
 enum Repr {
     Config(String),
     Request(String),
@@ -117,13 +133,7 @@ impl Error {
             "it needs an If-Match ETag: send the entity as fetched (its ETag is kept with \
              it), or set one with `if_match(...)`",
         )
-        .with_call(&CallContext {
-            operation: operation.id,
-            method: operation.method.clone(),
-            path: operation.path,
-            request_id: None,
-            attempts: 0,
-        })
+        .with_call(&CallContext::new(operation, None))
     }
 
     /// A transport failure; `before_response` when no response arrived.

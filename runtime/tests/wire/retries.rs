@@ -185,3 +185,25 @@ async fn read_timeout_is_a_timeout_error() {
     assert!(error.is_timeout());
     assert!(started.elapsed() < Duration::from_secs(2));
 }
+
+#[tokio::test]
+async fn an_error_found_after_retries_reports_the_attempts_made() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"metadata": {}})))
+        .mount(&server)
+        .await;
+    let response = client(&server)
+        .send_envelope::<Value, Value>(update())
+        .await
+        .unwrap();
+    // The answer has no `data`: the error names the call and the three sends it took.
+    let error = response.into_data().unwrap_err();
+    assert_eq!(error.attempts(), 3, "{error}");
+    assert!(error.request_id().is_some(), "{error}");
+}
