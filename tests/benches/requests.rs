@@ -215,7 +215,7 @@ fn main() {
 
 /// Serves `body` on every connection `listener` accepts, until aborted.
 async fn serve(listener: TcpListener, body: Bytes) {
-    let expected_auth = format!("Basic {}", base64(&format!("{USER}:{PASSWORD}")));
+    let expected_auth = ntnx_workspace_tests::basic_auth::basic_auth_header(USER, PASSWORD);
     let expected_auth: Arc<str> = expected_auth.into();
     loop {
         let Ok((stream, _)) = listener.accept().await else {
@@ -250,25 +250,4 @@ async fn serve(listener: TcpListener, body: Bytes) {
 
 fn header<'a>(request: &'a Request<Incoming>, name: &str) -> Option<&'a str> {
     request.headers().get(name)?.to_str().ok()
-}
-
-/// Standard base64 with padding.
-fn base64(text: &str) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let bytes = text.as_bytes();
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }

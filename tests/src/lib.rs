@@ -13,6 +13,7 @@
 //!
 //! Nothing from the specs is copied into the repository: everything is read at run time.
 
+pub mod basic_auth;
 pub mod calls;
 pub mod examples;
 pub mod roundtrip;

@@ -41,27 +41,9 @@ pub fn client(base: &str) -> Client {
 }
 
 /// `Authorization: Basic ...` for [`USERNAME`] and [`PASSWORD`], computed independently
-/// of the runtime (RFC 4648 base64).
+/// of the runtime.
 pub fn basic_header() -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let input = format!("{USERNAME}:{PASSWORD}").into_bytes();
-    let mut out = String::new();
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            out.push(if i <= chunk.len() {
-                char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize])
-            } else {
-                '='
-            });
-        }
-    }
-    format!("Basic {out}")
+    ntnx_workspace_tests::basic_auth::basic_auth_header(USERNAME, PASSWORD)
 }
 
 fn reserved(fv: &str) -> Value {
