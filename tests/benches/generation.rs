@@ -35,11 +35,7 @@ fn main() {
     let manifest =
         Manifest::read(&root.join("specs").join("manifest.toml")).unwrap_or_else(|e| panic!("{e}"));
     // The options `cargo xtask generate` uses for generated/.
-    let options = EmitOptions {
-        runtime_path: "../../runtime".to_owned(),
-        client_dependencies: Vec::new(),
-        registry: true,
-    };
+    let options = EmitOptions::workspace();
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(manifest.specs.len());

@@ -26,20 +26,11 @@ pub fn specs_dir(flag: Option<&str>) -> PathBuf {
     }
 }
 
-/// Emit options for crates placed in `generated/`.
-pub fn workspace_options() -> EmitOptions {
-    EmitOptions {
-        runtime_path: "../../runtime".to_owned(),
-        client_dependencies: Vec::new(),
-        registry: true,
-    }
-}
-
 /// Generates every pinned spec, in memory.
 pub fn generate_pinned(specs: &Path) -> Result<Generated, String> {
     let manifest =
         Manifest::read(&root().join("specs").join("manifest.toml")).map_err(|e| e.to_string())?;
-    ntnx_generator::generate_pinned(&manifest, specs, &workspace_options())
+    ntnx_generator::generate_pinned(&manifest, specs, &EmitOptions::workspace())
         .map_err(|e| e.to_string())
 }
 

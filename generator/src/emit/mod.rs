@@ -48,6 +48,18 @@ pub struct EmitOptions {
     pub registry: bool,
 }
 
+impl EmitOptions {
+    /// The options of this workspace's `generated/` folder (`cargo xtask generate`): crates
+    /// in `generated/<crate>/` next to `runtime/`, with the registry.
+    pub fn workspace() -> EmitOptions {
+        EmitOptions {
+            runtime_path: "../../runtime".to_owned(),
+            client_dependencies: Vec::new(),
+            registry: true,
+        }
+    }
+}
+
 /// Every file of every crate of `workspace`.
 pub fn emit(workspace: &Workspace, options: &EmitOptions) -> Result<Vec<GeneratedFile>> {
     let mut defs = HashMap::new();
