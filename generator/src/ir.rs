@@ -452,6 +452,40 @@ pub struct Tag {
     pub description: Option<String>,
 }
 
+/// A correction of a published spec file: a fix the manifest declares, or a known,
+/// unambiguous mistake the generator accepts with a warning (see [`crate::fix`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Correction {
+    /// JSON pointer of the corrected value.
+    pub pointer: String,
+    /// What the file has there (`None`: nothing).
+    pub was: Option<Value>,
+    /// What the generator read instead (`None`: nothing).
+    pub now: Option<Value>,
+    /// Why.
+    pub reason: String,
+    /// Declared in the manifest; `false` for a mistake accepted without a declaration.
+    pub declared: bool,
+}
+
+impl fmt::Display for Correction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let show = |v: &Option<Value>| v.as_ref().map_or("nothing".to_owned(), Value::to_string);
+        write!(
+            f,
+            "{}: {} read as {} ({}",
+            self.pointer,
+            show(&self.was),
+            show(&self.now),
+            self.reason
+        )?;
+        if !self.declared {
+            f.write_str("; accepted without a declared fix")?;
+        }
+        f.write_str(")")
+    }
+}
+
 /// One resolved spec.
 #[derive(Clone, Debug)]
 pub struct Api {
@@ -479,4 +513,7 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Declared tags, in spec order (operations may use undeclared ones too).
     pub tags: Vec<Tag>,
+    /// Corrections of the published file: declared fixes, then mistakes accepted with a
+    /// warning.
+    pub corrections: Vec<Correction>,
 }

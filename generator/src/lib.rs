@@ -10,12 +10,14 @@
 
 pub mod emit;
 pub mod error;
+pub mod fix;
 pub mod ir;
 pub mod layout;
 pub mod load;
 pub mod manifest;
 mod parallel;
 pub mod resolve;
+pub mod version;
 
 pub use error::{Error, ErrorKind, Result};
 
@@ -51,6 +53,8 @@ pub struct SpecSummary {
     pub operations: usize,
     /// Time to load and resolve it.
     pub elapsed: Duration,
+    /// Declared fixes applied to the file, and mistakes accepted without one.
+    pub corrections: Vec<ir::Correction>,
 }
 
 /// Generates every crate of the manifest, reading the spec files from `specs_dir` and
@@ -68,7 +72,7 @@ pub fn generate_pinned(
             Box::new(move || {
                 let started = Instant::now();
                 let (path, bytes) = manifest::read_pinned(specs_dir, pinned)?;
-                let loaded = load::parse(&path, &bytes)?;
+                let loaded = load::parse_with_fixes(&path, &bytes, &pinned.fixes)?;
                 if loaded.namespace != pinned.namespace || loaded.version != pinned.version {
                     return Err(Error::new(
                         ErrorKind::Manifest,
@@ -117,6 +121,7 @@ fn summary(api: &ir::Api, elapsed: Duration) -> SpecSummary {
         types: api.types.len(),
         operations: api.operations.len(),
         elapsed,
+        corrections: api.corrections.clone(),
     }
 }
 

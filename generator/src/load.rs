@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use openapiv3::OpenAPI;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::fix::Fix;
+use crate::ir::Correction;
 
 /// A parsed spec and the facts about it the later stages need.
 #[derive(Debug)]
@@ -18,12 +20,27 @@ pub struct LoadedSpec {
     pub version: String,
     /// The document.
     pub document: OpenAPI,
+    /// The declared fixes applied to it.
+    pub corrections: Vec<Correction>,
 }
 
 /// Parses `bytes` read from `path`. The namespace and version come from the paths
 /// (`/<namespace>/<version>/...`), which every spec of the family follows.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
-    let document = deserialize(path, bytes)?;
+    parse_with_fixes(path, bytes, &[])
+}
+
+/// Parses `bytes` read from `path`, applying the manifest's declared `fixes` first (see
+/// [`crate::fix`]).
+pub fn parse_with_fixes(path: &Path, bytes: &[u8], fixes: &[Fix]) -> Result<LoadedSpec> {
+    let (document, corrections) = if fixes.is_empty() {
+        (deserialize(path, bytes)?, Vec::new())
+    } else {
+        let mut value: serde_yaml::Value =
+            serde_yaml::from_slice(bytes).map_err(|e| parse_error(path, bytes, &e))?;
+        let corrections = crate::fix::apply(&mut value, fixes).map_err(|e| e.in_file(path))?;
+        (from_value(path, value)?, corrections)
+    };
     if !document.openapi.starts_with("3.0") {
         return Err(Error::new(
             ErrorKind::Unsupported,
@@ -41,6 +58,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
         namespace,
         version,
         document,
+        corrections,
     })
 }
 
@@ -66,6 +84,12 @@ fn deserialize(path: &Path, bytes: &[u8]) -> Result<OpenAPI> {
 fn deserialize_via_value(path: &Path, bytes: &[u8]) -> Result<OpenAPI> {
     let value: serde_yaml::Value =
         serde_yaml::from_slice(bytes).map_err(|e| parse_error(path, bytes, &e))?;
+    from_value(path, value)
+}
+
+/// A YAML value into the document, naming the JSON pointer of a value that does not fit.
+fn from_value(path: &Path, value: serde_yaml::Value) -> Result<OpenAPI> {
+    silence_openapiv3_panics();
     let read = std::panic::catch_unwind(|| serde_path_to_error::deserialize::<_, OpenAPI>(value));
     let failure = match read {
         Ok(Ok(document)) => return Ok(document),
@@ -184,18 +208,14 @@ fn namespace_and_version(document: &OpenAPI) -> Result<(String, String)> {
     found.ok_or_else(|| {
         Error::new(
             ErrorKind::Unsupported,
-            "no path of the form /<namespace>/<version>/..., so the namespace is unknown",
+            "no path of the form /<namespace>/<version>/... (versions look like v4.0, v4.1.b2 or \
+             v4.0.a3), so the namespace is unknown",
         )
         .at("#/paths")
     })
 }
 
-/// `v4`, `v4.0`, `v1.0`...
+/// `v4`, `v4.0`, `v4.1.b2`, `v4.0.a3`...: a version of the family's scheme.
 pub(crate) fn is_version(segment: &str) -> bool {
-    segment.strip_prefix('v').is_some_and(|rest| {
-        !rest.is_empty()
-            && rest
-                .split('.')
-                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
-    })
+    crate::version::ApiVersion::parse(segment).is_some()
 }

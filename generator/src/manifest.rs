@@ -7,9 +7,10 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::fix::Fix;
 
 /// One pinned spec.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PinnedSpec {
     /// API namespace, e.g. `vmm`.
@@ -26,6 +27,10 @@ pub struct PinnedSpec {
     /// namespace are pinned side by side.
     #[serde(rename = "crate")]
     pub crate_name: Option<String>,
+    /// Declared fixes of mistakes in the published file (`[[spec.fix]]`), applied after
+    /// it is read and before it is resolved; see [`crate::fix`].
+    #[serde(default, rename = "fix")]
+    pub fixes: Vec<Fix>,
 }
 
 impl PinnedSpec {
@@ -38,7 +43,7 @@ impl PinnedSpec {
 }
 
 /// The parsed manifest.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// The pinned specs, in the order they are generated (the order decides which copy of

@@ -94,6 +94,14 @@ pub fn print_summary(generated: &Generated) {
             spec.elapsed.as_secs_f64() * 1000.0,
             spec.file.display()
         );
+        for correction in &spec.corrections {
+            let label = if correction.declared {
+                "fixed"
+            } else {
+                "warning: accepted"
+            };
+            println!("  {label} {correction}");
+        }
     }
     for merge in &generated.merges {
         let files: Vec<String> = merge

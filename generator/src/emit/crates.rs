@@ -16,6 +16,7 @@ use super::{format_file, EmitOptions, GeneratedFile};
 use crate::error::Result;
 use crate::ir::{TypeDef, TypeKey};
 use crate::layout::{SharedCrate, SpecCrate, Workspace};
+use crate::version::ApiVersion;
 
 /// A comment at the top of every generated file.
 pub fn header(sources: &str) -> String {
@@ -44,6 +45,11 @@ pub fn spec_crate(
         spec.namespace,
         file_name
     );
+    if let Some(note) = ApiVersion::parse(&spec.version).and_then(|v| v.stage_note()) {
+        docs.push('\n');
+        docs.push_str(&note);
+        docs.push('\n');
+    }
     if let Some(description) = &spec.description {
         docs.push('\n');
         docs.push_str(&sanitize(description));
@@ -277,19 +283,9 @@ fn dotted_package(key: &TypeKey) -> String {
     parts.join(".")
 }
 
-/// `v4.0` -> `4.0.0`.
+/// `v4.0` -> `4.0.0`, `v4.1.b2` -> `4.1.0-beta.2` (see [`ApiVersion::crate_version`]).
 fn crate_version(version: &str) -> String {
-    let numbers: Vec<&str> = version
-        .trim_start_matches('v')
-        .split('.')
-        .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        .collect();
-    match numbers.as_slice() {
-        [major] => format!("{major}.0.0"),
-        [major, minor] => format!("{major}.{minor}.0"),
-        [major, minor, patch, ..] => format!("{major}.{minor}.{patch}"),
-        [] => "0.1.0".to_owned(),
-    }
+    ApiVersion::parse(version).map_or_else(|| "0.1.0".to_owned(), |v| v.crate_version())
 }
 
 /// The file name of a spec path.

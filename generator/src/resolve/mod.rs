@@ -15,8 +15,9 @@ use openapiv3::{ReferenceOr, Schema};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::{Api, Origin, Owner, SchemaName, Tag, TypeDef, TypeKey};
-use crate::load::{is_version, LoadedSpec};
+use crate::load::LoadedSpec;
 use crate::pointer;
+use crate::version::ApiVersion;
 
 /// Resolves one loaded spec into the IR of the crate `crate_name`.
 pub fn resolve(spec: &LoadedSpec, crate_name: &str) -> Result<Api> {
@@ -30,6 +31,7 @@ pub fn resolve(spec: &LoadedSpec, crate_name: &str) -> Result<Api> {
             .map(|c| &c.schemas)
             .unwrap_or(&EMPTY),
         types: BTreeMap::new(),
+        accepted: Vec::new(),
     };
     resolver.components().map_err(|e| e.in_file(&spec.path))?;
     let operations = resolver.operations().map_err(|e| e.in_file(&spec.path))?;
@@ -59,6 +61,12 @@ pub fn resolve(spec: &LoadedSpec, crate_name: &str) -> Result<Api> {
                 description: t.description.clone(),
             })
             .collect(),
+        corrections: spec
+            .corrections
+            .iter()
+            .cloned()
+            .chain(resolver.accepted)
+            .collect(),
     })
 }
 
@@ -71,6 +79,8 @@ pub(crate) struct Resolver<'a> {
     owner: Owner,
     schemas: &'a indexmap::IndexMap<String, ReferenceOr<Schema>>,
     types: BTreeMap<TypeKey, TypeDef>,
+    /// Known mistakes read past without a declared fix (see [`schema::TYPE_ALIASES`]).
+    accepted: Vec<crate::ir::Correction>,
 }
 
 impl<'a> Resolver<'a> {
@@ -104,23 +114,21 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Splits a dotted component name. Names without a version segment are taken to be
-    /// in the spec's own namespace and version.
+    /// Splits a dotted component name: namespace, version (`v4.0`, `v4.1.b2`, `v4.0.a3`),
+    /// packages and type name. Names without a version segment are taken to be in the
+    /// spec's own namespace and version.
     fn schema_name(&self, name: &str) -> SchemaName {
         let parts: Vec<&str> = name.split('.').collect();
         for i in 1..parts.len().saturating_sub(1) {
-            if !is_version(parts[i]) || parts[i].contains('.') {
+            // The last segment is the type name, never part of the version.
+            let Some((version, used)) = ApiVersion::from_segments(&parts[..parts.len() - 1], i)
+            else {
                 continue;
-            }
-            let has_minor = parts.len() > i + 2 && parts[i + 1].bytes().all(|b| b.is_ascii_digit());
-            let (version, rest) = if has_minor {
-                (format!("{}.{}", parts[i], parts[i + 1]), i + 2)
-            } else {
-                (parts[i].to_owned(), i + 1)
             };
+            let rest = i + used;
             return SchemaName {
                 namespace: parts[..i].join("."),
-                version,
+                version: version.to_string(),
                 modules: parts[rest..parts.len() - 1]
                     .iter()
                     .map(|s| (*s).to_owned())

@@ -17,6 +17,13 @@ use crate::pointer_join;
 /// never struct fields, so they are written exactly once.
 pub(crate) const RUNTIME_KEYS: [&str; 3] = ["$objectType", "$reserved", "$unknownFields"];
 
+/// Misspelt `type`s that mean one thing only, accepted with a warning (listed in the
+/// summary and the crate docs) even without a declared fix, so that a release is not
+/// blocked by them: `int` and `long` are `integer`, `bool` is `boolean`. Any other unknown
+/// type is an error until the manifest declares a fix for it.
+pub(crate) const TYPE_ALIASES: [(&str, &str); 3] =
+    [("int", "integer"), ("long", "integer"), ("bool", "boolean")];
+
 /// A property gathered while flattening an object and its `allOf` bases.
 struct Property<'s> {
     name: &'s str,
@@ -146,6 +153,10 @@ impl<'a> Resolver<'a> {
 
     /// A schema without a name of its own: scalar, array, map or anything.
     fn plain(&mut self, key: &TypeKey, view: &View<'_>, pointer: &str) -> Result<TypeRef> {
+        let typ = match view.typ {
+            Some(typ) => Some(self.known_type(typ, pointer)?),
+            None => None,
+        };
         let array_items = |this: &mut Self| -> Result<TypeRef> {
             match view.items {
                 Some(items) => Ok(TypeRef::Array(Box::new(this.type_of(
@@ -156,7 +167,7 @@ impl<'a> Resolver<'a> {
                 None => Ok(TypeRef::Array(Box::new(TypeRef::Any))),
             }
         };
-        Ok(match view.typ {
+        Ok(match typ {
             Some("string") => TypeRef::Scalar(match view.format {
                 Some("date-time") => Scalar::DateTime,
                 Some("date") => Scalar::Date,
@@ -181,10 +192,34 @@ impl<'a> Resolver<'a> {
                 self.map_or_object(key, view, pointer)?
             }
             None => TypeRef::Any,
-            Some(other) => {
-                return Err(unsupported(pointer, &format!("unknown type `{other}`")));
-            }
+            Some(other) => unreachable!("known_type returned `{other}`"),
         })
+    }
+
+    /// `typ` if OpenAPI defines it, its meaning if it is one of [`TYPE_ALIASES`] (recorded
+    /// as an accepted correction), else an error asking for a declared fix.
+    fn known_type(&mut self, typ: &str, pointer: &str) -> Result<&'static str> {
+        const TYPES: [&str; 6] = ["string", "integer", "number", "boolean", "array", "object"];
+        if let Some(known) = TYPES.iter().find(|t| **t == typ) {
+            return Ok(*known);
+        }
+        let Some((_, meant)) = TYPE_ALIASES.iter().find(|(alias, _)| *alias == typ) else {
+            return Err(unsupported(
+                pointer,
+                &format!(
+                    "unknown type `{typ}`; if the published file is wrong here, declare a \
+                     `[[spec.fix]]` for `{pointer}/type` in specs/manifest.toml"
+                ),
+            ));
+        };
+        self.accepted.push(crate::ir::Correction {
+            pointer: crate::pointer_join(pointer, &["type"]),
+            was: Some(Value::from(typ)),
+            now: Some(Value::from(*meant)),
+            reason: format!("`{typ}` is not an OpenAPI type; it can only mean `{meant}`"),
+            declared: false,
+        });
+        Ok(meant)
     }
 
     fn map_or_object(&mut self, key: &TypeKey, view: &View<'_>, pointer: &str) -> Result<TypeRef> {
