@@ -229,11 +229,11 @@ mod tests {
         let done = apply(&mut document, &fixes).unwrap();
         assert_eq!(done[0].was, Some(Value::from("int")));
         assert_eq!(done[0].now, Some(Value::from("integer")));
-        let json: Value = serde_yaml::from_value(document).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({"a": {"b~c": {"type": "integer", "format": "int32"}, "list": [2]}, "200": {"x": 2}})
-        );
+        let expected: Yaml = serde_yaml::from_str(
+            "a:\n  b~c:\n    type: integer\n    format: int32\n  list: [2]\n200:\n  x: 2\n",
+        )
+        .unwrap();
+        assert_eq!(document, expected);
     }
 
     #[test]

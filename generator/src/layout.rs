@@ -1,20 +1,33 @@
 //! Stage 3: place the types of all resolved specs into crates.
 //!
-//! Rule: a schema of a foreign namespace (`common.v1.*`, or a copy of `prism.*`, `iam.*`,
-//! ... in the vmm spec) goes to the shared crate, provided everything it refers to goes
-//! there too; otherwise it stays in its spec's crate, so crates never depend on each other
-//! in a cycle. The inline types nested in a schema go wherever the schema goes. Copies of
-//! one shared schema from several specs become one type: in the shared crate a type is
-//! identified by its wire name (the dotted name without the minor version).
+//! One Rust type per wire type. A schema's wire identity is its dotted name without the
+//! revision and type (`vmm.v4.0.ahv.config.CategoryReference` and the copy
+//! `vmm.v4.1.ahv.config.CategoryReference` are both `vmm.v4.ahv.config.CategoryReference`, the
+//! `$objectType` the server writes). A schema goes to the shared crate when
+//! - its namespace is not its spec's (`common.v1.*`, a copy of `prism.*` in the vmm spec), or
+//! - its wire identity is carried more than once: by several specs, or by one spec in
+//!   several revisions (prism's own `TaskReference`, of which every spec has a copy).
 //!
-//! Copies that differ are merged, and each merge is reported with every difference found:
+//! A type carried more than once takes everything it refers to with it. A foreign schema
+//! carried once stays in its spec's crate when it refers to a type that stays there (so the
+//! shared crate does not fill up with one spec's own types). The inline types nested in a
+//! schema go wherever the schema goes. The shared
+//! crate depends on no spec crate, so crates never depend on each other in a cycle. A spec
+//! crate re-exports the shared types of its own namespace that its spec carries at their
+//! natural path (`ntnx_prism::config::TaskReference` is
+//! `ntnx_shared::prism::v4::config::TaskReference`), so its users need not know where a type
+//! lives.
+//!
+//! Copies that differ are merged, and each merge is reported with every difference found. The
+//! owner's copy is the base (the spec of the schema's namespace and revision, then the owner
+//! spec's other revisions, then the others in manifest order):
 //! - struct fields are the union of all copies' fields; a field is required only if
 //!   every copy requires it, nullable if any copy says so; a field whose type differs between
 //!   copies becomes any JSON value, so no copy's payload fails to decode;
 //! - enum values and union variants are the union of all copies', in first-seen order; a
 //!   union is told apart by `$objectType` if any copy declares it;
 //! - documentation, defaults, read-only and write-only flags and the order of members come
-//!   from the first spec in manifest order.
+//!   from the base copy.
 //!
 //! Copies of different kinds (a struct in one spec, an enum in another) are an error.
 
@@ -23,7 +36,7 @@ use std::path::PathBuf;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::{
-    Api, Body, Operation, Owner, SchemaName, Tag, TypeDef, TypeKey, TypeKind, TypeRef,
+    Api, Body, Correction, Operation, Owner, SchemaName, Tag, TypeDef, TypeKey, TypeKind, TypeRef,
 };
 
 /// The crate that holds shared schemas, unless configured otherwise.
@@ -61,12 +74,17 @@ pub struct SpecCrate {
     pub components: Vec<(String, TypeKey)>,
     /// Types placed in this crate.
     pub types: BTreeMap<TypeKey, TypeDef>,
+    /// Shared types of this crate's namespace that its spec carries, re-exported at their
+    /// natural path.
+    pub reexports: BTreeSet<TypeKey>,
     /// Number of types the spec defines (its own plus those placed in the shared crate).
     pub type_count: usize,
     /// Operations, in spec order.
     pub operations: Vec<Operation>,
     /// Declared tags.
     pub tags: Vec<Tag>,
+    /// Corrections of the published file.
+    pub corrections: Vec<Correction>,
 }
 
 /// The shared crate.
@@ -85,23 +103,27 @@ pub struct SharedCrate {
 pub struct MergeNote {
     /// The merged type.
     pub key: TypeKey,
-    /// The specs whose copies were merged, in manifest order.
+    /// The specs whose copies were merged, base copy first.
     pub files: Vec<PathBuf>,
     /// What differed.
     pub differences: Vec<String>,
 }
 
+/// A definition on its way to the shared crate.
+struct SharedCopy {
+    /// The base copy sorts first (see the module docs).
+    rank: (u8, usize),
+    file: PathBuf,
+    def: TypeDef,
+}
+
 /// Places the types of `apis` (in manifest order).
 pub fn layout(apis: Vec<Api>, shared_crate: &str) -> Result<Workspace> {
-    let mut shared = SharedCrate {
-        name: shared_crate.to_owned(),
-        types: BTreeMap::new(),
-        sources: BTreeMap::new(),
-    };
-    let mut merges: BTreeMap<TypeKey, MergeNote> = BTreeMap::new();
+    let carried = carried_wire_types(&apis);
+    let mut copies: BTreeMap<TypeKey, Vec<SharedCopy>> = BTreeMap::new();
     let mut specs = Vec::new();
-    for api in apis {
-        let moved = shareable(&api);
+    for (index, api) in apis.into_iter().enumerate() {
+        let moved = moved_keys(&api, &carried);
         let rename = |key: &TypeKey| -> TypeKey {
             if moved.contains(key) {
                 shared_key(key)
@@ -110,6 +132,7 @@ pub fn layout(apis: Vec<Api>, shared_crate: &str) -> Result<Workspace> {
             }
         };
         let mut own = BTreeMap::new();
+        let mut reexports = BTreeSet::new();
         let type_count = api.types.len();
         for (key, mut def) in api.types {
             rewrite_def(&mut def, &rename);
@@ -118,28 +141,21 @@ pub fn layout(apis: Vec<Api>, shared_crate: &str) -> Result<Workspace> {
                 own.insert(def.key.clone(), def);
                 continue;
             }
-            let files = shared.sources.entry(def.key.clone()).or_default();
-            files.push(api.file.clone());
-            match shared.types.get_mut(&def.key) {
-                None => {
-                    shared.types.insert(def.key.clone(), def);
-                }
-                Some(existing) if existing.same_shape(&def) => {}
-                Some(existing) => {
-                    let differences = merge(existing, &def)?;
-                    let note = merges.entry(def.key.clone()).or_insert_with(|| MergeNote {
-                        key: def.key.clone(),
-                        files: Vec::new(),
-                        differences: Vec::new(),
-                    });
-                    note.files = files.clone();
-                    for difference in differences {
-                        if !note.differences.contains(&difference) {
-                            note.differences.push(difference);
-                        }
-                    }
-                }
+            let schema = &key.schema;
+            let is_owner = schema.namespace == api.namespace;
+            if is_owner {
+                reexports.insert(def.key.clone());
             }
+            let rank = match (is_owner, schema.version == api.version) {
+                (true, true) => 0,
+                (true, false) => 1,
+                (false, _) => 2,
+            };
+            copies.entry(def.key.clone()).or_default().push(SharedCopy {
+                rank: (rank, index),
+                file: api.file.clone(),
+                def,
+            });
         }
         let mut operations = api.operations;
         for operation in &mut operations {
@@ -160,29 +176,107 @@ pub fn layout(apis: Vec<Api>, shared_crate: &str) -> Result<Workspace> {
             schema_count: api.schema_count,
             components,
             types: own,
+            reexports,
             type_count,
             operations,
             tags: api.tags,
+            corrections: api.corrections,
         });
     }
+    let (shared, merges) = merge_copies(shared_crate, copies)?;
     Ok(Workspace {
         specs,
         shared,
-        merges: merges.into_values().collect(),
+        merges,
     })
 }
 
-/// The keys of `api` that move to the shared crate: foreign, referring only to keys that
-/// move too, and part of a schema all of whose types move.
-fn shareable(api: &Api) -> BTreeSet<TypeKey> {
+/// Merges the copies of every shared type, base copy first.
+fn merge_copies(
+    name: &str,
+    copies: BTreeMap<TypeKey, Vec<SharedCopy>>,
+) -> Result<(SharedCrate, Vec<MergeNote>)> {
+    let mut shared = SharedCrate {
+        name: name.to_owned(),
+        types: BTreeMap::new(),
+        sources: BTreeMap::new(),
+    };
+    let mut merges = Vec::new();
+    for (key, mut copies) in copies {
+        copies.sort_by_key(|copy| copy.rank);
+        let mut copies = copies.into_iter();
+        let base = copies.next().expect("a shared type has at least one copy");
+        let mut files = vec![base.file];
+        let mut merged = base.def;
+        let mut differences: Vec<String> = Vec::new();
+        for copy in copies {
+            if !files.contains(&copy.file) {
+                files.push(copy.file);
+            }
+            if merged.same_shape(&copy.def) {
+                continue;
+            }
+            for difference in merge(&mut merged, &copy.def)? {
+                if !differences.contains(&difference) {
+                    differences.push(difference);
+                }
+            }
+        }
+        if !differences.is_empty() {
+            merges.push(MergeNote {
+                key: key.clone(),
+                files: files.clone(),
+                differences,
+            });
+        }
+        shared.sources.insert(key.clone(), files);
+        shared.types.insert(key, merged);
+    }
+    Ok((shared, merges))
+}
+
+/// The wire types each spec carries, with how often: a schema's shared key and the number
+/// of (spec, revision) pairs that define it.
+fn carried_wire_types(apis: &[Api]) -> BTreeMap<TypeKey, usize> {
+    let mut carriers: BTreeMap<TypeKey, BTreeSet<(usize, &str)>> = BTreeMap::new();
+    for (index, api) in apis.iter().enumerate() {
+        for key in api.types.keys().filter(|k| k.inline.is_empty()) {
+            carriers
+                .entry(shared_key(key))
+                .or_default()
+                .insert((index, key.schema.version.as_str()));
+        }
+    }
+    carriers
+        .into_iter()
+        .map(|(key, carriers)| (key, carriers.len()))
+        .collect()
+}
+
+/// The keys of `api` that move to the shared crate.
+///
+/// A wire type carried more than once must be one type, so it moves with everything it
+/// refers to and every type nested in its schema. A foreign schema carried only by this spec
+/// moves too unless it refers to something that stays (a `common` schema referring to one of
+/// this namespace's): then it stays, so that the shared crate does not fill up with the
+/// spec's own types.
+fn moved_keys(api: &Api, carried: &BTreeMap<TypeKey, usize>) -> BTreeSet<TypeKey> {
+    let carried_often = |key: &TypeKey| {
+        let component = TypeKey {
+            inline: Vec::new(),
+            ..shared_key(key)
+        };
+        carried.get(&component).is_some_and(|n| *n > 1)
+    };
+    let forced = closure(api, api.types.keys().filter(|k| carried_often(k)).cloned());
     let mut moved: BTreeSet<TypeKey> = api
         .types
         .keys()
         .filter(|k| k.schema.namespace != api.namespace)
         .cloned()
+        .chain(forced.iter().cloned())
         .collect();
     loop {
-        let before = moved.len();
         // A schema and the inline types nested in it move together or not at all.
         let staying: BTreeSet<&SchemaName> = api
             .types
@@ -192,6 +286,7 @@ fn shareable(api: &Api) -> BTreeSet<TypeKey> {
             .collect();
         let stuck: Vec<TypeKey> = moved
             .iter()
+            .filter(|key| !forced.contains(*key))
             .filter(|key| {
                 let mut refs = Vec::new();
                 kind_refs(&api.types[*key].kind, &mut refs);
@@ -199,13 +294,30 @@ fn shareable(api: &Api) -> BTreeSet<TypeKey> {
             })
             .cloned()
             .collect();
+        if stuck.is_empty() {
+            return moved;
+        }
         for key in stuck {
             moved.remove(&key);
         }
-        if moved.len() == before {
-            return moved;
+    }
+}
+
+/// `start` with everything its types refer to and every type nested in the same schemas.
+fn closure(api: &Api, start: impl Iterator<Item = TypeKey>) -> BTreeSet<TypeKey> {
+    let mut out: BTreeSet<TypeKey> = start.collect();
+    let mut pending: Vec<TypeKey> = out.iter().cloned().collect();
+    while let Some(key) = pending.pop() {
+        let mut refs = Vec::new();
+        kind_refs(&api.types[&key].kind, &mut refs);
+        let siblings = api.types.keys().filter(|k| k.schema == key.schema).cloned();
+        for next in refs.into_iter().chain(siblings) {
+            if api.types.contains_key(&next) && out.insert(next.clone()) {
+                pending.push(next);
+            }
         }
     }
+    out
 }
 
 /// The identity of a schema in the shared crate: no owner spec, no minor version.
@@ -289,7 +401,7 @@ fn rewrite(ty: &mut TypeRef, rename: &impl Fn(&TypeKey) -> TypeKey) {
 fn merge(existing: &mut TypeDef, other: &TypeDef) -> Result<Vec<String>> {
     let mut differences = Vec::new();
     if existing.docs != other.docs {
-        differences.push("documentation differs; kept the first spec's".to_owned());
+        differences.push("documentation differs; kept the base copy's".to_owned());
     }
     match (&mut existing.kind, &other.kind) {
         (TypeKind::Struct(a), TypeKind::Struct(b)) => {
@@ -343,12 +455,12 @@ fn merge(existing: &mut TypeDef, other: &TypeDef) -> Result<Vec<String>> {
                         {
                             differences.push(format!(
                                 "`{name}` differs in readOnly, writeOnly or \
-                                 x-required-by-operation; kept the first spec's"
+                                 x-required-by-operation; kept the base copy's"
                             ));
                         }
                         if theirs.docs != field.docs || theirs.default != field.default {
                             differences.push(format!(
-                                "`{name}` is documented differently; kept the first spec's"
+                                "`{name}` is documented differently; kept the base copy's"
                             ));
                         }
                     }
@@ -386,7 +498,7 @@ fn merge(existing: &mut TypeDef, other: &TypeDef) -> Result<Vec<String>> {
                     }
                     Some(ours) if ours.description != value.description => {
                         differences.push(format!(
-                            "value `{}` is described differently; kept the first spec's",
+                            "value `{}` is described differently; kept the base copy's",
                             value.value
                         ));
                     }
@@ -435,7 +547,7 @@ fn merge(existing: &mut TypeDef, other: &TypeDef) -> Result<Vec<String>> {
     }
     if differences.is_empty() {
         // Same members with the same meaning, listed in another order.
-        differences.push("members are in a different order; kept the first spec's".to_owned());
+        differences.push("members are in a different order; kept the base copy's".to_owned());
     }
     differences.dedup();
     Ok(differences)

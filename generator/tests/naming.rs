@@ -54,12 +54,12 @@ fn foreign_namespaces_keep_namespace_and_major_version() {
     // Leaf refers to nothing of this namespace: it is shared, under `other::v2`.
     let shared = file(&generated, "ntnx-shared/src/other/v2/things.rs");
     assert_eq!(schema_of(shared, "Leaf"), "other.v2.things.Leaf");
-    // Holder refers to Thing, so it stays in the spec's crate, still under `other::v2`.
+    // Holder refers to Anchor, so it stays in the spec's crate, still under `other::v2`.
     let own = file(&generated, "ntnx-fixture/src/other/v2/things.rs");
     assert_eq!(schema_of(own, "Holder"), "other.v2.1.things.Holder");
     let holder = item(own, "pub struct Holder {");
     assert!(
-        holder.contains("pub thing: Option<crate::config::Thing>,"),
+        holder.contains("pub anchor: Option<crate::config::Anchor>,"),
         "{holder}"
     );
     assert!(
@@ -67,6 +67,10 @@ fn foreign_namespaces_keep_namespace_and_major_version() {
         "{holder}"
     );
     assert!(!has_file(&generated, "ntnx-shared/src/config.rs"));
+    assert!(!has_file(
+        &generated,
+        "ntnx-shared/src/fixture/v1/config.rs"
+    ));
 }
 
 #[test]

@@ -110,7 +110,7 @@ fn differing_copies_merge_by_the_documented_rules_and_are_reported() {
     assert_eq!(
         report.differences,
         [
-            "documentation differs; kept the first spec's",
+            "documentation differs; kept the base copy's",
             "`code` has different types: kept as any JSON value",
             "`text` is not required in every copy: made optional",
             "`severity` is not in every copy: kept as optional",
@@ -154,7 +154,7 @@ fn differing_copies_merge_by_the_documented_rules_and_are_reported() {
         .expect("the merge of Pair is reported");
     assert_eq!(
         report.differences,
-        ["members are in a different order; kept the first spec's"]
+        ["members are in a different order; kept the base copy's"]
     );
     // Every reported merge names what differed.
     assert!(workspace.merges.iter().all(|m| !m.differences.is_empty()));
@@ -171,6 +171,8 @@ fn merges_are_returned_by_generate_pinned() {
     assert_eq!(
         merged,
         [
+            "alpha.v1.config.Tag",
+            "beta.v1.config.Label",
             "common.v1.config.Note",
             "common.v1.config.Pair",
             "common.v1.config.Severity"
@@ -248,6 +250,96 @@ fn a_shared_schema_referring_to_an_own_schema_stays_in_the_spec_crate() {
         &generated,
         "ntnx-shared/src/common/v1/response.rs"
     ));
+}
+
+#[test]
+fn a_wire_type_carried_twice_is_one_type_that_its_owner_re_exports() {
+    let workspace = alpha_and_beta();
+    // Alpha owns `alpha.v1.0.config.Tag`; beta carries a copy of revision v1.1. Both are the
+    // wire type `alpha.v1.config.Tag`: one shared type, alpha's copy the base, fields merged.
+    let tag = shared(&workspace, "alpha.v1.config.Tag");
+    assert_eq!(
+        sources(&workspace, &tag.key),
+        [fixture("shared-alpha.yaml"), fixture("shared-beta.yaml")]
+    );
+    assert_eq!(
+        tag.docs.description.as_deref(),
+        Some("Alpha's own tag, of which beta carries a copy of a newer revision.")
+    );
+    let TypeKind::Struct(fields) = &tag.kind else {
+        panic!("Tag is a struct");
+    };
+    let names: Vec<(&str, bool)> = fields
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.required))
+        .collect();
+    assert_eq!(names, [("name", true), ("color", false)]);
+    let note = workspace
+        .merges
+        .iter()
+        .find(|m| m.key == tag.key)
+        .expect("the merge is reported");
+    assert_eq!(
+        note.differences,
+        [
+            "documentation differs; kept the base copy's",
+            "`color` is not in every copy: added as optional"
+        ]
+    );
+    let alpha = &workspace.specs[0];
+    assert!(
+        alpha.reexports.contains(&tag.key),
+        "alpha re-exports its own type"
+    );
+    assert!(
+        !workspace.specs[1].reexports.contains(&tag.key),
+        "beta does not own it"
+    );
+    assert!(
+        !alpha.types.keys().any(|k| k.schema.name == "Tag"),
+        "no second Tag type"
+    );
+
+    // Two revisions of one schema in one spec are one type too, re-exported by their owner.
+    let label = shared(&workspace, "beta.v1.config.Label");
+    let TypeKind::Struct(fields) = &label.kind else {
+        panic!("Label is a struct");
+    };
+    assert_eq!(fields.fields.len(), 2);
+    assert!(workspace.specs[1].reexports.contains(&label.key));
+
+    let manifest = manifest_for(&[("alpha", "shared-alpha.yaml"), ("beta", "shared-beta.yaml")]);
+    let generated = ntnx_generator::generate_pinned(&manifest, &fixtures_dir(), &options())
+        .expect("alpha and beta generate together");
+    let alpha_config = file(&generated, "ntnx-alpha/src/config.rs");
+    assert!(
+        alpha_config.contains("pub use ntnx_shared::alpha::v1::config::Tag;"),
+        "{alpha_config}"
+    );
+    let item_struct = item(alpha_config, "pub struct Item {");
+    assert!(
+        item_struct.contains("pub tag: Option<ntnx_shared::alpha::v1::config::Tag>,"),
+        "{item_struct}"
+    );
+    let beta_config = file(&generated, "ntnx-beta/src/config.rs");
+    assert!(
+        beta_config.contains("pub use ntnx_shared::beta::v1::config::Label;"),
+        "{beta_config}"
+    );
+    let boxed = item(beta_config, "pub struct BoxType {");
+    assert!(
+        boxed.contains("pub tag: Option<ntnx_shared::alpha::v1::config::Tag>,"),
+        "{boxed}"
+    );
+    assert!(
+        boxed.contains("pub label: Option<ntnx_shared::beta::v1::config::Label>,"),
+        "{boxed}"
+    );
+    assert!(
+        boxed.contains("pub new_label: Option<ntnx_shared::beta::v1::config::Label>,"),
+        "{boxed}"
+    );
 }
 
 #[test]

@@ -107,7 +107,12 @@ pub fn print_summary(generated: &Generated) {
         let files: Vec<String> = merge
             .files
             .iter()
-            .map(|f| f.display().to_string())
+            .map(|f| {
+                f.file_name().map_or_else(
+                    || f.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                )
+            })
             .collect();
         println!(
             "merged {} from {}: {}",

@@ -3,6 +3,10 @@
 
 //! Schemas of package `clustermgmt.v4.0.config`.
 
+pub use ntnx_shared::clustermgmt::v4::config::BuildInfo;
+pub use ntnx_shared::clustermgmt::v4::config::ClusterConfig;
+pub use ntnx_shared::clustermgmt::v4::config::ClusterNetwork;
+
 /// Status of Acropolis connection to hypervisor.
 ///
 /// Schema `clustermgmt.v4.0.config.AcropolisConnectionState`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
@@ -1114,68 +1118,6 @@ impl<'de> serde::Deserialize<'de> for BmcInfo {
     }
 }
 
-/// Currently representing the build information to be used for the cluster creation.
-///
-/// Schema `clustermgmt.v4.0.config.BuildInfo`; `$objectType` `clustermgmt.v4.config.BuildInfo`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct BuildInfo {
-    /// Software version.
-    pub version: Option<String>,
-    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
-    /// that encoding gives back what was decoded.
-    pub extras: ntnx_runtime::Extras,
-}
-
-impl ntnx_runtime::Model for BuildInfo {
-    const SCHEMA: &'static str = "clustermgmt.v4.0.config.BuildInfo";
-
-    const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.BuildInfo");
-
-    fn extras(&self) -> &ntnx_runtime::Extras {
-        &self.extras
-    }
-
-    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
-        &mut self.extras
-    }
-
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut field_version = None;
-        let mut extras = ntnx_runtime::Extras::decoding();
-        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            match key.as_str() {
-                "version" => field_version = extras.decode_optional(&mut map, "version")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
-            }
-        }
-        Ok(Self {
-            version: field_version,
-            extras,
-        })
-    }
-}
-
-impl serde::Serialize for BuildInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        self.extras.serialize_optional(&mut map, "version", &self.version)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BuildInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
-    }
-}
-
 /// Build information details.
 ///
 /// Schema `clustermgmt.v4.0.config.BuildReference`; `$objectType` `clustermgmt.v4.config.BuildReference`.
@@ -2004,86 +1946,6 @@ impl<'de> serde::Deserialize<'de> for ClusterArchReference {
     }
 }
 
-/// Cluster Configuration required for a cluster to function properly.
-///
-/// Schema `clustermgmt.v4.0.config.ClusterConfig`; `$objectType` `clustermgmt.v4.config.ClusterConfig`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ClusterConfig {
-    /// A boolean value indicating whether to enable lockdown mode for a cluster.
-    pub should_enable_lockdown_mode: Option<bool>,
-    /// Currently representing the build information to be used for the cluster creation.
-    pub build_info: Option<BuildInfo>,
-    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
-    /// that encoding gives back what was decoded.
-    pub extras: ntnx_runtime::Extras,
-}
-
-impl ntnx_runtime::Model for ClusterConfig {
-    const SCHEMA: &'static str = "clustermgmt.v4.0.config.ClusterConfig";
-
-    const OBJECT_TYPE: Option<&'static str> = Some(
-        "clustermgmt.v4.config.ClusterConfig",
-    );
-
-    fn extras(&self) -> &ntnx_runtime::Extras {
-        &self.extras
-    }
-
-    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
-        &mut self.extras
-    }
-
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut field_should_enable_lockdown_mode = None;
-        let mut field_build_info = None;
-        let mut extras = ntnx_runtime::Extras::decoding();
-        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            match key.as_str() {
-                "shouldEnableLockdownMode" => {
-                    field_should_enable_lockdown_mode = extras
-                        .decode_optional(&mut map, "shouldEnableLockdownMode")?;
-                }
-                "buildInfo" => {
-                    field_build_info = extras.decode_optional(&mut map, "buildInfo")?;
-                }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
-            }
-        }
-        Ok(Self {
-            should_enable_lockdown_mode: field_should_enable_lockdown_mode,
-            build_info: field_build_info,
-            extras,
-        })
-    }
-}
-
-impl serde::Serialize for ClusterConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_optional(
-                &mut map,
-                "shouldEnableLockdownMode",
-                &self.should_enable_lockdown_mode,
-            )?;
-        self.extras.serialize_optional(&mut map, "buildInfo", &self.build_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClusterConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
-    }
-}
-
 /// Cluster configuration details.
 ///
 /// Schema `clustermgmt.v4.0.config.ClusterConfigReference`; `$objectType` `clustermgmt.v4.config.ClusterConfigReference`.
@@ -2551,104 +2413,6 @@ impl<'de> serde::Deserialize<'de> for ClusterFunctionRef {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         ntnx_runtime::model::decode_enum(deserializer)
-    }
-}
-
-/// Network details of a cluster.
-///
-/// Schema `clustermgmt.v4.0.config.ClusterNetwork`; `$objectType` `clustermgmt.v4.config.ClusterNetwork`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ClusterNetwork {
-    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
-    pub external_address: Option<ntnx_shared::common::v1::config::IpAddress>,
-    /// List of name servers on a cluster. This is part of payload for both cluster create & update operations. For create operation, only ipv4 address / fqdn values are supported currently.
-    ///
-    /// Constraints: at most 1024 items; items are unique.
-    pub name_servers: Option<Vec<ntnx_shared::common::v1::config::IpAddressOrFqdn>>,
-    /// List of NTP servers on a cluster. This is part of payload for both cluster create & update operations. For create operation, only ipv4 address / fqdn values are supported currently.
-    ///
-    /// Constraints: at most 1024 items; items are unique.
-    pub ntp_servers: Option<Vec<ntnx_shared::common::v1::config::IpAddressOrFqdn>>,
-    /// Cluster fully qualified domain name. This is part of payload for cluster update operation only.
-    ///
-    /// Constraints: pattern `^([a-z0-9]+(-[a-z0-9]+)*\.)+([a-z0-9]+(-[a-z0-9]+)*){1,63}$`.
-    ///
-    /// Read-only: set by the server, ignored when sent.
-    pub fqdn: Option<String>,
-    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
-    /// that encoding gives back what was decoded.
-    pub extras: ntnx_runtime::Extras,
-}
-
-impl ntnx_runtime::Model for ClusterNetwork {
-    const SCHEMA: &'static str = "clustermgmt.v4.0.config.ClusterNetwork";
-
-    const OBJECT_TYPE: Option<&'static str> = Some(
-        "clustermgmt.v4.config.ClusterNetwork",
-    );
-
-    fn extras(&self) -> &ntnx_runtime::Extras {
-        &self.extras
-    }
-
-    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
-        &mut self.extras
-    }
-
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut field_external_address = None;
-        let mut field_name_servers = None;
-        let mut field_ntp_servers = None;
-        let mut field_fqdn = None;
-        let mut extras = ntnx_runtime::Extras::decoding();
-        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            match key.as_str() {
-                "externalAddress" => {
-                    field_external_address = extras
-                        .decode_optional(&mut map, "externalAddress")?;
-                }
-                "nameServers" => {
-                    field_name_servers = extras.decode_optional(&mut map, "nameServers")?;
-                }
-                "ntpServers" => {
-                    field_ntp_servers = extras.decode_optional(&mut map, "ntpServers")?;
-                }
-                "fqdn" => field_fqdn = extras.decode_optional(&mut map, "fqdn")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
-            }
-        }
-        Ok(Self {
-            external_address: field_external_address,
-            name_servers: field_name_servers,
-            ntp_servers: field_ntp_servers,
-            fqdn: field_fqdn,
-            extras,
-        })
-    }
-}
-
-impl serde::Serialize for ClusterNetwork {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_optional(&mut map, "externalAddress", &self.external_address)?;
-        self.extras.serialize_optional(&mut map, "nameServers", &self.name_servers)?;
-        self.extras.serialize_optional(&mut map, "ntpServers", &self.ntp_servers)?;
-        self.extras.serialize_optional(&mut map, "fqdn", &self.fqdn)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClusterNetwork {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
     }
 }
 

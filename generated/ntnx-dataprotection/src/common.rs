@@ -3,6 +3,10 @@
 
 //! Schemas of package `dataprotection.v4.0.common`.
 
+pub use ntnx_shared::dataprotection::v4::common::BaseRecoveryPoint;
+pub use ntnx_shared::dataprotection::v4::common::RecoveryPointStatus;
+pub use ntnx_shared::dataprotection::v4::common::RecoveryPointType;
+
 /// Backup type for vss snapshot
 ///
 /// The backup type specifies the criteria for identifying the files to be backed up. This property should be specified to the application-consistent recovery points for Windows VMs/agents. The following backup types are supported for the application-consistent recovery points:
@@ -77,167 +81,6 @@ impl<'de> serde::Deserialize<'de> for BackupType {
     }
 }
 
-/// Recovery point properties
-///
-/// A model that represents common properties of a Recovery point resources
-///
-/// Schema `dataprotection.v4.0.common.BaseRecoveryPoint`; `$objectType` `dataprotection.v4.common.BaseRecoveryPoint`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct BaseRecoveryPoint {
-    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this ID to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
-    ///
-    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
-    ///
-    /// Read-only: set by the server, ignored when sent.
-    pub tenant_id: Option<String>,
-    /// A globally unique identifier of an instance that is suitable for external consumption.
-    ///
-    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
-    ///
-    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
-    pub ext_id: ntnx_runtime::Nullable<String>,
-    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
-    ///
-    /// Constraints: at most 20 items.
-    ///
-    /// Read-only: set by the server, ignored when sent.
-    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
-    /// Location agnostic identifier of the Recovery point.
-    ///
-    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
-    ///
-    /// Read-only: set by the server, ignored when sent.
-    pub location_agnostic_id: Option<String>,
-    /// The name of the Recovery point.
-    ///
-    /// Constraints: at most 256 characters.
-    pub name: Option<String>,
-    /// The UTC date and time in ISO-8601 format when the Recovery point is created.
-    ///
-    /// Read-only: set by the server, ignored when sent.
-    pub creation_time: Option<ntnx_runtime::DateTime>,
-    /// The UTC date and time in ISO-8601 format when the current Recovery point expires and will be garbage collected.
-    pub expiration_time: Option<ntnx_runtime::DateTime>,
-    /// The status of the Recovery point, which indicates whether this Recovery point is fit to be consumed.
-    pub status: Option<RecoveryPointStatus>,
-    /// Type of the Recovery point.
-    pub recovery_point_type: Option<RecoveryPointType>,
-    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
-    /// that encoding gives back what was decoded.
-    pub extras: ntnx_runtime::Extras,
-}
-
-impl ntnx_runtime::Model for BaseRecoveryPoint {
-    const SCHEMA: &'static str = "dataprotection.v4.0.common.BaseRecoveryPoint";
-
-    const OBJECT_TYPE: Option<&'static str> = Some(
-        "dataprotection.v4.common.BaseRecoveryPoint",
-    );
-
-    fn extras(&self) -> &ntnx_runtime::Extras {
-        &self.extras
-    }
-
-    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
-        &mut self.extras
-    }
-
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut field_tenant_id = None;
-        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
-        let mut field_links = None;
-        let mut field_location_agnostic_id = None;
-        let mut field_name = None;
-        let mut field_creation_time = None;
-        let mut field_expiration_time = None;
-        let mut field_status = None;
-        let mut field_recovery_point_type = None;
-        let mut extras = ntnx_runtime::Extras::decoding();
-        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            match key.as_str() {
-                "tenantId" => {
-                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
-                }
-                "extId" => field_ext_id = map.next_value()?,
-                "links" => field_links = extras.decode_optional(&mut map, "links")?,
-                "locationAgnosticId" => {
-                    field_location_agnostic_id = extras
-                        .decode_optional(&mut map, "locationAgnosticId")?;
-                }
-                "name" => field_name = extras.decode_optional(&mut map, "name")?,
-                "creationTime" => {
-                    field_creation_time = extras
-                        .decode_optional(&mut map, "creationTime")?;
-                }
-                "expirationTime" => {
-                    field_expiration_time = extras
-                        .decode_optional(&mut map, "expirationTime")?;
-                }
-                "status" => field_status = extras.decode_optional(&mut map, "status")?,
-                "recoveryPointType" => {
-                    field_recovery_point_type = extras
-                        .decode_optional(&mut map, "recoveryPointType")?;
-                }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
-            }
-        }
-        Ok(Self {
-            tenant_id: field_tenant_id,
-            ext_id: field_ext_id,
-            links: field_links,
-            location_agnostic_id: field_location_agnostic_id,
-            name: field_name,
-            creation_time: field_creation_time,
-            expiration_time: field_expiration_time,
-            status: field_status,
-            recovery_point_type: field_recovery_point_type,
-            extras,
-        })
-    }
-}
-
-impl serde::Serialize for BaseRecoveryPoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
-        if !self.ext_id.is_absent() {
-            map.serialize_entry("extId", &self.ext_id)?;
-        }
-        self.extras.serialize_optional(&mut map, "links", &self.links)?;
-        self.extras
-            .serialize_optional(
-                &mut map,
-                "locationAgnosticId",
-                &self.location_agnostic_id,
-            )?;
-        self.extras.serialize_optional(&mut map, "name", &self.name)?;
-        self.extras.serialize_optional(&mut map, "creationTime", &self.creation_time)?;
-        self.extras
-            .serialize_optional(&mut map, "expirationTime", &self.expiration_time)?;
-        self.extras.serialize_optional(&mut map, "status", &self.status)?;
-        self.extras
-            .serialize_optional(
-                &mut map,
-                "recoveryPointType",
-                &self.recovery_point_type,
-            )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BaseRecoveryPoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
-    }
-}
-
 /// VM Recovery point properties
 ///
 /// A model that represents common properties of a VM Recovery point resources
@@ -280,9 +123,11 @@ pub struct BaseVmRecoveryPoint {
     /// The UTC date and time in ISO-8601 format when the current Recovery point expires and will be garbage collected.
     pub expiration_time: Option<ntnx_runtime::DateTime>,
     /// The status of the Recovery point, which indicates whether this Recovery point is fit to be consumed.
-    pub status: Option<RecoveryPointStatus>,
+    pub status: Option<ntnx_shared::dataprotection::v4::common::RecoveryPointStatus>,
     /// Type of the Recovery point.
-    pub recovery_point_type: Option<RecoveryPointType>,
+    pub recovery_point_type: Option<
+        ntnx_shared::dataprotection::v4::common::RecoveryPointType,
+    >,
     /// External identifier of the Consistency group which the VM was part of at the time of recovery point creation.
     ///
     /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
@@ -615,140 +460,6 @@ impl<'de> serde::Deserialize<'de> for DiskRecoveryPoint {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
-    }
-}
-
-/// The status of the Recovery point, which indicates whether this Recovery point is fit to be consumed.
-///
-/// Schema `dataprotection.v4.0.common.RecoveryPointStatus`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum RecoveryPointStatus {
-    /// `COMPLETE`.
-    ///
-    /// The Recovery point is in a complete state and ready to be consumed.
-    Complete,
-    /// `$UNKNOWN`.
-    ///
-    /// Unknown value.
-    Unknown,
-    /// `$REDACTED`.
-    ///
-    /// Redacted value.
-    Redacted,
-    /// A value this version of the SDK does not know, kept as received.
-    Unrecognized(String),
-}
-
-impl RecoveryPointStatus {
-    /// The value as on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Complete => "COMPLETE",
-            Self::Unknown => "$UNKNOWN",
-            Self::Redacted => "$REDACTED",
-            Self::Unrecognized(value) => value,
-        }
-    }
-}
-
-impl From<&str> for RecoveryPointStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "COMPLETE" => Self::Complete,
-            "$UNKNOWN" => Self::Unknown,
-            "$REDACTED" => Self::Redacted,
-            _ => Self::Unrecognized(value.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for RecoveryPointStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RecoveryPointStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RecoveryPointStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ntnx_runtime::model::decode_enum(deserializer)
-    }
-}
-
-/// Type of the Recovery point.
-///
-/// Schema `dataprotection.v4.0.common.RecoveryPointType`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum RecoveryPointType {
-    /// `CRASH_CONSISTENT`.
-    ///
-    /// Crash-consistent Recovery points capture all the VM and application level details.
-    CrashConsistent,
-    /// `APPLICATION_CONSISTENT`.
-    ///
-    /// Application-consistent Recovery points can capture all the data stored in the memory and also the in-progress transaction details.
-    ApplicationConsistent,
-    /// `$UNKNOWN`.
-    ///
-    /// Unknown value.
-    Unknown,
-    /// `$REDACTED`.
-    ///
-    /// Redacted value.
-    Redacted,
-    /// A value this version of the SDK does not know, kept as received.
-    Unrecognized(String),
-}
-
-impl RecoveryPointType {
-    /// The value as on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CrashConsistent => "CRASH_CONSISTENT",
-            Self::ApplicationConsistent => "APPLICATION_CONSISTENT",
-            Self::Unknown => "$UNKNOWN",
-            Self::Redacted => "$REDACTED",
-            Self::Unrecognized(value) => value,
-        }
-    }
-}
-
-impl From<&str> for RecoveryPointType {
-    fn from(value: &str) -> Self {
-        match value {
-            "CRASH_CONSISTENT" => Self::CrashConsistent,
-            "APPLICATION_CONSISTENT" => Self::ApplicationConsistent,
-            "$UNKNOWN" => Self::Unknown,
-            "$REDACTED" => Self::Redacted,
-            _ => Self::Unrecognized(value.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for RecoveryPointType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RecoveryPointType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RecoveryPointType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ntnx_runtime::model::decode_enum(deserializer)
     }
 }
 

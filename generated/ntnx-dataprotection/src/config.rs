@@ -3282,9 +3282,11 @@ pub struct RecoveryPoint {
     /// The UTC date and time in ISO-8601 format when the current Recovery point expires and will be garbage collected.
     pub expiration_time: Option<ntnx_runtime::DateTime>,
     /// The status of the Recovery point, which indicates whether this Recovery point is fit to be consumed.
-    pub status: Option<crate::common::RecoveryPointStatus>,
+    pub status: Option<ntnx_shared::dataprotection::v4::common::RecoveryPointStatus>,
     /// Type of the Recovery point.
-    pub recovery_point_type: Option<crate::common::RecoveryPointType>,
+    pub recovery_point_type: Option<
+        ntnx_shared::dataprotection::v4::common::RecoveryPointType,
+    >,
     /// A read only field inserted into recovery point at the time of recovery point creation, indicating the external identifier of the user who created this recovery point.
     ///
     /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
@@ -4836,9 +4838,11 @@ pub struct VmRecoveryPoint {
     /// The UTC date and time in ISO-8601 format when the current Recovery point expires and will be garbage collected.
     pub expiration_time: Option<ntnx_runtime::DateTime>,
     /// The status of the Recovery point, which indicates whether this Recovery point is fit to be consumed.
-    pub status: Option<crate::common::RecoveryPointStatus>,
+    pub status: Option<ntnx_shared::dataprotection::v4::common::RecoveryPointStatus>,
     /// Type of the Recovery point.
-    pub recovery_point_type: Option<crate::common::RecoveryPointType>,
+    pub recovery_point_type: Option<
+        ntnx_shared::dataprotection::v4::common::RecoveryPointType,
+    >,
     /// External identifier of the Consistency group which the VM was part of at the time of recovery point creation.
     ///
     /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.

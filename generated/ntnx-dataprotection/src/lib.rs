@@ -7,7 +7,7 @@
 //!
 //! Business Continuity with full spectrum of Disaster Recovery and Backup solution. Spanning across Single PC, Cross AZ, MultiSite. Configuration of Recovery points, Protection policies, Recovery Plans. Execution and monitoring of back up and recovery orchestrations on OnPrem as well as Cloud.
 //!
-//! Models live in modules named after the spec's packages: schema `dataprotection.v4.1.content.Image` is `content::Image`. Schemas shared between namespaces (`common.v1.*` and the copies of other namespaces' schemas) are in the `ntnx_shared` crate.
+//! Models live in modules named after the spec's packages: schema `dataprotection.v4.1.content.Image` is `content::Image`. Schemas shared between namespaces (`common.v1.*`, the copies of other namespaces' schemas, and this namespace's schemas that other specs carry copies of) are defined once in the `ntnx_shared` crate; those of this namespace are re-exported here at their usual path.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 /// Clients for the operations of `dataprotection` v4.1, one module per tag.
@@ -26,7 +26,5 @@ pub mod content;
 pub mod error;
 
 pub use api::DataprotectionClient;
-
 pub use ntnx_runtime;
-
 pub use ntnx_shared;

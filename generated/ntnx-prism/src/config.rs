@@ -3,6 +3,8 @@
 
 //! Schemas of package `prism.v4.0.config`.
 
+pub use ntnx_shared::prism::v4::config::TaskReference;
+
 /// This attribute contains a list of entities and policies that have been assigned the given category.\<br\>
 /// These entities are grouped by entity types (like VM or HOST) or policy types (like PROTECTION_POLICY or NGT_POLICY).\<br\>
 /// Each associated object contains the total entities belonging to the given entity type, count, category extId, and
@@ -1785,7 +1787,7 @@ impl<'de> serde::Deserialize<'de> for CreateDomainManagerApiResponse {
 #[derive(Clone, Debug, PartialEq)]
 pub enum CreateDomainManagerApiResponseData {
     /// `$objectType` `prism.v4.config.TaskReference`.
-    TaskReference(Box<TaskReference>),
+    TaskReference(Box<ntnx_shared::prism::v4::config::TaskReference>),
     /// `$objectType` `prism.v4.error.ErrorResponse`.
     ErrorResponse(Box<crate::error::ErrorResponse>),
     /// A value no variant fits, or an `$objectType` this version of the SDK does not
@@ -1801,7 +1803,9 @@ impl ntnx_runtime::model::union::Union for CreateDomainManagerApiResponseData {
             shape: ntnx_runtime::model::union::Shape::Object,
             object_type: Some("prism.v4.config.TaskReference"),
             decode: |value| {
-                ntnx_runtime::model::union::decode_model::<TaskReference>(value)
+                ntnx_runtime::model::union::decode_model::<
+                    ntnx_shared::prism::v4::config::TaskReference,
+                >(value)
                     .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
         },
@@ -1840,8 +1844,9 @@ impl<'de> serde::Deserialize<'de> for CreateDomainManagerApiResponseData {
     }
 }
 
-impl From<TaskReference> for CreateDomainManagerApiResponseData {
-    fn from(value: TaskReference) -> Self {
+impl From<ntnx_shared::prism::v4::config::TaskReference>
+for CreateDomainManagerApiResponseData {
+    fn from(value: ntnx_shared::prism::v4::config::TaskReference) -> Self {
         Self::TaskReference(Box::new(value))
     }
 }
@@ -4850,70 +4855,6 @@ impl serde::Serialize for Task {
 }
 
 impl<'de> serde::Deserialize<'de> for Task {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
-    }
-}
-
-/// A reference to a task tracking an asynchronous operation. The status of the task can be queried by making a GET request to the task URI provided in the metadata section of the API response.
-///
-/// Schema `prism.v4.0.config.TaskReference`; `$objectType` `prism.v4.config.TaskReference`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TaskReference {
-    /// A globally unique identifier of a task.
-    ///
-    /// Constraints: pattern `^[a-zA-Z0-9/+]*={0,2}:[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}`.
-    pub ext_id: Option<String>,
-    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
-    /// that encoding gives back what was decoded.
-    pub extras: ntnx_runtime::Extras,
-}
-
-impl ntnx_runtime::Model for TaskReference {
-    const SCHEMA: &'static str = "prism.v4.0.config.TaskReference";
-
-    const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.TaskReference");
-
-    fn extras(&self) -> &ntnx_runtime::Extras {
-        &self.extras
-    }
-
-    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
-        &mut self.extras
-    }
-
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut field_ext_id = None;
-        let mut extras = ntnx_runtime::Extras::decoding();
-        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            match key.as_str() {
-                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
-            }
-        }
-        Ok(Self {
-            ext_id: field_ext_id,
-            extras,
-        })
-    }
-}
-
-impl serde::Serialize for TaskReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -7,7 +7,13 @@
 //!
 //! Manage Tasks, Category Associations and Submit Batch Operations.
 //!
-//! Models live in modules named after the spec's packages: schema `prism.v4.0.content.Image` is `content::Image`. Schemas shared between namespaces (`common.v1.*` and the copies of other namespaces' schemas) are in the `ntnx_shared` crate.
+//! Models live in modules named after the spec's packages: schema `prism.v4.0.content.Image` is `content::Image`. Schemas shared between namespaces (`common.v1.*`, the copies of other namespaces' schemas, and this namespace's schemas that other specs carry copies of) are defined once in the `ntnx_shared` crate; those of this namespace are re-exported here at their usual path.
+//!
+//! # Corrections of the published file
+//!
+//! The published `swagger-prism-v4.0-all.yaml` has mistakes; the generator read these places as follows (the file itself is unchanged):
+//!
+//! - `#/components/schemas/prism.v4.0.protectpc.RecoveryStatus/properties/overallCompletionPercentage/type`: "int" read as "integer" (`int` is not an OpenAPI type; the property is a percentage, and the official SDKs generate it as an integer)
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 /// Clients for the operations of `prism` v4.0, one module per tag.
@@ -29,7 +35,5 @@ pub mod operations;
 pub mod protectpc;
 
 pub use api::PrismClient;
-
 pub use ntnx_runtime;
-
 pub use ntnx_shared;

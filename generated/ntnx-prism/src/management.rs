@@ -358,7 +358,7 @@ impl<'de> serde::Deserialize<'de> for AddRootCertificateApiResponse {
 #[derive(Clone, Debug, PartialEq)]
 pub enum AddRootCertificateApiResponseData {
     /// `$objectType` `prism.v4.config.TaskReference`.
-    TaskReference(Box<crate::config::TaskReference>),
+    TaskReference(Box<ntnx_shared::prism::v4::config::TaskReference>),
     /// `$objectType` `prism.v4.error.ErrorResponse`.
     ErrorResponse(Box<crate::error::ErrorResponse>),
     /// A value no variant fits, or an `$objectType` this version of the SDK does not
@@ -375,7 +375,7 @@ impl ntnx_runtime::model::union::Union for AddRootCertificateApiResponseData {
             object_type: Some("prism.v4.config.TaskReference"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<
-                    crate::config::TaskReference,
+                    ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
                     .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
@@ -415,8 +415,9 @@ impl<'de> serde::Deserialize<'de> for AddRootCertificateApiResponseData {
     }
 }
 
-impl From<crate::config::TaskReference> for AddRootCertificateApiResponseData {
-    fn from(value: crate::config::TaskReference) -> Self {
+impl From<ntnx_shared::prism::v4::config::TaskReference>
+for AddRootCertificateApiResponseData {
+    fn from(value: ntnx_shared::prism::v4::config::TaskReference) -> Self {
         Self::TaskReference(Box::new(value))
     }
 }
@@ -1242,7 +1243,7 @@ impl<'de> serde::Deserialize<'de> for ConfigureConnectionApiResponse {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConfigureConnectionApiResponseData {
     /// `$objectType` `prism.v4.config.TaskReference`.
-    TaskReference(Box<crate::config::TaskReference>),
+    TaskReference(Box<ntnx_shared::prism::v4::config::TaskReference>),
     /// `$objectType` `prism.v4.error.ErrorResponse`.
     ErrorResponse(Box<crate::error::ErrorResponse>),
     /// A value no variant fits, or an `$objectType` this version of the SDK does not
@@ -1259,7 +1260,7 @@ impl ntnx_runtime::model::union::Union for ConfigureConnectionApiResponseData {
             object_type: Some("prism.v4.config.TaskReference"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<
-                    crate::config::TaskReference,
+                    ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
                     .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
@@ -1299,8 +1300,9 @@ impl<'de> serde::Deserialize<'de> for ConfigureConnectionApiResponseData {
     }
 }
 
-impl From<crate::config::TaskReference> for ConfigureConnectionApiResponseData {
-    fn from(value: crate::config::TaskReference) -> Self {
+impl From<ntnx_shared::prism::v4::config::TaskReference>
+for ConfigureConnectionApiResponseData {
+    fn from(value: ntnx_shared::prism::v4::config::TaskReference) -> Self {
         Self::TaskReference(Box::new(value))
     }
 }
@@ -1545,7 +1547,7 @@ impl<'de> serde::Deserialize<'de> for CreateBackupTargetApiResponse {
 #[derive(Clone, Debug, PartialEq)]
 pub enum CreateBackupTargetApiResponseData {
     /// `$objectType` `prism.v4.config.TaskReference`.
-    TaskReference(Box<crate::config::TaskReference>),
+    TaskReference(Box<ntnx_shared::prism::v4::config::TaskReference>),
     /// `$objectType` `prism.v4.error.ErrorResponse`.
     ErrorResponse(Box<crate::error::ErrorResponse>),
     /// A value no variant fits, or an `$objectType` this version of the SDK does not
@@ -1562,7 +1564,7 @@ impl ntnx_runtime::model::union::Union for CreateBackupTargetApiResponseData {
             object_type: Some("prism.v4.config.TaskReference"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<
-                    crate::config::TaskReference,
+                    ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
                     .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
@@ -1602,8 +1604,9 @@ impl<'de> serde::Deserialize<'de> for CreateBackupTargetApiResponseData {
     }
 }
 
-impl From<crate::config::TaskReference> for CreateBackupTargetApiResponseData {
-    fn from(value: crate::config::TaskReference) -> Self {
+impl From<ntnx_shared::prism::v4::config::TaskReference>
+for CreateBackupTargetApiResponseData {
+    fn from(value: ntnx_shared::prism::v4::config::TaskReference) -> Self {
         Self::TaskReference(Box::new(value))
     }
 }
@@ -1910,7 +1913,7 @@ impl<'de> serde::Deserialize<'de> for DeleteBackupTargetApiResponse {
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeleteBackupTargetApiResponseData {
     /// `$objectType` `prism.v4.config.TaskReference`.
-    TaskReference(Box<crate::config::TaskReference>),
+    TaskReference(Box<ntnx_shared::prism::v4::config::TaskReference>),
     /// `$objectType` `prism.v4.error.ErrorResponse`.
     ErrorResponse(Box<crate::error::ErrorResponse>),
     /// A value no variant fits, or an `$objectType` this version of the SDK does not
@@ -1927,7 +1930,7 @@ impl ntnx_runtime::model::union::Union for DeleteBackupTargetApiResponseData {
             object_type: Some("prism.v4.config.TaskReference"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<
-                    crate::config::TaskReference,
+                    ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
                     .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
@@ -1967,8 +1970,9 @@ impl<'de> serde::Deserialize<'de> for DeleteBackupTargetApiResponseData {
     }
 }
 
-impl From<crate::config::TaskReference> for DeleteBackupTargetApiResponseData {
-    fn from(value: crate::config::TaskReference) -> Self {
+impl From<ntnx_shared::prism::v4::config::TaskReference>
+for DeleteBackupTargetApiResponseData {
+    fn from(value: ntnx_shared::prism::v4::config::TaskReference) -> Self {
         Self::TaskReference(Box::new(value))
     }
 }
@@ -3331,7 +3335,7 @@ impl<'de> serde::Deserialize<'de> for RegisterApiResponse {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RegisterApiResponseData {
     /// `$objectType` `prism.v4.config.TaskReference`.
-    TaskReference(Box<crate::config::TaskReference>),
+    TaskReference(Box<ntnx_shared::prism::v4::config::TaskReference>),
     /// `$objectType` `prism.v4.error.ErrorResponse`.
     ErrorResponse(Box<crate::error::ErrorResponse>),
     /// A value no variant fits, or an `$objectType` this version of the SDK does not
@@ -3348,7 +3352,7 @@ impl ntnx_runtime::model::union::Union for RegisterApiResponseData {
             object_type: Some("prism.v4.config.TaskReference"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<
-                    crate::config::TaskReference,
+                    ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
                     .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
@@ -3388,8 +3392,8 @@ impl<'de> serde::Deserialize<'de> for RegisterApiResponseData {
     }
 }
 
-impl From<crate::config::TaskReference> for RegisterApiResponseData {
-    fn from(value: crate::config::TaskReference) -> Self {
+impl From<ntnx_shared::prism::v4::config::TaskReference> for RegisterApiResponseData {
+    fn from(value: ntnx_shared::prism::v4::config::TaskReference) -> Self {
         Self::TaskReference(Box::new(value))
     }
 }
@@ -3707,7 +3711,7 @@ impl<'de> serde::Deserialize<'de> for RemoveRootCertificateApiResponse {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RemoveRootCertificateApiResponseData {
     /// `$objectType` `prism.v4.config.TaskReference`.
-    TaskReference(Box<crate::config::TaskReference>),
+    TaskReference(Box<ntnx_shared::prism::v4::config::TaskReference>),
     /// `$objectType` `prism.v4.error.ErrorResponse`.
     ErrorResponse(Box<crate::error::ErrorResponse>),
     /// A value no variant fits, or an `$objectType` this version of the SDK does not
@@ -3724,7 +3728,7 @@ impl ntnx_runtime::model::union::Union for RemoveRootCertificateApiResponseData 
             object_type: Some("prism.v4.config.TaskReference"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<
-                    crate::config::TaskReference,
+                    ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
                     .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
@@ -3764,8 +3768,9 @@ impl<'de> serde::Deserialize<'de> for RemoveRootCertificateApiResponseData {
     }
 }
 
-impl From<crate::config::TaskReference> for RemoveRootCertificateApiResponseData {
-    fn from(value: crate::config::TaskReference) -> Self {
+impl From<ntnx_shared::prism::v4::config::TaskReference>
+for RemoveRootCertificateApiResponseData {
+    fn from(value: ntnx_shared::prism::v4::config::TaskReference) -> Self {
         Self::TaskReference(Box::new(value))
     }
 }
@@ -4044,7 +4049,7 @@ impl<'de> serde::Deserialize<'de> for RestoreApiResponse {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RestoreApiResponseData {
     /// `$objectType` `prism.v4.config.TaskReference`.
-    TaskReference(Box<crate::config::TaskReference>),
+    TaskReference(Box<ntnx_shared::prism::v4::config::TaskReference>),
     /// `$objectType` `prism.v4.error.ErrorResponse`.
     ErrorResponse(Box<crate::error::ErrorResponse>),
     /// A value no variant fits, or an `$objectType` this version of the SDK does not
@@ -4061,7 +4066,7 @@ impl ntnx_runtime::model::union::Union for RestoreApiResponseData {
             object_type: Some("prism.v4.config.TaskReference"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<
-                    crate::config::TaskReference,
+                    ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
                     .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
@@ -4101,8 +4106,8 @@ impl<'de> serde::Deserialize<'de> for RestoreApiResponseData {
     }
 }
 
-impl From<crate::config::TaskReference> for RestoreApiResponseData {
-    fn from(value: crate::config::TaskReference) -> Self {
+impl From<ntnx_shared::prism::v4::config::TaskReference> for RestoreApiResponseData {
+    fn from(value: ntnx_shared::prism::v4::config::TaskReference) -> Self {
         Self::TaskReference(Box::new(value))
     }
 }
@@ -4862,7 +4867,7 @@ impl<'de> serde::Deserialize<'de> for UnconfigureConnectionApiResponse {
 #[derive(Clone, Debug, PartialEq)]
 pub enum UnconfigureConnectionApiResponseData {
     /// `$objectType` `prism.v4.config.TaskReference`.
-    TaskReference(Box<crate::config::TaskReference>),
+    TaskReference(Box<ntnx_shared::prism::v4::config::TaskReference>),
     /// `$objectType` `prism.v4.error.ErrorResponse`.
     ErrorResponse(Box<crate::error::ErrorResponse>),
     /// A value no variant fits, or an `$objectType` this version of the SDK does not
@@ -4879,7 +4884,7 @@ impl ntnx_runtime::model::union::Union for UnconfigureConnectionApiResponseData 
             object_type: Some("prism.v4.config.TaskReference"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<
-                    crate::config::TaskReference,
+                    ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
                     .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
@@ -4919,8 +4924,9 @@ impl<'de> serde::Deserialize<'de> for UnconfigureConnectionApiResponseData {
     }
 }
 
-impl From<crate::config::TaskReference> for UnconfigureConnectionApiResponseData {
-    fn from(value: crate::config::TaskReference) -> Self {
+impl From<ntnx_shared::prism::v4::config::TaskReference>
+for UnconfigureConnectionApiResponseData {
+    fn from(value: ntnx_shared::prism::v4::config::TaskReference) -> Self {
         Self::TaskReference(Box::new(value))
     }
 }
@@ -5007,7 +5013,7 @@ impl<'de> serde::Deserialize<'de> for UnregisterApiResponse {
 #[derive(Clone, Debug, PartialEq)]
 pub enum UnregisterApiResponseData {
     /// `$objectType` `prism.v4.config.TaskReference`.
-    TaskReference(Box<crate::config::TaskReference>),
+    TaskReference(Box<ntnx_shared::prism::v4::config::TaskReference>),
     /// `$objectType` `prism.v4.error.ErrorResponse`.
     ErrorResponse(Box<crate::error::ErrorResponse>),
     /// A value no variant fits, or an `$objectType` this version of the SDK does not
@@ -5024,7 +5030,7 @@ impl ntnx_runtime::model::union::Union for UnregisterApiResponseData {
             object_type: Some("prism.v4.config.TaskReference"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<
-                    crate::config::TaskReference,
+                    ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
                     .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
@@ -5064,8 +5070,8 @@ impl<'de> serde::Deserialize<'de> for UnregisterApiResponseData {
     }
 }
 
-impl From<crate::config::TaskReference> for UnregisterApiResponseData {
-    fn from(value: crate::config::TaskReference) -> Self {
+impl From<ntnx_shared::prism::v4::config::TaskReference> for UnregisterApiResponseData {
+    fn from(value: ntnx_shared::prism::v4::config::TaskReference) -> Self {
         Self::TaskReference(Box::new(value))
     }
 }
@@ -5152,7 +5158,7 @@ impl<'de> serde::Deserialize<'de> for UpdateBackupTargetApiResponse {
 #[derive(Clone, Debug, PartialEq)]
 pub enum UpdateBackupTargetApiResponseData {
     /// `$objectType` `prism.v4.config.TaskReference`.
-    TaskReference(Box<crate::config::TaskReference>),
+    TaskReference(Box<ntnx_shared::prism::v4::config::TaskReference>),
     /// `$objectType` `prism.v4.error.ErrorResponse`.
     ErrorResponse(Box<crate::error::ErrorResponse>),
     /// A value no variant fits, or an `$objectType` this version of the SDK does not
@@ -5169,7 +5175,7 @@ impl ntnx_runtime::model::union::Union for UpdateBackupTargetApiResponseData {
             object_type: Some("prism.v4.config.TaskReference"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<
-                    crate::config::TaskReference,
+                    ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
                     .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
@@ -5209,8 +5215,9 @@ impl<'de> serde::Deserialize<'de> for UpdateBackupTargetApiResponseData {
     }
 }
 
-impl From<crate::config::TaskReference> for UpdateBackupTargetApiResponseData {
-    fn from(value: crate::config::TaskReference) -> Self {
+impl From<ntnx_shared::prism::v4::config::TaskReference>
+for UpdateBackupTargetApiResponseData {
+    fn from(value: ntnx_shared::prism::v4::config::TaskReference) -> Self {
         Self::TaskReference(Box::new(value))
     }
 }

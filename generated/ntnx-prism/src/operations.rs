@@ -1288,7 +1288,7 @@ impl<'de> serde::Deserialize<'de> for SubmitBatchApiResponse {
 #[derive(Clone, Debug, PartialEq)]
 pub enum SubmitBatchApiResponseData {
     /// `$objectType` `prism.v4.config.TaskReference`.
-    TaskReference(Box<crate::config::TaskReference>),
+    TaskReference(Box<ntnx_shared::prism::v4::config::TaskReference>),
     /// `$objectType` `prism.v4.error.ErrorResponse`.
     ErrorResponse(Box<crate::error::ErrorResponse>),
     /// A value no variant fits, or an `$objectType` this version of the SDK does not
@@ -1305,7 +1305,7 @@ impl ntnx_runtime::model::union::Union for SubmitBatchApiResponseData {
             object_type: Some("prism.v4.config.TaskReference"),
             decode: |value| {
                 ntnx_runtime::model::union::decode_model::<
-                    crate::config::TaskReference,
+                    ntnx_shared::prism::v4::config::TaskReference,
                 >(value)
                     .map(|(decoded, fit)| (Self::TaskReference(Box::new(decoded)), fit))
             },
@@ -1345,8 +1345,8 @@ impl<'de> serde::Deserialize<'de> for SubmitBatchApiResponseData {
     }
 }
 
-impl From<crate::config::TaskReference> for SubmitBatchApiResponseData {
-    fn from(value: crate::config::TaskReference) -> Self {
+impl From<ntnx_shared::prism::v4::config::TaskReference> for SubmitBatchApiResponseData {
+    fn from(value: ntnx_shared::prism::v4::config::TaskReference) -> Self {
         Self::TaskReference(Box::new(value))
     }
 }

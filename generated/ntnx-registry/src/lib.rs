@@ -1174,7 +1174,7 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
             Some(check::<ntnx_vmm::ahv::config::NetworkFunctionNicType>(json))
         }
         "vmm.v4.0.ahv.config.SubnetReference" => {
-            Some(check::<ntnx_vmm::ahv::config::SubnetReference>(json))
+            Some(check::<ntnx_shared::vmm::v4::ahv::config::SubnetReference>(json))
         }
         "vmm.v4.0.ahv.config.VlanMode" => {
             Some(check::<ntnx_vmm::ahv::config::VlanMode>(json))
@@ -1189,7 +1189,7 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
             Some(check::<ntnx_vmm::ahv::config::Sysprep>(json))
         }
         "vmm.v4.0.ahv.config.CloudInit" => {
-            Some(check::<ntnx_vmm::ahv::config::CloudInit>(json))
+            Some(check::<ntnx_shared::vmm::v4::ahv::config::CloudInit>(json))
         }
         "vmm.v4.0.ahv.config.InstallType" => {
             Some(check::<ntnx_vmm::ahv::config::InstallType>(json))
@@ -1198,7 +1198,7 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
             Some(check::<ntnx_vmm::ahv::config::Unattendxml>(json))
         }
         "vmm.v4.0.ahv.config.CustomKeyValues" => {
-            Some(check::<ntnx_vmm::ahv::config::CustomKeyValues>(json))
+            Some(check::<ntnx_shared::vmm::v4::ahv::config::CustomKeyValues>(json))
         }
         "common.v1.0.config.KVPair" => {
             Some(check::<ntnx_shared::common::v1::config::KvPair>(json))
@@ -1207,10 +1207,12 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
             Some(check::<ntnx_shared::common::v1::config::MapOfStringWrapper>(json))
         }
         "vmm.v4.0.ahv.config.CloudInitDataSourceType" => {
-            Some(check::<ntnx_vmm::ahv::config::CloudInitDataSourceType>(json))
+            Some(
+                check::<ntnx_shared::vmm::v4::ahv::config::CloudInitDataSourceType>(json),
+            )
         }
         "vmm.v4.0.ahv.config.Userdata" => {
-            Some(check::<ntnx_vmm::ahv::config::Userdata>(json))
+            Some(check::<ntnx_shared::vmm::v4::ahv::config::Userdata>(json))
         }
         "vmm.v4.0.ahv.config.Vm" => Some(check::<ntnx_vmm::ahv::config::Vm>(json)),
         "iam.v4.0.authn.User" => Some(check::<ntnx_shared::iam::v4::authn::User>(json)),
@@ -1221,10 +1223,10 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
             Some(check::<ntnx_vmm::ahv::config::CpuFeature>(json))
         }
         "vmm.v4.0.ahv.config.CategoryReference" => {
-            Some(check::<ntnx_vmm::ahv::config::CategoryReference>(json))
+            Some(check::<ntnx_shared::vmm::v4::ahv::config::CategoryReference>(json))
         }
         "vmm.v4.0.ahv.config.OwnershipInfo" => {
-            Some(check::<ntnx_vmm::ahv::config::OwnershipInfo>(json))
+            Some(check::<ntnx_shared::vmm::v4::ahv::config::OwnershipInfo>(json))
         }
         "vmm.v4.0.ahv.config.HostReference" => {
             Some(check::<ntnx_vmm::ahv::config::HostReference>(json))
@@ -1278,7 +1280,7 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
             Some(check::<ntnx_vmm::ahv::config::VmSourceReferenceEntityType>(json))
         }
         "vmm.v4.0.ahv.config.OwnerReference" => {
-            Some(check::<ntnx_vmm::ahv::config::OwnerReference>(json))
+            Some(check::<ntnx_shared::vmm::v4::ahv::config::OwnerReference>(json))
         }
         "vmm.v4.0.ahv.config.NgtCapability" => {
             Some(check::<ntnx_vmm::ahv::config::NgtCapability>(json))
@@ -2812,16 +2814,16 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
             Some(check::<ntnx_clustermgmt::config::VcenterCredentials>(json))
         }
         "clustermgmt.v4.0.config.ClusterConfig" => {
-            Some(check::<ntnx_clustermgmt::config::ClusterConfig>(json))
+            Some(check::<ntnx_shared::clustermgmt::v4::config::ClusterConfig>(json))
         }
         "clustermgmt.v4.0.config.BuildInfo" => {
-            Some(check::<ntnx_clustermgmt::config::BuildInfo>(json))
+            Some(check::<ntnx_shared::clustermgmt::v4::config::BuildInfo>(json))
         }
         "clustermgmt.v4.0.config.AuthorizedPublicKey" => {
             Some(check::<ntnx_clustermgmt::config::AuthorizedPublicKey>(json))
         }
         "clustermgmt.v4.0.config.ClusterNetwork" => {
-            Some(check::<ntnx_clustermgmt::config::ClusterNetwork>(json))
+            Some(check::<ntnx_shared::clustermgmt::v4::config::ClusterNetwork>(json))
         }
         "clustermgmt.v4.0.config.NodeResourceConfig" => {
             Some(check::<ntnx_clustermgmt::config::NodeResourceConfig>(json))
@@ -8828,7 +8830,7 @@ async fn call_vmm_vm_assign_vm_owner(
     let request = api
         .assign_vm_owner(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::OwnershipInfo>(args)?,
+            body::<ntnx_shared::vmm::v4::ahv::config::OwnershipInfo>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),

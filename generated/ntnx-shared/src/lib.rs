@@ -3,7 +3,7 @@
 
 //! Schemas shared between the Nutanix v4 namespaces (generated).
 //!
-//! Every spec carries its own copy of the `common.v1.*` schemas, and some carry copies of other namespaces' schemas (`prism.v4.config.TaskReference`, ...). They are defined once here, in modules named after their packages without the minor version: `common.v1.0.config.Flag` is `common::v1::config::Flag`.
+//! Every spec carries its own copy of the `common.v1.*` schemas, and some carry copies of other namespaces' schemas (`prism.v4.config.TaskReference`, ...). They are defined once here, in modules named after their packages without the revision: `common.v1.0.config.Flag` is `common::v1::config::Flag`, and copies of several revisions of one schema (`vmm.v4.0` and `vmm.v4.1`) are one type, as on the wire.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 /// Packages under `clustermgmt`.

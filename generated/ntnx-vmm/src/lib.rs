@@ -7,7 +7,7 @@
 //!
 //! Manage the life-cycle of virtual machines hosted on Nutanix
 //!
-//! Models live in modules named after the spec's packages: schema `vmm.v4.0.content.Image` is `content::Image`. Schemas shared between namespaces (`common.v1.*` and the copies of other namespaces' schemas) are in the `ntnx_shared` crate.
+//! Models live in modules named after the spec's packages: schema `vmm.v4.0.content.Image` is `content::Image`. Schemas shared between namespaces (`common.v1.*`, the copies of other namespaces' schemas, and this namespace's schemas that other specs carry copies of) are defined once in the `ntnx_shared` crate; those of this namespace are re-exported here at their usual path.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 /// Packages under `vmm.v4.0.ahv`.
@@ -29,7 +29,5 @@ pub mod esxi;
 pub mod images;
 
 pub use api::VmmClient;
-
 pub use ntnx_runtime;
-
 pub use ntnx_shared;

@@ -7,7 +7,7 @@
 //!
 //! Configure volumes.
 //!
-//! Models live in modules named after the spec's packages: schema `volumes.v4.0.content.Image` is `content::Image`. Schemas shared between namespaces (`common.v1.*` and the copies of other namespaces' schemas) are in the `ntnx_shared` crate.
+//! Models live in modules named after the spec's packages: schema `volumes.v4.0.content.Image` is `content::Image`. Schemas shared between namespaces (`common.v1.*`, the copies of other namespaces' schemas, and this namespace's schemas that other specs carry copies of) are defined once in the `ntnx_shared` crate; those of this namespace are re-exported here at their usual path.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 /// Clients for the operations of `volumes` v4.0, one module per tag.
@@ -23,7 +23,5 @@ pub mod error;
 pub mod stats;
 
 pub use api::VolumesClient;
-
 pub use ntnx_runtime;
-
 pub use ntnx_shared;

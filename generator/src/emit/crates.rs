@@ -37,32 +37,6 @@ pub fn spec_crate(
     let file_name = file_name(&spec.file);
     let shared = &workspace.shared.name;
     let uses_shared = !workspace.shared.types.is_empty();
-    let mut docs = format!(
-        "{} ({} {}).\n\nTyped models and client for the `{}` namespace, generated from `{}`.\n",
-        sanitize(&spec.title),
-        spec.namespace,
-        spec.version,
-        spec.namespace,
-        file_name
-    );
-    if let Some(note) = ApiVersion::parse(&spec.version).and_then(|v| v.stage_note()) {
-        docs.push('\n');
-        docs.push_str(&note);
-        docs.push('\n');
-    }
-    if let Some(description) = &spec.description {
-        docs.push('\n');
-        docs.push_str(&sanitize(description));
-        docs.push('\n');
-    }
-    docs.push_str(&format!(
-        "\nModels live in modules named after the spec's packages: schema `{ns}.{v}.content.Image` \
-         is `content::Image`. Schemas shared between namespaces (`common.v1.*` and the copies \
-         of other namespaces' schemas) are in the `{}` crate.\n",
-        crate_ident(shared),
-        ns = spec.namespace,
-        v = spec.version,
-    ));
     let package_of = |modules: &[String]| -> String {
         let mut parts = vec![spec.namespace.clone(), spec.version.clone()];
         parts.extend(modules.iter().cloned());
@@ -80,13 +54,16 @@ pub fn spec_crate(
     };
     let mut files = model_files(
         space,
-        &spec.name,
-        &spec.types,
-        &package_of,
-        &docs,
-        &header(&file_name),
-        root_items,
-        clients.modules,
+        ModelTree {
+            crate_name: &spec.name,
+            types: &spec.types,
+            reexports: reexports(space, spec),
+            package_of: &package_of,
+            crate_docs: &spec_crate_docs(spec, shared),
+            header: &header(&file_name),
+            root_items,
+            extra_modules: clients.modules,
+        },
     )?;
     let mut dependencies = vec![format!(
         "ntnx-runtime = {{ path = \"{}\", version = \"0.1\" }}",
@@ -112,6 +89,80 @@ pub fn spec_crate(
     Ok(files)
 }
 
+/// The crate-level docs of a spec crate: what it is, its release stage, the spec's own
+/// description, where the models live, and the corrections made to the published file.
+fn spec_crate_docs(spec: &SpecCrate, shared: &str) -> String {
+    let file_name = file_name(&spec.file);
+    let mut docs = format!(
+        "{} ({} {}).\n\nTyped models and client for the `{}` namespace, generated from `{}`.\n",
+        sanitize(&spec.title),
+        spec.namespace,
+        spec.version,
+        spec.namespace,
+        file_name
+    );
+    if let Some(note) = ApiVersion::parse(&spec.version).and_then(|v| v.stage_note()) {
+        docs.push('\n');
+        docs.push_str(&note);
+        docs.push('\n');
+    }
+    if let Some(description) = &spec.description {
+        docs.push('\n');
+        docs.push_str(&sanitize(description));
+        docs.push('\n');
+    }
+    docs.push_str(&format!(
+        "\nModels live in modules named after the spec's packages: schema `{ns}.{v}.content.Image` \
+         is `content::Image`. Schemas shared between namespaces (`common.v1.*`, the copies \
+         of other namespaces' schemas, and this namespace's schemas that other specs carry \
+         copies of) are defined once in the `{}` crate; those of this namespace are \
+         re-exported here at their usual path.\n",
+        crate_ident(shared),
+        ns = spec.namespace,
+        v = spec.version,
+    ));
+    if !spec.corrections.is_empty() {
+        docs.push_str(&format!(
+            "\n# Corrections of the published file\n\nThe published `{file_name}` has mistakes; \
+             the generator read these places as follows (the file itself is unchanged):\n\n"
+        ));
+        for correction in &spec.corrections {
+            docs.push_str(&format!("- {}\n", code_escaped(&correction.to_string())));
+        }
+    }
+    docs
+}
+
+/// A correction's text for docs: the pointer and values in code spans.
+fn code_escaped(text: &str) -> String {
+    match text.split_once(": ") {
+        Some((pointer, rest)) => format!("{}: {}", code(pointer), sanitize(rest)),
+        None => sanitize(text),
+    }
+}
+
+/// `pub use` items re-exporting the shared types of `spec`'s namespace at their natural
+/// path, by module.
+fn reexports(space: &TypeSpace<'_>, spec: &SpecCrate) -> BTreeMap<Vec<String>, Vec<TokenStream>> {
+    let krate = crate_ident(&spec.name);
+    let mut out: BTreeMap<Vec<String>, Vec<TokenStream>> = BTreeMap::new();
+    for key in &spec.reexports {
+        let local = space.names.reexport(&krate, key);
+        let shared = space.names.path(key);
+        let root = ident(&shared.krate);
+        let modules = shared.modules.iter().map(|m| ident(m));
+        let name = ident(&shared.name);
+        let item = if local.name == shared.name {
+            quote! { pub use #root #(:: #modules)* :: #name; }
+        } else {
+            let alias = ident(&local.name);
+            quote! { pub use #root #(:: #modules)* :: #name as #alias; }
+        };
+        out.entry(local.modules.clone()).or_default().push(item);
+    }
+    out
+}
+
 /// Files of the shared crate.
 pub fn shared_crate(
     space: &TypeSpace<'_>,
@@ -122,18 +173,22 @@ pub fn shared_crate(
     let docs = "Schemas shared between the Nutanix v4 namespaces (generated).\n\n\
         Every spec carries its own copy of the `common.v1.*` schemas, and some carry copies of \
         other namespaces' schemas (`prism.v4.config.TaskReference`, ...). They are defined once \
-        here, in modules named after their packages without the minor version: \
-        `common.v1.0.config.Flag` is `common::v1::config::Flag`.\n";
+        here, in modules named after their packages without the revision: \
+        `common.v1.0.config.Flag` is `common::v1::config::Flag`, and copies of several \
+        revisions of one schema (`vmm.v4.0` and `vmm.v4.1`) are one type, as on the wire.\n";
     let package_of = |modules: &[String]| modules.join(".");
     let mut files = model_files(
         space,
-        &shared.name,
-        &shared.types,
-        &package_of,
-        docs,
-        &header(sources),
-        quote!(),
-        Vec::new(),
+        ModelTree {
+            crate_name: &shared.name,
+            types: &shared.types,
+            reexports: BTreeMap::new(),
+            package_of: &package_of,
+            crate_docs: docs,
+            header: &header(sources),
+            root_items: quote!(),
+            extra_modules: Vec::new(),
+        },
     )?;
     files.push(cargo_toml(
         &shared.name,
@@ -149,31 +204,32 @@ pub fn shared_crate(
     Ok(files)
 }
 
-/// `lib.rs` and module files of a crate's models.
-#[allow(clippy::too_many_arguments)]
-fn model_files(
-    space: &TypeSpace<'_>,
-    crate_name: &str,
-    types: &BTreeMap<TypeKey, TypeDef>,
-    package_of: &dyn Fn(&[String]) -> String,
-    crate_docs: &str,
-    header: &str,
+/// What goes into a crate's module tree.
+struct ModelTree<'a> {
+    crate_name: &'a str,
+    types: &'a BTreeMap<TypeKey, TypeDef>,
+    /// `pub use` items by module.
+    reexports: BTreeMap<Vec<String>, Vec<TokenStream>>,
+    package_of: &'a dyn Fn(&[String]) -> String,
+    crate_docs: &'a str,
+    header: &'a str,
     root_items: TokenStream,
     extra_modules: Vec<ClientModule>,
-) -> Result<Vec<GeneratedFile>> {
-    let krate = crate_ident(crate_name);
+}
+
+/// `lib.rs` and module files of a crate's models.
+fn model_files(space: &TypeSpace<'_>, tree: ModelTree<'_>) -> Result<Vec<GeneratedFile>> {
+    let krate = crate_ident(tree.crate_name);
     let mut modules: BTreeMap<Vec<String>, Vec<TokenStream>> = BTreeMap::new();
     modules.entry(Vec::new()).or_default();
     let mut packages: BTreeMap<Vec<String>, String> = BTreeMap::new();
-    for (key, def) in types {
+    for (key, def) in tree.types {
         let path = space.names.path(key);
         let scope = Scope {
             krate: krate.clone(),
             modules: path.modules.clone(),
         };
-        for depth in 0..path.modules.len() {
-            modules.entry(path.modules[..depth].to_vec()).or_default();
-        }
+        add_module(&mut modules, &path.modules);
         if key.inline.is_empty() {
             packages
                 .entry(path.modules.clone())
@@ -184,12 +240,18 @@ fn model_files(
             .or_default()
             .push(emit_type(space, def, &scope));
     }
+    for (path, items) in tree.reexports {
+        add_module(&mut modules, &path);
+        packages
+            .entry(path.clone())
+            .or_insert_with(|| (tree.package_of)(&path));
+        let module = modules.entry(path).or_default();
+        // Re-exports first, then the module's own types.
+        module.splice(0..0, items);
+    }
     let mut extra: BTreeMap<Vec<String>, ClientModule> = BTreeMap::new();
-    for module in extra_modules {
-        for depth in 0..module.path.len() {
-            modules.entry(module.path[..depth].to_vec()).or_default();
-        }
-        modules.entry(module.path.clone()).or_default();
+    for module in tree.extra_modules {
+        add_module(&mut modules, &module.path);
         extra.insert(module.path.clone(), module);
     }
 
@@ -207,28 +269,30 @@ fn model_files(
             let doc = match (packages.get(&child_path), extra.get(&child_path)) {
                 (Some(package), _) => format!(" Schemas of package {}.", code(package)),
                 (None, Some(module)) => format!(" {}", first_paragraph(&module.docs)),
-                (None, None) => format!(" Packages under {}.", code(&package_of(&child_path))),
+                (None, None) => {
+                    format!(" Packages under {}.", code(&(tree.package_of)(&child_path)))
+                }
             };
             quote! { #[doc = #doc] pub mod #child_ident; }
         });
         let extra_items = extra.get(path).map(|m| m.items.clone()).unwrap_or_default();
         let (inner_docs, file) = if path.is_empty() {
-            let inner = inner_doc(crate_docs);
+            let inner = inner_doc(tree.crate_docs);
             (
                 quote! {
                     #inner
                     #![forbid(unsafe_code)]
                     #![warn(missing_docs)]
                 },
-                PathBuf::from(crate_name).join("src").join("lib.rs"),
+                PathBuf::from(tree.crate_name).join("src").join("lib.rs"),
             )
         } else {
             let doc = match (packages.get(path), extra.get(path)) {
                 (Some(package), _) => format!("Schemas of package {}.", code(package)),
                 (None, Some(module)) => module.docs.clone(),
-                (None, None) => format!("Packages under {}.", code(&package_of(path))),
+                (None, None) => format!("Packages under {}.", code(&(tree.package_of)(path))),
             };
-            let mut file = PathBuf::from(crate_name).join("src");
+            let mut file = PathBuf::from(tree.crate_name).join("src");
             for segment in &path[..path.len() - 1] {
                 file.push(segment.trim_start_matches("r#"));
             }
@@ -239,7 +303,7 @@ fn model_files(
             (inner_doc(&doc), file)
         };
         let root = if path.is_empty() {
-            root_items.clone()
+            tree.root_items.clone()
         } else {
             quote!()
         };
@@ -252,10 +316,17 @@ fn model_files(
         };
         files.push(GeneratedFile {
             path: file,
-            contents: format!("{header}\n{}", format_file(tokens)?),
+            contents: format!("{}\n{}", tree.header, format_file(tokens)?),
         });
     }
     Ok(files)
+}
+
+/// Makes sure `path` and every module above it exist.
+fn add_module(modules: &mut BTreeMap<Vec<String>, Vec<TokenStream>>, path: &[String]) {
+    for depth in 0..=path.len() {
+        modules.entry(path[..depth].to_vec()).or_default();
+    }
 }
 
 /// The first paragraph of a doc text, on one line.

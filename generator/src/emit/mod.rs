@@ -152,7 +152,10 @@ fn space_items(text: &str) -> String {
             let ends_item = prev_trim == "}" || prev_trim == "};" || prev_trim.ends_with(';');
             let starts_item = ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s));
             let ends_item = ends_item || (prev_trim.starts_with("//!") && !line.starts_with("//!"));
-            if ends_item && starts_item && indent(prev) == indent(line) {
+            // Consecutive `use` items stay together.
+            let both_uses =
+                prev_trim.starts_with("pub use ") && line.trim_start().starts_with("pub use ");
+            if ends_item && starts_item && indent(prev) == indent(line) && !both_uses {
                 out.push('\n');
             }
         }

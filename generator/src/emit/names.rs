@@ -30,8 +30,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
 
-use crate::ir::{Owner, TypeKey};
-use crate::layout::Workspace;
+use crate::ir::TypeKey;
+use crate::layout::{SpecCrate, Workspace};
 
 /// Modules the generator itself puts at the root of a spec crate.
 pub const RESERVED_ROOT_MODULES: [&str; 1] = ["api"];
@@ -51,56 +51,91 @@ pub struct TypePath {
 #[derive(Debug, Default)]
 pub struct Names {
     types: HashMap<TypeKey, TypePath>,
+    /// Where a spec crate re-exports a shared type of its own namespace, by crate ident.
+    reexports: HashMap<(String, TypeKey), TypePath>,
 }
 
 impl Names {
-    /// Names every type of `workspace`.
+    /// Names every type of `workspace`: the shared crate's first, then the re-exports of
+    /// each spec crate (which keep the shared name in their module), then each spec crate's
+    /// own types.
     pub fn new(workspace: &Workspace) -> Names {
-        let mut by_module: BTreeMap<(String, Vec<String>), Vec<&TypeKey>> = BTreeMap::new();
-        for spec in &workspace.specs {
-            let krate = crate_ident(&spec.name);
-            for key in spec.types.keys() {
-                let modules = module_path(key, Some(&spec.namespace));
-                by_module
-                    .entry((krate.clone(), modules))
-                    .or_default()
-                    .push(key);
-            }
-        }
+        let mut names = Names::default();
         let shared = crate_ident(&workspace.shared.name);
+        let mut by_module: BTreeMap<Vec<String>, Vec<&TypeKey>> = BTreeMap::new();
         for key in workspace.shared.types.keys() {
             by_module
-                .entry((shared.clone(), module_path(key, None)))
+                .entry(module_path(key, false))
                 .or_default()
                 .push(key);
         }
-        // Names the generator itself gives items at a spec crate's root.
-        let reserved: BTreeMap<String, String> = workspace
-            .specs
-            .iter()
-            .map(|spec| (crate_ident(&spec.name), super::plan::client_name(spec)))
-            .collect();
-        let mut types = HashMap::new();
-        for ((krate, modules), mut keys) in by_module {
-            // Components first, then by key (see the module docs).
-            keys.sort_by_key(|key| (!key.inline.is_empty(), *key));
+        for (modules, keys) in by_module {
+            names.name_module(&shared, modules, keys, BTreeSet::new());
+        }
+        for spec in &workspace.specs {
+            names.name_spec_crate(spec);
+        }
+        names
+    }
+
+    /// Names the re-exports and own types of one spec crate.
+    fn name_spec_crate(&mut self, spec: &SpecCrate) {
+        let krate = crate_ident(&spec.name);
+        let mut by_module: BTreeMap<Vec<String>, (Vec<&TypeKey>, Vec<&TypeKey>)> = BTreeMap::new();
+        let in_owner = |key: &TypeKey| key.schema.namespace == spec.namespace;
+        for key in &spec.reexports {
+            by_module
+                .entry(module_path(key, in_owner(key)))
+                .or_default()
+                .0
+                .push(key);
+        }
+        for key in spec.types.keys() {
+            by_module
+                .entry(module_path(key, in_owner(key)))
+                .or_default()
+                .1
+                .push(key);
+        }
+        for (modules, (reexports, own)) in by_module {
             let mut taken = BTreeSet::new();
             if modules.is_empty() {
-                taken.extend(reserved.get(&krate).cloned());
+                taken.insert(super::plan::client_name(spec));
             }
-            for key in keys {
-                let name = unique(type_name(key), &mut taken);
-                types.insert(
-                    key.clone(),
-                    TypePath {
-                        krate: krate.clone(),
-                        modules: modules.clone(),
-                        name,
-                    },
-                );
+            for key in reexports {
+                let name = unique(self.path(key).name.clone(), &mut taken);
+                let path = TypePath {
+                    krate: krate.clone(),
+                    modules: modules.clone(),
+                    name,
+                };
+                self.reexports.insert((krate.clone(), key.clone()), path);
             }
+            self.name_module(&krate, modules, own, taken);
         }
-        Names { types }
+    }
+
+    /// Names the types of one module; `taken` holds the names already used there.
+    fn name_module(
+        &mut self,
+        krate: &str,
+        modules: Vec<String>,
+        mut keys: Vec<&TypeKey>,
+        mut taken: BTreeSet<String>,
+    ) {
+        // Components first, then by key (see the module docs).
+        keys.sort_by_key(|key| (!key.inline.is_empty(), *key));
+        for key in keys {
+            let name = unique(type_name(key), &mut taken);
+            self.types.insert(
+                key.clone(),
+                TypePath {
+                    krate: krate.to_owned(),
+                    modules: modules.clone(),
+                    name,
+                },
+            );
+        }
     }
 
     /// Where `key` lives.
@@ -109,6 +144,13 @@ impl Names {
             .get(key)
             .unwrap_or_else(|| panic!("layout placed no type {key}; resolve and layout disagree"))
     }
+
+    /// Where the spec crate `krate` (an ident) re-exports the shared type `key`.
+    pub fn reexport(&self, krate: &str, key: &TypeKey) -> &TypePath {
+        self.reexports
+            .get(&(krate.to_owned(), key.clone()))
+            .unwrap_or_else(|| panic!("{krate} re-exports no type {key}"))
+    }
 }
 
 /// `ntnx-vmm` -> `ntnx_vmm`.
@@ -116,14 +158,12 @@ pub fn crate_ident(crate_name: &str) -> String {
     crate_name.replace('-', "_")
 }
 
-/// Module idents of `key` in its crate. `own_namespace` is the namespace of the spec crate
-/// it is placed in (`None` in the shared crate).
-fn module_path(key: &TypeKey, own_namespace: Option<&str>) -> Vec<String> {
+/// Module idents of `key`: in the spec crate of its own namespace (`in_owner`) only its
+/// packages, elsewhere (the shared crate) its namespace and major version first.
+fn module_path(key: &TypeKey, in_owner: bool) -> Vec<String> {
     let schema = &key.schema;
     let mut segments: Vec<String> = Vec::new();
-    let own =
-        matches!(key.owner, Owner::Spec(_)) && own_namespace == Some(schema.namespace.as_str());
-    if !own {
+    if !in_owner {
         segments.extend(schema.namespace.split('.').map(str::to_owned));
         segments.push(schema.major_version().to_owned());
     }

@@ -102,7 +102,7 @@ impl SubmitBatchRequest {
     pub async fn send(
         self,
     ) -> Result<
-        crate::api::ApiResponse<crate::config::TaskReference>,
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
         let request = self.request()?;

@@ -776,7 +776,7 @@ impl CreateBackupTargetRequest {
     pub async fn send(
         self,
     ) -> Result<
-        crate::api::ApiResponse<crate::config::TaskReference>,
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
         let request = self.request()?;
@@ -875,7 +875,7 @@ impl UpdateBackupTargetByIdRequest {
     pub async fn send(
         self,
     ) -> Result<
-        crate::api::ApiResponse<crate::config::TaskReference>,
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
         let request = self.request()?;
@@ -945,7 +945,7 @@ impl DeleteBackupTargetByIdRequest {
     pub async fn send(
         self,
     ) -> Result<
-        crate::api::ApiResponse<crate::config::TaskReference>,
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
         let request = self.request()?;
@@ -1007,7 +1007,7 @@ impl RestoreRequest {
     pub async fn send(
         self,
     ) -> Result<
-        crate::api::ApiResponse<crate::config::TaskReference>,
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
         let request = self.request()?;
@@ -1266,7 +1266,7 @@ impl CreateDomainManagerRequest {
     pub async fn send(
         self,
     ) -> Result<
-        crate::api::ApiResponse<crate::config::TaskReference>,
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
         let request = self.request()?;
@@ -1363,7 +1363,7 @@ impl RegisterRequest {
     pub async fn send(
         self,
     ) -> Result<
-        crate::api::ApiResponse<crate::config::TaskReference>,
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
         let request = self.request()?;
@@ -1426,7 +1426,7 @@ impl UnregisterRequest {
     pub async fn send(
         self,
     ) -> Result<
-        crate::api::ApiResponse<crate::config::TaskReference>,
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
         ntnx_runtime::Error,
     > {
         let request = self.request()?;

@@ -3,6 +3,16 @@
 
 //! Schemas of package `vmm.v4.0.ahv.config`.
 
+pub use ntnx_shared::vmm::v4::ahv::config::CategoryReference;
+pub use ntnx_shared::vmm::v4::ahv::config::CloudInit;
+pub use ntnx_shared::vmm::v4::ahv::config::CloudInitCloudInitScript;
+pub use ntnx_shared::vmm::v4::ahv::config::CloudInitDataSourceType;
+pub use ntnx_shared::vmm::v4::ahv::config::CustomKeyValues;
+pub use ntnx_shared::vmm::v4::ahv::config::OwnerReference;
+pub use ntnx_shared::vmm::v4::ahv::config::OwnershipInfo;
+pub use ntnx_shared::vmm::v4::ahv::config::SubnetReference;
+pub use ntnx_shared::vmm::v4::ahv::config::Userdata;
+
 /// The disk migration plan defines how disks are migrated.
 ///
 /// Schema `vmm.v4.0.ahv.config.ADSFDiskMigrationPlan`; `$objectType` `vmm.v4.ahv.config.ADSFDiskMigrationPlan`.
@@ -883,7 +893,7 @@ impl From<crate::error::ErrorResponse> for AssociateCategoriesApiResponseData {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AssociateVmCategoriesParams {
     /// Constraints: 1 to 256 items.
-    pub categories: Option<Vec<CategoryReference>>,
+    pub categories: Option<Vec<ntnx_shared::vmm::v4::ahv::config::CategoryReference>>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
     pub extras: ntnx_runtime::Extras,
@@ -1212,72 +1222,6 @@ impl<'de> serde::Deserialize<'de> for BootDeviceType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         ntnx_runtime::model::decode_enum(deserializer)
-    }
-}
-
-/// Reference to a category.
-///
-/// Schema `vmm.v4.0.ahv.config.CategoryReference`; `$objectType` `vmm.v4.ahv.config.CategoryReference`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CategoryReference {
-    /// A globally unique identifier of a VM category of type UUID.
-    ///
-    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
-    pub ext_id: Option<String>,
-    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
-    /// that encoding gives back what was decoded.
-    pub extras: ntnx_runtime::Extras,
-}
-
-impl ntnx_runtime::Model for CategoryReference {
-    const SCHEMA: &'static str = "vmm.v4.0.ahv.config.CategoryReference";
-
-    const OBJECT_TYPE: Option<&'static str> = Some(
-        "vmm.v4.ahv.config.CategoryReference",
-    );
-
-    fn extras(&self) -> &ntnx_runtime::Extras {
-        &self.extras
-    }
-
-    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
-        &mut self.extras
-    }
-
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut field_ext_id = None;
-        let mut extras = ntnx_runtime::Extras::decoding();
-        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            match key.as_str() {
-                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
-            }
-        }
-        Ok(Self {
-            ext_id: field_ext_id,
-            extras,
-        })
-    }
-}
-
-impl serde::Serialize for CategoryReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CategoryReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
     }
 }
 
@@ -1964,232 +1908,6 @@ impl From<ntnx_shared::prism::v4::config::TaskReference> for CloneVmApiResponseD
 impl From<crate::error::ErrorResponse> for CloneVmApiResponseData {
     fn from(value: crate::error::ErrorResponse) -> Self {
         Self::ErrorResponse(Box::new(value))
-    }
-}
-
-/// If this field is set, the guest will be customized using cloud-init. Either user_data or custom_key_values should be provided. If custom_key_ves are provided then the user data will be generated using these key-value pairs.
-///
-/// Schema `vmm.v4.0.ahv.config.CloudInit`; `$objectType` `vmm.v4.ahv.config.CloudInit`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CloudInit {
-    /// Type of datasource. Default: CONFIG_DRIVE_V2
-    pub datasource_type: Option<CloudInitDataSourceType>,
-    /// The contents of the meta_data configuration for cloud-init. This can be formatted as YAML or JSON. The value must be base64 encoded.
-    ///
-    /// Constraints: at most 32000 characters.
-    pub metadata: Option<String>,
-    /// The script to use for cloud-init.
-    pub cloud_init_script: Option<CloudInitCloudInitScript>,
-    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
-    /// that encoding gives back what was decoded.
-    pub extras: ntnx_runtime::Extras,
-}
-
-impl ntnx_runtime::Model for CloudInit {
-    const SCHEMA: &'static str = "vmm.v4.0.ahv.config.CloudInit";
-
-    const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.CloudInit");
-
-    fn extras(&self) -> &ntnx_runtime::Extras {
-        &self.extras
-    }
-
-    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
-        &mut self.extras
-    }
-
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut field_datasource_type = None;
-        let mut field_metadata = None;
-        let mut field_cloud_init_script = None;
-        let mut extras = ntnx_runtime::Extras::decoding();
-        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            match key.as_str() {
-                "datasourceType" => {
-                    field_datasource_type = extras
-                        .decode_optional(&mut map, "datasourceType")?;
-                }
-                "metadata" => {
-                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
-                }
-                "cloudInitScript" => {
-                    field_cloud_init_script = extras
-                        .decode_optional(&mut map, "cloudInitScript")?;
-                }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
-            }
-        }
-        Ok(Self {
-            datasource_type: field_datasource_type,
-            metadata: field_metadata,
-            cloud_init_script: field_cloud_init_script,
-            extras,
-        })
-    }
-}
-
-impl serde::Serialize for CloudInit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_optional(&mut map, "datasourceType", &self.datasource_type)?;
-        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
-        self.extras
-            .serialize_optional(&mut map, "cloudInitScript", &self.cloud_init_script)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CloudInit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
-    }
-}
-
-/// The script to use for cloud-init.
-///
-/// Schema `vmm.v4.0.ahv.config.CloudInit/cloudInitScript`. The variant is chosen by `$objectType`, or by shape when a payload has none.
-#[derive(Clone, Debug, PartialEq)]
-pub enum CloudInitCloudInitScript {
-    /// `$objectType` `vmm.v4.ahv.config.Userdata`.
-    Userdata(Box<Userdata>),
-    /// `$objectType` `vmm.v4.ahv.config.CustomKeyValues`.
-    CustomKeyValues(Box<CustomKeyValues>),
-    /// A value no variant fits, or an `$objectType` this version of the SDK does not
-    /// know; kept as received and encoded back unchanged.
-    Unrecognized(serde_json::Value),
-}
-
-impl ntnx_runtime::model::union::Union for CloudInitCloudInitScript {
-    const SCHEMA: &'static str = "vmm.v4.0.ahv.config.CloudInit/cloudInitScript";
-
-    const VARIANTS: &'static [ntnx_runtime::model::union::Variant<Self>] = &[
-        ntnx_runtime::model::union::Variant {
-            shape: ntnx_runtime::model::union::Shape::Object,
-            object_type: Some("vmm.v4.ahv.config.Userdata"),
-            decode: |value| {
-                ntnx_runtime::model::union::decode_model::<Userdata>(value)
-                    .map(|(decoded, fit)| (Self::Userdata(Box::new(decoded)), fit))
-            },
-        },
-        ntnx_runtime::model::union::Variant {
-            shape: ntnx_runtime::model::union::Shape::Object,
-            object_type: Some("vmm.v4.ahv.config.CustomKeyValues"),
-            decode: |value| {
-                ntnx_runtime::model::union::decode_model::<CustomKeyValues>(value)
-                    .map(|(decoded, fit)| (
-                        Self::CustomKeyValues(Box::new(decoded)),
-                        fit,
-                    ))
-            },
-        },
-    ];
-
-    fn unrecognized(value: serde_json::Value) -> Self {
-        Self::Unrecognized(value)
-    }
-}
-
-impl serde::Serialize for CloudInitCloudInitScript {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Userdata(value) => serde::Serialize::serialize(value, serializer),
-            Self::CustomKeyValues(value) => {
-                serde::Serialize::serialize(value, serializer)
-            }
-            Self::Unrecognized(value) => serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CloudInitCloudInitScript {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ntnx_runtime::model::union::deserialize(deserializer)
-    }
-}
-
-impl From<Userdata> for CloudInitCloudInitScript {
-    fn from(value: Userdata) -> Self {
-        Self::Userdata(Box::new(value))
-    }
-}
-
-impl From<CustomKeyValues> for CloudInitCloudInitScript {
-    fn from(value: CustomKeyValues) -> Self {
-        Self::CustomKeyValues(Box::new(value))
-    }
-}
-
-/// Type of datasource. Default: CONFIG_DRIVE_V2
-///
-/// Schema `vmm.v4.0.ahv.config.CloudInitDataSourceType`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum CloudInitDataSourceType {
-    /// `CONFIG_DRIVE_V2`.
-    ///
-    /// The type of datasource for cloud-init is Config Drive V2.
-    ConfigDriveV2,
-    /// `$UNKNOWN`.
-    ///
-    /// Unknown value.
-    Unknown,
-    /// `$REDACTED`.
-    ///
-    /// Redacted value.
-    Redacted,
-    /// A value this version of the SDK does not know, kept as received.
-    Unrecognized(String),
-}
-
-impl CloudInitDataSourceType {
-    /// The value as on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConfigDriveV2 => "CONFIG_DRIVE_V2",
-            Self::Unknown => "$UNKNOWN",
-            Self::Redacted => "$REDACTED",
-            Self::Unrecognized(value) => value,
-        }
-    }
-}
-
-impl From<&str> for CloudInitDataSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "CONFIG_DRIVE_V2" => Self::ConfigDriveV2,
-            "$UNKNOWN" => Self::Unknown,
-            "$REDACTED" => Self::Redacted,
-            _ => Self::Unrecognized(value.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for CloudInitDataSourceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CloudInitDataSourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CloudInitDataSourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ntnx_runtime::model::decode_enum(deserializer)
     }
 }
 
@@ -3631,74 +3349,6 @@ for CrossClusterMigrateVmApiResponseData {
 impl From<crate::error::ErrorResponse> for CrossClusterMigrateVmApiResponseData {
     fn from(value: crate::error::ErrorResponse) -> Self {
         Self::ErrorResponse(Box::new(value))
-    }
-}
-
-/// A collection of key/value pairs.
-///
-/// Schema `vmm.v4.0.ahv.config.CustomKeyValues`; `$objectType` `vmm.v4.ahv.config.CustomKeyValues`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CustomKeyValues {
-    /// The list of the individual KeyValuePair elements.
-    ///
-    /// Constraints: at most 32 items.
-    pub key_value_pairs: Option<Vec<ntnx_shared::common::v1::config::KvPair>>,
-    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
-    /// that encoding gives back what was decoded.
-    pub extras: ntnx_runtime::Extras,
-}
-
-impl ntnx_runtime::Model for CustomKeyValues {
-    const SCHEMA: &'static str = "vmm.v4.0.ahv.config.CustomKeyValues";
-
-    const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.CustomKeyValues");
-
-    fn extras(&self) -> &ntnx_runtime::Extras {
-        &self.extras
-    }
-
-    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
-        &mut self.extras
-    }
-
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut field_key_value_pairs = None;
-        let mut extras = ntnx_runtime::Extras::decoding();
-        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            match key.as_str() {
-                "keyValuePairs" => {
-                    field_key_value_pairs = extras
-                        .decode_optional(&mut map, "keyValuePairs")?;
-                }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
-            }
-        }
-        Ok(Self {
-            key_value_pairs: field_key_value_pairs,
-            extras,
-        })
-    }
-}
-
-impl serde::Serialize for CustomKeyValues {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_optional(&mut map, "keyValuePairs", &self.key_value_pairs)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CustomKeyValues {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
     }
 }
 
@@ -5157,7 +4807,7 @@ impl From<crate::error::ErrorResponse> for DisassociateCategoriesApiResponseData
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DisassociateVmCategoriesParams {
     /// Constraints: 1 to 256 items.
-    pub categories: Option<Vec<CategoryReference>>,
+    pub categories: Option<Vec<ntnx_shared::vmm::v4::ahv::config::CategoryReference>>,
     /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
     /// that encoding gives back what was decoded.
     pub extras: ntnx_runtime::Extras,
@@ -7580,7 +7230,7 @@ pub enum GuestCustomizationParamsConfig {
     /// `$objectType` `vmm.v4.ahv.config.Sysprep`.
     Sysprep(Box<Sysprep>),
     /// `$objectType` `vmm.v4.ahv.config.CloudInit`.
-    CloudInit(Box<CloudInit>),
+    CloudInit(Box<ntnx_shared::vmm::v4::ahv::config::CloudInit>),
     /// A value no variant fits, or an `$objectType` this version of the SDK does not
     /// know; kept as received and encoded back unchanged.
     Unrecognized(serde_json::Value),
@@ -7602,7 +7252,9 @@ impl ntnx_runtime::model::union::Union for GuestCustomizationParamsConfig {
             shape: ntnx_runtime::model::union::Shape::Object,
             object_type: Some("vmm.v4.ahv.config.CloudInit"),
             decode: |value| {
-                ntnx_runtime::model::union::decode_model::<CloudInit>(value)
+                ntnx_runtime::model::union::decode_model::<
+                    ntnx_shared::vmm::v4::ahv::config::CloudInit,
+                >(value)
                     .map(|(decoded, fit)| (Self::CloudInit(Box::new(decoded)), fit))
             },
         },
@@ -7637,8 +7289,9 @@ impl From<Sysprep> for GuestCustomizationParamsConfig {
     }
 }
 
-impl From<CloudInit> for GuestCustomizationParamsConfig {
-    fn from(value: CloudInit) -> Self {
+impl From<ntnx_shared::vmm::v4::ahv::config::CloudInit>
+for GuestCustomizationParamsConfig {
+    fn from(value: ntnx_shared::vmm::v4::ahv::config::CloudInit) -> Self {
         Self::CloudInit(Box::new(value))
     }
 }
@@ -10574,7 +10227,7 @@ impl From<crate::error::ErrorResponse> for MigrateNicApiResponseData {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MigrateNicConfig {
     /// Network identifier for this adapter. Only valid if nic_type is NORMAL_NIC or DIRECT_NIC.
-    pub subnet: SubnetReference,
+    pub subnet: ntnx_shared::vmm::v4::ahv::config::SubnetReference,
     /// The type of IP address management for NIC migration.
     pub migrate_type: MigrateNicType,
     /// An unique address that identifies a device on the internet or a local network in IPv4 format.
@@ -10587,7 +10240,10 @@ pub struct MigrateNicConfig {
 impl MigrateNicConfig {
     /// A value with the required fields given and the optional ones empty, or
     /// at the spec's default where it declares one.
-    pub fn new(subnet: SubnetReference, migrate_type: MigrateNicType) -> Self {
+    pub fn new(
+        subnet: ntnx_shared::vmm::v4::ahv::config::SubnetReference,
+        migrate_type: MigrateNicType,
+    ) -> Self {
         Self {
             subnet,
             migrate_type,
@@ -11412,7 +11068,7 @@ pub struct NicNetworkInfo {
     /// The type of this Network function NIC. Defaults to INGRESS.
     pub network_function_nic_type: Option<NetworkFunctionNicType>,
     /// Network identifier for this adapter. Only valid if nic_type is NORMAL_NIC or DIRECT_NIC.
-    pub subnet: Option<SubnetReference>,
+    pub subnet: Option<ntnx_shared::vmm::v4::ahv::config::SubnetReference>,
     /// By default, all the virtual NICs are created in ACCESS mode, which permits only one VLAN per virtual network. TRUNKED mode allows multiple VLANs on a single VM NIC for network-aware user VMs.
     pub vlan_mode: Option<VlanMode>,
     /// List of networks to trunk if VLAN mode is marked as TRUNKED. If empty and VLAN mode is set to TRUNKED, all the VLANs are trunked.
@@ -11692,129 +11348,6 @@ impl serde::Serialize for NvramDevice {
 }
 
 impl<'de> serde::Deserialize<'de> for NvramDevice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
-    }
-}
-
-/// Owner reference.
-///
-/// Schema `vmm.v4.0.ahv.config.OwnerReference`; `$objectType` `vmm.v4.ahv.config.OwnerReference`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct OwnerReference {
-    /// A globally unique identifier of a VM owner type UUID.
-    ///
-    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
-    pub ext_id: Option<String>,
-    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
-    /// that encoding gives back what was decoded.
-    pub extras: ntnx_runtime::Extras,
-}
-
-impl ntnx_runtime::Model for OwnerReference {
-    const SCHEMA: &'static str = "vmm.v4.0.ahv.config.OwnerReference";
-
-    const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.OwnerReference");
-
-    fn extras(&self) -> &ntnx_runtime::Extras {
-        &self.extras
-    }
-
-    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
-        &mut self.extras
-    }
-
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut field_ext_id = None;
-        let mut extras = ntnx_runtime::Extras::decoding();
-        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            match key.as_str() {
-                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
-            }
-        }
-        Ok(Self {
-            ext_id: field_ext_id,
-            extras,
-        })
-    }
-}
-
-impl serde::Serialize for OwnerReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OwnerReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
-    }
-}
-
-/// Ownership information for the VM.
-///
-/// Schema `vmm.v4.0.ahv.config.OwnershipInfo`; `$objectType` `vmm.v4.ahv.config.OwnershipInfo`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct OwnershipInfo {
-    /// Owner reference.
-    pub owner: Option<OwnerReference>,
-    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
-    /// that encoding gives back what was decoded.
-    pub extras: ntnx_runtime::Extras,
-}
-
-impl ntnx_runtime::Model for OwnershipInfo {
-    const SCHEMA: &'static str = "vmm.v4.0.ahv.config.OwnershipInfo";
-
-    const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.OwnershipInfo");
-
-    fn extras(&self) -> &ntnx_runtime::Extras {
-        &self.extras
-    }
-
-    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
-        &mut self.extras
-    }
-
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut field_owner = None;
-        let mut extras = ntnx_runtime::Extras::decoding();
-        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            match key.as_str() {
-                "owner" => field_owner = extras.decode_optional(&mut map, "owner")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
-            }
-        }
-        Ok(Self { owner: field_owner, extras })
-    }
-}
-
-impl serde::Serialize for OwnershipInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        self.extras.serialize_optional(&mut map, "owner", &self.owner)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OwnershipInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14128,70 +13661,6 @@ impl From<crate::error::ErrorResponse> for ShutdownVmApiResponseData {
     }
 }
 
-/// Network identifier for this adapter. Only valid if nic_type is NORMAL_NIC or DIRECT_NIC.
-///
-/// Schema `vmm.v4.0.ahv.config.SubnetReference`; `$objectType` `vmm.v4.ahv.config.SubnetReference`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SubnetReference {
-    /// The globally unique identifier of a subnet of type UUID.
-    ///
-    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
-    pub ext_id: Option<String>,
-    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
-    /// that encoding gives back what was decoded.
-    pub extras: ntnx_runtime::Extras,
-}
-
-impl ntnx_runtime::Model for SubnetReference {
-    const SCHEMA: &'static str = "vmm.v4.0.ahv.config.SubnetReference";
-
-    const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.SubnetReference");
-
-    fn extras(&self) -> &ntnx_runtime::Extras {
-        &self.extras
-    }
-
-    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
-        &mut self.extras
-    }
-
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut field_ext_id = None;
-        let mut extras = ntnx_runtime::Extras::decoding();
-        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            match key.as_str() {
-                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
-            }
-        }
-        Ok(Self {
-            ext_id: field_ext_id,
-            extras,
-        })
-    }
-}
-
-impl serde::Serialize for SubnetReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SubnetReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
-    }
-}
-
 /// If this field is set, the guest will be customized using Sysprep. Either unattend_xml or custom_key_values should be provided. If custom_key_values are provided then the unattended answer file will be generated using these key-value pairs.
 ///
 /// Schema `vmm.v4.0.ahv.config.Sysprep`; `$objectType` `vmm.v4.ahv.config.Sysprep`.
@@ -14273,7 +13742,7 @@ pub enum SysprepSysprepScript {
     /// `$objectType` `vmm.v4.ahv.config.Unattendxml`.
     Unattendxml(Box<Unattendxml>),
     /// `$objectType` `vmm.v4.ahv.config.CustomKeyValues`.
-    CustomKeyValues(Box<CustomKeyValues>),
+    CustomKeyValues(Box<ntnx_shared::vmm::v4::ahv::config::CustomKeyValues>),
     /// A value no variant fits, or an `$objectType` this version of the SDK does not
     /// know; kept as received and encoded back unchanged.
     Unrecognized(serde_json::Value),
@@ -14295,7 +13764,9 @@ impl ntnx_runtime::model::union::Union for SysprepSysprepScript {
             shape: ntnx_runtime::model::union::Shape::Object,
             object_type: Some("vmm.v4.ahv.config.CustomKeyValues"),
             decode: |value| {
-                ntnx_runtime::model::union::decode_model::<CustomKeyValues>(value)
+                ntnx_runtime::model::union::decode_model::<
+                    ntnx_shared::vmm::v4::ahv::config::CustomKeyValues,
+                >(value)
                     .map(|(decoded, fit)| (
                         Self::CustomKeyValues(Box::new(decoded)),
                         fit,
@@ -14335,8 +13806,8 @@ impl From<Unattendxml> for SysprepSysprepScript {
     }
 }
 
-impl From<CustomKeyValues> for SysprepSysprepScript {
-    fn from(value: CustomKeyValues) -> Self {
+impl From<ntnx_shared::vmm::v4::ahv::config::CustomKeyValues> for SysprepSysprepScript {
+    fn from(value: ntnx_shared::vmm::v4::ahv::config::CustomKeyValues) -> Self {
         Self::CustomKeyValues(Box::new(value))
     }
 }
@@ -15586,67 +15057,6 @@ impl From<crate::error::ErrorResponse> for UpgradeVmGuestToolsApiResponseData {
     }
 }
 
-/// The contents of the user_data configuration for cloud-init. This can be formatted as YAML, JSON, or could be a shell script. The value must be base64 encoded.
-///
-/// Schema `vmm.v4.0.ahv.config.Userdata`; `$objectType` `vmm.v4.ahv.config.Userdata`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Userdata {
-    /// The value for the cloud-init user_data.
-    ///
-    /// Constraints: at most 128000 characters.
-    pub value: Option<String>,
-    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
-    /// that encoding gives back what was decoded.
-    pub extras: ntnx_runtime::Extras,
-}
-
-impl ntnx_runtime::Model for Userdata {
-    const SCHEMA: &'static str = "vmm.v4.0.ahv.config.Userdata";
-
-    const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.Userdata");
-
-    fn extras(&self) -> &ntnx_runtime::Extras {
-        &self.extras
-    }
-
-    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
-        &mut self.extras
-    }
-
-    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut field_value = None;
-        let mut extras = ntnx_runtime::Extras::decoding();
-        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            match key.as_str() {
-                "value" => field_value = extras.decode_optional(&mut map, "value")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
-            }
-        }
-        Ok(Self { value: field_value, extras })
-    }
-}
-
-impl serde::Serialize for Userdata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        self.extras.serialize_optional(&mut map, "value", &self.value)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Userdata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
-    }
-}
-
 /// By default, all the virtual NICs are created in ACCESS mode, which permits only one VLAN per virtual network. TRUNKED mode allows multiple VLANs on a single VM NIC for network-aware user VMs.
 ///
 /// Schema `vmm.v4.0.ahv.config.VlanMode`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
@@ -15801,9 +15211,9 @@ pub struct Vm {
     /// Categories for the VM.
     ///
     /// Constraints: at most 256 items.
-    pub categories: Option<Vec<CategoryReference>>,
+    pub categories: Option<Vec<ntnx_shared::vmm::v4::ahv::config::CategoryReference>>,
     /// Ownership information for the VM.
-    pub ownership_info: Option<OwnershipInfo>,
+    pub ownership_info: Option<ntnx_shared::vmm::v4::ahv::config::OwnershipInfo>,
     /// Reference to the host, the VM is running on.
     pub host: Option<HostReference>,
     /// Reference to a cluster.

@@ -959,7 +959,7 @@ impl VmApi {
     pub fn assign_vm_owner(
         &self,
         ext_id: impl Into<String>,
-        body: crate::ahv::config::OwnershipInfo,
+        body: ntnx_shared::vmm::v4::ahv::config::OwnershipInfo,
     ) -> AssignVmOwnerRequest {
         AssignVmOwnerRequest {
             client: self.client.clone(),
@@ -4217,7 +4217,7 @@ static ASSIGN_VM_OWNER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operat
 pub struct AssignVmOwnerRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
-    body: crate::ahv::config::OwnershipInfo,
+    body: ntnx_shared::vmm::v4::ahv::config::OwnershipInfo,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
 }

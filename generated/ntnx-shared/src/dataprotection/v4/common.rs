@@ -10,7 +10,7 @@
 /// Schema `dataprotection.v4.common.BaseRecoveryPoint`; `$objectType` `dataprotection.v4.common.BaseRecoveryPoint`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BaseRecoveryPoint {
-    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this ID to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
     ///
     /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
     ///
