@@ -25,7 +25,9 @@ pub mod odata;
 pub mod paginate;
 pub mod task;
 
-pub use client::{ApiResponse, ByteStream, Client, Multipart, Operation, Request, Response};
+pub use client::{
+    ApiResponse, ByteStream, Client, IntoRequest, Multipart, Operation, Request, Response,
+};
 pub use error::{Error, ErrorKind};
 pub use model::{DateTime, Extras, Model, Nullable, Secret};
 

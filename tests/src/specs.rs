@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use ntnx_generator::manifest::{read_pinned, Manifest, PinnedSpec};
 use serde_json::{Map, Value};
 
 /// Prefix of a local reference to a component schema.
@@ -61,47 +62,30 @@ pub fn specs_dir() -> PathBuf {
     }
 }
 
-/// `(namespace, version, file)` of every `[[spec]]` in `specs/manifest.toml`, in order.
-pub fn manifest() -> Vec<(String, String, String)> {
+/// The pin list, `specs/manifest.toml`, read by the generator's own reader.
+pub fn manifest() -> Manifest {
     let path = workspace_root().join("specs").join("manifest.toml");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let manifest: toml::Table =
-        toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let entries = manifest
-        .get("spec")
-        .and_then(toml::Value::as_array)
-        .unwrap_or_else(|| panic!("{}: no [[spec]] entries", path.display()));
-    entries
-        .iter()
-        .map(|entry| {
-            let field = |key: &str| {
-                entry
-                    .get(key)
-                    .and_then(toml::Value::as_str)
-                    .unwrap_or_else(|| panic!("{}: a [[spec]] has no `{key}`", path.display()))
-                    .to_owned()
-            };
-            (field("namespace"), field("version"), field("file"))
-        })
-        .collect()
+    Manifest::read(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Every pinned spec, loaded once per process (in parallel, one thread per file).
+/// Every pinned spec, loaded once per process (in parallel, one thread per file), with the
+/// manifest's declared fixes applied as the generator applies them.
 pub fn all() -> &'static [Spec] {
     static SPECS: OnceLock<Vec<Spec>> = OnceLock::new();
     SPECS.get_or_init(|| {
         let dir = specs_dir();
+        let manifest = manifest();
         std::thread::scope(|scope| {
-            let loading: Vec<_> = manifest()
-                .into_iter()
-                .map(|(namespace, version, file)| {
-                    let path = dir.join(&file);
+            let loading: Vec<_> = manifest
+                .specs
+                .iter()
+                .map(|pinned| {
+                    let dir = &dir;
                     scope.spawn(move || Spec {
-                        doc: load_yaml(&path),
-                        namespace,
-                        version,
-                        file,
+                        doc: load(dir, pinned),
+                        namespace: pinned.namespace.clone(),
+                        version: pinned.version.clone(),
+                        file: pinned.file.clone(),
                     })
                 })
                 .collect();
@@ -113,15 +97,15 @@ pub fn all() -> &'static [Spec] {
     })
 }
 
-fn load_yaml(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!(
-            "cannot read spec {} ({e}); set NTNX_SPECS_DIR to the specs folder",
-            path.display()
-        )
-    });
-    serde_yaml::from_str::<Value>(&text)
-        .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()))
+/// A pinned spec as JSON, its sha256 checked and its declared fixes applied.
+fn load(dir: &Path, pinned: &PinnedSpec) -> Value {
+    let (path, bytes) = read_pinned(dir, pinned).unwrap_or_else(|e| panic!("{e}"));
+    let mut yaml: serde_yaml::Value = serde_yaml::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()));
+    ntnx_generator::fix::apply(&mut yaml, &pinned.fixes)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_yaml::from_value(yaml)
+        .unwrap_or_else(|e| panic!("{} does not read as JSON: {e}", path.display()))
 }
 
 /// The component name a `#/components/schemas/<name>` reference points to.
@@ -129,14 +113,23 @@ pub fn ref_name(reference: &str) -> Option<&str> {
     reference.strip_prefix(SCHEMA_REF_PREFIX)
 }
 
-/// The `$objectType` servers write for a schema: its name without the minor version
-/// (`vmm.v4.0.content.Image` → `vmm.v4.content.Image`).
+/// The `$objectType` servers write for a schema: its name without the revision and the
+/// release type (`vmm.v4.0.content.Image` → `vmm.v4.content.Image`,
+/// `iam.v4.1.b2.authn.User` → `iam.v4.authn.User`).
 pub fn wire_name(schema: &str) -> String {
     let parts: Vec<&str> = schema.split('.').collect();
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let release_type = |s: &str| {
+        s.strip_prefix('a')
+            .or_else(|| s.strip_prefix('b'))
+            .is_some_and(digits)
+    };
     match parts.as_slice() {
-        [namespace, major, minor, rest @ ..]
-            if major.starts_with('v') && minor.chars().all(|c| c.is_ascii_digit()) =>
-        {
+        [namespace, major, minor, rest @ ..] if major.starts_with('v') && digits(minor) => {
+            let rest = match rest {
+                [kind, tail @ ..] if release_type(kind) && !tail.is_empty() => tail,
+                _ => rest,
+            };
             let mut name = format!("{namespace}.{major}");
             for part in rest {
                 name.push('.');
@@ -288,6 +281,8 @@ mod tests {
             wire_name("common.v1.0.config.Flag"),
             "common.v1.config.Flag"
         );
+        assert_eq!(wire_name("iam.v4.1.b2.authn.User"), "iam.v4.authn.User");
+        assert_eq!(wire_name("vmm.v4.0.a3.Image"), "vmm.v4.Image");
         assert_eq!(wire_name("Unversioned"), "Unversioned");
     }
 

@@ -4,6 +4,7 @@
 //! `quote!` and format them with prettyplease, so the output is byte-identical from run to
 //! run.
 
+mod builders;
 mod clients;
 mod crates;
 mod docs;

@@ -14,8 +14,8 @@ use super::names::{snake_ident, unique, unique_snake};
 use super::types::{JsonShape, TypeSpace};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::{
-    Body, Constraint, Content, Method, Operation, Parameter, ParameterLocation, Scalar, StatusSpec,
-    TypeKind, TypeRef,
+    Body, Constraint, Content, Method, Operation, Parameter, ParameterLocation, Response,
+    ResponseHeader, Scalar, StatusSpec, TypeKind, TypeRef,
 };
 use crate::layout::SpecCrate;
 
@@ -62,6 +62,11 @@ pub struct OperationPlan<'o> {
     pub response: ResponseKind<'o>,
     /// Item type, when the operation has `$page` and `$limit` and returns a list.
     pub paged_item: Option<&'o TypeRef>,
+    /// A binary media type the success response also offers besides JSON: `download()`
+    /// asks for it and streams the body.
+    pub download: Option<&'o str>,
+    /// Headers the success response declares (documented; read with `header()`).
+    pub response_headers: Vec<&'o ResponseHeader>,
 }
 
 /// A parameter.
@@ -101,12 +106,22 @@ pub struct BodyPlan<'o> {
 pub enum BodyKind<'o> {
     /// JSON of this type.
     Json(&'o TypeRef),
-    /// `ntnx_runtime::Multipart` parts.
-    Multipart,
+    /// `ntnx_runtime::Multipart` parts; the parts the schema declares, when it is an object.
+    Multipart(Option<Vec<PartPlan>>),
     /// Raw bytes.
     Bytes,
     /// Text.
     Text,
+}
+
+/// A part of a `multipart/form-data` body, as its schema declares it.
+pub struct PartPlan {
+    /// The part's name.
+    pub name: String,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `type: string, format: binary` (a file), else text.
+    pub binary: bool,
 }
 
 impl BodyPlan<'_> {
@@ -127,9 +142,11 @@ pub enum ResponseKind<'o> {
     },
     /// A JSON body of this type.
     Json(&'o TypeRef),
-    /// A streamed body.
-    Stream,
-    /// No body.
+    /// A text body (`text/plain`, `text/xml`...) of this media type, read whole as a `String`.
+    Text(&'o str),
+    /// A streamed body of this media type (`application/octet-stream`...).
+    Stream(&'o str),
+    /// No body (`204`, or a success that declares none).
     Empty,
 }
 
@@ -212,9 +229,12 @@ fn plan_operation<'o>(
     let body = operation
         .request_body
         .as_ref()
-        .map(|body| plan_body(body.required, &body.content))
+        .map(|body| plan_body(space, body.required, &body.content))
         .transpose()?;
-    let response = plan_response(operation);
+    let (response, download) = plan_response(operation);
+    let response_headers = success_response(operation)
+        .map(|r| r.headers.iter().collect())
+        .unwrap_or_default();
     let paged_item = match response {
         ResponseKind::Envelope {
             data: TypeRef::Array(item),
@@ -232,6 +252,8 @@ fn plan_operation<'o>(
         body,
         response,
         paged_item,
+        download,
+        response_headers,
     })
 }
 
@@ -279,7 +301,11 @@ fn plan_parameter<'o>(
     })
 }
 
-fn plan_body(required: bool, content: &[Content]) -> Result<BodyPlan<'_>> {
+fn plan_body<'o>(
+    space: &TypeSpace<'_>,
+    required: bool,
+    content: &'o [Content],
+) -> Result<BodyPlan<'o>> {
     let chosen = content
         .iter()
         .find(|c| matches!(c.body, Body::Json(_)))
@@ -287,7 +313,7 @@ fn plan_body(required: bool, content: &[Content]) -> Result<BodyPlan<'_>> {
         .ok_or_else(|| Error::new(ErrorKind::Unsupported, "a request body with no media type"))?;
     let kind = match &chosen.body {
         Body::Json(ty) | Body::Envelope { data: ty, .. } => BodyKind::Json(ty),
-        Body::Multipart(_) => BodyKind::Multipart,
+        Body::Multipart(ty) => BodyKind::Multipart(multipart_parts(space, ty)),
         Body::Binary => BodyKind::Bytes,
         Body::Text => BodyKind::Text,
         Body::Form(_) => {
@@ -304,9 +330,33 @@ fn plan_body(required: bool, content: &[Content]) -> Result<BodyPlan<'_>> {
     })
 }
 
+/// The parts a `multipart/form-data` schema declares, when it is an object.
+fn multipart_parts(space: &TypeSpace<'_>, ty: &TypeRef) -> Option<Vec<PartPlan>> {
+    let key = space.struct_key(ty)?;
+    let TypeKind::Struct(object) = &space.def(key).kind else {
+        return None;
+    };
+    let is_binary = |ty: &TypeRef| match ty {
+        TypeRef::Scalar(Scalar::Binary) => true,
+        TypeRef::Array(inner) => **inner == TypeRef::Scalar(Scalar::Binary),
+        _ => false,
+    };
+    Some(
+        object
+            .fields
+            .iter()
+            .map(|field| PartPlan {
+                name: field.name.clone(),
+                required: field.required,
+                binary: is_binary(&field.ty),
+            })
+            .collect(),
+    )
+}
+
 /// The success response: the first 2xx, else the first 3xx (redirects are followed), else
-/// `default`; JSON preferred over other media types.
-fn plan_response(operation: &Operation) -> ResponseKind<'_> {
+/// `default`.
+fn success_response(operation: &Operation) -> Option<&Response> {
     let in_range = |range: std::ops::RangeInclusive<u16>| {
         operation.responses.iter().find(|r| match r.status {
             StatusSpec::Code(code) => range.contains(&code),
@@ -314,31 +364,50 @@ fn plan_response(operation: &Operation) -> ResponseKind<'_> {
             StatusSpec::Default => false,
         })
     };
-    let response = in_range(200..=299)
+    in_range(200..=299)
         .or_else(|| in_range(300..=399))
         .or_else(|| {
             operation
                 .responses
                 .iter()
                 .find(|r| r.status == StatusSpec::Default)
-        });
-    let content = response.and_then(|r| {
-        r.content
-            .iter()
-            .find(|c| matches!(c.body, Body::Envelope { .. } | Body::Json(_)))
-            .or_else(|| r.content.first())
-    });
-    match content.map(|c| &c.body) {
-        None => ResponseKind::Empty,
-        Some(Body::Envelope { data, metadata }) => ResponseKind::Envelope {
-            data,
-            metadata: metadata.as_ref(),
-        },
-        Some(Body::Json(ty)) => ResponseKind::Json(ty),
-        Some(Body::Binary | Body::Text | Body::Multipart(_) | Body::Form(_)) => {
-            ResponseKind::Stream
-        }
+        })
+}
+
+/// What `send()` decodes from the [success response](success_response): JSON preferred over
+/// other media types; nothing for `204` and `205`, whatever they declare. Also returns a
+/// binary media type the response offers besides JSON.
+fn plan_response(operation: &Operation) -> (ResponseKind<'_>, Option<&str>) {
+    let Some(response) = success_response(operation) else {
+        return (ResponseKind::Empty, None);
+    };
+    if matches!(response.status, StatusSpec::Code(204 | 205)) {
+        return (ResponseKind::Empty, None);
     }
+    let json = response
+        .content
+        .iter()
+        .find(|c| matches!(c.body, Body::Envelope { .. } | Body::Json(_)));
+    let binary = response
+        .content
+        .iter()
+        .find(|c| matches!(c.body, Body::Binary))
+        .map(|c| c.media_type.as_str());
+    let kind = match json.or_else(|| response.content.first()) {
+        None => ResponseKind::Empty,
+        Some(content) => match &content.body {
+            Body::Envelope { data, metadata } => ResponseKind::Envelope {
+                data,
+                metadata: metadata.as_ref(),
+            },
+            Body::Json(ty) => ResponseKind::Json(ty),
+            Body::Text => ResponseKind::Text(&content.media_type),
+            Body::Binary | Body::Multipart(_) | Body::Form(_) => {
+                ResponseKind::Stream(&content.media_type)
+            }
+        },
+    };
+    (kind, json.and(binary))
 }
 
 /// The `metadata` type every envelope response of `spec` uses, if they all use one.

@@ -375,7 +375,7 @@ fn call_body(
                 let ty = space.rust_type(ty, scope);
                 quote!(body::<#ty>(args)?)
             }
-            BodyKind::Multipart => quote!(ntnx_runtime::Multipart::new()),
+            BodyKind::Multipart(_) => quote!(ntnx_runtime::Multipart::new()),
             BodyKind::Bytes => {
                 used.raw_body = true;
                 quote!(ntnx_runtime::bytes::Bytes::from(raw_body(args)))
@@ -410,11 +410,11 @@ fn call_body(
             used.envelope = true;
             quote!(envelope(request.send().await?))
         }
-        ResponseKind::Json(_) | ResponseKind::Empty => {
+        ResponseKind::Json(_) | ResponseKind::Text(_) | ResponseKind::Empty => {
             used.plain = true;
             quote!(plain(request.send().await?))
         }
-        ResponseKind::Stream => {
+        ResponseKind::Stream(_) => {
             used.stream = true;
             quote!(stream(request.send().await?).await)
         }

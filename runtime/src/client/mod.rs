@@ -53,7 +53,7 @@ use uuid::Uuid;
 
 pub use auth::{Credentials, API_KEY_HEADER};
 pub use config::{ClientBuilder, DEFAULT_PORT, DEFAULT_TIMEOUT, USER_AGENT};
-pub use request::{Multipart, Operation, Request};
+pub use request::{IntoRequest, Multipart, Operation, Request};
 pub use response::{ApiResponse, ByteStream, Response, REQUEST_ID_HEADER};
 pub use retry::RetryPolicy;
 
@@ -134,7 +134,8 @@ impl Client {
         result.map_err(|e| e.with_call(&sent.call))
     }
 
-    /// Sends a call whose JSON answer is not an envelope; it is decoded whole into `T`.
+    /// Sends a call whose JSON answer is not an envelope; it is decoded whole into `T`. An
+    /// empty body (a success that declares JSON but sends nothing) reads as `null`.
     pub async fn send_json<T: DeserializeOwned>(
         &self,
         request: Request,
@@ -143,8 +144,27 @@ impl Client {
         let body = read_all(sent.response)
             .await
             .map_err(|e| e.with_call(&sent.call))?;
-        let value = response::decode_json(&body).map_err(|e| e.with_call(&sent.call))?;
+        let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &body
+        };
+        let value = response::decode_json(body).map_err(|e| e.with_call(&sent.call))?;
         Ok(Response::new(value, sent.info))
+    }
+
+    /// Sends a call whose answer is text (`text/plain`, `text/xml`, ...), read whole; a body
+    /// that is not UTF-8 is a decode error.
+    pub async fn send_text(&self, request: Request) -> Result<Response<String>, Error> {
+        let sent = self.execute(request, "text/plain").await?;
+        let body = read_all(sent.response)
+            .await
+            .map_err(|e| e.with_call(&sent.call))?;
+        let text = String::from_utf8(body.to_vec()).map_err(|e| {
+            Error::missing("String", "", &format!("the body is not UTF-8 text: {e}"))
+                .with_call(&sent.call)
+        })?;
+        Ok(Response::new(text, sent.info))
     }
 
     /// Sends a call whose answer is streamed (downloads): the body arrives chunk by chunk

@@ -62,6 +62,20 @@ pub fn encode_query_component(value: &str) -> String {
     utf8_percent_encode(value, QUERY).to_string()
 }
 
+/// What a generated request builder turns into: the [`Request`] for its current
+/// parameters. Batches take any of them (see [`crate::batch`]).
+pub trait IntoRequest {
+    /// The request, or the mistake that keeps it from being one (a missing `If-Match`, a
+    /// body that does not serialize).
+    fn into_request(self) -> Result<Request, Error>;
+}
+
+impl IntoRequest for Request {
+    fn into_request(self) -> Result<Request, Error> {
+        Ok(self)
+    }
+}
+
 /// A request body, ready to be sent as often as needed.
 #[derive(Clone)]
 pub(crate) struct Body {
@@ -155,6 +169,13 @@ impl Request {
                 self.fail(message)
             }
         }
+    }
+
+    /// Asks for `media_type` (`Accept`) instead of the default of the `send_*` method used.
+    pub fn accept(mut self, media_type: &str) -> Request {
+        self.headers
+            .retain(|(name, _)| name != http::header::ACCEPT);
+        self.header("Accept", media_type)
     }
 
     /// Serializes `body` as JSON now, once; sent with `Content-Type: application/json`.

@@ -93,6 +93,11 @@ macro_rules! http_accessors {
             &self.info.headers
         }
 
+        /// The value of the response header `name` (any case), if present and text.
+        pub fn header(&self, name: &str) -> Option<&str> {
+            self.info.headers.get(name)?.to_str().ok()
+        }
+
         /// The `NTNX-Request-Id` the server echoed, else the one sent.
         pub fn request_id(&self) -> Option<&str> {
             self.info.request_id.as_deref()

@@ -42,6 +42,8 @@ impl BmcApi {
     ///
     /// `PUT /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{extId}/bmc-info` (operation `updateBmcInfo`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (Small), 5 per seconds (Large), 5 per seconds (XLarge).
@@ -98,6 +100,12 @@ impl GetBmcInfoRequest {
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetBmcInfoRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -165,5 +173,11 @@ impl UpdateBmcInfoRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for UpdateBmcInfoRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

@@ -43,6 +43,8 @@ impl ClusterProfilesApi {
     ///
     /// `POST /clustermgmt/v4.0/config/cluster-profiles` (operation `createClusterProfile`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Super Admin, Cluster Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -82,6 +84,8 @@ impl ClusterProfilesApi {
     ///
     /// `PUT /clustermgmt/v4.0/config/cluster-profiles/{extId}` (operation `updateClusterProfileById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Super Admin, Cluster Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -106,6 +110,8 @@ impl ClusterProfilesApi {
     ///
     /// `DELETE /clustermgmt/v4.0/config/cluster-profiles/{extId}` (operation `deleteClusterProfileById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Super Admin, Cluster Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -125,6 +131,8 @@ impl ClusterProfilesApi {
     /// Disassociate cluster from a profile
     ///
     /// `POST /clustermgmt/v4.0/config/cluster-profiles/{extId}/$actions/disassociate-cluster` (operation `disassociateClusterFromClusterProfile`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Super Admin, Cluster Admin.
     ///
@@ -147,6 +155,8 @@ impl ClusterProfilesApi {
     /// Apply profile to all the attached clusters
     ///
     /// `POST /clustermgmt/v4.0/config/cluster-profiles/{extId}/$actions/apply` (operation `applyClusterProfile`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Super Admin, Cluster Admin.
     ///
@@ -334,6 +344,12 @@ impl ListClusterProfilesRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListClusterProfilesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_CLUSTER_PROFILE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createClusterProfile",
     method: ntnx_runtime::http::Method::POST,
@@ -380,6 +396,12 @@ impl CreateClusterProfileRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateClusterProfileRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_CLUSTER_PROFILE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getClusterProfileById",
     method: ntnx_runtime::http::Method::GET,
@@ -419,6 +441,12 @@ impl GetClusterProfileByIdRequest {
         );
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetClusterProfileByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -501,6 +529,12 @@ impl UpdateClusterProfileByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateClusterProfileByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_CLUSTER_PROFILE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteClusterProfileById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -546,6 +580,12 @@ impl DeleteClusterProfileByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteClusterProfileByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -596,6 +636,12 @@ impl DisassociateClusterFromClusterProfileRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DisassociateClusterFromClusterProfileRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -654,5 +700,11 @@ impl ApplyClusterProfileRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ApplyClusterProfileRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

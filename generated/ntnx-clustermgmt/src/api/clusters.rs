@@ -23,6 +23,8 @@ impl ClustersApi {
     ///
     /// `POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/associate-categories` (operation `associateCategoriesToCluster`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -44,6 +46,8 @@ impl ClustersApi {
     /// Detach categories from the cluster identified by {clusterExtId}.
     ///
     /// `POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/disassociate-categories` (operation `disassociateCategoriesFromCluster`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
@@ -84,6 +88,8 @@ impl ClustersApi {
     ///
     /// `PUT /clustermgmt/v4.0/config/clusters/{extId}` (operation `updateClusterById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -106,6 +112,8 @@ impl ClustersApi {
     /// Deletes the cluster identified by {extId}.
     ///
     /// `DELETE /clustermgmt/v4.0/config/clusters/{extId}` (operation `deleteClusterById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
@@ -150,6 +158,8 @@ impl ClustersApi {
     ///
     /// `POST /clustermgmt/v4.0/config/clusters` (operation `createCluster`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -187,6 +197,8 @@ impl ClustersApi {
     ///
     /// `POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/$actions/update-status` (operation `updateSnmpStatus`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -208,6 +220,8 @@ impl ClustersApi {
     /// Adds transport ports and protocol details to the SNMP configuration associated with the cluster identified by {clusterExtId}.
     ///
     /// `POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/$actions/add-transports` (operation `addSnmpTransport`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
@@ -231,6 +245,8 @@ impl ClustersApi {
     ///
     /// `POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/$actions/remove-transports` (operation `removeSnmpTransport`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -252,6 +268,8 @@ impl ClustersApi {
     /// Adds SNMP user configuration to the cluster identified by {clusterExtId}.
     ///
     /// `POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users` (operation `createSnmpUser`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
@@ -296,6 +314,8 @@ impl ClustersApi {
     ///
     /// `PUT /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users/{extId}` (operation `updateSnmpUserById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -321,6 +341,8 @@ impl ClustersApi {
     ///
     /// `DELETE /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users/{extId}` (operation `deleteSnmpUserById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -342,6 +364,8 @@ impl ClustersApi {
     /// Add SNMP trap configuration associated with the cluster identified by {clusterExtId}.
     ///
     /// `POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps` (operation `createSnmpTrap`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
@@ -386,6 +410,8 @@ impl ClustersApi {
     ///
     /// `PUT /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps/{extId}` (operation `updateSnmpTrapById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -410,6 +436,8 @@ impl ClustersApi {
     /// Deletes SNMP trap configuration identified by {extId} associated with the cluster identified by {clusterExtId}.
     ///
     /// `DELETE /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps/{extId}` (operation `deleteSnmpTrapById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
@@ -451,6 +479,8 @@ impl ClustersApi {
     /// Adds RSYSLOG server configuration to the cluster identified by {clusterExtId}.
     ///
     /// `POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers` (operation `createRsyslogServer`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
@@ -495,6 +525,8 @@ impl ClustersApi {
     ///
     /// `PUT /clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers/{extId}` (operation `updateRsyslogServerById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -519,6 +551,8 @@ impl ClustersApi {
     /// Deletes RSYSLOG server configuration identified by {extId} associated with the cluster identified by {clusterExtId}.
     ///
     /// `DELETE /clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers/{extId}` (operation `deleteRsyslogServerById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
@@ -628,6 +662,8 @@ impl ClustersApi {
     ///
     /// `POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/discover-unconfigured-nodes` (operation `discoverUnconfiguredNodes`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Cluster Admin, Cluster Viewer, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -649,6 +685,8 @@ impl ClustersApi {
     /// Get a dictionary of cluster networks and available uplinks on the given nodes. This API is not supported for XEN hypervisor type.
     ///
     /// `POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/fetch-node-networking-details` (operation `fetchNodeNetworkingDetails`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Cluster Admin, Cluster Viewer, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin.
     ///
@@ -672,6 +710,8 @@ impl ClustersApi {
     ///
     /// `POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/expand-cluster` (operation `expandCluster`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -693,6 +733,8 @@ impl ClustersApi {
     /// Provides information on whether hypervisor ISO upload is required or not. This API is not supported for XEN hypervisor type.
     ///
     /// `POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/check-hypervisor-requirements` (operation `checkHypervisorRequirements`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Cluster Admin, Cluster Viewer, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin.
     ///
@@ -716,6 +758,8 @@ impl ClustersApi {
     ///
     /// `POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/validate-node` (operation `validateNode`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Cluster Admin, Cluster Viewer, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -737,6 +781,8 @@ impl ClustersApi {
     /// Removes nodes from cluster identified by {extId}.
     ///
     /// `POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/remove-node` (operation `removeNode`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
@@ -942,6 +988,8 @@ impl ClustersApi {
     ///
     /// `POST /clustermgmt/v4.0/operations/clusters/{clusterExtId}/hosts/{extId}/$actions/enter-host-maintenance` (operation `enterHostMaintenance`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (Small), 1 per seconds (Large), 1 per seconds (XLarge).
@@ -965,6 +1013,8 @@ impl ClustersApi {
     /// Exit host identified by {extId} from maintenance mode belonging to the cluster identified by {clusterExtId}.
     ///
     /// `POST /clustermgmt/v4.0/operations/clusters/{clusterExtId}/hosts/{extId}/$actions/exit-host-maintenance` (operation `exitHostMaintenance`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Cluster Admin, Prism Admin, Super Admin.
     ///
@@ -1089,6 +1139,12 @@ impl AssociateCategoriesToClusterRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for AssociateCategoriesToClusterRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DISASSOCIATE_CATEGORIES_FROM_CLUSTER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "disassociateCategoriesFromCluster",
     method: ntnx_runtime::http::Method::POST,
@@ -1139,6 +1195,12 @@ impl DisassociateCategoriesFromClusterRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for DisassociateCategoriesFromClusterRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_CLUSTER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getClusterById",
     method: ntnx_runtime::http::Method::GET,
@@ -1185,6 +1247,12 @@ impl GetClusterByIdRequest {
             request = request.query("$expand", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetClusterByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1255,6 +1323,12 @@ impl UpdateClusterByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateClusterByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_CLUSTER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteClusterById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -1308,6 +1382,12 @@ impl DeleteClusterByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteClusterByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1498,6 +1578,12 @@ impl ListClustersRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListClustersRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_CLUSTER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createCluster",
     method: ntnx_runtime::http::Method::POST,
@@ -1554,6 +1640,12 @@ impl CreateClusterRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateClusterRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_SNMP_CONFIG_BY_CLUSTER_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getSnmpConfigByClusterId",
     method: ntnx_runtime::http::Method::GET,
@@ -1593,6 +1685,12 @@ impl GetSnmpConfigByClusterIdRequest {
         );
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetSnmpConfigByClusterIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1644,6 +1742,12 @@ impl UpdateSnmpStatusRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateSnmpStatusRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static ADD_SNMP_TRANSPORT_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "addSnmpTransport",
     method: ntnx_runtime::http::Method::POST,
@@ -1689,6 +1793,12 @@ impl AddSnmpTransportRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for AddSnmpTransportRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1740,6 +1850,12 @@ impl RemoveSnmpTransportRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for RemoveSnmpTransportRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_SNMP_USER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createSnmpUser",
     method: ntnx_runtime::http::Method::POST,
@@ -1788,6 +1904,12 @@ impl CreateSnmpUserRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateSnmpUserRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_SNMP_USER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getSnmpUserById",
     method: ntnx_runtime::http::Method::GET,
@@ -1824,6 +1946,12 @@ impl GetSnmpUserByIdRequest {
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetSnmpUserByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1896,6 +2024,12 @@ impl UpdateSnmpUserByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateSnmpUserByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_SNMP_USER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteSnmpUserById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -1941,6 +2075,12 @@ impl DeleteSnmpUserByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteSnmpUserByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1992,6 +2132,12 @@ impl CreateSnmpTrapRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateSnmpTrapRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_SNMP_TRAP_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getSnmpTrapById",
     method: ntnx_runtime::http::Method::GET,
@@ -2028,6 +2174,12 @@ impl GetSnmpTrapByIdRequest {
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetSnmpTrapByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -2100,6 +2252,12 @@ impl UpdateSnmpTrapByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateSnmpTrapByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_SNMP_TRAP_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteSnmpTrapById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -2148,6 +2306,12 @@ impl DeleteSnmpTrapByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for DeleteSnmpTrapByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static LIST_RSYSLOG_SERVERS_BY_CLUSTER_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "listRsyslogServersByClusterId",
     method: ntnx_runtime::http::Method::GET,
@@ -2182,6 +2346,12 @@ impl ListRsyslogServersByClusterIdRequest {
         );
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ListRsyslogServersByClusterIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -2233,6 +2403,12 @@ impl CreateRsyslogServerRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateRsyslogServerRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_RSYSLOG_SERVER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getRsyslogServerById",
     method: ntnx_runtime::http::Method::GET,
@@ -2274,6 +2450,12 @@ impl GetRsyslogServerByIdRequest {
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetRsyslogServerByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -2348,6 +2530,12 @@ impl UpdateRsyslogServerByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateRsyslogServerByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_RSYSLOG_SERVER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteRsyslogServerById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -2398,6 +2586,12 @@ impl DeleteRsyslogServerByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for DeleteRsyslogServerByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static LIST_RACKABLE_UNITS_BY_CLUSTER_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "listRackableUnitsByClusterId",
     method: ntnx_runtime::http::Method::GET,
@@ -2432,6 +2626,12 @@ impl ListRackableUnitsByClusterIdRequest {
         );
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ListRackableUnitsByClusterIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -2477,6 +2677,12 @@ impl GetRackableUnitByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetRackableUnitByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_HOST_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getHostById",
     method: ntnx_runtime::http::Method::GET,
@@ -2513,6 +2719,12 @@ impl GetHostByIdRequest {
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetHostByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -2713,6 +2925,12 @@ impl ListHostsByClusterIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListHostsByClusterIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DISCOVER_UNCONFIGURED_NODES_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "discoverUnconfiguredNodes",
     method: ntnx_runtime::http::Method::POST,
@@ -2760,6 +2978,12 @@ impl DiscoverUnconfiguredNodesRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DiscoverUnconfiguredNodesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -2813,6 +3037,12 @@ impl FetchNodeNetworkingDetailsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for FetchNodeNetworkingDetailsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static EXPAND_CLUSTER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "expandCluster",
     method: ntnx_runtime::http::Method::POST,
@@ -2858,6 +3088,12 @@ impl ExpandClusterRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ExpandClusterRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -2911,6 +3147,12 @@ impl CheckHypervisorRequirementsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CheckHypervisorRequirementsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static VALIDATE_NODE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "validateNode",
     method: ntnx_runtime::http::Method::POST,
@@ -2956,6 +3198,12 @@ impl ValidateNodeRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ValidateNodeRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -3007,6 +3255,12 @@ impl RemoveNodeRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for RemoveNodeRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static FETCH_TASK_RESPONSE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "fetchTaskResponse",
     method: ntnx_runtime::http::Method::GET,
@@ -3046,6 +3300,12 @@ impl FetchTaskResponseRequest {
         request = request.path_param("extId", &self.ext_id);
         request = request.query("taskResponseType", &self.task_response_type);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for FetchTaskResponseRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -3176,6 +3436,12 @@ impl ListVirtualGpuProfilesRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListVirtualGpuProfilesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static LIST_PHYSICAL_GPU_PROFILES_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "listPhysicalGpuProfiles",
     method: ntnx_runtime::http::Method::GET,
@@ -3299,6 +3565,12 @@ impl ListPhysicalGpuProfilesRequest {
             request = request.query("$orderby", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ListPhysicalGpuProfilesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -3495,6 +3767,12 @@ impl ListHostsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListHostsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static LIST_HOST_NICS_BY_HOST_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "listHostNicsByHostId",
     method: ntnx_runtime::http::Method::GET,
@@ -3668,6 +3946,12 @@ impl ListHostNicsByHostIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListHostNicsByHostIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_HOST_NIC_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getHostNicById",
     method: ntnx_runtime::http::Method::GET,
@@ -3706,6 +3990,12 @@ impl GetHostNicByIdRequest {
         request = request.path_param("hostExtId", &self.host_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetHostNicByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -3869,6 +4159,12 @@ impl ListVirtualNicsByHostIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListVirtualNicsByHostIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_VIRTUAL_NIC_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getVirtualNicById",
     method: ntnx_runtime::http::Method::GET,
@@ -3910,6 +4206,12 @@ impl GetVirtualNicByIdRequest {
         request = request.path_param("hostExtId", &self.host_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetVirtualNicByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -3963,6 +4265,12 @@ impl EnterHostMaintenanceRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for EnterHostMaintenanceRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static EXIT_HOST_MAINTENANCE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "exitHostMaintenance",
     method: ntnx_runtime::http::Method::POST,
@@ -4010,6 +4318,12 @@ impl ExitHostMaintenanceRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ExitHostMaintenanceRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -4149,6 +4463,12 @@ impl GetClusterStatsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetClusterStatsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_HOST_STATS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getHostStats",
     method: ntnx_runtime::http::Method::GET,
@@ -4280,5 +4600,11 @@ impl GetHostStatsRequest {
             request = request.query("$select", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetHostStatsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

@@ -39,6 +39,8 @@ impl DisksApi {
     ///
     /// `DELETE /clustermgmt/v4.0/config/disks/{extId}` (operation `deleteDiskById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin, Cluster Admin.
     ///
     /// Rate limit: 2 per seconds (xsmall), 4 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -76,6 +78,8 @@ impl DisksApi {
     /// Repartitions and adds the Disk to a cluster, or adds an old Disk again to a cluster that is marked for removal.
     ///
     /// `POST /clustermgmt/v4.0/config/clusters/{extId}/$actions/add-disk` (operation `addDisk`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin, Cluster Admin.
     ///
@@ -156,6 +160,12 @@ impl GetDiskByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetDiskByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_DISK_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteDiskById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -199,6 +209,12 @@ impl DeleteDiskByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteDiskByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -401,6 +417,12 @@ impl ListDisksRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListDisksRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static ADD_DISK_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "addDisk",
     method: ntnx_runtime::http::Method::POST,
@@ -446,6 +468,12 @@ impl AddDiskRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for AddDiskRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -512,5 +540,11 @@ impl GetDiskStatsRequest {
             request = request.query("$statType", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetDiskStatsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

@@ -173,3 +173,9 @@ impl ListPcieDevicesRequest {
         Ok(request)
     }
 }
+
+impl ntnx_runtime::IntoRequest for ListPcieDevicesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}

@@ -44,6 +44,8 @@ impl StorageContainersApi {
     ///
     /// `POST /clustermgmt/v4.0/config/storage-containers` (operation `createStorageContainer`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Storage Admin, Super Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 5 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -86,6 +88,8 @@ impl StorageContainersApi {
     ///
     /// `PUT /clustermgmt/v4.0/config/storage-containers/{extId}` (operation `updateStorageContainerById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Storage Admin, Super Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 5 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -109,6 +113,8 @@ impl StorageContainersApi {
     ///
     /// `DELETE /clustermgmt/v4.0/config/storage-containers/{extId}` (operation `deleteStorageContainerById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Storage Admin, Super Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 5 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -129,6 +135,8 @@ impl StorageContainersApi {
     /// Mounts the Storage Container identified by external identifier on an ESX datastore. The location header received in the API response contains the URL of the task object, which can be used to further track the status of the request.
     ///
     /// `POST /clustermgmt/v4.0/config/storage-containers/{extId}/$actions/mount` (operation `mountStorageContainer`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Storage Admin, Super Admin.
     ///
@@ -151,6 +159,8 @@ impl StorageContainersApi {
     /// Unmounts the Storage Container identified by external identifier from the ESX datastore. The location header received in the API response contains the URL of the task object, which can be used to further track the status of the request.
     ///
     /// `POST /clustermgmt/v4.0/config/storage-containers/{extId}/$actions/unmount` (operation `unmountStorageContainer`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Storage Admin, Super Admin.
     ///
@@ -396,6 +406,12 @@ impl ListStorageContainersRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListStorageContainersRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_STORAGE_CONTAINER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createStorageContainer",
     method: ntnx_runtime::http::Method::POST,
@@ -446,6 +462,12 @@ impl CreateStorageContainerRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateStorageContainerRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_STORAGE_CONTAINER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getStorageContainerById",
     method: ntnx_runtime::http::Method::GET,
@@ -485,6 +507,12 @@ impl GetStorageContainerByIdRequest {
         );
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetStorageContainerByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -557,6 +585,12 @@ impl UpdateStorageContainerByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateStorageContainerByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_STORAGE_CONTAINER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteStorageContainerById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -617,6 +651,12 @@ impl DeleteStorageContainerByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for DeleteStorageContainerByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static MOUNT_STORAGE_CONTAINER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "mountStorageContainer",
     method: ntnx_runtime::http::Method::POST,
@@ -662,6 +702,12 @@ impl MountStorageContainerRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for MountStorageContainerRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -712,6 +758,12 @@ impl UnmountStorageContainerRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for UnmountStorageContainerRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -823,6 +875,12 @@ impl ListDataStoresByClusterIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListDataStoresByClusterIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_STORAGE_CONTAINER_STATS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getStorageContainerStats",
     method: ntnx_runtime::http::Method::GET,
@@ -891,5 +949,11 @@ impl GetStorageContainerStatsRequest {
             request = request.query("$statType", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetStorageContainerStatsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

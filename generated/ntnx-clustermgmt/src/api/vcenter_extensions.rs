@@ -61,6 +61,8 @@ impl VcenterExtensionsApi {
     ///
     /// `POST /clustermgmt/v4.0/config/vcenter-extensions/{extId}/$actions/register` (operation `registerVcenterExtension`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Super Admin, Cluster Admin.
     ///
     /// Rate limit: 4 per seconds (xsmall), 8 per seconds (Small), 12 per seconds (Large), 12 per seconds (XLarge).
@@ -82,6 +84,8 @@ impl VcenterExtensionsApi {
     /// Unregisters Nutanix cluster as a vCenter server extension.
     ///
     /// `POST /clustermgmt/v4.0/config/vcenter-extensions/{extId}/$actions/unregister` (operation `unregisterVcenterExtension`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Super Admin, Cluster Admin.
     ///
@@ -232,6 +236,12 @@ impl ListVcenterExtensionsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListVcenterExtensionsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_VCENTER_EXTENSION_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getVcenterExtensionById",
     method: ntnx_runtime::http::Method::GET,
@@ -271,6 +281,12 @@ impl GetVcenterExtensionByIdRequest {
         );
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetVcenterExtensionByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -324,6 +340,12 @@ impl RegisterVcenterExtensionRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for RegisterVcenterExtensionRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static UNREGISTER_VCENTER_EXTENSION_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "unregisterVcenterExtension",
     method: ntnx_runtime::http::Method::POST,
@@ -371,5 +393,11 @@ impl UnregisterVcenterExtensionRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for UnregisterVcenterExtensionRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

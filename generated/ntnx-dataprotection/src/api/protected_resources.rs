@@ -40,6 +40,8 @@ impl ProtectedResourcesApi {
     ///
     /// `POST /dataprotection/v4.1/config/protected-resources/{extId}/$actions/restore` (operation `restoreProtectedResource`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
     pub fn restore_protected_resource(
         &self,
@@ -59,6 +61,8 @@ impl ProtectedResourcesApi {
     /// Promotes a specified synced entity at the target site. This is only relevant if the synced entity is protected in a synchronous schedule.
     ///
     /// `POST /dataprotection/v4.1/config/protected-resources/{extId}/$actions/promote` (operation `promoteProtectedResource`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
     pub fn promote_protected_resource(
@@ -115,6 +119,12 @@ impl GetProtectedResourceByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetProtectedResourceByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static RESTORE_PROTECTED_RESOURCE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "restoreProtectedResource",
     method: ntnx_runtime::http::Method::POST,
@@ -165,6 +175,12 @@ impl RestoreProtectedResourceRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for RestoreProtectedResourceRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static PROMOTE_PROTECTED_RESOURCE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "promoteProtectedResource",
     method: ntnx_runtime::http::Method::POST,
@@ -210,5 +226,11 @@ impl PromoteProtectedResourceRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for PromoteProtectedResourceRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

@@ -46,6 +46,8 @@ impl RecoveryPointsApi {
     ///
     /// `DELETE /dataprotection/v4.1/config/recovery-points/{extId}` (operation `deleteRecoveryPointById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Rate limit: 2 per seconds (xsmall), 2 per seconds (small), 2 per seconds (large), 2 per seconds (xlarge).
     pub fn delete_recovery_point_by_id(
         &self,
@@ -84,6 +86,8 @@ impl RecoveryPointsApi {
     /// External identifier of the created recovery point can be found in the task completion details under the key `recoveryPointExtId`.
     ///
     /// `POST /dataprotection/v4.1/config/recovery-points` (operation `createRecoveryPoint`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Rate limit: 2 per seconds (xsmall), 2 per seconds (small), 3 per seconds (large), 3 per seconds (xlarge).
     pub fn create_recovery_point(
@@ -124,6 +128,8 @@ impl RecoveryPointsApi {
     ///
     /// `POST /dataprotection/v4.1/config/recovery-points/{extId}/$actions/restore` (operation `restoreRecoveryPoint`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Rate limit: 2 per seconds (xsmall), 2 per seconds (small), 2 per seconds (large), 2 per seconds (xlarge).
     pub fn restore_recovery_point(
         &self,
@@ -145,6 +151,8 @@ impl RecoveryPointsApi {
     ///
     /// `POST /dataprotection/v4.1/config/recovery-points/{extId}/$actions/replicate` (operation `replicateRecoveryPoint`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Rate limit: 2 per seconds (xsmall), 2 per seconds (small), 2 per seconds (large), 2 per seconds (xlarge).
     pub fn replicate_recovery_point(
         &self,
@@ -164,6 +172,8 @@ impl RecoveryPointsApi {
     /// Set the expiration time for the recovery point identified by {extId}.
     ///
     /// `POST /dataprotection/v4.1/config/recovery-points/{extId}/$actions/set-expiration-time` (operation `setRecoveryPointExpirationTime`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Rate limit: 5 per seconds (xsmall), 5 per seconds (small), 5 per seconds (large), 5 per seconds (xlarge).
     pub fn set_recovery_point_expiration_time(
@@ -312,6 +322,12 @@ impl GetRecoveryPointByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetRecoveryPointByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_RECOVERY_POINT_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteRecoveryPointById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -357,6 +373,12 @@ impl DeleteRecoveryPointByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteRecoveryPointByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -502,6 +524,12 @@ impl ListRecoveryPointsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListRecoveryPointsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_RECOVERY_POINT_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createRecoveryPoint",
     method: ntnx_runtime::http::Method::POST,
@@ -545,6 +573,12 @@ impl CreateRecoveryPointRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for CreateRecoveryPointRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -592,6 +626,12 @@ impl GetVmRecoveryPointByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetVmRecoveryPointByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static RESTORE_RECOVERY_POINT_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "restoreRecoveryPoint",
     method: ntnx_runtime::http::Method::POST,
@@ -609,7 +649,7 @@ pub struct RestoreRecoveryPointRequest {
 }
 
 impl RestoreRecoveryPointRequest {
-    /// The request body.
+    /// The request body (`application/json`).
     pub fn body(mut self, value: crate::config::RecoveryPointRestorationSpec) -> Self {
         self.body = Some(value);
         self
@@ -645,6 +685,12 @@ impl RestoreRecoveryPointRequest {
             request = request.json_body(body)?;
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for RestoreRecoveryPointRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -695,6 +741,12 @@ impl ReplicateRecoveryPointRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ReplicateRecoveryPointRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -767,6 +819,12 @@ impl SetRecoveryPointExpirationTimeRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for SetRecoveryPointExpirationTimeRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DISCOVER_CLUSTER_FOR_RECOVERY_POINT_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "discoverClusterForRecoveryPointId",
     method: ntnx_runtime::http::Method::POST,
@@ -814,6 +872,12 @@ impl DiscoverClusterForRecoveryPointIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DiscoverClusterForRecoveryPointIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -875,6 +939,12 @@ impl VolumeGroupRecoveryPointComputeChangedRegionsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for VolumeGroupRecoveryPointComputeChangedRegionsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static VM_RECOVERY_POINT_COMPUTE_CHANGED_REGIONS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "vmRecoveryPointComputeChangedRegions",
     method: ntnx_runtime::http::Method::POST,
@@ -930,6 +1000,12 @@ impl VmRecoveryPointComputeChangedRegionsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for VmRecoveryPointComputeChangedRegionsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_VSS_METADATA_BY_VM_RECOVERY_POINT_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getVssMetadataByVmRecoveryPointId",
     method: ntnx_runtime::http::Method::GET,
@@ -963,6 +1039,13 @@ impl GetVssMetadataByVmRecoveryPointIdRequest {
         request = request.path_param("recoveryPointExtId", &self.recovery_point_ext_id);
         request = request
             .path_param("vmRecoveryPointExtId", &self.vm_recovery_point_ext_id);
+        request = request.accept("application/octet-stream");
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetVssMetadataByVmRecoveryPointIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

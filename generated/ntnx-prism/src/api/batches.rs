@@ -23,6 +23,8 @@ impl BatchesApi {
     ///
     /// `POST /prism/v4.0/operations/$actions/batch` (operation `submitBatch`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Internal Super Admin, Prism Admin, Super Admin, VPC Admin.
     ///
     /// Rate limit: 6 per minutes (small).
@@ -117,6 +119,12 @@ impl SubmitBatchRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for SubmitBatchRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -270,6 +278,12 @@ impl ListBatchesRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListBatchesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_BATCH_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getBatchById",
     method: ntnx_runtime::http::Method::GET,
@@ -304,5 +318,11 @@ impl GetBatchByIdRequest {
         let mut request = ntnx_runtime::Request::new(&GET_BATCH_BY_ID_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetBatchByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

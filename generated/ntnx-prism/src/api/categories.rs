@@ -49,6 +49,8 @@ impl CategoriesApi {
     ///
     /// `POST /prism/v4.0/config/categories` (operation `createCategory`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin, Storage Admin, Category Admin, CSI System, Kubernetes Data Services System, Kubernetes Infrastructure Provision, Kubernetes Admin.
     ///
     /// Rate limit: 10 per seconds (xsmall), 10 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -286,6 +288,12 @@ impl ListCategoriesRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListCategoriesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_CATEGORY_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createCategory",
     method: ntnx_runtime::http::Method::POST,
@@ -326,6 +334,12 @@ impl CreateCategoryRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for CreateCategoryRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -375,6 +389,12 @@ impl GetCategoryByIdRequest {
             request = request.query("$expand", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetCategoryByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -445,6 +465,12 @@ impl UpdateCategoryByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateCategoryByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_CATEGORY_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteCategoryById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -470,11 +496,9 @@ impl DeleteCategoryByIdRequest {
 
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
-    pub async fn send(
-        self,
-    ) -> Result<ntnx_runtime::Response<serde_json::Value>, ntnx_runtime::Error> {
+    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
         let request = self.request()?;
-        self.client.send_json(request).await
+        self.client.send_empty(request).await
     }
 
     /// The runtime request for the builder's current parameters.
@@ -485,5 +509,11 @@ impl DeleteCategoryByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteCategoryByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

@@ -125,6 +125,8 @@ impl DomainManagerApi {
     ///
     /// `POST /prism/v4.0/management/domain-managers/{domainManagerExtId}/backup-targets` (operation `createBackupTarget`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin, Domain Manager Admin.
     ///
     /// Rate limit: 3 per seconds (xsmall), 3 per seconds (small), 3 per seconds (large), 3 per seconds (xlarge).
@@ -169,6 +171,8 @@ impl DomainManagerApi {
     ///
     /// `PUT /prism/v4.0/management/domain-managers/{domainManagerExtId}/backup-targets/{extId}` (operation `updateBackupTargetById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin, Domain Manager Admin.
     ///
     /// Rate limit: 3 per seconds (xsmall), 3 per seconds (small), 3 per seconds (large), 3 per seconds (xlarge).
@@ -195,6 +199,8 @@ impl DomainManagerApi {
     ///
     /// `DELETE /prism/v4.0/management/domain-managers/{domainManagerExtId}/backup-targets/{extId}` (operation `deleteBackupTargetById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin, Domain Manager Admin.
     ///
     /// Rate limit: 3 per seconds (xsmall), 3 per seconds (small), 3 per seconds (large), 3 per seconds (xlarge).
@@ -218,6 +224,8 @@ impl DomainManagerApi {
     /// backup location based on the selected restore point.
     ///
     /// `POST /prism/v4.0/management/restore-sources/{restoreSourceExtId}/restorable-domain-managers/{restorableDomainManagerExtId}/restore-points/{extId}/$actions/restore` (operation `restore`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Super Admin, Prism Admin, Domain Manager Admin.
     ///
@@ -249,6 +257,8 @@ impl DomainManagerApi {
     /// of creation of the restore source. They are validated when the restore source is used to fetch data.
     ///
     /// `POST /prism/v4.0/management/restore-sources` (operation `createRestoreSource`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Super Admin.
     ///
@@ -327,6 +337,8 @@ impl DomainManagerApi {
     ///
     /// `POST /prism/v4.0/config/domain-managers` (operation `createDomainManager`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Internal Super Admin, Prism Admin, Cluster Admin, Domain Manager Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 1 per seconds (small), 1 per seconds (large), 1 per seconds (xlarge).
@@ -366,6 +378,8 @@ impl DomainManagerApi {
     ///
     /// `POST /prism/v4.0/management/domain-managers/{extId}/$actions/register` (operation `register`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Internal Super Admin, Prism Admin, Cluster Admin, Domain Manager Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 2 per seconds (small), 3 per seconds (large), 5 per seconds (xlarge).
@@ -388,6 +402,8 @@ impl DomainManagerApi {
     /// Unregister a registered remote cluster from the local cluster. This process is asynchronous, creating an unregisteration task and returning its UUID.
     ///
     /// `POST /prism/v4.0/management/domain-managers/{extId}/$actions/unregister` (operation `unregister`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Super Admin, Internal Super Admin, Prism Admin, Cluster Admin, Domain Manager Admin.
     ///
@@ -512,6 +528,12 @@ impl ListRestorableDomainManagersRequest {
             request = request.query("$filter", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ListRestorableDomainManagersRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -664,6 +686,12 @@ impl ListRestorePointsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListRestorePointsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_RESTORE_POINT_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getRestorePointById",
     method: ntnx_runtime::http::Method::GET,
@@ -712,6 +740,12 @@ impl GetRestorePointByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetRestorePointByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static LIST_BACKUP_TARGETS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "listBackupTargets",
     method: ntnx_runtime::http::Method::GET,
@@ -744,6 +778,12 @@ impl ListBackupTargetsRequest {
         let mut request = ntnx_runtime::Request::new(&LIST_BACKUP_TARGETS_OPERATION);
         request = request.path_param("domainManagerExtId", &self.domain_manager_ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ListBackupTargetsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -795,6 +835,12 @@ impl CreateBackupTargetRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateBackupTargetRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_BACKUP_TARGET_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getBackupTargetById",
     method: ntnx_runtime::http::Method::GET,
@@ -834,6 +880,12 @@ impl GetBackupTargetByIdRequest {
         request = request.path_param("extId", &self.ext_id);
         request = request.path_param("domainManagerExtId", &self.domain_manager_ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetBackupTargetByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -908,6 +960,12 @@ impl UpdateBackupTargetByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateBackupTargetByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_BACKUP_TARGET_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteBackupTargetById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -976,6 +1034,12 @@ impl DeleteBackupTargetByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for DeleteBackupTargetByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static RESTORE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "restore",
     method: ntnx_runtime::http::Method::POST,
@@ -1032,6 +1096,12 @@ impl RestoreRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for RestoreRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_RESTORE_SOURCE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createRestoreSource",
     method: ntnx_runtime::http::Method::POST,
@@ -1078,6 +1148,12 @@ impl CreateRestoreSourceRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateRestoreSourceRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_RESTORE_SOURCE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getRestoreSourceById",
     method: ntnx_runtime::http::Method::GET,
@@ -1120,6 +1196,12 @@ impl GetRestoreSourceByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetRestoreSourceByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_RESTORE_SOURCE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteRestoreSourceById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -1153,11 +1235,9 @@ impl DeleteRestoreSourceByIdRequest {
 
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
-    pub async fn send(
-        self,
-    ) -> Result<ntnx_runtime::Response<serde_json::Value>, ntnx_runtime::Error> {
+    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
         let request = self.request()?;
-        self.client.send_json(request).await
+        self.client.send_empty(request).await
     }
 
     /// The runtime request for the builder's current parameters.
@@ -1180,6 +1260,12 @@ impl DeleteRestoreSourceByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteRestoreSourceByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1238,6 +1324,12 @@ impl ListDomainManagersRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListDomainManagersRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_DOMAIN_MANAGER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createDomainManager",
     method: ntnx_runtime::http::Method::POST,
@@ -1284,6 +1376,12 @@ impl CreateDomainManagerRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateDomainManagerRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_DOMAIN_MANAGER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getDomainManagerById",
     method: ntnx_runtime::http::Method::GET,
@@ -1323,6 +1421,12 @@ impl GetDomainManagerByIdRequest {
         );
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetDomainManagerByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1389,6 +1493,12 @@ impl RegisterRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for RegisterRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static UNREGISTER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "unregister",
     method: ntnx_runtime::http::Method::POST,
@@ -1449,5 +1559,11 @@ impl UnregisterRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for UnregisterRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

@@ -152,6 +152,12 @@ impl GetTaskByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetTaskByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CANCEL_TASK_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "cancelTask",
     method: ntnx_runtime::http::Method::POST,
@@ -192,6 +198,12 @@ impl CancelTaskRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for CancelTaskRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -374,5 +386,11 @@ impl ListTasksRequest {
             request = request.query("$select", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ListTasksRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

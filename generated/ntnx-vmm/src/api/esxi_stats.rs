@@ -399,6 +399,12 @@ impl ListVmStatsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListVmStatsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_VM_STATS_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getVmStatsById",
     method: ntnx_runtime::http::Method::GET,
@@ -489,6 +495,12 @@ impl GetVmStatsByIdRequest {
             request = request.query("$select", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetVmStatsByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -588,6 +600,12 @@ impl GetNicStatsByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetNicStatsByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_DISK_STATS_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getDiskStatsById",
     method: ntnx_runtime::http::Method::GET,
@@ -681,5 +699,11 @@ impl GetDiskStatsByIdRequest {
             request = request.query("$select", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetDiskStatsByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

@@ -23,6 +23,8 @@ impl EsxiVmApi {
     ///
     /// `POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/associate-categories` (operation `associateCategories`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -44,6 +46,8 @@ impl EsxiVmApi {
     /// Disassociate categories from a virtual machine.
     ///
     /// `POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/disassociate-categories` (operation `disassociateCategories`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin.
     ///
@@ -103,6 +107,8 @@ impl EsxiVmApi {
     ///
     /// `POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/revert` (operation `revertVm`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin, Disaster Recovery Admin.
     ///
     /// Rate limit: 30 per seconds (xsmall), 40 per seconds (Small), 60 per seconds (Large), 80 per seconds (XLarge).
@@ -145,6 +151,8 @@ impl EsxiVmApi {
     ///
     /// `PUT /vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools` (operation `updateNutanixGuestToolsById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 8 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -167,6 +175,8 @@ impl EsxiVmApi {
     /// Installs Nutanix Guest Tools in a Virtual Machine by using the provided credentials.
     ///
     /// `POST /vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools/$actions/install` (operation `installNutanixGuestTools`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin.
     ///
@@ -191,6 +201,8 @@ impl EsxiVmApi {
     ///
     /// `POST /vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools/$actions/upgrade` (operation `upgradeNutanixGuestTools`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -213,6 +225,8 @@ impl EsxiVmApi {
     /// Inserts the Nutanix Guest Tools installation and configuration ISO into a virtual machine.
     ///
     /// `POST /vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools/$actions/insert-iso` (operation `insertNutanixGuestTools`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin.
     ///
@@ -237,6 +251,8 @@ impl EsxiVmApi {
     ///
     /// `POST /vmm/v4.0/esxi/config/vms/{extId}/nutanix-guest-tools/$actions/uninstall` (operation `uninstallNutanixGuestTools`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -257,6 +273,8 @@ impl EsxiVmApi {
     /// Assign the owner of a virtual machine.
     ///
     /// `POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/assign-owner` (operation `assignVmOwner`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin.
     ///
@@ -280,6 +298,8 @@ impl EsxiVmApi {
     ///
     /// `POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/power-on` (operation `powerOnVm`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -297,6 +317,8 @@ impl EsxiVmApi {
     /// Forceably shuts down a virtual machine which is equivalent to removing the power cable. Note: The forced shutdown may result in data loss if any operations are in progress during the shutdown.
     ///
     /// `POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/power-off` (operation `powerOffVm`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin.
     ///
@@ -316,6 +338,8 @@ impl EsxiVmApi {
     ///
     /// `POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/reset` (operation `resetVm`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -334,6 +358,8 @@ impl EsxiVmApi {
     ///
     /// `POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/suspend` (operation `suspendVm`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -351,6 +377,8 @@ impl EsxiVmApi {
     /// Issues a command to the ESXi guest OS to perform a clean shut down of services running on it. This operation requires ESXi tools to be installed.
     ///
     /// `POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/guest-shutdown` (operation `shutdownGuestVm`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin.
     ///
@@ -372,6 +400,8 @@ impl EsxiVmApi {
     /// Issues a command to reboot ESXi guest OS. This operation requires ESXi tools installed.
     ///
     /// `POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/guest-reboot` (operation `rebootGuestVm`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin.
     ///
@@ -434,6 +464,12 @@ impl AssociateCategoriesRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for AssociateCategoriesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DISASSOCIATE_CATEGORIES_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "disassociateCategories",
     method: ntnx_runtime::http::Method::POST,
@@ -482,6 +518,12 @@ impl DisassociateCategoriesRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for DisassociateCategoriesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_VM_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getVmById",
     method: ntnx_runtime::http::Method::GET,
@@ -516,6 +558,12 @@ impl GetVmByIdRequest {
         let mut request = ntnx_runtime::Request::new(&GET_VM_BY_ID_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetVmByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -696,6 +744,12 @@ impl ListVmsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListVmsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static REVERT_VM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "revertVm",
     method: ntnx_runtime::http::Method::POST,
@@ -759,6 +813,12 @@ impl RevertVmRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for RevertVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_NUTANIX_GUEST_TOOLS_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getNutanixGuestToolsById",
     method: ntnx_runtime::http::Method::GET,
@@ -797,6 +857,12 @@ impl GetNutanixGuestToolsByIdRequest {
         );
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetNutanixGuestToolsByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -869,6 +935,12 @@ impl UpdateNutanixGuestToolsByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateNutanixGuestToolsByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static INSTALL_NUTANIX_GUEST_TOOLS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "installNutanixGuestTools",
     method: ntnx_runtime::http::Method::POST,
@@ -935,6 +1007,12 @@ impl InstallNutanixGuestToolsRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for InstallNutanixGuestToolsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1007,6 +1085,12 @@ impl UpgradeNutanixGuestToolsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpgradeNutanixGuestToolsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static INSERT_NUTANIX_GUEST_TOOLS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "insertNutanixGuestTools",
     method: ntnx_runtime::http::Method::POST,
@@ -1076,6 +1160,12 @@ impl InsertNutanixGuestToolsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for InsertNutanixGuestToolsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static UNINSTALL_NUTANIX_GUEST_TOOLS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "uninstallNutanixGuestTools",
     method: ntnx_runtime::http::Method::POST,
@@ -1142,6 +1232,12 @@ impl UninstallNutanixGuestToolsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UninstallNutanixGuestToolsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static ASSIGN_VM_OWNER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "assignVmOwner",
     method: ntnx_runtime::http::Method::POST,
@@ -1187,6 +1283,12 @@ impl AssignVmOwnerRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for AssignVmOwnerRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1247,6 +1349,12 @@ impl PowerOnVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for PowerOnVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1312,6 +1420,12 @@ impl PowerOffVmRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for PowerOffVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static RESET_VM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "resetVm",
     method: ntnx_runtime::http::Method::POST,
@@ -1372,6 +1486,12 @@ impl ResetVmRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ResetVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static SUSPEND_VM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "suspendVm",
     method: ntnx_runtime::http::Method::POST,
@@ -1429,6 +1549,12 @@ impl SuspendVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for SuspendVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1494,6 +1620,12 @@ impl ShutdownGuestVmRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ShutdownGuestVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static REBOOT_GUEST_VM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "rebootGuestVm",
     method: ntnx_runtime::http::Method::POST,
@@ -1553,5 +1685,11 @@ impl RebootGuestVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for RebootGuestVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

@@ -45,6 +45,8 @@ impl ImagePlacementPoliciesApi {
     ///
     /// `POST /vmm/v4.0/images/config/placement-policies` (operation `createPlacementPolicy`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 5 per seconds (Small), 5 per seconds (Large), 5 per seconds (XLarge).
@@ -85,6 +87,8 @@ impl ImagePlacementPoliciesApi {
     ///
     /// `PUT /vmm/v4.0/images/config/placement-policies/{extId}` (operation `updatePlacementPolicyById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 5 per seconds (Small), 5 per seconds (Large), 5 per seconds (XLarge).
@@ -108,6 +112,8 @@ impl ImagePlacementPoliciesApi {
     ///
     /// `DELETE /vmm/v4.0/images/config/placement-policies/{extId}` (operation `deletePlacementPolicyById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 5 per seconds (Small), 5 per seconds (Large), 5 per seconds (XLarge).
@@ -128,6 +134,8 @@ impl ImagePlacementPoliciesApi {
     /// An active image placement policy is considered for enforcement.
     ///
     /// `POST /vmm/v4.0/images/config/placement-policies/{extId}/$actions/suspend` (operation `suspendPlacementPolicy`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Super Admin, Prism Admin.
     ///
@@ -152,6 +160,8 @@ impl ImagePlacementPoliciesApi {
     /// A suspended image placement policy is one that is not being considered for enforcement.
     ///
     /// `POST /vmm/v4.0/images/config/placement-policies/{extId}/$actions/resume` (operation `resumePlacementPolicy`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Super Admin, Prism Admin.
     ///
@@ -319,6 +329,12 @@ impl ListPlacementPoliciesRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListPlacementPoliciesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_PLACEMENT_POLICY_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createPlacementPolicy",
     method: ntnx_runtime::http::Method::POST,
@@ -365,6 +381,12 @@ impl CreatePlacementPolicyRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreatePlacementPolicyRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_PLACEMENT_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getPlacementPolicyById",
     method: ntnx_runtime::http::Method::GET,
@@ -403,6 +425,12 @@ impl GetPlacementPolicyByIdRequest {
         );
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetPlacementPolicyByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -475,6 +503,12 @@ impl UpdatePlacementPolicyByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdatePlacementPolicyByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_PLACEMENT_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deletePlacementPolicyById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -520,6 +554,12 @@ impl DeletePlacementPolicyByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeletePlacementPolicyByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -592,6 +632,12 @@ impl SuspendPlacementPolicyRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for SuspendPlacementPolicyRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static RESUME_PLACEMENT_POLICY_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "resumePlacementPolicy",
     method: ntnx_runtime::http::Method::POST,
@@ -653,5 +699,11 @@ impl ResumePlacementPolicyRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ResumePlacementPolicyRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

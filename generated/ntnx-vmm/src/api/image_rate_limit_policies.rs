@@ -45,6 +45,8 @@ impl ImageRateLimitPoliciesApi {
     ///
     /// `POST /vmm/v4.0/images/config/rate-limit-policies` (operation `createRateLimitPolicy`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 5 per seconds (Small), 5 per seconds (Large), 5 per seconds (XLarge).
@@ -85,6 +87,8 @@ impl ImageRateLimitPoliciesApi {
     ///
     /// `PUT /vmm/v4.0/images/config/rate-limit-policies/{extId}` (operation `updateRateLimitPolicyById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 5 per seconds (Small), 5 per seconds (Large), 5 per seconds (XLarge).
@@ -107,6 +111,8 @@ impl ImageRateLimitPoliciesApi {
     /// Deletes the image rate limit policy with the given external identifier.
     ///
     /// `DELETE /vmm/v4.0/images/config/rate-limit-policies/{extId}` (operation `deleteRateLimitPolicyById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Super Admin, Prism Admin.
     ///
@@ -299,6 +305,12 @@ impl ListRateLimitPoliciesRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListRateLimitPoliciesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_RATE_LIMIT_POLICY_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createRateLimitPolicy",
     method: ntnx_runtime::http::Method::POST,
@@ -347,6 +359,12 @@ impl CreateRateLimitPolicyRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateRateLimitPolicyRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_RATE_LIMIT_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getRateLimitPolicyById",
     method: ntnx_runtime::http::Method::GET,
@@ -385,6 +403,12 @@ impl GetRateLimitPolicyByIdRequest {
         );
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetRateLimitPolicyByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -457,6 +481,12 @@ impl UpdateRateLimitPolicyByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateRateLimitPolicyByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_RATE_LIMIT_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteRateLimitPolicyById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -502,6 +532,12 @@ impl DeleteRateLimitPolicyByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteRateLimitPolicyByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -649,5 +685,11 @@ impl ListEffectiveRateLimitPoliciesRequest {
             request = request.query("$select", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ListEffectiveRateLimitPoliciesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

@@ -45,6 +45,8 @@ impl ImagesApi {
     ///
     /// `POST /vmm/v4.0/content/images` (operation `createImage`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 5 per seconds (Small), 5 per seconds (Large), 5 per seconds (XLarge).
@@ -79,6 +81,8 @@ impl ImagesApi {
     ///
     /// `PUT /vmm/v4.0/content/images/{extId}` (operation `updateImageById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 5 per seconds (Small), 5 per seconds (Large), 5 per seconds (XLarge).
@@ -102,6 +106,8 @@ impl ImagesApi {
     ///
     /// `DELETE /vmm/v4.0/content/images/{extId}` (operation `deleteImageById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 5 per seconds (Small), 5 per seconds (Large), 5 per seconds (XLarge).
@@ -122,6 +128,8 @@ impl ImagesApi {
     ///
     /// `POST /vmm/v4.0/content/images/$actions/import` (operation `importImage`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 5 per seconds (Small), 5 per seconds (Large), 5 per seconds (XLarge).
@@ -141,6 +149,8 @@ impl ImagesApi {
     /// Downloads the image with the given external identifier.
     ///
     /// `GET /vmm/v4.0/content/images/{imageExtId}/file` (operation `getFileByImageId`).
+    ///
+    /// Response headers: `Location` (The redirect download URL for the image), `X-Redirect-Token` (The cookie to be used along with the redirect download URL for downloading the image); read them with `response.header(name)`.
     ///
     /// Roles allowed: Super Admin, Prism Admin, Prism Viewer.
     ///
@@ -311,6 +321,12 @@ impl ListImagesRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListImagesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_IMAGE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createImage",
     method: ntnx_runtime::http::Method::POST,
@@ -357,6 +373,12 @@ impl CreateImageRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateImageRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_IMAGE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getImageById",
     method: ntnx_runtime::http::Method::GET,
@@ -391,6 +413,12 @@ impl GetImageByIdRequest {
         let mut request = ntnx_runtime::Request::new(&GET_IMAGE_BY_ID_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetImageByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -459,6 +487,12 @@ impl UpdateImageByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateImageByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_IMAGE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteImageById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -502,6 +536,12 @@ impl DeleteImageByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteImageByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -551,6 +591,12 @@ impl ImportImageRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ImportImageRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_FILE_BY_IMAGE_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getFileByImageId",
     method: ntnx_runtime::http::Method::GET,
@@ -579,6 +625,13 @@ impl GetFileByImageIdRequest {
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&GET_FILE_BY_IMAGE_ID_OPERATION);
         request = request.path_param("imageExtId", &self.image_ext_id);
+        request = request.accept("application/octet-stream");
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetFileByImageIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

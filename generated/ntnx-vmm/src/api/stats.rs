@@ -459,6 +459,12 @@ impl ListVmStatsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListVmStatsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_VM_STATS_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getVmStatsById",
     method: ntnx_runtime::http::Method::GET,
@@ -549,6 +555,12 @@ impl GetVmStatsByIdRequest {
             request = request.query("$select", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetVmStatsByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -648,6 +660,12 @@ impl GetDiskStatsByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetDiskStatsByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_NIC_STATS_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getNicStatsById",
     method: ntnx_runtime::http::Method::GET,
@@ -741,5 +759,11 @@ impl GetNicStatsByIdRequest {
             request = request.query("$select", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetNicStatsByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

@@ -45,6 +45,8 @@ impl TemplatesApi {
     ///
     /// `POST /vmm/v4.0/content/templates` (operation `createTemplate`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 20 per seconds (xsmall), 20 per seconds (small), 20 per seconds (large), 20 per seconds (xlarge).
@@ -86,6 +88,8 @@ impl TemplatesApi {
     ///
     /// `PUT /vmm/v4.0/content/templates/{extId}` (operation `updateTemplateById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 20 per seconds (xsmall), 20 per seconds (small), 20 per seconds (large), 20 per seconds (xlarge).
@@ -108,6 +112,8 @@ impl TemplatesApi {
     ///
     /// `DELETE /vmm/v4.0/content/templates/{extId}` (operation `deleteTemplateById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 20 per seconds (xsmall), 20 per seconds (small), 20 per seconds (large), 20 per seconds (xlarge).
@@ -128,6 +134,8 @@ impl TemplatesApi {
     /// You can specify the number of VMs to deploy and their corresponding VM configuration overrides.
     ///
     /// `POST /vmm/v4.0/content/templates/{extId}/$actions/deploy` (operation `deployTemplate`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Super Admin, Prism Admin, Virtual Machine Admin.
     ///
@@ -197,6 +205,8 @@ impl TemplatesApi {
     ///
     /// `DELETE /vmm/v4.0/content/templates/{templateExtId}/versions/{extId}` (operation `deleteTemplateVersionById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 20 per seconds (xsmall), 20 per seconds (small), 20 per seconds (large), 20 per seconds (xlarge).
@@ -224,6 +234,8 @@ impl TemplatesApi {
     ///
     /// `POST /vmm/v4.0/content/templates/{extId}/$actions/initiate-guest-update` (operation `initiateGuestUpdate`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 20 per seconds (xsmall), 20 per seconds (small), 20 per seconds (large), 20 per seconds (xlarge).
@@ -245,6 +257,8 @@ impl TemplatesApi {
     /// A new version is added to the template, the temporary VM created during the update process is deleted, and the pending update status is cleared.
     ///
     /// `POST /vmm/v4.0/content/templates/{extId}/$actions/complete-guest-update` (operation `completeGuestUpdate`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Super Admin, Prism Admin, Virtual Machine Admin.
     ///
@@ -270,6 +284,8 @@ impl TemplatesApi {
     ///
     /// `POST /vmm/v4.0/content/templates/{extId}/$actions/cancel-guest-update` (operation `cancelGuestUpdate`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 20 per seconds (xsmall), 20 per seconds (small), 20 per seconds (large), 20 per seconds (xlarge).
@@ -290,6 +306,8 @@ impl TemplatesApi {
     /// An active version is a default version for creating VMs from the template and starting the Guest OS Update.
     ///
     /// `POST /vmm/v4.0/content/templates/{extId}/$actions/publish` (operation `publishTemplate`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Super Admin, Prism Admin, Virtual Machine Admin.
     ///
@@ -454,6 +472,12 @@ impl ListTemplatesRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListTemplatesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_TEMPLATE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createTemplate",
     method: ntnx_runtime::http::Method::POST,
@@ -500,6 +524,12 @@ impl CreateTemplateRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateTemplateRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_TEMPLATE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getTemplateById",
     method: ntnx_runtime::http::Method::GET,
@@ -537,6 +567,12 @@ impl GetTemplateByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetTemplateByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static UPDATE_TEMPLATE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "updateTemplateById",
     method: ntnx_runtime::http::Method::PUT,
@@ -555,7 +591,7 @@ pub struct UpdateTemplateByIdRequest {
 }
 
 impl UpdateTemplateByIdRequest {
-    /// The request body.
+    /// The request body (`application/json`).
     pub fn body(mut self, value: crate::content::Template) -> Self {
         self.body = Some(value);
         self
@@ -615,6 +651,12 @@ impl UpdateTemplateByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateTemplateByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_TEMPLATE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteTemplateById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -658,6 +700,12 @@ impl DeleteTemplateByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteTemplateByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -706,6 +754,12 @@ impl DeployTemplateRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeployTemplateRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -855,6 +909,12 @@ impl ListTemplateVersionsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListTemplateVersionsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_TEMPLATE_VERSION_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getTemplateVersionById",
     method: ntnx_runtime::http::Method::GET,
@@ -896,6 +956,12 @@ impl GetTemplateVersionByIdRequest {
         request = request.path_param("templateExtId", &self.template_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetTemplateVersionByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -949,6 +1015,12 @@ impl DeleteTemplateVersionByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for DeleteTemplateVersionByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static INITIATE_GUEST_UPDATE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "initiateGuestUpdate",
     method: ntnx_runtime::http::Method::POST,
@@ -966,7 +1038,7 @@ pub struct InitiateGuestUpdateRequest {
 }
 
 impl InitiateGuestUpdateRequest {
-    /// The request body.
+    /// The request body (`application/json`).
     pub fn body(mut self, value: crate::content::InitiateGuestUpdateSpec) -> Self {
         self.body = Some(value);
         self
@@ -1002,6 +1074,12 @@ impl InitiateGuestUpdateRequest {
             request = request.json_body(body)?;
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for InitiateGuestUpdateRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1053,6 +1131,12 @@ impl CompleteGuestUpdateRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CompleteGuestUpdateRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CANCEL_GUEST_UPDATE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "cancelGuestUpdate",
     method: ntnx_runtime::http::Method::POST,
@@ -1096,6 +1180,12 @@ impl CancelGuestUpdateRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for CancelGuestUpdateRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1161,5 +1251,11 @@ impl PublishTemplateRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for PublishTemplateRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

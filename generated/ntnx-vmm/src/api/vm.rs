@@ -23,6 +23,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/associate-categories` (operation `associateCategories`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -45,6 +47,8 @@ impl VmApi {
     /// Disassociate categories from a virtual machine.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/disassociate-categories` (operation `disassociateCategories`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
@@ -90,6 +94,8 @@ impl VmApi {
     ///
     /// `DELETE /vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms/{extId}` (operation `deleteCdRomById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -112,6 +118,8 @@ impl VmApi {
     /// Inserts the defined ISO into a CD-ROM device attached to a Virtual Machine.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms/{extId}/$actions/insert` (operation `insertCdRomById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Virtual Machine Operator.
     ///
@@ -137,6 +145,8 @@ impl VmApi {
     /// Ejects the ISO currently inserted into a CD-ROM device on a Virtual Machine.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms/{extId}/$actions/eject` (operation `ejectCdRomById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Virtual Machine Operator.
     ///
@@ -182,6 +192,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{vmExtId}/cd-roms` (operation `createCdRom`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 8 per seconds (Small), 20 per seconds (Large), 20 per seconds (XLarge).
@@ -204,6 +216,8 @@ impl VmApi {
     /// Clones an existing virtual machine. This operation also includes updating the existing configuration during the clone operation.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/clone` (operation `cloneVm`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
@@ -245,6 +259,8 @@ impl VmApi {
     ///
     /// `PUT /vmm/v4.0/ahv/config/vms/{vmExtId}/disks/{extId}` (operation `updateDiskById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 8 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -267,6 +283,8 @@ impl VmApi {
     /// Removes the specified disk device from a virtual machine.
     ///
     /// `DELETE /vmm/v4.0/ahv/config/vms/{vmExtId}/disks/{extId}` (operation `deleteDiskById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, CSI System, Developer, Kubernetes Data Services System, Kubernetes Infrastructure Provision, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Storage Admin.
     ///
@@ -312,6 +330,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{vmExtId}/disks` (operation `createDisk`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, CSI System, Developer, Kubernetes Data Services System, Kubernetes Infrastructure Provision, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Storage Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 8 per seconds (Small), 20 per seconds (Large), 20 per seconds (XLarge).
@@ -351,6 +371,8 @@ impl VmApi {
     ///
     /// `PUT /vmm/v4.0/ahv/config/vms/{extId}` (operation `updateVmById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 8 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -373,6 +395,8 @@ impl VmApi {
     /// Delete the specified virtual machine.
     ///
     /// `DELETE /vmm/v4.0/ahv/config/vms/{extId}` (operation `deleteVmById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
@@ -412,6 +436,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms` (operation `createVm`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 8 per seconds (Small), 20 per seconds (Large), 20 per seconds (XLarge).
@@ -428,6 +454,8 @@ impl VmApi {
     /// Stage a Sysprep or cloud-init configuration file to be used by the guest for the next boot. Note that the Sysprep command must be used to generalize the Windows VMs before triggering this API call.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/customize-guest` (operation `customizeGuestVm`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
@@ -452,6 +480,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/migrate-vm-disks` (operation `migrateVmDisks`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 1 per seconds (xsmall), 2 per seconds (Small), 3 per seconds (Large), 3 per seconds (XLarge).
@@ -474,6 +504,8 @@ impl VmApi {
     /// Revert VM identified by {extId}. This does an in-place VM restore from a specified VM Recovery Point.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/revert` (operation `revertVm`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Consumer, Developer, Operator, Project Admin, Prism Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Virtual Machine Operator, Disaster Recovery Admin.
     ///
@@ -498,6 +530,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/migrate` (operation `crossClusterMigrateVm`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -521,6 +555,8 @@ impl VmApi {
     /// Migrate a VM to another host within the same cluster.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/migrate-to-host` (operation `migrateVmToHost`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
@@ -565,6 +601,8 @@ impl VmApi {
     /// Removes the specified GPU device from a virtual machine
     ///
     /// `DELETE /vmm/v4.0/ahv/config/vms/{vmExtId}/gpus/{extId}` (operation `deleteGpuById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
@@ -611,6 +649,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{vmExtId}/gpus` (operation `createGpu`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 8 per seconds (Small), 20 per seconds (Large), 20 per seconds (XLarge).
@@ -653,6 +693,8 @@ impl VmApi {
     ///
     /// `PUT /vmm/v4.0/ahv/config/vms/{extId}/guest-tools` (operation `updateGuestToolsById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 8 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -675,6 +717,8 @@ impl VmApi {
     /// Installs Nutanix Guest Tools in a Virtual Machine by using the provided credentials.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/guest-tools/$actions/install` (operation `installVmGuestTools`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
@@ -699,6 +743,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/guest-tools/$actions/upgrade` (operation `upgradeVmGuestTools`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -722,6 +768,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/guest-tools/$actions/insert-iso` (operation `insertVmGuestTools`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -744,6 +792,8 @@ impl VmApi {
     /// Trigger an in-guest uninstallation of Nutanix Guest Tools.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/guest-tools/$actions/uninstall` (operation `uninstallVmGuestTools`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
@@ -787,6 +837,8 @@ impl VmApi {
     ///
     /// `PUT /vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}` (operation `updateNicById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 8 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -811,6 +863,8 @@ impl VmApi {
     /// Removes the specified network device from a virtual machine.
     ///
     /// `DELETE /vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}` (operation `deleteNicById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
@@ -857,6 +911,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{vmExtId}/nics` (operation `createNic`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 8 per seconds (Small), 20 per seconds (Large), 20 per seconds (XLarge).
@@ -879,6 +935,8 @@ impl VmApi {
     /// Assigns a specific IP address to a network device attached to a managed network.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}/$actions/assign-ip` (operation `assignIpById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
@@ -905,6 +963,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}/$actions/release-ip` (operation `releaseIpById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -927,6 +987,8 @@ impl VmApi {
     /// Migrates a network device attached to a Virtual Machine to another subnet. This can be used to move network devices between VLAN and VPC subnets.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{vmExtId}/nics/{extId}/$actions/migrate` (operation `migrateNicById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Network Infra Admin.
     ///
@@ -952,6 +1014,8 @@ impl VmApi {
     /// Assign the owner of a virtual machine.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/assign-owner` (operation `assignVmOwner`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
@@ -997,6 +1061,8 @@ impl VmApi {
     ///
     /// `DELETE /vmm/v4.0/ahv/config/vms/{vmExtId}/pcie-devices/{extId}` (operation `deletePcieDeviceById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -1041,6 +1107,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{vmExtId}/pcie-devices` (operation `createPcieDevice`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 8 per seconds (Small), 20 per seconds (Large), 20 per seconds (XLarge).
@@ -1064,6 +1132,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/power-on` (operation `powerOnVm`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Virtual Machine Operator.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -1081,6 +1151,8 @@ impl VmApi {
     /// Force a power-cycle for a virtual machine. This operation is equivalent to requesting a VM power-off followed by the VM power-on. Power cycling a VM is slower than resetting it, but it will be creating a fresh instance of the virtual machine. When resetting, the same instance is restarted within the context of the running VM instance.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/power-cycle` (operation `powerCycleVm`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Virtual Machine Operator.
     ///
@@ -1100,6 +1172,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/power-off` (operation `powerOffVm`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Virtual Machine Operator.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -1117,6 +1191,8 @@ impl VmApi {
     /// Force reset of a Virtual Machine, without waiting for the guest VM to shutdown itself. Resetting a VM is faster than power-cycle as the reset occurs within the context of the running virtual machine instance rather than creating a fresh instance.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/reset` (operation `resetVm`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Virtual Machine Operator.
     ///
@@ -1136,6 +1212,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/shutdown` (operation `shutdownVm`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Virtual Machine Operator.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -1153,6 +1231,8 @@ impl VmApi {
     /// Collaborative shutdown of a Virtual Machine, requesting Nutanix Guest Tools to trigger a shutdown from within the VM.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/guest-shutdown` (operation `shutdownGuestVm`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Virtual Machine Operator.
     ///
@@ -1177,6 +1257,8 @@ impl VmApi {
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/reboot` (operation `rebootVm`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Virtual Machine Operator.
     ///
     /// Rate limit: 5 per seconds (xsmall), 10 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -1194,6 +1276,8 @@ impl VmApi {
     /// Collaborative reboot of a Virtual Machine, requesting Nutanix Guest Tools to trigger a reboot from within the VM.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{extId}/$actions/guest-reboot` (operation `rebootGuestVm`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Virtual Machine Operator.
     ///
@@ -1239,6 +1323,8 @@ impl VmApi {
     ///
     /// `PUT /vmm/v4.0/ahv/config/vms/{vmExtId}/serial-ports/{extId}` (operation `updateSerialPortById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 5 per seconds (xsmall), 8 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -1263,6 +1349,8 @@ impl VmApi {
     /// Removes the specified serial port from a virtual machine.
     ///
     /// `DELETE /vmm/v4.0/ahv/config/vms/{vmExtId}/serial-ports/{extId}` (operation `deleteSerialPortById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
@@ -1307,6 +1395,8 @@ impl VmApi {
     /// Creates and attaches a serial port device to a virtual machine.
     ///
     /// `POST /vmm/v4.0/ahv/config/vms/{vmExtId}/serial-ports` (operation `createSerialPort`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
@@ -1393,6 +1483,12 @@ impl AssociateCategoriesRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for AssociateCategoriesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DISASSOCIATE_CATEGORIES_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "disassociateCategories",
     method: ntnx_runtime::http::Method::POST,
@@ -1460,6 +1556,12 @@ impl DisassociateCategoriesRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for DisassociateCategoriesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_CD_ROM_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getCdRomById",
     method: ntnx_runtime::http::Method::GET,
@@ -1499,6 +1601,12 @@ impl GetCdRomByIdRequest {
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetCdRomByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1563,6 +1671,12 @@ impl DeleteCdRomByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteCdRomByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1633,6 +1747,12 @@ impl InsertCdRomByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for InsertCdRomByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static EJECT_CD_ROM_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "ejectCdRomById",
     method: ntnx_runtime::http::Method::POST,
@@ -1694,6 +1814,12 @@ impl EjectCdRomByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for EjectCdRomByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1790,6 +1916,12 @@ impl ListCdRomsByVmIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListCdRomsByVmIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_CD_ROM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createCdRom",
     method: ntnx_runtime::http::Method::POST,
@@ -1855,6 +1987,12 @@ impl CreateCdRomRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateCdRomRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CLONE_VM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "cloneVm",
     method: ntnx_runtime::http::Method::POST,
@@ -1873,7 +2011,7 @@ pub struct CloneVmRequest {
 }
 
 impl CloneVmRequest {
-    /// The request body.
+    /// The request body (`application/json`).
     pub fn body(mut self, value: crate::ahv::config::CloneOverrideParams) -> Self {
         self.body = Some(value);
         self
@@ -1929,6 +2067,12 @@ impl CloneVmRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CloneVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_DISK_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getDiskById",
     method: ntnx_runtime::http::Method::GET,
@@ -1965,6 +2109,12 @@ impl GetDiskByIdRequest {
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetDiskByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -2035,6 +2185,12 @@ impl UpdateDiskByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateDiskByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_DISK_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteDiskById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -2096,6 +2252,12 @@ impl DeleteDiskByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteDiskByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -2192,6 +2354,12 @@ impl ListDisksByVmIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListDisksByVmIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_DISK_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createDisk",
     method: ntnx_runtime::http::Method::POST,
@@ -2255,6 +2423,12 @@ impl CreateDiskRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateDiskRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_VM_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getVmById",
     method: ntnx_runtime::http::Method::GET,
@@ -2289,6 +2463,12 @@ impl GetVmByIdRequest {
         let mut request = ntnx_runtime::Request::new(&GET_VM_BY_ID_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetVmByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -2357,6 +2537,12 @@ impl UpdateVmByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateVmByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_VM_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteVmById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -2416,6 +2602,12 @@ impl DeleteVmByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteVmByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -2636,6 +2828,12 @@ impl ListVmsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListVmsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_VM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createVm",
     method: ntnx_runtime::http::Method::POST,
@@ -2679,6 +2877,12 @@ impl CreateVmRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for CreateVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -2747,6 +2951,12 @@ impl CustomizeGuestVmRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CustomizeGuestVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static MIGRATE_VM_DISKS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "migrateVmDisks",
     method: ntnx_runtime::http::Method::POST,
@@ -2812,6 +3022,12 @@ impl MigrateVmDisksRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for MigrateVmDisksRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static REVERT_VM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "revertVm",
     method: ntnx_runtime::http::Method::POST,
@@ -2872,6 +3088,12 @@ impl RevertVmRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for RevertVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -2954,6 +3176,12 @@ impl CrossClusterMigrateVmRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CrossClusterMigrateVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static MIGRATE_VM_TO_HOST_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "migrateVmToHost",
     method: ntnx_runtime::http::Method::POST,
@@ -3019,6 +3247,12 @@ impl MigrateVmToHostRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for MigrateVmToHostRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_GPU_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getGpuById",
     method: ntnx_runtime::http::Method::GET,
@@ -3055,6 +3289,12 @@ impl GetGpuByIdRequest {
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetGpuByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -3119,6 +3359,12 @@ impl DeleteGpuByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteGpuByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -3229,6 +3475,12 @@ impl ListGpusByVmIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListGpusByVmIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_GPU_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createGpu",
     method: ntnx_runtime::http::Method::POST,
@@ -3292,6 +3544,12 @@ impl CreateGpuRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateGpuRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_GUEST_TOOLS_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getGuestToolsById",
     method: ntnx_runtime::http::Method::GET,
@@ -3329,6 +3587,12 @@ impl GetGuestToolsByIdRequest {
         let mut request = ntnx_runtime::Request::new(&GET_GUEST_TOOLS_BY_ID_OPERATION);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetGuestToolsByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -3401,6 +3665,12 @@ impl UpdateGuestToolsByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateGuestToolsByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static INSTALL_VM_GUEST_TOOLS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "installVmGuestTools",
     method: ntnx_runtime::http::Method::POST,
@@ -3465,6 +3735,12 @@ impl InstallVmGuestToolsRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for InstallVmGuestToolsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -3535,6 +3811,12 @@ impl UpgradeVmGuestToolsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpgradeVmGuestToolsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static INSERT_VM_GUEST_TOOLS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "insertVmGuestTools",
     method: ntnx_runtime::http::Method::POST,
@@ -3599,6 +3881,12 @@ impl InsertVmGuestToolsRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for InsertVmGuestToolsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -3668,6 +3956,12 @@ impl UninstallVmGuestToolsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UninstallVmGuestToolsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_NIC_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getNicById",
     method: ntnx_runtime::http::Method::GET,
@@ -3704,6 +3998,12 @@ impl GetNicByIdRequest {
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetNicByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -3774,6 +4074,12 @@ impl UpdateNicByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateNicByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_NIC_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteNicById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -3835,6 +4141,12 @@ impl DeleteNicByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteNicByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -3944,6 +4256,12 @@ impl ListNicsByVmIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListNicsByVmIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_NIC_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createNic",
     method: ntnx_runtime::http::Method::POST,
@@ -4004,6 +4322,12 @@ impl CreateNicRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for CreateNicRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -4074,6 +4398,12 @@ impl AssignIpByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for AssignIpByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static RELEASE_IP_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "releaseIpById",
     method: ntnx_runtime::http::Method::POST,
@@ -4135,6 +4465,12 @@ impl ReleaseIpByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ReleaseIpByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -4205,6 +4541,12 @@ impl MigrateNicByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for MigrateNicByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static ASSIGN_VM_OWNER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "assignVmOwner",
     method: ntnx_runtime::http::Method::POST,
@@ -4270,6 +4612,12 @@ impl AssignVmOwnerRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for AssignVmOwnerRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_PCIE_DEVICE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getPcieDeviceById",
     method: ntnx_runtime::http::Method::GET,
@@ -4309,6 +4657,12 @@ impl GetPcieDeviceByIdRequest {
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetPcieDeviceByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -4377,6 +4731,12 @@ impl DeletePcieDeviceByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeletePcieDeviceByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -4475,6 +4835,12 @@ impl ListPcieDevicesByVmIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListPcieDevicesByVmIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_PCIE_DEVICE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createPcieDevice",
     method: ntnx_runtime::http::Method::POST,
@@ -4540,6 +4906,12 @@ impl CreatePcieDeviceRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreatePcieDeviceRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static POWER_ON_VM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "powerOnVm",
     method: ntnx_runtime::http::Method::POST,
@@ -4597,6 +4969,12 @@ impl PowerOnVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for PowerOnVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -4662,6 +5040,12 @@ impl PowerCycleVmRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for PowerCycleVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static POWER_OFF_VM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "powerOffVm",
     method: ntnx_runtime::http::Method::POST,
@@ -4721,6 +5105,12 @@ impl PowerOffVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for PowerOffVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -4784,6 +5174,12 @@ impl ResetVmRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ResetVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static SHUTDOWN_VM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "shutdownVm",
     method: ntnx_runtime::http::Method::POST,
@@ -4841,6 +5237,12 @@ impl ShutdownVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ShutdownVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -4909,6 +5311,12 @@ impl ShutdownGuestVmRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ShutdownGuestVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static REBOOT_VM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "rebootVm",
     method: ntnx_runtime::http::Method::POST,
@@ -4966,6 +5374,12 @@ impl RebootVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for RebootVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -5034,6 +5448,12 @@ impl RebootGuestVmRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for RebootGuestVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_SERIAL_PORT_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getSerialPortById",
     method: ntnx_runtime::http::Method::GET,
@@ -5073,6 +5493,12 @@ impl GetSerialPortByIdRequest {
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetSerialPortByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -5147,6 +5573,12 @@ impl UpdateSerialPortByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateSerialPortByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_SERIAL_PORT_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteSerialPortById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -5212,6 +5644,12 @@ impl DeleteSerialPortByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteSerialPortByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -5310,6 +5748,12 @@ impl ListSerialPortsByVmIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListSerialPortsByVmIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_SERIAL_PORT_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createSerialPort",
     method: ntnx_runtime::http::Method::POST,
@@ -5372,5 +5816,11 @@ impl CreateSerialPortRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for CreateSerialPortRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

@@ -42,6 +42,8 @@ impl VmAntiAffinityPoliciesApi {
     ///
     /// `PUT /vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{extId}` (operation `updateVmAntiAffinityPolicyById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 2 per seconds (xsmall), 5 per seconds (Small), 5 per seconds (Large), 5 per seconds (XLarge).
@@ -64,6 +66,8 @@ impl VmAntiAffinityPoliciesApi {
     /// Deletes the requested VM-VM anti-affinity policy.
     ///
     /// `DELETE /vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{extId}` (operation `deleteVmAntiAffinityPolicyById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
@@ -104,6 +108,8 @@ impl VmAntiAffinityPoliciesApi {
     /// Creates a VM-VM anti-affinity policy.
     ///
     /// `POST /vmm/v4.0/ahv/policies/vm-anti-affinity-policies` (operation `createVmAntiAffinityPolicy`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
@@ -166,6 +172,8 @@ impl VmAntiAffinityPoliciesApi {
     ///
     /// `DELETE /vmm/v4.0/ahv/policies/legacy-vm-anti-affinity-policies/{extId}` (operation `deleteLegacyVmAntiAffinityPolicyById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 2 per seconds (xsmall), 5 per seconds (Small), 5 per seconds (Large), 5 per seconds (XLarge).
@@ -219,6 +227,12 @@ impl GetVmAntiAffinityPolicyByIdRequest {
         );
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetVmAntiAffinityPolicyByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -291,6 +305,12 @@ impl UpdateVmAntiAffinityPolicyByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateVmAntiAffinityPolicyByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteVmAntiAffinityPolicyById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -354,6 +374,12 @@ impl DeleteVmAntiAffinityPolicyByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteVmAntiAffinityPolicyByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -476,6 +502,12 @@ impl ListVmAntiAffinityPoliciesRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListVmAntiAffinityPoliciesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_VM_ANTI_AFFINITY_POLICY_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createVmAntiAffinityPolicy",
     method: ntnx_runtime::http::Method::POST,
@@ -521,6 +553,12 @@ impl CreateVmAntiAffinityPolicyRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for CreateVmAntiAffinityPolicyRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -627,6 +665,12 @@ impl ListVmAntiAffinityPolicyVmComplianceStatesRequest {
             request = request.query("$limit", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ListVmAntiAffinityPolicyVmComplianceStatesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -742,6 +786,12 @@ impl ListLegacyVmAntiAffinityPoliciesRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListLegacyVmAntiAffinityPoliciesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_LEGACY_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteLegacyVmAntiAffinityPolicyById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -787,5 +837,11 @@ impl DeleteLegacyVmAntiAffinityPolicyByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteLegacyVmAntiAffinityPolicyByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

@@ -42,6 +42,8 @@ impl VmHostAffinityPoliciesApi {
     ///
     /// `PUT /vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}` (operation `updateVmHostAffinityPolicyById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Virtual Machine Admin, Prism Admin.
     ///
     /// Rate limit: 2 per seconds (xsmall), 2 per seconds (Small), 3 per seconds (Large), 4 per seconds (XLarge).
@@ -65,6 +67,8 @@ impl VmHostAffinityPoliciesApi {
     ///
     /// `DELETE /vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}` (operation `deleteVmHostAffinityPolicyById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Super Admin, Virtual Machine Admin, Prism Admin.
     ///
     /// Rate limit: 2 per seconds (xsmall), 2 per seconds (Small), 3 per seconds (Large), 4 per seconds (XLarge).
@@ -85,6 +89,8 @@ impl VmHostAffinityPoliciesApi {
     /// Re-enforces the VM-host affinity policy on all the VMs associated with the policy.
     ///
     /// `POST /vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}/$actions/re-enforce` (operation `reEnforceVmHostAffinityPolicyById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Super Admin, Virtual Machine Admin, Prism Admin.
     ///
@@ -125,6 +131,8 @@ impl VmHostAffinityPoliciesApi {
     /// Creates a new VM-host affinity policy with the provided configuration.
     ///
     /// `POST /vmm/v4.0/ahv/policies/vm-host-affinity-policies` (operation `createVmHostAffinityPolicy`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Super Admin, Virtual Machine Admin, Prism Admin.
     ///
@@ -203,6 +211,12 @@ impl GetVmHostAffinityPolicyByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetVmHostAffinityPolicyByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static UPDATE_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "updateVmHostAffinityPolicyById",
     method: ntnx_runtime::http::Method::PUT,
@@ -272,6 +286,12 @@ impl UpdateVmHostAffinityPolicyByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateVmHostAffinityPolicyByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteVmHostAffinityPolicyById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -338,6 +358,12 @@ impl DeleteVmHostAffinityPolicyByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for DeleteVmHostAffinityPolicyByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static RE_ENFORCE_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "reEnforceVmHostAffinityPolicyById",
     method: ntnx_runtime::http::Method::POST,
@@ -401,6 +427,12 @@ impl ReEnforceVmHostAffinityPolicyByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ReEnforceVmHostAffinityPolicyByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -523,6 +555,12 @@ impl ListVmHostAffinityPoliciesRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListVmHostAffinityPoliciesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_VM_HOST_AFFINITY_POLICY_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createVmHostAffinityPolicy",
     method: ntnx_runtime::http::Method::POST,
@@ -568,6 +606,12 @@ impl CreateVmHostAffinityPolicyRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for CreateVmHostAffinityPolicyRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -674,5 +718,11 @@ impl ListVmHostAffinityPolicyVmComplianceStatesRequest {
             request = request.query("$limit", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ListVmHostAffinityPolicyVmComplianceStatesRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

@@ -42,6 +42,8 @@ impl IscsiClientsApi {
     ///
     /// `PUT /volumes/v4.0/config/iscsi-clients/{extId}` (operation `updateIscsiClientById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Super Admin, Self-Service Admin, Storage Admin.
     ///
     /// Rate limit: 15 per seconds (xsmall), 15 per seconds (small), 15 per seconds (large), 15 per seconds (xlarge).
@@ -121,6 +123,12 @@ impl GetIscsiClientByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetIscsiClientByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static UPDATE_ISCSI_CLIENT_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "updateIscsiClientById",
     method: ntnx_runtime::http::Method::PUT,
@@ -187,6 +195,12 @@ impl UpdateIscsiClientByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for UpdateIscsiClientByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -338,5 +352,11 @@ impl ListIscsiClientsRequest {
             request = request.query("$select", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for ListIscsiClientsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }

@@ -42,6 +42,8 @@ impl VolumeGroupsApi {
     ///
     /// `PUT /volumes/v4.0/config/volume-groups/{extId}` (operation `updateVolumeGroupById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin, Storage Admin.
     ///
     /// Rate limit: 15 per seconds (xsmall), 15 per seconds (small), 15 per seconds (large), 15 per seconds (xlarge).
@@ -64,6 +66,8 @@ impl VolumeGroupsApi {
     /// Delete the Volume Group identified by {extId}.
     ///
     /// `DELETE /volumes/v4.0/config/volume-groups/{extId}` (operation `deleteVolumeGroupById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: CSI System, Kubernetes Data Services System, Prism Admin, Self-Service Admin, Super Admin, Storage Admin.
     ///
@@ -105,6 +109,8 @@ impl VolumeGroupsApi {
     /// Creates a new Volume Group.
     ///
     /// `POST /volumes/v4.0/config/volume-groups` (operation `createVolumeGroup`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: CSI System, Kubernetes Data Services System, Prism Admin, Self-Service Admin, Super Admin, Storage Admin.
     ///
@@ -150,6 +156,8 @@ impl VolumeGroupsApi {
     ///
     /// `POST /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks` (operation `createVolumeDisk`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: CSI System, Kubernetes Data Services System, Prism Admin, Self-Service Admin, Super Admin, Storage Admin.
     ///
     /// Rate limit: 20 per seconds (xsmall), 25 per seconds (small), 25 per seconds (large), 25 per seconds (xlarge).
@@ -193,6 +201,8 @@ impl VolumeGroupsApi {
     ///
     /// `PUT /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks/{extId}` (operation `updateVolumeDiskById`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin, Storage Admin.
     ///
     /// Rate limit: 15 per seconds (xsmall), 15 per seconds (small), 15 per seconds (large), 15 per seconds (xlarge).
@@ -217,6 +227,8 @@ impl VolumeGroupsApi {
     /// Deletes a Volume Disk identified by {extId} in the Volume Group identified by {volumeGroupExtId}.
     ///
     /// `DELETE /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks/{extId}` (operation `deleteVolumeDiskById`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: CSI System, Kubernetes Data Services System, Prism Admin, Self-Service Admin, Super Admin, Storage Admin.
     ///
@@ -268,6 +280,8 @@ impl VolumeGroupsApi {
     ///
     /// `POST /volumes/v4.0/config/volume-groups/{extId}/$actions/attach-iscsi-client` (operation `attachIscsiClient`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: CSI System, Kubernetes Data Services System, Prism Admin, Self-Service Admin, Super Admin, Storage Admin.
     ///
     /// Rate limit: 20 per seconds (xsmall), 25 per seconds (small), 25 per seconds (large), 25 per seconds (xlarge).
@@ -289,6 +303,8 @@ impl VolumeGroupsApi {
     /// Detaches iSCSI initiator identified by {extId} from a Volume Group identified by {volumeGroupExtId}.
     ///
     /// `POST /volumes/v4.0/config/volume-groups/{extId}/$actions/detach-iscsi-client` (operation `detachIscsiClient`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: CSI System, Kubernetes Data Services System, Prism Admin, Self-Service Admin, Super Admin, Storage Admin.
     ///
@@ -338,6 +354,8 @@ impl VolumeGroupsApi {
     ///
     /// `POST /volumes/v4.0/config/volume-groups/{extId}/$actions/attach-vm` (operation `attachVm`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin, Storage Admin, Virtual Machine Admin.
     ///
     /// Rate limit: 20 per seconds (xsmall), 25 per seconds (small), 25 per seconds (large), 25 per seconds (xlarge).
@@ -359,6 +377,8 @@ impl VolumeGroupsApi {
     /// Detaches VM identified by {extId} from a Volume Group identified by {volumeGroupExtId}.
     ///
     /// `POST /volumes/v4.0/config/volume-groups/{extId}/$actions/detach-vm` (operation `detachVm`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin, Storage Admin, Virtual Machine Admin.
     ///
@@ -406,6 +426,8 @@ impl VolumeGroupsApi {
     ///
     /// `POST /volumes/v4.0/config/volume-groups/{extId}/$actions/associate-category` (operation `associateCategory`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: CSI System, Kubernetes Data Services System, Prism Admin, Self-Service Admin, Super Admin, Storage Admin.
     ///
     /// Rate limit: 10 per seconds (xsmall), 10 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -428,6 +450,8 @@ impl VolumeGroupsApi {
     ///
     /// `POST /volumes/v4.0/config/volume-groups/{extId}/$actions/disassociate-category` (operation `disassociateCategory`).
     ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
+    ///
     /// Roles allowed: CSI System, Kubernetes Data Services System, Prism Admin, Self-Service Admin, Super Admin, Storage Admin.
     ///
     /// Rate limit: 20 per seconds (xsmall), 25 per seconds (small), 25 per seconds (large), 25 per seconds (xlarge).
@@ -449,6 +473,8 @@ impl VolumeGroupsApi {
     /// Reverts a Volume Group identified by Volume Group external identifier. This API performs an in-place restore from a specified Volume Group recovery point.
     ///
     /// `POST /volumes/v4.0/config/volume-groups/{extId}/$actions/revert` (operation `revertVolumeGroup`).
+    ///
+    /// Response headers: `Location` (Indicates the target of a redirection or the URL of a newly created resource); read them with `response.header(name)`.
     ///
     /// Roles allowed: Super Admin, Prism Admin, Self-Service Admin, Disaster Recovery Admin.
     ///
@@ -579,6 +605,12 @@ impl GetVolumeGroupByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetVolumeGroupByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static UPDATE_VOLUME_GROUP_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "updateVolumeGroupById",
     method: ntnx_runtime::http::Method::PUT,
@@ -648,6 +680,12 @@ impl UpdateVolumeGroupByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateVolumeGroupByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_VOLUME_GROUP_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteVolumeGroupById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -693,6 +731,12 @@ impl DeleteVolumeGroupByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteVolumeGroupByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -851,6 +895,12 @@ impl ListVolumeGroupsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListVolumeGroupsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_VOLUME_GROUP_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createVolumeGroup",
     method: ntnx_runtime::http::Method::POST,
@@ -894,6 +944,12 @@ impl CreateVolumeGroupRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for CreateVolumeGroupRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1039,6 +1095,12 @@ impl ListVolumeDisksByVolumeGroupIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListVolumeDisksByVolumeGroupIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static CREATE_VOLUME_DISK_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "createVolumeDisk",
     method: ntnx_runtime::http::Method::POST,
@@ -1087,6 +1149,12 @@ impl CreateVolumeDiskRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for CreateVolumeDiskRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_VOLUME_DISK_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getVolumeDiskById",
     method: ntnx_runtime::http::Method::GET,
@@ -1126,6 +1194,12 @@ impl GetVolumeDiskByIdRequest {
         request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetVolumeDiskByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1200,6 +1274,12 @@ impl UpdateVolumeDiskByIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for UpdateVolumeDiskByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DELETE_VOLUME_DISK_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "deleteVolumeDiskById",
     method: ntnx_runtime::http::Method::DELETE,
@@ -1247,6 +1327,12 @@ impl DeleteVolumeDiskByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DeleteVolumeDiskByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1405,6 +1491,12 @@ impl ListExternalIscsiAttachmentsByVolumeGroupIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListExternalIscsiAttachmentsByVolumeGroupIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static ATTACH_ISCSI_CLIENT_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "attachIscsiClient",
     method: ntnx_runtime::http::Method::POST,
@@ -1453,6 +1545,12 @@ impl AttachIscsiClientRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for AttachIscsiClientRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DETACH_ISCSI_CLIENT_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "detachIscsiClient",
     method: ntnx_runtime::http::Method::POST,
@@ -1498,6 +1596,12 @@ impl DetachIscsiClientRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DetachIscsiClientRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1621,6 +1725,12 @@ impl ListVmAttachmentsByVolumeGroupIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListVmAttachmentsByVolumeGroupIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static ATTACH_VM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "attachVm",
     method: ntnx_runtime::http::Method::POST,
@@ -1669,6 +1779,12 @@ impl AttachVmRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for AttachVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static DETACH_VM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "detachVm",
     method: ntnx_runtime::http::Method::POST,
@@ -1714,6 +1830,12 @@ impl DetachVmRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for DetachVmRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1812,6 +1934,12 @@ impl ListCategoryAssociationsByVolumeGroupIdRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for ListCategoryAssociationsByVolumeGroupIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static ASSOCIATE_CATEGORY_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "associateCategory",
     method: ntnx_runtime::http::Method::POST,
@@ -1857,6 +1985,12 @@ impl AssociateCategoryRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for AssociateCategoryRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -1908,6 +2042,12 @@ impl DisassociateCategoryRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for DisassociateCategoryRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static REVERT_VOLUME_GROUP_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "revertVolumeGroup",
     method: ntnx_runtime::http::Method::POST,
@@ -1956,6 +2096,12 @@ impl RevertVolumeGroupRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for RevertVolumeGroupRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_VOLUME_GROUP_METADATA_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getVolumeGroupMetadataById",
     method: ntnx_runtime::http::Method::GET,
@@ -1994,6 +2140,12 @@ impl GetVolumeGroupMetadataByIdRequest {
         );
         request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetVolumeGroupMetadataByIdRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
@@ -2096,6 +2248,12 @@ impl GetVolumeGroupStatsRequest {
     }
 }
 
+impl ntnx_runtime::IntoRequest for GetVolumeGroupStatsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
 static GET_VOLUME_DISK_STATS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getVolumeDiskStats",
     method: ntnx_runtime::http::Method::GET,
@@ -2194,5 +2352,11 @@ impl GetVolumeDiskStatsRequest {
             request = request.query("$select", value);
         }
         Ok(request)
+    }
+}
+
+impl ntnx_runtime::IntoRequest for GetVolumeDiskStatsRequest {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
