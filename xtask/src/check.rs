@@ -1,11 +1,12 @@
-//! `cargo xtask check`: is `generated/` what the generator produces now?
+//! `cargo xtask check`: are `generated/` and the fixture crates what the generator
+//! produces now?
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use similar::TextDiff;
 
-use crate::workspace::{self, list_files};
+use crate::workspace::{self, list_files, Output};
 use crate::Flags;
 
 /// Diff lines shown per differing file.
@@ -14,8 +15,38 @@ const DIFF_LINES: usize = 40;
 pub fn run(args: &[String]) -> Result<(), String> {
     let flags = Flags::parse(args, &["--specs"])?;
     let generated = workspace::generate_pinned(&workspace::specs_dir(flags.get("--specs")))?;
-    let dir = workspace::root().join("generated");
-    let expected: BTreeMap<&PathBuf, &str> = generated
+    let outputs = [
+        Output {
+            dir: PathBuf::from("generated"),
+            files: generated.files,
+        },
+        workspace::generate_fixture_crates()?,
+    ];
+    let mut problems = Vec::new();
+    let mut count = 0;
+    for output in &outputs {
+        problems.extend(compare(output));
+        count += output.files.len();
+    }
+    if problems.is_empty() {
+        let dirs: Vec<String> = outputs
+            .iter()
+            .map(|o| format!("{}/", o.dir.display()))
+            .collect();
+        println!("{} up to date ({count} files)", dirs.join(" and "));
+        return Ok(());
+    }
+    Err(format!(
+        "generated files are stale; run `cargo xtask generate` and commit the result:\n{}",
+        problems.join("\n")
+    ))
+}
+
+/// What differs between `output` and the files on disk.
+fn compare(output: &Output) -> Vec<String> {
+    let dir = workspace::root().join(&output.dir);
+    let shown = |path: &std::path::Path| output.dir.join(path).display().to_string();
+    let expected: BTreeMap<&PathBuf, &str> = output
         .files
         .iter()
         .map(|f| (&f.path, f.contents.as_str()))
@@ -23,7 +54,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut problems = Vec::new();
     for (path, contents) in &expected {
         match std::fs::read_to_string(dir.join(path)) {
-            Err(_) => problems.push(format!("missing: generated/{}", path.display())),
+            Err(_) => problems.push(format!("missing: {}", shown(path))),
             Ok(actual) if actual != **contents => {
                 let diff = TextDiff::from_lines(actual.as_str(), *contents);
                 let text = diff
@@ -35,29 +66,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 if text.lines().count() > DIFF_LINES {
                     lines.push("...");
                 }
-                problems.push(format!(
-                    "differs: generated/{}\n{}",
-                    path.display(),
-                    lines.join("\n")
-                ));
+                problems.push(format!("differs: {}\n{}", shown(path), lines.join("\n")));
             }
             Ok(_) => {}
         }
     }
     for path in list_files(&dir) {
         if !expected.contains_key(&path) && !path.starts_with("target") {
-            problems.push(format!(
-                "not generated any more: generated/{}",
-                path.display()
-            ));
+            problems.push(format!("not generated any more: {}", shown(&path)));
         }
     }
-    if problems.is_empty() {
-        println!("generated/ is up to date ({} files)", expected.len());
-        return Ok(());
-    }
-    Err(format!(
-        "generated/ is stale; run `cargo xtask generate` and commit the result:\n{}",
-        problems.join("\n")
-    ))
+    problems
 }

@@ -25,6 +25,14 @@ fn regenerate_workspace(specs: Option<&str>) -> Result<(), String> {
     print_summary(&generated);
     print_changes(&before, &generated.files);
     println!("wrote {} files to {}", generated.files.len(), out.display());
+    let fixtures = workspace::generate_fixture_crates()?;
+    let fixtures_dir = workspace::root().join(&fixtures.dir);
+    write_tree(&fixtures_dir, &fixtures.files)?;
+    println!(
+        "wrote {} files to {} (fixture crates)",
+        fixtures.files.len(),
+        fixtures_dir.display()
+    );
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ntnx_generator::emit::EmitOptions;
+use ntnx_generator::emit::{EmitOptions, GeneratedFile};
 use ntnx_generator::manifest::Manifest;
 use ntnx_generator::Generated;
 
@@ -32,6 +32,54 @@ pub fn generate_pinned(specs: &Path) -> Result<Generated, String> {
         Manifest::read(&root().join("specs").join("manifest.toml")).map_err(|e| e.to_string())?;
     ntnx_generator::generate_pinned(&manifest, specs, &EmitOptions::workspace())
         .map_err(|e| e.to_string())
+}
+
+/// Fixture specs (in `specs/fixtures/`) whose crates are committed below
+/// [`FIXTURE_CRATES_DIR`], for tests that call them against a server.
+pub const FIXTURE_CRATES: [&str; 1] = ["shapes.yaml"];
+
+/// Where the fixture crates live, relative to the workspace root.
+pub const FIXTURE_CRATES_DIR: &str = "tests/fixture-crates";
+
+/// A folder `cargo xtask generate` writes and `cargo xtask check` compares.
+pub struct Output {
+    /// Relative to the workspace root.
+    pub dir: PathBuf,
+    /// Relative to `dir`.
+    pub files: Vec<GeneratedFile>,
+}
+
+/// The fixture crates, in memory: each spec's own crate (never a shared one: a fixture of
+/// [`FIXTURE_CRATES`] holds no foreign schema) and the `rustfmt.toml` that keeps `cargo fmt`
+/// off them.
+pub fn generate_fixture_crates() -> Result<Output, String> {
+    let options = EmitOptions {
+        runtime_path: "../../../runtime".to_owned(),
+        client_dependencies: Vec::new(),
+        registry: false,
+    };
+    let mut files = Vec::new();
+    for name in FIXTURE_CRATES {
+        let path = root().join("specs").join("fixtures").join(name);
+        let generated =
+            ntnx_generator::generate_file(&path, &options).map_err(|e| e.to_string())?;
+        let crate_name = &generated.specs[0].crate_name;
+        for file in generated.files {
+            let own = file.path.starts_with(crate_name) || file.path == Path::new("rustfmt.toml");
+            if file.path.starts_with("ntnx-shared") {
+                return Err(format!(
+                    "fixture {name} has schemas of other namespaces; fixture crates must stand alone"
+                ));
+            }
+            if own && !files.iter().any(|f: &GeneratedFile| f.path == file.path) {
+                files.push(file);
+            }
+        }
+    }
+    Ok(Output {
+        dir: PathBuf::from(FIXTURE_CRATES_DIR),
+        files,
+    })
 }
 
 /// Every file below `dir`, relative to it, sorted.

@@ -429,13 +429,43 @@ pub const DYNAMIC_MAX_ITEMS: u64 = 2;
 /// response would take gigabytes, and Prism runs out of memory. Prism's own knob for this,
 /// a root `x-json-schema-faker: {max-items: n}`, has no effect in 5.16.0: the CLI sets it
 /// on its copy of json-schema-faker (0.5.9) while the mocker uses its own (0.5.8).
+///
+/// Responses that declare a media type without a schema (prism's `204` deletes declare
+/// `application/json` and nothing else) lose that media type: Prism cannot generate a body
+/// without a schema and answers 500, while such a response has no body.
 pub fn dynamic_spec(spec: &specs::Spec, folder: &Path) -> PathBuf {
     let mut doc = spec.doc.clone();
     cap_arrays(&mut doc);
+    drop_schemaless_response_media(&mut doc);
     let path = folder.join(format!("dynamic-{}-{}.json", spec.namespace, spec.version));
     let text = serde_json::to_string(&doc).expect("a spec encodes as JSON");
     std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
     path
+}
+
+/// Removes the media types without a schema from every response of every operation.
+fn drop_schemaless_response_media(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let responses = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(|operation| operation.get_mut("responses"))
+        .filter_map(Value::as_object_mut)
+        .flat_map(|responses| responses.values_mut());
+    for response in responses {
+        let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        content.retain(|_, media| media.get("schema").is_some());
+        if content.is_empty() {
+            if let Some(response) = response.as_object_mut() {
+                response.remove("content");
+            }
+        }
+    }
 }
 
 /// Caps `maxItems` (and `minItems`) of every array schema under `node`.
