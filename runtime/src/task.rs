@@ -1,245 +1,22 @@
-//! Asynchronous tasks: the hand-written [`Task`] model and [`Client::wait_for_task`].
+//! Waiting for asynchronous tasks.
 //!
-//! Mutating v4 calls answer with a task reference; the task is read with
-//! `GET /api/prism/v4.0/config/tasks/{extId}`. The Prism spec is not generated yet, so
-//! [`Task`] is written by hand after `prism.v4.config.Task`, keeping every key it does
-//! not declare.
+//! Mutating v4 calls answer with a task reference; the task is read with the prism
+//! namespace's `getTaskById`. The task model is the generated one (`ntnx_prism::config::Task`),
+//! and so is the method users call (`PrismClient::tasks().wait_for_task(&reference, options)`);
+//! this module holds what does not depend on the model: the polling loop, its options, and
+//! the summary of a task that errors show.
 
 use std::fmt;
+use std::future::Future;
 use std::time::{Duration, Instant};
 
-use http::Method;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::Serialize;
 use serde_json::Value;
 
-use crate::client::{Client, Operation, Request};
-use crate::error::{task_timeout, AppMessage};
-use crate::{DateTime, Error, Extras};
+use crate::error::AppMessage;
+use crate::Error;
 
-/// `getTaskById` of the Prism namespace.
-pub static GET_TASK: Operation = Operation {
-    id: "getTaskById",
-    method: Method::GET,
-    path: "/prism/v4.0/config/tasks/{extId}",
-};
-
-/// `prism.v4.config.Task`: an asynchronous operation and how it is going.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Task {
-    /// The task's id, e.g. `ZXJnb24=:4f6c...`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_id: Option<String>,
-    /// The operation, e.g. `CreateImage`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation: Option<String>,
-    /// A description of the operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation_description: Option<String>,
-    /// Where the task is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<TaskStatus>,
-    /// Progress, 0 to 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progress_percentage: Option<i64>,
-    /// When the task was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_time: Option<DateTime>,
-    /// When the task started running.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_time: Option<DateTime>,
-    /// When the task ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_time: Option<DateTime>,
-    /// When the task last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_time: Option<DateTime>,
-    /// The entities the task works on (and creates).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entities_affected: Option<Vec<EntityReference>>,
-    /// Results of a finished task, as name/value pairs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completion_details: Option<Vec<KvPair>>,
-    /// Why a task failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_messages: Option<Vec<AppMessage>>,
-    /// Error text of older services.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub legacy_error_message: Option<String>,
-    /// Whether the task can still be canceled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_cancelable: Option<bool>,
-    /// The clusters the task runs on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_ext_ids: Option<Vec<String>>,
-    /// `$objectType`, `$reserved` and the keys not declared here (sub-tasks, owner,
-    /// warnings, ...).
-    #[serde(flatten)]
-    pub extras: Extras,
-}
-
-impl Task {
-    /// Whether the task has ended (`SUCCEEDED`, `FAILED` or `CANCELED`).
-    pub fn is_finished(&self) -> bool {
-        self.status.as_ref().is_some_and(TaskStatus::is_terminal)
-    }
-
-    /// The `errorMessages`, empty if there are none.
-    pub fn error_messages(&self) -> &[AppMessage] {
-        self.error_messages.as_deref().unwrap_or(&[])
-    }
-
-    /// The `entitiesAffected`, empty if there are none.
-    pub fn entities_affected(&self) -> &[EntityReference] {
-        self.entities_affected.as_deref().unwrap_or(&[])
-    }
-
-    /// The `completionDetails`, empty if there are none.
-    pub fn completion_details(&self) -> &[KvPair] {
-        self.completion_details.as_deref().unwrap_or(&[])
-    }
-
-    /// The extId of the affected entity with relation `rel` (e.g. `vmm:content:image`):
-    /// how to find what a create task created.
-    pub fn entity_ext_id(&self, rel: &str) -> Option<&str> {
-        self.entities_affected()
-            .iter()
-            .find(|entity| entity.rel.as_deref() == Some(rel))
-            .and_then(|entity| entity.ext_id.as_deref())
-    }
-
-    /// The value of completion detail `name`.
-    pub fn completion_detail(&self, name: &str) -> Option<&Value> {
-        self.completion_details()
-            .iter()
-            .find(|pair| pair.name.as_deref() == Some(name))
-            .and_then(|pair| pair.value.as_ref())
-    }
-}
-
-/// `prism.v4.config.TaskStatus`; values this SDK does not know are kept.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum TaskStatus {
-    /// Waiting to run.
-    Queued,
-    /// Running.
-    Running,
-    /// Being canceled.
-    Canceling,
-    /// Ended successfully.
-    Succeeded,
-    /// Ended with an error.
-    Failed,
-    /// Ended because it was canceled.
-    Canceled,
-    /// Paused; it may run again.
-    Suspended,
-    /// Any other value, as sent.
-    Unrecognized(String),
-}
-
-impl TaskStatus {
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TaskStatus::Queued => "QUEUED",
-            TaskStatus::Running => "RUNNING",
-            TaskStatus::Canceling => "CANCELING",
-            TaskStatus::Succeeded => "SUCCEEDED",
-            TaskStatus::Failed => "FAILED",
-            TaskStatus::Canceled => "CANCELED",
-            TaskStatus::Suspended => "SUSPENDED",
-            TaskStatus::Unrecognized(other) => other,
-        }
-    }
-
-    /// Whether the task has ended: `SUCCEEDED`, `FAILED` or `CANCELED`.
-    pub fn is_terminal(&self) -> bool {
-        matches!(
-            self,
-            TaskStatus::Succeeded | TaskStatus::Failed | TaskStatus::Canceled
-        )
-    }
-}
-
-impl fmt::Display for TaskStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TaskStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "QUEUED" => TaskStatus::Queued,
-            "RUNNING" => TaskStatus::Running,
-            "CANCELING" => TaskStatus::Canceling,
-            "SUCCEEDED" => TaskStatus::Succeeded,
-            "FAILED" => TaskStatus::Failed,
-            "CANCELED" => TaskStatus::Canceled,
-            "SUSPENDED" => TaskStatus::Suspended,
-            other => TaskStatus::Unrecognized(other.to_owned()),
-        }
-    }
-}
-
-impl Serialize for TaskStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TaskStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::model::decode_enum(deserializer)
-    }
-}
-
-/// `prism.v4.config.EntityReference`: an entity a task works on.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EntityReference {
-    /// The entity's extId.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_id: Option<String>,
-    /// Its type, e.g. `vmm:content:image`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rel: Option<String>,
-    /// Its name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `$objectType`, `$reserved` and undeclared keys.
-    #[serde(flatten)]
-    pub extras: Extras,
-}
-
-/// `common.v1.0.config.KVPair`: a name and a value of any JSON shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct KvPair {
-    /// The name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The value (string, number, boolean, list or map).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<Value>,
-    /// `$objectType`, `$reserved` and undeclared keys.
-    #[serde(flatten)]
-    pub extras: Extras,
-}
-
-/// `prism.v4.config.TaskReference`: what a mutating call answers with.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskReference {
-    /// The task's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ext_id: Option<String>,
-    /// `$objectType`, `$reserved` and undeclared keys.
-    #[serde(flatten)]
-    pub extras: Extras,
-}
-
-/// How [`Client::wait_for_task`] polls.
+/// How [`wait`] polls.
 ///
 /// Polls start `initial_interval` apart and grow by half each time up to
 /// `max_interval`; the whole wait (polls included) ends after `timeout`.
@@ -280,53 +57,148 @@ impl WaitOptions {
     }
 }
 
-impl Client {
-    /// Reads a task once.
-    pub async fn get_task(&self, task_ext_id: &str) -> Result<Task, Error> {
-        let request = Request::new(&GET_TASK).path_param("extId", task_ext_id);
-        self.send_envelope::<Task, Value>(request)
-            .await?
-            .into_data()
-    }
+/// Where a task is, as its `status` (`prism.v4.config.TaskStatus`) tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TaskPhase {
+    /// Not finished: `QUEUED`, `RUNNING`, `CANCELING`, `SUSPENDED`, a value this SDK does
+    /// not know, or no status at all.
+    Running,
+    /// `SUCCEEDED`.
+    Succeeded,
+    /// `FAILED`.
+    Failed,
+    /// `CANCELED`.
+    Canceled,
+}
 
-    /// Polls the task until it ends. `SUCCEEDED` gives the task; `FAILED` and
-    /// `CANCELED` give an [`ErrorKind::Task`](crate::ErrorKind::Task) error carrying the
-    /// task and its messages; running past `options.timeout` gives an
-    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) error.
-    pub async fn wait_for_task(
-        &self,
-        task_ext_id: &str,
-        options: WaitOptions,
-    ) -> Result<Task, Error> {
-        let started = Instant::now();
-        let mut last: Option<Task> = None;
-        let mut interval = options.initial_interval;
-        let polling = async {
-            loop {
-                let task = self.get_task(task_ext_id).await?;
-                tracing::debug!(
-                    task = task_ext_id,
-                    status = task.status.as_ref().map_or("", TaskStatus::as_str),
-                    progress = task.progress_percentage.unwrap_or(0),
-                    "task polled"
-                );
-                match &task.status {
-                    Some(TaskStatus::Succeeded) => return Ok(task),
-                    Some(TaskStatus::Failed | TaskStatus::Canceled) => {
-                        return Err(Error::task_failed(task))
-                    }
-                    _ => {}
-                }
-                last = Some(task);
-                tokio::time::sleep(interval).await;
-                interval = interval.mul_f64(1.5).min(options.max_interval);
-            }
-        };
-        let outcome = tokio::time::timeout(options.timeout, polling).await;
-        match outcome {
-            Ok(result) => result,
-            Err(_) => Err(task_timeout(task_ext_id, started.elapsed(), last.as_ref())),
+impl TaskPhase {
+    /// The phase of a task whose `status` is `status`.
+    pub fn of_status(status: Option<&str>) -> TaskPhase {
+        match status {
+            Some("SUCCEEDED") => TaskPhase::Succeeded,
+            Some("FAILED") => TaskPhase::Failed,
+            Some("CANCELED") => TaskPhase::Canceled,
+            _ => TaskPhase::Running,
         }
+    }
+}
+
+/// What errors say about a task: read from its JSON, whatever the task type is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TaskSummary {
+    /// `extId`.
+    pub ext_id: Option<String>,
+    /// `operation`, e.g. `CreateImage`.
+    pub operation: Option<String>,
+    /// `status`, e.g. `FAILED`.
+    pub status: Option<String>,
+    /// `progressPercentage`.
+    pub progress: Option<i64>,
+    /// `errorMessages`.
+    pub error_messages: Vec<AppMessage>,
+    /// `legacyErrorMessage`.
+    pub legacy_error_message: Option<String>,
+}
+
+impl TaskSummary {
+    /// The summary of `task` (any type that encodes as a task object).
+    pub fn of<T: Serialize>(task: &T) -> TaskSummary {
+        let value = serde_json::to_value(task).unwrap_or(Value::Null);
+        let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+        TaskSummary {
+            ext_id: text("extId"),
+            operation: text("operation"),
+            status: text("status"),
+            progress: value.get("progressPercentage").and_then(Value::as_i64),
+            error_messages: value
+                .get("errorMessages")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|message| serde_json::from_value(message.clone()).ok())
+                .collect(),
+            legacy_error_message: text("legacyErrorMessage"),
+        }
+    }
+}
+
+impl fmt::Display for TaskSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "task {}", self.ext_id.as_deref().unwrap_or("(no id)"))?;
+        if let Some(operation) = &self.operation {
+            write!(f, " ({operation})")?;
+        }
+        write!(
+            f,
+            " ended {}",
+            self.status.as_deref().unwrap_or("(no status)")
+        )?;
+        for (i, message) in self.error_messages.iter().enumerate() {
+            f.write_str(if i == 0 { ": " } else { "; " })?;
+            write!(f, "{message}")?;
+        }
+        if self.error_messages.is_empty() {
+            if let Some(legacy) = &self.legacy_error_message {
+                write!(f, ": {legacy}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `extId` of a task reference, or an error saying the reference has none.
+pub fn reference_ext_id(ext_id: Option<&str>) -> Result<&str, Error> {
+    ext_id.ok_or_else(|| {
+        Error::missing(
+            "TaskReference",
+            "extId",
+            "the task reference has no extId to wait for",
+        )
+    })
+}
+
+/// Polls task `ext_id` with `fetch` until `status` says it ended. `SUCCEEDED` gives the
+/// task; `FAILED` and `CANCELED` give an [`ErrorKind::Task`](crate::ErrorKind::Task) error
+/// carrying the task (`error.task::<T>()`) and its messages; running past
+/// `options.timeout` gives an [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) error
+/// naming the last status seen. A failed poll ends the wait with its error (each poll
+/// already retries what the client retries).
+pub async fn wait<T, F, Fut>(
+    ext_id: &str,
+    options: WaitOptions,
+    mut fetch: F,
+    status: impl Fn(&T) -> Option<&str>,
+) -> Result<T, Error>
+where
+    T: Serialize + Send + Sync + 'static,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    let started = Instant::now();
+    let mut last: Option<TaskSummary> = None;
+    let mut interval = options.initial_interval;
+    let polling = async {
+        loop {
+            let task = fetch().await?;
+            let current = status(&task);
+            tracing::debug!(task = ext_id, status = current.unwrap_or(""), "task polled");
+            match TaskPhase::of_status(current) {
+                TaskPhase::Succeeded => return Ok(task),
+                TaskPhase::Failed | TaskPhase::Canceled => return Err(Error::task_failed(task)),
+                TaskPhase::Running => {}
+            }
+            last = Some(TaskSummary::of(&task));
+            tokio::time::sleep(interval).await;
+            interval = interval.mul_f64(1.5).min(options.max_interval);
+        }
+    };
+    match tokio::time::timeout(options.timeout, polling).await {
+        Ok(result) => result,
+        Err(_) => Err(crate::error::task_timeout(
+            ext_id,
+            started.elapsed(),
+            last.as_ref(),
+        )),
     }
 }
 
@@ -336,40 +208,40 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn task_round_trip_and_lookup() {
-        let value = json!({
-            "extId": "ZXJnb24=:8d4e6b0c-5a3f-4f1e-9c1d-2b7a9e0f1a2b",
-            "operation": "CreateImage",
-            "status": "SUCCEEDED",
-            "progressPercentage": 100,
-            "createdTime": "2024-05-01T10:00:00.123Z",
-            "entitiesAffected": [
-                {"extId": "c0ffee00-0000-4000-8000-000000000001", "rel": "vmm:content:image", "name": "ubuntu"},
-                {"extId": "c0ffee00-0000-4000-8000-000000000002", "rel": "clustermgmt:config:cluster"}
-            ],
-            "completionDetails": [{"name": "imageExtId", "value": "c0ffee00-0000-4000-8000-000000000001"}],
-            "subTasks": [{"extId": "ZXJnb24=:1"}],
-            "$objectType": "prism.v4.config.Task",
-            "$reserved": {"$fv": "v4.r0"}
-        });
-        let task: Task = serde_json::from_value(value.clone()).unwrap();
-        assert!(task.is_finished());
+    fn phases() {
         assert_eq!(
-            task.entity_ext_id("vmm:content:image"),
-            Some("c0ffee00-0000-4000-8000-000000000001")
+            TaskPhase::of_status(Some("SUCCEEDED")),
+            TaskPhase::Succeeded
         );
-        assert_eq!(task.entity_ext_id("vmm:ahv:config:vm"), None);
-        assert!(task.completion_detail("imageExtId").is_some());
-        assert_eq!(serde_json::to_value(&task).unwrap(), value);
+        assert_eq!(TaskPhase::of_status(Some("FAILED")), TaskPhase::Failed);
+        assert_eq!(TaskPhase::of_status(Some("CANCELED")), TaskPhase::Canceled);
+        for running in [
+            Some("QUEUED"),
+            Some("SUSPENDED"),
+            Some("PAUSED_BY_ADMIN"),
+            None,
+        ] {
+            assert_eq!(TaskPhase::of_status(running), TaskPhase::Running);
+        }
     }
 
     #[test]
-    fn unknown_status_is_kept() {
-        let task: Task = serde_json::from_value(json!({"status": "PAUSED_BY_ADMIN"})).unwrap();
+    fn summary_of_a_failed_task() {
+        let task = json!({
+            "extId": "ZXJnb24=:1",
+            "operation": "CreateImage",
+            "status": "FAILED",
+            "progressPercentage": 40,
+            "errorMessages": [{"code": "VMM-20001", "message": "The image URL cannot be reached."}],
+            "legacyErrorMessage": "unreachable"
+        });
+        let summary = TaskSummary::of(&task);
+        assert_eq!(summary.progress, Some(40));
         assert_eq!(
-            task.status,
-            Some(TaskStatus::Unrecognized("PAUSED_BY_ADMIN".into()))
+            summary.to_string(),
+            "task ZXJnb24=:1 (CreateImage) ended FAILED: VMM-20001: The image URL cannot be reached."
         );
-        assert!(!task.is_finished());
+        let bare = TaskSummary::of(&json!({"status": "CANCELED", "legacyErrorMessage": "stopped"}));
+        assert_eq!(bare.to_string(), "task (no id) ended CANCELED: stopped");
     }
 }

@@ -9,10 +9,14 @@ mod common;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use ntnx_runtime::batch::{Batch, BatchAction, BatchItem};
-use ntnx_runtime::task::{Task, WaitOptions};
+use ntnx_prism::config::Task;
+use ntnx_prism::operations::BatchSpec;
+use ntnx_prism::PrismClient;
+use ntnx_runtime::batch::Batch;
+use ntnx_runtime::task::WaitOptions;
 use ntnx_runtime::Client;
 use ntnx_vmm::ahv::config::{ClusterReference, Vm};
+use ntnx_vmm::VmmClient;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -27,14 +31,12 @@ pub async fn batch_create_vms(
     cluster_ext_id: &str,
     count: usize,
 ) -> Result<Task, ntnx_runtime::Error> {
-    // Every item of a CREATE batch is the body of one `POST /api/vmm/v4.0/ahv/config/vms`.
-    let mut batch = Batch::new(
-        BatchAction::Create,
-        "create-demo-vms",
-        "/api/vmm/v4.0/ahv/config/vms",
-    )
-    .should_stop_on_error(false)
-    .chunk_size(5);
+    let vmm = VmmClient::new(client.clone());
+    let prism = PrismClient::new(client.clone());
+    // Each item is a `createVm` call, built as if it were sent on its own.
+    let mut batch = Batch::new("create-demo-vms")
+        .stop_on_error(false)
+        .chunk_size(5);
     for i in 1..=count {
         let vm = Vm {
             name: Some(format!("demo-vm-{i:02}")),
@@ -47,22 +49,23 @@ pub async fn batch_create_vms(
             }),
             ..Vm::default()
         };
-        batch.push(BatchItem::new(&vm)?);
+        batch.push(vmm.vm().create_vm(vm))?;
     }
 
-    // One request for all of them; the batch runs as one task.
-    let task_id = client.submit_batch(&batch).await?;
-    println!("batch task {task_id}");
-    let task = client
-        .wait_for_task(
-            &task_id,
-            WaitOptions::with_timeout(Duration::from_secs(600)),
-        )
-        .await?;
+    // One request for all of them (up to 500 a request); the batch runs as one task.
+    let spec: BatchSpec = batch.spec()?;
+    let reference = prism
+        .batches()
+        .submit_batch(spec)
+        .send()
+        .await?
+        .into_data()?;
+    let options = WaitOptions::with_timeout(Duration::from_secs(600));
+    let task = prism.tasks().wait_for_task(&reference, options).await?;
     println!(
         "batch {:?}: {} entities",
         task.status,
-        task.entities_affected().len()
+        task.entities_affected.as_deref().unwrap_or_default().len()
     );
     Ok(task)
 }

@@ -10,6 +10,7 @@ mod common;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use ntnx_prism::PrismClient;
 use ntnx_runtime::task::WaitOptions;
 use ntnx_runtime::Client;
 use ntnx_vmm::content::{Image, ImageType, UrlSource};
@@ -29,27 +30,29 @@ pub async fn create_image_from_url(
     url: &str,
 ) -> Result<String, ntnx_runtime::Error> {
     let vmm = VmmClient::new(client.clone());
+    let prism = PrismClient::new(client.clone());
 
     // Name, type and source are what a new image needs.
     let mut image = Image::new(name.to_owned(), ImageType::DiskImage);
     image.source = Some(UrlSource::new(url.to_owned()).into());
 
     // POST answers at once with a task; the image is created in the background.
-    let task = vmm.images().create_image(image).send().await?.into_data()?;
-    let task_id = task.ext_id.unwrap_or_default();
-    println!("creating `{name}`: task {task_id}");
+    let reference = vmm.images().create_image(image).send().await?.into_data()?;
+    println!(
+        "creating `{name}`: task {}",
+        reference.ext_id.as_deref().unwrap_or_default()
+    );
 
-    // Downloading a large image takes a while.
-    let task = client
-        .wait_for_task(
-            &task_id,
-            WaitOptions::with_timeout(Duration::from_secs(30 * 60)),
-        )
-        .await?;
+    // Downloading a large image takes a while; the prism namespace follows the task.
+    let options = WaitOptions::with_timeout(Duration::from_secs(30 * 60));
+    let task = prism.tasks().wait_for_task(&reference, options).await?;
     let image_id = task
-        .entity_ext_id("vmm:content:image")
-        .unwrap_or_default()
-        .to_owned();
+        .entities_affected
+        .iter()
+        .flatten()
+        .find(|entity| entity.rel.as_deref() == Some("vmm:content:image"))
+        .and_then(|entity| entity.ext_id.clone())
+        .unwrap_or_default();
     println!("created image {image_id}");
     Ok(image_id)
 }

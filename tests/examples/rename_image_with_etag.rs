@@ -11,7 +11,9 @@ mod common;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use ntnx_runtime::task::{Task, WaitOptions};
+use ntnx_prism::config::Task;
+use ntnx_prism::PrismClient;
+use ntnx_runtime::task::WaitOptions;
 use ntnx_runtime::{Client, Model as _};
 use ntnx_vmm::VmmClient;
 
@@ -53,13 +55,15 @@ pub async fn rename_image(
         .into_data()?;
 
     // The update runs as a task.
-    let task_id = task.ext_id.unwrap_or_default();
-    let task = client
-        .wait_for_task(
-            &task_id,
-            WaitOptions::with_timeout(Duration::from_secs(300)),
-        )
+    let options = WaitOptions::with_timeout(Duration::from_secs(300));
+    let task = PrismClient::new(client.clone())
+        .tasks()
+        .wait_for_task(&task, options)
         .await?;
-    println!("task {task_id}: {:?}", task.status);
+    println!(
+        "task {}: {:?}",
+        task.ext_id.as_deref().unwrap_or_default(),
+        task.status
+    );
     Ok(task)
 }

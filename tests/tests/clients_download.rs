@@ -97,7 +97,11 @@ async fn get_file_by_image_id_streams_a_multi_megabyte_body_chunk_by_chunk() {
         requests[0].target,
         format!("/api/vmm/v4.0/content/images/{IMAGE_ID}/file")
     );
-    assert_eq!(requests[0].header("accept"), Some("*/*"));
+    // The media type the spec declares for the download.
+    assert_eq!(
+        requests[0].header("accept"),
+        Some("application/octet-stream")
+    );
     assert_eq!(
         requests[0].header("authorization"),
         Some(basic_header().as_str())

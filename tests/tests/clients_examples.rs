@@ -19,7 +19,7 @@ mod create_image_from_url;
 mod rename_image_with_etag;
 
 use clients_support::*;
-use ntnx_runtime::task::TaskStatus;
+use ntnx_prism::config::TaskStatus;
 use serde_json::Value;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

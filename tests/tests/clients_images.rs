@@ -8,8 +8,10 @@ mod clients_support;
 use std::time::Duration;
 
 use clients_support::*;
+use ntnx_prism::config::TaskStatus;
+use ntnx_prism::PrismClient;
 use ntnx_runtime::odata::{field, OrderBy, Select};
-use ntnx_runtime::task::{TaskStatus, WaitOptions};
+use ntnx_runtime::task::WaitOptions;
 use ntnx_runtime::{ErrorKind, Model as _, Uuid};
 use ntnx_vmm::content::{Image, ImageChecksum, ImageSource, ImageType, UrlSource};
 use ntnx_vmm::VmmClient;
@@ -460,25 +462,31 @@ async fn create_image_sends_a_request_id_and_the_typed_body_then_its_task_is_wai
     assert_eq!(occurrences(&post.body, "vmm.v4.content.UrlSource"), 1);
     assert_eq!(occurrences(&post.body, "\"$objectType\""), 2);
 
-    let task_id = response
-        .into_data()
-        .expect("data")
-        .ext_id
-        .expect("a task id");
-    assert_eq!(task_id, TASK_ID);
-    let task = client
+    let reference = response.into_data().expect("data");
+    assert_eq!(reference.ext_id.as_deref(), Some(TASK_ID));
+    // What vmm answers with is the very type prism's `wait_for_task` takes.
+    let task = PrismClient::new(client.clone())
+        .tasks()
         .wait_for_task(
-            &task_id,
+            &reference,
             WaitOptions::with_timeout(Duration::from_secs(5))
                 .intervals(Duration::from_millis(10), Duration::from_millis(20)),
         )
         .await
         .expect("the task succeeds");
     assert_eq!(task.status, Some(TaskStatus::Succeeded));
-    assert_eq!(task.entity_ext_id("vmm:content:image"), Some(new_image));
+    let affected: Vec<(Option<&str>, Option<&str>)> = task
+        .entities_affected
+        .iter()
+        .flatten()
+        .map(|e| (e.rel.as_deref(), e.ext_id.as_deref()))
+        .collect();
     assert_eq!(
-        task.entity_ext_id("clustermgmt:config:cluster"),
-        Some(CLUSTER_ID)
+        affected,
+        [
+            (Some("clustermgmt:config:cluster"), Some(CLUSTER_ID)),
+            (Some("vmm:content:image"), Some(new_image))
+        ]
     );
 }
 

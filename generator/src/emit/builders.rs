@@ -14,7 +14,7 @@ use super::plan::{
     page_limit, BodyKind, BodyPlan, Convert, OperationPlan, ParamPlan, ResponseKind,
 };
 use super::types::{Scope, TypeSpace};
-use crate::ir::{Operation, Parameter, ParameterLocation, TypeRef};
+use crate::ir::{Operation, Parameter, ParameterLocation, Scalar, TypeRef};
 
 /// The two halves of an operation's client code.
 pub struct OperationItems {
@@ -438,12 +438,29 @@ fn add_parameter(param: &ParamPlan<'_>) -> TokenStream {
             quote! { request = request.#call(#name, #value); }
         }
     };
-    if param.required {
+    if param.required && is_copy_scalar(&param.parameter.ty) {
+        add(quote!(self.#field))
+    } else if param.required {
         add(quote!(&self.#field))
     } else {
         let add = add(quote!(value));
         quote! { if let Some(value) = &self.#field { #add } }
     }
+}
+
+/// Whether values of `ty` are `Copy` scalars, passed by value rather than by reference.
+fn is_copy_scalar(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::Scalar(
+            Scalar::Boolean
+                | Scalar::Int32
+                | Scalar::Int64
+                | Scalar::Float32
+                | Scalar::Float64
+                | Scalar::Uuid
+        )
+    )
 }
 
 /// `If-Match` from the setter, else from the body's ETag; an error naming the operation when

@@ -73,7 +73,7 @@ pub fn clients(space: &TypeSpace<'_>, spec: &SpecCrate, tags: &[TagPlan<'_>]) ->
         modules.push(ClientModule {
             path: vec![API_MODULE.to_owned(), tag.module.clone()],
             docs: docs.plain(),
-            items: tag_module(space, tag, &scope, metadata)?,
+            items: tag_module(space, spec, tag, &scope, metadata)?,
         });
     }
 
@@ -141,6 +141,7 @@ pub fn clients(space: &TypeSpace<'_>, spec: &SpecCrate, tags: &[TagPlan<'_>]) ->
 
 fn tag_module(
     space: &TypeSpace<'_>,
+    spec: &SpecCrate,
     tag: &TagPlan<'_>,
     scope: &Scope,
     metadata: Option<&TypeRef>,
@@ -152,6 +153,7 @@ fn tag_module(
         methods.push(items_of.tag_method);
         items.push(items_of.builder);
     }
+    let helpers = super::tasks::task_helpers(space, spec, tag, scope);
     let api = ident(&tag.api);
     let api_docs = format!(" Operations tagged {}.", code(tag.tag));
     Ok(quote! {
@@ -168,6 +170,8 @@ fn tag_module(
             }
 
             #(#methods)*
+
+            #helpers
         }
 
         #(#items)*

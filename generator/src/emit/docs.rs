@@ -137,9 +137,18 @@ fn constraints(list: &[Constraint]) -> Vec<String> {
 /// Makes spec text safe for rustdoc (see the module docs).
 pub fn sanitize(text: &str) -> String {
     let mut lines: Vec<String> = Vec::new();
+    // The indent of the list item the previous lines continue, if any.
+    let mut item_indent: Option<usize> = None;
     for raw in text.replace("\r\n", "\n").lines() {
         let line = raw.trim();
         let mut safe = escape_inline(line);
+        match (list_marker_width(&safe), item_indent) {
+            (Some(width), _) => item_indent = Some(width),
+            // A line after a list item continues it: indent it under the item's text, or
+            // Markdown would join it lazily (and clippy's `doc_lazy_continuation` objects).
+            (None, Some(width)) if !safe.is_empty() => safe.insert_str(0, &" ".repeat(width)),
+            (None, _) => item_indent = None,
+        }
         // A line of only `-`, `=` or `*` would turn the line above into a heading or rule.
         if !safe.is_empty() && safe.chars().all(|c| matches!(c, '-' | '=' | '*' | ' ')) {
             safe = format!("\\{safe}");
@@ -161,6 +170,18 @@ pub fn sanitize(text: &str) -> String {
         out.pop();
     }
     out.join("\n")
+}
+
+/// The width of the marker of a Markdown list item (`- `, `* `, `+ `, `1. `, `12) `) that
+/// starts `line`.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// Escapes brackets that are not Markdown links, angle brackets and code fences (of
@@ -263,6 +284,16 @@ mod tests {
             "See [OData V4.01](https://docs.oasis-open.org/x.html) URL \\[a\\] \\<b\\>"
         );
         assert_eq!(sanitize("go to https://a.b/c."), "go to <https://a.b/c>.");
+    }
+
+    #[test]
+    fn list_items_keep_their_continuation_lines() {
+        assert_eq!(
+            sanitize("Intro.\n1. First item\nstill the first.\n2. Second\n\nAfter."),
+            "Intro.\n1. First item\n   still the first.\n2. Second\n\nAfter."
+        );
+        assert_eq!(sanitize("- a\nb\n- c"), "- a\n  b\n- c");
+        assert_eq!(sanitize("2024. was a year"), "2024. was a year");
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod models;
 mod names;
 mod plan;
 mod registry;
+mod tasks;
 mod types;
 
 use std::collections::HashMap;

@@ -92,6 +92,8 @@ pub(crate) struct Body {
 pub struct Request {
     pub(crate) operation: &'static Operation,
     pub(crate) path: String,
+    /// Path parameters as given (not encoded), for batch items.
+    pub(crate) path_params: Vec<(String, String)>,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) body: Option<Body>,
@@ -106,6 +108,7 @@ impl Request {
         Request {
             operation,
             path: operation.path.to_owned(),
+            path_params: Vec::new(),
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
@@ -135,12 +138,14 @@ impl Request {
             );
             return self.fail(message);
         }
-        let encoded = encode_path_segment(&value.to_string());
+        let value = value.to_string();
+        let encoded = encode_path_segment(&value);
         // Empty, `.` and `..` segments would change which path the server sees.
         if matches!(encoded.as_str(), "" | "." | "..") {
             return self.fail(format!("path parameter `{name}` is empty, `.` or `..`"));
         }
         self.path = self.path.replacen(&placeholder, &encoded, 1);
+        self.path_params.push((name.to_owned(), value));
         self
     }
 
@@ -227,6 +232,55 @@ impl Request {
     pub fn if_match(mut self, etag: impl Into<String>) -> Request {
         self.if_match = Some(etag.into());
         self
+    }
+
+    /// The path parameters as given, for batch items.
+    pub(crate) fn path_pairs(&self) -> Vec<(String, String)> {
+        self.path_params.clone()
+    }
+
+    /// The query parameters.
+    pub(crate) fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The headers set on the request (not the client's defaults), as text.
+    pub(crate) fn header_pairs(&self) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                (name.as_str().to_owned(), value)
+            })
+            .collect()
+    }
+
+    /// The `If-Match` ETag, when one is set.
+    pub(crate) fn if_match_value(&self) -> Option<&str> {
+        self.if_match.as_deref()
+    }
+
+    /// The body as JSON: `None` without a body, an error for a body of another kind (or a
+    /// request that could not be built).
+    pub(crate) fn json_body_value(&self) -> Result<Option<serde_json::Value>, Error> {
+        if let Some(problem) = &self.problem {
+            return Err(Error::request(problem.clone()));
+        }
+        let Some(body) = &self.body else {
+            return Ok(None);
+        };
+        if body.content_type != "application/json" {
+            return Err(Error::request(format!(
+                "{} has a {} body; batch items carry JSON",
+                self.operation.id, body.content_type
+            )));
+        }
+        serde_json::from_slice(&body.bytes).map(Some).map_err(|e| {
+            Error::request(format!(
+                "the body of {} is not JSON: {e}",
+                self.operation.id
+            ))
+        })
     }
 
     /// The path with its parameters substituted and the query string, e.g.

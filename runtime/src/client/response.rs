@@ -214,12 +214,6 @@ impl PageFacts {
 impl<D, M> ApiResponse<D, M> {
     http_accessors!();
 
-    /// An error about this answer, found after the call returned (a missing field,
-    /// say), carrying the operation and request id like the call's own errors.
-    pub(crate) fn error(&self, type_name: &'static str, path: &str, message: &str) -> Error {
-        Error::missing(type_name, path, message).with_call(&self.info.call())
-    }
-
     /// The payload, or an error naming the operation when the body had none.
     pub fn into_data(self) -> Result<D, Error> {
         match self.data {

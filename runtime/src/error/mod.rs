@@ -16,7 +16,7 @@ pub use response::{
 
 pub(crate) use response::decode_error_body;
 
-use crate::task::Task;
+use crate::task::TaskSummary;
 
 /// How much of an error response's body is kept (the rest is not read).
 pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -106,7 +106,10 @@ enum Repr {
         truncated: bool,
         response: Option<Box<ErrorResponse>>,
     },
-    Task(Box<Task>),
+    Task {
+        summary: TaskSummary,
+        task: Box<dyn std::any::Any + Send + Sync>,
+    },
 }
 
 impl Error {
@@ -211,9 +214,12 @@ impl Error {
         })
     }
 
-    /// A task that ended `FAILED` or `CANCELED`.
-    pub(crate) fn task_failed(task: Task) -> Error {
-        Error::new(Repr::Task(Box::new(task)))
+    /// A task that ended `FAILED` or `CANCELED`; `task` is the generated task model.
+    pub(crate) fn task_failed<T: serde::Serialize + Send + Sync + 'static>(task: T) -> Error {
+        Error::new(Repr::Task {
+            summary: TaskSummary::of(&task),
+            task: Box::new(task),
+        })
     }
 
     /// Attaches the operation, unless one is attached already.
@@ -233,7 +239,7 @@ impl Error {
             Repr::Timeout { .. } => ErrorKind::Timeout,
             Repr::Decode { .. } => ErrorKind::Decode,
             Repr::Status { .. } => ErrorKind::Status,
-            Repr::Task(_) => ErrorKind::Task,
+            Repr::Task { .. } => ErrorKind::Task,
         }
     }
 
@@ -267,7 +273,7 @@ impl Error {
                 response: Some(response),
                 ..
             } => response.app_messages(),
-            Repr::Task(task) => task.error_messages(),
+            Repr::Task { summary, .. } => &summary.error_messages,
             _ => &[],
         }
     }
@@ -304,10 +310,19 @@ impl Error {
         )
     }
 
-    /// The task of a `FAILED`/`CANCELED` task error (or of a wait that timed out).
-    pub fn task(&self) -> Option<&Task> {
+    /// The task of a `FAILED`/`CANCELED` task error, as the generated type `T` it was
+    /// polled as (`ntnx_prism::config::Task`); `None` for other errors or another `T`.
+    pub fn task<T: 'static>(&self) -> Option<&T> {
         match &self.inner.repr {
-            Repr::Task(task) => Some(task),
+            Repr::Task { task, .. } => task.downcast_ref(),
+            _ => None,
+        }
+    }
+
+    /// What a task error says about its task: id, operation, status, messages.
+    pub fn task_summary(&self) -> Option<&TaskSummary> {
+        match &self.inner.repr {
+            Repr::Task { summary, .. } => Some(summary),
             _ => None,
         }
     }
@@ -412,25 +427,7 @@ impl fmt::Display for Error {
                 }
                 self.write_request_id(f)
             }
-            Repr::Task(task) => {
-                write!(f, "task {}", task.ext_id.as_deref().unwrap_or("(no id)"))?;
-                if let Some(operation) = &task.operation {
-                    write!(f, " ({operation})")?;
-                }
-                let status = task.status.as_ref().map_or("(no status)", |s| s.as_str());
-                write!(f, " ended {status}")?;
-                let messages = task.error_messages();
-                for (i, message) in messages.iter().enumerate() {
-                    f.write_str(if i == 0 { ": " } else { "; " })?;
-                    write!(f, "{message}")?;
-                }
-                if messages.is_empty() {
-                    if let Some(legacy) = &task.legacy_error_message {
-                        write!(f, ": {legacy}")?;
-                    }
-                }
-                Ok(())
-            }
+            Repr::Task { summary, .. } => write!(f, "{summary}"),
         }
     }
 }
@@ -516,19 +513,17 @@ fn snippet(body: &[u8]) -> String {
 }
 
 /// A wait that ended because its deadline passed.
-pub(crate) fn task_timeout(ext_id: &str, waited: Duration, last: Option<&Task>) -> Error {
+pub(crate) fn task_timeout(ext_id: &str, waited: Duration, last: Option<&TaskSummary>) -> Error {
     let mut what = format!(
         "waiting {:.1}s for task {ext_id} to finish",
         waited.as_secs_f64()
     );
-    if let Some(task) = last {
-        if let Some(status) = &task.status {
-            what.push_str(&format!(" (last status {}", status.as_str()));
-            if let Some(progress) = task.progress_percentage {
-                what.push_str(&format!(", {progress}%"));
-            }
-            what.push(')');
+    if let Some(status) = last.and_then(|task| task.status.as_deref()) {
+        what.push_str(&format!(" (last status {status}"));
+        if let Some(progress) = last.and_then(|task| task.progress) {
+            what.push_str(&format!(", {progress}%"));
         }
+        what.push(')');
     }
     Error::timeout(what, None, false)
 }

@@ -43,11 +43,17 @@ impl Extras {
     }
 
     /// Empty extras for a value being decoded: `$objectType` is written only if the
-    /// payload had one.
+    /// payload had one (unless the JSON was written in code, see
+    /// [`from_built_json`](super::from_built_json)).
     #[doc(hidden)]
     pub fn decoding() -> Self {
+        let object_type = if super::built::building() {
+            ObjectTypeMark::Own
+        } else {
+            ObjectTypeMark::Absent
+        };
         Extras {
-            object_type: ObjectTypeMark::Absent,
+            object_type,
             ..Extras::default()
         }
     }

@@ -1,69 +1,73 @@
-//! The batch API body and its limit.
+//! Batches built from requests: the `submitBatch` body each call maps to, the one-operation
+//! rule, the 500-item limit and the split into several bodies. The bodies are decoded into
+//! `serde_json::Value` here; the workspace tests decode them into the generated prism
+//! `BatchSpec` and submit them.
 
-use ntnx_runtime::batch::{Batch, BatchAction, BatchItem, MAX_BATCH_ITEMS};
+use ntnx_runtime::batch::{Batch, MAX_BATCH_ITEMS};
+use ntnx_runtime::client::{Operation, Request};
 use ntnx_runtime::{ErrorKind, Extras};
-use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use serde_json::{json, Value};
 
 use super::common::*;
 
-const BATCH_TASK: &str = "ZXJnb24=:a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d";
+static UPDATE_IMAGE: Operation = Operation {
+    id: "updateImageById",
+    method: http::Method::PUT,
+    path: "/vmm/v4.0/content/images/{extId}",
+};
 
-#[tokio::test]
-async fn batch_body_shape_and_task_reference() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/prism/v4.0/operations/$actions/batch"))
-        .respond_with(ResponseTemplate::new(202).set_body_json(json!({
-            "data": {"extId": BATCH_TASK, "$objectType": "prism.v4.config.TaskReference"},
-            "metadata": {"flags": [{"name": "hasError", "value": false}]}
-        })))
-        .expect(1)
-        .mount(&server)
-        .await;
+static DELETE_IMAGE: Operation = Operation {
+    id: "deleteImageById",
+    method: http::Method::DELETE,
+    path: "/vmm/v4.0/content/images/{extId}",
+};
+
+static POWER_ON: Operation = Operation {
+    id: "powerOnVm",
+    method: http::Method::POST,
+    path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/power-on",
+};
+
+static LIST_IMAGES: Operation = Operation {
+    id: "listImages",
+    method: http::Method::GET,
+    path: "/vmm/v4.0/content/images",
+};
+
+fn rename(ext_id: &str, etag: &str, image: &impl serde::Serialize) -> Request {
+    Request::new(&UPDATE_IMAGE)
+        .path_param("extId", ext_id)
+        .if_match(etag)
+        .json_body(image)
+        .unwrap()
+}
+
+#[test]
+fn each_call_becomes_an_item_of_one_uri_and_action() {
     let first = Image {
         name: "web-01".into(),
         size_bytes: Some(20 << 30),
         extras: Extras::new(),
     };
-    let second = json!({"name": "web-02"});
-    let batch = Batch::new(
-        BatchAction::Modify,
-        "rename web images",
-        "/api/vmm/v4.0/content/images/{extId}",
-    )
-    .should_stop_on_error(true)
-    .chunk_size(10)
-    .item(
-        BatchItem::new(&first)
-            .unwrap()
-            .path_param("extId", "11111111-2222-4333-8444-555555555555")
-            .if_match("W/\"etag-a\""),
-    )
-    .item(
-        BatchItem::new(&second)
-            .unwrap()
-            .path_param("extId", "66666666-7777-4888-9999-000000000000")
-            .if_match("W/\"etag-b\""),
-    );
-    let task_id = client(&server).submit_batch(&batch).await.unwrap();
-    assert_eq!(task_id, BATCH_TASK);
-
-    let request = &received(&server).await[0];
-    assert!(header(request, "ntnx-request-id").is_some());
-    let body: serde_json::Value = request.body_json().unwrap();
-    let item = |ext_id: &str, etag: &str, data: serde_json::Value| {
-        json!({
-            "data": data,
-            "metadata": {
-                "headers": [{"name": "If-Match", "value": etag}],
-                "path": [{"name": "extId", "value": ext_id}],
-                "$objectType": "prism.v4.operations.BatchSpecPayloadMetadata"
-            },
-            "$objectType": "prism.v4.operations.BatchSpecPayload",
-        })
-    };
+    let batch = Batch::new("rename web images")
+        .stop_on_error(true)
+        .chunk_size(10)
+        .with(rename(
+            "11111111-2222-4333-8444-555555555555",
+            "W/\"etag-a\"",
+            &first,
+        ))
+        .unwrap()
+        .with(
+            rename(
+                "66666666-7777-4888-9999-000000000000",
+                "W/\"etag-b\"",
+                &json!({"name": "web-02"}),
+            )
+            .header("X-Cluster-Id", "0005a3c1-1111-4222-8333-944455566677"),
+        )
+        .unwrap();
+    let body: Value = batch.spec().unwrap();
     assert_eq!(
         body,
         json!({
@@ -72,33 +76,135 @@ async fn batch_body_shape_and_task_reference() {
                 "name": "rename web images",
                 "uri": "/api/vmm/v4.0/content/images/{extId}",
                 "shouldStopOnError": true,
-                "chunkSize": 10,
-                "$objectType": "prism.v4.operations.BatchSpecMetadata"
+                "chunkSize": 10
             },
             "payload": [
-                item("11111111-2222-4333-8444-555555555555", "W/\"etag-a\"",
-                     json!({"name": "web-01", "sizeBytes": 21474836480_u64})),
-                item("66666666-7777-4888-9999-000000000000", "W/\"etag-b\"",
-                     json!({"name": "web-02"})),
-            ],
-            "$objectType": "prism.v4.operations.BatchSpec"
+                {
+                    "data": {"name": "web-01", "sizeBytes": 21474836480_u64},
+                    "metadata": {
+                        "headers": [{"name": "If-Match", "value": "W/\"etag-a\""}],
+                        "path": [{"name": "extId", "value": "11111111-2222-4333-8444-555555555555"}]
+                    }
+                },
+                {
+                    "data": {"name": "web-02"},
+                    "metadata": {
+                        "headers": [
+                            {"name": "If-Match", "value": "W/\"etag-b\""},
+                            {"name": "x-cluster-id", "value": "0005a3c1-1111-4222-8333-944455566677"}
+                        ],
+                        "path": [{"name": "extId", "value": "66666666-7777-4888-9999-000000000000"}]
+                    }
+                }
+            ]
         })
     );
 }
 
-#[tokio::test]
-async fn more_than_500_items_is_an_error_before_sending() {
-    let server = MockServer::start().await;
-    let mut batch = Batch::new(
-        BatchAction::Delete,
-        "cleanup",
-        "/api/vmm/v4.0/content/images/{extId}",
+#[test]
+fn the_action_follows_the_method_and_path() {
+    let action = |request: Request| -> Value {
+        let spec: Value = Batch::new("b").with(request).unwrap().spec().unwrap();
+        spec["metadata"]["action"].clone()
+    };
+    assert_eq!(
+        action(Request::new(&DELETE_IMAGE).path_param("extId", "a")),
+        "DELETE"
     );
+    assert_eq!(
+        action(
+            Request::new(&POWER_ON)
+                .path_param("extId", "a")
+                .if_match("e")
+        ),
+        "ACTION"
+    );
+    // A body-less item has no `data`.
+    let spec: Value = Batch::new("b")
+        .with(Request::new(&DELETE_IMAGE).path_param("extId", "a"))
+        .unwrap()
+        .spec()
+        .unwrap();
+    assert_eq!(
+        spec["payload"][0],
+        json!({"metadata": {"path": [{"name": "extId", "value": "a"}]}})
+    );
+}
+
+#[test]
+fn calls_that_cannot_join_a_batch_are_refused() {
+    let mut batch = Batch::new("mixed");
+    batch
+        .push(Request::new(&DELETE_IMAGE).path_param("extId", "a"))
+        .unwrap();
+    let other = batch.push(rename("b", "e", &json!({"name": "x"})));
+    let error = other.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Request);
+    assert!(
+        error.to_string().contains("calls of one operation"),
+        "{error}"
+    );
+    let list = Batch::new("list")
+        .with(Request::new(&LIST_IMAGES))
+        .unwrap_err();
+    assert!(
+        list.to_string().contains("cannot be part of a batch"),
+        "{list}"
+    );
+    let query = Batch::new("query")
+        .with(
+            Request::new(&DELETE_IMAGE)
+                .path_param("extId", "a")
+                .query("force", true),
+        )
+        .unwrap_err();
+    assert!(
+        query.to_string().contains("query parameter `force`"),
+        "{query}"
+    );
+    let empty = Batch::new("empty").spec::<Value>().unwrap_err();
+    assert!(empty.to_string().contains("has no items"), "{empty}");
+    assert_eq!(batch.len(), 1);
+}
+
+#[test]
+fn more_than_500_items_split_into_several_bodies() {
+    let mut batch = Batch::new("cleanup");
     for i in 0..=MAX_BATCH_ITEMS {
-        batch.push(BatchItem::without_data().path_param("extId", format!("id-{i}")));
+        batch
+            .push(Request::new(&DELETE_IMAGE).path_param("extId", format!("id-{i}")))
+            .unwrap();
     }
-    let error = client(&server).submit_batch(&batch).await.unwrap_err();
+    let error = batch.spec::<Value>().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Request);
     assert!(error.to_string().contains("at most 500"), "{error}");
-    assert!(received(&server).await.is_empty());
+    let specs: Vec<Value> = batch.specs().unwrap();
+    assert_eq!(specs.len(), 2);
+    assert_eq!(specs[0]["payload"].as_array().unwrap().len(), 500);
+    assert_eq!(specs[1]["payload"].as_array().unwrap().len(), 1);
+    assert_eq!(specs[0]["metadata"]["name"], "cleanup (1/2)");
+    assert_eq!(
+        specs[1]["payload"][0]["metadata"]["path"][0]["value"],
+        format!("id-{MAX_BATCH_ITEMS}")
+    );
+}
+
+#[test]
+fn a_body_that_does_not_fit_the_model_names_the_field() {
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Strict {
+        metadata: StrictMetadata,
+    }
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct StrictMetadata {
+        action: u32,
+    }
+    let batch = Batch::new("b")
+        .with(Request::new(&DELETE_IMAGE).path_param("extId", "a"))
+        .unwrap();
+    let error = batch.spec::<Strict>().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert_eq!(error.decode_location().unwrap().1, "metadata.action");
 }

@@ -47,7 +47,7 @@ impl DomainManagerApi {
     /// The list response includes the creation time and identifier ID for the configuration data.\<br\>
     /// 1. For cluster-based backups, only the most recent restore point is available, as backups are continuous.\<br\>
     /// 2. For object store-based backups, multiple restore points may be available, depending on the configured
-    /// Recovery Point Objective (RPO) and the retention period set on the s3 bucket.
+    ///    Recovery Point Objective (RPO) and the retention period set on the s3 bucket.
     ///
     /// `GET /prism/v4.0/management/restore-sources/{restoreSourceExtId}/restorable-domain-managers/{restorableDomainManagerExtId}/restore-points` (operation `listRestorePoints`).
     ///

@@ -70,6 +70,42 @@ impl TasksApi {
             select: None,
         }
     }
+
+    /// Polls the task `reference` names (what creates, updates, deletes and actions
+    /// answer with) until it ends. `SUCCEEDED` gives the task; `FAILED` and
+    /// `CANCELED` give an error of kind `ntnx_runtime::ErrorKind::Task` that carries
+    /// the task (`error.task::<Task>()`) and its messages; a wait longer than
+    /// `options.timeout` gives a timeout error.
+    pub async fn wait_for_task(
+        &self,
+        reference: &ntnx_shared::prism::v4::config::TaskReference,
+        options: ntnx_runtime::task::WaitOptions,
+    ) -> Result<crate::config::Task, ntnx_runtime::Error> {
+        let ext_id = ntnx_runtime::task::reference_ext_id(reference.ext_id.as_deref())?;
+        self.wait_for_task_id(ext_id, options).await
+    }
+
+    /// Polls task `ext_id` with `getTaskById` until it ends: `SUCCEEDED` gives the task,
+    /// `FAILED` and `CANCELED` an error of kind `ntnx_runtime::ErrorKind::Task` carrying
+    /// it, a wait longer than `options.timeout` a timeout error.
+    pub async fn wait_for_task_id(
+        &self,
+        ext_id: &str,
+        options: ntnx_runtime::task::WaitOptions,
+    ) -> Result<crate::config::Task, ntnx_runtime::Error> {
+        ntnx_runtime::task::wait(
+                ext_id,
+                options,
+                || {
+                    let request = self.get_task_by_id(ext_id);
+                    async move { request.send().await?.into_data() }
+                },
+                |task: &crate::config::Task| {
+                    task.status.as_ref().map(crate::config::TaskStatus::as_str)
+                },
+            )
+            .await
+    }
 }
 
 static GET_TASK_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {

@@ -261,7 +261,7 @@ impl ListThingsRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&LIST_THINGS_OPERATION);
-        request = request.header("X-Dry-Run", &self.x_dry_run);
+        request = request.header("X-Dry-Run", self.x_dry_run);
         if let Some(value) = &self.x_count {
             request = request.header("X-Count", value);
         }
