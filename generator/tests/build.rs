@@ -7,24 +7,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use common::{fixtures_dir, generate, manifest_for, options, workspace_root, FIXTURES};
-use ntnx_generator::emit::GeneratedFile;
+use common::{
+    build, fixtures_dir, generate, manifest_for, options, scratch_dir, workspace_root,
+    write_workspace, FIXTURES,
+};
 use ntnx_generator::Generated;
 
 #[test]
 fn generated_fixture_crates_build() {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    let root = std::env::temp_dir().join(format!(
-        "ntnx-generator-fixtures-{}-{nanos}",
-        std::process::id()
-    ));
+    let root = scratch_dir("ntnx-generator-fixtures");
     let target = workspace_root().join("target-fixtures");
 
     let mut outputs: Vec<(String, Generated)> = FIXTURES
@@ -44,7 +35,7 @@ fn generated_fixture_crates_build() {
     for (name, generated) in outputs {
         let dir = root.join(&name);
         write_workspace(&dir, generated.files);
-        if let Err(output) = build(&dir, &target) {
+        if let Err(output) = build(&dir, &target, &["build"]) {
             failures.push(format!("== {name} ({})\n{output}", dir.display()));
         }
     }
@@ -55,70 +46,4 @@ fn generated_fixture_crates_build() {
     );
     // Kept when a build fails, for a look at the generated code.
     let _ = std::fs::remove_dir_all(&root);
-}
-
-/// Writes `files` below `dir` plus a `Cargo.toml` listing every crate, as `cargo xtask
-/// generate --spec` does, and the workspace's `Cargo.lock` so that the same dependency
-/// versions are used (and found offline).
-fn write_workspace(dir: &Path, mut files: Vec<GeneratedFile>) {
-    let members: Vec<String> = files
-        .iter()
-        .filter(|f| f.path.ends_with("Cargo.toml"))
-        .filter_map(|f| f.path.parent())
-        .map(|p| format!("    {:?},", p.display().to_string()))
-        .collect();
-    assert!(
-        !members.is_empty(),
-        "no crate generated in {}",
-        dir.display()
-    );
-    files.push(GeneratedFile {
-        path: PathBuf::from("Cargo.toml"),
-        contents: format!(
-            "# A workspace of the crates below, as `cargo xtask generate --spec` writes it.\n\
-             [workspace]\nresolver = \"2\"\nmembers = [\n{}\n]\n",
-            members.join("\n")
-        ),
-    });
-    for file in &files {
-        let path = dir.join(&file.path);
-        std::fs::create_dir_all(path.parent().expect("a file has a folder"))
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        std::fs::write(&path, &file.contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    }
-    let lock = workspace_root().join("Cargo.lock");
-    if lock.exists() {
-        std::fs::copy(&lock, dir.join("Cargo.lock")).expect("copy Cargo.lock");
-    }
-}
-
-/// `cargo build` in `dir`, offline first and online if that fails; the output on failure.
-fn build(dir: &Path, target: &Path) -> Result<(), String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut last = String::new();
-    for offline in [true, false] {
-        let mut command = Command::new(&cargo);
-        command
-            .arg("build")
-            .arg("--quiet")
-            .arg("--manifest-path")
-            .arg(dir.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", target)
-            .current_dir(dir);
-        if offline {
-            command.arg("--offline");
-        }
-        let output = command
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
-        if output.status.success() {
-            return Ok(());
-        }
-        last = format!(
-            "{command:?} failed ({})\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Err(last)
 }

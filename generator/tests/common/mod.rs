@@ -10,7 +10,10 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use ntnx_generator::emit::EmitOptions;
+use std::process::Command;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use ntnx_generator::emit::{EmitOptions, GeneratedFile};
 use ntnx_generator::ir::{Api, TypeDef};
 use ntnx_generator::manifest::{sha256_hex, Manifest};
 use ntnx_generator::{Error, Generated};
@@ -248,4 +251,82 @@ pub fn def<'a>(api: &'a Api, name: &str, inline: &[&str]) -> &'a TypeDef {
         .values()
         .find(|d| d.key.schema.name == name && d.key.inline == inline)
         .unwrap_or_else(|| panic!("no type {name} {inline:?}"))
+}
+
+/// A fresh folder under the system's temporary folder, named after `prefix`, the process
+/// and the time.
+pub fn scratch_dir(prefix: &str) -> PathBuf {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()))
+}
+
+/// Writes `files` below `dir` plus a `Cargo.toml` listing every crate, as `cargo xtask
+/// generate --spec` does, and the workspace's `Cargo.lock` so that the same dependency
+/// versions are used (and found offline).
+pub fn write_workspace(dir: &Path, mut files: Vec<GeneratedFile>) {
+    let members: Vec<String> = files
+        .iter()
+        .filter(|f| f.path.ends_with("Cargo.toml"))
+        .filter_map(|f| f.path.parent())
+        .map(|p| format!("    {:?},", p.display().to_string()))
+        .collect();
+    assert!(
+        !members.is_empty(),
+        "no crate generated in {}",
+        dir.display()
+    );
+    files.push(GeneratedFile {
+        path: PathBuf::from("Cargo.toml"),
+        contents: format!(
+            "# A workspace of the crates below, as `cargo xtask generate --spec` writes it.\n\
+             [workspace]\nresolver = \"2\"\nmembers = [\n{}\n]\n",
+            members.join("\n")
+        ),
+    });
+    for file in &files {
+        let path = dir.join(&file.path);
+        std::fs::create_dir_all(path.parent().expect("a file has a folder"))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        std::fs::write(&path, &file.contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+    let lock = workspace_root().join("Cargo.lock");
+    if lock.exists() {
+        std::fs::copy(&lock, dir.join("Cargo.lock")).expect("copy Cargo.lock");
+    }
+}
+
+/// `cargo <args>` (`build`, `check`...) in `dir` with warnings denied, offline first and
+/// online if that fails; the output on failure.
+pub fn build(dir: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut last = String::new();
+    for offline in [true, false] {
+        let mut command = Command::new(&cargo);
+        command
+            .args(args)
+            .arg("--quiet")
+            .arg("--manifest-path")
+            .arg(dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", target)
+            .env("RUSTFLAGS", "-D warnings")
+            .current_dir(dir);
+        if offline {
+            command.arg("--offline");
+        }
+        let output = command
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+        if output.status.success() {
+            return Ok(());
+        }
+        last = format!(
+            "{command:?} failed ({})\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Err(last)
 }
