@@ -291,6 +291,18 @@ fn unsupported_parameters_are_reported_at_their_operation() {
 }
 
 #[test]
+fn form_urlencoded_bodies_are_refused_at_their_operation() {
+    let error = generate_err("errors/form-body.yaml");
+    assert_at(
+        &error,
+        ErrorKind::Unsupported,
+        "errors/form-body.yaml",
+        "#/paths/~1fixture~1v1.0~1config~1things/post",
+    );
+    assert!(error.message().contains("x-www-form-urlencoded"), "{error}");
+}
+
+#[test]
 fn malformed_manifests_say_where() {
     // Bad TOML: line and column, and the manifest file.
     let error = read_manifest("bad-syntax.toml").expect_err("not TOML");
