@@ -14,6 +14,7 @@ pub mod fix;
 pub mod ir;
 pub mod layout;
 pub mod load;
+pub mod locate;
 pub mod manifest;
 mod parallel;
 pub mod resolve;
@@ -64,6 +65,16 @@ pub fn generate_pinned(
     specs_dir: &Path,
     options: &EmitOptions,
 ) -> Result<Generated> {
+    generate_pinned_in(manifest, &locate::SpecDirs::one(specs_dir), options)
+}
+
+/// Generates every crate of the manifest, reading each spec file from the first of `dirs`
+/// that holds it and checking its sha256 against the manifest.
+pub fn generate_pinned_in(
+    manifest: &manifest::Manifest,
+    dirs: &locate::SpecDirs,
+    options: &EmitOptions,
+) -> Result<Generated> {
     // Each spec is read, parsed and resolved on its own thread; results keep manifest order.
     let jobs: Vec<parallel::Job<'_, Result<(ir::Api, SpecSummary)>>> = manifest
         .specs
@@ -71,7 +82,7 @@ pub fn generate_pinned(
         .map(|pinned| {
             Box::new(move || {
                 let started = Instant::now();
-                let (path, bytes) = manifest::read_pinned(specs_dir, pinned)?;
+                let (path, bytes) = dirs.read_pinned(pinned)?;
                 let loaded = load::parse_with_fixes(&path, &bytes, &pinned.fixes)?;
                 if loaded.namespace != pinned.namespace || loaded.version != pinned.version {
                     return Err(Error::new(

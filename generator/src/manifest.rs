@@ -107,19 +107,24 @@ pub fn read_pinned(dir: &Path, spec: &PinnedSpec) -> Result<(PathBuf, Vec<u8>)> 
         )
         .in_file(&path)
     })?;
-    let actual = sha256_hex(&bytes);
-    if !actual.eq_ignore_ascii_case(&spec.sha256) {
-        return Err(Error::new(
-            ErrorKind::HashMismatch,
-            format!(
-                "sha256 is {actual} but specs/manifest.toml pins {}; if this is a new release \
-                 of the spec, update the pin (and review the regenerated crates)",
-                spec.sha256
-            ),
-        )
-        .in_file(&path));
-    }
+    check_sha256(&path, &bytes, &spec.sha256)?;
     Ok((path, bytes))
+}
+
+/// An error unless `bytes` (read from `path`) have the pinned sha256 `pinned`.
+pub fn check_sha256(path: &Path, bytes: &[u8], pinned: &str) -> Result<()> {
+    let actual = sha256_hex(bytes);
+    if actual.eq_ignore_ascii_case(pinned) {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::HashMismatch,
+        format!(
+            "sha256 is {actual} but specs/manifest.toml pins {pinned}; if this is a new release \
+             of the spec, update the pin (and review the regenerated crates)"
+        ),
+    )
+    .in_file(path))
 }
 
 /// Lowercase hex sha256 of `bytes`.

@@ -1,6 +1,6 @@
 //! Generation speed: regenerating every pinned spec in memory
 //! (`ntnx_generator::generate_pinned`, nothing written) against only reading and parsing
-//! them (`ntnx_generator::manifest::read_pinned` + `ntnx_generator::load::parse`:
+//! them (`SpecDirs::read_pinned` + `ntnx_generator::load::parse`:
 //! sha256 check, serde_yaml into openapiv3), in the same process, runs interleaved.
 //!
 //! `generate_pinned` works on up to one thread per core, so parse-only is measured both on
@@ -16,13 +16,13 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::Mutex;
 use std::time::Instant;
 
 use common::{Args, Results};
 use ntnx_generator::emit::EmitOptions;
-use ntnx_generator::manifest::{self, Manifest, PinnedSpec};
+use ntnx_generator::locate::SpecDirs;
+use ntnx_generator::manifest::{Manifest, PinnedSpec};
 use ntnx_workspace_tests::specs;
 
 /// Runs of each in the full benchmark (each run takes a fraction of a second).
@@ -31,7 +31,7 @@ const RUNS: usize = 7;
 fn main() {
     let args = Args::parse();
     let root = specs::workspace_root();
-    let dir = specs::specs_dir();
+    let dirs = specs::spec_dirs();
     let manifest =
         Manifest::read(&root.join("specs").join("manifest.toml")).unwrap_or_else(|e| panic!("{e}"));
     // The options `cargo xtask generate` uses for generated/.
@@ -43,12 +43,12 @@ fn main() {
         manifest
             .specs
             .iter()
-            .map(|p| parse_one(&dir, p))
+            .map(|p| parse_one(&dirs, p))
             .sum::<usize>()
     };
     let parse_threads = || {
         let mut pinned: Vec<&PinnedSpec> = manifest.specs.iter().collect();
-        pinned.sort_by_key(|p| std::cmp::Reverse(spec_size(&dir, &p.file)));
+        pinned.sort_by_key(|p| std::cmp::Reverse(spec_size(&dirs, &p.file)));
         let queue = Mutex::new(pinned.into_iter());
         std::thread::scope(|scope| {
             let workers: Vec<_> = (0..threads)
@@ -56,7 +56,7 @@ fn main() {
                     scope.spawn(|| {
                         let mut schemas = 0;
                         while let Some(pinned) = queue.lock().expect("the queue").next() {
-                            schemas += parse_one(&dir, pinned);
+                            schemas += parse_one(&dirs, pinned);
                         }
                         schemas
                     })
@@ -69,14 +69,14 @@ fn main() {
         })
     };
     let generate = || {
-        ntnx_generator::generate_pinned(&manifest, &dir, &options).unwrap_or_else(|e| panic!("{e}"))
+        ntnx_generator::generate_pinned_in(&manifest, &dirs, &options)
+            .unwrap_or_else(|e| panic!("{e}"))
     };
     let loaded: Vec<_> = manifest
         .specs
         .iter()
         .map(|pinned| {
-            let (path, bytes) =
-                manifest::read_pinned(&dir, pinned).unwrap_or_else(|e| panic!("{e}"));
+            let (path, bytes) = dirs.read_pinned(pinned).unwrap_or_else(|e| panic!("{e}"));
             let spec = ntnx_generator::load::parse(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
             (spec, pinned.crate_name())
         })
@@ -149,7 +149,7 @@ fn main() {
     let spec_bytes: usize = manifest
         .specs
         .iter()
-        .map(|pinned| spec_size(&dir, &pinned.file))
+        .map(|pinned| spec_size(&dirs, &pinned.file))
         .sum();
     let specs = manifest.specs.len();
     let [parse_samples, parse_threads_samples, generate_samples, resolve_samples, layout_samples, emit_samples, format_samples] =
@@ -173,8 +173,8 @@ fn main() {
 }
 
 /// Reads (checking its sha256) and parses one pinned spec; its number of schemas.
-fn parse_one(dir: &Path, pinned: &PinnedSpec) -> usize {
-    let (path, bytes) = manifest::read_pinned(dir, pinned).unwrap_or_else(|e| panic!("{e}"));
+fn parse_one(dirs: &SpecDirs, pinned: &PinnedSpec) -> usize {
+    let (path, bytes) = dirs.read_pinned(pinned).unwrap_or_else(|e| panic!("{e}"));
     let loaded = ntnx_generator::load::parse(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
     loaded
         .document
@@ -183,7 +183,9 @@ fn parse_one(dir: &Path, pinned: &PinnedSpec) -> usize {
         .map_or(0, |c| c.schemas.len())
 }
 
-/// Size in bytes of spec file `file` in `dir`.
-fn spec_size(dir: &Path, file: &str) -> usize {
-    std::fs::metadata(dir.join(file)).map_or(0, |m| m.len() as usize)
+/// Size in bytes of spec file `file` where `dirs` find it.
+fn spec_size(dirs: &SpecDirs, file: &str) -> usize {
+    dirs.find(file)
+        .and_then(|path| std::fs::metadata(path).ok())
+        .map_or(0, |m| m.len() as usize)
 }

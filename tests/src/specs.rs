@@ -1,14 +1,15 @@
 //! The pinned OpenAPI specs, read at run time.
 //!
-//! The specs are never copied into the repository: they are read from the folder named by
-//! `NTNX_SPECS_DIR`, or `<workspace root>/../shared/specs`. Which files to read comes from
+//! The specs are never copied into the repository: each is read from the first of
+//! `NTNX_SPECS_DIR`, `<workspace root>/../shared/specs` and the user cache that holds it. Which files to read comes from
 //! `specs/manifest.toml`, the same pin list the generator uses. Each spec is parsed once per
 //! process (YAML into [`serde_json::Value`]) and shared.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use ntnx_generator::manifest::{read_pinned, Manifest, PinnedSpec};
+use ntnx_generator::locate::SpecDirs;
+use ntnx_generator::manifest::{Manifest, PinnedSpec};
 use serde_json::{Map, Value};
 
 /// Prefix of a local reference to a component schema.
@@ -53,13 +54,10 @@ pub fn workspace_root() -> PathBuf {
     manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
 }
 
-/// The folder the spec files are read from: `NTNX_SPECS_DIR`, or
-/// `<workspace root>/../shared/specs`.
-pub fn specs_dir() -> PathBuf {
-    match std::env::var_os("NTNX_SPECS_DIR") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => workspace_root().join("..").join("shared").join("specs"),
-    }
+/// The folders the spec files are read from, in order: `NTNX_SPECS_DIR`,
+/// `<workspace root>/../shared/specs`, the user cache that `cargo xtask` downloads into.
+pub fn spec_dirs() -> SpecDirs {
+    SpecDirs::standard(None, &workspace_root())
 }
 
 /// The pin list, `specs/manifest.toml`, read by the generator's own reader.
@@ -73,16 +71,16 @@ pub fn manifest() -> Manifest {
 pub fn all() -> &'static [Spec] {
     static SPECS: OnceLock<Vec<Spec>> = OnceLock::new();
     SPECS.get_or_init(|| {
-        let dir = specs_dir();
+        let dirs = spec_dirs();
         let manifest = manifest();
         std::thread::scope(|scope| {
             let loading: Vec<_> = manifest
                 .specs
                 .iter()
                 .map(|pinned| {
-                    let dir = &dir;
+                    let dirs = &dirs;
                     scope.spawn(move || Spec {
-                        doc: load(dir, pinned),
+                        doc: load(dirs, pinned),
                         namespace: pinned.namespace.clone(),
                         version: pinned.version.clone(),
                         file: pinned.file.clone(),
@@ -98,8 +96,8 @@ pub fn all() -> &'static [Spec] {
 }
 
 /// A pinned spec as JSON, its sha256 checked and its declared fixes applied.
-fn load(dir: &Path, pinned: &PinnedSpec) -> Value {
-    let (path, bytes) = read_pinned(dir, pinned).unwrap_or_else(|e| panic!("{e}"));
+fn load(dirs: &SpecDirs, pinned: &PinnedSpec) -> Value {
+    let (path, bytes) = dirs.read_pinned(pinned).unwrap_or_else(|e| panic!("{e}"));
     let mut yaml: serde_yaml::Value = serde_yaml::from_slice(&bytes)
         .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()));
     ntnx_generator::fix::apply(&mut yaml, &pinned.fixes)

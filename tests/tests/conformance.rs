@@ -115,7 +115,9 @@ fn every_operation_is_accepted_by_prism_and_decodes_its_answers() {
             let label = format!("{} {}", spec.label(), mode.name());
             let log = logs.join(format!("prism-{}-{}.log", spec.namespace, mode.name()));
             let path = match mode {
-                Mode::Static => specs::specs_dir().join(&spec.file),
+                Mode::Static => specs::spec_dirs()
+                    .find(&spec.file)
+                    .expect("the loaded spec's file"),
                 Mode::Dynamic => mock::dynamic_spec(spec, &logs),
             };
             let prism = Prism::spawn(&bin, &path, mode, label, log);

@@ -7,14 +7,23 @@ use std::path::PathBuf;
 use similar::TextDiff;
 
 use crate::workspace::{self, list_files, Output};
-use crate::Flags;
+use crate::{Flags, OFFLINE};
+use ntnx_generator::locate::SpecDirs;
 
 /// Diff lines shown per differing file.
 const DIFF_LINES: usize = 40;
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let flags = Flags::parse(args, &["--specs"])?;
-    let generated = workspace::generate_pinned(&workspace::specs_dir(flags.get("--specs")))?;
+    let flags = Flags::parse(args, &["--specs"], &[OFFLINE])?;
+    check(
+        &workspace::spec_dirs(flags.get("--specs")),
+        flags.has(OFFLINE),
+    )
+}
+
+/// Compares what the generator makes of the specs in `dirs` with the files on disk.
+pub fn check(dirs: &SpecDirs, offline: bool) -> Result<(), String> {
+    let generated = workspace::generate_pinned(dirs, offline)?;
     let outputs = [
         Output {
             dir: PathBuf::from("generated"),

@@ -6,19 +6,19 @@ use ntnx_generator::emit::inventory::{changes, INVENTORY_FILE};
 use ntnx_generator::emit::{EmitOptions, GeneratedFile};
 
 use crate::workspace::{self, list_files, print_summary};
-use crate::Flags;
+use crate::{Flags, OFFLINE};
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let flags = Flags::parse(args, &["--specs", "--spec", "--out"])?;
+    let flags = Flags::parse(args, &["--specs", "--spec", "--out"], &[OFFLINE])?;
     match (flags.get("--spec"), flags.get("--out")) {
-        (None, None) => regenerate_workspace(flags.get("--specs")),
+        (None, None) => regenerate_workspace(flags.get("--specs"), flags.has(OFFLINE)),
         (Some(spec), Some(out)) => generate_one(Path::new(spec), Path::new(out)),
         _ => Err("--spec and --out go together".to_owned()),
     }
 }
 
-fn regenerate_workspace(specs: Option<&str>) -> Result<(), String> {
-    let generated = workspace::generate_pinned(&workspace::specs_dir(specs))?;
+fn regenerate_workspace(specs: Option<&str>, offline: bool) -> Result<(), String> {
+    let generated = workspace::generate_pinned(&workspace::spec_dirs(specs), offline)?;
     let out = workspace::root().join("generated");
     let before = std::fs::read_to_string(out.join(INVENTORY_FILE)).unwrap_or_default();
     write_tree(&out, &generated.files)?;

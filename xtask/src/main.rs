@@ -8,11 +8,20 @@
 //! - `cargo xtask bench [--smoke]`: generation, compile-time, decode and request
 //!   benchmarks against peers; writes `BENCHMARKS.md` (see `bench/mod.rs`).
 //!
-//! Specs are read from `--specs DIR`, else `$NTNX_SPECS_DIR`, else `../shared/specs`.
+//! - `cargo xtask specs fetch NAMESPACE VERSION [--pin]`, `cargo xtask specs probe NAMESPACE`:
+//!   specs from the developer portal (see `specs.rs`).
+//!
+//! Each pinned spec is read from the first of `--specs DIR`, `$NTNX_SPECS_DIR`,
+//! `../shared/specs` and the user cache that holds it; a file none holds is downloaded from
+//! its pinned URL into the cache, unless `--offline` is given.
 
 mod bench;
 mod check;
 mod generate;
+mod portal;
+#[cfg(test)]
+mod spec_server;
+mod specs;
 mod test;
 mod workspace;
 
@@ -25,6 +34,7 @@ fn main() -> ExitCode {
         Some("check") => check::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("specs") => specs::run(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -37,24 +47,44 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str = "usage:
-  cargo xtask generate [--specs DIR]           regenerate generated/ from specs/manifest.toml
-  cargo xtask generate --spec FILE --out DIR   generate one spec's crates into DIR
-  cargo xtask check [--specs DIR]              fail if generated/ is stale
-  cargo xtask test [--specs DIR]               run every check CI runs
-  cargo xtask bench [--smoke] [--specs DIR]    benchmarks; writes BENCHMARKS.md (--smoke: a
-                                               short run of each part, report in target/)";
+  cargo xtask generate [--specs DIR] [--offline]   regenerate generated/ from specs/manifest.toml
+  cargo xtask generate --spec FILE --out DIR       generate one spec's crates into DIR
+  cargo xtask check [--specs DIR] [--offline]      fail if generated/ is stale
+  cargo xtask test [--specs DIR] [--offline]       run every check CI runs
+  cargo xtask bench [--smoke] [--specs DIR]        benchmarks; writes BENCHMARKS.md (--smoke: a
+                                                   short run of each part, report in target/)
+  cargo xtask specs fetch NAMESPACE VERSION [--pin]  download a spec from the portal, print its pin
+  cargo xtask specs probe NAMESPACE                  list the versions the portal serves
 
-/// Parsed `--flag value` options.
+Pinned specs missing from --specs, NTNX_SPECS_DIR and ../shared/specs are downloaded into
+the user cache (NTNX_SPECS_CACHE) from their pinned URL (base: NTNX_SPECS_URL_BASE), unless
+--offline.";
+
+/// Parsed `--flag value` options and `--switch`es.
 pub(crate) struct Flags {
     pairs: Vec<(String, String)>,
+    switches: Vec<String>,
 }
 
+/// Switches every command that reads pinned specs takes.
+pub(crate) const OFFLINE: &str = "--offline";
+
 impl Flags {
-    /// Parses `args`, accepting only `allowed` flags.
-    pub(crate) fn parse(args: &[String], allowed: &[&str]) -> Result<Flags, String> {
+    /// Parses `args`, accepting only `allowed` flags (each followed by a value) and the
+    /// `switches`.
+    pub(crate) fn parse(
+        args: &[String],
+        allowed: &[&str],
+        switches: &[&str],
+    ) -> Result<Flags, String> {
         let mut pairs = Vec::new();
+        let mut on = Vec::new();
         let mut iter = args.iter();
         while let Some(flag) = iter.next() {
+            if switches.contains(&flag.as_str()) {
+                on.push(flag.clone());
+                continue;
+            }
             if !allowed.contains(&flag.as_str()) {
                 return Err(format!("unexpected argument `{flag}`\n{USAGE}"));
             }
@@ -63,7 +93,15 @@ impl Flags {
                 .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
             pairs.push((flag.clone(), value.clone()));
         }
-        Ok(Flags { pairs })
+        Ok(Flags {
+            pairs,
+            switches: on,
+        })
+    }
+
+    /// Whether `switch` was given.
+    pub(crate) fn has(&self, switch: &str) -> bool {
+        self.switches.iter().any(|s| s == switch)
     }
 
     /// The value of `flag`, if given.

@@ -14,16 +14,20 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 use crate::workspace::{self, cargo_bin, status};
-use crate::Flags;
+use crate::{Flags, OFFLINE};
+use ntnx_generator::locate::SpecDirs;
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let flags = Flags::parse(args, &["--specs"])?;
-    let specs = workspace::specs_dir(flags.get("--specs"));
+    let flags = Flags::parse(args, &["--specs"], &[OFFLINE])?;
+    let dirs = workspace::spec_dirs(flags.get("--specs"));
+    let offline = flags.has(OFFLINE);
     let root = workspace::root();
+    // Every test and benchmark reads the pinned files from one folder.
+    let specs = workspace::specs_folder(&dirs, offline, &root.join("target").join("specs"))?;
     step("cargo fmt --check", cargo(&["fmt", "--all", "--check"]))?;
     step(
         "cargo xtask check",
-        crate::check::run(&["--specs".to_owned(), specs.display().to_string()]),
+        crate::check::check(&SpecDirs::one(&specs), true),
     )?;
     step(
         "cargo clippy",
@@ -46,6 +50,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "cargo xtask bench --smoke",
         crate::bench::run(&[
             "--smoke".to_owned(),
+            "--offline".to_owned(),
             "--specs".to_owned(),
             specs.display().to_string(),
         ]),

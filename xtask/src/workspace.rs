@@ -4,6 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ntnx_generator::emit::{EmitOptions, GeneratedFile};
+use ntnx_generator::locate::SpecDirs;
+
+use crate::specs::Fetcher;
 use ntnx_generator::manifest::Manifest;
 use ntnx_generator::Generated;
 
@@ -15,23 +18,45 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The folder holding the spec files: `--specs`, `$NTNX_SPECS_DIR`, or `../shared/specs`.
-pub fn specs_dir(flag: Option<&str>) -> PathBuf {
-    match flag {
-        Some(dir) => PathBuf::from(dir),
-        None => match std::env::var_os("NTNX_SPECS_DIR") {
-            Some(dir) => PathBuf::from(dir),
-            None => root().join("..").join("shared").join("specs"),
-        },
-    }
+/// The folders pinned specs are read from, in order: `--specs`, `$NTNX_SPECS_DIR`,
+/// `../shared/specs`, the user cache (see `ntnx_generator::locate`).
+pub fn spec_dirs(flag: Option<&str>) -> SpecDirs {
+    SpecDirs::standard(flag.map(Path::new), &root())
 }
 
-/// Generates every pinned spec, in memory.
-pub fn generate_pinned(specs: &Path) -> Result<Generated, String> {
-    let manifest =
-        Manifest::read(&root().join("specs").join("manifest.toml")).map_err(|e| e.to_string())?;
-    ntnx_generator::generate_pinned(&manifest, specs, &EmitOptions::workspace())
+/// The pin list.
+pub fn manifest() -> Result<Manifest, String> {
+    Manifest::read(&root().join("specs").join("manifest.toml")).map_err(|e| e.to_string())
+}
+
+/// Generates every pinned spec, in memory, after downloading the files no folder has
+/// (unless `offline`).
+pub fn generate_pinned(dirs: &SpecDirs, offline: bool) -> Result<Generated, String> {
+    let manifest = manifest()?;
+    crate::specs::ensure_pinned(&manifest, dirs, &Fetcher::from_env(offline))?;
+    ntnx_generator::generate_pinned_in(&manifest, dirs, &EmitOptions::workspace())
         .map_err(|e| e.to_string())
+}
+
+/// One folder holding every pinned file: the first of `dirs` that holds them all, else
+/// `scratch`, where they are copied from wherever they are (for tools that take one
+/// folder). Downloads what no folder has, unless `offline`.
+pub fn specs_folder(dirs: &SpecDirs, offline: bool, scratch: &Path) -> Result<PathBuf, String> {
+    let manifest = manifest()?;
+    crate::specs::ensure_pinned(&manifest, dirs, &Fetcher::from_env(offline))?;
+    let has_all = |dir: &Path| manifest.specs.iter().all(|s| dir.join(&s.file).is_file());
+    if let Some(dir) = dirs.dirs().iter().find(|d| has_all(d)) {
+        return Ok(dir.clone());
+    }
+    std::fs::create_dir_all(scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    for spec in &manifest.specs {
+        let from = dirs
+            .find(&spec.file)
+            .ok_or_else(|| format!("{} is in none of {}", spec.file, dirs.describe()))?;
+        std::fs::copy(&from, scratch.join(&spec.file))
+            .map_err(|e| format!("{}: {e}", from.display()))?;
+    }
+    Ok(scratch.to_path_buf())
 }
 
 /// Fixture specs (in `specs/fixtures/`) whose crates are committed below

@@ -34,7 +34,7 @@ use std::process::{Command, Output};
 use std::time::Instant;
 
 pub(crate) use crate::workspace::{cargo_bin, status};
-use crate::{workspace, Flags};
+use crate::{workspace, Flags, OFFLINE};
 use report::{Machine, Section};
 use stats::Results;
 
@@ -52,9 +52,13 @@ pub(crate) struct Bench {
 pub fn run(args: &[String]) -> Result<(), String> {
     let smoke = args.iter().any(|a| a == "--smoke");
     let rest: Vec<String> = args.iter().filter(|a| *a != "--smoke").cloned().collect();
-    let flags = Flags::parse(&rest, &["--specs"])?;
+    let flags = Flags::parse(&rest, &["--specs"], &[OFFLINE])?;
     let root = workspace::root();
-    let specs = workspace::specs_dir(flags.get("--specs"));
+    let specs = workspace::specs_folder(
+        &workspace::spec_dirs(flags.get("--specs")),
+        flags.has(OFFLINE),
+        &root.join("target").join("specs"),
+    )?;
     let specs = specs
         .canonicalize()
         .map_err(|e| format!("specs folder {}: {e}", specs.display()))?;
