@@ -29,6 +29,15 @@ impl SchemaName {
         self.version.split('.').next().unwrap_or(&self.version)
     }
 
+    /// The model revision in the official SDKs' form: `v4.r0` for `v4.0` (and for `v4.0.b2`:
+    /// the release type is not part of it).
+    pub fn revision(&self) -> String {
+        match crate::version::ApiVersion::parse(&self.version) {
+            Some(version) => format!("v{}.r{}", version.major, version.revision.unwrap_or(0)),
+            None => self.version.clone(),
+        }
+    }
+
     /// The name the server writes in `$objectType`: the dotted name without the minor
     /// version (`vmm.v4.content.Image` for `vmm.v4.0.content.Image`).
     pub fn wire_name(&self) -> String {
@@ -213,6 +222,9 @@ pub enum TypeKind {
 pub struct Struct {
     /// `$objectType` the server writes for it; `None` for inline objects.
     pub wire_name: Option<String>,
+    /// The model revision the official SDKs send in `$reserved.$fv` (`v4.r0` for a
+    /// `vmm.v4.0` schema); `None` for inline objects.
+    pub revision: Option<String>,
     /// Declared properties, in spec order (bases of an `allOf` first).
     pub fields: Vec<Field>,
 }
@@ -437,10 +449,39 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// `x-permissions`: the roles or operations the caller needs, as text.
     pub permissions: Vec<String>,
-    /// `x-rate-limit`, as text.
-    pub rate_limit: Option<String>,
+    /// `x-rate-limit`: requests per time unit for each Prism Central size.
+    pub rate_limits: Vec<RateLimit>,
     /// Pointer of the operation in its spec.
     pub origin: Origin,
+}
+
+/// One `x-rate-limit` entry, as the spec writes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed per time unit.
+    pub count: u64,
+    /// The time unit: `seconds`, `minutes`...
+    pub unit: String,
+    /// The Prism Central size: `xsmall`, `Small`, `Large`, `XLarge`.
+    pub size: String,
+}
+
+impl RateLimit {
+    /// The time unit in seconds, when it is one the family uses.
+    pub fn unit_seconds(&self) -> Option<u64> {
+        match self.unit.to_ascii_lowercase().trim_end_matches('s') {
+            "second" => Some(1),
+            "minute" => Some(60),
+            "hour" => Some(3600),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for RateLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} per {} ({})", self.count, self.unit, self.size)
+    }
 }
 
 /// A tag: the group an operation belongs to.

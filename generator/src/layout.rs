@@ -405,6 +405,14 @@ fn merge(existing: &mut TypeDef, other: &TypeDef) -> Result<Vec<String>> {
     }
     match (&mut existing.kind, &other.kind) {
         (TypeKind::Struct(a), TypeKind::Struct(b)) => {
+            if a.revision != b.revision {
+                differences.push(format!(
+                    "copies of revisions {} and {}: `$fv` {} kept",
+                    a.revision.as_deref().unwrap_or("-"),
+                    b.revision.as_deref().unwrap_or("-"),
+                    a.revision.as_deref().unwrap_or("-"),
+                ));
+            }
             for field in &mut a.fields {
                 let name = &field.name;
                 match b.fields.iter().find(|f| f.name == field.name) {

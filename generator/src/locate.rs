@@ -56,7 +56,8 @@ impl SpecDirs {
     /// Reads pinned spec `spec` from the first folder that has it and checks its sha256.
     pub fn read_pinned(&self, spec: &PinnedSpec) -> Result<(PathBuf, Vec<u8>)> {
         let Some(path) = self.find(&spec.file) else {
-            return Err(Error::new(
+            let first = self.dirs.first().map(|d| d.join(&spec.file));
+            let error = Error::new(
                 ErrorKind::Io,
                 format!(
                     "pinned spec {} is in none of {}; `cargo xtask generate` downloads it from \
@@ -66,7 +67,11 @@ impl SpecDirs {
                     self.describe(),
                     spec.url
                 ),
-            ));
+            );
+            return Err(match first {
+                Some(path) => error.in_file(&path),
+                None => error,
+            });
         };
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, &e))?;
         check_sha256(&path, &bytes, &spec.sha256)?;

@@ -111,7 +111,9 @@ fn query_parameters_keep_types_defaults_and_constraints() {
         Some("Lists widgets, a page at a time.")
     );
     assert_eq!(list.permissions, ["Widget Admin", "Widget Viewer"]);
-    assert_eq!(list.rate_limit.as_deref(), Some("10 per seconds (small)"));
+    let limits: Vec<String> = list.rate_limits.iter().map(ToString::to_string).collect();
+    assert_eq!(limits, ["10 per seconds (small)"]);
+    assert_eq!(list.rate_limits[0].unit_seconds(), Some(1));
 
     let generated = generate("operations.yaml");
     let widgets = file(&generated, "ntnx-fixture/src/api/widgets.rs");

@@ -284,6 +284,7 @@ fn a_wire_type_carried_twice_is_one_type_that_its_owner_re_exports() {
         note.differences,
         [
             "documentation differs; kept the base copy's",
+            "copies of revisions v1.r0 and v1.r1: `$fv` v1.r0 kept",
             "`color` is not in every copy: added as optional"
         ]
     );

@@ -26,7 +26,8 @@ pub mod paginate;
 pub mod task;
 
 pub use client::{
-    ApiResponse, ByteStream, Client, IntoRequest, Multipart, Operation, Request, Response,
+    ApiResponse, ByteStream, CallOptions, Client, IntoRequest, Multipart, Operation, PcSize,
+    RateLimit, Request, Response,
 };
 pub use error::{Error, ErrorKind};
 pub use model::{DateTime, Extras, Model, Nullable, Secret};

@@ -8,11 +8,7 @@
 //! use ntnx_runtime::client::{Operation, Request};
 //! use ntnx_runtime::{paginate, Client};
 //!
-//! static LIST_IMAGES: Operation = Operation {
-//!     id: "listImages",
-//!     method: http::Method::GET,
-//!     path: "/vmm/v4.0/content/images",
-//! };
+//! static LIST_IMAGES: Operation = Operation::new("listImages", http::Method::GET, "/vmm/v4.0/content/images");
 //!
 //! # async fn run() -> Result<(), ntnx_runtime::Error> {
 //! let client = Client::builder("10.0.0.5").basic_auth("admin", "secret").build()?;

@@ -100,7 +100,7 @@ async fn get_file_by_image_id_streams_a_multi_megabyte_body_chunk_by_chunk() {
     // The media type the spec declares for the download.
     assert_eq!(
         requests[0].header("accept"),
-        Some("application/octet-stream")
+        Some("application/octet-stream, application/json")
     );
     assert_eq!(
         requests[0].header("authorization"),

@@ -453,9 +453,13 @@ async fn create_image_sends_a_request_id_and_the_typed_body_then_its_task_is_wai
             "source": {
                 "url": "https://cloud-images.ubuntu.com/jammy/current/jammy-server-cloudimg-amd64.img",
                 "shouldAllowInsecureUrl": false,
-                "$objectType": "vmm.v4.content.UrlSource"
+                "$reserved": {"$fv": "v4.r0"},
+                "$objectType": "vmm.v4.content.UrlSource",
+                "$unknownFields": {}
             },
-            "$objectType": "vmm.v4.content.Image"
+            "$reserved": {"$fv": "v4.r0"},
+            "$objectType": "vmm.v4.content.Image",
+            "$unknownFields": {}
         })
     );
     // Parsing keeps one of duplicate keys: count in the raw bytes.

@@ -27,6 +27,20 @@ fn thing_envelope() -> Value {
     json!({"data": {"extId": THING_ID, "name": "alpha", "size": 42, "$objectType": "shapes.v1.config.Thing"}})
 }
 
+/// Matches requests whose `Accept` header is exactly `value` (wiremock's `header` matcher
+/// splits values at commas).
+struct Accept(&'static str);
+
+impl wiremock::Match for Accept {
+    fn matches(&self, request: &Request) -> bool {
+        header_of(request, "accept") == Some(self.0)
+    }
+}
+
+fn accept(value: &'static str) -> Accept {
+    Accept(value)
+}
+
 /// The one request the server received.
 async fn only_request(server: &MockServer) -> Request {
     let mut requests = server.received_requests().await.expect("recording is on");
@@ -87,7 +101,7 @@ async fn a_json_body_and_declared_response_headers() {
         .and(path("/api/shapes/v1.0/config/things"))
         .and(header("content-type", "application/json"))
         .and(body_json(
-            json!({"name": "alpha", "size": 7, "$objectType": "shapes.v1.config.Thing"}),
+            json!({"name": "alpha", "size": 7, "$reserved": {"$fv": "v1.r0"}, "$objectType": "shapes.v1.config.Thing", "$unknownFields": {}}),
         ))
         .respond_with(
             ResponseTemplate::new(202)
@@ -118,7 +132,7 @@ async fn patch_sends_its_body_with_the_patch_method() {
     Mock::given(method("PATCH"))
         .and(path(format!("/api/shapes/v1.0/config/things/{THING_ID}")))
         .and(body_json(
-            json!({"name": "beta", "$objectType": "shapes.v1.config.Thing"}),
+            json!({"name": "beta", "$reserved": {"$fv": "v1.r0"}, "$objectType": "shapes.v1.config.Thing", "$unknownFields": {}}),
         ))
         .respond_with(ResponseTemplate::new(200).set_body_json(thing_envelope()))
         .mount(&server)
@@ -183,7 +197,7 @@ async fn text_responses_are_strings_and_ask_for_their_media_type() {
         .and(path(format!(
             "/api/shapes/v1.0/config/things/{THING_ID}/report"
         )))
-        .and(header("accept", "text/xml"))
+        .and(accept("text/xml, application/json"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(xml, "text/xml"))
         .mount(&server)
         .await;
@@ -191,7 +205,7 @@ async fn text_responses_are_strings_and_ask_for_their_media_type() {
         .and(path(format!(
             "/api/shapes/v1.0/config/things/{THING_ID}/notes"
         )))
-        .and(header("accept", "text/plain"))
+        .and(accept("text/plain, application/json"))
         .respond_with(ResponseTemplate::new(200).set_body_raw("line 1\nline 2\n", "text/plain"))
         .mount(&server)
         .await;
@@ -234,7 +248,7 @@ async fn octet_stream_downloads_and_request_bodies() {
     let bytes: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
     Mock::given(method("GET"))
         .and(path(file_path.as_str()))
-        .and(header("accept", "application/octet-stream"))
+        .and(accept("application/octet-stream, application/json"))
         .respond_with(
             ResponseTemplate::new(200).set_body_raw(bytes.clone(), "application/octet-stream"),
         )
@@ -299,13 +313,13 @@ async fn one_response_as_json_or_as_bytes() {
     let content_path = format!("/api/shapes/v1.0/content/things/{THING_ID}/content");
     Mock::given(method("GET"))
         .and(path(content_path.as_str()))
-        .and(header("accept", "application/json"))
+        .and(accept("application/json"))
         .respond_with(ResponseTemplate::new(200).set_body_json(thing_envelope()))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path(content_path.as_str()))
-        .and(header("accept", "application/octet-stream"))
+        .and(accept("application/octet-stream, application/json"))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_raw(b"raw bytes".to_vec(), "application/octet-stream"),

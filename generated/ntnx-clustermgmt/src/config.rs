@@ -98,6 +98,8 @@ impl ntnx_runtime::Model for AddDiskApiResponse {
         "clustermgmt.v4.config.AddDiskApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -135,8 +137,7 @@ impl serde::Serialize for AddDiskApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -243,6 +244,8 @@ impl ntnx_runtime::Model for AddSnmpTransportsApiResponse {
         "clustermgmt.v4.config.AddSnmpTransportsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -280,8 +283,7 @@ impl serde::Serialize for AddSnmpTransportsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -459,6 +461,8 @@ impl ntnx_runtime::Model for ApplyClusterProfileApiResponse {
         "clustermgmt.v4.config.ApplyClusterProfileApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -496,8 +500,7 @@ impl serde::Serialize for ApplyClusterProfileApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -605,6 +608,8 @@ impl ntnx_runtime::Model for AssociateCategoriesToClusterApiResponse {
         "clustermgmt.v4.config.AssociateCategoriesToClusterApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -642,8 +647,7 @@ impl serde::Serialize for AssociateCategoriesToClusterApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -751,6 +755,8 @@ impl ntnx_runtime::Model for AttributeItem {
         "clustermgmt.v4.config.AttributeItem",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -788,8 +794,7 @@ impl serde::Serialize for AttributeItem {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "attribute", &self.attribute)?;
         self.extras.serialize_optional(&mut map, "value", &self.value)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -824,6 +829,8 @@ impl ntnx_runtime::Model for AuthorizedPublicKey {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.AuthorizedPublicKey",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -860,8 +867,7 @@ impl serde::Serialize for AuthorizedPublicKey {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
         self.extras.serialize_optional(&mut map, "key", &self.key)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -898,6 +904,8 @@ impl ntnx_runtime::Model for BackplaneNetworkParams {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.BackplaneNetworkParams",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -952,8 +960,7 @@ impl serde::Serialize for BackplaneNetworkParams {
         self.extras.serialize_optional(&mut map, "vlanTag", &self.vlan_tag)?;
         self.extras.serialize_optional(&mut map, "subnet", &self.subnet)?;
         self.extras.serialize_optional(&mut map, "netmask", &self.netmask)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -986,6 +993,8 @@ impl ntnx_runtime::Model for BlockItem {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.BlockItem";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.BlockItem");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1026,8 +1035,7 @@ impl serde::Serialize for BlockItem {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "blockId", &self.block_id)?;
         self.extras.serialize_optional(&mut map, "rackName", &self.rack_name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1060,6 +1068,8 @@ impl ntnx_runtime::Model for BmcInfo {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.BmcInfo";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.BmcInfo");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1104,8 +1114,7 @@ impl serde::Serialize for BmcInfo {
         self.extras.serialize_optional(&mut map, "ipAddress", &self.ip_address)?;
         self.extras.serialize_optional(&mut map, "credential", &self.credential)?;
         self.extras.serialize_optional(&mut map, "status", &self.status)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1144,6 +1153,8 @@ impl ntnx_runtime::Model for BuildReference {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.BuildReference",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1202,8 +1213,7 @@ impl serde::Serialize for BuildReference {
         self.extras.serialize_optional(&mut map, "commitId", &self.commit_id)?;
         self.extras
             .serialize_optional(&mut map, "shortCommitId", &self.short_commit_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1235,6 +1245,8 @@ impl ntnx_runtime::Model for BundleInfo {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.BundleInfo");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1263,8 +1275,7 @@ impl serde::Serialize for BundleInfo {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1310,6 +1321,8 @@ impl ntnx_runtime::Model for BundleParam {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.BundleParam");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1353,8 +1366,7 @@ impl serde::Serialize for BundleParam {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("bundleInfo", &self.bundle_info)?;
         map.serialize_entry("nodeList", &self.node_list)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1475,6 +1487,8 @@ impl ntnx_runtime::Model for CategoryEntityReferences {
         "clustermgmt.v4.config.CategoryEntityReferences",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1510,8 +1524,7 @@ impl serde::Serialize for CategoryEntityReferences {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("categories", &self.categories)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1544,6 +1557,8 @@ impl ntnx_runtime::Model for CheckHypervisorRequirementsApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.CheckHypervisorRequirementsApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1582,8 +1597,7 @@ impl serde::Serialize for CheckHypervisorRequirementsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1741,6 +1755,8 @@ impl ntnx_runtime::Model for Cluster {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.Cluster");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1862,8 +1878,7 @@ impl serde::Serialize for Cluster {
                 "backupEligibilityScore",
                 &self.backup_eligibility_score,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2032,6 +2047,8 @@ impl ntnx_runtime::Model for ClusterConfigReference {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.ClusterConfigReference",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2220,8 +2237,7 @@ impl serde::Serialize for ClusterConfigReference {
             .serialize_optional(&mut map, "encryptionScope", &self.encryption_scope)?;
         self.extras.serialize_optional(&mut map, "pulseStatus", &self.pulse_status)?;
         self.extras.serialize_optional(&mut map, "isAvailable", &self.is_available)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2487,6 +2503,8 @@ impl ntnx_runtime::Model for ClusterNetworkReference {
         "clustermgmt.v4.config.ClusterNetworkReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2654,8 +2672,7 @@ impl serde::Serialize for ClusterNetworkReference {
                 "httpProxyWhiteList",
                 &self.http_proxy_white_list,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2802,6 +2819,8 @@ impl ntnx_runtime::Model for ClusterProfile {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.ClusterProfile",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2979,8 +2998,7 @@ impl serde::Serialize for ClusterProfile {
                 &self.rsyslog_server_list,
             )?;
         self.extras.serialize_optional(&mut map, "pulseStatus", &self.pulse_status)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3020,6 +3038,8 @@ impl ntnx_runtime::Model for ClusterReference {
         "clustermgmt.v4.config.ClusterReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3055,8 +3075,7 @@ impl serde::Serialize for ClusterReference {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "uuid", &self.uuid)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3099,6 +3118,8 @@ impl ntnx_runtime::Model for ClusterReferenceListSpec {
         "clustermgmt.v4.config.ClusterReferenceListSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3134,8 +3155,7 @@ impl serde::Serialize for ClusterReferenceListSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("clusters", &self.clusters)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3174,6 +3194,8 @@ impl ntnx_runtime::Model for ComponentFaultTolerance {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.ComponentFaultTolerance",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3245,8 +3267,7 @@ impl serde::Serialize for ComponentFaultTolerance {
                 &self.is_under_computation,
             )?;
         self.extras.serialize_optional(&mut map, "detailMessage", &self.detail_message)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3404,6 +3425,8 @@ impl ntnx_runtime::Model for ComputeNodeItem {
         "clustermgmt.v4.config.ComputeNodeItem",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3489,8 +3512,7 @@ impl serde::Serialize for ComputeNodeItem {
                 &self.hypervisor_hostname,
             )?;
         self.extras.serialize_optional(&mut map, "model", &self.model)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3538,6 +3560,8 @@ impl ntnx_runtime::Model for ComputeNonMigratableVmsSpec {
         "clustermgmt.v4.config.ComputeNonMigratableVmsSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3575,8 +3599,7 @@ impl serde::Serialize for ComputeNonMigratableVmsSpec {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("hosts", &self.hosts)?;
         self.extras.serialize_optional(&mut map, "vcenterInfo", &self.vcenter_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3619,6 +3642,8 @@ impl ntnx_runtime::Model for ConfigParams {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.ConfigParams";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.ConfigParams");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3723,8 +3748,7 @@ impl serde::Serialize for ConfigParams {
         self.extras
             .serialize_optional(&mut map, "targetHypervisor", &self.target_hypervisor)?;
         self.extras.serialize_optional(&mut map, "hyperv", &self.hyperv)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3866,6 +3890,8 @@ impl ntnx_runtime::Model for ControllerVmReference {
         "clustermgmt.v4.config.ControllerVmReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3943,8 +3969,7 @@ impl serde::Serialize for ControllerVmReference {
                 "isInMaintenanceMode",
                 &self.is_in_maintenance_mode,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3977,6 +4002,8 @@ impl ntnx_runtime::Model for CreateClusterApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.CreateClusterApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4015,8 +4042,7 @@ impl serde::Serialize for CreateClusterApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4124,6 +4150,8 @@ impl ntnx_runtime::Model for CreateClusterProfileApiResponse {
         "clustermgmt.v4.config.CreateClusterProfileApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4161,8 +4189,7 @@ impl serde::Serialize for CreateClusterProfileApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4270,6 +4297,8 @@ impl ntnx_runtime::Model for CreateRsyslogServerApiResponse {
         "clustermgmt.v4.config.CreateRsyslogServerApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4307,8 +4336,7 @@ impl serde::Serialize for CreateRsyslogServerApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4416,6 +4444,8 @@ impl ntnx_runtime::Model for CreateSnmpTrapApiResponse {
         "clustermgmt.v4.config.CreateSnmpTrapApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4453,8 +4483,7 @@ impl serde::Serialize for CreateSnmpTrapApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4562,6 +4591,8 @@ impl ntnx_runtime::Model for CreateSnmpUserApiResponse {
         "clustermgmt.v4.config.CreateSnmpUserApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4599,8 +4630,7 @@ impl serde::Serialize for CreateSnmpUserApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4708,6 +4738,8 @@ impl ntnx_runtime::Model for CreateStorageContainerApiResponse {
         "clustermgmt.v4.config.CreateStorageContainerApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4745,8 +4777,7 @@ impl serde::Serialize for CreateStorageContainerApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4972,6 +5003,8 @@ impl ntnx_runtime::Model for DataStore {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.DataStore");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5072,8 +5105,7 @@ impl serde::Serialize for DataStore {
         self.extras
             .serialize_optional(&mut map, "freeSpaceBytes", &self.free_space_bytes)?;
         self.extras.serialize_optional(&mut map, "vmNames", &self.vm_names)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5157,6 +5189,8 @@ impl ntnx_runtime::Model for DataStoreMount {
         "clustermgmt.v4.config.DataStoreMount",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5233,8 +5267,7 @@ impl serde::Serialize for DataStoreMount {
         self.extras.serialize_optional(&mut map, "nodeExtIds", &self.node_ext_ids)?;
         self.extras.serialize_optional(&mut map, "isReadOnly", &self.is_read_only)?;
         self.extras.serialize_optional(&mut map, "targetPath", &self.target_path)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5307,6 +5340,8 @@ impl ntnx_runtime::Model for DataStoreUnmount {
         "clustermgmt.v4.config.DataStoreUnmount",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5364,8 +5399,7 @@ impl serde::Serialize for DataStoreUnmount {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("datastoreName", &self.datastore_name)?;
         self.extras.serialize_optional(&mut map, "nodeExtIds", &self.node_ext_ids)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5398,6 +5432,8 @@ impl ntnx_runtime::Model for DeleteClusterApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.DeleteClusterApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -5436,8 +5472,7 @@ impl serde::Serialize for DeleteClusterApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5545,6 +5580,8 @@ impl ntnx_runtime::Model for DeleteClusterProfileApiResponse {
         "clustermgmt.v4.config.DeleteClusterProfileApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5582,8 +5619,7 @@ impl serde::Serialize for DeleteClusterProfileApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5691,6 +5727,8 @@ impl ntnx_runtime::Model for DeleteDiskApiResponse {
         "clustermgmt.v4.config.DeleteDiskApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5728,8 +5766,7 @@ impl serde::Serialize for DeleteDiskApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5836,6 +5873,8 @@ impl ntnx_runtime::Model for DeleteRsyslogServerApiResponse {
         "clustermgmt.v4.config.DeleteRsyslogServerApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5873,8 +5912,7 @@ impl serde::Serialize for DeleteRsyslogServerApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5982,6 +6020,8 @@ impl ntnx_runtime::Model for DeleteSnmpTrapApiResponse {
         "clustermgmt.v4.config.DeleteSnmpTrapApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6019,8 +6059,7 @@ impl serde::Serialize for DeleteSnmpTrapApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6128,6 +6167,8 @@ impl ntnx_runtime::Model for DeleteSnmpUserApiResponse {
         "clustermgmt.v4.config.DeleteSnmpUserApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6165,8 +6206,7 @@ impl serde::Serialize for DeleteSnmpUserApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6274,6 +6314,8 @@ impl ntnx_runtime::Model for DeleteStorageContainerApiResponse {
         "clustermgmt.v4.config.DeleteStorageContainerApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6311,8 +6353,7 @@ impl serde::Serialize for DeleteStorageContainerApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6420,6 +6461,8 @@ impl ntnx_runtime::Model for DigitalCertificateMapReference {
         "clustermgmt.v4.config.DigitalCertificateMapReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6455,8 +6498,7 @@ impl serde::Serialize for DigitalCertificateMapReference {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "key", &self.key)?;
         self.extras.serialize_optional(&mut map, "value", &self.value)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6489,6 +6531,8 @@ impl ntnx_runtime::Model for DisassociateCategoriesFromClusterApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.DisassociateCategoriesFromClusterApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -6527,8 +6571,7 @@ impl serde::Serialize for DisassociateCategoriesFromClusterApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6638,6 +6681,8 @@ impl ntnx_runtime::Model for DisassociateClusterFromClusterProfileApiResponse {
         "clustermgmt.v4.config.DisassociateClusterFromClusterProfileApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6675,8 +6720,7 @@ impl serde::Serialize for DisassociateClusterFromClusterProfileApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6787,6 +6831,8 @@ impl ntnx_runtime::Model for DiscoverUnconfiguredNodesApiResponse {
         "clustermgmt.v4.config.DiscoverUnconfiguredNodesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6824,8 +6870,7 @@ impl serde::Serialize for DiscoverUnconfiguredNodesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7049,6 +7094,8 @@ impl ntnx_runtime::Model for Disk {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.Disk");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -7247,8 +7294,7 @@ impl serde::Serialize for Disk {
                 "diskAdvanceConfig",
                 &self.disk_advance_config,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7295,6 +7341,8 @@ impl ntnx_runtime::Model for DiskAdditionSpec {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.DiskAdditionSpec",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -7343,8 +7391,7 @@ impl serde::Serialize for DiskAdditionSpec {
                 "diskPartitionInfo",
                 &self.disk_partition_info,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7407,6 +7454,8 @@ impl ntnx_runtime::Model for DiskAdvanceConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.DiskAdvanceConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -7587,8 +7636,7 @@ impl serde::Serialize for DiskAdvanceConfig {
             )?;
         self.extras
             .serialize_optional(&mut map, "isPlannedOutage", &self.is_planned_outage)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7621,6 +7669,8 @@ impl ntnx_runtime::Model for DiskPartitionInfo {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.DiskPartitionInfo",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -7668,8 +7718,7 @@ impl serde::Serialize for DiskPartitionInfo {
                 "driveReplacementOption",
                 &self.drive_replacement_option,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7710,6 +7759,8 @@ impl ntnx_runtime::Model for DiskReference {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.DiskReference",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -7767,8 +7818,7 @@ impl serde::Serialize for DiskReference {
         self.extras.serialize_optional(&mut map, "sizeInBytes", &self.size_in_bytes)?;
         self.extras.serialize_optional(&mut map, "serialId", &self.serial_id)?;
         self.extras.serialize_optional(&mut map, "storageTier", &self.storage_tier)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7972,6 +8022,8 @@ impl ntnx_runtime::Model for DomainFaultTolerance {
         "clustermgmt.v4.config.DomainFaultTolerance",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -8011,8 +8063,7 @@ impl serde::Serialize for DomainFaultTolerance {
         self.extras.serialize_optional(&mut map, "type", &self.r#type)?;
         self.extras
             .serialize_optional(&mut map, "componentStatus", &self.component_status)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -8502,6 +8553,8 @@ impl ntnx_runtime::Model for ExpandClusterApiResponse {
         "clustermgmt.v4.config.ExpandClusterApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -8539,8 +8592,7 @@ impl serde::Serialize for ExpandClusterApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -8666,6 +8718,8 @@ impl ntnx_runtime::Model for ExpandClusterParams {
         "clustermgmt.v4.config.ExpandClusterParams",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -8732,8 +8786,7 @@ impl serde::Serialize for ExpandClusterParams {
                 "shouldSkipPreExpandChecks",
                 &self.should_skip_pre_expand_checks,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -8778,6 +8831,8 @@ impl ntnx_runtime::Model for FaultToleranceState {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.FaultToleranceState",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -8874,8 +8929,7 @@ impl serde::Serialize for FaultToleranceState {
             )?;
         self.extras
             .serialize_optional(&mut map, "redundancyStatus", &self.redundancy_status)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -8908,6 +8962,8 @@ impl ntnx_runtime::Model for FetchNodeNetworkingDetailsApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.FetchNodeNetworkingDetailsApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -8946,8 +9002,7 @@ impl serde::Serialize for FetchNodeNetworkingDetailsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -9055,6 +9110,8 @@ impl ntnx_runtime::Model for FetchTaskApiResponse {
         "clustermgmt.v4.config.FetchTaskApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -9092,8 +9149,7 @@ impl serde::Serialize for FetchTaskApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -9198,6 +9254,8 @@ impl ntnx_runtime::Model for GetBmcInfoResponse {
         "clustermgmt.v4.config.GetBmcInfoResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -9235,8 +9293,7 @@ impl serde::Serialize for GetBmcInfoResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -9341,6 +9398,8 @@ impl ntnx_runtime::Model for GetClusterApiResponse {
         "clustermgmt.v4.config.GetClusterApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -9378,8 +9437,7 @@ impl serde::Serialize for GetClusterApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -9484,6 +9542,8 @@ impl ntnx_runtime::Model for GetClusterProfileApiResponse {
         "clustermgmt.v4.config.GetClusterProfileApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -9521,8 +9581,7 @@ impl serde::Serialize for GetClusterProfileApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -9627,6 +9686,8 @@ impl ntnx_runtime::Model for GetDiskApiResponse {
         "clustermgmt.v4.config.GetDiskApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -9664,8 +9725,7 @@ impl serde::Serialize for GetDiskApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -9770,6 +9830,8 @@ impl ntnx_runtime::Model for GetHostApiResponse {
         "clustermgmt.v4.config.GetHostApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -9807,8 +9869,7 @@ impl serde::Serialize for GetHostApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -9913,6 +9974,8 @@ impl ntnx_runtime::Model for GetHostNicApiResponse {
         "clustermgmt.v4.config.GetHostNicApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -9950,8 +10013,7 @@ impl serde::Serialize for GetHostNicApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -10056,6 +10118,8 @@ impl ntnx_runtime::Model for GetRackableUnitApiResponse {
         "clustermgmt.v4.config.GetRackableUnitApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -10093,8 +10157,7 @@ impl serde::Serialize for GetRackableUnitApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -10199,6 +10262,8 @@ impl ntnx_runtime::Model for GetRsyslogServerApiResponse {
         "clustermgmt.v4.config.GetRsyslogServerApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -10236,8 +10301,7 @@ impl serde::Serialize for GetRsyslogServerApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -10342,6 +10406,8 @@ impl ntnx_runtime::Model for GetSnmpConfigByClusterIdApiResponse {
         "clustermgmt.v4.config.GetSnmpConfigByClusterIdApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -10379,8 +10445,7 @@ impl serde::Serialize for GetSnmpConfigByClusterIdApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -10485,6 +10550,8 @@ impl ntnx_runtime::Model for GetSnmpTrapApiResponse {
         "clustermgmt.v4.config.GetSnmpTrapApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -10522,8 +10589,7 @@ impl serde::Serialize for GetSnmpTrapApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -10628,6 +10694,8 @@ impl ntnx_runtime::Model for GetSnmpUserApiResponse {
         "clustermgmt.v4.config.GetSnmpUserApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -10665,8 +10733,7 @@ impl serde::Serialize for GetSnmpUserApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -10771,6 +10838,8 @@ impl ntnx_runtime::Model for GetStorageContainerApiResponse {
         "clustermgmt.v4.config.GetStorageContainerApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -10808,8 +10877,7 @@ impl serde::Serialize for GetStorageContainerApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -10919,6 +10987,8 @@ impl ntnx_runtime::Model for GetVcenterExtensionApiResponse {
         "clustermgmt.v4.config.GetVcenterExtensionApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -10956,8 +11026,7 @@ impl serde::Serialize for GetVcenterExtensionApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -11067,6 +11136,8 @@ impl ntnx_runtime::Model for GetVirtualNicApiResponse {
         "clustermgmt.v4.config.GetVirtualNicApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -11104,8 +11175,7 @@ impl serde::Serialize for GetVirtualNicApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -11460,6 +11530,8 @@ impl ntnx_runtime::Model for Host {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.Host");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -11784,8 +11856,7 @@ impl serde::Serialize for Host {
         self.extras.serialize_optional(&mut map, "ipmi", &self.ipmi)?;
         self.extras
             .serialize_optional(&mut map, "rackableUnitUuid", &self.rackable_unit_uuid)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -11842,6 +11913,8 @@ impl ntnx_runtime::Model for HostGpu {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.HostGpu";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.HostGpu");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -11916,8 +11989,7 @@ impl serde::Serialize for HostGpu {
                 &self.number_of_vgpus_allocated,
             )?;
         self.extras.serialize_optional(&mut map, "config", &self.config)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -11962,6 +12034,8 @@ impl ntnx_runtime::Model for HostNameParam {
         "clustermgmt.v4.config.HostNameParam",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -11993,8 +12067,7 @@ impl serde::Serialize for HostNameParam {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -12093,6 +12166,8 @@ impl ntnx_runtime::Model for HostNic {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.HostNic";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.HostNic");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -12303,8 +12378,7 @@ impl serde::Serialize for HostNic {
                 "txRingSizeInBytes",
                 &self.tx_ring_size_in_bytes,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -12446,6 +12520,8 @@ impl ntnx_runtime::Model for HttpProxyConfig {
         "clustermgmt.v4.config.HttpProxyConfig",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -12505,8 +12581,7 @@ impl serde::Serialize for HttpProxyConfig {
         self.extras.serialize_optional(&mut map, "password", &self.password)?;
         map.serialize_entry("name", &self.name)?;
         self.extras.serialize_optional(&mut map, "proxyTypes", &self.proxy_types)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -12631,6 +12706,8 @@ impl ntnx_runtime::Model for HttpProxyWhiteListConfig {
         "clustermgmt.v4.config.HttpProxyWhiteListConfig",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -12670,8 +12747,7 @@ impl serde::Serialize for HttpProxyWhiteListConfig {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("targetType", &self.target_type)?;
         map.serialize_entry("target", &self.target)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -12793,6 +12869,8 @@ impl ntnx_runtime::Model for HypervCredentials {
         "clustermgmt.v4.config.HypervCredentials",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -12839,8 +12917,7 @@ impl serde::Serialize for HypervCredentials {
                 "failoverClusterDetails",
                 &self.failover_cluster_details,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -12875,6 +12952,8 @@ impl ntnx_runtime::Model for HypervisorIsoMap {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.HypervisorIsoMap",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -12911,8 +12990,7 @@ impl serde::Serialize for HypervisorIsoMap {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "type", &self.r#type)?;
         self.extras.serialize_optional(&mut map, "md5Sum", &self.md5_sum)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -12959,6 +13037,8 @@ impl ntnx_runtime::Model for HypervisorReference {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.HypervisorReference",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -13034,8 +13114,7 @@ impl serde::Serialize for HypervisorReference {
                 "acropolisConnectionState",
                 &self.acropolis_connection_state,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -13281,6 +13360,8 @@ impl ntnx_runtime::Model for HypervisorUploadInfo {
         "clustermgmt.v4.config.HypervisorUploadInfo",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -13327,8 +13408,7 @@ impl serde::Serialize for HypervisorUploadInfo {
                 "uploadInfoNodeList",
                 &self.upload_info_node_list,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -13377,6 +13457,8 @@ impl ntnx_runtime::Model for HypervisorUploadNodeListItem {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.HypervisorUploadNodeListItem",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -13479,8 +13561,7 @@ impl serde::Serialize for HypervisorUploadNodeListItem {
                 "isMinimumComputeNode",
                 &self.is_minimum_compute_node,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -13525,6 +13606,8 @@ impl ntnx_runtime::Model for HypervisorUploadParam {
         "clustermgmt.v4.config.HypervisorUploadParam",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -13560,8 +13643,7 @@ impl serde::Serialize for HypervisorUploadParam {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("nodeList", &self.node_list)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -13596,6 +13678,8 @@ impl ntnx_runtime::Model for IpmiReference {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.IpmiReference",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -13634,8 +13718,7 @@ impl serde::Serialize for IpmiReference {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "ip", &self.ip)?;
         self.extras.serialize_optional(&mut map, "username", &self.username)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -13670,6 +13753,8 @@ impl ntnx_runtime::Model for KeyManagementDeviceToCertStatusInfo {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.KeyManagementDeviceToCertStatusInfo",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -13722,8 +13807,7 @@ impl serde::Serialize for KeyManagementDeviceToCertStatusInfo {
                 "isCertificatePresent",
                 &self.is_certificate_present,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -13833,6 +13917,8 @@ impl ntnx_runtime::Model for ListClusterProfilesApiResponse {
         "clustermgmt.v4.config.ListClusterProfilesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -13870,8 +13956,7 @@ impl serde::Serialize for ListClusterProfilesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -13985,6 +14070,8 @@ impl ntnx_runtime::Model for ListClustersApiResponse {
         "clustermgmt.v4.config.ListClustersApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -14022,8 +14109,7 @@ impl serde::Serialize for ListClustersApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -14135,6 +14221,8 @@ impl ntnx_runtime::Model for ListDataStoresByClusterIdApiResponse {
         "clustermgmt.v4.config.ListDataStoresByClusterIdApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -14172,8 +14260,7 @@ impl serde::Serialize for ListDataStoresByClusterIdApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -14285,6 +14372,8 @@ impl ntnx_runtime::Model for ListDisksApiResponse {
         "clustermgmt.v4.config.ListDisksApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -14322,8 +14411,7 @@ impl serde::Serialize for ListDisksApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -14435,6 +14523,8 @@ impl ntnx_runtime::Model for ListHostNicsByHostIdApiResponse {
         "clustermgmt.v4.config.ListHostNicsByHostIdApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -14472,8 +14562,7 @@ impl serde::Serialize for ListHostNicsByHostIdApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -14585,6 +14674,8 @@ impl ntnx_runtime::Model for ListHostsApiResponse {
         "clustermgmt.v4.config.ListHostsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -14622,8 +14713,7 @@ impl serde::Serialize for ListHostsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -14735,6 +14825,8 @@ impl ntnx_runtime::Model for ListHostsByClusterIdApiResponse {
         "clustermgmt.v4.config.ListHostsByClusterIdApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -14772,8 +14864,7 @@ impl serde::Serialize for ListHostsByClusterIdApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -14885,6 +14976,8 @@ impl ntnx_runtime::Model for ListPhysicalGpuProfilesApiResponse {
         "clustermgmt.v4.config.ListPhysicalGpuProfilesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -14922,8 +15015,7 @@ impl serde::Serialize for ListPhysicalGpuProfilesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -15039,6 +15131,8 @@ impl ntnx_runtime::Model for ListRackableUnitsByClusterIdApiResponse {
         "clustermgmt.v4.config.ListRackableUnitsByClusterIdApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -15076,8 +15170,7 @@ impl serde::Serialize for ListRackableUnitsByClusterIdApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -15191,6 +15284,8 @@ impl ntnx_runtime::Model for ListRsyslogServersByClusterIdApiResponse {
         "clustermgmt.v4.config.ListRsyslogServersByClusterIdApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -15228,8 +15323,7 @@ impl serde::Serialize for ListRsyslogServersByClusterIdApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -15343,6 +15437,8 @@ impl ntnx_runtime::Model for ListStorageContainersApiResponse {
         "clustermgmt.v4.config.ListStorageContainersApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -15380,8 +15476,7 @@ impl serde::Serialize for ListStorageContainersApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -15495,6 +15590,8 @@ impl ntnx_runtime::Model for ListVcenterExtensionsApiResponse {
         "clustermgmt.v4.config.ListVcenterExtensionsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -15532,8 +15629,7 @@ impl serde::Serialize for ListVcenterExtensionsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -15647,6 +15743,8 @@ impl ntnx_runtime::Model for ListVirtualGpuProfilesApiResponse {
         "clustermgmt.v4.config.ListVirtualGpuProfilesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -15684,8 +15782,7 @@ impl serde::Serialize for ListVirtualGpuProfilesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -15799,6 +15896,8 @@ impl ntnx_runtime::Model for ListVirtualNicsByHostIdApiResponse {
         "clustermgmt.v4.config.ListVirtualNicsByHostIdApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -15836,8 +15935,7 @@ impl serde::Serialize for ListVirtualNicsByHostIdApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -15977,6 +16075,8 @@ impl ntnx_runtime::Model for ManagedCluster {
         "clustermgmt.v4.config.ManagedCluster",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -16029,8 +16129,7 @@ impl serde::Serialize for ManagedCluster {
         self.extras
             .serialize_optional(&mut map, "lastSyncedTime", &self.last_synced_time)?;
         self.extras.serialize_optional(&mut map, "configDrifts", &self.config_drifts)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16069,6 +16168,8 @@ impl ntnx_runtime::Model for ManagementServerRef {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.ManagementServerRef",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -16125,8 +16226,7 @@ impl serde::Serialize for ManagementServerRef {
         self.extras.serialize_optional(&mut map, "isDrsEnabled", &self.is_drs_enabled)?;
         self.extras.serialize_optional(&mut map, "isRegistered", &self.is_registered)?;
         self.extras.serialize_optional(&mut map, "isInUse", &self.is_in_use)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16224,6 +16324,8 @@ impl ntnx_runtime::Model for MountStorageContainerApiResponse {
         "clustermgmt.v4.config.MountStorageContainerApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -16261,8 +16363,7 @@ impl serde::Serialize for MountStorageContainerApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16388,6 +16489,8 @@ impl ntnx_runtime::Model for MultiDomainFaultToleranceStatus {
         "clustermgmt.v4.config.MultiDomainFaultToleranceStatus",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -16443,8 +16546,7 @@ impl serde::Serialize for MultiDomainFaultToleranceStatus {
                 "multiDomainFaultToleranceStatus",
                 &self.multi_domain_fault_tolerance_status,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16479,6 +16581,8 @@ impl ntnx_runtime::Model for NameMacRef {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.NameMacRef";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.NameMacRef");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -16515,8 +16619,7 @@ impl serde::Serialize for NameMacRef {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
         self.extras.serialize_optional(&mut map, "mac", &self.mac)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16555,6 +16658,8 @@ impl ntnx_runtime::Model for NameNetworkRef {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.NameNetworkRef",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -16601,8 +16706,7 @@ impl serde::Serialize for NameNetworkRef {
             .serialize_optional(&mut map, "hypervisorType", &self.hypervisor_type)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
         self.extras.serialize_optional(&mut map, "networks", &self.networks)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16637,6 +16741,8 @@ impl ntnx_runtime::Model for NetworkInfo {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.NetworkInfo";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.NetworkInfo");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -16673,8 +16779,7 @@ impl serde::Serialize for NetworkInfo {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "hci", &self.hci)?;
         self.extras.serialize_optional(&mut map, "so", &self.so)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16757,6 +16862,8 @@ impl ntnx_runtime::Model for NetworkSwitchInterface {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.NetworkSwitchInterface",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -16910,8 +17017,7 @@ impl serde::Serialize for NetworkSwitchInterface {
                 &self.attached_host_nic_uuids,
             )?;
         self.extras.serialize_optional(&mut map, "switchUuid", &self.switch_uuid)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16957,6 +17063,8 @@ impl ntnx_runtime::Model for NodeDetails {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.NodeDetails");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -16998,8 +17106,7 @@ impl serde::Serialize for NodeDetails {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("nodeList", &self.node_list)?;
         self.extras.serialize_optional(&mut map, "requestType", &self.request_type)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -17046,6 +17153,8 @@ impl ntnx_runtime::Model for NodeDiscoveryParams {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.NodeDiscoveryParams",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -17123,8 +17232,7 @@ impl serde::Serialize for NodeDiscoveryParams {
                 "isManualDiscovery",
                 &self.is_manual_discovery,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -17187,6 +17295,8 @@ impl ntnx_runtime::Model for NodeInfo {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.NodeInfo";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.NodeInfo");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -17335,8 +17445,7 @@ impl serde::Serialize for NodeInfo {
                 "currentNetworkInterface",
                 &self.current_network_interface,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -17403,6 +17512,8 @@ impl ntnx_runtime::Model for NodeItem {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.NodeItem";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.NodeItem");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -17557,8 +17668,7 @@ impl serde::Serialize for NodeItem {
                 &self.current_network_interface,
             )?;
         self.extras.serialize_optional(&mut map, "networks", &self.networks)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -17599,6 +17709,8 @@ impl ntnx_runtime::Model for NodeListItemReference {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.NodeListItemReference",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -17645,8 +17757,7 @@ impl serde::Serialize for NodeListItemReference {
             .serialize_optional(&mut map, "controllerVmIp", &self.controller_vm_ip)?;
         self.extras.serialize_optional(&mut map, "nodeUuid", &self.node_uuid)?;
         self.extras.serialize_optional(&mut map, "hostIp", &self.host_ip)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -17709,6 +17820,8 @@ impl ntnx_runtime::Model for NodeListNetworkingDetails {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.NodeListNetworkingDetails",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -17853,8 +17966,7 @@ impl serde::Serialize for NodeListNetworkingDetails {
                 "isRoboMixedHypervisor",
                 &self.is_robo_mixed_hypervisor,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -17885,6 +17997,8 @@ impl ntnx_runtime::Model for NodeNetworkConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.NodeNetworkConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -17919,8 +18033,7 @@ impl serde::Serialize for NodeNetworkConfig {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "ipaddress", &self.ipaddress)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -17959,6 +18072,8 @@ impl ntnx_runtime::Model for NodeNetworkingDetails {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.NodeNetworkingDetails",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -18003,8 +18118,7 @@ impl serde::Serialize for NodeNetworkingDetails {
         self.extras.serialize_optional(&mut map, "networkInfo", &self.network_info)?;
         self.extras.serialize_optional(&mut map, "uplinks", &self.uplinks)?;
         self.extras.serialize_optional(&mut map, "warnings", &self.warnings)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -18053,6 +18167,8 @@ impl ntnx_runtime::Model for NodeParam {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.NodeParam";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.NodeParam");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -18133,8 +18249,7 @@ impl serde::Serialize for NodeParam {
                 "shouldSkipHostNetworking",
                 &self.should_skip_host_networking,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -18171,6 +18286,8 @@ impl ntnx_runtime::Model for NodeReference {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.NodeReference",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -18213,8 +18330,7 @@ impl serde::Serialize for NodeReference {
         self.extras
             .serialize_optional(&mut map, "numberOfNodes", &self.number_of_nodes)?;
         self.extras.serialize_optional(&mut map, "nodeList", &self.node_list)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -18249,6 +18365,8 @@ impl ntnx_runtime::Model for NodeRemovalExtraParam {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.NodeRemovalExtraParam",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -18313,8 +18431,7 @@ impl serde::Serialize for NodeRemovalExtraParam {
                 "shouldSkipAddCheck",
                 &self.should_skip_add_check,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -18367,6 +18484,8 @@ impl ntnx_runtime::Model for NodeRemovalParams {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.NodeRemovalParams",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -18429,8 +18548,7 @@ impl serde::Serialize for NodeRemovalParams {
             .serialize_optional(&mut map, "shouldSkipRemove", &self.should_skip_remove)?;
         map.serialize_entry("nodeUuids", &self.node_uuids)?;
         self.extras.serialize_optional(&mut map, "extraParams", &self.extra_params)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -18469,6 +18587,8 @@ impl ntnx_runtime::Model for NodeResourceConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.NodeResourceConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -18531,8 +18651,7 @@ impl serde::Serialize for NodeResourceConfig {
             )?;
         self.extras
             .serialize_optional(&mut map, "containerExtId", &self.container_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -18668,6 +18787,8 @@ impl ntnx_runtime::Model for NonCompatibleClusterReference {
         "clustermgmt.v4.config.NonCompatibleClusterReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -18709,8 +18830,7 @@ impl serde::Serialize for NonCompatibleClusterReference {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
         self.extras.serialize_optional(&mut map, "configDrifts", &self.config_drifts)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -18749,6 +18869,8 @@ impl ntnx_runtime::Model for NonMigratableVmInfo {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.NonMigratableVmInfo",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -18797,8 +18919,7 @@ impl serde::Serialize for NonMigratableVmInfo {
                 "nonMigratableVmReason",
                 &self.non_migratable_vm_reason,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -18850,6 +18971,8 @@ impl ntnx_runtime::Model for NonMigratableVmsResult {
         "clustermgmt.v4.config.NonMigratableVmsResult",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -18897,8 +19020,7 @@ impl serde::Serialize for NonMigratableVmsResult {
         }
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras.serialize_optional(&mut map, "vms", &self.vms)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -19254,6 +19376,8 @@ impl ntnx_runtime::Model for PhysicalGpuConfig {
         "clustermgmt.v4.config.PhysicalGpuConfig",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -19341,8 +19465,7 @@ impl serde::Serialize for PhysicalGpuConfig {
                 "frameBufferSizeBytes",
                 &self.frame_buffer_size_bytes,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -19395,6 +19518,8 @@ impl ntnx_runtime::Model for PhysicalGpuProfile {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.PhysicalGpuProfile",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -19463,8 +19588,7 @@ impl serde::Serialize for PhysicalGpuProfile {
                 "allocatedVmExtIds",
                 &self.allocated_vm_ext_ids,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -19510,6 +19634,8 @@ impl ntnx_runtime::Model for PublicKey {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.PublicKey");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -19545,8 +19671,7 @@ impl serde::Serialize for PublicKey {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("key", &self.key)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -19577,6 +19702,8 @@ impl ntnx_runtime::Model for PulseStatus {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.PulseStatus";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.PulseStatus");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -19623,8 +19750,7 @@ impl serde::Serialize for PulseStatus {
                 "piiScrubbingLevel",
                 &self.pii_scrubbing_level,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -19659,6 +19785,8 @@ impl ntnx_runtime::Model for RackReference {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.RackReference",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -19695,8 +19823,7 @@ impl serde::Serialize for RackReference {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "uuid", &self.uuid)?;
         self.extras.serialize_optional(&mut map, "id", &self.id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -19757,6 +19884,8 @@ impl ntnx_runtime::Model for RackableUnit {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.RackableUnit";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.RackableUnit");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -19827,8 +19956,7 @@ impl serde::Serialize for RackableUnit {
         self.extras.serialize_optional(&mut map, "modelName", &self.model_name)?;
         self.extras.serialize_optional(&mut map, "nodes", &self.nodes)?;
         self.extras.serialize_optional(&mut map, "rack", &self.rack)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -20020,6 +20148,8 @@ impl ntnx_runtime::Model for RackableUnitNode {
         "clustermgmt.v4.config.RackableUnitNode",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -20061,8 +20191,7 @@ impl serde::Serialize for RackableUnitNode {
         self.extras.serialize_optional(&mut map, "uuid", &self.uuid)?;
         self.extras.serialize_optional(&mut map, "svmId", &self.svm_id)?;
         self.extras.serialize_optional(&mut map, "position", &self.position)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -20099,6 +20228,8 @@ impl ntnx_runtime::Model for RedundancyStatusDetails {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.RedundancyStatusDetails",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -20151,8 +20282,7 @@ impl serde::Serialize for RedundancyStatusDetails {
                 "isZookeeperPreparationDone",
                 &self.is_zookeeper_preparation_done,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -20185,6 +20315,8 @@ impl ntnx_runtime::Model for RegisterVcenterExtensionApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.RegisterVcenterExtensionApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -20223,8 +20355,7 @@ impl serde::Serialize for RegisterVcenterExtensionApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -20332,6 +20463,8 @@ impl ntnx_runtime::Model for RemoveNodeApiResponse {
         "clustermgmt.v4.config.RemoveNodeApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -20369,8 +20502,7 @@ impl serde::Serialize for RemoveNodeApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -20477,6 +20609,8 @@ impl ntnx_runtime::Model for RemoveSnmpTransportsApiResponse {
         "clustermgmt.v4.config.RemoveSnmpTransportsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -20514,8 +20648,7 @@ impl serde::Serialize for RemoveSnmpTransportsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -20643,6 +20776,8 @@ impl ntnx_runtime::Model for RsyslogModuleItem {
         "clustermgmt.v4.config.RsyslogModuleItem",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -20694,8 +20829,7 @@ impl serde::Serialize for RsyslogModuleItem {
                 "shouldLogMonitorFiles",
                 &self.should_log_monitor_files,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -21140,6 +21274,8 @@ impl ntnx_runtime::Model for RsyslogServer {
         "clustermgmt.v4.config.RsyslogServer",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -21215,8 +21351,7 @@ impl serde::Serialize for RsyslogServer {
         map.serialize_entry("port", &self.port)?;
         map.serialize_entry("networkProtocol", &self.network_protocol)?;
         self.extras.serialize_optional(&mut map, "modules", &self.modules)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -21270,6 +21405,8 @@ impl ntnx_runtime::Model for SmtpNetwork {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.SmtpNetwork");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -21321,8 +21458,7 @@ impl serde::Serialize for SmtpNetwork {
         self.extras.serialize_optional(&mut map, "port", &self.port)?;
         self.extras.serialize_optional(&mut map, "username", &self.username)?;
         self.extras.serialize_optional(&mut map, "password", &self.password)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -21373,6 +21509,8 @@ impl ntnx_runtime::Model for SmtpServerRef {
         "clustermgmt.v4.config.SmtpServerRef",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -21416,8 +21554,7 @@ impl serde::Serialize for SmtpServerRef {
         map.serialize_entry("emailAddress", &self.email_address)?;
         map.serialize_entry("server", &self.server)?;
         self.extras.serialize_optional(&mut map, "type", &self.r#type)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -21623,6 +21760,8 @@ impl ntnx_runtime::Model for SnmpConfig {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.SnmpConfig");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -21686,8 +21825,7 @@ impl serde::Serialize for SnmpConfig {
         self.extras.serialize_optional(&mut map, "users", &self.users)?;
         self.extras.serialize_optional(&mut map, "transports", &self.transports)?;
         self.extras.serialize_optional(&mut map, "traps", &self.traps)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -21882,6 +22020,8 @@ impl ntnx_runtime::Model for SnmpStatusParam {
         "clustermgmt.v4.config.SnmpStatusParam",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -21917,8 +22057,7 @@ impl serde::Serialize for SnmpStatusParam {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("isEnabled", &self.is_enabled)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -21964,6 +22103,8 @@ impl ntnx_runtime::Model for SnmpTransport {
         "clustermgmt.v4.config.SnmpTransport",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -22003,8 +22144,7 @@ impl serde::Serialize for SnmpTransport {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("protocol", &self.protocol)?;
         map.serialize_entry("port", &self.port)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -22098,6 +22238,8 @@ impl ntnx_runtime::Model for SnmpTrap {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.SnmpTrap";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.SnmpTrap");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -22202,8 +22344,7 @@ impl serde::Serialize for SnmpTrap {
         self.extras.serialize_optional(&mut map, "recieverName", &self.reciever_name)?;
         self.extras
             .serialize_optional(&mut map, "communityString", &self.community_string)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -22361,6 +22502,8 @@ impl ntnx_runtime::Model for SnmpUser {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.SnmpUser");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -22440,8 +22583,7 @@ impl serde::Serialize for SnmpUser {
         map.serialize_entry("authKey", &self.auth_key)?;
         self.extras.serialize_optional(&mut map, "privType", &self.priv_type)?;
         self.extras.serialize_optional(&mut map, "privKey", &self.priv_key)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -22474,6 +22616,8 @@ impl ntnx_runtime::Model for SoftwareMapReference {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.SoftwareMapReference",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -22513,8 +22657,7 @@ impl serde::Serialize for SoftwareMapReference {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "softwareType", &self.software_type)?;
         self.extras.serialize_optional(&mut map, "version", &self.version)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -22769,6 +22912,8 @@ impl ntnx_runtime::Model for StorageContainer {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.StorageContainer",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -23082,8 +23227,7 @@ impl serde::Serialize for StorageContainer {
                 &self.affinity_host_ext_id,
             )?;
         self.extras.serialize_optional(&mut map, "clusterName", &self.cluster_name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -23116,6 +23260,8 @@ impl ntnx_runtime::Model for StorageSummary {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.StorageSummary",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -23159,8 +23305,7 @@ impl serde::Serialize for StorageSummary {
                 "clusterFaultTolerantCapacityInBytes",
                 &self.cluster_fault_tolerant_capacity_in_bytes,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -23374,6 +23519,8 @@ impl ntnx_runtime::Model for TaskResponse {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.TaskResponse");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -23431,8 +23578,7 @@ impl serde::Serialize for TaskResponse {
         self.extras
             .serialize_optional(&mut map, "taskResponseType", &self.task_response_type)?;
         self.extras.serialize_optional(&mut map, "response", &self.response)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -23712,6 +23858,8 @@ impl ntnx_runtime::Model for ToleranceMessage {
         "clustermgmt.v4.config.ToleranceMessage",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -23750,8 +23898,7 @@ impl serde::Serialize for ToleranceMessage {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "id", &self.id)?;
         self.extras.serialize_optional(&mut map, "attributeList", &self.attribute_list)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -23784,6 +23931,8 @@ impl ntnx_runtime::Model for UnconfigureNodeDetails {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.UnconfigureNodeDetails",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -23818,8 +23967,7 @@ impl serde::Serialize for UnconfigureNodeDetails {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "nodeList", &self.node_list)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -23858,6 +24006,8 @@ impl ntnx_runtime::Model for UnconfiguredNodeAttributeMap {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.UnconfiguredNodeAttributeMap",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -23932,8 +24082,7 @@ impl serde::Serialize for UnconfiguredNodeAttributeMap {
                 "isRoboMixedHypervisor",
                 &self.is_robo_mixed_hypervisor,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -24008,6 +24157,8 @@ impl ntnx_runtime::Model for UnconfiguredNodeListItem {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.UnconfiguredNodeListItem",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -24205,8 +24356,7 @@ impl serde::Serialize for UnconfiguredNodeListItem {
         self.extras.serialize_optional(&mut map, "hypervisorIp", &self.hypervisor_ip)?;
         self.extras.serialize_optional(&mut map, "ipmiIp", &self.ipmi_ip)?;
         self.extras.serialize_optional(&mut map, "hostType", &self.host_type)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -24239,6 +24389,8 @@ impl ntnx_runtime::Model for UnmountStorageContainerApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.UnmountStorageContainerApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -24277,8 +24429,7 @@ impl serde::Serialize for UnmountStorageContainerApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -24386,6 +24537,8 @@ impl ntnx_runtime::Model for UnregisterVcenterExtensionApiResponse {
         "clustermgmt.v4.config.UnregisterVcenterExtensionApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -24423,8 +24576,7 @@ impl serde::Serialize for UnregisterVcenterExtensionApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -24532,6 +24684,8 @@ impl ntnx_runtime::Model for UpdateBmcInfoResponse {
         "clustermgmt.v4.config.UpdateBmcInfoResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -24569,8 +24723,7 @@ impl serde::Serialize for UpdateBmcInfoResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -24677,6 +24830,8 @@ impl ntnx_runtime::Model for UpdateClusterApiResponse {
         "clustermgmt.v4.config.UpdateClusterApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -24714,8 +24869,7 @@ impl serde::Serialize for UpdateClusterApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -24823,6 +24977,8 @@ impl ntnx_runtime::Model for UpdateClusterProfileApiResponse {
         "clustermgmt.v4.config.UpdateClusterProfileApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -24860,8 +25016,7 @@ impl serde::Serialize for UpdateClusterProfileApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -24969,6 +25124,8 @@ impl ntnx_runtime::Model for UpdateRsyslogServerApiResponse {
         "clustermgmt.v4.config.UpdateRsyslogServerApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -25006,8 +25163,7 @@ impl serde::Serialize for UpdateRsyslogServerApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -25115,6 +25271,8 @@ impl ntnx_runtime::Model for UpdateSnmpStatusApiResponse {
         "clustermgmt.v4.config.UpdateSnmpStatusApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -25152,8 +25310,7 @@ impl serde::Serialize for UpdateSnmpStatusApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -25261,6 +25418,8 @@ impl ntnx_runtime::Model for UpdateSnmpTrapApiResponse {
         "clustermgmt.v4.config.UpdateSnmpTrapApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -25298,8 +25457,7 @@ impl serde::Serialize for UpdateSnmpTrapApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -25407,6 +25565,8 @@ impl ntnx_runtime::Model for UpdateSnmpUserApiResponse {
         "clustermgmt.v4.config.UpdateSnmpUserApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -25444,8 +25604,7 @@ impl serde::Serialize for UpdateSnmpUserApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -25553,6 +25712,8 @@ impl ntnx_runtime::Model for UpdateStorageContainerApiResponse {
         "clustermgmt.v4.config.UpdateStorageContainerApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -25590,8 +25751,7 @@ impl serde::Serialize for UpdateStorageContainerApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -25811,6 +25971,8 @@ impl ntnx_runtime::Model for UplinkInfo {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.UplinkInfo");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -25848,8 +26010,7 @@ impl serde::Serialize for UplinkInfo {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "cvmIp", &self.cvm_ip)?;
         self.extras.serialize_optional(&mut map, "uplinkList", &self.uplink_list)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -25888,6 +26049,8 @@ impl ntnx_runtime::Model for UplinkNetworkItem {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.UplinkNetworkItem",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -25930,8 +26093,7 @@ impl serde::Serialize for UplinkNetworkItem {
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
         self.extras.serialize_optional(&mut map, "networks", &self.networks)?;
         self.extras.serialize_optional(&mut map, "uplinks", &self.uplinks)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -25983,6 +26145,8 @@ impl ntnx_runtime::Model for UplinkNode {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.UplinkNode");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -26029,8 +26193,7 @@ impl serde::Serialize for UplinkNode {
         map.serialize_entry("cvmIp", &self.cvm_ip)?;
         self.extras.serialize_optional(&mut map, "hypervisorIp", &self.hypervisor_ip)?;
         map.serialize_entry("networks", &self.networks)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -26065,6 +26228,8 @@ impl ntnx_runtime::Model for Uplinks {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.Uplinks";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.Uplinks");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -26101,8 +26266,7 @@ impl serde::Serialize for Uplinks {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "active", &self.active)?;
         self.extras.serialize_optional(&mut map, "standby", &self.standby)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -26139,6 +26303,8 @@ impl ntnx_runtime::Model for UplinksField {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.UplinksField";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.UplinksField");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -26179,8 +26345,7 @@ impl serde::Serialize for UplinksField {
         self.extras.serialize_optional(&mut map, "mac", &self.mac)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
         self.extras.serialize_optional(&mut map, "value", &self.value)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -26231,6 +26396,8 @@ impl ntnx_runtime::Model for UploadInfoNodeItem {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.UploadInfoNodeItem",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -26331,8 +26498,7 @@ impl serde::Serialize for UploadInfoNodeItem {
             .serialize_optional(&mut map, "isNodeCompatible", &self.is_node_compatible)?;
         self.extras.serialize_optional(&mut map, "md5Sum", &self.md5_sum)?;
         self.extras.serialize_optional(&mut map, "bundleName", &self.bundle_name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -26371,6 +26537,8 @@ impl ntnx_runtime::Model for UserInfo {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.UserInfo";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.UserInfo");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -26417,8 +26585,7 @@ impl serde::Serialize for UserInfo {
         self.extras.serialize_optional(&mut map, "userName", &self.user_name)?;
         self.extras.serialize_optional(&mut map, "password", &self.password)?;
         self.extras.serialize_optional(&mut map, "clusterName", &self.cluster_name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -26452,6 +26619,8 @@ impl ntnx_runtime::Model for ValidateBundleInfo {
         "clustermgmt.v4.config.ValidateBundleInfo",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -26483,8 +26652,7 @@ impl serde::Serialize for ValidateBundleInfo {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "md5Sum", &self.md5_sum)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -26517,6 +26685,8 @@ impl ntnx_runtime::Model for ValidateNodeApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.ValidateNodeApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -26555,8 +26725,7 @@ impl serde::Serialize for ValidateNodeApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -26673,6 +26842,8 @@ impl ntnx_runtime::Model for ValidateNodeParam {
         "clustermgmt.v4.config.ValidateNodeParam",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -26704,8 +26875,7 @@ impl serde::Serialize for ValidateNodeParam {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("spec", &self.spec)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -26841,6 +27011,8 @@ impl ntnx_runtime::Model for VcenterCredentials {
         "clustermgmt.v4.config.VcenterCredentials",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -26888,8 +27060,7 @@ impl serde::Serialize for VcenterCredentials {
         map.serialize_entry("username", &self.username)?;
         map.serialize_entry("password", &self.password)?;
         self.extras.serialize_optional(&mut map, "port", &self.port)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -26952,6 +27123,8 @@ impl ntnx_runtime::Model for VcenterExtension {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.VcenterExtension",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -27016,8 +27189,7 @@ impl serde::Serialize for VcenterExtension {
         self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
         self.extras.serialize_optional(&mut map, "ipAddress", &self.ip_address)?;
         self.extras.serialize_optional(&mut map, "isRegistered", &self.is_registered)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -27064,6 +27236,8 @@ impl ntnx_runtime::Model for VcenterInfo {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.VcenterInfo");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -27107,8 +27281,7 @@ impl serde::Serialize for VcenterInfo {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("address", &self.address)?;
         map.serialize_entry("credentials", &self.credentials)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -27173,6 +27346,8 @@ impl ntnx_runtime::Model for VirtualGpuConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.VirtualGpuConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -27312,8 +27487,7 @@ impl serde::Serialize for VirtualGpuConfig {
                 "maxInstancesPerVm",
                 &self.max_instances_per_vm,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -27366,6 +27540,8 @@ impl ntnx_runtime::Model for VirtualGpuProfile {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.VirtualGpuProfile",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -27430,8 +27606,7 @@ impl serde::Serialize for VirtualGpuProfile {
                 "allocatedVmExtIds",
                 &self.allocated_vm_ext_ids,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -27512,6 +27687,8 @@ impl ntnx_runtime::Model for VirtualNic {
     const SCHEMA: &'static str = "clustermgmt.v4.0.config.VirtualNic";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.VirtualNic");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -27636,8 +27813,7 @@ impl serde::Serialize for VirtualNic {
         self.extras.serialize_optional(&mut map, "vlanId", &self.vlan_id)?;
         self.extras
             .serialize_optional(&mut map, "hostNicsUuids", &self.host_nics_uuids)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

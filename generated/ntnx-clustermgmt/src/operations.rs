@@ -24,6 +24,8 @@ impl ntnx_runtime::Model for EnterHostMaintenanceApiResponse {
         "clustermgmt.v4.operations.EnterHostMaintenanceApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -61,8 +63,7 @@ impl serde::Serialize for EnterHostMaintenanceApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -193,6 +194,8 @@ impl ntnx_runtime::Model for EnterHostMaintenanceSpec {
         "clustermgmt.v4.operations.EnterHostMaintenanceSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -258,8 +261,7 @@ impl serde::Serialize for EnterHostMaintenanceSpec {
                 "shouldShutdownNonMigratableUvms",
                 &self.should_shutdown_non_migratable_uvms,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -292,6 +294,8 @@ impl ntnx_runtime::Model for ExitHostMaintenanceApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.operations.ExitHostMaintenanceApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -330,8 +334,7 @@ impl serde::Serialize for ExitHostMaintenanceApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -441,6 +444,8 @@ impl ntnx_runtime::Model for HostMaintenanceCommonSpec {
         "clustermgmt.v4.operations.HostMaintenanceCommonSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -482,8 +487,7 @@ impl serde::Serialize for HostMaintenanceCommonSpec {
         self.extras.serialize_optional(&mut map, "vcenterInfo", &self.vcenter_info)?;
         self.extras
             .serialize_optional(&mut map, "timeoutSeconds", &self.timeout_seconds)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

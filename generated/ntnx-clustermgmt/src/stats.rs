@@ -130,6 +130,8 @@ impl ntnx_runtime::Model for ClusterStats {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.stats.ClusterStats");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -755,8 +757,7 @@ impl serde::Serialize for ClusterStats {
                 "powerConsumptionInstantWatt",
                 &self.power_consumption_instant_watt,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -789,6 +790,8 @@ impl ntnx_runtime::Model for ClusterStatsApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.stats.ClusterStatsApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -827,8 +830,7 @@ impl serde::Serialize for ClusterStatsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1190,6 +1192,8 @@ impl ntnx_runtime::Model for DiskStats {
     const SCHEMA: &'static str = "clustermgmt.v4.0.stats.DiskStats";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.stats.DiskStats");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1587,8 +1591,7 @@ impl serde::Serialize for DiskStats {
             .serialize_optional(&mut map, "diskReadIoPpm", &self.disk_read_io_ppm)?;
         self.extras
             .serialize_optional(&mut map, "diskWriteIoPpm", &self.disk_write_io_ppm)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1621,6 +1624,8 @@ impl ntnx_runtime::Model for GetDiskStatsApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.stats.GetDiskStatsApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1659,8 +1664,7 @@ impl serde::Serialize for GetDiskStatsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1765,6 +1769,8 @@ impl ntnx_runtime::Model for GetStorageContainerStatsApiResponse {
         "clustermgmt.v4.stats.GetStorageContainerStatsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1802,8 +1808,7 @@ impl serde::Serialize for GetStorageContainerStatsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2016,6 +2021,8 @@ impl ntnx_runtime::Model for HostStats {
     const SCHEMA: &'static str = "clustermgmt.v4.0.stats.HostStats";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.stats.HostStats");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2630,8 +2637,7 @@ impl serde::Serialize for HostStats {
                 "powerConsumptionInstantWatt",
                 &self.power_consumption_instant_watt,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2664,6 +2670,8 @@ impl ntnx_runtime::Model for HostStatsApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.stats.HostStatsApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2702,8 +2710,7 @@ impl serde::Serialize for HostStatsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3181,6 +3188,8 @@ impl ntnx_runtime::Model for StorageContainerStats {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.stats.StorageContainerStats",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3791,8 +3800,7 @@ impl serde::Serialize for StorageContainerStats {
         self.extras.serialize_optional(&mut map, "health", &self.health)?;
         self.extras
             .serialize_optional(&mut map, "containerExtId", &self.container_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3823,6 +3831,8 @@ impl ntnx_runtime::Model for TimeValuePair {
     const SCHEMA: &'static str = "clustermgmt.v4.0.stats.TimeValuePair";
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.stats.TimeValuePair");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3861,8 +3871,7 @@ impl serde::Serialize for TimeValuePair {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "timestamp", &self.timestamp)?;
         self.extras.serialize_optional(&mut map, "value", &self.value)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -164,6 +164,8 @@ impl ntnx_runtime::Model for BaseVmRecoveryPoint {
         "dataprotection.v4.common.BaseVmRecoveryPoint",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -303,8 +305,7 @@ impl serde::Serialize for BaseVmRecoveryPoint {
                 "applicationConsistentProperties",
                 &self.application_consistent_properties,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -404,6 +405,8 @@ impl ntnx_runtime::Model for DiskRecoveryPoint {
         "dataprotection.v4.common.DiskRecoveryPoint",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -449,8 +452,7 @@ impl serde::Serialize for DiskRecoveryPoint {
                 &self.disk_recovery_point_ext_id,
             )?;
         self.extras.serialize_optional(&mut map, "diskExtId", &self.disk_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -509,6 +511,8 @@ impl ntnx_runtime::Model for VssProperties {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.common.VssProperties",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -573,8 +577,7 @@ impl serde::Serialize for VssProperties {
                 "shouldStoreVssMetadata",
                 &self.should_store_vss_metadata,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -611,6 +614,8 @@ impl ntnx_runtime::Model for ClusterInfo {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.common.ClusterInfo",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -651,8 +656,7 @@ impl serde::Serialize for ClusterInfo {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "jwtToken", &self.jwt_token)?;
         self.extras.serialize_optional(&mut map, "clusterIp", &self.cluster_ip)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

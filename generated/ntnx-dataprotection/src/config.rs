@@ -38,6 +38,8 @@ impl ntnx_runtime::Model for AhvVmOverrideSpec {
         "dataprotection.v4.config.AhvVmOverrideSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -94,8 +96,7 @@ impl serde::Serialize for AhvVmOverrideSpec {
         self.extras.serialize_optional(&mut map, "nicSpec", &self.nic_spec)?;
         self.extras.serialize_optional(&mut map, "categories", &self.categories)?;
         self.extras.serialize_optional(&mut map, "ownershipInfo", &self.ownership_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -134,6 +135,8 @@ impl ntnx_runtime::Model for AmazonS3Bucket {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.AmazonS3Bucket",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -174,8 +177,7 @@ impl serde::Serialize for AmazonS3Bucket {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "bucketName", &self.bucket_name)?;
         self.extras.serialize_optional(&mut map, "regionName", &self.region_name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -214,6 +216,8 @@ impl ntnx_runtime::Model for AzureBlobStorageContainer {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.AzureBlobStorageContainer",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -261,8 +265,7 @@ impl serde::Serialize for AzureBlobStorageContainer {
                 &self.storage_account_name,
             )?;
         self.extras.serialize_optional(&mut map, "containerName", &self.container_name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -295,6 +298,8 @@ impl ntnx_runtime::Model for ClusterInfoApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.ClusterInfoApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -333,8 +338,7 @@ impl serde::Serialize for ClusterInfoApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -499,6 +503,8 @@ impl ntnx_runtime::Model for ConsistencyGroup {
         "dataprotection.v4.config.ConsistencyGroup",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -579,8 +585,7 @@ impl serde::Serialize for ConsistencyGroup {
                 "protectionPolicyExtId",
                 &self.protection_policy_ext_id,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -633,6 +638,8 @@ impl ntnx_runtime::Model for ConsistencyGroupMember {
         "dataprotection.v4.config.ConsistencyGroupMember",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -676,8 +683,7 @@ impl serde::Serialize for ConsistencyGroupMember {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("entityExtId", &self.entity_ext_id)?;
         map.serialize_entry("entityType", &self.entity_type)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -787,6 +793,8 @@ impl ntnx_runtime::Model for ConsistencyGroupMigrationSpec {
         "dataprotection.v4.config.ConsistencyGroupMigrationSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -834,8 +842,7 @@ impl serde::Serialize for ConsistencyGroupMigrationSpec {
                 "targetClusterExtId",
                 &self.target_cluster_ext_id,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -868,6 +875,8 @@ impl ntnx_runtime::Model for CreateRecoveryPointApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.CreateRecoveryPointApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -906,8 +915,7 @@ impl serde::Serialize for CreateRecoveryPointApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1031,6 +1039,8 @@ impl ntnx_runtime::Model for DataProtectionSiteReference {
         "dataprotection.v4.config.DataProtectionSiteReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1075,8 +1085,7 @@ impl serde::Serialize for DataProtectionSiteReference {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("domainManagerExtId", &self.domain_manager_ext_id)?;
         self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1109,6 +1118,8 @@ impl ntnx_runtime::Model for DeleteRecoveryPointApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.DeleteRecoveryPointApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1147,8 +1158,7 @@ impl serde::Serialize for DeleteRecoveryPointApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1258,6 +1268,8 @@ impl ntnx_runtime::Model for EsxiVmOverrideSpec {
         "dataprotection.v4.config.EsxiVmOverrideSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1286,8 +1298,7 @@ impl serde::Serialize for EsxiVmOverrideSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1332,6 +1343,8 @@ impl ntnx_runtime::Model for ExpirationTimeSpec {
         "dataprotection.v4.config.ExpirationTimeSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1367,8 +1380,7 @@ impl serde::Serialize for ExpirationTimeSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("expirationTime", &self.expiration_time)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1401,6 +1413,8 @@ impl ntnx_runtime::Model for GetProtectedResourceApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.GetProtectedResourceApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1439,8 +1453,7 @@ impl serde::Serialize for GetProtectedResourceApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1550,6 +1563,8 @@ impl ntnx_runtime::Model for GetRecoveryPointApiResponse {
         "dataprotection.v4.config.GetRecoveryPointApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1587,8 +1602,7 @@ impl serde::Serialize for GetRecoveryPointApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1693,6 +1707,8 @@ impl ntnx_runtime::Model for GetVmRecoveryPointApiResponse {
         "dataprotection.v4.config.GetVmRecoveryPointApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1730,8 +1746,7 @@ impl serde::Serialize for GetVmRecoveryPointApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1876,6 +1891,8 @@ impl ntnx_runtime::Model for HostReference {
         "dataprotection.v4.config.HostReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1931,8 +1948,7 @@ impl serde::Serialize for HostReference {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("hostType", &self.host_type)?;
         map.serialize_entry("name", &self.name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2102,6 +2118,8 @@ impl ntnx_runtime::Model for ListRecoveryPointsApiResponse {
         "dataprotection.v4.config.ListRecoveryPointsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2139,8 +2157,7 @@ impl serde::Serialize for ListRecoveryPointsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2254,6 +2271,8 @@ impl ntnx_runtime::Model for LocationReference {
         "dataprotection.v4.config.LocationReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2289,8 +2308,7 @@ impl serde::Serialize for LocationReference {
         let mut map = serializer.serialize_map(None)?;
         self.extras
             .serialize_optional(&mut map, "locationExtId", &self.location_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2323,6 +2341,8 @@ impl ntnx_runtime::Model for NutanixObjectsBucket {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.NutanixObjectsBucket",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2357,8 +2377,7 @@ impl serde::Serialize for NutanixObjectsBucket {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "endPoint", &self.end_point)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2578,6 +2597,8 @@ impl ntnx_runtime::Model for ProtectedResource {
         "dataprotection.v4.config.ProtectedResource",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2690,8 +2711,7 @@ impl serde::Serialize for ProtectedResource {
             )?;
         self.extras
             .serialize_optional(&mut map, "categoryFqNames", &self.category_fq_names)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2724,6 +2744,8 @@ impl ntnx_runtime::Model for ProtectedResourcePromoteApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.ProtectedResourcePromoteApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2762,8 +2784,7 @@ impl serde::Serialize for ProtectedResourcePromoteApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2947,6 +2968,8 @@ impl ntnx_runtime::Model for ProtectedResourceRestoreApiResponse {
         "dataprotection.v4.config.ProtectedResourceRestoreApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2984,8 +3007,7 @@ impl serde::Serialize for ProtectedResourceRestoreApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3109,6 +3131,8 @@ impl ntnx_runtime::Model for ProtectedResourceRestoreSpec {
         "dataprotection.v4.config.ProtectedResourceRestoreSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3150,8 +3174,7 @@ impl serde::Serialize for ProtectedResourceRestoreSpec {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("clusterExtId", &self.cluster_ext_id)?;
         self.extras.serialize_optional(&mut map, "restoreTime", &self.restore_time)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3186,6 +3209,8 @@ impl ntnx_runtime::Model for RecoveryInfo {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.RecoveryInfo",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3226,8 +3251,7 @@ impl serde::Serialize for RecoveryInfo {
                 "restorableTimeRanges",
                 &self.restorable_time_ranges,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3326,6 +3350,8 @@ impl ntnx_runtime::Model for RecoveryPoint {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.RecoveryPoint",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3461,8 +3487,7 @@ impl serde::Serialize for RecoveryPoint {
                 &self.volume_group_recovery_points,
             )?;
         self.extras.serialize_optional(&mut map, "isSecure", &self.is_secure)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3495,6 +3520,8 @@ impl ntnx_runtime::Model for RecoveryPointReplicateApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.RecoveryPointReplicateApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3533,8 +3560,7 @@ impl serde::Serialize for RecoveryPointReplicateApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3648,6 +3674,8 @@ impl ntnx_runtime::Model for RecoveryPointReplicationSpec {
         "dataprotection.v4.config.RecoveryPointReplicationSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3688,8 +3716,7 @@ impl serde::Serialize for RecoveryPointReplicationSpec {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "pcExtId", &self.pc_ext_id)?;
         self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3746,6 +3773,8 @@ impl ntnx_runtime::Model for RecoveryPointRepository {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.RecoveryPointRepository",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3818,8 +3847,7 @@ impl serde::Serialize for RecoveryPointRepository {
                 "objectStorageReference",
                 &self.object_storage_reference,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3966,6 +3994,8 @@ impl ntnx_runtime::Model for RecoveryPointRestorationSpec {
         "dataprotection.v4.config.RecoveryPointRestorationSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4027,8 +4057,7 @@ impl serde::Serialize for RecoveryPointRestorationSpec {
                 "volumeGroupRecoveryPointRestoreOverrides",
                 &self.volume_group_recovery_point_restore_overrides,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4061,6 +4090,8 @@ impl ntnx_runtime::Model for RecoveryPointRestoreApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.RecoveryPointRestoreApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4099,8 +4130,7 @@ impl serde::Serialize for RecoveryPointRestoreApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4216,6 +4246,8 @@ impl ntnx_runtime::Model for ReplicationState {
         "dataprotection.v4.config.ReplicationState",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4291,8 +4323,7 @@ impl serde::Serialize for ReplicationState {
                 "targetSiteReference",
                 &self.target_site_reference,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4327,6 +4358,8 @@ impl ntnx_runtime::Model for RestorableTimeRange {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.RestorableTimeRange",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4367,8 +4400,7 @@ impl serde::Serialize for RestorableTimeRange {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "startTime", &self.start_time)?;
         self.extras.serialize_optional(&mut map, "endTime", &self.end_time)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4405,6 +4437,8 @@ impl ntnx_runtime::Model for SiteProtectionInfo {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.SiteProtectionInfo",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4464,8 +4498,7 @@ impl serde::Serialize for SiteProtectionInfo {
                 "synchronousReplicationRole",
                 &self.synchronous_replication_role,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4504,6 +4537,8 @@ impl ntnx_runtime::Model for SiteReference {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.SiteReference",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4552,8 +4587,7 @@ impl serde::Serialize for SiteReference {
             )?;
         self.extras
             .serialize_optional(&mut map, "clusterReference", &self.cluster_reference)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4669,6 +4703,8 @@ impl ntnx_runtime::Model for UpdateRecoveryPointExpirationTimeApiResponse {
         "dataprotection.v4.config.UpdateRecoveryPointExpirationTimeApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4706,8 +4742,7 @@ impl serde::Serialize for UpdateRecoveryPointExpirationTimeApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4881,6 +4916,8 @@ impl ntnx_runtime::Model for VmRecoveryPoint {
         "dataprotection.v4.config.VmRecoveryPoint",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5028,8 +5065,7 @@ impl serde::Serialize for VmRecoveryPoint {
             )?;
         self.extras
             .serialize_optional(&mut map, "hypervisorType", &self.hypervisor_type)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5080,6 +5116,8 @@ impl ntnx_runtime::Model for VmRecoveryPointRestoreOverride {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.VmRecoveryPointRestoreOverride",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -5135,8 +5173,7 @@ impl serde::Serialize for VmRecoveryPointRestoreOverride {
         self.extras.serialize_optional(&mut map, "isStrictMode", &self.is_strict_mode)?;
         self.extras
             .serialize_optional(&mut map, "vmOverrideSpec", &self.vm_override_spec)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5253,6 +5290,8 @@ impl ntnx_runtime::Model for VolumeGroupOverrideSpec {
         "dataprotection.v4.config.VolumeGroupOverrideSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5281,8 +5320,7 @@ impl serde::Serialize for VolumeGroupOverrideSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5375,6 +5413,8 @@ impl ntnx_runtime::Model for VolumeGroupRecoveryPoint {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.VolumeGroupRecoveryPoint",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -5475,8 +5515,7 @@ impl serde::Serialize for VolumeGroupRecoveryPoint {
                 "diskRecoveryPoints",
                 &self.disk_recovery_points,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5511,6 +5550,8 @@ impl ntnx_runtime::Model for VolumeGroupRecoveryPointRestoreOverride {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.VolumeGroupRecoveryPointRestoreOverride",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -5563,8 +5604,7 @@ impl serde::Serialize for VolumeGroupRecoveryPointRestoreOverride {
                 "volumeGroupOverrideSpec",
                 &self.volume_group_override_spec,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5617,6 +5657,8 @@ impl ntnx_runtime::Model for VolumeGroupSyncContext {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.config.VolumeGroupSyncContext",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -5674,8 +5716,7 @@ impl serde::Serialize for VolumeGroupSyncContext {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras.serialize_optional(&mut map, "primarySite", &self.primary_site)?;
         self.extras.serialize_optional(&mut map, "secondarySite", &self.secondary_site)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5736,6 +5777,8 @@ impl ntnx_runtime::Model for Witness {
     const SCHEMA: &'static str = "dataprotection.v4.1.config.Witness";
 
     const OBJECT_TYPE: Option<&'static str> = Some("dataprotection.v4.config.Witness");
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -5802,8 +5845,7 @@ impl serde::Serialize for Witness {
             .serialize_optional(&mut map, "hostReferences", &self.host_references)?;
         self.extras.serialize_optional(&mut map, "ipAddresses", &self.ip_addresses)?;
         self.extras.serialize_optional(&mut map, "status", &self.status)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

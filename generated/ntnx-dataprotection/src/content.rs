@@ -26,6 +26,8 @@ impl ntnx_runtime::Model for BaseRecoveryPointSpec {
         "dataprotection.v4.content.BaseRecoveryPointSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -77,8 +79,7 @@ impl serde::Serialize for BaseRecoveryPointSpec {
                 "referenceDiskRecoveryPointExtId",
                 &self.reference_disk_recovery_point_ext_id,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -129,6 +130,8 @@ impl ntnx_runtime::Model for ChangedRegion {
         "dataprotection.v4.content.ChangedRegion",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -172,8 +175,7 @@ impl serde::Serialize for ChangedRegion {
         map.serialize_entry("offset", &self.offset)?;
         map.serialize_entry("length", &self.length)?;
         map.serialize_entry("regionType", &self.region_type)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -206,6 +208,8 @@ impl ntnx_runtime::Model for ChangedVmRegionsApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.content.ChangedVmRegionsApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -244,8 +248,7 @@ impl serde::Serialize for ChangedVmRegionsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -359,6 +362,8 @@ impl ntnx_runtime::Model for ChangedVolumeGroupRegionsApiResponse {
         "dataprotection.v4.content.ChangedVolumeGroupRegionsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -396,8 +401,7 @@ impl serde::Serialize for ChangedVolumeGroupRegionsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -600,6 +604,8 @@ impl ntnx_runtime::Model for ClusterDiscoverSpec {
         "dataprotection.v4.content.ClusterDiscoverSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -639,8 +645,7 @@ impl serde::Serialize for ClusterDiscoverSpec {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("operation", &self.operation)?;
         map.serialize_entry("spec", &self.spec)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -785,6 +790,8 @@ impl ntnx_runtime::Model for ComputeChangedRegionsClusterDiscoverSpec {
         "dataprotection.v4.content.ComputeChangedRegionsClusterDiscoverSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -834,8 +841,7 @@ impl serde::Serialize for ComputeChangedRegionsClusterDiscoverSpec {
                 "referenceDiskRecoveryPoint",
                 &self.reference_disk_recovery_point,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1058,6 +1064,8 @@ impl ntnx_runtime::Model for DiskRecoveryPointReference {
         "dataprotection.v4.content.DiskRecoveryPointReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1109,8 +1117,7 @@ impl serde::Serialize for DiskRecoveryPointReference {
                 "diskRecoveryPointExtId",
                 &self.disk_recovery_point_ext_id,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1143,6 +1150,8 @@ impl ntnx_runtime::Model for GetVssMetadataApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.content.GetVssMetadataApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1181,8 +1190,7 @@ impl serde::Serialize for GetVssMetadataApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1300,6 +1308,8 @@ impl ntnx_runtime::Model for GetVssMetadataClusterDiscoverSpec {
         "dataprotection.v4.content.GetVssMetadataClusterDiscoverSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1337,8 +1347,7 @@ impl serde::Serialize for GetVssMetadataClusterDiscoverSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("vmRecoveryPointExtId", &self.vm_recovery_point_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1452,6 +1461,8 @@ impl ntnx_runtime::Model for VmDiskRecoveryPointClusterDiscoverSpec {
         "dataprotection.v4.content.VmDiskRecoveryPointClusterDiscoverSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1515,8 +1526,7 @@ impl serde::Serialize for VmDiskRecoveryPointClusterDiscoverSpec {
                 "referenceVmRecoveryPointExtId",
                 &self.reference_vm_recovery_point_ext_id,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1577,6 +1587,8 @@ impl ntnx_runtime::Model for VmDiskRecoveryPointReference {
         "dataprotection.v4.content.VmDiskRecoveryPointReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1634,8 +1646,7 @@ impl serde::Serialize for VmDiskRecoveryPointReference {
         map.serialize_entry("recoveryPointExtId", &self.recovery_point_ext_id)?;
         map.serialize_entry("diskRecoveryPointExtId", &self.disk_recovery_point_ext_id)?;
         map.serialize_entry("vmRecoveryPointExtId", &self.vm_recovery_point_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1686,6 +1697,8 @@ impl ntnx_runtime::Model for VmRecoveryPointChangedRegionsComputeSpec {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.content.VmRecoveryPointChangedRegionsComputeSpec",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1766,8 +1779,7 @@ impl serde::Serialize for VmRecoveryPointChangedRegionsComputeSpec {
         self.extras.serialize_optional(&mut map, "length", &self.length)?;
         self.extras
             .serialize_optional(&mut map, "blockSizeByte", &self.block_size_byte)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1810,6 +1822,8 @@ impl ntnx_runtime::Model for VolumeGroupDiskRecoveryPointClusterDiscoverSpec {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.content.VolumeGroupDiskRecoveryPointClusterDiscoverSpec",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1877,8 +1891,7 @@ impl serde::Serialize for VolumeGroupDiskRecoveryPointClusterDiscoverSpec {
                 "referenceVolumeGroupRecoveryPointExtId",
                 &self.reference_volume_group_recovery_point_ext_id,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1940,6 +1953,8 @@ impl ntnx_runtime::Model for VolumeGroupDiskRecoveryPointReference {
         "dataprotection.v4.content.VolumeGroupDiskRecoveryPointReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2000,8 +2015,7 @@ impl serde::Serialize for VolumeGroupDiskRecoveryPointReference {
             "volumeGroupRecoveryPointExtId",
             &self.volume_group_recovery_point_ext_id,
         )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2052,6 +2066,8 @@ impl ntnx_runtime::Model for VolumeGroupRecoveryPointChangedRegionsComputeSpec {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "dataprotection.v4.content.VolumeGroupRecoveryPointChangedRegionsComputeSpec",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2135,8 +2151,7 @@ impl serde::Serialize for VolumeGroupRecoveryPointChangedRegionsComputeSpec {
         self.extras.serialize_optional(&mut map, "length", &self.length)?;
         self.extras
             .serialize_optional(&mut map, "blockSizeByte", &self.block_size_byte)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

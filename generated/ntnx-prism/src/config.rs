@@ -55,6 +55,8 @@ impl ntnx_runtime::Model for AssociationDetail {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.AssociationDetail");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -124,8 +126,7 @@ impl serde::Serialize for AssociationDetail {
         self.extras.serialize_optional(&mut map, "resourceType", &self.resource_type)?;
         self.extras.serialize_optional(&mut map, "resourceGroup", &self.resource_group)?;
         self.extras.serialize_optional(&mut map, "resourceId", &self.resource_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -174,6 +175,8 @@ impl ntnx_runtime::Model for AssociationDetailOld {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.config.AssociationDetailOld",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -238,8 +241,7 @@ impl serde::Serialize for AssociationDetailOld {
                 "resourceReferences",
                 &self.resource_references,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -283,6 +285,8 @@ impl ntnx_runtime::Model for AssociationSummary {
     const SCHEMA: &'static str = "prism.v4.0.config.AssociationSummary";
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.AssociationSummary");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -335,8 +339,7 @@ impl serde::Serialize for AssociationSummary {
         self.extras.serialize_optional(&mut map, "resourceType", &self.resource_type)?;
         self.extras.serialize_optional(&mut map, "resourceGroup", &self.resource_group)?;
         self.extras.serialize_optional(&mut map, "count", &self.count)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -389,6 +392,8 @@ impl ntnx_runtime::Model for BaseNetwork {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.BaseNetwork");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -440,8 +445,7 @@ impl serde::Serialize for BaseNetwork {
         map.serialize_entry("defaultGateway", &self.default_gateway)?;
         map.serialize_entry("subnetMask", &self.subnet_mask)?;
         map.serialize_entry("ipRanges", &self.ip_ranges)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -479,6 +483,8 @@ impl ntnx_runtime::Model for BootstrapConfig {
     const SCHEMA: &'static str = "prism.v4.0.config.BootstrapConfig";
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.BootstrapConfig");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -523,8 +529,7 @@ impl serde::Serialize for BootstrapConfig {
             .serialize_optional(&mut map, "cloudInitConfig", &self.cloud_init_config)?;
         self.extras
             .serialize_optional(&mut map, "environmentInfo", &self.environment_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -557,6 +562,8 @@ impl ntnx_runtime::Model for CancelTaskApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.config.CancelTaskApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -595,8 +602,7 @@ impl serde::Serialize for CancelTaskApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -798,6 +804,8 @@ impl ntnx_runtime::Model for Category {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.Category");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -884,8 +892,7 @@ impl serde::Serialize for Category {
                 "detailedAssociations",
                 &self.detailed_associations,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -930,6 +937,8 @@ impl ntnx_runtime::Model for CategoryAssociationSummaryOld {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.config.CategoryAssociationSummaryOld",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -982,8 +991,7 @@ impl serde::Serialize for CategoryAssociationSummaryOld {
         self.extras.serialize_optional(&mut map, "resourceType", &self.resource_type)?;
         self.extras.serialize_optional(&mut map, "resourceGroup", &self.resource_group)?;
         self.extras.serialize_optional(&mut map, "count", &self.count)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1128,6 +1136,8 @@ impl ntnx_runtime::Model for CategoryOld {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.CategoryOld");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1235,8 +1245,7 @@ impl serde::Serialize for CategoryOld {
             .serialize_optional(&mut map, "childCategories", &self.child_categories)?;
         self.extras.serialize_optional(&mut map, "ownerUuid", &self.owner_uuid)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1365,6 +1374,8 @@ impl ntnx_runtime::Model for CategorySummaryOld {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.CategorySummaryOld");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1466,8 +1477,7 @@ impl serde::Serialize for CategorySummaryOld {
         self.extras
             .serialize_optional(&mut map, "childCategories", &self.child_categories)?;
         self.extras.serialize_optional(&mut map, "ownerUuid", &self.owner_uuid)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1589,6 +1599,8 @@ impl ntnx_runtime::Model for CreateCategoryApiResponse {
         "prism.v4.config.CreateCategoryApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1626,8 +1638,7 @@ impl serde::Serialize for CreateCategoryApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1732,6 +1743,8 @@ impl ntnx_runtime::Model for CreateDomainManagerApiResponse {
         "prism.v4.config.CreateDomainManagerApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1769,8 +1782,7 @@ impl serde::Serialize for CreateDomainManagerApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1878,6 +1890,8 @@ impl ntnx_runtime::Model for DeleteCategoryApiResponse {
         "prism.v4.config.DeleteCategoryApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1915,8 +1929,7 @@ impl serde::Serialize for DeleteCategoryApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2062,6 +2075,8 @@ impl ntnx_runtime::Model for DomainManager {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.DomainManager");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2159,8 +2174,7 @@ impl serde::Serialize for DomainManager {
                 &self.should_enable_high_availability,
             )?;
         self.extras.serialize_optional(&mut map, "nodeExtIds", &self.node_ext_ids)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2230,6 +2244,8 @@ impl ntnx_runtime::Model for DomainManagerClusterConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.config.DomainManagerClusterConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2308,8 +2324,7 @@ impl serde::Serialize for DomainManagerClusterConfig {
         self.extras.serialize_optional(&mut map, "credentials", &self.credentials)?;
         self.extras
             .serialize_optional(&mut map, "resourceConfig", &self.resource_config)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2385,6 +2400,8 @@ impl ntnx_runtime::Model for DomainManagerNetwork {
         "prism.v4.config.DomainManagerNetwork",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2456,8 +2473,7 @@ impl serde::Serialize for DomainManagerNetwork {
         self.extras
             .serialize_optional(&mut map, "internalNetworks", &self.internal_networks)?;
         map.serialize_entry("externalNetworks", &self.external_networks)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2502,6 +2518,8 @@ impl ntnx_runtime::Model for DomainManagerResourceConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.config.DomainManagerResourceConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2564,8 +2582,7 @@ impl serde::Serialize for DomainManagerResourceConfig {
             )?;
         self.extras
             .serialize_optional(&mut map, "containerExtIds", &self.container_ext_ids)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2607,6 +2624,8 @@ impl ntnx_runtime::Model for EntityReference {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.EntityReference");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2646,8 +2665,7 @@ impl serde::Serialize for EntityReference {
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras.serialize_optional(&mut map, "rel", &self.rel)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2696,6 +2714,8 @@ impl ntnx_runtime::Model for EnvironmentInfo {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.EnvironmentInfo");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2742,8 +2762,7 @@ impl serde::Serialize for EnvironmentInfo {
         self.extras.serialize_optional(&mut map, "providerType", &self.provider_type)?;
         self.extras
             .serialize_optional(&mut map, "provisioningType", &self.provisioning_type)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2875,6 +2894,8 @@ impl ntnx_runtime::Model for ExternalNetwork {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.ExternalNetwork");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2934,8 +2955,7 @@ impl serde::Serialize for ExternalNetwork {
         map.serialize_entry("subnetMask", &self.subnet_mask)?;
         map.serialize_entry("ipRanges", &self.ip_ranges)?;
         map.serialize_entry("networkExtId", &self.network_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2968,6 +2988,8 @@ impl ntnx_runtime::Model for GetCategoryApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.config.GetCategoryApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3006,8 +3028,7 @@ impl serde::Serialize for GetCategoryApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3112,6 +3133,8 @@ impl ntnx_runtime::Model for GetDomainManagerApiResponse {
         "prism.v4.config.GetDomainManagerApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3149,8 +3172,7 @@ impl serde::Serialize for GetDomainManagerApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3253,6 +3275,8 @@ impl ntnx_runtime::Model for GetTaskApiResponse {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.GetTaskApiResponse");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3290,8 +3314,7 @@ impl serde::Serialize for GetTaskApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3396,6 +3419,8 @@ impl ntnx_runtime::Model for ListCategoriesApiResponse {
         "prism.v4.config.ListCategoriesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3433,8 +3458,7 @@ impl serde::Serialize for ListCategoriesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3546,6 +3570,8 @@ impl ntnx_runtime::Model for ListDomainManagerApiResponse {
         "prism.v4.config.ListDomainManagerApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3583,8 +3609,7 @@ impl serde::Serialize for ListDomainManagerApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3698,6 +3723,8 @@ impl ntnx_runtime::Model for ListTasksApiResponse {
         "prism.v4.config.ListTasksApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3735,8 +3762,7 @@ impl serde::Serialize for ListTasksApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3854,6 +3880,8 @@ impl ntnx_runtime::Model for OwnerReference {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.OwnerReference");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3889,8 +3917,7 @@ impl serde::Serialize for OwnerReference {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4090,6 +4117,8 @@ impl ntnx_runtime::Model for Reference {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.Reference");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4123,8 +4152,7 @@ impl serde::Serialize for Reference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "resourceId", &self.resource_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4638,6 +4666,8 @@ impl ntnx_runtime::Model for Task {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.Task");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4848,8 +4878,7 @@ impl serde::Serialize for Task {
                 "numberOfEntitiesAffected",
                 &self.number_of_entities_affected,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4888,6 +4917,8 @@ impl ntnx_runtime::Model for TaskReferenceInternal {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.config.TaskReferenceInternal",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4928,8 +4959,7 @@ impl serde::Serialize for TaskReferenceInternal {
         self.extras.serialize_optional(&mut map, "href", &self.href)?;
         self.extras.serialize_optional(&mut map, "rel", &self.rel)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5063,6 +5093,8 @@ impl ntnx_runtime::Model for TaskStep {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.TaskStep");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5091,8 +5123,7 @@ impl serde::Serialize for TaskStep {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5125,6 +5156,8 @@ impl ntnx_runtime::Model for UpdateCategoryApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.config.UpdateCategoryApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -5163,8 +5196,7 @@ impl serde::Serialize for UpdateCategoryApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

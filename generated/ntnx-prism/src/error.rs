@@ -47,6 +47,8 @@ impl ntnx_runtime::Model for AppMessage {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.error.AppMessage");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -105,8 +107,7 @@ impl serde::Serialize for AppMessage {
         self.extras.serialize_optional(&mut map, "locale", &self.locale)?;
         self.extras.serialize_optional(&mut map, "errorGroup", &self.error_group)?;
         self.extras.serialize_optional(&mut map, "argumentsMap", &self.arguments_map)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -136,6 +137,8 @@ impl ntnx_runtime::Model for ErrorResponse {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.error.ErrorResponse");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -164,8 +167,7 @@ impl serde::Serialize for ErrorResponse {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "error", &self.error)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -352,6 +354,8 @@ impl ntnx_runtime::Model for SchemaValidationError {
         "prism.v4.error.SchemaValidationError",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -411,8 +415,7 @@ impl serde::Serialize for SchemaValidationError {
                 "validationErrorMessages",
                 &self.validation_error_messages,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -447,6 +450,8 @@ impl ntnx_runtime::Model for SchemaValidationErrorMessage {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.error.SchemaValidationErrorMessage",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -492,8 +497,7 @@ impl serde::Serialize for SchemaValidationErrorMessage {
         self.extras.serialize_optional(&mut map, "location", &self.location)?;
         self.extras.serialize_optional(&mut map, "message", &self.message)?;
         self.extras.serialize_optional(&mut map, "attributePath", &self.attribute_path)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

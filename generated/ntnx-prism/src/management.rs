@@ -33,6 +33,8 @@ impl ntnx_runtime::Model for AosRemoteClusterSpec {
         "prism.v4.management.AOSRemoteClusterSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -68,8 +70,7 @@ impl serde::Serialize for AosRemoteClusterSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("remoteCluster", &self.remote_cluster)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -124,6 +125,8 @@ impl ntnx_runtime::Model for Awss3Config {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.management.AWSS3Config");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -169,8 +172,7 @@ impl serde::Serialize for Awss3Config {
         map.serialize_entry("bucketName", &self.bucket_name)?;
         self.extras.serialize_optional(&mut map, "region", &self.region)?;
         self.extras.serialize_optional(&mut map, "credentials", &self.credentials)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -225,6 +227,8 @@ impl ntnx_runtime::Model for AccessKeyCredentials {
         "prism.v4.management.AccessKeyCredentials",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -268,8 +272,7 @@ impl serde::Serialize for AccessKeyCredentials {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("accessKeyId", &self.access_key_id)?;
         map.serialize_entry("secretAccessKey", &self.secret_access_key)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -302,6 +305,8 @@ impl ntnx_runtime::Model for AddRootCertificateApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.management.AddRootCertificateApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -340,8 +345,7 @@ impl serde::Serialize for AddRootCertificateApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -458,6 +462,8 @@ impl ntnx_runtime::Model for BackupPolicy {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.management.BackupPolicy");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -493,8 +499,7 @@ impl serde::Serialize for BackupPolicy {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("rpoInMinutes", &self.rpo_in_minutes)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -571,6 +576,8 @@ impl ntnx_runtime::Model for BackupTarget {
     const SCHEMA: &'static str = "prism.v4.0.management.BackupTarget";
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.management.BackupTarget");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -650,8 +657,7 @@ impl serde::Serialize for BackupTarget {
                 "backupPauseReason",
                 &self.backup_pause_reason,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -775,6 +781,8 @@ impl ntnx_runtime::Model for ClusterLocation {
         "prism.v4.management.ClusterLocation",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -806,8 +814,7 @@ impl serde::Serialize for ClusterLocation {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("config", &self.config)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -859,6 +866,8 @@ impl ntnx_runtime::Model for ClusterReference {
         "prism.v4.management.ClusterReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -894,8 +903,7 @@ impl serde::Serialize for ClusterReference {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("extId", &self.ext_id)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -938,6 +946,8 @@ impl ntnx_runtime::Model for ClusterRegistrationSpec {
         "prism.v4.management.ClusterRegistrationSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -973,8 +983,7 @@ impl serde::Serialize for ClusterRegistrationSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("remoteCluster", &self.remote_cluster)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1188,6 +1197,8 @@ impl ntnx_runtime::Model for ConfigureConnectionApiResponse {
         "prism.v4.management.ConfigureConnectionApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1225,8 +1236,7 @@ impl serde::Serialize for ConfigureConnectionApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1343,6 +1353,8 @@ impl ntnx_runtime::Model for ConnectionConfigurationSpec {
         "prism.v4.management.ConnectionConfigurationSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1378,8 +1390,7 @@ impl serde::Serialize for ConnectionConfigurationSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("remoteCluster", &self.remote_cluster)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1422,6 +1433,8 @@ impl ntnx_runtime::Model for ConnectionUnconfigurationSpec {
         "prism.v4.management.ConnectionUnconfigurationSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1457,8 +1470,7 @@ impl serde::Serialize for ConnectionUnconfigurationSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("remoteCluster", &self.remote_cluster)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1491,6 +1503,8 @@ impl ntnx_runtime::Model for CreateBackupTargetApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.management.CreateBackupTargetApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1529,8 +1543,7 @@ impl serde::Serialize for CreateBackupTargetApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1638,6 +1651,8 @@ impl ntnx_runtime::Model for CreateRestoreSourceApiResponse {
         "prism.v4.management.CreateRestoreSourceApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1675,8 +1690,7 @@ impl serde::Serialize for CreateRestoreSourceApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1788,6 +1802,8 @@ impl ntnx_runtime::Model for Credentials {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.management.Credentials");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1823,8 +1839,7 @@ impl serde::Serialize for Credentials {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("authentication", &self.authentication)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1857,6 +1872,8 @@ impl ntnx_runtime::Model for DeleteBackupTargetApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.management.DeleteBackupTargetApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1895,8 +1912,7 @@ impl serde::Serialize for DeleteBackupTargetApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2004,6 +2020,8 @@ impl ntnx_runtime::Model for DeleteRestoreSourceApiResponse {
         "prism.v4.management.DeleteRestoreSourceApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2041,8 +2059,7 @@ impl serde::Serialize for DeleteRestoreSourceApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2221,6 +2238,8 @@ impl ntnx_runtime::Model for DomainManagerRemoteClusterSpec {
         "prism.v4.management.DomainManagerRemoteClusterSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2264,8 +2283,7 @@ impl serde::Serialize for DomainManagerRemoteClusterSpec {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("remoteCluster", &self.remote_cluster)?;
         map.serialize_entry("cloudType", &self.cloud_type)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2298,6 +2316,8 @@ impl ntnx_runtime::Model for GetBackupTargetApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.management.GetBackupTargetApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2336,8 +2356,7 @@ impl serde::Serialize for GetBackupTargetApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2442,6 +2461,8 @@ impl ntnx_runtime::Model for GetRestorePointApiResponse {
         "prism.v4.management.GetRestorePointApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2479,8 +2500,7 @@ impl serde::Serialize for GetRestorePointApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2585,6 +2605,8 @@ impl ntnx_runtime::Model for GetRestoreSourceApiResponse {
         "prism.v4.management.GetRestoreSourceApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2622,8 +2644,7 @@ impl serde::Serialize for GetRestoreSourceApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2728,6 +2749,8 @@ impl ntnx_runtime::Model for ListBackupTargetsApiResponse {
         "prism.v4.management.ListBackupTargetsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2765,8 +2788,7 @@ impl serde::Serialize for ListBackupTargetsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2880,6 +2902,8 @@ impl ntnx_runtime::Model for ListRestorableDomainManagersApiResponse {
         "prism.v4.management.ListRestorableDomainManagersApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2917,8 +2941,7 @@ impl serde::Serialize for ListRestorableDomainManagersApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3037,6 +3060,8 @@ impl ntnx_runtime::Model for ListRestorePointsApiResponse {
         "prism.v4.management.ListRestorePointsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3074,8 +3099,7 @@ impl serde::Serialize for ListRestorePointsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3203,6 +3227,8 @@ impl ntnx_runtime::Model for ObjectStoreLocation {
         "prism.v4.management.ObjectStoreLocation",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3245,8 +3271,7 @@ impl serde::Serialize for ObjectStoreLocation {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("providerConfig", &self.provider_config)?;
         self.extras.serialize_optional(&mut map, "backupPolicy", &self.backup_policy)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3279,6 +3304,8 @@ impl ntnx_runtime::Model for RegisterApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.management.RegisterApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3317,8 +3344,7 @@ impl serde::Serialize for RegisterApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3465,6 +3491,8 @@ impl ntnx_runtime::Model for RemoteCluster {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.management.RemoteCluster");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3528,8 +3556,7 @@ impl serde::Serialize for RemoteCluster {
         map.serialize_entry("externalAddress", &self.external_address)?;
         self.extras
             .serialize_optional(&mut map, "nodeIpAddresses", &self.node_ip_addresses)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3578,6 +3605,8 @@ impl ntnx_runtime::Model for RemoteClusterSpec {
         "prism.v4.management.RemoteClusterSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3621,8 +3650,7 @@ impl serde::Serialize for RemoteClusterSpec {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("address", &self.address)?;
         map.serialize_entry("credentials", &self.credentials)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3655,6 +3683,8 @@ impl ntnx_runtime::Model for RemoveRootCertificateApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.management.RemoveRootCertificateApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3693,8 +3723,7 @@ impl serde::Serialize for RemoveRootCertificateApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3862,6 +3891,8 @@ impl ntnx_runtime::Model for RestorableDomainManager {
         "prism.v4.management.RestorableDomainManager",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3959,8 +3990,7 @@ impl serde::Serialize for RestorableDomainManager {
                 &self.should_enable_high_availability,
             )?;
         self.extras.serialize_optional(&mut map, "nodeExtIds", &self.node_ext_ids)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3993,6 +4023,8 @@ impl ntnx_runtime::Model for RestoreApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.management.RestoreApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4031,8 +4063,7 @@ impl serde::Serialize for RestoreApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4157,6 +4188,8 @@ impl ntnx_runtime::Model for RestorePoint {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.management.RestorePoint");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4214,8 +4247,7 @@ impl serde::Serialize for RestorePoint {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras.serialize_optional(&mut map, "creationTime", &self.creation_time)?;
         self.extras.serialize_optional(&mut map, "domainManager", &self.domain_manager)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4277,6 +4309,8 @@ impl ntnx_runtime::Model for RestoreSource {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.management.RestoreSource");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4328,8 +4362,7 @@ impl serde::Serialize for RestoreSource {
         }
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("location", &self.location)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4451,6 +4484,8 @@ impl ntnx_runtime::Model for RestoreSpec {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.management.RestoreSpec");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4486,8 +4521,7 @@ impl serde::Serialize for RestoreSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("domainManager", &self.domain_manager)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4532,6 +4566,8 @@ impl ntnx_runtime::Model for RootCertRemoveSpec {
         "prism.v4.management.RootCertRemoveSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4567,8 +4603,7 @@ impl serde::Serialize for RootCertRemoveSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("clusterExtId", &self.cluster_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4634,6 +4669,8 @@ impl ntnx_runtime::Model for RootCertificateAddSpec {
         "prism.v4.management.RootCertificateAddSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4685,8 +4722,7 @@ impl serde::Serialize for RootCertificateAddSpec {
         }
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("rootCertificate", &self.root_certificate)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4738,6 +4774,8 @@ impl ntnx_runtime::Model for S3Config {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.management.S3Config");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4777,8 +4815,7 @@ impl serde::Serialize for S3Config {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("bucketName", &self.bucket_name)?;
         self.extras.serialize_optional(&mut map, "region", &self.region)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4811,6 +4848,8 @@ impl ntnx_runtime::Model for UnconfigureConnectionApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.management.UnconfigureConnectionApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4849,8 +4888,7 @@ impl serde::Serialize for UnconfigureConnectionApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4958,6 +4996,8 @@ impl ntnx_runtime::Model for UnregisterApiResponse {
         "prism.v4.management.UnregisterApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4995,8 +5035,7 @@ impl serde::Serialize for UnregisterApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5103,6 +5142,8 @@ impl ntnx_runtime::Model for UpdateBackupTargetApiResponse {
         "prism.v4.management.UpdateBackupTargetApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5140,8 +5181,7 @@ impl serde::Serialize for UpdateBackupTargetApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -142,6 +142,8 @@ impl ntnx_runtime::Model for Batch {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.operations.Batch");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -246,8 +248,7 @@ impl serde::Serialize for Batch {
                 "shouldStopOnError",
                 &self.should_stop_on_error,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -431,6 +432,8 @@ impl ntnx_runtime::Model for BatchSpec {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.operations.BatchSpec");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -468,8 +471,7 @@ impl serde::Serialize for BatchSpec {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "payload", &self.payload)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -538,6 +540,8 @@ impl ntnx_runtime::Model for BatchSpecMetadata {
         "prism.v4.operations.BatchSpecMetadata",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -595,8 +599,7 @@ impl serde::Serialize for BatchSpecMetadata {
                 &self.should_stop_on_error,
             )?;
         self.extras.serialize_optional(&mut map, "chunkSize", &self.chunk_size)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -629,6 +632,8 @@ impl ntnx_runtime::Model for BatchSpecPayload {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.operations.BatchSpecPayload",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -667,8 +672,7 @@ impl serde::Serialize for BatchSpecPayload {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -701,6 +705,8 @@ impl ntnx_runtime::Model for BatchSpecPayloadMetadata {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.operations.BatchSpecPayloadMetadata",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -737,8 +743,7 @@ impl serde::Serialize for BatchSpecPayloadMetadata {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "headers", &self.headers)?;
         self.extras.serialize_optional(&mut map, "path", &self.path)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -786,6 +791,8 @@ impl ntnx_runtime::Model for BatchSpecPayloadMetadataHeader {
         "prism.v4.operations.BatchSpecPayloadMetadataHeader",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -821,8 +828,7 @@ impl serde::Serialize for BatchSpecPayloadMetadataHeader {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("value", &self.value)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -870,6 +876,8 @@ impl ntnx_runtime::Model for BatchSpecPayloadMetadataPath {
         "prism.v4.operations.BatchSpecPayloadMetadataPath",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -905,8 +913,7 @@ impl serde::Serialize for BatchSpecPayloadMetadataPath {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("value", &self.value)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -939,6 +946,8 @@ impl ntnx_runtime::Model for GetBatchApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.operations.GetBatchApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -977,8 +986,7 @@ impl serde::Serialize for GetBatchApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1083,6 +1091,8 @@ impl ntnx_runtime::Model for ListBatchesApiResponse {
         "prism.v4.operations.ListBatchesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1120,8 +1130,7 @@ impl serde::Serialize for ListBatchesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1233,6 +1242,8 @@ impl ntnx_runtime::Model for SubmitBatchApiResponse {
         "prism.v4.operations.SubmitBatchApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1270,8 +1281,7 @@ impl serde::Serialize for SubmitBatchApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -24,6 +24,8 @@ impl ntnx_runtime::Model for AddReplicasApiResponse {
         "prism.v4.protectpc.AddReplicasApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -61,8 +63,7 @@ impl serde::Serialize for AddReplicasApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -182,6 +183,8 @@ impl ntnx_runtime::Model for ApiError {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.protectpc.ApiError");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -223,8 +226,7 @@ impl serde::Serialize for ApiError {
         self.extras
             .serialize_optional(&mut map, "errorMessageList", &self.error_message_list)?;
         self.extras.serialize_optional(&mut map, "errorType", &self.error_type)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -255,6 +257,8 @@ impl ntnx_runtime::Model for ApiLink {
     const SCHEMA: &'static str = "prism.v4.0.protectpc.ApiLink";
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.protectpc.ApiLink");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -291,8 +295,7 @@ impl serde::Serialize for ApiLink {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "href", &self.href)?;
         self.extras.serialize_optional(&mut map, "rel", &self.rel)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -324,6 +327,8 @@ impl ntnx_runtime::Model for ApiResponseMetadata {
         "prism.v4.protectpc.ApiResponseMetadata",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -352,8 +357,7 @@ impl serde::Serialize for ApiResponseMetadata {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -382,6 +386,8 @@ impl ntnx_runtime::Model for ApiSuccess {
     const SCHEMA: &'static str = "prism.v4.0.protectpc.ApiSuccess";
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.protectpc.ApiSuccess");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -414,8 +420,7 @@ impl serde::Serialize for ApiSuccess {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "message", &self.message)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -448,6 +453,8 @@ impl ntnx_runtime::Model for BackupTargets {
     const SCHEMA: &'static str = "prism.v4.0.protectpc.BackupTargets";
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.protectpc.BackupTargets");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -496,8 +503,7 @@ impl serde::Serialize for BackupTargets {
                 "objectStoreEndpointList",
                 &self.object_store_endpoint_list,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -530,6 +536,8 @@ impl ntnx_runtime::Model for BackupTargetsInfo {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.protectpc.BackupTargetsInfo",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -576,8 +584,7 @@ impl serde::Serialize for BackupTargetsInfo {
                 "objectStoreEndpointInfoList",
                 &self.object_store_endpoint_info_list,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -615,6 +622,8 @@ impl ntnx_runtime::Model for EligibleCluster {
     const SCHEMA: &'static str = "prism.v4.0.protectpc.EligibleCluster";
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.protectpc.EligibleCluster");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -674,8 +683,7 @@ impl serde::Serialize for EligibleCluster {
                 "backedUpEntitiesCountSupported",
                 &self.backed_up_entities_count_supported,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -707,6 +715,8 @@ impl ntnx_runtime::Model for EligibleClusterList {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.protectpc.EligibleClusterList",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -747,8 +757,7 @@ impl serde::Serialize for EligibleClusterList {
                 "eligibleClusterList",
                 &self.eligible_cluster_list,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -783,6 +792,8 @@ impl ntnx_runtime::Model for FailedRecoveryPointDetails {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.protectpc.FailedRecoveryPointDetails",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -833,8 +844,7 @@ impl serde::Serialize for FailedRecoveryPointDetails {
             )?;
         self.extras.serialize_optional(&mut map, "rpoSeconds", &self.rpo_seconds)?;
         self.extras.serialize_optional(&mut map, "message", &self.message)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -867,6 +877,8 @@ impl ntnx_runtime::Model for FailedRecoveryPointsStats {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.protectpc.FailedRecoveryPointsStats",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -919,8 +931,7 @@ impl serde::Serialize for FailedRecoveryPointsStats {
                 "failedRecoveryPoints",
                 &self.failed_recovery_points,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -962,6 +973,8 @@ impl ntnx_runtime::Model for ObjectStoreEndpointInfo {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.protectpc.ObjectStoreEndpointInfo",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1040,8 +1053,7 @@ impl serde::Serialize for ObjectStoreEndpointInfo {
                 &self.pause_backup_message,
             )?;
         self.extras.serialize_optional(&mut map, "entityId", &self.entity_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1080,6 +1092,8 @@ impl ntnx_runtime::Model for PeInfo {
     const SCHEMA: &'static str = "prism.v4.0.protectpc.PEInfo";
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.protectpc.PEInfo");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1151,8 +1165,7 @@ impl serde::Serialize for PeInfo {
                 "pauseBackupMessage",
                 &self.pause_backup_message,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1194,6 +1207,8 @@ impl ntnx_runtime::Model for PcEndpointCredentials {
         "prism.v4.protectpc.PcEndpointCredentials",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1233,8 +1248,7 @@ impl serde::Serialize for PcEndpointCredentials {
         if !self.secret_access_key.is_absent() {
             map.serialize_entry("secretAccessKey", &self.secret_access_key)?;
         }
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1380,6 +1394,8 @@ impl ntnx_runtime::Model for PcObjectStoreEndpoint {
         "prism.v4.protectpc.PcObjectStoreEndpoint",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1481,8 +1497,7 @@ impl serde::Serialize for PcObjectStoreEndpoint {
                 "backupRetentionDays",
                 &self.backup_retention_days,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1515,6 +1530,8 @@ impl ntnx_runtime::Model for PcRestoreRootTask {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.protectpc.PcRestoreRootTask",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1549,8 +1566,7 @@ impl serde::Serialize for PcRestoreRootTask {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "taskUuid", &self.task_uuid)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1587,6 +1603,8 @@ impl ntnx_runtime::Model for PcvmRestoreFile {
     const SCHEMA: &'static str = "prism.v4.0.protectpc.PcvmRestoreFile";
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.protectpc.PcvmRestoreFile");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1649,8 +1667,7 @@ impl serde::Serialize for PcvmRestoreFile {
                 "encryptionVersion",
                 &self.encryption_version,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1681,6 +1698,8 @@ impl ntnx_runtime::Model for PcvmRestoreFiles {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.protectpc.PcvmRestoreFiles",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1715,8 +1734,7 @@ impl serde::Serialize for PcvmRestoreFiles {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "fileList", &self.file_list)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1749,6 +1767,8 @@ impl ntnx_runtime::Model for RecoverPcApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.protectpc.RecoverPcApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1787,8 +1807,7 @@ impl serde::Serialize for RecoverPcApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1917,6 +1936,8 @@ impl ntnx_runtime::Model for RecoveryStatus {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.protectpc.RecoveryStatus");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1975,8 +1996,7 @@ impl serde::Serialize for RecoveryStatus {
                 "overallCompletionPercentage",
                 &self.overall_completion_percentage,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2009,6 +2029,8 @@ impl ntnx_runtime::Model for RemoveReplicaResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.protectpc.RemoveReplicaResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2047,8 +2069,7 @@ impl serde::Serialize for RemoveReplicaResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2162,6 +2183,8 @@ impl ntnx_runtime::Model for ReplicaInfo {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.protectpc.ReplicaInfo");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2219,8 +2242,7 @@ impl serde::Serialize for ReplicaInfo {
                 "objectStoreEndpoint",
                 &self.object_store_endpoint,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2253,6 +2275,8 @@ impl ntnx_runtime::Model for RestoreFilesApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.protectpc.RestoreFilesApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2291,8 +2315,7 @@ impl serde::Serialize for RestoreFilesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2393,6 +2416,8 @@ impl ntnx_runtime::Model for RpoConfig {
 
     const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.protectpc.RpoConfig");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2426,8 +2451,7 @@ impl serde::Serialize for RpoConfig {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "rpoSeconds", &self.rpo_seconds)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2460,6 +2484,8 @@ impl ntnx_runtime::Model for StopServicesApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "prism.v4.protectpc.StopServicesApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2498,8 +2524,7 @@ impl serde::Serialize for StopServicesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2621,6 +2646,8 @@ impl ntnx_runtime::Model for UpdateCredentialApiResponse {
         "prism.v4.protectpc.UpdateCredentialApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2658,8 +2685,7 @@ impl serde::Serialize for UpdateCredentialApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2781,6 +2807,8 @@ impl ntnx_runtime::Model for UpdateRpoApiResponse {
         "prism.v4.protectpc.UpdateRpoApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2818,8 +2846,7 @@ impl serde::Serialize for UpdateRpoApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -24,6 +24,8 @@ impl ntnx_runtime::Model for CancelGuestUpdateApiResponse {
         "vmm.v4.content.CancelGuestUpdateApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -61,8 +63,7 @@ impl serde::Serialize for CancelGuestUpdateApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -170,6 +171,8 @@ impl ntnx_runtime::Model for CompleteGuestUpdateApiResponse {
         "vmm.v4.content.CompleteGuestUpdateApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -207,8 +210,7 @@ impl serde::Serialize for CompleteGuestUpdateApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -341,6 +343,8 @@ impl ntnx_runtime::Model for CompleteGuestUpdateSpec {
         "vmm.v4.content.CompleteGuestUpdateSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -394,8 +398,7 @@ impl serde::Serialize for CompleteGuestUpdateSpec {
         map.serialize_entry("versionDescription", &self.version_description)?;
         self.extras
             .serialize_optional(&mut map, "isActiveVersion", &self.is_active_version)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -499,6 +502,8 @@ impl ntnx_runtime::Model for CreateImageApiResponse {
         "vmm.v4.content.CreateImageApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -536,8 +541,7 @@ impl serde::Serialize for CreateImageApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -644,6 +648,8 @@ impl ntnx_runtime::Model for CreateTemplateApiResponse {
         "vmm.v4.content.CreateTemplateApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -681,8 +687,7 @@ impl serde::Serialize for CreateTemplateApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -790,6 +795,8 @@ impl ntnx_runtime::Model for DeleteImageApiResponse {
         "vmm.v4.content.DeleteImageApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -827,8 +834,7 @@ impl serde::Serialize for DeleteImageApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -935,6 +941,8 @@ impl ntnx_runtime::Model for DeleteTemplateApiResponse {
         "vmm.v4.content.DeleteTemplateApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -972,8 +980,7 @@ impl serde::Serialize for DeleteTemplateApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1081,6 +1088,8 @@ impl ntnx_runtime::Model for DeleteTemplateVersionApiResponse {
         "vmm.v4.content.DeleteTemplateVersionApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1118,8 +1127,7 @@ impl serde::Serialize for DeleteTemplateVersionApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1227,6 +1235,8 @@ impl ntnx_runtime::Model for DeployTemplateApiResponse {
         "vmm.v4.content.DeployTemplateApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1264,8 +1274,7 @@ impl serde::Serialize for DeployTemplateApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1441,6 +1450,8 @@ impl ntnx_runtime::Model for GetImageApiResponse {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.GetImageApiResponse");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1478,8 +1489,7 @@ impl serde::Serialize for GetImageApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1584,6 +1594,8 @@ impl ntnx_runtime::Model for GetImageFileApiResponse {
         "vmm.v4.content.GetImageFileApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1621,8 +1633,7 @@ impl serde::Serialize for GetImageFileApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1727,6 +1738,8 @@ impl ntnx_runtime::Model for GetTemplateApiResponse {
         "vmm.v4.content.GetTemplateApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1764,8 +1777,7 @@ impl serde::Serialize for GetTemplateApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1870,6 +1882,8 @@ impl ntnx_runtime::Model for GetTemplateVersionApiResponse {
         "vmm.v4.content.GetTemplateVersionApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1907,8 +1921,7 @@ impl serde::Serialize for GetTemplateVersionApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2016,6 +2029,8 @@ impl ntnx_runtime::Model for GuestUpdateStatus {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.GuestUpdateStatus");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2055,8 +2070,7 @@ impl serde::Serialize for GuestUpdateStatus {
                 "deployedVmReference",
                 &self.deployed_vm_reference,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2176,6 +2190,8 @@ impl ntnx_runtime::Model for Image {
     const SCHEMA: &'static str = "vmm.v4.0.content.Image";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.Image");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2302,8 +2318,7 @@ impl serde::Serialize for Image {
                 "placementPolicyStatus",
                 &self.placement_policy_status,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2525,6 +2540,8 @@ impl ntnx_runtime::Model for ImageImportConfig {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.ImageImportConfig");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2568,8 +2585,7 @@ impl serde::Serialize for ImageImportConfig {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("clusterExtId", &self.cluster_ext_id)?;
         map.serialize_entry("imagesExtIds", &self.images_ext_ids)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2638,6 +2654,8 @@ impl ntnx_runtime::Model for ImagePlacementStatus {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.content.ImagePlacementStatus",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2728,8 +2746,7 @@ impl serde::Serialize for ImagePlacementStatus {
                 "conflictingPolicyExtIds",
                 &self.conflicting_policy_ext_ids,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2772,6 +2789,8 @@ impl ntnx_runtime::Model for ImageSha1Checksum {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.ImageSha1Checksum");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2807,8 +2826,7 @@ impl serde::Serialize for ImageSha1Checksum {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("hexDigest", &self.hex_digest)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2851,6 +2869,8 @@ impl ntnx_runtime::Model for ImageSha256Checksum {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.ImageSha256Checksum");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2886,8 +2906,7 @@ impl serde::Serialize for ImageSha256Checksum {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("hexDigest", &self.hex_digest)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2991,6 +3010,8 @@ impl ntnx_runtime::Model for ImportImageApiResponse {
         "vmm.v4.content.ImportImageApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3028,8 +3049,7 @@ impl serde::Serialize for ImportImageApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3136,6 +3156,8 @@ impl ntnx_runtime::Model for InitiateGuestUpdateApiResponse {
         "vmm.v4.content.InitiateGuestUpdateApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3173,8 +3195,7 @@ impl serde::Serialize for InitiateGuestUpdateApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3282,6 +3303,8 @@ impl ntnx_runtime::Model for InitiateGuestUpdateSpec {
         "vmm.v4.content.InitiateGuestUpdateSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3315,8 +3338,7 @@ impl serde::Serialize for InitiateGuestUpdateSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "versionId", &self.version_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3349,6 +3371,8 @@ impl ntnx_runtime::Model for ListImagesApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.content.ListImagesApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3387,8 +3411,7 @@ impl serde::Serialize for ListImagesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3500,6 +3523,8 @@ impl ntnx_runtime::Model for ListTemplateVersionsApiResponse {
         "vmm.v4.content.ListTemplateVersionsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3537,8 +3562,7 @@ impl serde::Serialize for ListTemplateVersionsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3654,6 +3678,8 @@ impl ntnx_runtime::Model for ListTemplatesApiResponse {
         "vmm.v4.content.ListTemplatesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3691,8 +3717,7 @@ impl serde::Serialize for ListTemplatesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3813,6 +3838,8 @@ impl ntnx_runtime::Model for ObjectsLiteSource {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.ObjectsLiteSource");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3844,8 +3871,7 @@ impl serde::Serialize for ObjectsLiteSource {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("key", &self.key)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3878,6 +3904,8 @@ impl ntnx_runtime::Model for PublishTemplateApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.content.PublishTemplateApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3916,8 +3944,7 @@ impl serde::Serialize for PublishTemplateApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4065,6 +4092,8 @@ impl ntnx_runtime::Model for Template {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.Template");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4175,8 +4204,7 @@ impl serde::Serialize for Template {
         self.extras.serialize_optional(&mut map, "updateTime", &self.update_time)?;
         self.extras.serialize_optional(&mut map, "createdBy", &self.created_by)?;
         self.extras.serialize_optional(&mut map, "updatedBy", &self.updated_by)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4237,6 +4265,8 @@ impl ntnx_runtime::Model for TemplateDeployment {
     const SCHEMA: &'static str = "vmm.v4.0.content.TemplateDeployment";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.TemplateDeployment");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4299,8 +4329,7 @@ impl serde::Serialize for TemplateDeployment {
                 &self.override_vm_config_map,
             )?;
         map.serialize_entry("clusterReference", &self.cluster_reference)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4342,6 +4371,8 @@ impl ntnx_runtime::Model for TemplatePublishSpec {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.TemplatePublishSpec");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4377,8 +4408,7 @@ impl serde::Serialize for TemplatePublishSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("versionId", &self.version_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4541,6 +4571,8 @@ impl ntnx_runtime::Model for TemplateUser {
     const SCHEMA: &'static str = "vmm.v4.0.content.TemplateUser";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.TemplateUser");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4739,8 +4771,7 @@ impl serde::Serialize for TemplateUser {
             .serialize_optional(&mut map, "lastUpdatedBy", &self.last_updated_by)?;
         self.extras.serialize_optional(&mut map, "description", &self.description)?;
         self.extras.serialize_optional(&mut map, "creationType", &self.creation_type)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4791,6 +4822,8 @@ impl ntnx_runtime::Model for TemplateVersionReference {
         "vmm.v4.content.TemplateVersionReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4834,8 +4867,7 @@ impl serde::Serialize for TemplateVersionReference {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("versionId", &self.version_id)?;
         map.serialize_entry("overrideVmConfig", &self.override_vm_config)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4938,6 +4970,8 @@ impl ntnx_runtime::Model for TemplateVersionSpec {
     const SCHEMA: &'static str = "vmm.v4.0.content.TemplateVersionSpec";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.TemplateVersionSpec");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -5056,8 +5090,7 @@ impl serde::Serialize for TemplateVersionSpec {
                 "isGcOverrideEnabled",
                 &self.is_gc_override_enabled,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5187,6 +5220,8 @@ impl ntnx_runtime::Model for TemplateVmReference {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.TemplateVmReference");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5230,8 +5265,7 @@ impl serde::Serialize for TemplateVmReference {
                 "guestCustomization",
                 &self.guest_customization,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5264,6 +5298,8 @@ impl ntnx_runtime::Model for UpdateImageApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.content.UpdateImageApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -5302,8 +5338,7 @@ impl serde::Serialize for UpdateImageApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5410,6 +5445,8 @@ impl ntnx_runtime::Model for UpdateTemplateApiResponse {
         "vmm.v4.content.UpdateTemplateApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5447,8 +5484,7 @@ impl serde::Serialize for UpdateTemplateApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5573,6 +5609,8 @@ impl ntnx_runtime::Model for UrlBasicAuth {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.UrlBasicAuth");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5616,8 +5654,7 @@ impl serde::Serialize for UrlBasicAuth {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("username", &self.username)?;
         map.serialize_entry("password", &self.password)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5668,6 +5705,8 @@ impl ntnx_runtime::Model for UrlSource {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.UrlSource");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5717,8 +5756,7 @@ impl serde::Serialize for UrlSource {
                 &self.should_allow_insecure_url,
             )?;
         self.extras.serialize_optional(&mut map, "basicAuth", &self.basic_auth)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5771,6 +5809,8 @@ impl ntnx_runtime::Model for VmConfigOverride {
     const SCHEMA: &'static str = "vmm.v4.0.content.VmConfigOverride";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.VmConfigOverride");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -5857,8 +5897,7 @@ impl serde::Serialize for VmConfigOverride {
                 "guestCustomization",
                 &self.guest_customization,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5901,6 +5940,8 @@ impl ntnx_runtime::Model for VmDiskSource {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.VmDiskSource");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5932,8 +5973,7 @@ impl serde::Serialize for VmDiskSource {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

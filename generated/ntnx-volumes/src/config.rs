@@ -24,6 +24,8 @@ impl ntnx_runtime::Model for AssociateCategoryApiResponse {
         "volumes.v4.config.AssociateCategoryApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -61,8 +63,7 @@ impl serde::Serialize for AssociateCategoryApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -170,6 +171,8 @@ impl ntnx_runtime::Model for AttachIscsiClientApiResponse {
         "volumes.v4.config.AttachIscsiClientApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -207,8 +210,7 @@ impl serde::Serialize for AttachIscsiClientApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -316,6 +318,8 @@ impl ntnx_runtime::Model for AttachNvmfClientApiResponse {
         "volumes.v4.config.AttachNvmfClientApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -353,8 +357,7 @@ impl serde::Serialize for AttachNvmfClientApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -462,6 +465,8 @@ impl ntnx_runtime::Model for AttachVmApiResponse {
         "volumes.v4.config.AttachVmApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -499,8 +504,7 @@ impl serde::Serialize for AttachVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -765,6 +769,8 @@ impl ntnx_runtime::Model for CategoryDetails {
 
     const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.config.CategoryDetails");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -810,8 +816,7 @@ impl serde::Serialize for CategoryDetails {
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
         self.extras.serialize_optional(&mut map, "uris", &self.uris)?;
         self.extras.serialize_optional(&mut map, "entityType", &self.entity_type)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -844,6 +849,8 @@ impl ntnx_runtime::Model for CategoryEntityReferences {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "volumes.v4.config.CategoryEntityReferences",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -878,8 +885,7 @@ impl serde::Serialize for CategoryEntityReferences {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "categories", &self.categories)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -918,6 +924,8 @@ impl ntnx_runtime::Model for Cluster {
     const SCHEMA: &'static str = "volumes.v4.0.config.Cluster";
 
     const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.config.Cluster");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -959,8 +967,7 @@ impl serde::Serialize for Cluster {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
         self.extras.serialize_optional(&mut map, "clusterName", &self.cluster_name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -993,6 +1000,8 @@ impl ntnx_runtime::Model for CreateVolumeDiskApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "volumes.v4.config.CreateVolumeDiskApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1031,8 +1040,7 @@ impl serde::Serialize for CreateVolumeDiskApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1140,6 +1148,8 @@ impl ntnx_runtime::Model for CreateVolumeGroupApiResponse {
         "volumes.v4.config.CreateVolumeGroupApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1177,8 +1187,7 @@ impl serde::Serialize for CreateVolumeGroupApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1286,6 +1295,8 @@ impl ntnx_runtime::Model for DeleteVolumeDiskApiResponse {
         "volumes.v4.config.DeleteVolumeDiskApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1323,8 +1334,7 @@ impl serde::Serialize for DeleteVolumeDiskApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1432,6 +1442,8 @@ impl ntnx_runtime::Model for DeleteVolumeGroupApiResponse {
         "volumes.v4.config.DeleteVolumeGroupApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1469,8 +1481,7 @@ impl serde::Serialize for DeleteVolumeGroupApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1578,6 +1589,8 @@ impl ntnx_runtime::Model for DetachIscsiClientApiResponse {
         "volumes.v4.config.DetachIscsiClientApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1615,8 +1628,7 @@ impl serde::Serialize for DetachIscsiClientApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1724,6 +1736,8 @@ impl ntnx_runtime::Model for DetachNvmfClientApiResponse {
         "volumes.v4.config.DetachNvmfClientApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1761,8 +1775,7 @@ impl serde::Serialize for DetachNvmfClientApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1870,6 +1883,8 @@ impl ntnx_runtime::Model for DetachVmApiResponse {
         "volumes.v4.config.DetachVmApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1907,8 +1922,7 @@ impl serde::Serialize for DetachVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2015,6 +2029,8 @@ impl ntnx_runtime::Model for DisassociateCategoryApiResponse {
         "volumes.v4.config.DisassociateCategoryApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2052,8 +2068,7 @@ impl serde::Serialize for DisassociateCategoryApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2159,6 +2174,8 @@ impl ntnx_runtime::Model for DiskStorageFeatures {
         "volumes.v4.config.DiskStorageFeatures",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2192,8 +2209,7 @@ impl serde::Serialize for DiskStorageFeatures {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "flashMode", &self.flash_mode)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2235,6 +2251,8 @@ impl ntnx_runtime::Model for FlashMode {
 
     const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.config.FlashMode");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2268,8 +2286,7 @@ impl serde::Serialize for FlashMode {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "isEnabled", &self.is_enabled)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2302,6 +2319,8 @@ impl ntnx_runtime::Model for GetIscsiClientApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "volumes.v4.config.GetIscsiClientApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2340,8 +2359,7 @@ impl serde::Serialize for GetIscsiClientApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2446,6 +2464,8 @@ impl ntnx_runtime::Model for GetVolumeDiskApiResponse {
         "volumes.v4.config.GetVolumeDiskApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2483,8 +2503,7 @@ impl serde::Serialize for GetVolumeDiskApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2589,6 +2608,8 @@ impl ntnx_runtime::Model for GetVolumeGroupApiResponse {
         "volumes.v4.config.GetVolumeGroupApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2626,8 +2647,7 @@ impl serde::Serialize for GetVolumeGroupApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2732,6 +2752,8 @@ impl ntnx_runtime::Model for GetVolumeGroupMetadataApiResponse {
         "volumes.v4.config.GetVolumeGroupMetadataApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2769,8 +2791,7 @@ impl serde::Serialize for GetVolumeGroupMetadataApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2924,6 +2945,8 @@ impl ntnx_runtime::Model for IscsiClient {
 
     const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.config.IscsiClient");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3046,8 +3069,7 @@ impl serde::Serialize for IscsiClient {
             .serialize_optional(&mut map, "clusterReference", &self.cluster_reference)?;
         self.extras
             .serialize_optional(&mut map, "attachmentSite", &self.attachment_site)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3089,6 +3111,8 @@ impl ntnx_runtime::Model for IscsiClientAttachment {
         "volumes.v4.config.IscsiClientAttachment",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3128,8 +3152,7 @@ impl serde::Serialize for IscsiClientAttachment {
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras
             .serialize_optional(&mut map, "clusterReference", &self.cluster_reference)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3166,6 +3189,8 @@ impl ntnx_runtime::Model for IscsiFeatures {
     const SCHEMA: &'static str = "volumes.v4.0.config.IscsiFeatures";
 
     const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.config.IscsiFeatures");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3213,8 +3238,7 @@ impl serde::Serialize for IscsiFeatures {
                 "enabledAuthentications",
                 &self.enabled_authentications,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3247,6 +3271,8 @@ impl ntnx_runtime::Model for ListCategoryAssociationsApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "volumes.v4.config.ListCategoryAssociationsApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3285,8 +3311,7 @@ impl serde::Serialize for ListCategoryAssociationsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3400,6 +3425,8 @@ impl ntnx_runtime::Model for ListExternalIscsiAttachmentsApiResponse {
         "volumes.v4.config.ListExternalIscsiAttachmentsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3437,8 +3464,7 @@ impl serde::Serialize for ListExternalIscsiAttachmentsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3557,6 +3583,8 @@ impl ntnx_runtime::Model for ListIscsiClientsApiResponse {
         "volumes.v4.config.ListIscsiClientsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3594,8 +3622,7 @@ impl serde::Serialize for ListIscsiClientsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3709,6 +3736,8 @@ impl ntnx_runtime::Model for ListVmAttachmentsApiResponse {
         "volumes.v4.config.ListVmAttachmentsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3746,8 +3775,7 @@ impl serde::Serialize for ListVmAttachmentsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3861,6 +3889,8 @@ impl ntnx_runtime::Model for ListVolumeDisksApiResponse {
         "volumes.v4.config.ListVolumeDisksApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3898,8 +3928,7 @@ impl serde::Serialize for ListVolumeDisksApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4011,6 +4040,8 @@ impl ntnx_runtime::Model for ListVolumeGroupsApiResponse {
         "volumes.v4.config.ListVolumeGroupsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4048,8 +4079,7 @@ impl serde::Serialize for ListVolumeGroupsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4163,6 +4193,8 @@ impl ntnx_runtime::Model for MigrateVolumeGroupApiResponse {
         "volumes.v4.config.MigrateVolumeGroupApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4200,8 +4232,7 @@ impl serde::Serialize for MigrateVolumeGroupApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4339,6 +4370,8 @@ impl ntnx_runtime::Model for NvmfClient {
 
     const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.config.NvmfClient");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4410,8 +4443,7 @@ impl serde::Serialize for NvmfClient {
             .serialize_optional(&mut map, "attachedTargets", &self.attached_targets)?;
         self.extras
             .serialize_optional(&mut map, "clusterReference", &self.cluster_reference)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4467,6 +4499,8 @@ impl ntnx_runtime::Model for NvmfClientAttachment {
         "volumes.v4.config.NvmfClientAttachment",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4518,8 +4552,7 @@ impl serde::Serialize for NvmfClientAttachment {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras
             .serialize_optional(&mut map, "clusterReference", &self.cluster_reference)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4552,6 +4585,8 @@ impl ntnx_runtime::Model for PauseVolumeGroupSynchronousReplicationApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "volumes.v4.config.PauseVolumeGroupSynchronousReplicationApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4590,8 +4625,7 @@ impl serde::Serialize for PauseVolumeGroupSynchronousReplicationApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4780,6 +4814,8 @@ impl ntnx_runtime::Model for ResumeVolumeGroupSynchronousReplicationApiResponse 
         "volumes.v4.config.ResumeVolumeGroupSynchronousReplicationApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4817,8 +4853,7 @@ impl serde::Serialize for ResumeVolumeGroupSynchronousReplicationApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4922,6 +4957,8 @@ impl ntnx_runtime::Model for RevertSpec {
 
     const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.config.RevertSpec");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4962,8 +4999,7 @@ impl serde::Serialize for RevertSpec {
             "volumeGroupRecoveryPointExtId",
             &self.volume_group_recovery_point_ext_id,
         )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4996,6 +5032,8 @@ impl ntnx_runtime::Model for RevertVolumeGroupApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "volumes.v4.config.RevertVolumeGroupApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -5034,8 +5072,7 @@ impl serde::Serialize for RevertVolumeGroupApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5211,6 +5248,8 @@ impl ntnx_runtime::Model for StorageFeatures {
 
     const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.config.StorageFeatures");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5244,8 +5283,7 @@ impl serde::Serialize for StorageFeatures {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "flashMode", &self.flash_mode)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5286,6 +5324,8 @@ impl ntnx_runtime::Model for TargetParam {
     const SCHEMA: &'static str = "volumes.v4.0.config.TargetParam";
 
     const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.config.TargetParam");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -5334,8 +5374,7 @@ impl serde::Serialize for TargetParam {
             )?;
         self.extras
             .serialize_optional(&mut map, "iscsiTargetName", &self.iscsi_target_name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5368,6 +5407,8 @@ impl ntnx_runtime::Model for UpdateIscsiClientApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "volumes.v4.config.UpdateIscsiClientApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -5406,8 +5447,7 @@ impl serde::Serialize for UpdateIscsiClientApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5515,6 +5555,8 @@ impl ntnx_runtime::Model for UpdateIscsiClientByIdApiResponse {
         "volumes.v4.config.UpdateIscsiClientByIdApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5552,8 +5594,7 @@ impl serde::Serialize for UpdateIscsiClientByIdApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5661,6 +5702,8 @@ impl ntnx_runtime::Model for UpdateVolumeDiskApiResponse {
         "volumes.v4.config.UpdateVolumeDiskApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5698,8 +5741,7 @@ impl serde::Serialize for UpdateVolumeDiskApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5807,6 +5849,8 @@ impl ntnx_runtime::Model for UpdateVolumeDiskByIdApiResponse {
         "volumes.v4.config.UpdateVolumeDiskByIdApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5844,8 +5888,7 @@ impl serde::Serialize for UpdateVolumeDiskByIdApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5953,6 +5996,8 @@ impl ntnx_runtime::Model for UpdateVolumeGroupApiResponse {
         "volumes.v4.config.UpdateVolumeGroupApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5990,8 +6035,7 @@ impl serde::Serialize for UpdateVolumeGroupApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6099,6 +6143,8 @@ impl ntnx_runtime::Model for UpdateVolumeGroupByIdApiResponse {
         "volumes.v4.config.UpdateVolumeGroupByIdApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6136,8 +6182,7 @@ impl serde::Serialize for UpdateVolumeGroupByIdApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6245,6 +6290,8 @@ impl ntnx_runtime::Model for UpdateVolumeGroupMetadataApiResponse {
         "volumes.v4.config.UpdateVolumeGroupMetadataApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6282,8 +6329,7 @@ impl serde::Serialize for UpdateVolumeGroupMetadataApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6371,6 +6417,8 @@ impl ntnx_runtime::Model for UpdateVolumeGroupMetadataInfoApiResponse {
         "volumes.v4.config.UpdateVolumeGroupMetadataInfoApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6408,8 +6456,7 @@ impl serde::Serialize for UpdateVolumeGroupMetadataInfoApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6595,6 +6642,8 @@ impl ntnx_runtime::Model for VmAttachment {
 
     const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.config.VmAttachment");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6630,8 +6679,7 @@ impl serde::Serialize for VmAttachment {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("extId", &self.ext_id)?;
         self.extras.serialize_optional(&mut map, "index", &self.index)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6702,6 +6750,8 @@ impl ntnx_runtime::Model for VolumeDisk {
     const SCHEMA: &'static str = "volumes.v4.0.config.VolumeDisk";
 
     const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.config.VolumeDisk");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -6800,8 +6850,7 @@ impl serde::Serialize for VolumeDisk {
                 "diskStorageFeatures",
                 &self.disk_storage_features,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6934,6 +6983,8 @@ impl ntnx_runtime::Model for VolumeGroup {
     const SCHEMA: &'static str = "volumes.v4.0.config.VolumeGroup";
 
     const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.config.VolumeGroup");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -7091,8 +7142,7 @@ impl serde::Serialize for VolumeGroup {
         self.extras.serialize_optional(&mut map, "protocol", &self.protocol)?;
         self.extras.serialize_optional(&mut map, "isHidden", &self.is_hidden)?;
         self.extras.serialize_optional(&mut map, "disks", &self.disks)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7204,6 +7254,8 @@ impl ntnx_runtime::Model for VolumeGroupMetadata {
         "volumes.v4.config.VolumeGroupMetadata",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -7245,8 +7297,7 @@ impl serde::Serialize for VolumeGroupMetadata {
         self.extras
             .serialize_optional(&mut map, "ownerReference", &self.owner_reference)?;
         self.extras.serialize_optional(&mut map, "categoryIds", &self.category_ids)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -24,6 +24,8 @@ impl ntnx_runtime::Model for GetVolumeDiskStatsApiResponse {
         "volumes.v4.stats.GetVolumeDiskStatsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -61,8 +63,7 @@ impl serde::Serialize for GetVolumeDiskStatsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -172,6 +173,8 @@ impl ntnx_runtime::Model for GetVolumeGroupStatsApiResponse {
         "volumes.v4.stats.GetVolumeGroupStatsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -209,8 +212,7 @@ impl serde::Serialize for GetVolumeGroupStatsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -316,6 +318,8 @@ impl ntnx_runtime::Model for TimeValuePair {
 
     const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.stats.TimeValuePair");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -353,8 +357,7 @@ impl serde::Serialize for TimeValuePair {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "timestamp", &self.timestamp)?;
         self.extras.serialize_optional(&mut map, "value", &self.value)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -467,6 +470,8 @@ impl ntnx_runtime::Model for VolumeDiskStats {
     const SCHEMA: &'static str = "volumes.v4.0.stats.VolumeDiskStats";
 
     const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.stats.VolumeDiskStats");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -639,8 +644,7 @@ impl serde::Serialize for VolumeDiskStats {
                 "controllerAvgWriteIOLatencyUsecs",
                 &self.controller_avg_write_io_latency_usecs,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -753,6 +757,8 @@ impl ntnx_runtime::Model for VolumeGroupStats {
     const SCHEMA: &'static str = "volumes.v4.0.stats.VolumeGroupStats";
 
     const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.stats.VolumeGroupStats");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -929,8 +935,7 @@ impl serde::Serialize for VolumeGroupStats {
                 "controllerAvgWriteIOLatencyUsecs",
                 &self.controller_avg_write_io_latency_usecs,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -93,6 +93,7 @@ fn tag_method(ctx: &Ctx<'_, '_>) -> TokenStream {
     if plan.takes_if_match {
         inits.push(quote!(if_match: None));
     }
+    inits.push(quote!(options: ntnx_runtime::CallOptions::default()));
     let operation = plan.operation;
     let docs = operation_docs(plan).attrs_or("");
     let deprecated = operation
@@ -121,6 +122,7 @@ fn builder_items(ctx: &Ctx<'_, '_>) -> TokenStream {
     let (builder, static_name) = (&ctx.builder, &ctx.static_name);
     let (id, path) = (&operation.id, &operation.path);
     let http_method = ident(operation.method.as_str());
+    let rate_limits = rate_limits(operation);
     let docs = DocBuilder::new()
         .note(format!(
             "Request builder for {} (`{} {}`): set optional parameters, then `send()`.",
@@ -134,6 +136,7 @@ fn builder_items(ctx: &Ctx<'_, '_>) -> TokenStream {
             id: #id,
             method: ntnx_runtime::http::Method::#http_method,
             path: #path,
+            rate_limits: &[#(#rate_limits),*],
         };
 
         #docs
@@ -161,6 +164,33 @@ fn builder_items(ctx: &Ctx<'_, '_>) -> TokenStream {
             }
         }
     }
+}
+
+/// `ntnx_runtime::RateLimit`s of the operation's `x-rate-limit` entries whose size and time
+/// unit the runtime knows (the docs list all of them).
+fn rate_limits(operation: &Operation) -> Vec<TokenStream> {
+    operation
+        .rate_limits
+        .iter()
+        .filter_map(|limit| {
+            let size = match limit.size.to_ascii_lowercase().as_str() {
+                "xsmall" => quote!(XSmall),
+                "small" => quote!(Small),
+                "large" => quote!(Large),
+                "xlarge" => quote!(XLarge),
+                _ => return None,
+            };
+            let seconds = limit.unit_seconds()?;
+            let count = u32::try_from(limit.count).ok()?;
+            Some(quote! {
+                ntnx_runtime::RateLimit {
+                    size: ntnx_runtime::PcSize::#size,
+                    count: #count,
+                    per: std::time::Duration::from_secs(#seconds),
+                }
+            })
+        })
+        .collect()
 }
 
 /// The builder's fields (one per parameter, the body, the request id and `If-Match`) and a
@@ -216,15 +246,47 @@ fn fields_and_setters(ctx: &Ctx<'_, '_>) -> (Vec<TokenStream>, Vec<TokenStream>)
     }
     if plan.takes_if_match {
         fields.push(quote!(if_match: Option<String>));
+        let kept = if plan.body.as_ref().is_some_and(|b| b.is_model(ctx.space)) {
+            " instead of the one kept with the body (from the response it was fetched with)"
+        } else {
+            ""
+        };
+        let doc = format!(" Sends this `If-Match` ETag{kept}.");
         setters.push(quote! {
-            /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-            /// response it was fetched with).
+            #[doc = #doc]
             pub fn if_match(mut self, value: impl Into<String>) -> Self {
                 self.if_match = Some(value.into());
                 self
             }
+
+            /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+            /// call changes, as a `get…` call returned it (an entity without an ETag sets
+            /// nothing).
+            pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+                if let Some(etag) = entity.etag() {
+                    self.if_match = Some(etag.to_owned());
+                }
+                self
+            }
         });
     }
+    fields.push(quote!(options: ntnx_runtime::CallOptions));
+    setters.push(quote! {
+        /// The longest this call may take, retries included, instead of the client's
+        /// `call_timeout` (until the answer is read; for a download, until its headers
+        /// arrive). Dropping the future cancels the call just as safely.
+        pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+            self.options.deadline = Some(deadline);
+            self
+        }
+
+        /// How long this call keeps retrying retryable failures, instead of the client's
+        /// retry budget.
+        pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+            self.options.retry_budget = Some(budget);
+            self
+        }
+    });
     (fields, setters)
 }
 
@@ -252,13 +314,14 @@ fn send_methods(ctx: &Ctx<'_, '_>) -> TokenStream {
     };
     let send_as = select_send_as(ctx);
     let download = plan.download.map(|media_type| {
+        let accept = format!("{media_type}, application/json");
         let doc = format!(
             " Sends the request asking for `{media_type}` instead of JSON, and streams the body."
         );
         quote! {
             #[doc = #doc]
             pub async fn download(self) -> Result<ntnx_runtime::Response<ntnx_runtime::ByteStream>, ntnx_runtime::Error> {
-                let request = self.request()?.accept(#media_type);
+                let request = self.request()?.accept(#accept);
                 self.client.send_stream(request).await
             }
         }
@@ -390,10 +453,14 @@ fn converted(convert: Convert, value: &Ident) -> TokenStream {
 fn build_request(ctx: &Ctx<'_, '_>) -> Vec<TokenStream> {
     let plan = ctx.plan;
     let static_name = &ctx.static_name;
-    let mut build = vec![quote! { let mut request = ntnx_runtime::Request::new(&#static_name); }];
+    let mut build = vec![quote! {
+        let mut request = ntnx_runtime::Request::new(&#static_name).options(self.options);
+    }];
     build.extend(plan.params.iter().map(add_parameter));
     if let ResponseKind::Text(media_type) | ResponseKind::Stream(media_type) = plan.response {
-        build.push(quote! { request = request.accept(#media_type); });
+        // JSON too, for the error answers (as the official SDKs ask).
+        let accept = format!("{media_type}, application/json");
+        build.push(quote! { request = request.accept(#accept); });
     }
     if plan.takes_request_id {
         build.push(quote! {
@@ -410,7 +477,9 @@ fn build_request(ctx: &Ctx<'_, '_>) -> Vec<TokenStream> {
     }
     if build.len() == 1 {
         // Nothing to add: the request is used as created.
-        build[0] = quote! { let request = ntnx_runtime::Request::new(&#static_name); };
+        build[0] = quote! {
+            let request = ntnx_runtime::Request::new(&#static_name).options(self.options);
+        };
     }
     build
 }
@@ -528,8 +597,13 @@ fn operation_docs(plan: &OperationPlan<'_>) -> DocBuilder {
             sanitize(&operation.permissions.join(", "))
         ));
     }
-    if let Some(rate_limit) = &operation.rate_limit {
-        docs.note(format!("Rate limit: {}.", sanitize(rate_limit)));
+    if !operation.rate_limits.is_empty() {
+        let limits: Vec<String> = operation
+            .rate_limits
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        docs.note(format!("Rate limit: {}.", sanitize(&limits.join(", "))));
     }
     docs
 }

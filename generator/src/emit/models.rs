@@ -129,6 +129,10 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
         Some(wire) => quote!(Some(#wire)),
         None => quote!(None),
     };
+    let revision = match &s.revision {
+        Some(revision) => quote!(Some(#revision)),
+        None => quote!(None),
+    };
 
     let mut docs = DocBuilder::new();
     docs.docs(&def.docs);
@@ -288,6 +292,7 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
         impl ntnx_runtime::Model for #name {
             const SCHEMA: &'static str = #schema;
             const OBJECT_TYPE: Option<&'static str> = #object_type;
+            const REVISION: Option<&'static str> = #revision;
 
             fn extras(&self) -> &ntnx_runtime::Extras {
                 &self.#extras
@@ -315,7 +320,7 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
                 use serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(None)?;
                 #(#serialize_fields)*
-                self.#extras.serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+                self.#extras.serialize_entries::<Self, _>(&mut map)?;
                 map.end()
             }
         }

@@ -26,7 +26,16 @@ pub const API_MODULE: &str = "api";
 const EXPRESSION_PARAMETERS: [&str; 5] = ["$filter", "$orderby", "$select", "$expand", "$apply"];
 
 /// Builder fields the generator uses itself; parameters get other names.
-const RESERVED_FIELDS: [&str; 4] = ["client", "body", "request_id", "if_match"];
+const RESERVED_FIELDS: [&str; 8] = [
+    "client",
+    "body",
+    "request_id",
+    "if_match",
+    "if_match_from",
+    "options",
+    "deadline",
+    "retry_budget",
+];
 
 /// The operations of one tag.
 pub struct TagPlan<'o> {

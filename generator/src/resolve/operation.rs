@@ -18,8 +18,8 @@ use super::view::View;
 use super::{nested, Resolver};
 use crate::error::Result;
 use crate::ir::{
-    Body, Content, Docs, Method, Operation, Parameter, ParameterLocation, RequestBody, Response,
-    ResponseHeader, StatusSpec, TypeKey, TypeRef,
+    Body, Content, Docs, Method, Operation, Parameter, ParameterLocation, RateLimit, RequestBody,
+    Response, ResponseHeader, StatusSpec, TypeKey, TypeRef,
 };
 use crate::{pointer, pointer_join};
 
@@ -212,7 +212,7 @@ impl<'a> Resolver<'a> {
             request_body,
             responses,
             permissions: permissions(operation.extensions.get("x-permissions")),
-            rate_limit: rate_limit(operation.extensions.get("x-rate-limit")),
+            rate_limits: rate_limits(operation.extensions.get("x-rate-limit")),
             origin: self.origin(pointer),
         })
     }
@@ -464,24 +464,25 @@ fn permissions(value: Option<&Value>) -> Vec<String> {
         .collect()
 }
 
-/// `x-rate-limit` as text: `5 per seconds (xsmall), ...`.
-fn rate_limit(value: Option<&Value>) -> Option<String> {
-    let entries: Vec<String> = value?
-        .as_array()?
-        .iter()
-        .map(|entry| {
-            let field = |name: &str| {
-                entry
-                    .get(name)
-                    .map(|v| v.to_string().trim_matches('"').to_owned())
-            };
-            format!(
-                "{} per {} ({})",
-                field("count").unwrap_or_default(),
-                field("timeUnit").unwrap_or_default(),
-                field("type").unwrap_or_default()
-            )
+/// `x-rate-limit`'s entries; an entry without a count is left out (the docs show what is
+/// kept).
+fn rate_limits(value: Option<&Value>) -> Vec<RateLimit> {
+    let text = |entry: &Value, name: &str| {
+        entry
+            .get(name)
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+            .unwrap_or_default()
+    };
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            Some(RateLimit {
+                count: entry.get("count")?.as_u64()?,
+                unit: text(entry, "timeUnit"),
+                size: text(entry, "type"),
+            })
         })
-        .collect();
-    (!entries.is_empty()).then(|| entries.join(", "))
+        .collect()
 }

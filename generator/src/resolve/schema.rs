@@ -131,7 +131,9 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 let wire_name = is_component.then(|| key.schema.wire_name());
-                TypeKind::Struct(self.fields(wire_name, flat)?)
+                let mut object = self.fields(wire_name, flat)?;
+                object.revision = is_component.then(|| key.schema.revision());
+                TypeKind::Struct(object)
             }
         };
         self.insert(key, pointer, docs, kind);
@@ -381,7 +383,11 @@ impl<'a> Resolver<'a> {
             }
             fields.push(field);
         }
-        Ok(Struct { wire_name, fields })
+        Ok(Struct {
+            wire_name,
+            revision: None,
+            fields,
+        })
     }
 
     fn union(&mut self, key: &TypeKey, view: &View<'_>, pointer: &str) -> Result<Union> {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::auth::{Credentials, SessionCookies};
+use super::limit::{PcSize, RateLimiter};
 use super::redact;
 use super::retry::RetryPolicy;
 use super::{Client, Inner};
@@ -25,9 +26,9 @@ pub const USER_AGENT: &str = concat!("ntnx-rust-sdk/", env!("CARGO_PKG_VERSION")
 /// Settings of a [`Client`]. Start from [`Client::builder`].
 ///
 /// Defaults: `https`, port 9440, TLS certificates verified against the system roots,
-/// proxies from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, connect and read timeouts of 30 s
-/// (no overall deadline, so long downloads are not cut), [`RetryPolicy::default`],
-/// session cookies reused.
+/// proxies from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, connect and read timeouts of 30 s,
+/// no per-call deadline (a call ends when its retry budget does), [`RetryPolicy::default`]
+/// (retries for up to 120 s), session cookies reused, no client-side rate limit.
 #[derive(Clone)]
 pub struct ClientBuilder {
     host: String,
@@ -47,6 +48,8 @@ pub struct ClientBuilder {
     default_headers: HeaderMap,
     user_agent_suffix: Option<String>,
     retry: RetryPolicy,
+    call_timeout: Option<Duration>,
+    rate_limit: Option<PcSize>,
     problem: Option<String>,
 }
 
@@ -70,6 +73,8 @@ impl ClientBuilder {
             default_headers: HeaderMap::new(),
             user_agent_suffix: None,
             retry: RetryPolicy::default(),
+            call_timeout: None,
+            rate_limit: None,
             problem: None,
         }
     }
@@ -209,28 +214,44 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends in all per call, the first included (default 5; 1 disables retries).
+    /// How long a call keeps retrying retryable failures, from its first send (default
+    /// 120 s, which rides out a Prism Central service restart); calls may set their own.
+    pub fn retry_budget(mut self, budget: Duration) -> Self {
+        self.retry.budget = budget;
+        self
+    }
+
+    /// Sends in all per call at the most, the first included, whatever the budget
+    /// (default unlimited; 1 disables retries).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.retry.max_attempts = attempts;
         self
     }
 
-    /// Upper bound of the first retry wait (default 500 ms).
+    /// Upper bound of the first retry wait (default 1 s).
     pub fn retry_base_delay(mut self, delay: Duration) -> Self {
         self.retry.base_delay = delay;
         self
     }
 
-    /// Upper bound of any computed retry wait (default 30 s).
+    /// Upper bound of any computed retry wait (default 20 s).
     pub fn retry_max_delay(mut self, delay: Duration) -> Self {
         self.retry.max_delay = delay;
         self
     }
 
-    /// Longest wait a `Retry-After` header can ask for (default 60 s; longer asks are
-    /// cut to this).
-    pub fn max_retry_after(mut self, cap: Duration) -> Self {
-        self.retry.max_retry_after = cap;
+    /// The longest any call may take, retries included (until its body is read; for a
+    /// download, until its headers arrive). Distinct from the connect and read timeouts,
+    /// which bound one connection and one read. Calls may set their own. Default none.
+    pub fn call_timeout(mut self, deadline: Duration) -> Self {
+        self.call_timeout = Some(deadline);
+        self
+    }
+
+    /// Paces every operation to the `x-rate-limit` the spec gives for a Prism Central of
+    /// `size` (see [`limit`](super::limit) for why this is off by default).
+    pub fn rate_limit(mut self, size: PcSize) -> Self {
+        self.rate_limit = Some(size);
         self
     }
 
@@ -288,12 +309,17 @@ impl ClientBuilder {
         let user_agent = self.user_agent();
         let user_agent_value = HeaderValue::try_from(user_agent.as_str())
             .map_err(|_| Error::config("the user agent suffix is not a valid header value"))?;
-        let mut http = reqwest::Client::builder()
-            .user_agent(user_agent_value)
-            .default_headers(self.default_headers.clone())
-            .connect_timeout(self.connect_timeout)
-            .read_timeout(self.read_timeout)
-            .danger_accept_invalid_certs(self.accept_invalid_certs);
+        // Redirects are decided by the client itself (`client/redirect.rs`).
+        let base = || {
+            reqwest::Client::builder()
+                .user_agent(user_agent_value.clone())
+                .connect_timeout(self.connect_timeout)
+                .read_timeout(self.read_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .danger_accept_invalid_certs(self.accept_invalid_certs)
+        };
+        let mut http = base().default_headers(self.default_headers.clone());
+        let mut foreign = base();
         let mut roots = Vec::new();
         for pem in &self.root_certificates {
             let certificates = reqwest::Certificate::from_pem_bundle(pem)
@@ -304,6 +330,7 @@ impl ClientBuilder {
             roots.extend(certificates);
         }
         if !roots.is_empty() {
+            foreign = foreign.tls_certs_merge(roots.clone());
             http = http.tls_certs_merge(roots);
         }
         if let Some(pem) = &self.client_identity {
@@ -325,22 +352,30 @@ impl ClientBuilder {
                         Error::config(format!("proxy `{}` is not a valid URL", redact_url(url)))
                     })?
                     .no_proxy(no_proxy);
+                foreign = foreign.proxy(proxy.clone());
                 http = http.proxy(proxy);
             }
-            None if !self.proxy_from_env => http = http.no_proxy(),
+            None if !self.proxy_from_env => {
+                http = http.no_proxy();
+                foreign = foreign.no_proxy();
+            }
             None => {}
         }
-        let http = http
-            .build()
-            .map_err(|e| Error::config(format!("the HTTP client could not be set up: {e}")))?;
+        let set_up =
+            |e: reqwest::Error| Error::config(format!("the HTTP client could not be set up: {e}"));
+        let http = http.build().map_err(set_up)?;
+        let foreign_http = foreign.build().map_err(set_up)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                foreign_http,
                 api_root,
                 user_agent,
                 credentials: self.credentials,
                 session: self.session_cookies.then(SessionCookies::default),
                 retry: self.retry,
+                call_timeout: self.call_timeout,
+                limiter: self.rate_limit.map(RateLimiter::new),
             }),
         })
     }
@@ -369,6 +404,8 @@ impl fmt::Debug for ClientBuilder {
             )
             .field("user_agent", &self.user_agent())
             .field("retry", &self.retry)
+            .field("call_timeout", &self.call_timeout)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }

@@ -9,11 +9,7 @@
 //! use ntnx_runtime::Client;
 //!
 //! // The generator emits one static per operation.
-//! static GET_IMAGE: Operation = Operation {
-//!     id: "getImageById",
-//!     method: http::Method::GET,
-//!     path: "/vmm/v4.0/content/images/{extId}",
-//! };
+//! static GET_IMAGE: Operation = Operation::new("getImageById", http::Method::GET, "/vmm/v4.0/content/images/{extId}");
 //!
 //! # async fn run() -> Result<(), ntnx_runtime::Error> {
 //! let client = Client::builder("pc.example.com")
@@ -34,30 +30,33 @@
 
 pub mod auth;
 pub mod config;
+pub mod limit;
 pub(crate) mod redact;
+mod redirect;
 pub mod request;
 pub mod response;
 pub mod retry;
+mod send;
 
 use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures::StreamExt as _;
-use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, IF_MATCH};
-use http::{Method, StatusCode};
+use http::Method;
 use serde::de::DeserializeOwned;
-use tracing::Instrument as _;
 use uuid::Uuid;
 
 pub use auth::{Credentials, API_KEY_HEADER};
 pub use config::{ClientBuilder, DEFAULT_PORT, DEFAULT_TIMEOUT, USER_AGENT};
-pub use request::{IntoRequest, Multipart, Operation, Request};
+pub use limit::{PcSize, RateLimit};
+pub use request::{CallOptions, IntoRequest, Multipart, Operation, Request};
 pub use response::{ApiResponse, ByteStream, Response, REQUEST_ID_HEADER};
 pub use retry::RetryPolicy;
 
-use crate::error::{CallContext, ERROR_BODY_LIMIT};
+use crate::error::CallContext;
 use crate::Error;
 use auth::SessionCookies;
 use response::ResponseInfo;
@@ -72,11 +71,15 @@ pub struct Client {
 
 pub(crate) struct Inner {
     http: reqwest::Client,
+    /// For following a redirect to another origin: no credentials, no client certificate.
+    foreign_http: reqwest::Client,
     api_root: String,
     user_agent: String,
     credentials: Credentials,
     session: Option<SessionCookies>,
     retry: RetryPolicy,
+    call_timeout: Option<Duration>,
+    limiter: Option<limit::RateLimiter>,
 }
 
 /// A call that got a successful status, before its body is read.
@@ -122,16 +125,15 @@ impl Client {
         &self,
         request: Request,
     ) -> Result<ApiResponse<D, M>, Error> {
-        let sent = self.execute(request, JSON).await?;
-        let body = read_all(sent.response)
-            .await
-            .map_err(|e| e.with_call(&sent.call))?;
-        let result = if body.iter().all(u8::is_ascii_whitespace) {
-            response::decode_envelope(b"{}", sent.info)
-        } else {
-            response::decode_envelope(&body, sent.info)
-        };
-        result.map_err(|e| e.with_call(&sent.call))
+        self.bounded(request, JSON, |info, call, body| {
+            let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+                b"{}"
+            } else {
+                &body
+            };
+            response::decode_envelope(body, info).map_err(|e| e.with_call(call))
+        })
+        .await
     }
 
     /// Sends a call whose JSON answer is not an envelope; it is decoded whole into `T`. An
@@ -140,38 +142,36 @@ impl Client {
         &self,
         request: Request,
     ) -> Result<Response<T>, Error> {
-        let sent = self.execute(request, JSON).await?;
-        let body = read_all(sent.response)
-            .await
-            .map_err(|e| e.with_call(&sent.call))?;
-        let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-            b"null"
-        } else {
-            &body
-        };
-        let value = response::decode_json(body).map_err(|e| e.with_call(&sent.call))?;
-        Ok(Response::new(value, sent.info))
+        self.bounded(request, JSON, |info, call, body| {
+            let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+                b"null"
+            } else {
+                &body
+            };
+            let value = response::decode_json(body).map_err(|e| e.with_call(call))?;
+            Ok(Response::new(value, info))
+        })
+        .await
     }
 
     /// Sends a call whose answer is text (`text/plain`, `text/xml`, ...), read whole; a body
     /// that is not UTF-8 is a decode error.
     pub async fn send_text(&self, request: Request) -> Result<Response<String>, Error> {
-        let sent = self.execute(request, "text/plain").await?;
-        let body = read_all(sent.response)
-            .await
-            .map_err(|e| e.with_call(&sent.call))?;
-        let text = String::from_utf8(body.to_vec()).map_err(|e| {
-            Error::missing("String", "", &format!("the body is not UTF-8 text: {e}"))
-                .with_call(&sent.call)
-        })?;
-        Ok(Response::new(text, sent.info))
+        self.bounded(request, "text/plain", |info, call, body| {
+            let text = String::from_utf8(body.to_vec()).map_err(|e| {
+                Error::missing("String", "", &format!("the body is not UTF-8 text: {e}"))
+                    .with_call(call)
+            })?;
+            Ok(Response::new(text, info))
+        })
+        .await
     }
 
     /// Sends a call whose answer is streamed (downloads): the body arrives chunk by chunk
     /// and is never held whole. Read timeouts apply per chunk, so a long download is not
-    /// cut while data flows.
+    /// cut while data flows; the call's deadline ends when the answer's headers arrive.
     pub async fn send_stream(&self, request: Request) -> Result<Response<ByteStream>, Error> {
-        let sent = self.execute(request, "*/*").await?;
+        let sent = self.send_within_deadline(request, "*/*").await?;
         let call = sent.call;
         let stream = sent
             .response
@@ -182,220 +182,92 @@ impl Client {
 
     /// Sends a call whose answer has no body worth reading.
     pub async fn send_empty(&self, request: Request) -> Result<Response<()>, Error> {
-        let sent = self.execute(request, JSON).await?;
-        // Read (a bounded amount of) the body so the connection can be reused.
-        let _ = read_capped(sent.response, ERROR_BODY_LIMIT).await;
-        Ok(Response::new((), sent.info))
+        self.bounded(request, JSON, |info, _, _| Ok(Response::new((), info)))
+            .await
     }
 
-    /// Sends `request` with retries and re-authentication; returns a successful answer
-    /// or the error.
-    async fn execute(&self, request: Request, accept: &'static str) -> Result<Sent, Error> {
+    /// Sends `request`, reads the body and decodes it with `decode`, all within the call's
+    /// deadline.
+    async fn bounded<T>(
+        &self,
+        request: Request,
+        accept: &'static str,
+        decode: impl FnOnce(ResponseInfo, &CallContext, Bytes) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let deadline = self.deadline_of(&request);
         let operation = request.operation;
-        let mutating = matches!(
-            operation.method,
+        let request = self.with_request_id(request);
+        let request_id = request.request_id.map(|id| id.to_string());
+        let attempts = AtomicU32::new(0);
+        let call = async {
+            let Sent {
+                response,
+                info,
+                call,
+            } = self.execute(request, accept, &attempts).await?;
+            let body = read_all(response).await.map_err(|e| e.with_call(&call))?;
+            decode(info, &call, body)
+        };
+        within(deadline, operation, request_id, &attempts, call).await
+    }
+
+    /// Sends `request` within its deadline; the body is left to the caller.
+    async fn send_within_deadline(
+        &self,
+        request: Request,
+        accept: &'static str,
+    ) -> Result<Sent, Error> {
+        let deadline = self.deadline_of(&request);
+        let operation = request.operation;
+        let request = self.with_request_id(request);
+        let request_id = request.request_id.map(|id| id.to_string());
+        let attempts = AtomicU32::new(0);
+        let call = self.execute(request, accept, &attempts);
+        within(deadline, operation, request_id, &attempts, call).await
+    }
+
+    /// The call's deadline: its own, else the client's.
+    fn deadline_of(&self, request: &Request) -> Option<Duration> {
+        request.options.deadline.or(self.inner.call_timeout)
+    }
+
+    /// `request` with an `NTNX-Request-Id` if it writes and has none: one id per logical
+    /// call, reused on every retry, so the server does the work once.
+    fn with_request_id(&self, mut request: Request) -> Request {
+        let writes = matches!(
+            request.operation.method,
             Method::POST | Method::PUT | Method::PATCH | Method::DELETE
         );
-        let request_id = request
-            .request_id
-            .or_else(|| mutating.then(Uuid::new_v4))
-            .map(|id| id.to_string());
-        let mut call = CallContext::new(operation, request_id.clone());
-        let span = tracing::info_span!(
-            "ntnx_call",
-            operation = operation.id,
-            method = %operation.method,
-            path = operation.path,
-            request_id = request_id.as_deref().unwrap_or(""),
-            status = tracing::field::Empty,
-            attempt = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
-        let prepared = self
-            .prepare(&request, accept, request_id.as_deref())
-            .map_err(|e| e.with_call(&call));
-        let (url, headers) = match prepared {
-            Ok(prepared) => prepared,
-            Err(error) => {
-                let _entered = span.enter();
-                tracing::debug!(error = %error, "request not sent");
-                return Err(error);
-            }
-        };
-        let body = request.body.as_ref().map(|b| b.bytes.clone());
-        let attempt_loop = async move {
-            let started = Instant::now();
-            let result = self
-                .attempts(operation, &url, &headers, body, &mut call)
-                .await;
-            let span = tracing::Span::current();
-            span.record("attempt", call.attempts);
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
-            if let Some(id) = &call.request_id {
-                span.record("request_id", id.as_str());
-            }
-            match &result {
-                Ok(sent) => {
-                    span.record("status", sent.info.status.as_u16());
-                    tracing::debug!(status = sent.info.status.as_u16(), "call succeeded");
-                }
-                Err(error) => {
-                    if let Some(status) = error.status() {
-                        span.record("status", status.as_u16());
-                    }
-                    tracing::debug!(error = %error, "call failed");
-                }
-            }
-            result
-        };
-        attempt_loop.instrument(span).await
+        if writes && request.request_id.is_none() {
+            request.request_id = Some(Uuid::new_v4());
+        }
+        request
     }
+}
 
-    /// The URL and the headers every attempt shares.
-    fn prepare(
-        &self,
-        request: &Request,
-        accept: &'static str,
-        request_id: Option<&str>,
-    ) -> Result<(reqwest::Url, HeaderMap), Error> {
-        let text = format!("{}{}", self.inner.api_root, request.path_and_query()?);
-        let url = reqwest::Url::parse(&text)
-            .map_err(|e| Error::request(format!("`{text}` is not a valid URL: {e}")))?;
-        let mut headers = HeaderMap::new();
-        let has = |name: &HeaderName| request.headers.iter().any(|(n, _)| n == name);
-        if !has(&ACCEPT) {
-            headers.insert(ACCEPT, HeaderValue::from_static(accept));
-        }
-        if let Some(body) = &request.body {
-            if !has(&CONTENT_TYPE) {
-                let value = HeaderValue::try_from(body.content_type.as_str())
-                    .map_err(|_| Error::request("the body's content type is not valid"))?;
-                headers.insert(CONTENT_TYPE, value);
-            }
-        }
-        if let Some(id) = request_id {
-            let value = HeaderValue::try_from(id)
-                .map_err(|_| Error::request("the request id is not a valid header value"))?;
-            headers.insert(HeaderName::from_static("ntnx-request-id"), value);
-        }
-        if let Some(etag) = &request.if_match {
-            let value = HeaderValue::try_from(etag.as_str())
-                .map_err(|_| Error::request("the If-Match ETag is not a valid header value"))?;
-            headers.insert(IF_MATCH, value);
-        }
-        for (name, value) in &request.headers {
-            headers.append(name.clone(), value.clone());
-        }
-        Ok((url, headers))
-    }
-
-    /// The attempt loop: retries on retryable statuses and connection failures, and
-    /// re-authenticates once when the session cookie is refused.
-    async fn attempts(
-        &self,
-        operation: &'static Operation,
-        url: &reqwest::Url,
-        headers: &HeaderMap,
-        body: Option<Bytes>,
-        call: &mut CallContext,
-    ) -> Result<Sent, Error> {
-        let policy = &self.inner.retry;
-        let mut attempt = 1u32;
-        let mut reauthenticated = false;
-        loop {
-            call.attempts = attempt;
-            tracing::Span::current().record("attempt", attempt);
-            let mut headers = headers.clone();
-            let sent_cookie = self
-                .inner
-                .session
-                .as_ref()
-                .and_then(|session| session.apply(&mut headers));
-            self.inner
-                .credentials
-                .apply(&mut headers, sent_cookie.is_none());
-            let mut builder = self
-                .inner
-                .http
-                .request(operation.method.clone(), url.clone())
-                .headers(headers);
-            if let Some(body) = &body {
-                builder = builder.body(body.clone());
-            }
-            let sent_at = Instant::now();
-            let response = match builder.send().await {
-                Ok(response) => response,
-                Err(error) => {
-                    let error = Error::from_reqwest(error, true).with_call(call);
-                    if error.is_retryable() && attempt < policy.max_attempts {
-                        let delay = policy.backoff(attempt);
-                        tracing::warn!(
-                            attempt,
-                            error = %error,
-                            delay_ms = delay.as_millis() as u64,
-                            "attempt failed before a response; retrying"
-                        );
-                        tokio::time::sleep(delay).await;
-                        attempt += 1;
-                        continue;
-                    }
-                    tracing::warn!(attempt, error = %error, "attempt failed before a response");
-                    return Err(error);
-                }
-            };
-            let status = response.status();
-            let latency_ms = sent_at.elapsed().as_millis() as u64;
-            if let Some(session) = &self.inner.session {
-                session.store(response.headers());
-            }
-            if let (StatusCode::UNAUTHORIZED, Some(cookie), false, Some(session)) = (
-                status,
-                &sent_cookie,
-                reauthenticated || matches!(self.inner.credentials, Credentials::None),
-                &self.inner.session,
-            ) {
-                tracing::info!(
-                    attempt,
-                    status = status.as_u16(),
-                    latency_ms,
-                    "session cookie refused; sending the credentials again"
-                );
-                session.clear_if_sent(cookie);
-                reauthenticated = true;
-                continue;
-            }
-            if retry::is_retryable_status(status) && attempt < policy.max_attempts {
-                let delay = policy.delay(attempt, Some(response.headers()));
-                tracing::warn!(
-                    attempt,
-                    status = status.as_u16(),
-                    latency_ms,
-                    delay_ms = delay.as_millis() as u64,
-                    "retryable status; retrying"
-                );
-                drop(response);
-                tokio::time::sleep(delay).await;
-                attempt += 1;
-                continue;
-            }
-            tracing::debug!(attempt, status = status.as_u16(), latency_ms, "response");
-            let info = ResponseInfo::new(
-                operation,
-                status,
-                response.headers().clone(),
-                call.request_id.clone(),
-                attempt,
-            );
-            call.request_id = info.request_id.clone();
-            if status.is_success() {
-                return Ok(Sent {
-                    response,
-                    info,
-                    call: call.clone(),
-                });
-            }
-            let (body, truncated) = read_capped(response, ERROR_BODY_LIMIT).await;
-            return Err(Error::http_status(status, body, truncated).with_call(call));
+/// `call`, cut at `deadline`: then a timeout error naming the operation, the request id and
+/// the attempts made.
+async fn within<T>(
+    deadline: Option<Duration>,
+    operation: &'static Operation,
+    request_id: Option<String>,
+    attempts: &AtomicU32,
+    call: impl std::future::Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let Some(deadline) = deadline else {
+        return call.await;
+    };
+    match tokio::time::timeout(deadline, call).await {
+        Ok(result) => result,
+        Err(_) => {
+            let mut context = CallContext::new(operation, request_id);
+            context.attempts = attempts.load(Ordering::Relaxed);
+            Err(Error::timeout(
+                format!("at its deadline of {:.1} s", deadline.as_secs_f64()),
+                None,
+                false,
+            )
+            .with_call(&context))
         }
     }
 }

@@ -1,6 +1,7 @@
 //! What generated code builds: a static [`Operation`] and an owned [`Request`].
 
 use std::fmt;
+use std::time::Duration;
 
 use bytes::{BufMut, Bytes, BytesMut};
 use http::header::{HeaderName, HeaderValue};
@@ -8,6 +9,7 @@ use http::Method;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use uuid::Uuid;
 
+use super::limit::RateLimit;
 use crate::Error;
 
 /// Static description of one operation; the generator emits one `static` per operation.
@@ -20,6 +22,31 @@ pub struct Operation {
     /// The path template relative to `https://host:port/api`, e.g.
     /// `/vmm/v4.0/content/images/{extId}`.
     pub path: &'static str,
+    /// The spec's `x-rate-limit`, per Prism Central size (see [`super::limit`]).
+    pub rate_limits: &'static [RateLimit],
+}
+
+impl Operation {
+    /// An operation without rate limits.
+    pub const fn new(id: &'static str, method: Method, path: &'static str) -> Operation {
+        Operation {
+            id,
+            method,
+            path,
+            rate_limits: &[],
+        }
+    }
+}
+
+/// Per-call settings that override the client's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// The longest the whole call may take, retries included: until the answer's body is
+    /// read, or for a download until its headers arrive. `None`: the client's.
+    pub deadline: Option<Duration>,
+    /// How long the call keeps retrying (see [`RetryPolicy::budget`](super::RetryPolicy)).
+    /// `None`: the client's.
+    pub retry_budget: Option<Duration>,
 }
 
 /// Characters escaped in one path segment: everything but RFC 3986 unreserved characters
@@ -99,6 +126,7 @@ pub struct Request {
     pub(crate) body: Option<Body>,
     pub(crate) request_id: Option<Uuid>,
     pub(crate) if_match: Option<String>,
+    pub(crate) options: CallOptions,
     pub(crate) problem: Option<String>,
 }
 
@@ -114,6 +142,7 @@ impl Request {
             body: None,
             request_id: None,
             if_match: None,
+            options: CallOptions::default(),
             problem: None,
         }
     }
@@ -225,6 +254,25 @@ impl Request {
     /// Uses `id` as `NTNX-Request-Id` instead of a fresh one (to repeat a call safely).
     pub fn request_id(mut self, id: Uuid) -> Request {
         self.request_id = Some(id);
+        self
+    }
+
+    /// The longest this call may take, retries included (see [`CallOptions::deadline`]).
+    pub fn deadline(mut self, deadline: Duration) -> Request {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying (see [`CallOptions::retry_budget`]).
+    pub fn retry_budget(mut self, budget: Duration) -> Request {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
+    /// Applies `options`; the settings it leaves unset stay as they are.
+    pub fn options(mut self, options: CallOptions) -> Request {
+        self.options.deadline = options.deadline.or(self.options.deadline);
+        self.options.retry_budget = options.retry_budget.or(self.options.retry_budget);
         self
     }
 
@@ -446,11 +494,11 @@ fn quote(name: &str) -> String {
 mod tests {
     use super::*;
 
-    static GET_TASK: Operation = Operation {
-        id: "getTaskById",
-        method: Method::GET,
-        path: "/prism/v4.0/config/tasks/{extId}",
-    };
+    static GET_TASK: Operation = Operation::new(
+        "getTaskById",
+        Method::GET,
+        "/prism/v4.0/config/tasks/{extId}",
+    );
 
     #[test]
     fn path_segment_encoding() {

@@ -439,11 +439,7 @@ mod tests {
     use super::*;
     use http::Method;
 
-    static LIST: Operation = Operation {
-        id: "listImages",
-        method: Method::GET,
-        path: "/vmm/v4.0/content/images",
-    };
+    static LIST: Operation = Operation::new("listImages", Method::GET, "/vmm/v4.0/content/images");
 
     fn info() -> ResponseInfo {
         let mut headers = HeaderMap::new();

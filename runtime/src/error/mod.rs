@@ -42,6 +42,9 @@ pub enum ErrorKind {
     Status,
     /// A task ended `FAILED` or `CANCELED`.
     Task,
+    /// The server redirected the call somewhere the SDK does not follow: another origin
+    /// (credentials stay with the configured one), or a write it would turn into a `GET`.
+    Redirect,
 }
 
 /// An error from the SDK: one type for every failure, with the operation it happened in.
@@ -88,6 +91,11 @@ enum Repr {
     Transport {
         source: BoxError,
         before_response: bool,
+        tls: bool,
+    },
+    Redirect {
+        status: StatusCode,
+        reason: String,
     },
     Timeout {
         what: String,
@@ -134,17 +142,29 @@ impl Error {
     pub fn missing_if_match(operation: &crate::client::Operation) -> Error {
         Error::request(
             "it needs an If-Match ETag: send the entity as fetched (its ETag is kept with \
-             it), or set one with `if_match(...)`",
+             it), or give the fetched entity with `if_match_from(&entity)`, or set one with \
+             `if_match(...)`",
         )
         .with_call(&CallContext::new(operation, None))
     }
 
-    /// A transport failure; `before_response` when no response arrived.
-    pub(crate) fn transport(source: impl Into<BoxError>, before_response: bool) -> Error {
+    /// A transport failure; `before_response` when the request surely did not reach the
+    /// server, `tls` when the TLS handshake failed.
+    pub(crate) fn transport(
+        source: impl Into<BoxError>,
+        before_response: bool,
+        tls: bool,
+    ) -> Error {
         Error::new(Repr::Transport {
             source: source.into(),
             before_response,
+            tls,
         })
+    }
+
+    /// A redirect the SDK does not follow.
+    pub(crate) fn redirect(status: StatusCode, reason: String) -> Error {
+        Error::new(Repr::Redirect { status, reason })
     }
 
     /// A timeout.
@@ -172,10 +192,9 @@ impl Error {
             Error::timeout(what, Some(Box::new(error)), connect)
         } else {
             // A refused certificate or failed handshake will fail the same way again.
-            let before = before_response
-                && (error.is_connect() || error.is_request())
-                && !is_tls_failure(&error);
-            Error::transport(error, before)
+            let tls = is_tls_failure(&error);
+            let before = before_response && (error.is_connect() || error.is_request()) && !tls;
+            Error::transport(error, before, tls)
         }
     }
 
@@ -240,13 +259,14 @@ impl Error {
             Repr::Decode { .. } => ErrorKind::Decode,
             Repr::Status { .. } => ErrorKind::Status,
             Repr::Task { .. } => ErrorKind::Task,
+            Repr::Redirect { .. } => ErrorKind::Redirect,
         }
     }
 
-    /// The HTTP status of an error response.
+    /// The HTTP status of an error response (or of a redirect not followed).
     pub fn status(&self) -> Option<StatusCode> {
         match &self.inner.repr {
-            Repr::Status { status, .. } => Some(*status),
+            Repr::Status { status, .. } | Repr::Redirect { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -351,6 +371,17 @@ impl Error {
         }
     }
 
+    /// Whether sending again is safe and may help when the request cannot do its work twice
+    /// (a read, or a write with a request id): also after the connection dropped or timed
+    /// out once the request was written. Never for TLS failures.
+    pub(crate) fn may_retry_idempotent(&self) -> bool {
+        match &self.inner.repr {
+            Repr::Transport { tls, .. } => !tls,
+            Repr::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+
     /// Whether this is a timeout (connect, read, or a task wait).
     pub fn is_timeout(&self) -> bool {
         self.kind() == ErrorKind::Timeout
@@ -428,6 +459,11 @@ impl fmt::Display for Error {
                 self.write_request_id(f)
             }
             Repr::Task { summary, .. } => write!(f, "{summary}"),
+            Repr::Redirect { reason, .. } => {
+                self.write_call(f)?;
+                write!(f, " was redirected and not followed: {reason}")?;
+                self.write_request_id(f)
+            }
         }
     }
 }

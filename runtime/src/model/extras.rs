@@ -9,9 +9,10 @@ use super::Key;
 /// newer server added).
 ///
 /// Decoding fills it; encoding writes it back unchanged, so decode-then-encode gives the
-/// same JSON value. A value built in code writes its own `$objectType`, as the servers
-/// expect for polymorphic fields.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// same JSON value. A value built in code writes what the official SDKs write for every
+/// object they encode: `$reserved` with the model's revision (`{"$fv": "v4.r0"}`), its own
+/// `$objectType` (as the servers expect for polymorphic fields) and `$unknownFields: {}`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Extras {
     object_type: ObjectTypeMark,
     reserved: Option<Map<String, Value>>,
@@ -19,6 +20,20 @@ pub struct Extras {
     /// Declared optional fields that arrived as `null` (the schemas do not allow it, some
     /// servers send it anyway); written back as `null` while the field stays empty.
     nulls: Vec<String>,
+    /// Built in code rather than decoded from a payload.
+    built: bool,
+}
+
+impl Default for Extras {
+    fn default() -> Self {
+        Extras {
+            object_type: ObjectTypeMark::Own,
+            reserved: None,
+            unknown: Map::new(),
+            nulls: Vec::new(),
+            built: true,
+        }
+    }
 }
 
 /// Which `$objectType` to write.
@@ -47,13 +62,15 @@ impl Extras {
     /// [`from_built_json`](super::from_built_json)).
     #[doc(hidden)]
     pub fn decoding() -> Self {
-        let object_type = if super::built::building() {
+        let built = super::built::building();
+        let object_type = if built {
             ObjectTypeMark::Own
         } else {
             ObjectTypeMark::Absent
         };
         Extras {
             object_type,
+            built,
             ..Extras::default()
         }
     }
@@ -186,25 +203,46 @@ impl Extras {
         Ok(())
     }
 
-    /// Writes the undeclared keys, `$reserved` and `$objectType`.
+    /// Writes the undeclared keys, `$reserved`, `$objectType` and, for a value built in
+    /// code, what the official SDKs add (see the type's docs), for the model `T`.
     #[doc(hidden)]
-    pub fn serialize_entries<M: SerializeMap>(
+    pub fn serialize_entries<T: super::Model, M: SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        self.write_entries(map, T::OBJECT_TYPE, T::REVISION)
+    }
+
+    fn write_entries<M: SerializeMap>(
         &self,
         map: &mut M,
         own: Option<&str>,
+        revision: Option<&str>,
     ) -> Result<(), M::Error> {
         for (key, value) in &self.unknown {
             map.serialize_entry(key, value)?;
         }
-        if let Some(reserved) = &self.reserved {
-            map.serialize_entry("$reserved", reserved)?;
+        match (&self.reserved, revision) {
+            (Some(reserved), _) => map.serialize_entry("$reserved", reserved)?,
+            (None, Some(revision)) if self.built => {
+                let mut reserved = Map::new();
+                reserved.insert("$fv".to_owned(), Value::String(revision.to_owned()));
+                map.serialize_entry("$reserved", &reserved)?;
+            }
+            (None, _) => {}
         }
         if let Some(name) = self.written_object_type(own) {
             map.serialize_entry("$objectType", name)?;
         }
+        if self.built && own.is_some() && !self.unknown.contains_key(UNKNOWN_FIELDS_KEY) {
+            map.serialize_entry(UNKNOWN_FIELDS_KEY, &Map::new())?;
+        }
         Ok(())
     }
 }
+
+/// Where the official SDKs put the fields their models do not declare.
+const UNKNOWN_FIELDS_KEY: &str = "$unknownFields";
 
 /// Encodes the entries as a map, so a hand-written type can keep its extras with
 /// `#[serde(flatten)]`.
@@ -212,7 +250,7 @@ impl serde::Serialize for Extras {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        self.serialize_entries(&mut map, None)?;
+        self.write_entries(&mut map, None, None)?;
         map.end()
     }
 }

@@ -15,6 +15,10 @@ pub trait Model: Sized {
     /// inline objects, which have none.
     const OBJECT_TYPE: Option<&'static str>;
 
+    /// The model revision the official SDKs send as `$reserved.$fv` for a value built in
+    /// code (`v4.r0` for a `vmm.v4.0` schema); `None` for inline objects.
+    const REVISION: Option<&'static str>;
+
     /// `$objectType`, `$reserved` and undeclared keys.
     fn extras(&self) -> &Extras;
 

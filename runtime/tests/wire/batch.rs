@@ -10,29 +10,26 @@ use serde_json::{json, Value};
 
 use super::common::*;
 
-static UPDATE_IMAGE: Operation = Operation {
-    id: "updateImageById",
-    method: http::Method::PUT,
-    path: "/vmm/v4.0/content/images/{extId}",
-};
+static UPDATE_IMAGE: Operation = Operation::new(
+    "updateImageById",
+    http::Method::PUT,
+    "/vmm/v4.0/content/images/{extId}",
+);
 
-static DELETE_IMAGE: Operation = Operation {
-    id: "deleteImageById",
-    method: http::Method::DELETE,
-    path: "/vmm/v4.0/content/images/{extId}",
-};
+static DELETE_IMAGE: Operation = Operation::new(
+    "deleteImageById",
+    http::Method::DELETE,
+    "/vmm/v4.0/content/images/{extId}",
+);
 
-static POWER_ON: Operation = Operation {
-    id: "powerOnVm",
-    method: http::Method::POST,
-    path: "/vmm/v4.0/ahv/config/vms/{extId}/$actions/power-on",
-};
+static POWER_ON: Operation = Operation::new(
+    "powerOnVm",
+    http::Method::POST,
+    "/vmm/v4.0/ahv/config/vms/{extId}/$actions/power-on",
+);
 
-static LIST_IMAGES: Operation = Operation {
-    id: "listImages",
-    method: http::Method::GET,
-    path: "/vmm/v4.0/content/images",
-};
+static LIST_IMAGES: Operation =
+    Operation::new("listImages", http::Method::GET, "/vmm/v4.0/content/images");
 
 fn rename(ext_id: &str, etag: &str, image: &impl serde::Serialize) -> Request {
     Request::new(&UPDATE_IMAGE)

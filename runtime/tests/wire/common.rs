@@ -12,41 +12,35 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use wiremock::MockServer;
 
-pub static GET_IMAGE: Operation = Operation {
-    id: "getImageById",
-    method: Method::GET,
-    path: "/vmm/v4.0/content/images/{extId}",
-};
+pub static GET_IMAGE: Operation = Operation::new(
+    "getImageById",
+    Method::GET,
+    "/vmm/v4.0/content/images/{extId}",
+);
 
-pub static UPDATE_IMAGE: Operation = Operation {
-    id: "updateImageById",
-    method: Method::PUT,
-    path: "/vmm/v4.0/content/images/{extId}",
-};
+pub static UPDATE_IMAGE: Operation = Operation::new(
+    "updateImageById",
+    Method::PUT,
+    "/vmm/v4.0/content/images/{extId}",
+);
 
-pub static CREATE_IMAGE: Operation = Operation {
-    id: "createImage",
-    method: Method::POST,
-    path: "/vmm/v4.0/content/images",
-};
+pub static CREATE_IMAGE: Operation =
+    Operation::new("createImage", Method::POST, "/vmm/v4.0/content/images");
 
-pub static DELETE_IMAGE: Operation = Operation {
-    id: "deleteImageById",
-    method: Method::DELETE,
-    path: "/vmm/v4.0/content/images/{extId}",
-};
+pub static DELETE_IMAGE: Operation = Operation::new(
+    "deleteImageById",
+    Method::DELETE,
+    "/vmm/v4.0/content/images/{extId}",
+);
 
-pub static LIST_IMAGES: Operation = Operation {
-    id: "listImages",
-    method: Method::GET,
-    path: "/vmm/v4.0/content/images",
-};
+pub static LIST_IMAGES: Operation =
+    Operation::new("listImages", Method::GET, "/vmm/v4.0/content/images");
 
-pub static DOWNLOAD_IMAGE: Operation = Operation {
-    id: "getFileByImageId",
-    method: Method::GET,
-    path: "/vmm/v4.0/content/images/{extId}/file",
-};
+pub static DOWNLOAD_IMAGE: Operation = Operation::new(
+    "getFileByImageId",
+    Method::GET,
+    "/vmm/v4.0/content/images/{extId}/file",
+);
 
 pub const IMAGE_ID: &str = "7d3f1a52-9c4b-4e8e-b1a0-5f2c6d8e9a10";
 
@@ -64,6 +58,7 @@ pub struct Image {
 impl Model for Image {
     const SCHEMA: &'static str = "vmm.v4.0.content.Image";
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.Image");
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &Extras {
         &self.extras

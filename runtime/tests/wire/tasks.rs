@@ -16,11 +16,11 @@ use super::common::*;
 
 const TASK_ID: &str = "ZXJnb24=:5e1d2c3b-4a59-4687-9a0b-c1d2e3f4a5b6";
 
-static GET_TASK: Operation = Operation {
-    id: "getTaskById",
-    method: http::Method::GET,
-    path: "/prism/v4.0/config/tasks/{extId}",
-};
+static GET_TASK: Operation = Operation::new(
+    "getTaskById",
+    http::Method::GET,
+    "/prism/v4.0/config/tasks/{extId}",
+);
 
 /// One poll: the task's `data` as JSON.
 async fn get_task(client: &Client, ext_id: &str) -> Result<Value, Error> {

@@ -24,6 +24,8 @@ impl ntnx_runtime::Model for ListPcieDevicesApiResponse {
         "clustermgmt.v4.ahv.config.ListPcieDevicesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -61,8 +63,7 @@ impl serde::Serialize for ListPcieDevicesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -214,6 +215,8 @@ impl ntnx_runtime::Model for PcieDevice {
         "clustermgmt.v4.ahv.config.PcieDevice",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -294,8 +297,7 @@ impl serde::Serialize for PcieDevice {
         self.extras.serialize_optional(&mut map, "description", &self.description)?;
         self.extras.serialize_optional(&mut map, "configuration", &self.configuration)?;
         self.extras.serialize_optional(&mut map, "ownerVmExtId", &self.owner_vm_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -352,6 +354,8 @@ impl ntnx_runtime::Model for PcieDeviceConfiguration {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.ahv.config.PcieDeviceConfiguration",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -429,8 +433,7 @@ impl serde::Serialize for PcieDeviceConfiguration {
         self.extras.serialize_optional(&mut map, "classId", &self.class_id)?;
         self.extras.serialize_optional(&mut map, "subClassId", &self.sub_class_id)?;
         self.extras.serialize_optional(&mut map, "progIFace", &self.prog_i_face)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

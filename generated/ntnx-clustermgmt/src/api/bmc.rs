@@ -33,6 +33,7 @@ impl BmcApi {
             client: self.client.clone(),
             cluster_ext_id: cluster_ext_id.into(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -60,6 +61,7 @@ impl BmcApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -68,6 +70,28 @@ static GET_BMC_INFO_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation
     id: "getBmcInfo",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{extId}/bmc-info",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getBmcInfo` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{extId}/bmc-info`): set optional parameters, then `send()`.
@@ -77,9 +101,25 @@ pub struct GetBmcInfoRequest {
     client: ntnx_runtime::Client,
     cluster_ext_id: String,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetBmcInfoRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -96,7 +136,8 @@ impl GetBmcInfoRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_BMC_INFO_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_BMC_INFO_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
@@ -113,6 +154,28 @@ static UPDATE_BMC_INFO_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operat
     id: "updateBmcInfo",
     method: ntnx_runtime::http::Method::PUT,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{extId}/bmc-info",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `updateBmcInfo` (`PUT /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{extId}/bmc-info`): set optional parameters, then `send()`.
@@ -125,6 +188,7 @@ pub struct UpdateBmcInfoRequest {
     body: crate::config::BmcInfo,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UpdateBmcInfoRequest {
@@ -135,10 +199,34 @@ impl UpdateBmcInfoRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -156,7 +244,8 @@ impl UpdateBmcInfoRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&UPDATE_BMC_INFO_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&UPDATE_BMC_INFO_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {

@@ -38,6 +38,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -62,6 +63,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -79,6 +81,7 @@ impl ClustersApi {
             client: self.client.clone(),
             ext_id: ext_id.into(),
             expand: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -104,6 +107,7 @@ impl ClustersApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -127,6 +131,7 @@ impl ClustersApi {
             ext_id: ext_id.into(),
             dryrun: None,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -149,6 +154,7 @@ impl ClustersApi {
             apply: None,
             expand: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -169,6 +175,7 @@ impl ClustersApi {
             dryrun: None,
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -188,6 +195,7 @@ impl ClustersApi {
         GetSnmpConfigByClusterIdRequest {
             client: self.client.clone(),
             cluster_ext_id: cluster_ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -212,6 +220,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -236,6 +245,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -260,6 +270,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -284,6 +295,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -305,6 +317,7 @@ impl ClustersApi {
             client: self.client.clone(),
             cluster_ext_id: cluster_ext_id.into(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -332,6 +345,7 @@ impl ClustersApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -356,6 +370,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             ext_id: ext_id.into(),
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -380,6 +395,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -401,6 +417,7 @@ impl ClustersApi {
             client: self.client.clone(),
             cluster_ext_id: cluster_ext_id.into(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -428,6 +445,7 @@ impl ClustersApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -452,6 +470,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             ext_id: ext_id.into(),
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -471,6 +490,7 @@ impl ClustersApi {
         ListRsyslogServersByClusterIdRequest {
             client: self.client.clone(),
             cluster_ext_id: cluster_ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -495,6 +515,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -516,6 +537,7 @@ impl ClustersApi {
             client: self.client.clone(),
             cluster_ext_id: cluster_ext_id.into(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -543,6 +565,7 @@ impl ClustersApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -567,6 +590,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             ext_id: ext_id.into(),
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -586,6 +610,7 @@ impl ClustersApi {
         ListRackableUnitsByClusterIdRequest {
             client: self.client.clone(),
             cluster_ext_id: cluster_ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -607,6 +632,7 @@ impl ClustersApi {
             client: self.client.clone(),
             cluster_ext_id: cluster_ext_id.into(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -628,6 +654,7 @@ impl ClustersApi {
             client: self.client.clone(),
             cluster_ext_id: cluster_ext_id.into(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -653,6 +680,7 @@ impl ClustersApi {
             orderby: None,
             apply: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -677,6 +705,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -701,6 +730,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -725,6 +755,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -749,6 +780,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -773,6 +805,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -797,6 +830,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -818,6 +852,7 @@ impl ClustersApi {
             client: self.client.clone(),
             ext_id: ext_id.into(),
             task_response_type,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -839,6 +874,7 @@ impl ClustersApi {
             limit: None,
             filter: None,
             orderby: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -860,6 +896,7 @@ impl ClustersApi {
             limit: None,
             filter: None,
             orderby: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -881,6 +918,7 @@ impl ClustersApi {
             orderby: None,
             apply: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -907,6 +945,7 @@ impl ClustersApi {
             filter: None,
             orderby: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -930,6 +969,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             host_ext_id: host_ext_id.into(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -956,6 +996,7 @@ impl ClustersApi {
             filter: None,
             orderby: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -979,6 +1020,7 @@ impl ClustersApi {
             cluster_ext_id: cluster_ext_id.into(),
             host_ext_id: host_ext_id.into(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -1005,6 +1047,7 @@ impl ClustersApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -1031,6 +1074,7 @@ impl ClustersApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -1057,6 +1101,7 @@ impl ClustersApi {
             sampling_interval: None,
             stat_type: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -1085,6 +1130,7 @@ impl ClustersApi {
             sampling_interval: None,
             stat_type: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -1093,6 +1139,28 @@ static ASSOCIATE_CATEGORIES_TO_CLUSTER_OPERATION: ntnx_runtime::Operation = ntnx
     id: "associateCategoriesToCluster",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/associate-categories",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `associateCategoriesToCluster` (`POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/associate-categories`): set optional parameters, then `send()`.
@@ -1103,6 +1171,7 @@ pub struct AssociateCategoriesToClusterRequest {
     cluster_ext_id: String,
     body: crate::config::CategoryEntityReferences,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl AssociateCategoriesToClusterRequest {
@@ -1110,6 +1179,21 @@ impl AssociateCategoriesToClusterRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1128,8 +1212,9 @@ impl AssociateCategoriesToClusterRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &ASSOCIATE_CATEGORIES_TO_CLUSTER_OPERATION,
-        );
+                &ASSOCIATE_CATEGORIES_TO_CLUSTER_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -1149,6 +1234,28 @@ static DISASSOCIATE_CATEGORIES_FROM_CLUSTER_OPERATION: ntnx_runtime::Operation =
     id: "disassociateCategoriesFromCluster",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/disassociate-categories",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `disassociateCategoriesFromCluster` (`POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/disassociate-categories`): set optional parameters, then `send()`.
@@ -1159,6 +1266,7 @@ pub struct DisassociateCategoriesFromClusterRequest {
     cluster_ext_id: String,
     body: crate::config::CategoryEntityReferences,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DisassociateCategoriesFromClusterRequest {
@@ -1166,6 +1274,21 @@ impl DisassociateCategoriesFromClusterRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1184,8 +1307,9 @@ impl DisassociateCategoriesFromClusterRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &DISASSOCIATE_CATEGORIES_FROM_CLUSTER_OPERATION,
-        );
+                &DISASSOCIATE_CATEGORIES_FROM_CLUSTER_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -1205,6 +1329,28 @@ static GET_CLUSTER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Oper
     id: "getClusterById",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getClusterById` (`GET /clustermgmt/v4.0/config/clusters/{extId}`): set optional parameters, then `send()`.
@@ -1214,6 +1360,7 @@ pub struct GetClusterByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
     expand: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetClusterByIdRequest {
@@ -1222,6 +1369,21 @@ impl GetClusterByIdRequest {
     /// - storageSummary
     pub fn expand(mut self, value: impl std::fmt::Display) -> Self {
         self.expand = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1241,7 +1403,8 @@ impl GetClusterByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_CLUSTER_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_CLUSTER_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(value) = &self.expand {
             request = request.query("$expand", value);
@@ -1260,6 +1423,28 @@ static UPDATE_CLUSTER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::O
     id: "updateClusterById",
     method: ntnx_runtime::http::Method::PUT,
     path: "/clustermgmt/v4.0/config/clusters/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `updateClusterById` (`PUT /clustermgmt/v4.0/config/clusters/{extId}`): set optional parameters, then `send()`.
@@ -1271,6 +1456,7 @@ pub struct UpdateClusterByIdRequest {
     body: crate::config::Cluster,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UpdateClusterByIdRequest {
@@ -1281,10 +1467,34 @@ impl UpdateClusterByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1302,7 +1512,8 @@ impl UpdateClusterByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&UPDATE_CLUSTER_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&UPDATE_CLUSTER_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -1333,6 +1544,28 @@ static DELETE_CLUSTER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::O
     id: "deleteClusterById",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/clustermgmt/v4.0/config/clusters/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `deleteClusterById` (`DELETE /clustermgmt/v4.0/config/clusters/{extId}`): set optional parameters, then `send()`.
@@ -1343,6 +1576,7 @@ pub struct DeleteClusterByIdRequest {
     ext_id: String,
     dryrun: Option<bool>,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteClusterByIdRequest {
@@ -1356,6 +1590,21 @@ impl DeleteClusterByIdRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1373,7 +1622,8 @@ impl DeleteClusterByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&DELETE_CLUSTER_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&DELETE_CLUSTER_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(value) = &self.dryrun {
             request = request.query("$dryrun", value);
@@ -1395,6 +1645,28 @@ static LIST_CLUSTERS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operatio
     id: "listClusters",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listClusters` (`GET /clustermgmt/v4.0/config/clusters`): set optional parameters, then `send()`.
@@ -1409,6 +1681,7 @@ pub struct ListClustersRequest {
     apply: Option<String>,
     expand: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListClustersRequest {
@@ -1498,6 +1771,21 @@ impl ListClustersRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1552,7 +1840,8 @@ impl ListClustersRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_CLUSTERS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_CLUSTERS_OPERATION)
+            .options(self.options);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
         }
@@ -1588,6 +1877,28 @@ static CREATE_CLUSTER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operati
     id: "createCluster",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/clusters",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `createCluster` (`POST /clustermgmt/v4.0/config/clusters`): set optional parameters, then `send()`.
@@ -1598,6 +1909,7 @@ pub struct CreateClusterRequest {
     dryrun: Option<bool>,
     body: crate::config::Cluster,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateClusterRequest {
@@ -1611,6 +1923,21 @@ impl CreateClusterRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1628,7 +1955,8 @@ impl CreateClusterRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_CLUSTER_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&CREATE_CLUSTER_OPERATION)
+            .options(self.options);
         if let Some(value) = &self.dryrun {
             request = request.query("$dryrun", value);
         }
@@ -1650,6 +1978,28 @@ static GET_SNMP_CONFIG_BY_CLUSTER_ID_OPERATION: ntnx_runtime::Operation = ntnx_r
     id: "getSnmpConfigByClusterId",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getSnmpConfigByClusterId` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp`): set optional parameters, then `send()`.
@@ -1658,9 +2008,25 @@ static GET_SNMP_CONFIG_BY_CLUSTER_ID_OPERATION: ntnx_runtime::Operation = ntnx_r
 pub struct GetSnmpConfigByClusterIdRequest {
     client: ntnx_runtime::Client,
     cluster_ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetSnmpConfigByClusterIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1681,8 +2047,9 @@ impl GetSnmpConfigByClusterIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &GET_SNMP_CONFIG_BY_CLUSTER_ID_OPERATION,
-        );
+                &GET_SNMP_CONFIG_BY_CLUSTER_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         Ok(request)
     }
@@ -1698,6 +2065,28 @@ static UPDATE_SNMP_STATUS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Ope
     id: "updateSnmpStatus",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/$actions/update-status",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `updateSnmpStatus` (`POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/$actions/update-status`): set optional parameters, then `send()`.
@@ -1708,6 +2097,7 @@ pub struct UpdateSnmpStatusRequest {
     cluster_ext_id: String,
     body: crate::config::SnmpStatusParam,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UpdateSnmpStatusRequest {
@@ -1715,6 +2105,21 @@ impl UpdateSnmpStatusRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1732,7 +2137,8 @@ impl UpdateSnmpStatusRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&UPDATE_SNMP_STATUS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&UPDATE_SNMP_STATUS_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -1752,6 +2158,28 @@ static ADD_SNMP_TRANSPORT_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Ope
     id: "addSnmpTransport",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/$actions/add-transports",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `addSnmpTransport` (`POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/$actions/add-transports`): set optional parameters, then `send()`.
@@ -1762,6 +2190,7 @@ pub struct AddSnmpTransportRequest {
     cluster_ext_id: String,
     body: crate::config::SnmpTransport,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl AddSnmpTransportRequest {
@@ -1769,6 +2198,21 @@ impl AddSnmpTransportRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1786,7 +2230,8 @@ impl AddSnmpTransportRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&ADD_SNMP_TRANSPORT_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&ADD_SNMP_TRANSPORT_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -1806,6 +2251,28 @@ static REMOVE_SNMP_TRANSPORT_OPERATION: ntnx_runtime::Operation = ntnx_runtime::
     id: "removeSnmpTransport",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/$actions/remove-transports",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `removeSnmpTransport` (`POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/$actions/remove-transports`): set optional parameters, then `send()`.
@@ -1816,6 +2283,7 @@ pub struct RemoveSnmpTransportRequest {
     cluster_ext_id: String,
     body: crate::config::SnmpTransport,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl RemoveSnmpTransportRequest {
@@ -1823,6 +2291,21 @@ impl RemoveSnmpTransportRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1840,7 +2323,8 @@ impl RemoveSnmpTransportRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&REMOVE_SNMP_TRANSPORT_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&REMOVE_SNMP_TRANSPORT_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -1860,6 +2344,28 @@ static CREATE_SNMP_USER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Opera
     id: "createSnmpUser",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `createSnmpUser` (`POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users`): set optional parameters, then `send()`.
@@ -1870,6 +2376,7 @@ pub struct CreateSnmpUserRequest {
     cluster_ext_id: String,
     body: crate::config::SnmpUser,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateSnmpUserRequest {
@@ -1877,6 +2384,21 @@ impl CreateSnmpUserRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1894,7 +2416,8 @@ impl CreateSnmpUserRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_SNMP_USER_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&CREATE_SNMP_USER_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -1914,6 +2437,28 @@ static GET_SNMP_USER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Op
     id: "getSnmpUserById",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getSnmpUserById` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users/{extId}`): set optional parameters, then `send()`.
@@ -1923,9 +2468,25 @@ pub struct GetSnmpUserByIdRequest {
     client: ntnx_runtime::Client,
     cluster_ext_id: String,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetSnmpUserByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1942,7 +2503,8 @@ impl GetSnmpUserByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_SNMP_USER_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_SNMP_USER_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
@@ -1959,6 +2521,28 @@ static UPDATE_SNMP_USER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime:
     id: "updateSnmpUserById",
     method: ntnx_runtime::http::Method::PUT,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `updateSnmpUserById` (`PUT /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users/{extId}`): set optional parameters, then `send()`.
@@ -1971,6 +2555,7 @@ pub struct UpdateSnmpUserByIdRequest {
     body: crate::config::SnmpUser,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UpdateSnmpUserByIdRequest {
@@ -1981,10 +2566,34 @@ impl UpdateSnmpUserByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -2002,7 +2611,8 @@ impl UpdateSnmpUserByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&UPDATE_SNMP_USER_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&UPDATE_SNMP_USER_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -2034,6 +2644,28 @@ static DELETE_SNMP_USER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime:
     id: "deleteSnmpUserById",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `deleteSnmpUserById` (`DELETE /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/users/{extId}`): set optional parameters, then `send()`.
@@ -2044,6 +2676,7 @@ pub struct DeleteSnmpUserByIdRequest {
     cluster_ext_id: String,
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteSnmpUserByIdRequest {
@@ -2051,6 +2684,21 @@ impl DeleteSnmpUserByIdRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -2068,7 +2716,8 @@ impl DeleteSnmpUserByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&DELETE_SNMP_USER_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&DELETE_SNMP_USER_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -2088,6 +2737,28 @@ static CREATE_SNMP_TRAP_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Opera
     id: "createSnmpTrap",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `createSnmpTrap` (`POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps`): set optional parameters, then `send()`.
@@ -2098,6 +2769,7 @@ pub struct CreateSnmpTrapRequest {
     cluster_ext_id: String,
     body: crate::config::SnmpTrap,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateSnmpTrapRequest {
@@ -2105,6 +2777,21 @@ impl CreateSnmpTrapRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -2122,7 +2809,8 @@ impl CreateSnmpTrapRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_SNMP_TRAP_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&CREATE_SNMP_TRAP_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -2142,6 +2830,28 @@ static GET_SNMP_TRAP_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Op
     id: "getSnmpTrapById",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getSnmpTrapById` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps/{extId}`): set optional parameters, then `send()`.
@@ -2151,9 +2861,25 @@ pub struct GetSnmpTrapByIdRequest {
     client: ntnx_runtime::Client,
     cluster_ext_id: String,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetSnmpTrapByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2170,7 +2896,8 @@ impl GetSnmpTrapByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_SNMP_TRAP_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_SNMP_TRAP_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
@@ -2187,6 +2914,28 @@ static UPDATE_SNMP_TRAP_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime:
     id: "updateSnmpTrapById",
     method: ntnx_runtime::http::Method::PUT,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `updateSnmpTrapById` (`PUT /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps/{extId}`): set optional parameters, then `send()`.
@@ -2199,6 +2948,7 @@ pub struct UpdateSnmpTrapByIdRequest {
     body: crate::config::SnmpTrap,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UpdateSnmpTrapByIdRequest {
@@ -2209,10 +2959,34 @@ impl UpdateSnmpTrapByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -2230,7 +3004,8 @@ impl UpdateSnmpTrapByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&UPDATE_SNMP_TRAP_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&UPDATE_SNMP_TRAP_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -2262,6 +3037,28 @@ static DELETE_SNMP_TRAP_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime:
     id: "deleteSnmpTrapById",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `deleteSnmpTrapById` (`DELETE /clustermgmt/v4.0/config/clusters/{clusterExtId}/snmp/traps/{extId}`): set optional parameters, then `send()`.
@@ -2272,6 +3069,7 @@ pub struct DeleteSnmpTrapByIdRequest {
     cluster_ext_id: String,
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteSnmpTrapByIdRequest {
@@ -2279,6 +3077,21 @@ impl DeleteSnmpTrapByIdRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -2296,7 +3109,8 @@ impl DeleteSnmpTrapByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&DELETE_SNMP_TRAP_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&DELETE_SNMP_TRAP_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -2316,6 +3130,28 @@ static LIST_RSYSLOG_SERVERS_BY_CLUSTER_ID_OPERATION: ntnx_runtime::Operation = n
     id: "listRsyslogServersByClusterId",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listRsyslogServersByClusterId` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers`): set optional parameters, then `send()`.
@@ -2324,9 +3160,25 @@ static LIST_RSYSLOG_SERVERS_BY_CLUSTER_ID_OPERATION: ntnx_runtime::Operation = n
 pub struct ListRsyslogServersByClusterIdRequest {
     client: ntnx_runtime::Client,
     cluster_ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListRsyslogServersByClusterIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2342,8 +3194,9 @@ impl ListRsyslogServersByClusterIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_RSYSLOG_SERVERS_BY_CLUSTER_ID_OPERATION,
-        );
+                &LIST_RSYSLOG_SERVERS_BY_CLUSTER_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         Ok(request)
     }
@@ -2359,6 +3212,28 @@ static CREATE_RSYSLOG_SERVER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::
     id: "createRsyslogServer",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `createRsyslogServer` (`POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers`): set optional parameters, then `send()`.
@@ -2369,6 +3244,7 @@ pub struct CreateRsyslogServerRequest {
     cluster_ext_id: String,
     body: crate::config::RsyslogServer,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateRsyslogServerRequest {
@@ -2376,6 +3252,21 @@ impl CreateRsyslogServerRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -2393,7 +3284,8 @@ impl CreateRsyslogServerRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_RSYSLOG_SERVER_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&CREATE_RSYSLOG_SERVER_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -2413,6 +3305,28 @@ static GET_RSYSLOG_SERVER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtim
     id: "getRsyslogServerById",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getRsyslogServerById` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers/{extId}`): set optional parameters, then `send()`.
@@ -2422,9 +3336,25 @@ pub struct GetRsyslogServerByIdRequest {
     client: ntnx_runtime::Client,
     cluster_ext_id: String,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetRsyslogServerByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2444,9 +3374,8 @@ impl GetRsyslogServerByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-            &GET_RSYSLOG_SERVER_BY_ID_OPERATION,
-        );
+        let mut request = ntnx_runtime::Request::new(&GET_RSYSLOG_SERVER_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
@@ -2463,6 +3392,28 @@ static UPDATE_RSYSLOG_SERVER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_run
     id: "updateRsyslogServerById",
     method: ntnx_runtime::http::Method::PUT,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `updateRsyslogServerById` (`PUT /clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers/{extId}`): set optional parameters, then `send()`.
@@ -2475,6 +3426,7 @@ pub struct UpdateRsyslogServerByIdRequest {
     body: crate::config::RsyslogServer,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UpdateRsyslogServerByIdRequest {
@@ -2485,10 +3437,34 @@ impl UpdateRsyslogServerByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -2507,8 +3483,9 @@ impl UpdateRsyslogServerByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &UPDATE_RSYSLOG_SERVER_BY_ID_OPERATION,
-        );
+                &UPDATE_RSYSLOG_SERVER_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -2540,6 +3517,28 @@ static DELETE_RSYSLOG_SERVER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_run
     id: "deleteRsyslogServerById",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `deleteRsyslogServerById` (`DELETE /clustermgmt/v4.0/config/clusters/{clusterExtId}/rsyslog-servers/{extId}`): set optional parameters, then `send()`.
@@ -2550,6 +3549,7 @@ pub struct DeleteRsyslogServerByIdRequest {
     cluster_ext_id: String,
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteRsyslogServerByIdRequest {
@@ -2557,6 +3557,21 @@ impl DeleteRsyslogServerByIdRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -2575,8 +3590,9 @@ impl DeleteRsyslogServerByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &DELETE_RSYSLOG_SERVER_BY_ID_OPERATION,
-        );
+                &DELETE_RSYSLOG_SERVER_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -2596,6 +3612,28 @@ static LIST_RACKABLE_UNITS_BY_CLUSTER_ID_OPERATION: ntnx_runtime::Operation = nt
     id: "listRackableUnitsByClusterId",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/rackable-units",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listRackableUnitsByClusterId` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/rackable-units`): set optional parameters, then `send()`.
@@ -2604,9 +3642,25 @@ static LIST_RACKABLE_UNITS_BY_CLUSTER_ID_OPERATION: ntnx_runtime::Operation = nt
 pub struct ListRackableUnitsByClusterIdRequest {
     client: ntnx_runtime::Client,
     cluster_ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListRackableUnitsByClusterIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2622,8 +3676,9 @@ impl ListRackableUnitsByClusterIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_RACKABLE_UNITS_BY_CLUSTER_ID_OPERATION,
-        );
+                &LIST_RACKABLE_UNITS_BY_CLUSTER_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         Ok(request)
     }
@@ -2639,6 +3694,28 @@ static GET_RACKABLE_UNIT_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime
     id: "getRackableUnitById",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/rackable-units/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getRackableUnitById` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/rackable-units/{extId}`): set optional parameters, then `send()`.
@@ -2648,9 +3725,25 @@ pub struct GetRackableUnitByIdRequest {
     client: ntnx_runtime::Client,
     cluster_ext_id: String,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetRackableUnitByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2670,7 +3763,8 @@ impl GetRackableUnitByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_RACKABLE_UNIT_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_RACKABLE_UNIT_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
@@ -2687,6 +3781,28 @@ static GET_HOST_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operati
     id: "getHostById",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getHostById` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{extId}`): set optional parameters, then `send()`.
@@ -2696,9 +3812,25 @@ pub struct GetHostByIdRequest {
     client: ntnx_runtime::Client,
     cluster_ext_id: String,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetHostByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2715,7 +3847,8 @@ impl GetHostByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_HOST_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_HOST_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
@@ -2732,6 +3865,28 @@ static LIST_HOSTS_BY_CLUSTER_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtim
     id: "listHostsByClusterId",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listHostsByClusterId` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts`): set optional parameters, then `send()`.
@@ -2746,6 +3901,7 @@ pub struct ListHostsByClusterIdRequest {
     orderby: Option<String>,
     apply: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListHostsByClusterIdRequest {
@@ -2848,6 +4004,21 @@ impl ListHostsByClusterIdRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2899,9 +4070,8 @@ impl ListHostsByClusterIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-            &LIST_HOSTS_BY_CLUSTER_ID_OPERATION,
-        );
+        let mut request = ntnx_runtime::Request::new(&LIST_HOSTS_BY_CLUSTER_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
@@ -2935,6 +4105,28 @@ static DISCOVER_UNCONFIGURED_NODES_OPERATION: ntnx_runtime::Operation = ntnx_run
     id: "discoverUnconfiguredNodes",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/discover-unconfigured-nodes",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `discoverUnconfiguredNodes` (`POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/discover-unconfigured-nodes`): set optional parameters, then `send()`.
@@ -2945,6 +4137,7 @@ pub struct DiscoverUnconfiguredNodesRequest {
     cluster_ext_id: String,
     body: crate::config::NodeDiscoveryParams,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DiscoverUnconfiguredNodesRequest {
@@ -2952,6 +4145,21 @@ impl DiscoverUnconfiguredNodesRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -2970,8 +4178,9 @@ impl DiscoverUnconfiguredNodesRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &DISCOVER_UNCONFIGURED_NODES_OPERATION,
-        );
+                &DISCOVER_UNCONFIGURED_NODES_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -2991,6 +4200,28 @@ static FETCH_NODE_NETWORKING_DETAILS_OPERATION: ntnx_runtime::Operation = ntnx_r
     id: "fetchNodeNetworkingDetails",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/fetch-node-networking-details",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `fetchNodeNetworkingDetails` (`POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/fetch-node-networking-details`): set optional parameters, then `send()`.
@@ -3001,6 +4232,7 @@ pub struct FetchNodeNetworkingDetailsRequest {
     cluster_ext_id: String,
     body: crate::config::NodeDetails,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl FetchNodeNetworkingDetailsRequest {
@@ -3008,6 +4240,21 @@ impl FetchNodeNetworkingDetailsRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -3026,8 +4273,9 @@ impl FetchNodeNetworkingDetailsRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &FETCH_NODE_NETWORKING_DETAILS_OPERATION,
-        );
+                &FETCH_NODE_NETWORKING_DETAILS_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -3047,6 +4295,28 @@ static EXPAND_CLUSTER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operati
     id: "expandCluster",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/expand-cluster",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `expandCluster` (`POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/expand-cluster`): set optional parameters, then `send()`.
@@ -3057,6 +4327,7 @@ pub struct ExpandClusterRequest {
     cluster_ext_id: String,
     body: crate::config::ExpandClusterParams,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ExpandClusterRequest {
@@ -3064,6 +4335,21 @@ impl ExpandClusterRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -3081,7 +4367,8 @@ impl ExpandClusterRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&EXPAND_CLUSTER_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&EXPAND_CLUSTER_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -3101,6 +4388,28 @@ static CHECK_HYPERVISOR_REQUIREMENTS_OPERATION: ntnx_runtime::Operation = ntnx_r
     id: "checkHypervisorRequirements",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/check-hypervisor-requirements",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `checkHypervisorRequirements` (`POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/check-hypervisor-requirements`): set optional parameters, then `send()`.
@@ -3111,6 +4420,7 @@ pub struct CheckHypervisorRequirementsRequest {
     cluster_ext_id: String,
     body: crate::config::HypervisorUploadParam,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CheckHypervisorRequirementsRequest {
@@ -3118,6 +4428,21 @@ impl CheckHypervisorRequirementsRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -3136,8 +4461,9 @@ impl CheckHypervisorRequirementsRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &CHECK_HYPERVISOR_REQUIREMENTS_OPERATION,
-        );
+                &CHECK_HYPERVISOR_REQUIREMENTS_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -3157,6 +4483,28 @@ static VALIDATE_NODE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operatio
     id: "validateNode",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/validate-node",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `validateNode` (`POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/validate-node`): set optional parameters, then `send()`.
@@ -3167,6 +4515,7 @@ pub struct ValidateNodeRequest {
     cluster_ext_id: String,
     body: crate::config::ValidateNodeParam,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ValidateNodeRequest {
@@ -3174,6 +4523,21 @@ impl ValidateNodeRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -3191,7 +4555,8 @@ impl ValidateNodeRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&VALIDATE_NODE_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&VALIDATE_NODE_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -3211,6 +4576,28 @@ static REMOVE_NODE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation 
     id: "removeNode",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/remove-node",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `removeNode` (`POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/remove-node`): set optional parameters, then `send()`.
@@ -3221,6 +4608,7 @@ pub struct RemoveNodeRequest {
     cluster_ext_id: String,
     body: crate::config::NodeRemovalParams,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl RemoveNodeRequest {
@@ -3228,6 +4616,21 @@ impl RemoveNodeRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -3245,7 +4648,8 @@ impl RemoveNodeRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&REMOVE_NODE_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&REMOVE_NODE_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -3265,6 +4669,28 @@ static FETCH_TASK_RESPONSE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Op
     id: "fetchTaskResponse",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/task-response/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `fetchTaskResponse` (`GET /clustermgmt/v4.0/config/task-response/{extId}`): set optional parameters, then `send()`.
@@ -3274,9 +4700,25 @@ pub struct FetchTaskResponseRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
     task_response_type: crate::config::TaskResponseType,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl FetchTaskResponseRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -3296,7 +4738,8 @@ impl FetchTaskResponseRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&FETCH_TASK_RESPONSE_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&FETCH_TASK_RESPONSE_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         request = request.query("taskResponseType", &self.task_response_type);
         Ok(request)
@@ -3313,6 +4756,28 @@ static LIST_VIRTUAL_GPU_PROFILES_OPERATION: ntnx_runtime::Operation = ntnx_runti
     id: "listVirtualGpuProfiles",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/virtual-gpu-profiles",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listVirtualGpuProfiles` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/virtual-gpu-profiles`): set optional parameters, then `send()`.
@@ -3325,6 +4790,7 @@ pub struct ListVirtualGpuProfilesRequest {
     limit: Option<i32>,
     filter: Option<String>,
     orderby: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListVirtualGpuProfilesRequest {
@@ -3369,6 +4835,21 @@ impl ListVirtualGpuProfilesRequest {
     /// - virtualGpuConfig/frameBufferSizeBytes
     pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -3417,8 +4898,9 @@ impl ListVirtualGpuProfilesRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_VIRTUAL_GPU_PROFILES_OPERATION,
-        );
+                &LIST_VIRTUAL_GPU_PROFILES_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
@@ -3446,6 +4928,28 @@ static LIST_PHYSICAL_GPU_PROFILES_OPERATION: ntnx_runtime::Operation = ntnx_runt
     id: "listPhysicalGpuProfiles",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/physical-gpu-profiles",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listPhysicalGpuProfiles` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/physical-gpu-profiles`): set optional parameters, then `send()`.
@@ -3458,6 +4962,7 @@ pub struct ListPhysicalGpuProfilesRequest {
     limit: Option<i32>,
     filter: Option<String>,
     orderby: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListPhysicalGpuProfilesRequest {
@@ -3501,6 +5006,21 @@ impl ListPhysicalGpuProfilesRequest {
     /// - physicalGpuConfig/frameBufferSizeBytes
     pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -3549,8 +5069,9 @@ impl ListPhysicalGpuProfilesRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_PHYSICAL_GPU_PROFILES_OPERATION,
-        );
+                &LIST_PHYSICAL_GPU_PROFILES_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
@@ -3578,6 +5099,28 @@ static LIST_HOSTS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "listHosts",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/hosts",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listHosts` (`GET /clustermgmt/v4.0/config/hosts`): set optional parameters, then `send()`.
@@ -3591,6 +5134,7 @@ pub struct ListHostsRequest {
     orderby: Option<String>,
     apply: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListHostsRequest {
@@ -3693,6 +5237,21 @@ impl ListHostsRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -3744,7 +5303,8 @@ impl ListHostsRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_HOSTS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_HOSTS_OPERATION)
+            .options(self.options);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
         }
@@ -3777,6 +5337,28 @@ static LIST_HOST_NICS_BY_HOST_ID_OPERATION: ntnx_runtime::Operation = ntnx_runti
     id: "listHostNicsByHostId",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/host-nics",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listHostNicsByHostId` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/host-nics`): set optional parameters, then `send()`.
@@ -3791,6 +5373,7 @@ pub struct ListHostNicsByHostIdRequest {
     filter: Option<String>,
     orderby: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListHostNicsByHostIdRequest {
@@ -3868,6 +5451,21 @@ impl ListHostNicsByHostIdRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -3923,8 +5521,9 @@ impl ListHostNicsByHostIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_HOST_NICS_BY_HOST_ID_OPERATION,
-        );
+                &LIST_HOST_NICS_BY_HOST_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("hostExtId", &self.host_ext_id);
         if let Some(value) = &self.page {
@@ -3956,6 +5555,28 @@ static GET_HOST_NIC_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Ope
     id: "getHostNicById",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/host-nics/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getHostNicById` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/host-nics/{extId}`): set optional parameters, then `send()`.
@@ -3966,9 +5587,25 @@ pub struct GetHostNicByIdRequest {
     cluster_ext_id: String,
     host_ext_id: String,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetHostNicByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -3985,7 +5622,8 @@ impl GetHostNicByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_HOST_NIC_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_HOST_NIC_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("hostExtId", &self.host_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -4003,6 +5641,28 @@ static LIST_VIRTUAL_NICS_BY_HOST_ID_OPERATION: ntnx_runtime::Operation = ntnx_ru
     id: "listVirtualNicsByHostId",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/virtual-nics",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listVirtualNicsByHostId` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/virtual-nics`): set optional parameters, then `send()`.
@@ -4017,6 +5677,7 @@ pub struct ListVirtualNicsByHostIdRequest {
     filter: Option<String>,
     orderby: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListVirtualNicsByHostIdRequest {
@@ -4081,6 +5742,21 @@ impl ListVirtualNicsByHostIdRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -4136,8 +5812,9 @@ impl ListVirtualNicsByHostIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_VIRTUAL_NICS_BY_HOST_ID_OPERATION,
-        );
+                &LIST_VIRTUAL_NICS_BY_HOST_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("hostExtId", &self.host_ext_id);
         if let Some(value) = &self.page {
@@ -4169,6 +5846,28 @@ static GET_VIRTUAL_NIC_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::
     id: "getVirtualNicById",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/virtual-nics/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getVirtualNicById` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/virtual-nics/{extId}`): set optional parameters, then `send()`.
@@ -4179,9 +5878,25 @@ pub struct GetVirtualNicByIdRequest {
     cluster_ext_id: String,
     host_ext_id: String,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetVirtualNicByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -4201,7 +5916,8 @@ impl GetVirtualNicByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_VIRTUAL_NIC_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_VIRTUAL_NIC_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("hostExtId", &self.host_ext_id);
         request = request.path_param("extId", &self.ext_id);
@@ -4219,6 +5935,28 @@ static ENTER_HOST_MAINTENANCE_OPERATION: ntnx_runtime::Operation = ntnx_runtime:
     id: "enterHostMaintenance",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/operations/clusters/{clusterExtId}/hosts/{extId}/$actions/enter-host-maintenance",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `enterHostMaintenance` (`POST /clustermgmt/v4.0/operations/clusters/{clusterExtId}/hosts/{extId}/$actions/enter-host-maintenance`): set optional parameters, then `send()`.
@@ -4230,6 +5968,7 @@ pub struct EnterHostMaintenanceRequest {
     ext_id: String,
     body: crate::operations::EnterHostMaintenanceSpec,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl EnterHostMaintenanceRequest {
@@ -4237,6 +5976,21 @@ impl EnterHostMaintenanceRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -4254,7 +6008,8 @@ impl EnterHostMaintenanceRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&ENTER_HOST_MAINTENANCE_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&ENTER_HOST_MAINTENANCE_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -4275,6 +6030,28 @@ static EXIT_HOST_MAINTENANCE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::
     id: "exitHostMaintenance",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/operations/clusters/{clusterExtId}/hosts/{extId}/$actions/exit-host-maintenance",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `exitHostMaintenance` (`POST /clustermgmt/v4.0/operations/clusters/{clusterExtId}/hosts/{extId}/$actions/exit-host-maintenance`): set optional parameters, then `send()`.
@@ -4286,6 +6063,7 @@ pub struct ExitHostMaintenanceRequest {
     ext_id: String,
     body: crate::operations::HostMaintenanceCommonSpec,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ExitHostMaintenanceRequest {
@@ -4293,6 +6071,21 @@ impl ExitHostMaintenanceRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -4310,7 +6103,8 @@ impl ExitHostMaintenanceRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&EXIT_HOST_MAINTENANCE_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&EXIT_HOST_MAINTENANCE_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -4331,6 +6125,28 @@ static GET_CLUSTER_STATS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Oper
     id: "getClusterStats",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/stats/clusters/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getClusterStats` (`GET /clustermgmt/v4.0/stats/clusters/{extId}`): set optional parameters, then `send()`.
@@ -4344,6 +6160,7 @@ pub struct GetClusterStatsRequest {
     sampling_interval: Option<i64>,
     stat_type: Option<ntnx_shared::common::v1::stats::DownSamplingOperator>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetClusterStatsRequest {
@@ -4417,6 +6234,21 @@ impl GetClusterStatsRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -4446,7 +6278,8 @@ impl GetClusterStatsRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_CLUSTER_STATS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_CLUSTER_STATS_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         request = request.query("$startTime", &self.start_time);
         request = request.query("$endTime", &self.end_time);
@@ -4473,6 +6306,28 @@ static GET_HOST_STATS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operati
     id: "getHostStats",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/stats/clusters/{clusterExtId}/hosts/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getHostStats` (`GET /clustermgmt/v4.0/stats/clusters/{clusterExtId}/hosts/{extId}`): set optional parameters, then `send()`.
@@ -4487,6 +6342,7 @@ pub struct GetHostStatsRequest {
     sampling_interval: Option<i64>,
     stat_type: Option<ntnx_shared::common::v1::stats::DownSamplingOperator>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetHostStatsRequest {
@@ -4559,6 +6415,21 @@ impl GetHostStatsRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -4585,7 +6456,8 @@ impl GetHostStatsRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_HOST_STATS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_HOST_STATS_OPERATION)
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         request = request.path_param("extId", &self.ext_id);
         request = request.query("$startTime", &self.start_time);

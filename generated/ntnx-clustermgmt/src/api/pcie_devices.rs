@@ -29,6 +29,7 @@ impl PcieDevicesApi {
             limit: None,
             filter: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -37,6 +38,7 @@ static LIST_PCIE_DEVICES_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Oper
     id: "listPcieDevices",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/ahv/config/pcie-devices",
+    rate_limits: &[],
 };
 
 /// Request builder for `listPcieDevices` (`GET /clustermgmt/v4.0/ahv/config/pcie-devices`): set optional parameters, then `send()`.
@@ -48,6 +50,7 @@ pub struct ListPcieDevicesRequest {
     limit: Option<i32>,
     filter: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListPcieDevicesRequest {
@@ -100,6 +103,21 @@ impl ListPcieDevicesRequest {
     /// - state
     pub fn select(mut self, value: impl std::fmt::Display) -> Self {
         self.select = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -157,7 +175,8 @@ impl ListPcieDevicesRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_PCIE_DEVICES_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_PCIE_DEVICES_OPERATION)
+            .options(self.options);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
         }

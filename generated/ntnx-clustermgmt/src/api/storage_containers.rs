@@ -35,6 +35,7 @@ impl StorageContainersApi {
             filter: None,
             orderby: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -59,6 +60,7 @@ impl StorageContainersApi {
             x_cluster_id: x_cluster_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -79,6 +81,7 @@ impl StorageContainersApi {
         GetStorageContainerByIdRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -104,6 +107,7 @@ impl StorageContainersApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -127,6 +131,7 @@ impl StorageContainersApi {
             ext_id: ext_id.into(),
             ignore_small_files: None,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -151,6 +156,7 @@ impl StorageContainersApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -175,6 +181,7 @@ impl StorageContainersApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -197,6 +204,7 @@ impl StorageContainersApi {
             page: None,
             limit: None,
             filter: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -222,6 +230,7 @@ impl StorageContainersApi {
             end_time,
             sampling_interval: None,
             stat_type: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -230,6 +239,28 @@ static LIST_STORAGE_CONTAINERS_OPERATION: ntnx_runtime::Operation = ntnx_runtime
     id: "listStorageContainers",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/storage-containers",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listStorageContainers` (`GET /clustermgmt/v4.0/config/storage-containers`): set optional parameters, then `send()`.
@@ -242,6 +273,7 @@ pub struct ListStorageContainersRequest {
     filter: Option<String>,
     orderby: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListStorageContainersRequest {
@@ -332,6 +364,21 @@ impl ListStorageContainersRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -386,7 +433,8 @@ impl ListStorageContainersRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_STORAGE_CONTAINERS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_STORAGE_CONTAINERS_OPERATION)
+            .options(self.options);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
         }
@@ -416,6 +464,28 @@ static CREATE_STORAGE_CONTAINER_OPERATION: ntnx_runtime::Operation = ntnx_runtim
     id: "createStorageContainer",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/storage-containers",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `createStorageContainer` (`POST /clustermgmt/v4.0/config/storage-containers`): set optional parameters, then `send()`.
@@ -426,6 +496,7 @@ pub struct CreateStorageContainerRequest {
     x_cluster_id: String,
     body: crate::config::StorageContainer,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateStorageContainerRequest {
@@ -433,6 +504,21 @@ impl CreateStorageContainerRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -450,9 +536,8 @@ impl CreateStorageContainerRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-            &CREATE_STORAGE_CONTAINER_OPERATION,
-        );
+        let mut request = ntnx_runtime::Request::new(&CREATE_STORAGE_CONTAINER_OPERATION)
+            .options(self.options);
         request = request.header("X-Cluster-Id", &self.x_cluster_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -472,6 +557,28 @@ static GET_STORAGE_CONTAINER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_run
     id: "getStorageContainerById",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/storage-containers/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getStorageContainerById` (`GET /clustermgmt/v4.0/config/storage-containers/{extId}`): set optional parameters, then `send()`.
@@ -480,9 +587,25 @@ static GET_STORAGE_CONTAINER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_run
 pub struct GetStorageContainerByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetStorageContainerByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -503,8 +626,9 @@ impl GetStorageContainerByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &GET_STORAGE_CONTAINER_BY_ID_OPERATION,
-        );
+                &GET_STORAGE_CONTAINER_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
     }
@@ -520,6 +644,28 @@ static UPDATE_STORAGE_CONTAINER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_
     id: "updateStorageContainerById",
     method: ntnx_runtime::http::Method::PUT,
     path: "/clustermgmt/v4.0/config/storage-containers/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `updateStorageContainerById` (`PUT /clustermgmt/v4.0/config/storage-containers/{extId}`): set optional parameters, then `send()`.
@@ -531,6 +677,7 @@ pub struct UpdateStorageContainerByIdRequest {
     body: crate::config::StorageContainer,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UpdateStorageContainerByIdRequest {
@@ -541,10 +688,34 @@ impl UpdateStorageContainerByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -563,8 +734,9 @@ impl UpdateStorageContainerByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &UPDATE_STORAGE_CONTAINER_BY_ID_OPERATION,
-        );
+                &UPDATE_STORAGE_CONTAINER_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -595,6 +767,28 @@ static DELETE_STORAGE_CONTAINER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_
     id: "deleteStorageContainerById",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/clustermgmt/v4.0/config/storage-containers/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `deleteStorageContainerById` (`DELETE /clustermgmt/v4.0/config/storage-containers/{extId}`): set optional parameters, then `send()`.
@@ -605,6 +799,7 @@ pub struct DeleteStorageContainerByIdRequest {
     ext_id: String,
     ignore_small_files: Option<bool>,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteStorageContainerByIdRequest {
@@ -623,6 +818,21 @@ impl DeleteStorageContainerByIdRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -638,8 +848,9 @@ impl DeleteStorageContainerByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &DELETE_STORAGE_CONTAINER_BY_ID_OPERATION,
-        );
+                &DELETE_STORAGE_CONTAINER_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(value) = &self.ignore_small_files {
             request = request.query("ignoreSmallFiles", value);
@@ -661,6 +872,28 @@ static MOUNT_STORAGE_CONTAINER_OPERATION: ntnx_runtime::Operation = ntnx_runtime
     id: "mountStorageContainer",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/storage-containers/{extId}/$actions/mount",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `mountStorageContainer` (`POST /clustermgmt/v4.0/config/storage-containers/{extId}/$actions/mount`): set optional parameters, then `send()`.
@@ -671,6 +904,7 @@ pub struct MountStorageContainerRequest {
     ext_id: String,
     body: crate::config::DataStoreMount,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl MountStorageContainerRequest {
@@ -678,6 +912,21 @@ impl MountStorageContainerRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -695,7 +944,8 @@ impl MountStorageContainerRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&MOUNT_STORAGE_CONTAINER_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&MOUNT_STORAGE_CONTAINER_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -715,6 +965,28 @@ static UNMOUNT_STORAGE_CONTAINER_OPERATION: ntnx_runtime::Operation = ntnx_runti
     id: "unmountStorageContainer",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/storage-containers/{extId}/$actions/unmount",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `unmountStorageContainer` (`POST /clustermgmt/v4.0/config/storage-containers/{extId}/$actions/unmount`): set optional parameters, then `send()`.
@@ -725,6 +997,7 @@ pub struct UnmountStorageContainerRequest {
     ext_id: String,
     body: crate::config::DataStoreUnmount,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UnmountStorageContainerRequest {
@@ -732,6 +1005,21 @@ impl UnmountStorageContainerRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -750,8 +1038,9 @@ impl UnmountStorageContainerRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &UNMOUNT_STORAGE_CONTAINER_OPERATION,
-        );
+                &UNMOUNT_STORAGE_CONTAINER_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -771,6 +1060,28 @@ static LIST_DATA_STORES_BY_CLUSTER_ID_OPERATION: ntnx_runtime::Operation = ntnx_
     id: "listDataStoresByClusterId",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/clusters/{clusterExtId}/storage-containers/datastores",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listDataStoresByClusterId` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/storage-containers/datastores`): set optional parameters, then `send()`.
@@ -782,6 +1093,7 @@ pub struct ListDataStoresByClusterIdRequest {
     page: Option<i32>,
     limit: Option<i32>,
     filter: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListDataStoresByClusterIdRequest {
@@ -811,6 +1123,21 @@ impl ListDataStoresByClusterIdRequest {
     /// - containerExtId
     pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -859,8 +1186,9 @@ impl ListDataStoresByClusterIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_DATA_STORES_BY_CLUSTER_ID_OPERATION,
-        );
+                &LIST_DATA_STORES_BY_CLUSTER_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("clusterExtId", &self.cluster_ext_id);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
@@ -885,6 +1213,28 @@ static GET_STORAGE_CONTAINER_STATS_OPERATION: ntnx_runtime::Operation = ntnx_run
     id: "getStorageContainerStats",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/stats/storage-containers/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getStorageContainerStats` (`GET /clustermgmt/v4.0/stats/storage-containers/{extId}`): set optional parameters, then `send()`.
@@ -897,6 +1247,7 @@ pub struct GetStorageContainerStatsRequest {
     end_time: ntnx_runtime::DateTime,
     sampling_interval: Option<i64>,
     stat_type: Option<ntnx_shared::common::v1::stats::DownSamplingOperator>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetStorageContainerStatsRequest {
@@ -914,6 +1265,21 @@ impl GetStorageContainerStatsRequest {
         value: ntnx_shared::common::v1::stats::DownSamplingOperator,
     ) -> Self {
         self.stat_type = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -937,8 +1303,9 @@ impl GetStorageContainerStatsRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &GET_STORAGE_CONTAINER_STATS_OPERATION,
-        );
+                &GET_STORAGE_CONTAINER_STATS_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         request = request.query("$startTime", &self.start_time);
         request = request.query("$endTime", &self.end_time);

@@ -33,6 +33,7 @@ impl VcenterExtensionsApi {
             limit: None,
             filter: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -52,6 +53,7 @@ impl VcenterExtensionsApi {
         GetVcenterExtensionByIdRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -76,6 +78,7 @@ impl VcenterExtensionsApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -100,6 +103,7 @@ impl VcenterExtensionsApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -108,6 +112,28 @@ static LIST_VCENTER_EXTENSIONS_OPERATION: ntnx_runtime::Operation = ntnx_runtime
     id: "listVcenterExtensions",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/vcenter-extensions",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 4u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 8u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 12u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 12u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listVcenterExtensions` (`GET /clustermgmt/v4.0/config/vcenter-extensions`): set optional parameters, then `send()`.
@@ -119,6 +145,7 @@ pub struct ListVcenterExtensionsRequest {
     limit: Option<i32>,
     filter: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListVcenterExtensionsRequest {
@@ -162,6 +189,21 @@ impl ListVcenterExtensionsRequest {
     /// - tenantId
     pub fn select(mut self, value: impl std::fmt::Display) -> Self {
         self.select = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -219,7 +261,8 @@ impl ListVcenterExtensionsRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_VCENTER_EXTENSIONS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_VCENTER_EXTENSIONS_OPERATION)
+            .options(self.options);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
         }
@@ -246,6 +289,28 @@ static GET_VCENTER_EXTENSION_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_run
     id: "getVcenterExtensionById",
     method: ntnx_runtime::http::Method::GET,
     path: "/clustermgmt/v4.0/config/vcenter-extensions/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 8u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 16u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getVcenterExtensionById` (`GET /clustermgmt/v4.0/config/vcenter-extensions/{extId}`): set optional parameters, then `send()`.
@@ -254,9 +319,25 @@ static GET_VCENTER_EXTENSION_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_run
 pub struct GetVcenterExtensionByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetVcenterExtensionByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -277,8 +358,9 @@ impl GetVcenterExtensionByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &GET_VCENTER_EXTENSION_BY_ID_OPERATION,
-        );
+                &GET_VCENTER_EXTENSION_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
     }
@@ -294,6 +376,28 @@ static REGISTER_VCENTER_EXTENSION_OPERATION: ntnx_runtime::Operation = ntnx_runt
     id: "registerVcenterExtension",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/vcenter-extensions/{extId}/$actions/register",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 4u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 8u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 12u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 12u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `registerVcenterExtension` (`POST /clustermgmt/v4.0/config/vcenter-extensions/{extId}/$actions/register`): set optional parameters, then `send()`.
@@ -304,6 +408,7 @@ pub struct RegisterVcenterExtensionRequest {
     ext_id: String,
     body: crate::config::VcenterCredentials,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl RegisterVcenterExtensionRequest {
@@ -311,6 +416,21 @@ impl RegisterVcenterExtensionRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -329,8 +449,9 @@ impl RegisterVcenterExtensionRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &REGISTER_VCENTER_EXTENSION_OPERATION,
-        );
+                &REGISTER_VCENTER_EXTENSION_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -350,6 +471,28 @@ static UNREGISTER_VCENTER_EXTENSION_OPERATION: ntnx_runtime::Operation = ntnx_ru
     id: "unregisterVcenterExtension",
     method: ntnx_runtime::http::Method::POST,
     path: "/clustermgmt/v4.0/config/vcenter-extensions/{extId}/$actions/unregister",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 4u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 8u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 12u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 12u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `unregisterVcenterExtension` (`POST /clustermgmt/v4.0/config/vcenter-extensions/{extId}/$actions/unregister`): set optional parameters, then `send()`.
@@ -360,6 +503,7 @@ pub struct UnregisterVcenterExtensionRequest {
     ext_id: String,
     body: crate::config::VcenterCredentials,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UnregisterVcenterExtensionRequest {
@@ -367,6 +511,21 @@ impl UnregisterVcenterExtensionRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -385,8 +544,9 @@ impl UnregisterVcenterExtensionRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &UNREGISTER_VCENTER_EXTENSION_OPERATION,
-        );
+                &UNREGISTER_VCENTER_EXTENSION_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);

@@ -37,6 +37,7 @@ impl RecoveryPointsApi {
         GetRecoveryPointByIdRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -57,6 +58,7 @@ impl RecoveryPointsApi {
             client: self.client.clone(),
             ext_id: ext_id.into(),
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -76,6 +78,7 @@ impl RecoveryPointsApi {
             filter: None,
             orderby: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -98,6 +101,7 @@ impl RecoveryPointsApi {
             client: self.client.clone(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -117,6 +121,7 @@ impl RecoveryPointsApi {
             client: self.client.clone(),
             recovery_point_ext_id: recovery_point_ext_id.into(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -140,6 +145,7 @@ impl RecoveryPointsApi {
             ext_id: ext_id.into(),
             body: None,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -164,6 +170,7 @@ impl RecoveryPointsApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -187,6 +194,7 @@ impl RecoveryPointsApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -207,6 +215,7 @@ impl RecoveryPointsApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -232,6 +241,7 @@ impl RecoveryPointsApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -256,6 +266,7 @@ impl RecoveryPointsApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -276,6 +287,7 @@ impl RecoveryPointsApi {
             client: self.client.clone(),
             recovery_point_ext_id: recovery_point_ext_id.into(),
             vm_recovery_point_ext_id: vm_recovery_point_ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -284,6 +296,28 @@ static GET_RECOVERY_POINT_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtim
     id: "getRecoveryPointById",
     method: ntnx_runtime::http::Method::GET,
     path: "/dataprotection/v4.1/config/recovery-points/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getRecoveryPointById` (`GET /dataprotection/v4.1/config/recovery-points/{extId}`): set optional parameters, then `send()`.
@@ -292,9 +326,25 @@ static GET_RECOVERY_POINT_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtim
 pub struct GetRecoveryPointByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetRecoveryPointByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -314,9 +364,8 @@ impl GetRecoveryPointByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-            &GET_RECOVERY_POINT_BY_ID_OPERATION,
-        );
+        let mut request = ntnx_runtime::Request::new(&GET_RECOVERY_POINT_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
     }
@@ -332,6 +381,28 @@ static DELETE_RECOVERY_POINT_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_run
     id: "deleteRecoveryPointById",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/dataprotection/v4.1/config/recovery-points/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `deleteRecoveryPointById` (`DELETE /dataprotection/v4.1/config/recovery-points/{extId}`): set optional parameters, then `send()`.
@@ -341,6 +412,7 @@ pub struct DeleteRecoveryPointByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteRecoveryPointByIdRequest {
@@ -348,6 +420,21 @@ impl DeleteRecoveryPointByIdRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -366,8 +453,9 @@ impl DeleteRecoveryPointByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &DELETE_RECOVERY_POINT_BY_ID_OPERATION,
-        );
+                &DELETE_RECOVERY_POINT_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -386,6 +474,28 @@ static LIST_RECOVERY_POINTS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::O
     id: "listRecoveryPoints",
     method: ntnx_runtime::http::Method::GET,
     path: "/dataprotection/v4.1/config/recovery-points",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listRecoveryPoints` (`GET /dataprotection/v4.1/config/recovery-points`): set optional parameters, then `send()`.
@@ -399,6 +509,7 @@ pub struct ListRecoveryPointsRequest {
     filter: Option<String>,
     orderby: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListRecoveryPointsRequest {
@@ -444,6 +555,21 @@ impl ListRecoveryPointsRequest {
     /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
     pub fn select(mut self, value: impl std::fmt::Display) -> Self {
         self.select = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -501,7 +627,8 @@ impl ListRecoveryPointsRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_RECOVERY_POINTS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_RECOVERY_POINTS_OPERATION)
+            .options(self.options);
         if let Some(value) = &self.x_cluster_id {
             request = request.header("X-Cluster-Id", value);
         }
@@ -534,6 +661,28 @@ static CREATE_RECOVERY_POINT_OPERATION: ntnx_runtime::Operation = ntnx_runtime::
     id: "createRecoveryPoint",
     method: ntnx_runtime::http::Method::POST,
     path: "/dataprotection/v4.1/config/recovery-points",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `createRecoveryPoint` (`POST /dataprotection/v4.1/config/recovery-points`): set optional parameters, then `send()`.
@@ -543,6 +692,7 @@ pub struct CreateRecoveryPointRequest {
     client: ntnx_runtime::Client,
     body: crate::config::RecoveryPoint,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateRecoveryPointRequest {
@@ -550,6 +700,21 @@ impl CreateRecoveryPointRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -567,7 +732,8 @@ impl CreateRecoveryPointRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_RECOVERY_POINT_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&CREATE_RECOVERY_POINT_OPERATION)
+            .options(self.options);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
@@ -586,6 +752,28 @@ static GET_VM_RECOVERY_POINT_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_run
     id: "getVmRecoveryPointById",
     method: ntnx_runtime::http::Method::GET,
     path: "/dataprotection/v4.1/config/recovery-points/{recoveryPointExtId}/vm-recovery-points/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getVmRecoveryPointById` (`GET /dataprotection/v4.1/config/recovery-points/{recoveryPointExtId}/vm-recovery-points/{extId}`): set optional parameters, then `send()`.
@@ -595,9 +783,25 @@ pub struct GetVmRecoveryPointByIdRequest {
     client: ntnx_runtime::Client,
     recovery_point_ext_id: String,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetVmRecoveryPointByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -618,8 +822,9 @@ impl GetVmRecoveryPointByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &GET_VM_RECOVERY_POINT_BY_ID_OPERATION,
-        );
+                &GET_VM_RECOVERY_POINT_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("recoveryPointExtId", &self.recovery_point_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
@@ -636,6 +841,28 @@ static RESTORE_RECOVERY_POINT_OPERATION: ntnx_runtime::Operation = ntnx_runtime:
     id: "restoreRecoveryPoint",
     method: ntnx_runtime::http::Method::POST,
     path: "/dataprotection/v4.1/config/recovery-points/{extId}/$actions/restore",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `restoreRecoveryPoint` (`POST /dataprotection/v4.1/config/recovery-points/{extId}/$actions/restore`): set optional parameters, then `send()`.
@@ -646,6 +873,7 @@ pub struct RestoreRecoveryPointRequest {
     ext_id: String,
     body: Option<crate::config::RecoveryPointRestorationSpec>,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl RestoreRecoveryPointRequest {
@@ -659,6 +887,21 @@ impl RestoreRecoveryPointRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -676,7 +919,8 @@ impl RestoreRecoveryPointRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&RESTORE_RECOVERY_POINT_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&RESTORE_RECOVERY_POINT_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -698,6 +942,28 @@ static REPLICATE_RECOVERY_POINT_OPERATION: ntnx_runtime::Operation = ntnx_runtim
     id: "replicateRecoveryPoint",
     method: ntnx_runtime::http::Method::POST,
     path: "/dataprotection/v4.1/config/recovery-points/{extId}/$actions/replicate",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `replicateRecoveryPoint` (`POST /dataprotection/v4.1/config/recovery-points/{extId}/$actions/replicate`): set optional parameters, then `send()`.
@@ -708,6 +974,7 @@ pub struct ReplicateRecoveryPointRequest {
     ext_id: String,
     body: crate::config::RecoveryPointReplicationSpec,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ReplicateRecoveryPointRequest {
@@ -715,6 +982,21 @@ impl ReplicateRecoveryPointRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -732,9 +1014,8 @@ impl ReplicateRecoveryPointRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-            &REPLICATE_RECOVERY_POINT_OPERATION,
-        );
+        let mut request = ntnx_runtime::Request::new(&REPLICATE_RECOVERY_POINT_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -754,6 +1035,28 @@ static SET_RECOVERY_POINT_EXPIRATION_TIME_OPERATION: ntnx_runtime::Operation = n
     id: "setRecoveryPointExpirationTime",
     method: ntnx_runtime::http::Method::POST,
     path: "/dataprotection/v4.1/config/recovery-points/{extId}/$actions/set-expiration-time",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `setRecoveryPointExpirationTime` (`POST /dataprotection/v4.1/config/recovery-points/{extId}/$actions/set-expiration-time`): set optional parameters, then `send()`.
@@ -765,6 +1068,7 @@ pub struct SetRecoveryPointExpirationTimeRequest {
     body: crate::config::ExpirationTimeSpec,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl SetRecoveryPointExpirationTimeRequest {
@@ -775,10 +1079,34 @@ impl SetRecoveryPointExpirationTimeRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -797,8 +1125,9 @@ impl SetRecoveryPointExpirationTimeRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &SET_RECOVERY_POINT_EXPIRATION_TIME_OPERATION,
-        );
+                &SET_RECOVERY_POINT_EXPIRATION_TIME_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -829,6 +1158,28 @@ static DISCOVER_CLUSTER_FOR_RECOVERY_POINT_ID_OPERATION: ntnx_runtime::Operation
     id: "discoverClusterForRecoveryPointId",
     method: ntnx_runtime::http::Method::POST,
     path: "/dataprotection/v4.1/config/recovery-points/{extId}/$actions/discover-cluster",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `discoverClusterForRecoveryPointId` (`POST /dataprotection/v4.1/config/recovery-points/{extId}/$actions/discover-cluster`): set optional parameters, then `send()`.
@@ -839,6 +1190,7 @@ pub struct DiscoverClusterForRecoveryPointIdRequest {
     ext_id: String,
     body: crate::content::ClusterDiscoverSpec,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DiscoverClusterForRecoveryPointIdRequest {
@@ -846,6 +1198,21 @@ impl DiscoverClusterForRecoveryPointIdRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -864,8 +1231,9 @@ impl DiscoverClusterForRecoveryPointIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &DISCOVER_CLUSTER_FOR_RECOVERY_POINT_ID_OPERATION,
-        );
+                &DISCOVER_CLUSTER_FOR_RECOVERY_POINT_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -885,6 +1253,28 @@ static VOLUME_GROUP_RECOVERY_POINT_COMPUTE_CHANGED_REGIONS_OPERATION: ntnx_runti
     id: "volumeGroupRecoveryPointComputeChangedRegions",
     method: ntnx_runtime::http::Method::POST,
     path: "/dataprotection/v4.1/content/recovery-points/{recoveryPointExtId}/volume-group-recovery-points/{volumeGroupRecoveryPointExtId}/disk-recovery-points/{extId}/$actions/compute-changed-regions",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `volumeGroupRecoveryPointComputeChangedRegions` (`POST /dataprotection/v4.1/content/recovery-points/{recoveryPointExtId}/volume-group-recovery-points/{volumeGroupRecoveryPointExtId}/disk-recovery-points/{extId}/$actions/compute-changed-regions`): set optional parameters, then `send()`.
@@ -897,6 +1287,7 @@ pub struct VolumeGroupRecoveryPointComputeChangedRegionsRequest {
     ext_id: String,
     body: crate::content::VolumeGroupRecoveryPointChangedRegionsComputeSpec,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl VolumeGroupRecoveryPointComputeChangedRegionsRequest {
@@ -904,6 +1295,21 @@ impl VolumeGroupRecoveryPointComputeChangedRegionsRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -922,8 +1328,9 @@ impl VolumeGroupRecoveryPointComputeChangedRegionsRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &VOLUME_GROUP_RECOVERY_POINT_COMPUTE_CHANGED_REGIONS_OPERATION,
-        );
+                &VOLUME_GROUP_RECOVERY_POINT_COMPUTE_CHANGED_REGIONS_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("recoveryPointExtId", &self.recovery_point_ext_id);
         request = request
             .path_param(
@@ -949,6 +1356,28 @@ static VM_RECOVERY_POINT_COMPUTE_CHANGED_REGIONS_OPERATION: ntnx_runtime::Operat
     id: "vmRecoveryPointComputeChangedRegions",
     method: ntnx_runtime::http::Method::POST,
     path: "/dataprotection/v4.1/content/recovery-points/{recoveryPointExtId}/vm-recovery-points/{vmRecoveryPointExtId}/disk-recovery-points/{extId}/$actions/compute-changed-regions",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `vmRecoveryPointComputeChangedRegions` (`POST /dataprotection/v4.1/content/recovery-points/{recoveryPointExtId}/vm-recovery-points/{vmRecoveryPointExtId}/disk-recovery-points/{extId}/$actions/compute-changed-regions`): set optional parameters, then `send()`.
@@ -961,6 +1390,7 @@ pub struct VmRecoveryPointComputeChangedRegionsRequest {
     ext_id: String,
     body: crate::content::VmRecoveryPointChangedRegionsComputeSpec,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl VmRecoveryPointComputeChangedRegionsRequest {
@@ -968,6 +1398,21 @@ impl VmRecoveryPointComputeChangedRegionsRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -986,8 +1431,9 @@ impl VmRecoveryPointComputeChangedRegionsRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &VM_RECOVERY_POINT_COMPUTE_CHANGED_REGIONS_OPERATION,
-        );
+                &VM_RECOVERY_POINT_COMPUTE_CHANGED_REGIONS_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("recoveryPointExtId", &self.recovery_point_ext_id);
         request = request
             .path_param("vmRecoveryPointExtId", &self.vm_recovery_point_ext_id);
@@ -1010,6 +1456,28 @@ static GET_VSS_METADATA_BY_VM_RECOVERY_POINT_ID_OPERATION: ntnx_runtime::Operati
     id: "getVssMetadataByVmRecoveryPointId",
     method: ntnx_runtime::http::Method::GET,
     path: "/dataprotection/v4.1/content/recovery-points/{recoveryPointExtId}/vm-recovery-points/{vmRecoveryPointExtId}/vss-metadata",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getVssMetadataByVmRecoveryPointId` (`GET /dataprotection/v4.1/content/recovery-points/{recoveryPointExtId}/vm-recovery-points/{vmRecoveryPointExtId}/vss-metadata`): set optional parameters, then `send()`.
@@ -1019,9 +1487,25 @@ pub struct GetVssMetadataByVmRecoveryPointIdRequest {
     client: ntnx_runtime::Client,
     recovery_point_ext_id: String,
     vm_recovery_point_ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetVssMetadataByVmRecoveryPointIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1034,12 +1518,13 @@ impl GetVssMetadataByVmRecoveryPointIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &GET_VSS_METADATA_BY_VM_RECOVERY_POINT_ID_OPERATION,
-        );
+                &GET_VSS_METADATA_BY_VM_RECOVERY_POINT_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("recoveryPointExtId", &self.recovery_point_ext_id);
         request = request
             .path_param("vmRecoveryPointExtId", &self.vm_recovery_point_ext_id);
-        request = request.accept("application/octet-stream");
+        request = request.accept("application/octet-stream, application/json");
         Ok(request)
     }
 }

@@ -36,6 +36,7 @@ impl BatchesApi {
             client: self.client.clone(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -56,6 +57,7 @@ impl BatchesApi {
             filter: None,
             orderby: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -72,6 +74,7 @@ impl BatchesApi {
         GetBatchByIdRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -80,6 +83,13 @@ static SUBMIT_BATCH_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation
     id: "submitBatch",
     method: ntnx_runtime::http::Method::POST,
     path: "/prism/v4.0/operations/$actions/batch",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 6u32,
+            per: std::time::Duration::from_secs(60u64),
+        },
+    ],
 };
 
 /// Request builder for `submitBatch` (`POST /prism/v4.0/operations/$actions/batch`): set optional parameters, then `send()`.
@@ -89,6 +99,7 @@ pub struct SubmitBatchRequest {
     client: ntnx_runtime::Client,
     body: crate::operations::BatchSpec,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl SubmitBatchRequest {
@@ -96,6 +107,21 @@ impl SubmitBatchRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -113,7 +139,8 @@ impl SubmitBatchRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&SUBMIT_BATCH_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&SUBMIT_BATCH_OPERATION)
+            .options(self.options);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
@@ -132,6 +159,13 @@ static LIST_BATCHES_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation
     id: "listBatches",
     method: ntnx_runtime::http::Method::GET,
     path: "/prism/v4.0/operations/batches",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 40u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listBatches` (`GET /prism/v4.0/operations/batches`): set optional parameters, then `send()`.
@@ -144,6 +178,7 @@ pub struct ListBatchesRequest {
     filter: Option<String>,
     orderby: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListBatchesRequest {
@@ -204,6 +239,21 @@ impl ListBatchesRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -258,7 +308,8 @@ impl ListBatchesRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_BATCHES_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_BATCHES_OPERATION)
+            .options(self.options);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
         }
@@ -288,6 +339,13 @@ static GET_BATCH_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operat
     id: "getBatchById",
     method: ntnx_runtime::http::Method::GET,
     path: "/prism/v4.0/operations/batches/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 40u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getBatchById` (`GET /prism/v4.0/operations/batches/{extId}`): set optional parameters, then `send()`.
@@ -296,9 +354,25 @@ static GET_BATCH_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operat
 pub struct GetBatchByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetBatchByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -315,7 +389,8 @@ impl GetBatchByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_BATCH_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_BATCH_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
     }

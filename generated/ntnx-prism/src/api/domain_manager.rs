@@ -36,6 +36,7 @@ impl DomainManagerApi {
             page: None,
             limit: None,
             filter: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -68,6 +69,7 @@ impl DomainManagerApi {
             filter: None,
             orderby: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -92,6 +94,7 @@ impl DomainManagerApi {
             restore_source_ext_id: restore_source_ext_id.into(),
             restorable_domain_manager_ext_id: restorable_domain_manager_ext_id.into(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -111,6 +114,7 @@ impl DomainManagerApi {
         ListBackupTargetsRequest {
             client: self.client.clone(),
             domain_manager_ext_id: domain_manager_ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -140,6 +144,7 @@ impl DomainManagerApi {
             domain_manager_ext_id: domain_manager_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -162,6 +167,7 @@ impl DomainManagerApi {
             client: self.client.clone(),
             ext_id: ext_id.into(),
             domain_manager_ext_id: domain_manager_ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -189,6 +195,7 @@ impl DomainManagerApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -215,6 +222,7 @@ impl DomainManagerApi {
             ext_id: ext_id.into(),
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -244,6 +252,7 @@ impl DomainManagerApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -271,6 +280,7 @@ impl DomainManagerApi {
             client: self.client.clone(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -291,6 +301,7 @@ impl DomainManagerApi {
         GetRestoreSourceByIdRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -312,6 +323,7 @@ impl DomainManagerApi {
             ext_id: ext_id.into(),
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -328,6 +340,7 @@ impl DomainManagerApi {
         ListDomainManagersRequest {
             client: self.client.clone(),
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -350,6 +363,7 @@ impl DomainManagerApi {
             client: self.client.clone(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -369,6 +383,7 @@ impl DomainManagerApi {
         GetDomainManagerByIdRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -394,6 +409,7 @@ impl DomainManagerApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -419,6 +435,7 @@ impl DomainManagerApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -427,6 +444,28 @@ static LIST_RESTORABLE_DOMAIN_MANAGERS_OPERATION: ntnx_runtime::Operation = ntnx
     id: "listRestorableDomainManagers",
     method: ntnx_runtime::http::Method::GET,
     path: "/prism/v4.0/management/restore-sources/{restoreSourceExtId}/restorable-domain-managers",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listRestorableDomainManagers` (`GET /prism/v4.0/management/restore-sources/{restoreSourceExtId}/restorable-domain-managers`): set optional parameters, then `send()`.
@@ -438,6 +477,7 @@ pub struct ListRestorableDomainManagersRequest {
     page: Option<i32>,
     limit: Option<i32>,
     filter: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListRestorableDomainManagersRequest {
@@ -467,6 +507,21 @@ impl ListRestorableDomainManagersRequest {
     /// - extId
     pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -515,8 +570,9 @@ impl ListRestorableDomainManagersRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_RESTORABLE_DOMAIN_MANAGERS_OPERATION,
-        );
+                &LIST_RESTORABLE_DOMAIN_MANAGERS_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("restoreSourceExtId", &self.restore_source_ext_id);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
@@ -541,6 +597,28 @@ static LIST_RESTORE_POINTS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Op
     id: "listRestorePoints",
     method: ntnx_runtime::http::Method::GET,
     path: "/prism/v4.0/management/restore-sources/{restoreSourceExtId}/restorable-domain-managers/{restorableDomainManagerExtId}/restore-points",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listRestorePoints` (`GET /prism/v4.0/management/restore-sources/{restoreSourceExtId}/restorable-domain-managers/{restorableDomainManagerExtId}/restore-points`): set optional parameters, then `send()`.
@@ -555,6 +633,7 @@ pub struct ListRestorePointsRequest {
     filter: Option<String>,
     orderby: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListRestorePointsRequest {
@@ -603,6 +682,21 @@ impl ListRestorePointsRequest {
     /// - tenantId
     pub fn select(mut self, value: impl std::fmt::Display) -> Self {
         self.select = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -660,7 +754,8 @@ impl ListRestorePointsRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_RESTORE_POINTS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_RESTORE_POINTS_OPERATION)
+            .options(self.options);
         request = request.path_param("restoreSourceExtId", &self.restore_source_ext_id);
         request = request
             .path_param(
@@ -696,6 +791,28 @@ static GET_RESTORE_POINT_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime
     id: "getRestorePointById",
     method: ntnx_runtime::http::Method::GET,
     path: "/prism/v4.0/management/restore-sources/{restoreSourceExtId}/restorable-domain-managers/{restorableDomainManagerExtId}/restore-points/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getRestorePointById` (`GET /prism/v4.0/management/restore-sources/{restoreSourceExtId}/restorable-domain-managers/{restorableDomainManagerExtId}/restore-points/{extId}`): set optional parameters, then `send()`.
@@ -706,9 +823,25 @@ pub struct GetRestorePointByIdRequest {
     restore_source_ext_id: String,
     restorable_domain_manager_ext_id: String,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetRestorePointByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -728,7 +861,8 @@ impl GetRestorePointByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_RESTORE_POINT_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_RESTORE_POINT_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("restoreSourceExtId", &self.restore_source_ext_id);
         request = request
             .path_param(
@@ -750,6 +884,28 @@ static LIST_BACKUP_TARGETS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Op
     id: "listBackupTargets",
     method: ntnx_runtime::http::Method::GET,
     path: "/prism/v4.0/management/domain-managers/{domainManagerExtId}/backup-targets",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listBackupTargets` (`GET /prism/v4.0/management/domain-managers/{domainManagerExtId}/backup-targets`): set optional parameters, then `send()`.
@@ -758,9 +914,25 @@ static LIST_BACKUP_TARGETS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Op
 pub struct ListBackupTargetsRequest {
     client: ntnx_runtime::Client,
     domain_manager_ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListBackupTargetsRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -775,7 +947,8 @@ impl ListBackupTargetsRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_BACKUP_TARGETS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_BACKUP_TARGETS_OPERATION)
+            .options(self.options);
         request = request.path_param("domainManagerExtId", &self.domain_manager_ext_id);
         Ok(request)
     }
@@ -791,6 +964,28 @@ static CREATE_BACKUP_TARGET_OPERATION: ntnx_runtime::Operation = ntnx_runtime::O
     id: "createBackupTarget",
     method: ntnx_runtime::http::Method::POST,
     path: "/prism/v4.0/management/domain-managers/{domainManagerExtId}/backup-targets",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `createBackupTarget` (`POST /prism/v4.0/management/domain-managers/{domainManagerExtId}/backup-targets`): set optional parameters, then `send()`.
@@ -801,6 +996,7 @@ pub struct CreateBackupTargetRequest {
     domain_manager_ext_id: String,
     body: crate::management::BackupTarget,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateBackupTargetRequest {
@@ -808,6 +1004,21 @@ impl CreateBackupTargetRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -825,7 +1036,8 @@ impl CreateBackupTargetRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_BACKUP_TARGET_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&CREATE_BACKUP_TARGET_OPERATION)
+            .options(self.options);
         request = request.path_param("domainManagerExtId", &self.domain_manager_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -845,6 +1057,28 @@ static GET_BACKUP_TARGET_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime
     id: "getBackupTargetById",
     method: ntnx_runtime::http::Method::GET,
     path: "/prism/v4.0/management/domain-managers/{domainManagerExtId}/backup-targets/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getBackupTargetById` (`GET /prism/v4.0/management/domain-managers/{domainManagerExtId}/backup-targets/{extId}`): set optional parameters, then `send()`.
@@ -854,9 +1088,25 @@ pub struct GetBackupTargetByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
     domain_manager_ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetBackupTargetByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -876,7 +1126,8 @@ impl GetBackupTargetByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_BACKUP_TARGET_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_BACKUP_TARGET_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         request = request.path_param("domainManagerExtId", &self.domain_manager_ext_id);
         Ok(request)
@@ -893,6 +1144,28 @@ static UPDATE_BACKUP_TARGET_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runt
     id: "updateBackupTargetById",
     method: ntnx_runtime::http::Method::PUT,
     path: "/prism/v4.0/management/domain-managers/{domainManagerExtId}/backup-targets/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `updateBackupTargetById` (`PUT /prism/v4.0/management/domain-managers/{domainManagerExtId}/backup-targets/{extId}`): set optional parameters, then `send()`.
@@ -905,6 +1178,7 @@ pub struct UpdateBackupTargetByIdRequest {
     body: crate::management::BackupTarget,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UpdateBackupTargetByIdRequest {
@@ -915,10 +1189,34 @@ impl UpdateBackupTargetByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -937,8 +1235,9 @@ impl UpdateBackupTargetByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &UPDATE_BACKUP_TARGET_BY_ID_OPERATION,
-        );
+                &UPDATE_BACKUP_TARGET_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("domainManagerExtId", &self.domain_manager_ext_id);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -970,6 +1269,28 @@ static DELETE_BACKUP_TARGET_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runt
     id: "deleteBackupTargetById",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/prism/v4.0/management/domain-managers/{domainManagerExtId}/backup-targets/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `deleteBackupTargetById` (`DELETE /prism/v4.0/management/domain-managers/{domainManagerExtId}/backup-targets/{extId}`): set optional parameters, then `send()`.
@@ -981,6 +1302,7 @@ pub struct DeleteBackupTargetByIdRequest {
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteBackupTargetByIdRequest {
@@ -991,10 +1313,34 @@ impl DeleteBackupTargetByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag.
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1013,8 +1359,9 @@ impl DeleteBackupTargetByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &DELETE_BACKUP_TARGET_BY_ID_OPERATION,
-        );
+                &DELETE_BACKUP_TARGET_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("domainManagerExtId", &self.domain_manager_ext_id);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -1044,6 +1391,28 @@ static RESTORE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "restore",
     method: ntnx_runtime::http::Method::POST,
     path: "/prism/v4.0/management/restore-sources/{restoreSourceExtId}/restorable-domain-managers/{restorableDomainManagerExtId}/restore-points/{extId}/$actions/restore",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `restore` (`POST /prism/v4.0/management/restore-sources/{restoreSourceExtId}/restorable-domain-managers/{restorableDomainManagerExtId}/restore-points/{extId}/$actions/restore`): set optional parameters, then `send()`.
@@ -1056,6 +1425,7 @@ pub struct RestoreRequest {
     ext_id: String,
     body: crate::management::RestoreSpec,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl RestoreRequest {
@@ -1063,6 +1433,21 @@ impl RestoreRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1080,7 +1465,8 @@ impl RestoreRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&RESTORE_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&RESTORE_OPERATION)
+            .options(self.options);
         request = request.path_param("restoreSourceExtId", &self.restore_source_ext_id);
         request = request
             .path_param(
@@ -1106,6 +1492,28 @@ static CREATE_RESTORE_SOURCE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::
     id: "createRestoreSource",
     method: ntnx_runtime::http::Method::POST,
     path: "/prism/v4.0/management/restore-sources",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `createRestoreSource` (`POST /prism/v4.0/management/restore-sources`): set optional parameters, then `send()`.
@@ -1115,6 +1523,7 @@ pub struct CreateRestoreSourceRequest {
     client: ntnx_runtime::Client,
     body: crate::management::RestoreSource,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateRestoreSourceRequest {
@@ -1122,6 +1531,21 @@ impl CreateRestoreSourceRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1139,7 +1563,8 @@ impl CreateRestoreSourceRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_RESTORE_SOURCE_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&CREATE_RESTORE_SOURCE_OPERATION)
+            .options(self.options);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
@@ -1158,6 +1583,28 @@ static GET_RESTORE_SOURCE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtim
     id: "getRestoreSourceById",
     method: ntnx_runtime::http::Method::GET,
     path: "/prism/v4.0/management/restore-sources/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getRestoreSourceById` (`GET /prism/v4.0/management/restore-sources/{extId}`): set optional parameters, then `send()`.
@@ -1166,9 +1613,25 @@ static GET_RESTORE_SOURCE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtim
 pub struct GetRestoreSourceByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetRestoreSourceByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1188,9 +1651,8 @@ impl GetRestoreSourceByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-            &GET_RESTORE_SOURCE_BY_ID_OPERATION,
-        );
+        let mut request = ntnx_runtime::Request::new(&GET_RESTORE_SOURCE_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
     }
@@ -1206,6 +1668,28 @@ static DELETE_RESTORE_SOURCE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_run
     id: "deleteRestoreSourceById",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/prism/v4.0/management/restore-sources/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `deleteRestoreSourceById` (`DELETE /prism/v4.0/management/restore-sources/{extId}`): set optional parameters, then `send()`.
@@ -1216,6 +1700,7 @@ pub struct DeleteRestoreSourceByIdRequest {
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteRestoreSourceByIdRequest {
@@ -1226,10 +1711,34 @@ impl DeleteRestoreSourceByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag.
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1243,8 +1752,9 @@ impl DeleteRestoreSourceByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &DELETE_RESTORE_SOURCE_BY_ID_OPERATION,
-        );
+                &DELETE_RESTORE_SOURCE_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -1273,6 +1783,28 @@ static LIST_DOMAIN_MANAGERS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::O
     id: "listDomainManagers",
     method: ntnx_runtime::http::Method::GET,
     path: "/prism/v4.0/config/domain-managers",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listDomainManagers` (`GET /prism/v4.0/config/domain-managers`): set optional parameters, then `send()`.
@@ -1281,6 +1813,7 @@ static LIST_DOMAIN_MANAGERS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::O
 pub struct ListDomainManagersRequest {
     client: ntnx_runtime::Client,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListDomainManagersRequest {
@@ -1289,6 +1822,21 @@ impl ListDomainManagersRequest {
     /// - extId
     pub fn select(mut self, value: impl std::fmt::Display) -> Self {
         self.select = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1316,7 +1864,8 @@ impl ListDomainManagersRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_DOMAIN_MANAGERS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_DOMAIN_MANAGERS_OPERATION)
+            .options(self.options);
         if let Some(value) = &self.select {
             request = request.query("$select", value);
         }
@@ -1334,6 +1883,28 @@ static CREATE_DOMAIN_MANAGER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::
     id: "createDomainManager",
     method: ntnx_runtime::http::Method::POST,
     path: "/prism/v4.0/config/domain-managers",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `createDomainManager` (`POST /prism/v4.0/config/domain-managers`): set optional parameters, then `send()`.
@@ -1343,6 +1914,7 @@ pub struct CreateDomainManagerRequest {
     client: ntnx_runtime::Client,
     body: crate::config::DomainManager,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateDomainManagerRequest {
@@ -1350,6 +1922,21 @@ impl CreateDomainManagerRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1367,7 +1954,8 @@ impl CreateDomainManagerRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_DOMAIN_MANAGER_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&CREATE_DOMAIN_MANAGER_OPERATION)
+            .options(self.options);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
@@ -1386,6 +1974,28 @@ static GET_DOMAIN_MANAGER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtim
     id: "getDomainManagerById",
     method: ntnx_runtime::http::Method::GET,
     path: "/prism/v4.0/config/domain-managers/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getDomainManagerById` (`GET /prism/v4.0/config/domain-managers/{extId}`): set optional parameters, then `send()`.
@@ -1394,9 +2004,25 @@ static GET_DOMAIN_MANAGER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtim
 pub struct GetDomainManagerByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetDomainManagerByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1416,9 +2042,8 @@ impl GetDomainManagerByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-            &GET_DOMAIN_MANAGER_BY_ID_OPERATION,
-        );
+        let mut request = ntnx_runtime::Request::new(&GET_DOMAIN_MANAGER_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
     }
@@ -1434,6 +2059,28 @@ static REGISTER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "register",
     method: ntnx_runtime::http::Method::POST,
     path: "/prism/v4.0/management/domain-managers/{extId}/$actions/register",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `register` (`POST /prism/v4.0/management/domain-managers/{extId}/$actions/register`): set optional parameters, then `send()`.
@@ -1445,6 +2092,7 @@ pub struct RegisterRequest {
     body: crate::management::ClusterRegistrationSpec,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl RegisterRequest {
@@ -1455,10 +2103,34 @@ impl RegisterRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1476,7 +2148,8 @@ impl RegisterRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&REGISTER_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&REGISTER_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -1503,6 +2176,28 @@ static UNREGISTER_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "unregister",
     method: ntnx_runtime::http::Method::POST,
     path: "/prism/v4.0/management/domain-managers/{extId}/$actions/unregister",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 1u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `unregister` (`POST /prism/v4.0/management/domain-managers/{extId}/$actions/unregister`): set optional parameters, then `send()`.
@@ -1514,6 +2209,7 @@ pub struct UnregisterRequest {
     body: crate::management::ClusterUnregistrationSpec,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UnregisterRequest {
@@ -1524,10 +2220,34 @@ impl UnregisterRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1545,7 +2265,8 @@ impl UnregisterRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&UNREGISTER_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&UNREGISTER_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);

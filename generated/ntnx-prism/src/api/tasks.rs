@@ -31,6 +31,7 @@ impl TasksApi {
             client: self.client.clone(),
             ext_id: ext_id.into(),
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -48,6 +49,7 @@ impl TasksApi {
             client: self.client.clone(),
             task_ext_id: task_ext_id.into(),
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -68,6 +70,7 @@ impl TasksApi {
             filter: None,
             orderby: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -112,6 +115,28 @@ static GET_TASK_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operati
     id: "getTaskById",
     method: ntnx_runtime::http::Method::GET,
     path: "/prism/v4.0/config/tasks/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 27u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 36u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 54u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 72u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getTaskById` (`GET /prism/v4.0/config/tasks/{extId}`): set optional parameters, then `send()`.
@@ -121,6 +146,7 @@ pub struct GetTaskByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetTaskByIdRequest {
@@ -153,6 +179,21 @@ impl GetTaskByIdRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -179,7 +220,8 @@ impl GetTaskByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_TASK_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_TASK_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(value) = &self.select {
             request = request.query("$select", value);
@@ -198,6 +240,28 @@ static CANCEL_TASK_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation 
     id: "cancelTask",
     method: ntnx_runtime::http::Method::POST,
     path: "/prism/v4.0/config/tasks/{taskExtId}/$actions/cancel",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `cancelTask` (`POST /prism/v4.0/config/tasks/{taskExtId}/$actions/cancel`): set optional parameters, then `send()`.
@@ -207,6 +271,7 @@ pub struct CancelTaskRequest {
     client: ntnx_runtime::Client,
     task_ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CancelTaskRequest {
@@ -214,6 +279,21 @@ impl CancelTaskRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -228,7 +308,8 @@ impl CancelTaskRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CANCEL_TASK_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&CANCEL_TASK_OPERATION)
+            .options(self.options);
         request = request.path_param("taskExtId", &self.task_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -247,6 +328,28 @@ static LIST_TASKS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "listTasks",
     method: ntnx_runtime::http::Method::GET,
     path: "/prism/v4.0/config/tasks",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 6u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 6u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 6u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 6u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listTasks` (`GET /prism/v4.0/config/tasks`): set optional parameters, then `send()`.
@@ -259,6 +362,7 @@ pub struct ListTasksRequest {
     filter: Option<String>,
     orderby: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListTasksRequest {
@@ -354,6 +458,21 @@ impl ListTasksRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -405,7 +524,8 @@ impl ListTasksRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_TASKS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_TASKS_OPERATION)
+            .options(self.options);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
         }

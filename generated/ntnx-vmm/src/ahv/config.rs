@@ -36,6 +36,8 @@ impl ntnx_runtime::Model for AdsfDiskMigrationPlan {
         "vmm.v4.ahv.config.ADSFDiskMigrationPlan",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -77,8 +79,7 @@ impl serde::Serialize for AdsfDiskMigrationPlan {
         self.extras
             .serialize_optional(&mut map, "storageContainer", &self.storage_container)?;
         self.extras.serialize_optional(&mut map, "vmDisks", &self.vm_disks)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -111,6 +112,8 @@ impl ntnx_runtime::Model for AdsfVmStorageConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.ADSFVmStorageConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -157,8 +160,7 @@ impl serde::Serialize for AdsfVmStorageConfig {
                 &self.is_flash_mode_enabled,
             )?;
         self.extras.serialize_optional(&mut map, "qosConfig", &self.qos_config)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -191,6 +193,8 @@ impl ntnx_runtime::Model for AdsfVolumeGroupReference {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.ADSFVolumeGroupReference",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -231,8 +235,7 @@ impl serde::Serialize for AdsfVolumeGroupReference {
                 "volumeGroupExtId",
                 &self.volume_group_ext_id,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -263,6 +266,8 @@ impl ntnx_runtime::Model for AllDisksMigrationPlan {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.AllDisksMigrationPlan",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -299,8 +304,7 @@ impl serde::Serialize for AllDisksMigrationPlan {
         let mut map = serializer.serialize_map(None)?;
         self.extras
             .serialize_optional(&mut map, "storageContainer", &self.storage_container)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -331,6 +335,8 @@ impl ntnx_runtime::Model for ApcConfig {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.ApcConfig";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.ApcConfig");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -372,8 +378,7 @@ impl serde::Serialize for ApcConfig {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "isApcEnabled", &self.is_apc_enabled)?;
         self.extras.serialize_optional(&mut map, "cpuModel", &self.cpu_model)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -406,6 +411,8 @@ impl ntnx_runtime::Model for AssignIpApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.AssignIpApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -444,8 +451,7 @@ impl serde::Serialize for AssignIpApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -548,6 +554,8 @@ impl ntnx_runtime::Model for AssignIpParams {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.AssignIpParams");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -581,8 +589,7 @@ impl serde::Serialize for AssignIpParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "ipAddress", &self.ip_address)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -615,6 +622,8 @@ impl ntnx_runtime::Model for AssignVmOwnerApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.AssignVmOwnerApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -653,8 +662,7 @@ impl serde::Serialize for AssignVmOwnerApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -762,6 +770,8 @@ impl ntnx_runtime::Model for AssociateCategoriesApiResponse {
         "vmm.v4.ahv.config.AssociateCategoriesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -799,8 +809,7 @@ impl serde::Serialize for AssociateCategoriesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -906,6 +915,8 @@ impl ntnx_runtime::Model for AssociateVmCategoriesParams {
         "vmm.v4.ahv.config.AssociateVmCategoriesParams",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -939,8 +950,7 @@ impl serde::Serialize for AssociateVmCategoriesParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "categories", &self.categories)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -974,6 +984,8 @@ impl ntnx_runtime::Model for AvailabilityZoneReference {
         "vmm.v4.ahv.config.AvailabilityZoneReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1005,8 +1017,7 @@ impl serde::Serialize for AvailabilityZoneReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1035,6 +1046,8 @@ impl ntnx_runtime::Model for BootDeviceDisk {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.BootDeviceDisk";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.BootDeviceDisk");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1069,8 +1082,7 @@ impl serde::Serialize for BootDeviceDisk {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "diskAddress", &self.disk_address)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1101,6 +1113,8 @@ impl ntnx_runtime::Model for BootDeviceNic {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.BootDeviceNic";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.BootDeviceNic");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1135,8 +1149,7 @@ impl serde::Serialize for BootDeviceNic {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "macAddress", &self.mac_address)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1264,6 +1277,8 @@ impl ntnx_runtime::Model for CdRom {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.CdRom");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1325,8 +1340,7 @@ impl serde::Serialize for CdRom {
         self.extras.serialize_optional(&mut map, "diskAddress", &self.disk_address)?;
         self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
         self.extras.serialize_optional(&mut map, "isoType", &self.iso_type)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1357,6 +1371,8 @@ impl ntnx_runtime::Model for CdRomAddress {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.CdRomAddress";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.CdRomAddress");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1395,8 +1411,7 @@ impl serde::Serialize for CdRomAddress {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "busType", &self.bus_type)?;
         self.extras.serialize_optional(&mut map, "index", &self.index)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1498,6 +1513,8 @@ impl ntnx_runtime::Model for CdRomInsertParams {
         "vmm.v4.ahv.config.CdRomInsertParams",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1531,8 +1548,7 @@ impl serde::Serialize for CdRomInsertParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1589,6 +1605,8 @@ impl ntnx_runtime::Model for CloneOverrideParams {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.CloneOverrideParams",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1681,8 +1699,7 @@ impl serde::Serialize for CloneOverrideParams {
                 "guestCustomization",
                 &self.guest_customization,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1787,6 +1804,8 @@ impl ntnx_runtime::Model for CloneVmApiResponse {
         "vmm.v4.ahv.config.CloneVmApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1824,8 +1843,7 @@ impl serde::Serialize for CloneVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1930,6 +1948,8 @@ impl ntnx_runtime::Model for ClusterReference {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.ClusterReference");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1961,8 +1981,7 @@ impl serde::Serialize for ClusterReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2064,6 +2083,8 @@ impl ntnx_runtime::Model for CpuModelReference {
         "vmm.v4.ahv.config.CpuModelReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2099,8 +2120,7 @@ impl serde::Serialize for CpuModelReference {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2133,6 +2153,8 @@ impl ntnx_runtime::Model for CreateCdRomApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.CreateCdRomApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2171,8 +2193,7 @@ impl serde::Serialize for CreateCdRomApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2279,6 +2300,8 @@ impl ntnx_runtime::Model for CreateDiskApiResponse {
         "vmm.v4.ahv.config.CreateDiskApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2316,8 +2339,7 @@ impl serde::Serialize for CreateDiskApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2424,6 +2446,8 @@ impl ntnx_runtime::Model for CreateGpuApiResponse {
         "vmm.v4.ahv.config.CreateGpuApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2461,8 +2485,7 @@ impl serde::Serialize for CreateGpuApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2569,6 +2592,8 @@ impl ntnx_runtime::Model for CreateNicApiResponse {
         "vmm.v4.ahv.config.CreateNicApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2606,8 +2631,7 @@ impl serde::Serialize for CreateNicApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2714,6 +2738,8 @@ impl ntnx_runtime::Model for CreatePcieDeviceApiResponse {
         "vmm.v4.ahv.config.CreatePcieDeviceApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2751,8 +2777,7 @@ impl serde::Serialize for CreatePcieDeviceApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2860,6 +2885,8 @@ impl ntnx_runtime::Model for CreateSerialPortApiResponse {
         "vmm.v4.ahv.config.CreateSerialPortApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2897,8 +2924,7 @@ impl serde::Serialize for CreateSerialPortApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3006,6 +3032,8 @@ impl ntnx_runtime::Model for CreateVmApiResponse {
         "vmm.v4.ahv.config.CreateVmApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3043,8 +3071,7 @@ impl serde::Serialize for CreateVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3153,6 +3180,8 @@ impl ntnx_runtime::Model for Credential {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.Credential");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3192,8 +3221,7 @@ impl serde::Serialize for Credential {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "username", &self.username)?;
         self.extras.serialize_optional(&mut map, "password", &self.password)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3226,6 +3254,8 @@ impl ntnx_runtime::Model for CrossClusterMigrateVmApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.CrossClusterMigrateVmApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3264,8 +3294,7 @@ impl serde::Serialize for CrossClusterMigrateVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3373,6 +3402,8 @@ impl ntnx_runtime::Model for CustomizeGuestVmApiResponse {
         "vmm.v4.ahv.config.CustomizeGuestVmApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3410,8 +3441,7 @@ impl serde::Serialize for CustomizeGuestVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3515,6 +3545,8 @@ impl ntnx_runtime::Model for DataSource {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.DataSource");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3548,8 +3580,7 @@ impl serde::Serialize for DataSource {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "reference", &self.reference)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3659,6 +3690,8 @@ impl ntnx_runtime::Model for DeleteCdRomApiResponse {
         "vmm.v4.ahv.config.DeleteCdRomApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3696,8 +3729,7 @@ impl serde::Serialize for DeleteCdRomApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3804,6 +3836,8 @@ impl ntnx_runtime::Model for DeleteDiskApiResponse {
         "vmm.v4.ahv.config.DeleteDiskApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3841,8 +3875,7 @@ impl serde::Serialize for DeleteDiskApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3949,6 +3982,8 @@ impl ntnx_runtime::Model for DeleteGpuApiResponse {
         "vmm.v4.ahv.config.DeleteGpuApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3986,8 +4021,7 @@ impl serde::Serialize for DeleteGpuApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4094,6 +4128,8 @@ impl ntnx_runtime::Model for DeleteNicApiResponse {
         "vmm.v4.ahv.config.DeleteNicApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4131,8 +4167,7 @@ impl serde::Serialize for DeleteNicApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4239,6 +4274,8 @@ impl ntnx_runtime::Model for DeletePcieDeviceApiResponse {
         "vmm.v4.ahv.config.DeletePcieDeviceApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4276,8 +4313,7 @@ impl serde::Serialize for DeletePcieDeviceApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4385,6 +4421,8 @@ impl ntnx_runtime::Model for DeleteSerialPortApiResponse {
         "vmm.v4.ahv.config.DeleteSerialPortApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4422,8 +4460,7 @@ impl serde::Serialize for DeleteSerialPortApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4531,6 +4568,8 @@ impl ntnx_runtime::Model for DeleteVmApiResponse {
         "vmm.v4.ahv.config.DeleteVmApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4568,8 +4607,7 @@ impl serde::Serialize for DeleteVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4676,6 +4714,8 @@ impl ntnx_runtime::Model for DisassociateCategoriesApiResponse {
         "vmm.v4.ahv.config.DisassociateCategoriesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4713,8 +4753,7 @@ impl serde::Serialize for DisassociateCategoriesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4820,6 +4859,8 @@ impl ntnx_runtime::Model for DisassociateVmCategoriesParams {
         "vmm.v4.ahv.config.DisassociateVmCategoriesParams",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4853,8 +4894,7 @@ impl serde::Serialize for DisassociateVmCategoriesParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "categories", &self.categories)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4903,6 +4943,8 @@ impl ntnx_runtime::Model for Disk {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.Disk";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.Disk");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4959,8 +5001,7 @@ impl serde::Serialize for Disk {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras.serialize_optional(&mut map, "diskAddress", &self.disk_address)?;
         self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5072,6 +5113,8 @@ impl ntnx_runtime::Model for DiskAddress {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.DiskAddress");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5109,8 +5152,7 @@ impl serde::Serialize for DiskAddress {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "busType", &self.bus_type)?;
         self.extras.serialize_optional(&mut map, "index", &self.index)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5230,6 +5272,8 @@ impl ntnx_runtime::Model for DiskMigrationParams {
         "vmm.v4.ahv.config.DiskMigrationParams",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5264,8 +5308,7 @@ impl serde::Serialize for DiskMigrationParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "migrateDisks", &self.migrate_disks)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5375,6 +5418,8 @@ impl ntnx_runtime::Model for EjectCdRomApiResponse {
         "vmm.v4.ahv.config.EjectCdRomApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5412,8 +5457,7 @@ impl serde::Serialize for EjectCdRomApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5543,6 +5587,8 @@ impl ntnx_runtime::Model for EmulatedNic {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.EmulatedNic");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5592,8 +5638,7 @@ impl serde::Serialize for EmulatedNic {
         self.extras.serialize_optional(&mut map, "macAddress", &self.mac_address)?;
         self.extras.serialize_optional(&mut map, "isConnected", &self.is_connected)?;
         self.extras.serialize_optional(&mut map, "numQueues", &self.num_queues)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5697,6 +5742,8 @@ impl ntnx_runtime::Model for GetCdRomApiResponse {
         "vmm.v4.ahv.config.GetCdRomApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5734,8 +5781,7 @@ impl serde::Serialize for GetCdRomApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5840,6 +5886,8 @@ impl ntnx_runtime::Model for GetDiskApiResponse {
         "vmm.v4.ahv.config.GetDiskApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5877,8 +5925,7 @@ impl serde::Serialize for GetDiskApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5983,6 +6030,8 @@ impl ntnx_runtime::Model for GetGpuApiResponse {
         "vmm.v4.ahv.config.GetGpuApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6020,8 +6069,7 @@ impl serde::Serialize for GetGpuApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6126,6 +6174,8 @@ impl ntnx_runtime::Model for GetGuestToolsApiResponse {
         "vmm.v4.ahv.config.GetGuestToolsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6163,8 +6213,7 @@ impl serde::Serialize for GetGuestToolsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6269,6 +6318,8 @@ impl ntnx_runtime::Model for GetNicApiResponse {
         "vmm.v4.ahv.config.GetNicApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6306,8 +6357,7 @@ impl serde::Serialize for GetNicApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6412,6 +6462,8 @@ impl ntnx_runtime::Model for GetPcieDeviceApiResponse {
         "vmm.v4.ahv.config.GetPcieDeviceApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6449,8 +6501,7 @@ impl serde::Serialize for GetPcieDeviceApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6555,6 +6606,8 @@ impl ntnx_runtime::Model for GetSerialPortApiResponse {
         "vmm.v4.ahv.config.GetSerialPortApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6592,8 +6645,7 @@ impl serde::Serialize for GetSerialPortApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6696,6 +6748,8 @@ impl ntnx_runtime::Model for GetVmApiResponse {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.GetVmApiResponse");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6733,8 +6787,7 @@ impl serde::Serialize for GetVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -6883,6 +6936,8 @@ impl ntnx_runtime::Model for Gpu {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.Gpu");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -6992,8 +7047,7 @@ impl serde::Serialize for Gpu {
                 &self.num_virtual_display_heads,
             )?;
         self.extras.serialize_optional(&mut map, "fraction", &self.fraction)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7177,6 +7231,8 @@ impl ntnx_runtime::Model for GuestCustomizationParams {
         "vmm.v4.ahv.config.GuestCustomizationParams",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -7208,8 +7264,7 @@ impl serde::Serialize for GuestCustomizationParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "config", &self.config)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7315,6 +7370,8 @@ impl ntnx_runtime::Model for GuestPowerOptions {
         "vmm.v4.ahv.config.GuestPowerOptions",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -7354,8 +7411,7 @@ impl serde::Serialize for GuestPowerOptions {
                 "guestPowerStateTransitionConfig",
                 &self.guest_power_state_transition_config,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7388,6 +7444,8 @@ impl ntnx_runtime::Model for GuestPowerStateTransitionConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.GuestPowerStateTransitionConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -7440,8 +7498,7 @@ impl serde::Serialize for GuestPowerStateTransitionConfig {
                 "shouldFailOnScriptFailure",
                 &self.should_fail_on_script_failure,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7506,6 +7563,8 @@ impl ntnx_runtime::Model for GuestTools {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.GuestTools";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.GuestTools");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -7611,8 +7670,7 @@ impl serde::Serialize for GuestTools {
                 "isVmMobilityDriversInstalled",
                 &self.is_vm_mobility_drivers_installed,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7647,6 +7705,8 @@ impl ntnx_runtime::Model for GuestToolsInsertConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.GuestToolsInsertConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -7689,8 +7749,7 @@ impl serde::Serialize for GuestToolsInsertConfig {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "capabilities", &self.capabilities)?;
         self.extras.serialize_optional(&mut map, "isConfigOnly", &self.is_config_only)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7727,6 +7786,8 @@ impl ntnx_runtime::Model for GuestToolsInstallConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.GuestToolsInstallConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -7776,8 +7837,7 @@ impl serde::Serialize for GuestToolsInstallConfig {
         self.extras.serialize_optional(&mut map, "credential", &self.credential)?;
         self.extras
             .serialize_optional(&mut map, "rebootPreference", &self.reboot_preference)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7808,6 +7868,8 @@ impl ntnx_runtime::Model for GuestToolsUpgradeConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.GuestToolsUpgradeConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -7844,8 +7906,7 @@ impl serde::Serialize for GuestToolsUpgradeConfig {
         let mut map = serializer.serialize_map(None)?;
         self.extras
             .serialize_optional(&mut map, "rebootPreference", &self.reboot_preference)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7876,6 +7937,8 @@ impl ntnx_runtime::Model for HostReference {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.HostReference";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.HostReference");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -7908,8 +7971,7 @@ impl serde::Serialize for HostReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -7940,6 +8002,8 @@ impl ntnx_runtime::Model for ImageReference {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.ImageReference";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.ImageReference");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -7974,8 +8038,7 @@ impl serde::Serialize for ImageReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "imageExtId", &self.image_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -8008,6 +8071,8 @@ impl ntnx_runtime::Model for InsertCdRomApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.InsertCdRomApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -8046,8 +8111,7 @@ impl serde::Serialize for InsertCdRomApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -8154,6 +8218,8 @@ impl ntnx_runtime::Model for InsertVmGuestToolsApiResponse {
         "vmm.v4.ahv.config.InsertVmGuestToolsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -8191,8 +8257,7 @@ impl serde::Serialize for InsertVmGuestToolsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -8370,6 +8435,8 @@ impl ntnx_runtime::Model for InstallVmGuestToolsApiResponse {
         "vmm.v4.ahv.config.InstallVmGuestToolsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -8407,8 +8474,7 @@ impl serde::Serialize for InstallVmGuestToolsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -8520,6 +8586,8 @@ impl ntnx_runtime::Model for Ipv4Config {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.Ipv4Config");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -8573,8 +8641,7 @@ impl serde::Serialize for Ipv4Config {
                 "secondaryIpAddressList",
                 &self.secondary_ip_address_list,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -8607,6 +8674,8 @@ impl ntnx_runtime::Model for Ipv4Info {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.Ipv4Info";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.Ipv4Info");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -8647,8 +8716,7 @@ impl serde::Serialize for Ipv4Info {
                 "learnedIpAddresses",
                 &self.learned_ip_addresses,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -8758,6 +8826,8 @@ impl ntnx_runtime::Model for LegacyBoot {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.LegacyBoot");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -8797,8 +8867,7 @@ impl serde::Serialize for LegacyBoot {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "bootDevice", &self.boot_device)?;
         self.extras.serialize_optional(&mut map, "bootOrder", &self.boot_order)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -8903,6 +8972,8 @@ impl ntnx_runtime::Model for ListCdRomsApiResponse {
         "vmm.v4.ahv.config.ListCdRomsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -8940,8 +9011,7 @@ impl serde::Serialize for ListCdRomsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -9053,6 +9123,8 @@ impl ntnx_runtime::Model for ListDisksApiResponse {
         "vmm.v4.ahv.config.ListDisksApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -9090,8 +9162,7 @@ impl serde::Serialize for ListDisksApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -9203,6 +9274,8 @@ impl ntnx_runtime::Model for ListGpusApiResponse {
         "vmm.v4.ahv.config.ListGpusApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -9240,8 +9313,7 @@ impl serde::Serialize for ListGpusApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -9353,6 +9425,8 @@ impl ntnx_runtime::Model for ListNicsApiResponse {
         "vmm.v4.ahv.config.ListNicsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -9390,8 +9464,7 @@ impl serde::Serialize for ListNicsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -9503,6 +9576,8 @@ impl ntnx_runtime::Model for ListPcieDevicesApiResponse {
         "vmm.v4.ahv.config.ListPcieDevicesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -9540,8 +9615,7 @@ impl serde::Serialize for ListPcieDevicesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -9653,6 +9727,8 @@ impl ntnx_runtime::Model for ListSerialPortsApiResponse {
         "vmm.v4.ahv.config.ListSerialPortsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -9690,8 +9766,7 @@ impl serde::Serialize for ListSerialPortsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -9803,6 +9878,8 @@ impl ntnx_runtime::Model for ListVmsApiResponse {
         "vmm.v4.ahv.config.ListVmsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -9840,8 +9917,7 @@ impl serde::Serialize for ListVmsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -10029,6 +10105,8 @@ impl ntnx_runtime::Model for MigrateDiskReference {
         "vmm.v4.ahv.config.MigrateDiskReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -10062,8 +10140,7 @@ impl serde::Serialize for MigrateDiskReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "diskExtId", &self.disk_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -10096,6 +10173,8 @@ impl ntnx_runtime::Model for MigrateNicApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.MigrateNicApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -10134,8 +10213,7 @@ impl serde::Serialize for MigrateNicApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -10258,6 +10336,8 @@ impl ntnx_runtime::Model for MigrateNicConfig {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.MigrateNicConfig");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -10303,8 +10383,7 @@ impl serde::Serialize for MigrateNicConfig {
         map.serialize_entry("subnet", &self.subnet)?;
         map.serialize_entry("migrateType", &self.migrate_type)?;
         self.extras.serialize_optional(&mut map, "ipAddress", &self.ip_address)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -10408,6 +10487,8 @@ impl ntnx_runtime::Model for MigrateVmDisksApiResponse {
         "vmm.v4.ahv.config.MigrateVmDisksApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -10445,8 +10526,7 @@ impl serde::Serialize for MigrateVmDisksApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -10554,6 +10634,8 @@ impl ntnx_runtime::Model for MigrateVmToHostApiResponse {
         "vmm.v4.ahv.config.MigrateVmToHostApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -10591,8 +10673,7 @@ impl serde::Serialize for MigrateVmToHostApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -10696,6 +10777,8 @@ impl ntnx_runtime::Model for MigrationPlans {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.MigrationPlans");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -10724,8 +10807,7 @@ impl serde::Serialize for MigrationPlans {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "plans", &self.plans)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -10759,6 +10841,8 @@ impl ntnx_runtime::Model for NetworkFunctionChainReference {
         "vmm.v4.ahv.config.NetworkFunctionChainReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -10790,8 +10874,7 @@ impl serde::Serialize for NetworkFunctionChainReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -10987,6 +11070,8 @@ impl ntnx_runtime::Model for Nic {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.Nic");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -11042,8 +11127,7 @@ impl serde::Serialize for Nic {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
         self.extras.serialize_optional(&mut map, "networkInfo", &self.network_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -11090,6 +11174,8 @@ impl ntnx_runtime::Model for NicNetworkInfo {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.NicNetworkInfo";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.NicNetworkInfo");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -11189,8 +11275,7 @@ impl serde::Serialize for NicNetworkInfo {
             )?;
         self.extras.serialize_optional(&mut map, "ipv4Config", &self.ipv4_config)?;
         self.extras.serialize_optional(&mut map, "ipv4Info", &self.ipv4_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -11302,6 +11387,8 @@ impl ntnx_runtime::Model for NvramDevice {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.NvramDevice");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -11341,8 +11428,7 @@ impl serde::Serialize for NvramDevice {
                 "backingStorageInfo",
                 &self.backing_storage_info,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -11391,6 +11477,8 @@ impl ntnx_runtime::Model for PcieDevice {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.PcieDevice";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.PcieDevice");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -11453,8 +11541,7 @@ impl serde::Serialize for PcieDevice {
                 &self.assigned_device_info,
             )?;
         self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -11543,6 +11630,8 @@ impl ntnx_runtime::Model for PcieDeviceInfo {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.PcieDeviceInfo");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -11574,8 +11663,7 @@ impl serde::Serialize for PcieDeviceInfo {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "device", &self.device)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -11608,6 +11696,8 @@ impl ntnx_runtime::Model for PcieDeviceReference {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.PcieDeviceReference",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -11643,8 +11733,7 @@ impl serde::Serialize for PcieDeviceReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "deviceExtId", &self.device_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -11675,6 +11764,8 @@ impl ntnx_runtime::Model for PolicyReference {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.PolicyReference";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.PolicyReference");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -11707,8 +11798,7 @@ impl serde::Serialize for PolicyReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -11741,6 +11831,8 @@ impl ntnx_runtime::Model for PowerCycleVmApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.PowerCycleVmApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -11779,8 +11871,7 @@ impl serde::Serialize for PowerCycleVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -11888,6 +11979,8 @@ impl ntnx_runtime::Model for PowerOffVmApiResponse {
         "vmm.v4.ahv.config.PowerOffVmApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -11925,8 +12018,7 @@ impl serde::Serialize for PowerOffVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -12033,6 +12125,8 @@ impl ntnx_runtime::Model for PowerOnVmApiResponse {
         "vmm.v4.ahv.config.PowerOnVmApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -12070,8 +12164,7 @@ impl serde::Serialize for PowerOnVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -12258,6 +12351,8 @@ impl ntnx_runtime::Model for ProtectionPolicyState {
         "vmm.v4.ahv.config.ProtectionPolicyState",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -12289,8 +12384,7 @@ impl serde::Serialize for ProtectionPolicyState {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "policy", &self.policy)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -12396,6 +12490,8 @@ impl ntnx_runtime::Model for QosConfig {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.QosConfig");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -12430,8 +12526,7 @@ impl serde::Serialize for QosConfig {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "throttledIops", &self.throttled_iops)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -12462,6 +12557,8 @@ impl ntnx_runtime::Model for RebootPreference {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.RebootPreference";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.RebootPreference");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -12503,8 +12600,7 @@ impl serde::Serialize for RebootPreference {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "scheduleType", &self.schedule_type)?;
         self.extras.serialize_optional(&mut map, "schedule", &self.schedule)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -12535,6 +12631,8 @@ impl ntnx_runtime::Model for RebootPreferenceSchedule {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.RebootPreferenceSchedule",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -12569,8 +12667,7 @@ impl serde::Serialize for RebootPreferenceSchedule {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "startTime", &self.start_time)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -12603,6 +12700,8 @@ impl ntnx_runtime::Model for RebootVmApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.RebootVmApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -12641,8 +12740,7 @@ impl serde::Serialize for RebootVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -12749,6 +12847,8 @@ impl ntnx_runtime::Model for ReleaseIpApiResponse {
         "vmm.v4.ahv.config.ReleaseIpApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -12786,8 +12886,7 @@ impl serde::Serialize for ReleaseIpApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -12894,6 +12993,8 @@ impl ntnx_runtime::Model for ResetVmApiResponse {
         "vmm.v4.ahv.config.ResetVmApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -12931,8 +13032,7 @@ impl serde::Serialize for ResetVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -13050,6 +13150,8 @@ impl ntnx_runtime::Model for RevertParams {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.RevertParams");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -13087,8 +13189,7 @@ impl serde::Serialize for RevertParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("vmRecoveryPointExtId", &self.vm_recovery_point_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -13121,6 +13222,8 @@ impl ntnx_runtime::Model for RevertVmApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.RevertVmApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -13159,8 +13262,7 @@ impl serde::Serialize for RevertVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -13277,6 +13379,8 @@ impl ntnx_runtime::Model for Sbdf {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.SBDF");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -13320,8 +13424,7 @@ impl serde::Serialize for Sbdf {
         self.extras.serialize_optional(&mut map, "bus", &self.bus)?;
         self.extras.serialize_optional(&mut map, "device", &self.device)?;
         self.extras.serialize_optional(&mut map, "func", &self.func)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -13449,6 +13552,8 @@ impl ntnx_runtime::Model for SerialPort {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.SerialPort");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -13502,8 +13607,7 @@ impl serde::Serialize for SerialPort {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras.serialize_optional(&mut map, "isConnected", &self.is_connected)?;
         self.extras.serialize_optional(&mut map, "index", &self.index)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -13536,6 +13640,8 @@ impl ntnx_runtime::Model for ShutdownVmApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.ShutdownVmApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -13574,8 +13680,7 @@ impl serde::Serialize for ShutdownVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -13680,6 +13785,8 @@ impl ntnx_runtime::Model for Sysprep {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.Sysprep");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -13720,8 +13827,7 @@ impl serde::Serialize for Sysprep {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "installType", &self.install_type)?;
         self.extras.serialize_optional(&mut map, "sysprepScript", &self.sysprep_script)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -13837,6 +13943,8 @@ impl ntnx_runtime::Model for UefiBoot {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.UefiBoot");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -13894,8 +14002,7 @@ impl serde::Serialize for UefiBoot {
         self.extras.serialize_optional(&mut map, "nvramDevice", &self.nvram_device)?;
         self.extras.serialize_optional(&mut map, "bootDevice", &self.boot_device)?;
         self.extras.serialize_optional(&mut map, "bootOrder", &self.boot_order)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -13996,6 +14103,8 @@ impl ntnx_runtime::Model for Unattendxml {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.Unattendxml");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -14024,8 +14133,7 @@ impl serde::Serialize for Unattendxml {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "value", &self.value)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -14058,6 +14166,8 @@ impl ntnx_runtime::Model for UninstallVmGuestToolsApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.UninstallVmGuestToolsApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -14096,8 +14206,7 @@ impl serde::Serialize for UninstallVmGuestToolsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -14205,6 +14314,8 @@ impl ntnx_runtime::Model for UpdateDiskApiResponse {
         "vmm.v4.ahv.config.UpdateDiskApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -14242,8 +14353,7 @@ impl serde::Serialize for UpdateDiskApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -14350,6 +14460,8 @@ impl ntnx_runtime::Model for UpdateGuestToolsApiResponse {
         "vmm.v4.ahv.config.UpdateGuestToolsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -14387,8 +14499,7 @@ impl serde::Serialize for UpdateGuestToolsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -14496,6 +14607,8 @@ impl ntnx_runtime::Model for UpdateNicApiResponse {
         "vmm.v4.ahv.config.UpdateNicApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -14533,8 +14646,7 @@ impl serde::Serialize for UpdateNicApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -14641,6 +14753,8 @@ impl ntnx_runtime::Model for UpdateSerialPortApiResponse {
         "vmm.v4.ahv.config.UpdateSerialPortApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -14678,8 +14792,7 @@ impl serde::Serialize for UpdateSerialPortApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -14787,6 +14900,8 @@ impl ntnx_runtime::Model for UpdateVmApiResponse {
         "vmm.v4.ahv.config.UpdateVmApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -14824,8 +14939,7 @@ impl serde::Serialize for UpdateVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -14932,6 +15046,8 @@ impl ntnx_runtime::Model for UpgradeVmGuestToolsApiResponse {
         "vmm.v4.ahv.config.UpgradeVmGuestToolsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -14969,8 +15085,7 @@ impl serde::Serialize for UpgradeVmGuestToolsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -15351,6 +15466,8 @@ impl ntnx_runtime::Model for Vm {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.Vm";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.Vm");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -15762,8 +15879,7 @@ impl serde::Serialize for Vm {
                 &self.protection_policy_state,
             )?;
         self.extras.serialize_optional(&mut map, "pcieDevices", &self.pcie_devices)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -15868,6 +15984,8 @@ impl ntnx_runtime::Model for VmCrossClusterMigrateOverrides {
         "vmm.v4.ahv.config.VmCrossClusterMigrateOverrides",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -15903,8 +16021,7 @@ impl serde::Serialize for VmCrossClusterMigrateOverrides {
         let mut map = serializer.serialize_map(None)?;
         self.extras
             .serialize_optional(&mut map, "overrideNicList", &self.override_nic_list)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -15958,6 +16075,8 @@ impl ntnx_runtime::Model for VmCrossClusterMigrateParams {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.VmCrossClusterMigrateParams",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -16017,8 +16136,7 @@ impl serde::Serialize for VmCrossClusterMigrateParams {
         self.extras.serialize_optional(&mut map, "targetCluster", &self.target_cluster)?;
         map.serialize_entry("isLiveMigration", &self.is_live_migration)?;
         self.extras.serialize_optional(&mut map, "overrides", &self.overrides)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16065,6 +16183,8 @@ impl ntnx_runtime::Model for VmDisk {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.VmDisk";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.VmDisk");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -16140,8 +16260,7 @@ impl serde::Serialize for VmDisk {
                 "isMigrationInProgress",
                 &self.is_migration_in_progress,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16175,6 +16294,8 @@ impl ntnx_runtime::Model for VmDiskContainerReference {
         "vmm.v4.ahv.config.VmDiskContainerReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -16206,8 +16327,7 @@ impl serde::Serialize for VmDiskContainerReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16242,6 +16362,8 @@ impl ntnx_runtime::Model for VmDiskReference {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.VmDiskReference";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.VmDiskReference");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -16288,8 +16410,7 @@ impl serde::Serialize for VmDiskReference {
         self.extras.serialize_optional(&mut map, "diskExtId", &self.disk_ext_id)?;
         self.extras.serialize_optional(&mut map, "diskAddress", &self.disk_address)?;
         self.extras.serialize_optional(&mut map, "vmReference", &self.vm_reference)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16320,6 +16441,8 @@ impl ntnx_runtime::Model for VmDiskStorageConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.VmDiskStorageConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -16360,8 +16483,7 @@ impl serde::Serialize for VmDiskStorageConfig {
                 "isFlashModeEnabled",
                 &self.is_flash_mode_enabled,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16404,6 +16526,8 @@ impl ntnx_runtime::Model for VmMigrateToHostParams {
         "vmm.v4.ahv.config.VmMigrateToHostParams",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -16435,8 +16559,7 @@ impl serde::Serialize for VmMigrateToHostParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("host", &self.host)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16507,6 +16630,8 @@ impl ntnx_runtime::Model for VmRecoveryPoint {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.VmRecoveryPoint";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.VmRecoveryPoint");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -16602,8 +16727,7 @@ impl serde::Serialize for VmRecoveryPoint {
                 &self.recovery_point_type,
             )?;
         self.extras.serialize_optional(&mut map, "vm", &self.vm)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16634,6 +16758,8 @@ impl ntnx_runtime::Model for VmReference {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.config.VmReference";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.VmReference");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -16666,8 +16792,7 @@ impl serde::Serialize for VmReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16704,6 +16829,8 @@ impl ntnx_runtime::Model for VmSourceReference {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.VmSourceReference",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -16742,8 +16869,7 @@ impl serde::Serialize for VmSourceReference {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "entityType", &self.entity_type)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -16847,6 +16973,8 @@ impl ntnx_runtime::Model for VtpmConfig {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.VtpmConfig");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -16886,8 +17014,7 @@ impl serde::Serialize for VtpmConfig {
         self.extras
             .serialize_optional(&mut map, "isVtpmEnabled", &self.is_vtpm_enabled)?;
         self.extras.serialize_optional(&mut map, "version", &self.version)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

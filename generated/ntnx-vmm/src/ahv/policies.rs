@@ -24,6 +24,8 @@ impl ntnx_runtime::Model for CategoryReference {
         "vmm.v4.ahv.policies.CategoryReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -55,8 +57,7 @@ impl serde::Serialize for CategoryReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -86,6 +87,8 @@ impl ntnx_runtime::Model for ClusterNotSupportedForVmAntiAffinity {
         "vmm.v4.ahv.policies.ClusterNotSupportedForVmAntiAffinity",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -109,8 +112,7 @@ impl serde::Serialize for ClusterNotSupportedForVmAntiAffinity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -144,6 +146,8 @@ impl ntnx_runtime::Model for ClusterReference {
         "vmm.v4.ahv.policies.ClusterReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -175,8 +179,7 @@ impl serde::Serialize for ClusterReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -206,6 +209,8 @@ impl ntnx_runtime::Model for CompliantVmAntiAffinityPolicy {
         "vmm.v4.ahv.policies.CompliantVmAntiAffinityPolicy",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -229,8 +234,7 @@ impl serde::Serialize for CompliantVmAntiAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -260,6 +264,8 @@ impl ntnx_runtime::Model for CompliantVmHostAffinityPolicy {
         "vmm.v4.ahv.policies.CompliantVmHostAffinityPolicy",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -283,8 +289,7 @@ impl serde::Serialize for CompliantVmHostAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -317,6 +322,8 @@ impl ntnx_runtime::Model for ConflictingLegacyVmAntiAffinityPolicy {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.policies.ConflictingLegacyVmAntiAffinityPolicy",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -357,8 +364,7 @@ impl serde::Serialize for ConflictingLegacyVmAntiAffinityPolicy {
                 "legacyVmAntiAffinityPolicyExtId",
                 &self.legacy_vm_anti_affinity_policy_ext_id,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -388,6 +394,8 @@ impl ntnx_runtime::Model for ConflictingLegacyVmHostAffinityPolicy {
         "vmm.v4.ahv.policies.ConflictingLegacyVmHostAffinityPolicy",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -411,8 +419,7 @@ impl serde::Serialize for ConflictingLegacyVmHostAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -445,6 +452,8 @@ impl ntnx_runtime::Model for ConflictingVmAntiAffinityPolicy {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.policies.ConflictingVmAntiAffinityPolicy",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -488,8 +497,7 @@ impl serde::Serialize for ConflictingVmAntiAffinityPolicy {
                 "conflictingVmAntiAffinityPolicyExtId",
                 &self.conflicting_vm_anti_affinity_policy_ext_id,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -523,6 +531,8 @@ impl ntnx_runtime::Model for ConflictingVmHostAffinityPolicy {
         "vmm.v4.ahv.policies.ConflictingVmHostAffinityPolicy",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -554,8 +564,7 @@ impl serde::Serialize for ConflictingVmHostAffinityPolicy {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -588,6 +597,8 @@ impl ntnx_runtime::Model for CreateVmAntiAffinityPolicyApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.policies.CreateVmAntiAffinityPolicyApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -626,8 +637,7 @@ impl serde::Serialize for CreateVmAntiAffinityPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -735,6 +745,8 @@ impl ntnx_runtime::Model for CreateVmHostAffinityPolicyApiResponse {
         "vmm.v4.ahv.policies.CreateVmHostAffinityPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -772,8 +784,7 @@ impl serde::Serialize for CreateVmHostAffinityPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -881,6 +892,8 @@ impl ntnx_runtime::Model for DeleteLegacyVmAntiAffinityPolicyApiResponse {
         "vmm.v4.ahv.policies.DeleteLegacyVmAntiAffinityPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -918,8 +931,7 @@ impl serde::Serialize for DeleteLegacyVmAntiAffinityPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1029,6 +1041,8 @@ impl ntnx_runtime::Model for DeleteVmAntiAffinityPolicyApiResponse {
         "vmm.v4.ahv.policies.DeleteVmAntiAffinityPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1066,8 +1080,7 @@ impl serde::Serialize for DeleteVmAntiAffinityPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1175,6 +1188,8 @@ impl ntnx_runtime::Model for DeleteVmHostAffinityPolicyApiResponse {
         "vmm.v4.ahv.policies.DeleteVmHostAffinityPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1212,8 +1227,7 @@ impl serde::Serialize for DeleteVmHostAffinityPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1321,6 +1335,8 @@ impl ntnx_runtime::Model for GetVmAntiAffinityPolicyApiResponse {
         "vmm.v4.ahv.policies.GetVmAntiAffinityPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1358,8 +1374,7 @@ impl serde::Serialize for GetVmAntiAffinityPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1469,6 +1484,8 @@ impl ntnx_runtime::Model for GetVmHostAffinityPolicyApiResponse {
         "vmm.v4.ahv.policies.GetVmHostAffinityPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1506,8 +1523,7 @@ impl serde::Serialize for GetVmHostAffinityPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1615,6 +1631,8 @@ impl ntnx_runtime::Model for HostReference {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.policies.HostReference");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1646,8 +1664,7 @@ impl serde::Serialize for HostReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1709,6 +1726,8 @@ impl ntnx_runtime::Model for LegacyVmAntiAffinityPolicy {
         "vmm.v4.ahv.policies.LegacyVmAntiAffinityPolicy",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1764,8 +1783,7 @@ impl serde::Serialize for LegacyVmAntiAffinityPolicy {
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
         self.extras.serialize_optional(&mut map, "cluster", &self.cluster)?;
         self.extras.serialize_optional(&mut map, "vms", &self.vms)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1798,6 +1816,8 @@ impl ntnx_runtime::Model for ListLegacyVmAntiAffinityPoliciesApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.policies.ListLegacyVmAntiAffinityPoliciesApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1836,8 +1856,7 @@ impl serde::Serialize for ListLegacyVmAntiAffinityPoliciesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1959,6 +1978,8 @@ impl ntnx_runtime::Model for ListVmAntiAffinityPoliciesApiResponse {
         "vmm.v4.ahv.policies.ListVmAntiAffinityPoliciesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1996,8 +2017,7 @@ impl serde::Serialize for ListVmAntiAffinityPoliciesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2113,6 +2133,8 @@ impl ntnx_runtime::Model for ListVmAntiAffinityPolicyVmComplianceStatesApiRespon
         "vmm.v4.ahv.policies.ListVmAntiAffinityPolicyVmComplianceStatesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2150,8 +2172,7 @@ impl serde::Serialize for ListVmAntiAffinityPolicyVmComplianceStatesApiResponse 
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2277,6 +2298,8 @@ impl ntnx_runtime::Model for ListVmHostAffinityPoliciesApiResponse {
         "vmm.v4.ahv.policies.ListVmHostAffinityPoliciesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2314,8 +2337,7 @@ impl serde::Serialize for ListVmHostAffinityPoliciesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2431,6 +2453,8 @@ impl ntnx_runtime::Model for ListVmHostAffinityPolicyVmComplianceStatesApiRespon
         "vmm.v4.ahv.policies.ListVmHostAffinityPolicyVmComplianceStatesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2468,8 +2492,7 @@ impl serde::Serialize for ListVmHostAffinityPolicyVmComplianceStatesApiResponse 
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2591,6 +2614,8 @@ impl ntnx_runtime::Model for NoHostsForVmHostAffinityPolicy {
         "vmm.v4.ahv.policies.NoHostsForVmHostAffinityPolicy",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2614,8 +2639,7 @@ impl serde::Serialize for NoHostsForVmHostAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2648,6 +2672,8 @@ impl ntnx_runtime::Model for NonCompliantVmAntiAffinityPolicy {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.policies.NonCompliantVmAntiAffinityPolicy",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2688,8 +2714,7 @@ impl serde::Serialize for NonCompliantVmAntiAffinityPolicy {
                 "nonComplianceReason",
                 &self.non_compliance_reason,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2922,6 +2947,8 @@ impl ntnx_runtime::Model for NonCompliantVmHostAffinityPolicy {
         "vmm.v4.ahv.policies.NonCompliantVmHostAffinityPolicy",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2961,8 +2988,7 @@ impl serde::Serialize for NonCompliantVmHostAffinityPolicy {
                 "nonComplianceReason",
                 &self.non_compliance_reason,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3195,6 +3221,8 @@ impl ntnx_runtime::Model for NotEnoughHostsForVmAntiAffinity {
         "vmm.v4.ahv.policies.NotEnoughHostsForVmAntiAffinity",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3218,8 +3246,7 @@ impl serde::Serialize for NotEnoughHostsForVmAntiAffinity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3249,6 +3276,8 @@ impl ntnx_runtime::Model for NotEnoughResourcesForVmAntiAffinity {
         "vmm.v4.ahv.policies.NotEnoughResourcesForVmAntiAffinity",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3272,8 +3301,7 @@ impl serde::Serialize for NotEnoughResourcesForVmAntiAffinity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3303,6 +3331,8 @@ impl ntnx_runtime::Model for NotEnoughResourcesForVmHostAffinityPolicy {
         "vmm.v4.ahv.policies.NotEnoughResourcesForVmHostAffinityPolicy",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3326,8 +3356,7 @@ impl serde::Serialize for NotEnoughResourcesForVmHostAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3357,6 +3386,8 @@ impl ntnx_runtime::Model for OtherVmAntiAffinityPolicyNonComplianceReason {
         "vmm.v4.ahv.policies.OtherVmAntiAffinityPolicyNonComplianceReason",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3380,8 +3411,7 @@ impl serde::Serialize for OtherVmAntiAffinityPolicyNonComplianceReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3411,6 +3441,8 @@ impl ntnx_runtime::Model for OtherVmHostAffinityPolicyVmNonComplianceReason {
         "vmm.v4.ahv.policies.OtherVmHostAffinityPolicyVmNonComplianceReason",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3434,8 +3466,7 @@ impl serde::Serialize for OtherVmHostAffinityPolicyVmNonComplianceReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3466,6 +3497,8 @@ impl ntnx_runtime::Model for PeNotCapableForVmHostAffinityPolicy {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.policies.PeNotCapableForVmHostAffinityPolicy",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3506,8 +3539,7 @@ impl serde::Serialize for PeNotCapableForVmHostAffinityPolicy {
                 "minimumAosVersionRequired",
                 &self.minimum_aos_version_required,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3537,6 +3569,8 @@ impl ntnx_runtime::Model for PendingVmAntiAffinityPolicy {
         "vmm.v4.ahv.policies.PendingVmAntiAffinityPolicy",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3560,8 +3594,7 @@ impl serde::Serialize for PendingVmAntiAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3591,6 +3624,8 @@ impl ntnx_runtime::Model for PendingVmHostAffinityPolicy {
         "vmm.v4.ahv.policies.PendingVmHostAffinityPolicy",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3614,8 +3649,7 @@ impl serde::Serialize for PendingVmHostAffinityPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3648,6 +3682,8 @@ impl ntnx_runtime::Model for ReEnforceVmHostAffinityPolicyApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.policies.ReEnforceVmHostAffinityPolicyApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3686,8 +3722,7 @@ impl serde::Serialize for ReEnforceVmHostAffinityPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3795,6 +3830,8 @@ impl ntnx_runtime::Model for UpdateVmAntiAffinityPolicyApiResponse {
         "vmm.v4.ahv.policies.UpdateVmAntiAffinityPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3832,8 +3869,7 @@ impl serde::Serialize for UpdateVmAntiAffinityPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3941,6 +3977,8 @@ impl ntnx_runtime::Model for UpdateVmHostAffinityPolicyApiResponse {
         "vmm.v4.ahv.policies.UpdateVmHostAffinityPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3978,8 +4016,7 @@ impl serde::Serialize for UpdateVmHostAffinityPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4085,6 +4122,8 @@ impl ntnx_runtime::Model for UserReference {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.policies.UserReference");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4116,8 +4155,7 @@ impl serde::Serialize for UserReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4198,6 +4236,8 @@ impl ntnx_runtime::Model for VmAntiAffinityPolicy {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.policies.VmAntiAffinityPolicy",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4310,8 +4350,7 @@ impl serde::Serialize for VmAntiAffinityPolicy {
             )?;
         self.extras
             .serialize_optional(&mut map, "numPendingVms", &self.num_pending_vms)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4372,6 +4411,8 @@ impl ntnx_runtime::Model for VmAntiAffinityPolicyVmComplianceState {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.policies.VmAntiAffinityPolicyVmComplianceState",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4444,8 +4485,7 @@ impl serde::Serialize for VmAntiAffinityPolicyVmComplianceState {
             )?;
         self.extras
             .serialize_optional(&mut map, "complianceStatus", &self.compliance_status)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4649,6 +4689,8 @@ impl ntnx_runtime::Model for VmHostAffinityPolicy {
         "vmm.v4.ahv.policies.VmHostAffinityPolicy",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4773,8 +4815,7 @@ impl serde::Serialize for VmHostAffinityPolicy {
                 "numNonCompliantVms",
                 &self.num_non_compliant_vms,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4835,6 +4876,8 @@ impl ntnx_runtime::Model for VmHostAffinityPolicyVmComplianceState {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.policies.VmHostAffinityPolicyVmComplianceState",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4907,8 +4950,7 @@ impl serde::Serialize for VmHostAffinityPolicyVmComplianceState {
             )?;
         self.extras
             .serialize_optional(&mut map, "complianceStatus", &self.compliance_status)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5054,6 +5096,8 @@ impl ntnx_runtime::Model for VmReference {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.policies.VmReference");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5085,8 +5129,7 @@ impl serde::Serialize for VmReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -24,6 +24,8 @@ impl ntnx_runtime::Model for GetDiskStatsApiResponse {
         "vmm.v4.ahv.stats.GetDiskStatsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -61,8 +63,7 @@ impl serde::Serialize for GetDiskStatsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -167,6 +168,8 @@ impl ntnx_runtime::Model for GetNicStatsApiResponse {
         "vmm.v4.ahv.stats.GetNicStatsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -204,8 +207,7 @@ impl serde::Serialize for GetNicStatsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -310,6 +312,8 @@ impl ntnx_runtime::Model for GetVmStatsApiResponse {
         "vmm.v4.ahv.stats.GetVmStatsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -347,8 +351,7 @@ impl serde::Serialize for GetVmStatsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -453,6 +456,8 @@ impl ntnx_runtime::Model for ListVmStatsApiResponse {
         "vmm.v4.ahv.stats.ListVmStatsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -490,8 +495,7 @@ impl serde::Serialize for ListVmStatsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -621,6 +625,8 @@ impl ntnx_runtime::Model for VmDiskStats {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.stats.VmDiskStats");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -674,8 +680,7 @@ impl serde::Serialize for VmDiskStats {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras.serialize_optional(&mut map, "vmExtId", &self.vm_ext_id)?;
         self.extras.serialize_optional(&mut map, "stats", &self.stats)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -758,6 +763,8 @@ impl ntnx_runtime::Model for VmDiskStatsTuple {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.stats.VmDiskStatsTuple";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.stats.VmDiskStatsTuple");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1112,8 +1119,7 @@ impl serde::Serialize for VmDiskStatsTuple {
                 "controllerWriteIoPpm",
                 &self.controller_write_io_ppm,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1164,6 +1170,8 @@ impl ntnx_runtime::Model for VmNicStats {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.stats.VmNicStats";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.stats.VmNicStats");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1218,8 +1226,7 @@ impl serde::Serialize for VmNicStats {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras.serialize_optional(&mut map, "vmExtId", &self.vm_ext_id)?;
         self.extras.serialize_optional(&mut map, "stats", &self.stats)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1252,6 +1259,8 @@ impl ntnx_runtime::Model for VmNicStatsTuple {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.stats.VmNicStatsTuple";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.stats.VmNicStatsTuple");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1310,8 +1319,7 @@ impl serde::Serialize for VmNicStatsTuple {
                 "networkDroppedTransmittedPackets",
                 &self.network_dropped_transmitted_packets,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1358,6 +1366,8 @@ impl ntnx_runtime::Model for VmStats {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.stats.VmStats";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.stats.VmStats");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1406,8 +1416,7 @@ impl serde::Serialize for VmStats {
         }
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras.serialize_optional(&mut map, "stats", &self.stats)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1602,6 +1611,8 @@ impl ntnx_runtime::Model for VmStatsTuple {
     const SCHEMA: &'static str = "vmm.v4.0.ahv.stats.VmStatsTuple";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.stats.VmStatsTuple");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2608,8 +2619,7 @@ impl serde::Serialize for VmStatsTuple {
                 "memoryReservedBytes",
                 &self.memory_reserved_bytes,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

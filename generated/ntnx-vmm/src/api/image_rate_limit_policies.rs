@@ -35,6 +35,7 @@ impl ImageRateLimitPoliciesApi {
             filter: None,
             orderby: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -58,6 +59,7 @@ impl ImageRateLimitPoliciesApi {
             client: self.client.clone(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -77,6 +79,7 @@ impl ImageRateLimitPoliciesApi {
         GetRateLimitPolicyByIdRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -103,6 +106,7 @@ impl ImageRateLimitPoliciesApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -125,6 +129,7 @@ impl ImageRateLimitPoliciesApi {
             client: self.client.clone(),
             ext_id: ext_id.into(),
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -149,6 +154,7 @@ impl ImageRateLimitPoliciesApi {
             filter: None,
             orderby: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -157,6 +163,28 @@ static LIST_RATE_LIMIT_POLICIES_OPERATION: ntnx_runtime::Operation = ntnx_runtim
     id: "listRateLimitPolicies",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/images/config/rate-limit-policies",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listRateLimitPolicies` (`GET /vmm/v4.0/images/config/rate-limit-policies`): set optional parameters, then `send()`.
@@ -169,6 +197,7 @@ pub struct ListRateLimitPoliciesRequest {
     filter: Option<String>,
     orderby: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListRateLimitPoliciesRequest {
@@ -229,6 +258,21 @@ impl ListRateLimitPoliciesRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -283,9 +327,8 @@ impl ListRateLimitPoliciesRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-            &LIST_RATE_LIMIT_POLICIES_OPERATION,
-        );
+        let mut request = ntnx_runtime::Request::new(&LIST_RATE_LIMIT_POLICIES_OPERATION)
+            .options(self.options);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
         }
@@ -315,6 +358,28 @@ static CREATE_RATE_LIMIT_POLICY_OPERATION: ntnx_runtime::Operation = ntnx_runtim
     id: "createRateLimitPolicy",
     method: ntnx_runtime::http::Method::POST,
     path: "/vmm/v4.0/images/config/rate-limit-policies",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `createRateLimitPolicy` (`POST /vmm/v4.0/images/config/rate-limit-policies`): set optional parameters, then `send()`.
@@ -324,6 +389,7 @@ pub struct CreateRateLimitPolicyRequest {
     client: ntnx_runtime::Client,
     body: crate::images::config::RateLimitPolicy,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateRateLimitPolicyRequest {
@@ -331,6 +397,21 @@ impl CreateRateLimitPolicyRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -348,9 +429,8 @@ impl CreateRateLimitPolicyRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-            &CREATE_RATE_LIMIT_POLICY_OPERATION,
-        );
+        let mut request = ntnx_runtime::Request::new(&CREATE_RATE_LIMIT_POLICY_OPERATION)
+            .options(self.options);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
@@ -369,6 +449,28 @@ static GET_RATE_LIMIT_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_run
     id: "getRateLimitPolicyById",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/images/config/rate-limit-policies/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getRateLimitPolicyById` (`GET /vmm/v4.0/images/config/rate-limit-policies/{extId}`): set optional parameters, then `send()`.
@@ -377,9 +479,25 @@ static GET_RATE_LIMIT_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_run
 pub struct GetRateLimitPolicyByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetRateLimitPolicyByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -399,8 +517,9 @@ impl GetRateLimitPolicyByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &GET_RATE_LIMIT_POLICY_BY_ID_OPERATION,
-        );
+                &GET_RATE_LIMIT_POLICY_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
     }
@@ -416,6 +535,28 @@ static UPDATE_RATE_LIMIT_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_
     id: "updateRateLimitPolicyById",
     method: ntnx_runtime::http::Method::PUT,
     path: "/vmm/v4.0/images/config/rate-limit-policies/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `updateRateLimitPolicyById` (`PUT /vmm/v4.0/images/config/rate-limit-policies/{extId}`): set optional parameters, then `send()`.
@@ -427,6 +568,7 @@ pub struct UpdateRateLimitPolicyByIdRequest {
     body: crate::images::config::RateLimitPolicy,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UpdateRateLimitPolicyByIdRequest {
@@ -437,10 +579,34 @@ impl UpdateRateLimitPolicyByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -459,8 +625,9 @@ impl UpdateRateLimitPolicyByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &UPDATE_RATE_LIMIT_POLICY_BY_ID_OPERATION,
-        );
+                &UPDATE_RATE_LIMIT_POLICY_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -491,6 +658,28 @@ static DELETE_RATE_LIMIT_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_
     id: "deleteRateLimitPolicyById",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/vmm/v4.0/images/config/rate-limit-policies/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `deleteRateLimitPolicyById` (`DELETE /vmm/v4.0/images/config/rate-limit-policies/{extId}`): set optional parameters, then `send()`.
@@ -500,6 +689,7 @@ pub struct DeleteRateLimitPolicyByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteRateLimitPolicyByIdRequest {
@@ -507,6 +697,21 @@ impl DeleteRateLimitPolicyByIdRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -525,8 +730,9 @@ impl DeleteRateLimitPolicyByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &DELETE_RATE_LIMIT_POLICY_BY_ID_OPERATION,
-        );
+                &DELETE_RATE_LIMIT_POLICY_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -545,6 +751,28 @@ static LIST_EFFECTIVE_RATE_LIMIT_POLICIES_OPERATION: ntnx_runtime::Operation = n
     id: "listEffectiveRateLimitPolicies",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/images/config/effective-rate-limit-policies",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listEffectiveRateLimitPolicies` (`GET /vmm/v4.0/images/config/effective-rate-limit-policies`): set optional parameters, then `send()`.
@@ -557,6 +785,7 @@ pub struct ListEffectiveRateLimitPoliciesRequest {
     filter: Option<String>,
     orderby: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListEffectiveRateLimitPoliciesRequest {
@@ -604,6 +833,21 @@ impl ListEffectiveRateLimitPoliciesRequest {
     /// - tenantId
     pub fn select(mut self, value: impl std::fmt::Display) -> Self {
         self.select = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -667,8 +911,9 @@ impl ListEffectiveRateLimitPoliciesRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_EFFECTIVE_RATE_LIMIT_POLICIES_OPERATION,
-        );
+                &LIST_EFFECTIVE_RATE_LIMIT_POLICIES_OPERATION,
+            )
+            .options(self.options);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
         }

@@ -35,6 +35,7 @@ impl ImagesApi {
             filter: None,
             orderby: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -55,6 +56,7 @@ impl ImagesApi {
             client: self.client.clone(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -71,6 +73,7 @@ impl ImagesApi {
         GetImageByIdRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -97,6 +100,7 @@ impl ImagesApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -119,6 +123,7 @@ impl ImagesApi {
             client: self.client.clone(),
             ext_id: ext_id.into(),
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -141,6 +146,7 @@ impl ImagesApi {
             client: self.client.clone(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -162,6 +168,7 @@ impl ImagesApi {
         GetFileByImageIdRequest {
             client: self.client.clone(),
             image_ext_id: image_ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -170,6 +177,28 @@ static LIST_IMAGES_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation 
     id: "listImages",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/content/images",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listImages` (`GET /vmm/v4.0/content/images`): set optional parameters, then `send()`.
@@ -182,6 +211,7 @@ pub struct ListImagesRequest {
     filter: Option<String>,
     orderby: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListImagesRequest {
@@ -247,6 +277,21 @@ impl ListImagesRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -301,7 +346,8 @@ impl ListImagesRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_IMAGES_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_IMAGES_OPERATION)
+            .options(self.options);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
         }
@@ -331,6 +377,28 @@ static CREATE_IMAGE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation
     id: "createImage",
     method: ntnx_runtime::http::Method::POST,
     path: "/vmm/v4.0/content/images",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `createImage` (`POST /vmm/v4.0/content/images`): set optional parameters, then `send()`.
@@ -340,6 +408,7 @@ pub struct CreateImageRequest {
     client: ntnx_runtime::Client,
     body: crate::content::Image,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateImageRequest {
@@ -347,6 +416,21 @@ impl CreateImageRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -364,7 +448,8 @@ impl CreateImageRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_IMAGE_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&CREATE_IMAGE_OPERATION)
+            .options(self.options);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
@@ -383,6 +468,28 @@ static GET_IMAGE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operat
     id: "getImageById",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/content/images/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getImageById` (`GET /vmm/v4.0/content/images/{extId}`): set optional parameters, then `send()`.
@@ -391,9 +498,25 @@ static GET_IMAGE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operat
 pub struct GetImageByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetImageByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -410,7 +533,8 @@ impl GetImageByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_IMAGE_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_IMAGE_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
     }
@@ -426,6 +550,28 @@ static UPDATE_IMAGE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Ope
     id: "updateImageById",
     method: ntnx_runtime::http::Method::PUT,
     path: "/vmm/v4.0/content/images/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `updateImageById` (`PUT /vmm/v4.0/content/images/{extId}`): set optional parameters, then `send()`.
@@ -437,6 +583,7 @@ pub struct UpdateImageByIdRequest {
     body: crate::content::Image,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UpdateImageByIdRequest {
@@ -447,10 +594,34 @@ impl UpdateImageByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -468,7 +639,8 @@ impl UpdateImageByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&UPDATE_IMAGE_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&UPDATE_IMAGE_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -497,6 +669,28 @@ static DELETE_IMAGE_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Ope
     id: "deleteImageById",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/vmm/v4.0/content/images/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `deleteImageById` (`DELETE /vmm/v4.0/content/images/{extId}`): set optional parameters, then `send()`.
@@ -506,6 +700,7 @@ pub struct DeleteImageByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteImageByIdRequest {
@@ -513,6 +708,21 @@ impl DeleteImageByIdRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -530,7 +740,8 @@ impl DeleteImageByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&DELETE_IMAGE_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&DELETE_IMAGE_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -549,6 +760,28 @@ static IMPORT_IMAGE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation
     id: "importImage",
     method: ntnx_runtime::http::Method::POST,
     path: "/vmm/v4.0/content/images/$actions/import",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `importImage` (`POST /vmm/v4.0/content/images/$actions/import`): set optional parameters, then `send()`.
@@ -558,6 +791,7 @@ pub struct ImportImageRequest {
     client: ntnx_runtime::Client,
     body: crate::content::ImageImportConfig,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ImportImageRequest {
@@ -565,6 +799,21 @@ impl ImportImageRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -582,7 +831,8 @@ impl ImportImageRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&IMPORT_IMAGE_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&IMPORT_IMAGE_OPERATION)
+            .options(self.options);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
@@ -601,6 +851,28 @@ static GET_FILE_BY_IMAGE_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::O
     id: "getFileByImageId",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/content/images/{imageExtId}/file",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getFileByImageId` (`GET /vmm/v4.0/content/images/{imageExtId}/file`): set optional parameters, then `send()`.
@@ -609,9 +881,25 @@ static GET_FILE_BY_IMAGE_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::O
 pub struct GetFileByImageIdRequest {
     client: ntnx_runtime::Client,
     image_ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetFileByImageIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -623,9 +911,10 @@ impl GetFileByImageIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_FILE_BY_IMAGE_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_FILE_BY_IMAGE_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("imageExtId", &self.image_ext_id);
-        request = request.accept("application/octet-stream");
+        request = request.accept("application/octet-stream, application/json");
         Ok(request)
     }
 }

@@ -42,6 +42,7 @@ impl StatsApi {
             filter: None,
             orderby: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -68,6 +69,7 @@ impl StatsApi {
             sampling_interval: None,
             stat_type: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -96,6 +98,7 @@ impl StatsApi {
             sampling_interval: None,
             stat_type: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -124,6 +127,7 @@ impl StatsApi {
             sampling_interval: None,
             stat_type: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -132,6 +136,28 @@ static LIST_VM_STATS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operatio
     id: "listVmStats",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/ahv/stats/vms",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listVmStats` (`GET /vmm/v4.0/ahv/stats/vms`): set optional parameters, then `send()`.
@@ -148,6 +174,7 @@ pub struct ListVmStatsRequest {
     filter: Option<String>,
     orderby: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListVmStatsRequest {
@@ -377,6 +404,21 @@ impl ListVmStatsRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -431,7 +473,8 @@ impl ListVmStatsRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_VM_STATS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_VM_STATS_OPERATION)
+            .options(self.options);
         request = request.query("$startTime", &self.start_time);
         request = request.query("$endTime", &self.end_time);
         if let Some(value) = &self.sampling_interval {
@@ -469,6 +512,28 @@ static GET_VM_STATS_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Ope
     id: "getVmStatsById",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/ahv/stats/vms/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 4u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 4u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getVmStatsById` (`GET /vmm/v4.0/ahv/stats/vms/{extId}`): set optional parameters, then `send()`.
@@ -482,6 +547,7 @@ pub struct GetVmStatsByIdRequest {
     sampling_interval: Option<i64>,
     stat_type: Option<ntnx_shared::common::v1::stats::DownSamplingOperator>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetVmStatsByIdRequest {
@@ -509,6 +575,21 @@ impl GetVmStatsByIdRequest {
     /// - tenantId
     pub fn select(mut self, value: impl std::fmt::Display) -> Self {
         self.select = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -541,7 +622,8 @@ impl GetVmStatsByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_VM_STATS_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_VM_STATS_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         request = request.query("$startTime", &self.start_time);
         request = request.query("$endTime", &self.end_time);
@@ -568,6 +650,28 @@ static GET_DISK_STATS_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::O
     id: "getDiskStatsById",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/ahv/stats/vms/{vmExtId}/disks/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 4u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 4u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getDiskStatsById` (`GET /vmm/v4.0/ahv/stats/vms/{vmExtId}/disks/{extId}`): set optional parameters, then `send()`.
@@ -582,6 +686,7 @@ pub struct GetDiskStatsByIdRequest {
     sampling_interval: Option<i64>,
     stat_type: Option<ntnx_shared::common::v1::stats::DownSamplingOperator>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetDiskStatsByIdRequest {
@@ -610,6 +715,21 @@ impl GetDiskStatsByIdRequest {
     /// - vmExtId
     pub fn select(mut self, value: impl std::fmt::Display) -> Self {
         self.select = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -642,7 +762,8 @@ impl GetDiskStatsByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_DISK_STATS_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_DISK_STATS_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
         request = request.query("$startTime", &self.start_time);
@@ -670,6 +791,28 @@ static GET_NIC_STATS_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Op
     id: "getNicStatsById",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/ahv/stats/vms/{vmExtId}/nics/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 4u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 4u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getNicStatsById` (`GET /vmm/v4.0/ahv/stats/vms/{vmExtId}/nics/{extId}`): set optional parameters, then `send()`.
@@ -684,6 +827,7 @@ pub struct GetNicStatsByIdRequest {
     sampling_interval: Option<i64>,
     stat_type: Option<ntnx_shared::common::v1::stats::DownSamplingOperator>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetNicStatsByIdRequest {
@@ -712,6 +856,21 @@ impl GetNicStatsByIdRequest {
     /// - vmExtId
     pub fn select(mut self, value: impl std::fmt::Display) -> Self {
         self.select = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -744,7 +903,8 @@ impl GetNicStatsByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_NIC_STATS_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_NIC_STATS_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("vmExtId", &self.vm_ext_id);
         request = request.path_param("extId", &self.ext_id);
         request = request.query("$startTime", &self.start_time);

@@ -33,6 +33,7 @@ impl VmAntiAffinityPoliciesApi {
         GetVmAntiAffinityPolicyByIdRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -58,6 +59,7 @@ impl VmAntiAffinityPoliciesApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -81,6 +83,7 @@ impl VmAntiAffinityPoliciesApi {
             ext_id: ext_id.into(),
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -100,6 +103,7 @@ impl VmAntiAffinityPoliciesApi {
             limit: None,
             filter: None,
             orderby: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -122,6 +126,7 @@ impl VmAntiAffinityPoliciesApi {
             client: self.client.clone(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -143,6 +148,7 @@ impl VmAntiAffinityPoliciesApi {
             vm_anti_affinity_policy_ext_id: vm_anti_affinity_policy_ext_id.into(),
             page: None,
             limit: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -163,6 +169,7 @@ impl VmAntiAffinityPoliciesApi {
             page: None,
             limit: None,
             filter: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -185,6 +192,7 @@ impl VmAntiAffinityPoliciesApi {
             client: self.client.clone(),
             ext_id: ext_id.into(),
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -193,6 +201,28 @@ static GET_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = nt
     id: "getVmAntiAffinityPolicyById",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getVmAntiAffinityPolicyById` (`GET /vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{extId}`): set optional parameters, then `send()`.
@@ -201,9 +231,25 @@ static GET_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = nt
 pub struct GetVmAntiAffinityPolicyByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetVmAntiAffinityPolicyByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -223,8 +269,9 @@ impl GetVmAntiAffinityPolicyByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &GET_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION,
-        );
+                &GET_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
     }
@@ -240,6 +287,28 @@ static UPDATE_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation =
     id: "updateVmAntiAffinityPolicyById",
     method: ntnx_runtime::http::Method::PUT,
     path: "/vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `updateVmAntiAffinityPolicyById` (`PUT /vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{extId}`): set optional parameters, then `send()`.
@@ -251,6 +320,7 @@ pub struct UpdateVmAntiAffinityPolicyByIdRequest {
     body: crate::ahv::policies::VmAntiAffinityPolicy,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UpdateVmAntiAffinityPolicyByIdRequest {
@@ -261,10 +331,34 @@ impl UpdateVmAntiAffinityPolicyByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -283,8 +377,9 @@ impl UpdateVmAntiAffinityPolicyByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &UPDATE_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION,
-        );
+                &UPDATE_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -315,6 +410,28 @@ static DELETE_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation =
     id: "deleteVmAntiAffinityPolicyById",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `deleteVmAntiAffinityPolicyById` (`DELETE /vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{extId}`): set optional parameters, then `send()`.
@@ -325,6 +442,7 @@ pub struct DeleteVmAntiAffinityPolicyByIdRequest {
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteVmAntiAffinityPolicyByIdRequest {
@@ -335,10 +453,34 @@ impl DeleteVmAntiAffinityPolicyByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag.
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -357,8 +499,9 @@ impl DeleteVmAntiAffinityPolicyByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &DELETE_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION,
-        );
+                &DELETE_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -387,6 +530,28 @@ static LIST_VM_ANTI_AFFINITY_POLICIES_OPERATION: ntnx_runtime::Operation = ntnx_
     id: "listVmAntiAffinityPolicies",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/ahv/policies/vm-anti-affinity-policies",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listVmAntiAffinityPolicies` (`GET /vmm/v4.0/ahv/policies/vm-anti-affinity-policies`): set optional parameters, then `send()`.
@@ -398,6 +563,7 @@ pub struct ListVmAntiAffinityPoliciesRequest {
     limit: Option<i32>,
     filter: Option<String>,
     orderby: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListVmAntiAffinityPoliciesRequest {
@@ -436,6 +602,21 @@ impl ListVmAntiAffinityPoliciesRequest {
     /// - updateTime
     pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -484,8 +665,9 @@ impl ListVmAntiAffinityPoliciesRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_VM_ANTI_AFFINITY_POLICIES_OPERATION,
-        );
+                &LIST_VM_ANTI_AFFINITY_POLICIES_OPERATION,
+            )
+            .options(self.options);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
         }
@@ -512,6 +694,28 @@ static CREATE_VM_ANTI_AFFINITY_POLICY_OPERATION: ntnx_runtime::Operation = ntnx_
     id: "createVmAntiAffinityPolicy",
     method: ntnx_runtime::http::Method::POST,
     path: "/vmm/v4.0/ahv/policies/vm-anti-affinity-policies",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `createVmAntiAffinityPolicy` (`POST /vmm/v4.0/ahv/policies/vm-anti-affinity-policies`): set optional parameters, then `send()`.
@@ -521,6 +725,7 @@ pub struct CreateVmAntiAffinityPolicyRequest {
     client: ntnx_runtime::Client,
     body: crate::ahv::policies::VmAntiAffinityPolicy,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateVmAntiAffinityPolicyRequest {
@@ -528,6 +733,21 @@ impl CreateVmAntiAffinityPolicyRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -546,8 +766,9 @@ impl CreateVmAntiAffinityPolicyRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &CREATE_VM_ANTI_AFFINITY_POLICY_OPERATION,
-        );
+                &CREATE_VM_ANTI_AFFINITY_POLICY_OPERATION,
+            )
+            .options(self.options);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
@@ -566,6 +787,28 @@ static LIST_VM_ANTI_AFFINITY_POLICY_VM_COMPLIANCE_STATES_OPERATION: ntnx_runtime
     id: "listVmAntiAffinityPolicyVmComplianceStates",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{vmAntiAffinityPolicyExtId}/vm-compliance-states",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listVmAntiAffinityPolicyVmComplianceStates` (`GET /vmm/v4.0/ahv/policies/vm-anti-affinity-policies/{vmAntiAffinityPolicyExtId}/vm-compliance-states`): set optional parameters, then `send()`.
@@ -576,6 +819,7 @@ pub struct ListVmAntiAffinityPolicyVmComplianceStatesRequest {
     vm_anti_affinity_policy_ext_id: String,
     page: Option<i32>,
     limit: Option<i32>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListVmAntiAffinityPolicyVmComplianceStatesRequest {
@@ -596,6 +840,21 @@ impl ListVmAntiAffinityPolicyVmComplianceStatesRequest {
     /// Server default: `50`.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -651,8 +910,9 @@ impl ListVmAntiAffinityPolicyVmComplianceStatesRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_VM_ANTI_AFFINITY_POLICY_VM_COMPLIANCE_STATES_OPERATION,
-        );
+                &LIST_VM_ANTI_AFFINITY_POLICY_VM_COMPLIANCE_STATES_OPERATION,
+            )
+            .options(self.options);
         request = request
             .path_param(
                 "vmAntiAffinityPolicyExtId",
@@ -678,6 +938,28 @@ static LIST_LEGACY_VM_ANTI_AFFINITY_POLICIES_OPERATION: ntnx_runtime::Operation 
     id: "listLegacyVmAntiAffinityPolicies",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/ahv/policies/legacy-vm-anti-affinity-policies",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listLegacyVmAntiAffinityPolicies` (`GET /vmm/v4.0/ahv/policies/legacy-vm-anti-affinity-policies`): set optional parameters, then `send()`.
@@ -688,6 +970,7 @@ pub struct ListLegacyVmAntiAffinityPoliciesRequest {
     page: Option<i32>,
     limit: Option<i32>,
     filter: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListLegacyVmAntiAffinityPoliciesRequest {
@@ -718,6 +1001,21 @@ impl ListLegacyVmAntiAffinityPoliciesRequest {
     /// - name
     pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -771,8 +1069,9 @@ impl ListLegacyVmAntiAffinityPoliciesRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_LEGACY_VM_ANTI_AFFINITY_POLICIES_OPERATION,
-        );
+                &LIST_LEGACY_VM_ANTI_AFFINITY_POLICIES_OPERATION,
+            )
+            .options(self.options);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
         }
@@ -796,6 +1095,28 @@ static DELETE_LEGACY_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Oper
     id: "deleteLegacyVmAntiAffinityPolicyById",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/vmm/v4.0/ahv/policies/legacy-vm-anti-affinity-policies/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `deleteLegacyVmAntiAffinityPolicyById` (`DELETE /vmm/v4.0/ahv/policies/legacy-vm-anti-affinity-policies/{extId}`): set optional parameters, then `send()`.
@@ -805,6 +1126,7 @@ pub struct DeleteLegacyVmAntiAffinityPolicyByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteLegacyVmAntiAffinityPolicyByIdRequest {
@@ -812,6 +1134,21 @@ impl DeleteLegacyVmAntiAffinityPolicyByIdRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -830,8 +1167,9 @@ impl DeleteLegacyVmAntiAffinityPolicyByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &DELETE_LEGACY_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION,
-        );
+                &DELETE_LEGACY_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);

@@ -33,6 +33,7 @@ impl VmHostAffinityPoliciesApi {
         GetVmHostAffinityPolicyByIdRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -58,6 +59,7 @@ impl VmHostAffinityPoliciesApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -81,6 +83,7 @@ impl VmHostAffinityPoliciesApi {
             ext_id: ext_id.into(),
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -104,6 +107,7 @@ impl VmHostAffinityPoliciesApi {
             ext_id: ext_id.into(),
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -123,6 +127,7 @@ impl VmHostAffinityPoliciesApi {
             limit: None,
             filter: None,
             orderby: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -145,6 +150,7 @@ impl VmHostAffinityPoliciesApi {
             client: self.client.clone(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -166,6 +172,7 @@ impl VmHostAffinityPoliciesApi {
             vm_host_affinity_policy_ext_id: vm_host_affinity_policy_ext_id.into(),
             page: None,
             limit: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -174,6 +181,28 @@ static GET_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = nt
     id: "getVmHostAffinityPolicyById",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getVmHostAffinityPolicyById` (`GET /vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}`): set optional parameters, then `send()`.
@@ -182,9 +211,25 @@ static GET_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation = nt
 pub struct GetVmHostAffinityPolicyByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetVmHostAffinityPolicyByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -204,8 +249,9 @@ impl GetVmHostAffinityPolicyByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &GET_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION,
-        );
+                &GET_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
     }
@@ -221,6 +267,28 @@ static UPDATE_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation =
     id: "updateVmHostAffinityPolicyById",
     method: ntnx_runtime::http::Method::PUT,
     path: "/vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 4u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `updateVmHostAffinityPolicyById` (`PUT /vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}`): set optional parameters, then `send()`.
@@ -232,6 +300,7 @@ pub struct UpdateVmHostAffinityPolicyByIdRequest {
     body: crate::ahv::policies::VmHostAffinityPolicy,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UpdateVmHostAffinityPolicyByIdRequest {
@@ -242,10 +311,34 @@ impl UpdateVmHostAffinityPolicyByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -264,8 +357,9 @@ impl UpdateVmHostAffinityPolicyByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &UPDATE_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION,
-        );
+                &UPDATE_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -296,6 +390,28 @@ static DELETE_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Operation =
     id: "deleteVmHostAffinityPolicyById",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 4u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `deleteVmHostAffinityPolicyById` (`DELETE /vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}`): set optional parameters, then `send()`.
@@ -306,6 +422,7 @@ pub struct DeleteVmHostAffinityPolicyByIdRequest {
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteVmHostAffinityPolicyByIdRequest {
@@ -316,10 +433,34 @@ impl DeleteVmHostAffinityPolicyByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag.
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -338,8 +479,9 @@ impl DeleteVmHostAffinityPolicyByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &DELETE_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION,
-        );
+                &DELETE_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -368,6 +510,28 @@ static RE_ENFORCE_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION: ntnx_runtime::Operati
     id: "reEnforceVmHostAffinityPolicyById",
     method: ntnx_runtime::http::Method::POST,
     path: "/vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}/$actions/re-enforce",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `reEnforceVmHostAffinityPolicyById` (`POST /vmm/v4.0/ahv/policies/vm-host-affinity-policies/{extId}/$actions/re-enforce`): set optional parameters, then `send()`.
@@ -378,6 +542,7 @@ pub struct ReEnforceVmHostAffinityPolicyByIdRequest {
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ReEnforceVmHostAffinityPolicyByIdRequest {
@@ -388,10 +553,34 @@ impl ReEnforceVmHostAffinityPolicyByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag.
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -410,8 +599,9 @@ impl ReEnforceVmHostAffinityPolicyByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &RE_ENFORCE_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION,
-        );
+                &RE_ENFORCE_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -440,6 +630,28 @@ static LIST_VM_HOST_AFFINITY_POLICIES_OPERATION: ntnx_runtime::Operation = ntnx_
     id: "listVmHostAffinityPolicies",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/ahv/policies/vm-host-affinity-policies",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listVmHostAffinityPolicies` (`GET /vmm/v4.0/ahv/policies/vm-host-affinity-policies`): set optional parameters, then `send()`.
@@ -451,6 +663,7 @@ pub struct ListVmHostAffinityPoliciesRequest {
     limit: Option<i32>,
     filter: Option<String>,
     orderby: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListVmHostAffinityPoliciesRequest {
@@ -489,6 +702,21 @@ impl ListVmHostAffinityPoliciesRequest {
     /// - updateTime
     pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -537,8 +765,9 @@ impl ListVmHostAffinityPoliciesRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_VM_HOST_AFFINITY_POLICIES_OPERATION,
-        );
+                &LIST_VM_HOST_AFFINITY_POLICIES_OPERATION,
+            )
+            .options(self.options);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
         }
@@ -565,6 +794,28 @@ static CREATE_VM_HOST_AFFINITY_POLICY_OPERATION: ntnx_runtime::Operation = ntnx_
     id: "createVmHostAffinityPolicy",
     method: ntnx_runtime::http::Method::POST,
     path: "/vmm/v4.0/ahv/policies/vm-host-affinity-policies",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 4u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `createVmHostAffinityPolicy` (`POST /vmm/v4.0/ahv/policies/vm-host-affinity-policies`): set optional parameters, then `send()`.
@@ -574,6 +825,7 @@ pub struct CreateVmHostAffinityPolicyRequest {
     client: ntnx_runtime::Client,
     body: crate::ahv::policies::VmHostAffinityPolicy,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateVmHostAffinityPolicyRequest {
@@ -581,6 +833,21 @@ impl CreateVmHostAffinityPolicyRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -599,8 +866,9 @@ impl CreateVmHostAffinityPolicyRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &CREATE_VM_HOST_AFFINITY_POLICY_OPERATION,
-        );
+                &CREATE_VM_HOST_AFFINITY_POLICY_OPERATION,
+            )
+            .options(self.options);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
@@ -619,6 +887,28 @@ static LIST_VM_HOST_AFFINITY_POLICY_VM_COMPLIANCE_STATES_OPERATION: ntnx_runtime
     id: "listVmHostAffinityPolicyVmComplianceStates",
     method: ntnx_runtime::http::Method::GET,
     path: "/vmm/v4.0/ahv/policies/vm-host-affinity-policies/{vmHostAffinityPolicyExtId}/vm-compliance-states",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 2u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 3u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listVmHostAffinityPolicyVmComplianceStates` (`GET /vmm/v4.0/ahv/policies/vm-host-affinity-policies/{vmHostAffinityPolicyExtId}/vm-compliance-states`): set optional parameters, then `send()`.
@@ -629,6 +919,7 @@ pub struct ListVmHostAffinityPolicyVmComplianceStatesRequest {
     vm_host_affinity_policy_ext_id: String,
     page: Option<i32>,
     limit: Option<i32>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListVmHostAffinityPolicyVmComplianceStatesRequest {
@@ -649,6 +940,21 @@ impl ListVmHostAffinityPolicyVmComplianceStatesRequest {
     /// Server default: `50`.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -704,8 +1010,9 @@ impl ListVmHostAffinityPolicyVmComplianceStatesRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_VM_HOST_AFFINITY_POLICY_VM_COMPLIANCE_STATES_OPERATION,
-        );
+                &LIST_VM_HOST_AFFINITY_POLICY_VM_COMPLIANCE_STATES_OPERATION,
+            )
+            .options(self.options);
         request = request
             .path_param(
                 "vmHostAffinityPolicyExtId",

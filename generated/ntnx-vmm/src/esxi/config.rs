@@ -124,6 +124,8 @@ impl ntnx_runtime::Model for AssignVmOwnerApiResponse {
         "vmm.v4.esxi.config.AssignVmOwnerApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -161,8 +163,7 @@ impl serde::Serialize for AssignVmOwnerApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -270,6 +271,8 @@ impl ntnx_runtime::Model for AssociateCategoriesApiResponse {
         "vmm.v4.esxi.config.AssociateCategoriesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -307,8 +310,7 @@ impl serde::Serialize for AssociateCategoriesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -425,6 +427,8 @@ impl ntnx_runtime::Model for AssociateVmCategoriesParams {
         "vmm.v4.esxi.config.AssociateVmCategoriesParams",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -460,8 +464,7 @@ impl serde::Serialize for AssociateVmCategoriesParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("categories", &self.categories)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -495,6 +498,8 @@ impl ntnx_runtime::Model for CategoryReference {
         "vmm.v4.esxi.config.CategoryReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -526,8 +531,7 @@ impl serde::Serialize for CategoryReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -576,6 +580,8 @@ impl ntnx_runtime::Model for CdRom {
     const SCHEMA: &'static str = "vmm.v4.0.esxi.config.CdRom";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.CdRom");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -632,8 +638,7 @@ impl serde::Serialize for CdRom {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras.serialize_optional(&mut map, "diskAddress", &self.disk_address)?;
         self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -668,6 +673,8 @@ impl ntnx_runtime::Model for CdRomAddress {
     const SCHEMA: &'static str = "vmm.v4.0.esxi.config.CdRomAddress";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.CdRomAddress");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -706,8 +713,7 @@ impl serde::Serialize for CdRomAddress {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "busType", &self.bus_type)?;
         self.extras.serialize_optional(&mut map, "index", &self.index)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -744,6 +750,8 @@ impl ntnx_runtime::Model for CdRomBackingInfo {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.esxi.config.CdRomBackingInfo",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -786,8 +794,7 @@ impl serde::Serialize for CdRomBackingInfo {
         self.extras.serialize_optional(&mut map, "diskExtId", &self.disk_ext_id)?;
         self.extras
             .serialize_optional(&mut map, "storageContainer", &self.storage_container)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -891,6 +898,8 @@ impl ntnx_runtime::Model for ClusterReference {
         "vmm.v4.esxi.config.ClusterReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -922,8 +931,7 @@ impl serde::Serialize for ClusterReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -956,6 +964,8 @@ impl ntnx_runtime::Model for DisassociateCategoriesApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.esxi.config.DisassociateCategoriesApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -994,8 +1004,7 @@ impl serde::Serialize for DisassociateCategoriesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1112,6 +1121,8 @@ impl ntnx_runtime::Model for DisassociateVmCategoriesParams {
         "vmm.v4.esxi.config.DisassociateVmCategoriesParams",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1147,8 +1158,7 @@ impl serde::Serialize for DisassociateVmCategoriesParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("categories", &self.categories)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1197,6 +1207,8 @@ impl ntnx_runtime::Model for Disk {
     const SCHEMA: &'static str = "vmm.v4.0.esxi.config.Disk";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.Disk");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1253,8 +1265,7 @@ impl serde::Serialize for Disk {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras.serialize_optional(&mut map, "diskAddress", &self.disk_address)?;
         self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1289,6 +1300,8 @@ impl ntnx_runtime::Model for DiskAddress {
     const SCHEMA: &'static str = "vmm.v4.0.esxi.config.DiskAddress";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.DiskAddress");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1327,8 +1340,7 @@ impl serde::Serialize for DiskAddress {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "busType", &self.bus_type)?;
         self.extras.serialize_optional(&mut map, "index", &self.index)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1444,6 +1456,8 @@ impl ntnx_runtime::Model for GetNutanixGuestToolsApiResponse {
         "vmm.v4.esxi.config.GetNutanixGuestToolsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1481,8 +1495,7 @@ impl serde::Serialize for GetNutanixGuestToolsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1592,6 +1605,8 @@ impl ntnx_runtime::Model for GetVmApiResponse {
         "vmm.v4.esxi.config.GetVmApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1629,8 +1644,7 @@ impl serde::Serialize for GetVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1733,6 +1747,8 @@ impl ntnx_runtime::Model for HostReference {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.HostReference");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1764,8 +1780,7 @@ impl serde::Serialize for HostReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1798,6 +1813,8 @@ impl ntnx_runtime::Model for InsertNutanixGuestToolsApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.esxi.config.InsertNutanixGuestToolsApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1836,8 +1853,7 @@ impl serde::Serialize for InsertNutanixGuestToolsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1945,6 +1961,8 @@ impl ntnx_runtime::Model for InstallNutanixGuestToolsApiResponse {
         "vmm.v4.esxi.config.InstallNutanixGuestToolsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1982,8 +2000,7 @@ impl serde::Serialize for InstallNutanixGuestToolsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2097,6 +2114,8 @@ impl ntnx_runtime::Model for IpAddressInfo {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.IpAddressInfo");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2138,8 +2157,7 @@ impl serde::Serialize for IpAddressInfo {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "ipv4Addresses", &self.ipv4_addresses)?;
         self.extras.serialize_optional(&mut map, "ipv6Addresses", &self.ipv6_addresses)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2172,6 +2190,8 @@ impl ntnx_runtime::Model for ListVmsApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.esxi.config.ListVmsApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2210,8 +2230,7 @@ impl serde::Serialize for ListVmsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2339,6 +2358,8 @@ impl ntnx_runtime::Model for Nic {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.Nic");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2394,8 +2415,7 @@ impl serde::Serialize for Nic {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras.serialize_optional(&mut map, "backingInfo", &self.backing_info)?;
         self.extras.serialize_optional(&mut map, "networkInfo", &self.network_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2447,6 +2467,8 @@ impl ntnx_runtime::Model for NicBackingInfo {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.NicBackingInfo");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2492,8 +2514,7 @@ impl serde::Serialize for NicBackingInfo {
         self.extras.serialize_optional(&mut map, "macAddress", &self.mac_address)?;
         self.extras.serialize_optional(&mut map, "isConnected", &self.is_connected)?;
         self.extras.serialize_optional(&mut map, "adapterType", &self.adapter_type)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2524,6 +2545,8 @@ impl ntnx_runtime::Model for NicNetworkInfo {
     const SCHEMA: &'static str = "vmm.v4.0.esxi.config.NicNetworkInfo";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.NicNetworkInfo");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2568,8 +2591,7 @@ impl serde::Serialize for NicNetworkInfo {
             .serialize_optional(&mut map, "portGroupInfo", &self.port_group_info)?;
         self.extras
             .serialize_optional(&mut map, "ipAddressInfo", &self.ip_address_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2622,6 +2644,8 @@ impl ntnx_runtime::Model for NutanixCredential {
         "vmm.v4.esxi.config.NutanixCredential",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2665,8 +2689,7 @@ impl serde::Serialize for NutanixCredential {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("username", &self.username)?;
         map.serialize_entry("password", &self.password)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2733,6 +2756,8 @@ impl ntnx_runtime::Model for NutanixGuestTools {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.esxi.config.NutanixGuestTools",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2838,8 +2863,7 @@ impl serde::Serialize for NutanixGuestTools {
                 "isVmMobilityDriversInstalled",
                 &self.is_vm_mobility_drivers_installed,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2943,6 +2967,8 @@ impl ntnx_runtime::Model for NutanixGuestToolsInsertConfig {
         "vmm.v4.esxi.config.NutanixGuestToolsInsertConfig",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2977,8 +3003,7 @@ impl serde::Serialize for NutanixGuestToolsInsertConfig {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "capabilities", &self.capabilities)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3028,6 +3053,8 @@ impl ntnx_runtime::Model for NutanixGuestToolsInstallConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.esxi.config.NutanixGuestToolsInstallConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3079,8 +3106,7 @@ impl serde::Serialize for NutanixGuestToolsInstallConfig {
         map.serialize_entry("credential", &self.credential)?;
         self.extras
             .serialize_optional(&mut map, "rebootPreference", &self.reboot_preference)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3111,6 +3137,8 @@ impl ntnx_runtime::Model for NutanixGuestToolsUpgradeConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.esxi.config.NutanixGuestToolsUpgradeConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3147,8 +3175,7 @@ impl serde::Serialize for NutanixGuestToolsUpgradeConfig {
         let mut map = serializer.serialize_map(None)?;
         self.extras
             .serialize_optional(&mut map, "rebootPreference", &self.reboot_preference)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3181,6 +3208,8 @@ impl ntnx_runtime::Model for NutanixRebootPreference {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.esxi.config.NutanixRebootPreference",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3222,8 +3251,7 @@ impl serde::Serialize for NutanixRebootPreference {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "scheduleType", &self.schedule_type)?;
         self.extras.serialize_optional(&mut map, "schedule", &self.schedule)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3254,6 +3282,8 @@ impl ntnx_runtime::Model for NutanixRebootPreferenceSchedule {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.esxi.config.NutanixRebootPreferenceSchedule",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3288,8 +3318,7 @@ impl serde::Serialize for NutanixRebootPreferenceSchedule {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "startTime", &self.start_time)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3399,6 +3428,8 @@ impl ntnx_runtime::Model for OwnerReference {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.OwnerReference");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3436,8 +3467,7 @@ impl serde::Serialize for OwnerReference {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "entityType", &self.entity_type)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3542,6 +3572,8 @@ impl ntnx_runtime::Model for OwnershipInfo {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.OwnershipInfo");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3573,8 +3605,7 @@ impl serde::Serialize for OwnershipInfo {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("owner", &self.owner)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3608,6 +3639,8 @@ impl ntnx_runtime::Model for PortGroupInfo {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.PortGroupInfo");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3636,8 +3669,7 @@ impl serde::Serialize for PortGroupInfo {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3670,6 +3702,8 @@ impl ntnx_runtime::Model for PowerOffVmApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.esxi.config.PowerOffVmApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -3708,8 +3742,7 @@ impl serde::Serialize for PowerOffVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -3816,6 +3849,8 @@ impl ntnx_runtime::Model for PowerOnVmApiResponse {
         "vmm.v4.esxi.config.PowerOnVmApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -3853,8 +3888,7 @@ impl serde::Serialize for PowerOnVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4043,6 +4077,8 @@ impl ntnx_runtime::Model for RebootGuestOsApiResponse {
         "vmm.v4.esxi.config.RebootGuestOSApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4080,8 +4116,7 @@ impl serde::Serialize for RebootGuestOsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4189,6 +4224,8 @@ impl ntnx_runtime::Model for ResetVmApiResponse {
         "vmm.v4.esxi.config.ResetVmApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4226,8 +4263,7 @@ impl serde::Serialize for ResetVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4345,6 +4381,8 @@ impl ntnx_runtime::Model for RevertParams {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.RevertParams");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4382,8 +4420,7 @@ impl serde::Serialize for RevertParams {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("vmRecoveryPointExtId", &self.vm_recovery_point_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4416,6 +4453,8 @@ impl ntnx_runtime::Model for RevertVmApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.esxi.config.RevertVmApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -4454,8 +4493,7 @@ impl serde::Serialize for RevertVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4562,6 +4600,8 @@ impl ntnx_runtime::Model for ShutdownVmApiResponse {
         "vmm.v4.esxi.config.ShutdownVmApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4599,8 +4639,7 @@ impl serde::Serialize for ShutdownVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4707,6 +4746,8 @@ impl ntnx_runtime::Model for SuspendVmApiResponse {
         "vmm.v4.esxi.config.SuspendVmApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4744,8 +4785,7 @@ impl serde::Serialize for SuspendVmApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4852,6 +4892,8 @@ impl ntnx_runtime::Model for UninstallNutanixGuestToolsApiResponse {
         "vmm.v4.esxi.config.UninstallNutanixGuestToolsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -4889,8 +4931,7 @@ impl serde::Serialize for UninstallNutanixGuestToolsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -4998,6 +5039,8 @@ impl ntnx_runtime::Model for UpdateNutanixGuestToolsApiResponse {
         "vmm.v4.esxi.config.UpdateNutanixGuestToolsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5035,8 +5078,7 @@ impl serde::Serialize for UpdateNutanixGuestToolsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5144,6 +5186,8 @@ impl ntnx_runtime::Model for UpgradeNutanixGuestToolsApiResponse {
         "vmm.v4.esxi.config.UpgradeNutanixGuestToolsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5181,8 +5225,7 @@ impl serde::Serialize for UpgradeNutanixGuestToolsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5364,6 +5407,8 @@ impl ntnx_runtime::Model for Vm {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.Vm");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5513,8 +5558,7 @@ impl serde::Serialize for Vm {
         self.extras.serialize_optional(&mut map, "disks", &self.disks)?;
         self.extras.serialize_optional(&mut map, "cdRoms", &self.cd_roms)?;
         self.extras.serialize_optional(&mut map, "nics", &self.nics)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5551,6 +5595,8 @@ impl ntnx_runtime::Model for VmDisk {
     const SCHEMA: &'static str = "vmm.v4.0.esxi.config.VmDisk";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.VmDisk");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -5602,8 +5648,7 @@ impl serde::Serialize for VmDisk {
         self.extras
             .serialize_optional(&mut map, "storageContainer", &self.storage_container)?;
         self.extras.serialize_optional(&mut map, "storageConfig", &self.storage_config)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5639,6 +5684,8 @@ impl ntnx_runtime::Model for VmDiskContainerReference {
         "vmm.v4.esxi.config.VmDiskContainerReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -5670,8 +5717,7 @@ impl serde::Serialize for VmDiskContainerReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -5704,6 +5750,8 @@ impl ntnx_runtime::Model for VmDiskStorageConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.esxi.config.VmDiskStorageConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -5744,8 +5792,7 @@ impl serde::Serialize for VmDiskStorageConfig {
                 "isFlashModeEnabled",
                 &self.is_flash_mode_enabled,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -24,6 +24,8 @@ impl ntnx_runtime::Model for GetDiskStatsApiResponse {
         "vmm.v4.esxi.stats.GetDiskStatsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -61,8 +63,7 @@ impl serde::Serialize for GetDiskStatsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -167,6 +168,8 @@ impl ntnx_runtime::Model for GetNicStatsApiResponse {
         "vmm.v4.esxi.stats.GetNicStatsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -204,8 +207,7 @@ impl serde::Serialize for GetNicStatsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -310,6 +312,8 @@ impl ntnx_runtime::Model for GetVmStatsApiResponse {
         "vmm.v4.esxi.stats.GetVmStatsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -347,8 +351,7 @@ impl serde::Serialize for GetVmStatsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -453,6 +456,8 @@ impl ntnx_runtime::Model for ListVmStatsApiResponse {
         "vmm.v4.esxi.stats.ListVmStatsApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -490,8 +495,7 @@ impl serde::Serialize for ListVmStatsApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -621,6 +625,8 @@ impl ntnx_runtime::Model for VmDiskStats {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.stats.VmDiskStats");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -674,8 +680,7 @@ impl serde::Serialize for VmDiskStats {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras.serialize_optional(&mut map, "vmExtId", &self.vm_ext_id)?;
         self.extras.serialize_optional(&mut map, "stats", &self.stats)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -754,6 +759,8 @@ impl ntnx_runtime::Model for VmDiskStatsTuple {
     const SCHEMA: &'static str = "vmm.v4.0.esxi.stats.VmDiskStatsTuple";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.stats.VmDiskStatsTuple");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1084,8 +1091,7 @@ impl serde::Serialize for VmDiskStatsTuple {
                 "controllerTimespanMicros",
                 &self.controller_timespan_micros,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1136,6 +1142,8 @@ impl ntnx_runtime::Model for VmNicStats {
     const SCHEMA: &'static str = "vmm.v4.0.esxi.stats.VmNicStats";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.stats.VmNicStats");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1190,8 +1198,7 @@ impl serde::Serialize for VmNicStats {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras.serialize_optional(&mut map, "vmExtId", &self.vm_ext_id)?;
         self.extras.serialize_optional(&mut map, "stats", &self.stats)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1224,6 +1231,8 @@ impl ntnx_runtime::Model for VmNicStatsTuple {
     const SCHEMA: &'static str = "vmm.v4.0.esxi.stats.VmNicStatsTuple";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.stats.VmNicStatsTuple");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1282,8 +1291,7 @@ impl serde::Serialize for VmNicStatsTuple {
                 "networkDroppedTransmittedPackets",
                 &self.network_dropped_transmitted_packets,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1330,6 +1338,8 @@ impl ntnx_runtime::Model for VmStats {
     const SCHEMA: &'static str = "vmm.v4.0.esxi.stats.VmStats";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.stats.VmStats");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1378,8 +1388,7 @@ impl serde::Serialize for VmStats {
         }
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         self.extras.serialize_optional(&mut map, "stats", &self.stats)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1514,6 +1523,8 @@ impl ntnx_runtime::Model for VmStatsTuple {
     const SCHEMA: &'static str = "vmm.v4.0.esxi.stats.VmStatsTuple";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.stats.VmStatsTuple");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2157,8 +2168,7 @@ impl serde::Serialize for VmStatsTuple {
         self.extras
             .serialize_optional(&mut map, "memoryUsagePpm", &self.memory_usage_ppm)?;
         self.extras.serialize_optional(&mut map, "timestamp", &self.timestamp)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

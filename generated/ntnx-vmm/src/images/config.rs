@@ -24,6 +24,8 @@ impl ntnx_runtime::Model for CreatePlacementPolicyApiResponse {
         "vmm.v4.images.config.CreatePlacementPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -61,8 +63,7 @@ impl serde::Serialize for CreatePlacementPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -170,6 +171,8 @@ impl ntnx_runtime::Model for CreateRateLimitPolicyApiResponse {
         "vmm.v4.images.config.CreateRateLimitPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -207,8 +210,7 @@ impl serde::Serialize for CreateRateLimitPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -316,6 +318,8 @@ impl ntnx_runtime::Model for DeletePlacementPolicyApiResponse {
         "vmm.v4.images.config.DeletePlacementPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -353,8 +357,7 @@ impl serde::Serialize for DeletePlacementPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -462,6 +465,8 @@ impl ntnx_runtime::Model for DeleteRateLimitPolicyApiResponse {
         "vmm.v4.images.config.DeleteRateLimitPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -499,8 +504,7 @@ impl serde::Serialize for DeleteRateLimitPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -650,6 +654,8 @@ impl ntnx_runtime::Model for EffectiveRateLimitPolicy {
         "vmm.v4.images.config.EffectiveRateLimitPolicy",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -709,8 +715,7 @@ impl serde::Serialize for EffectiveRateLimitPolicy {
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
         map.serialize_entry("clusterExtId", &self.cluster_ext_id)?;
         map.serialize_entry("rateLimitExtId", &self.rate_limit_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -826,6 +831,8 @@ impl ntnx_runtime::Model for Filter {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.images.config.Filter");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -865,8 +872,7 @@ impl serde::Serialize for Filter {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", &self.r#type)?;
         map.serialize_entry("categoryExtIds", &self.category_ext_ids)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -970,6 +976,8 @@ impl ntnx_runtime::Model for GetPlacementPolicyApiResponse {
         "vmm.v4.images.config.GetPlacementPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1007,8 +1015,7 @@ impl serde::Serialize for GetPlacementPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1118,6 +1125,8 @@ impl ntnx_runtime::Model for GetRateLimitPolicyApiResponse {
         "vmm.v4.images.config.GetRateLimitPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1155,8 +1164,7 @@ impl serde::Serialize for GetRateLimitPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1266,6 +1274,8 @@ impl ntnx_runtime::Model for ListEffectiveRateLimitPoliciesApiResponse {
         "vmm.v4.images.config.ListEffectiveRateLimitPoliciesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1303,8 +1313,7 @@ impl serde::Serialize for ListEffectiveRateLimitPoliciesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1426,6 +1435,8 @@ impl ntnx_runtime::Model for ListPlacementPoliciesApiResponse {
         "vmm.v4.images.config.ListPlacementPoliciesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1463,8 +1474,7 @@ impl serde::Serialize for ListPlacementPoliciesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1578,6 +1588,8 @@ impl ntnx_runtime::Model for ListRateLimitPoliciesApiResponse {
         "vmm.v4.images.config.ListRateLimitPoliciesApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1615,8 +1627,7 @@ impl serde::Serialize for ListRateLimitPoliciesApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1803,6 +1814,8 @@ impl ntnx_runtime::Model for PlacementPolicy {
         "vmm.v4.images.config.PlacementPolicy",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1912,8 +1925,7 @@ impl serde::Serialize for PlacementPolicy {
         self.extras
             .serialize_optional(&mut map, "lastUpdateTime", &self.last_update_time)?;
         self.extras.serialize_optional(&mut map, "ownerExtId", &self.owner_ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2092,6 +2104,8 @@ impl ntnx_runtime::Model for RateLimitPolicy {
         "vmm.v4.images.config.RateLimitPolicy",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2195,8 +2209,7 @@ impl serde::Serialize for RateLimitPolicy {
                 "matchingClusterExtIds",
                 &self.matching_cluster_ext_ids,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2229,6 +2242,8 @@ impl ntnx_runtime::Model for ResumePlacementPolicyApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.images.config.ResumePlacementPolicyApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2267,8 +2282,7 @@ impl serde::Serialize for ResumePlacementPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2376,6 +2390,8 @@ impl ntnx_runtime::Model for SuspendPlacementPolicyApiResponse {
         "vmm.v4.images.config.SuspendPlacementPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2413,8 +2429,7 @@ impl serde::Serialize for SuspendPlacementPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2533,6 +2548,8 @@ impl ntnx_runtime::Model for SuspendPlacementPolicyConfig {
         "vmm.v4.images.config.SuspendPlacementPolicyConfig",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2572,8 +2589,7 @@ impl serde::Serialize for SuspendPlacementPolicyConfig {
                 "shouldCancelRunningTasks",
                 &self.should_cancel_running_tasks,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2606,6 +2622,8 @@ impl ntnx_runtime::Model for UpdatePlacementPolicyApiResponse {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.images.config.UpdatePlacementPolicyApiResponse",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -2644,8 +2662,7 @@ impl serde::Serialize for UpdatePlacementPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -2753,6 +2770,8 @@ impl ntnx_runtime::Model for UpdateRateLimitPolicyApiResponse {
         "vmm.v4.images.config.UpdateRateLimitPolicyApiResponse",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -2790,8 +2809,7 @@ impl serde::Serialize for UpdateRateLimitPolicyApiResponse {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras.serialize_optional(&mut map, "data", &self.data)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -33,6 +33,7 @@ impl IscsiClientsApi {
         GetIscsiClientByIdRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -58,6 +59,7 @@ impl IscsiClientsApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -79,6 +81,7 @@ impl IscsiClientsApi {
             orderby: None,
             expand: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -87,6 +90,28 @@ static GET_ISCSI_CLIENT_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime:
     id: "getIscsiClientById",
     method: ntnx_runtime::http::Method::GET,
     path: "/volumes/v4.0/config/iscsi-clients/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getIscsiClientById` (`GET /volumes/v4.0/config/iscsi-clients/{extId}`): set optional parameters, then `send()`.
@@ -95,9 +120,25 @@ static GET_ISCSI_CLIENT_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime:
 pub struct GetIscsiClientByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetIscsiClientByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -117,7 +158,8 @@ impl GetIscsiClientByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_ISCSI_CLIENT_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_ISCSI_CLIENT_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
     }
@@ -133,6 +175,28 @@ static UPDATE_ISCSI_CLIENT_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runti
     id: "updateIscsiClientById",
     method: ntnx_runtime::http::Method::PUT,
     path: "/volumes/v4.0/config/iscsi-clients/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `updateIscsiClientById` (`PUT /volumes/v4.0/config/iscsi-clients/{extId}`): set optional parameters, then `send()`.
@@ -144,6 +208,7 @@ pub struct UpdateIscsiClientByIdRequest {
     body: crate::config::IscsiClient,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UpdateIscsiClientByIdRequest {
@@ -154,10 +219,34 @@ impl UpdateIscsiClientByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -176,8 +265,9 @@ impl UpdateIscsiClientByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &UPDATE_ISCSI_CLIENT_BY_ID_OPERATION,
-        );
+                &UPDATE_ISCSI_CLIENT_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -208,6 +298,28 @@ static LIST_ISCSI_CLIENTS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Ope
     id: "listIscsiClients",
     method: ntnx_runtime::http::Method::GET,
     path: "/volumes/v4.0/config/iscsi-clients",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listIscsiClients` (`GET /volumes/v4.0/config/iscsi-clients`): set optional parameters, then `send()`.
@@ -221,6 +333,7 @@ pub struct ListIscsiClientsRequest {
     orderby: Option<String>,
     expand: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListIscsiClientsRequest {
@@ -278,6 +391,21 @@ impl ListIscsiClientsRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -332,7 +460,8 @@ impl ListIscsiClientsRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_ISCSI_CLIENTS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_ISCSI_CLIENTS_OPERATION)
+            .options(self.options);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
         }

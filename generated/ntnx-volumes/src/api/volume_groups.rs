@@ -33,6 +33,7 @@ impl VolumeGroupsApi {
         GetVolumeGroupByIdRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -58,6 +59,7 @@ impl VolumeGroupsApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -80,6 +82,7 @@ impl VolumeGroupsApi {
             client: self.client.clone(),
             ext_id: ext_id.into(),
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -101,6 +104,7 @@ impl VolumeGroupsApi {
             orderby: None,
             expand: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -123,6 +127,7 @@ impl VolumeGroupsApi {
             client: self.client.clone(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -147,6 +152,7 @@ impl VolumeGroupsApi {
             filter: None,
             orderby: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -171,6 +177,7 @@ impl VolumeGroupsApi {
             volume_group_ext_id: volume_group_ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -192,6 +199,7 @@ impl VolumeGroupsApi {
             client: self.client.clone(),
             volume_group_ext_id: volume_group_ext_id.into(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -219,6 +227,7 @@ impl VolumeGroupsApi {
             body,
             request_id: None,
             if_match: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -243,6 +252,7 @@ impl VolumeGroupsApi {
             volume_group_ext_id: volume_group_ext_id.into(),
             ext_id: ext_id.into(),
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -271,6 +281,7 @@ impl VolumeGroupsApi {
             orderby: None,
             expand: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -295,6 +306,7 @@ impl VolumeGroupsApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -319,6 +331,7 @@ impl VolumeGroupsApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -345,6 +358,7 @@ impl VolumeGroupsApi {
             limit: None,
             filter: None,
             orderby: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -369,6 +383,7 @@ impl VolumeGroupsApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -393,6 +408,7 @@ impl VolumeGroupsApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -417,6 +433,7 @@ impl VolumeGroupsApi {
             volume_group_ext_id: volume_group_ext_id.into(),
             page: None,
             limit: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -441,6 +458,7 @@ impl VolumeGroupsApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -465,6 +483,7 @@ impl VolumeGroupsApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -489,6 +508,7 @@ impl VolumeGroupsApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -511,6 +531,7 @@ impl VolumeGroupsApi {
         GetVolumeGroupMetadataByIdRequest {
             client: self.client.clone(),
             volume_group_ext_id: volume_group_ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -535,6 +556,7 @@ impl VolumeGroupsApi {
             sampling_interval: None,
             stat_type: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -561,6 +583,7 @@ impl VolumeGroupsApi {
             sampling_interval: None,
             stat_type: None,
             select: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -569,6 +592,28 @@ static GET_VOLUME_GROUP_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime:
     id: "getVolumeGroupById",
     method: ntnx_runtime::http::Method::GET,
     path: "/volumes/v4.0/config/volume-groups/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getVolumeGroupById` (`GET /volumes/v4.0/config/volume-groups/{extId}`): set optional parameters, then `send()`.
@@ -577,9 +622,25 @@ static GET_VOLUME_GROUP_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime:
 pub struct GetVolumeGroupByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetVolumeGroupByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -599,7 +660,8 @@ impl GetVolumeGroupByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_VOLUME_GROUP_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_VOLUME_GROUP_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
     }
@@ -615,6 +677,28 @@ static UPDATE_VOLUME_GROUP_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runti
     id: "updateVolumeGroupById",
     method: ntnx_runtime::http::Method::PUT,
     path: "/volumes/v4.0/config/volume-groups/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `updateVolumeGroupById` (`PUT /volumes/v4.0/config/volume-groups/{extId}`): set optional parameters, then `send()`.
@@ -626,6 +710,7 @@ pub struct UpdateVolumeGroupByIdRequest {
     body: crate::config::VolumeGroup,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UpdateVolumeGroupByIdRequest {
@@ -636,10 +721,34 @@ impl UpdateVolumeGroupByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -658,8 +767,9 @@ impl UpdateVolumeGroupByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &UPDATE_VOLUME_GROUP_BY_ID_OPERATION,
-        );
+                &UPDATE_VOLUME_GROUP_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -690,6 +800,28 @@ static DELETE_VOLUME_GROUP_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runti
     id: "deleteVolumeGroupById",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/volumes/v4.0/config/volume-groups/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `deleteVolumeGroupById` (`DELETE /volumes/v4.0/config/volume-groups/{extId}`): set optional parameters, then `send()`.
@@ -699,6 +831,7 @@ pub struct DeleteVolumeGroupByIdRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteVolumeGroupByIdRequest {
@@ -706,6 +839,21 @@ impl DeleteVolumeGroupByIdRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -724,8 +872,9 @@ impl DeleteVolumeGroupByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &DELETE_VOLUME_GROUP_BY_ID_OPERATION,
-        );
+                &DELETE_VOLUME_GROUP_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -744,6 +893,28 @@ static LIST_VOLUME_GROUPS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Ope
     id: "listVolumeGroups",
     method: ntnx_runtime::http::Method::GET,
     path: "/volumes/v4.0/config/volume-groups",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listVolumeGroups` (`GET /volumes/v4.0/config/volume-groups`): set optional parameters, then `send()`.
@@ -757,6 +928,7 @@ pub struct ListVolumeGroupsRequest {
     orderby: Option<String>,
     expand: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListVolumeGroupsRequest {
@@ -818,6 +990,21 @@ impl ListVolumeGroupsRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -872,7 +1059,8 @@ impl ListVolumeGroupsRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_VOLUME_GROUPS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_VOLUME_GROUPS_OPERATION)
+            .options(self.options);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
         }
@@ -905,6 +1093,28 @@ static CREATE_VOLUME_GROUP_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Op
     id: "createVolumeGroup",
     method: ntnx_runtime::http::Method::POST,
     path: "/volumes/v4.0/config/volume-groups",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `createVolumeGroup` (`POST /volumes/v4.0/config/volume-groups`): set optional parameters, then `send()`.
@@ -914,6 +1124,7 @@ pub struct CreateVolumeGroupRequest {
     client: ntnx_runtime::Client,
     body: crate::config::VolumeGroup,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateVolumeGroupRequest {
@@ -921,6 +1132,21 @@ impl CreateVolumeGroupRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -938,7 +1164,8 @@ impl CreateVolumeGroupRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_VOLUME_GROUP_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&CREATE_VOLUME_GROUP_OPERATION)
+            .options(self.options);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
@@ -957,6 +1184,28 @@ static LIST_VOLUME_DISKS_BY_VOLUME_GROUP_ID_OPERATION: ntnx_runtime::Operation =
     id: "listVolumeDisksByVolumeGroupId",
     method: ntnx_runtime::http::Method::GET,
     path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listVolumeDisksByVolumeGroupId` (`GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks`): set optional parameters, then `send()`.
@@ -970,6 +1219,7 @@ pub struct ListVolumeDisksByVolumeGroupIdRequest {
     filter: Option<String>,
     orderby: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListVolumeDisksByVolumeGroupIdRequest {
@@ -1015,6 +1265,21 @@ impl ListVolumeDisksByVolumeGroupIdRequest {
     /// - storageContainerId
     pub fn select(mut self, value: impl std::fmt::Display) -> Self {
         self.select = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1073,8 +1338,9 @@ impl ListVolumeDisksByVolumeGroupIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_VOLUME_DISKS_BY_VOLUME_GROUP_ID_OPERATION,
-        );
+                &LIST_VOLUME_DISKS_BY_VOLUME_GROUP_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
@@ -1105,6 +1371,28 @@ static CREATE_VOLUME_DISK_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Ope
     id: "createVolumeDisk",
     method: ntnx_runtime::http::Method::POST,
     path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `createVolumeDisk` (`POST /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks`): set optional parameters, then `send()`.
@@ -1115,6 +1403,7 @@ pub struct CreateVolumeDiskRequest {
     volume_group_ext_id: String,
     body: crate::config::VolumeDisk,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateVolumeDiskRequest {
@@ -1122,6 +1411,21 @@ impl CreateVolumeDiskRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1139,7 +1443,8 @@ impl CreateVolumeDiskRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_VOLUME_DISK_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&CREATE_VOLUME_DISK_OPERATION)
+            .options(self.options);
         request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -1159,6 +1464,28 @@ static GET_VOLUME_DISK_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::
     id: "getVolumeDiskById",
     method: ntnx_runtime::http::Method::GET,
     path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getVolumeDiskById` (`GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks/{extId}`): set optional parameters, then `send()`.
@@ -1168,9 +1495,25 @@ pub struct GetVolumeDiskByIdRequest {
     client: ntnx_runtime::Client,
     volume_group_ext_id: String,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetVolumeDiskByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1190,7 +1533,8 @@ impl GetVolumeDiskByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_VOLUME_DISK_BY_ID_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_VOLUME_DISK_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
@@ -1207,6 +1551,28 @@ static UPDATE_VOLUME_DISK_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtim
     id: "updateVolumeDiskById",
     method: ntnx_runtime::http::Method::PUT,
     path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 15u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `updateVolumeDiskById` (`PUT /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks/{extId}`): set optional parameters, then `send()`.
@@ -1219,6 +1585,7 @@ pub struct UpdateVolumeDiskByIdRequest {
     body: crate::config::VolumeDisk,
     request_id: Option<ntnx_runtime::Uuid>,
     if_match: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UpdateVolumeDiskByIdRequest {
@@ -1229,10 +1596,34 @@ impl UpdateVolumeDiskByIdRequest {
         self
     }
 
-    /// Sends this `If-Match` ETag instead of the one kept with the body (from the
-    /// response it was fetched with).
+    /// Sends this `If-Match` ETag instead of the one kept with the body (from the response it was fetched with).
     pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.if_match = Some(value.into());
+        self
+    }
+
+    /// Sends the ETag `entity` was fetched with as `If-Match`: the entity this
+    /// call changes, as a `get…` call returned it (an entity without an ETag sets
+    /// nothing).
+    pub fn if_match_from(mut self, entity: &impl ntnx_runtime::Model) -> Self {
+        if let Some(etag) = entity.etag() {
+            self.if_match = Some(etag.to_owned());
+        }
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1250,9 +1641,8 @@ impl UpdateVolumeDiskByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-            &UPDATE_VOLUME_DISK_BY_ID_OPERATION,
-        );
+        let mut request = ntnx_runtime::Request::new(&UPDATE_VOLUME_DISK_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -1284,6 +1674,28 @@ static DELETE_VOLUME_DISK_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtim
     id: "deleteVolumeDiskById",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks/{extId}",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `deleteVolumeDiskById` (`DELETE /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks/{extId}`): set optional parameters, then `send()`.
@@ -1294,6 +1706,7 @@ pub struct DeleteVolumeDiskByIdRequest {
     volume_group_ext_id: String,
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteVolumeDiskByIdRequest {
@@ -1301,6 +1714,21 @@ impl DeleteVolumeDiskByIdRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1318,9 +1746,8 @@ impl DeleteVolumeDiskByIdRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-            &DELETE_VOLUME_DISK_BY_ID_OPERATION,
-        );
+        let mut request = ntnx_runtime::Request::new(&DELETE_VOLUME_DISK_BY_ID_OPERATION)
+            .options(self.options);
         request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
@@ -1340,6 +1767,28 @@ static LIST_EXTERNAL_ISCSI_ATTACHMENTS_BY_VOLUME_GROUP_ID_OPERATION: ntnx_runtim
     id: "listExternalIscsiAttachmentsByVolumeGroupId",
     method: ntnx_runtime::http::Method::GET,
     path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/external-iscsi-attachments",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listExternalIscsiAttachmentsByVolumeGroupId` (`GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/external-iscsi-attachments`): set optional parameters, then `send()`.
@@ -1354,6 +1803,7 @@ pub struct ListExternalIscsiAttachmentsByVolumeGroupIdRequest {
     orderby: Option<String>,
     expand: Option<String>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListExternalIscsiAttachmentsByVolumeGroupIdRequest {
@@ -1408,6 +1858,21 @@ impl ListExternalIscsiAttachmentsByVolumeGroupIdRequest {
     /// - extId
     pub fn select(mut self, value: impl std::fmt::Display) -> Self {
         self.select = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1466,8 +1931,9 @@ impl ListExternalIscsiAttachmentsByVolumeGroupIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_EXTERNAL_ISCSI_ATTACHMENTS_BY_VOLUME_GROUP_ID_OPERATION,
-        );
+                &LIST_EXTERNAL_ISCSI_ATTACHMENTS_BY_VOLUME_GROUP_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
@@ -1501,6 +1967,28 @@ static ATTACH_ISCSI_CLIENT_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Op
     id: "attachIscsiClient",
     method: ntnx_runtime::http::Method::POST,
     path: "/volumes/v4.0/config/volume-groups/{extId}/$actions/attach-iscsi-client",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `attachIscsiClient` (`POST /volumes/v4.0/config/volume-groups/{extId}/$actions/attach-iscsi-client`): set optional parameters, then `send()`.
@@ -1511,6 +1999,7 @@ pub struct AttachIscsiClientRequest {
     ext_id: String,
     body: crate::config::IscsiClient,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl AttachIscsiClientRequest {
@@ -1518,6 +2007,21 @@ impl AttachIscsiClientRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1535,7 +2039,8 @@ impl AttachIscsiClientRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&ATTACH_ISCSI_CLIENT_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&ATTACH_ISCSI_CLIENT_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -1555,6 +2060,28 @@ static DETACH_ISCSI_CLIENT_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Op
     id: "detachIscsiClient",
     method: ntnx_runtime::http::Method::POST,
     path: "/volumes/v4.0/config/volume-groups/{extId}/$actions/detach-iscsi-client",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `detachIscsiClient` (`POST /volumes/v4.0/config/volume-groups/{extId}/$actions/detach-iscsi-client`): set optional parameters, then `send()`.
@@ -1565,6 +2092,7 @@ pub struct DetachIscsiClientRequest {
     ext_id: String,
     body: crate::config::IscsiClientAttachment,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DetachIscsiClientRequest {
@@ -1572,6 +2100,21 @@ impl DetachIscsiClientRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1589,7 +2132,8 @@ impl DetachIscsiClientRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&DETACH_ISCSI_CLIENT_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&DETACH_ISCSI_CLIENT_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -1609,6 +2153,28 @@ static LIST_VM_ATTACHMENTS_BY_VOLUME_GROUP_ID_OPERATION: ntnx_runtime::Operation
     id: "listVmAttachmentsByVolumeGroupId",
     method: ntnx_runtime::http::Method::GET,
     path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/vm-attachments",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listVmAttachmentsByVolumeGroupId` (`GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/vm-attachments`): set optional parameters, then `send()`.
@@ -1621,6 +2187,7 @@ pub struct ListVmAttachmentsByVolumeGroupIdRequest {
     limit: Option<i32>,
     filter: Option<String>,
     orderby: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListVmAttachmentsByVolumeGroupIdRequest {
@@ -1658,6 +2225,21 @@ impl ListVmAttachmentsByVolumeGroupIdRequest {
     /// - extId
     pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1706,8 +2288,9 @@ impl ListVmAttachmentsByVolumeGroupIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_VM_ATTACHMENTS_BY_VOLUME_GROUP_ID_OPERATION,
-        );
+                &LIST_VM_ATTACHMENTS_BY_VOLUME_GROUP_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
@@ -1735,6 +2318,28 @@ static ATTACH_VM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "attachVm",
     method: ntnx_runtime::http::Method::POST,
     path: "/volumes/v4.0/config/volume-groups/{extId}/$actions/attach-vm",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `attachVm` (`POST /volumes/v4.0/config/volume-groups/{extId}/$actions/attach-vm`): set optional parameters, then `send()`.
@@ -1745,6 +2350,7 @@ pub struct AttachVmRequest {
     ext_id: String,
     body: crate::config::VmAttachment,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl AttachVmRequest {
@@ -1752,6 +2358,21 @@ impl AttachVmRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1769,7 +2390,8 @@ impl AttachVmRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&ATTACH_VM_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&ATTACH_VM_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -1789,6 +2411,28 @@ static DETACH_VM_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "detachVm",
     method: ntnx_runtime::http::Method::POST,
     path: "/volumes/v4.0/config/volume-groups/{extId}/$actions/detach-vm",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `detachVm` (`POST /volumes/v4.0/config/volume-groups/{extId}/$actions/detach-vm`): set optional parameters, then `send()`.
@@ -1799,6 +2443,7 @@ pub struct DetachVmRequest {
     ext_id: String,
     body: crate::config::VmAttachment,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DetachVmRequest {
@@ -1806,6 +2451,21 @@ impl DetachVmRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1823,7 +2483,8 @@ impl DetachVmRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&DETACH_VM_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&DETACH_VM_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -1843,6 +2504,28 @@ static LIST_CATEGORY_ASSOCIATIONS_BY_VOLUME_GROUP_ID_OPERATION: ntnx_runtime::Op
     id: "listCategoryAssociationsByVolumeGroupId",
     method: ntnx_runtime::http::Method::GET,
     path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/category-associations",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `listCategoryAssociationsByVolumeGroupId` (`GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/category-associations`): set optional parameters, then `send()`.
@@ -1853,6 +2536,7 @@ pub struct ListCategoryAssociationsByVolumeGroupIdRequest {
     volume_group_ext_id: String,
     page: Option<i32>,
     limit: Option<i32>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListCategoryAssociationsByVolumeGroupIdRequest {
@@ -1873,6 +2557,21 @@ impl ListCategoryAssociationsByVolumeGroupIdRequest {
     /// Server default: `50`.
     pub fn limit(mut self, value: i32) -> Self {
         self.limit = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1921,8 +2620,9 @@ impl ListCategoryAssociationsByVolumeGroupIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &LIST_CATEGORY_ASSOCIATIONS_BY_VOLUME_GROUP_ID_OPERATION,
-        );
+                &LIST_CATEGORY_ASSOCIATIONS_BY_VOLUME_GROUP_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
         if let Some(value) = &self.page {
             request = request.query("$page", value);
@@ -1944,6 +2644,28 @@ static ASSOCIATE_CATEGORY_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Ope
     id: "associateCategory",
     method: ntnx_runtime::http::Method::POST,
     path: "/volumes/v4.0/config/volume-groups/{extId}/$actions/associate-category",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 10u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `associateCategory` (`POST /volumes/v4.0/config/volume-groups/{extId}/$actions/associate-category`): set optional parameters, then `send()`.
@@ -1954,6 +2676,7 @@ pub struct AssociateCategoryRequest {
     ext_id: String,
     body: crate::config::CategoryEntityReferences,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl AssociateCategoryRequest {
@@ -1961,6 +2684,21 @@ impl AssociateCategoryRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -1978,7 +2716,8 @@ impl AssociateCategoryRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&ASSOCIATE_CATEGORY_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&ASSOCIATE_CATEGORY_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -1998,6 +2737,28 @@ static DISASSOCIATE_CATEGORY_OPERATION: ntnx_runtime::Operation = ntnx_runtime::
     id: "disassociateCategory",
     method: ntnx_runtime::http::Method::POST,
     path: "/volumes/v4.0/config/volume-groups/{extId}/$actions/disassociate-category",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `disassociateCategory` (`POST /volumes/v4.0/config/volume-groups/{extId}/$actions/disassociate-category`): set optional parameters, then `send()`.
@@ -2008,6 +2769,7 @@ pub struct DisassociateCategoryRequest {
     ext_id: String,
     body: crate::config::CategoryEntityReferences,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DisassociateCategoryRequest {
@@ -2015,6 +2777,21 @@ impl DisassociateCategoryRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -2032,7 +2809,8 @@ impl DisassociateCategoryRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&DISASSOCIATE_CATEGORY_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&DISASSOCIATE_CATEGORY_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -2052,6 +2830,28 @@ static REVERT_VOLUME_GROUP_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Op
     id: "revertVolumeGroup",
     method: ntnx_runtime::http::Method::POST,
     path: "/volumes/v4.0/config/volume-groups/{extId}/$actions/revert",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 5u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `revertVolumeGroup` (`POST /volumes/v4.0/config/volume-groups/{extId}/$actions/revert`): set optional parameters, then `send()`.
@@ -2062,6 +2862,7 @@ pub struct RevertVolumeGroupRequest {
     ext_id: String,
     body: crate::config::RevertSpec,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl RevertVolumeGroupRequest {
@@ -2069,6 +2870,21 @@ impl RevertVolumeGroupRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -2086,7 +2902,8 @@ impl RevertVolumeGroupRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&REVERT_VOLUME_GROUP_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&REVERT_VOLUME_GROUP_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -2106,6 +2923,28 @@ static GET_VOLUME_GROUP_METADATA_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx
     id: "getVolumeGroupMetadataById",
     method: ntnx_runtime::http::Method::GET,
     path: "/volumes/v4.0/config/volume-groups/{volumeGroupExtId}/metadata",
+    rate_limits: &[
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XSmall,
+            count: 20u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Small,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::Large,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+        ntnx_runtime::RateLimit {
+            size: ntnx_runtime::PcSize::XLarge,
+            count: 25u32,
+            per: std::time::Duration::from_secs(1u64),
+        },
+    ],
 };
 
 /// Request builder for `getVolumeGroupMetadataById` (`GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/metadata`): set optional parameters, then `send()`.
@@ -2114,9 +2953,25 @@ static GET_VOLUME_GROUP_METADATA_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx
 pub struct GetVolumeGroupMetadataByIdRequest {
     client: ntnx_runtime::Client,
     volume_group_ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetVolumeGroupMetadataByIdRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2136,8 +2991,9 @@ impl GetVolumeGroupMetadataByIdRequest {
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
-            &GET_VOLUME_GROUP_METADATA_BY_ID_OPERATION,
-        );
+                &GET_VOLUME_GROUP_METADATA_BY_ID_OPERATION,
+            )
+            .options(self.options);
         request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
         Ok(request)
     }
@@ -2153,6 +3009,7 @@ static GET_VOLUME_GROUP_STATS_OPERATION: ntnx_runtime::Operation = ntnx_runtime:
     id: "getVolumeGroupStats",
     method: ntnx_runtime::http::Method::GET,
     path: "/volumes/v4.0/stats/volume-groups/{extId}",
+    rate_limits: &[],
 };
 
 /// Request builder for `getVolumeGroupStats` (`GET /volumes/v4.0/stats/volume-groups/{extId}`): set optional parameters, then `send()`.
@@ -2166,6 +3023,7 @@ pub struct GetVolumeGroupStatsRequest {
     sampling_interval: Option<i64>,
     stat_type: Option<ntnx_shared::common::v1::stats::DownSamplingOperator>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetVolumeGroupStatsRequest {
@@ -2202,6 +3060,21 @@ impl GetVolumeGroupStatsRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2231,7 +3104,8 @@ impl GetVolumeGroupStatsRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_VOLUME_GROUP_STATS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_VOLUME_GROUP_STATS_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         request = request.query("$startTime", &self.start_time);
         request = request.query("$endTime", &self.end_time);
@@ -2258,6 +3132,7 @@ static GET_VOLUME_DISK_STATS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::
     id: "getVolumeDiskStats",
     method: ntnx_runtime::http::Method::GET,
     path: "/volumes/v4.0/stats/volume-groups/{volumeGroupExtId}/disks/{extId}",
+    rate_limits: &[],
 };
 
 /// Request builder for `getVolumeDiskStats` (`GET /volumes/v4.0/stats/volume-groups/{volumeGroupExtId}/disks/{extId}`): set optional parameters, then `send()`.
@@ -2272,6 +3147,7 @@ pub struct GetVolumeDiskStatsRequest {
     sampling_interval: Option<i64>,
     stat_type: Option<ntnx_shared::common::v1::stats::DownSamplingOperator>,
     select: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetVolumeDiskStatsRequest {
@@ -2308,6 +3184,21 @@ impl GetVolumeDiskStatsRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2337,7 +3228,8 @@ impl GetVolumeDiskStatsRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_VOLUME_DISK_STATS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_VOLUME_DISK_STATS_OPERATION)
+            .options(self.options);
         request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
         request = request.path_param("extId", &self.ext_id);
         request = request.query("$startTime", &self.start_time);

@@ -78,6 +78,8 @@ impl ntnx_runtime::Model for TaskReference {
 
     const OBJECT_TYPE: Option<&'static str> = Some("shapes.v1.config.TaskReference");
 
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -109,8 +111,7 @@ impl serde::Serialize for TaskReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -155,6 +156,8 @@ impl ntnx_runtime::Model for Thing {
 
     const OBJECT_TYPE: Option<&'static str> = Some("shapes.v1.config.Thing");
 
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -194,8 +197,7 @@ impl serde::Serialize for Thing {
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
         map.serialize_entry("name", &self.name)?;
         self.extras.serialize_optional(&mut map, "size", &self.size)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -32,6 +32,8 @@ impl ntnx_runtime::Model for ImportForm {
 
     const OBJECT_TYPE: Option<&'static str> = Some("shapes.v1.content.ImportForm");
 
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -67,8 +69,7 @@ impl serde::Serialize for ImportForm {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("file", &self.file)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -39,6 +39,8 @@ impl ntnx_runtime::Model for AttachFilesRequestBody {
 
     const OBJECT_TYPE: Option<&'static str> = None;
 
+    const REVISION: Option<&'static str> = None;
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -74,8 +76,7 @@ impl serde::Serialize for AttachFilesRequestBody {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "files", &self.files)?;
         self.extras.serialize_optional(&mut map, "comment", &self.comment)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -20,6 +20,8 @@ impl ntnx_runtime::Model for BuildInfo {
 
     const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.BuildInfo");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -51,8 +53,7 @@ impl serde::Serialize for BuildInfo {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "version", &self.version)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -85,6 +86,8 @@ impl ntnx_runtime::Model for ClusterConfig {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.ClusterConfig",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -131,8 +134,7 @@ impl serde::Serialize for ClusterConfig {
                 &self.should_enable_lockdown_mode,
             )?;
         self.extras.serialize_optional(&mut map, "buildInfo", &self.build_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -177,6 +179,8 @@ impl ntnx_runtime::Model for ClusterNetwork {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "clustermgmt.v4.config.ClusterNetwork",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -229,8 +233,7 @@ impl serde::Serialize for ClusterNetwork {
         self.extras.serialize_optional(&mut map, "nameServers", &self.name_servers)?;
         self.extras.serialize_optional(&mut map, "ntpServers", &self.ntp_servers)?;
         self.extras.serialize_optional(&mut map, "fqdn", &self.fqdn)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -43,6 +43,8 @@ impl ntnx_runtime::Model for BasicAuth {
 
     const OBJECT_TYPE: Option<&'static str> = Some("common.v1.config.BasicAuth");
 
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -86,8 +88,7 @@ impl serde::Serialize for BasicAuth {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("username", &self.username)?;
         map.serialize_entry("password", &self.password)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -126,6 +127,8 @@ impl ntnx_runtime::Model for EntityReference {
     const SCHEMA: &'static str = "common.v1.config.EntityReference";
 
     const OBJECT_TYPE: Option<&'static str> = Some("common.v1.config.EntityReference");
+
+    const REVISION: Option<&'static str> = Some("v1.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -172,8 +175,7 @@ impl serde::Serialize for EntityReference {
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
         self.extras.serialize_optional(&mut map, "uris", &self.uris)?;
         self.extras.serialize_optional(&mut map, "entityType", &self.entity_type)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -429,6 +431,8 @@ impl ntnx_runtime::Model for Fqdn {
 
     const OBJECT_TYPE: Option<&'static str> = Some("common.v1.config.FQDN");
 
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -457,8 +461,7 @@ impl serde::Serialize for Fqdn {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "value", &self.value)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -505,6 +508,8 @@ impl ntnx_runtime::Model for Flag {
 
     const OBJECT_TYPE: Option<&'static str> = Some("common.v1.config.Flag");
 
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -540,8 +545,7 @@ impl serde::Serialize for Flag {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
         self.extras.serialize_optional(&mut map, "value", &self.value)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -572,6 +576,8 @@ impl ntnx_runtime::Model for IpAddress {
     const SCHEMA: &'static str = "common.v1.config.IPAddress";
 
     const OBJECT_TYPE: Option<&'static str> = Some("common.v1.config.IPAddress");
+
+    const REVISION: Option<&'static str> = Some("v1.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -608,8 +614,7 @@ impl serde::Serialize for IpAddress {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "ipv4", &self.ipv4)?;
         self.extras.serialize_optional(&mut map, "ipv6", &self.ipv6)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -642,6 +647,8 @@ impl ntnx_runtime::Model for IpAddressOrFqdn {
     const SCHEMA: &'static str = "common.v1.config.IPAddressOrFQDN";
 
     const OBJECT_TYPE: Option<&'static str> = Some("common.v1.config.IPAddressOrFQDN");
+
+    const REVISION: Option<&'static str> = Some("v1.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -682,8 +689,7 @@ impl serde::Serialize for IpAddressOrFqdn {
         self.extras.serialize_optional(&mut map, "ipv4", &self.ipv4)?;
         self.extras.serialize_optional(&mut map, "ipv6", &self.ipv6)?;
         self.extras.serialize_optional(&mut map, "fqdn", &self.fqdn)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -733,6 +739,8 @@ impl ntnx_runtime::Model for IPv4Address {
 
     const OBJECT_TYPE: Option<&'static str> = Some("common.v1.config.IPv4Address");
 
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -771,8 +779,7 @@ impl serde::Serialize for IPv4Address {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("value", &self.value)?;
         self.extras.serialize_optional(&mut map, "prefixLength", &self.prefix_length)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -822,6 +829,8 @@ impl ntnx_runtime::Model for IPv6Address {
 
     const OBJECT_TYPE: Option<&'static str> = Some("common.v1.config.IPv6Address");
 
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -860,8 +869,7 @@ impl serde::Serialize for IPv6Address {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("value", &self.value)?;
         self.extras.serialize_optional(&mut map, "prefixLength", &self.prefix_length)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -892,6 +900,8 @@ impl ntnx_runtime::Model for IpRange {
     const SCHEMA: &'static str = "common.v1.config.IpRange";
 
     const OBJECT_TYPE: Option<&'static str> = Some("common.v1.config.IpRange");
+
+    const REVISION: Option<&'static str> = Some("v1.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -928,8 +938,7 @@ impl serde::Serialize for IpRange {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "begin", &self.begin)?;
         self.extras.serialize_optional(&mut map, "end", &self.end)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -962,6 +971,8 @@ impl ntnx_runtime::Model for KvPair {
     const SCHEMA: &'static str = "common.v1.config.KVPair";
 
     const OBJECT_TYPE: Option<&'static str> = Some("common.v1.config.KVPair");
+
+    const REVISION: Option<&'static str> = Some("v1.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -998,8 +1009,7 @@ impl serde::Serialize for KvPair {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "name", &self.name)?;
         self.extras.serialize_optional(&mut map, "value", &self.value)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1193,6 +1203,8 @@ impl ntnx_runtime::Model for MapOfStringWrapper {
         "common.v1.config.MapOfStringWrapper",
     );
 
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1221,8 +1233,7 @@ impl serde::Serialize for MapOfStringWrapper {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "map", &self.map)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1271,6 +1282,8 @@ impl ntnx_runtime::Model for Message {
 
     const OBJECT_TYPE: Option<&'static str> = Some("common.v1.config.Message");
 
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1316,8 +1329,7 @@ impl serde::Serialize for Message {
         self.extras.serialize_optional(&mut map, "message", &self.message)?;
         self.extras.serialize_optional(&mut map, "locale", &self.locale)?;
         self.extras.serialize_optional(&mut map, "severity", &self.severity)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1441,6 +1453,8 @@ impl ntnx_runtime::Model for Metadata {
 
     const OBJECT_TYPE: Option<&'static str> = Some("common.v1.config.Metadata");
 
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1508,8 +1522,7 @@ impl serde::Serialize for Metadata {
             )?;
         self.extras.serialize_optional(&mut map, "projectName", &self.project_name)?;
         self.extras.serialize_optional(&mut map, "categoryIds", &self.category_ids)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1542,6 +1555,8 @@ impl ntnx_runtime::Model for TenantAwareModel {
     const SCHEMA: &'static str = "common.v1.config.TenantAwareModel";
 
     const OBJECT_TYPE: Option<&'static str> = Some("common.v1.config.TenantAwareModel");
+
+    const REVISION: Option<&'static str> = Some("v1.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1576,8 +1591,7 @@ impl serde::Serialize for TenantAwareModel {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -22,6 +22,8 @@ impl ntnx_runtime::Model for ApiLink {
 
     const OBJECT_TYPE: Option<&'static str> = Some("common.v1.response.ApiLink");
 
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -57,8 +59,7 @@ impl serde::Serialize for ApiLink {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "href", &self.href)?;
         self.extras.serialize_optional(&mut map, "rel", &self.rel)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -105,6 +106,8 @@ impl ntnx_runtime::Model for ApiResponseMetadata {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "common.v1.response.ApiResponseMetadata",
     );
+
+    const REVISION: Option<&'static str> = Some("v1.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -165,8 +168,7 @@ impl serde::Serialize for ApiResponseMetadata {
             )?;
         self.extras.serialize_optional(&mut map, "messages", &self.messages)?;
         self.extras.serialize_optional(&mut map, "extraInfo", &self.extra_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -214,6 +216,8 @@ impl ntnx_runtime::Model for ExternalizableAbstractModel {
         "common.v1.response.ExternalizableAbstractModel",
     );
 
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -257,8 +261,7 @@ impl serde::Serialize for ExternalizableAbstractModel {
             map.serialize_entry("extId", &self.ext_id)?;
         }
         self.extras.serialize_optional(&mut map, "links", &self.links)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -116,6 +116,8 @@ impl ntnx_runtime::Model for TimeIntValuePair {
 
     const OBJECT_TYPE: Option<&'static str> = Some("common.v1.stats.TimeIntValuePair");
 
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -153,8 +155,7 @@ impl serde::Serialize for TimeIntValuePair {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "value", &self.value)?;
         self.extras.serialize_optional(&mut map, "timestamp", &self.timestamp)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -60,6 +60,8 @@ impl ntnx_runtime::Model for BaseRecoveryPoint {
         "dataprotection.v4.common.BaseRecoveryPoint",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -150,8 +152,7 @@ impl serde::Serialize for BaseRecoveryPoint {
                 "recoveryPointType",
                 &self.recovery_point_type,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -104,6 +104,8 @@ impl ntnx_runtime::Model for BucketsAccessKey {
 
     const OBJECT_TYPE: Option<&'static str> = Some("iam.v4.authn.BucketsAccessKey");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -218,8 +220,7 @@ impl serde::Serialize for BucketsAccessKey {
         self.extras.serialize_optional(&mut map, "createdBy", &self.created_by)?;
         self.extras
             .serialize_optional(&mut map, "lastUpdatedTime", &self.last_updated_time)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -532,6 +533,8 @@ impl ntnx_runtime::Model for User {
 
     const OBJECT_TYPE: Option<&'static str> = Some("iam.v4.authn.User");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -729,8 +732,7 @@ impl serde::Serialize for User {
             .serialize_optional(&mut map, "lastUpdatedBy", &self.last_updated_by)?;
         self.extras.serialize_optional(&mut map, "description", &self.description)?;
         self.extras.serialize_optional(&mut map, "creationType", &self.creation_type)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }

@@ -30,6 +30,7 @@ impl ShapesApi {
             x_tags: None,
             x_owner: None,
             x_trace: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -43,6 +44,7 @@ impl ShapesApi {
             client: self.client.clone(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -54,6 +56,7 @@ impl ShapesApi {
             client: self.client.clone(),
             ext_id: ext_id.into(),
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -70,6 +73,7 @@ impl ShapesApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -81,6 +85,7 @@ impl ShapesApi {
             client: self.client.clone(),
             ext_id: ext_id.into(),
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -91,6 +96,7 @@ impl ShapesApi {
         PingRequest {
             client: self.client.clone(),
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -101,6 +107,7 @@ impl ShapesApi {
         GetReportRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -111,6 +118,7 @@ impl ShapesApi {
         GetNotesRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -121,6 +129,7 @@ impl ShapesApi {
         DownloadFileRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -137,6 +146,7 @@ impl ShapesApi {
             ext_id: ext_id.into(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -149,6 +159,7 @@ impl ShapesApi {
             ext_id: ext_id.into(),
             body: None,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -159,6 +170,7 @@ impl ShapesApi {
         GetContentRequest {
             client: self.client.clone(),
             ext_id: ext_id.into(),
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -172,6 +184,7 @@ impl ShapesApi {
             client: self.client.clone(),
             body,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 
@@ -185,6 +198,7 @@ impl ShapesApi {
             client: self.client.clone(),
             body: None,
             request_id: None,
+            options: ntnx_runtime::CallOptions::default(),
         }
     }
 }
@@ -193,6 +207,7 @@ static LIST_THINGS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation 
     id: "listThings",
     method: ntnx_runtime::http::Method::GET,
     path: "/shapes/v1.0/config/things",
+    rate_limits: &[],
 };
 
 /// Request builder for `listThings` (`GET /shapes/v1.0/config/things`): set optional parameters, then `send()`.
@@ -207,6 +222,7 @@ pub struct ListThingsRequest {
     x_tags: Option<Vec<String>>,
     x_owner: Option<ntnx_runtime::Uuid>,
     x_trace: Option<String>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ListThingsRequest {
@@ -246,6 +262,21 @@ impl ListThingsRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -260,7 +291,8 @@ impl ListThingsRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_THINGS_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&LIST_THINGS_OPERATION)
+            .options(self.options);
         request = request.header("X-Dry-Run", self.x_dry_run);
         if let Some(value) = &self.x_count {
             request = request.header("X-Count", value);
@@ -295,6 +327,7 @@ static CREATE_THING_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation
     id: "createThing",
     method: ntnx_runtime::http::Method::POST,
     path: "/shapes/v1.0/config/things",
+    rate_limits: &[],
 };
 
 /// Request builder for `createThing` (`POST /shapes/v1.0/config/things`): set optional parameters, then `send()`.
@@ -304,6 +337,7 @@ pub struct CreateThingRequest {
     client: ntnx_runtime::Client,
     body: crate::config::Thing,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl CreateThingRequest {
@@ -311,6 +345,21 @@ impl CreateThingRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -328,7 +377,8 @@ impl CreateThingRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_THING_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&CREATE_THING_OPERATION)
+            .options(self.options);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
@@ -347,6 +397,7 @@ static DELETE_THING_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation
     id: "deleteThing",
     method: ntnx_runtime::http::Method::DELETE,
     path: "/shapes/v1.0/config/things/{extId}",
+    rate_limits: &[],
 };
 
 /// Request builder for `deleteThing` (`DELETE /shapes/v1.0/config/things/{extId}`): set optional parameters, then `send()`.
@@ -356,6 +407,7 @@ pub struct DeleteThingRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DeleteThingRequest {
@@ -363,6 +415,21 @@ impl DeleteThingRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -375,7 +442,8 @@ impl DeleteThingRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&DELETE_THING_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&DELETE_THING_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -394,6 +462,7 @@ static PATCH_THING_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation 
     id: "patchThing",
     method: ntnx_runtime::http::Method::PATCH,
     path: "/shapes/v1.0/config/things/{extId}",
+    rate_limits: &[],
 };
 
 /// Request builder for `patchThing` (`PATCH /shapes/v1.0/config/things/{extId}`): set optional parameters, then `send()`.
@@ -404,6 +473,7 @@ pub struct PatchThingRequest {
     ext_id: String,
     body: crate::config::Thing,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl PatchThingRequest {
@@ -411,6 +481,21 @@ impl PatchThingRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -428,7 +513,8 @@ impl PatchThingRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&PATCH_THING_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&PATCH_THING_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -448,6 +534,7 @@ static FORGET_THING_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation
     id: "forgetThing",
     method: ntnx_runtime::http::Method::POST,
     path: "/shapes/v1.0/config/things/{extId}/$actions/forget",
+    rate_limits: &[],
 };
 
 /// Request builder for `forgetThing` (`POST /shapes/v1.0/config/things/{extId}/$actions/forget`): set optional parameters, then `send()`.
@@ -457,6 +544,7 @@ pub struct ForgetThingRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ForgetThingRequest {
@@ -464,6 +552,21 @@ impl ForgetThingRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -476,7 +579,8 @@ impl ForgetThingRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&FORGET_THING_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&FORGET_THING_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -495,6 +599,7 @@ static PING_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "ping",
     method: ntnx_runtime::http::Method::POST,
     path: "/shapes/v1.0/config/things/$actions/ping",
+    rate_limits: &[],
 };
 
 /// Request builder for `ping` (`POST /shapes/v1.0/config/things/$actions/ping`): set optional parameters, then `send()`.
@@ -503,6 +608,7 @@ static PING_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
 pub struct PingRequest {
     client: ntnx_runtime::Client,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl PingRequest {
@@ -510,6 +616,21 @@ impl PingRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -527,7 +648,8 @@ impl PingRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&PING_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&PING_OPERATION)
+            .options(self.options);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
@@ -545,6 +667,7 @@ static GET_REPORT_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getReport",
     method: ntnx_runtime::http::Method::GET,
     path: "/shapes/v1.0/config/things/{extId}/report",
+    rate_limits: &[],
 };
 
 /// Request builder for `getReport` (`GET /shapes/v1.0/config/things/{extId}/report`): set optional parameters, then `send()`.
@@ -553,9 +676,25 @@ static GET_REPORT_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
 pub struct GetReportRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetReportRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -567,9 +706,10 @@ impl GetReportRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_REPORT_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_REPORT_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
-        request = request.accept("text/xml");
+        request = request.accept("text/xml, application/json");
         Ok(request)
     }
 }
@@ -584,6 +724,7 @@ static GET_NOTES_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
     id: "getNotes",
     method: ntnx_runtime::http::Method::GET,
     path: "/shapes/v1.0/config/things/{extId}/notes",
+    rate_limits: &[],
 };
 
 /// Request builder for `getNotes` (`GET /shapes/v1.0/config/things/{extId}/notes`): set optional parameters, then `send()`.
@@ -592,9 +733,25 @@ static GET_NOTES_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
 pub struct GetNotesRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetNotesRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -606,9 +763,10 @@ impl GetNotesRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_NOTES_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_NOTES_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
-        request = request.accept("text/plain");
+        request = request.accept("text/plain, application/json");
         Ok(request)
     }
 }
@@ -623,6 +781,7 @@ static DOWNLOAD_FILE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operatio
     id: "downloadFile",
     method: ntnx_runtime::http::Method::GET,
     path: "/shapes/v1.0/content/things/{extId}/file",
+    rate_limits: &[],
 };
 
 /// Request builder for `downloadFile` (`GET /shapes/v1.0/content/things/{extId}/file`): set optional parameters, then `send()`.
@@ -631,9 +790,25 @@ static DOWNLOAD_FILE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operatio
 pub struct DownloadFileRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl DownloadFileRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -645,9 +820,10 @@ impl DownloadFileRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&DOWNLOAD_FILE_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&DOWNLOAD_FILE_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
-        request = request.accept("application/octet-stream");
+        request = request.accept("application/octet-stream, application/json");
         Ok(request)
     }
 }
@@ -662,6 +838,7 @@ static UPLOAD_FILE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation 
     id: "uploadFile",
     method: ntnx_runtime::http::Method::PUT,
     path: "/shapes/v1.0/content/things/{extId}/file",
+    rate_limits: &[],
 };
 
 /// Request builder for `uploadFile` (`PUT /shapes/v1.0/content/things/{extId}/file`): set optional parameters, then `send()`.
@@ -672,6 +849,7 @@ pub struct UploadFileRequest {
     ext_id: String,
     body: ntnx_runtime::bytes::Bytes,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl UploadFileRequest {
@@ -679,6 +857,21 @@ impl UploadFileRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -691,7 +884,8 @@ impl UploadFileRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&UPLOAD_FILE_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&UPLOAD_FILE_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -711,6 +905,7 @@ static APPEND_FILE_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation 
     id: "appendFile",
     method: ntnx_runtime::http::Method::POST,
     path: "/shapes/v1.0/content/things/{extId}/file",
+    rate_limits: &[],
 };
 
 /// Request builder for `appendFile` (`POST /shapes/v1.0/content/things/{extId}/file`): set optional parameters, then `send()`.
@@ -721,6 +916,7 @@ pub struct AppendFileRequest {
     ext_id: String,
     body: Option<ntnx_runtime::bytes::Bytes>,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl AppendFileRequest {
@@ -737,6 +933,21 @@ impl AppendFileRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
@@ -746,7 +957,8 @@ impl AppendFileRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&APPEND_FILE_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&APPEND_FILE_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
@@ -768,6 +980,7 @@ static GET_CONTENT_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation 
     id: "getContent",
     method: ntnx_runtime::http::Method::GET,
     path: "/shapes/v1.0/content/things/{extId}/content",
+    rate_limits: &[],
 };
 
 /// Request builder for `getContent` (`GET /shapes/v1.0/content/things/{extId}/content`): set optional parameters, then `send()`.
@@ -776,9 +989,25 @@ static GET_CONTENT_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation 
 pub struct GetContentRequest {
     client: ntnx_runtime::Client,
     ext_id: String,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl GetContentRequest {
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -800,13 +1029,16 @@ impl GetContentRequest {
     pub async fn download(
         self,
     ) -> Result<ntnx_runtime::Response<ntnx_runtime::ByteStream>, ntnx_runtime::Error> {
-        let request = self.request()?.accept("application/octet-stream");
+        let request = self
+            .request()?
+            .accept("application/octet-stream, application/json");
         self.client.send_stream(request).await
     }
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_CONTENT_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&GET_CONTENT_OPERATION)
+            .options(self.options);
         request = request.path_param("extId", &self.ext_id);
         Ok(request)
     }
@@ -822,6 +1054,7 @@ static IMPORT_THING_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation
     id: "importThing",
     method: ntnx_runtime::http::Method::POST,
     path: "/shapes/v1.0/content/things/$actions/import",
+    rate_limits: &[],
 };
 
 /// Request builder for `importThing` (`POST /shapes/v1.0/content/things/$actions/import`): set optional parameters, then `send()`.
@@ -831,6 +1064,7 @@ pub struct ImportThingRequest {
     client: ntnx_runtime::Client,
     body: ntnx_runtime::Multipart,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl ImportThingRequest {
@@ -838,6 +1072,21 @@ impl ImportThingRequest {
     /// retries of the same call idempotent; the runtime reuses it on every attempt.
     pub fn request_id(mut self, value: ntnx_runtime::Uuid) -> Self {
         self.request_id = Some(value);
+        self
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
         self
     }
 
@@ -855,7 +1104,8 @@ impl ImportThingRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&IMPORT_THING_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&IMPORT_THING_OPERATION)
+            .options(self.options);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }
@@ -874,6 +1124,7 @@ static ATTACH_FILES_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation
     id: "attachFiles",
     method: ntnx_runtime::http::Method::POST,
     path: "/shapes/v1.0/content/things/$actions/attach",
+    rate_limits: &[],
 };
 
 /// Request builder for `attachFiles` (`POST /shapes/v1.0/content/things/$actions/attach`): set optional parameters, then `send()`.
@@ -883,6 +1134,7 @@ pub struct AttachFilesRequest {
     client: ntnx_runtime::Client,
     body: Option<ntnx_runtime::Multipart>,
     request_id: Option<ntnx_runtime::Uuid>,
+    options: ntnx_runtime::CallOptions,
 }
 
 impl AttachFilesRequest {
@@ -901,6 +1153,21 @@ impl AttachFilesRequest {
         self
     }
 
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
@@ -910,7 +1177,8 @@ impl AttachFilesRequest {
 
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&ATTACH_FILES_OPERATION);
+        let mut request = ntnx_runtime::Request::new(&ATTACH_FILES_OPERATION)
+            .options(self.options);
         if let Some(id) = self.request_id {
             request = request.request_id(id);
         }

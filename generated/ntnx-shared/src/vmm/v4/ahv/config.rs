@@ -24,6 +24,8 @@ impl ntnx_runtime::Model for CategoryReference {
         "vmm.v4.ahv.config.CategoryReference",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -55,8 +57,7 @@ impl serde::Serialize for CategoryReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -91,6 +92,8 @@ impl ntnx_runtime::Model for CloudInit {
     const SCHEMA: &'static str = "vmm.v4.ahv.config.CloudInit";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.CloudInit");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -141,8 +144,7 @@ impl serde::Serialize for CloudInit {
         self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
         self.extras
             .serialize_optional(&mut map, "cloudInitScript", &self.cloud_init_script)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -314,6 +316,8 @@ impl ntnx_runtime::Model for CustomKeyValues {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.CustomKeyValues");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -349,8 +353,7 @@ impl serde::Serialize for CustomKeyValues {
         let mut map = serializer.serialize_map(None)?;
         self.extras
             .serialize_optional(&mut map, "keyValuePairs", &self.key_value_pairs)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -381,6 +384,8 @@ impl ntnx_runtime::Model for OwnerReference {
     const SCHEMA: &'static str = "vmm.v4.ahv.config.OwnerReference";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.OwnerReference");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -413,8 +418,7 @@ impl serde::Serialize for OwnerReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -444,6 +448,8 @@ impl ntnx_runtime::Model for OwnershipInfo {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.OwnershipInfo");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -472,8 +478,7 @@ impl serde::Serialize for OwnershipInfo {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "owner", &self.owner)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -504,6 +509,8 @@ impl ntnx_runtime::Model for SubnetReference {
     const SCHEMA: &'static str = "vmm.v4.ahv.config.SubnetReference";
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.SubnetReference");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -536,8 +543,7 @@ impl serde::Serialize for SubnetReference {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -569,6 +575,8 @@ impl ntnx_runtime::Model for Userdata {
 
     const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.Userdata");
 
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -597,8 +605,7 @@ impl serde::Serialize for Userdata {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "value", &self.value)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -641,6 +648,8 @@ impl ntnx_runtime::Model for VmConfigOverrideSpecification {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.VmConfigOverrideSpecification",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -698,8 +707,7 @@ impl serde::Serialize for VmConfigOverrideSpecification {
         self.extras.serialize_optional(&mut map, "nicSpec", &self.nic_spec)?;
         self.extras.serialize_optional(&mut map, "categories", &self.categories)?;
         self.extras.serialize_optional(&mut map, "ownershipInfo", &self.ownership_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -734,6 +742,8 @@ impl ntnx_runtime::Model for VmRestoreIpv4ConfigOverrideSpec {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.VmRestoreIpv4ConfigOverrideSpec",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -780,8 +790,7 @@ impl serde::Serialize for VmRestoreIpv4ConfigOverrideSpec {
                 "secondaryIpAddressList",
                 &self.secondary_ip_address_list,
             )?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -831,6 +840,8 @@ impl ntnx_runtime::Model for VmRestoreNicConfigOverrideParams {
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.VmRestoreNicConfigOverrideParams",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -883,8 +894,7 @@ impl serde::Serialize for VmRestoreNicConfigOverrideParams {
             .serialize_optional(&mut map, "nicBackingInfo", &self.nic_backing_info)?;
         self.extras
             .serialize_optional(&mut map, "nicNetworkInfo", &self.nic_network_info)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1058,6 +1068,8 @@ impl ntnx_runtime::Model for VmRestoreNicConfigSpecification {
         "vmm.v4.ahv.config.VmRestoreNicConfigSpecification",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1101,8 +1113,7 @@ impl serde::Serialize for VmRestoreNicConfigSpecification {
             .serialize_optional(&mut map, "nicRemoveList", &self.nic_remove_list)?;
         self.extras
             .serialize_optional(&mut map, "nicOverrideList", &self.nic_override_list)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1135,6 +1146,8 @@ impl ntnx_runtime::Model for VmRestoreVirtualEthernetNicNetworkInfoOverrideSpec 
     const OBJECT_TYPE: Option<&'static str> = Some(
         "vmm.v4.ahv.config.VmRestoreVirtualEthernetNicNetworkInfoOverrideSpec",
     );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
 
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
@@ -1173,8 +1186,7 @@ impl serde::Serialize for VmRestoreVirtualEthernetNicNetworkInfoOverrideSpec {
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "subnet", &self.subnet)?;
         self.extras.serialize_optional(&mut map, "ipv4Config", &self.ipv4_config)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
@@ -1209,6 +1221,8 @@ impl ntnx_runtime::Model for VmRestoreVirtualEthernetNicOverrideSpec {
         "vmm.v4.ahv.config.VmRestoreVirtualEthernetNicOverrideSpec",
     );
 
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
     fn extras(&self) -> &ntnx_runtime::Extras {
         &self.extras
     }
@@ -1242,8 +1256,7 @@ impl serde::Serialize for VmRestoreVirtualEthernetNicOverrideSpec {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         self.extras.serialize_optional(&mut map, "macAddress", &self.mac_address)?;
-        self.extras
-            .serialize_entries(&mut map, <Self as ntnx_runtime::Model>::OBJECT_TYPE)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
         map.end()
     }
 }
