@@ -5,9 +5,13 @@ mod wire {
 
     mod auth;
     mod batch;
+    mod budget;
+    mod deadlines;
     mod errors;
+    mod limits;
     mod odata;
     mod paginate;
+    mod redirects;
     mod requests;
     mod retries;
     mod secrets;
