@@ -1,5 +1,5 @@
-//! `cargo xtask bench [--smoke] [--specs DIR]`: generation, compile time, decode speed and
-//! request overhead, against peers; writes `BENCHMARKS.md` at the workspace root.
+//! `cargo xtask bench [--smoke] [--specs DIR]`: generation, compile time, decode speed,
+//! request overhead and the fault soak, against peers; writes `BENCHMARKS.md` at the workspace root.
 //!
 //! 1. [`generation`]: `tests/benches/generation.rs` (generate vs parse-only, in process);
 //! 2. [`compile`]: debug builds of each generated crate and of the crates progenitor
@@ -7,7 +7,9 @@
 //! 3. [`decode`]: `tests/benches/decode.rs` (generated types vs `serde_json::Value`) and
 //!    `tests/benches/python/decode_bench.py` (the official Python SDK);
 //! 4. [`requests`]: `tests/benches/requests.rs` (generated client vs raw reqwest against
-//!    a loopback server).
+//!    a loopback server);
+//! 5. [`soak`]: `tests/benches/soak.rs` (10,000 calls against a fault-injecting server,
+//!    against the same calls without faults).
 //!
 //! The benchmarks are built with the `bench` profile into `target-bench/`, and everything
 //! else (results, payloads, scratch workspaces and their target folders) lives in
@@ -27,6 +29,7 @@ mod python;
 mod report;
 mod requests;
 mod scratch;
+mod soak;
 mod stats;
 
 use std::path::{Path, PathBuf};
@@ -85,11 +88,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let mut sections: Vec<Section> = Vec::new();
     type Part = fn(&Bench) -> Result<Section, String>;
-    let parts: [(&str, Part); 4] = [
+    let parts: [(&str, Part); 5] = [
         ("generation", generation::run),
         ("compile time", compile::run),
         ("decode and encode", decode::run),
         ("request overhead", requests::run),
+        ("soak", soak::run),
     ];
     for (name, part) in parts {
         println!("== bench: {name}");
