@@ -200,11 +200,12 @@ impl Client {
         let request_id = request.request_id.map(|id| id.to_string());
         let attempts = AtomicU32::new(0);
         let call = async {
+            // Boxed: the attempt loop's future is large, and every generated call nests it.
             let Sent {
                 response,
                 info,
                 call,
-            } = self.execute(request, accept, &attempts).await?;
+            } = Box::pin(self.execute(request, accept, &attempts)).await?;
             let body = read_all(response).await.map_err(|e| e.with_call(&call))?;
             decode(info, &call, body)
         };
@@ -222,7 +223,7 @@ impl Client {
         let request = self.with_request_id(request);
         let request_id = request.request_id.map(|id| id.to_string());
         let attempts = AtomicU32::new(0);
-        let call = self.execute(request, accept, &attempts);
+        let call = Box::pin(self.execute(request, accept, &attempts));
         within(deadline, operation, request_id, &attempts, call).await
     }
 

@@ -149,7 +149,7 @@ impl Client {
             tracing::Span::current().record("attempt", attempt);
             self.pace(exchange.operation).await;
             let sent_at = Instant::now();
-            let answer = match self.exchange(exchange).await {
+            let answer = match Box::pin(self.exchange(exchange)).await {
                 Ok(answer) => answer,
                 Err(error) => {
                     let error = error.with_call(call);
