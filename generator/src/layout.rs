@@ -66,6 +66,8 @@ pub struct SpecCrate {
     pub title: String,
     /// `info.description`.
     pub description: Option<String>,
+    /// `info.version`, e.g. `4.0.2`.
+    pub api_version: String,
     /// The spec file.
     pub file: PathBuf,
     /// Component schemas in the spec.
@@ -172,6 +174,7 @@ pub fn layout(apis: Vec<Api>, shared_crate: &str) -> Result<Workspace> {
             version: api.version,
             title: api.title,
             description: api.description,
+            api_version: api.api_version,
             file: api.file,
             schema_count: api.schema_count,
             components,

@@ -17,6 +17,7 @@ pub mod load;
 pub mod locate;
 pub mod manifest;
 mod parallel;
+pub mod release;
 pub mod resolve;
 pub mod version;
 
@@ -37,6 +38,8 @@ pub struct Generated {
     pub specs: Vec<SpecSummary>,
     /// Shared schemas whose copies differed and were merged.
     pub merges: Vec<MergeNote>,
+    /// Each published crate's changes and version, against the previous generation.
+    pub releases: Vec<release::CrateRelease>,
 }
 
 /// Counts for one spec.
@@ -119,7 +122,8 @@ pub fn generate_pinned_in(
 pub fn generate_file(path: &Path, options: &EmitOptions) -> Result<Generated> {
     let started = Instant::now();
     let loaded = load::read(path)?;
-    let api = resolve::resolve(&loaded, &format!("ntnx-{}", loaded.namespace))?;
+    let crate_name = manifest::default_crate_name(&loaded.namespace, &loaded.version);
+    let api = resolve::resolve(&loaded, &crate_name)?;
     let specs = vec![summary(&api, started.elapsed())];
     finish(vec![api], specs, options)
 }
@@ -143,7 +147,9 @@ fn finish(
 ) -> Result<Generated> {
     let started = Instant::now();
     let workspace = layout::layout(apis, layout::DEFAULT_SHARED_CRATE)?;
-    let files = emit::emit(&workspace, options)?;
+    let mut files = emit::emit(&workspace, options)?;
+    let releases = release_crates(&workspace, &mut files, options);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     // Layout and emission are shared; spread their time evenly for the summary.
     let share = started.elapsed() / specs.len().max(1) as u32;
     for spec in &mut specs {
@@ -153,7 +159,40 @@ fn finish(
         files,
         specs,
         merges: workspace.merges,
+        releases,
     })
+}
+
+/// Versions and change logs of the published crates, against `options.previous`.
+fn release_crates(
+    workspace: &layout::Workspace,
+    files: &mut Vec<GeneratedFile>,
+    options: &EmitOptions,
+) -> Vec<release::CrateRelease> {
+    let mut crates: Vec<release::Versioned<'_>> = workspace
+        .specs
+        .iter()
+        .map(|spec| release::Versioned {
+            crate_name: &spec.name,
+            api_version: Some(&spec.version),
+            source: format!(
+                "{} {}, info.version {}",
+                spec.namespace, spec.version, spec.api_version
+            ),
+        })
+        .collect();
+    if !workspace.shared.types.is_empty() {
+        crates.push(release::Versioned {
+            crate_name: &workspace.shared.name,
+            api_version: None,
+            source: "the shared schemas of every spec".to_owned(),
+        });
+    }
+    let previous = |path: &Path| -> Option<String> {
+        let dir = options.previous.as_ref()?;
+        std::fs::read_to_string(dir.join(path)).ok()
+    };
+    release::apply(files, &crates, &previous)
 }
 
 /// A JSON pointer `#/a/b` from unescaped segments.

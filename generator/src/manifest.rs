@@ -23,8 +23,8 @@ pub struct PinnedSpec {
     pub sha256: String,
     /// Where the Nutanix developer portal publishes the file.
     pub url: String,
-    /// Crate name; defaults to `ntnx-<namespace>`. Needed only when two versions of one
-    /// namespace are pinned side by side.
+    /// Crate name; defaults to [`default_crate_name`] (`ntnx-vmm-v4-0`). Needed only when
+    /// two specs would get the same name (an early-access and the GA file of one revision).
     #[serde(rename = "crate")]
     pub crate_name: Option<String>,
     /// Declared fixes of mistakes in the published file (`[[spec.fix]]`), applied after
@@ -38,7 +38,22 @@ impl PinnedSpec {
     pub fn crate_name(&self) -> String {
         self.crate_name
             .clone()
-            .unwrap_or_else(|| format!("ntnx-{}", self.namespace))
+            .unwrap_or_else(|| default_crate_name(&self.namespace, &self.version))
+    }
+}
+
+/// The crate of a namespace at an API version: `ntnx-vmm-v4-0` for vmm `v4.0`.
+///
+/// One crate per API revision, so that a program for an older Prism Central stays on the
+/// paths it serves (`/vmm/v4.0/...`) until it depends on the next revision's crate: cargo
+/// never moves it to `v4.1` by a version update. Release candidates and early-access
+/// versions of a revision are pre-releases of its crate (`ntnx-iam-v4-1` `1.0.0-beta.2` for
+/// `v4.1.b2`), the GA file its release. A version outside the family's scheme keeps the
+/// namespace alone.
+pub fn default_crate_name(namespace: &str, version: &str) -> String {
+    match crate::version::ApiVersion::parse(version) {
+        Some(v) => format!("ntnx-{namespace}-v{}-{}", v.major, v.revision.unwrap_or(0)),
+        None => format!("ntnx-{namespace}"),
     }
 }
 

@@ -142,7 +142,7 @@ fn allof_of_a_single_ref_with_only_docs_is_the_referenced_type() {
         .any(|k| k.schema.name == "Rack" && !k.inline.is_empty()));
 
     let generated = generate("allof.yaml");
-    let config = file(&generated, "ntnx-fixture/src/config.rs");
+    let config = file(&generated, "ntnx-fixture-v1-0/src/config.rs");
     let rack = item(config, "pub struct Rack {");
     assert!(
         rack.contains("pub owner: Option<crate::base::Entity>,"),
@@ -175,7 +175,7 @@ fn a_component_that_is_only_allof_of_another_is_a_struct_of_its_own() {
     );
 
     let generated = generate("allof.yaml");
-    let config = file(&generated, "ntnx-fixture/src/config.rs");
+    let config = file(&generated, "ntnx-fixture-v1-0/src/config.rs");
     assert!(item_docs(config, "pub struct MachineAlias {")
         .contains("`$objectType` `fixture.v1.config.MachineAlias`"));
     let model = item(config, "impl ntnx_runtime::Model for MachineAlias {");

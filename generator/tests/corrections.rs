@@ -83,7 +83,7 @@ fn a_declared_fix_is_applied_and_reported_with_the_accepted_mistakes() {
             ),
         ]
     );
-    let config = file(&generated, "ntnx-mistakes/src/config.rs");
+    let config = file(&generated, "ntnx-mistakes-v4-1/src/config.rs");
     let gauge = item(config, "pub struct Gauge {");
     for field in [
         "pub percent: Option<i64>,",
@@ -93,7 +93,7 @@ fn a_declared_fix_is_applied_and_reported_with_the_accepted_mistakes() {
         assert!(gauge.contains(field), "{field} in {gauge}");
     }
     // The crate docs list every correction; accepted ones say so.
-    let lib = file(&generated, "ntnx-mistakes/src/lib.rs");
+    let lib = file(&generated, "ntnx-mistakes-v4-1/src/lib.rs");
     assert!(
         lib.contains("//! # Corrections of the published file"),
         "{lib}"
@@ -125,17 +125,17 @@ fn a_fix_that_no_longer_matches_the_file_is_an_error() {
 #[test]
 fn an_early_access_version_names_modules_without_it_and_is_a_pre_release() {
     let generated = generate_with(STRNG_FIX).unwrap();
-    let config = file(&generated, "ntnx-mistakes/src/config.rs");
+    let config = file(&generated, "ntnx-mistakes-v4-1/src/config.rs");
     assert!(config.contains("const SCHEMA: &'static str = \"mistakes.v4.1.a1.config.Gauge\";"));
     assert!(
         config.contains("\"mistakes.v4.config.Gauge\""),
         "the wire name drops revision and type"
     );
-    let cargo = file(&generated, "ntnx-mistakes/Cargo.toml");
-    assert!(cargo.contains("version = \"4.1.0-alpha.1\""), "{cargo}");
-    let lib = file(&generated, "ntnx-mistakes/src/lib.rs");
+    let cargo = file(&generated, "ntnx-mistakes-v4-1/Cargo.toml");
+    assert!(cargo.contains("version = \"1.0.0-alpha.1\""), "{cargo}");
+    let lib = file(&generated, "ntnx-mistakes-v4-1/src/lib.rs");
     assert!(lib.contains("early-access version of the API"), "{lib}");
-    let api = file(&generated, "ntnx-mistakes/src/api/gauges.rs");
+    let api = file(&generated, "ntnx-mistakes-v4-1/src/api/gauges.rs");
     assert!(
         api.contains("path: \"/mistakes/v4.1.a1/config/gauges/{extId}\""),
         "{api}"

@@ -116,7 +116,7 @@ fn enums_used_as_query_parameters_and_fields_keep_their_type() {
     assert!(light.contains("pub blink: Option<LightBlink>,"), "{light}");
     assert!(light.contains("pub watts: Option<i64>,"), "{light}");
     assert!(member_docs(light, "pub watts:").contains("Constraints: one of `40`, `60`."));
-    let client = file(&generated, "ntnx-fixture/src/api/lights.rs");
+    let client = file(&generated, "ntnx-fixture-v1-0/src/api/lights.rs");
     assert!(
         contains_code(
             client,

@@ -333,7 +333,7 @@ fn malformed_manifests_say_where() {
     let path = manifest_path("duplicate-crates.toml");
     assert_eq!(error.location().file.as_deref(), Some(path.as_path()));
     assert!(error.to_string().starts_with(&path.display().to_string()));
-    assert!(error.message().contains("`ntnx-fixture`"), "{error}");
+    assert!(error.message().contains("`ntnx-fixture-v1-0`"), "{error}");
 
     let error = read_manifest("bad-sha.toml").expect_err("not a hash");
     assert_eq!(error.kind(), ErrorKind::Manifest);

@@ -13,14 +13,14 @@ fn own_namespace_and_version_are_dropped_and_packages_become_modules() {
     assert_eq!(schema_of(config, "Thing"), "fixture.v1.0.config.Thing");
 
     // `storageConfig.diskInfo`: package in snake_case, type in UpperCamelCase.
-    let storage = file(&generated, "ntnx-fixture/src/storage_config.rs");
+    let storage = file(&generated, "ntnx-fixture-v1-0/src/storage_config.rs");
     assert_eq!(
         schema_of(storage, "DiskInfo"),
         "fixture.v1.0.storageConfig.diskInfo"
     );
 
     // A name without a version is in the spec's own namespace, at the crate root.
-    let lib = file(&generated, "ntnx-fixture/src/lib.rs");
+    let lib = file(&generated, "ntnx-fixture-v1-0/src/lib.rs");
     assert_eq!(schema_of(lib, "Unversioned"), "fixture.v1.0.Unversioned");
 
     // A keyword package gets `_`; a package named like the clients' `api` gets `_models`.
@@ -30,9 +30,9 @@ fn own_namespace_and_version_are_dropped_and_packages_become_modules() {
         lib.contains("pub mod api;"),
         "the clients' module is still there"
     );
-    let kind = file(&generated, "ntnx-fixture/src/type_.rs");
+    let kind = file(&generated, "ntnx-fixture-v1-0/src/type_.rs");
     assert_eq!(schema_of(kind, "Kind"), "fixture.v1.0.type.Kind");
-    let endpoint = file(&generated, "ntnx-fixture/src/api_models.rs");
+    let endpoint = file(&generated, "ntnx-fixture-v1-0/src/api_models.rs");
     assert_eq!(schema_of(endpoint, "Endpoint"), "fixture.v1.0.api.Endpoint");
 }
 
@@ -55,7 +55,7 @@ fn foreign_namespaces_keep_namespace_and_major_version() {
     let shared = file(&generated, "ntnx-shared/src/other/v2/things.rs");
     assert_eq!(schema_of(shared, "Leaf"), "other.v2.things.Leaf");
     // Holder refers to Anchor, so it stays in the spec's crate, still under `other::v2`.
-    let own = file(&generated, "ntnx-fixture/src/other/v2/things.rs");
+    let own = file(&generated, "ntnx-fixture-v1-0/src/other/v2/things.rs");
     assert_eq!(schema_of(own, "Holder"), "other.v2.1.things.Holder");
     let holder = item(own, "pub struct Holder {");
     assert!(
@@ -177,7 +177,7 @@ fn prelude_names_and_leading_digits_are_avoided() {
     assert!(!config.contains("pub struct Result "));
     assert_eq!(schema_of(config, "T3dShape"), "fixture.v1.0.config.3dShape");
     // The crate root re-exports the namespace client; a root type of that name gives way.
-    let lib = file(&generated, "ntnx-fixture/src/lib.rs");
+    let lib = file(&generated, "ntnx-fixture-v1-0/src/lib.rs");
     assert!(lib.contains("pub use api::FixtureClient;"), "{lib}");
     assert_eq!(
         schema_of(lib, "FixtureClient2"),
@@ -194,7 +194,7 @@ fn enum_values_become_variants_without_clashing_with_the_catch_all() {
         .values()
         .find(|d| d.key.schema.name == "Mode")
         .expect("Mode is a type");
-    assert_eq!(mode.key.owner, Owner::Spec("ntnx-fixture".to_owned()));
+    assert_eq!(mode.key.owner, Owner::Spec("ntnx-fixture-v1-0".to_owned()));
     let TypeKind::Enum(e) = &mode.kind else {
         panic!("Mode is an enum: {:?}", mode.kind);
     };
@@ -239,8 +239,8 @@ fn enum_values_become_variants_without_clashing_with_the_catch_all() {
 fn tags_and_operation_ids_starting_with_digits_still_make_identifiers() {
     // `generate` fails the test if the generator panics; the build test compiles the result.
     let generated = generate("naming.yaml");
-    let api = file(&generated, "ntnx-fixture/src/api.rs");
+    let api = file(&generated, "ntnx-fixture-v1-0/src/api.rs");
     assert!(api.contains("pub mod t2024looks;"), "{api}");
-    let looks = file(&generated, "ntnx-fixture/src/api/t2024looks.rs");
+    let looks = file(&generated, "ntnx-fixture-v1-0/src/api/t2024looks.rs");
     assert!(looks.contains("pub fn op_2nd_look(&self)"), "{looks}");
 }

@@ -116,7 +116,7 @@ fn query_parameters_keep_types_defaults_and_constraints() {
     assert_eq!(list.rate_limits[0].unit_seconds(), Some(1));
 
     let generated = generate("operations.yaml");
-    let widgets = file(&generated, "ntnx-fixture/src/api/widgets.rs");
+    let widgets = file(&generated, "ntnx-fixture-v1-0/src/api/widgets.rs");
     let builder = item(widgets, "impl ListWidgetsRequest {");
     for setter in [
         "pub fn page(mut self, value: i32) -> Self",
@@ -170,7 +170,7 @@ fn path_and_header_parameters() {
     assert_eq!(update.parameters[0].ty, TypeRef::Scalar(Scalar::String));
 
     let generated = generate("operations.yaml");
-    let widgets = file(&generated, "ntnx-fixture/src/api/widgets.rs");
+    let widgets = file(&generated, "ntnx-fixture-v1-0/src/api/widgets.rs");
     assert!(contains_code(
         widgets,
         "pub fn get_widget_by_id(&self, ext_id: ntnx_runtime::Uuid) -> GetWidgetByIdRequest"
@@ -263,7 +263,7 @@ fn request_bodies() {
     assert_eq!(download.responses[0].content[0].body, Body::Binary);
 
     let generated = generate("operations.yaml");
-    let widgets = file(&generated, "ntnx-fixture/src/api/widgets.rs");
+    let widgets = file(&generated, "ntnx-fixture-v1-0/src/api/widgets.rs");
     assert!(contains_code(
         widgets,
         "pub fn create_widget(&self, body: crate::config::Widget) -> CreateWidgetRequest"
@@ -307,7 +307,7 @@ fn repeated_operation_ids_under_different_tags_keep_their_own_types() {
     assert_eq!(field_names(&second), ["total"]);
 
     let generated = generate("operations.yaml");
-    let lib = file(&generated, "ntnx-fixture/src/lib.rs");
+    let lib = file(&generated, "ntnx-fixture-v1-0/src/lib.rs");
     assert!(item(lib, "pub struct ListWidgetStatsResponse200Data {")
         .contains("pub count: Option<i64>,"));
     assert!(item(
@@ -316,8 +316,8 @@ fn repeated_operation_ids_under_different_tags_keep_their_own_types() {
     )
     .contains("pub total: Option<String>,"));
     // Both methods keep the operationId's name, in their tag's module.
-    let stats = file(&generated, "ntnx-fixture/src/api/stats.rs");
-    let legacy = file(&generated, "ntnx-fixture/src/api/legacy_stats.rs");
+    let stats = file(&generated, "ntnx-fixture-v1-0/src/api/stats.rs");
+    let legacy = file(&generated, "ntnx-fixture-v1-0/src/api/legacy_stats.rs");
     for module in [stats, legacy] {
         assert!(contains_code(
             module,
@@ -336,13 +336,13 @@ fn a_missing_operation_id_is_synthesized_from_method_and_path() {
     assert_eq!(delete.path, "/fixture/v1.0/config/widgets/{extId}");
     assert_eq!(delete.responses[0].status, StatusSpec::Code(204));
     let generated = generate("operations.yaml");
-    let widgets = file(&generated, "ntnx-fixture/src/api/widgets.rs");
+    let widgets = file(&generated, "ntnx-fixture-v1-0/src/api/widgets.rs");
     assert!(contains_code(
         widgets,
         "pub fn delete_fixture_v1_0_config_widgets_ext_id(&self, ext_id: impl Into<String>)"
     ));
     // Operations without a tag get a `default` module.
-    let default = file(&generated, "ntnx-fixture/src/api/default.rs");
+    let default = file(&generated, "ntnx-fixture-v1-0/src/api/default.rs");
     assert!(contains_code(
         default,
         "pub fn get_summary(&self) -> GetSummaryRequest"

@@ -7,7 +7,7 @@ mod common;
 use common::{contains_code, file, generate, item, resolve};
 use ntnx_generator::ir::{TypeKind, TypeRef};
 
-const TREE: &str = "ntnx-fixture/src/tree.rs";
+const TREE: &str = "ntnx-fixture-v1-0/src/tree.rs";
 
 #[test]
 fn the_ir_refers_to_the_type_itself() {

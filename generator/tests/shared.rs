@@ -18,8 +18,8 @@ fn resolve(file: &str, crate_name: &str) -> Api {
 
 fn alpha_and_beta() -> Workspace {
     let apis = vec![
-        resolve("shared-alpha.yaml", "ntnx-alpha"),
-        resolve("shared-beta.yaml", "ntnx-beta"),
+        resolve("shared-alpha.yaml", "ntnx-alpha-v1-0"),
+        resolve("shared-beta.yaml", "ntnx-beta-v1-0"),
     ];
     no_panic("layout", || layout::layout(apis, DEFAULT_SHARED_CRATE)).expect("layout succeeds")
 }
@@ -190,7 +190,7 @@ fn merges_are_returned_by_generate_pinned() {
         .iter()
         .map(|s| s.crate_name.as_str())
         .collect();
-    assert_eq!(names, ["ntnx-alpha", "ntnx-beta"]);
+    assert_eq!(names, ["ntnx-alpha-v1-0", "ntnx-beta-v1-0"]);
 }
 
 #[test]
@@ -203,7 +203,7 @@ fn a_shared_schema_referring_to_an_own_schema_stays_in_the_spec_crate() {
             .keys()
             .find(|k| k.schema.name == name)
             .unwrap_or_else(|| panic!("{name} stays in alpha's crate"));
-        assert_eq!(key.owner, Owner::Spec("ntnx-alpha".to_owned()));
+        assert_eq!(key.owner, Owner::Spec("ntnx-alpha-v1-0".to_owned()));
         assert_eq!(key.schema.namespace, "common");
         assert!(!workspace.shared.types.keys().any(|k| k.schema.name == name));
     }
@@ -213,11 +213,11 @@ fn a_shared_schema_referring_to_an_own_schema_stays_in_the_spec_crate() {
         .keys()
         .find(|k| k.schema.name == "Wrapper" && k.inline == ["kind"])
         .expect("Wrapper's inline enum stays with it");
-    assert_eq!(kind.owner, Owner::Spec("ntnx-alpha".to_owned()));
+    assert_eq!(kind.owner, Owner::Spec("ntnx-alpha-v1-0".to_owned()));
 
     let generated = ntnx_generator::generate_file(&fixture("shared-alpha.yaml"), &options())
         .expect("alpha generates");
-    let own = file(&generated, "ntnx-alpha/src/common/v1/config.rs");
+    let own = file(&generated, "ntnx-alpha-v1-0/src/common/v1/config.rs");
     let wrapper = item(own, "pub struct Wrapper {");
     // Item and Wrapper refer to each other, across modules: both sides are boxed.
     assert!(
@@ -225,7 +225,7 @@ fn a_shared_schema_referring_to_an_own_schema_stays_in_the_spec_crate() {
         "{wrapper}"
     );
     let item_struct = item(
-        file(&generated, "ntnx-alpha/src/config.rs"),
+        file(&generated, "ntnx-alpha-v1-0/src/config.rs"),
         "pub struct Item {",
     );
     assert!(
@@ -313,7 +313,7 @@ fn a_wire_type_carried_twice_is_one_type_that_its_owner_re_exports() {
     let manifest = manifest_for(&[("alpha", "shared-alpha.yaml"), ("beta", "shared-beta.yaml")]);
     let generated = ntnx_generator::generate_pinned(&manifest, &fixtures_dir(), &options())
         .expect("alpha and beta generate together");
-    let alpha_config = file(&generated, "ntnx-alpha/src/config.rs");
+    let alpha_config = file(&generated, "ntnx-alpha-v1-0/src/config.rs");
     assert!(
         alpha_config.contains("pub use ntnx_shared::alpha::v1::config::Tag;"),
         "{alpha_config}"
@@ -323,7 +323,7 @@ fn a_wire_type_carried_twice_is_one_type_that_its_owner_re_exports() {
         item_struct.contains("pub tag: Option<ntnx_shared::alpha::v1::config::Tag>,"),
         "{item_struct}"
     );
-    let beta_config = file(&generated, "ntnx-beta/src/config.rs");
+    let beta_config = file(&generated, "ntnx-beta-v1-0/src/config.rs");
     assert!(
         beta_config.contains("pub use ntnx_shared::beta::v1::config::Label;"),
         "{beta_config}"

@@ -210,6 +210,7 @@ fn generate_family(sources: &[Source], suffix: &str, dir: &Path) -> Generated {
         runtime_path: workspace_root().join("runtime").display().to_string(),
         client_dependencies: Vec::new(),
         registry: false,
+        previous: None,
     };
     ntnx_generator::generate_pinned(&manifest, dir, &options)
         .unwrap_or_else(|e| panic!("the {suffix} variants should generate: {e}"))
@@ -235,7 +236,13 @@ fn wire_name(schema: &str) -> String {
 
 /// Checks of one variant crate against the source spec.
 fn check_variant(generated: &Generated, source: &Source, suffix: &str, stage: &str) -> Vec<String> {
-    let crate_dir = format!("ntnx-{}", source.namespace);
+    // One crate per API revision: `ntnx-vmm-v4-0`, whatever the release type.
+    let (major, minor) = source
+        .version
+        .trim_start_matches('v')
+        .split_once('.')
+        .expect("a vX.Y version");
+    let crate_dir = format!("ntnx-{}-v{major}-{minor}", source.namespace);
     let mut problems = Vec::new();
     let text = |path: &str| {
         generated
@@ -244,10 +251,8 @@ fn check_variant(generated: &Generated, source: &Source, suffix: &str, stage: &s
             .find(|f| f.path == Path::new(path))
             .map(|f| f.contents.as_str())
     };
-    let version = source.version.trim_start_matches('v');
-    let (major, minor) = version.split_once('.').unwrap();
     let n = &suffix[1..];
-    let expected_version = format!("version = \"{major}.{minor}.0-{stage}.{n}\"");
+    let expected_version = format!("version = \"1.0.0-{stage}.{n}\"");
     match text(&format!("{crate_dir}/Cargo.toml")) {
         Some(toml) if toml.contains(&expected_version) => {}
         other => problems.push(format!("{crate_dir}: no `{expected_version}` in {other:?}")),

@@ -38,17 +38,16 @@ pub async fn batch_create_vms(
         .stop_on_error(false)
         .chunk_size(5);
     for i in 1..=count {
-        let vm = Vm {
-            name: Some(format!("demo-vm-{i:02}")),
-            num_sockets: Some(1),
-            num_cores_per_socket: Some(2),
-            memory_size_bytes: Some(4 << 30),
-            cluster: Some(ClusterReference {
-                ext_id: Some(cluster_ext_id.to_owned()),
-                ..ClusterReference::default()
-            }),
-            ..Vm::default()
-        };
+        // Generated models are `#[non_exhaustive]` (a release may add fields): start from
+        // `default()` (or `new(...)` where fields are required) and set what you need.
+        let mut cluster = ClusterReference::default();
+        cluster.ext_id = Some(cluster_ext_id.to_owned());
+        let mut vm = Vm::default();
+        vm.name = Some(format!("demo-vm-{i:02}"));
+        vm.num_sockets = Some(1);
+        vm.num_cores_per_socket = Some(2);
+        vm.memory_size_bytes = Some(4 << 30);
+        vm.cluster = Some(cluster);
         batch.push(vmm.vm().create_vm(vm))?;
     }
 

@@ -47,10 +47,8 @@ fn a_built_value_is_encoded_as_the_official_sdk_encodes_it() {
 
 #[test]
 fn common_models_carry_their_own_revision() {
-    let pair = KvPair {
-        name: Some("size".into()),
-        ..KvPair::default()
-    };
+    let mut pair = KvPair::default();
+    pair.name = Some("size".into());
     let value = serde_json::to_value(&pair).unwrap();
     assert_eq!(value["$reserved"], json!({"$fv": "v1.r0"}));
     assert_eq!(value["$objectType"], "common.v1.config.KVPair");

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use ntnx_generator::emit::inventory::{changes, INVENTORY_FILE};
 use ntnx_generator::emit::{EmitOptions, GeneratedFile};
 
-use crate::workspace::{self, list_files, print_summary};
+use crate::workspace::{self, list_files, print_releases, print_summary};
 use crate::{Flags, OFFLINE};
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -24,6 +24,7 @@ fn regenerate_workspace(specs: Option<&str>, offline: bool) -> Result<(), String
     write_tree(&out, &generated.files)?;
     print_summary(&generated);
     print_changes(&before, &generated.files);
+    print_releases(&generated);
     println!("wrote {} files to {}", generated.files.len(), out.display());
     let fixtures = workspace::generate_fixture_crates()?;
     let fixtures_dir = workspace::root().join(&fixtures.dir);
@@ -48,6 +49,8 @@ fn generate_one(spec: &Path, out: &Path) -> Result<(), String> {
         runtime_path: runtime.display().to_string(),
         client_dependencies: Vec::new(),
         registry: false,
+        // Generating into a folder again continues its crates' versions and change logs.
+        previous: Some(out.clone()),
     };
     let mut generated = ntnx_generator::generate_file(spec, &options).map_err(|e| e.to_string())?;
     let members: Vec<String> = generated
@@ -70,6 +73,7 @@ fn generate_one(spec: &Path, out: &Path) -> Result<(), String> {
     });
     write_tree(&out, &generated.files)?;
     print_summary(&generated);
+    print_releases(&generated);
     println!(
         "wrote {} files to {}; build with: cargo build --manifest-path {}",
         generated.files.len(),

@@ -34,8 +34,11 @@ pub fn manifest() -> Result<Manifest, String> {
 pub fn generate_pinned(dirs: &SpecDirs, offline: bool) -> Result<Generated, String> {
     let manifest = manifest()?;
     crate::specs::ensure_pinned(&manifest, dirs, &Fetcher::from_env(offline))?;
-    ntnx_generator::generate_pinned_in(&manifest, dirs, &EmitOptions::workspace())
-        .map_err(|e| e.to_string())
+    let options = EmitOptions {
+        previous: Some(root().join("generated")),
+        ..EmitOptions::workspace()
+    };
+    ntnx_generator::generate_pinned_in(&manifest, dirs, &options).map_err(|e| e.to_string())
 }
 
 /// One folder holding every pinned file: the first of `dirs` that holds them all, else
@@ -74,36 +77,45 @@ pub struct Output {
     pub files: Vec<GeneratedFile>,
 }
 
-/// The fixture crates, in memory: each spec's own crate (never a shared one: a fixture of
-/// [`FIXTURE_CRATES`] holds no foreign schema) and the `rustfmt.toml` that keeps `cargo fmt`
-/// off them.
+/// The fixture crates, in memory: generated together (as the pinned specs are, so they
+/// share one inventory and their versions continue from the committed ones), each standing
+/// alone (a fixture of [`FIXTURE_CRATES`] holds no foreign schema).
 pub fn generate_fixture_crates() -> Result<Output, String> {
     let options = EmitOptions {
         runtime_path: "../../../runtime".to_owned(),
         client_dependencies: Vec::new(),
         registry: false,
+        previous: Some(root().join(FIXTURE_CRATES_DIR)),
     };
-    let mut files = Vec::new();
+    let dir = root().join("specs").join("fixtures");
+    let mut manifest = String::new();
     for name in FIXTURE_CRATES {
-        let path = root().join("specs").join("fixtures").join(name);
-        let generated =
-            ntnx_generator::generate_file(&path, &options).map_err(|e| e.to_string())?;
-        let crate_name = &generated.specs[0].crate_name;
-        for file in generated.files {
-            let own = file.path.starts_with(crate_name) || file.path == Path::new("rustfmt.toml");
-            if file.path.starts_with("ntnx-shared") {
-                return Err(format!(
-                    "fixture {name} has schemas of other namespaces; fixture crates must stand alone"
-                ));
-            }
-            if own && !files.iter().any(|f: &GeneratedFile| f.path == file.path) {
-                files.push(file);
-            }
-        }
+        let path = dir.join(name);
+        let loaded = ntnx_generator::load::read(&path).map_err(|e| e.to_string())?;
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        manifest.push_str(&format!(
+            "[[spec]]\nnamespace = \"{}\"\nversion = \"{}\"\nfile = \"{name}\"\n\
+             sha256 = \"{}\"\nurl = \"specs/fixtures/{name}\"\n\n",
+            loaded.namespace,
+            loaded.version,
+            ntnx_generator::manifest::sha256_hex(&bytes)
+        ));
+    }
+    let manifest = Manifest::parse(&manifest).map_err(|e| e.to_string())?;
+    let generated =
+        ntnx_generator::generate_pinned(&manifest, &dir, &options).map_err(|e| e.to_string())?;
+    if let Some(file) = generated.files.iter().find(|f| {
+        f.path
+            .starts_with(ntnx_generator::layout::DEFAULT_SHARED_CRATE)
+    }) {
+        return Err(format!(
+            "the fixture crates have shared schemas ({}); fixture crates must stand alone",
+            file.path.display()
+        ));
     }
     Ok(Output {
         dir: PathBuf::from(FIXTURE_CRATES_DIR),
-        files,
+        files: generated.files,
     })
 }
 
@@ -152,6 +164,30 @@ pub fn status(command: &mut Command) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{command:?} failed ({status})"))
+    }
+}
+
+/// Each crate's version and, when it changed, the classified changes.
+pub fn print_releases(generated: &Generated) {
+    for release in &generated.releases {
+        let severity = release
+            .severity
+            .map_or_else(|| "unchanged".to_owned(), |s| s.to_string());
+        match &release.previous {
+            Some(previous) => println!(
+                "{}: {previous} -> {} ({severity}, {} changes)",
+                release.crate_name,
+                release.version,
+                release.changes.len()
+            ),
+            None => println!(
+                "{}: {} (first generation)",
+                release.crate_name, release.version
+            ),
+        }
+        for change in &release.changes {
+            println!("  {}: {}", change.severity, change.text);
+        }
     }
 }
 

@@ -926,214 +926,250 @@ pub struct Decoded {
 pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
     match schema {
         "vmm.v4.0.content.ListImagesApiResponse" => {
-            Some(check::<ntnx_vmm::content::ListImagesApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::ListImagesApiResponse>(json))
         }
-        "vmm.v4.0.content.Image" => Some(check::<ntnx_vmm::content::Image>(json)),
+        "vmm.v4.0.content.Image" => Some(check::<ntnx_vmm_v4_0::content::Image>(json)),
         "vmm.v4.0.content.CreateImageApiResponse" => {
-            Some(check::<ntnx_vmm::content::CreateImageApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::CreateImageApiResponse>(json))
         }
-        "vmm.v4.0.content.ImageType" => Some(check::<ntnx_vmm::content::ImageType>(json)),
+        "vmm.v4.0.content.ImageType" => {
+            Some(check::<ntnx_vmm_v4_0::content::ImageType>(json))
+        }
         "vmm.v4.0.content.ImageSha1Checksum" => {
-            Some(check::<ntnx_vmm::content::ImageSha1Checksum>(json))
+            Some(check::<ntnx_vmm_v4_0::content::ImageSha1Checksum>(json))
         }
         "vmm.v4.0.content.ImageSha256Checksum" => {
-            Some(check::<ntnx_vmm::content::ImageSha256Checksum>(json))
+            Some(check::<ntnx_vmm_v4_0::content::ImageSha256Checksum>(json))
         }
-        "vmm.v4.0.content.UrlSource" => Some(check::<ntnx_vmm::content::UrlSource>(json)),
+        "vmm.v4.0.content.UrlSource" => {
+            Some(check::<ntnx_vmm_v4_0::content::UrlSource>(json))
+        }
         "vmm.v4.0.content.VmDiskSource" => {
-            Some(check::<ntnx_vmm::content::VmDiskSource>(json))
+            Some(check::<ntnx_vmm_v4_0::content::VmDiskSource>(json))
         }
         "vmm.v4.0.content.ObjectsLiteSource" => {
-            Some(check::<ntnx_vmm::content::ObjectsLiteSource>(json))
+            Some(check::<ntnx_vmm_v4_0::content::ObjectsLiteSource>(json))
         }
         "vmm.v4.0.content.ImagePlacementStatus" => {
-            Some(check::<ntnx_vmm::content::ImagePlacementStatus>(json))
+            Some(check::<ntnx_vmm_v4_0::content::ImagePlacementStatus>(json))
         }
         "vmm.v4.0.content.UrlBasicAuth" => {
-            Some(check::<ntnx_vmm::content::UrlBasicAuth>(json))
+            Some(check::<ntnx_vmm_v4_0::content::UrlBasicAuth>(json))
         }
         "vmm.v4.0.content.ComplianceStatus" => {
-            Some(check::<ntnx_vmm::content::ComplianceStatus>(json))
+            Some(check::<ntnx_vmm_v4_0::content::ComplianceStatus>(json))
         }
         "vmm.v4.0.content.EnforcementMode" => {
-            Some(check::<ntnx_vmm::content::EnforcementMode>(json))
+            Some(check::<ntnx_vmm_v4_0::content::EnforcementMode>(json))
         }
         "vmm.v4.0.content.GetImageApiResponse" => {
-            Some(check::<ntnx_vmm::content::GetImageApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::GetImageApiResponse>(json))
         }
         "vmm.v4.0.content.UpdateImageApiResponse" => {
-            Some(check::<ntnx_vmm::content::UpdateImageApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::UpdateImageApiResponse>(json))
         }
         "vmm.v4.0.content.DeleteImageApiResponse" => {
-            Some(check::<ntnx_vmm::content::DeleteImageApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::DeleteImageApiResponse>(json))
         }
         "vmm.v4.0.content.ImageImportConfig" => {
-            Some(check::<ntnx_vmm::content::ImageImportConfig>(json))
+            Some(check::<ntnx_vmm_v4_0::content::ImageImportConfig>(json))
         }
         "vmm.v4.0.content.ImportImageApiResponse" => {
-            Some(check::<ntnx_vmm::content::ImportImageApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::ImportImageApiResponse>(json))
         }
         "vmm.v4.0.content.GetImageFileApiResponse" => {
-            Some(check::<ntnx_vmm::content::GetImageFileApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::GetImageFileApiResponse>(json))
         }
         "vmm.v4.0.content.ListTemplatesApiResponse" => {
-            Some(check::<ntnx_vmm::content::ListTemplatesApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::ListTemplatesApiResponse>(json))
         }
-        "vmm.v4.0.content.Template" => Some(check::<ntnx_vmm::content::Template>(json)),
+        "vmm.v4.0.content.Template" => {
+            Some(check::<ntnx_vmm_v4_0::content::Template>(json))
+        }
         "vmm.v4.0.content.CreateTemplateApiResponse" => {
-            Some(check::<ntnx_vmm::content::CreateTemplateApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::CreateTemplateApiResponse>(json))
         }
         "vmm.v4.0.content.TemplateVersionSpec" => {
-            Some(check::<ntnx_vmm::content::TemplateVersionSpec>(json))
+            Some(check::<ntnx_vmm_v4_0::content::TemplateVersionSpec>(json))
         }
         "vmm.v4.0.content.GuestUpdateStatus" => {
-            Some(check::<ntnx_vmm::content::GuestUpdateStatus>(json))
+            Some(check::<ntnx_vmm_v4_0::content::GuestUpdateStatus>(json))
         }
         "vmm.v4.0.content.TemplateUser" => {
-            Some(check::<ntnx_vmm::content::TemplateUser>(json))
+            Some(check::<ntnx_vmm_v4_0::content::TemplateUser>(json))
         }
         "vmm.v4.0.content.TemplateVmReference" => {
-            Some(check::<ntnx_vmm::content::TemplateVmReference>(json))
+            Some(check::<ntnx_vmm_v4_0::content::TemplateVmReference>(json))
         }
         "vmm.v4.0.content.TemplateVersionReference" => {
-            Some(check::<ntnx_vmm::content::TemplateVersionReference>(json))
+            Some(check::<ntnx_vmm_v4_0::content::TemplateVersionReference>(json))
         }
         "vmm.v4.0.content.VmConfigOverride" => {
-            Some(check::<ntnx_vmm::content::VmConfigOverride>(json))
+            Some(check::<ntnx_vmm_v4_0::content::VmConfigOverride>(json))
         }
         "vmm.v4.0.content.GetTemplateApiResponse" => {
-            Some(check::<ntnx_vmm::content::GetTemplateApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::GetTemplateApiResponse>(json))
         }
         "vmm.v4.0.content.UpdateTemplateApiResponse" => {
-            Some(check::<ntnx_vmm::content::UpdateTemplateApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::UpdateTemplateApiResponse>(json))
         }
         "vmm.v4.0.content.DeleteTemplateApiResponse" => {
-            Some(check::<ntnx_vmm::content::DeleteTemplateApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::DeleteTemplateApiResponse>(json))
         }
         "vmm.v4.0.content.TemplateDeployment" => {
-            Some(check::<ntnx_vmm::content::TemplateDeployment>(json))
+            Some(check::<ntnx_vmm_v4_0::content::TemplateDeployment>(json))
         }
         "vmm.v4.0.content.DeployTemplateApiResponse" => {
-            Some(check::<ntnx_vmm::content::DeployTemplateApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::DeployTemplateApiResponse>(json))
         }
         "vmm.v4.0.content.ListTemplateVersionsApiResponse" => {
-            Some(check::<ntnx_vmm::content::ListTemplateVersionsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::ListTemplateVersionsApiResponse>(json))
         }
         "vmm.v4.0.content.GetTemplateVersionApiResponse" => {
-            Some(check::<ntnx_vmm::content::GetTemplateVersionApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::GetTemplateVersionApiResponse>(json))
         }
         "vmm.v4.0.content.DeleteTemplateVersionApiResponse" => {
-            Some(check::<ntnx_vmm::content::DeleteTemplateVersionApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::DeleteTemplateVersionApiResponse>(json))
         }
         "vmm.v4.0.content.InitiateGuestUpdateSpec" => {
-            Some(check::<ntnx_vmm::content::InitiateGuestUpdateSpec>(json))
+            Some(check::<ntnx_vmm_v4_0::content::InitiateGuestUpdateSpec>(json))
         }
         "vmm.v4.0.content.InitiateGuestUpdateApiResponse" => {
-            Some(check::<ntnx_vmm::content::InitiateGuestUpdateApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::InitiateGuestUpdateApiResponse>(json))
         }
         "vmm.v4.0.content.CompleteGuestUpdateSpec" => {
-            Some(check::<ntnx_vmm::content::CompleteGuestUpdateSpec>(json))
+            Some(check::<ntnx_vmm_v4_0::content::CompleteGuestUpdateSpec>(json))
         }
         "vmm.v4.0.content.CompleteGuestUpdateApiResponse" => {
-            Some(check::<ntnx_vmm::content::CompleteGuestUpdateApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::CompleteGuestUpdateApiResponse>(json))
         }
         "vmm.v4.0.content.CancelGuestUpdateApiResponse" => {
-            Some(check::<ntnx_vmm::content::CancelGuestUpdateApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::CancelGuestUpdateApiResponse>(json))
         }
         "vmm.v4.0.content.TemplatePublishSpec" => {
-            Some(check::<ntnx_vmm::content::TemplatePublishSpec>(json))
+            Some(check::<ntnx_vmm_v4_0::content::TemplatePublishSpec>(json))
         }
         "vmm.v4.0.content.PublishTemplateApiResponse" => {
-            Some(check::<ntnx_vmm::content::PublishTemplateApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::content::PublishTemplateApiResponse>(json))
         }
         "vmm.v4.0.images.config.ListPlacementPoliciesApiResponse" => {
             Some(
-                check::<ntnx_vmm::images::config::ListPlacementPoliciesApiResponse>(json),
+                check::<
+                    ntnx_vmm_v4_0::images::config::ListPlacementPoliciesApiResponse,
+                >(json),
             )
         }
         "vmm.v4.0.images.config.PlacementPolicy" => {
-            Some(check::<ntnx_vmm::images::config::PlacementPolicy>(json))
+            Some(check::<ntnx_vmm_v4_0::images::config::PlacementPolicy>(json))
         }
         "vmm.v4.0.images.config.CreatePlacementPolicyApiResponse" => {
             Some(
-                check::<ntnx_vmm::images::config::CreatePlacementPolicyApiResponse>(json),
+                check::<
+                    ntnx_vmm_v4_0::images::config::CreatePlacementPolicyApiResponse,
+                >(json),
             )
         }
         "vmm.v4.0.images.config.PlacementType" => {
-            Some(check::<ntnx_vmm::images::config::PlacementType>(json))
+            Some(check::<ntnx_vmm_v4_0::images::config::PlacementType>(json))
         }
         "vmm.v4.0.images.config.Filter" => {
-            Some(check::<ntnx_vmm::images::config::Filter>(json))
+            Some(check::<ntnx_vmm_v4_0::images::config::Filter>(json))
         }
         "vmm.v4.0.images.config.EnforcementState" => {
-            Some(check::<ntnx_vmm::images::config::EnforcementState>(json))
+            Some(check::<ntnx_vmm_v4_0::images::config::EnforcementState>(json))
         }
         "vmm.v4.0.images.config.FilterMatchType" => {
-            Some(check::<ntnx_vmm::images::config::FilterMatchType>(json))
+            Some(check::<ntnx_vmm_v4_0::images::config::FilterMatchType>(json))
         }
         "vmm.v4.0.images.config.GetPlacementPolicyApiResponse" => {
-            Some(check::<ntnx_vmm::images::config::GetPlacementPolicyApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::images::config::GetPlacementPolicyApiResponse,
+                >(json),
+            )
         }
         "vmm.v4.0.images.config.UpdatePlacementPolicyApiResponse" => {
             Some(
-                check::<ntnx_vmm::images::config::UpdatePlacementPolicyApiResponse>(json),
+                check::<
+                    ntnx_vmm_v4_0::images::config::UpdatePlacementPolicyApiResponse,
+                >(json),
             )
         }
         "vmm.v4.0.images.config.DeletePlacementPolicyApiResponse" => {
             Some(
-                check::<ntnx_vmm::images::config::DeletePlacementPolicyApiResponse>(json),
+                check::<
+                    ntnx_vmm_v4_0::images::config::DeletePlacementPolicyApiResponse,
+                >(json),
             )
         }
         "vmm.v4.0.images.config.SuspendPlacementPolicyConfig" => {
-            Some(check::<ntnx_vmm::images::config::SuspendPlacementPolicyConfig>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::images::config::SuspendPlacementPolicyConfig,
+                >(json),
+            )
         }
         "vmm.v4.0.images.config.SuspendPlacementPolicyApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::images::config::SuspendPlacementPolicyApiResponse,
+                    ntnx_vmm_v4_0::images::config::SuspendPlacementPolicyApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.images.config.ResumePlacementPolicyApiResponse" => {
             Some(
-                check::<ntnx_vmm::images::config::ResumePlacementPolicyApiResponse>(json),
+                check::<
+                    ntnx_vmm_v4_0::images::config::ResumePlacementPolicyApiResponse,
+                >(json),
             )
         }
         "vmm.v4.0.images.config.ListRateLimitPoliciesApiResponse" => {
             Some(
-                check::<ntnx_vmm::images::config::ListRateLimitPoliciesApiResponse>(json),
+                check::<
+                    ntnx_vmm_v4_0::images::config::ListRateLimitPoliciesApiResponse,
+                >(json),
             )
         }
         "vmm.v4.0.images.config.RateLimitPolicy" => {
-            Some(check::<ntnx_vmm::images::config::RateLimitPolicy>(json))
+            Some(check::<ntnx_vmm_v4_0::images::config::RateLimitPolicy>(json))
         }
         "vmm.v4.0.images.config.CreateRateLimitPolicyApiResponse" => {
             Some(
-                check::<ntnx_vmm::images::config::CreateRateLimitPolicyApiResponse>(json),
+                check::<
+                    ntnx_vmm_v4_0::images::config::CreateRateLimitPolicyApiResponse,
+                >(json),
             )
         }
         "vmm.v4.0.images.config.GetRateLimitPolicyApiResponse" => {
-            Some(check::<ntnx_vmm::images::config::GetRateLimitPolicyApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::images::config::GetRateLimitPolicyApiResponse,
+                >(json),
+            )
         }
         "vmm.v4.0.images.config.UpdateRateLimitPolicyApiResponse" => {
             Some(
-                check::<ntnx_vmm::images::config::UpdateRateLimitPolicyApiResponse>(json),
+                check::<
+                    ntnx_vmm_v4_0::images::config::UpdateRateLimitPolicyApiResponse,
+                >(json),
             )
         }
         "vmm.v4.0.images.config.DeleteRateLimitPolicyApiResponse" => {
             Some(
-                check::<ntnx_vmm::images::config::DeleteRateLimitPolicyApiResponse>(json),
+                check::<
+                    ntnx_vmm_v4_0::images::config::DeleteRateLimitPolicyApiResponse,
+                >(json),
             )
         }
         "vmm.v4.0.images.config.ListEffectiveRateLimitPoliciesApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::images::config::ListEffectiveRateLimitPoliciesApiResponse,
+                    ntnx_vmm_v4_0::images::config::ListEffectiveRateLimitPoliciesApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.images.config.EffectiveRateLimitPolicy" => {
-            Some(check::<ntnx_vmm::images::config::EffectiveRateLimitPolicy>(json))
+            Some(check::<ntnx_vmm_v4_0::images::config::EffectiveRateLimitPolicy>(json))
         }
         "common.v1.0.response.ExternalizableAbstractModel" => {
             Some(
@@ -1148,54 +1184,56 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
         "common.v1.0.response.ApiLink" => {
             Some(check::<ntnx_shared::common::v1::response::ApiLink>(json))
         }
-        "vmm.v4.0.ahv.config.Nic" => Some(check::<ntnx_vmm::ahv::config::Nic>(json)),
+        "vmm.v4.0.ahv.config.Nic" => Some(check::<ntnx_vmm_v4_0::ahv::config::Nic>(json)),
         "vmm.v4.0.ahv.config.GuestCustomizationParams" => {
-            Some(check::<ntnx_vmm::ahv::config::GuestCustomizationParams>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GuestCustomizationParams>(json))
         }
         "common.v1.0.config.IPv4Address" => {
             Some(check::<ntnx_shared::common::v1::config::IPv4Address>(json))
         }
         "vmm.v4.0.ahv.config.EmulatedNic" => {
-            Some(check::<ntnx_vmm::ahv::config::EmulatedNic>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::EmulatedNic>(json))
         }
         "vmm.v4.0.ahv.config.NicNetworkInfo" => {
-            Some(check::<ntnx_vmm::ahv::config::NicNetworkInfo>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::NicNetworkInfo>(json))
         }
         "vmm.v4.0.ahv.config.EmulatedNicModel" => {
-            Some(check::<ntnx_vmm::ahv::config::EmulatedNicModel>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::EmulatedNicModel>(json))
         }
         "vmm.v4.0.ahv.config.NicType" => {
-            Some(check::<ntnx_vmm::ahv::config::NicType>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::NicType>(json))
         }
         "vmm.v4.0.ahv.config.NetworkFunctionChainReference" => {
-            Some(check::<ntnx_vmm::ahv::config::NetworkFunctionChainReference>(json))
+            Some(
+                check::<ntnx_vmm_v4_0::ahv::config::NetworkFunctionChainReference>(json),
+            )
         }
         "vmm.v4.0.ahv.config.NetworkFunctionNicType" => {
-            Some(check::<ntnx_vmm::ahv::config::NetworkFunctionNicType>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::NetworkFunctionNicType>(json))
         }
         "vmm.v4.0.ahv.config.SubnetReference" => {
             Some(check::<ntnx_shared::vmm::v4::ahv::config::SubnetReference>(json))
         }
         "vmm.v4.0.ahv.config.VlanMode" => {
-            Some(check::<ntnx_vmm::ahv::config::VlanMode>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::VlanMode>(json))
         }
         "vmm.v4.0.ahv.config.Ipv4Config" => {
-            Some(check::<ntnx_vmm::ahv::config::Ipv4Config>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::Ipv4Config>(json))
         }
         "vmm.v4.0.ahv.config.Ipv4Info" => {
-            Some(check::<ntnx_vmm::ahv::config::Ipv4Info>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::Ipv4Info>(json))
         }
         "vmm.v4.0.ahv.config.Sysprep" => {
-            Some(check::<ntnx_vmm::ahv::config::Sysprep>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::Sysprep>(json))
         }
         "vmm.v4.0.ahv.config.CloudInit" => {
             Some(check::<ntnx_shared::vmm::v4::ahv::config::CloudInit>(json))
         }
         "vmm.v4.0.ahv.config.InstallType" => {
-            Some(check::<ntnx_vmm::ahv::config::InstallType>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::InstallType>(json))
         }
         "vmm.v4.0.ahv.config.Unattendxml" => {
-            Some(check::<ntnx_vmm::ahv::config::Unattendxml>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::Unattendxml>(json))
         }
         "vmm.v4.0.ahv.config.CustomKeyValues" => {
             Some(check::<ntnx_shared::vmm::v4::ahv::config::CustomKeyValues>(json))
@@ -1214,13 +1252,13 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
         "vmm.v4.0.ahv.config.Userdata" => {
             Some(check::<ntnx_shared::vmm::v4::ahv::config::Userdata>(json))
         }
-        "vmm.v4.0.ahv.config.Vm" => Some(check::<ntnx_vmm::ahv::config::Vm>(json)),
+        "vmm.v4.0.ahv.config.Vm" => Some(check::<ntnx_vmm_v4_0::ahv::config::Vm>(json)),
         "iam.v4.0.authn.User" => Some(check::<ntnx_shared::iam::v4::authn::User>(json)),
         "vmm.v4.0.ahv.config.VmSourceReference" => {
-            Some(check::<ntnx_vmm::ahv::config::VmSourceReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::VmSourceReference>(json))
         }
         "vmm.v4.0.ahv.config.CpuFeature" => {
-            Some(check::<ntnx_vmm::ahv::config::CpuFeature>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CpuFeature>(json))
         }
         "vmm.v4.0.ahv.config.CategoryReference" => {
             Some(check::<ntnx_shared::vmm::v4::ahv::config::CategoryReference>(json))
@@ -1229,134 +1267,140 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
             Some(check::<ntnx_shared::vmm::v4::ahv::config::OwnershipInfo>(json))
         }
         "vmm.v4.0.ahv.config.HostReference" => {
-            Some(check::<ntnx_vmm::ahv::config::HostReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::HostReference>(json))
         }
         "vmm.v4.0.ahv.config.ClusterReference" => {
-            Some(check::<ntnx_vmm::ahv::config::ClusterReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ClusterReference>(json))
         }
         "vmm.v4.0.ahv.config.AvailabilityZoneReference" => {
-            Some(check::<ntnx_vmm::ahv::config::AvailabilityZoneReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::AvailabilityZoneReference>(json))
         }
         "vmm.v4.0.ahv.config.GuestTools" => {
-            Some(check::<ntnx_vmm::ahv::config::GuestTools>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GuestTools>(json))
         }
         "vmm.v4.0.ahv.config.LegacyBoot" => {
-            Some(check::<ntnx_vmm::ahv::config::LegacyBoot>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::LegacyBoot>(json))
         }
         "vmm.v4.0.ahv.config.UefiBoot" => {
-            Some(check::<ntnx_vmm::ahv::config::UefiBoot>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::UefiBoot>(json))
         }
         "vmm.v4.0.ahv.config.MachineType" => {
-            Some(check::<ntnx_vmm::ahv::config::MachineType>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::MachineType>(json))
         }
         "vmm.v4.0.ahv.config.PowerState" => {
-            Some(check::<ntnx_vmm::ahv::config::PowerState>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::PowerState>(json))
         }
         "vmm.v4.0.ahv.config.VtpmConfig" => {
-            Some(check::<ntnx_vmm::ahv::config::VtpmConfig>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::VtpmConfig>(json))
         }
         "vmm.v4.0.ahv.config.ApcConfig" => {
-            Some(check::<ntnx_vmm::ahv::config::ApcConfig>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ApcConfig>(json))
         }
         "vmm.v4.0.ahv.config.ADSFVmStorageConfig" => {
-            Some(check::<ntnx_vmm::ahv::config::AdsfVmStorageConfig>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::AdsfVmStorageConfig>(json))
         }
-        "vmm.v4.0.ahv.config.Disk" => Some(check::<ntnx_vmm::ahv::config::Disk>(json)),
-        "vmm.v4.0.ahv.config.CdRom" => Some(check::<ntnx_vmm::ahv::config::CdRom>(json)),
-        "vmm.v4.0.ahv.config.Gpu" => Some(check::<ntnx_vmm::ahv::config::Gpu>(json)),
+        "vmm.v4.0.ahv.config.Disk" => {
+            Some(check::<ntnx_vmm_v4_0::ahv::config::Disk>(json))
+        }
+        "vmm.v4.0.ahv.config.CdRom" => {
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CdRom>(json))
+        }
+        "vmm.v4.0.ahv.config.Gpu" => Some(check::<ntnx_vmm_v4_0::ahv::config::Gpu>(json)),
         "vmm.v4.0.ahv.config.SerialPort" => {
-            Some(check::<ntnx_vmm::ahv::config::SerialPort>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::SerialPort>(json))
         }
         "vmm.v4.0.ahv.config.ProtectionType" => {
-            Some(check::<ntnx_vmm::ahv::config::ProtectionType>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ProtectionType>(json))
         }
         "vmm.v4.0.ahv.config.ProtectionPolicyState" => {
-            Some(check::<ntnx_vmm::ahv::config::ProtectionPolicyState>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ProtectionPolicyState>(json))
         }
         "vmm.v4.0.ahv.config.PcieDevice" => {
-            Some(check::<ntnx_vmm::ahv::config::PcieDevice>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::PcieDevice>(json))
         }
         "vmm.v4.0.ahv.config.VmSourceReferenceEntityType" => {
-            Some(check::<ntnx_vmm::ahv::config::VmSourceReferenceEntityType>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::VmSourceReferenceEntityType>(json))
         }
         "vmm.v4.0.ahv.config.OwnerReference" => {
             Some(check::<ntnx_shared::vmm::v4::ahv::config::OwnerReference>(json))
         }
         "vmm.v4.0.ahv.config.NgtCapability" => {
-            Some(check::<ntnx_vmm::ahv::config::NgtCapability>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::NgtCapability>(json))
         }
         "vmm.v4.0.ahv.config.BootDeviceDisk" => {
-            Some(check::<ntnx_vmm::ahv::config::BootDeviceDisk>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::BootDeviceDisk>(json))
         }
         "vmm.v4.0.ahv.config.BootDeviceNic" => {
-            Some(check::<ntnx_vmm::ahv::config::BootDeviceNic>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::BootDeviceNic>(json))
         }
         "vmm.v4.0.ahv.config.BootDeviceType" => {
-            Some(check::<ntnx_vmm::ahv::config::BootDeviceType>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::BootDeviceType>(json))
         }
         "vmm.v4.0.ahv.config.DiskAddress" => {
-            Some(check::<ntnx_vmm::ahv::config::DiskAddress>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::DiskAddress>(json))
         }
         "vmm.v4.0.ahv.config.DiskBusType" => {
-            Some(check::<ntnx_vmm::ahv::config::DiskBusType>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::DiskBusType>(json))
         }
         "vmm.v4.0.ahv.config.NvramDevice" => {
-            Some(check::<ntnx_vmm::ahv::config::NvramDevice>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::NvramDevice>(json))
         }
         "vmm.v4.0.ahv.config.VmDisk" => {
-            Some(check::<ntnx_vmm::ahv::config::VmDisk>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::VmDisk>(json))
         }
         "vmm.v4.0.ahv.config.VmDiskContainerReference" => {
-            Some(check::<ntnx_vmm::ahv::config::VmDiskContainerReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::VmDiskContainerReference>(json))
         }
         "vmm.v4.0.ahv.config.VmDiskStorageConfig" => {
-            Some(check::<ntnx_vmm::ahv::config::VmDiskStorageConfig>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::VmDiskStorageConfig>(json))
         }
         "vmm.v4.0.ahv.config.DataSource" => {
-            Some(check::<ntnx_vmm::ahv::config::DataSource>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::DataSource>(json))
         }
         "vmm.v4.0.ahv.config.ImageReference" => {
-            Some(check::<ntnx_vmm::ahv::config::ImageReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ImageReference>(json))
         }
         "vmm.v4.0.ahv.config.VmDiskReference" => {
-            Some(check::<ntnx_vmm::ahv::config::VmDiskReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::VmDiskReference>(json))
         }
         "vmm.v4.0.ahv.config.VmReference" => {
-            Some(check::<ntnx_vmm::ahv::config::VmReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::VmReference>(json))
         }
         "vmm.v4.0.ahv.config.CpuModelReference" => {
-            Some(check::<ntnx_vmm::ahv::config::CpuModelReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CpuModelReference>(json))
         }
         "vmm.v4.0.ahv.config.QosConfig" => {
-            Some(check::<ntnx_vmm::ahv::config::QosConfig>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::QosConfig>(json))
         }
         "vmm.v4.0.ahv.config.ADSFVolumeGroupReference" => {
-            Some(check::<ntnx_vmm::ahv::config::AdsfVolumeGroupReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::AdsfVolumeGroupReference>(json))
         }
         "vmm.v4.0.ahv.config.CdRomAddress" => {
-            Some(check::<ntnx_vmm::ahv::config::CdRomAddress>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CdRomAddress>(json))
         }
         "vmm.v4.0.ahv.config.IsoType" => {
-            Some(check::<ntnx_vmm::ahv::config::IsoType>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::IsoType>(json))
         }
         "vmm.v4.0.ahv.config.CdRomBusType" => {
-            Some(check::<ntnx_vmm::ahv::config::CdRomBusType>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CdRomBusType>(json))
         }
         "vmm.v4.0.ahv.config.GpuMode" => {
-            Some(check::<ntnx_vmm::ahv::config::GpuMode>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GpuMode>(json))
         }
         "vmm.v4.0.ahv.config.GpuVendor" => {
-            Some(check::<ntnx_vmm::ahv::config::GpuVendor>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GpuVendor>(json))
         }
-        "vmm.v4.0.ahv.config.SBDF" => Some(check::<ntnx_vmm::ahv::config::Sbdf>(json)),
+        "vmm.v4.0.ahv.config.SBDF" => {
+            Some(check::<ntnx_vmm_v4_0::ahv::config::Sbdf>(json))
+        }
         "vmm.v4.0.ahv.config.PolicyReference" => {
-            Some(check::<ntnx_vmm::ahv::config::PolicyReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::PolicyReference>(json))
         }
         "vmm.v4.0.ahv.config.PcieDeviceInfo" => {
-            Some(check::<ntnx_vmm::ahv::config::PcieDeviceInfo>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::PcieDeviceInfo>(json))
         }
         "vmm.v4.0.ahv.config.PcieDeviceReference" => {
-            Some(check::<ntnx_vmm::ahv::config::PcieDeviceReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::PcieDeviceReference>(json))
         }
         "iam.v4.0.authn.UserType" => {
             Some(check::<ntnx_shared::iam::v4::authn::UserType>(json))
@@ -1374,17 +1418,19 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
             Some(check::<ntnx_shared::iam::v4::authn::BucketsAccessKeyStatusType>(json))
         }
         "vmm.v4.0.error.ErrorResponse" => {
-            Some(check::<ntnx_vmm::error::ErrorResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::error::ErrorResponse>(json))
         }
-        "vmm.v4.0.error.AppMessage" => Some(check::<ntnx_vmm::error::AppMessage>(json)),
+        "vmm.v4.0.error.AppMessage" => {
+            Some(check::<ntnx_vmm_v4_0::error::AppMessage>(json))
+        }
         "vmm.v4.0.error.MessageSeverity" => {
-            Some(check::<ntnx_vmm::error::MessageSeverity>(json))
+            Some(check::<ntnx_vmm_v4_0::error::MessageSeverity>(json))
         }
         "vmm.v4.0.error.SchemaValidationError" => {
-            Some(check::<ntnx_vmm::error::SchemaValidationError>(json))
+            Some(check::<ntnx_vmm_v4_0::error::SchemaValidationError>(json))
         }
         "vmm.v4.0.error.SchemaValidationErrorMessage" => {
-            Some(check::<ntnx_vmm::error::SchemaValidationErrorMessage>(json))
+            Some(check::<ntnx_vmm_v4_0::error::SchemaValidationErrorMessage>(json))
         }
         "common.v1.0.response.ApiResponseMetadata" => {
             Some(check::<ntnx_shared::common::v1::response::ApiResponseMetadata>(json))
@@ -1402,726 +1448,822 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
             Some(check::<ntnx_shared::common::v1::config::MessageSeverity>(json))
         }
         "vmm.v4.0.ahv.config.AssociateVmCategoriesParams" => {
-            Some(check::<ntnx_vmm::ahv::config::AssociateVmCategoriesParams>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::AssociateVmCategoriesParams>(json))
         }
         "vmm.v4.0.ahv.config.AssociateCategoriesApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::AssociateCategoriesApiResponse>(json))
+            Some(
+                check::<ntnx_vmm_v4_0::ahv::config::AssociateCategoriesApiResponse>(json),
+            )
         }
         "vmm.v4.0.ahv.config.DisassociateVmCategoriesParams" => {
-            Some(check::<ntnx_vmm::ahv::config::DisassociateVmCategoriesParams>(json))
+            Some(
+                check::<ntnx_vmm_v4_0::ahv::config::DisassociateVmCategoriesParams>(json),
+            )
         }
         "vmm.v4.0.ahv.config.DisassociateCategoriesApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::DisassociateCategoriesApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::ahv::config::DisassociateCategoriesApiResponse,
+                >(json),
+            )
         }
         "vmm.v4.0.ahv.config.GetCdRomApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::GetCdRomApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GetCdRomApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.DeleteCdRomApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::DeleteCdRomApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::DeleteCdRomApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.CdRomInsertParams" => {
-            Some(check::<ntnx_vmm::ahv::config::CdRomInsertParams>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CdRomInsertParams>(json))
         }
         "vmm.v4.0.ahv.config.InsertCdRomApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::InsertCdRomApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::InsertCdRomApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.EjectCdRomApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::EjectCdRomApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::EjectCdRomApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.ListCdRomsApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::ListCdRomsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ListCdRomsApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.CreateCdRomApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::CreateCdRomApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CreateCdRomApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.CloneOverrideParams" => {
-            Some(check::<ntnx_vmm::ahv::config::CloneOverrideParams>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CloneOverrideParams>(json))
         }
         "vmm.v4.0.ahv.config.CloneVmApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::CloneVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CloneVmApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.GetDiskApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::GetDiskApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GetDiskApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.UpdateDiskApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::UpdateDiskApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::UpdateDiskApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.DeleteDiskApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::DeleteDiskApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::DeleteDiskApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.ListDisksApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::ListDisksApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ListDisksApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.CreateDiskApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::CreateDiskApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CreateDiskApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.GetVmApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::GetVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GetVmApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.UpdateVmApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::UpdateVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::UpdateVmApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.DeleteVmApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::DeleteVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::DeleteVmApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.ListVmsApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::ListVmsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ListVmsApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.CreateVmApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::CreateVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CreateVmApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.CustomizeGuestVmApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::CustomizeGuestVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CustomizeGuestVmApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.DiskMigrationParams" => {
-            Some(check::<ntnx_vmm::ahv::config::DiskMigrationParams>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::DiskMigrationParams>(json))
         }
         "vmm.v4.0.ahv.config.MigrateVmDisksApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::MigrateVmDisksApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::MigrateVmDisksApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.MigrationPlans" => {
-            Some(check::<ntnx_vmm::ahv::config::MigrationPlans>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::MigrationPlans>(json))
         }
         "vmm.v4.0.ahv.config.AllDisksMigrationPlan" => {
-            Some(check::<ntnx_vmm::ahv::config::AllDisksMigrationPlan>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::AllDisksMigrationPlan>(json))
         }
         "vmm.v4.0.ahv.config.ADSFDiskMigrationPlan" => {
-            Some(check::<ntnx_vmm::ahv::config::AdsfDiskMigrationPlan>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::AdsfDiskMigrationPlan>(json))
         }
         "vmm.v4.0.ahv.config.MigrateDiskReference" => {
-            Some(check::<ntnx_vmm::ahv::config::MigrateDiskReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::MigrateDiskReference>(json))
         }
         "vmm.v4.0.ahv.config.RevertParams" => {
-            Some(check::<ntnx_vmm::ahv::config::RevertParams>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::RevertParams>(json))
         }
         "vmm.v4.0.ahv.config.RevertVmApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::RevertVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::RevertVmApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.VmCrossClusterMigrateParams" => {
-            Some(check::<ntnx_vmm::ahv::config::VmCrossClusterMigrateParams>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::VmCrossClusterMigrateParams>(json))
         }
         "vmm.v4.0.ahv.config.CrossClusterMigrateVmApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::CrossClusterMigrateVmApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::ahv::config::CrossClusterMigrateVmApiResponse,
+                >(json),
+            )
         }
         "vmm.v4.0.ahv.config.VmCrossClusterMigrateOverrides" => {
-            Some(check::<ntnx_vmm::ahv::config::VmCrossClusterMigrateOverrides>(json))
+            Some(
+                check::<ntnx_vmm_v4_0::ahv::config::VmCrossClusterMigrateOverrides>(json),
+            )
         }
         "vmm.v4.0.ahv.config.VmMigrateToHostParams" => {
-            Some(check::<ntnx_vmm::ahv::config::VmMigrateToHostParams>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::VmMigrateToHostParams>(json))
         }
         "vmm.v4.0.ahv.config.MigrateVmToHostApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::MigrateVmToHostApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::MigrateVmToHostApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.GetGpuApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::GetGpuApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GetGpuApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.DeleteGpuApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::DeleteGpuApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::DeleteGpuApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.ListGpusApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::ListGpusApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ListGpusApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.CreateGpuApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::CreateGpuApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CreateGpuApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.GetGuestToolsApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::GetGuestToolsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GetGuestToolsApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.UpdateGuestToolsApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::UpdateGuestToolsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::UpdateGuestToolsApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.GuestToolsInstallConfig" => {
-            Some(check::<ntnx_vmm::ahv::config::GuestToolsInstallConfig>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GuestToolsInstallConfig>(json))
         }
         "vmm.v4.0.ahv.config.InstallVmGuestToolsApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::InstallVmGuestToolsApiResponse>(json))
+            Some(
+                check::<ntnx_vmm_v4_0::ahv::config::InstallVmGuestToolsApiResponse>(json),
+            )
         }
         "vmm.v4.0.ahv.config.Credential" => {
-            Some(check::<ntnx_vmm::ahv::config::Credential>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::Credential>(json))
         }
         "vmm.v4.0.ahv.config.RebootPreference" => {
-            Some(check::<ntnx_vmm::ahv::config::RebootPreference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::RebootPreference>(json))
         }
         "vmm.v4.0.ahv.config.ScheduleType" => {
-            Some(check::<ntnx_vmm::ahv::config::ScheduleType>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ScheduleType>(json))
         }
         "vmm.v4.0.ahv.config.RebootPreferenceSchedule" => {
-            Some(check::<ntnx_vmm::ahv::config::RebootPreferenceSchedule>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::RebootPreferenceSchedule>(json))
         }
         "vmm.v4.0.ahv.config.GuestToolsUpgradeConfig" => {
-            Some(check::<ntnx_vmm::ahv::config::GuestToolsUpgradeConfig>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GuestToolsUpgradeConfig>(json))
         }
         "vmm.v4.0.ahv.config.UpgradeVmGuestToolsApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::UpgradeVmGuestToolsApiResponse>(json))
+            Some(
+                check::<ntnx_vmm_v4_0::ahv::config::UpgradeVmGuestToolsApiResponse>(json),
+            )
         }
         "vmm.v4.0.ahv.config.GuestToolsInsertConfig" => {
-            Some(check::<ntnx_vmm::ahv::config::GuestToolsInsertConfig>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GuestToolsInsertConfig>(json))
         }
         "vmm.v4.0.ahv.config.InsertVmGuestToolsApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::InsertVmGuestToolsApiResponse>(json))
+            Some(
+                check::<ntnx_vmm_v4_0::ahv::config::InsertVmGuestToolsApiResponse>(json),
+            )
         }
         "vmm.v4.0.ahv.config.UninstallVmGuestToolsApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::UninstallVmGuestToolsApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::ahv::config::UninstallVmGuestToolsApiResponse,
+                >(json),
+            )
         }
         "vmm.v4.0.ahv.config.GetNicApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::GetNicApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GetNicApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.UpdateNicApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::UpdateNicApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::UpdateNicApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.DeleteNicApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::DeleteNicApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::DeleteNicApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.ListNicsApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::ListNicsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ListNicsApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.CreateNicApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::CreateNicApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CreateNicApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.AssignIpParams" => {
-            Some(check::<ntnx_vmm::ahv::config::AssignIpParams>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::AssignIpParams>(json))
         }
         "vmm.v4.0.ahv.config.AssignIpApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::AssignIpApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::AssignIpApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.ReleaseIpApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::ReleaseIpApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ReleaseIpApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.MigrateNicConfig" => {
-            Some(check::<ntnx_vmm::ahv::config::MigrateNicConfig>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::MigrateNicConfig>(json))
         }
         "vmm.v4.0.ahv.config.MigrateNicApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::MigrateNicApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::MigrateNicApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.MigrateNicType" => {
-            Some(check::<ntnx_vmm::ahv::config::MigrateNicType>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::MigrateNicType>(json))
         }
         "vmm.v4.0.ahv.config.AssignVmOwnerApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::AssignVmOwnerApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::AssignVmOwnerApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.GetPcieDeviceApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::GetPcieDeviceApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GetPcieDeviceApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.DeletePcieDeviceApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::DeletePcieDeviceApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::DeletePcieDeviceApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.ListPcieDevicesApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::ListPcieDevicesApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ListPcieDevicesApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.CreatePcieDeviceApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::CreatePcieDeviceApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CreatePcieDeviceApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.PowerOnVmApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::PowerOnVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::PowerOnVmApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.PowerCycleVmApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::PowerCycleVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::PowerCycleVmApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.PowerOffVmApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::PowerOffVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::PowerOffVmApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.ResetVmApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::ResetVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ResetVmApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.ShutdownVmApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::ShutdownVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ShutdownVmApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.GuestPowerOptions" => {
-            Some(check::<ntnx_vmm::ahv::config::GuestPowerOptions>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GuestPowerOptions>(json))
         }
         "vmm.v4.0.ahv.config.GuestPowerStateTransitionConfig" => {
-            Some(check::<ntnx_vmm::ahv::config::GuestPowerStateTransitionConfig>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::ahv::config::GuestPowerStateTransitionConfig,
+                >(json),
+            )
         }
         "vmm.v4.0.ahv.config.RebootVmApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::RebootVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::RebootVmApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.GetSerialPortApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::GetSerialPortApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::GetSerialPortApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.UpdateSerialPortApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::UpdateSerialPortApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::UpdateSerialPortApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.DeleteSerialPortApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::DeleteSerialPortApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::DeleteSerialPortApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.ListSerialPortsApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::ListSerialPortsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::ListSerialPortsApiResponse>(json))
         }
         "vmm.v4.0.ahv.config.CreateSerialPortApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::config::CreateSerialPortApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::CreateSerialPortApiResponse>(json))
         }
         "vmm.v4.0.ahv.policies.GetVmAntiAffinityPolicyApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::GetVmAntiAffinityPolicyApiResponse,
+                    ntnx_vmm_v4_0::ahv::policies::GetVmAntiAffinityPolicyApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.VmAntiAffinityPolicy" => {
-            Some(check::<ntnx_vmm::ahv::policies::VmAntiAffinityPolicy>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::policies::VmAntiAffinityPolicy>(json))
         }
         "vmm.v4.0.ahv.policies.UpdateVmAntiAffinityPolicyApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::UpdateVmAntiAffinityPolicyApiResponse,
+                    ntnx_vmm_v4_0::ahv::policies::UpdateVmAntiAffinityPolicyApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.DeleteVmAntiAffinityPolicyApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::DeleteVmAntiAffinityPolicyApiResponse,
+                    ntnx_vmm_v4_0::ahv::policies::DeleteVmAntiAffinityPolicyApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.UserReference" => {
-            Some(check::<ntnx_vmm::ahv::policies::UserReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::policies::UserReference>(json))
         }
         "vmm.v4.0.ahv.policies.CategoryReference" => {
-            Some(check::<ntnx_vmm::ahv::policies::CategoryReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::policies::CategoryReference>(json))
         }
         "vmm.v4.0.ahv.policies.ListVmAntiAffinityPoliciesApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::ListVmAntiAffinityPoliciesApiResponse,
+                    ntnx_vmm_v4_0::ahv::policies::ListVmAntiAffinityPoliciesApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.CreateVmAntiAffinityPolicyApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::CreateVmAntiAffinityPolicyApiResponse,
+                    ntnx_vmm_v4_0::ahv::policies::CreateVmAntiAffinityPolicyApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.ListVmAntiAffinityPolicyVmComplianceStatesApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::ListVmAntiAffinityPolicyVmComplianceStatesApiResponse,
+                    ntnx_vmm_v4_0::ahv::policies::ListVmAntiAffinityPolicyVmComplianceStatesApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.VmAntiAffinityPolicyVmComplianceState" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::VmAntiAffinityPolicyVmComplianceState,
+                    ntnx_vmm_v4_0::ahv::policies::VmAntiAffinityPolicyVmComplianceState,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.ClusterReference" => {
-            Some(check::<ntnx_vmm::ahv::policies::ClusterReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::policies::ClusterReference>(json))
         }
         "vmm.v4.0.ahv.policies.HostReference" => {
-            Some(check::<ntnx_vmm::ahv::policies::HostReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::policies::HostReference>(json))
         }
         "vmm.v4.0.ahv.policies.CompliantVmAntiAffinityPolicy" => {
-            Some(check::<ntnx_vmm::ahv::policies::CompliantVmAntiAffinityPolicy>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::ahv::policies::CompliantVmAntiAffinityPolicy,
+                >(json),
+            )
         }
         "vmm.v4.0.ahv.policies.NonCompliantVmAntiAffinityPolicy" => {
             Some(
-                check::<ntnx_vmm::ahv::policies::NonCompliantVmAntiAffinityPolicy>(json),
+                check::<
+                    ntnx_vmm_v4_0::ahv::policies::NonCompliantVmAntiAffinityPolicy,
+                >(json),
             )
         }
         "vmm.v4.0.ahv.policies.PendingVmAntiAffinityPolicy" => {
-            Some(check::<ntnx_vmm::ahv::policies::PendingVmAntiAffinityPolicy>(json))
+            Some(
+                check::<ntnx_vmm_v4_0::ahv::policies::PendingVmAntiAffinityPolicy>(json),
+            )
         }
         "vmm.v4.0.ahv.policies.ClusterNotSupportedForVmAntiAffinity" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::ClusterNotSupportedForVmAntiAffinity,
+                    ntnx_vmm_v4_0::ahv::policies::ClusterNotSupportedForVmAntiAffinity,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.ConflictingVmAntiAffinityPolicy" => {
-            Some(check::<ntnx_vmm::ahv::policies::ConflictingVmAntiAffinityPolicy>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::ahv::policies::ConflictingVmAntiAffinityPolicy,
+                >(json),
+            )
         }
         "vmm.v4.0.ahv.policies.ConflictingLegacyVmAntiAffinityPolicy" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::ConflictingLegacyVmAntiAffinityPolicy,
+                    ntnx_vmm_v4_0::ahv::policies::ConflictingLegacyVmAntiAffinityPolicy,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.NotEnoughHostsForVmAntiAffinity" => {
-            Some(check::<ntnx_vmm::ahv::policies::NotEnoughHostsForVmAntiAffinity>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::ahv::policies::NotEnoughHostsForVmAntiAffinity,
+                >(json),
+            )
         }
         "vmm.v4.0.ahv.policies.NotEnoughResourcesForVmAntiAffinity" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::NotEnoughResourcesForVmAntiAffinity,
+                    ntnx_vmm_v4_0::ahv::policies::NotEnoughResourcesForVmAntiAffinity,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.OtherVmAntiAffinityPolicyNonComplianceReason" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::OtherVmAntiAffinityPolicyNonComplianceReason,
+                    ntnx_vmm_v4_0::ahv::policies::OtherVmAntiAffinityPolicyNonComplianceReason,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.ListLegacyVmAntiAffinityPoliciesApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::ListLegacyVmAntiAffinityPoliciesApiResponse,
+                    ntnx_vmm_v4_0::ahv::policies::ListLegacyVmAntiAffinityPoliciesApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.LegacyVmAntiAffinityPolicy" => {
-            Some(check::<ntnx_vmm::ahv::policies::LegacyVmAntiAffinityPolicy>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::policies::LegacyVmAntiAffinityPolicy>(json))
         }
         "vmm.v4.0.ahv.policies.VmReference" => {
-            Some(check::<ntnx_vmm::ahv::policies::VmReference>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::policies::VmReference>(json))
         }
         "vmm.v4.0.ahv.policies.DeleteLegacyVmAntiAffinityPolicyApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::DeleteLegacyVmAntiAffinityPolicyApiResponse,
+                    ntnx_vmm_v4_0::ahv::policies::DeleteLegacyVmAntiAffinityPolicyApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.GetVmHostAffinityPolicyApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::GetVmHostAffinityPolicyApiResponse,
+                    ntnx_vmm_v4_0::ahv::policies::GetVmHostAffinityPolicyApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.VmHostAffinityPolicy" => {
-            Some(check::<ntnx_vmm::ahv::policies::VmHostAffinityPolicy>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::policies::VmHostAffinityPolicy>(json))
         }
         "vmm.v4.0.ahv.policies.UpdateVmHostAffinityPolicyApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::UpdateVmHostAffinityPolicyApiResponse,
+                    ntnx_vmm_v4_0::ahv::policies::UpdateVmHostAffinityPolicyApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.DeleteVmHostAffinityPolicyApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::DeleteVmHostAffinityPolicyApiResponse,
+                    ntnx_vmm_v4_0::ahv::policies::DeleteVmHostAffinityPolicyApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.ReEnforceVmHostAffinityPolicyApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::ReEnforceVmHostAffinityPolicyApiResponse,
+                    ntnx_vmm_v4_0::ahv::policies::ReEnforceVmHostAffinityPolicyApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.ListVmHostAffinityPoliciesApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::ListVmHostAffinityPoliciesApiResponse,
+                    ntnx_vmm_v4_0::ahv::policies::ListVmHostAffinityPoliciesApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.CreateVmHostAffinityPolicyApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::CreateVmHostAffinityPolicyApiResponse,
+                    ntnx_vmm_v4_0::ahv::policies::CreateVmHostAffinityPolicyApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.ListVmHostAffinityPolicyVmComplianceStatesApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::ListVmHostAffinityPolicyVmComplianceStatesApiResponse,
+                    ntnx_vmm_v4_0::ahv::policies::ListVmHostAffinityPolicyVmComplianceStatesApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.VmHostAffinityPolicyVmComplianceState" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::VmHostAffinityPolicyVmComplianceState,
+                    ntnx_vmm_v4_0::ahv::policies::VmHostAffinityPolicyVmComplianceState,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.CompliantVmHostAffinityPolicy" => {
-            Some(check::<ntnx_vmm::ahv::policies::CompliantVmHostAffinityPolicy>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::ahv::policies::CompliantVmHostAffinityPolicy,
+                >(json),
+            )
         }
         "vmm.v4.0.ahv.policies.NonCompliantVmHostAffinityPolicy" => {
             Some(
-                check::<ntnx_vmm::ahv::policies::NonCompliantVmHostAffinityPolicy>(json),
+                check::<
+                    ntnx_vmm_v4_0::ahv::policies::NonCompliantVmHostAffinityPolicy,
+                >(json),
             )
         }
         "vmm.v4.0.ahv.policies.PendingVmHostAffinityPolicy" => {
-            Some(check::<ntnx_vmm::ahv::policies::PendingVmHostAffinityPolicy>(json))
+            Some(
+                check::<ntnx_vmm_v4_0::ahv::policies::PendingVmHostAffinityPolicy>(json),
+            )
         }
         "vmm.v4.0.ahv.policies.ConflictingVmHostAffinityPolicy" => {
-            Some(check::<ntnx_vmm::ahv::policies::ConflictingVmHostAffinityPolicy>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::ahv::policies::ConflictingVmHostAffinityPolicy,
+                >(json),
+            )
         }
         "vmm.v4.0.ahv.policies.ConflictingLegacyVmHostAffinityPolicy" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::ConflictingLegacyVmHostAffinityPolicy,
+                    ntnx_vmm_v4_0::ahv::policies::ConflictingLegacyVmHostAffinityPolicy,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.NoHostsForVmHostAffinityPolicy" => {
-            Some(check::<ntnx_vmm::ahv::policies::NoHostsForVmHostAffinityPolicy>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::ahv::policies::NoHostsForVmHostAffinityPolicy,
+                >(json),
+            )
         }
         "vmm.v4.0.ahv.policies.NotEnoughResourcesForVmHostAffinityPolicy" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::NotEnoughResourcesForVmHostAffinityPolicy,
+                    ntnx_vmm_v4_0::ahv::policies::NotEnoughResourcesForVmHostAffinityPolicy,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.PeNotCapableForVmHostAffinityPolicy" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::PeNotCapableForVmHostAffinityPolicy,
+                    ntnx_vmm_v4_0::ahv::policies::PeNotCapableForVmHostAffinityPolicy,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.policies.OtherVmHostAffinityPolicyVmNonComplianceReason" => {
             Some(
                 check::<
-                    ntnx_vmm::ahv::policies::OtherVmHostAffinityPolicyVmNonComplianceReason,
+                    ntnx_vmm_v4_0::ahv::policies::OtherVmHostAffinityPolicyVmNonComplianceReason,
                 >(json),
             )
         }
         "vmm.v4.0.ahv.stats.ListVmStatsApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::stats::ListVmStatsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::stats::ListVmStatsApiResponse>(json))
         }
         "vmm.v4.0.ahv.stats.VmStats" => {
-            Some(check::<ntnx_vmm::ahv::stats::VmStats>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::stats::VmStats>(json))
         }
         "vmm.v4.0.ahv.stats.VmStatsTuple" => {
-            Some(check::<ntnx_vmm::ahv::stats::VmStatsTuple>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::stats::VmStatsTuple>(json))
         }
         "common.v1.0.stats.DownSamplingOperator" => {
             Some(check::<ntnx_shared::common::v1::stats::DownSamplingOperator>(json))
         }
         "vmm.v4.0.ahv.stats.GetVmStatsApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::stats::GetVmStatsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::stats::GetVmStatsApiResponse>(json))
         }
         "vmm.v4.0.ahv.stats.GetDiskStatsApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::stats::GetDiskStatsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::stats::GetDiskStatsApiResponse>(json))
         }
         "vmm.v4.0.ahv.stats.VmDiskStats" => {
-            Some(check::<ntnx_vmm::ahv::stats::VmDiskStats>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::stats::VmDiskStats>(json))
         }
         "vmm.v4.0.ahv.stats.VmDiskStatsTuple" => {
-            Some(check::<ntnx_vmm::ahv::stats::VmDiskStatsTuple>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::stats::VmDiskStatsTuple>(json))
         }
         "vmm.v4.0.ahv.stats.GetNicStatsApiResponse" => {
-            Some(check::<ntnx_vmm::ahv::stats::GetNicStatsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::stats::GetNicStatsApiResponse>(json))
         }
         "vmm.v4.0.ahv.stats.VmNicStats" => {
-            Some(check::<ntnx_vmm::ahv::stats::VmNicStats>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::stats::VmNicStats>(json))
         }
         "vmm.v4.0.ahv.stats.VmNicStatsTuple" => {
-            Some(check::<ntnx_vmm::ahv::stats::VmNicStatsTuple>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::stats::VmNicStatsTuple>(json))
         }
         "vmm.v4.0.esxi.config.AssociateVmCategoriesParams" => {
-            Some(check::<ntnx_vmm::esxi::config::AssociateVmCategoriesParams>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::AssociateVmCategoriesParams>(json))
         }
         "vmm.v4.0.esxi.config.AssociateCategoriesApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::config::AssociateCategoriesApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::esxi::config::AssociateCategoriesApiResponse,
+                >(json),
+            )
         }
         "vmm.v4.0.esxi.config.CategoryReference" => {
-            Some(check::<ntnx_vmm::esxi::config::CategoryReference>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::CategoryReference>(json))
         }
         "vmm.v4.0.esxi.config.DisassociateVmCategoriesParams" => {
-            Some(check::<ntnx_vmm::esxi::config::DisassociateVmCategoriesParams>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::esxi::config::DisassociateVmCategoriesParams,
+                >(json),
+            )
         }
         "vmm.v4.0.esxi.config.DisassociateCategoriesApiResponse" => {
             Some(
-                check::<ntnx_vmm::esxi::config::DisassociateCategoriesApiResponse>(json),
+                check::<
+                    ntnx_vmm_v4_0::esxi::config::DisassociateCategoriesApiResponse,
+                >(json),
             )
         }
         "vmm.v4.0.esxi.config.GetVmApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::config::GetVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::GetVmApiResponse>(json))
         }
-        "vmm.v4.0.esxi.config.Vm" => Some(check::<ntnx_vmm::esxi::config::Vm>(json)),
+        "vmm.v4.0.esxi.config.Vm" => Some(check::<ntnx_vmm_v4_0::esxi::config::Vm>(json)),
         "vmm.v4.0.esxi.config.HostReference" => {
-            Some(check::<ntnx_vmm::esxi::config::HostReference>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::HostReference>(json))
         }
         "vmm.v4.0.esxi.config.OwnershipInfo" => {
-            Some(check::<ntnx_vmm::esxi::config::OwnershipInfo>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::OwnershipInfo>(json))
         }
         "vmm.v4.0.esxi.config.NutanixGuestTools" => {
-            Some(check::<ntnx_vmm::esxi::config::NutanixGuestTools>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::NutanixGuestTools>(json))
         }
         "vmm.v4.0.esxi.config.PowerState" => {
-            Some(check::<ntnx_vmm::esxi::config::PowerState>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::PowerState>(json))
         }
-        "vmm.v4.0.esxi.config.Disk" => Some(check::<ntnx_vmm::esxi::config::Disk>(json)),
+        "vmm.v4.0.esxi.config.Disk" => {
+            Some(check::<ntnx_vmm_v4_0::esxi::config::Disk>(json))
+        }
         "vmm.v4.0.esxi.config.CdRom" => {
-            Some(check::<ntnx_vmm::esxi::config::CdRom>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::CdRom>(json))
         }
-        "vmm.v4.0.esxi.config.Nic" => Some(check::<ntnx_vmm::esxi::config::Nic>(json)),
+        "vmm.v4.0.esxi.config.Nic" => {
+            Some(check::<ntnx_vmm_v4_0::esxi::config::Nic>(json))
+        }
         "vmm.v4.0.esxi.config.ClusterReference" => {
-            Some(check::<ntnx_vmm::esxi::config::ClusterReference>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::ClusterReference>(json))
         }
         "vmm.v4.0.esxi.config.OwnerReference" => {
-            Some(check::<ntnx_vmm::esxi::config::OwnerReference>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::OwnerReference>(json))
         }
         "vmm.v4.0.esxi.config.OwnerReferenceEntityType" => {
-            Some(check::<ntnx_vmm::esxi::config::OwnerReferenceEntityType>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::OwnerReferenceEntityType>(json))
         }
         "vmm.v4.0.esxi.config.NutanixGuestToolsCapability" => {
-            Some(check::<ntnx_vmm::esxi::config::NutanixGuestToolsCapability>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::NutanixGuestToolsCapability>(json))
         }
         "vmm.v4.0.esxi.config.DiskAddress" => {
-            Some(check::<ntnx_vmm::esxi::config::DiskAddress>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::DiskAddress>(json))
         }
         "vmm.v4.0.esxi.config.VmDisk" => {
-            Some(check::<ntnx_vmm::esxi::config::VmDisk>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::VmDisk>(json))
         }
         "vmm.v4.0.esxi.config.DiskBusType" => {
-            Some(check::<ntnx_vmm::esxi::config::DiskBusType>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::DiskBusType>(json))
         }
         "vmm.v4.0.esxi.config.VmDiskContainerReference" => {
-            Some(check::<ntnx_vmm::esxi::config::VmDiskContainerReference>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::VmDiskContainerReference>(json))
         }
         "vmm.v4.0.esxi.config.VmDiskStorageConfig" => {
-            Some(check::<ntnx_vmm::esxi::config::VmDiskStorageConfig>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::VmDiskStorageConfig>(json))
         }
         "vmm.v4.0.esxi.config.CdRomAddress" => {
-            Some(check::<ntnx_vmm::esxi::config::CdRomAddress>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::CdRomAddress>(json))
         }
         "vmm.v4.0.esxi.config.CdRomBackingInfo" => {
-            Some(check::<ntnx_vmm::esxi::config::CdRomBackingInfo>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::CdRomBackingInfo>(json))
         }
         "vmm.v4.0.esxi.config.CdRomBusType" => {
-            Some(check::<ntnx_vmm::esxi::config::CdRomBusType>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::CdRomBusType>(json))
         }
         "vmm.v4.0.esxi.config.NicBackingInfo" => {
-            Some(check::<ntnx_vmm::esxi::config::NicBackingInfo>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::NicBackingInfo>(json))
         }
         "vmm.v4.0.esxi.config.NicNetworkInfo" => {
-            Some(check::<ntnx_vmm::esxi::config::NicNetworkInfo>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::NicNetworkInfo>(json))
         }
         "vmm.v4.0.esxi.config.AdapterType" => {
-            Some(check::<ntnx_vmm::esxi::config::AdapterType>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::AdapterType>(json))
         }
         "vmm.v4.0.esxi.config.PortGroupInfo" => {
-            Some(check::<ntnx_vmm::esxi::config::PortGroupInfo>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::PortGroupInfo>(json))
         }
         "vmm.v4.0.esxi.config.IpAddressInfo" => {
-            Some(check::<ntnx_vmm::esxi::config::IpAddressInfo>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::IpAddressInfo>(json))
         }
         "vmm.v4.0.esxi.config.ListVmsApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::config::ListVmsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::ListVmsApiResponse>(json))
         }
         "vmm.v4.0.esxi.config.RevertParams" => {
-            Some(check::<ntnx_vmm::esxi::config::RevertParams>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::RevertParams>(json))
         }
         "vmm.v4.0.esxi.config.RevertVmApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::config::RevertVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::RevertVmApiResponse>(json))
         }
         "vmm.v4.0.esxi.config.GetNutanixGuestToolsApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::config::GetNutanixGuestToolsApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::esxi::config::GetNutanixGuestToolsApiResponse,
+                >(json),
+            )
         }
         "vmm.v4.0.esxi.config.UpdateNutanixGuestToolsApiResponse" => {
             Some(
-                check::<ntnx_vmm::esxi::config::UpdateNutanixGuestToolsApiResponse>(json),
+                check::<
+                    ntnx_vmm_v4_0::esxi::config::UpdateNutanixGuestToolsApiResponse,
+                >(json),
             )
         }
         "vmm.v4.0.esxi.config.NutanixGuestToolsInstallConfig" => {
-            Some(check::<ntnx_vmm::esxi::config::NutanixGuestToolsInstallConfig>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::esxi::config::NutanixGuestToolsInstallConfig,
+                >(json),
+            )
         }
         "vmm.v4.0.esxi.config.InstallNutanixGuestToolsApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::esxi::config::InstallNutanixGuestToolsApiResponse,
+                    ntnx_vmm_v4_0::esxi::config::InstallNutanixGuestToolsApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.esxi.config.NutanixCredential" => {
-            Some(check::<ntnx_vmm::esxi::config::NutanixCredential>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::NutanixCredential>(json))
         }
         "vmm.v4.0.esxi.config.NutanixRebootPreference" => {
-            Some(check::<ntnx_vmm::esxi::config::NutanixRebootPreference>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::NutanixRebootPreference>(json))
         }
         "vmm.v4.0.esxi.config.NutanixScheduleType" => {
-            Some(check::<ntnx_vmm::esxi::config::NutanixScheduleType>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::NutanixScheduleType>(json))
         }
         "vmm.v4.0.esxi.config.NutanixRebootPreferenceSchedule" => {
-            Some(check::<ntnx_vmm::esxi::config::NutanixRebootPreferenceSchedule>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::esxi::config::NutanixRebootPreferenceSchedule,
+                >(json),
+            )
         }
         "vmm.v4.0.esxi.config.NutanixGuestToolsUpgradeConfig" => {
-            Some(check::<ntnx_vmm::esxi::config::NutanixGuestToolsUpgradeConfig>(json))
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::esxi::config::NutanixGuestToolsUpgradeConfig,
+                >(json),
+            )
         }
         "vmm.v4.0.esxi.config.UpgradeNutanixGuestToolsApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::esxi::config::UpgradeNutanixGuestToolsApiResponse,
+                    ntnx_vmm_v4_0::esxi::config::UpgradeNutanixGuestToolsApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.esxi.config.NutanixGuestToolsInsertConfig" => {
-            Some(check::<ntnx_vmm::esxi::config::NutanixGuestToolsInsertConfig>(json))
+            Some(
+                check::<ntnx_vmm_v4_0::esxi::config::NutanixGuestToolsInsertConfig>(json),
+            )
         }
         "vmm.v4.0.esxi.config.InsertNutanixGuestToolsApiResponse" => {
             Some(
-                check::<ntnx_vmm::esxi::config::InsertNutanixGuestToolsApiResponse>(json),
+                check::<
+                    ntnx_vmm_v4_0::esxi::config::InsertNutanixGuestToolsApiResponse,
+                >(json),
             )
         }
         "vmm.v4.0.esxi.config.UninstallNutanixGuestToolsApiResponse" => {
             Some(
                 check::<
-                    ntnx_vmm::esxi::config::UninstallNutanixGuestToolsApiResponse,
+                    ntnx_vmm_v4_0::esxi::config::UninstallNutanixGuestToolsApiResponse,
                 >(json),
             )
         }
         "vmm.v4.0.esxi.config.AssignVmOwnerApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::config::AssignVmOwnerApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::AssignVmOwnerApiResponse>(json))
         }
         "vmm.v4.0.esxi.config.PowerOnVmApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::config::PowerOnVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::PowerOnVmApiResponse>(json))
         }
         "vmm.v4.0.esxi.config.PowerOffVmApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::config::PowerOffVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::PowerOffVmApiResponse>(json))
         }
         "vmm.v4.0.esxi.config.ResetVmApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::config::ResetVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::ResetVmApiResponse>(json))
         }
         "vmm.v4.0.esxi.config.SuspendVmApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::config::SuspendVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::SuspendVmApiResponse>(json))
         }
         "vmm.v4.0.esxi.config.ShutdownVmApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::config::ShutdownVmApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::ShutdownVmApiResponse>(json))
         }
         "vmm.v4.0.esxi.config.RebootGuestOSApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::config::RebootGuestOsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::config::RebootGuestOsApiResponse>(json))
         }
         "vmm.v4.0.esxi.stats.ListVmStatsApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::stats::ListVmStatsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::stats::ListVmStatsApiResponse>(json))
         }
         "vmm.v4.0.esxi.stats.VmStats" => {
-            Some(check::<ntnx_vmm::esxi::stats::VmStats>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::stats::VmStats>(json))
         }
         "vmm.v4.0.esxi.stats.VmStatsTuple" => {
-            Some(check::<ntnx_vmm::esxi::stats::VmStatsTuple>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::stats::VmStatsTuple>(json))
         }
         "vmm.v4.0.esxi.stats.GetVmStatsApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::stats::GetVmStatsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::stats::GetVmStatsApiResponse>(json))
         }
         "vmm.v4.0.esxi.stats.GetNicStatsApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::stats::GetNicStatsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::stats::GetNicStatsApiResponse>(json))
         }
         "vmm.v4.0.esxi.stats.VmNicStats" => {
-            Some(check::<ntnx_vmm::esxi::stats::VmNicStats>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::stats::VmNicStats>(json))
         }
         "vmm.v4.0.esxi.stats.VmNicStatsTuple" => {
-            Some(check::<ntnx_vmm::esxi::stats::VmNicStatsTuple>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::stats::VmNicStatsTuple>(json))
         }
         "vmm.v4.0.esxi.stats.GetDiskStatsApiResponse" => {
-            Some(check::<ntnx_vmm::esxi::stats::GetDiskStatsApiResponse>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::stats::GetDiskStatsApiResponse>(json))
         }
         "vmm.v4.0.esxi.stats.VmDiskStats" => {
-            Some(check::<ntnx_vmm::esxi::stats::VmDiskStats>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::stats::VmDiskStats>(json))
         }
         "vmm.v4.0.esxi.stats.VmDiskStatsTuple" => {
-            Some(check::<ntnx_vmm::esxi::stats::VmDiskStatsTuple>(json))
+            Some(check::<ntnx_vmm_v4_0::esxi::stats::VmDiskStatsTuple>(json))
         }
         "vmm.v4.0.ahv.config.VmRecoveryPoint" => {
-            Some(check::<ntnx_vmm::ahv::config::VmRecoveryPoint>(json))
+            Some(check::<ntnx_vmm_v4_0::ahv::config::VmRecoveryPoint>(json))
         }
         "dataprotection.v4.0.common.BaseRecoveryPoint" => {
             Some(
@@ -2142,661 +2284,749 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
         }
         "clustermgmt.v4.0.ahv.config.ListPcieDevicesApiResponse" => {
             Some(
-                check::<ntnx_clustermgmt::ahv::config::ListPcieDevicesApiResponse>(json),
+                check::<
+                    ntnx_clustermgmt_v4_0::ahv::config::ListPcieDevicesApiResponse,
+                >(json),
             )
         }
         "clustermgmt.v4.0.ahv.config.PcieDevice" => {
-            Some(check::<ntnx_clustermgmt::ahv::config::PcieDevice>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::ahv::config::PcieDevice>(json))
         }
         "clustermgmt.v4.0.ahv.config.PcieDeviceState" => {
-            Some(check::<ntnx_clustermgmt::ahv::config::PcieDeviceState>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::ahv::config::PcieDeviceState>(json))
         }
         "clustermgmt.v4.0.ahv.config.PcieDeviceConfiguration" => {
-            Some(check::<ntnx_clustermgmt::ahv::config::PcieDeviceConfiguration>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::ahv::config::PcieDeviceConfiguration,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.CategoryEntityReferences" => {
-            Some(check::<ntnx_clustermgmt::config::CategoryEntityReferences>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::CategoryEntityReferences>(json))
         }
         "clustermgmt.v4.0.config.AssociateCategoriesToClusterApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::AssociateCategoriesToClusterApiResponse,
+                    ntnx_clustermgmt_v4_0::config::AssociateCategoriesToClusterApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.DisassociateCategoriesFromClusterApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::DisassociateCategoriesFromClusterApiResponse,
+                    ntnx_clustermgmt_v4_0::config::DisassociateCategoriesFromClusterApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.GetClusterApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::GetClusterApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::GetClusterApiResponse>(json))
         }
         "clustermgmt.v4.0.config.Cluster" => {
-            Some(check::<ntnx_clustermgmt::config::Cluster>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::Cluster>(json))
         }
         "clustermgmt.v4.0.config.UpdateClusterApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::UpdateClusterApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::UpdateClusterApiResponse>(json))
         }
         "clustermgmt.v4.0.config.DeleteClusterApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::DeleteClusterApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DeleteClusterApiResponse>(json))
         }
         "clustermgmt.v4.0.config.NodeReference" => {
-            Some(check::<ntnx_clustermgmt::config::NodeReference>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NodeReference>(json))
         }
         "clustermgmt.v4.0.config.ClusterConfigReference" => {
-            Some(check::<ntnx_clustermgmt::config::ClusterConfigReference>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ClusterConfigReference>(json))
         }
         "clustermgmt.v4.0.config.ClusterNetworkReference" => {
-            Some(check::<ntnx_clustermgmt::config::ClusterNetworkReference>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ClusterNetworkReference>(json))
         }
         "clustermgmt.v4.0.config.UpgradeStatus" => {
-            Some(check::<ntnx_clustermgmt::config::UpgradeStatus>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::UpgradeStatus>(json))
         }
         "clustermgmt.v4.0.config.ClusterProfile" => {
-            Some(check::<ntnx_clustermgmt::config::ClusterProfile>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ClusterProfile>(json))
         }
         "clustermgmt.v4.0.config.StorageSummary" => {
-            Some(check::<ntnx_clustermgmt::config::StorageSummary>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::StorageSummary>(json))
         }
         "clustermgmt.v4.0.config.NodeListItemReference" => {
-            Some(check::<ntnx_clustermgmt::config::NodeListItemReference>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NodeListItemReference>(json))
         }
         "clustermgmt.v4.0.config.BuildReference" => {
-            Some(check::<ntnx_clustermgmt::config::BuildReference>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::BuildReference>(json))
         }
         "clustermgmt.v4.0.config.HypervisorType" => {
-            Some(check::<ntnx_clustermgmt::config::HypervisorType>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::HypervisorType>(json))
         }
         "clustermgmt.v4.0.config.ClusterFunctionRef" => {
-            Some(check::<ntnx_clustermgmt::config::ClusterFunctionRef>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ClusterFunctionRef>(json))
         }
         "clustermgmt.v4.0.config.PublicKey" => {
-            Some(check::<ntnx_clustermgmt::config::PublicKey>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::PublicKey>(json))
         }
         "clustermgmt.v4.0.config.SoftwareMapReference" => {
-            Some(check::<ntnx_clustermgmt::config::SoftwareMapReference>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::SoftwareMapReference>(json))
         }
         "clustermgmt.v4.0.config.ClusterArchReference" => {
-            Some(check::<ntnx_clustermgmt::config::ClusterArchReference>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ClusterArchReference>(json))
         }
         "clustermgmt.v4.0.config.FaultToleranceState" => {
-            Some(check::<ntnx_clustermgmt::config::FaultToleranceState>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::FaultToleranceState>(json))
         }
         "clustermgmt.v4.0.config.OperationMode" => {
-            Some(check::<ntnx_clustermgmt::config::OperationMode>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::OperationMode>(json))
         }
         "clustermgmt.v4.0.config.EncryptionStatus" => {
-            Some(check::<ntnx_clustermgmt::config::EncryptionStatus>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::EncryptionStatus>(json))
         }
         "clustermgmt.v4.0.config.EncryptionOptionInfo" => {
-            Some(check::<ntnx_clustermgmt::config::EncryptionOptionInfo>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::EncryptionOptionInfo>(json))
         }
         "clustermgmt.v4.0.config.EncryptionScopeInfo" => {
-            Some(check::<ntnx_clustermgmt::config::EncryptionScopeInfo>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::EncryptionScopeInfo>(json))
         }
         "clustermgmt.v4.0.config.PulseStatus" => {
-            Some(check::<ntnx_clustermgmt::config::PulseStatus>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::PulseStatus>(json))
         }
         "clustermgmt.v4.0.config.SoftwareTypeRef" => {
-            Some(check::<ntnx_clustermgmt::config::SoftwareTypeRef>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::SoftwareTypeRef>(json))
         }
         "clustermgmt.v4.0.config.DomainAwarenessLevel" => {
-            Some(check::<ntnx_clustermgmt::config::DomainAwarenessLevel>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DomainAwarenessLevel>(json))
         }
         "clustermgmt.v4.0.config.ClusterFaultToleranceRef" => {
-            Some(check::<ntnx_clustermgmt::config::ClusterFaultToleranceRef>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ClusterFaultToleranceRef>(json))
         }
         "clustermgmt.v4.0.config.RedundancyStatusDetails" => {
-            Some(check::<ntnx_clustermgmt::config::RedundancyStatusDetails>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::RedundancyStatusDetails>(json))
         }
         "clustermgmt.v4.0.config.PIIScrubbingLevel" => {
-            Some(check::<ntnx_clustermgmt::config::PiiScrubbingLevel>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::PiiScrubbingLevel>(json))
         }
         "clustermgmt.v4.0.config.SmtpServerRef" => {
-            Some(check::<ntnx_clustermgmt::config::SmtpServerRef>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::SmtpServerRef>(json))
         }
         "clustermgmt.v4.0.config.ManagementServerRef" => {
-            Some(check::<ntnx_clustermgmt::config::ManagementServerRef>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ManagementServerRef>(json))
         }
         "clustermgmt.v4.0.config.KeyManagementServerType" => {
-            Some(check::<ntnx_clustermgmt::config::KeyManagementServerType>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::KeyManagementServerType>(json))
         }
         "clustermgmt.v4.0.config.BackplaneNetworkParams" => {
-            Some(check::<ntnx_clustermgmt::config::BackplaneNetworkParams>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::BackplaneNetworkParams>(json))
         }
         "clustermgmt.v4.0.config.HttpProxyConfig" => {
-            Some(check::<ntnx_clustermgmt::config::HttpProxyConfig>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::HttpProxyConfig>(json))
         }
         "clustermgmt.v4.0.config.HttpProxyWhiteListConfig" => {
-            Some(check::<ntnx_clustermgmt::config::HttpProxyWhiteListConfig>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::HttpProxyWhiteListConfig>(json))
         }
         "clustermgmt.v4.0.config.SmtpNetwork" => {
-            Some(check::<ntnx_clustermgmt::config::SmtpNetwork>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::SmtpNetwork>(json))
         }
         "clustermgmt.v4.0.config.SmtpType" => {
-            Some(check::<ntnx_clustermgmt::config::SmtpType>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::SmtpType>(json))
         }
         "clustermgmt.v4.0.config.ManagementServerType" => {
-            Some(check::<ntnx_clustermgmt::config::ManagementServerType>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ManagementServerType>(json))
         }
         "clustermgmt.v4.0.config.HttpProxyType" => {
-            Some(check::<ntnx_clustermgmt::config::HttpProxyType>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::HttpProxyType>(json))
         }
         "clustermgmt.v4.0.config.HttpProxyWhiteListTargetType" => {
-            Some(check::<ntnx_clustermgmt::config::HttpProxyWhiteListTargetType>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::config::HttpProxyWhiteListTargetType,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.ManagedCluster" => {
-            Some(check::<ntnx_clustermgmt::config::ManagedCluster>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ManagedCluster>(json))
         }
         "clustermgmt.v4.0.config.ConfigType" => {
-            Some(check::<ntnx_clustermgmt::config::ConfigType>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ConfigType>(json))
         }
         "clustermgmt.v4.0.config.SnmpConfig" => {
-            Some(check::<ntnx_clustermgmt::config::SnmpConfig>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::SnmpConfig>(json))
         }
         "clustermgmt.v4.0.config.RsyslogServer" => {
-            Some(check::<ntnx_clustermgmt::config::RsyslogServer>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::RsyslogServer>(json))
         }
         "clustermgmt.v4.0.config.SnmpUser" => {
-            Some(check::<ntnx_clustermgmt::config::SnmpUser>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::SnmpUser>(json))
         }
         "clustermgmt.v4.0.config.SnmpTransport" => {
-            Some(check::<ntnx_clustermgmt::config::SnmpTransport>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::SnmpTransport>(json))
         }
         "clustermgmt.v4.0.config.SnmpTrap" => {
-            Some(check::<ntnx_clustermgmt::config::SnmpTrap>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::SnmpTrap>(json))
         }
         "clustermgmt.v4.0.config.SnmpAuthType" => {
-            Some(check::<ntnx_clustermgmt::config::SnmpAuthType>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::SnmpAuthType>(json))
         }
         "clustermgmt.v4.0.config.SnmpPrivType" => {
-            Some(check::<ntnx_clustermgmt::config::SnmpPrivType>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::SnmpPrivType>(json))
         }
         "clustermgmt.v4.0.config.SnmpProtocol" => {
-            Some(check::<ntnx_clustermgmt::config::SnmpProtocol>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::SnmpProtocol>(json))
         }
         "clustermgmt.v4.0.config.SnmpTrapVersion" => {
-            Some(check::<ntnx_clustermgmt::config::SnmpTrapVersion>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::SnmpTrapVersion>(json))
         }
         "clustermgmt.v4.0.config.RsyslogNetworkProtocol" => {
-            Some(check::<ntnx_clustermgmt::config::RsyslogNetworkProtocol>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::RsyslogNetworkProtocol>(json))
         }
         "clustermgmt.v4.0.config.RsyslogModuleItem" => {
-            Some(check::<ntnx_clustermgmt::config::RsyslogModuleItem>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::RsyslogModuleItem>(json))
         }
         "clustermgmt.v4.0.config.RsyslogModuleName" => {
-            Some(check::<ntnx_clustermgmt::config::RsyslogModuleName>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::RsyslogModuleName>(json))
         }
         "clustermgmt.v4.0.config.RsyslogModuleLogSeverityLevel" => {
-            Some(check::<ntnx_clustermgmt::config::RsyslogModuleLogSeverityLevel>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::config::RsyslogModuleLogSeverityLevel,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.ListClustersApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::ListClustersApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ListClustersApiResponse>(json))
         }
         "clustermgmt.v4.0.config.CreateClusterApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::CreateClusterApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::CreateClusterApiResponse>(json))
         }
         "clustermgmt.v4.0.config.GetSnmpConfigByClusterIdApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::GetSnmpConfigByClusterIdApiResponse,
+                    ntnx_clustermgmt_v4_0::config::GetSnmpConfigByClusterIdApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.SnmpStatusParam" => {
-            Some(check::<ntnx_clustermgmt::config::SnmpStatusParam>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::SnmpStatusParam>(json))
         }
         "clustermgmt.v4.0.config.UpdateSnmpStatusApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::UpdateSnmpStatusApiResponse>(json))
+            Some(
+                check::<ntnx_clustermgmt_v4_0::config::UpdateSnmpStatusApiResponse>(json),
+            )
         }
         "clustermgmt.v4.0.config.AddSnmpTransportsApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::AddSnmpTransportsApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::config::AddSnmpTransportsApiResponse,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.RemoveSnmpTransportsApiResponse" => {
             Some(
-                check::<ntnx_clustermgmt::config::RemoveSnmpTransportsApiResponse>(json),
+                check::<
+                    ntnx_clustermgmt_v4_0::config::RemoveSnmpTransportsApiResponse,
+                >(json),
             )
         }
         "clustermgmt.v4.0.config.CreateSnmpUserApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::CreateSnmpUserApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::CreateSnmpUserApiResponse>(json))
         }
         "clustermgmt.v4.0.config.GetSnmpUserApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::GetSnmpUserApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::GetSnmpUserApiResponse>(json))
         }
         "clustermgmt.v4.0.config.UpdateSnmpUserApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::UpdateSnmpUserApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::UpdateSnmpUserApiResponse>(json))
         }
         "clustermgmt.v4.0.config.DeleteSnmpUserApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::DeleteSnmpUserApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DeleteSnmpUserApiResponse>(json))
         }
         "clustermgmt.v4.0.config.CreateSnmpTrapApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::CreateSnmpTrapApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::CreateSnmpTrapApiResponse>(json))
         }
         "clustermgmt.v4.0.config.GetSnmpTrapApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::GetSnmpTrapApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::GetSnmpTrapApiResponse>(json))
         }
         "clustermgmt.v4.0.config.UpdateSnmpTrapApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::UpdateSnmpTrapApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::UpdateSnmpTrapApiResponse>(json))
         }
         "clustermgmt.v4.0.config.DeleteSnmpTrapApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::DeleteSnmpTrapApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DeleteSnmpTrapApiResponse>(json))
         }
         "clustermgmt.v4.0.config.ListRsyslogServersByClusterIdApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::ListRsyslogServersByClusterIdApiResponse,
+                    ntnx_clustermgmt_v4_0::config::ListRsyslogServersByClusterIdApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.CreateRsyslogServerApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::CreateRsyslogServerApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::config::CreateRsyslogServerApiResponse,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.GetRsyslogServerApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::GetRsyslogServerApiResponse>(json))
+            Some(
+                check::<ntnx_clustermgmt_v4_0::config::GetRsyslogServerApiResponse>(json),
+            )
         }
         "clustermgmt.v4.0.config.UpdateRsyslogServerApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::UpdateRsyslogServerApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::config::UpdateRsyslogServerApiResponse,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.DeleteRsyslogServerApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::DeleteRsyslogServerApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::config::DeleteRsyslogServerApiResponse,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.ListRackableUnitsByClusterIdApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::ListRackableUnitsByClusterIdApiResponse,
+                    ntnx_clustermgmt_v4_0::config::ListRackableUnitsByClusterIdApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.RackableUnit" => {
-            Some(check::<ntnx_clustermgmt::config::RackableUnit>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::RackableUnit>(json))
         }
         "clustermgmt.v4.0.config.RackableUnitModel" => {
-            Some(check::<ntnx_clustermgmt::config::RackableUnitModel>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::RackableUnitModel>(json))
         }
         "clustermgmt.v4.0.config.RackableUnitNode" => {
-            Some(check::<ntnx_clustermgmt::config::RackableUnitNode>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::RackableUnitNode>(json))
         }
         "clustermgmt.v4.0.config.RackReference" => {
-            Some(check::<ntnx_clustermgmt::config::RackReference>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::RackReference>(json))
         }
         "clustermgmt.v4.0.config.GetRackableUnitApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::GetRackableUnitApiResponse>(json))
+            Some(
+                check::<ntnx_clustermgmt_v4_0::config::GetRackableUnitApiResponse>(json),
+            )
         }
         "clustermgmt.v4.0.config.MultiDomainFaultToleranceStatus" => {
             Some(
-                check::<ntnx_clustermgmt::config::MultiDomainFaultToleranceStatus>(json),
+                check::<
+                    ntnx_clustermgmt_v4_0::config::MultiDomainFaultToleranceStatus,
+                >(json),
             )
         }
         "clustermgmt.v4.0.config.DomainFaultTolerance" => {
-            Some(check::<ntnx_clustermgmt::config::DomainFaultTolerance>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DomainFaultTolerance>(json))
         }
         "clustermgmt.v4.0.config.DomainType" => {
-            Some(check::<ntnx_clustermgmt::config::DomainType>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DomainType>(json))
         }
         "clustermgmt.v4.0.config.ComponentFaultTolerance" => {
-            Some(check::<ntnx_clustermgmt::config::ComponentFaultTolerance>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ComponentFaultTolerance>(json))
         }
         "clustermgmt.v4.0.config.ComponentType" => {
-            Some(check::<ntnx_clustermgmt::config::ComponentType>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ComponentType>(json))
         }
         "clustermgmt.v4.0.config.ToleranceMessage" => {
-            Some(check::<ntnx_clustermgmt::config::ToleranceMessage>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ToleranceMessage>(json))
         }
         "clustermgmt.v4.0.config.AttributeItem" => {
-            Some(check::<ntnx_clustermgmt::config::AttributeItem>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::AttributeItem>(json))
         }
         "clustermgmt.v4.0.config.GetHostApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::GetHostApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::GetHostApiResponse>(json))
         }
         "clustermgmt.v4.0.config.Host" => {
-            Some(check::<ntnx_clustermgmt::config::Host>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::Host>(json))
         }
         "clustermgmt.v4.0.config.HostTypeEnum" => {
-            Some(check::<ntnx_clustermgmt::config::HostTypeEnum>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::HostTypeEnum>(json))
         }
         "clustermgmt.v4.0.config.HypervisorReference" => {
-            Some(check::<ntnx_clustermgmt::config::HypervisorReference>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::HypervisorReference>(json))
         }
         "clustermgmt.v4.0.config.ClusterReference" => {
-            Some(check::<ntnx_clustermgmt::config::ClusterReference>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ClusterReference>(json))
         }
         "clustermgmt.v4.0.config.ControllerVmReference" => {
-            Some(check::<ntnx_clustermgmt::config::ControllerVmReference>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ControllerVmReference>(json))
         }
         "clustermgmt.v4.0.config.DiskReference" => {
-            Some(check::<ntnx_clustermgmt::config::DiskReference>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DiskReference>(json))
         }
         "clustermgmt.v4.0.config.KeyManagementDeviceToCertStatusInfo" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::KeyManagementDeviceToCertStatusInfo,
+                    ntnx_clustermgmt_v4_0::config::KeyManagementDeviceToCertStatusInfo,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.NodeStatus" => {
-            Some(check::<ntnx_clustermgmt::config::NodeStatus>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NodeStatus>(json))
         }
         "clustermgmt.v4.0.config.IpmiReference" => {
-            Some(check::<ntnx_clustermgmt::config::IpmiReference>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::IpmiReference>(json))
         }
         "clustermgmt.v4.0.config.HypervisorState" => {
-            Some(check::<ntnx_clustermgmt::config::HypervisorState>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::HypervisorState>(json))
         }
         "clustermgmt.v4.0.config.AcropolisConnectionState" => {
-            Some(check::<ntnx_clustermgmt::config::AcropolisConnectionState>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::AcropolisConnectionState>(json))
         }
         "clustermgmt.v4.0.config.StorageTierReference" => {
-            Some(check::<ntnx_clustermgmt::config::StorageTierReference>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::StorageTierReference>(json))
         }
         "clustermgmt.v4.0.config.ListHostsByClusterIdApiResponse" => {
             Some(
-                check::<ntnx_clustermgmt::config::ListHostsByClusterIdApiResponse>(json),
+                check::<
+                    ntnx_clustermgmt_v4_0::config::ListHostsByClusterIdApiResponse,
+                >(json),
             )
         }
         "clustermgmt.v4.0.config.HostNameParam" => {
-            Some(check::<ntnx_clustermgmt::config::HostNameParam>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::HostNameParam>(json))
         }
         "clustermgmt.v4.0.config.HostGpu" => {
-            Some(check::<ntnx_clustermgmt::config::HostGpu>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::HostGpu>(json))
         }
         "clustermgmt.v4.0.config.VirtualGpuConfig" => {
-            Some(check::<ntnx_clustermgmt::config::VirtualGpuConfig>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::VirtualGpuConfig>(json))
         }
         "clustermgmt.v4.0.config.GpuType" => {
-            Some(check::<ntnx_clustermgmt::config::GpuType>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::GpuType>(json))
         }
         "clustermgmt.v4.0.config.NodeDiscoveryParams" => {
-            Some(check::<ntnx_clustermgmt::config::NodeDiscoveryParams>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NodeDiscoveryParams>(json))
         }
         "clustermgmt.v4.0.config.DiscoverUnconfiguredNodesApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::DiscoverUnconfiguredNodesApiResponse,
+                    ntnx_clustermgmt_v4_0::config::DiscoverUnconfiguredNodesApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.AddressType" => {
-            Some(check::<ntnx_clustermgmt::config::AddressType>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::AddressType>(json))
         }
         "clustermgmt.v4.0.config.NodeDetails" => {
-            Some(check::<ntnx_clustermgmt::config::NodeDetails>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NodeDetails>(json))
         }
         "clustermgmt.v4.0.config.FetchNodeNetworkingDetailsApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::FetchNodeNetworkingDetailsApiResponse,
+                    ntnx_clustermgmt_v4_0::config::FetchNodeNetworkingDetailsApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.NodeListNetworkingDetails" => {
-            Some(check::<ntnx_clustermgmt::config::NodeListNetworkingDetails>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NodeListNetworkingDetails>(json))
         }
         "clustermgmt.v4.0.config.DigitalCertificateMapReference" => {
-            Some(check::<ntnx_clustermgmt::config::DigitalCertificateMapReference>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::config::DigitalCertificateMapReference,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.ExpandClusterParams" => {
-            Some(check::<ntnx_clustermgmt::config::ExpandClusterParams>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ExpandClusterParams>(json))
         }
         "clustermgmt.v4.0.config.ExpandClusterApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::ExpandClusterApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ExpandClusterApiResponse>(json))
         }
         "clustermgmt.v4.0.config.NodeParam" => {
-            Some(check::<ntnx_clustermgmt::config::NodeParam>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NodeParam>(json))
         }
         "clustermgmt.v4.0.config.ConfigParams" => {
-            Some(check::<ntnx_clustermgmt::config::ConfigParams>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ConfigParams>(json))
         }
         "clustermgmt.v4.0.config.BlockItem" => {
-            Some(check::<ntnx_clustermgmt::config::BlockItem>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::BlockItem>(json))
         }
         "clustermgmt.v4.0.config.NodeItem" => {
-            Some(check::<ntnx_clustermgmt::config::NodeItem>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NodeItem>(json))
         }
         "clustermgmt.v4.0.config.ComputeNodeItem" => {
-            Some(check::<ntnx_clustermgmt::config::ComputeNodeItem>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ComputeNodeItem>(json))
         }
         "clustermgmt.v4.0.config.HypervisorIsoMap" => {
-            Some(check::<ntnx_clustermgmt::config::HypervisorIsoMap>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::HypervisorIsoMap>(json))
         }
         "clustermgmt.v4.0.config.BundleInfo" => {
-            Some(check::<ntnx_clustermgmt::config::BundleInfo>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::BundleInfo>(json))
         }
         "clustermgmt.v4.0.config.UplinkNetworkItem" => {
-            Some(check::<ntnx_clustermgmt::config::UplinkNetworkItem>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::UplinkNetworkItem>(json))
         }
         "clustermgmt.v4.0.config.Uplinks" => {
-            Some(check::<ntnx_clustermgmt::config::Uplinks>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::Uplinks>(json))
         }
         "clustermgmt.v4.0.config.UplinksField" => {
-            Some(check::<ntnx_clustermgmt::config::UplinksField>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::UplinksField>(json))
         }
         "clustermgmt.v4.0.config.HypervCredentials" => {
-            Some(check::<ntnx_clustermgmt::config::HypervCredentials>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::HypervCredentials>(json))
         }
         "clustermgmt.v4.0.config.UserInfo" => {
-            Some(check::<ntnx_clustermgmt::config::UserInfo>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::UserInfo>(json))
         }
         "clustermgmt.v4.0.config.HypervisorUploadParam" => {
-            Some(check::<ntnx_clustermgmt::config::HypervisorUploadParam>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::HypervisorUploadParam>(json))
         }
         "clustermgmt.v4.0.config.CheckHypervisorRequirementsApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::CheckHypervisorRequirementsApiResponse,
+                    ntnx_clustermgmt_v4_0::config::CheckHypervisorRequirementsApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.HypervisorUploadNodeListItem" => {
-            Some(check::<ntnx_clustermgmt::config::HypervisorUploadNodeListItem>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::config::HypervisorUploadNodeListItem,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.ValidateNodeParam" => {
-            Some(check::<ntnx_clustermgmt::config::ValidateNodeParam>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ValidateNodeParam>(json))
         }
         "clustermgmt.v4.0.config.ValidateNodeApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::ValidateNodeApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ValidateNodeApiResponse>(json))
         }
         "clustermgmt.v4.0.config.BundleParam" => {
-            Some(check::<ntnx_clustermgmt::config::BundleParam>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::BundleParam>(json))
         }
         "clustermgmt.v4.0.config.UplinkNode" => {
-            Some(check::<ntnx_clustermgmt::config::UplinkNode>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::UplinkNode>(json))
         }
         "clustermgmt.v4.0.config.NodeInfo" => {
-            Some(check::<ntnx_clustermgmt::config::NodeInfo>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NodeInfo>(json))
         }
         "clustermgmt.v4.0.config.NodeRemovalParams" => {
-            Some(check::<ntnx_clustermgmt::config::NodeRemovalParams>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NodeRemovalParams>(json))
         }
         "clustermgmt.v4.0.config.RemoveNodeApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::RemoveNodeApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::RemoveNodeApiResponse>(json))
         }
         "clustermgmt.v4.0.config.NodeRemovalExtraParam" => {
-            Some(check::<ntnx_clustermgmt::config::NodeRemovalExtraParam>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NodeRemovalExtraParam>(json))
         }
         "clustermgmt.v4.0.config.TaskResponseType" => {
-            Some(check::<ntnx_clustermgmt::config::TaskResponseType>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::TaskResponseType>(json))
         }
         "clustermgmt.v4.0.config.FetchTaskApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::FetchTaskApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::FetchTaskApiResponse>(json))
         }
         "clustermgmt.v4.0.config.TaskResponse" => {
-            Some(check::<ntnx_clustermgmt::config::TaskResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::TaskResponse>(json))
         }
         "clustermgmt.v4.0.config.UnconfigureNodeDetails" => {
-            Some(check::<ntnx_clustermgmt::config::UnconfigureNodeDetails>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::UnconfigureNodeDetails>(json))
         }
         "clustermgmt.v4.0.config.NodeNetworkingDetails" => {
-            Some(check::<ntnx_clustermgmt::config::NodeNetworkingDetails>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NodeNetworkingDetails>(json))
         }
         "clustermgmt.v4.0.config.HypervisorUploadInfo" => {
-            Some(check::<ntnx_clustermgmt::config::HypervisorUploadInfo>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::HypervisorUploadInfo>(json))
         }
         "clustermgmt.v4.0.config.ValidateBundleInfo" => {
-            Some(check::<ntnx_clustermgmt::config::ValidateBundleInfo>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ValidateBundleInfo>(json))
         }
         "clustermgmt.v4.0.config.NonCompatibleClusterReference" => {
-            Some(check::<ntnx_clustermgmt::config::NonCompatibleClusterReference>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::config::NonCompatibleClusterReference,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.UnconfiguredNodeListItem" => {
-            Some(check::<ntnx_clustermgmt::config::UnconfiguredNodeListItem>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::UnconfiguredNodeListItem>(json))
         }
         "clustermgmt.v4.0.config.UnconfiguredNodeAttributeMap" => {
-            Some(check::<ntnx_clustermgmt::config::UnconfiguredNodeAttributeMap>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::config::UnconfiguredNodeAttributeMap,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.NetworkInfo" => {
-            Some(check::<ntnx_clustermgmt::config::NetworkInfo>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NetworkInfo>(json))
         }
         "clustermgmt.v4.0.config.UplinkInfo" => {
-            Some(check::<ntnx_clustermgmt::config::UplinkInfo>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::UplinkInfo>(json))
         }
         "clustermgmt.v4.0.config.NameNetworkRef" => {
-            Some(check::<ntnx_clustermgmt::config::NameNetworkRef>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NameNetworkRef>(json))
         }
         "clustermgmt.v4.0.config.NameMacRef" => {
-            Some(check::<ntnx_clustermgmt::config::NameMacRef>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NameMacRef>(json))
         }
         "clustermgmt.v4.0.config.UploadInfoNodeItem" => {
-            Some(check::<ntnx_clustermgmt::config::UploadInfoNodeItem>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::UploadInfoNodeItem>(json))
         }
         "clustermgmt.v4.0.config.ComputeNonMigratableVmsSpec" => {
-            Some(check::<ntnx_clustermgmt::config::ComputeNonMigratableVmsSpec>(json))
+            Some(
+                check::<ntnx_clustermgmt_v4_0::config::ComputeNonMigratableVmsSpec>(json),
+            )
         }
         "clustermgmt.v4.0.config.VcenterInfo" => {
-            Some(check::<ntnx_clustermgmt::config::VcenterInfo>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::VcenterInfo>(json))
         }
         "clustermgmt.v4.0.config.NonMigratableVmsResult" => {
-            Some(check::<ntnx_clustermgmt::config::NonMigratableVmsResult>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NonMigratableVmsResult>(json))
         }
         "clustermgmt.v4.0.config.NonMigratableVmInfo" => {
-            Some(check::<ntnx_clustermgmt::config::NonMigratableVmInfo>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NonMigratableVmInfo>(json))
         }
         "clustermgmt.v4.0.config.ListClusterProfilesApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::ListClusterProfilesApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::config::ListClusterProfilesApiResponse,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.CreateClusterProfileApiResponse" => {
             Some(
-                check::<ntnx_clustermgmt::config::CreateClusterProfileApiResponse>(json),
+                check::<
+                    ntnx_clustermgmt_v4_0::config::CreateClusterProfileApiResponse,
+                >(json),
             )
         }
         "clustermgmt.v4.0.config.GetClusterProfileApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::GetClusterProfileApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::config::GetClusterProfileApiResponse,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.UpdateClusterProfileApiResponse" => {
             Some(
-                check::<ntnx_clustermgmt::config::UpdateClusterProfileApiResponse>(json),
+                check::<
+                    ntnx_clustermgmt_v4_0::config::UpdateClusterProfileApiResponse,
+                >(json),
             )
         }
         "clustermgmt.v4.0.config.DeleteClusterProfileApiResponse" => {
             Some(
-                check::<ntnx_clustermgmt::config::DeleteClusterProfileApiResponse>(json),
+                check::<
+                    ntnx_clustermgmt_v4_0::config::DeleteClusterProfileApiResponse,
+                >(json),
             )
         }
         "clustermgmt.v4.0.config.ClusterReferenceListSpec" => {
-            Some(check::<ntnx_clustermgmt::config::ClusterReferenceListSpec>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ClusterReferenceListSpec>(json))
         }
         "clustermgmt.v4.0.config.DisassociateClusterFromClusterProfileApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::DisassociateClusterFromClusterProfileApiResponse,
+                    ntnx_clustermgmt_v4_0::config::DisassociateClusterFromClusterProfileApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.ApplyClusterProfileApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::ApplyClusterProfileApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::config::ApplyClusterProfileApiResponse,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.ListVirtualGpuProfilesApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::ListVirtualGpuProfilesApiResponse,
+                    ntnx_clustermgmt_v4_0::config::ListVirtualGpuProfilesApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.VirtualGpuProfile" => {
-            Some(check::<ntnx_clustermgmt::config::VirtualGpuProfile>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::VirtualGpuProfile>(json))
         }
         "clustermgmt.v4.0.config.ListPhysicalGpuProfilesApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::ListPhysicalGpuProfilesApiResponse,
+                    ntnx_clustermgmt_v4_0::config::ListPhysicalGpuProfilesApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.PhysicalGpuProfile" => {
-            Some(check::<ntnx_clustermgmt::config::PhysicalGpuProfile>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::PhysicalGpuProfile>(json))
         }
         "clustermgmt.v4.0.config.PhysicalGpuConfig" => {
-            Some(check::<ntnx_clustermgmt::config::PhysicalGpuConfig>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::PhysicalGpuConfig>(json))
         }
         "clustermgmt.v4.0.config.GpuMode" => {
-            Some(check::<ntnx_clustermgmt::config::GpuMode>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::GpuMode>(json))
         }
         "clustermgmt.v4.0.config.ListHostsApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::ListHostsApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ListHostsApiResponse>(json))
         }
         "clustermgmt.v4.0.config.ListHostNicsByHostIdApiResponse" => {
             Some(
-                check::<ntnx_clustermgmt::config::ListHostNicsByHostIdApiResponse>(json),
+                check::<
+                    ntnx_clustermgmt_v4_0::config::ListHostNicsByHostIdApiResponse,
+                >(json),
             )
         }
         "clustermgmt.v4.0.config.HostNic" => {
-            Some(check::<ntnx_clustermgmt::config::HostNic>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::HostNic>(json))
         }
         "clustermgmt.v4.0.config.NetworkSwitchInterface" => {
-            Some(check::<ntnx_clustermgmt::config::NetworkSwitchInterface>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NetworkSwitchInterface>(json))
         }
         "clustermgmt.v4.0.config.GetHostNicApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::GetHostNicApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::GetHostNicApiResponse>(json))
         }
         "clustermgmt.v4.0.config.ListVirtualNicsByHostIdApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::ListVirtualNicsByHostIdApiResponse,
+                    ntnx_clustermgmt_v4_0::config::ListVirtualNicsByHostIdApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.VirtualNic" => {
-            Some(check::<ntnx_clustermgmt::config::VirtualNic>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::VirtualNic>(json))
         }
         "clustermgmt.v4.0.config.GetVirtualNicApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::GetVirtualNicApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::GetVirtualNicApiResponse>(json))
         }
         "clustermgmt.v4.0.operations.EnterHostMaintenanceSpec" => {
-            Some(check::<ntnx_clustermgmt::operations::EnterHostMaintenanceSpec>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::operations::EnterHostMaintenanceSpec,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.operations.EnterHostMaintenanceApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::operations::EnterHostMaintenanceApiResponse,
+                    ntnx_clustermgmt_v4_0::operations::EnterHostMaintenanceApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.operations.HostMaintenanceCommonSpec" => {
-            Some(check::<ntnx_clustermgmt::operations::HostMaintenanceCommonSpec>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::operations::HostMaintenanceCommonSpec,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.operations.ExitHostMaintenanceApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::operations::ExitHostMaintenanceApiResponse,
+                    ntnx_clustermgmt_v4_0::operations::ExitHostMaintenanceApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.stats.ClusterStatsApiResponse" => {
-            Some(check::<ntnx_clustermgmt::stats::ClusterStatsApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::stats::ClusterStatsApiResponse>(json))
         }
         "clustermgmt.v4.0.stats.ClusterStats" => {
-            Some(check::<ntnx_clustermgmt::stats::ClusterStats>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::stats::ClusterStats>(json))
         }
         "clustermgmt.v4.0.stats.TimeValuePair" => {
-            Some(check::<ntnx_clustermgmt::stats::TimeValuePair>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::stats::TimeValuePair>(json))
         }
         "clustermgmt.v4.0.stats.HostStatsApiResponse" => {
-            Some(check::<ntnx_clustermgmt::stats::HostStatsApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::stats::HostStatsApiResponse>(json))
         }
         "clustermgmt.v4.0.stats.HostStats" => {
-            Some(check::<ntnx_clustermgmt::stats::HostStats>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::stats::HostStats>(json))
         }
         "common.v1.0.config.IPAddress" => {
             Some(check::<ntnx_shared::common::v1::config::IpAddress>(json))
@@ -2811,7 +3041,7 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
             Some(check::<ntnx_shared::common::v1::config::Fqdn>(json))
         }
         "clustermgmt.v4.0.config.VcenterCredentials" => {
-            Some(check::<ntnx_clustermgmt::config::VcenterCredentials>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::VcenterCredentials>(json))
         }
         "clustermgmt.v4.0.config.ClusterConfig" => {
             Some(check::<ntnx_shared::clustermgmt::v4::config::ClusterConfig>(json))
@@ -2820,370 +3050,404 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
             Some(check::<ntnx_shared::clustermgmt::v4::config::BuildInfo>(json))
         }
         "clustermgmt.v4.0.config.AuthorizedPublicKey" => {
-            Some(check::<ntnx_clustermgmt::config::AuthorizedPublicKey>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::AuthorizedPublicKey>(json))
         }
         "clustermgmt.v4.0.config.ClusterNetwork" => {
             Some(check::<ntnx_shared::clustermgmt::v4::config::ClusterNetwork>(json))
         }
         "clustermgmt.v4.0.config.NodeResourceConfig" => {
-            Some(check::<ntnx_clustermgmt::config::NodeResourceConfig>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NodeResourceConfig>(json))
         }
         "clustermgmt.v4.0.config.NodeNetworkConfig" => {
-            Some(check::<ntnx_clustermgmt::config::NodeNetworkConfig>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::NodeNetworkConfig>(json))
         }
         "clustermgmt.v4.0.error.ErrorResponse" => {
-            Some(check::<ntnx_clustermgmt::error::ErrorResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::error::ErrorResponse>(json))
         }
         "clustermgmt.v4.0.error.AppMessage" => {
-            Some(check::<ntnx_clustermgmt::error::AppMessage>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::error::AppMessage>(json))
         }
         "clustermgmt.v4.0.error.MessageSeverity" => {
-            Some(check::<ntnx_clustermgmt::error::MessageSeverity>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::error::MessageSeverity>(json))
         }
         "clustermgmt.v4.0.error.SchemaValidationError" => {
-            Some(check::<ntnx_clustermgmt::error::SchemaValidationError>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::error::SchemaValidationError>(json))
         }
         "clustermgmt.v4.0.error.SchemaValidationErrorMessage" => {
-            Some(check::<ntnx_clustermgmt::error::SchemaValidationErrorMessage>(json))
+            Some(
+                check::<ntnx_clustermgmt_v4_0::error::SchemaValidationErrorMessage>(json),
+            )
         }
         "clustermgmt.v4.0.config.GetDiskApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::GetDiskApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::GetDiskApiResponse>(json))
         }
         "clustermgmt.v4.0.config.DeleteDiskApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::DeleteDiskApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DeleteDiskApiResponse>(json))
         }
         "clustermgmt.v4.0.config.Disk" => {
-            Some(check::<ntnx_clustermgmt::config::Disk>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::Disk>(json))
         }
         "clustermgmt.v4.0.config.DiskStatus" => {
-            Some(check::<ntnx_clustermgmt::config::DiskStatus>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DiskStatus>(json))
         }
         "clustermgmt.v4.0.config.StorageTier" => {
-            Some(check::<ntnx_clustermgmt::config::StorageTier>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::StorageTier>(json))
         }
         "clustermgmt.v4.0.config.DiskAdvanceConfig" => {
-            Some(check::<ntnx_clustermgmt::config::DiskAdvanceConfig>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DiskAdvanceConfig>(json))
         }
         "clustermgmt.v4.0.config.ListDisksApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::ListDisksApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ListDisksApiResponse>(json))
         }
         "clustermgmt.v4.0.config.DiskAdditionSpec" => {
-            Some(check::<ntnx_clustermgmt::config::DiskAdditionSpec>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DiskAdditionSpec>(json))
         }
         "clustermgmt.v4.0.config.AddDiskApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::AddDiskApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::AddDiskApiResponse>(json))
         }
         "clustermgmt.v4.0.config.DiskPartitionInfo" => {
-            Some(check::<ntnx_clustermgmt::config::DiskPartitionInfo>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DiskPartitionInfo>(json))
         }
         "clustermgmt.v4.0.config.PartitionType" => {
-            Some(check::<ntnx_clustermgmt::config::PartitionType>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::PartitionType>(json))
         }
         "clustermgmt.v4.0.config.DriveReplacementOption" => {
-            Some(check::<ntnx_clustermgmt::config::DriveReplacementOption>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DriveReplacementOption>(json))
         }
         "clustermgmt.v4.0.stats.GetDiskStatsApiResponse" => {
-            Some(check::<ntnx_clustermgmt::stats::GetDiskStatsApiResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::stats::GetDiskStatsApiResponse>(json))
         }
         "clustermgmt.v4.0.stats.DiskStats" => {
-            Some(check::<ntnx_clustermgmt::stats::DiskStats>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::stats::DiskStats>(json))
         }
         "common.v1.0.stats.TimeIntValuePair" => {
             Some(check::<ntnx_shared::common::v1::stats::TimeIntValuePair>(json))
         }
         "clustermgmt.v4.0.config.GetBmcInfoResponse" => {
-            Some(check::<ntnx_clustermgmt::config::GetBmcInfoResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::GetBmcInfoResponse>(json))
         }
         "clustermgmt.v4.0.config.BmcInfo" => {
-            Some(check::<ntnx_clustermgmt::config::BmcInfo>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::BmcInfo>(json))
         }
         "clustermgmt.v4.0.config.UpdateBmcInfoResponse" => {
-            Some(check::<ntnx_clustermgmt::config::UpdateBmcInfoResponse>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::UpdateBmcInfoResponse>(json))
         }
         "clustermgmt.v4.0.config.CredentialStatus" => {
-            Some(check::<ntnx_clustermgmt::config::CredentialStatus>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::CredentialStatus>(json))
         }
         "common.v1.0.config.BasicAuth" => {
             Some(check::<ntnx_shared::common::v1::config::BasicAuth>(json))
         }
         "clustermgmt.v4.0.config.ListStorageContainersApiResponse" => {
             Some(
-                check::<ntnx_clustermgmt::config::ListStorageContainersApiResponse>(json),
+                check::<
+                    ntnx_clustermgmt_v4_0::config::ListStorageContainersApiResponse,
+                >(json),
             )
         }
         "clustermgmt.v4.0.config.StorageContainer" => {
-            Some(check::<ntnx_clustermgmt::config::StorageContainer>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::StorageContainer>(json))
         }
         "clustermgmt.v4.0.config.CreateStorageContainerApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::CreateStorageContainerApiResponse,
+                    ntnx_clustermgmt_v4_0::config::CreateStorageContainerApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.ErasureCodeStatus" => {
-            Some(check::<ntnx_clustermgmt::config::ErasureCodeStatus>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::ErasureCodeStatus>(json))
         }
         "clustermgmt.v4.0.config.CacheDeduplication" => {
-            Some(check::<ntnx_clustermgmt::config::CacheDeduplication>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::CacheDeduplication>(json))
         }
         "clustermgmt.v4.0.config.OnDiskDedup" => {
-            Some(check::<ntnx_clustermgmt::config::OnDiskDedup>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::OnDiskDedup>(json))
         }
         "clustermgmt.v4.0.config.GetStorageContainerApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::GetStorageContainerApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::config::GetStorageContainerApiResponse,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.UpdateStorageContainerApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::UpdateStorageContainerApiResponse,
+                    ntnx_clustermgmt_v4_0::config::UpdateStorageContainerApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.DeleteStorageContainerApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::DeleteStorageContainerApiResponse,
+                    ntnx_clustermgmt_v4_0::config::DeleteStorageContainerApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.DataStoreMount" => {
-            Some(check::<ntnx_clustermgmt::config::DataStoreMount>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DataStoreMount>(json))
         }
         "clustermgmt.v4.0.config.MountStorageContainerApiResponse" => {
             Some(
-                check::<ntnx_clustermgmt::config::MountStorageContainerApiResponse>(json),
+                check::<
+                    ntnx_clustermgmt_v4_0::config::MountStorageContainerApiResponse,
+                >(json),
             )
         }
         "clustermgmt.v4.0.config.DataStoreUnmount" => {
-            Some(check::<ntnx_clustermgmt::config::DataStoreUnmount>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DataStoreUnmount>(json))
         }
         "clustermgmt.v4.0.config.UnmountStorageContainerApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::UnmountStorageContainerApiResponse,
+                    ntnx_clustermgmt_v4_0::config::UnmountStorageContainerApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.ListDataStoresByClusterIdApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::ListDataStoresByClusterIdApiResponse,
+                    ntnx_clustermgmt_v4_0::config::ListDataStoresByClusterIdApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.DataStore" => {
-            Some(check::<ntnx_clustermgmt::config::DataStore>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::DataStore>(json))
         }
         "clustermgmt.v4.0.stats.GetStorageContainerStatsApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::stats::GetStorageContainerStatsApiResponse,
+                    ntnx_clustermgmt_v4_0::stats::GetStorageContainerStatsApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.stats.StorageContainerStats" => {
-            Some(check::<ntnx_clustermgmt::stats::StorageContainerStats>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::stats::StorageContainerStats>(json))
         }
         "clustermgmt.v4.0.config.ListVcenterExtensionsApiResponse" => {
             Some(
-                check::<ntnx_clustermgmt::config::ListVcenterExtensionsApiResponse>(json),
+                check::<
+                    ntnx_clustermgmt_v4_0::config::ListVcenterExtensionsApiResponse,
+                >(json),
             )
         }
         "clustermgmt.v4.0.config.VcenterExtension" => {
-            Some(check::<ntnx_clustermgmt::config::VcenterExtension>(json))
+            Some(check::<ntnx_clustermgmt_v4_0::config::VcenterExtension>(json))
         }
         "clustermgmt.v4.0.config.GetVcenterExtensionApiResponse" => {
-            Some(check::<ntnx_clustermgmt::config::GetVcenterExtensionApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_clustermgmt_v4_0::config::GetVcenterExtensionApiResponse,
+                >(json),
+            )
         }
         "clustermgmt.v4.0.config.RegisterVcenterExtensionApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::RegisterVcenterExtensionApiResponse,
+                    ntnx_clustermgmt_v4_0::config::RegisterVcenterExtensionApiResponse,
                 >(json),
             )
         }
         "clustermgmt.v4.0.config.UnregisterVcenterExtensionApiResponse" => {
             Some(
                 check::<
-                    ntnx_clustermgmt::config::UnregisterVcenterExtensionApiResponse,
+                    ntnx_clustermgmt_v4_0::config::UnregisterVcenterExtensionApiResponse,
                 >(json),
             )
         }
         "volumes.v4.0.config.GetIscsiClientApiResponse" => {
-            Some(check::<ntnx_volumes::config::GetIscsiClientApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::GetIscsiClientApiResponse>(json))
         }
         "volumes.v4.0.config.IscsiClient" => {
-            Some(check::<ntnx_volumes::config::IscsiClient>(json))
+            Some(check::<ntnx_volumes_v4_0::config::IscsiClient>(json))
         }
         "volumes.v4.0.config.UpdateIscsiClientApiResponse" => {
-            Some(check::<ntnx_volumes::config::UpdateIscsiClientApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::UpdateIscsiClientApiResponse>(json))
         }
         "volumes.v4.0.config.UpdateIscsiClientByIdApiResponse" => {
-            Some(check::<ntnx_volumes::config::UpdateIscsiClientByIdApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_volumes_v4_0::config::UpdateIscsiClientByIdApiResponse,
+                >(json),
+            )
         }
         "volumes.v4.0.config.AuthenticationType" => {
-            Some(check::<ntnx_volumes::config::AuthenticationType>(json))
+            Some(check::<ntnx_volumes_v4_0::config::AuthenticationType>(json))
         }
         "volumes.v4.0.config.TargetParam" => {
-            Some(check::<ntnx_volumes::config::TargetParam>(json))
+            Some(check::<ntnx_volumes_v4_0::config::TargetParam>(json))
         }
         "volumes.v4.0.config.VolumeGroupAttachmentSite" => {
-            Some(check::<ntnx_volumes::config::VolumeGroupAttachmentSite>(json))
+            Some(check::<ntnx_volumes_v4_0::config::VolumeGroupAttachmentSite>(json))
         }
         "volumes.v4.0.config.Cluster" => {
-            Some(check::<ntnx_volumes::config::Cluster>(json))
+            Some(check::<ntnx_volumes_v4_0::config::Cluster>(json))
         }
         "volumes.v4.0.config.ListIscsiClientsApiResponse" => {
-            Some(check::<ntnx_volumes::config::ListIscsiClientsApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::ListIscsiClientsApiResponse>(json))
         }
         "volumes.v4.0.config.NvmfClient" => {
-            Some(check::<ntnx_volumes::config::NvmfClient>(json))
+            Some(check::<ntnx_volumes_v4_0::config::NvmfClient>(json))
         }
         "volumes.v4.0.config.GetVolumeGroupApiResponse" => {
-            Some(check::<ntnx_volumes::config::GetVolumeGroupApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::GetVolumeGroupApiResponse>(json))
         }
         "volumes.v4.0.config.VolumeGroup" => {
-            Some(check::<ntnx_volumes::config::VolumeGroup>(json))
+            Some(check::<ntnx_volumes_v4_0::config::VolumeGroup>(json))
         }
         "volumes.v4.0.config.UpdateVolumeGroupApiResponse" => {
-            Some(check::<ntnx_volumes::config::UpdateVolumeGroupApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::UpdateVolumeGroupApiResponse>(json))
         }
         "volumes.v4.0.config.DeleteVolumeGroupApiResponse" => {
-            Some(check::<ntnx_volumes::config::DeleteVolumeGroupApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::DeleteVolumeGroupApiResponse>(json))
         }
         "volumes.v4.0.config.UpdateVolumeGroupByIdApiResponse" => {
-            Some(check::<ntnx_volumes::config::UpdateVolumeGroupByIdApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_volumes_v4_0::config::UpdateVolumeGroupByIdApiResponse,
+                >(json),
+            )
         }
         "volumes.v4.0.config.SharingStatus" => {
-            Some(check::<ntnx_volumes::config::SharingStatus>(json))
+            Some(check::<ntnx_volumes_v4_0::config::SharingStatus>(json))
         }
         "volumes.v4.0.config.IscsiFeatures" => {
-            Some(check::<ntnx_volumes::config::IscsiFeatures>(json))
+            Some(check::<ntnx_volumes_v4_0::config::IscsiFeatures>(json))
         }
         "volumes.v4.0.config.StorageFeatures" => {
-            Some(check::<ntnx_volumes::config::StorageFeatures>(json))
+            Some(check::<ntnx_volumes_v4_0::config::StorageFeatures>(json))
         }
         "volumes.v4.0.config.UsageType" => {
-            Some(check::<ntnx_volumes::config::UsageType>(json))
+            Some(check::<ntnx_volumes_v4_0::config::UsageType>(json))
         }
         "volumes.v4.0.config.AttachmentType" => {
-            Some(check::<ntnx_volumes::config::AttachmentType>(json))
+            Some(check::<ntnx_volumes_v4_0::config::AttachmentType>(json))
         }
         "volumes.v4.0.config.Protocol" => {
-            Some(check::<ntnx_volumes::config::Protocol>(json))
+            Some(check::<ntnx_volumes_v4_0::config::Protocol>(json))
         }
         "volumes.v4.0.config.VolumeDisk" => {
-            Some(check::<ntnx_volumes::config::VolumeDisk>(json))
+            Some(check::<ntnx_volumes_v4_0::config::VolumeDisk>(json))
         }
         "volumes.v4.0.config.VolumeGroupMetadata" => {
-            Some(check::<ntnx_volumes::config::VolumeGroupMetadata>(json))
+            Some(check::<ntnx_volumes_v4_0::config::VolumeGroupMetadata>(json))
         }
         "volumes.v4.0.config.FlashMode" => {
-            Some(check::<ntnx_volumes::config::FlashMode>(json))
+            Some(check::<ntnx_volumes_v4_0::config::FlashMode>(json))
         }
         "volumes.v4.0.config.DiskStorageFeatures" => {
-            Some(check::<ntnx_volumes::config::DiskStorageFeatures>(json))
+            Some(check::<ntnx_volumes_v4_0::config::DiskStorageFeatures>(json))
         }
         "volumes.v4.0.config.ListVolumeGroupsApiResponse" => {
-            Some(check::<ntnx_volumes::config::ListVolumeGroupsApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::ListVolumeGroupsApiResponse>(json))
         }
         "volumes.v4.0.config.CreateVolumeGroupApiResponse" => {
-            Some(check::<ntnx_volumes::config::CreateVolumeGroupApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::CreateVolumeGroupApiResponse>(json))
         }
         "volumes.v4.0.config.ListVolumeDisksApiResponse" => {
-            Some(check::<ntnx_volumes::config::ListVolumeDisksApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::ListVolumeDisksApiResponse>(json))
         }
         "volumes.v4.0.config.CreateVolumeDiskApiResponse" => {
-            Some(check::<ntnx_volumes::config::CreateVolumeDiskApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::CreateVolumeDiskApiResponse>(json))
         }
         "volumes.v4.0.config.GetVolumeDiskApiResponse" => {
-            Some(check::<ntnx_volumes::config::GetVolumeDiskApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::GetVolumeDiskApiResponse>(json))
         }
         "volumes.v4.0.config.UpdateVolumeDiskApiResponse" => {
-            Some(check::<ntnx_volumes::config::UpdateVolumeDiskApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::UpdateVolumeDiskApiResponse>(json))
         }
         "volumes.v4.0.config.DeleteVolumeDiskApiResponse" => {
-            Some(check::<ntnx_volumes::config::DeleteVolumeDiskApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::DeleteVolumeDiskApiResponse>(json))
         }
         "volumes.v4.0.config.UpdateVolumeDiskByIdApiResponse" => {
-            Some(check::<ntnx_volumes::config::UpdateVolumeDiskByIdApiResponse>(json))
+            Some(
+                check::<ntnx_volumes_v4_0::config::UpdateVolumeDiskByIdApiResponse>(json),
+            )
         }
         "volumes.v4.0.config.ListExternalIscsiAttachmentsApiResponse" => {
             Some(
                 check::<
-                    ntnx_volumes::config::ListExternalIscsiAttachmentsApiResponse,
+                    ntnx_volumes_v4_0::config::ListExternalIscsiAttachmentsApiResponse,
                 >(json),
             )
         }
         "volumes.v4.0.config.IscsiClientAttachment" => {
-            Some(check::<ntnx_volumes::config::IscsiClientAttachment>(json))
+            Some(check::<ntnx_volumes_v4_0::config::IscsiClientAttachment>(json))
         }
         "volumes.v4.0.config.AttachIscsiClientApiResponse" => {
-            Some(check::<ntnx_volumes::config::AttachIscsiClientApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::AttachIscsiClientApiResponse>(json))
         }
         "volumes.v4.0.config.DetachIscsiClientApiResponse" => {
-            Some(check::<ntnx_volumes::config::DetachIscsiClientApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::DetachIscsiClientApiResponse>(json))
         }
         "volumes.v4.0.config.ListVmAttachmentsApiResponse" => {
-            Some(check::<ntnx_volumes::config::ListVmAttachmentsApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::ListVmAttachmentsApiResponse>(json))
         }
         "volumes.v4.0.config.VmAttachment" => {
-            Some(check::<ntnx_volumes::config::VmAttachment>(json))
+            Some(check::<ntnx_volumes_v4_0::config::VmAttachment>(json))
         }
         "volumes.v4.0.config.AttachVmApiResponse" => {
-            Some(check::<ntnx_volumes::config::AttachVmApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::AttachVmApiResponse>(json))
         }
         "volumes.v4.0.config.DetachVmApiResponse" => {
-            Some(check::<ntnx_volumes::config::DetachVmApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::DetachVmApiResponse>(json))
         }
         "volumes.v4.0.config.ListCategoryAssociationsApiResponse" => {
             Some(
-                check::<ntnx_volumes::config::ListCategoryAssociationsApiResponse>(json),
+                check::<
+                    ntnx_volumes_v4_0::config::ListCategoryAssociationsApiResponse,
+                >(json),
             )
         }
         "volumes.v4.0.config.CategoryDetails" => {
-            Some(check::<ntnx_volumes::config::CategoryDetails>(json))
+            Some(check::<ntnx_volumes_v4_0::config::CategoryDetails>(json))
         }
         "volumes.v4.0.config.CategoryEntityReferences" => {
-            Some(check::<ntnx_volumes::config::CategoryEntityReferences>(json))
+            Some(check::<ntnx_volumes_v4_0::config::CategoryEntityReferences>(json))
         }
         "volumes.v4.0.config.AssociateCategoryApiResponse" => {
-            Some(check::<ntnx_volumes::config::AssociateCategoryApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::AssociateCategoryApiResponse>(json))
         }
         "volumes.v4.0.config.DisassociateCategoryApiResponse" => {
-            Some(check::<ntnx_volumes::config::DisassociateCategoryApiResponse>(json))
+            Some(
+                check::<ntnx_volumes_v4_0::config::DisassociateCategoryApiResponse>(json),
+            )
         }
         "volumes.v4.0.config.MigrateVolumeGroupApiResponse" => {
-            Some(check::<ntnx_volumes::config::MigrateVolumeGroupApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::MigrateVolumeGroupApiResponse>(json))
         }
         "volumes.v4.0.config.RevertSpec" => {
-            Some(check::<ntnx_volumes::config::RevertSpec>(json))
+            Some(check::<ntnx_volumes_v4_0::config::RevertSpec>(json))
         }
         "volumes.v4.0.config.RevertVolumeGroupApiResponse" => {
-            Some(check::<ntnx_volumes::config::RevertVolumeGroupApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::RevertVolumeGroupApiResponse>(json))
         }
         "volumes.v4.0.config.PauseVolumeGroupSynchronousReplicationApiResponse" => {
             Some(
                 check::<
-                    ntnx_volumes::config::PauseVolumeGroupSynchronousReplicationApiResponse,
+                    ntnx_volumes_v4_0::config::PauseVolumeGroupSynchronousReplicationApiResponse,
                 >(json),
             )
         }
         "volumes.v4.0.config.ResumeVolumeGroupSynchronousReplicationApiResponse" => {
             Some(
                 check::<
-                    ntnx_volumes::config::ResumeVolumeGroupSynchronousReplicationApiResponse,
+                    ntnx_volumes_v4_0::config::ResumeVolumeGroupSynchronousReplicationApiResponse,
                 >(json),
             )
         }
         "volumes.v4.0.config.GetVolumeGroupMetadataApiResponse" => {
-            Some(check::<ntnx_volumes::config::GetVolumeGroupMetadataApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_volumes_v4_0::config::GetVolumeGroupMetadataApiResponse,
+                >(json),
+            )
         }
         "volumes.v4.0.config.UpdateVolumeGroupMetadataInfoApiResponse" => {
             Some(
                 check::<
-                    ntnx_volumes::config::UpdateVolumeGroupMetadataInfoApiResponse,
+                    ntnx_volumes_v4_0::config::UpdateVolumeGroupMetadataInfoApiResponse,
                 >(json),
             )
         }
@@ -3192,32 +3456,34 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
         }
         "volumes.v4.0.config.UpdateVolumeGroupMetadataApiResponse" => {
             Some(
-                check::<ntnx_volumes::config::UpdateVolumeGroupMetadataApiResponse>(json),
+                check::<
+                    ntnx_volumes_v4_0::config::UpdateVolumeGroupMetadataApiResponse,
+                >(json),
             )
         }
         "volumes.v4.0.config.NvmfClientAttachment" => {
-            Some(check::<ntnx_volumes::config::NvmfClientAttachment>(json))
+            Some(check::<ntnx_volumes_v4_0::config::NvmfClientAttachment>(json))
         }
         "volumes.v4.0.config.AttachNvmfClientApiResponse" => {
-            Some(check::<ntnx_volumes::config::AttachNvmfClientApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::AttachNvmfClientApiResponse>(json))
         }
         "volumes.v4.0.config.DetachNvmfClientApiResponse" => {
-            Some(check::<ntnx_volumes::config::DetachNvmfClientApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::config::DetachNvmfClientApiResponse>(json))
         }
         "volumes.v4.0.stats.GetVolumeGroupStatsApiResponse" => {
-            Some(check::<ntnx_volumes::stats::GetVolumeGroupStatsApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::stats::GetVolumeGroupStatsApiResponse>(json))
         }
         "volumes.v4.0.stats.VolumeGroupStats" => {
-            Some(check::<ntnx_volumes::stats::VolumeGroupStats>(json))
+            Some(check::<ntnx_volumes_v4_0::stats::VolumeGroupStats>(json))
         }
         "volumes.v4.0.stats.TimeValuePair" => {
-            Some(check::<ntnx_volumes::stats::TimeValuePair>(json))
+            Some(check::<ntnx_volumes_v4_0::stats::TimeValuePair>(json))
         }
         "volumes.v4.0.stats.GetVolumeDiskStatsApiResponse" => {
-            Some(check::<ntnx_volumes::stats::GetVolumeDiskStatsApiResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::stats::GetVolumeDiskStatsApiResponse>(json))
         }
         "volumes.v4.0.stats.VolumeDiskStats" => {
-            Some(check::<ntnx_volumes::stats::VolumeDiskStats>(json))
+            Some(check::<ntnx_volumes_v4_0::stats::VolumeDiskStats>(json))
         }
         "common.v1.0.config.EntityReference" => {
             Some(check::<ntnx_shared::common::v1::config::EntityReference>(json))
@@ -3226,704 +3492,810 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
             Some(check::<ntnx_shared::common::v1::config::EntityType>(json))
         }
         "volumes.v4.0.error.ErrorResponse" => {
-            Some(check::<ntnx_volumes::error::ErrorResponse>(json))
+            Some(check::<ntnx_volumes_v4_0::error::ErrorResponse>(json))
         }
         "volumes.v4.0.error.AppMessage" => {
-            Some(check::<ntnx_volumes::error::AppMessage>(json))
+            Some(check::<ntnx_volumes_v4_0::error::AppMessage>(json))
         }
         "volumes.v4.0.error.MessageSeverity" => {
-            Some(check::<ntnx_volumes::error::MessageSeverity>(json))
+            Some(check::<ntnx_volumes_v4_0::error::MessageSeverity>(json))
         }
         "volumes.v4.0.error.SchemaValidationError" => {
-            Some(check::<ntnx_volumes::error::SchemaValidationError>(json))
+            Some(check::<ntnx_volumes_v4_0::error::SchemaValidationError>(json))
         }
         "volumes.v4.0.error.SchemaValidationErrorMessage" => {
-            Some(check::<ntnx_volumes::error::SchemaValidationErrorMessage>(json))
+            Some(check::<ntnx_volumes_v4_0::error::SchemaValidationErrorMessage>(json))
         }
         "prism.v4.0.config.ListCategoriesApiResponse" => {
-            Some(check::<ntnx_prism::config::ListCategoriesApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::config::ListCategoriesApiResponse>(json))
         }
         "prism.v4.0.config.CategoryOld" => {
-            Some(check::<ntnx_prism::config::CategoryOld>(json))
+            Some(check::<ntnx_prism_v4_0::config::CategoryOld>(json))
         }
-        "prism.v4.0.config.Category" => Some(check::<ntnx_prism::config::Category>(json)),
+        "prism.v4.0.config.Category" => {
+            Some(check::<ntnx_prism_v4_0::config::Category>(json))
+        }
         "prism.v4.0.config.CreateCategoryApiResponse" => {
-            Some(check::<ntnx_prism::config::CreateCategoryApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::config::CreateCategoryApiResponse>(json))
         }
         "prism.v4.0.config.CategoryType" => {
-            Some(check::<ntnx_prism::config::CategoryType>(json))
+            Some(check::<ntnx_prism_v4_0::config::CategoryType>(json))
         }
         "prism.v4.0.config.AssociationSummary" => {
-            Some(check::<ntnx_prism::config::AssociationSummary>(json))
+            Some(check::<ntnx_prism_v4_0::config::AssociationSummary>(json))
         }
         "prism.v4.0.config.AssociationDetail" => {
-            Some(check::<ntnx_prism::config::AssociationDetail>(json))
+            Some(check::<ntnx_prism_v4_0::config::AssociationDetail>(json))
         }
         "prism.v4.0.config.ResourceType" => {
-            Some(check::<ntnx_prism::config::ResourceType>(json))
+            Some(check::<ntnx_prism_v4_0::config::ResourceType>(json))
         }
         "prism.v4.0.config.ResourceGroup" => {
-            Some(check::<ntnx_prism::config::ResourceGroup>(json))
+            Some(check::<ntnx_prism_v4_0::config::ResourceGroup>(json))
         }
         "prism.v4.0.config.CategorySummaryOld" => {
-            Some(check::<ntnx_prism::config::CategorySummaryOld>(json))
+            Some(check::<ntnx_prism_v4_0::config::CategorySummaryOld>(json))
         }
         "prism.v4.0.config.CategoryAssociationSummaryOld" => {
-            Some(check::<ntnx_prism::config::CategoryAssociationSummaryOld>(json))
+            Some(check::<ntnx_prism_v4_0::config::CategoryAssociationSummaryOld>(json))
         }
         "prism.v4.0.config.GetCategoryApiResponse" => {
-            Some(check::<ntnx_prism::config::GetCategoryApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::config::GetCategoryApiResponse>(json))
         }
         "prism.v4.0.config.UpdateCategoryApiResponse" => {
-            Some(check::<ntnx_prism::config::UpdateCategoryApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::config::UpdateCategoryApiResponse>(json))
         }
         "prism.v4.0.config.DeleteCategoryApiResponse" => {
-            Some(check::<ntnx_prism::config::DeleteCategoryApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::config::DeleteCategoryApiResponse>(json))
         }
         "prism.v4.0.error.AppMessage" => {
-            Some(check::<ntnx_prism::error::AppMessage>(json))
+            Some(check::<ntnx_prism_v4_0::error::AppMessage>(json))
         }
         "prism.v4.0.config.Reference" => {
-            Some(check::<ntnx_prism::config::Reference>(json))
+            Some(check::<ntnx_prism_v4_0::config::Reference>(json))
         }
         "prism.v4.0.config.AssociationDetailOld" => {
-            Some(check::<ntnx_prism::config::AssociationDetailOld>(json))
+            Some(check::<ntnx_prism_v4_0::config::AssociationDetailOld>(json))
         }
         "prism.v4.0.error.ErrorResponse" => {
-            Some(check::<ntnx_prism::error::ErrorResponse>(json))
+            Some(check::<ntnx_prism_v4_0::error::ErrorResponse>(json))
         }
         "prism.v4.0.error.MessageSeverity" => {
-            Some(check::<ntnx_prism::error::MessageSeverity>(json))
+            Some(check::<ntnx_prism_v4_0::error::MessageSeverity>(json))
         }
         "prism.v4.0.error.SchemaValidationError" => {
-            Some(check::<ntnx_prism::error::SchemaValidationError>(json))
+            Some(check::<ntnx_prism_v4_0::error::SchemaValidationError>(json))
         }
         "prism.v4.0.error.SchemaValidationErrorMessage" => {
-            Some(check::<ntnx_prism::error::SchemaValidationErrorMessage>(json))
+            Some(check::<ntnx_prism_v4_0::error::SchemaValidationErrorMessage>(json))
         }
         "prism.v4.0.operations.BatchSpec" => {
-            Some(check::<ntnx_prism::operations::BatchSpec>(json))
+            Some(check::<ntnx_prism_v4_0::operations::BatchSpec>(json))
         }
         "prism.v4.0.operations.SubmitBatchApiResponse" => {
-            Some(check::<ntnx_prism::operations::SubmitBatchApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::operations::SubmitBatchApiResponse>(json))
         }
         "prism.v4.0.operations.BatchSpecMetadata" => {
-            Some(check::<ntnx_prism::operations::BatchSpecMetadata>(json))
+            Some(check::<ntnx_prism_v4_0::operations::BatchSpecMetadata>(json))
         }
         "prism.v4.0.operations.BatchSpecPayload" => {
-            Some(check::<ntnx_prism::operations::BatchSpecPayload>(json))
+            Some(check::<ntnx_prism_v4_0::operations::BatchSpecPayload>(json))
         }
         "prism.v4.0.operations.ActionType" => {
-            Some(check::<ntnx_prism::operations::ActionType>(json))
+            Some(check::<ntnx_prism_v4_0::operations::ActionType>(json))
         }
         "prism.v4.0.operations.BatchSpecPayloadMetadata" => {
-            Some(check::<ntnx_prism::operations::BatchSpecPayloadMetadata>(json))
+            Some(check::<ntnx_prism_v4_0::operations::BatchSpecPayloadMetadata>(json))
         }
         "prism.v4.0.operations.BatchSpecPayloadMetadataHeader" => {
-            Some(check::<ntnx_prism::operations::BatchSpecPayloadMetadataHeader>(json))
+            Some(
+                check::<
+                    ntnx_prism_v4_0::operations::BatchSpecPayloadMetadataHeader,
+                >(json),
+            )
         }
         "prism.v4.0.operations.BatchSpecPayloadMetadataPath" => {
-            Some(check::<ntnx_prism::operations::BatchSpecPayloadMetadataPath>(json))
+            Some(
+                check::<ntnx_prism_v4_0::operations::BatchSpecPayloadMetadataPath>(json),
+            )
         }
         "prism.v4.0.operations.ListBatchesApiResponse" => {
-            Some(check::<ntnx_prism::operations::ListBatchesApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::operations::ListBatchesApiResponse>(json))
         }
         "prism.v4.0.operations.Batch" => {
-            Some(check::<ntnx_prism::operations::Batch>(json))
+            Some(check::<ntnx_prism_v4_0::operations::Batch>(json))
         }
         "prism.v4.0.operations.BatchCompletionStatus" => {
-            Some(check::<ntnx_prism::operations::BatchCompletionStatus>(json))
+            Some(check::<ntnx_prism_v4_0::operations::BatchCompletionStatus>(json))
         }
         "prism.v4.0.operations.BatchExecutionStatus" => {
-            Some(check::<ntnx_prism::operations::BatchExecutionStatus>(json))
+            Some(check::<ntnx_prism_v4_0::operations::BatchExecutionStatus>(json))
         }
         "prism.v4.0.operations.GetBatchApiResponse" => {
-            Some(check::<ntnx_prism::operations::GetBatchApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::operations::GetBatchApiResponse>(json))
         }
         "prism.v4.0.management.ListRestorableDomainManagersApiResponse" => {
             Some(
                 check::<
-                    ntnx_prism::management::ListRestorableDomainManagersApiResponse,
+                    ntnx_prism_v4_0::management::ListRestorableDomainManagersApiResponse,
                 >(json),
             )
         }
         "prism.v4.0.management.RestorableDomainManager" => {
-            Some(check::<ntnx_prism::management::RestorableDomainManager>(json))
+            Some(check::<ntnx_prism_v4_0::management::RestorableDomainManager>(json))
         }
         "prism.v4.0.management.ListRestorePointsApiResponse" => {
-            Some(check::<ntnx_prism::management::ListRestorePointsApiResponse>(json))
+            Some(
+                check::<ntnx_prism_v4_0::management::ListRestorePointsApiResponse>(json),
+            )
         }
         "prism.v4.0.management.RestorePoint" => {
-            Some(check::<ntnx_prism::management::RestorePoint>(json))
+            Some(check::<ntnx_prism_v4_0::management::RestorePoint>(json))
         }
         "prism.v4.0.management.GetRestorePointApiResponse" => {
-            Some(check::<ntnx_prism::management::GetRestorePointApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::management::GetRestorePointApiResponse>(json))
         }
         "prism.v4.0.management.ListBackupTargetsApiResponse" => {
-            Some(check::<ntnx_prism::management::ListBackupTargetsApiResponse>(json))
+            Some(
+                check::<ntnx_prism_v4_0::management::ListBackupTargetsApiResponse>(json),
+            )
         }
         "prism.v4.0.management.BackupTarget" => {
-            Some(check::<ntnx_prism::management::BackupTarget>(json))
+            Some(check::<ntnx_prism_v4_0::management::BackupTarget>(json))
         }
         "prism.v4.0.management.CreateBackupTargetApiResponse" => {
-            Some(check::<ntnx_prism::management::CreateBackupTargetApiResponse>(json))
+            Some(
+                check::<ntnx_prism_v4_0::management::CreateBackupTargetApiResponse>(json),
+            )
         }
         "prism.v4.0.management.ClusterLocation" => {
-            Some(check::<ntnx_prism::management::ClusterLocation>(json))
+            Some(check::<ntnx_prism_v4_0::management::ClusterLocation>(json))
         }
         "prism.v4.0.management.ObjectStoreLocation" => {
-            Some(check::<ntnx_prism::management::ObjectStoreLocation>(json))
+            Some(check::<ntnx_prism_v4_0::management::ObjectStoreLocation>(json))
         }
         "prism.v4.0.management.AWSS3Config" => {
-            Some(check::<ntnx_prism::management::Awss3Config>(json))
+            Some(check::<ntnx_prism_v4_0::management::Awss3Config>(json))
         }
         "prism.v4.0.management.BackupPolicy" => {
-            Some(check::<ntnx_prism::management::BackupPolicy>(json))
+            Some(check::<ntnx_prism_v4_0::management::BackupPolicy>(json))
         }
         "prism.v4.0.management.S3Config" => {
-            Some(check::<ntnx_prism::management::S3Config>(json))
+            Some(check::<ntnx_prism_v4_0::management::S3Config>(json))
         }
         "prism.v4.0.management.AccessKeyCredentials" => {
-            Some(check::<ntnx_prism::management::AccessKeyCredentials>(json))
+            Some(check::<ntnx_prism_v4_0::management::AccessKeyCredentials>(json))
         }
         "prism.v4.0.management.GetBackupTargetApiResponse" => {
-            Some(check::<ntnx_prism::management::GetBackupTargetApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::management::GetBackupTargetApiResponse>(json))
         }
         "prism.v4.0.management.UpdateBackupTargetApiResponse" => {
-            Some(check::<ntnx_prism::management::UpdateBackupTargetApiResponse>(json))
+            Some(
+                check::<ntnx_prism_v4_0::management::UpdateBackupTargetApiResponse>(json),
+            )
         }
         "prism.v4.0.management.DeleteBackupTargetApiResponse" => {
-            Some(check::<ntnx_prism::management::DeleteBackupTargetApiResponse>(json))
+            Some(
+                check::<ntnx_prism_v4_0::management::DeleteBackupTargetApiResponse>(json),
+            )
         }
         "prism.v4.0.management.RestoreSpec" => {
-            Some(check::<ntnx_prism::management::RestoreSpec>(json))
+            Some(check::<ntnx_prism_v4_0::management::RestoreSpec>(json))
         }
         "prism.v4.0.management.RestoreApiResponse" => {
-            Some(check::<ntnx_prism::management::RestoreApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::management::RestoreApiResponse>(json))
         }
         "prism.v4.0.management.RestoreSource" => {
-            Some(check::<ntnx_prism::management::RestoreSource>(json))
+            Some(check::<ntnx_prism_v4_0::management::RestoreSource>(json))
         }
         "prism.v4.0.management.CreateRestoreSourceApiResponse" => {
-            Some(check::<ntnx_prism::management::CreateRestoreSourceApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_prism_v4_0::management::CreateRestoreSourceApiResponse,
+                >(json),
+            )
         }
         "prism.v4.0.management.GetRestoreSourceApiResponse" => {
-            Some(check::<ntnx_prism::management::GetRestoreSourceApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::management::GetRestoreSourceApiResponse>(json))
         }
         "prism.v4.0.management.DeleteRestoreSourceApiResponse" => {
-            Some(check::<ntnx_prism::management::DeleteRestoreSourceApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_prism_v4_0::management::DeleteRestoreSourceApiResponse,
+                >(json),
+            )
         }
         "prism.v4.0.protectpc.EligibleClusterList" => {
-            Some(check::<ntnx_prism::protectpc::EligibleClusterList>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::EligibleClusterList>(json))
         }
         "prism.v4.0.protectpc.ApiError" => {
-            Some(check::<ntnx_prism::protectpc::ApiError>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::ApiError>(json))
         }
         "prism.v4.0.protectpc.EligibleCluster" => {
-            Some(check::<ntnx_prism::protectpc::EligibleCluster>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::EligibleCluster>(json))
         }
         "prism.v4.0.protectpc.BackupTargets" => {
-            Some(check::<ntnx_prism::protectpc::BackupTargets>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::BackupTargets>(json))
         }
         "prism.v4.0.protectpc.AddReplicasApiResponse" => {
-            Some(check::<ntnx_prism::protectpc::AddReplicasApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::AddReplicasApiResponse>(json))
         }
         "prism.v4.0.protectpc.PcObjectStoreEndpoint" => {
-            Some(check::<ntnx_prism::protectpc::PcObjectStoreEndpoint>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::PcObjectStoreEndpoint>(json))
         }
         "prism.v4.0.protectpc.PcEndpointFlavour" => {
-            Some(check::<ntnx_prism::protectpc::PcEndpointFlavour>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::PcEndpointFlavour>(json))
         }
         "prism.v4.0.protectpc.PcEndpointCredentials" => {
-            Some(check::<ntnx_prism::protectpc::PcEndpointCredentials>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::PcEndpointCredentials>(json))
         }
         "prism.v4.0.protectpc.ApiSuccess" => {
-            Some(check::<ntnx_prism::protectpc::ApiSuccess>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::ApiSuccess>(json))
         }
         "prism.v4.0.protectpc.BackupTargetsInfo" => {
-            Some(check::<ntnx_prism::protectpc::BackupTargetsInfo>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::BackupTargetsInfo>(json))
         }
         "prism.v4.0.protectpc.PEInfo" => {
-            Some(check::<ntnx_prism::protectpc::PeInfo>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::PeInfo>(json))
         }
         "prism.v4.0.protectpc.ObjectStoreEndpointInfo" => {
-            Some(check::<ntnx_prism::protectpc::ObjectStoreEndpointInfo>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::ObjectStoreEndpointInfo>(json))
         }
         "prism.v4.0.protectpc.RemoveReplicaResponse" => {
-            Some(check::<ntnx_prism::protectpc::RemoveReplicaResponse>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::RemoveReplicaResponse>(json))
         }
         "prism.v4.0.protectpc.UpdateCredentialApiResponse" => {
-            Some(check::<ntnx_prism::protectpc::UpdateCredentialApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::UpdateCredentialApiResponse>(json))
         }
         "prism.v4.0.protectpc.RpoConfig" => {
-            Some(check::<ntnx_prism::protectpc::RpoConfig>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::RpoConfig>(json))
         }
         "prism.v4.0.protectpc.UpdateRpoApiResponse" => {
-            Some(check::<ntnx_prism::protectpc::UpdateRpoApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::UpdateRpoApiResponse>(json))
         }
         "prism.v4.0.protectpc.FailedRecoveryPointsStats" => {
-            Some(check::<ntnx_prism::protectpc::FailedRecoveryPointsStats>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::FailedRecoveryPointsStats>(json))
         }
         "prism.v4.0.protectpc.FailedRecoveryPointDetails" => {
-            Some(check::<ntnx_prism::protectpc::FailedRecoveryPointDetails>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::FailedRecoveryPointDetails>(json))
         }
         "prism.v4.0.protectpc.ReplicaInfo" => {
-            Some(check::<ntnx_prism::protectpc::ReplicaInfo>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::ReplicaInfo>(json))
         }
         "prism.v4.0.protectpc.RecoverPcApiResponse" => {
-            Some(check::<ntnx_prism::protectpc::RecoverPcApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::RecoverPcApiResponse>(json))
         }
         "prism.v4.0.protectpc.PcRestoreRootTask" => {
-            Some(check::<ntnx_prism::protectpc::PcRestoreRootTask>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::PcRestoreRootTask>(json))
         }
         "prism.v4.0.protectpc.PcvmRestoreFiles" => {
-            Some(check::<ntnx_prism::protectpc::PcvmRestoreFiles>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::PcvmRestoreFiles>(json))
         }
         "prism.v4.0.protectpc.RestoreFilesApiResponse" => {
-            Some(check::<ntnx_prism::protectpc::RestoreFilesApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::RestoreFilesApiResponse>(json))
         }
         "prism.v4.0.protectpc.PcvmRestoreFile" => {
-            Some(check::<ntnx_prism::protectpc::PcvmRestoreFile>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::PcvmRestoreFile>(json))
         }
         "prism.v4.0.protectpc.RecoveryStatus" => {
-            Some(check::<ntnx_prism::protectpc::RecoveryStatus>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::RecoveryStatus>(json))
         }
         "prism.v4.0.protectpc.StopServicesApiResponse" => {
-            Some(check::<ntnx_prism::protectpc::StopServicesApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::StopServicesApiResponse>(json))
         }
         "prism.v4.0.management.ClusterReference" => {
-            Some(check::<ntnx_prism::management::ClusterReference>(json))
+            Some(check::<ntnx_prism_v4_0::management::ClusterReference>(json))
         }
         "prism.v4.0.config.DomainManager" => {
-            Some(check::<ntnx_prism::config::DomainManager>(json))
+            Some(check::<ntnx_prism_v4_0::config::DomainManager>(json))
         }
         "common.v1.0.config.IpRange" => {
             Some(check::<ntnx_shared::common::v1::config::IpRange>(json))
         }
         "prism.v4.0.config.DomainManagerClusterConfig" => {
-            Some(check::<ntnx_prism::config::DomainManagerClusterConfig>(json))
+            Some(check::<ntnx_prism_v4_0::config::DomainManagerClusterConfig>(json))
         }
         "prism.v4.0.config.DomainManagerNetwork" => {
-            Some(check::<ntnx_prism::config::DomainManagerNetwork>(json))
+            Some(check::<ntnx_prism_v4_0::config::DomainManagerNetwork>(json))
         }
-        "prism.v4.0.config.Size" => Some(check::<ntnx_prism::config::Size>(json)),
+        "prism.v4.0.config.Size" => Some(check::<ntnx_prism_v4_0::config::Size>(json)),
         "prism.v4.0.config.BootstrapConfig" => {
-            Some(check::<ntnx_prism::config::BootstrapConfig>(json))
+            Some(check::<ntnx_prism_v4_0::config::BootstrapConfig>(json))
         }
         "prism.v4.0.config.DomainManagerResourceConfig" => {
-            Some(check::<ntnx_prism::config::DomainManagerResourceConfig>(json))
+            Some(check::<ntnx_prism_v4_0::config::DomainManagerResourceConfig>(json))
         }
         "prism.v4.0.config.EnvironmentInfo" => {
-            Some(check::<ntnx_prism::config::EnvironmentInfo>(json))
+            Some(check::<ntnx_prism_v4_0::config::EnvironmentInfo>(json))
         }
         "prism.v4.0.config.EnvironmentType" => {
-            Some(check::<ntnx_prism::config::EnvironmentType>(json))
+            Some(check::<ntnx_prism_v4_0::config::EnvironmentType>(json))
         }
         "prism.v4.0.config.ProviderType" => {
-            Some(check::<ntnx_prism::config::ProviderType>(json))
+            Some(check::<ntnx_prism_v4_0::config::ProviderType>(json))
         }
         "prism.v4.0.config.ProvisioningType" => {
-            Some(check::<ntnx_prism::config::ProvisioningType>(json))
+            Some(check::<ntnx_prism_v4_0::config::ProvisioningType>(json))
         }
         "prism.v4.0.config.BaseNetwork" => {
-            Some(check::<ntnx_prism::config::BaseNetwork>(json))
+            Some(check::<ntnx_prism_v4_0::config::BaseNetwork>(json))
         }
         "prism.v4.0.config.ExternalNetwork" => {
-            Some(check::<ntnx_prism::config::ExternalNetwork>(json))
+            Some(check::<ntnx_prism_v4_0::config::ExternalNetwork>(json))
         }
         "prism.v4.0.protectpc.ApiResponseMetadata" => {
-            Some(check::<ntnx_prism::protectpc::ApiResponseMetadata>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::ApiResponseMetadata>(json))
         }
         "prism.v4.0.protectpc.ApiLink" => {
-            Some(check::<ntnx_prism::protectpc::ApiLink>(json))
+            Some(check::<ntnx_prism_v4_0::protectpc::ApiLink>(json))
         }
         "prism.v4.0.config.ListDomainManagerApiResponse" => {
-            Some(check::<ntnx_prism::config::ListDomainManagerApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::config::ListDomainManagerApiResponse>(json))
         }
         "prism.v4.0.config.CreateDomainManagerApiResponse" => {
-            Some(check::<ntnx_prism::config::CreateDomainManagerApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::config::CreateDomainManagerApiResponse>(json))
         }
         "prism.v4.0.config.GetDomainManagerApiResponse" => {
-            Some(check::<ntnx_prism::config::GetDomainManagerApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::config::GetDomainManagerApiResponse>(json))
         }
         "prism.v4.0.management.RootCertificateAddSpec" => {
-            Some(check::<ntnx_prism::management::RootCertificateAddSpec>(json))
+            Some(check::<ntnx_prism_v4_0::management::RootCertificateAddSpec>(json))
         }
         "prism.v4.0.management.AddRootCertificateApiResponse" => {
-            Some(check::<ntnx_prism::management::AddRootCertificateApiResponse>(json))
+            Some(
+                check::<ntnx_prism_v4_0::management::AddRootCertificateApiResponse>(json),
+            )
         }
         "prism.v4.0.management.RootCertRemoveSpec" => {
-            Some(check::<ntnx_prism::management::RootCertRemoveSpec>(json))
+            Some(check::<ntnx_prism_v4_0::management::RootCertRemoveSpec>(json))
         }
         "prism.v4.0.management.RemoveRootCertificateApiResponse" => {
-            Some(check::<ntnx_prism::management::RemoveRootCertificateApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_prism_v4_0::management::RemoveRootCertificateApiResponse,
+                >(json),
+            )
         }
         "prism.v4.0.management.ConnectionConfigurationSpec" => {
-            Some(check::<ntnx_prism::management::ConnectionConfigurationSpec>(json))
+            Some(check::<ntnx_prism_v4_0::management::ConnectionConfigurationSpec>(json))
         }
         "prism.v4.0.management.ConfigureConnectionApiResponse" => {
-            Some(check::<ntnx_prism::management::ConfigureConnectionApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_prism_v4_0::management::ConfigureConnectionApiResponse,
+                >(json),
+            )
         }
         "prism.v4.0.management.RemoteCluster" => {
-            Some(check::<ntnx_prism::management::RemoteCluster>(json))
+            Some(check::<ntnx_prism_v4_0::management::RemoteCluster>(json))
         }
         "prism.v4.0.management.ConnectionUnconfigurationSpec" => {
-            Some(check::<ntnx_prism::management::ConnectionUnconfigurationSpec>(json))
+            Some(
+                check::<ntnx_prism_v4_0::management::ConnectionUnconfigurationSpec>(json),
+            )
         }
         "prism.v4.0.management.UnconfigureConnectionApiResponse" => {
-            Some(check::<ntnx_prism::management::UnconfigureConnectionApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_prism_v4_0::management::UnconfigureConnectionApiResponse,
+                >(json),
+            )
         }
         "prism.v4.0.management.ClusterRegistrationSpec" => {
-            Some(check::<ntnx_prism::management::ClusterRegistrationSpec>(json))
+            Some(check::<ntnx_prism_v4_0::management::ClusterRegistrationSpec>(json))
         }
         "prism.v4.0.management.RegisterApiResponse" => {
-            Some(check::<ntnx_prism::management::RegisterApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::management::RegisterApiResponse>(json))
         }
         "prism.v4.0.management.DomainManagerRemoteClusterSpec" => {
-            Some(check::<ntnx_prism::management::DomainManagerRemoteClusterSpec>(json))
+            Some(
+                check::<
+                    ntnx_prism_v4_0::management::DomainManagerRemoteClusterSpec,
+                >(json),
+            )
         }
         "prism.v4.0.management.AOSRemoteClusterSpec" => {
-            Some(check::<ntnx_prism::management::AosRemoteClusterSpec>(json))
+            Some(check::<ntnx_prism_v4_0::management::AosRemoteClusterSpec>(json))
         }
         "prism.v4.0.management.RemoteClusterSpec" => {
-            Some(check::<ntnx_prism::management::RemoteClusterSpec>(json))
+            Some(check::<ntnx_prism_v4_0::management::RemoteClusterSpec>(json))
         }
         "prism.v4.0.management.DomainManagerCloudType" => {
-            Some(check::<ntnx_prism::management::DomainManagerCloudType>(json))
+            Some(check::<ntnx_prism_v4_0::management::DomainManagerCloudType>(json))
         }
         "prism.v4.0.management.Credentials" => {
-            Some(check::<ntnx_prism::management::Credentials>(json))
+            Some(check::<ntnx_prism_v4_0::management::Credentials>(json))
         }
         "prism.v4.0.management.ClusterUnregistrationSpec" => {
-            Some(check::<ntnx_prism::management::ClusterUnregistrationSpec>(json))
+            Some(check::<ntnx_prism_v4_0::management::ClusterUnregistrationSpec>(json))
         }
         "prism.v4.0.management.UnregisterApiResponse" => {
-            Some(check::<ntnx_prism::management::UnregisterApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::management::UnregisterApiResponse>(json))
         }
         "prism.v4.0.management.ClusterType" => {
-            Some(check::<ntnx_prism::management::ClusterType>(json))
+            Some(check::<ntnx_prism_v4_0::management::ClusterType>(json))
         }
         "prism.v4.0.config.GetTaskApiResponse" => {
-            Some(check::<ntnx_prism::config::GetTaskApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::config::GetTaskApiResponse>(json))
         }
-        "prism.v4.0.config.Task" => Some(check::<ntnx_prism::config::Task>(json)),
+        "prism.v4.0.config.Task" => Some(check::<ntnx_prism_v4_0::config::Task>(json)),
         "prism.v4.0.config.TaskReferenceInternal" => {
-            Some(check::<ntnx_prism::config::TaskReferenceInternal>(json))
+            Some(check::<ntnx_prism_v4_0::config::TaskReferenceInternal>(json))
         }
         "prism.v4.0.config.TaskStatus" => {
-            Some(check::<ntnx_prism::config::TaskStatus>(json))
+            Some(check::<ntnx_prism_v4_0::config::TaskStatus>(json))
         }
         "prism.v4.0.config.EntityReference" => {
-            Some(check::<ntnx_prism::config::EntityReference>(json))
+            Some(check::<ntnx_prism_v4_0::config::EntityReference>(json))
         }
-        "prism.v4.0.config.TaskStep" => Some(check::<ntnx_prism::config::TaskStep>(json)),
+        "prism.v4.0.config.TaskStep" => {
+            Some(check::<ntnx_prism_v4_0::config::TaskStep>(json))
+        }
         "prism.v4.0.config.OwnerReference" => {
-            Some(check::<ntnx_prism::config::OwnerReference>(json))
+            Some(check::<ntnx_prism_v4_0::config::OwnerReference>(json))
         }
         "prism.v4.0.config.CancelTaskApiResponse" => {
-            Some(check::<ntnx_prism::config::CancelTaskApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::config::CancelTaskApiResponse>(json))
         }
         "prism.v4.0.config.ListTasksApiResponse" => {
-            Some(check::<ntnx_prism::config::ListTasksApiResponse>(json))
+            Some(check::<ntnx_prism_v4_0::config::ListTasksApiResponse>(json))
         }
         "dataprotection.v4.1.config.ConsistencyGroup" => {
-            Some(check::<ntnx_dataprotection::config::ConsistencyGroup>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::ConsistencyGroup>(json))
         }
         "dataprotection.v4.1.config.ConsistencyGroupMember" => {
-            Some(check::<ntnx_dataprotection::config::ConsistencyGroupMember>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::ConsistencyGroupMember>(json))
         }
         "dataprotection.v4.1.config.ConsistencyGroupMemberType" => {
-            Some(check::<ntnx_dataprotection::config::ConsistencyGroupMemberType>(json))
+            Some(
+                check::<
+                    ntnx_dataprotection_v4_1::config::ConsistencyGroupMemberType,
+                >(json),
+            )
         }
         "dataprotection.v4.1.error.AppMessage" => {
-            Some(check::<ntnx_dataprotection::error::AppMessage>(json))
+            Some(check::<ntnx_dataprotection_v4_1::error::AppMessage>(json))
         }
         "dataprotection.v4.1.config.ConsistencyGroupMigrationSpec" => {
             Some(
-                check::<ntnx_dataprotection::config::ConsistencyGroupMigrationSpec>(json),
+                check::<
+                    ntnx_dataprotection_v4_1::config::ConsistencyGroupMigrationSpec,
+                >(json),
             )
         }
         "dataprotection.v4.1.config.GetProtectedResourceApiResponse" => {
             Some(
                 check::<
-                    ntnx_dataprotection::config::GetProtectedResourceApiResponse,
+                    ntnx_dataprotection_v4_1::config::GetProtectedResourceApiResponse,
                 >(json),
             )
         }
         "dataprotection.v4.1.config.ProtectedResource" => {
-            Some(check::<ntnx_dataprotection::config::ProtectedResource>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::ProtectedResource>(json))
         }
         "dataprotection.v4.1.config.ProtectedEntityType" => {
-            Some(check::<ntnx_dataprotection::config::ProtectedEntityType>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::ProtectedEntityType>(json))
         }
         "dataprotection.v4.1.config.DataProtectionSiteReference" => {
-            Some(check::<ntnx_dataprotection::config::DataProtectionSiteReference>(json))
+            Some(
+                check::<
+                    ntnx_dataprotection_v4_1::config::DataProtectionSiteReference,
+                >(json),
+            )
         }
         "dataprotection.v4.1.config.SiteProtectionInfo" => {
-            Some(check::<ntnx_dataprotection::config::SiteProtectionInfo>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::SiteProtectionInfo>(json))
         }
         "dataprotection.v4.1.config.ReplicationState" => {
-            Some(check::<ntnx_dataprotection::config::ReplicationState>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::ReplicationState>(json))
         }
         "dataprotection.v4.1.config.RecoveryInfo" => {
-            Some(check::<ntnx_dataprotection::config::RecoveryInfo>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::RecoveryInfo>(json))
         }
         "dataprotection.v4.1.config.SynchronousReplicationRole" => {
-            Some(check::<ntnx_dataprotection::config::SynchronousReplicationRole>(json))
+            Some(
+                check::<
+                    ntnx_dataprotection_v4_1::config::SynchronousReplicationRole,
+                >(json),
+            )
         }
         "dataprotection.v4.1.config.RestorableTimeRange" => {
-            Some(check::<ntnx_dataprotection::config::RestorableTimeRange>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::RestorableTimeRange>(json))
         }
         "dataprotection.v4.1.config.ProtectedResourceReplicationStatus" => {
             Some(
                 check::<
-                    ntnx_dataprotection::config::ProtectedResourceReplicationStatus,
+                    ntnx_dataprotection_v4_1::config::ProtectedResourceReplicationStatus,
                 >(json),
             )
         }
         "dataprotection.v4.1.config.ProtectedResourceRestoreSpec" => {
             Some(
-                check::<ntnx_dataprotection::config::ProtectedResourceRestoreSpec>(json),
+                check::<
+                    ntnx_dataprotection_v4_1::config::ProtectedResourceRestoreSpec,
+                >(json),
             )
         }
         "dataprotection.v4.1.config.ProtectedResourceRestoreApiResponse" => {
             Some(
                 check::<
-                    ntnx_dataprotection::config::ProtectedResourceRestoreApiResponse,
+                    ntnx_dataprotection_v4_1::config::ProtectedResourceRestoreApiResponse,
                 >(json),
             )
         }
         "dataprotection.v4.1.config.AhvVmOverrideSpec" => {
-            Some(check::<ntnx_dataprotection::config::AhvVmOverrideSpec>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::AhvVmOverrideSpec>(json))
         }
         "dataprotection.v4.1.config.EsxiVmOverrideSpec" => {
-            Some(check::<ntnx_dataprotection::config::EsxiVmOverrideSpec>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::EsxiVmOverrideSpec>(json))
         }
         "dataprotection.v4.1.config.VolumeGroupOverrideSpec" => {
-            Some(check::<ntnx_dataprotection::config::VolumeGroupOverrideSpec>(json))
+            Some(
+                check::<ntnx_dataprotection_v4_1::config::VolumeGroupOverrideSpec>(json),
+            )
         }
         "dataprotection.v4.1.config.ProtectedResourcePromoteApiResponse" => {
             Some(
                 check::<
-                    ntnx_dataprotection::config::ProtectedResourcePromoteApiResponse,
+                    ntnx_dataprotection_v4_1::config::ProtectedResourcePromoteApiResponse,
                 >(json),
             )
         }
         "dataprotection.v4.1.config.GetRecoveryPointApiResponse" => {
-            Some(check::<ntnx_dataprotection::config::GetRecoveryPointApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_dataprotection_v4_1::config::GetRecoveryPointApiResponse,
+                >(json),
+            )
         }
         "dataprotection.v4.1.config.DeleteRecoveryPointApiResponse" => {
             Some(
                 check::<
-                    ntnx_dataprotection::config::DeleteRecoveryPointApiResponse,
+                    ntnx_dataprotection_v4_1::config::DeleteRecoveryPointApiResponse,
                 >(json),
             )
         }
         "dataprotection.v4.1.config.RecoveryPoint" => {
-            Some(check::<ntnx_dataprotection::config::RecoveryPoint>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::RecoveryPoint>(json))
         }
         "dataprotection.v4.1.config.LocationReference" => {
-            Some(check::<ntnx_dataprotection::config::LocationReference>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::LocationReference>(json))
         }
         "dataprotection.v4.1.config.VmRecoveryPoint" => {
-            Some(check::<ntnx_dataprotection::config::VmRecoveryPoint>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::VmRecoveryPoint>(json))
         }
         "dataprotection.v4.1.config.VolumeGroupRecoveryPoint" => {
-            Some(check::<ntnx_dataprotection::config::VolumeGroupRecoveryPoint>(json))
+            Some(
+                check::<ntnx_dataprotection_v4_1::config::VolumeGroupRecoveryPoint>(json),
+            )
         }
         "dataprotection.v4.1.config.HypervisorType" => {
-            Some(check::<ntnx_dataprotection::config::HypervisorType>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::HypervisorType>(json))
         }
         "dataprotection.v4.1.config.ListRecoveryPointsApiResponse" => {
             Some(
-                check::<ntnx_dataprotection::config::ListRecoveryPointsApiResponse>(json),
+                check::<
+                    ntnx_dataprotection_v4_1::config::ListRecoveryPointsApiResponse,
+                >(json),
             )
         }
         "dataprotection.v4.1.config.CreateRecoveryPointApiResponse" => {
             Some(
                 check::<
-                    ntnx_dataprotection::config::CreateRecoveryPointApiResponse,
+                    ntnx_dataprotection_v4_1::config::CreateRecoveryPointApiResponse,
                 >(json),
             )
         }
         "dataprotection.v4.1.config.GetVmRecoveryPointApiResponse" => {
             Some(
-                check::<ntnx_dataprotection::config::GetVmRecoveryPointApiResponse>(json),
+                check::<
+                    ntnx_dataprotection_v4_1::config::GetVmRecoveryPointApiResponse,
+                >(json),
             )
         }
         "dataprotection.v4.1.config.RecoveryPointRestorationSpec" => {
             Some(
-                check::<ntnx_dataprotection::config::RecoveryPointRestorationSpec>(json),
+                check::<
+                    ntnx_dataprotection_v4_1::config::RecoveryPointRestorationSpec,
+                >(json),
             )
         }
         "dataprotection.v4.1.config.RecoveryPointRestoreApiResponse" => {
             Some(
                 check::<
-                    ntnx_dataprotection::config::RecoveryPointRestoreApiResponse,
+                    ntnx_dataprotection_v4_1::config::RecoveryPointRestoreApiResponse,
                 >(json),
             )
         }
         "dataprotection.v4.1.config.VmRecoveryPointRestoreOverride" => {
             Some(
                 check::<
-                    ntnx_dataprotection::config::VmRecoveryPointRestoreOverride,
+                    ntnx_dataprotection_v4_1::config::VmRecoveryPointRestoreOverride,
                 >(json),
             )
         }
         "dataprotection.v4.1.config.VolumeGroupRecoveryPointRestoreOverride" => {
             Some(
                 check::<
-                    ntnx_dataprotection::config::VolumeGroupRecoveryPointRestoreOverride,
+                    ntnx_dataprotection_v4_1::config::VolumeGroupRecoveryPointRestoreOverride,
                 >(json),
             )
         }
         "dataprotection.v4.1.config.RecoveryPointReplicationSpec" => {
             Some(
-                check::<ntnx_dataprotection::config::RecoveryPointReplicationSpec>(json),
+                check::<
+                    ntnx_dataprotection_v4_1::config::RecoveryPointReplicationSpec,
+                >(json),
             )
         }
         "dataprotection.v4.1.config.RecoveryPointReplicateApiResponse" => {
             Some(
                 check::<
-                    ntnx_dataprotection::config::RecoveryPointReplicateApiResponse,
+                    ntnx_dataprotection_v4_1::config::RecoveryPointReplicateApiResponse,
                 >(json),
             )
         }
         "dataprotection.v4.1.config.ExpirationTimeSpec" => {
-            Some(check::<ntnx_dataprotection::config::ExpirationTimeSpec>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::ExpirationTimeSpec>(json))
         }
         "dataprotection.v4.1.config.UpdateRecoveryPointExpirationTimeApiResponse" => {
             Some(
                 check::<
-                    ntnx_dataprotection::config::UpdateRecoveryPointExpirationTimeApiResponse,
+                    ntnx_dataprotection_v4_1::config::UpdateRecoveryPointExpirationTimeApiResponse,
                 >(json),
             )
         }
         "dataprotection.v4.1.content.ClusterDiscoverSpec" => {
-            Some(check::<ntnx_dataprotection::content::ClusterDiscoverSpec>(json))
+            Some(check::<ntnx_dataprotection_v4_1::content::ClusterDiscoverSpec>(json))
         }
         "dataprotection.v4.1.config.ClusterInfoApiResponse" => {
-            Some(check::<ntnx_dataprotection::config::ClusterInfoApiResponse>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::ClusterInfoApiResponse>(json))
         }
         "dataprotection.v4.1.content.ClusterDiscoverOperation" => {
-            Some(check::<ntnx_dataprotection::content::ClusterDiscoverOperation>(json))
+            Some(
+                check::<
+                    ntnx_dataprotection_v4_1::content::ClusterDiscoverOperation,
+                >(json),
+            )
         }
         "dataprotection.v4.1.content.GetVssMetadataClusterDiscoverSpec" => {
             Some(
                 check::<
-                    ntnx_dataprotection::content::GetVssMetadataClusterDiscoverSpec,
+                    ntnx_dataprotection_v4_1::content::GetVssMetadataClusterDiscoverSpec,
                 >(json),
             )
         }
         "dataprotection.v4.1.content.ComputeChangedRegionsClusterDiscoverSpec" => {
             Some(
                 check::<
-                    ntnx_dataprotection::content::ComputeChangedRegionsClusterDiscoverSpec,
+                    ntnx_dataprotection_v4_1::content::ComputeChangedRegionsClusterDiscoverSpec,
                 >(json),
             )
         }
         "dataprotection.v4.1.content.VmDiskRecoveryPointReference" => {
             Some(
-                check::<ntnx_dataprotection::content::VmDiskRecoveryPointReference>(json),
+                check::<
+                    ntnx_dataprotection_v4_1::content::VmDiskRecoveryPointReference,
+                >(json),
             )
         }
         "dataprotection.v4.1.content.VolumeGroupDiskRecoveryPointReference" => {
             Some(
                 check::<
-                    ntnx_dataprotection::content::VolumeGroupDiskRecoveryPointReference,
+                    ntnx_dataprotection_v4_1::content::VolumeGroupDiskRecoveryPointReference,
                 >(json),
             )
         }
         "dataprotection.v4.1.content.DiskRecoveryPointReference" => {
-            Some(check::<ntnx_dataprotection::content::DiskRecoveryPointReference>(json))
+            Some(
+                check::<
+                    ntnx_dataprotection_v4_1::content::DiskRecoveryPointReference,
+                >(json),
+            )
         }
         "dataprotection.v4.1.common.ClusterInfo" => {
-            Some(check::<ntnx_dataprotection::common::ClusterInfo>(json))
+            Some(check::<ntnx_dataprotection_v4_1::common::ClusterInfo>(json))
         }
         "dataprotection.v4.1.config.RecoveryPointRepository" => {
-            Some(check::<ntnx_dataprotection::config::RecoveryPointRepository>(json))
+            Some(
+                check::<ntnx_dataprotection_v4_1::config::RecoveryPointRepository>(json),
+            )
         }
         "dataprotection.v4.1.config.ObjectStorageType" => {
-            Some(check::<ntnx_dataprotection::config::ObjectStorageType>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::ObjectStorageType>(json))
         }
         "dataprotection.v4.1.config.AzureBlobStorageContainer" => {
-            Some(check::<ntnx_dataprotection::config::AzureBlobStorageContainer>(json))
+            Some(
+                check::<
+                    ntnx_dataprotection_v4_1::config::AzureBlobStorageContainer,
+                >(json),
+            )
         }
         "dataprotection.v4.1.config.AmazonS3Bucket" => {
-            Some(check::<ntnx_dataprotection::config::AmazonS3Bucket>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::AmazonS3Bucket>(json))
         }
         "dataprotection.v4.1.config.NutanixObjectsBucket" => {
-            Some(check::<ntnx_dataprotection::config::NutanixObjectsBucket>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::NutanixObjectsBucket>(json))
         }
         "dataprotection.v4.1.config.VolumeGroupSyncContext" => {
-            Some(check::<ntnx_dataprotection::config::VolumeGroupSyncContext>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::VolumeGroupSyncContext>(json))
         }
         "dataprotection.v4.1.config.SiteReference" => {
-            Some(check::<ntnx_dataprotection::config::SiteReference>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::SiteReference>(json))
         }
         "dataprotection.v4.1.config.Witness" => {
-            Some(check::<ntnx_dataprotection::config::Witness>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::Witness>(json))
         }
         "dataprotection.v4.1.config.HostReference" => {
-            Some(check::<ntnx_dataprotection::config::HostReference>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::HostReference>(json))
         }
         "dataprotection.v4.1.config.WitnessAvailabilityStatus" => {
-            Some(check::<ntnx_dataprotection::config::WitnessAvailabilityStatus>(json))
+            Some(
+                check::<
+                    ntnx_dataprotection_v4_1::config::WitnessAvailabilityStatus,
+                >(json),
+            )
         }
         "dataprotection.v4.1.config.HostType" => {
-            Some(check::<ntnx_dataprotection::config::HostType>(json))
+            Some(check::<ntnx_dataprotection_v4_1::config::HostType>(json))
         }
         "dataprotection.v4.1.content.VolumeGroupRecoveryPointChangedRegionsComputeSpec" => {
             Some(
                 check::<
-                    ntnx_dataprotection::content::VolumeGroupRecoveryPointChangedRegionsComputeSpec,
+                    ntnx_dataprotection_v4_1::content::VolumeGroupRecoveryPointChangedRegionsComputeSpec,
                 >(json),
             )
         }
         "dataprotection.v4.1.content.ChangedVolumeGroupRegionsApiResponse" => {
             Some(
                 check::<
-                    ntnx_dataprotection::content::ChangedVolumeGroupRegionsApiResponse,
+                    ntnx_dataprotection_v4_1::content::ChangedVolumeGroupRegionsApiResponse,
                 >(json),
             )
         }
         "dataprotection.v4.1.content.VolumeGroupDiskRecoveryPointClusterDiscoverSpec" => {
             Some(
                 check::<
-                    ntnx_dataprotection::content::VolumeGroupDiskRecoveryPointClusterDiscoverSpec,
+                    ntnx_dataprotection_v4_1::content::VolumeGroupDiskRecoveryPointClusterDiscoverSpec,
                 >(json),
             )
         }
         "dataprotection.v4.1.content.BaseRecoveryPointSpec" => {
-            Some(check::<ntnx_dataprotection::content::BaseRecoveryPointSpec>(json))
+            Some(check::<ntnx_dataprotection_v4_1::content::BaseRecoveryPointSpec>(json))
         }
         "dataprotection.v4.1.content.ChangedRegion" => {
-            Some(check::<ntnx_dataprotection::content::ChangedRegion>(json))
+            Some(check::<ntnx_dataprotection_v4_1::content::ChangedRegion>(json))
         }
         "dataprotection.v4.1.content.RegionType" => {
-            Some(check::<ntnx_dataprotection::content::RegionType>(json))
+            Some(check::<ntnx_dataprotection_v4_1::content::RegionType>(json))
         }
         "dataprotection.v4.1.content.VmRecoveryPointChangedRegionsComputeSpec" => {
             Some(
                 check::<
-                    ntnx_dataprotection::content::VmRecoveryPointChangedRegionsComputeSpec,
+                    ntnx_dataprotection_v4_1::content::VmRecoveryPointChangedRegionsComputeSpec,
                 >(json),
             )
         }
         "dataprotection.v4.1.content.ChangedVmRegionsApiResponse" => {
             Some(
-                check::<ntnx_dataprotection::content::ChangedVmRegionsApiResponse>(json),
+                check::<
+                    ntnx_dataprotection_v4_1::content::ChangedVmRegionsApiResponse,
+                >(json),
             )
         }
         "dataprotection.v4.1.content.VmDiskRecoveryPointClusterDiscoverSpec" => {
             Some(
                 check::<
-                    ntnx_dataprotection::content::VmDiskRecoveryPointClusterDiscoverSpec,
+                    ntnx_dataprotection_v4_1::content::VmDiskRecoveryPointClusterDiscoverSpec,
                 >(json),
             )
         }
         "dataprotection.v4.1.content.GetVssMetadataApiResponse" => {
-            Some(check::<ntnx_dataprotection::content::GetVssMetadataApiResponse>(json))
+            Some(
+                check::<
+                    ntnx_dataprotection_v4_1::content::GetVssMetadataApiResponse,
+                >(json),
+            )
         }
         "vmm.v4.1.ahv.config.VmConfigOverrideSpecification" => {
             Some(
@@ -3980,28 +4352,32 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
             Some(check::<ntnx_shared::vmm::v4::ahv::config::OwnerReference>(json))
         }
         "dataprotection.v4.0.common.BaseVmRecoveryPoint" => {
-            Some(check::<ntnx_dataprotection::common::BaseVmRecoveryPoint>(json))
+            Some(check::<ntnx_dataprotection_v4_1::common::BaseVmRecoveryPoint>(json))
         }
         "dataprotection.v4.0.common.DiskRecoveryPoint" => {
-            Some(check::<ntnx_dataprotection::common::DiskRecoveryPoint>(json))
+            Some(check::<ntnx_dataprotection_v4_1::common::DiskRecoveryPoint>(json))
         }
         "dataprotection.v4.0.common.VssProperties" => {
-            Some(check::<ntnx_dataprotection::common::VssProperties>(json))
+            Some(check::<ntnx_dataprotection_v4_1::common::VssProperties>(json))
         }
         "dataprotection.v4.0.common.BackupType" => {
-            Some(check::<ntnx_dataprotection::common::BackupType>(json))
+            Some(check::<ntnx_dataprotection_v4_1::common::BackupType>(json))
         }
         "dataprotection.v4.1.error.ErrorResponse" => {
-            Some(check::<ntnx_dataprotection::error::ErrorResponse>(json))
+            Some(check::<ntnx_dataprotection_v4_1::error::ErrorResponse>(json))
         }
         "dataprotection.v4.1.error.MessageSeverity" => {
-            Some(check::<ntnx_dataprotection::error::MessageSeverity>(json))
+            Some(check::<ntnx_dataprotection_v4_1::error::MessageSeverity>(json))
         }
         "dataprotection.v4.1.error.SchemaValidationError" => {
-            Some(check::<ntnx_dataprotection::error::SchemaValidationError>(json))
+            Some(check::<ntnx_dataprotection_v4_1::error::SchemaValidationError>(json))
         }
         "dataprotection.v4.1.error.SchemaValidationErrorMessage" => {
-            Some(check::<ntnx_dataprotection::error::SchemaValidationErrorMessage>(json))
+            Some(
+                check::<
+                    ntnx_dataprotection_v4_1::error::SchemaValidationErrorMessage,
+                >(json),
+            )
         }
         "prism.v4.1.config.TaskReference" => {
             Some(check::<ntnx_shared::prism::v4::config::TaskReference>(json))
@@ -6972,7 +7348,7 @@ async fn call_vmm_esxi_stats_list_vm_stats(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_stats();
     let request = api
         .list_vm_stats(
             required::<ntnx_runtime::DateTime>(args, "$startTime")?,
@@ -7021,7 +7397,7 @@ async fn call_vmm_esxi_stats_get_vm_stats_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_stats();
     let request = api
         .get_vm_stats_by_id(
             required::<String>(args, "extId")?,
@@ -7055,7 +7431,7 @@ async fn call_vmm_esxi_stats_get_nic_stats_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_stats();
     let request = api
         .get_nic_stats_by_id(
             required::<String>(args, "vmExtId")?,
@@ -7090,7 +7466,7 @@ async fn call_vmm_esxi_stats_get_disk_stats_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_stats();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_stats();
     let request = api
         .get_disk_stats_by_id(
             required::<String>(args, "vmExtId")?,
@@ -7125,11 +7501,11 @@ async fn call_vmm_esxi_vm_associate_categories(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api
         .associate_categories(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::esxi::config::AssociateVmCategoriesParams>(args)?,
+            body::<ntnx_vmm_v4_0::esxi::config::AssociateVmCategoriesParams>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -7139,11 +7515,11 @@ async fn call_vmm_esxi_vm_disassociate_categories(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api
         .disassociate_categories(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::esxi::config::DisassociateVmCategoriesParams>(args)?,
+            body::<ntnx_vmm_v4_0::esxi::config::DisassociateVmCategoriesParams>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -7153,7 +7529,7 @@ async fn call_vmm_esxi_vm_get_vm_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api.get_vm_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -7163,7 +7539,7 @@ async fn call_vmm_esxi_vm_list_vms(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api.list_vms();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -7193,11 +7569,11 @@ async fn call_vmm_esxi_vm_revert_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api
         .revert_vm(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::esxi::config::RevertParams>(args)?,
+            body::<ntnx_vmm_v4_0::esxi::config::RevertParams>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7211,7 +7587,7 @@ async fn call_vmm_esxi_vm_get_nutanix_guest_tools_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api.get_nutanix_guest_tools_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -7221,11 +7597,11 @@ async fn call_vmm_esxi_vm_update_nutanix_guest_tools_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api
         .update_nutanix_guest_tools_by_id(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::esxi::config::NutanixGuestTools>(args)?,
+            body::<ntnx_vmm_v4_0::esxi::config::NutanixGuestTools>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7239,11 +7615,11 @@ async fn call_vmm_esxi_vm_install_nutanix_guest_tools(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api
         .install_nutanix_guest_tools(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::esxi::config::NutanixGuestToolsInstallConfig>(args)?,
+            body::<ntnx_vmm_v4_0::esxi::config::NutanixGuestToolsInstallConfig>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7257,11 +7633,11 @@ async fn call_vmm_esxi_vm_upgrade_nutanix_guest_tools(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api
         .upgrade_nutanix_guest_tools(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::esxi::config::NutanixGuestToolsUpgradeConfig>(args)?,
+            body::<ntnx_vmm_v4_0::esxi::config::NutanixGuestToolsUpgradeConfig>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7275,11 +7651,11 @@ async fn call_vmm_esxi_vm_insert_nutanix_guest_tools(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api
         .insert_nutanix_guest_tools(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::esxi::config::NutanixGuestToolsInsertConfig>(args)?,
+            body::<ntnx_vmm_v4_0::esxi::config::NutanixGuestToolsInsertConfig>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7293,7 +7669,7 @@ async fn call_vmm_esxi_vm_uninstall_nutanix_guest_tools(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api.uninstall_nutanix_guest_tools(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7307,11 +7683,11 @@ async fn call_vmm_esxi_vm_assign_vm_owner(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api
         .assign_vm_owner(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::esxi::config::OwnershipInfo>(args)?,
+            body::<ntnx_vmm_v4_0::esxi::config::OwnershipInfo>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -7321,7 +7697,7 @@ async fn call_vmm_esxi_vm_power_on_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api.power_on_vm(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7335,7 +7711,7 @@ async fn call_vmm_esxi_vm_power_off_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api.power_off_vm(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7349,7 +7725,7 @@ async fn call_vmm_esxi_vm_reset_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api.reset_vm(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7363,7 +7739,7 @@ async fn call_vmm_esxi_vm_suspend_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api.suspend_vm(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7377,7 +7753,7 @@ async fn call_vmm_esxi_vm_shutdown_guest_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api.shutdown_guest_vm(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7391,7 +7767,7 @@ async fn call_vmm_esxi_vm_reboot_guest_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).esxi_vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
     let request = api.reboot_guest_vm(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7405,7 +7781,7 @@ async fn call_vmm_image_placement_policies_list_placement_policies(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).image_placement_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_placement_policies();
     let request = api.list_placement_policies();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -7435,10 +7811,10 @@ async fn call_vmm_image_placement_policies_create_placement_policy(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).image_placement_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_placement_policies();
     let request = api
         .create_placement_policy(
-            body::<ntnx_vmm::images::config::PlacementPolicy>(args)?,
+            body::<ntnx_vmm_v4_0::images::config::PlacementPolicy>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -7448,7 +7824,7 @@ async fn call_vmm_image_placement_policies_get_placement_policy_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).image_placement_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_placement_policies();
     let request = api.get_placement_policy_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -7458,11 +7834,11 @@ async fn call_vmm_image_placement_policies_update_placement_policy_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).image_placement_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_placement_policies();
     let request = api
         .update_placement_policy_by_id(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::images::config::PlacementPolicy>(args)?,
+            body::<ntnx_vmm_v4_0::images::config::PlacementPolicy>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7476,7 +7852,7 @@ async fn call_vmm_image_placement_policies_delete_placement_policy_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).image_placement_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_placement_policies();
     let request = api.delete_placement_policy_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -7486,11 +7862,11 @@ async fn call_vmm_image_placement_policies_suspend_placement_policy(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).image_placement_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_placement_policies();
     let request = api
         .suspend_placement_policy(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::images::config::SuspendPlacementPolicyConfig>(args)?,
+            body::<ntnx_vmm_v4_0::images::config::SuspendPlacementPolicyConfig>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7504,7 +7880,7 @@ async fn call_vmm_image_placement_policies_resume_placement_policy(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).image_placement_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_placement_policies();
     let request = api.resume_placement_policy(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7518,7 +7894,7 @@ async fn call_vmm_image_rate_limit_policies_list_rate_limit_policies(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).image_rate_limit_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_rate_limit_policies();
     let request = api.list_rate_limit_policies();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -7548,10 +7924,10 @@ async fn call_vmm_image_rate_limit_policies_create_rate_limit_policy(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).image_rate_limit_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_rate_limit_policies();
     let request = api
         .create_rate_limit_policy(
-            body::<ntnx_vmm::images::config::RateLimitPolicy>(args)?,
+            body::<ntnx_vmm_v4_0::images::config::RateLimitPolicy>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -7561,7 +7937,7 @@ async fn call_vmm_image_rate_limit_policies_get_rate_limit_policy_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).image_rate_limit_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_rate_limit_policies();
     let request = api.get_rate_limit_policy_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -7571,11 +7947,11 @@ async fn call_vmm_image_rate_limit_policies_update_rate_limit_policy_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).image_rate_limit_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_rate_limit_policies();
     let request = api
         .update_rate_limit_policy_by_id(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::images::config::RateLimitPolicy>(args)?,
+            body::<ntnx_vmm_v4_0::images::config::RateLimitPolicy>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7589,7 +7965,7 @@ async fn call_vmm_image_rate_limit_policies_delete_rate_limit_policy_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).image_rate_limit_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_rate_limit_policies();
     let request = api.delete_rate_limit_policy_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -7599,7 +7975,7 @@ async fn call_vmm_image_rate_limit_policies_list_effective_rate_limit_policies(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).image_rate_limit_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_rate_limit_policies();
     let request = api.list_effective_rate_limit_policies();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -7629,7 +8005,7 @@ async fn call_vmm_images_list_images(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).images();
     let request = api.list_images();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -7659,8 +8035,8 @@ async fn call_vmm_images_create_image(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).images();
-    let request = api.create_image(body::<ntnx_vmm::content::Image>(args)?);
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).images();
+    let request = api.create_image(body::<ntnx_vmm_v4_0::content::Image>(args)?);
     envelope(request.send().await?)
 }
 
@@ -7669,7 +8045,7 @@ async fn call_vmm_images_get_image_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).images();
     let request = api.get_image_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -7679,11 +8055,11 @@ async fn call_vmm_images_update_image_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).images();
     let request = api
         .update_image_by_id(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::content::Image>(args)?,
+            body::<ntnx_vmm_v4_0::content::Image>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -7697,7 +8073,7 @@ async fn call_vmm_images_delete_image_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).images();
     let request = api.delete_image_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -7707,8 +8083,9 @@ async fn call_vmm_images_import_image(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).images();
-    let request = api.import_image(body::<ntnx_vmm::content::ImageImportConfig>(args)?);
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).images();
+    let request = api
+        .import_image(body::<ntnx_vmm_v4_0::content::ImageImportConfig>(args)?);
     envelope(request.send().await?)
 }
 
@@ -7717,7 +8094,7 @@ async fn call_vmm_images_get_file_by_image_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).images();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).images();
     let request = api.get_file_by_image_id(required::<String>(args, "imageExtId")?);
     stream(request.send().await?).await
 }
@@ -7727,7 +8104,7 @@ async fn call_vmm_stats_list_vm_stats(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).stats();
     let request = api
         .list_vm_stats(
             required::<ntnx_runtime::DateTime>(args, "$startTime")?,
@@ -7776,7 +8153,7 @@ async fn call_vmm_stats_get_vm_stats_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).stats();
     let request = api
         .get_vm_stats_by_id(
             required::<String>(args, "extId")?,
@@ -7810,7 +8187,7 @@ async fn call_vmm_stats_get_disk_stats_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).stats();
     let request = api
         .get_disk_stats_by_id(
             required::<String>(args, "vmExtId")?,
@@ -7845,7 +8222,7 @@ async fn call_vmm_stats_get_nic_stats_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).stats();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).stats();
     let request = api
         .get_nic_stats_by_id(
             required::<String>(args, "vmExtId")?,
@@ -7880,7 +8257,7 @@ async fn call_vmm_templates_list_templates(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).templates();
     let request = api.list_templates();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -7910,8 +8287,8 @@ async fn call_vmm_templates_create_template(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
-    let request = api.create_template(body::<ntnx_vmm::content::Template>(args)?);
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).templates();
+    let request = api.create_template(body::<ntnx_vmm_v4_0::content::Template>(args)?);
     envelope(request.send().await?)
 }
 
@@ -7920,7 +8297,7 @@ async fn call_vmm_templates_get_template_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).templates();
     let request = api.get_template_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -7930,10 +8307,10 @@ async fn call_vmm_templates_update_template_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).templates();
     let request = api.update_template_by_id(required::<String>(args, "extId")?);
     let request = if args.body.is_some() || args.raw_body.is_some() {
-        request.body(body::<ntnx_vmm::content::Template>(args)?)
+        request.body(body::<ntnx_vmm_v4_0::content::Template>(args)?)
     } else {
         request
     };
@@ -7949,7 +8326,7 @@ async fn call_vmm_templates_delete_template_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).templates();
     let request = api.delete_template_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -7959,11 +8336,11 @@ async fn call_vmm_templates_deploy_template(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).templates();
     let request = api
         .deploy_template(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::content::TemplateDeployment>(args)?,
+            body::<ntnx_vmm_v4_0::content::TemplateDeployment>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -7973,7 +8350,7 @@ async fn call_vmm_templates_list_template_versions(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).templates();
     let request = api.list_template_versions(required::<String>(args, "templateExtId")?);
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -8003,7 +8380,7 @@ async fn call_vmm_templates_get_template_version_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).templates();
     let request = api
         .get_template_version_by_id(
             required::<String>(args, "templateExtId")?,
@@ -8017,7 +8394,7 @@ async fn call_vmm_templates_delete_template_version_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).templates();
     let request = api
         .delete_template_version_by_id(
             required::<String>(args, "templateExtId")?,
@@ -8031,10 +8408,10 @@ async fn call_vmm_templates_initiate_guest_update(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).templates();
     let request = api.initiate_guest_update(required::<String>(args, "extId")?);
     let request = if args.body.is_some() || args.raw_body.is_some() {
-        request.body(body::<ntnx_vmm::content::InitiateGuestUpdateSpec>(args)?)
+        request.body(body::<ntnx_vmm_v4_0::content::InitiateGuestUpdateSpec>(args)?)
     } else {
         request
     };
@@ -8046,11 +8423,11 @@ async fn call_vmm_templates_complete_guest_update(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).templates();
     let request = api
         .complete_guest_update(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::content::CompleteGuestUpdateSpec>(args)?,
+            body::<ntnx_vmm_v4_0::content::CompleteGuestUpdateSpec>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -8060,7 +8437,7 @@ async fn call_vmm_templates_cancel_guest_update(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).templates();
     let request = api.cancel_guest_update(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -8070,11 +8447,11 @@ async fn call_vmm_templates_publish_template(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).templates();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).templates();
     let request = api
         .publish_template(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::content::TemplatePublishSpec>(args)?,
+            body::<ntnx_vmm_v4_0::content::TemplatePublishSpec>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8088,11 +8465,11 @@ async fn call_vmm_vm_associate_categories(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .associate_categories(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::AssociateVmCategoriesParams>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::AssociateVmCategoriesParams>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8106,11 +8483,11 @@ async fn call_vmm_vm_disassociate_categories(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .disassociate_categories(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::DisassociateVmCategoriesParams>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::DisassociateVmCategoriesParams>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8124,7 +8501,7 @@ async fn call_vmm_vm_get_cd_rom_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .get_cd_rom_by_id(
             required::<String>(args, "vmExtId")?,
@@ -8138,7 +8515,7 @@ async fn call_vmm_vm_delete_cd_rom_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .delete_cd_rom_by_id(
             required::<String>(args, "vmExtId")?,
@@ -8156,12 +8533,12 @@ async fn call_vmm_vm_insert_cd_rom_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .insert_cd_rom_by_id(
             required::<String>(args, "vmExtId")?,
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::CdRomInsertParams>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::CdRomInsertParams>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8175,7 +8552,7 @@ async fn call_vmm_vm_eject_cd_rom_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .eject_cd_rom_by_id(
             required::<String>(args, "vmExtId")?,
@@ -8193,7 +8570,7 @@ async fn call_vmm_vm_list_cd_roms_by_vm_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.list_cd_roms_by_vm_id(required::<String>(args, "vmExtId")?);
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -8211,11 +8588,11 @@ async fn call_vmm_vm_create_cd_rom(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .create_cd_rom(
             required::<String>(args, "vmExtId")?,
-            body::<ntnx_vmm::ahv::config::CdRom>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::CdRom>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8229,10 +8606,10 @@ async fn call_vmm_vm_clone_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.clone_vm(required::<String>(args, "extId")?);
     let request = if args.body.is_some() || args.raw_body.is_some() {
-        request.body(body::<ntnx_vmm::ahv::config::CloneOverrideParams>(args)?)
+        request.body(body::<ntnx_vmm_v4_0::ahv::config::CloneOverrideParams>(args)?)
     } else {
         request
     };
@@ -8248,7 +8625,7 @@ async fn call_vmm_vm_get_disk_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .get_disk_by_id(
             required::<String>(args, "vmExtId")?,
@@ -8262,12 +8639,12 @@ async fn call_vmm_vm_update_disk_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .update_disk_by_id(
             required::<String>(args, "vmExtId")?,
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::Disk>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::Disk>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8281,7 +8658,7 @@ async fn call_vmm_vm_delete_disk_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .delete_disk_by_id(
             required::<String>(args, "vmExtId")?,
@@ -8299,7 +8676,7 @@ async fn call_vmm_vm_list_disks_by_vm_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.list_disks_by_vm_id(required::<String>(args, "vmExtId")?);
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -8317,11 +8694,11 @@ async fn call_vmm_vm_create_disk(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .create_disk(
             required::<String>(args, "vmExtId")?,
-            body::<ntnx_vmm::ahv::config::Disk>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::Disk>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8335,7 +8712,7 @@ async fn call_vmm_vm_get_vm_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.get_vm_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -8345,11 +8722,11 @@ async fn call_vmm_vm_update_vm_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .update_vm_by_id(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::Vm>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::Vm>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8363,7 +8740,7 @@ async fn call_vmm_vm_delete_vm_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.delete_vm_by_id(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8377,7 +8754,7 @@ async fn call_vmm_vm_list_vms(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.list_vms();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -8407,8 +8784,8 @@ async fn call_vmm_vm_create_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
-    let request = api.create_vm(body::<ntnx_vmm::ahv::config::Vm>(args)?);
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
+    let request = api.create_vm(body::<ntnx_vmm_v4_0::ahv::config::Vm>(args)?);
     envelope(request.send().await?)
 }
 
@@ -8417,11 +8794,11 @@ async fn call_vmm_vm_customize_guest_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .customize_guest_vm(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::GuestCustomizationParams>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::GuestCustomizationParams>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8435,11 +8812,11 @@ async fn call_vmm_vm_migrate_vm_disks(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .migrate_vm_disks(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::DiskMigrationParams>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::DiskMigrationParams>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8453,11 +8830,11 @@ async fn call_vmm_vm_revert_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .revert_vm(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::RevertParams>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::RevertParams>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8471,11 +8848,11 @@ async fn call_vmm_vm_cross_cluster_migrate_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .cross_cluster_migrate_vm(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::VmCrossClusterMigrateParams>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::VmCrossClusterMigrateParams>(args)?,
         );
     let request = match args.parameters.get("$dryrun") {
         Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
@@ -8493,11 +8870,11 @@ async fn call_vmm_vm_migrate_vm_to_host(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .migrate_vm_to_host(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::VmMigrateToHostParams>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::VmMigrateToHostParams>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8511,7 +8888,7 @@ async fn call_vmm_vm_get_gpu_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .get_gpu_by_id(
             required::<String>(args, "vmExtId")?,
@@ -8525,7 +8902,7 @@ async fn call_vmm_vm_delete_gpu_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .delete_gpu_by_id(
             required::<String>(args, "vmExtId")?,
@@ -8543,7 +8920,7 @@ async fn call_vmm_vm_list_gpus_by_vm_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.list_gpus_by_vm_id(required::<String>(args, "vmExtId")?);
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -8565,11 +8942,11 @@ async fn call_vmm_vm_create_gpu(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .create_gpu(
             required::<String>(args, "vmExtId")?,
-            body::<ntnx_vmm::ahv::config::Gpu>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::Gpu>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8583,7 +8960,7 @@ async fn call_vmm_vm_get_guest_tools_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.get_guest_tools_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -8593,11 +8970,11 @@ async fn call_vmm_vm_update_guest_tools_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .update_guest_tools_by_id(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::GuestTools>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::GuestTools>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8611,11 +8988,11 @@ async fn call_vmm_vm_install_vm_guest_tools(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .install_vm_guest_tools(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::GuestToolsInstallConfig>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::GuestToolsInstallConfig>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8629,11 +9006,11 @@ async fn call_vmm_vm_upgrade_vm_guest_tools(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .upgrade_vm_guest_tools(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::GuestToolsUpgradeConfig>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::GuestToolsUpgradeConfig>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8647,11 +9024,11 @@ async fn call_vmm_vm_insert_vm_guest_tools(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .insert_vm_guest_tools(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::GuestToolsInsertConfig>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::GuestToolsInsertConfig>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8665,7 +9042,7 @@ async fn call_vmm_vm_uninstall_vm_guest_tools(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.uninstall_vm_guest_tools(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8679,7 +9056,7 @@ async fn call_vmm_vm_get_nic_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .get_nic_by_id(
             required::<String>(args, "vmExtId")?,
@@ -8693,12 +9070,12 @@ async fn call_vmm_vm_update_nic_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .update_nic_by_id(
             required::<String>(args, "vmExtId")?,
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::Nic>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::Nic>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8712,7 +9089,7 @@ async fn call_vmm_vm_delete_nic_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .delete_nic_by_id(
             required::<String>(args, "vmExtId")?,
@@ -8730,7 +9107,7 @@ async fn call_vmm_vm_list_nics_by_vm_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.list_nics_by_vm_id(required::<String>(args, "vmExtId")?);
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -8752,11 +9129,11 @@ async fn call_vmm_vm_create_nic(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .create_nic(
             required::<String>(args, "vmExtId")?,
-            body::<ntnx_vmm::ahv::config::Nic>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::Nic>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8770,12 +9147,12 @@ async fn call_vmm_vm_assign_ip_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .assign_ip_by_id(
             required::<String>(args, "vmExtId")?,
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::AssignIpParams>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::AssignIpParams>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8789,7 +9166,7 @@ async fn call_vmm_vm_release_ip_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .release_ip_by_id(
             required::<String>(args, "vmExtId")?,
@@ -8807,12 +9184,12 @@ async fn call_vmm_vm_migrate_nic_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .migrate_nic_by_id(
             required::<String>(args, "vmExtId")?,
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::MigrateNicConfig>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::MigrateNicConfig>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8826,7 +9203,7 @@ async fn call_vmm_vm_assign_vm_owner(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .assign_vm_owner(
             required::<String>(args, "extId")?,
@@ -8844,7 +9221,7 @@ async fn call_vmm_vm_get_pcie_device_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .get_pcie_device_by_id(
             required::<String>(args, "vmExtId")?,
@@ -8858,7 +9235,7 @@ async fn call_vmm_vm_delete_pcie_device_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .delete_pcie_device_by_id(
             required::<String>(args, "vmExtId")?,
@@ -8876,7 +9253,7 @@ async fn call_vmm_vm_list_pcie_devices_by_vm_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.list_pcie_devices_by_vm_id(required::<String>(args, "vmExtId")?);
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -8894,11 +9271,11 @@ async fn call_vmm_vm_create_pcie_device(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .create_pcie_device(
             required::<String>(args, "vmExtId")?,
-            body::<ntnx_vmm::ahv::config::PcieDevice>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::PcieDevice>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8912,7 +9289,7 @@ async fn call_vmm_vm_power_on_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.power_on_vm(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8926,7 +9303,7 @@ async fn call_vmm_vm_power_cycle_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.power_cycle_vm(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8940,7 +9317,7 @@ async fn call_vmm_vm_power_off_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.power_off_vm(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8954,7 +9331,7 @@ async fn call_vmm_vm_reset_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.reset_vm(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8968,7 +9345,7 @@ async fn call_vmm_vm_shutdown_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.shutdown_vm(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -8982,11 +9359,11 @@ async fn call_vmm_vm_shutdown_guest_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .shutdown_guest_vm(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::GuestPowerOptions>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::GuestPowerOptions>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -9000,7 +9377,7 @@ async fn call_vmm_vm_reboot_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.reboot_vm(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -9014,11 +9391,11 @@ async fn call_vmm_vm_reboot_guest_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .reboot_guest_vm(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::GuestPowerOptions>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::GuestPowerOptions>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -9032,7 +9409,7 @@ async fn call_vmm_vm_get_serial_port_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .get_serial_port_by_id(
             required::<String>(args, "vmExtId")?,
@@ -9046,12 +9423,12 @@ async fn call_vmm_vm_update_serial_port_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .update_serial_port_by_id(
             required::<String>(args, "vmExtId")?,
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::config::SerialPort>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::SerialPort>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -9065,7 +9442,7 @@ async fn call_vmm_vm_delete_serial_port_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .delete_serial_port_by_id(
             required::<String>(args, "vmExtId")?,
@@ -9083,7 +9460,7 @@ async fn call_vmm_vm_list_serial_ports_by_vm_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api.list_serial_ports_by_vm_id(required::<String>(args, "vmExtId")?);
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -9101,11 +9478,11 @@ async fn call_vmm_vm_create_serial_port(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
     let request = api
         .create_serial_port(
             required::<String>(args, "vmExtId")?,
-            body::<ntnx_vmm::ahv::config::SerialPort>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::config::SerialPort>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -9119,7 +9496,7 @@ async fn call_vmm_vm_anti_affinity_policies_get_vm_anti_affinity_policy_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_anti_affinity_policies();
     let request = api
         .get_vm_anti_affinity_policy_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
@@ -9130,11 +9507,11 @@ async fn call_vmm_vm_anti_affinity_policies_update_vm_anti_affinity_policy_by_id
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_anti_affinity_policies();
     let request = api
         .update_vm_anti_affinity_policy_by_id(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::policies::VmAntiAffinityPolicy>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::policies::VmAntiAffinityPolicy>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -9148,7 +9525,7 @@ async fn call_vmm_vm_anti_affinity_policies_delete_vm_anti_affinity_policy_by_id
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_anti_affinity_policies();
     let request = api
         .delete_vm_anti_affinity_policy_by_id(required::<String>(args, "extId")?);
     let request = match &args.if_match {
@@ -9163,7 +9540,7 @@ async fn call_vmm_vm_anti_affinity_policies_list_vm_anti_affinity_policies(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_anti_affinity_policies();
     let request = api.list_vm_anti_affinity_policies();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -9189,10 +9566,10 @@ async fn call_vmm_vm_anti_affinity_policies_create_vm_anti_affinity_policy(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_anti_affinity_policies();
     let request = api
         .create_vm_anti_affinity_policy(
-            body::<ntnx_vmm::ahv::policies::VmAntiAffinityPolicy>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::policies::VmAntiAffinityPolicy>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -9202,7 +9579,7 @@ async fn call_vmm_vm_anti_affinity_policies_list_vm_anti_affinity_policy_vm_comp
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_anti_affinity_policies();
     let request = api
         .list_vm_anti_affinity_policy_vm_compliance_states(
             required::<String>(args, "vmAntiAffinityPolicyExtId")?,
@@ -9223,7 +9600,7 @@ async fn call_vmm_vm_anti_affinity_policies_list_legacy_vm_anti_affinity_policie
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_anti_affinity_policies();
     let request = api.list_legacy_vm_anti_affinity_policies();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -9245,7 +9622,7 @@ async fn call_vmm_vm_anti_affinity_policies_delete_legacy_vm_anti_affinity_polic
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_anti_affinity_policies();
     let request = api
         .delete_legacy_vm_anti_affinity_policy_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
@@ -9256,7 +9633,7 @@ async fn call_vmm_vm_host_affinity_policies_get_vm_host_affinity_policy_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_host_affinity_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_host_affinity_policies();
     let request = api
         .get_vm_host_affinity_policy_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
@@ -9267,11 +9644,11 @@ async fn call_vmm_vm_host_affinity_policies_update_vm_host_affinity_policy_by_id
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_host_affinity_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_host_affinity_policies();
     let request = api
         .update_vm_host_affinity_policy_by_id(
             required::<String>(args, "extId")?,
-            body::<ntnx_vmm::ahv::policies::VmHostAffinityPolicy>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::policies::VmHostAffinityPolicy>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -9285,7 +9662,7 @@ async fn call_vmm_vm_host_affinity_policies_delete_vm_host_affinity_policy_by_id
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_host_affinity_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_host_affinity_policies();
     let request = api
         .delete_vm_host_affinity_policy_by_id(required::<String>(args, "extId")?);
     let request = match &args.if_match {
@@ -9300,7 +9677,7 @@ async fn call_vmm_vm_host_affinity_policies_re_enforce_vm_host_affinity_policy_b
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_host_affinity_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_host_affinity_policies();
     let request = api
         .re_enforce_vm_host_affinity_policy_by_id(required::<String>(args, "extId")?);
     let request = match &args.if_match {
@@ -9315,7 +9692,7 @@ async fn call_vmm_vm_host_affinity_policies_list_vm_host_affinity_policies(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_host_affinity_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_host_affinity_policies();
     let request = api.list_vm_host_affinity_policies();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -9341,10 +9718,10 @@ async fn call_vmm_vm_host_affinity_policies_create_vm_host_affinity_policy(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_host_affinity_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_host_affinity_policies();
     let request = api
         .create_vm_host_affinity_policy(
-            body::<ntnx_vmm::ahv::policies::VmHostAffinityPolicy>(args)?,
+            body::<ntnx_vmm_v4_0::ahv::policies::VmHostAffinityPolicy>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -9354,7 +9731,7 @@ async fn call_vmm_vm_host_affinity_policies_list_vm_host_affinity_policy_vm_comp
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_vmm::VmmClient::new(client.clone()).vm_host_affinity_policies();
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_host_affinity_policies();
     let request = api
         .list_vm_host_affinity_policy_vm_compliance_states(
             required::<String>(args, "vmHostAffinityPolicyExtId")?,
@@ -9375,7 +9752,7 @@ async fn call_clustermgmt_bmc_get_bmc_info(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).bmc();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).bmc();
     let request = api
         .get_bmc_info(
             required::<String>(args, "clusterExtId")?,
@@ -9389,12 +9766,12 @@ async fn call_clustermgmt_bmc_update_bmc_info(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).bmc();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).bmc();
     let request = api
         .update_bmc_info(
             required::<String>(args, "clusterExtId")?,
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::config::BmcInfo>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::BmcInfo>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -9408,7 +9785,7 @@ async fn call_clustermgmt_cluster_profiles_list_cluster_profiles(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .cluster_profiles();
     let request = api.list_cluster_profiles();
     let request = match args.parameters.get("$page") {
@@ -9439,10 +9816,12 @@ async fn call_clustermgmt_cluster_profiles_create_cluster_profile(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .cluster_profiles();
     let request = api
-        .create_cluster_profile(body::<ntnx_clustermgmt::config::ClusterProfile>(args)?);
+        .create_cluster_profile(
+            body::<ntnx_clustermgmt_v4_0::config::ClusterProfile>(args)?,
+        );
     envelope(request.send().await?)
 }
 
@@ -9451,7 +9830,7 @@ async fn call_clustermgmt_cluster_profiles_get_cluster_profile_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .cluster_profiles();
     let request = api.get_cluster_profile_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
@@ -9462,12 +9841,12 @@ async fn call_clustermgmt_cluster_profiles_update_cluster_profile_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .cluster_profiles();
     let request = api
         .update_cluster_profile_by_id(
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::config::ClusterProfile>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::ClusterProfile>(args)?,
         );
     let request = match args.parameters.get("$dryrun") {
         Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
@@ -9485,7 +9864,7 @@ async fn call_clustermgmt_cluster_profiles_delete_cluster_profile_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .cluster_profiles();
     let request = api.delete_cluster_profile_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
@@ -9496,12 +9875,12 @@ async fn call_clustermgmt_cluster_profiles_disassociate_cluster_from_cluster_pro
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .cluster_profiles();
     let request = api
         .disassociate_cluster_from_cluster_profile(
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::config::ClusterReferenceListSpec>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::ClusterReferenceListSpec>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -9511,12 +9890,12 @@ async fn call_clustermgmt_cluster_profiles_apply_cluster_profile(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .cluster_profiles();
     let request = api
         .apply_cluster_profile(
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::config::ClusterReferenceListSpec>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::ClusterReferenceListSpec>(args)?,
         );
     let request = match args.parameters.get("$dryrun") {
         Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
@@ -9530,11 +9909,11 @@ async fn call_clustermgmt_clusters_associate_categories_to_cluster(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .associate_categories_to_cluster(
             required::<String>(args, "clusterExtId")?,
-            body::<ntnx_clustermgmt::config::CategoryEntityReferences>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::CategoryEntityReferences>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -9544,11 +9923,11 @@ async fn call_clustermgmt_clusters_disassociate_categories_from_cluster(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .disassociate_categories_from_cluster(
             required::<String>(args, "clusterExtId")?,
-            body::<ntnx_clustermgmt::config::CategoryEntityReferences>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::CategoryEntityReferences>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -9558,7 +9937,7 @@ async fn call_clustermgmt_clusters_get_cluster_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api.get_cluster_by_id(required::<String>(args, "extId")?);
     let request = match args.parameters.get("$expand") {
         Some(value) => request.expand(arg::<String>("$expand", value)?),
@@ -9572,11 +9951,11 @@ async fn call_clustermgmt_clusters_update_cluster_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .update_cluster_by_id(
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::config::Cluster>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::Cluster>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -9590,7 +9969,7 @@ async fn call_clustermgmt_clusters_delete_cluster_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api.delete_cluster_by_id(required::<String>(args, "extId")?);
     let request = match args.parameters.get("$dryrun") {
         Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
@@ -9604,7 +9983,7 @@ async fn call_clustermgmt_clusters_list_clusters(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api.list_clusters();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -9642,8 +10021,9 @@ async fn call_clustermgmt_clusters_create_cluster(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
-    let request = api.create_cluster(body::<ntnx_clustermgmt::config::Cluster>(args)?);
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .create_cluster(body::<ntnx_clustermgmt_v4_0::config::Cluster>(args)?);
     let request = match args.parameters.get("$dryrun") {
         Some(value) => request.dryrun(arg::<bool>("$dryrun", value)?),
         None => request,
@@ -9656,7 +10036,7 @@ async fn call_clustermgmt_clusters_get_snmp_config_by_cluster_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .get_snmp_config_by_cluster_id(required::<String>(args, "clusterExtId")?);
     envelope(request.send().await?)
@@ -9667,11 +10047,11 @@ async fn call_clustermgmt_clusters_update_snmp_status(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .update_snmp_status(
             required::<String>(args, "clusterExtId")?,
-            body::<ntnx_clustermgmt::config::SnmpStatusParam>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::SnmpStatusParam>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -9681,11 +10061,11 @@ async fn call_clustermgmt_clusters_add_snmp_transport(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .add_snmp_transport(
             required::<String>(args, "clusterExtId")?,
-            body::<ntnx_clustermgmt::config::SnmpTransport>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::SnmpTransport>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -9695,11 +10075,11 @@ async fn call_clustermgmt_clusters_remove_snmp_transport(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .remove_snmp_transport(
             required::<String>(args, "clusterExtId")?,
-            body::<ntnx_clustermgmt::config::SnmpTransport>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::SnmpTransport>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -9709,11 +10089,11 @@ async fn call_clustermgmt_clusters_create_snmp_user(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .create_snmp_user(
             required::<String>(args, "clusterExtId")?,
-            body::<ntnx_clustermgmt::config::SnmpUser>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::SnmpUser>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -9723,7 +10103,7 @@ async fn call_clustermgmt_clusters_get_snmp_user_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .get_snmp_user_by_id(
             required::<String>(args, "clusterExtId")?,
@@ -9737,12 +10117,12 @@ async fn call_clustermgmt_clusters_update_snmp_user_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .update_snmp_user_by_id(
             required::<String>(args, "clusterExtId")?,
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::config::SnmpUser>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::SnmpUser>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -9756,7 +10136,7 @@ async fn call_clustermgmt_clusters_delete_snmp_user_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .delete_snmp_user_by_id(
             required::<String>(args, "clusterExtId")?,
@@ -9770,11 +10150,11 @@ async fn call_clustermgmt_clusters_create_snmp_trap(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .create_snmp_trap(
             required::<String>(args, "clusterExtId")?,
-            body::<ntnx_clustermgmt::config::SnmpTrap>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::SnmpTrap>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -9784,7 +10164,7 @@ async fn call_clustermgmt_clusters_get_snmp_trap_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .get_snmp_trap_by_id(
             required::<String>(args, "clusterExtId")?,
@@ -9798,12 +10178,12 @@ async fn call_clustermgmt_clusters_update_snmp_trap_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .update_snmp_trap_by_id(
             required::<String>(args, "clusterExtId")?,
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::config::SnmpTrap>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::SnmpTrap>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -9817,7 +10197,7 @@ async fn call_clustermgmt_clusters_delete_snmp_trap_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .delete_snmp_trap_by_id(
             required::<String>(args, "clusterExtId")?,
@@ -9831,7 +10211,7 @@ async fn call_clustermgmt_clusters_list_rsyslog_servers_by_cluster_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .list_rsyslog_servers_by_cluster_id(required::<String>(args, "clusterExtId")?);
     envelope(request.send().await?)
@@ -9842,11 +10222,11 @@ async fn call_clustermgmt_clusters_create_rsyslog_server(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .create_rsyslog_server(
             required::<String>(args, "clusterExtId")?,
-            body::<ntnx_clustermgmt::config::RsyslogServer>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::RsyslogServer>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -9856,7 +10236,7 @@ async fn call_clustermgmt_clusters_get_rsyslog_server_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .get_rsyslog_server_by_id(
             required::<String>(args, "clusterExtId")?,
@@ -9870,12 +10250,12 @@ async fn call_clustermgmt_clusters_update_rsyslog_server_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .update_rsyslog_server_by_id(
             required::<String>(args, "clusterExtId")?,
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::config::RsyslogServer>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::RsyslogServer>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -9889,7 +10269,7 @@ async fn call_clustermgmt_clusters_delete_rsyslog_server_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .delete_rsyslog_server_by_id(
             required::<String>(args, "clusterExtId")?,
@@ -9903,7 +10283,7 @@ async fn call_clustermgmt_clusters_list_rackable_units_by_cluster_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .list_rackable_units_by_cluster_id(required::<String>(args, "clusterExtId")?);
     envelope(request.send().await?)
@@ -9914,7 +10294,7 @@ async fn call_clustermgmt_clusters_get_rackable_unit_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .get_rackable_unit_by_id(
             required::<String>(args, "clusterExtId")?,
@@ -9928,7 +10308,7 @@ async fn call_clustermgmt_clusters_get_host_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .get_host_by_id(
             required::<String>(args, "clusterExtId")?,
@@ -9942,7 +10322,7 @@ async fn call_clustermgmt_clusters_list_hosts_by_cluster_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .list_hosts_by_cluster_id(required::<String>(args, "clusterExtId")?);
     let request = match args.parameters.get("$page") {
@@ -9977,11 +10357,11 @@ async fn call_clustermgmt_clusters_discover_unconfigured_nodes(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .discover_unconfigured_nodes(
             required::<String>(args, "clusterExtId")?,
-            body::<ntnx_clustermgmt::config::NodeDiscoveryParams>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::NodeDiscoveryParams>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -9991,11 +10371,11 @@ async fn call_clustermgmt_clusters_fetch_node_networking_details(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .fetch_node_networking_details(
             required::<String>(args, "clusterExtId")?,
-            body::<ntnx_clustermgmt::config::NodeDetails>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::NodeDetails>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -10005,11 +10385,11 @@ async fn call_clustermgmt_clusters_expand_cluster(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .expand_cluster(
             required::<String>(args, "clusterExtId")?,
-            body::<ntnx_clustermgmt::config::ExpandClusterParams>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::ExpandClusterParams>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -10019,11 +10399,11 @@ async fn call_clustermgmt_clusters_check_hypervisor_requirements(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .check_hypervisor_requirements(
             required::<String>(args, "clusterExtId")?,
-            body::<ntnx_clustermgmt::config::HypervisorUploadParam>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::HypervisorUploadParam>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -10033,11 +10413,11 @@ async fn call_clustermgmt_clusters_validate_node(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .validate_node(
             required::<String>(args, "clusterExtId")?,
-            body::<ntnx_clustermgmt::config::ValidateNodeParam>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::ValidateNodeParam>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -10047,11 +10427,11 @@ async fn call_clustermgmt_clusters_remove_node(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .remove_node(
             required::<String>(args, "clusterExtId")?,
-            body::<ntnx_clustermgmt::config::NodeRemovalParams>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::NodeRemovalParams>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -10061,12 +10441,12 @@ async fn call_clustermgmt_clusters_fetch_task_response(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .fetch_task_response(
             required::<String>(args, "extId")?,
             required::<
-                ntnx_clustermgmt::config::TaskResponseType,
+                ntnx_clustermgmt_v4_0::config::TaskResponseType,
             >(args, "taskResponseType")?,
         );
     envelope(request.send().await?)
@@ -10077,7 +10457,7 @@ async fn call_clustermgmt_clusters_list_virtual_gpu_profiles(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .list_virtual_gpu_profiles(required::<String>(args, "clusterExtId")?);
     let request = match args.parameters.get("$page") {
@@ -10104,7 +10484,7 @@ async fn call_clustermgmt_clusters_list_physical_gpu_profiles(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .list_physical_gpu_profiles(required::<String>(args, "clusterExtId")?);
     let request = match args.parameters.get("$page") {
@@ -10131,7 +10511,7 @@ async fn call_clustermgmt_clusters_list_hosts(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api.list_hosts();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -10165,7 +10545,7 @@ async fn call_clustermgmt_clusters_list_host_nics_by_host_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .list_host_nics_by_host_id(
             required::<String>(args, "clusterExtId")?,
@@ -10199,7 +10579,7 @@ async fn call_clustermgmt_clusters_get_host_nic_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .get_host_nic_by_id(
             required::<String>(args, "clusterExtId")?,
@@ -10214,7 +10594,7 @@ async fn call_clustermgmt_clusters_list_virtual_nics_by_host_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .list_virtual_nics_by_host_id(
             required::<String>(args, "clusterExtId")?,
@@ -10248,7 +10628,7 @@ async fn call_clustermgmt_clusters_get_virtual_nic_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .get_virtual_nic_by_id(
             required::<String>(args, "clusterExtId")?,
@@ -10263,12 +10643,12 @@ async fn call_clustermgmt_clusters_enter_host_maintenance(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .enter_host_maintenance(
             required::<String>(args, "clusterExtId")?,
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::operations::EnterHostMaintenanceSpec>(args)?,
+            body::<ntnx_clustermgmt_v4_0::operations::EnterHostMaintenanceSpec>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -10278,12 +10658,12 @@ async fn call_clustermgmt_clusters_exit_host_maintenance(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .exit_host_maintenance(
             required::<String>(args, "clusterExtId")?,
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::operations::HostMaintenanceCommonSpec>(args)?,
+            body::<ntnx_clustermgmt_v4_0::operations::HostMaintenanceCommonSpec>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -10293,7 +10673,7 @@ async fn call_clustermgmt_clusters_get_cluster_stats(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .get_cluster_stats(
             required::<String>(args, "extId")?,
@@ -10327,7 +10707,7 @@ async fn call_clustermgmt_clusters_get_host_stats(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).clusters();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api
         .get_host_stats(
             required::<String>(args, "clusterExtId")?,
@@ -10362,7 +10742,7 @@ async fn call_clustermgmt_disks_get_disk_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).disks();
     let request = api.get_disk_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -10372,7 +10752,7 @@ async fn call_clustermgmt_disks_delete_disk_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).disks();
     let request = api.delete_disk_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -10382,7 +10762,7 @@ async fn call_clustermgmt_disks_list_disks(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).disks();
     let request = api.list_disks();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -10416,11 +10796,11 @@ async fn call_clustermgmt_disks_add_disk(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).disks();
     let request = api
         .add_disk(
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::config::DiskAdditionSpec>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::DiskAdditionSpec>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -10430,7 +10810,7 @@ async fn call_clustermgmt_disks_get_disk_stats(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).disks();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).disks();
     let request = api
         .get_disk_stats(
             required::<String>(args, "extId")?,
@@ -10460,7 +10840,8 @@ async fn call_clustermgmt_pcie_devices_list_pcie_devices(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone()).pcie_devices();
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
+        .pcie_devices();
     let request = api.list_pcie_devices();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -10486,7 +10867,7 @@ async fn call_clustermgmt_storage_containers_list_storage_containers(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .storage_containers();
     let request = api.list_storage_containers();
     let request = match args.parameters.get("$page") {
@@ -10517,12 +10898,12 @@ async fn call_clustermgmt_storage_containers_create_storage_container(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .storage_containers();
     let request = api
         .create_storage_container(
             required::<String>(args, "X-Cluster-Id")?,
-            body::<ntnx_clustermgmt::config::StorageContainer>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::StorageContainer>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -10532,7 +10913,7 @@ async fn call_clustermgmt_storage_containers_get_storage_container_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .storage_containers();
     let request = api.get_storage_container_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
@@ -10543,12 +10924,12 @@ async fn call_clustermgmt_storage_containers_update_storage_container_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .storage_containers();
     let request = api
         .update_storage_container_by_id(
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::config::StorageContainer>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::StorageContainer>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -10562,7 +10943,7 @@ async fn call_clustermgmt_storage_containers_delete_storage_container_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .storage_containers();
     let request = api.delete_storage_container_by_id(required::<String>(args, "extId")?);
     let request = match args.parameters.get("ignoreSmallFiles") {
@@ -10579,12 +10960,12 @@ async fn call_clustermgmt_storage_containers_mount_storage_container(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .storage_containers();
     let request = api
         .mount_storage_container(
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::config::DataStoreMount>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::DataStoreMount>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -10594,12 +10975,12 @@ async fn call_clustermgmt_storage_containers_unmount_storage_container(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .storage_containers();
     let request = api
         .unmount_storage_container(
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::config::DataStoreUnmount>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::DataStoreUnmount>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -10609,7 +10990,7 @@ async fn call_clustermgmt_storage_containers_list_data_stores_by_cluster_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .storage_containers();
     let request = api
         .list_data_stores_by_cluster_id(required::<String>(args, "clusterExtId")?);
@@ -10633,7 +11014,7 @@ async fn call_clustermgmt_storage_containers_get_storage_container_stats(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .storage_containers();
     let request = api
         .get_storage_container_stats(
@@ -10664,7 +11045,7 @@ async fn call_clustermgmt_vcenter_extensions_list_vcenter_extensions(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .vcenter_extensions();
     let request = api.list_vcenter_extensions();
     let request = match args.parameters.get("$page") {
@@ -10691,7 +11072,7 @@ async fn call_clustermgmt_vcenter_extensions_get_vcenter_extension_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .vcenter_extensions();
     let request = api.get_vcenter_extension_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
@@ -10702,12 +11083,12 @@ async fn call_clustermgmt_vcenter_extensions_register_vcenter_extension(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .vcenter_extensions();
     let request = api
         .register_vcenter_extension(
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::config::VcenterCredentials>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::VcenterCredentials>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -10717,12 +11098,12 @@ async fn call_clustermgmt_vcenter_extensions_unregister_vcenter_extension(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_clustermgmt::ClustermgmtClient::new(client.clone())
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
         .vcenter_extensions();
     let request = api
         .unregister_vcenter_extension(
             required::<String>(args, "extId")?,
-            body::<ntnx_clustermgmt::config::VcenterCredentials>(args)?,
+            body::<ntnx_clustermgmt_v4_0::config::VcenterCredentials>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -10732,7 +11113,7 @@ async fn call_volumes_iscsi_clients_get_iscsi_client_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).iscsi_clients();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).iscsi_clients();
     let request = api.get_iscsi_client_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -10742,11 +11123,11 @@ async fn call_volumes_iscsi_clients_update_iscsi_client_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).iscsi_clients();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).iscsi_clients();
     let request = api
         .update_iscsi_client_by_id(
             required::<String>(args, "extId")?,
-            body::<ntnx_volumes::config::IscsiClient>(args)?,
+            body::<ntnx_volumes_v4_0::config::IscsiClient>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -10760,7 +11141,7 @@ async fn call_volumes_iscsi_clients_list_iscsi_clients(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).iscsi_clients();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).iscsi_clients();
     let request = api.list_iscsi_clients();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -10794,7 +11175,7 @@ async fn call_volumes_volume_groups_get_volume_group_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api.get_volume_group_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -10804,11 +11185,11 @@ async fn call_volumes_volume_groups_update_volume_group_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
         .update_volume_group_by_id(
             required::<String>(args, "extId")?,
-            body::<ntnx_volumes::config::VolumeGroup>(args)?,
+            body::<ntnx_volumes_v4_0::config::VolumeGroup>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -10822,7 +11203,7 @@ async fn call_volumes_volume_groups_delete_volume_group_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api.delete_volume_group_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -10832,7 +11213,7 @@ async fn call_volumes_volume_groups_list_volume_groups(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api.list_volume_groups();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -10866,9 +11247,9 @@ async fn call_volumes_volume_groups_create_volume_group(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
-        .create_volume_group(body::<ntnx_volumes::config::VolumeGroup>(args)?);
+        .create_volume_group(body::<ntnx_volumes_v4_0::config::VolumeGroup>(args)?);
     envelope(request.send().await?)
 }
 
@@ -10877,7 +11258,7 @@ async fn call_volumes_volume_groups_list_volume_disks_by_volume_group_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
         .list_volume_disks_by_volume_group_id(
             required::<String>(args, "volumeGroupExtId")?,
@@ -10910,11 +11291,11 @@ async fn call_volumes_volume_groups_create_volume_disk(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
         .create_volume_disk(
             required::<String>(args, "volumeGroupExtId")?,
-            body::<ntnx_volumes::config::VolumeDisk>(args)?,
+            body::<ntnx_volumes_v4_0::config::VolumeDisk>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -10924,7 +11305,7 @@ async fn call_volumes_volume_groups_get_volume_disk_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
         .get_volume_disk_by_id(
             required::<String>(args, "volumeGroupExtId")?,
@@ -10938,12 +11319,12 @@ async fn call_volumes_volume_groups_update_volume_disk_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
         .update_volume_disk_by_id(
             required::<String>(args, "volumeGroupExtId")?,
             required::<String>(args, "extId")?,
-            body::<ntnx_volumes::config::VolumeDisk>(args)?,
+            body::<ntnx_volumes_v4_0::config::VolumeDisk>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -10957,7 +11338,7 @@ async fn call_volumes_volume_groups_delete_volume_disk_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
         .delete_volume_disk_by_id(
             required::<String>(args, "volumeGroupExtId")?,
@@ -10971,7 +11352,7 @@ async fn call_volumes_volume_groups_list_external_iscsi_attachments_by_volume_gr
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
 
     #[allow(deprecated)]
     let request = api
@@ -11010,11 +11391,11 @@ async fn call_volumes_volume_groups_attach_iscsi_client(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
         .attach_iscsi_client(
             required::<String>(args, "extId")?,
-            body::<ntnx_volumes::config::IscsiClient>(args)?,
+            body::<ntnx_volumes_v4_0::config::IscsiClient>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -11024,11 +11405,11 @@ async fn call_volumes_volume_groups_detach_iscsi_client(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
         .detach_iscsi_client(
             required::<String>(args, "extId")?,
-            body::<ntnx_volumes::config::IscsiClientAttachment>(args)?,
+            body::<ntnx_volumes_v4_0::config::IscsiClientAttachment>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -11038,7 +11419,7 @@ async fn call_volumes_volume_groups_list_vm_attachments_by_volume_group_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
 
     #[allow(deprecated)]
     let request = api
@@ -11069,11 +11450,11 @@ async fn call_volumes_volume_groups_attach_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
         .attach_vm(
             required::<String>(args, "extId")?,
-            body::<ntnx_volumes::config::VmAttachment>(args)?,
+            body::<ntnx_volumes_v4_0::config::VmAttachment>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -11083,11 +11464,11 @@ async fn call_volumes_volume_groups_detach_vm(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
         .detach_vm(
             required::<String>(args, "extId")?,
-            body::<ntnx_volumes::config::VmAttachment>(args)?,
+            body::<ntnx_volumes_v4_0::config::VmAttachment>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -11097,7 +11478,7 @@ async fn call_volumes_volume_groups_list_category_associations_by_volume_group_i
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
 
     #[allow(deprecated)]
     let request = api
@@ -11120,11 +11501,11 @@ async fn call_volumes_volume_groups_associate_category(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
         .associate_category(
             required::<String>(args, "extId")?,
-            body::<ntnx_volumes::config::CategoryEntityReferences>(args)?,
+            body::<ntnx_volumes_v4_0::config::CategoryEntityReferences>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -11134,11 +11515,11 @@ async fn call_volumes_volume_groups_disassociate_category(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
         .disassociate_category(
             required::<String>(args, "extId")?,
-            body::<ntnx_volumes::config::CategoryEntityReferences>(args)?,
+            body::<ntnx_volumes_v4_0::config::CategoryEntityReferences>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -11148,11 +11529,11 @@ async fn call_volumes_volume_groups_revert_volume_group(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
         .revert_volume_group(
             required::<String>(args, "extId")?,
-            body::<ntnx_volumes::config::RevertSpec>(args)?,
+            body::<ntnx_volumes_v4_0::config::RevertSpec>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -11162,7 +11543,7 @@ async fn call_volumes_volume_groups_get_volume_group_metadata_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
 
     #[allow(deprecated)]
     let request = api
@@ -11175,7 +11556,7 @@ async fn call_volumes_volume_groups_get_volume_group_stats(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
         .get_volume_group_stats(
             required::<String>(args, "extId")?,
@@ -11209,7 +11590,7 @@ async fn call_volumes_volume_groups_get_volume_disk_stats(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_volumes::VolumesClient::new(client.clone()).volume_groups();
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
     let request = api
         .get_volume_disk_stats(
             required::<String>(args, "volumeGroupExtId")?,
@@ -11244,8 +11625,9 @@ async fn call_prism_batches_submit_batch(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).batches();
-    let request = api.submit_batch(body::<ntnx_prism::operations::BatchSpec>(args)?);
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).batches();
+    let request = api
+        .submit_batch(body::<ntnx_prism_v4_0::operations::BatchSpec>(args)?);
     envelope(request.send().await?)
 }
 
@@ -11254,7 +11636,7 @@ async fn call_prism_batches_list_batches(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).batches();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).batches();
     let request = api.list_batches();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -11284,7 +11666,7 @@ async fn call_prism_batches_get_batch_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).batches();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).batches();
     let request = api.get_batch_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -11294,7 +11676,7 @@ async fn call_prism_categories_list_categories(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).categories();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).categories();
     let request = api.list_categories();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -11328,8 +11710,8 @@ async fn call_prism_categories_create_category(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).categories();
-    let request = api.create_category(body::<ntnx_prism::config::Category>(args)?);
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).categories();
+    let request = api.create_category(body::<ntnx_prism_v4_0::config::Category>(args)?);
     envelope(request.send().await?)
 }
 
@@ -11338,7 +11720,7 @@ async fn call_prism_categories_get_category_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).categories();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).categories();
     let request = api.get_category_by_id(required::<String>(args, "extId")?);
     let request = match args.parameters.get("$expand") {
         Some(value) => request.expand(arg::<String>("$expand", value)?),
@@ -11352,11 +11734,11 @@ async fn call_prism_categories_update_category_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).categories();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).categories();
     let request = api
         .update_category_by_id(
             required::<String>(args, "extId")?,
-            body::<ntnx_prism::config::Category>(args)?,
+            body::<ntnx_prism_v4_0::config::Category>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -11370,7 +11752,7 @@ async fn call_prism_categories_delete_category_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).categories();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).categories();
     let request = api.delete_category_by_id(required::<String>(args, "extId")?);
     plain(request.send().await?)
 }
@@ -11380,7 +11762,7 @@ async fn call_prism_domain_manager_list_restorable_domain_managers(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api
         .list_restorable_domain_managers(
             required::<String>(args, "restoreSourceExtId")?,
@@ -11405,7 +11787,7 @@ async fn call_prism_domain_manager_list_restore_points(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api
         .list_restore_points(
             required::<String>(args, "restoreSourceExtId")?,
@@ -11439,7 +11821,7 @@ async fn call_prism_domain_manager_get_restore_point_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api
         .get_restore_point_by_id(
             required::<String>(args, "restoreSourceExtId")?,
@@ -11454,7 +11836,7 @@ async fn call_prism_domain_manager_list_backup_targets(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api
         .list_backup_targets(required::<String>(args, "domainManagerExtId")?);
     envelope(request.send().await?)
@@ -11465,11 +11847,11 @@ async fn call_prism_domain_manager_create_backup_target(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api
         .create_backup_target(
             required::<String>(args, "domainManagerExtId")?,
-            body::<ntnx_prism::management::BackupTarget>(args)?,
+            body::<ntnx_prism_v4_0::management::BackupTarget>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -11479,7 +11861,7 @@ async fn call_prism_domain_manager_get_backup_target_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api
         .get_backup_target_by_id(
             required::<String>(args, "extId")?,
@@ -11493,12 +11875,12 @@ async fn call_prism_domain_manager_update_backup_target_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api
         .update_backup_target_by_id(
             required::<String>(args, "domainManagerExtId")?,
             required::<String>(args, "extId")?,
-            body::<ntnx_prism::management::BackupTarget>(args)?,
+            body::<ntnx_prism_v4_0::management::BackupTarget>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -11512,7 +11894,7 @@ async fn call_prism_domain_manager_delete_backup_target_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api
         .delete_backup_target_by_id(
             required::<String>(args, "domainManagerExtId")?,
@@ -11530,13 +11912,13 @@ async fn call_prism_domain_manager_restore(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api
         .restore(
             required::<String>(args, "restoreSourceExtId")?,
             required::<String>(args, "restorableDomainManagerExtId")?,
             required::<String>(args, "extId")?,
-            body::<ntnx_prism::management::RestoreSpec>(args)?,
+            body::<ntnx_prism_v4_0::management::RestoreSpec>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -11546,9 +11928,11 @@ async fn call_prism_domain_manager_create_restore_source(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api
-        .create_restore_source(body::<ntnx_prism::management::RestoreSource>(args)?);
+        .create_restore_source(
+            body::<ntnx_prism_v4_0::management::RestoreSource>(args)?,
+        );
     envelope(request.send().await?)
 }
 
@@ -11557,7 +11941,7 @@ async fn call_prism_domain_manager_get_restore_source_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api.get_restore_source_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -11567,7 +11951,7 @@ async fn call_prism_domain_manager_delete_restore_source_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api.delete_restore_source_by_id(required::<String>(args, "extId")?);
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -11581,7 +11965,7 @@ async fn call_prism_domain_manager_list_domain_managers(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api.list_domain_managers();
     let request = match args.parameters.get("$select") {
         Some(value) => request.select(arg::<String>("$select", value)?),
@@ -11595,9 +11979,9 @@ async fn call_prism_domain_manager_create_domain_manager(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api
-        .create_domain_manager(body::<ntnx_prism::config::DomainManager>(args)?);
+        .create_domain_manager(body::<ntnx_prism_v4_0::config::DomainManager>(args)?);
     envelope(request.send().await?)
 }
 
@@ -11606,7 +11990,7 @@ async fn call_prism_domain_manager_get_domain_manager_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api.get_domain_manager_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
 }
@@ -11616,11 +12000,11 @@ async fn call_prism_domain_manager_register(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api
         .register(
             required::<String>(args, "extId")?,
-            body::<ntnx_prism::management::ClusterRegistrationSpec>(args)?,
+            body::<ntnx_prism_v4_0::management::ClusterRegistrationSpec>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -11634,11 +12018,11 @@ async fn call_prism_domain_manager_unregister(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).domain_manager();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api
         .unregister(
             required::<String>(args, "extId")?,
-            body::<ntnx_prism::management::ClusterUnregistrationSpec>(args)?,
+            body::<ntnx_prism_v4_0::management::ClusterUnregistrationSpec>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -11652,7 +12036,7 @@ async fn call_prism_tasks_get_task_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).tasks();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).tasks();
     let request = api.get_task_by_id(required::<String>(args, "extId")?);
     let request = match args.parameters.get("$select") {
         Some(value) => request.select(arg::<String>("$select", value)?),
@@ -11666,7 +12050,7 @@ async fn call_prism_tasks_cancel_task(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).tasks();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).tasks();
     let request = api.cancel_task(required::<String>(args, "taskExtId")?);
     envelope(request.send().await?)
 }
@@ -11676,7 +12060,7 @@ async fn call_prism_tasks_list_tasks(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_prism::PrismClient::new(client.clone()).tasks();
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).tasks();
     let request = api.list_tasks();
     let request = match args.parameters.get("$page") {
         Some(value) => request.page(arg::<i32>("$page", value)?),
@@ -11706,7 +12090,7 @@ async fn call_dataprotection_protected_resources_get_protected_resource_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_dataprotection::DataprotectionClient::new(client.clone())
+    let api = ntnx_dataprotection_v4_1::DataprotectionClient::new(client.clone())
         .protected_resources();
     let request = api.get_protected_resource_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
@@ -11717,12 +12101,12 @@ async fn call_dataprotection_protected_resources_restore_protected_resource(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_dataprotection::DataprotectionClient::new(client.clone())
+    let api = ntnx_dataprotection_v4_1::DataprotectionClient::new(client.clone())
         .protected_resources();
     let request = api
         .restore_protected_resource(
             required::<String>(args, "extId")?,
-            body::<ntnx_dataprotection::config::ProtectedResourceRestoreSpec>(args)?,
+            body::<ntnx_dataprotection_v4_1::config::ProtectedResourceRestoreSpec>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -11732,7 +12116,7 @@ async fn call_dataprotection_protected_resources_promote_protected_resource(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_dataprotection::DataprotectionClient::new(client.clone())
+    let api = ntnx_dataprotection_v4_1::DataprotectionClient::new(client.clone())
         .protected_resources();
     let request = api.promote_protected_resource(required::<String>(args, "extId")?);
     envelope(request.send().await?)
@@ -11743,7 +12127,7 @@ async fn call_dataprotection_recovery_points_get_recovery_point_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_dataprotection::DataprotectionClient::new(client.clone())
+    let api = ntnx_dataprotection_v4_1::DataprotectionClient::new(client.clone())
         .recovery_points();
     let request = api.get_recovery_point_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
@@ -11754,7 +12138,7 @@ async fn call_dataprotection_recovery_points_delete_recovery_point_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_dataprotection::DataprotectionClient::new(client.clone())
+    let api = ntnx_dataprotection_v4_1::DataprotectionClient::new(client.clone())
         .recovery_points();
     let request = api.delete_recovery_point_by_id(required::<String>(args, "extId")?);
     envelope(request.send().await?)
@@ -11765,7 +12149,7 @@ async fn call_dataprotection_recovery_points_list_recovery_points(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_dataprotection::DataprotectionClient::new(client.clone())
+    let api = ntnx_dataprotection_v4_1::DataprotectionClient::new(client.clone())
         .recovery_points();
     let request = api.list_recovery_points();
     let request = match args.parameters.get("X-Cluster-Id") {
@@ -11800,11 +12184,11 @@ async fn call_dataprotection_recovery_points_create_recovery_point(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_dataprotection::DataprotectionClient::new(client.clone())
+    let api = ntnx_dataprotection_v4_1::DataprotectionClient::new(client.clone())
         .recovery_points();
     let request = api
         .create_recovery_point(
-            body::<ntnx_dataprotection::config::RecoveryPoint>(args)?,
+            body::<ntnx_dataprotection_v4_1::config::RecoveryPoint>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -11814,7 +12198,7 @@ async fn call_dataprotection_recovery_points_get_vm_recovery_point_by_id(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_dataprotection::DataprotectionClient::new(client.clone())
+    let api = ntnx_dataprotection_v4_1::DataprotectionClient::new(client.clone())
         .recovery_points();
     let request = api
         .get_vm_recovery_point_by_id(
@@ -11829,13 +12213,15 @@ async fn call_dataprotection_recovery_points_restore_recovery_point(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_dataprotection::DataprotectionClient::new(client.clone())
+    let api = ntnx_dataprotection_v4_1::DataprotectionClient::new(client.clone())
         .recovery_points();
     let request = api.restore_recovery_point(required::<String>(args, "extId")?);
     let request = if args.body.is_some() || args.raw_body.is_some() {
         request
             .body(
-                body::<ntnx_dataprotection::config::RecoveryPointRestorationSpec>(args)?,
+                body::<
+                    ntnx_dataprotection_v4_1::config::RecoveryPointRestorationSpec,
+                >(args)?,
             )
     } else {
         request
@@ -11848,12 +12234,12 @@ async fn call_dataprotection_recovery_points_replicate_recovery_point(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_dataprotection::DataprotectionClient::new(client.clone())
+    let api = ntnx_dataprotection_v4_1::DataprotectionClient::new(client.clone())
         .recovery_points();
     let request = api
         .replicate_recovery_point(
             required::<String>(args, "extId")?,
-            body::<ntnx_dataprotection::config::RecoveryPointReplicationSpec>(args)?,
+            body::<ntnx_dataprotection_v4_1::config::RecoveryPointReplicationSpec>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -11863,12 +12249,12 @@ async fn call_dataprotection_recovery_points_set_recovery_point_expiration_time(
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_dataprotection::DataprotectionClient::new(client.clone())
+    let api = ntnx_dataprotection_v4_1::DataprotectionClient::new(client.clone())
         .recovery_points();
     let request = api
         .set_recovery_point_expiration_time(
             required::<String>(args, "extId")?,
-            body::<ntnx_dataprotection::config::ExpirationTimeSpec>(args)?,
+            body::<ntnx_dataprotection_v4_1::config::ExpirationTimeSpec>(args)?,
         );
     let request = match &args.if_match {
         Some(etag) => request.if_match(etag.clone()),
@@ -11882,12 +12268,12 @@ async fn call_dataprotection_recovery_points_discover_cluster_for_recovery_point
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_dataprotection::DataprotectionClient::new(client.clone())
+    let api = ntnx_dataprotection_v4_1::DataprotectionClient::new(client.clone())
         .recovery_points();
     let request = api
         .discover_cluster_for_recovery_point_id(
             required::<String>(args, "extId")?,
-            body::<ntnx_dataprotection::content::ClusterDiscoverSpec>(args)?,
+            body::<ntnx_dataprotection_v4_1::content::ClusterDiscoverSpec>(args)?,
         );
     envelope(request.send().await?)
 }
@@ -11897,7 +12283,7 @@ async fn call_dataprotection_recovery_points_volume_group_recovery_point_compute
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_dataprotection::DataprotectionClient::new(client.clone())
+    let api = ntnx_dataprotection_v4_1::DataprotectionClient::new(client.clone())
         .recovery_points();
     let request = api
         .volume_group_recovery_point_compute_changed_regions(
@@ -11905,7 +12291,7 @@ async fn call_dataprotection_recovery_points_volume_group_recovery_point_compute
             required::<String>(args, "volumeGroupRecoveryPointExtId")?,
             required::<String>(args, "extId")?,
             body::<
-                ntnx_dataprotection::content::VolumeGroupRecoveryPointChangedRegionsComputeSpec,
+                ntnx_dataprotection_v4_1::content::VolumeGroupRecoveryPointChangedRegionsComputeSpec,
             >(args)?,
         );
     envelope(request.send().await?)
@@ -11916,7 +12302,7 @@ async fn call_dataprotection_recovery_points_vm_recovery_point_compute_changed_r
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_dataprotection::DataprotectionClient::new(client.clone())
+    let api = ntnx_dataprotection_v4_1::DataprotectionClient::new(client.clone())
         .recovery_points();
     let request = api
         .vm_recovery_point_compute_changed_regions(
@@ -11924,7 +12310,7 @@ async fn call_dataprotection_recovery_points_vm_recovery_point_compute_changed_r
             required::<String>(args, "vmRecoveryPointExtId")?,
             required::<String>(args, "extId")?,
             body::<
-                ntnx_dataprotection::content::VmRecoveryPointChangedRegionsComputeSpec,
+                ntnx_dataprotection_v4_1::content::VmRecoveryPointChangedRegionsComputeSpec,
             >(args)?,
         );
     envelope(request.send().await?)
@@ -11935,7 +12321,7 @@ async fn call_dataprotection_recovery_points_get_vss_metadata_by_vm_recovery_poi
     client: &ntnx_runtime::Client,
     args: &CallArgs,
 ) -> Result<CallOutcome, CallError> {
-    let api = ntnx_dataprotection::DataprotectionClient::new(client.clone())
+    let api = ntnx_dataprotection_v4_1::DataprotectionClient::new(client.clone())
         .recovery_points();
     let request = api
         .get_vss_metadata_by_vm_recovery_point_id(

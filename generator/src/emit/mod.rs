@@ -11,6 +11,7 @@ mod docs;
 pub mod inventory;
 mod models;
 mod names;
+mod package;
 mod plan;
 mod registry;
 mod tasks;
@@ -48,16 +49,22 @@ pub struct EmitOptions {
     pub client_dependencies: Vec<String>,
     /// Also emit `ntnx-registry`, the by-name index of every schema used by the tests.
     pub registry: bool,
+    /// The previous generation's output folder (the committed `generated/`): crate versions
+    /// and change logs continue from it (see [`crate::release`]). `None`: a first
+    /// generation.
+    pub previous: Option<PathBuf>,
 }
 
 impl EmitOptions {
     /// The options of this workspace's `generated/` folder (`cargo xtask generate`): crates
-    /// in `generated/<crate>/` next to `runtime/`, with the registry.
+    /// in `generated/<crate>/` next to `runtime/`, with the registry (the caller sets
+    /// `previous` to the folder).
     pub fn workspace() -> EmitOptions {
         EmitOptions {
             runtime_path: "../../runtime".to_owned(),
             client_dependencies: Vec::new(),
             registry: true,
+            previous: None,
         }
     }
 }

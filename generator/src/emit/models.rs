@@ -53,9 +53,14 @@ pub(super) fn presence(field: &Field) -> Presence {
 /// Whether `new()` takes the field: it is required and clients set it. A required nullable
 /// field is an argument too (as `Nullable<T>`), so that a built value never lacks it.
 fn is_argument(plan: &FieldPlan<'_>) -> bool {
-    match plan.presence {
+    is_constructor_argument(plan.field)
+}
+
+/// Whether `new()` takes `field` (see [`is_argument`]).
+pub(super) fn is_constructor_argument(field: &Field) -> bool {
+    match presence(field) {
         Presence::Plain => true,
-        Presence::Nullable => plan.field.required && !plan.field.read_only,
+        Presence::Nullable => field.required && !field.read_only,
         Presence::Optional => false,
     }
 }
@@ -280,6 +285,7 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
     quote! {
         #docs
         #[derive(Clone, Debug, #derive_default PartialEq)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
@@ -493,6 +499,7 @@ fn emit_enum(space: &TypeSpace<'_>, def: &TypeDef, e: &Enum) -> TokenStream {
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variant_docs #variants,)*
             /// A value this version of the SDK does not know, kept as received.
@@ -691,6 +698,7 @@ fn emit_union(space: &TypeSpace<'_>, def: &TypeDef, u: &Union, scope: &Scope) ->
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value no variant fits, or an `$objectType` this version of the SDK does not

@@ -7,8 +7,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::crates::{cargo_toml, file_name, header};
+use super::crates::{file_name, header};
 use super::names::{crate_ident, ident};
+use super::package::{cargo_toml, Package};
 use super::plan::{client_name, BodyKind, Convert, OperationPlan, ResponseKind, TagPlan};
 use super::types::{Scope, TypeSpace};
 use super::{format_file, EmitOptions, GeneratedFile};
@@ -261,14 +262,15 @@ pub fn registry_crate(
                 .join("lib.rs"),
             contents: format!("{}\n{}", header(&sources), format_file(tokens)?),
         },
-        cargo_toml(
-            REGISTRY_CRATE,
-            "0.1.0",
-            "Every generated schema type by name, for tests and benchmarks (generated).",
-            &sources,
-            &dependencies,
-            true,
-        ),
+        cargo_toml(&Package {
+            name: REGISTRY_CRATE,
+            version: "0.1.0".to_owned(),
+            description: "Every generated schema type by name, for tests and benchmarks \
+                          (generated).",
+            sources: &sources,
+            dependencies,
+            publish: false,
+        }),
     ])
 }
 

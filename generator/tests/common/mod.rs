@@ -19,10 +19,10 @@ use ntnx_generator::manifest::{sha256_hex, Manifest};
 use ntnx_generator::{Error, Generated};
 
 /// Crate name the fixtures of namespace `fixture` generate.
-pub const CRATE: &str = "ntnx-fixture";
+pub const CRATE: &str = "ntnx-fixture-v1-0";
 
 /// The fixture crate's `config` module, where most fixture schemas land.
-pub const CONFIG: &str = "ntnx-fixture/src/config.rs";
+pub const CONFIG: &str = "ntnx-fixture-v1-0/src/config.rs";
 
 /// Every fixture that generates on its own (`errors/` and `shared-gamma-conflict.yaml`
 /// are error cases), for the tests that walk all of them.
@@ -64,6 +64,7 @@ pub fn options() -> EmitOptions {
         runtime_path: workspace_root().join("runtime").display().to_string(),
         client_dependencies: Vec::new(),
         registry: false,
+        previous: None,
     }
 }
 
@@ -91,7 +92,7 @@ pub fn generate_err(name: &str) -> Error {
     }
 }
 
-/// Loads and resolves a fixture into the IR of crate `ntnx-fixture`.
+/// Loads and resolves a fixture into the IR of crate `ntnx-fixture-v1-0`.
 pub fn resolve(name: &str) -> Api {
     let loaded = ntnx_generator::load::read(&fixture(name))
         .unwrap_or_else(|e| panic!("{name} should load: {e}"));

@@ -7,6 +7,7 @@
 ///
 /// Schema `clustermgmt.v4.config.BuildInfo`; `$objectType` `clustermgmt.v4.config.BuildInfo`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BuildInfo {
     /// Software version.
     pub version: Option<String>,
@@ -70,6 +71,7 @@ impl<'de> serde::Deserialize<'de> for BuildInfo {
 ///
 /// Schema `clustermgmt.v4.config.ClusterConfig`; `$objectType` `clustermgmt.v4.config.ClusterConfig`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ClusterConfig {
     /// A boolean value indicating whether to enable lockdown mode for a cluster.
     pub should_enable_lockdown_mode: Option<bool>,
@@ -151,6 +153,7 @@ impl<'de> serde::Deserialize<'de> for ClusterConfig {
 ///
 /// Schema `clustermgmt.v4.config.ClusterNetwork`; `$objectType` `clustermgmt.v4.config.ClusterNetwork`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ClusterNetwork {
     /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub external_address: Option<crate::common::v1::config::IpAddress>,

@@ -7,6 +7,7 @@
 ///
 /// Schema `common.v1.config.BasicAuth`; `$objectType` `common.v1.config.BasicAuth`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BasicAuth {
     /// Username required for the basic auth scheme. As per [RFC 2617](https://datatracker.ietf.org/doc/html/rfc2617) usernames might be case sensitive.
     ///
@@ -103,6 +104,7 @@ impl<'de> serde::Deserialize<'de> for BasicAuth {
 
 /// Schema `common.v1.config.EntityReference`; `$objectType` `common.v1.config.EntityReference`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EntityReference {
     /// A globally unique identifier of an instance that is suitable for external consumption.
     ///
@@ -192,6 +194,7 @@ impl<'de> serde::Deserialize<'de> for EntityReference {
 ///
 /// Schema `common.v1.config.EntityType`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EntityType {
     /// `CLUSTER`.
     ///
@@ -416,6 +419,7 @@ impl<'de> serde::Deserialize<'de> for EntityType {
 ///
 /// Schema `common.v1.config.FQDN`; `$objectType` `common.v1.config.FQDN`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Fqdn {
     /// The fully qualified domain name of the host.
     ///
@@ -478,6 +482,7 @@ impl<'de> serde::Deserialize<'de> for Fqdn {
 ///
 /// Schema `common.v1.config.Flag`; `$objectType` `common.v1.config.Flag`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Flag {
     /// Name of the flag.
     ///
@@ -562,6 +567,7 @@ impl<'de> serde::Deserialize<'de> for Flag {
 ///
 /// Schema `common.v1.config.IPAddress`; `$objectType` `common.v1.config.IPAddress`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IpAddress {
     /// An unique address that identifies a device on the internet or a local network in IPv4 format.
     pub ipv4: Option<IPv4Address>,
@@ -631,6 +637,7 @@ impl<'de> serde::Deserialize<'de> for IpAddress {
 ///
 /// Schema `common.v1.config.IPAddressOrFQDN`; `$objectType` `common.v1.config.IPAddressOrFQDN`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IpAddressOrFqdn {
     /// An unique address that identifies a device on the internet or a local network in IPv4 format.
     pub ipv4: Option<IPv4Address>,
@@ -706,6 +713,7 @@ impl<'de> serde::Deserialize<'de> for IpAddressOrFqdn {
 ///
 /// Schema `common.v1.config.IPv4Address`; `$objectType` `common.v1.config.IPv4Address`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct IPv4Address {
     /// The IPv4 address of the host.
     ///
@@ -796,6 +804,7 @@ impl<'de> serde::Deserialize<'de> for IPv4Address {
 ///
 /// Schema `common.v1.config.IPv6Address`; `$objectType` `common.v1.config.IPv6Address`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct IPv6Address {
     /// The IPv6 address of the host.
     ///
@@ -886,6 +895,7 @@ impl<'de> serde::Deserialize<'de> for IPv6Address {
 ///
 /// Schema `common.v1.config.IpRange`; `$objectType` `common.v1.config.IpRange`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IpRange {
     /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
     pub begin: Option<IpAddress>,
@@ -955,6 +965,7 @@ impl<'de> serde::Deserialize<'de> for IpRange {
 ///
 /// Schema `common.v1.config.KVPair`; `$objectType` `common.v1.config.KVPair`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KvPair {
     /// The key of the key-value pair.
     ///
@@ -1026,6 +1037,7 @@ impl<'de> serde::Deserialize<'de> for KvPair {
 ///
 /// Schema `common.v1.config.KVPair/value`. The variant is chosen by the shape of the JSON value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum KvPairValue {
     /// A JSON string.
     String(String),
@@ -1188,6 +1200,7 @@ impl From<Vec<i64>> for KvPairValue {
 ///
 /// Schema `common.v1.config.MapOfStringWrapper`; `$objectType` `common.v1.config.MapOfStringWrapper`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MapOfStringWrapper {
     /// A map with string keys and values.
     pub map: Option<std::collections::BTreeMap<String, String>>,
@@ -1248,6 +1261,7 @@ impl<'de> serde::Deserialize<'de> for MapOfStringWrapper {
 
 /// Schema `common.v1.config.Message`; `$objectType` `common.v1.config.Message`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Message {
     /// A code that uniquely identifies a message.
     pub code: Option<String>,
@@ -1346,6 +1360,7 @@ impl<'de> serde::Deserialize<'de> for Message {
 ///
 /// Schema `common.v1.config.MessageSeverity`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MessageSeverity {
     /// `INFO`.
     ///
@@ -1422,6 +1437,7 @@ impl<'de> serde::Deserialize<'de> for MessageSeverity {
 ///
 /// Schema `common.v1.config.Metadata`; `$objectType` `common.v1.config.Metadata`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Metadata {
     /// A globally unique identifier that represents the owner of this resource.
     ///
@@ -1539,6 +1555,7 @@ impl<'de> serde::Deserialize<'de> for Metadata {
 ///
 /// Schema `common.v1.config.TenantAwareModel`; `$objectType` `common.v1.config.TenantAwareModel`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TenantAwareModel {
     /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
     ///

@@ -7,6 +7,7 @@
 ///
 /// Schema `common.v1.response.ApiLink`; `$objectType` `common.v1.response.ApiLink`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ApiLink {
     /// The URL at which the entity described by the link can be accessed.
     pub href: Option<String>,
@@ -76,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for ApiLink {
 ///
 /// Schema `common.v1.response.ApiResponseMetadata`; `$objectType` `common.v1.response.ApiResponseMetadata`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ApiResponseMetadata {
     /// An array of flags that may indicate the status of the response. For example, a flag with the name 'isPaginated' and value 'false', indicates that the response is not paginated.
     ///
@@ -185,6 +187,7 @@ impl<'de> serde::Deserialize<'de> for ApiResponseMetadata {
 ///
 /// Schema `common.v1.response.ExternalizableAbstractModel`; `$objectType` `common.v1.response.ExternalizableAbstractModel`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalizableAbstractModel {
     /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
     ///

@@ -7,6 +7,7 @@
 ///
 /// Schema `common.v1.stats.DownSamplingOperator`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DownSamplingOperator {
     /// `SUM`.
     ///
@@ -101,6 +102,7 @@ impl<'de> serde::Deserialize<'de> for DownSamplingOperator {
 ///
 /// Schema `common.v1.stats.TimeIntValuePair`; `$objectType` `common.v1.stats.TimeIntValuePair`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TimeIntValuePair {
     /// Value of the stat at the recorded date and time in extended ISO-8601 format."
     pub value: Option<i64>,

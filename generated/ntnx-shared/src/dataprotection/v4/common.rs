@@ -9,6 +9,7 @@
 ///
 /// Schema `dataprotection.v4.common.BaseRecoveryPoint`; `$objectType` `dataprotection.v4.common.BaseRecoveryPoint`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BaseRecoveryPoint {
     /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this ID to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
     ///
@@ -169,6 +170,7 @@ impl<'de> serde::Deserialize<'de> for BaseRecoveryPoint {
 ///
 /// Schema `dataprotection.v4.common.RecoveryPointStatus`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RecoveryPointStatus {
     /// `COMPLETE`.
     ///
@@ -233,6 +235,7 @@ impl<'de> serde::Deserialize<'de> for RecoveryPointStatus {
 ///
 /// Schema `dataprotection.v4.common.RecoveryPointType`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RecoveryPointType {
     /// `CRASH_CONSISTENT`.
     ///

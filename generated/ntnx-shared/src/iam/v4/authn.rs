@@ -7,6 +7,7 @@
 ///
 /// Schema `iam.v4.authn.BucketsAccessKey`; `$objectType` `iam.v4.authn.BucketsAccessKey`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BucketsAccessKey {
     /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
     ///
@@ -237,6 +238,7 @@ impl<'de> serde::Deserialize<'de> for BucketsAccessKey {
 ///
 /// Schema `iam.v4.authn.BucketsAccessKeyStatusType`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BucketsAccessKeyStatusType {
     /// `VALID`.
     ///
@@ -313,6 +315,7 @@ impl<'de> serde::Deserialize<'de> for BucketsAccessKeyStatusType {
 ///
 /// Schema `iam.v4.authn.CreationType`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CreationType {
     /// `PREDEFINED`.
     ///
@@ -389,6 +392,7 @@ impl<'de> serde::Deserialize<'de> for CreationType {
 ///
 /// Schema `iam.v4.authn.User`; `$objectType` `iam.v4.authn.User`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct User {
     /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
     ///
@@ -749,6 +753,7 @@ impl<'de> serde::Deserialize<'de> for User {
 ///
 /// Schema `iam.v4.authn.UserStatusType`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UserStatusType {
     /// `ACTIVE`.
     ///
@@ -819,6 +824,7 @@ impl<'de> serde::Deserialize<'de> for UserStatusType {
 ///
 /// Schema `iam.v4.authn.UserType`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UserType {
     /// `LOCAL`.
     ///

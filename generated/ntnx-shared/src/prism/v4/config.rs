@@ -7,6 +7,7 @@
 ///
 /// Schema `prism.v4.config.TaskReference`; `$objectType` `prism.v4.config.TaskReference`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TaskReference {
     /// A globally unique identifier of a task.
     ///

@@ -7,6 +7,7 @@
 ///
 /// Schema `vmm.v4.ahv.config.CategoryReference`; `$objectType` `vmm.v4.ahv.config.CategoryReference`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CategoryReference {
     /// A globally unique identifier of a VM category of type UUID.
     ///
@@ -74,6 +75,7 @@ impl<'de> serde::Deserialize<'de> for CategoryReference {
 ///
 /// Schema `vmm.v4.ahv.config.CloudInit`; `$objectType` `vmm.v4.ahv.config.CloudInit`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CloudInit {
     /// Type of datasource. Default: CONFIG_DRIVE_V2
     pub datasource_type: Option<CloudInitDataSourceType>,
@@ -161,6 +163,7 @@ impl<'de> serde::Deserialize<'de> for CloudInit {
 ///
 /// Schema `vmm.v4.ahv.config.CloudInit/cloudInitScript`. The variant is chosen by `$objectType`, or by shape when a payload has none.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum CloudInitCloudInitScript {
     /// `$objectType` `vmm.v4.ahv.config.Userdata`.
     Userdata(Box<Userdata>),
@@ -237,6 +240,7 @@ impl From<CustomKeyValues> for CloudInitCloudInitScript {
 ///
 /// Schema `vmm.v4.ahv.config.CloudInitDataSourceType`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CloudInitDataSourceType {
     /// `CONFIG_DRIVE_V2`.
     ///
@@ -301,6 +305,7 @@ impl<'de> serde::Deserialize<'de> for CloudInitDataSourceType {
 ///
 /// Schema `vmm.v4.ahv.config.CustomKeyValues`; `$objectType` `vmm.v4.ahv.config.CustomKeyValues`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomKeyValues {
     /// The list of the individual KeyValuePair elements.
     ///
@@ -370,6 +375,7 @@ impl<'de> serde::Deserialize<'de> for CustomKeyValues {
 ///
 /// Schema `vmm.v4.ahv.config.OwnerReference`; `$objectType` `vmm.v4.ahv.config.OwnerReference`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OwnerReference {
     /// A globally unique identifier of a VM owner type UUID.
     ///
@@ -435,6 +441,7 @@ impl<'de> serde::Deserialize<'de> for OwnerReference {
 ///
 /// Schema `vmm.v4.ahv.config.OwnershipInfo`; `$objectType` `vmm.v4.ahv.config.OwnershipInfo`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct OwnershipInfo {
     /// Owner reference.
     pub owner: Option<OwnerReference>,
@@ -495,6 +502,7 @@ impl<'de> serde::Deserialize<'de> for OwnershipInfo {
 ///
 /// Schema `vmm.v4.ahv.config.SubnetReference`; `$objectType` `vmm.v4.ahv.config.SubnetReference`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SubnetReference {
     /// The globally unique identifier of a subnet of type UUID.
     ///
@@ -560,6 +568,7 @@ impl<'de> serde::Deserialize<'de> for SubnetReference {
 ///
 /// Schema `vmm.v4.ahv.config.Userdata`; `$objectType` `vmm.v4.ahv.config.Userdata`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Userdata {
     /// The value for the cloud-init user_data.
     ///
@@ -622,6 +631,7 @@ impl<'de> serde::Deserialize<'de> for Userdata {
 ///
 /// Schema `vmm.v4.ahv.config.VmConfigOverrideSpecification`; `$objectType` `vmm.v4.ahv.config.VmConfigOverrideSpecification`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VmConfigOverrideSpecification {
     /// Name of the VM to override with. If not specified, a name is chosen by the system and returned to the task entities when complete.
     ///
@@ -724,6 +734,7 @@ impl<'de> serde::Deserialize<'de> for VmConfigOverrideSpecification {
 ///
 /// Schema `vmm.v4.ahv.config.VmRestoreIpv4ConfigOverrideSpec`; `$objectType` `vmm.v4.ahv.config.VmRestoreIpv4ConfigOverrideSpec`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VmRestoreIpv4ConfigOverrideSpec {
     /// An unique address that identifies a device on the internet or a local network in IPv4 format.
     pub ip_address: Option<crate::common::v1::config::IPv4Address>,
@@ -807,6 +818,7 @@ impl<'de> serde::Deserialize<'de> for VmRestoreIpv4ConfigOverrideSpec {
 ///
 /// Schema `vmm.v4.ahv.config.VmRestoreNicConfigOverrideParams`; `$objectType` `vmm.v4.ahv.config.VmRestoreNicConfigOverrideParams`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct VmRestoreNicConfigOverrideParams {
     /// External identifier of the NIC being overridden from the VM Recovery Point. This is not preserved but is only relevant for mapping the NIC being overridden.
     ///
@@ -911,6 +923,7 @@ impl<'de> serde::Deserialize<'de> for VmRestoreNicConfigOverrideParams {
 ///
 /// Schema `vmm.v4.ahv.config.VmRestoreNicConfigOverrideParams/nicBackingInfo`. The variant is chosen by `$objectType`, or by shape when a payload has none.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum VmRestoreNicConfigOverrideParamsNicBackingInfo {
     /// `$objectType` `vmm.v4.ahv.config.VmRestoreVirtualEthernetNicOverrideSpec`.
     VmRestoreVirtualEthernetNicOverrideSpec(
@@ -978,6 +991,7 @@ for VmRestoreNicConfigOverrideParamsNicBackingInfo {
 ///
 /// Schema `vmm.v4.ahv.config.VmRestoreNicConfigOverrideParams/nicNetworkInfo`. The variant is chosen by `$objectType`, or by shape when a payload has none.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum VmRestoreNicConfigOverrideParamsNicNetworkInfo {
     /// `$objectType` `vmm.v4.ahv.config.VmRestoreVirtualEthernetNicNetworkInfoOverrideSpec`.
     VmRestoreVirtualEthernetNicNetworkInfoOverrideSpec(
@@ -1047,6 +1061,7 @@ for VmRestoreNicConfigOverrideParamsNicNetworkInfo {
 ///
 /// Schema `vmm.v4.ahv.config.VmRestoreNicConfigSpecification`; `$objectType` `vmm.v4.ahv.config.VmRestoreNicConfigSpecification`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VmRestoreNicConfigSpecification {
     /// List of NIC UUIDs from the VM Recovery Point to be dropped when restoring the VM.
     ///
@@ -1130,6 +1145,7 @@ impl<'de> serde::Deserialize<'de> for VmRestoreNicConfigSpecification {
 ///
 /// Schema `vmm.v4.ahv.config.VmRestoreVirtualEthernetNicNetworkInfoOverrideSpec`; `$objectType` `vmm.v4.ahv.config.VmRestoreVirtualEthernetNicNetworkInfoOverrideSpec`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VmRestoreVirtualEthernetNicNetworkInfoOverrideSpec {
     /// Network identifier for this adapter. Only valid if nic_type is NORMAL_NIC or DIRECT_NIC.
     pub subnet: Option<SubnetReference>,
@@ -1204,6 +1220,7 @@ for VmRestoreVirtualEthernetNicNetworkInfoOverrideSpec {
 ///
 /// Schema `vmm.v4.ahv.config.VmRestoreVirtualEthernetNicOverrideSpec`; `$objectType` `vmm.v4.ahv.config.VmRestoreVirtualEthernetNicOverrideSpec`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VmRestoreVirtualEthernetNicOverrideSpec {
     /// MAC address of the NIC.
     ///
