@@ -95,10 +95,13 @@ fn type_entry(space: &TypeSpace<'_>, def: &TypeDef) -> (String, Vec<String>) {
                     } else {
                         describe(space, &field.ty)
                     };
-                    let in_new = (presence(field) == Presence::Nullable
-                        && is_constructor_argument(field))
-                    .then_some(" (in new)")
-                    .unwrap_or_default();
+                    let in_new = if presence(field) == Presence::Nullable
+                        && is_constructor_argument(field)
+                    {
+                        " (in new)"
+                    } else {
+                        ""
+                    };
                     format!("{name}{mark}: {ty}{in_new}")
                 })
                 .collect();
