@@ -181,7 +181,9 @@ fn structs_without_required_fields_implement_default() {
     let generated = generate("fields.yaml");
     let config = file(&generated, CONFIG);
     // With spec defaults: a hand-written `Default` applying them.
-    assert!(config.contains("#[derive(Clone, Debug, PartialEq)]\n#[non_exhaustive]\npub struct Preferences {"));
+    assert!(config.contains(
+        "#[derive(Clone, Debug, PartialEq)]\n#[non_exhaustive]\npub struct Preferences {"
+    ));
     let default = item(config, "impl Default for Preferences {");
     for init in [
         "theme: Some(String::from(\"dark\")),",
@@ -195,7 +197,9 @@ fn structs_without_required_fields_implement_default() {
     }
     assert!(!config.contains("impl Preferences {"));
     // Without: derived.
-    assert!(config.contains("#[derive(Clone, Debug, Default, PartialEq)]\n#[non_exhaustive]\npub struct Note {"));
+    assert!(config.contains(
+        "#[derive(Clone, Debug, Default, PartialEq)]\n#[non_exhaustive]\npub struct Note {"
+    ));
     assert!(!config.contains("impl Default for Note"));
     assert!(!config.contains("impl Note {"));
 }

@@ -18,19 +18,11 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use common::{build, fixture, scratch_dir, workspace_root, write_workspace};
+use common::{build, fixture, scratch_dir, specs_dir, workspace_root, write_workspace};
 use ntnx_generator::emit::EmitOptions;
 use ntnx_generator::manifest::{sha256_hex, Manifest};
 use ntnx_generator::Generated;
 use serde_json::{Map, Value};
-
-/// The specs folder: `NTNX_SPECS_DIR`, else `../shared/specs` beside the workspace.
-fn specs_dir() -> PathBuf {
-    match std::env::var_os("NTNX_SPECS_DIR") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => workspace_root().join("..").join("shared").join("specs"),
-    }
-}
 
 /// One spec file of the folder, parsed.
 struct Source {

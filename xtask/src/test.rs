@@ -5,7 +5,9 @@
 //! 3. `cargo clippy --workspace --all-targets -- -D warnings`
 //! 4. `cargo test --workspace` (unit, round-trip, mock-server and conformance tests)
 //! 5. `cargo doc --workspace --no-deps` with warnings denied
-//! 6. `cargo xtask bench --smoke` (every benchmark once, briefly, so none can rot; the
+//! 6. `cargo package` of every published crate (the runtime, the shared crate and each
+//!    namespace crate), without the verifying build: their sources are what step 4 built
+//! 7. `cargo xtask bench --smoke` (every benchmark once, briefly, so none can rot; the
 //!    report goes below the target folder, not to `BENCHMARKS.md`)
 //!
 //! It ends with one line counting the tests cargo ran, `tests: N passed, N failed`.
@@ -46,6 +48,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .env("RUSTDOCFLAGS", "-D warnings")
         .current_dir(&root);
     step("cargo doc", status(&mut doc))?;
+    step("cargo package", package())?;
     step(
         "cargo xtask bench --smoke",
         crate::bench::run(&[
@@ -57,6 +60,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
     )?;
     println!("tests: {} passed, {} failed", counts.0, counts.1);
     Ok(())
+}
+
+/// `cargo package` of the crates to publish: every workspace member whose manifest does not
+/// say `publish = false`.
+fn package() -> Result<(), String> {
+    let mut args = vec!["package", "--no-verify", "--allow-dirty"];
+    let crates = workspace::published_crates()?;
+    for name in &crates {
+        args.extend(["-p", name.as_str()]);
+    }
+    cargo(&args)
 }
 
 fn cargo(args: &[&str]) -> Result<(), String> {

@@ -150,6 +150,30 @@ pub fn list_files_except(dir: &Path, skip: impl Fn(&str, bool) -> bool) -> Vec<P
     out
 }
 
+/// The crates to publish: the runtime and every generated crate whose `Cargo.toml` does not
+/// say `publish = false`, in dependency order (runtime, shared, namespaces).
+pub fn published_crates() -> Result<Vec<String>, String> {
+    let mut crates = vec!["ntnx-runtime".to_owned()];
+    let generated = root().join("generated");
+    let mut names: Vec<String> = std::fs::read_dir(&generated)
+        .map_err(|e| format!("{}: {e}", generated.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|dir| {
+            std::fs::read_to_string(dir.join("Cargo.toml"))
+                .is_ok_and(|toml| !toml.contains("\npublish = false"))
+        })
+        .filter_map(|dir| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    names.sort_by_key(|name| {
+        (
+            name != ntnx_generator::layout::DEFAULT_SHARED_CRATE,
+            name.clone(),
+        )
+    });
+    crates.extend(names);
+    Ok(crates)
+}
+
 /// The cargo that runs this xtask (`$CARGO`), so nested builds use the same toolchain.
 pub fn cargo_bin() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())

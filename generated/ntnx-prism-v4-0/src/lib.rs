@@ -9,6 +9,8 @@
 //!
 //! Models live in modules named after the spec's packages: schema `prism.v4.0.content.Image` is `content::Image`. Schemas shared between namespaces (`common.v1.*`, the copies of other namespaces' schemas, and this namespace's schemas that other specs carry copies of) are defined once in the `ntnx_shared` crate; those of this namespace are re-exported here at their usual path.
 //!
+//! Models are `#[non_exhaustive]`, so that an API release adding fields, values or variants breaks no code: build them with `new()` or `default()` and set their public fields, and match enums and unions with a `_` arm. This crate's version follows its Rust API (see `CHANGELOG.md`), not the API version.
+//!
 //! # Corrections of the published file
 //!
 //! The published `swagger-prism-v4.0-all.yaml` has mistakes; the generator read these places as follows (the file itself is unchanged):

@@ -126,7 +126,11 @@ fn spec_crate_docs(spec: &SpecCrate, shared: &str) -> String {
          is `content::Image`. Schemas shared between namespaces (`common.v1.*`, the copies \
          of other namespaces' schemas, and this namespace's schemas that other specs carry \
          copies of) are defined once in the `{}` crate; those of this namespace are \
-         re-exported here at their usual path.\n",
+         re-exported here at their usual path.\n\n\
+         Models are `#[non_exhaustive]`, so that an API release adding fields, values or \
+         variants breaks no code: build them with `new()` or `default()` and set their public \
+         fields, and match enums and unions with a `_` arm. This crate's version follows its \
+         Rust API (see `CHANGELOG.md`), not the API version.\n",
         crate_ident(shared),
         ns = spec.namespace,
         v = spec.version,

@@ -254,6 +254,15 @@ pub fn def<'a>(api: &'a Api, name: &str, inline: &[&str]) -> &'a TypeDef {
         .unwrap_or_else(|| panic!("no type {name} {inline:?}"))
 }
 
+/// The folder of the published specs: `NTNX_SPECS_DIR`, else `../shared/specs` beside the
+/// workspace.
+pub fn specs_dir() -> PathBuf {
+    match std::env::var_os("NTNX_SPECS_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => workspace_root().join("..").join("shared").join("specs"),
+    }
+}
+
 /// A fresh folder under the system's temporary folder, named after `prefix`, the process
 /// and the time.
 pub fn scratch_dir(prefix: &str) -> PathBuf {
