@@ -199,8 +199,15 @@ pub struct TypeDef {
 
 impl TypeDef {
     /// Same meaning, wherever it was defined (used to merge copies of shared schemas).
+    /// What operations need of a type (its [`QueryRole`]) is not part of its shape.
     pub fn same_shape(&self, other: &TypeDef) -> bool {
-        self.docs == other.docs && self.kind == other.kind
+        let same_kind = match (&self.kind, &other.kind) {
+            (TypeKind::Struct(a), TypeKind::Struct(b)) => {
+                a.wire_name == b.wire_name && a.revision == b.revision && a.fields == b.fields
+            }
+            (a, b) => a == b,
+        };
+        self.docs == other.docs && same_kind
     }
 }
 
@@ -227,6 +234,30 @@ pub struct Struct {
     pub revision: Option<String>,
     /// Declared properties, in spec order (bases of an `allOf` first).
     pub fields: Vec<Field>,
+    /// What the struct is to `$select` and `$expand` (see [`crate::resolve`]'s query pass).
+    pub query: QueryRole,
+}
+
+/// What a struct is to the OData options `$select` and `$expand`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum QueryRole {
+    /// A schema like any other.
+    #[default]
+    Plain,
+    /// An entity that operations return with `$select` or `$expand`.
+    Entity {
+        /// Its projection, when an operation takes `$select`.
+        projection: Option<TypeKey>,
+        /// Its expansion, when an operation's `$expand` adds entities it has no field for.
+        expansion: Option<TypeKey>,
+    },
+    /// The `$select` projection of an entity: the entity's fields, none required.
+    Projection {
+        /// The entity's expansion, if it has one.
+        expansion: Option<TypeKey>,
+    },
+    /// The related entities `$expand` adds to an entity: one optional field per key.
+    Expansion,
 }
 
 /// A declared property.
@@ -451,8 +482,86 @@ pub struct Operation {
     pub permissions: Vec<String>,
     /// `x-rate-limit`: requests per time unit for each Prism Central size.
     pub rate_limits: Vec<RateLimit>,
+    /// The fields its `$filter`, `$orderby`, `$select` and `$expand` accept.
+    pub queries: Queries,
     /// Pointer of the operation in its spec.
     pub origin: Origin,
+}
+
+impl Operation {
+    /// The success response: the first 2xx, else the first 3xx (redirects are followed),
+    /// else `default`.
+    pub fn success_response(&self) -> Option<&Response> {
+        let in_range = |range: std::ops::RangeInclusive<u16>| {
+            self.responses.iter().find(|r| match r.status {
+                StatusSpec::Code(code) => range.contains(&code),
+                StatusSpec::Range(hundreds) => range.contains(&(hundreds * 100)),
+                StatusSpec::Default => false,
+            })
+        };
+        in_range(200..=299)
+            .or_else(|| in_range(300..=399))
+            .or_else(|| self.responses.iter().find(|r| r.status == StatusSpec::Default))
+    }
+}
+
+/// The OData query options of an operation, with the fields their descriptions list
+/// (`- cluster/extId` lines) resolved against the entity the operation returns.
+///
+/// `None`: the operation does not take the option; an empty list: it takes it, and its
+/// description lists no field.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Queries {
+    /// The entity the options apply to: the envelope's `data` struct, or a list's item.
+    pub entity: Option<TypeKey>,
+    /// `$filter` fields.
+    pub filter: Option<Vec<QueryField>>,
+    /// `$orderby` fields.
+    pub orderby: Option<Vec<QueryField>>,
+    /// `$select` fields.
+    pub select: Option<Vec<QueryField>>,
+    /// `$expand` keys.
+    pub expand: Option<Vec<Expansion>>,
+}
+
+impl Queries {
+    /// Whether the operation takes any of the four options.
+    pub fn any(&self) -> bool {
+        self.filter.is_some()
+            || self.orderby.is_some()
+            || self.select.is_some()
+            || self.expand.is_some()
+    }
+}
+
+/// A documented query field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueryField {
+    /// The path as documented, segments separated by `/`: `cluster/extId`.
+    pub path: String,
+    /// The type of the entity field it names; `None` when it names none (reported, and
+    /// still offered, untyped).
+    pub ty: Option<TypeRef>,
+}
+
+/// A documented `$expand` key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expansion {
+    /// The key: `cluster`.
+    pub key: String,
+    /// What the expanded value is.
+    pub target: ExpansionTarget,
+}
+
+/// What an `$expand` key adds to the entity.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExpansionTarget {
+    /// A field the entity declares, filled in by the expansion.
+    Field(TypeRef),
+    /// An entity the entity has no field for, of a schema of the namespace the key names.
+    Schema(TypeKey),
+    /// An entity no schema is named for: raw JSON (reported).
+    Raw,
 }
 
 /// One `x-rate-limit` entry, as the spec writes it.

@@ -36,7 +36,8 @@ use std::path::PathBuf;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::{
-    Api, Body, Correction, Operation, Owner, SchemaName, Tag, TypeDef, TypeKey, TypeKind, TypeRef,
+    Api, Body, Correction, ExpansionTarget, Operation, Owner, Queries, QueryRole, SchemaName, Tag,
+    TypeDef, TypeKey, TypeKind, TypeRef,
 };
 
 /// The crate that holds shared schemas, unless configured otherwise.
@@ -216,6 +217,7 @@ fn merge_copies(
             if !files.contains(&copy.file) {
                 files.push(copy.file);
             }
+            merge_query_roles(&mut merged, &copy.def);
             if merged.same_shape(&copy.def) {
                 continue;
             }
@@ -350,14 +352,53 @@ fn type_refs(ty: &TypeRef, out: &mut Vec<TypeKey>) {
 
 fn rewrite_def(def: &mut TypeDef, rename: &impl Fn(&TypeKey) -> TypeKey) {
     match &mut def.kind {
-        TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| rewrite(&mut f.ty, rename)),
+        TypeKind::Struct(s) => {
+            s.fields.iter_mut().for_each(|f| rewrite(&mut f.ty, rename));
+            rewrite_role(&mut s.query, rename);
+        }
         TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| rewrite(v, rename)),
         TypeKind::Alias(t) => rewrite(t, rename),
         TypeKind::Enum(_) => {}
     }
 }
 
+/// The keys a struct's query role names.
+fn rewrite_role(role: &mut QueryRole, rename: &impl Fn(&TypeKey) -> TypeKey) {
+    let keys = match role {
+        QueryRole::Entity {
+            projection,
+            expansion,
+        } => vec![projection, expansion],
+        QueryRole::Projection { expansion } => vec![expansion],
+        QueryRole::Plain | QueryRole::Expansion => Vec::new(),
+    };
+    for key in keys.into_iter().flatten() {
+        *key = rename(key);
+    }
+}
+
+/// The keys an operation's query fields name.
+fn rewrite_queries(queries: &mut Queries, rename: &impl Fn(&TypeKey) -> TypeKey) {
+    if let Some(entity) = &mut queries.entity {
+        *entity = rename(entity);
+    }
+    let fields = [&mut queries.filter, &mut queries.orderby, &mut queries.select];
+    for field in fields.into_iter().flatten().flatten() {
+        if let Some(ty) = &mut field.ty {
+            rewrite(ty, rename);
+        }
+    }
+    for expansion in queries.expand.iter_mut().flatten() {
+        match &mut expansion.target {
+            ExpansionTarget::Field(ty) => rewrite(ty, rename),
+            ExpansionTarget::Schema(key) => *key = rename(key),
+            ExpansionTarget::Raw => {}
+        }
+    }
+}
+
 fn rewrite_operation(operation: &mut Operation, rename: &impl Fn(&TypeKey) -> TypeKey) {
+    rewrite_queries(&mut operation.queries, rename);
     for parameter in &mut operation.parameters {
         rewrite(&mut parameter.ty, rename);
     }
@@ -397,6 +438,40 @@ fn rewrite(ty: &mut TypeRef, rename: &impl Fn(&TypeKey) -> TypeKey) {
         TypeRef::Named(key) => *key = rename(key),
         TypeRef::Array(inner) | TypeRef::Map(inner) => rewrite(inner, rename),
         TypeRef::Scalar(_) | TypeRef::AnyObject | TypeRef::Any => {}
+    }
+}
+
+/// Gives `merged` the projection and expansion any copy has (what operations need of a
+/// type is no difference of the wire type, so it is not reported).
+fn merge_query_roles(merged: &mut TypeDef, other: &TypeDef) {
+    let (TypeKind::Struct(ours), TypeKind::Struct(theirs)) = (&mut merged.kind, &other.kind) else {
+        return;
+    };
+    match (&mut ours.query, &theirs.query) {
+        (ours @ QueryRole::Plain, theirs) => *ours = theirs.clone(),
+        (
+            QueryRole::Entity {
+                projection,
+                expansion,
+            },
+            QueryRole::Entity {
+                projection: their_projection,
+                expansion: their_expansion,
+            },
+        ) => {
+            if projection.is_none() {
+                projection.clone_from(their_projection);
+            }
+            if expansion.is_none() {
+                expansion.clone_from(their_expansion);
+            }
+        }
+        (QueryRole::Projection { expansion }, QueryRole::Projection { expansion: theirs }) => {
+            if expansion.is_none() {
+                expansion.clone_from(theirs);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -59,6 +59,81 @@ pub struct SpecSummary {
     pub elapsed: Duration,
     /// Declared fixes applied to the file, and mistakes accepted without one.
     pub corrections: Vec<ir::Correction>,
+    /// The fields its operations' OData options document.
+    pub queries: QuerySummary,
+}
+
+/// The fields the operations of a spec document for their OData options.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QuerySummary {
+    /// Operations that document a field for any option.
+    pub operations: usize,
+    /// Documented `$filter` fields (over all operations).
+    pub filter: usize,
+    /// Documented `$orderby` fields.
+    pub orderby: usize,
+    /// Documented `$select` fields.
+    pub select: usize,
+    /// Documented `$expand` keys.
+    pub expand: usize,
+    /// Fields that name no field of the entity (offered untyped) and expansion keys that
+    /// name no schema (decoded as raw JSON): `listVms $filter foo`.
+    pub unresolved: Vec<String>,
+}
+
+impl QuerySummary {
+    fn of(api: &ir::Api) -> QuerySummary {
+        let mut summary = QuerySummary::default();
+        for operation in &api.operations {
+            let queries = &operation.queries;
+            let options = [
+                ("$filter", &queries.filter, &mut summary.filter),
+                ("$orderby", &queries.orderby, &mut summary.orderby),
+                ("$select", &queries.select, &mut summary.select),
+            ];
+            let mut documents = false;
+            for (name, fields, count) in options {
+                let fields = fields.as_deref().unwrap_or_default();
+                *count += fields.len();
+                documents |= !fields.is_empty();
+                for field in fields.iter().filter(|f| f.ty.is_none()) {
+                    summary.unresolved.push(format!(
+                        "{} {name} {}: names no field of the entity",
+                        operation.id, field.path
+                    ));
+                }
+            }
+            let expand = queries.expand.as_deref().unwrap_or_default();
+            summary.expand += expand.len();
+            documents |= !expand.is_empty();
+            for expansion in expand {
+                if expansion.target == ir::ExpansionTarget::Raw {
+                    summary.unresolved.push(format!(
+                        "{} $expand {}: names no field and no schema (raw JSON)",
+                        operation.id, expansion.key
+                    ));
+                }
+            }
+            summary.operations += usize::from(documents);
+        }
+        summary
+    }
+}
+
+impl std::fmt::Display for QuerySummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "query fields on {} operations: {} $filter, {} $orderby, {} $select, {} $expand; \
+             {} unresolved",
+            self.operations,
+            self.filter,
+            self.orderby,
+            self.select,
+            self.expand,
+            self.unresolved.len()
+        )
+    }
 }
 
 /// Generates every crate of the manifest, reading the spec files from `specs_dir` and
@@ -137,6 +212,7 @@ fn summary(api: &ir::Api, elapsed: Duration) -> SpecSummary {
         operations: api.operations.len(),
         elapsed,
         corrections: api.corrections.clone(),
+        queries: QuerySummary::of(api),
     }
 }
 
@@ -192,7 +268,7 @@ fn release_crates(
         let dir = options.previous.as_ref()?;
         std::fs::read_to_string(dir.join(path)).ok()
     };
-    release::apply(files, &crates, &previous)
+    release::apply(files, &crates, &previous, options.published.as_ref())
 }
 
 /// A JSON pointer `#/a/b` from unescaped segments.

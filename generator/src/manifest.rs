@@ -65,6 +65,10 @@ pub struct Manifest {
     /// a shared schema provides its documentation).
     #[serde(rename = "spec")]
     pub specs: Vec<PinnedSpec>,
+    /// The last version of each crate published to crates.io: versions move on only from
+    /// there (see [`crate::release`]). A crate missing here was never published.
+    #[serde(default)]
+    pub published: std::collections::BTreeMap<String, String>,
 }
 
 impl Manifest {

@@ -20,6 +20,12 @@
 //!   (`1.0.0-beta.2` → `1.0.0-beta.2.1`), a new number replaces it (`1.0.0-beta.3`), and the
 //!   GA file releases it (`1.0.0`).
 //!
+//! Versions move on from the last *published* version (the manifest's `[published]`), so
+//! that regenerating twice between two publications does not skip versions: a crate never
+//! published stays at its first version, and one whose previous generation is not published
+//! gets the larger of that generation's version and the bump from the published one, with
+//! the changes since the publication in one change log section.
+//!
 //! Each crate gets a `CHANGELOG.md`: the previous one with a section for the new version on
 //! top when something changed.
 
@@ -70,6 +76,9 @@ pub struct CrateRelease {
     pub crate_name: String,
     /// Its version in the previous generation, if there was one.
     pub previous: Option<String>,
+    /// Whether that previous version was published (the new version moves on from it);
+    /// else the new one moves on from the last published version, if any.
+    pub previous_published: bool,
     /// Its version now.
     pub version: String,
     /// The worst change, `None` when nothing changed.
@@ -97,6 +106,7 @@ pub fn apply(
     files: &mut Vec<GeneratedFile>,
     crates: &[Versioned<'_>],
     previous: &dyn Fn(&Path) -> Option<String>,
+    published: Option<&BTreeMap<String, String>>,
 ) -> Vec<CrateRelease> {
     let old_inventory = previous(Path::new(INVENTORY_FILE)).unwrap_or_default();
     let new_inventory = files
@@ -106,7 +116,13 @@ pub fn apply(
         .unwrap_or_default();
     let releases: Vec<CrateRelease> = crates
         .iter()
-        .map(|krate| release_of(files, krate, &old_inventory, &new_inventory, previous))
+        .map(|krate| {
+            let last_published = |previous_version: Option<&String>| match published {
+                None => previous_version.cloned(),
+                Some(versions) => versions.get(krate.crate_name).cloned(),
+            };
+            release_of(files, krate, &old_inventory, &new_inventory, previous, &last_published)
+        })
         .collect();
     for release in &releases {
         set_version(files, release);
@@ -116,7 +132,11 @@ pub fn apply(
             .expect("a release of a listed crate")
             .source;
         let old_log = previous(&changelog_path(&release.crate_name));
-        let log = changelog(release, source, old_log.as_deref());
+        let last_published = match published {
+            None => release.previous.as_deref(),
+            Some(versions) => versions.get(&release.crate_name).map(String::as_str),
+        };
+        let log = changelog(release, source, last_published, old_log.as_deref());
         upsert(files, changelog_path(&release.crate_name), log);
     }
     releases
@@ -128,9 +148,11 @@ fn release_of(
     old_inventory: &str,
     new_inventory: &str,
     previous: &dyn Fn(&Path) -> Option<String>,
+    last_published: &dyn Fn(Option<&String>) -> Option<String>,
 ) -> CrateRelease {
     let previous_version = previous(&Path::new(krate.crate_name).join("Cargo.toml"))
         .and_then(|toml| package_version(&toml));
+    let published = last_published(previous_version.as_ref());
     let ident = krate.crate_name.replace('-', "_");
     let mut changes = if previous_version.is_some() {
         classify(old_inventory, new_inventory, &ident)
@@ -152,10 +174,22 @@ fn release_of(
         .api_version
         .and_then(ApiVersion::parse)
         .map_or(Stage::Ga, |v| v.stage);
-    let version = next_version(previous_version.as_deref(), stage, severity);
+    let previous_published = published.is_some() && published == previous_version;
+    let version = if previous_published {
+        next_version(previous_version.as_deref(), stage, severity)
+    } else {
+        // Not published since the previous generation: move on from the last publication,
+        // never back.
+        let from_published = next_version(published.as_deref(), stage, severity);
+        match (&previous_version, published.is_some()) {
+            (Some(previous), true) => later_version(previous, &from_published),
+            _ => from_published,
+        }
+    };
     CrateRelease {
         crate_name: krate.crate_name.to_owned(),
         previous: previous_version,
+        previous_published,
         version,
         severity,
         changes,
@@ -345,6 +379,14 @@ pub fn next_version(previous: Option<&str>, stage: Stage, severity: Option<Sever
     next.to_string()
 }
 
+/// The later of two versions (`b` when `a` does not parse).
+fn later_version(a: &str, b: &str) -> String {
+    match (Version::parse(a), Version::parse(b)) {
+        (Ok(va), Ok(vb)) if va > vb => a.to_owned(),
+        _ => b.to_owned(),
+    }
+}
+
 /// `version = "..."` of a `Cargo.toml`'s `[package]`.
 fn package_version(toml: &str) -> Option<String> {
     let start = toml.find("[package]")?;
@@ -399,8 +441,15 @@ fn changelog_path(crate_name: &str) -> PathBuf {
 }
 
 /// The change log after `release`: the previous one, with a section for the new version
-/// on top when something changed (a first generation gets its first section).
-fn changelog(release: &CrateRelease, source: &str, previous: Option<&str>) -> String {
+/// on top when something changed (a first generation gets its first section). Changes since
+/// an unpublished previous generation join its section; a crate never published has only
+/// its first section.
+fn changelog(
+    release: &CrateRelease,
+    source: &str,
+    published: Option<&str>,
+    previous: Option<&str>,
+) -> String {
     let header = format!(
         "<!-- @generated by ntnx-generator; do not edit. -->\n\
          # Changes of {}\n\n\
@@ -408,22 +457,45 @@ fn changelog(release: &CrateRelease, source: &str, previous: Option<&str>) -> St
          API changes it found (see the workspace README on versions).\n",
         release.crate_name
     );
-    let older = previous
+    let first = || format!("## {} (first generation, {source})\n", release.version);
+    let mut older = previous
         .and_then(|text| text.find("\n## ").map(|i| &text[i + 1..]))
         .unwrap_or("");
-    let section = match (&release.previous, release.severity) {
-        (Some(_), None) if !older.is_empty() => return format!("{header}\n{older}"),
-        (None, _) | (Some(_), None) => {
-            format!("## {} (first generation, {source})\n", release.version)
+    let mut changes: Vec<String> = release
+        .changes
+        .iter()
+        .map(|c| format!("- {}: {}\n", c.severity, c.text))
+        .collect();
+    let mut from = release.previous.clone();
+    if release.previous.is_some() && !release.previous_published {
+        let Some(published) = published else {
+            return format!("{header}\n{}", first());
+        };
+        // The unpublished section gives way to one for this version, keeping its changes.
+        let (top, rest) = split_top_section(older);
+        for line in top.lines().filter(|l| l.starts_with("- ")) {
+            let line = format!("{line}\n");
+            if !changes.contains(&line) {
+                changes.push(line);
+            }
         }
-        (Some(previous), Some(severity)) => {
+        older = rest;
+        from = Some(published.to_owned());
+    }
+    let severity = changes
+        .iter()
+        .filter_map(|line| severity_of_line(line))
+        .max();
+    let section = match (&from, severity) {
+        (Some(_), None) if !older.is_empty() => return format!("{header}\n{older}"),
+        (None, _) | (Some(_), None) => first(),
+        (Some(from), Some(severity)) => {
             let mut text = format!(
-                "## {} ({severity}, from {previous}; {source})\n\n",
+                "## {} ({severity}, from {from}; {source})\n\n",
                 release.version
             );
-            for change in &release.changes {
-                text.push_str(&format!("- {}: {}\n", change.severity, change.text));
-            }
+            changes.sort_by_key(|line| std::cmp::Reverse(severity_of_line(line)));
+            text.extend(changes);
             text
         }
     };
@@ -432,6 +504,22 @@ fn changelog(release: &CrateRelease, source: &str, previous: Option<&str>) -> St
     } else {
         format!("{header}\n{section}\n{older}")
     }
+}
+
+/// The first `## ` section of `sections` and what follows it.
+fn split_top_section(sections: &str) -> (&str, &str) {
+    match sections.get(3..).and_then(|rest| rest.find("\n## ")) {
+        Some(i) => (&sections[..i + 4], &sections[i + 4..]),
+        None => (sections, ""),
+    }
+}
+
+/// The severity a change log line `- additive: ...` names.
+fn severity_of_line(line: &str) -> Option<Severity> {
+    let rest = line.strip_prefix("- ")?;
+    [Severity::Breaking, Severity::Additive, Severity::DocsOnly]
+        .into_iter()
+        .find(|s| rest.starts_with(&format!("{s}: ")))
 }
 
 /// Replaces the file at `path`, or adds it.
@@ -445,6 +533,83 @@ fn upsert(files: &mut Vec<GeneratedFile>, path: PathBuf, contents: String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const OLD: &str = "- struct ntnx_x::A (x.v1.A)\n  - a: String\n";
+    const ADDED: &str =
+        "- struct ntnx_x::A (x.v1.A)\n  - a: String\n\n- struct ntnx_x::B (x.v1.B)\n";
+    const REMOVED: &str = "- struct ntnx_x::B (x.v1.B)\n";
+
+    /// Releases crate `ntnx-x` with inventory `new` after a generation at `previous_version`
+    /// with inventory `old` and change log `log`, given the published versions.
+    fn release(
+        new: &str,
+        old: &str,
+        previous_version: &str,
+        log: Option<&str>,
+        published: Option<&BTreeMap<String, String>>,
+    ) -> (CrateRelease, String) {
+        let toml = |v: &str| format!("[package]\nname = \"ntnx-x\"\nversion = \"{v}\"\n");
+        let mut files = vec![
+            GeneratedFile {
+                path: PathBuf::from(INVENTORY_FILE),
+                contents: new.to_owned(),
+            },
+            GeneratedFile {
+                path: PathBuf::from("ntnx-x/Cargo.toml"),
+                contents: toml("1.0.0"),
+            },
+        ];
+        let previous = |path: &Path| -> Option<String> {
+            match path.to_str()? {
+                INVENTORY_FILE => Some(old.to_owned()),
+                "ntnx-x/Cargo.toml" => Some(toml(previous_version)),
+                "ntnx-x/CHANGELOG.md" => log.map(str::to_owned),
+                _ => None,
+            }
+        };
+        let crates = [Versioned {
+            crate_name: "ntnx-x",
+            api_version: Some("v1.0"),
+            source: "x v1.0".to_owned(),
+        }];
+        let mut releases = apply(&mut files, &crates, &previous, published);
+        let log = files
+            .iter()
+            .find(|f| f.path == Path::new("ntnx-x/CHANGELOG.md"))
+            .map(|f| f.contents.clone())
+            .unwrap();
+        (releases.remove(0), log)
+    }
+
+    #[test]
+    fn a_crate_never_published_keeps_its_first_version() {
+        let none = BTreeMap::new();
+        let (release, log) = release(ADDED, OLD, "1.0.0", None, Some(&none));
+        assert_eq!(release.version, "1.0.0");
+        assert_eq!(release.severity, Some(Severity::Additive));
+        assert!(!release.previous_published);
+        assert!(log.contains("## 1.0.0 (first generation, x v1.0)"), "{log}");
+        assert_eq!(log.matches("\n## ").count(), 1, "{log}");
+    }
+
+    #[test]
+    fn versions_move_on_from_the_published_one() {
+        let published = BTreeMap::from([("ntnx-x".to_owned(), "1.0.0".to_owned())]);
+        let (first, log) = release(ADDED, OLD, "1.0.0", None, Some(&published));
+        assert_eq!(first.version, "1.1.0");
+        assert!(first.previous_published);
+        assert!(log.contains("## 1.1.0 (additive, from 1.0.0; x v1.0)"), "{log}");
+        // Regenerating before 1.1.0 is published: still 1.1.0, both changes in its section.
+        let (again, log) = release(REMOVED, ADDED, "1.1.0", Some(&log), Some(&published));
+        assert_eq!(again.version, "2.0.0", "a breaking change since 1.0.0");
+        assert!(!again.previous_published);
+        assert!(log.contains("## 2.0.0 (breaking, from 1.0.0; x v1.0)"), "{log}");
+        assert!(log.contains("- additive: added struct ntnx_x::B"), "{log}");
+        assert!(log.contains("- breaking: removed struct ntnx_x::A"), "{log}");
+        assert!(!log.contains("## 1.1.0"), "{log}");
+        let (same, _) = release(ADDED, OLD, "1.1.0", Some(&log), Some(&published));
+        assert_eq!(same.version, "1.1.0", "an additive change since 1.0.0 stays 1.1.0");
+    }
 
     #[test]
     fn versions_follow_the_worst_change() {

@@ -212,6 +212,7 @@ fn generate(doc: &Value, dir: &Path, previous: Option<&Path>) -> Generated {
         client_dependencies: Vec::new(),
         registry: false,
         previous: previous.map(Path::to_path_buf),
+        published: None,
     };
     let generated = ntnx_generator::generate_file(&spec, &options)
         .unwrap_or_else(|e| panic!("{}: {e}", spec.display()));

@@ -203,6 +203,7 @@ fn generate_family(sources: &[Source], suffix: &str, dir: &Path) -> Generated {
         client_dependencies: Vec::new(),
         registry: false,
         previous: None,
+        published: None,
     };
     ntnx_generator::generate_pinned(&manifest, dir, &options)
         .unwrap_or_else(|e| panic!("the {suffix} variants should generate: {e}"))

@@ -11,7 +11,8 @@
 //!   tracing), the [`Request`] they build and the responses they get;
 //! - [`error`]: the one [`Error`] type, with the v4 error envelope decoded;
 //! - [`paginate`]: streams of pages and items of list operations;
-//! - [`odata`]: typed `$filter`, `$orderby` and `$select` expressions;
+//! - [`odata`]: `$filter`, `$orderby`, `$select` and `$expand`, typed per field;
+//! - [`query`]: the projections `$select` and the expanded entities `$expand` return;
 //! - [`task`]: waiting for asynchronous tasks;
 //! - [`batch`]: the Prism batch API.
 
@@ -23,6 +24,7 @@ pub mod error;
 pub mod model;
 pub mod odata;
 pub mod paginate;
+pub mod query;
 pub mod task;
 
 pub use client::{

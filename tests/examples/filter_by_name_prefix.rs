@@ -8,7 +8,6 @@ mod common;
 
 use std::process::ExitCode;
 
-use ntnx_runtime::odata::field;
 use ntnx_vmm::VmmClient;
 
 #[tokio::main]
@@ -19,10 +18,15 @@ async fn main() -> ExitCode {
 }
 
 async fn filter_by_name_prefix(vmm: &VmmClient, prefix: &str) -> Result<(), ntnx_runtime::Error> {
-    // The OData builders quote and escape the literal: `startswith(name, 'fileserver_')`.
-    let filter = field("name").startswith(prefix);
-    println!("$filter={filter}");
-    let page = vmm.images().list_images().filter(filter).send().await?;
+    // Only the fields listImages documents for `$filter` exist on `image`, each with the
+    // operators of its type; the literal is quoted and escaped:
+    // `startswith(name, 'fileserver_')`.
+    let page = vmm
+        .images()
+        .list_images()
+        .filter(|image| image.name().startswith(prefix))
+        .send()
+        .await?;
     for image in page.data.unwrap_or_default() {
         println!("  {}", image.name);
     }

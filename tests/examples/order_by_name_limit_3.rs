@@ -8,7 +8,6 @@ mod common;
 
 use std::process::ExitCode;
 
-use ntnx_runtime::odata::OrderBy;
 use ntnx_vmm::VmmClient;
 
 #[tokio::main]
@@ -21,7 +20,7 @@ async fn first_three_by_name(vmm: &VmmClient) -> Result<(), ntnx_runtime::Error>
     let page = vmm
         .images()
         .list_images()
-        .orderby(OrderBy::new().asc("name"))
+        .orderby(|image| image.name().asc())
         .limit(3)
         .send()
         .await?;

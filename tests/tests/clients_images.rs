@@ -10,10 +10,12 @@ use std::time::Duration;
 use clients_support::*;
 use ntnx_prism::config::TaskStatus;
 use ntnx_prism::PrismClient;
-use ntnx_runtime::odata::{field, OrderBy, Select};
+use futures::TryStreamExt as _;
 use ntnx_runtime::task::WaitOptions;
 use ntnx_runtime::{ErrorKind, Model as _, Uuid};
-use ntnx_vmm::content::{Image, ImageChecksum, ImageSource, ImageType, UrlSource};
+use ntnx_vmm::content::{
+    Image, ImageChecksum, ImageProjection, ImageSource, ImageType, UrlSource,
+};
 use ntnx_vmm::VmmClient;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
@@ -64,8 +66,8 @@ async fn list_images_sends_filter_orderby_and_limit_and_decodes_the_page() {
     let page = vmm(&server)
         .images()
         .list_images()
-        .filter(field("name").startswith("fileserver_"))
-        .orderby(OrderBy::new().asc("name"))
+        .filter(|image| image.name().startswith("fileserver_"))
+        .orderby(|image| image.name().asc())
         .limit(3)
         .send()
         .await
@@ -163,11 +165,11 @@ async fn list_images_sends_filter_orderby_and_limit_and_decodes_the_page() {
 }
 
 /// `$select` asks the server for some properties only; Prism Central then sends just
-/// those (plus `$objectType`/`$reserved`). `send_as` decodes the page into a type of the
-/// caller's with just those fields; `send()` reports that the declared type's required
-/// `type` is missing, naming where.
+/// those (plus `$objectType`/`$reserved`), leaving out required ones too. The typed
+/// `select` makes the builder decode `ImageProjection` (every field optional, undeclared
+/// ones kept), by `send()` and by `items()` alike; the declared `Image` would not decode.
 #[tokio::test]
-async fn list_images_with_select_sends_the_fields_and_decodes_the_partial_images() {
+async fn list_images_with_select_sends_the_fields_and_decodes_projections() {
     #[derive(Debug, serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct NameAndSize {
@@ -180,6 +182,7 @@ async fn list_images_with_select_sends_the_fields_and_decodes_the_partial_images
         json!({
             "name": name,
             "sizeBytes": size,
+            "futureField": {"added": "later"},
             "$objectType": "vmm.v4.content.Image",
             "$reserved": {"$fv": "v4.r0"}
         })
@@ -195,31 +198,57 @@ async fn list_images_with_select_sends_the_fields_and_decodes_the_partial_images
     Mock::given(method("GET"))
         .and(path(IMAGES))
         .respond_with(ResponseTemplate::new(200).set_body_json(&body))
-        .expect(2)
+        .expect(4)
         .mount(&server)
         .await;
-    let select = || Select::new().field("name").field("sizeBytes");
 
     let page = vmm(&server)
         .images()
         .list_images()
-        .select(select())
-        .send_as::<Vec<NameAndSize>>()
+        .select(|image| [image.name(), image.size_bytes()])
+        .send()
         .await
-        .expect("a $select page decodes into the caller's type");
+        .expect("a $select page decodes into projections");
     let requests = server.received_requests().await.expect("recorded");
     assert_eq!(query(&requests[0]), "$select=name%2CsizeBytes");
     assert_eq!(page.total_available_results(), Some(2));
-    let images = page.data.expect("data");
+    let images: Vec<ImageProjection> = page.data.expect("data");
     assert_eq!(images.len(), 2);
-    assert_eq!(images[1].name, "fileserver_2024.1");
+    assert_eq!(images[1].name.as_deref(), Some("fileserver_2024.1"));
     assert_eq!(images[1].size_bytes, Some(2_147_483_648));
+    assert_eq!(images[1].r#type, None, "not selected, so not sent");
+    assert_eq!(
+        serde_json::to_value(&images[1]).expect("encodes"),
+        body["data"][1],
+        "nothing is lost, the undeclared field included"
+    );
+
+    let all: Vec<ImageProjection> = vmm(&server)
+        .images()
+        .list_images()
+        .select(|image| [image.name(), image.size_bytes()])
+        .items()
+        .try_collect()
+        .await
+        .expect("items() of a selection decode into projections");
+    assert_eq!(all, images);
+
+    let custom = vmm(&server)
+        .images()
+        .list_images()
+        .select(|image| [image.name(), image.size_bytes()])
+        .send_as::<Vec<NameAndSize>>()
+        .await
+        .expect("send_as still decodes into the caller's type");
+    let custom = custom.data.expect("data");
+    assert_eq!(custom[0].name, "fileserver_2023.4");
+    assert_eq!(custom[0].size_bytes, Some(1_073_741_824));
 
     let error = vmm(&server)
         .images()
         .list_images()
-        .select(select())
-        .send()
+        .select_raw("name,sizeBytes")
+        .send_as::<Vec<Image>>()
         .await
         .expect_err("the declared Image requires `type`");
     let message = error.to_string();

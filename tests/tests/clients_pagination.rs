@@ -5,7 +5,6 @@ mod clients_support;
 
 use clients_support::*;
 use futures::{StreamExt as _, TryStreamExt as _};
-use ntnx_runtime::odata::field;
 use ntnx_vmm::content::Image;
 use ntnx_vmm::VmmClient;
 use wiremock::matchers::{method, path, query_param};
@@ -60,7 +59,7 @@ async fn items_walk_three_pages_with_the_api_maximum_limit() {
     let all: Vec<Image> = VmmClient::new(client(&server.uri()))
         .images()
         .list_images()
-        .filter(field("name").startswith("fileserver_"))
+        .filter(|image| image.name().startswith("fileserver_"))
         .items()
         .try_collect()
         .await

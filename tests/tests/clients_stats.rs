@@ -52,7 +52,7 @@ async fn get_vm_stats_by_id_encodes_times_and_stat_type() {
         .get_vm_stats_by_id(VM_ID, start, end)
         .sampling_interval(30)
         .stat_type(DownSamplingOperator::Avg)
-        .select("stats/hypervisorCpuUsagePpm,stats/guestMemoryUsagePpm")
+        .select_raw("stats/hypervisorCpuUsagePpm,stats/guestMemoryUsagePpm")
         .send()
         .await
         .expect("getVmStatsById succeeds")

@@ -51,6 +51,8 @@ fn generate_one(spec: &Path, out: &Path) -> Result<(), String> {
         registry: false,
         // Generating into a folder again continues its crates' versions and change logs.
         previous: Some(out.clone()),
+        // Every generation found in the folder counts as published.
+        published: None,
     };
     let mut generated = ntnx_generator::generate_file(spec, &options).map_err(|e| e.to_string())?;
     let members: Vec<String> = generated

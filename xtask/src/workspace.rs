@@ -36,6 +36,7 @@ pub fn generate_pinned(dirs: &SpecDirs, offline: bool) -> Result<Generated, Stri
     crate::specs::ensure_pinned(&manifest, dirs, &Fetcher::from_env(offline))?;
     let options = EmitOptions {
         previous: Some(root().join("generated")),
+        published: Some(manifest.published.clone()),
         ..EmitOptions::workspace()
     };
     ntnx_generator::generate_pinned_in(&manifest, dirs, &options).map_err(|e| e.to_string())
@@ -86,6 +87,8 @@ pub fn generate_fixture_crates() -> Result<Output, String> {
         client_dependencies: Vec::new(),
         registry: false,
         previous: Some(root().join(FIXTURE_CRATES_DIR)),
+        // Fixtures are never published: they stay at their first version.
+        published: Some(Default::default()),
     };
     let dir = root().join("specs").join("fixtures");
     let mut manifest = String::new();
@@ -197,9 +200,14 @@ pub fn print_releases(generated: &Generated) {
         let severity = release
             .severity
             .map_or_else(|| "unchanged".to_owned(), |s| s.to_string());
+        let unpublished = if release.previous_published {
+            ""
+        } else {
+            ", previous generation unpublished"
+        };
         match &release.previous {
             Some(previous) => println!(
-                "{}: {previous} -> {} ({severity}, {} changes)",
+                "{}: {previous} -> {} ({severity}, {} changes{unpublished})",
                 release.crate_name,
                 release.version,
                 release.changes.len()
@@ -227,6 +235,10 @@ pub fn print_summary(generated: &Generated) {
             spec.elapsed.as_secs_f64() * 1000.0,
             spec.file.display()
         );
+        println!("  {}", spec.queries);
+        for unresolved in &spec.queries.unresolved {
+            println!("  unresolved: {unresolved}");
+        }
         for correction in &spec.corrections {
             let label = if correction.declared {
                 "fixed"

@@ -1866,6 +1866,14 @@ impl ntnx_runtime::Model for Cluster {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for Cluster {
+    type Projection = ClusterProjection;
+}
+
+impl ntnx_runtime::query::HasExpansion for Cluster {
+    type Expanded = ntnx_runtime::query::Expanded<Self, ClusterExpansion>;
+}
+
 impl serde::Serialize for Cluster {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1907,6 +1915,308 @@ impl serde::Serialize for Cluster {
 }
 
 impl<'de> serde::Deserialize<'de> for Cluster {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The related entities `$expand` adds to `clustermgmt.v4.0.config.Cluster`, which has no field for them.
+///
+/// Inline schema at `clustermgmt.v4.0.config.Cluster/$expansion`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ClusterExpansion {
+    /// Returned when the request has `$expand=clusterProfile`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub cluster_profile: Option<ClusterProfile>,
+    /// Returned when the request has `$expand=storageSummary`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub storage_summary: Option<StorageSummary>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for ClusterExpansion {
+    const SCHEMA: &'static str = "clustermgmt.v4.0.config.Cluster/$expansion";
+
+    const OBJECT_TYPE: Option<&'static str> = None;
+
+    const REVISION: Option<&'static str> = None;
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_cluster_profile = None;
+        let mut field_storage_summary = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "clusterProfile" => {
+                    field_cluster_profile = extras
+                        .decode_optional(&mut map, "clusterProfile")?;
+                }
+                "storageSummary" => {
+                    field_storage_summary = extras
+                        .decode_optional(&mut map, "storageSummary")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            cluster_profile: field_cluster_profile,
+            storage_summary: field_storage_summary,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::Expansion for ClusterExpansion {
+    const KEYS: &'static [&'static str] = &["clusterProfile", "storageSummary"];
+}
+
+impl serde::Serialize for ClusterExpansion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras
+            .serialize_optional(&mut map, "clusterProfile", &self.cluster_profile)?;
+        self.extras
+            .serialize_optional(&mut map, "storageSummary", &self.storage_summary)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterExpansion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `clustermgmt.v4.0.config.Cluster`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `clustermgmt.v4.0.config.Cluster/$projection`; `$objectType` `clustermgmt.v4.config.Cluster`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ClusterProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Cluster name. This is part of payload for both cluster create & update operations.
+    ///
+    /// Constraints: at most 75 characters.
+    pub name: Option<String>,
+    /// Node reference for a cluster.
+    pub nodes: Option<NodeReference>,
+    /// Cluster configuration details.
+    pub config: Option<ClusterConfigReference>,
+    /// Network details of a cluster.
+    pub network: Option<ClusterNetworkReference>,
+    /// Upgrade status of a cluster.
+    pub upgrade_status: Option<UpgradeStatus>,
+    /// Number of VMs.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub vm_count: Option<i64>,
+    /// Number of inefficient VMs.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub inefficient_vm_count: Option<i64>,
+    /// The name of the default container created as part of cluster creation. This is part of payload for cluster create operation only.
+    ///
+    /// Constraints: at most 64 characters.
+    pub container_name: Option<String>,
+    /// List of categories associated to the PE cluster.
+    ///
+    /// Constraints: at most 1024 items.
+    pub categories: Option<Vec<String>>,
+    /// Cluster Profile UUID
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub cluster_profile_ext_id: Option<String>,
+    /// Score to indicate how much cluster is eligible for storing domain manager backup.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub backup_eligibility_score: Option<i64>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for ClusterProjection {
+    const SCHEMA: &'static str = "clustermgmt.v4.0.config.Cluster/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.Cluster");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_nodes = None;
+        let mut field_config = None;
+        let mut field_network = None;
+        let mut field_upgrade_status = None;
+        let mut field_vm_count = None;
+        let mut field_inefficient_vm_count = None;
+        let mut field_container_name = None;
+        let mut field_categories = None;
+        let mut field_cluster_profile_ext_id = None;
+        let mut field_backup_eligibility_score = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "nodes" => field_nodes = extras.decode_optional(&mut map, "nodes")?,
+                "config" => field_config = extras.decode_optional(&mut map, "config")?,
+                "network" => field_network = extras.decode_optional(&mut map, "network")?,
+                "upgradeStatus" => {
+                    field_upgrade_status = extras
+                        .decode_optional(&mut map, "upgradeStatus")?;
+                }
+                "vmCount" => {
+                    field_vm_count = extras.decode_optional(&mut map, "vmCount")?;
+                }
+                "inefficientVmCount" => {
+                    field_inefficient_vm_count = extras
+                        .decode_optional(&mut map, "inefficientVmCount")?;
+                }
+                "containerName" => {
+                    field_container_name = extras
+                        .decode_optional(&mut map, "containerName")?;
+                }
+                "categories" => {
+                    field_categories = extras.decode_optional(&mut map, "categories")?;
+                }
+                "clusterProfileExtId" => {
+                    field_cluster_profile_ext_id = extras
+                        .decode_optional(&mut map, "clusterProfileExtId")?;
+                }
+                "backupEligibilityScore" => {
+                    field_backup_eligibility_score = extras
+                        .decode_optional(&mut map, "backupEligibilityScore")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            name: field_name,
+            nodes: field_nodes,
+            config: field_config,
+            network: field_network,
+            upgrade_status: field_upgrade_status,
+            vm_count: field_vm_count,
+            inefficient_vm_count: field_inefficient_vm_count,
+            container_name: field_container_name,
+            categories: field_categories,
+            cluster_profile_ext_id: field_cluster_profile_ext_id,
+            backup_eligibility_score: field_backup_eligibility_score,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for ClusterProjection {
+    type Projection = Self;
+}
+
+impl ntnx_runtime::query::HasExpansion for ClusterProjection {
+    type Expanded = ntnx_runtime::query::Expanded<Self, ClusterExpansion>;
+}
+
+impl serde::Serialize for ClusterProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "nodes", &self.nodes)?;
+        self.extras.serialize_optional(&mut map, "config", &self.config)?;
+        self.extras.serialize_optional(&mut map, "network", &self.network)?;
+        self.extras.serialize_optional(&mut map, "upgradeStatus", &self.upgrade_status)?;
+        self.extras.serialize_optional(&mut map, "vmCount", &self.vm_count)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "inefficientVmCount",
+                &self.inefficient_vm_count,
+            )?;
+        self.extras.serialize_optional(&mut map, "containerName", &self.container_name)?;
+        self.extras.serialize_optional(&mut map, "categories", &self.categories)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "clusterProfileExtId",
+                &self.cluster_profile_ext_id,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "backupEligibilityScore",
+                &self.backup_eligibility_score,
+            )?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2977,6 +3287,10 @@ impl ntnx_runtime::Model for ClusterProfile {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for ClusterProfile {
+    type Projection = ClusterProfileProjection;
+}
+
 impl serde::Serialize for ClusterProfile {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3033,6 +3347,307 @@ impl serde::Serialize for ClusterProfile {
 }
 
 impl<'de> serde::Deserialize<'de> for ClusterProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `clustermgmt.v4.0.config.ClusterProfile`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `clustermgmt.v4.0.config.ClusterProfile/$projection`; `$objectType` `clustermgmt.v4.config.ClusterProfile`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ClusterProfileProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Name of the cluster profile
+    ///
+    /// Constraints: at most 64 characters; pattern `^[A-Za-z0-9._-]+$`.
+    pub name: Option<String>,
+    /// Detailed description of a cluster profile
+    ///
+    /// Constraints: at most 1000 characters.
+    pub description: Option<String>,
+    /// Creation time of cluster profile
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub create_time: Option<ntnx_runtime::DateTime>,
+    /// Last updated time of a cluster profile
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub last_update_time: Option<ntnx_runtime::DateTime>,
+    /// Details of the user who created this cluster profile
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub created_by: Option<String>,
+    /// Details of the user who has recently updated this cluster profile
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub last_updated_by: Option<String>,
+    /// Count of clusters associated to a cluster profile
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub cluster_count: Option<i32>,
+    /// The count indicates the number of clusters associated with a cluster profile that have experienced drift. Drifted clusters are those in which the configuration differs from the defined profile. For example, the NTP server has different values on a cluster as compared to the profile it is attached.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub drifted_cluster_count: Option<i32>,
+    /// Managed cluster information
+    ///
+    /// Constraints: 1 to 400 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub clusters: Option<Vec<ManagedCluster>>,
+    /// Indicates if a configuration of attached clusters can be skipped from monitoring.
+    ///
+    /// Constraints: at most 50 items.
+    pub allowed_overrides: Option<Vec<ConfigType>>,
+    /// List of name servers on a cluster. This is part of payload for both cluster create & update operations. For create operation, only ipv4 address / fqdn values are supported currently.
+    ///
+    /// Constraints: at most 1024 items.
+    pub name_server_ip_list: Option<Vec<ntnx_shared::common::v1::config::IpAddress>>,
+    /// List of NTP servers on a cluster. This is part of payload for both cluster create & update operations. For create operation, only ipv4 address / fqdn values are supported currently.
+    ///
+    /// Constraints: at most 1024 items.
+    pub ntp_server_ip_list: Option<
+        Vec<ntnx_shared::common::v1::config::IpAddressOrFqdn>,
+    >,
+    /// SMTP servers on a cluster. This is part of payload for cluster update operation only.
+    pub smtp_server: Option<SmtpServerRef>,
+    /// NFS subnet whitelist addresses. This is part of payload for cluster update operation only.
+    ///
+    /// Constraints: at most 1024 items.
+    pub nfs_subnet_whitelist: Option<Vec<String>>,
+    /// SNMP information.
+    pub snmp_config: Option<SnmpConfig>,
+    /// RSYSLOG Server.
+    ///
+    /// Constraints: at most 100 items.
+    pub rsyslog_server_list: Option<Vec<RsyslogServer>>,
+    /// Pulse status for a cluster.
+    pub pulse_status: Option<PulseStatus>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for ClusterProfileProjection {
+    const SCHEMA: &'static str = "clustermgmt.v4.0.config.ClusterProfile/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some(
+        "clustermgmt.v4.config.ClusterProfile",
+    );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_description = None;
+        let mut field_create_time = None;
+        let mut field_last_update_time = None;
+        let mut field_created_by = None;
+        let mut field_last_updated_by = None;
+        let mut field_cluster_count = None;
+        let mut field_drifted_cluster_count = None;
+        let mut field_clusters = None;
+        let mut field_allowed_overrides = None;
+        let mut field_name_server_ip_list = None;
+        let mut field_ntp_server_ip_list = None;
+        let mut field_smtp_server = None;
+        let mut field_nfs_subnet_whitelist = None;
+        let mut field_snmp_config = None;
+        let mut field_rsyslog_server_list = None;
+        let mut field_pulse_status = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "lastUpdateTime" => {
+                    field_last_update_time = extras
+                        .decode_optional(&mut map, "lastUpdateTime")?;
+                }
+                "createdBy" => {
+                    field_created_by = extras.decode_optional(&mut map, "createdBy")?;
+                }
+                "lastUpdatedBy" => {
+                    field_last_updated_by = extras
+                        .decode_optional(&mut map, "lastUpdatedBy")?;
+                }
+                "clusterCount" => {
+                    field_cluster_count = extras
+                        .decode_optional(&mut map, "clusterCount")?;
+                }
+                "driftedClusterCount" => {
+                    field_drifted_cluster_count = extras
+                        .decode_optional(&mut map, "driftedClusterCount")?;
+                }
+                "clusters" => {
+                    field_clusters = extras.decode_optional(&mut map, "clusters")?;
+                }
+                "allowedOverrides" => {
+                    field_allowed_overrides = extras
+                        .decode_optional(&mut map, "allowedOverrides")?;
+                }
+                "nameServerIpList" => {
+                    field_name_server_ip_list = extras
+                        .decode_optional(&mut map, "nameServerIpList")?;
+                }
+                "ntpServerIpList" => {
+                    field_ntp_server_ip_list = extras
+                        .decode_optional(&mut map, "ntpServerIpList")?;
+                }
+                "smtpServer" => {
+                    field_smtp_server = extras.decode_optional(&mut map, "smtpServer")?;
+                }
+                "nfsSubnetWhitelist" => {
+                    field_nfs_subnet_whitelist = extras
+                        .decode_optional(&mut map, "nfsSubnetWhitelist")?;
+                }
+                "snmpConfig" => {
+                    field_snmp_config = extras.decode_optional(&mut map, "snmpConfig")?;
+                }
+                "rsyslogServerList" => {
+                    field_rsyslog_server_list = extras
+                        .decode_optional(&mut map, "rsyslogServerList")?;
+                }
+                "pulseStatus" => {
+                    field_pulse_status = extras.decode_optional(&mut map, "pulseStatus")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            name: field_name,
+            description: field_description,
+            create_time: field_create_time,
+            last_update_time: field_last_update_time,
+            created_by: field_created_by,
+            last_updated_by: field_last_updated_by,
+            cluster_count: field_cluster_count,
+            drifted_cluster_count: field_drifted_cluster_count,
+            clusters: field_clusters,
+            allowed_overrides: field_allowed_overrides,
+            name_server_ip_list: field_name_server_ip_list,
+            ntp_server_ip_list: field_ntp_server_ip_list,
+            smtp_server: field_smtp_server,
+            nfs_subnet_whitelist: field_nfs_subnet_whitelist,
+            snmp_config: field_snmp_config,
+            rsyslog_server_list: field_rsyslog_server_list,
+            pulse_status: field_pulse_status,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for ClusterProfileProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for ClusterProfileProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdateTime", &self.last_update_time)?;
+        self.extras.serialize_optional(&mut map, "createdBy", &self.created_by)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdatedBy", &self.last_updated_by)?;
+        self.extras.serialize_optional(&mut map, "clusterCount", &self.cluster_count)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "driftedClusterCount",
+                &self.drifted_cluster_count,
+            )?;
+        self.extras.serialize_optional(&mut map, "clusters", &self.clusters)?;
+        self.extras
+            .serialize_optional(&mut map, "allowedOverrides", &self.allowed_overrides)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "nameServerIpList",
+                &self.name_server_ip_list,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "ntpServerIpList", &self.ntp_server_ip_list)?;
+        self.extras.serialize_optional(&mut map, "smtpServer", &self.smtp_server)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "nfsSubnetWhitelist",
+                &self.nfs_subnet_whitelist,
+            )?;
+        self.extras.serialize_optional(&mut map, "snmpConfig", &self.snmp_config)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "rsyslogServerList",
+                &self.rsyslog_server_list,
+            )?;
+        self.extras.serialize_optional(&mut map, "pulseStatus", &self.pulse_status)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterProfileProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7317,6 +7932,10 @@ impl ntnx_runtime::Model for Disk {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for Disk {
+    type Projection = DiskProjection;
+}
+
 impl serde::Serialize for Disk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7376,6 +7995,359 @@ impl serde::Serialize for Disk {
 }
 
 impl<'de> serde::Deserialize<'de> for Disk {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `clustermgmt.v4.0.config.Disk`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `clustermgmt.v4.0.config.Disk/$projection`; `$objectType` `clustermgmt.v4.config.Disk`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DiskProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Cluster name of the Disk it belongs to.
+    ///
+    /// Constraints: at most 256 characters.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub cluster_name: Option<String>,
+    /// The external identifier of the cluster on which Disk will be added.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub cluster_ext_id: Option<String>,
+    /// Indicates the status of the Disk.
+    pub status: Option<DiskStatus>,
+    /// Represents the Disk storage tier.
+    pub storage_tier: Option<StorageTier>,
+    /// The external identifier of a storage pool.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub storage_pool_ext_id: Option<String>,
+    /// The service VM ID of the node.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}::[0-9]{1,}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub service_vm_id: Option<String>,
+    /// The external identifier of the node.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub node_ext_id: Option<String>,
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
+    pub cvm_ip_address: Option<ntnx_shared::common::v1::config::IpAddress>,
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
+    pub node_ip_address: Option<ntnx_shared::common::v1::config::IpAddress>,
+    /// Represents the mount path of the Disk.
+    ///
+    /// Constraints: pattern `^/home/nutanix/data/stargate-storage/disks/[A-Z0-9]{8}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub mount_path: Option<String>,
+    /// Indicates the location of the Disk in a node.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub location: Option<i64>,
+    /// Represents the Disk serial number.
+    ///
+    /// Constraints: at most 256 characters.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub serial_number: Option<String>,
+    /// Size of the Disk in bytes.
+    ///
+    /// Constraints: ≥ 524288.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub disk_size_bytes: Option<i64>,
+    /// Physical capacity of the Disk in bytes.
+    ///
+    /// Constraints: ≥ 524288.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub physical_capacity_bytes: Option<i64>,
+    /// Represents the Disk model.
+    ///
+    /// Constraints: at most 256 characters.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub model: Option<String>,
+    /// Represents the Disk vendor.
+    ///
+    /// Constraints: at most 256 characters.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub vendor: Option<String>,
+    /// Indicates the PCIe path of NVMe devices.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub nvme_pcie_path: Option<String>,
+    /// Represents the current firmware version.
+    ///
+    /// Constraints: at most 256 characters.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub firmware_version: Option<String>,
+    /// Represents the target firmware version.
+    ///
+    /// Constraints: at most 256 characters.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub target_firmware_version: Option<String>,
+    /// Host name of the Disk to which it belongs.
+    ///
+    /// Constraints: at most 256 characters.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub host_name: Option<String>,
+    /// Disk advance configuration object.
+    pub disk_advance_config: Option<DiskAdvanceConfig>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for DiskProjection {
+    const SCHEMA: &'static str = "clustermgmt.v4.0.config.Disk/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.Disk");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_cluster_name = None;
+        let mut field_cluster_ext_id = None;
+        let mut field_status = None;
+        let mut field_storage_tier = None;
+        let mut field_storage_pool_ext_id = None;
+        let mut field_service_vm_id = None;
+        let mut field_node_ext_id = None;
+        let mut field_cvm_ip_address = None;
+        let mut field_node_ip_address = None;
+        let mut field_mount_path = None;
+        let mut field_location = None;
+        let mut field_serial_number = None;
+        let mut field_disk_size_bytes = None;
+        let mut field_physical_capacity_bytes = None;
+        let mut field_model = None;
+        let mut field_vendor = None;
+        let mut field_nvme_pcie_path = None;
+        let mut field_firmware_version = None;
+        let mut field_target_firmware_version = None;
+        let mut field_host_name = None;
+        let mut field_disk_advance_config = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "clusterName" => {
+                    field_cluster_name = extras.decode_optional(&mut map, "clusterName")?;
+                }
+                "clusterExtId" => {
+                    field_cluster_ext_id = extras
+                        .decode_optional(&mut map, "clusterExtId")?;
+                }
+                "status" => field_status = extras.decode_optional(&mut map, "status")?,
+                "storageTier" => {
+                    field_storage_tier = extras.decode_optional(&mut map, "storageTier")?;
+                }
+                "storagePoolExtId" => {
+                    field_storage_pool_ext_id = extras
+                        .decode_optional(&mut map, "storagePoolExtId")?;
+                }
+                "serviceVMId" => {
+                    field_service_vm_id = extras
+                        .decode_optional(&mut map, "serviceVMId")?;
+                }
+                "nodeExtId" => {
+                    field_node_ext_id = extras.decode_optional(&mut map, "nodeExtId")?;
+                }
+                "cvmIpAddress" => {
+                    field_cvm_ip_address = extras
+                        .decode_optional(&mut map, "cvmIpAddress")?;
+                }
+                "nodeIpAddress" => {
+                    field_node_ip_address = extras
+                        .decode_optional(&mut map, "nodeIpAddress")?;
+                }
+                "mountPath" => {
+                    field_mount_path = extras.decode_optional(&mut map, "mountPath")?;
+                }
+                "location" => {
+                    field_location = extras.decode_optional(&mut map, "location")?;
+                }
+                "serialNumber" => {
+                    field_serial_number = extras
+                        .decode_optional(&mut map, "serialNumber")?;
+                }
+                "diskSizeBytes" => {
+                    field_disk_size_bytes = extras
+                        .decode_optional(&mut map, "diskSizeBytes")?;
+                }
+                "physicalCapacityBytes" => {
+                    field_physical_capacity_bytes = extras
+                        .decode_optional(&mut map, "physicalCapacityBytes")?;
+                }
+                "model" => field_model = extras.decode_optional(&mut map, "model")?,
+                "vendor" => field_vendor = extras.decode_optional(&mut map, "vendor")?,
+                "nvmePciePath" => {
+                    field_nvme_pcie_path = extras
+                        .decode_optional(&mut map, "nvmePciePath")?;
+                }
+                "firmwareVersion" => {
+                    field_firmware_version = extras
+                        .decode_optional(&mut map, "firmwareVersion")?;
+                }
+                "targetFirmwareVersion" => {
+                    field_target_firmware_version = extras
+                        .decode_optional(&mut map, "targetFirmwareVersion")?;
+                }
+                "hostName" => {
+                    field_host_name = extras.decode_optional(&mut map, "hostName")?;
+                }
+                "diskAdvanceConfig" => {
+                    field_disk_advance_config = extras
+                        .decode_optional(&mut map, "diskAdvanceConfig")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            cluster_name: field_cluster_name,
+            cluster_ext_id: field_cluster_ext_id,
+            status: field_status,
+            storage_tier: field_storage_tier,
+            storage_pool_ext_id: field_storage_pool_ext_id,
+            service_vm_id: field_service_vm_id,
+            node_ext_id: field_node_ext_id,
+            cvm_ip_address: field_cvm_ip_address,
+            node_ip_address: field_node_ip_address,
+            mount_path: field_mount_path,
+            location: field_location,
+            serial_number: field_serial_number,
+            disk_size_bytes: field_disk_size_bytes,
+            physical_capacity_bytes: field_physical_capacity_bytes,
+            model: field_model,
+            vendor: field_vendor,
+            nvme_pcie_path: field_nvme_pcie_path,
+            firmware_version: field_firmware_version,
+            target_firmware_version: field_target_firmware_version,
+            host_name: field_host_name,
+            disk_advance_config: field_disk_advance_config,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for DiskProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for DiskProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "clusterName", &self.cluster_name)?;
+        self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
+        self.extras.serialize_optional(&mut map, "status", &self.status)?;
+        self.extras.serialize_optional(&mut map, "storageTier", &self.storage_tier)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storagePoolExtId",
+                &self.storage_pool_ext_id,
+            )?;
+        self.extras.serialize_optional(&mut map, "serviceVMId", &self.service_vm_id)?;
+        self.extras.serialize_optional(&mut map, "nodeExtId", &self.node_ext_id)?;
+        self.extras.serialize_optional(&mut map, "cvmIpAddress", &self.cvm_ip_address)?;
+        self.extras
+            .serialize_optional(&mut map, "nodeIpAddress", &self.node_ip_address)?;
+        self.extras.serialize_optional(&mut map, "mountPath", &self.mount_path)?;
+        self.extras.serialize_optional(&mut map, "location", &self.location)?;
+        self.extras.serialize_optional(&mut map, "serialNumber", &self.serial_number)?;
+        self.extras
+            .serialize_optional(&mut map, "diskSizeBytes", &self.disk_size_bytes)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "physicalCapacityBytes",
+                &self.physical_capacity_bytes,
+            )?;
+        self.extras.serialize_optional(&mut map, "model", &self.model)?;
+        self.extras.serialize_optional(&mut map, "vendor", &self.vendor)?;
+        self.extras.serialize_optional(&mut map, "nvmePciePath", &self.nvme_pcie_path)?;
+        self.extras
+            .serialize_optional(&mut map, "firmwareVersion", &self.firmware_version)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "targetFirmwareVersion",
+                &self.target_firmware_version,
+            )?;
+        self.extras.serialize_optional(&mut map, "hostName", &self.host_name)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskAdvanceConfig",
+                &self.disk_advance_config,
+            )?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DiskProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11877,6 +12849,10 @@ impl ntnx_runtime::Model for Host {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for Host {
+    type Projection = HostProjection;
+}
+
 impl serde::Serialize for Host {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -11990,6 +12966,469 @@ impl serde::Serialize for Host {
 }
 
 impl<'de> serde::Deserialize<'de> for Host {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `clustermgmt.v4.0.config.Host`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `clustermgmt.v4.0.config.Host/$projection`; `$objectType` `clustermgmt.v4.config.Host`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct HostProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Name of the host.
+    ///
+    /// Constraints: at most 63 characters.
+    pub host_name: Option<String>,
+    /// Type of the host.
+    pub host_type: Option<HostTypeEnum>,
+    /// Hypervisor details.
+    pub hypervisor: Option<HypervisorReference>,
+    /// Cluster reference for an entity.
+    pub cluster: Option<ClusterReference>,
+    /// Host entity with its attributes.
+    pub controller_vm: Option<ControllerVmReference>,
+    /// Disks attached to host.
+    ///
+    /// Constraints: at most 1024 items.
+    pub disk: Option<Vec<DiskReference>>,
+    /// Node degraded status.
+    pub is_degraded: Option<bool>,
+    /// Secure boot status.
+    pub is_secure_booted: Option<bool>,
+    /// Indicates whether the hardware is virtualized or not.
+    pub is_hardware_virtualized: Option<bool>,
+    /// Certificate signing request status.
+    pub has_csr: Option<bool>,
+    /// Mapping of key management device to certificate status list.
+    ///
+    /// Constraints: at most 1024 items.
+    pub key_management_device_to_cert_status: Option<
+        Vec<KeyManagementDeviceToCertStatusInfo>,
+    >,
+    /// Number of CPU cores.
+    pub number_of_cpu_cores: Option<i64>,
+    /// Number of CPU threads.
+    pub number_of_cpu_threads: Option<i64>,
+    /// Number of CPU sockets.
+    pub number_of_cpu_sockets: Option<i64>,
+    /// CPU capacity in Hz.
+    pub cpu_capacity_hz: Option<i64>,
+    /// CPU frequency in Hz.
+    pub cpu_frequency_hz: Option<i64>,
+    /// CPU model name.
+    pub cpu_model: Option<String>,
+    /// GPU driver version.
+    pub gpu_driver_version: Option<String>,
+    /// GPU attached list.
+    ///
+    /// Constraints: at most 1024 items.
+    pub gpu_list: Option<Vec<String>>,
+    /// Default VHD location.
+    pub default_vhd_location: Option<String>,
+    /// Default VHD container UUID.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub default_vhd_container_uuid: Option<String>,
+    /// Default VM location.
+    pub default_vm_location: Option<String>,
+    /// Default VM container UUID.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub default_vm_container_uuid: Option<String>,
+    /// Reboot pending status.
+    pub is_reboot_pending: Option<bool>,
+    /// Failover cluster FQDN.
+    ///
+    /// Constraints: pattern `^([a-z0-9]+(-[a-z0-9]+)*\.)+([a-z0-9]+(-[a-z0-9]+)*){1,63}$`.
+    pub failover_cluster_fqdn: Option<String>,
+    /// Failover cluster node status.
+    pub failover_cluster_node_status: Option<String>,
+    /// Boot time in secs.
+    pub boot_time_usecs: Option<i64>,
+    /// Memory size in bytes.
+    pub memory_size_bytes: Option<i64>,
+    /// Rackable unit serial name.
+    pub block_serial: Option<String>,
+    /// Rackable unit model name.
+    pub block_model: Option<String>,
+    /// Host Maintenance State.
+    pub maintenance_state: Option<String>,
+    /// Node status.
+    pub node_status: Option<NodeStatus>,
+    /// IPMI reference.
+    pub ipmi: Option<IpmiReference>,
+    /// Rackable unit UUID.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub rackable_unit_uuid: Option<String>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for HostProjection {
+    const SCHEMA: &'static str = "clustermgmt.v4.0.config.Host/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.Host");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_host_name = None;
+        let mut field_host_type = None;
+        let mut field_hypervisor = None;
+        let mut field_cluster = None;
+        let mut field_controller_vm = None;
+        let mut field_disk = None;
+        let mut field_is_degraded = None;
+        let mut field_is_secure_booted = None;
+        let mut field_is_hardware_virtualized = None;
+        let mut field_has_csr = None;
+        let mut field_key_management_device_to_cert_status = None;
+        let mut field_number_of_cpu_cores = None;
+        let mut field_number_of_cpu_threads = None;
+        let mut field_number_of_cpu_sockets = None;
+        let mut field_cpu_capacity_hz = None;
+        let mut field_cpu_frequency_hz = None;
+        let mut field_cpu_model = None;
+        let mut field_gpu_driver_version = None;
+        let mut field_gpu_list = None;
+        let mut field_default_vhd_location = None;
+        let mut field_default_vhd_container_uuid = None;
+        let mut field_default_vm_location = None;
+        let mut field_default_vm_container_uuid = None;
+        let mut field_is_reboot_pending = None;
+        let mut field_failover_cluster_fqdn = None;
+        let mut field_failover_cluster_node_status = None;
+        let mut field_boot_time_usecs = None;
+        let mut field_memory_size_bytes = None;
+        let mut field_block_serial = None;
+        let mut field_block_model = None;
+        let mut field_maintenance_state = None;
+        let mut field_node_status = None;
+        let mut field_ipmi = None;
+        let mut field_rackable_unit_uuid = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "hostName" => {
+                    field_host_name = extras.decode_optional(&mut map, "hostName")?;
+                }
+                "hostType" => {
+                    field_host_type = extras.decode_optional(&mut map, "hostType")?;
+                }
+                "hypervisor" => {
+                    field_hypervisor = extras.decode_optional(&mut map, "hypervisor")?;
+                }
+                "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
+                "controllerVm" => {
+                    field_controller_vm = extras
+                        .decode_optional(&mut map, "controllerVm")?;
+                }
+                "disk" => field_disk = extras.decode_optional(&mut map, "disk")?,
+                "isDegraded" => {
+                    field_is_degraded = extras.decode_optional(&mut map, "isDegraded")?;
+                }
+                "isSecureBooted" => {
+                    field_is_secure_booted = extras
+                        .decode_optional(&mut map, "isSecureBooted")?;
+                }
+                "isHardwareVirtualized" => {
+                    field_is_hardware_virtualized = extras
+                        .decode_optional(&mut map, "isHardwareVirtualized")?;
+                }
+                "hasCsr" => field_has_csr = extras.decode_optional(&mut map, "hasCsr")?,
+                "keyManagementDeviceToCertStatus" => {
+                    field_key_management_device_to_cert_status = extras
+                        .decode_optional(&mut map, "keyManagementDeviceToCertStatus")?;
+                }
+                "numberOfCpuCores" => {
+                    field_number_of_cpu_cores = extras
+                        .decode_optional(&mut map, "numberOfCpuCores")?;
+                }
+                "numberOfCpuThreads" => {
+                    field_number_of_cpu_threads = extras
+                        .decode_optional(&mut map, "numberOfCpuThreads")?;
+                }
+                "numberOfCpuSockets" => {
+                    field_number_of_cpu_sockets = extras
+                        .decode_optional(&mut map, "numberOfCpuSockets")?;
+                }
+                "cpuCapacityHz" => {
+                    field_cpu_capacity_hz = extras
+                        .decode_optional(&mut map, "cpuCapacityHz")?;
+                }
+                "cpuFrequencyHz" => {
+                    field_cpu_frequency_hz = extras
+                        .decode_optional(&mut map, "cpuFrequencyHz")?;
+                }
+                "cpuModel" => {
+                    field_cpu_model = extras.decode_optional(&mut map, "cpuModel")?;
+                }
+                "gpuDriverVersion" => {
+                    field_gpu_driver_version = extras
+                        .decode_optional(&mut map, "gpuDriverVersion")?;
+                }
+                "gpuList" => {
+                    field_gpu_list = extras.decode_optional(&mut map, "gpuList")?;
+                }
+                "defaultVhdLocation" => {
+                    field_default_vhd_location = extras
+                        .decode_optional(&mut map, "defaultVhdLocation")?;
+                }
+                "defaultVhdContainerUuid" => {
+                    field_default_vhd_container_uuid = extras
+                        .decode_optional(&mut map, "defaultVhdContainerUuid")?;
+                }
+                "defaultVmLocation" => {
+                    field_default_vm_location = extras
+                        .decode_optional(&mut map, "defaultVmLocation")?;
+                }
+                "defaultVmContainerUuid" => {
+                    field_default_vm_container_uuid = extras
+                        .decode_optional(&mut map, "defaultVmContainerUuid")?;
+                }
+                "isRebootPending" => {
+                    field_is_reboot_pending = extras
+                        .decode_optional(&mut map, "isRebootPending")?;
+                }
+                "failoverClusterFqdn" => {
+                    field_failover_cluster_fqdn = extras
+                        .decode_optional(&mut map, "failoverClusterFqdn")?;
+                }
+                "failoverClusterNodeStatus" => {
+                    field_failover_cluster_node_status = extras
+                        .decode_optional(&mut map, "failoverClusterNodeStatus")?;
+                }
+                "bootTimeUsecs" => {
+                    field_boot_time_usecs = extras
+                        .decode_optional(&mut map, "bootTimeUsecs")?;
+                }
+                "memorySizeBytes" => {
+                    field_memory_size_bytes = extras
+                        .decode_optional(&mut map, "memorySizeBytes")?;
+                }
+                "blockSerial" => {
+                    field_block_serial = extras.decode_optional(&mut map, "blockSerial")?;
+                }
+                "blockModel" => {
+                    field_block_model = extras.decode_optional(&mut map, "blockModel")?;
+                }
+                "maintenanceState" => {
+                    field_maintenance_state = extras
+                        .decode_optional(&mut map, "maintenanceState")?;
+                }
+                "nodeStatus" => {
+                    field_node_status = extras.decode_optional(&mut map, "nodeStatus")?;
+                }
+                "ipmi" => field_ipmi = extras.decode_optional(&mut map, "ipmi")?,
+                "rackableUnitUuid" => {
+                    field_rackable_unit_uuid = extras
+                        .decode_optional(&mut map, "rackableUnitUuid")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            host_name: field_host_name,
+            host_type: field_host_type,
+            hypervisor: field_hypervisor,
+            cluster: field_cluster,
+            controller_vm: field_controller_vm,
+            disk: field_disk,
+            is_degraded: field_is_degraded,
+            is_secure_booted: field_is_secure_booted,
+            is_hardware_virtualized: field_is_hardware_virtualized,
+            has_csr: field_has_csr,
+            key_management_device_to_cert_status: field_key_management_device_to_cert_status,
+            number_of_cpu_cores: field_number_of_cpu_cores,
+            number_of_cpu_threads: field_number_of_cpu_threads,
+            number_of_cpu_sockets: field_number_of_cpu_sockets,
+            cpu_capacity_hz: field_cpu_capacity_hz,
+            cpu_frequency_hz: field_cpu_frequency_hz,
+            cpu_model: field_cpu_model,
+            gpu_driver_version: field_gpu_driver_version,
+            gpu_list: field_gpu_list,
+            default_vhd_location: field_default_vhd_location,
+            default_vhd_container_uuid: field_default_vhd_container_uuid,
+            default_vm_location: field_default_vm_location,
+            default_vm_container_uuid: field_default_vm_container_uuid,
+            is_reboot_pending: field_is_reboot_pending,
+            failover_cluster_fqdn: field_failover_cluster_fqdn,
+            failover_cluster_node_status: field_failover_cluster_node_status,
+            boot_time_usecs: field_boot_time_usecs,
+            memory_size_bytes: field_memory_size_bytes,
+            block_serial: field_block_serial,
+            block_model: field_block_model,
+            maintenance_state: field_maintenance_state,
+            node_status: field_node_status,
+            ipmi: field_ipmi,
+            rackable_unit_uuid: field_rackable_unit_uuid,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for HostProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for HostProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "hostName", &self.host_name)?;
+        self.extras.serialize_optional(&mut map, "hostType", &self.host_type)?;
+        self.extras.serialize_optional(&mut map, "hypervisor", &self.hypervisor)?;
+        self.extras.serialize_optional(&mut map, "cluster", &self.cluster)?;
+        self.extras.serialize_optional(&mut map, "controllerVm", &self.controller_vm)?;
+        self.extras.serialize_optional(&mut map, "disk", &self.disk)?;
+        self.extras.serialize_optional(&mut map, "isDegraded", &self.is_degraded)?;
+        self.extras
+            .serialize_optional(&mut map, "isSecureBooted", &self.is_secure_booted)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isHardwareVirtualized",
+                &self.is_hardware_virtualized,
+            )?;
+        self.extras.serialize_optional(&mut map, "hasCsr", &self.has_csr)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "keyManagementDeviceToCertStatus",
+                &self.key_management_device_to_cert_status,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numberOfCpuCores",
+                &self.number_of_cpu_cores,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numberOfCpuThreads",
+                &self.number_of_cpu_threads,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numberOfCpuSockets",
+                &self.number_of_cpu_sockets,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "cpuCapacityHz", &self.cpu_capacity_hz)?;
+        self.extras
+            .serialize_optional(&mut map, "cpuFrequencyHz", &self.cpu_frequency_hz)?;
+        self.extras.serialize_optional(&mut map, "cpuModel", &self.cpu_model)?;
+        self.extras
+            .serialize_optional(&mut map, "gpuDriverVersion", &self.gpu_driver_version)?;
+        self.extras.serialize_optional(&mut map, "gpuList", &self.gpu_list)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "defaultVhdLocation",
+                &self.default_vhd_location,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "defaultVhdContainerUuid",
+                &self.default_vhd_container_uuid,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "defaultVmLocation",
+                &self.default_vm_location,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "defaultVmContainerUuid",
+                &self.default_vm_container_uuid,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "isRebootPending", &self.is_reboot_pending)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "failoverClusterFqdn",
+                &self.failover_cluster_fqdn,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "failoverClusterNodeStatus",
+                &self.failover_cluster_node_status,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "bootTimeUsecs", &self.boot_time_usecs)?;
+        self.extras
+            .serialize_optional(&mut map, "memorySizeBytes", &self.memory_size_bytes)?;
+        self.extras.serialize_optional(&mut map, "blockSerial", &self.block_serial)?;
+        self.extras.serialize_optional(&mut map, "blockModel", &self.block_model)?;
+        self.extras
+            .serialize_optional(&mut map, "maintenanceState", &self.maintenance_state)?;
+        self.extras.serialize_optional(&mut map, "nodeStatus", &self.node_status)?;
+        self.extras.serialize_optional(&mut map, "ipmi", &self.ipmi)?;
+        self.extras
+            .serialize_optional(&mut map, "rackableUnitUuid", &self.rackable_unit_uuid)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -12448,6 +13887,10 @@ impl ntnx_runtime::Model for HostNic {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for HostNic {
+    type Projection = HostNicProjection;
+}
+
 impl serde::Serialize for HostNic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -12515,6 +13958,322 @@ impl serde::Serialize for HostNic {
 }
 
 impl<'de> serde::Deserialize<'de> for HostNic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `clustermgmt.v4.0.config.HostNic`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `clustermgmt.v4.0.config.HostNic/$projection`; `$objectType` `clustermgmt.v4.config.HostNic`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct HostNicProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Name of the host NIC.
+    ///
+    /// Constraints: at most 64 characters.
+    pub name: Option<String>,
+    /// Host description.
+    pub host_description: Option<String>,
+    /// Host Mac address.
+    ///
+    /// Constraints: pattern `^([0-9A-Fa-f]{2}[:-]){5}([0-9A-Fa-f]{2})$`.
+    pub mac_address: Option<String>,
+    /// List of IPv4 addresses associated with the NIC entity for the network connection.
+    ///
+    /// Constraints: at most 1024 items.
+    pub ipv4_addresses: Option<Vec<ntnx_shared::common::v1::config::IpAddress>>,
+    /// List of IPv6 addresses associated with the NIC entity for the network connection.
+    ///
+    /// Constraints: at most 1024 items.
+    pub ipv6_addresses: Option<Vec<ntnx_shared::common::v1::config::IpAddress>>,
+    /// Operational status of the interface to the port associated with the NIC entity.
+    pub interface_status: Option<String>,
+    /// Status of DHCP protocol.
+    pub is_dhcp_enabled: Option<bool>,
+    /// Link speed in Kbps.
+    pub link_speed_in_kbps: Option<i64>,
+    /// Maximum transmission unit in bytes.
+    pub mtu_in_bytes: Option<i64>,
+    /// UUID of the host.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub node_uuid: Option<String>,
+    /// Network discovery protocol (either LLDP or None).
+    pub discovery_protocol: Option<String>,
+    /// Switch device Id learned through the discovery protocol.
+    pub switch_device_id: Option<String>,
+    /// Switch port Id learned through the discovery protocol.
+    pub switch_port_id: Option<String>,
+    /// Switch vendor information learned through the discovery protocol.
+    pub switch_vendor_info: Option<String>,
+    /// Switch VLAN Id learned through the discovery protocol.
+    pub switch_vlan_id: Option<String>,
+    /// An unique address that identifies a device on the internet or a local network in IPv4 or IPv6 format.
+    pub switch_management_ip: Option<ntnx_shared::common::v1::config::IpAddress>,
+    /// Switch Mac address
+    ///
+    /// Constraints: pattern `^([0-9A-Fa-f]{2}[:-]){5}([0-9A-Fa-f]{2})$`.
+    pub switch_mac_address: Option<String>,
+    /// List of network switch interfaces attached to the host NIC.
+    ///
+    /// Constraints: at most 1024 items.
+    pub attached_switch_interface_list: Option<Vec<NetworkSwitchInterface>>,
+    /// Size of configured buffer (in bytes) to the port associated with NIC, storing the network packets received through the port.
+    pub rx_ring_size_in_bytes: Option<i64>,
+    /// Size of configured buffer (in bytes) to the port associated with NIC, storing the network packets that would be transmitted through the port.
+    pub tx_ring_size_in_bytes: Option<i64>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for HostNicProjection {
+    const SCHEMA: &'static str = "clustermgmt.v4.0.config.HostNic/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.HostNic");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_host_description = None;
+        let mut field_mac_address = None;
+        let mut field_ipv4_addresses = None;
+        let mut field_ipv6_addresses = None;
+        let mut field_interface_status = None;
+        let mut field_is_dhcp_enabled = None;
+        let mut field_link_speed_in_kbps = None;
+        let mut field_mtu_in_bytes = None;
+        let mut field_node_uuid = None;
+        let mut field_discovery_protocol = None;
+        let mut field_switch_device_id = None;
+        let mut field_switch_port_id = None;
+        let mut field_switch_vendor_info = None;
+        let mut field_switch_vlan_id = None;
+        let mut field_switch_management_ip = None;
+        let mut field_switch_mac_address = None;
+        let mut field_attached_switch_interface_list = None;
+        let mut field_rx_ring_size_in_bytes = None;
+        let mut field_tx_ring_size_in_bytes = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "hostDescription" => {
+                    field_host_description = extras
+                        .decode_optional(&mut map, "hostDescription")?;
+                }
+                "macAddress" => {
+                    field_mac_address = extras.decode_optional(&mut map, "macAddress")?;
+                }
+                "ipv4Addresses" => {
+                    field_ipv4_addresses = extras
+                        .decode_optional(&mut map, "ipv4Addresses")?;
+                }
+                "ipv6Addresses" => {
+                    field_ipv6_addresses = extras
+                        .decode_optional(&mut map, "ipv6Addresses")?;
+                }
+                "interfaceStatus" => {
+                    field_interface_status = extras
+                        .decode_optional(&mut map, "interfaceStatus")?;
+                }
+                "isDhcpEnabled" => {
+                    field_is_dhcp_enabled = extras
+                        .decode_optional(&mut map, "isDhcpEnabled")?;
+                }
+                "linkSpeedInKbps" => {
+                    field_link_speed_in_kbps = extras
+                        .decode_optional(&mut map, "linkSpeedInKbps")?;
+                }
+                "mtuInBytes" => {
+                    field_mtu_in_bytes = extras.decode_optional(&mut map, "mtuInBytes")?;
+                }
+                "nodeUuid" => {
+                    field_node_uuid = extras.decode_optional(&mut map, "nodeUuid")?;
+                }
+                "discoveryProtocol" => {
+                    field_discovery_protocol = extras
+                        .decode_optional(&mut map, "discoveryProtocol")?;
+                }
+                "switchDeviceId" => {
+                    field_switch_device_id = extras
+                        .decode_optional(&mut map, "switchDeviceId")?;
+                }
+                "switchPortId" => {
+                    field_switch_port_id = extras
+                        .decode_optional(&mut map, "switchPortId")?;
+                }
+                "switchVendorInfo" => {
+                    field_switch_vendor_info = extras
+                        .decode_optional(&mut map, "switchVendorInfo")?;
+                }
+                "switchVlanId" => {
+                    field_switch_vlan_id = extras
+                        .decode_optional(&mut map, "switchVlanId")?;
+                }
+                "switchManagementIp" => {
+                    field_switch_management_ip = extras
+                        .decode_optional(&mut map, "switchManagementIp")?;
+                }
+                "switchMacAddress" => {
+                    field_switch_mac_address = extras
+                        .decode_optional(&mut map, "switchMacAddress")?;
+                }
+                "attachedSwitchInterfaceList" => {
+                    field_attached_switch_interface_list = extras
+                        .decode_optional(&mut map, "attachedSwitchInterfaceList")?;
+                }
+                "rxRingSizeInBytes" => {
+                    field_rx_ring_size_in_bytes = extras
+                        .decode_optional(&mut map, "rxRingSizeInBytes")?;
+                }
+                "txRingSizeInBytes" => {
+                    field_tx_ring_size_in_bytes = extras
+                        .decode_optional(&mut map, "txRingSizeInBytes")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            name: field_name,
+            host_description: field_host_description,
+            mac_address: field_mac_address,
+            ipv4_addresses: field_ipv4_addresses,
+            ipv6_addresses: field_ipv6_addresses,
+            interface_status: field_interface_status,
+            is_dhcp_enabled: field_is_dhcp_enabled,
+            link_speed_in_kbps: field_link_speed_in_kbps,
+            mtu_in_bytes: field_mtu_in_bytes,
+            node_uuid: field_node_uuid,
+            discovery_protocol: field_discovery_protocol,
+            switch_device_id: field_switch_device_id,
+            switch_port_id: field_switch_port_id,
+            switch_vendor_info: field_switch_vendor_info,
+            switch_vlan_id: field_switch_vlan_id,
+            switch_management_ip: field_switch_management_ip,
+            switch_mac_address: field_switch_mac_address,
+            attached_switch_interface_list: field_attached_switch_interface_list,
+            rx_ring_size_in_bytes: field_rx_ring_size_in_bytes,
+            tx_ring_size_in_bytes: field_tx_ring_size_in_bytes,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for HostNicProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for HostNicProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras
+            .serialize_optional(&mut map, "hostDescription", &self.host_description)?;
+        self.extras.serialize_optional(&mut map, "macAddress", &self.mac_address)?;
+        self.extras.serialize_optional(&mut map, "ipv4Addresses", &self.ipv4_addresses)?;
+        self.extras.serialize_optional(&mut map, "ipv6Addresses", &self.ipv6_addresses)?;
+        self.extras
+            .serialize_optional(&mut map, "interfaceStatus", &self.interface_status)?;
+        self.extras
+            .serialize_optional(&mut map, "isDhcpEnabled", &self.is_dhcp_enabled)?;
+        self.extras
+            .serialize_optional(&mut map, "linkSpeedInKbps", &self.link_speed_in_kbps)?;
+        self.extras.serialize_optional(&mut map, "mtuInBytes", &self.mtu_in_bytes)?;
+        self.extras.serialize_optional(&mut map, "nodeUuid", &self.node_uuid)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "discoveryProtocol",
+                &self.discovery_protocol,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "switchDeviceId", &self.switch_device_id)?;
+        self.extras.serialize_optional(&mut map, "switchPortId", &self.switch_port_id)?;
+        self.extras
+            .serialize_optional(&mut map, "switchVendorInfo", &self.switch_vendor_info)?;
+        self.extras.serialize_optional(&mut map, "switchVlanId", &self.switch_vlan_id)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "switchManagementIp",
+                &self.switch_management_ip,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "switchMacAddress", &self.switch_mac_address)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "attachedSwitchInterfaceList",
+                &self.attached_switch_interface_list,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "rxRingSizeInBytes",
+                &self.rx_ring_size_in_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "txRingSizeInBytes",
+                &self.tx_ring_size_in_bytes,
+            )?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostNicProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -23349,6 +25108,10 @@ impl ntnx_runtime::Model for StorageContainer {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for StorageContainer {
+    type Projection = StorageContainerProjection;
+}
+
 impl serde::Serialize for StorageContainer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -23474,6 +25237,467 @@ impl serde::Serialize for StorageContainer {
 }
 
 impl<'de> serde::Deserialize<'de> for StorageContainer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `clustermgmt.v4.0.config.StorageContainer`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `clustermgmt.v4.0.config.StorageContainer/$projection`; `$objectType` `clustermgmt.v4.config.StorageContainer`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StorageContainerProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// The external identifier of the Storage Container.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub container_ext_id: Option<String>,
+    /// The external identifier of the owner.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub owner_ext_id: Option<String>,
+    /// Name of the Storage Container. Note that the name of Storage Container should be unique in every cluster.
+    ///
+    /// Constraints: at most 75 characters.
+    pub name: Option<String>,
+    /// The external identifier of the cluster owning the Storage Container.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub cluster_ext_id: Option<String>,
+    /// The external identifier  of the Storage Pool owning the Storage Container instance.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub storage_pool_ext_id: Option<String>,
+    /// Indicates whether the Storage Container is marked for removal. This field is set when the Storage Container is about to be destroyed.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub is_marked_for_removal: Option<bool>,
+    /// Indicates whether the Storage Container is marked for removal. This field is set when the Storage Container is about to be destroyed.
+    ///
+    /// **Deprecated.**
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub marked_for_removal: Option<bool>,
+    /// Maximum physical capacity of the Storage Container in bytes.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub max_capacity_bytes: Option<i64>,
+    /// Total reserved size (in bytes) of the Storage Container (set by Admin). This also includes the replication factor of the Storage Container. The actual reserved capacity of the Storage Container will be the maximum of explicitReservedCapacity and implicitReservedCapacity.
+    pub logical_explicit_reserved_capacity_bytes: Option<i64>,
+    /// This is the sum of the  of reservations provisioned on all vDisks in the Storage Container. The actual reserved capacity of the Storage Container will be the maximum of explicitReservedCapacity and implicitReservedCapacity.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub logical_implicit_reserved_capacity_bytes: Option<i64>,
+    /// Maximum capacity of the Storage Container as defined by the user.
+    pub logical_advertised_capacity_bytes: Option<i64>,
+    /// Replication factor of the Storage Container.
+    pub replication_factor: Option<i32>,
+    /// List of NFS addresses that need to be whitelisted.
+    ///
+    /// Constraints: at most 100 items.
+    pub nfs_whitelist_address: Option<
+        Vec<ntnx_shared::common::v1::config::IpAddressOrFqdn>,
+    >,
+    /// Indicates whether the NFS whitelist is inherited from the global configuration.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub is_nfs_whitelist_inherited: Option<bool>,
+    /// Indicates the current status value of Erasure Coding for the Storage Container.
+    pub erasure_code: Option<ErasureCodeStatus>,
+    /// Indicates whether data written to this Storage Container should be inline erasure-coded or not. This field is only considered if ErasureCoding is enabled.
+    pub is_inline_ec_enabled: Option<bool>,
+    /// Indicates whether to prefer a higher Erasure Code fault domain.
+    pub has_higher_ec_fault_domain_preference: Option<bool>,
+    /// Delay in performing Erasure Code for the current Storage Container instance.
+    pub erasure_code_delay_secs: Option<i32>,
+    /// Indicates the current status of Cache Deduplication for the Storage Container.
+    pub cache_deduplication: Option<CacheDeduplication>,
+    /// Indicates the current status of Disk deduplication for the Storage Container.
+    pub on_disk_dedup: Option<OnDiskDedup>,
+    /// Indicates whether the compression is enabled for the Storage Container.
+    pub is_compression_enabled: Option<bool>,
+    /// The compression delay in seconds.
+    pub compression_delay_secs: Option<i32>,
+    /// Indicates whether the Storage Container is internal and is managed by Nutanix.
+    pub is_internal: Option<bool>,
+    /// Indicates whether the Storage Container instance has software encryption enabled.
+    ///
+    /// Nullable: absent, `null` and a value are distinct.
+    pub is_software_encryption_enabled: ntnx_runtime::Nullable<bool>,
+    /// Indicates whether the Storage Container is encrypted or not.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub is_encrypted: Option<bool>,
+    /// Affinity host external identifier for RF-1 Storage Container.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub affinity_host_ext_id: Option<String>,
+    /// The corresponding name of the cluster owning the Storage Container instance.
+    ///
+    /// Constraints: at most 256 characters.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub cluster_name: Option<String>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for StorageContainerProjection {
+    const SCHEMA: &'static str = "clustermgmt.v4.0.config.StorageContainer/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some(
+        "clustermgmt.v4.config.StorageContainer",
+    );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_container_ext_id = None;
+        let mut field_owner_ext_id = None;
+        let mut field_name = None;
+        let mut field_cluster_ext_id = None;
+        let mut field_storage_pool_ext_id = None;
+        let mut field_is_marked_for_removal = None;
+        let mut field_marked_for_removal = None;
+        let mut field_max_capacity_bytes = None;
+        let mut field_logical_explicit_reserved_capacity_bytes = None;
+        let mut field_logical_implicit_reserved_capacity_bytes = None;
+        let mut field_logical_advertised_capacity_bytes = None;
+        let mut field_replication_factor = None;
+        let mut field_nfs_whitelist_address = None;
+        let mut field_is_nfs_whitelist_inherited = None;
+        let mut field_erasure_code = None;
+        let mut field_is_inline_ec_enabled = None;
+        let mut field_has_higher_ec_fault_domain_preference = None;
+        let mut field_erasure_code_delay_secs = None;
+        let mut field_cache_deduplication = None;
+        let mut field_on_disk_dedup = None;
+        let mut field_is_compression_enabled = None;
+        let mut field_compression_delay_secs = None;
+        let mut field_is_internal = None;
+        let mut field_is_software_encryption_enabled = ntnx_runtime::Nullable::Absent;
+        let mut field_is_encrypted = None;
+        let mut field_affinity_host_ext_id = None;
+        let mut field_cluster_name = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "containerExtId" => {
+                    field_container_ext_id = extras
+                        .decode_optional(&mut map, "containerExtId")?;
+                }
+                "ownerExtId" => {
+                    field_owner_ext_id = extras.decode_optional(&mut map, "ownerExtId")?;
+                }
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "clusterExtId" => {
+                    field_cluster_ext_id = extras
+                        .decode_optional(&mut map, "clusterExtId")?;
+                }
+                "storagePoolExtId" => {
+                    field_storage_pool_ext_id = extras
+                        .decode_optional(&mut map, "storagePoolExtId")?;
+                }
+                "isMarkedForRemoval" => {
+                    field_is_marked_for_removal = extras
+                        .decode_optional(&mut map, "isMarkedForRemoval")?;
+                }
+                "markedForRemoval" => {
+                    field_marked_for_removal = extras
+                        .decode_optional(&mut map, "markedForRemoval")?;
+                }
+                "maxCapacityBytes" => {
+                    field_max_capacity_bytes = extras
+                        .decode_optional(&mut map, "maxCapacityBytes")?;
+                }
+                "logicalExplicitReservedCapacityBytes" => {
+                    field_logical_explicit_reserved_capacity_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "logicalExplicitReservedCapacityBytes",
+                        )?;
+                }
+                "logicalImplicitReservedCapacityBytes" => {
+                    field_logical_implicit_reserved_capacity_bytes = extras
+                        .decode_optional(
+                            &mut map,
+                            "logicalImplicitReservedCapacityBytes",
+                        )?;
+                }
+                "logicalAdvertisedCapacityBytes" => {
+                    field_logical_advertised_capacity_bytes = extras
+                        .decode_optional(&mut map, "logicalAdvertisedCapacityBytes")?;
+                }
+                "replicationFactor" => {
+                    field_replication_factor = extras
+                        .decode_optional(&mut map, "replicationFactor")?;
+                }
+                "nfsWhitelistAddress" => {
+                    field_nfs_whitelist_address = extras
+                        .decode_optional(&mut map, "nfsWhitelistAddress")?;
+                }
+                "isNfsWhitelistInherited" => {
+                    field_is_nfs_whitelist_inherited = extras
+                        .decode_optional(&mut map, "isNfsWhitelistInherited")?;
+                }
+                "erasureCode" => {
+                    field_erasure_code = extras.decode_optional(&mut map, "erasureCode")?;
+                }
+                "isInlineEcEnabled" => {
+                    field_is_inline_ec_enabled = extras
+                        .decode_optional(&mut map, "isInlineEcEnabled")?;
+                }
+                "hasHigherEcFaultDomainPreference" => {
+                    field_has_higher_ec_fault_domain_preference = extras
+                        .decode_optional(&mut map, "hasHigherEcFaultDomainPreference")?;
+                }
+                "erasureCodeDelaySecs" => {
+                    field_erasure_code_delay_secs = extras
+                        .decode_optional(&mut map, "erasureCodeDelaySecs")?;
+                }
+                "cacheDeduplication" => {
+                    field_cache_deduplication = extras
+                        .decode_optional(&mut map, "cacheDeduplication")?;
+                }
+                "onDiskDedup" => {
+                    field_on_disk_dedup = extras
+                        .decode_optional(&mut map, "onDiskDedup")?;
+                }
+                "isCompressionEnabled" => {
+                    field_is_compression_enabled = extras
+                        .decode_optional(&mut map, "isCompressionEnabled")?;
+                }
+                "compressionDelaySecs" => {
+                    field_compression_delay_secs = extras
+                        .decode_optional(&mut map, "compressionDelaySecs")?;
+                }
+                "isInternal" => {
+                    field_is_internal = extras.decode_optional(&mut map, "isInternal")?;
+                }
+                "isSoftwareEncryptionEnabled" => {
+                    field_is_software_encryption_enabled = map.next_value()?;
+                }
+                "isEncrypted" => {
+                    field_is_encrypted = extras.decode_optional(&mut map, "isEncrypted")?;
+                }
+                "affinityHostExtId" => {
+                    field_affinity_host_ext_id = extras
+                        .decode_optional(&mut map, "affinityHostExtId")?;
+                }
+                "clusterName" => {
+                    field_cluster_name = extras.decode_optional(&mut map, "clusterName")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            container_ext_id: field_container_ext_id,
+            owner_ext_id: field_owner_ext_id,
+            name: field_name,
+            cluster_ext_id: field_cluster_ext_id,
+            storage_pool_ext_id: field_storage_pool_ext_id,
+            is_marked_for_removal: field_is_marked_for_removal,
+            marked_for_removal: field_marked_for_removal,
+            max_capacity_bytes: field_max_capacity_bytes,
+            logical_explicit_reserved_capacity_bytes: field_logical_explicit_reserved_capacity_bytes,
+            logical_implicit_reserved_capacity_bytes: field_logical_implicit_reserved_capacity_bytes,
+            logical_advertised_capacity_bytes: field_logical_advertised_capacity_bytes,
+            replication_factor: field_replication_factor,
+            nfs_whitelist_address: field_nfs_whitelist_address,
+            is_nfs_whitelist_inherited: field_is_nfs_whitelist_inherited,
+            erasure_code: field_erasure_code,
+            is_inline_ec_enabled: field_is_inline_ec_enabled,
+            has_higher_ec_fault_domain_preference: field_has_higher_ec_fault_domain_preference,
+            erasure_code_delay_secs: field_erasure_code_delay_secs,
+            cache_deduplication: field_cache_deduplication,
+            on_disk_dedup: field_on_disk_dedup,
+            is_compression_enabled: field_is_compression_enabled,
+            compression_delay_secs: field_compression_delay_secs,
+            is_internal: field_is_internal,
+            is_software_encryption_enabled: field_is_software_encryption_enabled,
+            is_encrypted: field_is_encrypted,
+            affinity_host_ext_id: field_affinity_host_ext_id,
+            cluster_name: field_cluster_name,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for StorageContainerProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for StorageContainerProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(&mut map, "containerExtId", &self.container_ext_id)?;
+        self.extras.serialize_optional(&mut map, "ownerExtId", &self.owner_ext_id)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storagePoolExtId",
+                &self.storage_pool_ext_id,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isMarkedForRemoval",
+                &self.is_marked_for_removal,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "markedForRemoval", &self.marked_for_removal)?;
+        self.extras
+            .serialize_optional(&mut map, "maxCapacityBytes", &self.max_capacity_bytes)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "logicalExplicitReservedCapacityBytes",
+                &self.logical_explicit_reserved_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "logicalImplicitReservedCapacityBytes",
+                &self.logical_implicit_reserved_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "logicalAdvertisedCapacityBytes",
+                &self.logical_advertised_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "replicationFactor",
+                &self.replication_factor,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "nfsWhitelistAddress",
+                &self.nfs_whitelist_address,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isNfsWhitelistInherited",
+                &self.is_nfs_whitelist_inherited,
+            )?;
+        self.extras.serialize_optional(&mut map, "erasureCode", &self.erasure_code)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isInlineEcEnabled",
+                &self.is_inline_ec_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hasHigherEcFaultDomainPreference",
+                &self.has_higher_ec_fault_domain_preference,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "erasureCodeDelaySecs",
+                &self.erasure_code_delay_secs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "cacheDeduplication",
+                &self.cache_deduplication,
+            )?;
+        self.extras.serialize_optional(&mut map, "onDiskDedup", &self.on_disk_dedup)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isCompressionEnabled",
+                &self.is_compression_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "compressionDelaySecs",
+                &self.compression_delay_secs,
+            )?;
+        self.extras.serialize_optional(&mut map, "isInternal", &self.is_internal)?;
+        if !self.is_software_encryption_enabled.is_absent() {
+            map.serialize_entry(
+                "isSoftwareEncryptionEnabled",
+                &self.is_software_encryption_enabled,
+            )?;
+        }
+        self.extras.serialize_optional(&mut map, "isEncrypted", &self.is_encrypted)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "affinityHostExtId",
+                &self.affinity_host_ext_id,
+            )?;
+        self.extras.serialize_optional(&mut map, "clusterName", &self.cluster_name)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StorageContainerProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -27463,6 +29687,10 @@ impl ntnx_runtime::Model for VcenterExtension {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for VcenterExtension {
+    type Projection = VcenterExtensionProjection;
+}
+
 impl serde::Serialize for VcenterExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -27481,6 +29709,140 @@ impl serde::Serialize for VcenterExtension {
 }
 
 impl<'de> serde::Deserialize<'de> for VcenterExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `clustermgmt.v4.0.config.VcenterExtension`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `clustermgmt.v4.0.config.VcenterExtension/$projection`; `$objectType` `clustermgmt.v4.config.VcenterExtension`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VcenterExtensionProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// The globally unique identifier of cluster instance. It should be of type UUID.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub cluster_ext_id: Option<String>,
+    /// IP Address of vCenter.
+    ///
+    /// Constraints: pattern `^(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub ip_address: Option<String>,
+    /// Indicates whether the vCenter Server extension is registered for the cluster.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub is_registered: Option<bool>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for VcenterExtensionProjection {
+    const SCHEMA: &'static str = "clustermgmt.v4.0.config.VcenterExtension/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some(
+        "clustermgmt.v4.config.VcenterExtension",
+    );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_cluster_ext_id = None;
+        let mut field_ip_address = None;
+        let mut field_is_registered = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "clusterExtId" => {
+                    field_cluster_ext_id = extras
+                        .decode_optional(&mut map, "clusterExtId")?;
+                }
+                "ipAddress" => {
+                    field_ip_address = extras.decode_optional(&mut map, "ipAddress")?;
+                }
+                "isRegistered" => {
+                    field_is_registered = extras
+                        .decode_optional(&mut map, "isRegistered")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            cluster_ext_id: field_cluster_ext_id,
+            ip_address: field_ip_address,
+            is_registered: field_is_registered,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for VcenterExtensionProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for VcenterExtensionProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
+        self.extras.serialize_optional(&mut map, "ipAddress", &self.ip_address)?;
+        self.extras.serialize_optional(&mut map, "isRegistered", &self.is_registered)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VcenterExtensionProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -28077,6 +30439,10 @@ impl ntnx_runtime::Model for VirtualNic {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for VirtualNic {
+    type Projection = VirtualNicProjection;
+}
+
 impl serde::Serialize for VirtualNic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -28109,6 +30475,218 @@ impl serde::Serialize for VirtualNic {
 }
 
 impl<'de> serde::Deserialize<'de> for VirtualNic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `clustermgmt.v4.0.config.VirtualNic`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `clustermgmt.v4.0.config.VirtualNic/$projection`; `$objectType` `clustermgmt.v4.config.VirtualNic`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VirtualNicProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Virtual NIC name.
+    ///
+    /// Constraints: at most 64 characters.
+    pub name: Option<String>,
+    /// Host description.
+    pub host_description: Option<String>,
+    /// Host Mac address.
+    ///
+    /// Constraints: pattern `^([0-9A-Fa-f]{2}[:-]){5}([0-9A-Fa-f]{2})$`.
+    pub mac_address: Option<String>,
+    /// List of IPv4 addresses associated with the NIC entity for the network connection.
+    ///
+    /// Constraints: at most 1024 items.
+    pub ipv4_addresses: Option<Vec<ntnx_shared::common::v1::config::IpAddress>>,
+    /// List of IPv6 addresses associated with the NIC entity for the network connection.
+    ///
+    /// Constraints: at most 1024 items.
+    pub ipv6_addresses: Option<Vec<ntnx_shared::common::v1::config::IpAddress>>,
+    /// Operational status of the interface to the port associated with the NIC entity.
+    pub interface_status: Option<String>,
+    /// Status of DHCP protocol.
+    pub is_dhcp_enabled: Option<bool>,
+    /// Link speed in Kbps.
+    pub link_speed_in_kbps: Option<i64>,
+    /// Maximum transmission unit in bytes.
+    pub mtu_in_bytes: Option<i64>,
+    /// UUID of the host.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub node_uuid: Option<String>,
+    /// VLAN Id.
+    pub vlan_id: Option<i64>,
+    /// List of host NIC UUID associated with the host virtual NIC.
+    ///
+    /// Constraints: at most 1024 items.
+    pub host_nics_uuids: Option<Vec<String>>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for VirtualNicProjection {
+    const SCHEMA: &'static str = "clustermgmt.v4.0.config.VirtualNic/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.config.VirtualNic");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_host_description = None;
+        let mut field_mac_address = None;
+        let mut field_ipv4_addresses = None;
+        let mut field_ipv6_addresses = None;
+        let mut field_interface_status = None;
+        let mut field_is_dhcp_enabled = None;
+        let mut field_link_speed_in_kbps = None;
+        let mut field_mtu_in_bytes = None;
+        let mut field_node_uuid = None;
+        let mut field_vlan_id = None;
+        let mut field_host_nics_uuids = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "hostDescription" => {
+                    field_host_description = extras
+                        .decode_optional(&mut map, "hostDescription")?;
+                }
+                "macAddress" => {
+                    field_mac_address = extras.decode_optional(&mut map, "macAddress")?;
+                }
+                "ipv4Addresses" => {
+                    field_ipv4_addresses = extras
+                        .decode_optional(&mut map, "ipv4Addresses")?;
+                }
+                "ipv6Addresses" => {
+                    field_ipv6_addresses = extras
+                        .decode_optional(&mut map, "ipv6Addresses")?;
+                }
+                "interfaceStatus" => {
+                    field_interface_status = extras
+                        .decode_optional(&mut map, "interfaceStatus")?;
+                }
+                "isDhcpEnabled" => {
+                    field_is_dhcp_enabled = extras
+                        .decode_optional(&mut map, "isDhcpEnabled")?;
+                }
+                "linkSpeedInKbps" => {
+                    field_link_speed_in_kbps = extras
+                        .decode_optional(&mut map, "linkSpeedInKbps")?;
+                }
+                "mtuInBytes" => {
+                    field_mtu_in_bytes = extras.decode_optional(&mut map, "mtuInBytes")?;
+                }
+                "nodeUuid" => {
+                    field_node_uuid = extras.decode_optional(&mut map, "nodeUuid")?;
+                }
+                "vlanId" => field_vlan_id = extras.decode_optional(&mut map, "vlanId")?,
+                "hostNicsUuids" => {
+                    field_host_nics_uuids = extras
+                        .decode_optional(&mut map, "hostNicsUuids")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            name: field_name,
+            host_description: field_host_description,
+            mac_address: field_mac_address,
+            ipv4_addresses: field_ipv4_addresses,
+            ipv6_addresses: field_ipv6_addresses,
+            interface_status: field_interface_status,
+            is_dhcp_enabled: field_is_dhcp_enabled,
+            link_speed_in_kbps: field_link_speed_in_kbps,
+            mtu_in_bytes: field_mtu_in_bytes,
+            node_uuid: field_node_uuid,
+            vlan_id: field_vlan_id,
+            host_nics_uuids: field_host_nics_uuids,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for VirtualNicProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for VirtualNicProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras
+            .serialize_optional(&mut map, "hostDescription", &self.host_description)?;
+        self.extras.serialize_optional(&mut map, "macAddress", &self.mac_address)?;
+        self.extras.serialize_optional(&mut map, "ipv4Addresses", &self.ipv4_addresses)?;
+        self.extras.serialize_optional(&mut map, "ipv6Addresses", &self.ipv6_addresses)?;
+        self.extras
+            .serialize_optional(&mut map, "interfaceStatus", &self.interface_status)?;
+        self.extras
+            .serialize_optional(&mut map, "isDhcpEnabled", &self.is_dhcp_enabled)?;
+        self.extras
+            .serialize_optional(&mut map, "linkSpeedInKbps", &self.link_speed_in_kbps)?;
+        self.extras.serialize_optional(&mut map, "mtuInBytes", &self.mtu_in_bytes)?;
+        self.extras.serialize_optional(&mut map, "nodeUuid", &self.node_uuid)?;
+        self.extras.serialize_optional(&mut map, "vlanId", &self.vlan_id)?;
+        self.extras
+            .serialize_optional(&mut map, "hostNicsUuids", &self.host_nics_uuids)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualNicProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

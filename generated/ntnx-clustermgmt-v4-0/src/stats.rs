@@ -484,6 +484,10 @@ impl ntnx_runtime::Model for ClusterStats {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for ClusterStats {
+    type Projection = ClusterStatsProjection;
+}
+
 impl serde::Serialize for ClusterStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -764,6 +768,778 @@ impl serde::Serialize for ClusterStats {
 }
 
 impl<'de> serde::Deserialize<'de> for ClusterStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `clustermgmt.v4.0.stats.ClusterStats`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `clustermgmt.v4.0.stats.ClusterStats/$projection`; `$objectType` `clustermgmt.v4.stats.ClusterStats`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ClusterStatsProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Controller Average IO Latency(usecs).
+    pub controller_avg_io_latency_usecs: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Controller Average IO Latency(usecs).
+    pub controller_avg_io_latency_usecs_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Controller Average IO Latency(usecs).
+    pub controller_avg_io_latency_usecs_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Controller Average Read IO Latency(usecs).
+    pub controller_avg_read_io_latency_usecs: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Controller Average Read IO Latency(usecs).
+    pub controller_avg_read_io_latency_usecs_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Controller Average Read IO Latency(usecs).
+    pub controller_avg_read_io_latency_usecs_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Controller Average Write IO Latency(usecs).
+    pub controller_avg_write_io_latency_usecs: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Controller Average Write IO Latency(usecs).
+    pub controller_avg_write_io_latency_usecs_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Controller Average Write IO Latency(usecs).
+    pub controller_avg_write_io_latency_usecs_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Controller IOPS Number.
+    pub controller_num_iops: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Controller IOPS Number.
+    pub controller_num_iops_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Controller IOPS Number.
+    pub controller_num_iops_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Hypervisor CPU Usage(ppm).
+    pub hypervisor_cpu_usage_ppm: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Hypervisor CPU Usage(ppm).
+    pub hypervisor_cpu_usage_ppm_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Hypervisor CPU Usage(ppm).
+    pub hypervisor_cpu_usage_ppm_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Aggregate Hypervisor Memory Usage(ppm).
+    pub aggregate_hypervisor_memory_usage_ppm: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Aggregate Hypervisor Memory Usage(ppm).
+    pub aggregate_hypervisor_memory_usage_ppm_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Aggregate Hypervisor Memory Usage(ppm).
+    pub aggregate_hypervisor_memory_usage_ppm_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Number of controller read IOPS.
+    pub controller_num_read_iops: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Number of controller read IOPS.
+    pub controller_num_read_iops_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Number of controller read IOPS.
+    pub controller_num_read_iops_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Number of controller write IOPS.
+    pub controller_num_write_iops: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Number of controller write IOPS.
+    pub controller_num_write_iops_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Number of controller write IoPS.
+    pub controller_num_write_iops_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Controller IO Bandwidth(kBps).
+    pub io_bandwidth_kbps: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Controller IO Bandwidth(kBps).
+    pub io_bandwidth_kbps_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Controller IO Bandwidth(kBps).
+    pub io_bandwidth_kbps_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Controller Read IO Bandwidth(kBps).
+    pub controller_read_io_bandwidth_kbps: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Controller Read IO Bandwidth(kBps).
+    pub controller_read_io_bandwidth_kbps_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Controller Read IO Bandwidth(kBps).
+    pub controller_read_io_bandwidth_kbps_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Controller Write IO Bandwidth(kBps).
+    pub controller_write_io_bandwidth_kbps_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Controller Write IO Bandwidth(kBps).
+    pub controller_write_io_bandwidth_kbps_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Controller Write IO Bandwidth(kBps).
+    pub controller_write_io_bandwidth_kbps: Option<Vec<TimeValuePair>>,
+    /// Storage usage(bytes).
+    pub storage_usage_bytes: Option<Vec<TimeValuePair>>,
+    /// Storage capacity(bytes).
+    pub storage_capacity_bytes: Option<Vec<TimeValuePair>>,
+    /// Free physical space(bytes).
+    pub free_physical_storage_bytes: Option<Vec<TimeValuePair>>,
+    /// Logical storage usage(bytes).
+    pub logical_storage_usage_bytes: Option<Vec<TimeValuePair>>,
+    /// Overall memory usage(bytes).
+    pub overall_memory_usage_bytes: Option<Vec<TimeValuePair>>,
+    /// NCC check score indicating the health of the entity. The value to health mapping is as follows: Good: 100, Info: 98, Warning: 74, Critical: 24, Error: 13, Unknown: -1.
+    pub health_check_score: Option<Vec<TimeValuePair>>,
+    /// Recycle bin usage (bytes)
+    pub recycle_bin_usage_bytes: Option<Vec<TimeValuePair>>,
+    /// Snapshot capacity (bytes)
+    pub snapshot_capacity_bytes: Option<Vec<TimeValuePair>>,
+    /// Overall savings (bytes)
+    pub overall_savings_bytes: Option<Vec<TimeValuePair>>,
+    /// Overall saving ratio
+    pub overall_savings_ratio: Option<Vec<TimeValuePair>>,
+    /// CPU capacity in Hz.
+    pub cpu_capacity_hz: Option<Vec<TimeValuePair>>,
+    /// CPU usage (Hz)
+    pub cpu_usage_hz: Option<Vec<TimeValuePair>>,
+    /// Size of memory(in bytes).
+    pub memory_capacity_bytes: Option<Vec<TimeValuePair>>,
+    /// Power instant consumption (watt)
+    pub power_consumption_instant_watt: Option<Vec<TimeValuePair>>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for ClusterStatsProjection {
+    const SCHEMA: &'static str = "clustermgmt.v4.0.stats.ClusterStats/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.stats.ClusterStats");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_controller_avg_io_latency_usecs = None;
+        let mut field_controller_avg_io_latency_usecs_upper_buf = None;
+        let mut field_controller_avg_io_latency_usecs_lower_buf = None;
+        let mut field_controller_avg_read_io_latency_usecs = None;
+        let mut field_controller_avg_read_io_latency_usecs_upper_buf = None;
+        let mut field_controller_avg_read_io_latency_usecs_lower_buf = None;
+        let mut field_controller_avg_write_io_latency_usecs = None;
+        let mut field_controller_avg_write_io_latency_usecs_upper_buf = None;
+        let mut field_controller_avg_write_io_latency_usecs_lower_buf = None;
+        let mut field_controller_num_iops = None;
+        let mut field_controller_num_iops_upper_buf = None;
+        let mut field_controller_num_iops_lower_buf = None;
+        let mut field_hypervisor_cpu_usage_ppm = None;
+        let mut field_hypervisor_cpu_usage_ppm_upper_buf = None;
+        let mut field_hypervisor_cpu_usage_ppm_lower_buf = None;
+        let mut field_aggregate_hypervisor_memory_usage_ppm = None;
+        let mut field_aggregate_hypervisor_memory_usage_ppm_upper_buf = None;
+        let mut field_aggregate_hypervisor_memory_usage_ppm_lower_buf = None;
+        let mut field_controller_num_read_iops = None;
+        let mut field_controller_num_read_iops_upper_buf = None;
+        let mut field_controller_num_read_iops_lower_buf = None;
+        let mut field_controller_num_write_iops = None;
+        let mut field_controller_num_write_iops_upper_buf = None;
+        let mut field_controller_num_write_iops_lower_buf = None;
+        let mut field_io_bandwidth_kbps = None;
+        let mut field_io_bandwidth_kbps_upper_buf = None;
+        let mut field_io_bandwidth_kbps_lower_buf = None;
+        let mut field_controller_read_io_bandwidth_kbps = None;
+        let mut field_controller_read_io_bandwidth_kbps_upper_buf = None;
+        let mut field_controller_read_io_bandwidth_kbps_lower_buf = None;
+        let mut field_controller_write_io_bandwidth_kbps_upper_buf = None;
+        let mut field_controller_write_io_bandwidth_kbps_lower_buf = None;
+        let mut field_controller_write_io_bandwidth_kbps = None;
+        let mut field_storage_usage_bytes = None;
+        let mut field_storage_capacity_bytes = None;
+        let mut field_free_physical_storage_bytes = None;
+        let mut field_logical_storage_usage_bytes = None;
+        let mut field_overall_memory_usage_bytes = None;
+        let mut field_health_check_score = None;
+        let mut field_recycle_bin_usage_bytes = None;
+        let mut field_snapshot_capacity_bytes = None;
+        let mut field_overall_savings_bytes = None;
+        let mut field_overall_savings_ratio = None;
+        let mut field_cpu_capacity_hz = None;
+        let mut field_cpu_usage_hz = None;
+        let mut field_memory_capacity_bytes = None;
+        let mut field_power_consumption_instant_watt = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "controllerAvgIoLatencyUsecs" => {
+                    field_controller_avg_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgIoLatencyUsecs")?;
+                }
+                "controllerAvgIoLatencyUsecsUpperBuf" => {
+                    field_controller_avg_io_latency_usecs_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgIoLatencyUsecsUpperBuf",
+                        )?;
+                }
+                "controllerAvgIoLatencyUsecsLowerBuf" => {
+                    field_controller_avg_io_latency_usecs_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgIoLatencyUsecsLowerBuf",
+                        )?;
+                }
+                "controllerAvgReadIoLatencyUsecs" => {
+                    field_controller_avg_read_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgReadIoLatencyUsecs")?;
+                }
+                "controllerAvgReadIoLatencyUsecsUpperBuf" => {
+                    field_controller_avg_read_io_latency_usecs_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgReadIoLatencyUsecsUpperBuf",
+                        )?;
+                }
+                "controllerAvgReadIoLatencyUsecsLowerBuf" => {
+                    field_controller_avg_read_io_latency_usecs_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgReadIoLatencyUsecsLowerBuf",
+                        )?;
+                }
+                "controllerAvgWriteIoLatencyUsecs" => {
+                    field_controller_avg_write_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIoLatencyUsecs")?;
+                }
+                "controllerAvgWriteIoLatencyUsecsUpperBuf" => {
+                    field_controller_avg_write_io_latency_usecs_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgWriteIoLatencyUsecsUpperBuf",
+                        )?;
+                }
+                "controllerAvgWriteIoLatencyUsecsLowerBuf" => {
+                    field_controller_avg_write_io_latency_usecs_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgWriteIoLatencyUsecsLowerBuf",
+                        )?;
+                }
+                "controllerNumIops" => {
+                    field_controller_num_iops = extras
+                        .decode_optional(&mut map, "controllerNumIops")?;
+                }
+                "controllerNumIopsUpperBuf" => {
+                    field_controller_num_iops_upper_buf = extras
+                        .decode_optional(&mut map, "controllerNumIopsUpperBuf")?;
+                }
+                "controllerNumIopsLowerBuf" => {
+                    field_controller_num_iops_lower_buf = extras
+                        .decode_optional(&mut map, "controllerNumIopsLowerBuf")?;
+                }
+                "hypervisorCpuUsagePpm" => {
+                    field_hypervisor_cpu_usage_ppm = extras
+                        .decode_optional(&mut map, "hypervisorCpuUsagePpm")?;
+                }
+                "hypervisorCpuUsagePpmUpperBuf" => {
+                    field_hypervisor_cpu_usage_ppm_upper_buf = extras
+                        .decode_optional(&mut map, "hypervisorCpuUsagePpmUpperBuf")?;
+                }
+                "hypervisorCpuUsagePpmLowerBuf" => {
+                    field_hypervisor_cpu_usage_ppm_lower_buf = extras
+                        .decode_optional(&mut map, "hypervisorCpuUsagePpmLowerBuf")?;
+                }
+                "aggregateHypervisorMemoryUsagePpm" => {
+                    field_aggregate_hypervisor_memory_usage_ppm = extras
+                        .decode_optional(&mut map, "aggregateHypervisorMemoryUsagePpm")?;
+                }
+                "aggregateHypervisorMemoryUsagePpmUpperBuf" => {
+                    field_aggregate_hypervisor_memory_usage_ppm_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "aggregateHypervisorMemoryUsagePpmUpperBuf",
+                        )?;
+                }
+                "aggregateHypervisorMemoryUsagePpmLowerBuf" => {
+                    field_aggregate_hypervisor_memory_usage_ppm_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "aggregateHypervisorMemoryUsagePpmLowerBuf",
+                        )?;
+                }
+                "controllerNumReadIops" => {
+                    field_controller_num_read_iops = extras
+                        .decode_optional(&mut map, "controllerNumReadIops")?;
+                }
+                "controllerNumReadIopsUpperBuf" => {
+                    field_controller_num_read_iops_upper_buf = extras
+                        .decode_optional(&mut map, "controllerNumReadIopsUpperBuf")?;
+                }
+                "controllerNumReadIopsLowerBuf" => {
+                    field_controller_num_read_iops_lower_buf = extras
+                        .decode_optional(&mut map, "controllerNumReadIopsLowerBuf")?;
+                }
+                "controllerNumWriteIops" => {
+                    field_controller_num_write_iops = extras
+                        .decode_optional(&mut map, "controllerNumWriteIops")?;
+                }
+                "controllerNumWriteIopsUpperBuf" => {
+                    field_controller_num_write_iops_upper_buf = extras
+                        .decode_optional(&mut map, "controllerNumWriteIopsUpperBuf")?;
+                }
+                "controllerNumWriteIopsLowerBuf" => {
+                    field_controller_num_write_iops_lower_buf = extras
+                        .decode_optional(&mut map, "controllerNumWriteIopsLowerBuf")?;
+                }
+                "ioBandwidthKbps" => {
+                    field_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "ioBandwidthKbps")?;
+                }
+                "ioBandwidthKbpsUpperBuf" => {
+                    field_io_bandwidth_kbps_upper_buf = extras
+                        .decode_optional(&mut map, "ioBandwidthKbpsUpperBuf")?;
+                }
+                "ioBandwidthKbpsLowerBuf" => {
+                    field_io_bandwidth_kbps_lower_buf = extras
+                        .decode_optional(&mut map, "ioBandwidthKbpsLowerBuf")?;
+                }
+                "controllerReadIoBandwidthKbps" => {
+                    field_controller_read_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerReadIoBandwidthKbps")?;
+                }
+                "controllerReadIoBandwidthKbpsUpperBuf" => {
+                    field_controller_read_io_bandwidth_kbps_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerReadIoBandwidthKbpsUpperBuf",
+                        )?;
+                }
+                "controllerReadIoBandwidthKbpsLowerBuf" => {
+                    field_controller_read_io_bandwidth_kbps_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerReadIoBandwidthKbpsLowerBuf",
+                        )?;
+                }
+                "controllerWriteIoBandwidthKbpsUpperBuf" => {
+                    field_controller_write_io_bandwidth_kbps_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerWriteIoBandwidthKbpsUpperBuf",
+                        )?;
+                }
+                "controllerWriteIoBandwidthKbpsLowerBuf" => {
+                    field_controller_write_io_bandwidth_kbps_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerWriteIoBandwidthKbpsLowerBuf",
+                        )?;
+                }
+                "controllerWriteIoBandwidthKbps" => {
+                    field_controller_write_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerWriteIoBandwidthKbps")?;
+                }
+                "storageUsageBytes" => {
+                    field_storage_usage_bytes = extras
+                        .decode_optional(&mut map, "storageUsageBytes")?;
+                }
+                "storageCapacityBytes" => {
+                    field_storage_capacity_bytes = extras
+                        .decode_optional(&mut map, "storageCapacityBytes")?;
+                }
+                "freePhysicalStorageBytes" => {
+                    field_free_physical_storage_bytes = extras
+                        .decode_optional(&mut map, "freePhysicalStorageBytes")?;
+                }
+                "logicalStorageUsageBytes" => {
+                    field_logical_storage_usage_bytes = extras
+                        .decode_optional(&mut map, "logicalStorageUsageBytes")?;
+                }
+                "overallMemoryUsageBytes" => {
+                    field_overall_memory_usage_bytes = extras
+                        .decode_optional(&mut map, "overallMemoryUsageBytes")?;
+                }
+                "healthCheckScore" => {
+                    field_health_check_score = extras
+                        .decode_optional(&mut map, "healthCheckScore")?;
+                }
+                "recycleBinUsageBytes" => {
+                    field_recycle_bin_usage_bytes = extras
+                        .decode_optional(&mut map, "recycleBinUsageBytes")?;
+                }
+                "snapshotCapacityBytes" => {
+                    field_snapshot_capacity_bytes = extras
+                        .decode_optional(&mut map, "snapshotCapacityBytes")?;
+                }
+                "overallSavingsBytes" => {
+                    field_overall_savings_bytes = extras
+                        .decode_optional(&mut map, "overallSavingsBytes")?;
+                }
+                "overallSavingsRatio" => {
+                    field_overall_savings_ratio = extras
+                        .decode_optional(&mut map, "overallSavingsRatio")?;
+                }
+                "cpuCapacityHz" => {
+                    field_cpu_capacity_hz = extras
+                        .decode_optional(&mut map, "cpuCapacityHz")?;
+                }
+                "cpuUsageHz" => {
+                    field_cpu_usage_hz = extras.decode_optional(&mut map, "cpuUsageHz")?;
+                }
+                "memoryCapacityBytes" => {
+                    field_memory_capacity_bytes = extras
+                        .decode_optional(&mut map, "memoryCapacityBytes")?;
+                }
+                "powerConsumptionInstantWatt" => {
+                    field_power_consumption_instant_watt = extras
+                        .decode_optional(&mut map, "powerConsumptionInstantWatt")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            controller_avg_io_latency_usecs: field_controller_avg_io_latency_usecs,
+            controller_avg_io_latency_usecs_upper_buf: field_controller_avg_io_latency_usecs_upper_buf,
+            controller_avg_io_latency_usecs_lower_buf: field_controller_avg_io_latency_usecs_lower_buf,
+            controller_avg_read_io_latency_usecs: field_controller_avg_read_io_latency_usecs,
+            controller_avg_read_io_latency_usecs_upper_buf: field_controller_avg_read_io_latency_usecs_upper_buf,
+            controller_avg_read_io_latency_usecs_lower_buf: field_controller_avg_read_io_latency_usecs_lower_buf,
+            controller_avg_write_io_latency_usecs: field_controller_avg_write_io_latency_usecs,
+            controller_avg_write_io_latency_usecs_upper_buf: field_controller_avg_write_io_latency_usecs_upper_buf,
+            controller_avg_write_io_latency_usecs_lower_buf: field_controller_avg_write_io_latency_usecs_lower_buf,
+            controller_num_iops: field_controller_num_iops,
+            controller_num_iops_upper_buf: field_controller_num_iops_upper_buf,
+            controller_num_iops_lower_buf: field_controller_num_iops_lower_buf,
+            hypervisor_cpu_usage_ppm: field_hypervisor_cpu_usage_ppm,
+            hypervisor_cpu_usage_ppm_upper_buf: field_hypervisor_cpu_usage_ppm_upper_buf,
+            hypervisor_cpu_usage_ppm_lower_buf: field_hypervisor_cpu_usage_ppm_lower_buf,
+            aggregate_hypervisor_memory_usage_ppm: field_aggregate_hypervisor_memory_usage_ppm,
+            aggregate_hypervisor_memory_usage_ppm_upper_buf: field_aggregate_hypervisor_memory_usage_ppm_upper_buf,
+            aggregate_hypervisor_memory_usage_ppm_lower_buf: field_aggregate_hypervisor_memory_usage_ppm_lower_buf,
+            controller_num_read_iops: field_controller_num_read_iops,
+            controller_num_read_iops_upper_buf: field_controller_num_read_iops_upper_buf,
+            controller_num_read_iops_lower_buf: field_controller_num_read_iops_lower_buf,
+            controller_num_write_iops: field_controller_num_write_iops,
+            controller_num_write_iops_upper_buf: field_controller_num_write_iops_upper_buf,
+            controller_num_write_iops_lower_buf: field_controller_num_write_iops_lower_buf,
+            io_bandwidth_kbps: field_io_bandwidth_kbps,
+            io_bandwidth_kbps_upper_buf: field_io_bandwidth_kbps_upper_buf,
+            io_bandwidth_kbps_lower_buf: field_io_bandwidth_kbps_lower_buf,
+            controller_read_io_bandwidth_kbps: field_controller_read_io_bandwidth_kbps,
+            controller_read_io_bandwidth_kbps_upper_buf: field_controller_read_io_bandwidth_kbps_upper_buf,
+            controller_read_io_bandwidth_kbps_lower_buf: field_controller_read_io_bandwidth_kbps_lower_buf,
+            controller_write_io_bandwidth_kbps_upper_buf: field_controller_write_io_bandwidth_kbps_upper_buf,
+            controller_write_io_bandwidth_kbps_lower_buf: field_controller_write_io_bandwidth_kbps_lower_buf,
+            controller_write_io_bandwidth_kbps: field_controller_write_io_bandwidth_kbps,
+            storage_usage_bytes: field_storage_usage_bytes,
+            storage_capacity_bytes: field_storage_capacity_bytes,
+            free_physical_storage_bytes: field_free_physical_storage_bytes,
+            logical_storage_usage_bytes: field_logical_storage_usage_bytes,
+            overall_memory_usage_bytes: field_overall_memory_usage_bytes,
+            health_check_score: field_health_check_score,
+            recycle_bin_usage_bytes: field_recycle_bin_usage_bytes,
+            snapshot_capacity_bytes: field_snapshot_capacity_bytes,
+            overall_savings_bytes: field_overall_savings_bytes,
+            overall_savings_ratio: field_overall_savings_ratio,
+            cpu_capacity_hz: field_cpu_capacity_hz,
+            cpu_usage_hz: field_cpu_usage_hz,
+            memory_capacity_bytes: field_memory_capacity_bytes,
+            power_consumption_instant_watt: field_power_consumption_instant_watt,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for ClusterStatsProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for ClusterStatsProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyUsecs",
+                &self.controller_avg_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyUsecsUpperBuf",
+                &self.controller_avg_io_latency_usecs_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyUsecsLowerBuf",
+                &self.controller_avg_io_latency_usecs_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyUsecs",
+                &self.controller_avg_read_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyUsecsUpperBuf",
+                &self.controller_avg_read_io_latency_usecs_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyUsecsLowerBuf",
+                &self.controller_avg_read_io_latency_usecs_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyUsecs",
+                &self.controller_avg_write_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyUsecsUpperBuf",
+                &self.controller_avg_write_io_latency_usecs_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyUsecsLowerBuf",
+                &self.controller_avg_write_io_latency_usecs_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIops",
+                &self.controller_num_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIopsUpperBuf",
+                &self.controller_num_iops_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIopsLowerBuf",
+                &self.controller_num_iops_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuUsagePpm",
+                &self.hypervisor_cpu_usage_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuUsagePpmUpperBuf",
+                &self.hypervisor_cpu_usage_ppm_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuUsagePpmLowerBuf",
+                &self.hypervisor_cpu_usage_ppm_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "aggregateHypervisorMemoryUsagePpm",
+                &self.aggregate_hypervisor_memory_usage_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "aggregateHypervisorMemoryUsagePpmUpperBuf",
+                &self.aggregate_hypervisor_memory_usage_ppm_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "aggregateHypervisorMemoryUsagePpmLowerBuf",
+                &self.aggregate_hypervisor_memory_usage_ppm_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIops",
+                &self.controller_num_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIopsUpperBuf",
+                &self.controller_num_read_iops_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIopsLowerBuf",
+                &self.controller_num_read_iops_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIops",
+                &self.controller_num_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIopsUpperBuf",
+                &self.controller_num_write_iops_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIopsLowerBuf",
+                &self.controller_num_write_iops_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "ioBandwidthKbps", &self.io_bandwidth_kbps)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "ioBandwidthKbpsUpperBuf",
+                &self.io_bandwidth_kbps_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "ioBandwidthKbpsLowerBuf",
+                &self.io_bandwidth_kbps_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbps",
+                &self.controller_read_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbpsUpperBuf",
+                &self.controller_read_io_bandwidth_kbps_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbpsLowerBuf",
+                &self.controller_read_io_bandwidth_kbps_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbpsUpperBuf",
+                &self.controller_write_io_bandwidth_kbps_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbpsLowerBuf",
+                &self.controller_write_io_bandwidth_kbps_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbps",
+                &self.controller_write_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageUsageBytes",
+                &self.storage_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageCapacityBytes",
+                &self.storage_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "freePhysicalStorageBytes",
+                &self.free_physical_storage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "logicalStorageUsageBytes",
+                &self.logical_storage_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "overallMemoryUsageBytes",
+                &self.overall_memory_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "healthCheckScore", &self.health_check_score)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "recycleBinUsageBytes",
+                &self.recycle_bin_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "snapshotCapacityBytes",
+                &self.snapshot_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "overallSavingsBytes",
+                &self.overall_savings_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "overallSavingsRatio",
+                &self.overall_savings_ratio,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "cpuCapacityHz", &self.cpu_capacity_hz)?;
+        self.extras.serialize_optional(&mut map, "cpuUsageHz", &self.cpu_usage_hz)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "memoryCapacityBytes",
+                &self.memory_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "powerConsumptionInstantWatt",
+                &self.power_consumption_instant_watt,
+            )?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterStatsProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2378,6 +3154,10 @@ impl ntnx_runtime::Model for HostStats {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for HostStats {
+    type Projection = HostStatsProjection;
+}
+
 impl serde::Serialize for HostStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2652,6 +3432,764 @@ impl serde::Serialize for HostStats {
 }
 
 impl<'de> serde::Deserialize<'de> for HostStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `clustermgmt.v4.0.stats.HostStats`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `clustermgmt.v4.0.stats.HostStats/$projection`; `$objectType` `clustermgmt.v4.stats.HostStats`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct HostStatsProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Controller Average IO Latency(usecs).
+    pub controller_avg_io_latency_usecs: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Controller Average IO Latency(usecs).
+    pub controller_avg_io_latency_usecs_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Controller Average IO Latency(usecs).
+    pub controller_avg_io_latency_usecs_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Controller Average Read IO Latency(usecs).
+    pub controller_avg_read_io_latency_usecs: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Controller Average Read IO Latency(usecs).
+    pub controller_avg_read_io_latency_usecs_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Controller Average Read IO Latency(usecs).
+    pub controller_avg_read_io_latency_usecs_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Controller Average Write IO Latency(usecs).
+    pub controller_avg_write_io_latency_usecs: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Controller Average Write IO Latency(usecs).
+    pub controller_avg_write_io_latency_usecs_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Controller Average Write IO Latency(usecs).
+    pub controller_avg_write_io_latency_usecs_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Controller IOPS Number.
+    pub controller_num_iops: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Controller IOPS Number.
+    pub controller_num_iops_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Controller IOPS Number.
+    pub controller_num_iops_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Hypervisor CPU Usage(ppm).
+    pub hypervisor_cpu_usage_ppm: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Hypervisor CPU Usage(ppm).
+    pub hypervisor_cpu_usage_ppm_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Hypervisor CPU Usage(ppm).
+    pub hypervisor_cpu_usage_ppm_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Aggregate Hypervisor Memory Usage(ppm).
+    pub aggregate_hypervisor_memory_usage_ppm: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Aggregate Hypervisor Memory Usage(ppm).
+    pub aggregate_hypervisor_memory_usage_ppm_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Aggregate Hypervisor Memory Usage(ppm).
+    pub aggregate_hypervisor_memory_usage_ppm_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Number of controller read IOPS.
+    pub controller_num_read_iops: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Number of controller read IOPS.
+    pub controller_num_read_iops_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Number of controller read IOPS.
+    pub controller_num_read_iops_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Number of controller write IOPS.
+    pub controller_num_write_iops: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Number of controller write IOPS.
+    pub controller_num_write_iops_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Number of controller write IoPS.
+    pub controller_num_write_iops_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Controller IO Bandwidth(kBps).
+    pub io_bandwidth_kbps: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Controller IO Bandwidth(kBps).
+    pub io_bandwidth_kbps_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Controller IO Bandwidth(kBps).
+    pub io_bandwidth_kbps_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Controller Read IO Bandwidth(kBps).
+    pub controller_read_io_bandwidth_kbps: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Controller Read IO Bandwidth(kBps).
+    pub controller_read_io_bandwidth_kbps_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Controller Read IO Bandwidth(kBps).
+    pub controller_read_io_bandwidth_kbps_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of Controller Write IO Bandwidth(kBps).
+    pub controller_write_io_bandwidth_kbps_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of Controller Write IO Bandwidth(kBps).
+    pub controller_write_io_bandwidth_kbps_lower_buf: Option<Vec<TimeValuePair>>,
+    /// Controller Write IO Bandwidth(kBps).
+    pub controller_write_io_bandwidth_kbps: Option<Vec<TimeValuePair>>,
+    /// Storage usage(bytes).
+    pub storage_usage_bytes: Option<Vec<TimeValuePair>>,
+    /// Storage capacity(bytes).
+    pub storage_capacity_bytes: Option<Vec<TimeValuePair>>,
+    /// Free physical space(bytes).
+    pub free_physical_storage_bytes: Option<Vec<TimeValuePair>>,
+    /// Size of memory(in bytes).
+    pub memory_capacity_bytes: Option<Vec<TimeValuePair>>,
+    /// CPU capacity in Hz.
+    pub cpu_capacity_hz: Option<Vec<TimeValuePair>>,
+    /// Overall memory usage(ppm).
+    pub overall_memory_usage_ppm: Option<Vec<TimeValuePair>>,
+    /// Upper Buf value of overall memory usage(ppm).
+    pub overall_memory_usage_ppm_upper_buf: Option<Vec<TimeValuePair>>,
+    /// Lower Buf value of overall memory usage(ppm).
+    pub overall_memory_usage_ppm_lower_buf: Option<Vec<TimeValuePair>>,
+    /// NCC check score indicating the health of the entity. The value to health mapping is as follows: Good: 100, Info: 98, Warning: 74, Critical: 24, Error: 13, Unknown: -1.
+    pub health_check_score: Option<Vec<TimeValuePair>>,
+    /// Logical storage usage(bytes).
+    pub logical_storage_usage_bytes: Option<Vec<TimeValuePair>>,
+    /// CPU usage (Hz)
+    pub cpu_usage_hz: Option<Vec<TimeValuePair>>,
+    /// Overall memory usage(bytes).
+    pub overall_memory_usage_bytes: Option<Vec<TimeValuePair>>,
+    /// Power instant consumption (watt)
+    pub power_consumption_instant_watt: Option<Vec<TimeValuePair>>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for HostStatsProjection {
+    const SCHEMA: &'static str = "clustermgmt.v4.0.stats.HostStats/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("clustermgmt.v4.stats.HostStats");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_controller_avg_io_latency_usecs = None;
+        let mut field_controller_avg_io_latency_usecs_upper_buf = None;
+        let mut field_controller_avg_io_latency_usecs_lower_buf = None;
+        let mut field_controller_avg_read_io_latency_usecs = None;
+        let mut field_controller_avg_read_io_latency_usecs_upper_buf = None;
+        let mut field_controller_avg_read_io_latency_usecs_lower_buf = None;
+        let mut field_controller_avg_write_io_latency_usecs = None;
+        let mut field_controller_avg_write_io_latency_usecs_upper_buf = None;
+        let mut field_controller_avg_write_io_latency_usecs_lower_buf = None;
+        let mut field_controller_num_iops = None;
+        let mut field_controller_num_iops_upper_buf = None;
+        let mut field_controller_num_iops_lower_buf = None;
+        let mut field_hypervisor_cpu_usage_ppm = None;
+        let mut field_hypervisor_cpu_usage_ppm_upper_buf = None;
+        let mut field_hypervisor_cpu_usage_ppm_lower_buf = None;
+        let mut field_aggregate_hypervisor_memory_usage_ppm = None;
+        let mut field_aggregate_hypervisor_memory_usage_ppm_upper_buf = None;
+        let mut field_aggregate_hypervisor_memory_usage_ppm_lower_buf = None;
+        let mut field_controller_num_read_iops = None;
+        let mut field_controller_num_read_iops_upper_buf = None;
+        let mut field_controller_num_read_iops_lower_buf = None;
+        let mut field_controller_num_write_iops = None;
+        let mut field_controller_num_write_iops_upper_buf = None;
+        let mut field_controller_num_write_iops_lower_buf = None;
+        let mut field_io_bandwidth_kbps = None;
+        let mut field_io_bandwidth_kbps_upper_buf = None;
+        let mut field_io_bandwidth_kbps_lower_buf = None;
+        let mut field_controller_read_io_bandwidth_kbps = None;
+        let mut field_controller_read_io_bandwidth_kbps_upper_buf = None;
+        let mut field_controller_read_io_bandwidth_kbps_lower_buf = None;
+        let mut field_controller_write_io_bandwidth_kbps_upper_buf = None;
+        let mut field_controller_write_io_bandwidth_kbps_lower_buf = None;
+        let mut field_controller_write_io_bandwidth_kbps = None;
+        let mut field_storage_usage_bytes = None;
+        let mut field_storage_capacity_bytes = None;
+        let mut field_free_physical_storage_bytes = None;
+        let mut field_memory_capacity_bytes = None;
+        let mut field_cpu_capacity_hz = None;
+        let mut field_overall_memory_usage_ppm = None;
+        let mut field_overall_memory_usage_ppm_upper_buf = None;
+        let mut field_overall_memory_usage_ppm_lower_buf = None;
+        let mut field_health_check_score = None;
+        let mut field_logical_storage_usage_bytes = None;
+        let mut field_cpu_usage_hz = None;
+        let mut field_overall_memory_usage_bytes = None;
+        let mut field_power_consumption_instant_watt = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "controllerAvgIoLatencyUsecs" => {
+                    field_controller_avg_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgIoLatencyUsecs")?;
+                }
+                "controllerAvgIoLatencyUsecsUpperBuf" => {
+                    field_controller_avg_io_latency_usecs_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgIoLatencyUsecsUpperBuf",
+                        )?;
+                }
+                "controllerAvgIoLatencyUsecsLowerBuf" => {
+                    field_controller_avg_io_latency_usecs_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgIoLatencyUsecsLowerBuf",
+                        )?;
+                }
+                "controllerAvgReadIoLatencyUsecs" => {
+                    field_controller_avg_read_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgReadIoLatencyUsecs")?;
+                }
+                "controllerAvgReadIoLatencyUsecsUpperBuf" => {
+                    field_controller_avg_read_io_latency_usecs_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgReadIoLatencyUsecsUpperBuf",
+                        )?;
+                }
+                "controllerAvgReadIoLatencyUsecsLowerBuf" => {
+                    field_controller_avg_read_io_latency_usecs_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgReadIoLatencyUsecsLowerBuf",
+                        )?;
+                }
+                "controllerAvgWriteIoLatencyUsecs" => {
+                    field_controller_avg_write_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIoLatencyUsecs")?;
+                }
+                "controllerAvgWriteIoLatencyUsecsUpperBuf" => {
+                    field_controller_avg_write_io_latency_usecs_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgWriteIoLatencyUsecsUpperBuf",
+                        )?;
+                }
+                "controllerAvgWriteIoLatencyUsecsLowerBuf" => {
+                    field_controller_avg_write_io_latency_usecs_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerAvgWriteIoLatencyUsecsLowerBuf",
+                        )?;
+                }
+                "controllerNumIops" => {
+                    field_controller_num_iops = extras
+                        .decode_optional(&mut map, "controllerNumIops")?;
+                }
+                "controllerNumIopsUpperBuf" => {
+                    field_controller_num_iops_upper_buf = extras
+                        .decode_optional(&mut map, "controllerNumIopsUpperBuf")?;
+                }
+                "controllerNumIopsLowerBuf" => {
+                    field_controller_num_iops_lower_buf = extras
+                        .decode_optional(&mut map, "controllerNumIopsLowerBuf")?;
+                }
+                "hypervisorCpuUsagePpm" => {
+                    field_hypervisor_cpu_usage_ppm = extras
+                        .decode_optional(&mut map, "hypervisorCpuUsagePpm")?;
+                }
+                "hypervisorCpuUsagePpmUpperBuf" => {
+                    field_hypervisor_cpu_usage_ppm_upper_buf = extras
+                        .decode_optional(&mut map, "hypervisorCpuUsagePpmUpperBuf")?;
+                }
+                "hypervisorCpuUsagePpmLowerBuf" => {
+                    field_hypervisor_cpu_usage_ppm_lower_buf = extras
+                        .decode_optional(&mut map, "hypervisorCpuUsagePpmLowerBuf")?;
+                }
+                "aggregateHypervisorMemoryUsagePpm" => {
+                    field_aggregate_hypervisor_memory_usage_ppm = extras
+                        .decode_optional(&mut map, "aggregateHypervisorMemoryUsagePpm")?;
+                }
+                "aggregateHypervisorMemoryUsagePpmUpperBuf" => {
+                    field_aggregate_hypervisor_memory_usage_ppm_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "aggregateHypervisorMemoryUsagePpmUpperBuf",
+                        )?;
+                }
+                "aggregateHypervisorMemoryUsagePpmLowerBuf" => {
+                    field_aggregate_hypervisor_memory_usage_ppm_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "aggregateHypervisorMemoryUsagePpmLowerBuf",
+                        )?;
+                }
+                "controllerNumReadIops" => {
+                    field_controller_num_read_iops = extras
+                        .decode_optional(&mut map, "controllerNumReadIops")?;
+                }
+                "controllerNumReadIopsUpperBuf" => {
+                    field_controller_num_read_iops_upper_buf = extras
+                        .decode_optional(&mut map, "controllerNumReadIopsUpperBuf")?;
+                }
+                "controllerNumReadIopsLowerBuf" => {
+                    field_controller_num_read_iops_lower_buf = extras
+                        .decode_optional(&mut map, "controllerNumReadIopsLowerBuf")?;
+                }
+                "controllerNumWriteIops" => {
+                    field_controller_num_write_iops = extras
+                        .decode_optional(&mut map, "controllerNumWriteIops")?;
+                }
+                "controllerNumWriteIopsUpperBuf" => {
+                    field_controller_num_write_iops_upper_buf = extras
+                        .decode_optional(&mut map, "controllerNumWriteIopsUpperBuf")?;
+                }
+                "controllerNumWriteIopsLowerBuf" => {
+                    field_controller_num_write_iops_lower_buf = extras
+                        .decode_optional(&mut map, "controllerNumWriteIopsLowerBuf")?;
+                }
+                "ioBandwidthKbps" => {
+                    field_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "ioBandwidthKbps")?;
+                }
+                "ioBandwidthKbpsUpperBuf" => {
+                    field_io_bandwidth_kbps_upper_buf = extras
+                        .decode_optional(&mut map, "ioBandwidthKbpsUpperBuf")?;
+                }
+                "ioBandwidthKbpsLowerBuf" => {
+                    field_io_bandwidth_kbps_lower_buf = extras
+                        .decode_optional(&mut map, "ioBandwidthKbpsLowerBuf")?;
+                }
+                "controllerReadIoBandwidthKbps" => {
+                    field_controller_read_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerReadIoBandwidthKbps")?;
+                }
+                "controllerReadIoBandwidthKbpsUpperBuf" => {
+                    field_controller_read_io_bandwidth_kbps_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerReadIoBandwidthKbpsUpperBuf",
+                        )?;
+                }
+                "controllerReadIoBandwidthKbpsLowerBuf" => {
+                    field_controller_read_io_bandwidth_kbps_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerReadIoBandwidthKbpsLowerBuf",
+                        )?;
+                }
+                "controllerWriteIoBandwidthKbpsUpperBuf" => {
+                    field_controller_write_io_bandwidth_kbps_upper_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerWriteIoBandwidthKbpsUpperBuf",
+                        )?;
+                }
+                "controllerWriteIoBandwidthKbpsLowerBuf" => {
+                    field_controller_write_io_bandwidth_kbps_lower_buf = extras
+                        .decode_optional(
+                            &mut map,
+                            "controllerWriteIoBandwidthKbpsLowerBuf",
+                        )?;
+                }
+                "controllerWriteIoBandwidthKbps" => {
+                    field_controller_write_io_bandwidth_kbps = extras
+                        .decode_optional(&mut map, "controllerWriteIoBandwidthKbps")?;
+                }
+                "storageUsageBytes" => {
+                    field_storage_usage_bytes = extras
+                        .decode_optional(&mut map, "storageUsageBytes")?;
+                }
+                "storageCapacityBytes" => {
+                    field_storage_capacity_bytes = extras
+                        .decode_optional(&mut map, "storageCapacityBytes")?;
+                }
+                "freePhysicalStorageBytes" => {
+                    field_free_physical_storage_bytes = extras
+                        .decode_optional(&mut map, "freePhysicalStorageBytes")?;
+                }
+                "memoryCapacityBytes" => {
+                    field_memory_capacity_bytes = extras
+                        .decode_optional(&mut map, "memoryCapacityBytes")?;
+                }
+                "cpuCapacityHz" => {
+                    field_cpu_capacity_hz = extras
+                        .decode_optional(&mut map, "cpuCapacityHz")?;
+                }
+                "overallMemoryUsagePpm" => {
+                    field_overall_memory_usage_ppm = extras
+                        .decode_optional(&mut map, "overallMemoryUsagePpm")?;
+                }
+                "overallMemoryUsagePpmUpperBuf" => {
+                    field_overall_memory_usage_ppm_upper_buf = extras
+                        .decode_optional(&mut map, "overallMemoryUsagePpmUpperBuf")?;
+                }
+                "overallMemoryUsagePpmLowerBuf" => {
+                    field_overall_memory_usage_ppm_lower_buf = extras
+                        .decode_optional(&mut map, "overallMemoryUsagePpmLowerBuf")?;
+                }
+                "healthCheckScore" => {
+                    field_health_check_score = extras
+                        .decode_optional(&mut map, "healthCheckScore")?;
+                }
+                "logicalStorageUsageBytes" => {
+                    field_logical_storage_usage_bytes = extras
+                        .decode_optional(&mut map, "logicalStorageUsageBytes")?;
+                }
+                "cpuUsageHz" => {
+                    field_cpu_usage_hz = extras.decode_optional(&mut map, "cpuUsageHz")?;
+                }
+                "overallMemoryUsageBytes" => {
+                    field_overall_memory_usage_bytes = extras
+                        .decode_optional(&mut map, "overallMemoryUsageBytes")?;
+                }
+                "powerConsumptionInstantWatt" => {
+                    field_power_consumption_instant_watt = extras
+                        .decode_optional(&mut map, "powerConsumptionInstantWatt")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            controller_avg_io_latency_usecs: field_controller_avg_io_latency_usecs,
+            controller_avg_io_latency_usecs_upper_buf: field_controller_avg_io_latency_usecs_upper_buf,
+            controller_avg_io_latency_usecs_lower_buf: field_controller_avg_io_latency_usecs_lower_buf,
+            controller_avg_read_io_latency_usecs: field_controller_avg_read_io_latency_usecs,
+            controller_avg_read_io_latency_usecs_upper_buf: field_controller_avg_read_io_latency_usecs_upper_buf,
+            controller_avg_read_io_latency_usecs_lower_buf: field_controller_avg_read_io_latency_usecs_lower_buf,
+            controller_avg_write_io_latency_usecs: field_controller_avg_write_io_latency_usecs,
+            controller_avg_write_io_latency_usecs_upper_buf: field_controller_avg_write_io_latency_usecs_upper_buf,
+            controller_avg_write_io_latency_usecs_lower_buf: field_controller_avg_write_io_latency_usecs_lower_buf,
+            controller_num_iops: field_controller_num_iops,
+            controller_num_iops_upper_buf: field_controller_num_iops_upper_buf,
+            controller_num_iops_lower_buf: field_controller_num_iops_lower_buf,
+            hypervisor_cpu_usage_ppm: field_hypervisor_cpu_usage_ppm,
+            hypervisor_cpu_usage_ppm_upper_buf: field_hypervisor_cpu_usage_ppm_upper_buf,
+            hypervisor_cpu_usage_ppm_lower_buf: field_hypervisor_cpu_usage_ppm_lower_buf,
+            aggregate_hypervisor_memory_usage_ppm: field_aggregate_hypervisor_memory_usage_ppm,
+            aggregate_hypervisor_memory_usage_ppm_upper_buf: field_aggregate_hypervisor_memory_usage_ppm_upper_buf,
+            aggregate_hypervisor_memory_usage_ppm_lower_buf: field_aggregate_hypervisor_memory_usage_ppm_lower_buf,
+            controller_num_read_iops: field_controller_num_read_iops,
+            controller_num_read_iops_upper_buf: field_controller_num_read_iops_upper_buf,
+            controller_num_read_iops_lower_buf: field_controller_num_read_iops_lower_buf,
+            controller_num_write_iops: field_controller_num_write_iops,
+            controller_num_write_iops_upper_buf: field_controller_num_write_iops_upper_buf,
+            controller_num_write_iops_lower_buf: field_controller_num_write_iops_lower_buf,
+            io_bandwidth_kbps: field_io_bandwidth_kbps,
+            io_bandwidth_kbps_upper_buf: field_io_bandwidth_kbps_upper_buf,
+            io_bandwidth_kbps_lower_buf: field_io_bandwidth_kbps_lower_buf,
+            controller_read_io_bandwidth_kbps: field_controller_read_io_bandwidth_kbps,
+            controller_read_io_bandwidth_kbps_upper_buf: field_controller_read_io_bandwidth_kbps_upper_buf,
+            controller_read_io_bandwidth_kbps_lower_buf: field_controller_read_io_bandwidth_kbps_lower_buf,
+            controller_write_io_bandwidth_kbps_upper_buf: field_controller_write_io_bandwidth_kbps_upper_buf,
+            controller_write_io_bandwidth_kbps_lower_buf: field_controller_write_io_bandwidth_kbps_lower_buf,
+            controller_write_io_bandwidth_kbps: field_controller_write_io_bandwidth_kbps,
+            storage_usage_bytes: field_storage_usage_bytes,
+            storage_capacity_bytes: field_storage_capacity_bytes,
+            free_physical_storage_bytes: field_free_physical_storage_bytes,
+            memory_capacity_bytes: field_memory_capacity_bytes,
+            cpu_capacity_hz: field_cpu_capacity_hz,
+            overall_memory_usage_ppm: field_overall_memory_usage_ppm,
+            overall_memory_usage_ppm_upper_buf: field_overall_memory_usage_ppm_upper_buf,
+            overall_memory_usage_ppm_lower_buf: field_overall_memory_usage_ppm_lower_buf,
+            health_check_score: field_health_check_score,
+            logical_storage_usage_bytes: field_logical_storage_usage_bytes,
+            cpu_usage_hz: field_cpu_usage_hz,
+            overall_memory_usage_bytes: field_overall_memory_usage_bytes,
+            power_consumption_instant_watt: field_power_consumption_instant_watt,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for HostStatsProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for HostStatsProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyUsecs",
+                &self.controller_avg_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyUsecsUpperBuf",
+                &self.controller_avg_io_latency_usecs_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIoLatencyUsecsLowerBuf",
+                &self.controller_avg_io_latency_usecs_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyUsecs",
+                &self.controller_avg_read_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyUsecsUpperBuf",
+                &self.controller_avg_read_io_latency_usecs_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIoLatencyUsecsLowerBuf",
+                &self.controller_avg_read_io_latency_usecs_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyUsecs",
+                &self.controller_avg_write_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyUsecsUpperBuf",
+                &self.controller_avg_write_io_latency_usecs_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIoLatencyUsecsLowerBuf",
+                &self.controller_avg_write_io_latency_usecs_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIops",
+                &self.controller_num_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIopsUpperBuf",
+                &self.controller_num_iops_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIopsLowerBuf",
+                &self.controller_num_iops_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuUsagePpm",
+                &self.hypervisor_cpu_usage_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuUsagePpmUpperBuf",
+                &self.hypervisor_cpu_usage_ppm_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hypervisorCpuUsagePpmLowerBuf",
+                &self.hypervisor_cpu_usage_ppm_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "aggregateHypervisorMemoryUsagePpm",
+                &self.aggregate_hypervisor_memory_usage_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "aggregateHypervisorMemoryUsagePpmUpperBuf",
+                &self.aggregate_hypervisor_memory_usage_ppm_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "aggregateHypervisorMemoryUsagePpmLowerBuf",
+                &self.aggregate_hypervisor_memory_usage_ppm_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIops",
+                &self.controller_num_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIopsUpperBuf",
+                &self.controller_num_read_iops_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIopsLowerBuf",
+                &self.controller_num_read_iops_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIops",
+                &self.controller_num_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIopsUpperBuf",
+                &self.controller_num_write_iops_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIopsLowerBuf",
+                &self.controller_num_write_iops_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "ioBandwidthKbps", &self.io_bandwidth_kbps)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "ioBandwidthKbpsUpperBuf",
+                &self.io_bandwidth_kbps_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "ioBandwidthKbpsLowerBuf",
+                &self.io_bandwidth_kbps_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbps",
+                &self.controller_read_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbpsUpperBuf",
+                &self.controller_read_io_bandwidth_kbps_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIoBandwidthKbpsLowerBuf",
+                &self.controller_read_io_bandwidth_kbps_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbpsUpperBuf",
+                &self.controller_write_io_bandwidth_kbps_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbpsLowerBuf",
+                &self.controller_write_io_bandwidth_kbps_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIoBandwidthKbps",
+                &self.controller_write_io_bandwidth_kbps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageUsageBytes",
+                &self.storage_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageCapacityBytes",
+                &self.storage_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "freePhysicalStorageBytes",
+                &self.free_physical_storage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "memoryCapacityBytes",
+                &self.memory_capacity_bytes,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "cpuCapacityHz", &self.cpu_capacity_hz)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "overallMemoryUsagePpm",
+                &self.overall_memory_usage_ppm,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "overallMemoryUsagePpmUpperBuf",
+                &self.overall_memory_usage_ppm_upper_buf,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "overallMemoryUsagePpmLowerBuf",
+                &self.overall_memory_usage_ppm_lower_buf,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "healthCheckScore", &self.health_check_score)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "logicalStorageUsageBytes",
+                &self.logical_storage_usage_bytes,
+            )?;
+        self.extras.serialize_optional(&mut map, "cpuUsageHz", &self.cpu_usage_hz)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "overallMemoryUsageBytes",
+                &self.overall_memory_usage_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "powerConsumptionInstantWatt",
+                &self.power_consumption_instant_watt,
+            )?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HostStatsProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -3485,6 +3485,10 @@ impl ntnx_runtime::Model for RecoveryPoint {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for RecoveryPoint {
+    type Projection = RecoveryPointProjection;
+}
+
 impl serde::Serialize for RecoveryPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3533,6 +3537,245 @@ impl serde::Serialize for RecoveryPoint {
 }
 
 impl<'de> serde::Deserialize<'de> for RecoveryPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `dataprotection.v4.1.config.RecoveryPoint`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `dataprotection.v4.1.config.RecoveryPoint/$projection`; `$objectType` `dataprotection.v4.config.RecoveryPoint`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RecoveryPointProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this ID to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Location agnostic identifier of the Recovery point.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub location_agnostic_id: Option<String>,
+    /// The name of the Recovery point.
+    ///
+    /// Constraints: at most 256 characters.
+    pub name: Option<String>,
+    /// The UTC date and time in ISO-8601 format when the Recovery point is created.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub creation_time: Option<ntnx_runtime::DateTime>,
+    /// The UTC date and time in ISO-8601 format when the current Recovery point expires and will be garbage collected.
+    pub expiration_time: Option<ntnx_runtime::DateTime>,
+    /// The status of the Recovery point, which indicates whether this Recovery point is fit to be consumed.
+    pub status: Option<ntnx_shared::dataprotection::v4::common::RecoveryPointStatus>,
+    /// Type of the Recovery point.
+    pub recovery_point_type: Option<
+        ntnx_shared::dataprotection::v4::common::RecoveryPointType,
+    >,
+    /// A read only field inserted into recovery point at the time of recovery point creation, indicating the external identifier of the user who created this recovery point.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub owner_ext_id: Option<String>,
+    /// List of location references where the VM or volume group recovery point are a part of the specified recovery point.
+    ///
+    /// Constraints: 1 to 1 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub location_references: Option<Vec<LocationReference>>,
+    /// VM recovery points.
+    ///
+    /// List of VM recovery point that are a part of the specified top-level recovery point. Note that a recovery point can contain a maximum number of 32 entities. These entities can be a combination of VM(s) and volume group(s).
+    ///
+    /// Constraints: 1 to 32 items.
+    pub vm_recovery_points: Option<Vec<VmRecoveryPoint>>,
+    /// Volume Group recovery points.
+    ///
+    /// List of volume group recovery point that are a part of the specified top-level recovery point. Note that a recovery point can contain a maximum number of 32 entities. These entities can be a combination of VM(s) and volume group(s).
+    ///
+    /// Constraints: 1 to 32 items.
+    pub volume_group_recovery_points: Option<Vec<VolumeGroupRecoveryPoint>>,
+    /// Indicates whether the recovery point is secure. Approvals are necessary for the manual deletion of secure recovery points.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub is_secure: Option<bool>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for RecoveryPointProjection {
+    const SCHEMA: &'static str = "dataprotection.v4.1.config.RecoveryPoint/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some(
+        "dataprotection.v4.config.RecoveryPoint",
+    );
+
+    const REVISION: Option<&'static str> = Some("v4.r1");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_location_agnostic_id = None;
+        let mut field_name = None;
+        let mut field_creation_time = None;
+        let mut field_expiration_time = None;
+        let mut field_status = None;
+        let mut field_recovery_point_type = None;
+        let mut field_owner_ext_id = None;
+        let mut field_location_references = None;
+        let mut field_vm_recovery_points = None;
+        let mut field_volume_group_recovery_points = None;
+        let mut field_is_secure = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "locationAgnosticId" => {
+                    field_location_agnostic_id = extras
+                        .decode_optional(&mut map, "locationAgnosticId")?;
+                }
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "creationTime" => {
+                    field_creation_time = extras
+                        .decode_optional(&mut map, "creationTime")?;
+                }
+                "expirationTime" => {
+                    field_expiration_time = extras
+                        .decode_optional(&mut map, "expirationTime")?;
+                }
+                "status" => field_status = extras.decode_optional(&mut map, "status")?,
+                "recoveryPointType" => {
+                    field_recovery_point_type = extras
+                        .decode_optional(&mut map, "recoveryPointType")?;
+                }
+                "ownerExtId" => {
+                    field_owner_ext_id = extras.decode_optional(&mut map, "ownerExtId")?;
+                }
+                "locationReferences" => {
+                    field_location_references = extras
+                        .decode_optional(&mut map, "locationReferences")?;
+                }
+                "vmRecoveryPoints" => {
+                    field_vm_recovery_points = extras
+                        .decode_optional(&mut map, "vmRecoveryPoints")?;
+                }
+                "volumeGroupRecoveryPoints" => {
+                    field_volume_group_recovery_points = extras
+                        .decode_optional(&mut map, "volumeGroupRecoveryPoints")?;
+                }
+                "isSecure" => {
+                    field_is_secure = extras.decode_optional(&mut map, "isSecure")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            location_agnostic_id: field_location_agnostic_id,
+            name: field_name,
+            creation_time: field_creation_time,
+            expiration_time: field_expiration_time,
+            status: field_status,
+            recovery_point_type: field_recovery_point_type,
+            owner_ext_id: field_owner_ext_id,
+            location_references: field_location_references,
+            vm_recovery_points: field_vm_recovery_points,
+            volume_group_recovery_points: field_volume_group_recovery_points,
+            is_secure: field_is_secure,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for RecoveryPointProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for RecoveryPointProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "locationAgnosticId",
+                &self.location_agnostic_id,
+            )?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "creationTime", &self.creation_time)?;
+        self.extras
+            .serialize_optional(&mut map, "expirationTime", &self.expiration_time)?;
+        self.extras.serialize_optional(&mut map, "status", &self.status)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "recoveryPointType",
+                &self.recovery_point_type,
+            )?;
+        self.extras.serialize_optional(&mut map, "ownerExtId", &self.owner_ext_id)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "locationReferences",
+                &self.location_references,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "vmRecoveryPoints", &self.vm_recovery_points)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "volumeGroupRecoveryPoints",
+                &self.volume_group_recovery_points,
+            )?;
+        self.extras.serialize_optional(&mut map, "isSecure", &self.is_secure)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RecoveryPointProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -879,6 +879,10 @@ impl ntnx_runtime::Model for Category {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for Category {
+    type Projection = CategoryProjection;
+}
+
 impl serde::Serialize for Category {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -906,6 +910,210 @@ impl serde::Serialize for Category {
 }
 
 impl<'de> serde::Deserialize<'de> for Category {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `prism.v4.0.config.Category`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `prism.v4.0.config.Category/$projection`; `$objectType` `prism.v4.config.Category`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct CategoryProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// The key of a category when it is represented in `key:value` format.
+    ///
+    /// Constraints applicable when field is given in the payload during create and update:
+    /// * A string of maxlength of 64
+    /// * Character at the start cannot be `$`
+    /// * Character `/` is not allowed anywhere
+    ///
+    /// It is a mandatory field in the payload of `createCategory` and `updateCategoryById` APIs.\<br\>
+    /// This field can't be updated through `updateCategoryById` API.
+    ///
+    /// Constraints: at most 64 characters; pattern `^[^$/][^/]{0,63}$`.
+    pub key: Option<String>,
+    /// The value of a category when it is represented in `key:value` format.
+    ///
+    /// Constraints applicable when the field is given in the payload during create and update:
+    /// * A string of max length 64
+    /// * Character at the start cannot be `$`
+    /// * Character `/` is not allowed anywhere
+    ///
+    /// It is a mandatory input field in the payload of `createCategory` and `updateCategoryById` APIs.\<br\>
+    /// This field can be updated through `updateCategoryById` API.\<br\>
+    /// Updating the value will not change the extId of the category.
+    ///
+    /// Constraints: at most 64 characters; pattern `^[^$/][^/]{0,63}$`.
+    pub value: Option<String>,
+    /// Denotes the type of a category.\<br\>
+    /// There are three types of categories: SYSTEM, INTERNAL, and USER.\<br\>
+    /// This field is immutable.
+    pub r#type: Option<CategoryType>,
+    /// A string consisting of the description of the category as defined by the user.\<br\>
+    /// Description can be optionally provided in the payload of `createCategory` and `updateCategoryById` APIs.\<br\>
+    /// Description field can be updated through `updateCategoryById` API.\<br\>
+    /// The server does not validate this value nor does it enforce the uniqueness or any other constraints.\<br\>
+    /// It is the responsibility of the user to ensure that any semantic or syntactic constraints are retained when mutating
+    /// this field.
+    ///
+    /// Constraints: pattern `^.{0,512}$`.
+    pub description: Option<String>,
+    /// This field contains the UUID of a user who owns the category.\<br\>
+    /// This field will be ignored if given in the payload of `createCategory` API. Hence, when a category is created, the logged-in user automatically becomes the owner of the category.\<br\>
+    /// This field can be updated through `updateCategoryById` API, in which case, should be provided, UUID of a valid user is present in the system.\<br\>
+    /// Validity of the user UUID can be checked by invoking the API: authn/users/{extId} in the 'Identity and Access Management' or 'IAM' namespace.\<br\>
+    /// It is used for enabling RBAC access to self-owned categories.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub owner_uuid: Option<String>,
+    /// This field gives basic information about resources that are associated with the category.\<br\>
+    /// The results present under this field summarize the counts of various kinds of resources associated with the category.\<br\>
+    /// For more detailed information about the UUIDs of the resources, please look into the field `detailedAssociations`.\<br\>
+    /// This field will be ignored, if given in the payload of `updateCategoryById` or `createCategory` APIs.\<br\>
+    /// This field will not be present by default in `listCategories` API, unless the parameter $expand=associations is present in the URL.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub associations: Option<Vec<AssociationSummary>>,
+    /// This field gives detailed information about the resources which are associated with the category.\<br\>
+    /// The results present under this field contain the UUIDs of the entities and policies of various kinds associated with the category.\<br\>
+    /// This field will be ignored, if given in the payload of `updateCategoryById` or `createCategory` APIs.\<br\>
+    /// This field will not be present by default in `listCategories` or `getCategoryById` APIs, unless the parameter $expand=detailedAssociations is present in the URL.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub detailed_associations: Option<Vec<AssociationDetail>>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for CategoryProjection {
+    const SCHEMA: &'static str = "prism.v4.0.config.Category/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.Category");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_key = None;
+        let mut field_value = None;
+        let mut field_type = None;
+        let mut field_description = None;
+        let mut field_owner_uuid = None;
+        let mut field_associations = None;
+        let mut field_detailed_associations = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "key" => field_key = extras.decode_optional(&mut map, "key")?,
+                "value" => field_value = extras.decode_optional(&mut map, "value")?,
+                "type" => field_type = extras.decode_optional(&mut map, "type")?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "ownerUuid" => {
+                    field_owner_uuid = extras.decode_optional(&mut map, "ownerUuid")?;
+                }
+                "associations" => {
+                    field_associations = extras
+                        .decode_optional(&mut map, "associations")?;
+                }
+                "detailedAssociations" => {
+                    field_detailed_associations = extras
+                        .decode_optional(&mut map, "detailedAssociations")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            key: field_key,
+            value: field_value,
+            r#type: field_type,
+            description: field_description,
+            owner_uuid: field_owner_uuid,
+            associations: field_associations,
+            detailed_associations: field_detailed_associations,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for CategoryProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for CategoryProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "key", &self.key)?;
+        self.extras.serialize_optional(&mut map, "value", &self.value)?;
+        self.extras.serialize_optional(&mut map, "type", &self.r#type)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras.serialize_optional(&mut map, "ownerUuid", &self.owner_uuid)?;
+        self.extras.serialize_optional(&mut map, "associations", &self.associations)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "detailedAssociations",
+                &self.detailed_associations,
+            )?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CategoryProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2163,6 +2371,10 @@ impl ntnx_runtime::Model for DomainManager {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for DomainManager {
+    type Projection = DomainManagerProjection;
+}
+
 impl serde::Serialize for DomainManager {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2199,6 +2411,194 @@ impl serde::Serialize for DomainManager {
 }
 
 impl<'de> serde::Deserialize<'de> for DomainManager {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `prism.v4.0.config.DomainManager`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `prism.v4.0.config.DomainManager/$projection`; `$objectType` `prism.v4.config.DomainManager`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct DomainManagerProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Domain manager (Prism Central) cluster configuration details.
+    pub config: Option<DomainManagerClusterConfig>,
+    /// Boolean value indicating if the domain manager (Prism Central) is registered with the hosting cluster, that is, Prism Element.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub is_registered_with_hosting_cluster: Option<bool>,
+    /// Domain manager (Prism Central) network configuration details.
+    pub network: Option<DomainManagerNetwork>,
+    /// The external identifier of the cluster hosting the domain manager (Prism Central) instance.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub hosting_cluster_ext_id: Option<String>,
+    /// This configuration enables Prism Central to be deployed in scale-out mode.
+    ///
+    /// Default: `false`.
+    pub should_enable_high_availability: Option<bool>,
+    /// Domain manager (Prism Central) nodes external identifier.
+    ///
+    /// Constraints: 1 to 3 items; items are unique.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub node_ext_ids: Option<Vec<String>>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl Default for DomainManagerProjection {
+    /// Every field empty, or at the spec's default where it declares one.
+    fn default() -> Self {
+        Self {
+            tenant_id: None,
+            ext_id: ntnx_runtime::Nullable::Absent,
+            links: None,
+            config: None,
+            is_registered_with_hosting_cluster: None,
+            network: None,
+            hosting_cluster_ext_id: None,
+            should_enable_high_availability: Some(false),
+            node_ext_ids: None,
+            extras: ntnx_runtime::Extras::new(),
+        }
+    }
+}
+
+impl ntnx_runtime::Model for DomainManagerProjection {
+    const SCHEMA: &'static str = "prism.v4.0.config.DomainManager/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.DomainManager");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_config = None;
+        let mut field_is_registered_with_hosting_cluster = None;
+        let mut field_network = None;
+        let mut field_hosting_cluster_ext_id = None;
+        let mut field_should_enable_high_availability = None;
+        let mut field_node_ext_ids = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "config" => field_config = extras.decode_optional(&mut map, "config")?,
+                "isRegisteredWithHostingCluster" => {
+                    field_is_registered_with_hosting_cluster = extras
+                        .decode_optional(&mut map, "isRegisteredWithHostingCluster")?;
+                }
+                "network" => field_network = extras.decode_optional(&mut map, "network")?,
+                "hostingClusterExtId" => {
+                    field_hosting_cluster_ext_id = extras
+                        .decode_optional(&mut map, "hostingClusterExtId")?;
+                }
+                "shouldEnableHighAvailability" => {
+                    field_should_enable_high_availability = extras
+                        .decode_optional(&mut map, "shouldEnableHighAvailability")?;
+                }
+                "nodeExtIds" => {
+                    field_node_ext_ids = extras.decode_optional(&mut map, "nodeExtIds")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            config: field_config,
+            is_registered_with_hosting_cluster: field_is_registered_with_hosting_cluster,
+            network: field_network,
+            hosting_cluster_ext_id: field_hosting_cluster_ext_id,
+            should_enable_high_availability: field_should_enable_high_availability,
+            node_ext_ids: field_node_ext_ids,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for DomainManagerProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for DomainManagerProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "config", &self.config)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isRegisteredWithHostingCluster",
+                &self.is_registered_with_hosting_cluster,
+            )?;
+        self.extras.serialize_optional(&mut map, "network", &self.network)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hostingClusterExtId",
+                &self.hosting_cluster_ext_id,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldEnableHighAvailability",
+                &self.should_enable_high_availability,
+            )?;
+        self.extras.serialize_optional(&mut map, "nodeExtIds", &self.node_ext_ids)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DomainManagerProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4866,6 +5266,10 @@ impl ntnx_runtime::Model for Task {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for Task {
+    type Projection = TaskProjection;
+}
+
 impl serde::Serialize for Task {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4930,6 +5334,357 @@ impl serde::Serialize for Task {
 }
 
 impl<'de> serde::Deserialize<'de> for Task {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `prism.v4.0.config.Task`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `prism.v4.0.config.Task/$projection`; `$objectType` `prism.v4.config.Task`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TaskProjection {
+    /// A globally unique identifier of a task.
+    ///
+    /// Constraints: pattern `^[a-zA-Z0-9/+]*={0,2}:[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub ext_id: Option<String>,
+    /// The operation name being tracked by the task.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub operation: Option<String>,
+    /// Description of the operation being tracked by the task.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub operation_description: Option<String>,
+    /// Reference to the parent task associated with the current task.
+    pub parent_task: Option<TaskReferenceInternal>,
+    /// UTC date and time in RFC-3339 format when the task was created.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub created_time: Option<ntnx_runtime::DateTime>,
+    /// UTC date and time in RFC-3339 format when the task was started.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub started_time: Option<ntnx_runtime::DateTime>,
+    /// UTC date and time in RFC-3339 format when the task was completed.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub completed_time: Option<ntnx_runtime::DateTime>,
+    /// Status of the task.
+    pub status: Option<TaskStatus>,
+    /// Task progress expressed as a percentage.
+    ///
+    /// Constraints: ≥ 0; ≤ 100.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub progress_percentage: Option<i32>,
+    /// Reference to entities associated with the task.
+    ///
+    /// Constraints: at most 300 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub entities_affected: Option<Vec<EntityReference>>,
+    /// Reference to tasks spawned as children of the current task. The task get response would contain a limited number of subtask references. To get the entire list of subtasks for a task, use the parent task filter in the task list API.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub sub_tasks: Option<Vec<TaskReferenceInternal>>,
+    /// List of steps completed as part of the task.
+    ///
+    /// Constraints: at most 50 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub sub_steps: Option<Vec<TaskStep>>,
+    /// Signifies if the task can be cancelled.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub is_cancelable: Option<bool>,
+    /// Reference to the owner of the task.
+    pub owned_by: Option<OwnerReference>,
+    /// Additional details on the task to aid the user with further actions post completion of the task.
+    ///
+    /// Constraints: at most 50 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub completion_details: Option<Vec<ntnx_shared::common::v1::config::KvPair>>,
+    /// Error details explaining a task failure. These would be populated only in the case of task failures.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub error_messages: Option<Vec<crate::error::AppMessage>>,
+    /// Provides an error message in the absence of a well-defined error message for the tasks created through legacy APIs.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub legacy_error_message: Option<String>,
+    /// Warning messages to alert the user of issues which did not directly cause task failure. These can be populated for any task.
+    ///
+    /// Constraints: at most 50 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub warnings: Option<Vec<crate::error::AppMessage>>,
+    /// UTC date and time in RFC-3339 format when the task was last updated.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub last_updated_time: Option<ntnx_runtime::DateTime>,
+    /// List of globally unique identifiers for clusters associated with the task or any of its subtasks.
+    ///
+    /// Constraints: at most 500 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub cluster_ext_ids: Option<Vec<String>>,
+    /// Reference to the parent task associated with the current task.
+    pub root_task: Option<TaskReferenceInternal>,
+    /// Signifies if the task is a background task or not.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub is_background_task: Option<bool>,
+    /// Number of tasks spawned as children of the current task.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub number_of_subtasks: Option<i32>,
+    /// Number of entities associated with the task.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub number_of_entities_affected: Option<i32>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for TaskProjection {
+    const SCHEMA: &'static str = "prism.v4.0.config.Task/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.config.Task");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_ext_id = None;
+        let mut field_operation = None;
+        let mut field_operation_description = None;
+        let mut field_parent_task = None;
+        let mut field_created_time = None;
+        let mut field_started_time = None;
+        let mut field_completed_time = None;
+        let mut field_status = None;
+        let mut field_progress_percentage = None;
+        let mut field_entities_affected = None;
+        let mut field_sub_tasks = None;
+        let mut field_sub_steps = None;
+        let mut field_is_cancelable = None;
+        let mut field_owned_by = None;
+        let mut field_completion_details = None;
+        let mut field_error_messages = None;
+        let mut field_legacy_error_message = None;
+        let mut field_warnings = None;
+        let mut field_last_updated_time = None;
+        let mut field_cluster_ext_ids = None;
+        let mut field_root_task = None;
+        let mut field_is_background_task = None;
+        let mut field_number_of_subtasks = None;
+        let mut field_number_of_entities_affected = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
+                "operation" => {
+                    field_operation = extras.decode_optional(&mut map, "operation")?;
+                }
+                "operationDescription" => {
+                    field_operation_description = extras
+                        .decode_optional(&mut map, "operationDescription")?;
+                }
+                "parentTask" => {
+                    field_parent_task = extras.decode_optional(&mut map, "parentTask")?;
+                }
+                "createdTime" => {
+                    field_created_time = extras.decode_optional(&mut map, "createdTime")?;
+                }
+                "startedTime" => {
+                    field_started_time = extras.decode_optional(&mut map, "startedTime")?;
+                }
+                "completedTime" => {
+                    field_completed_time = extras
+                        .decode_optional(&mut map, "completedTime")?;
+                }
+                "status" => field_status = extras.decode_optional(&mut map, "status")?,
+                "progressPercentage" => {
+                    field_progress_percentage = extras
+                        .decode_optional(&mut map, "progressPercentage")?;
+                }
+                "entitiesAffected" => {
+                    field_entities_affected = extras
+                        .decode_optional(&mut map, "entitiesAffected")?;
+                }
+                "subTasks" => {
+                    field_sub_tasks = extras.decode_optional(&mut map, "subTasks")?;
+                }
+                "subSteps" => {
+                    field_sub_steps = extras.decode_optional(&mut map, "subSteps")?;
+                }
+                "isCancelable" => {
+                    field_is_cancelable = extras
+                        .decode_optional(&mut map, "isCancelable")?;
+                }
+                "ownedBy" => {
+                    field_owned_by = extras.decode_optional(&mut map, "ownedBy")?;
+                }
+                "completionDetails" => {
+                    field_completion_details = extras
+                        .decode_optional(&mut map, "completionDetails")?;
+                }
+                "errorMessages" => {
+                    field_error_messages = extras
+                        .decode_optional(&mut map, "errorMessages")?;
+                }
+                "legacyErrorMessage" => {
+                    field_legacy_error_message = extras
+                        .decode_optional(&mut map, "legacyErrorMessage")?;
+                }
+                "warnings" => {
+                    field_warnings = extras.decode_optional(&mut map, "warnings")?;
+                }
+                "lastUpdatedTime" => {
+                    field_last_updated_time = extras
+                        .decode_optional(&mut map, "lastUpdatedTime")?;
+                }
+                "clusterExtIds" => {
+                    field_cluster_ext_ids = extras
+                        .decode_optional(&mut map, "clusterExtIds")?;
+                }
+                "rootTask" => {
+                    field_root_task = extras.decode_optional(&mut map, "rootTask")?;
+                }
+                "isBackgroundTask" => {
+                    field_is_background_task = extras
+                        .decode_optional(&mut map, "isBackgroundTask")?;
+                }
+                "numberOfSubtasks" => {
+                    field_number_of_subtasks = extras
+                        .decode_optional(&mut map, "numberOfSubtasks")?;
+                }
+                "numberOfEntitiesAffected" => {
+                    field_number_of_entities_affected = extras
+                        .decode_optional(&mut map, "numberOfEntitiesAffected")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            ext_id: field_ext_id,
+            operation: field_operation,
+            operation_description: field_operation_description,
+            parent_task: field_parent_task,
+            created_time: field_created_time,
+            started_time: field_started_time,
+            completed_time: field_completed_time,
+            status: field_status,
+            progress_percentage: field_progress_percentage,
+            entities_affected: field_entities_affected,
+            sub_tasks: field_sub_tasks,
+            sub_steps: field_sub_steps,
+            is_cancelable: field_is_cancelable,
+            owned_by: field_owned_by,
+            completion_details: field_completion_details,
+            error_messages: field_error_messages,
+            legacy_error_message: field_legacy_error_message,
+            warnings: field_warnings,
+            last_updated_time: field_last_updated_time,
+            cluster_ext_ids: field_cluster_ext_ids,
+            root_task: field_root_task,
+            is_background_task: field_is_background_task,
+            number_of_subtasks: field_number_of_subtasks,
+            number_of_entities_affected: field_number_of_entities_affected,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for TaskProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for TaskProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
+        self.extras.serialize_optional(&mut map, "operation", &self.operation)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "operationDescription",
+                &self.operation_description,
+            )?;
+        self.extras.serialize_optional(&mut map, "parentTask", &self.parent_task)?;
+        self.extras.serialize_optional(&mut map, "createdTime", &self.created_time)?;
+        self.extras.serialize_optional(&mut map, "startedTime", &self.started_time)?;
+        self.extras.serialize_optional(&mut map, "completedTime", &self.completed_time)?;
+        self.extras.serialize_optional(&mut map, "status", &self.status)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "progressPercentage",
+                &self.progress_percentage,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "entitiesAffected", &self.entities_affected)?;
+        self.extras.serialize_optional(&mut map, "subTasks", &self.sub_tasks)?;
+        self.extras.serialize_optional(&mut map, "subSteps", &self.sub_steps)?;
+        self.extras.serialize_optional(&mut map, "isCancelable", &self.is_cancelable)?;
+        self.extras.serialize_optional(&mut map, "ownedBy", &self.owned_by)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "completionDetails",
+                &self.completion_details,
+            )?;
+        self.extras.serialize_optional(&mut map, "errorMessages", &self.error_messages)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "legacyErrorMessage",
+                &self.legacy_error_message,
+            )?;
+        self.extras.serialize_optional(&mut map, "warnings", &self.warnings)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdatedTime", &self.last_updated_time)?;
+        self.extras
+            .serialize_optional(&mut map, "clusterExtIds", &self.cluster_ext_ids)?;
+        self.extras.serialize_optional(&mut map, "rootTask", &self.root_task)?;
+        self.extras
+            .serialize_optional(&mut map, "isBackgroundTask", &self.is_background_task)?;
+        self.extras
+            .serialize_optional(&mut map, "numberOfSubtasks", &self.number_of_subtasks)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numberOfEntitiesAffected",
+                &self.number_of_entities_affected,
+            )?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaskProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -225,6 +225,10 @@ impl ntnx_runtime::Model for Batch {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for Batch {
+    type Projection = BatchProjection;
+}
+
 impl serde::Serialize for Batch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -256,6 +260,187 @@ impl serde::Serialize for Batch {
 }
 
 impl<'de> serde::Deserialize<'de> for Batch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `prism.v4.0.operations.Batch`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `prism.v4.0.operations.Batch/$projection`; `$objectType` `prism.v4.operations.Batch`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct BatchProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// An user friendly name of the batch.
+    ///
+    /// Constraints: at most 256 characters.
+    pub name: Option<String>,
+    /// The execution start time of the batch. The value will be in extended ISO-8601 format. For example, start time of 2022-04-23T01:23:45.678+09:00 would imply that the batch started execution at 1:23:45.678  on the 23rd of April 2022. Details around ISO-8601 format can be found at <https://www.iso.org/standard/70907.html>
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub start_time: Option<ntnx_runtime::DateTime>,
+    /// The completion time of the batch. The value will be in extended ISO-8601 format. For example, end time of 2022-04-23T01:23:45.678+09:00 would imply that the batch completed its execution at 1:23:45.678  on the 23rd of April 2022. Details around ISO-8601 format can be found at <https://www.iso.org/standard/70907.html>
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub end_time: Option<ntnx_runtime::DateTime>,
+    /// The total number of elements submitted for processing in the batch.
+    pub size: Option<i32>,
+    /// The total number of elements successfully processed in the batch.
+    pub success_count: Option<i32>,
+    /// The total number of elements that failed to be processed in the batch.
+    pub failed_count: Option<i32>,
+    /// The completion status of the batch.
+    pub completion_status: Option<BatchCompletionStatus>,
+    /// The completion status of the batch.
+    pub execution_status: Option<BatchExecutionStatus>,
+    /// A flag indicating whether the batch procession should halt or continue when an error response is received from the server during the execution of a batch chunk
+    pub should_stop_on_error: Option<bool>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for BatchProjection {
+    const SCHEMA: &'static str = "prism.v4.0.operations.Batch/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("prism.v4.operations.Batch");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_start_time = None;
+        let mut field_end_time = None;
+        let mut field_size = None;
+        let mut field_success_count = None;
+        let mut field_failed_count = None;
+        let mut field_completion_status = None;
+        let mut field_execution_status = None;
+        let mut field_should_stop_on_error = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "startTime" => {
+                    field_start_time = extras.decode_optional(&mut map, "startTime")?;
+                }
+                "endTime" => {
+                    field_end_time = extras.decode_optional(&mut map, "endTime")?;
+                }
+                "size" => field_size = extras.decode_optional(&mut map, "size")?,
+                "successCount" => {
+                    field_success_count = extras
+                        .decode_optional(&mut map, "successCount")?;
+                }
+                "failedCount" => {
+                    field_failed_count = extras.decode_optional(&mut map, "failedCount")?;
+                }
+                "completionStatus" => {
+                    field_completion_status = extras
+                        .decode_optional(&mut map, "completionStatus")?;
+                }
+                "executionStatus" => {
+                    field_execution_status = extras
+                        .decode_optional(&mut map, "executionStatus")?;
+                }
+                "shouldStopOnError" => {
+                    field_should_stop_on_error = extras
+                        .decode_optional(&mut map, "shouldStopOnError")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            name: field_name,
+            start_time: field_start_time,
+            end_time: field_end_time,
+            size: field_size,
+            success_count: field_success_count,
+            failed_count: field_failed_count,
+            completion_status: field_completion_status,
+            execution_status: field_execution_status,
+            should_stop_on_error: field_should_stop_on_error,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for BatchProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for BatchProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "startTime", &self.start_time)?;
+        self.extras.serialize_optional(&mut map, "endTime", &self.end_time)?;
+        self.extras.serialize_optional(&mut map, "size", &self.size)?;
+        self.extras.serialize_optional(&mut map, "successCount", &self.success_count)?;
+        self.extras.serialize_optional(&mut map, "failedCount", &self.failed_count)?;
+        self.extras
+            .serialize_optional(&mut map, "completionStatus", &self.completion_status)?;
+        self.extras
+            .serialize_optional(&mut map, "executionStatus", &self.execution_status)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldStopOnError",
+                &self.should_stop_on_error,
+            )?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BatchProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -7378,18 +7378,20 @@ async fn call_vmm_esxi_stats_list_vm_stats(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getVmStatsById` (GET /vmm/v4.0/esxi/stats/vms/{extId}).
@@ -7419,11 +7421,13 @@ async fn call_vmm_esxi_stats_get_vm_stats_by_id(
         }
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getNicStatsById` (GET /vmm/v4.0/esxi/stats/vms/{vmExtId}/nics/{extId}).
@@ -7454,11 +7458,13 @@ async fn call_vmm_esxi_stats_get_nic_stats_by_id(
         }
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getDiskStatsById` (GET /vmm/v4.0/esxi/stats/vms/{vmExtId}/disks/{extId}).
@@ -7489,11 +7495,13 @@ async fn call_vmm_esxi_stats_get_disk_stats_by_id(
         }
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `associateCategories` (POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/associate-categories).
@@ -7550,18 +7558,20 @@ async fn call_vmm_esxi_vm_list_vms(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `revertVm` (POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/revert).
@@ -7792,18 +7802,20 @@ async fn call_vmm_image_placement_policies_list_placement_policies(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `createPlacementPolicy` (POST /vmm/v4.0/images/config/placement-policies).
@@ -7905,18 +7917,20 @@ async fn call_vmm_image_rate_limit_policies_list_rate_limit_policies(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `createRateLimitPolicy` (POST /vmm/v4.0/images/config/rate-limit-policies).
@@ -7986,18 +8000,20 @@ async fn call_vmm_image_rate_limit_policies_list_effective_rate_limit_policies(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `listImages` (GET /vmm/v4.0/content/images).
@@ -8016,18 +8032,20 @@ async fn call_vmm_images_list_images(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `createImage` (POST /vmm/v4.0/content/images).
@@ -8134,18 +8152,20 @@ async fn call_vmm_stats_list_vm_stats(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getVmStatsById` (GET /vmm/v4.0/ahv/stats/vms/{extId}).
@@ -8175,11 +8195,13 @@ async fn call_vmm_stats_get_vm_stats_by_id(
         }
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getDiskStatsById` (GET /vmm/v4.0/ahv/stats/vms/{vmExtId}/disks/{extId}).
@@ -8210,11 +8232,13 @@ async fn call_vmm_stats_get_disk_stats_by_id(
         }
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getNicStatsById` (GET /vmm/v4.0/ahv/stats/vms/{vmExtId}/nics/{extId}).
@@ -8245,11 +8269,13 @@ async fn call_vmm_stats_get_nic_stats_by_id(
         }
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `listTemplates` (GET /vmm/v4.0/content/templates).
@@ -8268,18 +8294,20 @@ async fn call_vmm_templates_list_templates(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `createTemplate` (POST /vmm/v4.0/content/templates).
@@ -8361,18 +8389,20 @@ async fn call_vmm_templates_list_template_versions(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getTemplateVersionById` (GET /vmm/v4.0/content/templates/{templateExtId}/versions/{extId}).
@@ -8765,18 +8795,20 @@ async fn call_vmm_vm_list_vms(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `createVm` (POST /vmm/v4.0/ahv/config/vms).
@@ -8931,7 +8963,7 @@ async fn call_vmm_vm_list_gpus_by_vm_id(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     envelope(request.send().await?)
@@ -9118,7 +9150,7 @@ async fn call_vmm_vm_list_nics_by_vm_id(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     envelope(request.send().await?)
@@ -9551,11 +9583,11 @@ async fn call_vmm_vm_anti_affinity_policies_list_vm_anti_affinity_policies(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
     envelope(request.send().await?)
@@ -9611,7 +9643,7 @@ async fn call_vmm_vm_anti_affinity_policies_list_legacy_vm_anti_affinity_policie
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     envelope(request.send().await?)
@@ -9703,11 +9735,11 @@ async fn call_vmm_vm_host_affinity_policies_list_vm_host_affinity_policies(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
     envelope(request.send().await?)
@@ -9797,18 +9829,20 @@ async fn call_clustermgmt_cluster_profiles_list_cluster_profiles(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `createClusterProfile` (POST /clustermgmt/v4.0/config/cluster-profiles).
@@ -9939,11 +9973,13 @@ async fn call_clustermgmt_clusters_get_cluster_by_id(
 ) -> Result<CallOutcome, CallError> {
     let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
     let request = api.get_cluster_by_id(required::<String>(args, "extId")?);
-    let request = match args.parameters.get("$expand") {
-        Some(value) => request.expand(arg::<String>("$expand", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$expand") {
+        Some(value) => {
+            let request = request.expand_raw(arg::<String>("$expand", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `updateClusterById` (PUT /clustermgmt/v4.0/config/clusters/{extId}).
@@ -9994,26 +10030,38 @@ async fn call_clustermgmt_clusters_list_clusters(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
     let request = match args.parameters.get("$apply") {
         Some(value) => request.apply(arg::<String>("$apply", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$expand") {
-        Some(value) => request.expand(arg::<String>("$expand", value)?),
-        None => request,
-    };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$expand") {
+        Some(value) => {
+            let request = request.expand_raw(arg::<String>("$expand", value)?);
+            match args.parameters.get("$select") {
+                Some(value) => {
+                    let request = request.select_raw(arg::<String>("$select", value)?);
+                    envelope(request.send().await?)
+                }
+                None => envelope(request.send().await?),
+            }
+        }
+        None => {
+            match args.parameters.get("$select") {
+                Some(value) => {
+                    let request = request.select_raw(arg::<String>("$select", value)?);
+                    envelope(request.send().await?)
+                }
+                None => envelope(request.send().await?),
+            }
+        }
+    }
 }
 
 /// `createCluster` (POST /clustermgmt/v4.0/config/clusters).
@@ -10334,22 +10382,24 @@ async fn call_clustermgmt_clusters_list_hosts_by_cluster_id(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
     let request = match args.parameters.get("$apply") {
         Some(value) => request.apply(arg::<String>("$apply", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `discoverUnconfiguredNodes` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/discover-unconfigured-nodes).
@@ -10469,11 +10519,11 @@ async fn call_clustermgmt_clusters_list_virtual_gpu_profiles(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
     envelope(request.send().await?)
@@ -10496,11 +10546,11 @@ async fn call_clustermgmt_clusters_list_physical_gpu_profiles(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
     envelope(request.send().await?)
@@ -10522,22 +10572,24 @@ async fn call_clustermgmt_clusters_list_hosts(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
     let request = match args.parameters.get("$apply") {
         Some(value) => request.apply(arg::<String>("$apply", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `listHostNicsByHostId` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/host-nics).
@@ -10560,18 +10612,20 @@ async fn call_clustermgmt_clusters_list_host_nics_by_host_id(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getHostNicById` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/host-nics/{extId}).
@@ -10609,18 +10663,20 @@ async fn call_clustermgmt_clusters_list_virtual_nics_by_host_id(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getVirtualNicById` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/virtual-nics/{extId}).
@@ -10695,11 +10751,13 @@ async fn call_clustermgmt_clusters_get_cluster_stats(
         }
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getHostStats` (GET /clustermgmt/v4.0/stats/clusters/{clusterExtId}/hosts/{extId}).
@@ -10730,11 +10788,13 @@ async fn call_clustermgmt_clusters_get_host_stats(
         }
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getDiskById` (GET /clustermgmt/v4.0/config/disks/{extId}).
@@ -10773,22 +10833,24 @@ async fn call_clustermgmt_disks_list_disks(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
     let request = match args.parameters.get("$apply") {
         Some(value) => request.apply(arg::<String>("$apply", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `addDisk` (POST /clustermgmt/v4.0/config/clusters/{extId}/$actions/add-disk).
@@ -10852,14 +10914,16 @@ async fn call_clustermgmt_pcie_devices_list_pcie_devices(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `listStorageContainers` (GET /clustermgmt/v4.0/config/storage-containers).
@@ -10879,18 +10943,20 @@ async fn call_clustermgmt_storage_containers_list_storage_containers(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `createStorageContainer` (POST /clustermgmt/v4.0/config/storage-containers).
@@ -11003,7 +11069,7 @@ async fn call_clustermgmt_storage_containers_list_data_stores_by_cluster_id(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     envelope(request.send().await?)
@@ -11057,14 +11123,16 @@ async fn call_clustermgmt_vcenter_extensions_list_vcenter_extensions(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getVcenterExtensionById` (GET /clustermgmt/v4.0/config/vcenter-extensions/{extId}).
@@ -11152,22 +11220,34 @@ async fn call_volumes_iscsi_clients_list_iscsi_clients(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$expand") {
-        Some(value) => request.expand(arg::<String>("$expand", value)?),
-        None => request,
-    };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$expand") {
+        Some(value) => {
+            let request = request.expand_raw(arg::<String>("$expand", value)?);
+            match args.parameters.get("$select") {
+                Some(value) => {
+                    let request = request.select_raw(arg::<String>("$select", value)?);
+                    envelope(request.send().await?)
+                }
+                None => envelope(request.send().await?),
+            }
+        }
+        None => {
+            match args.parameters.get("$select") {
+                Some(value) => {
+                    let request = request.select_raw(arg::<String>("$select", value)?);
+                    envelope(request.send().await?)
+                }
+                None => envelope(request.send().await?),
+            }
+        }
+    }
 }
 
 /// `getVolumeGroupById` (GET /volumes/v4.0/config/volume-groups/{extId}).
@@ -11224,22 +11304,34 @@ async fn call_volumes_volume_groups_list_volume_groups(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$expand") {
-        Some(value) => request.expand(arg::<String>("$expand", value)?),
-        None => request,
-    };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$expand") {
+        Some(value) => {
+            let request = request.expand_raw(arg::<String>("$expand", value)?);
+            match args.parameters.get("$select") {
+                Some(value) => {
+                    let request = request.select_raw(arg::<String>("$select", value)?);
+                    envelope(request.send().await?)
+                }
+                None => envelope(request.send().await?),
+            }
+        }
+        None => {
+            match args.parameters.get("$select") {
+                Some(value) => {
+                    let request = request.select_raw(arg::<String>("$select", value)?);
+                    envelope(request.send().await?)
+                }
+                None => envelope(request.send().await?),
+            }
+        }
+    }
 }
 
 /// `createVolumeGroup` (POST /volumes/v4.0/config/volume-groups).
@@ -11272,18 +11364,20 @@ async fn call_volumes_volume_groups_list_volume_disks_by_volume_group_id(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `createVolumeDisk` (POST /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks).
@@ -11368,22 +11462,34 @@ async fn call_volumes_volume_groups_list_external_iscsi_attachments_by_volume_gr
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$expand") {
-        Some(value) => request.expand(arg::<String>("$expand", value)?),
-        None => request,
-    };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$expand") {
+        Some(value) => {
+            let request = request.expand_raw(arg::<String>("$expand", value)?);
+            match args.parameters.get("$select") {
+                Some(value) => {
+                    let request = request.select_raw(arg::<String>("$select", value)?);
+                    envelope(request.send().await?)
+                }
+                None => envelope(request.send().await?),
+            }
+        }
+        None => {
+            match args.parameters.get("$select") {
+                Some(value) => {
+                    let request = request.select_raw(arg::<String>("$select", value)?);
+                    envelope(request.send().await?)
+                }
+                None => envelope(request.send().await?),
+            }
+        }
+    }
 }
 
 /// `attachIscsiClient` (POST /volumes/v4.0/config/volume-groups/{extId}/$actions/attach-iscsi-client).
@@ -11435,11 +11541,11 @@ async fn call_volumes_volume_groups_list_vm_attachments_by_volume_group_id(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
     envelope(request.send().await?)
@@ -11578,11 +11684,13 @@ async fn call_volumes_volume_groups_get_volume_group_stats(
         }
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getVolumeDiskStats` (GET /volumes/v4.0/stats/volume-groups/{volumeGroupExtId}/disks/{extId}).
@@ -11613,11 +11721,13 @@ async fn call_volumes_volume_groups_get_volume_disk_stats(
         }
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `submitBatch` (POST /prism/v4.0/operations/$actions/batch).
@@ -11647,18 +11757,20 @@ async fn call_prism_batches_list_batches(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getBatchById` (GET /prism/v4.0/operations/batches/{extId}).
@@ -11687,22 +11799,34 @@ async fn call_prism_categories_list_categories(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$expand") {
-        Some(value) => request.expand(arg::<String>("$expand", value)?),
-        None => request,
-    };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$expand") {
+        Some(value) => {
+            let request = request.expand_raw(arg::<String>("$expand", value)?);
+            match args.parameters.get("$select") {
+                Some(value) => {
+                    let request = request.select_raw(arg::<String>("$select", value)?);
+                    envelope(request.send().await?)
+                }
+                None => envelope(request.send().await?),
+            }
+        }
+        None => {
+            match args.parameters.get("$select") {
+                Some(value) => {
+                    let request = request.select_raw(arg::<String>("$select", value)?);
+                    envelope(request.send().await?)
+                }
+                None => envelope(request.send().await?),
+            }
+        }
+    }
 }
 
 /// `createCategory` (POST /prism/v4.0/config/categories).
@@ -11722,11 +11846,13 @@ async fn call_prism_categories_get_category_by_id(
 ) -> Result<CallOutcome, CallError> {
     let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).categories();
     let request = api.get_category_by_id(required::<String>(args, "extId")?);
-    let request = match args.parameters.get("$expand") {
-        Some(value) => request.expand(arg::<String>("$expand", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$expand") {
+        Some(value) => {
+            let request = request.expand_raw(arg::<String>("$expand", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `updateCategoryById` (PUT /prism/v4.0/config/categories/{extId}).
@@ -11776,7 +11902,7 @@ async fn call_prism_domain_manager_list_restorable_domain_managers(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     envelope(request.send().await?)
@@ -11802,18 +11928,20 @@ async fn call_prism_domain_manager_list_restore_points(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getRestorePointById` (GET /prism/v4.0/management/restore-sources/{restoreSourceExtId}/restorable-domain-managers/{restorableDomainManagerExtId}/restore-points/{extId}).
@@ -11967,11 +12095,13 @@ async fn call_prism_domain_manager_list_domain_managers(
 ) -> Result<CallOutcome, CallError> {
     let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
     let request = api.list_domain_managers();
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `createDomainManager` (POST /prism/v4.0/config/domain-managers).
@@ -12038,11 +12168,13 @@ async fn call_prism_tasks_get_task_by_id(
 ) -> Result<CallOutcome, CallError> {
     let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).tasks();
     let request = api.get_task_by_id(required::<String>(args, "extId")?);
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `cancelTask` (POST /prism/v4.0/config/tasks/{taskExtId}/$actions/cancel).
@@ -12071,18 +12203,20 @@ async fn call_prism_tasks_list_tasks(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `getProtectedResourceById` (GET /dataprotection/v4.1/config/protected-resources/{extId}).
@@ -12165,18 +12299,20 @@ async fn call_dataprotection_recovery_points_list_recovery_points(
         None => request,
     };
     let request = match args.parameters.get("$filter") {
-        Some(value) => request.filter(arg::<String>("$filter", value)?),
+        Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
     let request = match args.parameters.get("$orderby") {
-        Some(value) => request.orderby(arg::<String>("$orderby", value)?),
+        Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
-    let request = match args.parameters.get("$select") {
-        Some(value) => request.select(arg::<String>("$select", value)?),
-        None => request,
-    };
-    envelope(request.send().await?)
+    match args.parameters.get("$select") {
+        Some(value) => {
+            let request = request.select_raw(arg::<String>("$select", value)?);
+            envelope(request.send().await?)
+        }
+        None => envelope(request.send().await?),
+    }
 }
 
 /// `createRecoveryPoint` (POST /dataprotection/v4.1/config/recovery-points).

@@ -2314,6 +2314,10 @@ impl ntnx_runtime::Model for Image {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for Image {
+    type Projection = ImageProjection;
+}
+
 impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2353,6 +2357,230 @@ impl serde::Serialize for Image {
 }
 
 impl<'de> serde::Deserialize<'de> for Image {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `vmm.v4.0.content.Image`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `vmm.v4.0.content.Image/$projection`; `$objectType` `vmm.v4.content.Image`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct ImageProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// The user-defined name of an image.
+    ///
+    /// Constraints: 1 to 256 characters.
+    pub name: Option<String>,
+    /// The user-defined description of an image.
+    ///
+    /// Constraints: at most 1000 characters.
+    pub description: Option<String>,
+    /// The type of an image.
+    pub r#type: Option<ImageType>,
+    /// The checksum of an image.
+    pub checksum: Option<ImageChecksum>,
+    /// The size of an image in bytes.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub size_bytes: Option<i64>,
+    /// The source of an image, which can be a VM disk, a URL, or an Objects Lite key.
+    pub source: Option<ImageSource>,
+    /// List of external identifier of the category for an image.
+    ///
+    /// Constraints: at most 1250 items.
+    pub category_ext_ids: Option<Vec<String>>,
+    /// List of external identifier of the cluster where the image is located.
+    ///
+    /// Constraints: at most 200 items.
+    pub cluster_location_ext_ids: Option<Vec<String>>,
+    /// Image creation time.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub create_time: Option<ntnx_runtime::DateTime>,
+    /// Last updated time of an image.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub last_update_time: Option<ntnx_runtime::DateTime>,
+    /// External identifier of the owner of the image.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub owner_ext_id: Option<String>,
+    /// Status of an image placement policy.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub placement_policy_status: Option<Vec<ImagePlacementStatus>>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for ImageProjection {
+    const SCHEMA: &'static str = "vmm.v4.0.content.Image/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.Image");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_description = None;
+        let mut field_type = None;
+        let mut field_checksum = None;
+        let mut field_size_bytes = None;
+        let mut field_source = None;
+        let mut field_category_ext_ids = None;
+        let mut field_cluster_location_ext_ids = None;
+        let mut field_create_time = None;
+        let mut field_last_update_time = None;
+        let mut field_owner_ext_id = None;
+        let mut field_placement_policy_status = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "type" => field_type = extras.decode_optional(&mut map, "type")?,
+                "checksum" => {
+                    field_checksum = extras.decode_optional(&mut map, "checksum")?;
+                }
+                "sizeBytes" => {
+                    field_size_bytes = extras.decode_optional(&mut map, "sizeBytes")?;
+                }
+                "source" => field_source = extras.decode_optional(&mut map, "source")?,
+                "categoryExtIds" => {
+                    field_category_ext_ids = extras
+                        .decode_optional(&mut map, "categoryExtIds")?;
+                }
+                "clusterLocationExtIds" => {
+                    field_cluster_location_ext_ids = extras
+                        .decode_optional(&mut map, "clusterLocationExtIds")?;
+                }
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "lastUpdateTime" => {
+                    field_last_update_time = extras
+                        .decode_optional(&mut map, "lastUpdateTime")?;
+                }
+                "ownerExtId" => {
+                    field_owner_ext_id = extras.decode_optional(&mut map, "ownerExtId")?;
+                }
+                "placementPolicyStatus" => {
+                    field_placement_policy_status = extras
+                        .decode_optional(&mut map, "placementPolicyStatus")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            name: field_name,
+            description: field_description,
+            r#type: field_type,
+            checksum: field_checksum,
+            size_bytes: field_size_bytes,
+            source: field_source,
+            category_ext_ids: field_category_ext_ids,
+            cluster_location_ext_ids: field_cluster_location_ext_ids,
+            create_time: field_create_time,
+            last_update_time: field_last_update_time,
+            owner_ext_id: field_owner_ext_id,
+            placement_policy_status: field_placement_policy_status,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for ImageProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for ImageProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras.serialize_optional(&mut map, "type", &self.r#type)?;
+        self.extras.serialize_optional(&mut map, "checksum", &self.checksum)?;
+        self.extras.serialize_optional(&mut map, "sizeBytes", &self.size_bytes)?;
+        self.extras.serialize_optional(&mut map, "source", &self.source)?;
+        self.extras
+            .serialize_optional(&mut map, "categoryExtIds", &self.category_ext_ids)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "clusterLocationExtIds",
+                &self.cluster_location_ext_ids,
+            )?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdateTime", &self.last_update_time)?;
+        self.extras.serialize_optional(&mut map, "ownerExtId", &self.owner_ext_id)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "placementPolicyStatus",
+                &self.placement_policy_status,
+            )?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImageProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4223,6 +4451,10 @@ impl ntnx_runtime::Model for Template {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for Template {
+    type Projection = TemplateProjection;
+}
+
 impl serde::Serialize for Template {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -4261,6 +4493,193 @@ impl serde::Serialize for Template {
 }
 
 impl<'de> serde::Deserialize<'de> for Template {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `vmm.v4.0.content.Template`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `vmm.v4.0.content.Template/$projection`; `$objectType` `vmm.v4.content.Template`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TemplateProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// The user-defined name of a template.
+    ///
+    /// Constraints: 1 to 256 characters.
+    pub template_name: Option<String>,
+    /// The user-defined description of a template.
+    ///
+    /// Constraints: at most 1000 characters.
+    pub template_description: Option<String>,
+    /// The template version model.
+    pub template_version_spec: Option<TemplateVersionSpec>,
+    /// Status of a guest update.
+    pub guest_update_status: Option<GuestUpdateStatus>,
+    /// Time when the template was created.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub create_time: Option<ntnx_runtime::DateTime>,
+    /// Time when the template was last updated.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub update_time: Option<ntnx_runtime::DateTime>,
+    /// Details for the user who created or modified the template.
+    pub created_by: Option<TemplateUser>,
+    /// Details for the user who created or modified the template.
+    pub updated_by: Option<TemplateUser>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for TemplateProjection {
+    const SCHEMA: &'static str = "vmm.v4.0.content.Template/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.Template");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_template_name = None;
+        let mut field_template_description = None;
+        let mut field_template_version_spec = None;
+        let mut field_guest_update_status = None;
+        let mut field_create_time = None;
+        let mut field_update_time = None;
+        let mut field_created_by = None;
+        let mut field_updated_by = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "templateName" => {
+                    field_template_name = extras
+                        .decode_optional(&mut map, "templateName")?;
+                }
+                "templateDescription" => {
+                    field_template_description = extras
+                        .decode_optional(&mut map, "templateDescription")?;
+                }
+                "templateVersionSpec" => {
+                    field_template_version_spec = extras
+                        .decode_optional(&mut map, "templateVersionSpec")?;
+                }
+                "guestUpdateStatus" => {
+                    field_guest_update_status = extras
+                        .decode_optional(&mut map, "guestUpdateStatus")?;
+                }
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "updateTime" => {
+                    field_update_time = extras.decode_optional(&mut map, "updateTime")?;
+                }
+                "createdBy" => {
+                    field_created_by = extras.decode_optional(&mut map, "createdBy")?;
+                }
+                "updatedBy" => {
+                    field_updated_by = extras.decode_optional(&mut map, "updatedBy")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            template_name: field_template_name,
+            template_description: field_template_description,
+            template_version_spec: field_template_version_spec,
+            guest_update_status: field_guest_update_status,
+            create_time: field_create_time,
+            update_time: field_update_time,
+            created_by: field_created_by,
+            updated_by: field_updated_by,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for TemplateProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for TemplateProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "templateName", &self.template_name)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "templateDescription",
+                &self.template_description,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "templateVersionSpec",
+                &self.template_version_spec,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "guestUpdateStatus",
+                &self.guest_update_status,
+            )?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras.serialize_optional(&mut map, "updateTime", &self.update_time)?;
+        self.extras.serialize_optional(&mut map, "createdBy", &self.created_by)?;
+        self.extras.serialize_optional(&mut map, "updatedBy", &self.updated_by)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TemplateProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5112,6 +5531,10 @@ impl ntnx_runtime::Model for TemplateVersionSpec {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for TemplateVersionSpec {
+    type Projection = TemplateVersionSpecProjection;
+}
+
 impl serde::Serialize for TemplateVersionSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5152,6 +5575,228 @@ impl serde::Serialize for TemplateVersionSpec {
 }
 
 impl<'de> serde::Deserialize<'de> for TemplateVersionSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `vmm.v4.0.content.TemplateVersionSpec`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `vmm.v4.0.content.TemplateVersionSpec/$projection`; `$objectType` `vmm.v4.content.TemplateVersionSpec`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct TemplateVersionSpecProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// The user-defined name of a template version.
+    ///
+    /// Constraints: at most 256 characters.
+    pub version_name: Option<String>,
+    /// The user-defined description of a template version.
+    ///
+    /// Constraints: 1 to 1000 characters.
+    pub version_description: Option<String>,
+    /// VM configuration.
+    pub vm_spec: Option<crate::ahv::config::Vm>,
+    /// Time when the template was created.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub create_time: Option<ntnx_runtime::DateTime>,
+    /// Details for the user who created or modified the template.
+    pub created_by: Option<TemplateUser>,
+    /// Source of the template version created. When creating a new template, the source must be a VM.
+    /// When creating a new version, the source can be either a VM or an existing version within the template.
+    ///
+    /// Write-only: never returned by the server.
+    pub version_source: Option<TemplateVersionSpecVersionSource>,
+    /// Source type of the template version created. It can be either a VM or a template version.
+    ///
+    /// Write-only: never returned by the server.
+    pub version_source_discriminator: Option<String>,
+    /// Specify whether to mark the template version as active or not.
+    /// The newly created version during template creation, update, or guest OS update is set to active by default unless specified otherwise.
+    ///
+    /// Default: `true`.
+    pub is_active_version: Option<bool>,
+    /// Allow or disallow overriding guest customization during template deployment.
+    pub is_gc_override_enabled: Option<bool>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl Default for TemplateVersionSpecProjection {
+    /// Every field empty, or at the spec's default where it declares one.
+    fn default() -> Self {
+        Self {
+            tenant_id: None,
+            ext_id: ntnx_runtime::Nullable::Absent,
+            links: None,
+            version_name: None,
+            version_description: None,
+            vm_spec: None,
+            create_time: None,
+            created_by: None,
+            version_source: None,
+            version_source_discriminator: None,
+            is_active_version: Some(true),
+            is_gc_override_enabled: None,
+            extras: ntnx_runtime::Extras::new(),
+        }
+    }
+}
+
+impl ntnx_runtime::Model for TemplateVersionSpecProjection {
+    const SCHEMA: &'static str = "vmm.v4.0.content.TemplateVersionSpec/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.content.TemplateVersionSpec");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_version_name = None;
+        let mut field_version_description = None;
+        let mut field_vm_spec = None;
+        let mut field_create_time = None;
+        let mut field_created_by = None;
+        let mut field_version_source = None;
+        let mut field_version_source_discriminator = None;
+        let mut field_is_active_version = None;
+        let mut field_is_gc_override_enabled = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "versionName" => {
+                    field_version_name = extras.decode_optional(&mut map, "versionName")?;
+                }
+                "versionDescription" => {
+                    field_version_description = extras
+                        .decode_optional(&mut map, "versionDescription")?;
+                }
+                "vmSpec" => field_vm_spec = extras.decode_optional(&mut map, "vmSpec")?,
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "createdBy" => {
+                    field_created_by = extras.decode_optional(&mut map, "createdBy")?;
+                }
+                "versionSource" => {
+                    field_version_source = extras
+                        .decode_optional(&mut map, "versionSource")?;
+                }
+                "versionSourceDiscriminator" => {
+                    field_version_source_discriminator = extras
+                        .decode_optional(&mut map, "versionSourceDiscriminator")?;
+                }
+                "isActiveVersion" => {
+                    field_is_active_version = extras
+                        .decode_optional(&mut map, "isActiveVersion")?;
+                }
+                "isGcOverrideEnabled" => {
+                    field_is_gc_override_enabled = extras
+                        .decode_optional(&mut map, "isGcOverrideEnabled")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            version_name: field_version_name,
+            version_description: field_version_description,
+            vm_spec: field_vm_spec,
+            create_time: field_create_time,
+            created_by: field_created_by,
+            version_source: field_version_source,
+            version_source_discriminator: field_version_source_discriminator,
+            is_active_version: field_is_active_version,
+            is_gc_override_enabled: field_is_gc_override_enabled,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for TemplateVersionSpecProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for TemplateVersionSpecProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "versionName", &self.version_name)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "versionDescription",
+                &self.version_description,
+            )?;
+        self.extras.serialize_optional(&mut map, "vmSpec", &self.vm_spec)?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras.serialize_optional(&mut map, "createdBy", &self.created_by)?;
+        self.extras.serialize_optional(&mut map, "versionSource", &self.version_source)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "versionSourceDiscriminator",
+                &self.version_source_discriminator,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "isActiveVersion", &self.is_active_version)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isGcOverrideEnabled",
+                &self.is_gc_override_enabled,
+            )?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TemplateVersionSpecProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

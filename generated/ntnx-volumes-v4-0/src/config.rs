@@ -3069,6 +3069,14 @@ impl ntnx_runtime::Model for IscsiClient {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for IscsiClient {
+    type Projection = IscsiClientProjection;
+}
+
+impl ntnx_runtime::query::HasExpansion for IscsiClient {
+    type Expanded = ntnx_runtime::query::Expanded<Self, IscsiClientExpansion>;
+}
+
 impl serde::Serialize for IscsiClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3115,6 +3123,287 @@ impl serde::Serialize for IscsiClient {
 }
 
 impl<'de> serde::Deserialize<'de> for IscsiClient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The related entities `$expand` adds to `volumes.v4.0.config.IscsiClient`, which has no field for them.
+///
+/// Inline schema at `volumes.v4.0.config.IscsiClient/$expansion`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct IscsiClientExpansion {
+    /// Returned when the request has `$expand=cluster`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub cluster: Option<Cluster>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for IscsiClientExpansion {
+    const SCHEMA: &'static str = "volumes.v4.0.config.IscsiClient/$expansion";
+
+    const OBJECT_TYPE: Option<&'static str> = None;
+
+    const REVISION: Option<&'static str> = None;
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_cluster = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            cluster: field_cluster,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::Expansion for IscsiClientExpansion {
+    const KEYS: &'static [&'static str] = &["cluster"];
+}
+
+impl serde::Serialize for IscsiClientExpansion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "cluster", &self.cluster)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IscsiClientExpansion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `volumes.v4.0.config.IscsiClient`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `volumes.v4.0.config.IscsiClient/$projection`; `$objectType` `volumes.v4.config.IscsiClient`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct IscsiClientProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// iSCSI initiator name. Exactly one of iscsiInitiatorName and iscsiInitiatorNetworkId must be specified during the attach operation. This field is immutable.
+    ///
+    /// Constraints: at most 64 characters.
+    pub iscsi_initiator_name: Option<String>,
+    /// An unique address that identifies a device on the internet or a local network in IPv4/IPv6 format or a Fully Qualified Domain Name.
+    pub iscsi_initiator_network_id: Option<
+        ntnx_shared::common::v1::config::IpAddressOrFqdn,
+    >,
+    /// iSCSI initiator client secret in case of CHAP authentication. This field should not be provided if the authentication type is not set to CHAP.
+    ///
+    /// Constraints: 12 to 16 characters.
+    ///
+    /// Write-only: never returned by the server. Secret: never shown by `Debug`.
+    pub client_secret: Option<ntnx_runtime::Secret>,
+    /// Supported types of authentication
+    pub enabled_authentications: Option<AuthenticationType>,
+    /// Constraints: at most 128 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub attached_targets: Option<Vec<TargetParam>>,
+    /// Number of virtual targets generated for the iSCSI target. This field is immutable.
+    ///
+    /// Write-only: never returned by the server.
+    pub num_virtual_targets: Option<i32>,
+    /// The UUID of the cluster that will host the iSCSI client. This field is read-only.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub cluster_reference: Option<String>,
+    /// Supported Volume Group attachment sites
+    pub attachment_site: Option<VolumeGroupAttachmentSite>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for IscsiClientProjection {
+    const SCHEMA: &'static str = "volumes.v4.0.config.IscsiClient/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.config.IscsiClient");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_iscsi_initiator_name = None;
+        let mut field_iscsi_initiator_network_id = None;
+        let mut field_client_secret = None;
+        let mut field_enabled_authentications = None;
+        let mut field_attached_targets = None;
+        let mut field_num_virtual_targets = None;
+        let mut field_cluster_reference = None;
+        let mut field_attachment_site = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "iscsiInitiatorName" => {
+                    field_iscsi_initiator_name = extras
+                        .decode_optional(&mut map, "iscsiInitiatorName")?;
+                }
+                "iscsiInitiatorNetworkId" => {
+                    field_iscsi_initiator_network_id = extras
+                        .decode_optional(&mut map, "iscsiInitiatorNetworkId")?;
+                }
+                "clientSecret" => {
+                    field_client_secret = extras
+                        .decode_optional(&mut map, "clientSecret")?;
+                }
+                "enabledAuthentications" => {
+                    field_enabled_authentications = extras
+                        .decode_optional(&mut map, "enabledAuthentications")?;
+                }
+                "attachedTargets" => {
+                    field_attached_targets = extras
+                        .decode_optional(&mut map, "attachedTargets")?;
+                }
+                "numVirtualTargets" => {
+                    field_num_virtual_targets = extras
+                        .decode_optional(&mut map, "numVirtualTargets")?;
+                }
+                "clusterReference" => {
+                    field_cluster_reference = extras
+                        .decode_optional(&mut map, "clusterReference")?;
+                }
+                "attachmentSite" => {
+                    field_attachment_site = extras
+                        .decode_optional(&mut map, "attachmentSite")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            iscsi_initiator_name: field_iscsi_initiator_name,
+            iscsi_initiator_network_id: field_iscsi_initiator_network_id,
+            client_secret: field_client_secret,
+            enabled_authentications: field_enabled_authentications,
+            attached_targets: field_attached_targets,
+            num_virtual_targets: field_num_virtual_targets,
+            cluster_reference: field_cluster_reference,
+            attachment_site: field_attachment_site,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for IscsiClientProjection {
+    type Projection = Self;
+}
+
+impl ntnx_runtime::query::HasExpansion for IscsiClientProjection {
+    type Expanded = ntnx_runtime::query::Expanded<Self, IscsiClientExpansion>;
+}
+
+impl serde::Serialize for IscsiClientProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "iscsiInitiatorName",
+                &self.iscsi_initiator_name,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "iscsiInitiatorNetworkId",
+                &self.iscsi_initiator_network_id,
+            )?;
+        self.extras.serialize_optional(&mut map, "clientSecret", &self.client_secret)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "enabledAuthentications",
+                &self.enabled_authentications,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "attachedTargets", &self.attached_targets)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numVirtualTargets",
+                &self.num_virtual_targets,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "clusterReference", &self.cluster_reference)?;
+        self.extras
+            .serialize_optional(&mut map, "attachmentSite", &self.attachment_site)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IscsiClientProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3186,6 +3475,14 @@ impl ntnx_runtime::Model for IscsiClientAttachment {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for IscsiClientAttachment {
+    type Projection = IscsiClientAttachmentProjection;
+}
+
+impl ntnx_runtime::query::HasExpansion for IscsiClientAttachment {
+    type Expanded = ntnx_runtime::query::Expanded<Self, IscsiClientAttachmentExpansion>;
+}
+
 impl serde::Serialize for IscsiClientAttachment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -3199,6 +3496,168 @@ impl serde::Serialize for IscsiClientAttachment {
 }
 
 impl<'de> serde::Deserialize<'de> for IscsiClientAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The related entities `$expand` adds to `volumes.v4.0.config.IscsiClientAttachment`, which has no field for them.
+///
+/// Inline schema at `volumes.v4.0.config.IscsiClientAttachment/$expansion`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct IscsiClientAttachmentExpansion {
+    /// Returned when the request has `$expand=iscsiClient`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub iscsi_client: Option<IscsiClient>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for IscsiClientAttachmentExpansion {
+    const SCHEMA: &'static str = "volumes.v4.0.config.IscsiClientAttachment/$expansion";
+
+    const OBJECT_TYPE: Option<&'static str> = None;
+
+    const REVISION: Option<&'static str> = None;
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_iscsi_client = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "iscsiClient" => {
+                    field_iscsi_client = extras.decode_optional(&mut map, "iscsiClient")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            iscsi_client: field_iscsi_client,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::Expansion for IscsiClientAttachmentExpansion {
+    const KEYS: &'static [&'static str] = &["iscsiClient"];
+}
+
+impl serde::Serialize for IscsiClientAttachmentExpansion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "iscsiClient", &self.iscsi_client)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IscsiClientAttachmentExpansion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `volumes.v4.0.config.IscsiClientAttachment`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `volumes.v4.0.config.IscsiClientAttachment/$projection`; `$objectType` `volumes.v4.config.IscsiClientAttachment`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct IscsiClientAttachmentProjection {
+    /// The external identifier of an iSCSI client.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub ext_id: Option<String>,
+    /// The UUID of the cluster that will host the iSCSI client. This field is read-only.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub cluster_reference: Option<String>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for IscsiClientAttachmentProjection {
+    const SCHEMA: &'static str = "volumes.v4.0.config.IscsiClientAttachment/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some(
+        "volumes.v4.config.IscsiClientAttachment",
+    );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_ext_id = None;
+        let mut field_cluster_reference = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
+                "clusterReference" => {
+                    field_cluster_reference = extras
+                        .decode_optional(&mut map, "clusterReference")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            ext_id: field_ext_id,
+            cluster_reference: field_cluster_reference,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for IscsiClientAttachmentProjection {
+    type Projection = Self;
+}
+
+impl ntnx_runtime::query::HasExpansion for IscsiClientAttachmentProjection {
+    type Expanded = ntnx_runtime::query::Expanded<Self, IscsiClientAttachmentExpansion>;
+}
+
+impl serde::Serialize for IscsiClientAttachmentProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
+        self.extras
+            .serialize_optional(&mut map, "clusterReference", &self.cluster_reference)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IscsiClientAttachmentProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6907,6 +7366,10 @@ impl ntnx_runtime::Model for VolumeDisk {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for VolumeDisk {
+    type Projection = VolumeDiskProjection;
+}
+
 impl serde::Serialize for VolumeDisk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -6944,6 +7407,180 @@ impl serde::Serialize for VolumeDisk {
 }
 
 impl<'de> serde::Deserialize<'de> for VolumeDisk {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `volumes.v4.0.config.VolumeDisk`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `volumes.v4.0.config.VolumeDisk/$projection`; `$objectType` `volumes.v4.config.VolumeDisk`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VolumeDiskProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Index of the disk in a Volume Group. This field is optional and immutable.
+    ///
+    /// Constraints: ≥ 0; ≤ 16383.
+    pub index: Option<i64>,
+    /// Size of the disk in bytes. This field is mandatory during Volume Group creation if a new disk is created on the storage container.
+    ///
+    /// Constraints: ≥ 524288; ≤ 219902325555200.
+    pub disk_size_bytes: Option<i64>,
+    /// Storage container on which the disk must be created. This is a read-only field.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub storage_container_id: Option<String>,
+    /// Volume Disk description. This is an optional field.
+    ///
+    /// Constraints: at most 1000 characters.
+    pub description: Option<String>,
+    /// `diskDataSourceReference`
+    pub disk_data_source_reference: Option<
+        ntnx_shared::common::v1::config::EntityReference,
+    >,
+    /// Storage optimization features which must be enabled on the Volume Disks. This is an optional field. If omitted, the disks will honor the Volume Group specific storage features setting.
+    pub disk_storage_features: Option<DiskStorageFeatures>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for VolumeDiskProjection {
+    const SCHEMA: &'static str = "volumes.v4.0.config.VolumeDisk/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.config.VolumeDisk");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_index = None;
+        let mut field_disk_size_bytes = None;
+        let mut field_storage_container_id = None;
+        let mut field_description = None;
+        let mut field_disk_data_source_reference = None;
+        let mut field_disk_storage_features = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "index" => field_index = extras.decode_optional(&mut map, "index")?,
+                "diskSizeBytes" => {
+                    field_disk_size_bytes = extras
+                        .decode_optional(&mut map, "diskSizeBytes")?;
+                }
+                "storageContainerId" => {
+                    field_storage_container_id = extras
+                        .decode_optional(&mut map, "storageContainerId")?;
+                }
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "diskDataSourceReference" => {
+                    field_disk_data_source_reference = extras
+                        .decode_optional(&mut map, "diskDataSourceReference")?;
+                }
+                "diskStorageFeatures" => {
+                    field_disk_storage_features = extras
+                        .decode_optional(&mut map, "diskStorageFeatures")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            index: field_index,
+            disk_size_bytes: field_disk_size_bytes,
+            storage_container_id: field_storage_container_id,
+            description: field_description,
+            disk_data_source_reference: field_disk_data_source_reference,
+            disk_storage_features: field_disk_storage_features,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for VolumeDiskProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for VolumeDiskProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "index", &self.index)?;
+        self.extras
+            .serialize_optional(&mut map, "diskSizeBytes", &self.disk_size_bytes)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "storageContainerId",
+                &self.storage_container_id,
+            )?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskDataSourceReference",
+                &self.disk_data_source_reference,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "diskStorageFeatures",
+                &self.disk_storage_features,
+            )?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VolumeDiskProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7193,6 +7830,14 @@ impl ntnx_runtime::Model for VolumeGroup {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for VolumeGroup {
+    type Projection = VolumeGroupProjection;
+}
+
+impl ntnx_runtime::query::HasExpansion for VolumeGroup {
+    type Expanded = ntnx_runtime::query::Expanded<Self, VolumeGroupExpansion>;
+}
+
 impl serde::Serialize for VolumeGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -7237,6 +7882,381 @@ impl serde::Serialize for VolumeGroup {
 }
 
 impl<'de> serde::Deserialize<'de> for VolumeGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The related entities `$expand` adds to `volumes.v4.0.config.VolumeGroup`, which has no field for them.
+///
+/// Inline schema at `volumes.v4.0.config.VolumeGroup/$expansion`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VolumeGroupExpansion {
+    /// Returned when the request has `$expand=cluster`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub cluster: Option<Cluster>,
+    /// Returned when the request has `$expand=metadata`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub metadata: Option<VolumeGroupMetadata>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for VolumeGroupExpansion {
+    const SCHEMA: &'static str = "volumes.v4.0.config.VolumeGroup/$expansion";
+
+    const OBJECT_TYPE: Option<&'static str> = None;
+
+    const REVISION: Option<&'static str> = None;
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_cluster = None;
+        let mut field_metadata = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
+                "metadata" => {
+                    field_metadata = extras.decode_optional(&mut map, "metadata")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            cluster: field_cluster,
+            metadata: field_metadata,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::Expansion for VolumeGroupExpansion {
+    const KEYS: &'static [&'static str] = &["cluster", "metadata"];
+}
+
+impl serde::Serialize for VolumeGroupExpansion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "cluster", &self.cluster)?;
+        self.extras.serialize_optional(&mut map, "metadata", &self.metadata)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VolumeGroupExpansion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `volumes.v4.0.config.VolumeGroup`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `volumes.v4.0.config.VolumeGroup/$projection`; `$objectType` `volumes.v4.config.VolumeGroup`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct VolumeGroupProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Volume Group name.
+    ///
+    /// Constraints: at most 256 characters.
+    pub name: Option<String>,
+    /// Volume Group description. This is an optional field.
+    ///
+    /// Constraints: at most 1000 characters.
+    pub description: Option<String>,
+    /// Indicates whether to enable Volume Group load balancing for VM attachments. This cannot be enabled if there are iSCSI client attachments already associated with the Volume Group, and vice-versa. This is an optional field.
+    ///
+    /// Default: `false`.
+    pub should_load_balance_vm_attachments: Option<bool>,
+    /// The supported sharing status types
+    pub sharing_status: Option<SharingStatus>,
+    /// The specifications contain the target prefix for external clients as the value. This is an optional field.
+    ///
+    /// Constraints: at most 512 characters; pattern `^[\da-zA-Z:\.\-]+$`.
+    ///
+    /// Write-only: never returned by the server.
+    pub target_prefix: Option<String>,
+    /// Name of the external client target that will be visible and accessible to the client. This is an optional field.
+    ///
+    /// Constraints: 12 to 512 characters.
+    pub target_name: Option<String>,
+    /// Supported types of authentication
+    pub enabled_authentications: Option<AuthenticationType>,
+    /// Iscsi target features title
+    pub iscsi_features: Option<IscsiFeatures>,
+    /// Service/user who created this Volume Group. This is an optional field.
+    ///
+    /// Constraints: at most 512 characters.
+    pub created_by: Option<String>,
+    /// The UUID of the cluster that will host the Volume Group. This is a mandatory field for creating a Volume Group on Prism Central.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub cluster_reference: Option<String>,
+    /// Storage optimization features which must be enabled on the Volume Group. This is an optional field.
+    pub storage_features: Option<StorageFeatures>,
+    /// Supported Volume Group Usage types
+    pub usage_type: Option<UsageType>,
+    /// Supported Volume Group attachment types
+    pub attachment_type: Option<AttachmentType>,
+    /// Supported Volume group protocols
+    pub protocol: Option<Protocol>,
+    /// Indicates whether the Volume Group is meant to be hidden or not. This is an optional field. If omitted, the VG will not be hidden.
+    ///
+    /// Default: `false`.
+    pub is_hidden: Option<bool>,
+    /// A list of Volume Disks to be attached to the Volume Group.
+    ///
+    /// Constraints: 1 to 10 items.
+    ///
+    /// Write-only: never returned by the server.
+    pub disks: Option<Vec<VolumeDisk>>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl Default for VolumeGroupProjection {
+    /// Every field empty, or at the spec's default where it declares one.
+    fn default() -> Self {
+        Self {
+            tenant_id: None,
+            ext_id: ntnx_runtime::Nullable::Absent,
+            links: None,
+            name: None,
+            description: None,
+            should_load_balance_vm_attachments: Some(false),
+            sharing_status: None,
+            target_prefix: None,
+            target_name: None,
+            enabled_authentications: None,
+            iscsi_features: None,
+            created_by: None,
+            cluster_reference: None,
+            storage_features: None,
+            usage_type: None,
+            attachment_type: None,
+            protocol: None,
+            is_hidden: Some(false),
+            disks: None,
+            extras: ntnx_runtime::Extras::new(),
+        }
+    }
+}
+
+impl ntnx_runtime::Model for VolumeGroupProjection {
+    const SCHEMA: &'static str = "volumes.v4.0.config.VolumeGroup/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.config.VolumeGroup");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_description = None;
+        let mut field_should_load_balance_vm_attachments = None;
+        let mut field_sharing_status = None;
+        let mut field_target_prefix = None;
+        let mut field_target_name = None;
+        let mut field_enabled_authentications = None;
+        let mut field_iscsi_features = None;
+        let mut field_created_by = None;
+        let mut field_cluster_reference = None;
+        let mut field_storage_features = None;
+        let mut field_usage_type = None;
+        let mut field_attachment_type = None;
+        let mut field_protocol = None;
+        let mut field_is_hidden = None;
+        let mut field_disks = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "shouldLoadBalanceVmAttachments" => {
+                    field_should_load_balance_vm_attachments = extras
+                        .decode_optional(&mut map, "shouldLoadBalanceVmAttachments")?;
+                }
+                "sharingStatus" => {
+                    field_sharing_status = extras
+                        .decode_optional(&mut map, "sharingStatus")?;
+                }
+                "targetPrefix" => {
+                    field_target_prefix = extras
+                        .decode_optional(&mut map, "targetPrefix")?;
+                }
+                "targetName" => {
+                    field_target_name = extras.decode_optional(&mut map, "targetName")?;
+                }
+                "enabledAuthentications" => {
+                    field_enabled_authentications = extras
+                        .decode_optional(&mut map, "enabledAuthentications")?;
+                }
+                "iscsiFeatures" => {
+                    field_iscsi_features = extras
+                        .decode_optional(&mut map, "iscsiFeatures")?;
+                }
+                "createdBy" => {
+                    field_created_by = extras.decode_optional(&mut map, "createdBy")?;
+                }
+                "clusterReference" => {
+                    field_cluster_reference = extras
+                        .decode_optional(&mut map, "clusterReference")?;
+                }
+                "storageFeatures" => {
+                    field_storage_features = extras
+                        .decode_optional(&mut map, "storageFeatures")?;
+                }
+                "usageType" => {
+                    field_usage_type = extras.decode_optional(&mut map, "usageType")?;
+                }
+                "attachmentType" => {
+                    field_attachment_type = extras
+                        .decode_optional(&mut map, "attachmentType")?;
+                }
+                "protocol" => {
+                    field_protocol = extras.decode_optional(&mut map, "protocol")?;
+                }
+                "isHidden" => {
+                    field_is_hidden = extras.decode_optional(&mut map, "isHidden")?;
+                }
+                "disks" => field_disks = extras.decode_optional(&mut map, "disks")?,
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            name: field_name,
+            description: field_description,
+            should_load_balance_vm_attachments: field_should_load_balance_vm_attachments,
+            sharing_status: field_sharing_status,
+            target_prefix: field_target_prefix,
+            target_name: field_target_name,
+            enabled_authentications: field_enabled_authentications,
+            iscsi_features: field_iscsi_features,
+            created_by: field_created_by,
+            cluster_reference: field_cluster_reference,
+            storage_features: field_storage_features,
+            usage_type: field_usage_type,
+            attachment_type: field_attachment_type,
+            protocol: field_protocol,
+            is_hidden: field_is_hidden,
+            disks: field_disks,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for VolumeGroupProjection {
+    type Projection = Self;
+}
+
+impl ntnx_runtime::query::HasExpansion for VolumeGroupProjection {
+    type Expanded = ntnx_runtime::query::Expanded<Self, VolumeGroupExpansion>;
+}
+
+impl serde::Serialize for VolumeGroupProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "shouldLoadBalanceVmAttachments",
+                &self.should_load_balance_vm_attachments,
+            )?;
+        self.extras.serialize_optional(&mut map, "sharingStatus", &self.sharing_status)?;
+        self.extras.serialize_optional(&mut map, "targetPrefix", &self.target_prefix)?;
+        self.extras.serialize_optional(&mut map, "targetName", &self.target_name)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "enabledAuthentications",
+                &self.enabled_authentications,
+            )?;
+        self.extras.serialize_optional(&mut map, "iscsiFeatures", &self.iscsi_features)?;
+        self.extras.serialize_optional(&mut map, "createdBy", &self.created_by)?;
+        self.extras
+            .serialize_optional(&mut map, "clusterReference", &self.cluster_reference)?;
+        self.extras
+            .serialize_optional(&mut map, "storageFeatures", &self.storage_features)?;
+        self.extras.serialize_optional(&mut map, "usageType", &self.usage_type)?;
+        self.extras
+            .serialize_optional(&mut map, "attachmentType", &self.attachment_type)?;
+        self.extras.serialize_optional(&mut map, "protocol", &self.protocol)?;
+        self.extras.serialize_optional(&mut map, "isHidden", &self.is_hidden)?;
+        self.extras.serialize_optional(&mut map, "disks", &self.disks)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VolumeGroupProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -579,6 +579,10 @@ impl ntnx_runtime::Model for VolumeDiskStats {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for VolumeDiskStats {
+    type Projection = VolumeDiskStatsProjection;
+}
+
 impl serde::Serialize for VolumeDiskStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -656,6 +660,296 @@ impl serde::Serialize for VolumeDiskStats {
 }
 
 impl<'de> serde::Deserialize<'de> for VolumeDiskStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `volumes.v4.0.stats.VolumeDiskStats`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `volumes.v4.0.stats.VolumeDiskStats/$projection`; `$objectType` `volumes.v4.stats.VolumeDiskStats`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VolumeDiskStatsProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Uuid of the Volume Disk.
+    ///
+    /// **Deprecated.**
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub volume_disk_ext_id: Option<String>,
+    /// Controller user bytes.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_user_bytes: Option<Vec<TimeValuePair>>,
+    /// Controller I/O rate measured in iops.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_num_iops: Option<Vec<TimeValuePair>>,
+    /// Controller read I/O measured in iops.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_num_read_iops: Option<Vec<TimeValuePair>>,
+    /// Controller write I/O measured in iops.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_num_write_iops: Option<Vec<TimeValuePair>>,
+    /// Controller I/O bandwidth measured in Kbps.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_io_bandwidth_k_bps: Option<Vec<TimeValuePair>>,
+    /// Controller read I/O bandwidth measured in Kbps.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_read_io_bandwidth_k_bps: Option<Vec<TimeValuePair>>,
+    /// Controller write I/O bandwidth measured in Kbps.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_write_io_bandwidth_k_bps: Option<Vec<TimeValuePair>>,
+    /// Controller average I/O latency measured in microseconds.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_avg_io_latency_usecs: Option<Vec<TimeValuePair>>,
+    /// Controller average read I/O latency measured in microseconds.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_avg_read_io_latency_usecs: Option<Vec<TimeValuePair>>,
+    /// Controller average write I/O latency measured in microseconds.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_avg_write_io_latency_usecs: Option<Vec<TimeValuePair>>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for VolumeDiskStatsProjection {
+    const SCHEMA: &'static str = "volumes.v4.0.stats.VolumeDiskStats/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.stats.VolumeDiskStats");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_volume_disk_ext_id = None;
+        let mut field_controller_user_bytes = None;
+        let mut field_controller_num_iops = None;
+        let mut field_controller_num_read_iops = None;
+        let mut field_controller_num_write_iops = None;
+        let mut field_controller_io_bandwidth_k_bps = None;
+        let mut field_controller_read_io_bandwidth_k_bps = None;
+        let mut field_controller_write_io_bandwidth_k_bps = None;
+        let mut field_controller_avg_io_latency_usecs = None;
+        let mut field_controller_avg_read_io_latency_usecs = None;
+        let mut field_controller_avg_write_io_latency_usecs = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "volumeDiskExtId" => {
+                    field_volume_disk_ext_id = extras
+                        .decode_optional(&mut map, "volumeDiskExtId")?;
+                }
+                "controllerUserBytes" => {
+                    field_controller_user_bytes = extras
+                        .decode_optional(&mut map, "controllerUserBytes")?;
+                }
+                "controllerNumIOPS" => {
+                    field_controller_num_iops = extras
+                        .decode_optional(&mut map, "controllerNumIOPS")?;
+                }
+                "controllerNumReadIOPS" => {
+                    field_controller_num_read_iops = extras
+                        .decode_optional(&mut map, "controllerNumReadIOPS")?;
+                }
+                "controllerNumWriteIOPS" => {
+                    field_controller_num_write_iops = extras
+                        .decode_optional(&mut map, "controllerNumWriteIOPS")?;
+                }
+                "controllerIOBandwidthKBps" => {
+                    field_controller_io_bandwidth_k_bps = extras
+                        .decode_optional(&mut map, "controllerIOBandwidthKBps")?;
+                }
+                "controllerReadIOBandwidthKBps" => {
+                    field_controller_read_io_bandwidth_k_bps = extras
+                        .decode_optional(&mut map, "controllerReadIOBandwidthKBps")?;
+                }
+                "controllerWriteIOBandwidthKBps" => {
+                    field_controller_write_io_bandwidth_k_bps = extras
+                        .decode_optional(&mut map, "controllerWriteIOBandwidthKBps")?;
+                }
+                "controllerAvgIOLatencyUsecs" => {
+                    field_controller_avg_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgIOLatencyUsecs")?;
+                }
+                "controllerAvgReadIOLatencyUsecs" => {
+                    field_controller_avg_read_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgReadIOLatencyUsecs")?;
+                }
+                "controllerAvgWriteIOLatencyUsecs" => {
+                    field_controller_avg_write_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIOLatencyUsecs")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            volume_disk_ext_id: field_volume_disk_ext_id,
+            controller_user_bytes: field_controller_user_bytes,
+            controller_num_iops: field_controller_num_iops,
+            controller_num_read_iops: field_controller_num_read_iops,
+            controller_num_write_iops: field_controller_num_write_iops,
+            controller_io_bandwidth_k_bps: field_controller_io_bandwidth_k_bps,
+            controller_read_io_bandwidth_k_bps: field_controller_read_io_bandwidth_k_bps,
+            controller_write_io_bandwidth_k_bps: field_controller_write_io_bandwidth_k_bps,
+            controller_avg_io_latency_usecs: field_controller_avg_io_latency_usecs,
+            controller_avg_read_io_latency_usecs: field_controller_avg_read_io_latency_usecs,
+            controller_avg_write_io_latency_usecs: field_controller_avg_write_io_latency_usecs,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for VolumeDiskStatsProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for VolumeDiskStatsProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(&mut map, "volumeDiskExtId", &self.volume_disk_ext_id)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerUserBytes",
+                &self.controller_user_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIOPS",
+                &self.controller_num_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIOPS",
+                &self.controller_num_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIOPS",
+                &self.controller_num_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerIOBandwidthKBps",
+                &self.controller_io_bandwidth_k_bps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIOBandwidthKBps",
+                &self.controller_read_io_bandwidth_k_bps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIOBandwidthKBps",
+                &self.controller_write_io_bandwidth_k_bps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIOLatencyUsecs",
+                &self.controller_avg_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIOLatencyUsecs",
+                &self.controller_avg_read_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIOLatencyUsecs",
+                &self.controller_avg_write_io_latency_usecs,
+            )?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VolumeDiskStatsProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -867,6 +1161,10 @@ impl ntnx_runtime::Model for VolumeGroupStats {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for VolumeGroupStats {
+    type Projection = VolumeGroupStatsProjection;
+}
+
 impl serde::Serialize for VolumeGroupStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -948,6 +1246,300 @@ impl serde::Serialize for VolumeGroupStats {
 }
 
 impl<'de> serde::Deserialize<'de> for VolumeGroupStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `volumes.v4.0.stats.VolumeGroupStats`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `volumes.v4.0.stats.VolumeGroupStats/$projection`; `$objectType` `volumes.v4.stats.VolumeGroupStats`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VolumeGroupStatsProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Uuid of the Volume Group.
+    ///
+    /// **Deprecated.**
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub volume_group_ext_id: Option<String>,
+    /// Controller user bytes.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_user_bytes: Option<Vec<TimeValuePair>>,
+    /// Controller I/O rate measured in iops.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_num_iops: Option<Vec<TimeValuePair>>,
+    /// Controller read I/O measured in iops.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_num_read_iops: Option<Vec<TimeValuePair>>,
+    /// Controller write I/O measured in iops.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_num_write_iops: Option<Vec<TimeValuePair>>,
+    /// Controller I/O bandwidth measured in Kbps.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_io_bandwidth_k_bps: Option<Vec<TimeValuePair>>,
+    /// Controller read I/O bandwidth measured in Kbps.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_read_io_bandwidth_k_bps: Option<Vec<TimeValuePair>>,
+    /// Controller write I/O bandwidth measured in Kbps.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_write_io_bandwidth_k_bps: Option<Vec<TimeValuePair>>,
+    /// Controller average I/O latency measured in microseconds.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_avg_io_latency_usecs: Option<Vec<TimeValuePair>>,
+    /// Controller average read I/O latency measured in microseconds.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_avg_read_io_latency_usecs: Option<Vec<TimeValuePair>>,
+    /// Controller average write I/O latency measured in microseconds.
+    ///
+    /// Constraints: at most 100 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub controller_avg_write_io_latency_usecs: Option<Vec<TimeValuePair>>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for VolumeGroupStatsProjection {
+    const SCHEMA: &'static str = "volumes.v4.0.stats.VolumeGroupStats/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("volumes.v4.stats.VolumeGroupStats");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_volume_group_ext_id = None;
+        let mut field_controller_user_bytes = None;
+        let mut field_controller_num_iops = None;
+        let mut field_controller_num_read_iops = None;
+        let mut field_controller_num_write_iops = None;
+        let mut field_controller_io_bandwidth_k_bps = None;
+        let mut field_controller_read_io_bandwidth_k_bps = None;
+        let mut field_controller_write_io_bandwidth_k_bps = None;
+        let mut field_controller_avg_io_latency_usecs = None;
+        let mut field_controller_avg_read_io_latency_usecs = None;
+        let mut field_controller_avg_write_io_latency_usecs = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "volumeGroupExtId" => {
+                    field_volume_group_ext_id = extras
+                        .decode_optional(&mut map, "volumeGroupExtId")?;
+                }
+                "controllerUserBytes" => {
+                    field_controller_user_bytes = extras
+                        .decode_optional(&mut map, "controllerUserBytes")?;
+                }
+                "controllerNumIOPS" => {
+                    field_controller_num_iops = extras
+                        .decode_optional(&mut map, "controllerNumIOPS")?;
+                }
+                "controllerNumReadIOPS" => {
+                    field_controller_num_read_iops = extras
+                        .decode_optional(&mut map, "controllerNumReadIOPS")?;
+                }
+                "controllerNumWriteIOPS" => {
+                    field_controller_num_write_iops = extras
+                        .decode_optional(&mut map, "controllerNumWriteIOPS")?;
+                }
+                "controllerIOBandwidthKBps" => {
+                    field_controller_io_bandwidth_k_bps = extras
+                        .decode_optional(&mut map, "controllerIOBandwidthKBps")?;
+                }
+                "controllerReadIOBandwidthKBps" => {
+                    field_controller_read_io_bandwidth_k_bps = extras
+                        .decode_optional(&mut map, "controllerReadIOBandwidthKBps")?;
+                }
+                "controllerWriteIOBandwidthKBps" => {
+                    field_controller_write_io_bandwidth_k_bps = extras
+                        .decode_optional(&mut map, "controllerWriteIOBandwidthKBps")?;
+                }
+                "controllerAvgIOLatencyUsecs" => {
+                    field_controller_avg_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgIOLatencyUsecs")?;
+                }
+                "controllerAvgReadIOLatencyUsecs" => {
+                    field_controller_avg_read_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgReadIOLatencyUsecs")?;
+                }
+                "controllerAvgWriteIOLatencyUsecs" => {
+                    field_controller_avg_write_io_latency_usecs = extras
+                        .decode_optional(&mut map, "controllerAvgWriteIOLatencyUsecs")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            volume_group_ext_id: field_volume_group_ext_id,
+            controller_user_bytes: field_controller_user_bytes,
+            controller_num_iops: field_controller_num_iops,
+            controller_num_read_iops: field_controller_num_read_iops,
+            controller_num_write_iops: field_controller_num_write_iops,
+            controller_io_bandwidth_k_bps: field_controller_io_bandwidth_k_bps,
+            controller_read_io_bandwidth_k_bps: field_controller_read_io_bandwidth_k_bps,
+            controller_write_io_bandwidth_k_bps: field_controller_write_io_bandwidth_k_bps,
+            controller_avg_io_latency_usecs: field_controller_avg_io_latency_usecs,
+            controller_avg_read_io_latency_usecs: field_controller_avg_read_io_latency_usecs,
+            controller_avg_write_io_latency_usecs: field_controller_avg_write_io_latency_usecs,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for VolumeGroupStatsProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for VolumeGroupStatsProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "volumeGroupExtId",
+                &self.volume_group_ext_id,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerUserBytes",
+                &self.controller_user_bytes,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumIOPS",
+                &self.controller_num_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumReadIOPS",
+                &self.controller_num_read_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerNumWriteIOPS",
+                &self.controller_num_write_iops,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerIOBandwidthKBps",
+                &self.controller_io_bandwidth_k_bps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerReadIOBandwidthKBps",
+                &self.controller_read_io_bandwidth_k_bps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerWriteIOBandwidthKBps",
+                &self.controller_write_io_bandwidth_k_bps,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgIOLatencyUsecs",
+                &self.controller_avg_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgReadIOLatencyUsecs",
+                &self.controller_avg_read_io_latency_usecs,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "controllerAvgWriteIOLatencyUsecs",
+                &self.controller_avg_write_io_latency_usecs,
+            )?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VolumeGroupStatsProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

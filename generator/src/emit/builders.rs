@@ -13,6 +13,7 @@ use super::names::ident;
 use super::plan::{
     page_limit, BodyKind, BodyPlan, Convert, OperationPlan, ParamPlan, ResponseKind,
 };
+use super::queries::{self, OutputPlan, QueryOption};
 use super::types::{Scope, TypeSpace};
 use crate::ir::{Operation, Parameter, ParameterLocation, Scalar, TypeRef};
 
@@ -34,6 +35,9 @@ struct Ctx<'a, 'o> {
     builder: Ident,
     static_name: Ident,
     body_type: Option<TokenStream>,
+    /// The entity type the builder is generic over (`T`), if `$select` or `$expand`
+    /// change what it decodes.
+    output: Option<&'a OutputPlan<'o>>,
 }
 
 /// The client code of one operation.
@@ -51,6 +55,7 @@ pub fn operation_items(
         builder: ident(&plan.builder),
         static_name: ident(&format!("{}_OPERATION", plan.method.to_uppercase())),
         body_type: plan.body.as_ref().map(|body| body_type(space, body, scope)),
+        output: plan.queries.as_ref().and_then(|q| q.output.as_ref()),
     };
     OperationItems {
         tag_method: tag_method(&ctx),
@@ -94,6 +99,9 @@ fn tag_method(ctx: &Ctx<'_, '_>) -> TokenStream {
         inits.push(quote!(if_match: None));
     }
     inits.push(quote!(options: ntnx_runtime::CallOptions::default()));
+    if ctx.output.is_some() {
+        inits.push(quote!(output: std::marker::PhantomData));
+    }
     let operation = plan.operation;
     let docs = operation_docs(plan).attrs_or("");
     let deprecated = operation
@@ -131,6 +139,32 @@ fn builder_items(ctx: &Ctx<'_, '_>) -> TokenStream {
             operation.path
         ))
         .attrs_or("");
+    let field_decls = fields.iter().map(|(name, ty)| quote!(#name: #ty));
+    let field_sets = ctx
+        .plan
+        .queries
+        .as_ref()
+        .map(|plan| queries::field_set_items(ctx.space, plan, ctx.scope));
+    let generic = generic_parts(ctx, &fields);
+    let GenericParts {
+        declared,
+        params,
+        self_type,
+        ..
+    } = &generic;
+    let with_output = &generic.with_output;
+    let sending = match &generic.send_bounds {
+        Some(bounds) => quote! {
+            impl<T: #bounds> #self_type {
+                #sending
+            }
+        },
+        None => quote! {
+            impl #builder {
+                #sending
+            }
+        },
+    };
     quote! {
         static #static_name: ntnx_runtime::Operation = ntnx_runtime::Operation {
             id: #id,
@@ -142,27 +176,79 @@ fn builder_items(ctx: &Ctx<'_, '_>) -> TokenStream {
         #docs
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
-        pub struct #builder {
-            #(#fields,)*
+        pub struct #builder #declared {
+            #(#field_decls,)*
         }
 
-        impl #builder {
+        impl #params #self_type {
             #(#setters)*
-
-            #sending
 
             /// The runtime request for the builder's current parameters.
             fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
                 #(#build)*
                 Ok(request)
             }
+
+            #with_output
         }
 
-        impl ntnx_runtime::IntoRequest for #builder {
+        #sending
+
+        impl #params ntnx_runtime::IntoRequest for #self_type {
             fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
                 self.request()
             }
         }
+
+        #field_sets
+    }
+}
+
+/// The pieces of a builder that is generic over its output (`ListVmsRequest<T = Vm>`);
+/// empty ones for the others.
+struct GenericParts {
+    /// `<T = Vm>` on the struct.
+    declared: TokenStream,
+    /// `<T>` on impls.
+    params: TokenStream,
+    /// `ListVmsRequest<T>`, or the plain name.
+    self_type: TokenStream,
+    /// The private `with_output::<U>()` that `select` and `expand` use.
+    with_output: TokenStream,
+    /// Bounds on `T` for sending (`None`: not generic).
+    send_bounds: Option<TokenStream>,
+}
+
+fn generic_parts(ctx: &Ctx<'_, '_>, fields: &[(Ident, TokenStream)]) -> GenericParts {
+    let builder = &ctx.builder;
+    let Some(output) = ctx.output else {
+        return GenericParts {
+            declared: quote!(),
+            params: quote!(),
+            self_type: quote!(#builder),
+            with_output: quote!(),
+            send_bounds: None,
+        };
+    };
+    let entity = ctx.space.path(output.entity, ctx.scope);
+    let names = fields.iter().map(|(name, _)| name).filter(|n| *n != "output");
+    // A fetched entity keeps the response's ETag (see `send_methods`).
+    let etag = (ctx.plan.operation.method == crate::ir::Method::Get && !output.list)
+        .then(|| quote!(+ ntnx_runtime::Model));
+    GenericParts {
+        declared: quote!(<T = #entity>),
+        params: quote!(<T>),
+        self_type: quote!(#builder<T>),
+        with_output: quote! {
+            /// The same request, decoding its answer into `U`.
+            fn with_output<U>(self) -> #builder<U> {
+                #builder {
+                    #(#names: self.#names,)*
+                    output: std::marker::PhantomData,
+                }
+            }
+        },
+        send_bounds: Some(quote!(serde::de::DeserializeOwned + Clone + Send + 'static #etag)),
     }
 }
 
@@ -193,20 +279,27 @@ fn rate_limits(operation: &Operation) -> Vec<TokenStream> {
         .collect()
 }
 
-/// The builder's fields (one per parameter, the body, the request id and `If-Match`) and a
-/// setter for each optional one.
-fn fields_and_setters(ctx: &Ctx<'_, '_>) -> (Vec<TokenStream>, Vec<TokenStream>) {
+/// The builder's fields (one per parameter, the body, the request id and `If-Match`, and
+/// the output marker of a generic builder), by name, and a setter for each optional one.
+fn fields_and_setters(ctx: &Ctx<'_, '_>) -> (Vec<(Ident, TokenStream)>, Vec<TokenStream>) {
     let plan = ctx.plan;
-    let mut fields = vec![quote!(client: ntnx_runtime::Client)];
+    let mut fields = vec![(ident("client"), quote!(ntnx_runtime::Client))];
     let mut setters = Vec::new();
     for param in &plan.params {
         let field = ident(&param.field);
         let ty = ctx.space.rust_type(&param.parameter.ty, ctx.scope);
         if param.required {
-            fields.push(quote!(#field: #ty));
+            fields.push((field, ty));
             continue;
         }
-        fields.push(quote!(#field: Option<#ty>));
+        fields.push((field.clone(), quote!(Option<#ty>)));
+        let option = (param.parameter.location == ParameterLocation::Query)
+            .then(|| QueryOption::of_parameter(&param.parameter.name))
+            .flatten();
+        if let (Some(option), Some(queries)) = (option, &plan.queries) {
+            setters.push(queries::setters(queries, option, &field, &ctx.builder));
+            continue;
+        }
         let arg = argument_type(ctx.space, param, ctx.scope);
         let value = converted(param.convert, &ident("value"));
         let docs = param_docs(param.parameter).attrs_or(&format!("`{}`", param.parameter.name));
@@ -220,9 +313,9 @@ fn fields_and_setters(ctx: &Ctx<'_, '_>) -> (Vec<TokenStream>, Vec<TokenStream>)
     }
     if let (Some(body), Some(ty)) = (&plan.body, &ctx.body_type) {
         if body.required {
-            fields.push(quote!(body: #ty));
+            fields.push((ident("body"), ty.clone()));
         } else {
-            fields.push(quote!(body: Option<#ty>));
+            fields.push((ident("body"), quote!(Option<#ty>)));
             let docs = body_docs(body).attrs_or("The request body.");
             setters.push(quote! {
                 #docs
@@ -234,7 +327,7 @@ fn fields_and_setters(ctx: &Ctx<'_, '_>) -> (Vec<TokenStream>, Vec<TokenStream>)
         }
     }
     if plan.takes_request_id {
-        fields.push(quote!(request_id: Option<ntnx_runtime::Uuid>));
+        fields.push((ident("request_id"), quote!(Option<ntnx_runtime::Uuid>)));
         setters.push(quote! {
             /// Sends this `NTNX-Request-Id` instead of a fresh one. The server uses it to make
             /// retries of the same call idempotent; the runtime reuses it on every attempt.
@@ -245,7 +338,7 @@ fn fields_and_setters(ctx: &Ctx<'_, '_>) -> (Vec<TokenStream>, Vec<TokenStream>)
         });
     }
     if plan.takes_if_match {
-        fields.push(quote!(if_match: Option<String>));
+        fields.push((ident("if_match"), quote!(Option<String>)));
         let kept = if plan.body.as_ref().is_some_and(|b| b.is_model(ctx.space)) {
             " instead of the one kept with the body (from the response it was fetched with)"
         } else {
@@ -270,7 +363,10 @@ fn fields_and_setters(ctx: &Ctx<'_, '_>) -> (Vec<TokenStream>, Vec<TokenStream>)
             }
         });
     }
-    fields.push(quote!(options: ntnx_runtime::CallOptions));
+    fields.push((ident("options"), quote!(ntnx_runtime::CallOptions)));
+    if ctx.output.is_some() {
+        fields.push((ident("output"), quote!(std::marker::PhantomData<fn() -> T>)));
+    }
     setters.push(quote! {
         /// The longest this call may take, retries included, instead of the client's
         /// `call_timeout` (until the answer is read; for a download, until its headers
@@ -346,7 +442,10 @@ fn send_methods(ctx: &Ctx<'_, '_>) -> TokenStream {
 /// `pages()` and `items()` for list operations.
 fn paging(ctx: &Ctx<'_, '_>, output: &TokenStream) -> Option<TokenStream> {
     let item = ctx.plan.paged_item?;
-    let item = ctx.space.rust_type(item, ctx.scope);
+    let item = match ctx.output {
+        Some(_) => quote!(T),
+        None => ctx.space.rust_type(item, ctx.scope),
+    };
     let limit = Literal::i32_suffixed(page_limit(ctx.plan.operation));
     Some(quote! {
         /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
@@ -369,7 +468,11 @@ fn output_type(ctx: &Ctx<'_, '_>, response: &ResponseKind<'_>) -> TokenStream {
     let (space, scope) = (ctx.space, ctx.scope);
     match response {
         ResponseKind::Envelope { data, metadata } => {
-            let data = space.rust_type(data, scope);
+            let data = match ctx.output {
+                Some(output) if output.list => quote!(Vec<T>),
+                Some(_) => quote!(T),
+                None => space.rust_type(data, scope),
+            };
             envelope_type(ctx, data, *metadata)
         }
         ResponseKind::Json(ty) => {
@@ -590,6 +693,9 @@ fn operation_docs(plan: &OperationPlan<'_>) -> DocBuilder {
     }
     if let Some(headers) = response_headers(plan) {
         docs.note(headers);
+    }
+    for line in plan.queries.iter().flat_map(queries::docs_lines) {
+        docs.note(line);
     }
     if !operation.permissions.is_empty() {
         docs.note(format!(

@@ -13,6 +13,7 @@ mod models;
 mod names;
 mod package;
 mod plan;
+mod queries;
 mod registry;
 mod tasks;
 mod types;
@@ -53,6 +54,9 @@ pub struct EmitOptions {
     /// and change logs continue from it (see [`crate::release`]). `None`: a first
     /// generation.
     pub previous: Option<PathBuf>,
+    /// The last published version of each crate (the manifest's `[published]`): a version
+    /// moves on only from there. `None`: every previous generation counts as published.
+    pub published: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl EmitOptions {
@@ -65,6 +69,7 @@ impl EmitOptions {
             client_dependencies: Vec::new(),
             registry: true,
             previous: None,
+            published: None,
         }
     }
 }

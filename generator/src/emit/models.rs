@@ -7,7 +7,9 @@ use serde_json::Value;
 use super::docs::{code, DocBuilder};
 use super::names::{enum_variant_names, field_names, ident, unique, EXTRAS_FIELD, UNRECOGNIZED};
 use super::types::{JsonShape, Scope, TypeSpace};
-use crate::ir::{Enum, Field, Scalar, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{
+    Enum, Field, QueryRole, Scalar, Struct, TypeDef, TypeKey, TypeKind, TypeRef, Union,
+};
 
 /// The items of one type.
 pub fn emit_type(space: &TypeSpace<'_>, def: &TypeDef, scope: &Scope) -> TokenStream {
@@ -282,6 +284,7 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
         }
     });
 
+    let query_impls = query_impls(space, &name, s, scope);
     quote! {
         #docs
         #[derive(Clone, Debug, #derive_default PartialEq)]
@@ -321,6 +324,8 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
             }
         }
 
+        #query_impls
+
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap as _;
@@ -334,6 +339,52 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+            }
+        }
+    }
+}
+
+/// What `$select` and `$expand` make of the struct: its projection and expanded type, or
+/// (for an expansion) its keys.
+fn query_impls(space: &TypeSpace<'_>, name: &proc_macro2::Ident, s: &Struct, scope: &Scope) -> TokenStream {
+    let projection = |projection: TokenStream| {
+        quote! {
+            impl ntnx_runtime::query::HasProjection for #name {
+                type Projection = #projection;
+            }
+        }
+    };
+    let expansion = |expansion: &Option<TypeKey>| {
+        expansion.as_ref().map(|key| {
+            let expansion = space.path(key, scope);
+            quote! {
+                impl ntnx_runtime::query::HasExpansion for #name {
+                    type Expanded = ntnx_runtime::query::Expanded<Self, #expansion>;
+                }
+            }
+        })
+    };
+    match &s.query {
+        QueryRole::Plain => quote!(),
+        QueryRole::Entity {
+            projection: key,
+            expansion: expanded,
+        } => {
+            let projected = key.as_ref().map(|key| projection(space.path(key, scope)));
+            let expanded = expansion(expanded);
+            quote! { #projected #expanded }
+        }
+        QueryRole::Projection { expansion: expanded } => {
+            let projected = projection(quote!(Self));
+            let expanded = expansion(expanded);
+            quote! { #projected #expanded }
+        }
+        QueryRole::Expansion => {
+            let keys = s.fields.iter().map(|f| &f.name);
+            quote! {
+                impl ntnx_runtime::query::Expansion for #name {
+                    const KEYS: &'static [&'static str] = &[#(#keys),*];
+                }
             }
         }
     }

@@ -11,10 +11,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::names::{snake_ident, unique, unique_snake};
+use super::queries::{plan_queries, QueryPlan};
 use super::types::{JsonShape, TypeSpace};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::{
-    Body, Constraint, Content, Method, Operation, Parameter, ParameterLocation, Response,
+    Body, Constraint, Content, Method, Operation, Parameter, ParameterLocation,
     ResponseHeader, Scalar, StatusSpec, TypeKind, TypeRef,
 };
 use crate::layout::SpecCrate;
@@ -26,8 +27,10 @@ pub const API_MODULE: &str = "api";
 const EXPRESSION_PARAMETERS: [&str; 5] = ["$filter", "$orderby", "$select", "$expand", "$apply"];
 
 /// Builder fields the generator uses itself; parameters get other names.
-const RESERVED_FIELDS: [&str; 8] = [
+const RESERVED_FIELDS: [&str; 10] = [
     "client",
+    "output",
+    "with_output",
     "body",
     "request_id",
     "if_match",
@@ -76,6 +79,8 @@ pub struct OperationPlan<'o> {
     pub download: Option<&'o str>,
     /// Headers the success response declares (documented; read with `header()`).
     pub response_headers: Vec<&'o ResponseHeader>,
+    /// The typed `$filter`, `$orderby`, `$select` and `$expand`, if it takes any.
+    pub queries: Option<QueryPlan<'o>>,
 }
 
 /// A parameter.
@@ -184,10 +189,11 @@ pub fn plan<'o>(space: &TypeSpace<'_>, spec: &'o SpecCrate) -> Result<Vec<TagPla
                 type_name(&format!("{}Request", operation.id.to_upper_camel_case())),
                 &mut builders,
             );
-            let plan = plan_operation(space, operation, method, builder).map_err(|e| {
+            let mut plan = plan_operation(space, operation, method, builder).map_err(|e| {
                 e.at(&operation.origin.pointer)
                     .in_file(&operation.origin.file)
             })?;
+            plan.queries = plan_queries(space, operation, &plan.builder, &mut builders);
             plans.push(plan);
         }
         tags.push(TagPlan {
@@ -241,7 +247,7 @@ fn plan_operation<'o>(
         .map(|body| plan_body(space, body.required, &body.content))
         .transpose()?;
     let (response, download) = plan_response(operation);
-    let response_headers = success_response(operation)
+    let response_headers = operation.success_response()
         .map(|r| r.headers.iter().collect())
         .unwrap_or_default();
     let paged_item = match response {
@@ -263,6 +269,7 @@ fn plan_operation<'o>(
         paged_item,
         download,
         response_headers,
+        queries: None,
     })
 }
 
@@ -363,31 +370,11 @@ fn multipart_parts(space: &TypeSpace<'_>, ty: &TypeRef) -> Option<Vec<PartPlan>>
     )
 }
 
-/// The success response: the first 2xx, else the first 3xx (redirects are followed), else
-/// `default`.
-fn success_response(operation: &Operation) -> Option<&Response> {
-    let in_range = |range: std::ops::RangeInclusive<u16>| {
-        operation.responses.iter().find(|r| match r.status {
-            StatusSpec::Code(code) => range.contains(&code),
-            StatusSpec::Range(hundreds) => range.contains(&(hundreds * 100)),
-            StatusSpec::Default => false,
-        })
-    };
-    in_range(200..=299)
-        .or_else(|| in_range(300..=399))
-        .or_else(|| {
-            operation
-                .responses
-                .iter()
-                .find(|r| r.status == StatusSpec::Default)
-        })
-}
-
-/// What `send()` decodes from the [success response](success_response): JSON preferred over
+/// What `send()` decodes from the [success response](Operation::success_response): JSON preferred over
 /// other media types; nothing for `204` and `205`, whatever they declare. Also returns a
 /// binary media type the response offers besides JSON.
 fn plan_response(operation: &Operation) -> (ResponseKind<'_>, Option<&str>) {
-    let Some(response) = success_response(operation) else {
+    let Some(response) = operation.success_response() else {
         return (ResponseKind::Empty, None);
     };
     if matches!(response.status, StatusSpec::Code(204 | 205)) {

@@ -4,13 +4,17 @@
 //! JSON value as "the type of schema `vmm.v4.0.content.Image`". This crate maps those names
 //! to the generated types. It is not for users (`publish = false`).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::crates::{file_name, header};
 use super::names::{crate_ident, ident};
 use super::package::{cargo_toml, Package};
-use super::plan::{client_name, BodyKind, Convert, OperationPlan, ResponseKind, TagPlan};
+use super::plan::{
+    client_name, BodyKind, Convert, OperationPlan, ParamPlan, ResponseKind, TagPlan,
+};
+use super::queries::{setter_name, QueryOption};
+use crate::ir::ParameterLocation;
 use super::types::{Scope, TypeSpace};
 use super::{format_file, EmitOptions, GeneratedFile};
 use crate::error::Result;
@@ -351,6 +355,31 @@ fn call_body(
     used: &mut UsedHelpers,
 ) -> TokenStream {
     let method = ident(&plan.method);
+    let (positional, setters) = call_arguments(space, plan, scope, used);
+    let outcome = outcome(plan, used);
+    let selected = selection_branches(plan, &outcome);
+    // The registry calls every operation, deprecated ones included.
+    let allow = plan
+        .operation
+        .docs
+        .deprecated
+        .then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #allow
+        let request = api.#method(#(#positional),*);
+        #(#setters)*
+        #selected
+    }
+}
+
+/// The method's arguments and the setter statements for `args`, `$select` and `$expand`
+/// aside (see [`selection_branches`]).
+fn call_arguments(
+    space: &TypeSpace<'_>,
+    plan: &OperationPlan<'_>,
+    scope: &Scope,
+    used: &mut UsedHelpers,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut positional = Vec::new();
     let mut setters = Vec::new();
     for param in &plan.params {
@@ -361,15 +390,19 @@ fn call_body(
         };
         if param.required {
             positional.push(quote!(required::<#ty>(args, #name)?));
-        } else {
-            let setter = ident(&param.field);
-            setters.push(quote! {
-                let request = match args.parameters.get(#name) {
-                    Some(value) => request.#setter(arg::<#ty>(#name, value)?),
-                    None => request,
-                };
-            });
+            continue;
         }
+        let setter = match query_option(plan, param) {
+            Some(QueryOption::Select | QueryOption::Expand) => continue,
+            Some(option) => ident(&format!("{}_raw", setter_name(option))),
+            None => ident(&param.field),
+        };
+        setters.push(quote! {
+            let request = match args.parameters.get(#name) {
+                Some(value) => request.#setter(arg::<#ty>(#name, value)?),
+                None => request,
+            };
+        });
     }
     if let Some(body) = &plan.body {
         let value = match body.kind {
@@ -407,7 +440,21 @@ fn call_body(
             };
         });
     }
-    let outcome = match plan.response {
+    (positional, setters)
+}
+
+/// The typed query option a parameter is, for operations that have typed options.
+fn query_option(plan: &OperationPlan<'_>, param: &ParamPlan<'_>) -> Option<QueryOption> {
+    plan.queries.as_ref()?;
+    if param.parameter.location != ParameterLocation::Query {
+        return None;
+    }
+    QueryOption::of_parameter(&param.parameter.name)
+}
+
+/// Sending `request` and describing what came back.
+fn outcome(plan: &OperationPlan<'_>, used: &mut UsedHelpers) -> TokenStream {
+    match plan.response {
         ResponseKind::Envelope { .. } => {
             used.envelope = true;
             quote!(envelope(request.send().await?))
@@ -420,17 +467,39 @@ fn call_body(
             used.stream = true;
             quote!(stream(request.send().await?).await)
         }
+    }
+}
+
+/// `outcome` for each combination of the `$select` and `$expand` given in `args`: each
+/// may change the builder's type, so each combination is its own branch.
+fn selection_branches(plan: &OperationPlan<'_>, outcome: &TokenStream) -> TokenStream {
+    let options: Vec<(&str, Ident)> = plan
+        .params
+        .iter()
+        .filter_map(|param| match query_option(plan, param) {
+            Some(option @ (QueryOption::Select | QueryOption::Expand)) => Some((
+                param.parameter.name.as_str(),
+                ident(&format!("{}_raw", setter_name(option))),
+            )),
+            _ => None,
+        })
+        .collect();
+    branches(&options, outcome)
+}
+
+/// `outcome` inside one `match` per option: with the option set, and without.
+fn branches(options: &[(&str, Ident)], outcome: &TokenStream) -> TokenStream {
+    let Some(((name, setter), rest)) = options.split_first() else {
+        return outcome.clone();
     };
-    // The registry calls every operation, deprecated ones included.
-    let allow = plan
-        .operation
-        .docs
-        .deprecated
-        .then(|| quote!(#[allow(deprecated)]));
+    let inner = branches(rest, outcome);
     quote! {
-        #allow
-        let request = api.#method(#(#positional),*);
-        #(#setters)*
-        #outcome
+        match args.parameters.get(#name) {
+            Some(value) => {
+                let request = request.#setter(arg::<String>(#name, value)?);
+                #inner
+            }
+            None => #inner,
+        }
     }
 }

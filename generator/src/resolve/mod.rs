@@ -3,9 +3,12 @@
 //! Every component schema becomes a named type; inline schemas that need a name (a
 //! property's `oneOf`, an inline enum or object) become named types keyed by the path that
 //! leads to them; `allOf` is flattened. Anything this stage cannot represent is an error
-//! naming the spec and the JSON pointer, never a silent skip.
+//! naming the spec and the JSON pointer, never a silent skip. Last, the [`query`] pass
+//! reads the fields the OData options document and adds the types `$select` and `$expand`
+//! answers decode into.
 
 mod operation;
+pub mod query;
 mod schema;
 mod view;
 
@@ -36,7 +39,7 @@ pub fn resolve(spec: &LoadedSpec, crate_name: &str) -> Result<Api> {
     resolver.components().map_err(|e| e.in_file(&spec.path))?;
     let operations = resolver.operations().map_err(|e| e.in_file(&spec.path))?;
     let info = &spec.document.info;
-    Ok(Api {
+    let mut api = Api {
         crate_name: crate_name.to_owned(),
         namespace: spec.namespace.clone(),
         version: spec.version.clone(),
@@ -67,7 +70,9 @@ pub fn resolve(spec: &LoadedSpec, crate_name: &str) -> Result<Api> {
             .cloned()
             .chain(resolver.accepted)
             .collect(),
-    })
+    };
+    query::add_queries(&mut api);
+    Ok(api)
 }
 
 static EMPTY: std::sync::LazyLock<indexmap::IndexMap<String, ReferenceOr<Schema>>> =

@@ -213,6 +213,7 @@ impl<'a> Resolver<'a> {
             responses,
             permissions: permissions(operation.extensions.get("x-permissions")),
             rate_limits: rate_limits(operation.extensions.get("x-rate-limit")),
+            queries: crate::ir::Queries::default(),
             origin: self.origin(pointer),
         })
     }

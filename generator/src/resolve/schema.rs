@@ -387,6 +387,7 @@ impl<'a> Resolver<'a> {
             wire_name,
             revision: None,
             fields,
+            query: crate::ir::QueryRole::Plain,
         })
     }
 

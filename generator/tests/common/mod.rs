@@ -65,6 +65,7 @@ pub fn options() -> EmitOptions {
         client_dependencies: Vec::new(),
         registry: false,
         previous: None,
+        published: None,
     }
 }
 

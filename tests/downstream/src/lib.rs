@@ -46,7 +46,7 @@ pub async fn groups_named(
     let page = volumes
         .volume_groups()
         .list_volume_groups()
-        .filter(format!("name eq '{name}'"))
+        .filter(|group| group.name().eq(name))
         .limit(10)
         .send()
         .await?;

@@ -285,6 +285,10 @@ impl ntnx_runtime::Model for PcieDevice {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for PcieDevice {
+    type Projection = PcieDeviceProjection;
+}
+
 impl serde::Serialize for PcieDevice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -306,6 +310,167 @@ impl serde::Serialize for PcieDevice {
 }
 
 impl<'de> serde::Deserialize<'de> for PcieDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `clustermgmt.v4.0.ahv.config.PcieDevice`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `clustermgmt.v4.0.ahv.config.PcieDevice/$projection`; `$objectType` `clustermgmt.v4.ahv.config.PcieDevice`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PcieDeviceProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Cluster UUID.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub cluster_ext_id: Option<String>,
+    /// UUID of the host connected to the device
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub host_ext_id: Option<String>,
+    /// Device state
+    pub state: Option<PcieDeviceState>,
+    /// Human readable device description
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub description: Option<String>,
+    /// PCIe device configuration
+    pub configuration: Option<PcieDeviceConfiguration>,
+    /// UUID of the VM attached to that device when state is UVM_ASSIGNED or UVM_RESERVED
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub owner_vm_ext_id: Option<String>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for PcieDeviceProjection {
+    const SCHEMA: &'static str = "clustermgmt.v4.0.ahv.config.PcieDevice/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some(
+        "clustermgmt.v4.ahv.config.PcieDevice",
+    );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_cluster_ext_id = None;
+        let mut field_host_ext_id = None;
+        let mut field_state = None;
+        let mut field_description = None;
+        let mut field_configuration = None;
+        let mut field_owner_vm_ext_id = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "clusterExtId" => {
+                    field_cluster_ext_id = extras
+                        .decode_optional(&mut map, "clusterExtId")?;
+                }
+                "hostExtId" => {
+                    field_host_ext_id = extras.decode_optional(&mut map, "hostExtId")?;
+                }
+                "state" => field_state = extras.decode_optional(&mut map, "state")?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "configuration" => {
+                    field_configuration = extras
+                        .decode_optional(&mut map, "configuration")?;
+                }
+                "ownerVmExtId" => {
+                    field_owner_vm_ext_id = extras
+                        .decode_optional(&mut map, "ownerVmExtId")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            cluster_ext_id: field_cluster_ext_id,
+            host_ext_id: field_host_ext_id,
+            state: field_state,
+            description: field_description,
+            configuration: field_configuration,
+            owner_vm_ext_id: field_owner_vm_ext_id,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for PcieDeviceProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for PcieDeviceProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
+        self.extras.serialize_optional(&mut map, "hostExtId", &self.host_ext_id)?;
+        self.extras.serialize_optional(&mut map, "state", &self.state)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras.serialize_optional(&mut map, "configuration", &self.configuration)?;
+        self.extras.serialize_optional(&mut map, "ownerVmExtId", &self.owner_vm_ext_id)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PcieDeviceProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

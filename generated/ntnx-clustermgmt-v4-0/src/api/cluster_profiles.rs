@@ -23,6 +23,12 @@ impl ClusterProfilesApi {
     ///
     /// `GET /clustermgmt/v4.0/config/cluster-profiles` (operation `listClusterProfiles`).
     ///
+    /// Filterable fields ([`ListClusterProfilesFilter`]): `clusterCount`, `createTime`, `createdBy`, `driftedClusterCount`, `lastUpdateTime`, `lastUpdatedBy`, `name`.
+    ///
+    /// Sortable fields ([`ListClusterProfilesOrderBy`]): `clusterCount`, `createTime`, `createdBy`, `driftedClusterCount`, `lastUpdateTime`, `lastUpdatedBy`, `name`.
+    ///
+    /// Selectable fields ([`ListClusterProfilesSelect`]): `allowedOverrides`, `clusterCount`, `clusters`, `createTime`, `createdBy`, `description`, `driftedClusterCount`, `extId`, `lastUpdateTime`, `lastUpdatedBy`, `links`, `name`, `nameServerIpList`, `nfsSubnetWhitelist`, `ntpServerIpList`, `pulseStatus`, `rsyslogServerList`, `smtpServer`, `snmpConfig`, `tenantId`.
+    ///
     /// Roles allowed: Prism Admin, Prism Viewer, Self-Service Admin, Super Admin, Cluster Admin, Cluster Viewer.
     ///
     /// Rate limit: 10 per seconds (xsmall), 10 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -35,6 +41,7 @@ impl ClusterProfilesApi {
             orderby: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -214,7 +221,7 @@ static LIST_CLUSTER_PROFILES_OPERATION: ntnx_runtime::Operation = ntnx_runtime::
 /// Request builder for `listClusterProfiles` (`GET /clustermgmt/v4.0/config/cluster-profiles`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListClusterProfilesRequest {
+pub struct ListClusterProfilesRequest<T = crate::config::ClusterProfile> {
     client: ntnx_runtime::Client,
     page: Option<i32>,
     limit: Option<i32>,
@@ -222,9 +229,10 @@ pub struct ListClusterProfilesRequest {
     orderby: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListClusterProfilesRequest {
+impl<T> ListClusterProfilesRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -245,59 +253,58 @@ impl ListClusterProfilesRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - clusterCount
-    /// - createTime
-    /// - createdBy
-    /// - driftedClusterCount
-    /// - lastUpdateTime
-    /// - lastUpdatedBy
-    /// - name
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListClusterProfilesFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListClusterProfilesFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListClusterProfilesFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - clusterCount
-    /// - createTime
-    /// - createdBy
-    /// - driftedClusterCount
-    /// - lastUpdateTime
-    /// - lastUpdatedBy
-    /// - name
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListClusterProfilesOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListClusterProfilesOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListClusterProfilesOrderBy)
+            .into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - allowedOverrides
-    /// - clusterCount
-    /// - clusters
-    /// - createTime
-    /// - createdBy
-    /// - description
-    /// - driftedClusterCount
-    /// - extId
-    /// - lastUpdateTime
-    /// - lastUpdatedBy
-    /// - links
-    /// - name
-    /// - nameServerIpList
-    /// - nfsSubnetWhitelist
-    /// - ntpServerIpList
-    /// - pulseStatus
-    /// - rsyslogServerList
-    /// - smtpServer
-    /// - snmpConfig
-    /// - tenantId
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListClusterProfilesSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListClusterProfilesSelect) -> K,
+    ) -> ListClusterProfilesRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListClusterProfilesSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListClusterProfilesRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -313,58 +320,6 @@ impl ListClusterProfilesRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::config::ClusterProfile>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::config::ClusterProfile>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::config::ClusterProfile, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -388,11 +343,263 @@ impl ListClusterProfilesRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListClusterProfilesRequest<U> {
+        ListClusterProfilesRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListClusterProfilesRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static,
+> ListClusterProfilesRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListClusterProfilesRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListClusterProfilesFilter;
+
+impl ListClusterProfilesFilter {
+    /// `clusterCount`: a 32-bit integer.
+    pub fn cluster_count(self) -> ntnx_runtime::odata::NumberField<i32> {
+        ntnx_runtime::odata::NumberField::new("clusterCount")
+    }
+
+    /// `createTime`: a date-time.
+    pub fn create_time(self) -> ntnx_runtime::odata::DateTimeField {
+        ntnx_runtime::odata::DateTimeField::new("createTime")
+    }
+
+    /// `createdBy`: a string.
+    pub fn created_by(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("createdBy")
+    }
+
+    /// `driftedClusterCount`: a 32-bit integer.
+    pub fn drifted_cluster_count(self) -> ntnx_runtime::odata::NumberField<i32> {
+        ntnx_runtime::odata::NumberField::new("driftedClusterCount")
+    }
+
+    /// `lastUpdateTime`: a date-time.
+    pub fn last_update_time(self) -> ntnx_runtime::odata::DateTimeField {
+        ntnx_runtime::odata::DateTimeField::new("lastUpdateTime")
+    }
+
+    /// `lastUpdatedBy`: a string.
+    pub fn last_updated_by(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("lastUpdatedBy")
+    }
+
+    /// `name`: a string.
+    pub fn name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("name")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListClusterProfilesOrderBy;
+
+impl ListClusterProfilesOrderBy {
+    /// `clusterCount`: sort key.
+    pub fn cluster_count(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("clusterCount")
+    }
+
+    /// `createTime`: sort key.
+    pub fn create_time(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("createTime")
+    }
+
+    /// `createdBy`: sort key.
+    pub fn created_by(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("createdBy")
+    }
+
+    /// `driftedClusterCount`: sort key.
+    pub fn drifted_cluster_count(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("driftedClusterCount")
+    }
+
+    /// `lastUpdateTime`: sort key.
+    pub fn last_update_time(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("lastUpdateTime")
+    }
+
+    /// `lastUpdatedBy`: sort key.
+    pub fn last_updated_by(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("lastUpdatedBy")
+    }
+
+    /// `name`: sort key.
+    pub fn name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("name")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListClusterProfilesSelect;
+
+impl ListClusterProfilesSelect {
+    /// `allowedOverrides`: selectable field.
+    pub fn allowed_overrides(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("allowedOverrides")
+    }
+
+    /// `clusterCount`: selectable field.
+    pub fn cluster_count(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("clusterCount")
+    }
+
+    /// `clusters`: selectable field.
+    pub fn clusters(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("clusters")
+    }
+
+    /// `createTime`: selectable field.
+    pub fn create_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("createTime")
+    }
+
+    /// `createdBy`: selectable field.
+    pub fn created_by(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("createdBy")
+    }
+
+    /// `description`: selectable field.
+    pub fn description(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("description")
+    }
+
+    /// `driftedClusterCount`: selectable field.
+    pub fn drifted_cluster_count(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("driftedClusterCount")
+    }
+
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `lastUpdateTime`: selectable field.
+    pub fn last_update_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("lastUpdateTime")
+    }
+
+    /// `lastUpdatedBy`: selectable field.
+    pub fn last_updated_by(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("lastUpdatedBy")
+    }
+
+    /// `links`: selectable field.
+    pub fn links(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("links")
+    }
+
+    /// `name`: selectable field.
+    pub fn name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("name")
+    }
+
+    /// `nameServerIpList`: selectable field.
+    pub fn name_server_ip_list(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nameServerIpList")
+    }
+
+    /// `nfsSubnetWhitelist`: selectable field.
+    pub fn nfs_subnet_whitelist(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nfsSubnetWhitelist")
+    }
+
+    /// `ntpServerIpList`: selectable field.
+    pub fn ntp_server_ip_list(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ntpServerIpList")
+    }
+
+    /// `pulseStatus`: selectable field.
+    pub fn pulse_status(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("pulseStatus")
+    }
+
+    /// `rsyslogServerList`: selectable field.
+    pub fn rsyslog_server_list(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("rsyslogServerList")
+    }
+
+    /// `smtpServer`: selectable field.
+    pub fn smtp_server(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("smtpServer")
+    }
+
+    /// `snmpConfig`: selectable field.
+    pub fn snmp_config(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("snmpConfig")
+    }
+
+    /// `tenantId`: selectable field.
+    pub fn tenant_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("tenantId")
     }
 }
 
@@ -457,6 +664,19 @@ impl CreateClusterProfileRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&CREATE_CLUSTER_PROFILE_OPERATION)
+            .options(self.options);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.json_body(&self.body)?;
+        Ok(request)
+    }
+}
+
+impl CreateClusterProfileRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -467,17 +687,6 @@ impl CreateClusterProfileRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_CLUSTER_PROFILE_OPERATION)
-            .options(self.options);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.json_body(&self.body)?;
-        Ok(request)
     }
 }
 
@@ -540,6 +749,18 @@ impl GetClusterProfileByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &GET_CLUSTER_PROFILE_BY_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetClusterProfileByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -555,16 +776,6 @@ impl GetClusterProfileByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &GET_CLUSTER_PROFILE_BY_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -660,18 +871,6 @@ impl UpdateClusterProfileByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -698,6 +897,20 @@ impl UpdateClusterProfileByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateClusterProfileByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -768,18 +981,6 @@ impl DeleteClusterProfileByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -791,6 +992,20 @@ impl DeleteClusterProfileByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl DeleteClusterProfileByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -862,18 +1077,6 @@ impl DisassociateClusterFromClusterProfileRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -886,6 +1089,20 @@ impl DisassociateClusterFromClusterProfileRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl DisassociateClusterFromClusterProfileRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -964,18 +1181,6 @@ impl ApplyClusterProfileRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&APPLY_CLUSTER_PROFILE_OPERATION)
@@ -989,6 +1194,20 @@ impl ApplyClusterProfileRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ApplyClusterProfileRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 

@@ -73,6 +73,8 @@ impl ClustersApi {
     ///
     /// `GET /clustermgmt/v4.0/config/clusters/{extId}` (operation `getClusterById`).
     ///
+    /// Expandable fields ([`GetClusterByIdExpand`]): `clusterProfile`, `storageSummary`.
+    ///
     /// Roles allowed: Developer, Prism Admin, Prism Viewer, Project Admin, Self-Service Admin, Super Admin, Objects Admin, Network Infra Admin, VPC Admin, Consumer, Storage Admin, Storage Viewer, Files Admin, Cluster Admin, Cluster Viewer, Virtual Machine Admin, Virtual Machine Operator, Virtual Machine Viewer, Kubernetes Admin, Monitoring Admin.
     ///
     /// Rate limit: 10 per seconds (xsmall), 10 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -82,6 +84,7 @@ impl ClustersApi {
             ext_id: ext_id.into(),
             expand: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -141,6 +144,14 @@ impl ClustersApi {
     ///
     /// `GET /clustermgmt/v4.0/config/clusters` (operation `listClusters`).
     ///
+    /// Filterable fields ([`ListClustersFilter`]): `backupEligibilityScore`, `clusterProfileExtId`, `config/buildInfo/version`, `config/clusterFunction`, `config/encryptionInTransitStatus`, `config/encryptionOption`, `config/encryptionScope`, `config/hypervisorTypes`, `config/isAvailable`, `extId`, `name`, `network/keyManagementServerType`, `upgradeStatus`.
+    ///
+    /// Sortable fields ([`ListClustersOrderBy`]): `backupEligibilityScore`, `config/buildInfo/version`, `config/isAvailable`, `extId`, `inefficientVmCount`, `name`, `network/keyManagementServerType`, `nodes/numberOfNodes`, `upgradeStatus`, `vmCount`.
+    ///
+    /// Selectable fields ([`ListClustersSelect`]): `backupEligibilityScore`, `inefficientVmCount`, `name`, `upgradeStatus`, `vmCount`.
+    ///
+    /// Expandable fields ([`ListClustersExpand`]): `clusterProfile`, `storageSummary`.
+    ///
     /// Roles allowed: Developer, Prism Admin, Prism Viewer, Project Admin, Self-Service Admin, Super Admin, Objects Admin, Network Infra Admin, VPC Admin, Consumer, Storage Admin, Storage Viewer, Files Admin, Cluster Admin, Cluster Viewer, Virtual Machine Admin, Virtual Machine Operator, Virtual Machine Viewer, Kubernetes Admin.
     ///
     /// Rate limit: 10 per seconds (xsmall), 10 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -155,6 +166,7 @@ impl ClustersApi {
             expand: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -664,6 +676,12 @@ impl ClustersApi {
     ///
     /// `GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts` (operation `listHostsByClusterId`).
     ///
+    /// Filterable fields ([`ListHostsByClusterIdFilter`]): `bootTimeUsecs`, `cluster/name`, `cluster/uuid`, `cpuCapacityHz`, `cpuFrequencyHz`, `cpuModel`, `defaultVhdContainerUuid`, `defaultVhdLocation`, `defaultVmContainerUuid`, `defaultVmLocation`, `extId`, `gpuDriverVersion`, `gpuList`, `hostName`, `hypervisor/type`, `memorySizeBytes`, `numberOfCpuCores`, `numberOfCpuSockets`, `numberOfCpuThreads`.
+    ///
+    /// Sortable fields ([`ListHostsByClusterIdOrderBy`]): `cluster/name`, `extId`, `hostName`, `hostType`, `hypervisor/type`, `memorySizeBytes`.
+    ///
+    /// Selectable fields ([`ListHostsByClusterIdSelect`]): `blockModel`, `blockSerial`, `bootTimeUsecs`, `cluster`, `cpuCapacityHz`, `cpuFrequencyHz`, `cpuModel`, `defaultVhdContainerUuid`, `defaultVhdLocation`, `defaultVmContainerUuid`, `defaultVmLocation`, `failoverClusterFqdn`, `failoverClusterNodeStatus`, `gpuDriverVersion`, `gpuList`, `hostName`, `hostType`, `isRebootPending`, `maintenanceState`, `memorySizeBytes`, `nodeStatus`, `numberOfCpuCores`, `numberOfCpuSockets`, `numberOfCpuThreads`.
+    ///
     /// Roles allowed: Cluster Admin, Cluster Viewer, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin, VPC Admin, Network Infra Admin.
     ///
     /// Rate limit: 10 per seconds (xsmall), 10 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -681,6 +699,7 @@ impl ClustersApi {
             apply: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -860,6 +879,10 @@ impl ClustersApi {
     ///
     /// `GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/virtual-gpu-profiles` (operation `listVirtualGpuProfiles`).
     ///
+    /// Filterable fields ([`ListVirtualGpuProfilesFilter`]): `virtualGpuConfig/deviceId`, `virtualGpuConfig/deviceName`, `virtualGpuConfig/frameBufferSizeBytes`, `virtualGpuConfig/isInUse`, `virtualGpuConfig/maxInstancesPerVm`, `virtualGpuConfig/type`, `virtualGpuConfig/vendorName`.
+    ///
+    /// Sortable fields ([`ListVirtualGpuProfilesOrderBy`]): `virtualGpuConfig/deviceId`, `virtualGpuConfig/frameBufferSizeBytes`.
+    ///
     /// Roles allowed: Cluster Admin, Cluster Viewer, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin.
     ///
     /// Rate limit: 10 per seconds (xsmall), 10 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -881,6 +904,10 @@ impl ClustersApi {
     /// List Physical GPU profiles.
     ///
     /// `GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/physical-gpu-profiles` (operation `listPhysicalGpuProfiles`).
+    ///
+    /// Filterable fields ([`ListPhysicalGpuProfilesFilter`]): `physicalGpuConfig/deviceId`, `physicalGpuConfig/deviceName`, `physicalGpuConfig/frameBufferSizeBytes`, `physicalGpuConfig/isInUse`, `physicalGpuConfig/type`, `physicalGpuConfig/vendorName`.
+    ///
+    /// Sortable fields ([`ListPhysicalGpuProfilesOrderBy`]): `physicalGpuConfig/deviceId`, `physicalGpuConfig/frameBufferSizeBytes`.
     ///
     /// Roles allowed: Cluster Admin, Cluster Viewer, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin.
     ///
@@ -906,6 +933,12 @@ impl ClustersApi {
     ///
     /// `GET /clustermgmt/v4.0/config/hosts` (operation `listHosts`).
     ///
+    /// Filterable fields ([`ListHostsFilter`]): `bootTimeUsecs`, `cluster/name`, `cluster/uuid`, `cpuCapacityHz`, `cpuFrequencyHz`, `cpuModel`, `defaultVhdContainerUuid`, `defaultVhdLocation`, `defaultVmContainerUuid`, `defaultVmLocation`, `extId`, `gpuDriverVersion`, `gpuList`, `hostName`, `hypervisor/type`, `memorySizeBytes`, `numberOfCpuCores`, `numberOfCpuSockets`, `numberOfCpuThreads`.
+    ///
+    /// Sortable fields ([`ListHostsOrderBy`]): `cluster/name`, `extId`, `hostName`, `hostType`, `hypervisor/type`, `memorySizeBytes`.
+    ///
+    /// Selectable fields ([`ListHostsSelect`]): `blockModel`, `blockSerial`, `bootTimeUsecs`, `cluster`, `cpuCapacityHz`, `cpuFrequencyHz`, `cpuModel`, `defaultVhdContainerUuid`, `defaultVhdLocation`, `defaultVmContainerUuid`, `defaultVmLocation`, `failoverClusterFqdn`, `failoverClusterNodeStatus`, `gpuDriverVersion`, `gpuList`, `hostName`, `hostType`, `isRebootPending`, `maintenanceState`, `memorySizeBytes`, `nodeStatus`, `numberOfCpuCores`, `numberOfCpuSockets`, `numberOfCpuThreads`.
+    ///
     /// Roles allowed: Prism Admin, Prism Viewer, Super Admin, Storage Admin, VPC Admin, Network Infra Admin, Cluster Admin, Cluster Viewer, Virtual Machine Admin, Virtual Machine Operator.
     ///
     /// Rate limit: 10 per seconds (xsmall), 10 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -919,6 +952,7 @@ impl ClustersApi {
             apply: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -927,6 +961,12 @@ impl ClustersApi {
     /// Lists all host NICs for the host identified by {hostExtId} belonging to the cluster identified by {clusterExtId}.
     ///
     /// `GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/host-nics` (operation `listHostNicsByHostId`).
+    ///
+    /// Filterable fields ([`ListHostNicsByHostIdFilter`]): `discoveryProtocol`, `extId`, `interfaceStatus`, `isDhcpEnabled`, `linkSpeedInKbps`, `macAddress`, `mtuInBytes`, `name`, `nodeUuid`, `rxRingSizeInBytes`, `switchDeviceId`, `switchMacAddress`, `switchPortId`, `switchVlanId`, `txRingSizeInBytes`.
+    ///
+    /// Sortable fields ([`ListHostNicsByHostIdOrderBy`]): `extId`, `name`.
+    ///
+    /// Selectable fields ([`ListHostNicsByHostIdSelect`]): `discoveryProtocol`, `hostDescription`, `interfaceStatus`, `isDhcpEnabled`, `linkSpeedInKbps`, `macAddress`, `mtuInBytes`, `name`, `nodeUuid`, `rxRingSizeInBytes`, `switchDeviceId`, `switchMacAddress`, `switchManagementIp`, `switchPortId`, `switchVlanId`, `txRingSizeInBytes`.
     ///
     /// Roles allowed: Cluster Admin, Cluster Viewer, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin.
     ///
@@ -946,6 +986,7 @@ impl ClustersApi {
             orderby: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -979,6 +1020,12 @@ impl ClustersApi {
     ///
     /// `GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/virtual-nics` (operation `listVirtualNicsByHostId`).
     ///
+    /// Filterable fields ([`ListVirtualNicsByHostIdFilter`]): `extId`, `interfaceStatus`, `isDhcpEnabled`, `linkSpeedInKbps`, `macAddress`, `mtuInBytes`, `name`, `nodeUuid`, `vlanId`.
+    ///
+    /// Sortable fields ([`ListVirtualNicsByHostIdOrderBy`]): `extId`, `name`.
+    ///
+    /// Selectable fields ([`ListVirtualNicsByHostIdSelect`]): `hostDescription`, `interfaceStatus`, `isDhcpEnabled`, `linkSpeedInKbps`, `macAddress`, `mtuInBytes`, `name`, `nodeUuid`, `vlanId`.
+    ///
     /// Roles allowed: Cluster Admin, Cluster Viewer, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin.
     ///
     /// Rate limit: 10 per seconds (xsmall), 10 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -997,6 +1044,7 @@ impl ClustersApi {
             orderby: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -1084,6 +1132,8 @@ impl ClustersApi {
     ///
     /// `GET /clustermgmt/v4.0/stats/clusters/{extId}` (operation `getClusterStats`).
     ///
+    /// Selectable fields ([`GetClusterStatsSelect`]): `aggregateHypervisorMemoryUsagePpm`, `aggregateHypervisorMemoryUsagePpmLowerBuf`, `aggregateHypervisorMemoryUsagePpmUpperBuf`, `controllerAvgIoLatencyUsecs`, `controllerAvgIoLatencyUsecsLowerBuf`, `controllerAvgIoLatencyUsecsUpperBuf`, `controllerAvgReadIoLatencyUsecs`, `controllerAvgReadIoLatencyUsecsLowerBuf`, `controllerAvgReadIoLatencyUsecsUpperBuf`, `controllerAvgWriteIoLatencyUsecs`, `controllerAvgWriteIoLatencyUsecsLowerBuf`, `controllerAvgWriteIoLatencyUsecsUpperBuf`, `controllerNumIops`, `controllerNumIopsLowerBuf`, `controllerNumIopsUpperBuf`, `controllerNumReadIops`, `controllerNumReadIopsLowerBuf`, `controllerNumReadIopsUpperBuf`, `controllerNumWriteIops`, `controllerNumWriteIopsLowerBuf`, `controllerNumWriteIopsUpperBuf`, `controllerReadIoBandwidthKbps`, `controllerReadIoBandwidthKbpsLowerBuf`, `controllerReadIoBandwidthKbpsUpperBuf`, `controllerWriteIoBandwidthKbps`, `controllerWriteIoBandwidthKbpsLowerBuf`, `controllerWriteIoBandwidthKbpsUpperBuf`, `cpuCapacityHz`, `cpuUsageHz`, `freePhysicalStorageBytes`, `healthCheckScore`, `hypervisorCpuUsagePpm`, `hypervisorCpuUsagePpmLowerBuf`, `hypervisorCpuUsagePpmUpperBuf`, `ioBandwidthKbps`, `ioBandwidthKbpsLowerBuf`, `ioBandwidthKbpsUpperBuf`, `logicalStorageUsageBytes`, `memoryCapacityBytes`, `overallMemoryUsageBytes`, `overallSavingsBytes`, `overallSavingsRatio`, `powerConsumptionInstantWatt`, `recycleBinUsageBytes`, `snapshotCapacityBytes`, `storageCapacityBytes`, `storageUsageBytes`.
+    ///
     /// Roles allowed: Cluster Admin, Cluster Viewer, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin.
     ///
     /// Rate limit: 10 per seconds (xsmall), 10 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -1102,6 +1152,7 @@ impl ClustersApi {
             stat_type: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -1110,6 +1161,8 @@ impl ClustersApi {
     /// Get the statistics data of the host identified by {hostExtId} belonging to the cluster identified by {clusterExtId}.
     ///
     /// `GET /clustermgmt/v4.0/stats/clusters/{clusterExtId}/hosts/{extId}` (operation `getHostStats`).
+    ///
+    /// Selectable fields ([`GetHostStatsSelect`]): `aggregateHypervisorMemoryUsagePpm`, `aggregateHypervisorMemoryUsagePpmLowerBuf`, `aggregateHypervisorMemoryUsagePpmUpperBuf`, `controllerAvgIoLatencyUsecs`, `controllerAvgIoLatencyUsecsLowerBuf`, `controllerAvgIoLatencyUsecsUpperBuf`, `controllerAvgReadIoLatencyUsecs`, `controllerAvgReadIoLatencyUsecsLowerBuf`, `controllerAvgReadIoLatencyUsecsUpperBuf`, `controllerAvgWriteIoLatencyUsecs`, `controllerAvgWriteIoLatencyUsecsLowerBuf`, `controllerAvgWriteIoLatencyUsecsUpperBuf`, `controllerNumIops`, `controllerNumIopsLowerBuf`, `controllerNumIopsUpperBuf`, `controllerNumReadIops`, `controllerNumReadIopsLowerBuf`, `controllerNumReadIopsUpperBuf`, `controllerNumWriteIops`, `controllerNumWriteIopsLowerBuf`, `controllerNumWriteIopsUpperBuf`, `controllerReadIoBandwidthKbps`, `controllerReadIoBandwidthKbpsLowerBuf`, `controllerReadIoBandwidthKbpsUpperBuf`, `controllerWriteIoBandwidthKbps`, `controllerWriteIoBandwidthKbpsLowerBuf`, `controllerWriteIoBandwidthKbpsUpperBuf`, `cpuCapacityHz`, `cpuUsageHz`, `freePhysicalStorageBytes`, `healthCheckScore`, `hypervisorCpuUsagePpm`, `hypervisorCpuUsagePpmLowerBuf`, `hypervisorCpuUsagePpmUpperBuf`, `ioBandwidthKbps`, `ioBandwidthKbpsLowerBuf`, `ioBandwidthKbpsUpperBuf`, `logicalStorageUsageBytes`, `memoryCapacityBytes`, `overallMemoryUsageBytes`, `overallMemoryUsagePpm`, `overallMemoryUsagePpmLowerBuf`, `overallMemoryUsagePpmUpperBuf`, `powerConsumptionInstantWatt`, `storageCapacityBytes`, `storageUsageBytes`.
     ///
     /// Roles allowed: Cluster Admin, Cluster Viewer, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin.
     ///
@@ -1131,6 +1184,7 @@ impl ClustersApi {
             stat_type: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 }
@@ -1197,18 +1251,6 @@ impl AssociateCategoriesToClusterRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1221,6 +1263,20 @@ impl AssociateCategoriesToClusterRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl AssociateCategoriesToClusterRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1292,18 +1348,6 @@ impl DisassociateCategoriesFromClusterRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1316,6 +1360,20 @@ impl DisassociateCategoriesFromClusterRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl DisassociateCategoriesFromClusterRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1356,20 +1414,37 @@ static GET_CLUSTER_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Oper
 /// Request builder for `getClusterById` (`GET /clustermgmt/v4.0/config/clusters/{extId}`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetClusterByIdRequest {
+pub struct GetClusterByIdRequest<T = crate::config::Cluster> {
     client: ntnx_runtime::Client,
     ext_id: String,
     expand: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl GetClusterByIdRequest {
-    /// A URL query parameter that allows clients to request related resources when a resource that satisfies a particular request is retrieved. Each expanded item is evaluated relative to the entity containing the property being expanded. Other query options can be applied to an expanded property by appending a semicolon-separated list of query options, enclosed in parentheses, to the property name. Permissible system query options are $filter, $select and $orderby. The following expansion keys are supported.
-    /// - clusterProfile
-    /// - storageSummary
-    pub fn expand(mut self, value: impl std::fmt::Display) -> Self {
+impl<T> GetClusterByIdRequest<T> {
+    /// `$expand` from the documented fields: `build` gets [`GetClusterByIdExpand`] and returns one expansion or several (an array). The answer decodes into `ntnx_runtime::query::Expanded` entities, which carry the related entities the server adds.
+    pub fn expand<K: Into<ntnx_runtime::odata::Expand>>(
+        self,
+        build: impl FnOnce(GetClusterByIdExpand) -> K,
+    ) -> GetClusterByIdRequest<T::Expanded>
+    where
+        T: ntnx_runtime::query::HasExpansion,
+    {
+        let value: ntnx_runtime::odata::Expand = build(GetClusterByIdExpand).into();
+        self.expand_raw(value)
+    }
+
+    /// `$expand` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into `ntnx_runtime::query::Expanded` entities, which carry the related entities the server adds.
+    pub fn expand_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> GetClusterByIdRequest<T::Expanded>
+    where
+        T: ntnx_runtime::query::HasExpansion,
+    {
         self.expand = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -1387,20 +1462,6 @@ impl GetClusterByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::api::ApiResponse<crate::config::Cluster>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        let mut response: crate::api::ApiResponse<crate::config::Cluster> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&GET_CLUSTER_BY_ID_OPERATION)
@@ -1411,11 +1472,54 @@ impl GetClusterByIdRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> GetClusterByIdRequest<U> {
+        GetClusterByIdRequest {
+            client: self.client,
+            ext_id: self.ext_id,
+            expand: self.expand,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for GetClusterByIdRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static + ntnx_runtime::Model,
+> GetClusterByIdRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(self) -> Result<crate::api::ApiResponse<T>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<T> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for GetClusterByIdRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$expand`: what the closure of its builder's `expand()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GetClusterByIdExpand;
+
+impl GetClusterByIdExpand {
+    /// `clusterProfile`: expansion.
+    pub fn cluster_profile(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("clusterProfile")
+    }
+
+    /// `storageSummary`: expansion.
+    pub fn storage_summary(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("storageSummary")
     }
 }
 
@@ -1498,18 +1602,6 @@ impl UpdateClusterByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_CLUSTER_BY_ID_OPERATION)
@@ -1531,6 +1623,20 @@ impl UpdateClusterByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateClusterByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1608,18 +1714,6 @@ impl DeleteClusterByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_CLUSTER_BY_ID_OPERATION)
@@ -1632,6 +1726,20 @@ impl DeleteClusterByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl DeleteClusterByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1672,7 +1780,7 @@ static LIST_CLUSTERS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operatio
 /// Request builder for `listClusters` (`GET /clustermgmt/v4.0/config/clusters`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListClustersRequest {
+pub struct ListClustersRequest<T = crate::config::Cluster> {
     client: ntnx_runtime::Client,
     page: Option<i32>,
     limit: Option<i32>,
@@ -1682,9 +1790,10 @@ pub struct ListClustersRequest {
     expand: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListClustersRequest {
+impl<T> ListClustersRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -1705,40 +1814,31 @@ impl ListClustersRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - backupEligibilityScore
-    /// - clusterProfileExtId
-    /// - config/buildInfo/version
-    /// - config/clusterFunction
-    /// - config/encryptionInTransitStatus
-    /// - config/encryptionOption
-    /// - config/encryptionScope
-    /// - config/hypervisorTypes
-    /// - config/isAvailable
-    /// - extId
-    /// - name
-    /// - network/keyManagementServerType
-    /// - upgradeStatus
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListClustersFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListClustersFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListClustersFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - backupEligibilityScore
-    /// - config/buildInfo/version
-    /// - config/isAvailable
-    /// - extId
-    /// - inefficientVmCount
-    /// - name
-    /// - network/keyManagementServerType
-    /// - nodes/numberOfNodes
-    /// - upgradeStatus
-    /// - vmCount
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListClustersOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListClustersOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListClustersOrderBy).into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
@@ -1752,23 +1852,52 @@ impl ListClustersRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to request related resources when a resource that satisfies a particular request is retrieved. Each expanded item is evaluated relative to the entity containing the property being expanded. Other query options can be applied to an expanded property by appending a semicolon-separated list of query options, enclosed in parentheses, to the property name. Permissible system query options are $filter, $select and $orderby. The following expansion keys are supported.
-    /// - clusterProfile
-    /// - storageSummary
-    pub fn expand(mut self, value: impl std::fmt::Display) -> Self {
-        self.expand = Some(value.to_string());
-        self
+    /// `$expand` from the documented fields: `build` gets [`ListClustersExpand`] and returns one expansion or several (an array). The answer decodes into `ntnx_runtime::query::Expanded` entities, which carry the related entities the server adds.
+    pub fn expand<K: Into<ntnx_runtime::odata::Expand>>(
+        self,
+        build: impl FnOnce(ListClustersExpand) -> K,
+    ) -> ListClustersRequest<T::Expanded>
+    where
+        T: ntnx_runtime::query::HasExpansion,
+    {
+        let value: ntnx_runtime::odata::Expand = build(ListClustersExpand).into();
+        self.expand_raw(value)
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - backupEligibilityScore
-    /// - inefficientVmCount
-    /// - name
-    /// - upgradeStatus
-    /// - vmCount
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$expand` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into `ntnx_runtime::query::Expanded` entities, which carry the related entities the server adds.
+    pub fn expand_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListClustersRequest<T::Expanded>
+    where
+        T: ntnx_runtime::query::HasExpansion,
+    {
+        self.expand = Some(value.to_string());
+        self.with_output()
+    }
+
+    /// `$select` from the documented fields: `build` gets [`ListClustersSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListClustersSelect) -> K,
+    ) -> ListClustersRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListClustersSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListClustersRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -1784,58 +1913,6 @@ impl ListClustersRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::config::Cluster>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::config::Cluster>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::config::Cluster, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -1865,11 +1942,305 @@ impl ListClustersRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListClustersRequest<U> {
+        ListClustersRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            apply: self.apply,
+            expand: self.expand,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListClustersRequest {
+impl<T: serde::de::DeserializeOwned + Clone + Send + 'static> ListClustersRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListClustersRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListClustersFilter;
+
+impl ListClustersFilter {
+    /// `backupEligibilityScore`: a 64-bit integer.
+    pub fn backup_eligibility_score(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("backupEligibilityScore")
+    }
+
+    /// `clusterProfileExtId`: a string.
+    pub fn cluster_profile_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("clusterProfileExtId")
+    }
+
+    /// `config/buildInfo/version`: a string.
+    pub fn config_build_info_version(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("config/buildInfo/version")
+    }
+
+    /// `config/clusterFunction`: a collection (`any`), each element an enum, written as `Clustermgmt.Config.ClusterFunctionRef'VALUE'`.
+    pub fn config_cluster_function(
+        self,
+    ) -> ntnx_runtime::odata::CollectionField<
+        ntnx_runtime::odata::EnumField<crate::config::ClusterFunctionRef>,
+    > {
+        ntnx_runtime::odata::CollectionField::new(
+            "config/clusterFunction",
+            "c",
+            ntnx_runtime::odata::EnumField::new(
+                "c",
+                "Clustermgmt.Config.ClusterFunctionRef",
+            ),
+        )
+    }
+
+    /// `config/encryptionInTransitStatus`: an enum, written as `Clustermgmt.Config.EncryptionStatus'VALUE'`.
+    pub fn config_encryption_in_transit_status(
+        self,
+    ) -> ntnx_runtime::odata::EnumField<crate::config::EncryptionStatus> {
+        ntnx_runtime::odata::EnumField::new(
+            "config/encryptionInTransitStatus",
+            "Clustermgmt.Config.EncryptionStatus",
+        )
+    }
+
+    /// `config/encryptionOption`: a collection (`any`), each element an enum, written as `Clustermgmt.Config.EncryptionOptionInfo'VALUE'`.
+    pub fn config_encryption_option(
+        self,
+    ) -> ntnx_runtime::odata::CollectionField<
+        ntnx_runtime::odata::EnumField<crate::config::EncryptionOptionInfo>,
+    > {
+        ntnx_runtime::odata::CollectionField::new(
+            "config/encryptionOption",
+            "e",
+            ntnx_runtime::odata::EnumField::new(
+                "e",
+                "Clustermgmt.Config.EncryptionOptionInfo",
+            ),
+        )
+    }
+
+    /// `config/encryptionScope`: a collection (`any`), each element an enum, written as `Clustermgmt.Config.EncryptionScopeInfo'VALUE'`.
+    pub fn config_encryption_scope(
+        self,
+    ) -> ntnx_runtime::odata::CollectionField<
+        ntnx_runtime::odata::EnumField<crate::config::EncryptionScopeInfo>,
+    > {
+        ntnx_runtime::odata::CollectionField::new(
+            "config/encryptionScope",
+            "e",
+            ntnx_runtime::odata::EnumField::new(
+                "e",
+                "Clustermgmt.Config.EncryptionScopeInfo",
+            ),
+        )
+    }
+
+    /// `config/hypervisorTypes`: a collection (`any`), each element an enum, written as `Clustermgmt.Config.HypervisorType'VALUE'`.
+    pub fn config_hypervisor_types(
+        self,
+    ) -> ntnx_runtime::odata::CollectionField<
+        ntnx_runtime::odata::EnumField<crate::config::HypervisorType>,
+    > {
+        ntnx_runtime::odata::CollectionField::new(
+            "config/hypervisorTypes",
+            "h",
+            ntnx_runtime::odata::EnumField::new("h", "Clustermgmt.Config.HypervisorType"),
+        )
+    }
+
+    /// `config/isAvailable`: a boolean.
+    pub fn config_is_available(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("config/isAvailable")
+    }
+
+    /// `extId`: a string.
+    pub fn ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("extId")
+    }
+
+    /// `name`: a string.
+    pub fn name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("name")
+    }
+
+    /// `network/keyManagementServerType`: an enum, written as `Clustermgmt.Config.KeyManagementServerType'VALUE'`.
+    pub fn network_key_management_server_type(
+        self,
+    ) -> ntnx_runtime::odata::EnumField<crate::config::KeyManagementServerType> {
+        ntnx_runtime::odata::EnumField::new(
+            "network/keyManagementServerType",
+            "Clustermgmt.Config.KeyManagementServerType",
+        )
+    }
+
+    /// `upgradeStatus`: an enum, written as `Clustermgmt.Config.UpgradeStatus'VALUE'`.
+    pub fn upgrade_status(
+        self,
+    ) -> ntnx_runtime::odata::EnumField<crate::config::UpgradeStatus> {
+        ntnx_runtime::odata::EnumField::new(
+            "upgradeStatus",
+            "Clustermgmt.Config.UpgradeStatus",
+        )
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListClustersOrderBy;
+
+impl ListClustersOrderBy {
+    /// `backupEligibilityScore`: sort key.
+    pub fn backup_eligibility_score(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("backupEligibilityScore")
+    }
+
+    /// `config/buildInfo/version`: sort key.
+    pub fn config_build_info_version(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("config/buildInfo/version")
+    }
+
+    /// `config/isAvailable`: sort key.
+    pub fn config_is_available(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("config/isAvailable")
+    }
+
+    /// `extId`: sort key.
+    pub fn ext_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("extId")
+    }
+
+    /// `inefficientVmCount`: sort key.
+    pub fn inefficient_vm_count(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("inefficientVmCount")
+    }
+
+    /// `name`: sort key.
+    pub fn name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("name")
+    }
+
+    /// `network/keyManagementServerType`: sort key.
+    pub fn network_key_management_server_type(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("network/keyManagementServerType")
+    }
+
+    /// `nodes/numberOfNodes`: sort key.
+    pub fn nodes_number_of_nodes(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("nodes/numberOfNodes")
+    }
+
+    /// `upgradeStatus`: sort key.
+    pub fn upgrade_status(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("upgradeStatus")
+    }
+
+    /// `vmCount`: sort key.
+    pub fn vm_count(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("vmCount")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListClustersSelect;
+
+impl ListClustersSelect {
+    /// `backupEligibilityScore`: selectable field.
+    pub fn backup_eligibility_score(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("backupEligibilityScore")
+    }
+
+    /// `inefficientVmCount`: selectable field.
+    pub fn inefficient_vm_count(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("inefficientVmCount")
+    }
+
+    /// `name`: selectable field.
+    pub fn name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("name")
+    }
+
+    /// `upgradeStatus`: selectable field.
+    pub fn upgrade_status(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("upgradeStatus")
+    }
+
+    /// `vmCount`: selectable field.
+    pub fn vm_count(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("vmCount")
+    }
+}
+
+/// The fields the operation documents for `$expand`: what the closure of its builder's `expand()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListClustersExpand;
+
+impl ListClustersExpand {
+    /// `clusterProfile`: expansion.
+    pub fn cluster_profile(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("clusterProfile")
+    }
+
+    /// `storageSummary`: expansion.
+    pub fn storage_summary(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("storageSummary")
     }
 }
 
@@ -1941,18 +2312,6 @@ impl CreateClusterRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_CLUSTER_OPERATION)
@@ -1965,6 +2324,20 @@ impl CreateClusterRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CreateClusterRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2027,6 +2400,18 @@ impl GetSnmpConfigByClusterIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &GET_SNMP_CONFIG_BY_CLUSTER_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        Ok(request)
+    }
+}
+
+impl GetSnmpConfigByClusterIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2042,16 +2427,6 @@ impl GetSnmpConfigByClusterIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &GET_SNMP_CONFIG_BY_CLUSTER_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        Ok(request)
     }
 }
 
@@ -2123,18 +2498,6 @@ impl UpdateSnmpStatusRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_SNMP_STATUS_OPERATION)
@@ -2145,6 +2508,20 @@ impl UpdateSnmpStatusRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateSnmpStatusRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2216,18 +2593,6 @@ impl AddSnmpTransportRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ADD_SNMP_TRANSPORT_OPERATION)
@@ -2238,6 +2603,20 @@ impl AddSnmpTransportRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl AddSnmpTransportRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2309,18 +2688,6 @@ impl RemoveSnmpTransportRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REMOVE_SNMP_TRANSPORT_OPERATION)
@@ -2331,6 +2698,20 @@ impl RemoveSnmpTransportRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl RemoveSnmpTransportRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2402,18 +2783,6 @@ impl CreateSnmpUserRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_SNMP_USER_OPERATION)
@@ -2424,6 +2793,20 @@ impl CreateSnmpUserRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CreateSnmpUserRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2487,6 +2870,17 @@ impl GetSnmpUserByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_SNMP_USER_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetSnmpUserByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2499,15 +2893,6 @@ impl GetSnmpUserByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_SNMP_USER_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -2597,18 +2982,6 @@ impl UpdateSnmpUserByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_SNMP_USER_BY_ID_OPERATION)
@@ -2631,6 +3004,20 @@ impl UpdateSnmpUserByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateSnmpUserByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2702,18 +3089,6 @@ impl DeleteSnmpUserByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_SNMP_USER_BY_ID_OPERATION)
@@ -2724,6 +3099,20 @@ impl DeleteSnmpUserByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl DeleteSnmpUserByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2795,18 +3184,6 @@ impl CreateSnmpTrapRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_SNMP_TRAP_OPERATION)
@@ -2817,6 +3194,20 @@ impl CreateSnmpTrapRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CreateSnmpTrapRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2880,6 +3271,17 @@ impl GetSnmpTrapByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_SNMP_TRAP_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetSnmpTrapByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2892,15 +3294,6 @@ impl GetSnmpTrapByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_SNMP_TRAP_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -2990,18 +3383,6 @@ impl UpdateSnmpTrapByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_SNMP_TRAP_BY_ID_OPERATION)
@@ -3024,6 +3405,20 @@ impl UpdateSnmpTrapByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateSnmpTrapByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -3095,18 +3490,6 @@ impl DeleteSnmpTrapByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_SNMP_TRAP_BY_ID_OPERATION)
@@ -3117,6 +3500,20 @@ impl DeleteSnmpTrapByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl DeleteSnmpTrapByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -3179,6 +3576,18 @@ impl ListRsyslogServersByClusterIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &LIST_RSYSLOG_SERVERS_BY_CLUSTER_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        Ok(request)
+    }
+}
+
+impl ListRsyslogServersByClusterIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -3189,16 +3598,6 @@ impl ListRsyslogServersByClusterIdRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &LIST_RSYSLOG_SERVERS_BY_CLUSTER_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        Ok(request)
     }
 }
 
@@ -3270,18 +3669,6 @@ impl CreateRsyslogServerRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_RSYSLOG_SERVER_OPERATION)
@@ -3292,6 +3679,20 @@ impl CreateRsyslogServerRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CreateRsyslogServerRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -3355,6 +3756,17 @@ impl GetRsyslogServerByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_RSYSLOG_SERVER_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetRsyslogServerByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -3370,15 +3782,6 @@ impl GetRsyslogServerByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_RSYSLOG_SERVER_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -3468,18 +3871,6 @@ impl UpdateRsyslogServerByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -3504,6 +3895,20 @@ impl UpdateRsyslogServerByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateRsyslogServerByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -3575,18 +3980,6 @@ impl DeleteRsyslogServerByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -3599,6 +3992,20 @@ impl DeleteRsyslogServerByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl DeleteRsyslogServerByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -3661,6 +4068,18 @@ impl ListRackableUnitsByClusterIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &LIST_RACKABLE_UNITS_BY_CLUSTER_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        Ok(request)
+    }
+}
+
+impl ListRackableUnitsByClusterIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -3671,16 +4090,6 @@ impl ListRackableUnitsByClusterIdRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &LIST_RACKABLE_UNITS_BY_CLUSTER_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        Ok(request)
     }
 }
 
@@ -3744,6 +4153,17 @@ impl GetRackableUnitByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_RACKABLE_UNIT_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetRackableUnitByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -3759,15 +4179,6 @@ impl GetRackableUnitByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_RACKABLE_UNIT_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -3831,6 +4242,17 @@ impl GetHostByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_HOST_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetHostByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -3843,15 +4265,6 @@ impl GetHostByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_HOST_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -3892,7 +4305,7 @@ static LIST_HOSTS_BY_CLUSTER_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtim
 /// Request builder for `listHostsByClusterId` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListHostsByClusterIdRequest {
+pub struct ListHostsByClusterIdRequest<T = crate::config::Host> {
     client: ntnx_runtime::Client,
     cluster_ext_id: String,
     page: Option<i32>,
@@ -3902,9 +4315,10 @@ pub struct ListHostsByClusterIdRequest {
     apply: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListHostsByClusterIdRequest {
+impl<T> ListHostsByClusterIdRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -3925,42 +4339,32 @@ impl ListHostsByClusterIdRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - bootTimeUsecs
-    /// - cluster/name
-    /// - cluster/uuid
-    /// - cpuCapacityHz
-    /// - cpuFrequencyHz
-    /// - cpuModel
-    /// - defaultVhdContainerUuid
-    /// - defaultVhdLocation
-    /// - defaultVmContainerUuid
-    /// - defaultVmLocation
-    /// - extId
-    /// - gpuDriverVersion
-    /// - gpuList
-    /// - hostName
-    /// - hypervisor/type
-    /// - memorySizeBytes
-    /// - numberOfCpuCores
-    /// - numberOfCpuSockets
-    /// - numberOfCpuThreads
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListHostsByClusterIdFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListHostsByClusterIdFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListHostsByClusterIdFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - cluster/name
-    /// - extId
-    /// - hostName
-    /// - hostType
-    /// - hypervisor/type
-    /// - memorySizeBytes
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListHostsByClusterIdOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListHostsByClusterIdOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListHostsByClusterIdOrderBy)
+            .into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
@@ -3974,34 +4378,29 @@ impl ListHostsByClusterIdRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - blockModel
-    /// - blockSerial
-    /// - bootTimeUsecs
-    /// - cluster
-    /// - cpuCapacityHz
-    /// - cpuFrequencyHz
-    /// - cpuModel
-    /// - defaultVhdContainerUuid
-    /// - defaultVhdLocation
-    /// - defaultVmContainerUuid
-    /// - defaultVmLocation
-    /// - failoverClusterFqdn
-    /// - failoverClusterNodeStatus
-    /// - gpuDriverVersion
-    /// - gpuList
-    /// - hostName
-    /// - hostType
-    /// - isRebootPending
-    /// - maintenanceState
-    /// - memorySizeBytes
-    /// - nodeStatus
-    /// - numberOfCpuCores
-    /// - numberOfCpuSockets
-    /// - numberOfCpuThreads
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListHostsByClusterIdSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListHostsByClusterIdSelect) -> K,
+    ) -> ListHostsByClusterIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListHostsByClusterIdSelect)
+            .into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListHostsByClusterIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -4017,55 +4416,6 @@ impl ListHostsByClusterIdRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::api::ApiResponse<Vec<crate::config::Host>>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::config::Host>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::config::Host, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -4093,11 +4443,351 @@ impl ListHostsByClusterIdRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListHostsByClusterIdRequest<U> {
+        ListHostsByClusterIdRequest {
+            client: self.client,
+            cluster_ext_id: self.cluster_ext_id,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            apply: self.apply,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListHostsByClusterIdRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static,
+> ListHostsByClusterIdRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListHostsByClusterIdRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListHostsByClusterIdFilter;
+
+impl ListHostsByClusterIdFilter {
+    /// `bootTimeUsecs`: a 64-bit integer.
+    pub fn boot_time_usecs(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("bootTimeUsecs")
+    }
+
+    /// `cluster/name`: a string.
+    pub fn cluster_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("cluster/name")
+    }
+
+    /// `cluster/uuid`: a string.
+    pub fn cluster_uuid(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("cluster/uuid")
+    }
+
+    /// `cpuCapacityHz`: a 64-bit integer.
+    pub fn cpu_capacity_hz(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("cpuCapacityHz")
+    }
+
+    /// `cpuFrequencyHz`: a 64-bit integer.
+    pub fn cpu_frequency_hz(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("cpuFrequencyHz")
+    }
+
+    /// `cpuModel`: a string.
+    pub fn cpu_model(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("cpuModel")
+    }
+
+    /// `defaultVhdContainerUuid`: a string.
+    pub fn default_vhd_container_uuid(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("defaultVhdContainerUuid")
+    }
+
+    /// `defaultVhdLocation`: a string.
+    pub fn default_vhd_location(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("defaultVhdLocation")
+    }
+
+    /// `defaultVmContainerUuid`: a string.
+    pub fn default_vm_container_uuid(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("defaultVmContainerUuid")
+    }
+
+    /// `defaultVmLocation`: a string.
+    pub fn default_vm_location(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("defaultVmLocation")
+    }
+
+    /// `extId`: a string.
+    pub fn ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("extId")
+    }
+
+    /// `gpuDriverVersion`: a string.
+    pub fn gpu_driver_version(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("gpuDriverVersion")
+    }
+
+    /// `gpuList`: a collection (`any`), each element a string.
+    pub fn gpu_list(
+        self,
+    ) -> ntnx_runtime::odata::CollectionField<ntnx_runtime::odata::StringField> {
+        ntnx_runtime::odata::CollectionField::new(
+            "gpuList",
+            "g",
+            ntnx_runtime::odata::StringField::new("g"),
+        )
+    }
+
+    /// `hostName`: a string.
+    pub fn host_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("hostName")
+    }
+
+    /// `hypervisor/type`: an enum, written as `Clustermgmt.Config.HypervisorType'VALUE'`.
+    pub fn hypervisor_type(
+        self,
+    ) -> ntnx_runtime::odata::EnumField<crate::config::HypervisorType> {
+        ntnx_runtime::odata::EnumField::new(
+            "hypervisor/type",
+            "Clustermgmt.Config.HypervisorType",
+        )
+    }
+
+    /// `memorySizeBytes`: a 64-bit integer.
+    pub fn memory_size_bytes(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("memorySizeBytes")
+    }
+
+    /// `numberOfCpuCores`: a 64-bit integer.
+    pub fn number_of_cpu_cores(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("numberOfCpuCores")
+    }
+
+    /// `numberOfCpuSockets`: a 64-bit integer.
+    pub fn number_of_cpu_sockets(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("numberOfCpuSockets")
+    }
+
+    /// `numberOfCpuThreads`: a 64-bit integer.
+    pub fn number_of_cpu_threads(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("numberOfCpuThreads")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListHostsByClusterIdOrderBy;
+
+impl ListHostsByClusterIdOrderBy {
+    /// `cluster/name`: sort key.
+    pub fn cluster_name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("cluster/name")
+    }
+
+    /// `extId`: sort key.
+    pub fn ext_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("extId")
+    }
+
+    /// `hostName`: sort key.
+    pub fn host_name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("hostName")
+    }
+
+    /// `hostType`: sort key.
+    pub fn host_type(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("hostType")
+    }
+
+    /// `hypervisor/type`: sort key.
+    pub fn hypervisor_type(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("hypervisor/type")
+    }
+
+    /// `memorySizeBytes`: sort key.
+    pub fn memory_size_bytes(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("memorySizeBytes")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListHostsByClusterIdSelect;
+
+impl ListHostsByClusterIdSelect {
+    /// `blockModel`: selectable field.
+    pub fn block_model(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("blockModel")
+    }
+
+    /// `blockSerial`: selectable field.
+    pub fn block_serial(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("blockSerial")
+    }
+
+    /// `bootTimeUsecs`: selectable field.
+    pub fn boot_time_usecs(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("bootTimeUsecs")
+    }
+
+    /// `cluster`: selectable field.
+    pub fn cluster(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cluster")
+    }
+
+    /// `cpuCapacityHz`: selectable field.
+    pub fn cpu_capacity_hz(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cpuCapacityHz")
+    }
+
+    /// `cpuFrequencyHz`: selectable field.
+    pub fn cpu_frequency_hz(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cpuFrequencyHz")
+    }
+
+    /// `cpuModel`: selectable field.
+    pub fn cpu_model(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cpuModel")
+    }
+
+    /// `defaultVhdContainerUuid`: selectable field.
+    pub fn default_vhd_container_uuid(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("defaultVhdContainerUuid")
+    }
+
+    /// `defaultVhdLocation`: selectable field.
+    pub fn default_vhd_location(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("defaultVhdLocation")
+    }
+
+    /// `defaultVmContainerUuid`: selectable field.
+    pub fn default_vm_container_uuid(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("defaultVmContainerUuid")
+    }
+
+    /// `defaultVmLocation`: selectable field.
+    pub fn default_vm_location(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("defaultVmLocation")
+    }
+
+    /// `failoverClusterFqdn`: selectable field.
+    pub fn failover_cluster_fqdn(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("failoverClusterFqdn")
+    }
+
+    /// `failoverClusterNodeStatus`: selectable field.
+    pub fn failover_cluster_node_status(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("failoverClusterNodeStatus")
+    }
+
+    /// `gpuDriverVersion`: selectable field.
+    pub fn gpu_driver_version(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("gpuDriverVersion")
+    }
+
+    /// `gpuList`: selectable field.
+    pub fn gpu_list(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("gpuList")
+    }
+
+    /// `hostName`: selectable field.
+    pub fn host_name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hostName")
+    }
+
+    /// `hostType`: selectable field.
+    pub fn host_type(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hostType")
+    }
+
+    /// `isRebootPending`: selectable field.
+    pub fn is_reboot_pending(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isRebootPending")
+    }
+
+    /// `maintenanceState`: selectable field.
+    pub fn maintenance_state(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("maintenanceState")
+    }
+
+    /// `memorySizeBytes`: selectable field.
+    pub fn memory_size_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("memorySizeBytes")
+    }
+
+    /// `nodeStatus`: selectable field.
+    pub fn node_status(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nodeStatus")
+    }
+
+    /// `numberOfCpuCores`: selectable field.
+    pub fn number_of_cpu_cores(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numberOfCpuCores")
+    }
+
+    /// `numberOfCpuSockets`: selectable field.
+    pub fn number_of_cpu_sockets(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numberOfCpuSockets")
+    }
+
+    /// `numberOfCpuThreads`: selectable field.
+    pub fn number_of_cpu_threads(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numberOfCpuThreads")
     }
 }
 
@@ -4163,18 +4853,6 @@ impl DiscoverUnconfiguredNodesRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -4187,6 +4865,20 @@ impl DiscoverUnconfiguredNodesRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl DiscoverUnconfiguredNodesRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -4258,18 +4950,6 @@ impl FetchNodeNetworkingDetailsRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -4282,6 +4962,20 @@ impl FetchNodeNetworkingDetailsRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl FetchNodeNetworkingDetailsRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -4353,18 +5047,6 @@ impl ExpandClusterRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&EXPAND_CLUSTER_OPERATION)
@@ -4375,6 +5057,20 @@ impl ExpandClusterRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ExpandClusterRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -4446,18 +5142,6 @@ impl CheckHypervisorRequirementsRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -4470,6 +5154,20 @@ impl CheckHypervisorRequirementsRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CheckHypervisorRequirementsRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -4541,18 +5239,6 @@ impl ValidateNodeRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&VALIDATE_NODE_OPERATION)
@@ -4563,6 +5249,20 @@ impl ValidateNodeRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ValidateNodeRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -4634,18 +5334,6 @@ impl RemoveNodeRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REMOVE_NODE_OPERATION)
@@ -4656,6 +5344,20 @@ impl RemoveNodeRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl RemoveNodeRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -4719,6 +5421,17 @@ impl FetchTaskResponseRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&FETCH_TASK_RESPONSE_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        request = request.query("taskResponseType", &self.task_response_type);
+        Ok(request)
+    }
+}
+
+impl FetchTaskResponseRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -4734,15 +5447,6 @@ impl FetchTaskResponseRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&FETCH_TASK_RESPONSE_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        request = request.query("taskResponseType", &self.task_response_type);
-        Ok(request)
     }
 }
 
@@ -4814,26 +5518,32 @@ impl ListVirtualGpuProfilesRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - virtualGpuConfig/deviceId
-    /// - virtualGpuConfig/deviceName
-    /// - virtualGpuConfig/frameBufferSizeBytes
-    /// - virtualGpuConfig/isInUse
-    /// - virtualGpuConfig/maxInstancesPerVm
-    /// - virtualGpuConfig/type
-    /// - virtualGpuConfig/vendorName
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListVirtualGpuProfilesFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListVirtualGpuProfilesFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListVirtualGpuProfilesFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - virtualGpuConfig/deviceId
-    /// - virtualGpuConfig/frameBufferSizeBytes
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListVirtualGpuProfilesOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListVirtualGpuProfilesOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListVirtualGpuProfilesOrderBy)
+            .into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
@@ -4853,6 +5563,30 @@ impl ListVirtualGpuProfilesRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &LIST_VIRTUAL_GPU_PROFILES_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        Ok(request)
+    }
+}
+
+impl ListVirtualGpuProfilesRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -4894,33 +5628,79 @@ impl ListVirtualGpuProfilesRequest {
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
     }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &LIST_VIRTUAL_GPU_PROFILES_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        Ok(request)
-    }
 }
 
 impl ntnx_runtime::IntoRequest for ListVirtualGpuProfilesRequest {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVirtualGpuProfilesFilter;
+
+impl ListVirtualGpuProfilesFilter {
+    /// `virtualGpuConfig/deviceId`: a 64-bit integer.
+    pub fn virtual_gpu_config_device_id(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("virtualGpuConfig/deviceId")
+    }
+
+    /// `virtualGpuConfig/deviceName`: a string.
+    pub fn virtual_gpu_config_device_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("virtualGpuConfig/deviceName")
+    }
+
+    /// `virtualGpuConfig/frameBufferSizeBytes`: a 64-bit integer.
+    pub fn virtual_gpu_config_frame_buffer_size_bytes(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("virtualGpuConfig/frameBufferSizeBytes")
+    }
+
+    /// `virtualGpuConfig/isInUse`: a boolean.
+    pub fn virtual_gpu_config_is_in_use(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("virtualGpuConfig/isInUse")
+    }
+
+    /// `virtualGpuConfig/maxInstancesPerVm`: a 64-bit integer.
+    pub fn virtual_gpu_config_max_instances_per_vm(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("virtualGpuConfig/maxInstancesPerVm")
+    }
+
+    /// `virtualGpuConfig/type`: an enum, written as `Clustermgmt.Config.GpuType'VALUE'`.
+    pub fn virtual_gpu_config_type(
+        self,
+    ) -> ntnx_runtime::odata::EnumField<crate::config::GpuType> {
+        ntnx_runtime::odata::EnumField::new(
+            "virtualGpuConfig/type",
+            "Clustermgmt.Config.GpuType",
+        )
+    }
+
+    /// `virtualGpuConfig/vendorName`: a string.
+    pub fn virtual_gpu_config_vendor_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("virtualGpuConfig/vendorName")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVirtualGpuProfilesOrderBy;
+
+impl ListVirtualGpuProfilesOrderBy {
+    /// `virtualGpuConfig/deviceId`: sort key.
+    pub fn virtual_gpu_config_device_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("virtualGpuConfig/deviceId")
+    }
+
+    /// `virtualGpuConfig/frameBufferSizeBytes`: sort key.
+    pub fn virtual_gpu_config_frame_buffer_size_bytes(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("virtualGpuConfig/frameBufferSizeBytes")
     }
 }
 
@@ -4986,25 +5766,32 @@ impl ListPhysicalGpuProfilesRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - physicalGpuConfig/deviceId
-    /// - physicalGpuConfig/deviceName
-    /// - physicalGpuConfig/frameBufferSizeBytes
-    /// - physicalGpuConfig/isInUse
-    /// - physicalGpuConfig/type
-    /// - physicalGpuConfig/vendorName
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListPhysicalGpuProfilesFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListPhysicalGpuProfilesFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListPhysicalGpuProfilesFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - physicalGpuConfig/deviceId
-    /// - physicalGpuConfig/frameBufferSizeBytes
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListPhysicalGpuProfilesOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListPhysicalGpuProfilesOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListPhysicalGpuProfilesOrderBy)
+            .into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
@@ -5024,6 +5811,30 @@ impl ListPhysicalGpuProfilesRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &LIST_PHYSICAL_GPU_PROFILES_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        Ok(request)
+    }
+}
+
+impl ListPhysicalGpuProfilesRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -5065,33 +5876,72 @@ impl ListPhysicalGpuProfilesRequest {
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
     }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &LIST_PHYSICAL_GPU_PROFILES_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        Ok(request)
-    }
 }
 
 impl ntnx_runtime::IntoRequest for ListPhysicalGpuProfilesRequest {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListPhysicalGpuProfilesFilter;
+
+impl ListPhysicalGpuProfilesFilter {
+    /// `physicalGpuConfig/deviceId`: a 64-bit integer.
+    pub fn physical_gpu_config_device_id(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("physicalGpuConfig/deviceId")
+    }
+
+    /// `physicalGpuConfig/deviceName`: a string.
+    pub fn physical_gpu_config_device_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("physicalGpuConfig/deviceName")
+    }
+
+    /// `physicalGpuConfig/frameBufferSizeBytes`: a 64-bit integer.
+    pub fn physical_gpu_config_frame_buffer_size_bytes(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("physicalGpuConfig/frameBufferSizeBytes")
+    }
+
+    /// `physicalGpuConfig/isInUse`: a boolean.
+    pub fn physical_gpu_config_is_in_use(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("physicalGpuConfig/isInUse")
+    }
+
+    /// `physicalGpuConfig/type`: an enum, written as `Clustermgmt.Config.GpuType'VALUE'`.
+    pub fn physical_gpu_config_type(
+        self,
+    ) -> ntnx_runtime::odata::EnumField<crate::config::GpuType> {
+        ntnx_runtime::odata::EnumField::new(
+            "physicalGpuConfig/type",
+            "Clustermgmt.Config.GpuType",
+        )
+    }
+
+    /// `physicalGpuConfig/vendorName`: a string.
+    pub fn physical_gpu_config_vendor_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("physicalGpuConfig/vendorName")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListPhysicalGpuProfilesOrderBy;
+
+impl ListPhysicalGpuProfilesOrderBy {
+    /// `physicalGpuConfig/deviceId`: sort key.
+    pub fn physical_gpu_config_device_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("physicalGpuConfig/deviceId")
+    }
+
+    /// `physicalGpuConfig/frameBufferSizeBytes`: sort key.
+    pub fn physical_gpu_config_frame_buffer_size_bytes(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("physicalGpuConfig/frameBufferSizeBytes")
     }
 }
 
@@ -5126,7 +5976,7 @@ static LIST_HOSTS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
 /// Request builder for `listHosts` (`GET /clustermgmt/v4.0/config/hosts`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListHostsRequest {
+pub struct ListHostsRequest<T = crate::config::Host> {
     client: ntnx_runtime::Client,
     page: Option<i32>,
     limit: Option<i32>,
@@ -5135,9 +5985,10 @@ pub struct ListHostsRequest {
     apply: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListHostsRequest {
+impl<T> ListHostsRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -5158,42 +6009,31 @@ impl ListHostsRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - bootTimeUsecs
-    /// - cluster/name
-    /// - cluster/uuid
-    /// - cpuCapacityHz
-    /// - cpuFrequencyHz
-    /// - cpuModel
-    /// - defaultVhdContainerUuid
-    /// - defaultVhdLocation
-    /// - defaultVmContainerUuid
-    /// - defaultVmLocation
-    /// - extId
-    /// - gpuDriverVersion
-    /// - gpuList
-    /// - hostName
-    /// - hypervisor/type
-    /// - memorySizeBytes
-    /// - numberOfCpuCores
-    /// - numberOfCpuSockets
-    /// - numberOfCpuThreads
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListHostsFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListHostsFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListHostsFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - cluster/name
-    /// - extId
-    /// - hostName
-    /// - hostType
-    /// - hypervisor/type
-    /// - memorySizeBytes
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListHostsOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListHostsOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListHostsOrderBy).into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
@@ -5207,34 +6047,28 @@ impl ListHostsRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - blockModel
-    /// - blockSerial
-    /// - bootTimeUsecs
-    /// - cluster
-    /// - cpuCapacityHz
-    /// - cpuFrequencyHz
-    /// - cpuModel
-    /// - defaultVhdContainerUuid
-    /// - defaultVhdLocation
-    /// - defaultVmContainerUuid
-    /// - defaultVmLocation
-    /// - failoverClusterFqdn
-    /// - failoverClusterNodeStatus
-    /// - gpuDriverVersion
-    /// - gpuList
-    /// - hostName
-    /// - hostType
-    /// - isRebootPending
-    /// - maintenanceState
-    /// - memorySizeBytes
-    /// - nodeStatus
-    /// - numberOfCpuCores
-    /// - numberOfCpuSockets
-    /// - numberOfCpuThreads
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListHostsSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListHostsSelect) -> K,
+    ) -> ListHostsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListHostsSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListHostsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -5250,55 +6084,6 @@ impl ListHostsRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::api::ApiResponse<Vec<crate::config::Host>>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::config::Host>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::config::Host, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -5325,11 +6110,348 @@ impl ListHostsRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListHostsRequest<U> {
+        ListHostsRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            apply: self.apply,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListHostsRequest {
+impl<T: serde::de::DeserializeOwned + Clone + Send + 'static> ListHostsRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListHostsRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListHostsFilter;
+
+impl ListHostsFilter {
+    /// `bootTimeUsecs`: a 64-bit integer.
+    pub fn boot_time_usecs(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("bootTimeUsecs")
+    }
+
+    /// `cluster/name`: a string.
+    pub fn cluster_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("cluster/name")
+    }
+
+    /// `cluster/uuid`: a string.
+    pub fn cluster_uuid(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("cluster/uuid")
+    }
+
+    /// `cpuCapacityHz`: a 64-bit integer.
+    pub fn cpu_capacity_hz(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("cpuCapacityHz")
+    }
+
+    /// `cpuFrequencyHz`: a 64-bit integer.
+    pub fn cpu_frequency_hz(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("cpuFrequencyHz")
+    }
+
+    /// `cpuModel`: a string.
+    pub fn cpu_model(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("cpuModel")
+    }
+
+    /// `defaultVhdContainerUuid`: a string.
+    pub fn default_vhd_container_uuid(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("defaultVhdContainerUuid")
+    }
+
+    /// `defaultVhdLocation`: a string.
+    pub fn default_vhd_location(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("defaultVhdLocation")
+    }
+
+    /// `defaultVmContainerUuid`: a string.
+    pub fn default_vm_container_uuid(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("defaultVmContainerUuid")
+    }
+
+    /// `defaultVmLocation`: a string.
+    pub fn default_vm_location(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("defaultVmLocation")
+    }
+
+    /// `extId`: a string.
+    pub fn ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("extId")
+    }
+
+    /// `gpuDriverVersion`: a string.
+    pub fn gpu_driver_version(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("gpuDriverVersion")
+    }
+
+    /// `gpuList`: a collection (`any`), each element a string.
+    pub fn gpu_list(
+        self,
+    ) -> ntnx_runtime::odata::CollectionField<ntnx_runtime::odata::StringField> {
+        ntnx_runtime::odata::CollectionField::new(
+            "gpuList",
+            "g",
+            ntnx_runtime::odata::StringField::new("g"),
+        )
+    }
+
+    /// `hostName`: a string.
+    pub fn host_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("hostName")
+    }
+
+    /// `hypervisor/type`: an enum, written as `Clustermgmt.Config.HypervisorType'VALUE'`.
+    pub fn hypervisor_type(
+        self,
+    ) -> ntnx_runtime::odata::EnumField<crate::config::HypervisorType> {
+        ntnx_runtime::odata::EnumField::new(
+            "hypervisor/type",
+            "Clustermgmt.Config.HypervisorType",
+        )
+    }
+
+    /// `memorySizeBytes`: a 64-bit integer.
+    pub fn memory_size_bytes(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("memorySizeBytes")
+    }
+
+    /// `numberOfCpuCores`: a 64-bit integer.
+    pub fn number_of_cpu_cores(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("numberOfCpuCores")
+    }
+
+    /// `numberOfCpuSockets`: a 64-bit integer.
+    pub fn number_of_cpu_sockets(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("numberOfCpuSockets")
+    }
+
+    /// `numberOfCpuThreads`: a 64-bit integer.
+    pub fn number_of_cpu_threads(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("numberOfCpuThreads")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListHostsOrderBy;
+
+impl ListHostsOrderBy {
+    /// `cluster/name`: sort key.
+    pub fn cluster_name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("cluster/name")
+    }
+
+    /// `extId`: sort key.
+    pub fn ext_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("extId")
+    }
+
+    /// `hostName`: sort key.
+    pub fn host_name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("hostName")
+    }
+
+    /// `hostType`: sort key.
+    pub fn host_type(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("hostType")
+    }
+
+    /// `hypervisor/type`: sort key.
+    pub fn hypervisor_type(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("hypervisor/type")
+    }
+
+    /// `memorySizeBytes`: sort key.
+    pub fn memory_size_bytes(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("memorySizeBytes")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListHostsSelect;
+
+impl ListHostsSelect {
+    /// `blockModel`: selectable field.
+    pub fn block_model(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("blockModel")
+    }
+
+    /// `blockSerial`: selectable field.
+    pub fn block_serial(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("blockSerial")
+    }
+
+    /// `bootTimeUsecs`: selectable field.
+    pub fn boot_time_usecs(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("bootTimeUsecs")
+    }
+
+    /// `cluster`: selectable field.
+    pub fn cluster(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cluster")
+    }
+
+    /// `cpuCapacityHz`: selectable field.
+    pub fn cpu_capacity_hz(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cpuCapacityHz")
+    }
+
+    /// `cpuFrequencyHz`: selectable field.
+    pub fn cpu_frequency_hz(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cpuFrequencyHz")
+    }
+
+    /// `cpuModel`: selectable field.
+    pub fn cpu_model(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cpuModel")
+    }
+
+    /// `defaultVhdContainerUuid`: selectable field.
+    pub fn default_vhd_container_uuid(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("defaultVhdContainerUuid")
+    }
+
+    /// `defaultVhdLocation`: selectable field.
+    pub fn default_vhd_location(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("defaultVhdLocation")
+    }
+
+    /// `defaultVmContainerUuid`: selectable field.
+    pub fn default_vm_container_uuid(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("defaultVmContainerUuid")
+    }
+
+    /// `defaultVmLocation`: selectable field.
+    pub fn default_vm_location(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("defaultVmLocation")
+    }
+
+    /// `failoverClusterFqdn`: selectable field.
+    pub fn failover_cluster_fqdn(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("failoverClusterFqdn")
+    }
+
+    /// `failoverClusterNodeStatus`: selectable field.
+    pub fn failover_cluster_node_status(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("failoverClusterNodeStatus")
+    }
+
+    /// `gpuDriverVersion`: selectable field.
+    pub fn gpu_driver_version(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("gpuDriverVersion")
+    }
+
+    /// `gpuList`: selectable field.
+    pub fn gpu_list(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("gpuList")
+    }
+
+    /// `hostName`: selectable field.
+    pub fn host_name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hostName")
+    }
+
+    /// `hostType`: selectable field.
+    pub fn host_type(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hostType")
+    }
+
+    /// `isRebootPending`: selectable field.
+    pub fn is_reboot_pending(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isRebootPending")
+    }
+
+    /// `maintenanceState`: selectable field.
+    pub fn maintenance_state(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("maintenanceState")
+    }
+
+    /// `memorySizeBytes`: selectable field.
+    pub fn memory_size_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("memorySizeBytes")
+    }
+
+    /// `nodeStatus`: selectable field.
+    pub fn node_status(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nodeStatus")
+    }
+
+    /// `numberOfCpuCores`: selectable field.
+    pub fn number_of_cpu_cores(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numberOfCpuCores")
+    }
+
+    /// `numberOfCpuSockets`: selectable field.
+    pub fn number_of_cpu_sockets(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numberOfCpuSockets")
+    }
+
+    /// `numberOfCpuThreads`: selectable field.
+    pub fn number_of_cpu_threads(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numberOfCpuThreads")
     }
 }
 
@@ -5364,7 +6486,7 @@ static LIST_HOST_NICS_BY_HOST_ID_OPERATION: ntnx_runtime::Operation = ntnx_runti
 /// Request builder for `listHostNicsByHostId` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/host-nics`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListHostNicsByHostIdRequest {
+pub struct ListHostNicsByHostIdRequest<T = crate::config::HostNic> {
     client: ntnx_runtime::Client,
     cluster_ext_id: String,
     host_ext_id: String,
@@ -5374,9 +6496,10 @@ pub struct ListHostNicsByHostIdRequest {
     orderby: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListHostNicsByHostIdRequest {
+impl<T> ListHostNicsByHostIdRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -5397,58 +6520,59 @@ impl ListHostNicsByHostIdRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - discoveryProtocol
-    /// - extId
-    /// - interfaceStatus
-    /// - isDhcpEnabled
-    /// - linkSpeedInKbps
-    /// - macAddress
-    /// - mtuInBytes
-    /// - name
-    /// - nodeUuid
-    /// - rxRingSizeInBytes
-    /// - switchDeviceId
-    /// - switchMacAddress
-    /// - switchPortId
-    /// - switchVlanId
-    /// - txRingSizeInBytes
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListHostNicsByHostIdFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListHostNicsByHostIdFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListHostNicsByHostIdFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - extId
-    /// - name
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListHostNicsByHostIdOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListHostNicsByHostIdOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListHostNicsByHostIdOrderBy)
+            .into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - discoveryProtocol
-    /// - hostDescription
-    /// - interfaceStatus
-    /// - isDhcpEnabled
-    /// - linkSpeedInKbps
-    /// - macAddress
-    /// - mtuInBytes
-    /// - name
-    /// - nodeUuid
-    /// - rxRingSizeInBytes
-    /// - switchDeviceId
-    /// - switchMacAddress
-    /// - switchManagementIp
-    /// - switchPortId
-    /// - switchVlanId
-    /// - txRingSizeInBytes
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListHostNicsByHostIdSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListHostNicsByHostIdSelect) -> K,
+    ) -> ListHostNicsByHostIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListHostNicsByHostIdSelect)
+            .into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListHostNicsByHostIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -5464,58 +6588,6 @@ impl ListHostNicsByHostIdRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::config::HostNic>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::config::HostNic>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::config::HostNic, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -5543,11 +6615,260 @@ impl ListHostNicsByHostIdRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListHostNicsByHostIdRequest<U> {
+        ListHostNicsByHostIdRequest {
+            client: self.client,
+            cluster_ext_id: self.cluster_ext_id,
+            host_ext_id: self.host_ext_id,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListHostNicsByHostIdRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static,
+> ListHostNicsByHostIdRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListHostNicsByHostIdRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListHostNicsByHostIdFilter;
+
+impl ListHostNicsByHostIdFilter {
+    /// `discoveryProtocol`: a string.
+    pub fn discovery_protocol(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("discoveryProtocol")
+    }
+
+    /// `extId`: a string.
+    pub fn ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("extId")
+    }
+
+    /// `interfaceStatus`: a string.
+    pub fn interface_status(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("interfaceStatus")
+    }
+
+    /// `isDhcpEnabled`: a boolean.
+    pub fn is_dhcp_enabled(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("isDhcpEnabled")
+    }
+
+    /// `linkSpeedInKbps`: a 64-bit integer.
+    pub fn link_speed_in_kbps(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("linkSpeedInKbps")
+    }
+
+    /// `macAddress`: a string.
+    pub fn mac_address(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("macAddress")
+    }
+
+    /// `mtuInBytes`: a 64-bit integer.
+    pub fn mtu_in_bytes(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("mtuInBytes")
+    }
+
+    /// `name`: a string.
+    pub fn name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("name")
+    }
+
+    /// `nodeUuid`: a string.
+    pub fn node_uuid(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("nodeUuid")
+    }
+
+    /// `rxRingSizeInBytes`: a 64-bit integer.
+    pub fn rx_ring_size_in_bytes(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("rxRingSizeInBytes")
+    }
+
+    /// `switchDeviceId`: a string.
+    pub fn switch_device_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("switchDeviceId")
+    }
+
+    /// `switchMacAddress`: a string.
+    pub fn switch_mac_address(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("switchMacAddress")
+    }
+
+    /// `switchPortId`: a string.
+    pub fn switch_port_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("switchPortId")
+    }
+
+    /// `switchVlanId`: a string.
+    pub fn switch_vlan_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("switchVlanId")
+    }
+
+    /// `txRingSizeInBytes`: a 64-bit integer.
+    pub fn tx_ring_size_in_bytes(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("txRingSizeInBytes")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListHostNicsByHostIdOrderBy;
+
+impl ListHostNicsByHostIdOrderBy {
+    /// `extId`: sort key.
+    pub fn ext_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("extId")
+    }
+
+    /// `name`: sort key.
+    pub fn name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("name")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListHostNicsByHostIdSelect;
+
+impl ListHostNicsByHostIdSelect {
+    /// `discoveryProtocol`: selectable field.
+    pub fn discovery_protocol(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("discoveryProtocol")
+    }
+
+    /// `hostDescription`: selectable field.
+    pub fn host_description(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hostDescription")
+    }
+
+    /// `interfaceStatus`: selectable field.
+    pub fn interface_status(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("interfaceStatus")
+    }
+
+    /// `isDhcpEnabled`: selectable field.
+    pub fn is_dhcp_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isDhcpEnabled")
+    }
+
+    /// `linkSpeedInKbps`: selectable field.
+    pub fn link_speed_in_kbps(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("linkSpeedInKbps")
+    }
+
+    /// `macAddress`: selectable field.
+    pub fn mac_address(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("macAddress")
+    }
+
+    /// `mtuInBytes`: selectable field.
+    pub fn mtu_in_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("mtuInBytes")
+    }
+
+    /// `name`: selectable field.
+    pub fn name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("name")
+    }
+
+    /// `nodeUuid`: selectable field.
+    pub fn node_uuid(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nodeUuid")
+    }
+
+    /// `rxRingSizeInBytes`: selectable field.
+    pub fn rx_ring_size_in_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("rxRingSizeInBytes")
+    }
+
+    /// `switchDeviceId`: selectable field.
+    pub fn switch_device_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("switchDeviceId")
+    }
+
+    /// `switchMacAddress`: selectable field.
+    pub fn switch_mac_address(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("switchMacAddress")
+    }
+
+    /// `switchManagementIp`: selectable field.
+    pub fn switch_management_ip(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("switchManagementIp")
+    }
+
+    /// `switchPortId`: selectable field.
+    pub fn switch_port_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("switchPortId")
+    }
+
+    /// `switchVlanId`: selectable field.
+    pub fn switch_vlan_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("switchVlanId")
+    }
+
+    /// `txRingSizeInBytes`: selectable field.
+    pub fn tx_ring_size_in_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("txRingSizeInBytes")
     }
 }
 
@@ -5606,6 +6927,18 @@ impl GetHostNicByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_HOST_NIC_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("hostExtId", &self.host_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetHostNicByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -5618,16 +6951,6 @@ impl GetHostNicByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_HOST_NIC_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("hostExtId", &self.host_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -5668,7 +6991,7 @@ static LIST_VIRTUAL_NICS_BY_HOST_ID_OPERATION: ntnx_runtime::Operation = ntnx_ru
 /// Request builder for `listVirtualNicsByHostId` (`GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/virtual-nics`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListVirtualNicsByHostIdRequest {
+pub struct ListVirtualNicsByHostIdRequest<T = crate::config::VirtualNic> {
     client: ntnx_runtime::Client,
     cluster_ext_id: String,
     host_ext_id: String,
@@ -5678,9 +7001,10 @@ pub struct ListVirtualNicsByHostIdRequest {
     orderby: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListVirtualNicsByHostIdRequest {
+impl<T> ListVirtualNicsByHostIdRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -5701,45 +7025,59 @@ impl ListVirtualNicsByHostIdRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - extId
-    /// - interfaceStatus
-    /// - isDhcpEnabled
-    /// - linkSpeedInKbps
-    /// - macAddress
-    /// - mtuInBytes
-    /// - name
-    /// - nodeUuid
-    /// - vlanId
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListVirtualNicsByHostIdFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListVirtualNicsByHostIdFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListVirtualNicsByHostIdFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - extId
-    /// - name
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListVirtualNicsByHostIdOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListVirtualNicsByHostIdOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListVirtualNicsByHostIdOrderBy)
+            .into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - hostDescription
-    /// - interfaceStatus
-    /// - isDhcpEnabled
-    /// - linkSpeedInKbps
-    /// - macAddress
-    /// - mtuInBytes
-    /// - name
-    /// - nodeUuid
-    /// - vlanId
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListVirtualNicsByHostIdSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListVirtualNicsByHostIdSelect) -> K,
+    ) -> ListVirtualNicsByHostIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListVirtualNicsByHostIdSelect)
+            .into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListVirtualNicsByHostIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -5755,58 +7093,6 @@ impl ListVirtualNicsByHostIdRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::config::VirtualNic>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::config::VirtualNic>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::config::VirtualNic, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -5834,11 +7120,195 @@ impl ListVirtualNicsByHostIdRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListVirtualNicsByHostIdRequest<U> {
+        ListVirtualNicsByHostIdRequest {
+            client: self.client,
+            cluster_ext_id: self.cluster_ext_id,
+            host_ext_id: self.host_ext_id,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListVirtualNicsByHostIdRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static,
+> ListVirtualNicsByHostIdRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListVirtualNicsByHostIdRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVirtualNicsByHostIdFilter;
+
+impl ListVirtualNicsByHostIdFilter {
+    /// `extId`: a string.
+    pub fn ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("extId")
+    }
+
+    /// `interfaceStatus`: a string.
+    pub fn interface_status(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("interfaceStatus")
+    }
+
+    /// `isDhcpEnabled`: a boolean.
+    pub fn is_dhcp_enabled(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("isDhcpEnabled")
+    }
+
+    /// `linkSpeedInKbps`: a 64-bit integer.
+    pub fn link_speed_in_kbps(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("linkSpeedInKbps")
+    }
+
+    /// `macAddress`: a string.
+    pub fn mac_address(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("macAddress")
+    }
+
+    /// `mtuInBytes`: a 64-bit integer.
+    pub fn mtu_in_bytes(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("mtuInBytes")
+    }
+
+    /// `name`: a string.
+    pub fn name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("name")
+    }
+
+    /// `nodeUuid`: a string.
+    pub fn node_uuid(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("nodeUuid")
+    }
+
+    /// `vlanId`: a 64-bit integer.
+    pub fn vlan_id(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("vlanId")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVirtualNicsByHostIdOrderBy;
+
+impl ListVirtualNicsByHostIdOrderBy {
+    /// `extId`: sort key.
+    pub fn ext_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("extId")
+    }
+
+    /// `name`: sort key.
+    pub fn name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("name")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVirtualNicsByHostIdSelect;
+
+impl ListVirtualNicsByHostIdSelect {
+    /// `hostDescription`: selectable field.
+    pub fn host_description(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hostDescription")
+    }
+
+    /// `interfaceStatus`: selectable field.
+    pub fn interface_status(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("interfaceStatus")
+    }
+
+    /// `isDhcpEnabled`: selectable field.
+    pub fn is_dhcp_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isDhcpEnabled")
+    }
+
+    /// `linkSpeedInKbps`: selectable field.
+    pub fn link_speed_in_kbps(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("linkSpeedInKbps")
+    }
+
+    /// `macAddress`: selectable field.
+    pub fn mac_address(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("macAddress")
+    }
+
+    /// `mtuInBytes`: selectable field.
+    pub fn mtu_in_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("mtuInBytes")
+    }
+
+    /// `name`: selectable field.
+    pub fn name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("name")
+    }
+
+    /// `nodeUuid`: selectable field.
+    pub fn node_uuid(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nodeUuid")
+    }
+
+    /// `vlanId`: selectable field.
+    pub fn vlan_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("vlanId")
     }
 }
 
@@ -5897,6 +7367,18 @@ impl GetVirtualNicByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_VIRTUAL_NIC_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        request = request.path_param("hostExtId", &self.host_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetVirtualNicByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -5912,16 +7394,6 @@ impl GetVirtualNicByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_VIRTUAL_NIC_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        request = request.path_param("hostExtId", &self.host_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -5994,18 +7466,6 @@ impl EnterHostMaintenanceRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ENTER_HOST_MAINTENANCE_OPERATION)
@@ -6017,6 +7477,20 @@ impl EnterHostMaintenanceRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl EnterHostMaintenanceRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -6089,18 +7563,6 @@ impl ExitHostMaintenanceRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&EXIT_HOST_MAINTENANCE_OPERATION)
@@ -6112,6 +7574,20 @@ impl ExitHostMaintenanceRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ExitHostMaintenanceRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -6152,7 +7628,7 @@ static GET_CLUSTER_STATS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Oper
 /// Request builder for `getClusterStats` (`GET /clustermgmt/v4.0/stats/clusters/{extId}`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetClusterStatsRequest {
+pub struct GetClusterStatsRequest<T = crate::stats::ClusterStats> {
     client: ntnx_runtime::Client,
     ext_id: String,
     start_time: ntnx_runtime::DateTime,
@@ -6161,9 +7637,10 @@ pub struct GetClusterStatsRequest {
     stat_type: Option<ntnx_shared::common::v1::stats::DownSamplingOperator>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl GetClusterStatsRequest {
+impl<T> GetClusterStatsRequest<T> {
     /// The sampling interval in seconds at which statistical data should be collected. For example, if you want performance statistics every 30 seconds, then provide the value as 30.
     ///
     /// Constraints: ≥ 1.
@@ -6181,57 +7658,28 @@ impl GetClusterStatsRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - aggregateHypervisorMemoryUsagePpm
-    /// - aggregateHypervisorMemoryUsagePpmLowerBuf
-    /// - aggregateHypervisorMemoryUsagePpmUpperBuf
-    /// - controllerAvgIoLatencyUsecs
-    /// - controllerAvgIoLatencyUsecsLowerBuf
-    /// - controllerAvgIoLatencyUsecsUpperBuf
-    /// - controllerAvgReadIoLatencyUsecs
-    /// - controllerAvgReadIoLatencyUsecsLowerBuf
-    /// - controllerAvgReadIoLatencyUsecsUpperBuf
-    /// - controllerAvgWriteIoLatencyUsecs
-    /// - controllerAvgWriteIoLatencyUsecsLowerBuf
-    /// - controllerAvgWriteIoLatencyUsecsUpperBuf
-    /// - controllerNumIops
-    /// - controllerNumIopsLowerBuf
-    /// - controllerNumIopsUpperBuf
-    /// - controllerNumReadIops
-    /// - controllerNumReadIopsLowerBuf
-    /// - controllerNumReadIopsUpperBuf
-    /// - controllerNumWriteIops
-    /// - controllerNumWriteIopsLowerBuf
-    /// - controllerNumWriteIopsUpperBuf
-    /// - controllerReadIoBandwidthKbps
-    /// - controllerReadIoBandwidthKbpsLowerBuf
-    /// - controllerReadIoBandwidthKbpsUpperBuf
-    /// - controllerWriteIoBandwidthKbps
-    /// - controllerWriteIoBandwidthKbpsLowerBuf
-    /// - controllerWriteIoBandwidthKbpsUpperBuf
-    /// - cpuCapacityHz
-    /// - cpuUsageHz
-    /// - freePhysicalStorageBytes
-    /// - healthCheckScore
-    /// - hypervisorCpuUsagePpm
-    /// - hypervisorCpuUsagePpmLowerBuf
-    /// - hypervisorCpuUsagePpmUpperBuf
-    /// - ioBandwidthKbps
-    /// - ioBandwidthKbpsLowerBuf
-    /// - ioBandwidthKbpsUpperBuf
-    /// - logicalStorageUsageBytes
-    /// - memoryCapacityBytes
-    /// - overallMemoryUsageBytes
-    /// - overallSavingsBytes
-    /// - overallSavingsRatio
-    /// - powerConsumptionInstantWatt
-    /// - recycleBinUsageBytes
-    /// - snapshotCapacityBytes
-    /// - storageCapacityBytes
-    /// - storageUsageBytes
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`GetClusterStatsSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(GetClusterStatsSelect) -> K,
+    ) -> GetClusterStatsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(GetClusterStatsSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> GetClusterStatsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -6247,33 +7695,6 @@ impl GetClusterStatsRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<crate::stats::ClusterStats>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        let mut response: crate::api::ApiResponse<crate::stats::ClusterStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
     }
 
     /// The runtime request for the builder's current parameters.
@@ -6294,11 +7715,331 @@ impl GetClusterStatsRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> GetClusterStatsRequest<U> {
+        GetClusterStatsRequest {
+            client: self.client,
+            ext_id: self.ext_id,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            sampling_interval: self.sampling_interval,
+            stat_type: self.stat_type,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for GetClusterStatsRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static + ntnx_runtime::Model,
+> GetClusterStatsRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(self) -> Result<crate::api::ApiResponse<T>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<T> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for GetClusterStatsRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GetClusterStatsSelect;
+
+impl GetClusterStatsSelect {
+    /// `aggregateHypervisorMemoryUsagePpm`: selectable field.
+    pub fn aggregate_hypervisor_memory_usage_ppm(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("aggregateHypervisorMemoryUsagePpm")
+    }
+
+    /// `aggregateHypervisorMemoryUsagePpmLowerBuf`: selectable field.
+    pub fn aggregate_hypervisor_memory_usage_ppm_lower_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new(
+            "aggregateHypervisorMemoryUsagePpmLowerBuf",
+        )
+    }
+
+    /// `aggregateHypervisorMemoryUsagePpmUpperBuf`: selectable field.
+    pub fn aggregate_hypervisor_memory_usage_ppm_upper_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new(
+            "aggregateHypervisorMemoryUsagePpmUpperBuf",
+        )
+    }
+
+    /// `controllerAvgIoLatencyUsecs`: selectable field.
+    pub fn controller_avg_io_latency_usecs(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgIoLatencyUsecs")
+    }
+
+    /// `controllerAvgIoLatencyUsecsLowerBuf`: selectable field.
+    pub fn controller_avg_io_latency_usecs_lower_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgIoLatencyUsecsLowerBuf")
+    }
+
+    /// `controllerAvgIoLatencyUsecsUpperBuf`: selectable field.
+    pub fn controller_avg_io_latency_usecs_upper_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgIoLatencyUsecsUpperBuf")
+    }
+
+    /// `controllerAvgReadIoLatencyUsecs`: selectable field.
+    pub fn controller_avg_read_io_latency_usecs(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgReadIoLatencyUsecs")
+    }
+
+    /// `controllerAvgReadIoLatencyUsecsLowerBuf`: selectable field.
+    pub fn controller_avg_read_io_latency_usecs_lower_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgReadIoLatencyUsecsLowerBuf")
+    }
+
+    /// `controllerAvgReadIoLatencyUsecsUpperBuf`: selectable field.
+    pub fn controller_avg_read_io_latency_usecs_upper_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgReadIoLatencyUsecsUpperBuf")
+    }
+
+    /// `controllerAvgWriteIoLatencyUsecs`: selectable field.
+    pub fn controller_avg_write_io_latency_usecs(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgWriteIoLatencyUsecs")
+    }
+
+    /// `controllerAvgWriteIoLatencyUsecsLowerBuf`: selectable field.
+    pub fn controller_avg_write_io_latency_usecs_lower_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgWriteIoLatencyUsecsLowerBuf")
+    }
+
+    /// `controllerAvgWriteIoLatencyUsecsUpperBuf`: selectable field.
+    pub fn controller_avg_write_io_latency_usecs_upper_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgWriteIoLatencyUsecsUpperBuf")
+    }
+
+    /// `controllerNumIops`: selectable field.
+    pub fn controller_num_iops(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumIops")
+    }
+
+    /// `controllerNumIopsLowerBuf`: selectable field.
+    pub fn controller_num_iops_lower_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumIopsLowerBuf")
+    }
+
+    /// `controllerNumIopsUpperBuf`: selectable field.
+    pub fn controller_num_iops_upper_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumIopsUpperBuf")
+    }
+
+    /// `controllerNumReadIops`: selectable field.
+    pub fn controller_num_read_iops(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumReadIops")
+    }
+
+    /// `controllerNumReadIopsLowerBuf`: selectable field.
+    pub fn controller_num_read_iops_lower_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumReadIopsLowerBuf")
+    }
+
+    /// `controllerNumReadIopsUpperBuf`: selectable field.
+    pub fn controller_num_read_iops_upper_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumReadIopsUpperBuf")
+    }
+
+    /// `controllerNumWriteIops`: selectable field.
+    pub fn controller_num_write_iops(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumWriteIops")
+    }
+
+    /// `controllerNumWriteIopsLowerBuf`: selectable field.
+    pub fn controller_num_write_iops_lower_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumWriteIopsLowerBuf")
+    }
+
+    /// `controllerNumWriteIopsUpperBuf`: selectable field.
+    pub fn controller_num_write_iops_upper_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumWriteIopsUpperBuf")
+    }
+
+    /// `controllerReadIoBandwidthKbps`: selectable field.
+    pub fn controller_read_io_bandwidth_kbps(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerReadIoBandwidthKbps")
+    }
+
+    /// `controllerReadIoBandwidthKbpsLowerBuf`: selectable field.
+    pub fn controller_read_io_bandwidth_kbps_lower_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerReadIoBandwidthKbpsLowerBuf")
+    }
+
+    /// `controllerReadIoBandwidthKbpsUpperBuf`: selectable field.
+    pub fn controller_read_io_bandwidth_kbps_upper_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerReadIoBandwidthKbpsUpperBuf")
+    }
+
+    /// `controllerWriteIoBandwidthKbps`: selectable field.
+    pub fn controller_write_io_bandwidth_kbps(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerWriteIoBandwidthKbps")
+    }
+
+    /// `controllerWriteIoBandwidthKbpsLowerBuf`: selectable field.
+    pub fn controller_write_io_bandwidth_kbps_lower_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerWriteIoBandwidthKbpsLowerBuf")
+    }
+
+    /// `controllerWriteIoBandwidthKbpsUpperBuf`: selectable field.
+    pub fn controller_write_io_bandwidth_kbps_upper_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerWriteIoBandwidthKbpsUpperBuf")
+    }
+
+    /// `cpuCapacityHz`: selectable field.
+    pub fn cpu_capacity_hz(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cpuCapacityHz")
+    }
+
+    /// `cpuUsageHz`: selectable field.
+    pub fn cpu_usage_hz(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cpuUsageHz")
+    }
+
+    /// `freePhysicalStorageBytes`: selectable field.
+    pub fn free_physical_storage_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("freePhysicalStorageBytes")
+    }
+
+    /// `healthCheckScore`: selectable field.
+    pub fn health_check_score(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("healthCheckScore")
+    }
+
+    /// `hypervisorCpuUsagePpm`: selectable field.
+    pub fn hypervisor_cpu_usage_ppm(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hypervisorCpuUsagePpm")
+    }
+
+    /// `hypervisorCpuUsagePpmLowerBuf`: selectable field.
+    pub fn hypervisor_cpu_usage_ppm_lower_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hypervisorCpuUsagePpmLowerBuf")
+    }
+
+    /// `hypervisorCpuUsagePpmUpperBuf`: selectable field.
+    pub fn hypervisor_cpu_usage_ppm_upper_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hypervisorCpuUsagePpmUpperBuf")
+    }
+
+    /// `ioBandwidthKbps`: selectable field.
+    pub fn io_bandwidth_kbps(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ioBandwidthKbps")
+    }
+
+    /// `ioBandwidthKbpsLowerBuf`: selectable field.
+    pub fn io_bandwidth_kbps_lower_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ioBandwidthKbpsLowerBuf")
+    }
+
+    /// `ioBandwidthKbpsUpperBuf`: selectable field.
+    pub fn io_bandwidth_kbps_upper_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ioBandwidthKbpsUpperBuf")
+    }
+
+    /// `logicalStorageUsageBytes`: selectable field.
+    pub fn logical_storage_usage_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("logicalStorageUsageBytes")
+    }
+
+    /// `memoryCapacityBytes`: selectable field.
+    pub fn memory_capacity_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("memoryCapacityBytes")
+    }
+
+    /// `overallMemoryUsageBytes`: selectable field.
+    pub fn overall_memory_usage_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("overallMemoryUsageBytes")
+    }
+
+    /// `overallSavingsBytes`: selectable field.
+    pub fn overall_savings_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("overallSavingsBytes")
+    }
+
+    /// `overallSavingsRatio`: selectable field.
+    pub fn overall_savings_ratio(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("overallSavingsRatio")
+    }
+
+    /// `powerConsumptionInstantWatt`: selectable field.
+    pub fn power_consumption_instant_watt(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("powerConsumptionInstantWatt")
+    }
+
+    /// `recycleBinUsageBytes`: selectable field.
+    pub fn recycle_bin_usage_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("recycleBinUsageBytes")
+    }
+
+    /// `snapshotCapacityBytes`: selectable field.
+    pub fn snapshot_capacity_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("snapshotCapacityBytes")
+    }
+
+    /// `storageCapacityBytes`: selectable field.
+    pub fn storage_capacity_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("storageCapacityBytes")
+    }
+
+    /// `storageUsageBytes`: selectable field.
+    pub fn storage_usage_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("storageUsageBytes")
     }
 }
 
@@ -6333,7 +8074,7 @@ static GET_HOST_STATS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operati
 /// Request builder for `getHostStats` (`GET /clustermgmt/v4.0/stats/clusters/{clusterExtId}/hosts/{extId}`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetHostStatsRequest {
+pub struct GetHostStatsRequest<T = crate::stats::HostStats> {
     client: ntnx_runtime::Client,
     cluster_ext_id: String,
     ext_id: String,
@@ -6343,9 +8084,10 @@ pub struct GetHostStatsRequest {
     stat_type: Option<ntnx_shared::common::v1::stats::DownSamplingOperator>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl GetHostStatsRequest {
+impl<T> GetHostStatsRequest<T> {
     /// The sampling interval in seconds at which statistical data should be collected. For example, if you want performance statistics every 30 seconds, then provide the value as 30.
     ///
     /// Constraints: ≥ 1.
@@ -6363,56 +8105,28 @@ impl GetHostStatsRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - aggregateHypervisorMemoryUsagePpm
-    /// - aggregateHypervisorMemoryUsagePpmLowerBuf
-    /// - aggregateHypervisorMemoryUsagePpmUpperBuf
-    /// - controllerAvgIoLatencyUsecs
-    /// - controllerAvgIoLatencyUsecsLowerBuf
-    /// - controllerAvgIoLatencyUsecsUpperBuf
-    /// - controllerAvgReadIoLatencyUsecs
-    /// - controllerAvgReadIoLatencyUsecsLowerBuf
-    /// - controllerAvgReadIoLatencyUsecsUpperBuf
-    /// - controllerAvgWriteIoLatencyUsecs
-    /// - controllerAvgWriteIoLatencyUsecsLowerBuf
-    /// - controllerAvgWriteIoLatencyUsecsUpperBuf
-    /// - controllerNumIops
-    /// - controllerNumIopsLowerBuf
-    /// - controllerNumIopsUpperBuf
-    /// - controllerNumReadIops
-    /// - controllerNumReadIopsLowerBuf
-    /// - controllerNumReadIopsUpperBuf
-    /// - controllerNumWriteIops
-    /// - controllerNumWriteIopsLowerBuf
-    /// - controllerNumWriteIopsUpperBuf
-    /// - controllerReadIoBandwidthKbps
-    /// - controllerReadIoBandwidthKbpsLowerBuf
-    /// - controllerReadIoBandwidthKbpsUpperBuf
-    /// - controllerWriteIoBandwidthKbps
-    /// - controllerWriteIoBandwidthKbpsLowerBuf
-    /// - controllerWriteIoBandwidthKbpsUpperBuf
-    /// - cpuCapacityHz
-    /// - cpuUsageHz
-    /// - freePhysicalStorageBytes
-    /// - healthCheckScore
-    /// - hypervisorCpuUsagePpm
-    /// - hypervisorCpuUsagePpmLowerBuf
-    /// - hypervisorCpuUsagePpmUpperBuf
-    /// - ioBandwidthKbps
-    /// - ioBandwidthKbpsLowerBuf
-    /// - ioBandwidthKbpsUpperBuf
-    /// - logicalStorageUsageBytes
-    /// - memoryCapacityBytes
-    /// - overallMemoryUsageBytes
-    /// - overallMemoryUsagePpm
-    /// - overallMemoryUsagePpmLowerBuf
-    /// - overallMemoryUsagePpmUpperBuf
-    /// - powerConsumptionInstantWatt
-    /// - storageCapacityBytes
-    /// - storageUsageBytes
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`GetHostStatsSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(GetHostStatsSelect) -> K,
+    ) -> GetHostStatsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(GetHostStatsSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> GetHostStatsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -6428,30 +8142,6 @@ impl GetHostStatsRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::api::ApiResponse<crate::stats::HostStats>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        let mut response: crate::api::ApiResponse<crate::stats::HostStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
     }
 
     /// The runtime request for the builder's current parameters.
@@ -6473,10 +8163,326 @@ impl GetHostStatsRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> GetHostStatsRequest<U> {
+        GetHostStatsRequest {
+            client: self.client,
+            cluster_ext_id: self.cluster_ext_id,
+            ext_id: self.ext_id,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            sampling_interval: self.sampling_interval,
+            stat_type: self.stat_type,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for GetHostStatsRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static + ntnx_runtime::Model,
+> GetHostStatsRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(self) -> Result<crate::api::ApiResponse<T>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<T> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for GetHostStatsRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GetHostStatsSelect;
+
+impl GetHostStatsSelect {
+    /// `aggregateHypervisorMemoryUsagePpm`: selectable field.
+    pub fn aggregate_hypervisor_memory_usage_ppm(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("aggregateHypervisorMemoryUsagePpm")
+    }
+
+    /// `aggregateHypervisorMemoryUsagePpmLowerBuf`: selectable field.
+    pub fn aggregate_hypervisor_memory_usage_ppm_lower_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new(
+            "aggregateHypervisorMemoryUsagePpmLowerBuf",
+        )
+    }
+
+    /// `aggregateHypervisorMemoryUsagePpmUpperBuf`: selectable field.
+    pub fn aggregate_hypervisor_memory_usage_ppm_upper_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new(
+            "aggregateHypervisorMemoryUsagePpmUpperBuf",
+        )
+    }
+
+    /// `controllerAvgIoLatencyUsecs`: selectable field.
+    pub fn controller_avg_io_latency_usecs(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgIoLatencyUsecs")
+    }
+
+    /// `controllerAvgIoLatencyUsecsLowerBuf`: selectable field.
+    pub fn controller_avg_io_latency_usecs_lower_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgIoLatencyUsecsLowerBuf")
+    }
+
+    /// `controllerAvgIoLatencyUsecsUpperBuf`: selectable field.
+    pub fn controller_avg_io_latency_usecs_upper_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgIoLatencyUsecsUpperBuf")
+    }
+
+    /// `controllerAvgReadIoLatencyUsecs`: selectable field.
+    pub fn controller_avg_read_io_latency_usecs(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgReadIoLatencyUsecs")
+    }
+
+    /// `controllerAvgReadIoLatencyUsecsLowerBuf`: selectable field.
+    pub fn controller_avg_read_io_latency_usecs_lower_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgReadIoLatencyUsecsLowerBuf")
+    }
+
+    /// `controllerAvgReadIoLatencyUsecsUpperBuf`: selectable field.
+    pub fn controller_avg_read_io_latency_usecs_upper_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgReadIoLatencyUsecsUpperBuf")
+    }
+
+    /// `controllerAvgWriteIoLatencyUsecs`: selectable field.
+    pub fn controller_avg_write_io_latency_usecs(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgWriteIoLatencyUsecs")
+    }
+
+    /// `controllerAvgWriteIoLatencyUsecsLowerBuf`: selectable field.
+    pub fn controller_avg_write_io_latency_usecs_lower_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgWriteIoLatencyUsecsLowerBuf")
+    }
+
+    /// `controllerAvgWriteIoLatencyUsecsUpperBuf`: selectable field.
+    pub fn controller_avg_write_io_latency_usecs_upper_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgWriteIoLatencyUsecsUpperBuf")
+    }
+
+    /// `controllerNumIops`: selectable field.
+    pub fn controller_num_iops(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumIops")
+    }
+
+    /// `controllerNumIopsLowerBuf`: selectable field.
+    pub fn controller_num_iops_lower_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumIopsLowerBuf")
+    }
+
+    /// `controllerNumIopsUpperBuf`: selectable field.
+    pub fn controller_num_iops_upper_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumIopsUpperBuf")
+    }
+
+    /// `controllerNumReadIops`: selectable field.
+    pub fn controller_num_read_iops(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumReadIops")
+    }
+
+    /// `controllerNumReadIopsLowerBuf`: selectable field.
+    pub fn controller_num_read_iops_lower_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumReadIopsLowerBuf")
+    }
+
+    /// `controllerNumReadIopsUpperBuf`: selectable field.
+    pub fn controller_num_read_iops_upper_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumReadIopsUpperBuf")
+    }
+
+    /// `controllerNumWriteIops`: selectable field.
+    pub fn controller_num_write_iops(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumWriteIops")
+    }
+
+    /// `controllerNumWriteIopsLowerBuf`: selectable field.
+    pub fn controller_num_write_iops_lower_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumWriteIopsLowerBuf")
+    }
+
+    /// `controllerNumWriteIopsUpperBuf`: selectable field.
+    pub fn controller_num_write_iops_upper_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumWriteIopsUpperBuf")
+    }
+
+    /// `controllerReadIoBandwidthKbps`: selectable field.
+    pub fn controller_read_io_bandwidth_kbps(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerReadIoBandwidthKbps")
+    }
+
+    /// `controllerReadIoBandwidthKbpsLowerBuf`: selectable field.
+    pub fn controller_read_io_bandwidth_kbps_lower_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerReadIoBandwidthKbpsLowerBuf")
+    }
+
+    /// `controllerReadIoBandwidthKbpsUpperBuf`: selectable field.
+    pub fn controller_read_io_bandwidth_kbps_upper_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerReadIoBandwidthKbpsUpperBuf")
+    }
+
+    /// `controllerWriteIoBandwidthKbps`: selectable field.
+    pub fn controller_write_io_bandwidth_kbps(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerWriteIoBandwidthKbps")
+    }
+
+    /// `controllerWriteIoBandwidthKbpsLowerBuf`: selectable field.
+    pub fn controller_write_io_bandwidth_kbps_lower_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerWriteIoBandwidthKbpsLowerBuf")
+    }
+
+    /// `controllerWriteIoBandwidthKbpsUpperBuf`: selectable field.
+    pub fn controller_write_io_bandwidth_kbps_upper_buf(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerWriteIoBandwidthKbpsUpperBuf")
+    }
+
+    /// `cpuCapacityHz`: selectable field.
+    pub fn cpu_capacity_hz(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cpuCapacityHz")
+    }
+
+    /// `cpuUsageHz`: selectable field.
+    pub fn cpu_usage_hz(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cpuUsageHz")
+    }
+
+    /// `freePhysicalStorageBytes`: selectable field.
+    pub fn free_physical_storage_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("freePhysicalStorageBytes")
+    }
+
+    /// `healthCheckScore`: selectable field.
+    pub fn health_check_score(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("healthCheckScore")
+    }
+
+    /// `hypervisorCpuUsagePpm`: selectable field.
+    pub fn hypervisor_cpu_usage_ppm(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hypervisorCpuUsagePpm")
+    }
+
+    /// `hypervisorCpuUsagePpmLowerBuf`: selectable field.
+    pub fn hypervisor_cpu_usage_ppm_lower_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hypervisorCpuUsagePpmLowerBuf")
+    }
+
+    /// `hypervisorCpuUsagePpmUpperBuf`: selectable field.
+    pub fn hypervisor_cpu_usage_ppm_upper_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hypervisorCpuUsagePpmUpperBuf")
+    }
+
+    /// `ioBandwidthKbps`: selectable field.
+    pub fn io_bandwidth_kbps(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ioBandwidthKbps")
+    }
+
+    /// `ioBandwidthKbpsLowerBuf`: selectable field.
+    pub fn io_bandwidth_kbps_lower_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ioBandwidthKbpsLowerBuf")
+    }
+
+    /// `ioBandwidthKbpsUpperBuf`: selectable field.
+    pub fn io_bandwidth_kbps_upper_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ioBandwidthKbpsUpperBuf")
+    }
+
+    /// `logicalStorageUsageBytes`: selectable field.
+    pub fn logical_storage_usage_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("logicalStorageUsageBytes")
+    }
+
+    /// `memoryCapacityBytes`: selectable field.
+    pub fn memory_capacity_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("memoryCapacityBytes")
+    }
+
+    /// `overallMemoryUsageBytes`: selectable field.
+    pub fn overall_memory_usage_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("overallMemoryUsageBytes")
+    }
+
+    /// `overallMemoryUsagePpm`: selectable field.
+    pub fn overall_memory_usage_ppm(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("overallMemoryUsagePpm")
+    }
+
+    /// `overallMemoryUsagePpmLowerBuf`: selectable field.
+    pub fn overall_memory_usage_ppm_lower_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("overallMemoryUsagePpmLowerBuf")
+    }
+
+    /// `overallMemoryUsagePpmUpperBuf`: selectable field.
+    pub fn overall_memory_usage_ppm_upper_buf(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("overallMemoryUsagePpmUpperBuf")
+    }
+
+    /// `powerConsumptionInstantWatt`: selectable field.
+    pub fn power_consumption_instant_watt(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("powerConsumptionInstantWatt")
+    }
+
+    /// `storageCapacityBytes`: selectable field.
+    pub fn storage_capacity_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("storageCapacityBytes")
+    }
+
+    /// `storageUsageBytes`: selectable field.
+    pub fn storage_usage_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("storageUsageBytes")
     }
 }

@@ -60,6 +60,12 @@ impl DisksApi {
     ///
     /// `GET /clustermgmt/v4.0/config/disks` (operation `listDisks`).
     ///
+    /// Filterable fields ([`ListDisksFilter`]): `clusterName`, `diskAdvanceConfig/isOnline`, `hostName`, `serialNumber`, `status`, `storageTier`.
+    ///
+    /// Sortable fields ([`ListDisksOrderBy`]): `clusterName`, `diskAdvanceConfig/isOnline`, `extId`, `hostName`, `serialNumber`, `status`, `storageTier`.
+    ///
+    /// Selectable fields ([`ListDisksSelect`]): `clusterExtId`, `clusterName`, `cvmIpAddress`, `diskAdvanceConfig/hasBootPartitionsOnly`, `diskAdvanceConfig/isBootDisk`, `diskAdvanceConfig/isDataMigrated`, `diskAdvanceConfig/isDiagnosticInfoAvailable`, `diskAdvanceConfig/isErrorFoundInLog`, `diskAdvanceConfig/isMarkedForRemoval`, `diskAdvanceConfig/isMounted`, `diskAdvanceConfig/isOnline`, `diskAdvanceConfig/isPasswordProtected`, `diskAdvanceConfig/isPlannedOutage`, `diskAdvanceConfig/isSelfEncryptingDrive`, `diskAdvanceConfig/isSelfManagedNvme`, `diskAdvanceConfig/isSpdkManaged`, `diskAdvanceConfig/isSuspectedUnhealthy`, `diskAdvanceConfig/isUnderDiagnosis`, `diskAdvanceConfig/isUnhealthy`, `diskSizeBytes`, `extId`, `firmwareVersion`, `hostName`, `links`, `location`, `model`, `mountPath`, `nodeExtId`, `nodeIpAddress`, `nvmePciePath`, `physicalCapacityBytes`, `serialNumber`, `serviceVMId`, `status`, `storagePoolExtId`, `storageTier`, `targetFirmwareVersion`, `tenantId`, `vendor`.
+    ///
     /// Roles allowed: Prism Admin, Prism Viewer, Self-Service Admin, Cluster Viewer, Cluster Admin, Super Admin.
     ///
     /// Rate limit: 10 per seconds (xsmall), 10 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -73,6 +79,7 @@ impl DisksApi {
             apply: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -181,6 +188,16 @@ impl GetDiskByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_DISK_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetDiskByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -193,14 +210,6 @@ impl GetDiskByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_DISK_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -271,6 +280,19 @@ impl DeleteDiskByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&DELETE_DISK_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        Ok(request)
+    }
+}
+
+impl DeleteDiskByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -281,17 +303,6 @@ impl DeleteDiskByIdRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&DELETE_DISK_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        Ok(request)
     }
 }
 
@@ -332,7 +343,7 @@ static LIST_DISKS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
 /// Request builder for `listDisks` (`GET /clustermgmt/v4.0/config/disks`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListDisksRequest {
+pub struct ListDisksRequest<T = crate::config::Disk> {
     client: ntnx_runtime::Client,
     page: Option<i32>,
     limit: Option<i32>,
@@ -341,9 +352,10 @@ pub struct ListDisksRequest {
     apply: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListDisksRequest {
+impl<T> ListDisksRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -364,30 +376,31 @@ impl ListDisksRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - clusterName
-    /// - diskAdvanceConfig/isOnline
-    /// - hostName
-    /// - serialNumber
-    /// - status
-    /// - storageTier
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListDisksFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListDisksFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListDisksFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - clusterName
-    /// - diskAdvanceConfig/isOnline
-    /// - extId
-    /// - hostName
-    /// - serialNumber
-    /// - status
-    /// - storageTier
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListDisksOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListDisksOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListDisksOrderBy).into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
@@ -404,49 +417,28 @@ impl ListDisksRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - clusterExtId
-    /// - clusterName
-    /// - cvmIpAddress
-    /// - diskAdvanceConfig/hasBootPartitionsOnly
-    /// - diskAdvanceConfig/isBootDisk
-    /// - diskAdvanceConfig/isDataMigrated
-    /// - diskAdvanceConfig/isDiagnosticInfoAvailable
-    /// - diskAdvanceConfig/isErrorFoundInLog
-    /// - diskAdvanceConfig/isMarkedForRemoval
-    /// - diskAdvanceConfig/isMounted
-    /// - diskAdvanceConfig/isOnline
-    /// - diskAdvanceConfig/isPasswordProtected
-    /// - diskAdvanceConfig/isPlannedOutage
-    /// - diskAdvanceConfig/isSelfEncryptingDrive
-    /// - diskAdvanceConfig/isSelfManagedNvme
-    /// - diskAdvanceConfig/isSpdkManaged
-    /// - diskAdvanceConfig/isSuspectedUnhealthy
-    /// - diskAdvanceConfig/isUnderDiagnosis
-    /// - diskAdvanceConfig/isUnhealthy
-    /// - diskSizeBytes
-    /// - extId
-    /// - firmwareVersion
-    /// - hostName
-    /// - links
-    /// - location
-    /// - model
-    /// - mountPath
-    /// - nodeExtId
-    /// - nodeIpAddress
-    /// - nvmePciePath
-    /// - physicalCapacityBytes
-    /// - serialNumber
-    /// - serviceVMId
-    /// - status
-    /// - storagePoolExtId
-    /// - storageTier
-    /// - targetFirmwareVersion
-    /// - tenantId
-    /// - vendor
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListDisksSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListDisksSelect) -> K,
+    ) -> ListDisksRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListDisksSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListDisksRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -462,55 +454,6 @@ impl ListDisksRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::api::ApiResponse<Vec<crate::config::Disk>>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::config::Disk>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::config::Disk, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -537,11 +480,383 @@ impl ListDisksRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListDisksRequest<U> {
+        ListDisksRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            apply: self.apply,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListDisksRequest {
+impl<T: serde::de::DeserializeOwned + Clone + Send + 'static> ListDisksRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListDisksRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListDisksFilter;
+
+impl ListDisksFilter {
+    /// `clusterName`: a string.
+    pub fn cluster_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("clusterName")
+    }
+
+    /// `diskAdvanceConfig/isOnline`: a boolean.
+    pub fn disk_advance_config_is_online(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("diskAdvanceConfig/isOnline")
+    }
+
+    /// `hostName`: a string.
+    pub fn host_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("hostName")
+    }
+
+    /// `serialNumber`: a string.
+    pub fn serial_number(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("serialNumber")
+    }
+
+    /// `status`: an enum, written as `Clustermgmt.Config.DiskStatus'VALUE'`.
+    pub fn status(self) -> ntnx_runtime::odata::EnumField<crate::config::DiskStatus> {
+        ntnx_runtime::odata::EnumField::new("status", "Clustermgmt.Config.DiskStatus")
+    }
+
+    /// `storageTier`: an enum, written as `Clustermgmt.Config.StorageTier'VALUE'`.
+    pub fn storage_tier(
+        self,
+    ) -> ntnx_runtime::odata::EnumField<crate::config::StorageTier> {
+        ntnx_runtime::odata::EnumField::new(
+            "storageTier",
+            "Clustermgmt.Config.StorageTier",
+        )
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListDisksOrderBy;
+
+impl ListDisksOrderBy {
+    /// `clusterName`: sort key.
+    pub fn cluster_name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("clusterName")
+    }
+
+    /// `diskAdvanceConfig/isOnline`: sort key.
+    pub fn disk_advance_config_is_online(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("diskAdvanceConfig/isOnline")
+    }
+
+    /// `extId`: sort key.
+    pub fn ext_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("extId")
+    }
+
+    /// `hostName`: sort key.
+    pub fn host_name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("hostName")
+    }
+
+    /// `serialNumber`: sort key.
+    pub fn serial_number(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("serialNumber")
+    }
+
+    /// `status`: sort key.
+    pub fn status(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("status")
+    }
+
+    /// `storageTier`: sort key.
+    pub fn storage_tier(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("storageTier")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListDisksSelect;
+
+impl ListDisksSelect {
+    /// `clusterExtId`: selectable field.
+    pub fn cluster_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("clusterExtId")
+    }
+
+    /// `clusterName`: selectable field.
+    pub fn cluster_name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("clusterName")
+    }
+
+    /// `cvmIpAddress`: selectable field.
+    pub fn cvm_ip_address(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cvmIpAddress")
+    }
+
+    /// `diskAdvanceConfig/hasBootPartitionsOnly`: selectable field.
+    pub fn disk_advance_config_has_boot_partitions_only(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskAdvanceConfig/hasBootPartitionsOnly")
+    }
+
+    /// `diskAdvanceConfig/isBootDisk`: selectable field.
+    pub fn disk_advance_config_is_boot_disk(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskAdvanceConfig/isBootDisk")
+    }
+
+    /// `diskAdvanceConfig/isDataMigrated`: selectable field.
+    pub fn disk_advance_config_is_data_migrated(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskAdvanceConfig/isDataMigrated")
+    }
+
+    /// `diskAdvanceConfig/isDiagnosticInfoAvailable`: selectable field.
+    pub fn disk_advance_config_is_diagnostic_info_available(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new(
+            "diskAdvanceConfig/isDiagnosticInfoAvailable",
+        )
+    }
+
+    /// `diskAdvanceConfig/isErrorFoundInLog`: selectable field.
+    pub fn disk_advance_config_is_error_found_in_log(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskAdvanceConfig/isErrorFoundInLog")
+    }
+
+    /// `diskAdvanceConfig/isMarkedForRemoval`: selectable field.
+    pub fn disk_advance_config_is_marked_for_removal(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskAdvanceConfig/isMarkedForRemoval")
+    }
+
+    /// `diskAdvanceConfig/isMounted`: selectable field.
+    pub fn disk_advance_config_is_mounted(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskAdvanceConfig/isMounted")
+    }
+
+    /// `diskAdvanceConfig/isOnline`: selectable field.
+    pub fn disk_advance_config_is_online(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskAdvanceConfig/isOnline")
+    }
+
+    /// `diskAdvanceConfig/isPasswordProtected`: selectable field.
+    pub fn disk_advance_config_is_password_protected(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskAdvanceConfig/isPasswordProtected")
+    }
+
+    /// `diskAdvanceConfig/isPlannedOutage`: selectable field.
+    pub fn disk_advance_config_is_planned_outage(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskAdvanceConfig/isPlannedOutage")
+    }
+
+    /// `diskAdvanceConfig/isSelfEncryptingDrive`: selectable field.
+    pub fn disk_advance_config_is_self_encrypting_drive(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskAdvanceConfig/isSelfEncryptingDrive")
+    }
+
+    /// `diskAdvanceConfig/isSelfManagedNvme`: selectable field.
+    pub fn disk_advance_config_is_self_managed_nvme(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskAdvanceConfig/isSelfManagedNvme")
+    }
+
+    /// `diskAdvanceConfig/isSpdkManaged`: selectable field.
+    pub fn disk_advance_config_is_spdk_managed(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskAdvanceConfig/isSpdkManaged")
+    }
+
+    /// `diskAdvanceConfig/isSuspectedUnhealthy`: selectable field.
+    pub fn disk_advance_config_is_suspected_unhealthy(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskAdvanceConfig/isSuspectedUnhealthy")
+    }
+
+    /// `diskAdvanceConfig/isUnderDiagnosis`: selectable field.
+    pub fn disk_advance_config_is_under_diagnosis(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskAdvanceConfig/isUnderDiagnosis")
+    }
+
+    /// `diskAdvanceConfig/isUnhealthy`: selectable field.
+    pub fn disk_advance_config_is_unhealthy(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskAdvanceConfig/isUnhealthy")
+    }
+
+    /// `diskSizeBytes`: selectable field.
+    pub fn disk_size_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("diskSizeBytes")
+    }
+
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `firmwareVersion`: selectable field.
+    pub fn firmware_version(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("firmwareVersion")
+    }
+
+    /// `hostName`: selectable field.
+    pub fn host_name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hostName")
+    }
+
+    /// `links`: selectable field.
+    pub fn links(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("links")
+    }
+
+    /// `location`: selectable field.
+    pub fn location(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("location")
+    }
+
+    /// `model`: selectable field.
+    pub fn model(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("model")
+    }
+
+    /// `mountPath`: selectable field.
+    pub fn mount_path(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("mountPath")
+    }
+
+    /// `nodeExtId`: selectable field.
+    pub fn node_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nodeExtId")
+    }
+
+    /// `nodeIpAddress`: selectable field.
+    pub fn node_ip_address(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nodeIpAddress")
+    }
+
+    /// `nvmePciePath`: selectable field.
+    pub fn nvme_pcie_path(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nvmePciePath")
+    }
+
+    /// `physicalCapacityBytes`: selectable field.
+    pub fn physical_capacity_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("physicalCapacityBytes")
+    }
+
+    /// `serialNumber`: selectable field.
+    pub fn serial_number(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("serialNumber")
+    }
+
+    /// `serviceVMId`: selectable field.
+    pub fn service_vm_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("serviceVMId")
+    }
+
+    /// `status`: selectable field.
+    pub fn status(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("status")
+    }
+
+    /// `storagePoolExtId`: selectable field.
+    pub fn storage_pool_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("storagePoolExtId")
+    }
+
+    /// `storageTier`: selectable field.
+    pub fn storage_tier(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("storageTier")
+    }
+
+    /// `targetFirmwareVersion`: selectable field.
+    pub fn target_firmware_version(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("targetFirmwareVersion")
+    }
+
+    /// `tenantId`: selectable field.
+    pub fn tenant_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("tenantId")
+    }
+
+    /// `vendor`: selectable field.
+    pub fn vendor(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("vendor")
     }
 }
 
@@ -607,18 +922,6 @@ impl AddDiskRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ADD_DISK_OPERATION)
@@ -629,6 +932,20 @@ impl AddDiskRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl AddDiskRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -712,20 +1029,6 @@ impl GetDiskStatsRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::api::ApiResponse<crate::stats::DiskStats>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        let mut response: crate::api::ApiResponse<crate::stats::DiskStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&GET_DISK_STATS_OPERATION)
@@ -740,6 +1043,22 @@ impl GetDiskStatsRequest {
             request = request.query("$statType", value);
         }
         Ok(request)
+    }
+}
+
+impl GetDiskStatsRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<crate::stats::DiskStats>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<crate::stats::DiskStats> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
     }
 }
 

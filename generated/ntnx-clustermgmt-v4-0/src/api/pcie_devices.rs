@@ -21,6 +21,10 @@ impl PcieDevicesApi {
     ///
     /// `GET /clustermgmt/v4.0/ahv/config/pcie-devices` (operation `listPcieDevices`).
     ///
+    /// Filterable fields ([`ListPcieDevicesFilter`]): `clusterExtId`, `configuration/classId`, `configuration/deviceId`, `configuration/progIFace`, `configuration/subClassId`, `configuration/subSystemId`, `configuration/subSystemVendorId`, `configuration/vendorId`, `extId`, `hostExtId`, `ownerVmExtId`, `state`.
+    ///
+    /// Selectable fields ([`ListPcieDevicesSelect`]): `clusterExtId`, `configuration`, `extId`, `hostExtId`, `ownerVmExtId`, `state`.
+    ///
     /// Roles allowed: Cluster Admin, Cluster Viewer, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin.
     pub fn list_pcie_devices(&self) -> ListPcieDevicesRequest {
         ListPcieDevicesRequest {
@@ -30,6 +34,7 @@ impl PcieDevicesApi {
             filter: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 }
@@ -44,16 +49,17 @@ static LIST_PCIE_DEVICES_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Oper
 /// Request builder for `listPcieDevices` (`GET /clustermgmt/v4.0/ahv/config/pcie-devices`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListPcieDevicesRequest {
+pub struct ListPcieDevicesRequest<T = crate::ahv::config::PcieDevice> {
     client: ntnx_runtime::Client,
     page: Option<i32>,
     limit: Option<i32>,
     filter: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListPcieDevicesRequest {
+impl<T> ListPcieDevicesRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -74,36 +80,42 @@ impl ListPcieDevicesRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - clusterExtId
-    /// - configuration/classId
-    /// - configuration/deviceId
-    /// - configuration/progIFace
-    /// - configuration/subClassId
-    /// - configuration/subSystemId
-    /// - configuration/subSystemVendorId
-    /// - configuration/vendorId
-    /// - extId
-    /// - hostExtId
-    /// - ownerVmExtId
-    /// - state
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListPcieDevicesFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListPcieDevicesFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListPcieDevicesFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - clusterExtId
-    /// - configuration
-    /// - extId
-    /// - hostExtId
-    /// - ownerVmExtId
-    /// - state
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListPcieDevicesSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListPcieDevicesSelect) -> K,
+    ) -> ListPcieDevicesRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListPcieDevicesSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListPcieDevicesRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -119,58 +131,6 @@ impl ListPcieDevicesRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::ahv::config::PcieDevice>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::ahv::config::PcieDevice>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::ahv::config::PcieDevice, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -191,10 +151,180 @@ impl ListPcieDevicesRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListPcieDevicesRequest<U> {
+        ListPcieDevicesRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListPcieDevicesRequest {
+impl<T: serde::de::DeserializeOwned + Clone + Send + 'static> ListPcieDevicesRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListPcieDevicesRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListPcieDevicesFilter;
+
+impl ListPcieDevicesFilter {
+    /// `clusterExtId`: a string.
+    pub fn cluster_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("clusterExtId")
+    }
+
+    /// `configuration/classId`: a 64-bit integer.
+    pub fn configuration_class_id(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("configuration/classId")
+    }
+
+    /// `configuration/deviceId`: a 64-bit integer.
+    pub fn configuration_device_id(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("configuration/deviceId")
+    }
+
+    /// `configuration/progIFace`: a 64-bit integer.
+    pub fn configuration_prog_i_face(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("configuration/progIFace")
+    }
+
+    /// `configuration/subClassId`: a 64-bit integer.
+    pub fn configuration_sub_class_id(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("configuration/subClassId")
+    }
+
+    /// `configuration/subSystemId`: a 64-bit integer.
+    pub fn configuration_sub_system_id(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("configuration/subSystemId")
+    }
+
+    /// `configuration/subSystemVendorId`: a 64-bit integer.
+    pub fn configuration_sub_system_vendor_id(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("configuration/subSystemVendorId")
+    }
+
+    /// `configuration/vendorId`: a 64-bit integer.
+    pub fn configuration_vendor_id(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("configuration/vendorId")
+    }
+
+    /// `extId`: a string.
+    pub fn ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("extId")
+    }
+
+    /// `hostExtId`: a string.
+    pub fn host_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("hostExtId")
+    }
+
+    /// `ownerVmExtId`: a string.
+    pub fn owner_vm_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("ownerVmExtId")
+    }
+
+    /// `state`: an enum, written as `Clustermgmt.Ahv.Config.PcieDeviceState'VALUE'`.
+    pub fn state(
+        self,
+    ) -> ntnx_runtime::odata::EnumField<crate::ahv::config::PcieDeviceState> {
+        ntnx_runtime::odata::EnumField::new(
+            "state",
+            "Clustermgmt.Ahv.Config.PcieDeviceState",
+        )
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListPcieDevicesSelect;
+
+impl ListPcieDevicesSelect {
+    /// `clusterExtId`: selectable field.
+    pub fn cluster_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("clusterExtId")
+    }
+
+    /// `configuration`: selectable field.
+    pub fn configuration(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("configuration")
+    }
+
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `hostExtId`: selectable field.
+    pub fn host_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hostExtId")
+    }
+
+    /// `ownerVmExtId`: selectable field.
+    pub fn owner_vm_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ownerVmExtId")
+    }
+
+    /// `state`: selectable field.
+    pub fn state(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("state")
     }
 }

@@ -24,6 +24,12 @@ impl StorageContainersApi {
     ///
     /// `GET /clustermgmt/v4.0/config/storage-containers` (operation `listStorageContainers`).
     ///
+    /// Filterable fields ([`ListStorageContainersFilter`]): `affinityHostExtId`, `clusterExtId`, `clusterName`, `compressionDelaySecs`, `containerExtId`, `name`, `ownerExtId`, `replicationFactor`, `storagePoolExtId`.
+    ///
+    /// Sortable fields ([`ListStorageContainersOrderBy`]): `affinityHostExtId`, `clusterName`, `compressionDelaySecs`, `containerExtId`, `erasureCode`, `name`, `replicationFactor`.
+    ///
+    /// Selectable fields ([`ListStorageContainersSelect`]): `affinityHostExtId`, `cacheDeduplication`, `clusterExtId`, `clusterName`, `compressionDelaySecs`, `containerExtId`, `erasureCode`, `erasureCodeDelaySecs`, `extId`, `hasHigherEcFaultDomainPreference`, `isCompressionEnabled`, `isEncrypted`, `isInlineEcEnabled`, `isInternal`, `isMarkedForRemoval`, `isNfsWhitelistInherited`, `isSoftwareEncryptionEnabled`, `links`, `logicalAdvertisedCapacityBytes`, `logicalExplicitReservedCapacityBytes`, `logicalImplicitReservedCapacityBytes`, `markedForRemoval`, `maxCapacityBytes`, `name`, `nfsWhitelistAddress`, `onDiskDedup`, `ownerExtId`, `replicationFactor`, `storagePoolExtId`, `tenantId`.
+    ///
     /// Roles allowed: Consumer, CSI System, Developer, Kubernetes Data Services System, Operator, Prism Admin, Prism Viewer, Project Admin, Self-Service Admin, Storage Admin, Storage Viewer, Super Admin.
     ///
     /// Rate limit: 10 per seconds (xsmall), 10 per seconds (small), 10 per seconds (large), 10 per seconds (xlarge).
@@ -36,6 +42,7 @@ impl StorageContainersApi {
             orderby: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -191,6 +198,8 @@ impl StorageContainersApi {
     ///
     /// `GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/storage-containers/datastores` (operation `listDataStoresByClusterId`).
     ///
+    /// Filterable fields ([`ListDataStoresByClusterIdFilter`]): `containerExtId`.
+    ///
     /// Roles allowed: CSI System, Kubernetes Data Services System, Prism Admin, Prism Viewer, Self-Service Admin, Storage Admin, Storage Viewer, Super Admin.
     ///
     /// Rate limit: 3 per seconds (xsmall), 3 per seconds (small), 5 per seconds (large), 10 per seconds (xlarge).
@@ -266,7 +275,7 @@ static LIST_STORAGE_CONTAINERS_OPERATION: ntnx_runtime::Operation = ntnx_runtime
 /// Request builder for `listStorageContainers` (`GET /clustermgmt/v4.0/config/storage-containers`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListStorageContainersRequest {
+pub struct ListStorageContainersRequest<T = crate::config::StorageContainer> {
     client: ntnx_runtime::Client,
     page: Option<i32>,
     limit: Option<i32>,
@@ -274,9 +283,10 @@ pub struct ListStorageContainersRequest {
     orderby: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListStorageContainersRequest {
+impl<T> ListStorageContainersRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -297,71 +307,59 @@ impl ListStorageContainersRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - affinityHostExtId
-    /// - clusterExtId
-    /// - clusterName
-    /// - compressionDelaySecs
-    /// - containerExtId
-    /// - name
-    /// - ownerExtId
-    /// - replicationFactor
-    /// - storagePoolExtId
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListStorageContainersFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListStorageContainersFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListStorageContainersFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - affinityHostExtId
-    /// - clusterName
-    /// - compressionDelaySecs
-    /// - containerExtId
-    /// - erasureCode
-    /// - name
-    /// - replicationFactor
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListStorageContainersOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListStorageContainersOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListStorageContainersOrderBy)
+            .into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - affinityHostExtId
-    /// - cacheDeduplication
-    /// - clusterExtId
-    /// - clusterName
-    /// - compressionDelaySecs
-    /// - containerExtId
-    /// - erasureCode
-    /// - erasureCodeDelaySecs
-    /// - extId
-    /// - hasHigherEcFaultDomainPreference
-    /// - isCompressionEnabled
-    /// - isEncrypted
-    /// - isInlineEcEnabled
-    /// - isInternal
-    /// - isMarkedForRemoval
-    /// - isNfsWhitelistInherited
-    /// - isSoftwareEncryptionEnabled
-    /// - links
-    /// - logicalAdvertisedCapacityBytes
-    /// - logicalExplicitReservedCapacityBytes
-    /// - logicalImplicitReservedCapacityBytes
-    /// - markedForRemoval
-    /// - maxCapacityBytes
-    /// - name
-    /// - nfsWhitelistAddress
-    /// - onDiskDedup
-    /// - ownerExtId
-    /// - replicationFactor
-    /// - storagePoolExtId
-    /// - tenantId
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListStorageContainersSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListStorageContainersSelect) -> K,
+    ) -> ListStorageContainersRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListStorageContainersSelect)
+            .into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListStorageContainersRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -377,58 +375,6 @@ impl ListStorageContainersRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::config::StorageContainer>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::config::StorageContainer>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::config::StorageContainer, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -452,11 +398,329 @@ impl ListStorageContainersRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListStorageContainersRequest<U> {
+        ListStorageContainersRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListStorageContainersRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static,
+> ListStorageContainersRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListStorageContainersRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListStorageContainersFilter;
+
+impl ListStorageContainersFilter {
+    /// `affinityHostExtId`: a string.
+    pub fn affinity_host_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("affinityHostExtId")
+    }
+
+    /// `clusterExtId`: a string.
+    pub fn cluster_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("clusterExtId")
+    }
+
+    /// `clusterName`: a string.
+    pub fn cluster_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("clusterName")
+    }
+
+    /// `compressionDelaySecs`: a 32-bit integer.
+    pub fn compression_delay_secs(self) -> ntnx_runtime::odata::NumberField<i32> {
+        ntnx_runtime::odata::NumberField::new("compressionDelaySecs")
+    }
+
+    /// `containerExtId`: a string.
+    pub fn container_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("containerExtId")
+    }
+
+    /// `name`: a string.
+    pub fn name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("name")
+    }
+
+    /// `ownerExtId`: a string.
+    pub fn owner_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("ownerExtId")
+    }
+
+    /// `replicationFactor`: a 32-bit integer.
+    pub fn replication_factor(self) -> ntnx_runtime::odata::NumberField<i32> {
+        ntnx_runtime::odata::NumberField::new("replicationFactor")
+    }
+
+    /// `storagePoolExtId`: a string.
+    pub fn storage_pool_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("storagePoolExtId")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListStorageContainersOrderBy;
+
+impl ListStorageContainersOrderBy {
+    /// `affinityHostExtId`: sort key.
+    pub fn affinity_host_ext_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("affinityHostExtId")
+    }
+
+    /// `clusterName`: sort key.
+    pub fn cluster_name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("clusterName")
+    }
+
+    /// `compressionDelaySecs`: sort key.
+    pub fn compression_delay_secs(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("compressionDelaySecs")
+    }
+
+    /// `containerExtId`: sort key.
+    pub fn container_ext_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("containerExtId")
+    }
+
+    /// `erasureCode`: sort key.
+    pub fn erasure_code(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("erasureCode")
+    }
+
+    /// `name`: sort key.
+    pub fn name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("name")
+    }
+
+    /// `replicationFactor`: sort key.
+    pub fn replication_factor(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("replicationFactor")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListStorageContainersSelect;
+
+impl ListStorageContainersSelect {
+    /// `affinityHostExtId`: selectable field.
+    pub fn affinity_host_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("affinityHostExtId")
+    }
+
+    /// `cacheDeduplication`: selectable field.
+    pub fn cache_deduplication(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cacheDeduplication")
+    }
+
+    /// `clusterExtId`: selectable field.
+    pub fn cluster_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("clusterExtId")
+    }
+
+    /// `clusterName`: selectable field.
+    pub fn cluster_name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("clusterName")
+    }
+
+    /// `compressionDelaySecs`: selectable field.
+    pub fn compression_delay_secs(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("compressionDelaySecs")
+    }
+
+    /// `containerExtId`: selectable field.
+    pub fn container_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("containerExtId")
+    }
+
+    /// `erasureCode`: selectable field.
+    pub fn erasure_code(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("erasureCode")
+    }
+
+    /// `erasureCodeDelaySecs`: selectable field.
+    pub fn erasure_code_delay_secs(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("erasureCodeDelaySecs")
+    }
+
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `hasHigherEcFaultDomainPreference`: selectable field.
+    pub fn has_higher_ec_fault_domain_preference(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hasHigherEcFaultDomainPreference")
+    }
+
+    /// `isCompressionEnabled`: selectable field.
+    pub fn is_compression_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isCompressionEnabled")
+    }
+
+    /// `isEncrypted`: selectable field.
+    pub fn is_encrypted(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isEncrypted")
+    }
+
+    /// `isInlineEcEnabled`: selectable field.
+    pub fn is_inline_ec_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isInlineEcEnabled")
+    }
+
+    /// `isInternal`: selectable field.
+    pub fn is_internal(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isInternal")
+    }
+
+    /// `isMarkedForRemoval`: selectable field.
+    pub fn is_marked_for_removal(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isMarkedForRemoval")
+    }
+
+    /// `isNfsWhitelistInherited`: selectable field.
+    pub fn is_nfs_whitelist_inherited(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isNfsWhitelistInherited")
+    }
+
+    /// `isSoftwareEncryptionEnabled`: selectable field.
+    pub fn is_software_encryption_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isSoftwareEncryptionEnabled")
+    }
+
+    /// `links`: selectable field.
+    pub fn links(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("links")
+    }
+
+    /// `logicalAdvertisedCapacityBytes`: selectable field.
+    pub fn logical_advertised_capacity_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("logicalAdvertisedCapacityBytes")
+    }
+
+    /// `logicalExplicitReservedCapacityBytes`: selectable field.
+    pub fn logical_explicit_reserved_capacity_bytes(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("logicalExplicitReservedCapacityBytes")
+    }
+
+    /// `logicalImplicitReservedCapacityBytes`: selectable field.
+    pub fn logical_implicit_reserved_capacity_bytes(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("logicalImplicitReservedCapacityBytes")
+    }
+
+    /// `markedForRemoval`: selectable field.
+    pub fn marked_for_removal(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("markedForRemoval")
+    }
+
+    /// `maxCapacityBytes`: selectable field.
+    pub fn max_capacity_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("maxCapacityBytes")
+    }
+
+    /// `name`: selectable field.
+    pub fn name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("name")
+    }
+
+    /// `nfsWhitelistAddress`: selectable field.
+    pub fn nfs_whitelist_address(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nfsWhitelistAddress")
+    }
+
+    /// `onDiskDedup`: selectable field.
+    pub fn on_disk_dedup(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("onDiskDedup")
+    }
+
+    /// `ownerExtId`: selectable field.
+    pub fn owner_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ownerExtId")
+    }
+
+    /// `replicationFactor`: selectable field.
+    pub fn replication_factor(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("replicationFactor")
+    }
+
+    /// `storagePoolExtId`: selectable field.
+    pub fn storage_pool_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("storagePoolExtId")
+    }
+
+    /// `tenantId`: selectable field.
+    pub fn tenant_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("tenantId")
     }
 }
 
@@ -522,18 +786,6 @@ impl CreateStorageContainerRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_STORAGE_CONTAINER_OPERATION)
@@ -544,6 +796,20 @@ impl CreateStorageContainerRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CreateStorageContainerRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -606,6 +872,18 @@ impl GetStorageContainerByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &GET_STORAGE_CONTAINER_BY_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetStorageContainerByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -621,16 +899,6 @@ impl GetStorageContainerByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &GET_STORAGE_CONTAINER_BY_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -719,18 +987,6 @@ impl UpdateStorageContainerByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -754,6 +1010,20 @@ impl UpdateStorageContainerByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateStorageContainerByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -833,18 +1103,6 @@ impl DeleteStorageContainerByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -859,6 +1117,20 @@ impl DeleteStorageContainerByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl DeleteStorageContainerByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -930,18 +1202,6 @@ impl MountStorageContainerRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&MOUNT_STORAGE_CONTAINER_OPERATION)
@@ -952,6 +1212,20 @@ impl MountStorageContainerRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl MountStorageContainerRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1023,18 +1297,6 @@ impl UnmountStorageContainerRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1047,6 +1309,20 @@ impl UnmountStorageContainerRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UnmountStorageContainerRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1117,11 +1393,18 @@ impl ListDataStoresByClusterIdRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - containerExtId
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListDataStoresByClusterIdFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(
+            ListDataStoresByClusterIdFilter,
+        ) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListDataStoresByClusterIdFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
@@ -1141,6 +1424,27 @@ impl ListDataStoresByClusterIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &LIST_DATA_STORES_BY_CLUSTER_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("clusterExtId", &self.cluster_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        Ok(request)
+    }
+}
+
+impl ListDataStoresByClusterIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1182,30 +1486,22 @@ impl ListDataStoresByClusterIdRequest {
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
     }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &LIST_DATA_STORES_BY_CLUSTER_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("clusterExtId", &self.cluster_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        Ok(request)
-    }
 }
 
 impl ntnx_runtime::IntoRequest for ListDataStoresByClusterIdRequest {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListDataStoresByClusterIdFilter;
+
+impl ListDataStoresByClusterIdFilter {
+    /// `containerExtId`: a string.
+    pub fn container_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("containerExtId")
     }
 }
 
@@ -1283,23 +1579,6 @@ impl GetStorageContainerStatsRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<crate::stats::StorageContainerStats>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        let mut response: crate::api::ApiResponse<crate::stats::StorageContainerStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1316,6 +1595,25 @@ impl GetStorageContainerStatsRequest {
             request = request.query("$statType", value);
         }
         Ok(request)
+    }
+}
+
+impl GetStorageContainerStatsRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<crate::stats::StorageContainerStats>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<crate::stats::StorageContainerStats> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
     }
 }
 

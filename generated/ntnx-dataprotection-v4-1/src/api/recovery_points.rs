@@ -79,6 +79,7 @@ impl RecoveryPointsApi {
             orderby: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -345,6 +346,16 @@ impl GetRecoveryPointByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_RECOVERY_POINT_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetRecoveryPointByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -360,14 +371,6 @@ impl GetRecoveryPointByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_RECOVERY_POINT_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -438,18 +441,6 @@ impl DeleteRecoveryPointByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -461,6 +452,20 @@ impl DeleteRecoveryPointByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl DeleteRecoveryPointByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -501,7 +506,7 @@ static LIST_RECOVERY_POINTS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::O
 /// Request builder for `listRecoveryPoints` (`GET /dataprotection/v4.1/config/recovery-points`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListRecoveryPointsRequest {
+pub struct ListRecoveryPointsRequest<T = crate::config::RecoveryPoint> {
     client: ntnx_runtime::Client,
     x_cluster_id: Option<String>,
     page: Option<i32>,
@@ -510,9 +515,10 @@ pub struct ListRecoveryPointsRequest {
     orderby: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListRecoveryPointsRequest {
+impl<T> ListRecoveryPointsRequest<T> {
     /// Cluster type from which recovery points must be fetched. Valid values: \[AOS, MST\]
     pub fn x_cluster_id(mut self, value: impl Into<String>) -> Self {
         self.x_cluster_id = Some(value.into());
@@ -539,23 +545,28 @@ impl ListRecoveryPointsRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListRecoveryPointsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -571,58 +582,6 @@ impl ListRecoveryPointsRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::config::RecoveryPoint>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::config::RecoveryPoint>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::config::RecoveryPoint, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -649,9 +608,74 @@ impl ListRecoveryPointsRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListRecoveryPointsRequest<U> {
+        ListRecoveryPointsRequest {
+            client: self.client,
+            x_cluster_id: self.x_cluster_id,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListRecoveryPointsRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static,
+> ListRecoveryPointsRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListRecoveryPointsRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
     }
@@ -718,6 +742,19 @@ impl CreateRecoveryPointRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&CREATE_RECOVERY_POINT_OPERATION)
+            .options(self.options);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.json_body(&self.body)?;
+        Ok(request)
+    }
+}
+
+impl CreateRecoveryPointRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -728,17 +765,6 @@ impl CreateRecoveryPointRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_RECOVERY_POINT_OPERATION)
-            .options(self.options);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.json_body(&self.body)?;
-        Ok(request)
     }
 }
 
@@ -802,6 +828,19 @@ impl GetVmRecoveryPointByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &GET_VM_RECOVERY_POINT_BY_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("recoveryPointExtId", &self.recovery_point_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetVmRecoveryPointByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -817,17 +856,6 @@ impl GetVmRecoveryPointByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &GET_VM_RECOVERY_POINT_BY_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("recoveryPointExtId", &self.recovery_point_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -905,18 +933,6 @@ impl RestoreRecoveryPointRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&RESTORE_RECOVERY_POINT_OPERATION)
@@ -929,6 +945,20 @@ impl RestoreRecoveryPointRequest {
             request = request.json_body(body)?;
         }
         Ok(request)
+    }
+}
+
+impl RestoreRecoveryPointRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1000,18 +1030,6 @@ impl ReplicateRecoveryPointRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REPLICATE_RECOVERY_POINT_OPERATION)
@@ -1022,6 +1040,20 @@ impl ReplicateRecoveryPointRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ReplicateRecoveryPointRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1110,18 +1142,6 @@ impl SetRecoveryPointExpirationTimeRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1145,6 +1165,20 @@ impl SetRecoveryPointExpirationTimeRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl SetRecoveryPointExpirationTimeRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1216,18 +1250,6 @@ impl DiscoverClusterForRecoveryPointIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<crate::common::ClusterInfo>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1240,6 +1262,20 @@ impl DiscoverClusterForRecoveryPointIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl DiscoverClusterForRecoveryPointIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<crate::common::ClusterInfo>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1313,18 +1349,6 @@ impl VolumeGroupRecoveryPointComputeChangedRegionsRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::content::ChangedRegion>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1343,6 +1367,20 @@ impl VolumeGroupRecoveryPointComputeChangedRegionsRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl VolumeGroupRecoveryPointComputeChangedRegionsRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<Vec<crate::content::ChangedRegion>>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1416,18 +1454,6 @@ impl VmRecoveryPointComputeChangedRegionsRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::content::ChangedRegion>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1443,6 +1469,20 @@ impl VmRecoveryPointComputeChangedRegionsRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl VmRecoveryPointComputeChangedRegionsRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<Vec<crate::content::ChangedRegion>>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1506,15 +1546,6 @@ impl GetVssMetadataByVmRecoveryPointIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<ntnx_runtime::Response<ntnx_runtime::ByteStream>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_stream(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1526,6 +1557,17 @@ impl GetVssMetadataByVmRecoveryPointIdRequest {
             .path_param("vmRecoveryPointExtId", &self.vm_recovery_point_ext_id);
         request = request.accept("application/octet-stream, application/json");
         Ok(request)
+    }
+}
+
+impl GetVssMetadataByVmRecoveryPointIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<ntnx_runtime::Response<ntnx_runtime::ByteStream>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_stream(request).await
     }
 }
 

@@ -28,6 +28,14 @@ impl CategoriesApi {
     ///
     /// `GET /prism/v4.0/config/categories` (operation `listCategories`).
     ///
+    /// Filterable fields ([`ListCategoriesFilter`]): `extId`, `key`, `ownerUuid`, `type`, `value`.
+    ///
+    /// Sortable fields ([`ListCategoriesOrderBy`]): `key`, `value`.
+    ///
+    /// Selectable fields ([`ListCategoriesSelect`]): `description`, `extId`, `key`, `ownerUuid`, `type`, `value`.
+    ///
+    /// Expandable fields ([`ListCategoriesExpand`]): `associations`, `detailedAssociations`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Prism Viewer, Developer, Project Admin, Super Admin, Storage Admin, Flow Admin, Flow Viewer, Category Viewer, Category Admin, Disaster Recovery Admin, Disaster Recovery Viewer, CSI System, Kubernetes Data Services System, Kubernetes Infrastructure Provision, Kubernetes Admin, Virtual Machine Admin, Virtual Machine Operator, Virtual Machine Viewer, Cluster Admin, Cluster Viewer.
     ///
     /// Rate limit: 20 per seconds (xsmall), 20 per seconds (small), 20 per seconds (large), 20 per seconds (xlarge).
@@ -41,6 +49,7 @@ impl CategoriesApi {
             expand: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -72,6 +81,8 @@ impl CategoriesApi {
     /// Fetches the details of a category with the given external identifier.
     ///
     /// `GET /prism/v4.0/config/categories/{extId}` (operation `getCategoryById`).
+    ///
+    /// Expandable fields ([`GetCategoryByIdExpand`]): `associations`, `detailedAssociations`.
     ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Prism Viewer, Developer, Project Admin, Super Admin, Storage Admin, Flow Admin, Flow Viewer, Category Viewer, Category Admin, Disaster Recovery Admin, Disaster Recovery Viewer, CSI System, Kubernetes Data Services System, Kubernetes Infrastructure Provision, Kubernetes Admin, Virtual Machine Admin, Virtual Machine Operator, Virtual Machine Viewer, Cluster Admin, Cluster Viewer.
     ///
@@ -165,7 +176,7 @@ static LIST_CATEGORIES_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operat
 /// Request builder for `listCategories` (`GET /prism/v4.0/config/categories`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListCategoriesRequest {
+pub struct ListCategoriesRequest<T = crate::config::Category> {
     client: ntnx_runtime::Client,
     page: Option<i32>,
     limit: Option<i32>,
@@ -174,9 +185,10 @@ pub struct ListCategoriesRequest {
     expand: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListCategoriesRequest {
+impl<T> ListCategoriesRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -197,46 +209,72 @@ impl ListCategoriesRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - extId
-    /// - key
-    /// - ownerUuid
-    /// - type
-    /// - value
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListCategoriesFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListCategoriesFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListCategoriesFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - key
-    /// - value
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListCategoriesOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListCategoriesOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListCategoriesOrderBy).into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request related resources when a resource that satisfies a particular request is retrieved. Each expanded item is evaluated relative to the entity containing the property being expanded. Other query options can be applied to an expanded property by appending a semicolon-separated list of query options, enclosed in parentheses, to the property name. Permissible system query options are $filter, $select and $orderby. The following expansion keys are supported.
-    /// - associations
-    /// - detailedAssociations
-    pub fn expand(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$expand` from the documented fields: `build` gets [`ListCategoriesExpand`] and returns one expansion or several (an array).
+    pub fn expand<K: Into<ntnx_runtime::odata::Expand>>(
+        self,
+        build: impl FnOnce(ListCategoriesExpand) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::Expand = build(ListCategoriesExpand).into();
+        self.expand_raw(value)
+    }
+
+    /// `$expand` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn expand_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.expand = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - description
-    /// - extId
-    /// - key
-    /// - ownerUuid
-    /// - type
-    /// - value
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListCategoriesSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListCategoriesSelect) -> K,
+    ) -> ListCategoriesRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListCategoriesSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListCategoriesRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -252,58 +290,6 @@ impl ListCategoriesRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::config::Category>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::config::Category>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::config::Category, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -330,11 +316,173 @@ impl ListCategoriesRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListCategoriesRequest<U> {
+        ListCategoriesRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            expand: self.expand,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListCategoriesRequest {
+impl<T: serde::de::DeserializeOwned + Clone + Send + 'static> ListCategoriesRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListCategoriesRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListCategoriesFilter;
+
+impl ListCategoriesFilter {
+    /// `extId`: a string.
+    pub fn ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("extId")
+    }
+
+    /// `key`: a string.
+    pub fn key(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("key")
+    }
+
+    /// `ownerUuid`: a string.
+    pub fn owner_uuid(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("ownerUuid")
+    }
+
+    /// `type`: an enum, written as `Prism.Config.CategoryType'VALUE'`.
+    pub fn r#type(self) -> ntnx_runtime::odata::EnumField<crate::config::CategoryType> {
+        ntnx_runtime::odata::EnumField::new("type", "Prism.Config.CategoryType")
+    }
+
+    /// `value`: a string.
+    pub fn value(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("value")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListCategoriesOrderBy;
+
+impl ListCategoriesOrderBy {
+    /// `key`: sort key.
+    pub fn key(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("key")
+    }
+
+    /// `value`: sort key.
+    pub fn value(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("value")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListCategoriesSelect;
+
+impl ListCategoriesSelect {
+    /// `description`: selectable field.
+    pub fn description(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("description")
+    }
+
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `key`: selectable field.
+    pub fn key(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("key")
+    }
+
+    /// `ownerUuid`: selectable field.
+    pub fn owner_uuid(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ownerUuid")
+    }
+
+    /// `type`: selectable field.
+    pub fn r#type(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("type")
+    }
+
+    /// `value`: selectable field.
+    pub fn value(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("value")
+    }
+}
+
+/// The fields the operation documents for `$expand`: what the closure of its builder's `expand()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListCategoriesExpand;
+
+impl ListCategoriesExpand {
+    /// `associations`: expansion.
+    pub fn associations(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("associations")
+    }
+
+    /// `detailedAssociations`: expansion.
+    pub fn detailed_associations(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("detailedAssociations")
     }
 }
 
@@ -399,15 +547,6 @@ impl CreateCategoryRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::api::ApiResponse<crate::config::Category>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_CATEGORY_OPERATION)
@@ -417,6 +556,17 @@ impl CreateCategoryRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CreateCategoryRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<crate::config::Category>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -465,10 +615,17 @@ pub struct GetCategoryByIdRequest {
 }
 
 impl GetCategoryByIdRequest {
-    /// A URL query parameter that allows clients to request related resources when a resource that satisfies a particular request is retrieved. Each expanded item is evaluated relative to the entity containing the property being expanded. Other query options can be applied to an expanded property by appending a semicolon-separated list of query options, enclosed in parentheses, to the property name. Permissible system query options are $filter, $select and $orderby. The following expansion keys are supported.
-    /// - associations
-    /// - detailedAssociations
-    pub fn expand(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$expand` from the documented fields: `build` gets [`GetCategoryByIdExpand`] and returns one expansion or several (an array).
+    pub fn expand<K: Into<ntnx_runtime::odata::Expand>>(
+        self,
+        build: impl FnOnce(GetCategoryByIdExpand) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::Expand = build(GetCategoryByIdExpand).into();
+        self.expand_raw(value)
+    }
+
+    /// `$expand` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn expand_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.expand = Some(value.to_string());
         self
     }
@@ -488,6 +645,19 @@ impl GetCategoryByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_CATEGORY_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(value) = &self.expand {
+            request = request.query("$expand", value);
+        }
+        Ok(request)
+    }
+}
+
+impl GetCategoryByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -501,22 +671,27 @@ impl GetCategoryByIdRequest {
         response.attach_etag();
         Ok(response)
     }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_CATEGORY_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        if let Some(value) = &self.expand {
-            request = request.query("$expand", value);
-        }
-        Ok(request)
-    }
 }
 
 impl ntnx_runtime::IntoRequest for GetCategoryByIdRequest {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$expand`: what the closure of its builder's `expand()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GetCategoryByIdExpand;
+
+impl GetCategoryByIdExpand {
+    /// `associations`: expansion.
+    pub fn associations(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("associations")
+    }
+
+    /// `detailedAssociations`: expansion.
+    pub fn detailed_associations(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("detailedAssociations")
     }
 }
 
@@ -599,18 +774,6 @@ impl UpdateCategoryByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::error::AppMessage>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_CATEGORY_BY_ID_OPERATION)
@@ -632,6 +795,20 @@ impl UpdateCategoryByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateCategoryByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<Vec<crate::error::AppMessage>>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -702,13 +879,6 @@ impl DeleteCategoryByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_empty(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_CATEGORY_BY_ID_OPERATION)
@@ -718,6 +888,15 @@ impl DeleteCategoryByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl DeleteCategoryByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_empty(request).await
     }
 }
 

@@ -23,6 +23,8 @@ impl TasksApi {
     ///
     /// `GET /prism/v4.0/config/tasks/{extId}` (operation `getTaskById`).
     ///
+    /// Selectable fields ([`GetTaskByIdSelect`]): `clusterExtIds`, `completedTime`, `completionDetails`, `createdTime`, `entitiesAffected`, `errorMessages`, `extId`, `isBackgroundTask`, `isCancelable`, `lastUpdatedTime`, `numberOfEntitiesAffected`, `numberOfSubtasks`, `operation`, `operationDescription`, `ownedBy/extId`, `ownedBy/name`, `parentTask`, `progressPercentage`, `rootTask`, `startedTime`, `status`, `subTasks`, `warnings`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin, Prism Viewer, CSI System, Kubernetes Data Services System, Administrator, Account Owner, Monitoring Admin.
     ///
     /// Rate limit: 27 per seconds (xsmall), 36 per seconds (Small), 54 per seconds (Large), 72 per seconds (XLarge).
@@ -32,6 +34,7 @@ impl TasksApi {
             ext_id: ext_id.into(),
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -59,6 +62,12 @@ impl TasksApi {
     ///
     /// `GET /prism/v4.0/config/tasks` (operation `listTasks`).
     ///
+    /// Filterable fields ([`ListTasksFilter`]): `clusterExtIds`, `completedTime`, `createdTime`, `entitiesAffected/extId`, `entitiesAffected/name`, `entitiesAffected/rel`, `extId`, `isBackgroundTask`, `lastUpdatedTime`, `operation`, `operationDescription`, `ownedBy/extId`, `ownedBy/name`, `parentTask`, `progressPercentage`, `rootTask`, `startedTime`, `status`.
+    ///
+    /// Sortable fields ([`ListTasksOrderBy`]): `completedTime`, `createdTime`, `lastUpdatedTime`, `operation`, `operationDescription`, `ownedBy/extId`, `ownedBy/name`, `progressPercentage`, `startedTime`, `status`.
+    ///
+    /// Selectable fields ([`ListTasksSelect`]): `clusterExtIds`, `completedTime`, `completionDetails`, `createdTime`, `entitiesAffected`, `errorMessages`, `extId`, `isBackgroundTask`, `isCancelable`, `lastUpdatedTime`, `numberOfEntitiesAffected`, `numberOfSubtasks`, `operation`, `operationDescription`, `ownedBy/extId`, `ownedBy/name`, `parentTask`, `progressPercentage`, `rootTask`, `startedTime`, `status`, `subTasks`, `warnings`.
+    ///
     /// Roles allowed: Prism Admin, Self-Service Admin, Super Admin, Prism Viewer, CSI System, Kubernetes Data Services System, Administrator, Account Owner, Monitoring Admin.
     ///
     /// Rate limit: 6 per seconds (xsmall), 6 per seconds (Small), 6 per seconds (Large), 6 per seconds (XLarge).
@@ -71,6 +80,7 @@ impl TasksApi {
             orderby: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -142,41 +152,37 @@ static GET_TASK_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operati
 /// Request builder for `getTaskById` (`GET /prism/v4.0/config/tasks/{extId}`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetTaskByIdRequest {
+pub struct GetTaskByIdRequest<T = crate::config::Task> {
     client: ntnx_runtime::Client,
     ext_id: String,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl GetTaskByIdRequest {
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - clusterExtIds
-    /// - completedTime
-    /// - completionDetails
-    /// - createdTime
-    /// - entitiesAffected
-    /// - errorMessages
-    /// - extId
-    /// - isBackgroundTask
-    /// - isCancelable
-    /// - lastUpdatedTime
-    /// - numberOfEntitiesAffected
-    /// - numberOfSubtasks
-    /// - operation
-    /// - operationDescription
-    /// - ownedBy/extId
-    /// - ownedBy/name
-    /// - parentTask
-    /// - progressPercentage
-    /// - rootTask
-    /// - startedTime
-    /// - status
-    /// - subTasks
-    /// - warnings
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+impl<T> GetTaskByIdRequest<T> {
+    /// `$select` from the documented fields: `build` gets [`GetTaskByIdSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(GetTaskByIdSelect) -> K,
+    ) -> GetTaskByIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(GetTaskByIdSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> GetTaskByIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -194,13 +200,37 @@ impl GetTaskByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_TASK_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        Ok(request)
+    }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> GetTaskByIdRequest<U> {
+        GetTaskByIdRequest {
+            client: self.client,
+            ext_id: self.ext_id,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static + ntnx_runtime::Model,
+> GetTaskByIdRequest<T> {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::api::ApiResponse<crate::config::Task>, ntnx_runtime::Error> {
+    pub async fn send(self) -> Result<crate::api::ApiResponse<T>, ntnx_runtime::Error> {
         let request = self.request()?;
-        let mut response: crate::api::ApiResponse<crate::config::Task> = self
+        let mut response: crate::api::ApiResponse<T> = self
             .client
             .send_envelope(request)
             .await?;
@@ -217,22 +247,132 @@ impl GetTaskByIdRequest {
     ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
         self.client.send_envelope(self.request()?).await
     }
+}
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_TASK_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        if let Some(value) = &self.select {
-            request = request.query("$select", value);
-        }
-        Ok(request)
+impl<T> ntnx_runtime::IntoRequest for GetTaskByIdRequest<T> {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
     }
 }
 
-impl ntnx_runtime::IntoRequest for GetTaskByIdRequest {
-    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        self.request()
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GetTaskByIdSelect;
+
+impl GetTaskByIdSelect {
+    /// `clusterExtIds`: selectable field.
+    pub fn cluster_ext_ids(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("clusterExtIds")
+    }
+
+    /// `completedTime`: selectable field.
+    pub fn completed_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("completedTime")
+    }
+
+    /// `completionDetails`: selectable field.
+    pub fn completion_details(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("completionDetails")
+    }
+
+    /// `createdTime`: selectable field.
+    pub fn created_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("createdTime")
+    }
+
+    /// `entitiesAffected`: selectable field.
+    pub fn entities_affected(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("entitiesAffected")
+    }
+
+    /// `errorMessages`: selectable field.
+    pub fn error_messages(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("errorMessages")
+    }
+
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `isBackgroundTask`: selectable field.
+    pub fn is_background_task(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isBackgroundTask")
+    }
+
+    /// `isCancelable`: selectable field.
+    pub fn is_cancelable(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isCancelable")
+    }
+
+    /// `lastUpdatedTime`: selectable field.
+    pub fn last_updated_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("lastUpdatedTime")
+    }
+
+    /// `numberOfEntitiesAffected`: selectable field.
+    pub fn number_of_entities_affected(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numberOfEntitiesAffected")
+    }
+
+    /// `numberOfSubtasks`: selectable field.
+    pub fn number_of_subtasks(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numberOfSubtasks")
+    }
+
+    /// `operation`: selectable field.
+    pub fn operation(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("operation")
+    }
+
+    /// `operationDescription`: selectable field.
+    pub fn operation_description(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("operationDescription")
+    }
+
+    /// `ownedBy/extId`: selectable field.
+    pub fn owned_by_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ownedBy/extId")
+    }
+
+    /// `ownedBy/name`: selectable field.
+    pub fn owned_by_name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ownedBy/name")
+    }
+
+    /// `parentTask`: selectable field.
+    pub fn parent_task(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("parentTask")
+    }
+
+    /// `progressPercentage`: selectable field.
+    pub fn progress_percentage(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("progressPercentage")
+    }
+
+    /// `rootTask`: selectable field.
+    pub fn root_task(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("rootTask")
+    }
+
+    /// `startedTime`: selectable field.
+    pub fn started_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("startedTime")
+    }
+
+    /// `status`: selectable field.
+    pub fn status(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("status")
+    }
+
+    /// `subTasks`: selectable field.
+    pub fn sub_tasks(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("subTasks")
+    }
+
+    /// `warnings`: selectable field.
+    pub fn warnings(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("warnings")
     }
 }
 
@@ -297,15 +437,6 @@ impl CancelTaskRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::api::ApiResponse<crate::error::AppMessage>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CANCEL_TASK_OPERATION)
@@ -315,6 +446,17 @@ impl CancelTaskRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl CancelTaskRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<crate::error::AppMessage>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -355,7 +497,7 @@ static LIST_TASKS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
 /// Request builder for `listTasks` (`GET /prism/v4.0/config/tasks`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListTasksRequest {
+pub struct ListTasksRequest<T = crate::config::Task> {
     client: ntnx_runtime::Client,
     page: Option<i32>,
     limit: Option<i32>,
@@ -363,9 +505,10 @@ pub struct ListTasksRequest {
     orderby: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListTasksRequest {
+impl<T> ListTasksRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -386,76 +529,57 @@ impl ListTasksRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - clusterExtIds
-    /// - completedTime
-    /// - createdTime
-    /// - entitiesAffected/extId
-    /// - entitiesAffected/name
-    /// - entitiesAffected/rel
-    /// - extId
-    /// - isBackgroundTask
-    /// - lastUpdatedTime
-    /// - operation
-    /// - operationDescription
-    /// - ownedBy/extId
-    /// - ownedBy/name
-    /// - parentTask
-    /// - progressPercentage
-    /// - rootTask
-    /// - startedTime
-    /// - status
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListTasksFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListTasksFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListTasksFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - completedTime
-    /// - createdTime
-    /// - lastUpdatedTime
-    /// - operation
-    /// - operationDescription
-    /// - ownedBy/extId
-    /// - ownedBy/name
-    /// - progressPercentage
-    /// - startedTime
-    /// - status
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListTasksOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListTasksOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListTasksOrderBy).into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - clusterExtIds
-    /// - completedTime
-    /// - completionDetails
-    /// - createdTime
-    /// - entitiesAffected
-    /// - errorMessages
-    /// - extId
-    /// - isBackgroundTask
-    /// - isCancelable
-    /// - lastUpdatedTime
-    /// - numberOfEntitiesAffected
-    /// - numberOfSubtasks
-    /// - operation
-    /// - operationDescription
-    /// - ownedBy/extId
-    /// - ownedBy/name
-    /// - parentTask
-    /// - progressPercentage
-    /// - rootTask
-    /// - startedTime
-    /// - status
-    /// - subTasks
-    /// - warnings
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListTasksSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListTasksSelect) -> K,
+    ) -> ListTasksRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListTasksSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListTasksRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -471,55 +595,6 @@ impl ListTasksRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::api::ApiResponse<Vec<crate::config::Task>>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::config::Task>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::config::Task, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -543,10 +618,351 @@ impl ListTasksRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListTasksRequest<U> {
+        ListTasksRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListTasksRequest {
+impl<T: serde::de::DeserializeOwned + Clone + Send + 'static> ListTasksRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListTasksRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListTasksFilter;
+
+impl ListTasksFilter {
+    /// `clusterExtIds`: a collection (`any`), each element a string.
+    pub fn cluster_ext_ids(
+        self,
+    ) -> ntnx_runtime::odata::CollectionField<ntnx_runtime::odata::StringField> {
+        ntnx_runtime::odata::CollectionField::new(
+            "clusterExtIds",
+            "c",
+            ntnx_runtime::odata::StringField::new("c"),
+        )
+    }
+
+    /// `completedTime`: a date-time.
+    pub fn completed_time(self) -> ntnx_runtime::odata::DateTimeField {
+        ntnx_runtime::odata::DateTimeField::new("completedTime")
+    }
+
+    /// `createdTime`: a date-time.
+    pub fn created_time(self) -> ntnx_runtime::odata::DateTimeField {
+        ntnx_runtime::odata::DateTimeField::new("createdTime")
+    }
+
+    /// `entitiesAffected/extId`: a string.
+    pub fn entities_affected_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("entitiesAffected/extId")
+    }
+
+    /// `entitiesAffected/name`: a string.
+    pub fn entities_affected_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("entitiesAffected/name")
+    }
+
+    /// `entitiesAffected/rel`: a string.
+    pub fn entities_affected_rel(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("entitiesAffected/rel")
+    }
+
+    /// `extId`: a string.
+    pub fn ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("extId")
+    }
+
+    /// `isBackgroundTask`: a boolean.
+    pub fn is_background_task(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("isBackgroundTask")
+    }
+
+    /// `lastUpdatedTime`: a date-time.
+    pub fn last_updated_time(self) -> ntnx_runtime::odata::DateTimeField {
+        ntnx_runtime::odata::DateTimeField::new("lastUpdatedTime")
+    }
+
+    /// `operation`: a string.
+    pub fn operation(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("operation")
+    }
+
+    /// `operationDescription`: a string.
+    pub fn operation_description(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("operationDescription")
+    }
+
+    /// `ownedBy/extId`: a string.
+    pub fn owned_by_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("ownedBy/extId")
+    }
+
+    /// `ownedBy/name`: a string.
+    pub fn owned_by_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("ownedBy/name")
+    }
+
+    /// `parentTask`: untyped (the spec gives it no type this SDK can check).
+    pub fn parent_task(self) -> ntnx_runtime::odata::Field {
+        ntnx_runtime::odata::Field::new("parentTask")
+    }
+
+    /// `progressPercentage`: a 32-bit integer.
+    pub fn progress_percentage(self) -> ntnx_runtime::odata::NumberField<i32> {
+        ntnx_runtime::odata::NumberField::new("progressPercentage")
+    }
+
+    /// `rootTask`: untyped (the spec gives it no type this SDK can check).
+    pub fn root_task(self) -> ntnx_runtime::odata::Field {
+        ntnx_runtime::odata::Field::new("rootTask")
+    }
+
+    /// `startedTime`: a date-time.
+    pub fn started_time(self) -> ntnx_runtime::odata::DateTimeField {
+        ntnx_runtime::odata::DateTimeField::new("startedTime")
+    }
+
+    /// `status`: an enum, written as `Prism.Config.TaskStatus'VALUE'`.
+    pub fn status(self) -> ntnx_runtime::odata::EnumField<crate::config::TaskStatus> {
+        ntnx_runtime::odata::EnumField::new("status", "Prism.Config.TaskStatus")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListTasksOrderBy;
+
+impl ListTasksOrderBy {
+    /// `completedTime`: sort key.
+    pub fn completed_time(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("completedTime")
+    }
+
+    /// `createdTime`: sort key.
+    pub fn created_time(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("createdTime")
+    }
+
+    /// `lastUpdatedTime`: sort key.
+    pub fn last_updated_time(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("lastUpdatedTime")
+    }
+
+    /// `operation`: sort key.
+    pub fn operation(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("operation")
+    }
+
+    /// `operationDescription`: sort key.
+    pub fn operation_description(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("operationDescription")
+    }
+
+    /// `ownedBy/extId`: sort key.
+    pub fn owned_by_ext_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("ownedBy/extId")
+    }
+
+    /// `ownedBy/name`: sort key.
+    pub fn owned_by_name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("ownedBy/name")
+    }
+
+    /// `progressPercentage`: sort key.
+    pub fn progress_percentage(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("progressPercentage")
+    }
+
+    /// `startedTime`: sort key.
+    pub fn started_time(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("startedTime")
+    }
+
+    /// `status`: sort key.
+    pub fn status(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("status")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListTasksSelect;
+
+impl ListTasksSelect {
+    /// `clusterExtIds`: selectable field.
+    pub fn cluster_ext_ids(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("clusterExtIds")
+    }
+
+    /// `completedTime`: selectable field.
+    pub fn completed_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("completedTime")
+    }
+
+    /// `completionDetails`: selectable field.
+    pub fn completion_details(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("completionDetails")
+    }
+
+    /// `createdTime`: selectable field.
+    pub fn created_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("createdTime")
+    }
+
+    /// `entitiesAffected`: selectable field.
+    pub fn entities_affected(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("entitiesAffected")
+    }
+
+    /// `errorMessages`: selectable field.
+    pub fn error_messages(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("errorMessages")
+    }
+
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `isBackgroundTask`: selectable field.
+    pub fn is_background_task(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isBackgroundTask")
+    }
+
+    /// `isCancelable`: selectable field.
+    pub fn is_cancelable(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isCancelable")
+    }
+
+    /// `lastUpdatedTime`: selectable field.
+    pub fn last_updated_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("lastUpdatedTime")
+    }
+
+    /// `numberOfEntitiesAffected`: selectable field.
+    pub fn number_of_entities_affected(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numberOfEntitiesAffected")
+    }
+
+    /// `numberOfSubtasks`: selectable field.
+    pub fn number_of_subtasks(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numberOfSubtasks")
+    }
+
+    /// `operation`: selectable field.
+    pub fn operation(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("operation")
+    }
+
+    /// `operationDescription`: selectable field.
+    pub fn operation_description(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("operationDescription")
+    }
+
+    /// `ownedBy/extId`: selectable field.
+    pub fn owned_by_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ownedBy/extId")
+    }
+
+    /// `ownedBy/name`: selectable field.
+    pub fn owned_by_name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ownedBy/name")
+    }
+
+    /// `parentTask`: selectable field.
+    pub fn parent_task(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("parentTask")
+    }
+
+    /// `progressPercentage`: selectable field.
+    pub fn progress_percentage(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("progressPercentage")
+    }
+
+    /// `rootTask`: selectable field.
+    pub fn root_task(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("rootTask")
+    }
+
+    /// `startedTime`: selectable field.
+    pub fn started_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("startedTime")
+    }
+
+    /// `status`: selectable field.
+    pub fn status(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("status")
+    }
+
+    /// `subTasks`: selectable field.
+    pub fn sub_tasks(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("subTasks")
+    }
+
+    /// `warnings`: selectable field.
+    pub fn warnings(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("warnings")
     }
 }

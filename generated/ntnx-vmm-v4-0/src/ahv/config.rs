@@ -15941,6 +15941,10 @@ impl ntnx_runtime::Model for Vm {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for Vm {
+    type Projection = VmProjection;
+}
+
 impl serde::Serialize for Vm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -16086,6 +16090,661 @@ impl serde::Serialize for Vm {
 }
 
 impl<'de> serde::Deserialize<'de> for Vm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `vmm.v4.0.ahv.config.Vm`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `vmm.v4.0.ahv.config.Vm/$projection`; `$objectType` `vmm.v4.ahv.config.Vm`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct VmProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// VM name.
+    ///
+    /// Constraints: at most 80 characters.
+    pub name: Option<String>,
+    /// VM description.
+    pub description: Option<String>,
+    /// VM creation time.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub create_time: Option<ntnx_runtime::DateTime>,
+    /// VM last updated time.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub update_time: Option<ntnx_runtime::DateTime>,
+    /// Reference to an entity from which the VM should be cloned or created.
+    pub source: Option<VmSourceReference>,
+    /// Number of vCPU sockets.
+    ///
+    /// Constraints: ≥ 1.
+    pub num_sockets: Option<i32>,
+    /// Number of cores per socket.
+    ///
+    /// Constraints: ≥ 1.
+    pub num_cores_per_socket: Option<i32>,
+    /// Number of threads per core.
+    ///
+    /// Constraints: ≥ 1.
+    pub num_threads_per_core: Option<i32>,
+    /// Number of NUMA nodes. 0 means NUMA is disabled.
+    pub num_numa_nodes: Option<i32>,
+    /// Memory size in bytes.
+    ///
+    /// Constraints: ≥ 1.
+    pub memory_size_bytes: Option<i64>,
+    /// Indicates whether the vCPUs should be hard pinned to specific pCPUs or not.
+    pub is_vcpu_hard_pinning_enabled: Option<bool>,
+    /// Indicates whether to passthrough the host CPU features to the guest or not. Enabling this will make VM incapable of live migration.
+    pub is_cpu_passthrough_enabled: Option<bool>,
+    /// The list of additional CPU features to be enabled. HardwareVirtualization: Indicates whether hardware assisted virtualization should be enabled for the Guest OS or not. Once enabled, the Guest OS can deploy a nested hypervisor.
+    ///
+    /// Constraints: at most 256 items; items are unique.
+    pub enabled_cpu_features: Option<Vec<CpuFeature>>,
+    /// Indicates whether the memory overcommit feature should be enabled for the VM or not. If enabled, parts of the VM memory may reside outside of the hypervisor physical memory. Once enabled, it should be expected that the VM may suffer performance degradation.
+    pub is_memory_overcommit_enabled: Option<bool>,
+    /// Indicates whether the vGPU console is enabled or not.
+    pub is_gpu_console_enabled: Option<bool>,
+    /// Indicates whether the VM CPU hotplug is enabled.
+    pub is_cpu_hotplug_enabled: Option<bool>,
+    /// Indicates whether the VM SCSI controller is enabled.
+    pub is_scsi_controller_enabled: Option<bool>,
+    /// Generation UUID of the VM of type UUID.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub generation_uuid: Option<String>,
+    /// BIOS UUID of the VM of type UUID.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub bios_uuid: Option<String>,
+    /// Categories for the VM.
+    ///
+    /// Constraints: at most 256 items.
+    pub categories: Option<Vec<ntnx_shared::vmm::v4::ahv::config::CategoryReference>>,
+    /// Ownership information for the VM.
+    pub ownership_info: Option<ntnx_shared::vmm::v4::ahv::config::OwnershipInfo>,
+    /// Reference to the host, the VM is running on.
+    pub host: Option<HostReference>,
+    /// Reference to a cluster.
+    pub cluster: Option<ClusterReference>,
+    /// Reference to an availability zone.
+    pub availability_zone: Option<AvailabilityZoneReference>,
+    /// Stage a Sysprep or cloud-init configuration file to be used by the guest for the next boot. Note that the Sysprep command must be used to generalize the Windows VMs before triggering this API call.
+    pub guest_customization: Option<GuestCustomizationParams>,
+    /// The details about Nutanix Guest Tools for a VM.
+    pub guest_tools: Option<GuestTools>,
+    /// VM hardware clock timezone in IANA TZDB format (America/Los_Angeles).
+    ///
+    /// Constraints: at most 64 characters.
+    ///
+    /// Default: `"UTC"`.
+    pub hardware_clock_timezone: Option<String>,
+    /// Indicates whether to remove AHV branding from VM firmware tables or not.
+    pub is_branding_enabled: Option<bool>,
+    /// Indicates the order of device types in which the VM should try to boot from. If the boot device order is not provided the system will decide an appropriate boot device order.
+    pub boot_config: Option<VmBootConfig>,
+    /// Indicates whether the VGA console should be disabled or not.
+    pub is_vga_console_enabled: Option<bool>,
+    /// Machine type for the VM. Machine type Q35 is required for secure boot and does not support IDE disks.
+    pub machine_type: Option<MachineType>,
+    /// The current power state of the VM.
+    pub power_state: Option<PowerState>,
+    /// Indicates how the vTPM for the VM should be configured.
+    pub vtpm_config: Option<VtpmConfig>,
+    /// Indicates whether the VM is an agent VM or not. When their host enters maintenance mode, once the normal VMs are evacuated, the agent VMs are powered off. When the host is restored, agent VMs are powered on before the normal VMs are restored. In other words, agent VMs cannot be HA-protected or live migrated.
+    pub is_agent_vm: Option<bool>,
+    /// Advanced Processor Compatibility configuration for the VM. Enabling this retains the CPU model for the VM across power cycles and migrations.
+    pub apc_config: Option<ApcConfig>,
+    /// Indicates whether the VM is capable of live migrating to another host or not, based on its configuration.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub is_live_migrate_capable: Option<bool>,
+    /// Indicates whether the VM is currently undergoing cross cluster migration.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub is_cross_cluster_migration_in_progress: Option<bool>,
+    /// Storage configuration for VM.
+    pub storage_config: Option<AdsfVmStorageConfig>,
+    /// Disks attached to the VM.
+    ///
+    /// Constraints: at most 1024 items.
+    pub disks: Option<Vec<Disk>>,
+    /// CD-ROMs attached to the VM.
+    ///
+    /// Constraints: at most 10 items.
+    pub cd_roms: Option<Vec<CdRom>>,
+    /// NICs attached to the VM.
+    ///
+    /// Constraints: at most 64 items.
+    pub nics: Option<Vec<Nic>>,
+    /// GPUs attached to the VM.
+    ///
+    /// Constraints: at most 16 items.
+    pub gpus: Option<Vec<Gpu>>,
+    /// Serial ports configured on the VM.
+    ///
+    /// Constraints: at most 4 items.
+    pub serial_ports: Option<Vec<SerialPort>>,
+    /// The type of protection applied on a VM. PD_PROTECTED indicates a VM is protected using the Prism Element. RULE_PROTECTED indicates a VM protection using the Prism Central.
+    pub protection_type: Option<ProtectionType>,
+    /// Status of protection policy applied to this VM.
+    pub protection_policy_state: Option<ProtectionPolicyState>,
+    /// PCIe devices attached to the VM.
+    ///
+    /// Constraints: at most 64 items.
+    pub pcie_devices: Option<Vec<PcieDevice>>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl Default for VmProjection {
+    /// Every field empty, or at the spec's default where it declares one.
+    fn default() -> Self {
+        Self {
+            tenant_id: None,
+            ext_id: ntnx_runtime::Nullable::Absent,
+            links: None,
+            name: None,
+            description: None,
+            create_time: None,
+            update_time: None,
+            source: None,
+            num_sockets: None,
+            num_cores_per_socket: None,
+            num_threads_per_core: None,
+            num_numa_nodes: None,
+            memory_size_bytes: None,
+            is_vcpu_hard_pinning_enabled: None,
+            is_cpu_passthrough_enabled: None,
+            enabled_cpu_features: None,
+            is_memory_overcommit_enabled: None,
+            is_gpu_console_enabled: None,
+            is_cpu_hotplug_enabled: None,
+            is_scsi_controller_enabled: None,
+            generation_uuid: None,
+            bios_uuid: None,
+            categories: None,
+            ownership_info: None,
+            host: None,
+            cluster: None,
+            availability_zone: None,
+            guest_customization: None,
+            guest_tools: None,
+            hardware_clock_timezone: Some(String::from("UTC")),
+            is_branding_enabled: None,
+            boot_config: None,
+            is_vga_console_enabled: None,
+            machine_type: None,
+            power_state: None,
+            vtpm_config: None,
+            is_agent_vm: None,
+            apc_config: None,
+            is_live_migrate_capable: None,
+            is_cross_cluster_migration_in_progress: None,
+            storage_config: None,
+            disks: None,
+            cd_roms: None,
+            nics: None,
+            gpus: None,
+            serial_ports: None,
+            protection_type: None,
+            protection_policy_state: None,
+            pcie_devices: None,
+            extras: ntnx_runtime::Extras::new(),
+        }
+    }
+}
+
+impl ntnx_runtime::Model for VmProjection {
+    const SCHEMA: &'static str = "vmm.v4.0.ahv.config.Vm/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.ahv.config.Vm");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_description = None;
+        let mut field_create_time = None;
+        let mut field_update_time = None;
+        let mut field_source = None;
+        let mut field_num_sockets = None;
+        let mut field_num_cores_per_socket = None;
+        let mut field_num_threads_per_core = None;
+        let mut field_num_numa_nodes = None;
+        let mut field_memory_size_bytes = None;
+        let mut field_is_vcpu_hard_pinning_enabled = None;
+        let mut field_is_cpu_passthrough_enabled = None;
+        let mut field_enabled_cpu_features = None;
+        let mut field_is_memory_overcommit_enabled = None;
+        let mut field_is_gpu_console_enabled = None;
+        let mut field_is_cpu_hotplug_enabled = None;
+        let mut field_is_scsi_controller_enabled = None;
+        let mut field_generation_uuid = None;
+        let mut field_bios_uuid = None;
+        let mut field_categories = None;
+        let mut field_ownership_info = None;
+        let mut field_host = None;
+        let mut field_cluster = None;
+        let mut field_availability_zone = None;
+        let mut field_guest_customization = None;
+        let mut field_guest_tools = None;
+        let mut field_hardware_clock_timezone = None;
+        let mut field_is_branding_enabled = None;
+        let mut field_boot_config = None;
+        let mut field_is_vga_console_enabled = None;
+        let mut field_machine_type = None;
+        let mut field_power_state = None;
+        let mut field_vtpm_config = None;
+        let mut field_is_agent_vm = None;
+        let mut field_apc_config = None;
+        let mut field_is_live_migrate_capable = None;
+        let mut field_is_cross_cluster_migration_in_progress = None;
+        let mut field_storage_config = None;
+        let mut field_disks = None;
+        let mut field_cd_roms = None;
+        let mut field_nics = None;
+        let mut field_gpus = None;
+        let mut field_serial_ports = None;
+        let mut field_protection_type = None;
+        let mut field_protection_policy_state = None;
+        let mut field_pcie_devices = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "updateTime" => {
+                    field_update_time = extras.decode_optional(&mut map, "updateTime")?;
+                }
+                "source" => field_source = extras.decode_optional(&mut map, "source")?,
+                "numSockets" => {
+                    field_num_sockets = extras.decode_optional(&mut map, "numSockets")?;
+                }
+                "numCoresPerSocket" => {
+                    field_num_cores_per_socket = extras
+                        .decode_optional(&mut map, "numCoresPerSocket")?;
+                }
+                "numThreadsPerCore" => {
+                    field_num_threads_per_core = extras
+                        .decode_optional(&mut map, "numThreadsPerCore")?;
+                }
+                "numNumaNodes" => {
+                    field_num_numa_nodes = extras
+                        .decode_optional(&mut map, "numNumaNodes")?;
+                }
+                "memorySizeBytes" => {
+                    field_memory_size_bytes = extras
+                        .decode_optional(&mut map, "memorySizeBytes")?;
+                }
+                "isVcpuHardPinningEnabled" => {
+                    field_is_vcpu_hard_pinning_enabled = extras
+                        .decode_optional(&mut map, "isVcpuHardPinningEnabled")?;
+                }
+                "isCpuPassthroughEnabled" => {
+                    field_is_cpu_passthrough_enabled = extras
+                        .decode_optional(&mut map, "isCpuPassthroughEnabled")?;
+                }
+                "enabledCpuFeatures" => {
+                    field_enabled_cpu_features = extras
+                        .decode_optional(&mut map, "enabledCpuFeatures")?;
+                }
+                "isMemoryOvercommitEnabled" => {
+                    field_is_memory_overcommit_enabled = extras
+                        .decode_optional(&mut map, "isMemoryOvercommitEnabled")?;
+                }
+                "isGpuConsoleEnabled" => {
+                    field_is_gpu_console_enabled = extras
+                        .decode_optional(&mut map, "isGpuConsoleEnabled")?;
+                }
+                "isCpuHotplugEnabled" => {
+                    field_is_cpu_hotplug_enabled = extras
+                        .decode_optional(&mut map, "isCpuHotplugEnabled")?;
+                }
+                "isScsiControllerEnabled" => {
+                    field_is_scsi_controller_enabled = extras
+                        .decode_optional(&mut map, "isScsiControllerEnabled")?;
+                }
+                "generationUuid" => {
+                    field_generation_uuid = extras
+                        .decode_optional(&mut map, "generationUuid")?;
+                }
+                "biosUuid" => {
+                    field_bios_uuid = extras.decode_optional(&mut map, "biosUuid")?;
+                }
+                "categories" => {
+                    field_categories = extras.decode_optional(&mut map, "categories")?;
+                }
+                "ownershipInfo" => {
+                    field_ownership_info = extras
+                        .decode_optional(&mut map, "ownershipInfo")?;
+                }
+                "host" => field_host = extras.decode_optional(&mut map, "host")?,
+                "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
+                "availabilityZone" => {
+                    field_availability_zone = extras
+                        .decode_optional(&mut map, "availabilityZone")?;
+                }
+                "guestCustomization" => {
+                    field_guest_customization = extras
+                        .decode_optional(&mut map, "guestCustomization")?;
+                }
+                "guestTools" => {
+                    field_guest_tools = extras.decode_optional(&mut map, "guestTools")?;
+                }
+                "hardwareClockTimezone" => {
+                    field_hardware_clock_timezone = extras
+                        .decode_optional(&mut map, "hardwareClockTimezone")?;
+                }
+                "isBrandingEnabled" => {
+                    field_is_branding_enabled = extras
+                        .decode_optional(&mut map, "isBrandingEnabled")?;
+                }
+                "bootConfig" => {
+                    field_boot_config = extras.decode_optional(&mut map, "bootConfig")?;
+                }
+                "isVgaConsoleEnabled" => {
+                    field_is_vga_console_enabled = extras
+                        .decode_optional(&mut map, "isVgaConsoleEnabled")?;
+                }
+                "machineType" => {
+                    field_machine_type = extras.decode_optional(&mut map, "machineType")?;
+                }
+                "powerState" => {
+                    field_power_state = extras.decode_optional(&mut map, "powerState")?;
+                }
+                "vtpmConfig" => {
+                    field_vtpm_config = extras.decode_optional(&mut map, "vtpmConfig")?;
+                }
+                "isAgentVm" => {
+                    field_is_agent_vm = extras.decode_optional(&mut map, "isAgentVm")?;
+                }
+                "apcConfig" => {
+                    field_apc_config = extras.decode_optional(&mut map, "apcConfig")?;
+                }
+                "isLiveMigrateCapable" => {
+                    field_is_live_migrate_capable = extras
+                        .decode_optional(&mut map, "isLiveMigrateCapable")?;
+                }
+                "isCrossClusterMigrationInProgress" => {
+                    field_is_cross_cluster_migration_in_progress = extras
+                        .decode_optional(&mut map, "isCrossClusterMigrationInProgress")?;
+                }
+                "storageConfig" => {
+                    field_storage_config = extras
+                        .decode_optional(&mut map, "storageConfig")?;
+                }
+                "disks" => field_disks = extras.decode_optional(&mut map, "disks")?,
+                "cdRoms" => field_cd_roms = extras.decode_optional(&mut map, "cdRoms")?,
+                "nics" => field_nics = extras.decode_optional(&mut map, "nics")?,
+                "gpus" => field_gpus = extras.decode_optional(&mut map, "gpus")?,
+                "serialPorts" => {
+                    field_serial_ports = extras.decode_optional(&mut map, "serialPorts")?;
+                }
+                "protectionType" => {
+                    field_protection_type = extras
+                        .decode_optional(&mut map, "protectionType")?;
+                }
+                "protectionPolicyState" => {
+                    field_protection_policy_state = extras
+                        .decode_optional(&mut map, "protectionPolicyState")?;
+                }
+                "pcieDevices" => {
+                    field_pcie_devices = extras.decode_optional(&mut map, "pcieDevices")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            name: field_name,
+            description: field_description,
+            create_time: field_create_time,
+            update_time: field_update_time,
+            source: field_source,
+            num_sockets: field_num_sockets,
+            num_cores_per_socket: field_num_cores_per_socket,
+            num_threads_per_core: field_num_threads_per_core,
+            num_numa_nodes: field_num_numa_nodes,
+            memory_size_bytes: field_memory_size_bytes,
+            is_vcpu_hard_pinning_enabled: field_is_vcpu_hard_pinning_enabled,
+            is_cpu_passthrough_enabled: field_is_cpu_passthrough_enabled,
+            enabled_cpu_features: field_enabled_cpu_features,
+            is_memory_overcommit_enabled: field_is_memory_overcommit_enabled,
+            is_gpu_console_enabled: field_is_gpu_console_enabled,
+            is_cpu_hotplug_enabled: field_is_cpu_hotplug_enabled,
+            is_scsi_controller_enabled: field_is_scsi_controller_enabled,
+            generation_uuid: field_generation_uuid,
+            bios_uuid: field_bios_uuid,
+            categories: field_categories,
+            ownership_info: field_ownership_info,
+            host: field_host,
+            cluster: field_cluster,
+            availability_zone: field_availability_zone,
+            guest_customization: field_guest_customization,
+            guest_tools: field_guest_tools,
+            hardware_clock_timezone: field_hardware_clock_timezone,
+            is_branding_enabled: field_is_branding_enabled,
+            boot_config: field_boot_config,
+            is_vga_console_enabled: field_is_vga_console_enabled,
+            machine_type: field_machine_type,
+            power_state: field_power_state,
+            vtpm_config: field_vtpm_config,
+            is_agent_vm: field_is_agent_vm,
+            apc_config: field_apc_config,
+            is_live_migrate_capable: field_is_live_migrate_capable,
+            is_cross_cluster_migration_in_progress: field_is_cross_cluster_migration_in_progress,
+            storage_config: field_storage_config,
+            disks: field_disks,
+            cd_roms: field_cd_roms,
+            nics: field_nics,
+            gpus: field_gpus,
+            serial_ports: field_serial_ports,
+            protection_type: field_protection_type,
+            protection_policy_state: field_protection_policy_state,
+            pcie_devices: field_pcie_devices,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for VmProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for VmProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras.serialize_optional(&mut map, "updateTime", &self.update_time)?;
+        self.extras.serialize_optional(&mut map, "source", &self.source)?;
+        self.extras.serialize_optional(&mut map, "numSockets", &self.num_sockets)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numCoresPerSocket",
+                &self.num_cores_per_socket,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numThreadsPerCore",
+                &self.num_threads_per_core,
+            )?;
+        self.extras.serialize_optional(&mut map, "numNumaNodes", &self.num_numa_nodes)?;
+        self.extras
+            .serialize_optional(&mut map, "memorySizeBytes", &self.memory_size_bytes)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isVcpuHardPinningEnabled",
+                &self.is_vcpu_hard_pinning_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isCpuPassthroughEnabled",
+                &self.is_cpu_passthrough_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "enabledCpuFeatures",
+                &self.enabled_cpu_features,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isMemoryOvercommitEnabled",
+                &self.is_memory_overcommit_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isGpuConsoleEnabled",
+                &self.is_gpu_console_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isCpuHotplugEnabled",
+                &self.is_cpu_hotplug_enabled,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isScsiControllerEnabled",
+                &self.is_scsi_controller_enabled,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "generationUuid", &self.generation_uuid)?;
+        self.extras.serialize_optional(&mut map, "biosUuid", &self.bios_uuid)?;
+        self.extras.serialize_optional(&mut map, "categories", &self.categories)?;
+        self.extras.serialize_optional(&mut map, "ownershipInfo", &self.ownership_info)?;
+        self.extras.serialize_optional(&mut map, "host", &self.host)?;
+        self.extras.serialize_optional(&mut map, "cluster", &self.cluster)?;
+        self.extras
+            .serialize_optional(&mut map, "availabilityZone", &self.availability_zone)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "guestCustomization",
+                &self.guest_customization,
+            )?;
+        self.extras.serialize_optional(&mut map, "guestTools", &self.guest_tools)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "hardwareClockTimezone",
+                &self.hardware_clock_timezone,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isBrandingEnabled",
+                &self.is_branding_enabled,
+            )?;
+        self.extras.serialize_optional(&mut map, "bootConfig", &self.boot_config)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isVgaConsoleEnabled",
+                &self.is_vga_console_enabled,
+            )?;
+        self.extras.serialize_optional(&mut map, "machineType", &self.machine_type)?;
+        self.extras.serialize_optional(&mut map, "powerState", &self.power_state)?;
+        self.extras.serialize_optional(&mut map, "vtpmConfig", &self.vtpm_config)?;
+        self.extras.serialize_optional(&mut map, "isAgentVm", &self.is_agent_vm)?;
+        self.extras.serialize_optional(&mut map, "apcConfig", &self.apc_config)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isLiveMigrateCapable",
+                &self.is_live_migrate_capable,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "isCrossClusterMigrationInProgress",
+                &self.is_cross_cluster_migration_in_progress,
+            )?;
+        self.extras.serialize_optional(&mut map, "storageConfig", &self.storage_config)?;
+        self.extras.serialize_optional(&mut map, "disks", &self.disks)?;
+        self.extras.serialize_optional(&mut map, "cdRoms", &self.cd_roms)?;
+        self.extras.serialize_optional(&mut map, "nics", &self.nics)?;
+        self.extras.serialize_optional(&mut map, "gpus", &self.gpus)?;
+        self.extras.serialize_optional(&mut map, "serialPorts", &self.serial_ports)?;
+        self.extras
+            .serialize_optional(&mut map, "protectionType", &self.protection_type)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "protectionPolicyState",
+                &self.protection_policy_state,
+            )?;
+        self.extras.serialize_optional(&mut map, "pcieDevices", &self.pcie_devices)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

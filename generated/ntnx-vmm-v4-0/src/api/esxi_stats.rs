@@ -23,6 +23,12 @@ impl EsxiStatsApi {
     ///
     /// `GET /vmm/v4.0/esxi/stats/vms` (operation `listVmStats`).
     ///
+    /// Filterable fields ([`ListVmStatsFilter`]): `stats/checkScore`, `stats/cluster`, `stats/controllerAvgIoLatencyMicros`, `stats/controllerAvgReadIoLatencyMicros`, `stats/controllerAvgReadIoSizeKb`, `stats/controllerAvgWriteIoLatencyMicros`, `stats/controllerAvgWriteIoSizeKb`, `stats/controllerIoBandwidthKbps`, `stats/controllerNumIo`, `stats/controllerNumIops`, `stats/controllerNumRandomIo`, `stats/controllerNumReadIo`, `stats/controllerNumReadIops`, `stats/controllerNumSeqIo`, `stats/controllerNumWriteIo`, `stats/controllerNumWriteIops`, `stats/controllerRandomIoPpm`, `stats/controllerReadIoBandwidthKbps`, `stats/controllerReadIoPpm`, `stats/controllerSeqIoPpm`, `stats/controllerStorageTierSsdUsageBytes`, `stats/controllerTimespanMicros`, `stats/controllerTotalIoSizeKb`, `stats/controllerTotalIoTimeMicros`, `stats/controllerTotalReadIoSizeKb`, `stats/controllerTotalReadIoTimeMicros`, `stats/controllerTotalTransformedUsageBytes`, `stats/controllerUserBytes`, `stats/controllerWriteIoBandwidthKbps`, `stats/controllerWriteIoPpm`, `stats/hypervisorAvgIoLatencyMicros`, `stats/hypervisorCpuReadyTimePpm`, `stats/hypervisorCpuUsagePpm`, `stats/hypervisorIoBandwidthKbps`, `stats/hypervisorMemoryUsagePpm`, `stats/hypervisorNumIo`, `stats/hypervisorNumIops`, `stats/hypervisorNumReadIo`, `stats/hypervisorNumReadIops`, `stats/hypervisorNumReceivedBytes`, `stats/hypervisorNumTransmittedBytes`, `stats/hypervisorNumWriteIo`, `stats/hypervisorNumWriteIops`, `stats/hypervisorReadIoBandwidthKbps`, `stats/hypervisorSwapInRateKbps`, `stats/hypervisorSwapOutRateKbps`, `stats/hypervisorTimespanMicros`, `stats/hypervisorTotalIoSizeKb`, `stats/hypervisorTotalIoTimeMicros`, `stats/hypervisorTotalReadIoSizeKb`, `stats/hypervisorType`, `stats/hypervisorWriteIoBandwidthKbps`, `stats/memoryUsagePpm`.
+    ///
+    /// Sortable fields ([`ListVmStatsOrderBy`]): `stats/checkScore`, `stats/controllerAvgIoLatencyMicros`, `stats/controllerAvgReadIoLatencyMicros`, `stats/controllerAvgReadIoSizeKb`, `stats/controllerAvgWriteIoLatencyMicros`, `stats/controllerAvgWriteIoSizeKb`, `stats/controllerIoBandwidthKbps`, `stats/controllerNumIo`, `stats/controllerNumIops`, `stats/controllerNumRandomIo`, `stats/controllerNumReadIo`, `stats/controllerNumReadIops`, `stats/controllerNumSeqIo`, `stats/controllerNumWriteIo`, `stats/controllerNumWriteIops`, `stats/controllerRandomIoPpm`, `stats/controllerReadIoBandwidthKbps`, `stats/controllerReadIoPpm`, `stats/controllerSeqIoPpm`, `stats/controllerStorageTierSsdUsageBytes`, `stats/controllerTimespanMicros`, `stats/controllerTotalIoSizeKb`, `stats/controllerTotalIoTimeMicros`, `stats/controllerTotalReadIoSizeKb`, `stats/controllerTotalReadIoTimeMicros`, `stats/controllerTotalTransformedUsageBytes`, `stats/controllerUserBytes`, `stats/controllerWriteIoBandwidthKbps`, `stats/controllerWriteIoPpm`, `stats/hypervisorAvgIoLatencyMicros`, `stats/hypervisorCpuReadyTimePpm`, `stats/hypervisorCpuUsagePpm`, `stats/hypervisorIoBandwidthKbps`, `stats/hypervisorMemoryUsagePpm`, `stats/hypervisorNumIo`, `stats/hypervisorNumIops`, `stats/hypervisorNumReadIo`, `stats/hypervisorNumReadIops`, `stats/hypervisorNumReceivedBytes`, `stats/hypervisorNumTransmittedBytes`, `stats/hypervisorNumWriteIo`, `stats/hypervisorNumWriteIops`, `stats/hypervisorReadIoBandwidthKbps`, `stats/hypervisorSwapInRateKbps`, `stats/hypervisorSwapOutRateKbps`, `stats/hypervisorTimespanMicros`, `stats/hypervisorTotalIoSizeKb`, `stats/hypervisorTotalIoTimeMicros`, `stats/hypervisorTotalReadIoSizeKb`, `stats/hypervisorWriteIoBandwidthKbps`, `stats/memoryUsagePpm`.
+    ///
+    /// Selectable fields ([`ListVmStatsSelect`]): `extId`, `links`, `stats`, `tenantId`.
+    ///
     /// Roles allowed: Prism Admin, Prism Viewer, Self-Service Admin, Super Admin.
     ///
     /// Rate limit: 2 per seconds (xsmall), 2 per seconds (Small), 2 per seconds (Large), 2 per seconds (XLarge).
@@ -43,6 +49,7 @@ impl EsxiStatsApi {
             orderby: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -51,6 +58,8 @@ impl EsxiStatsApi {
     /// Get VM stats for a given VM. Users can fetch the stats by specifying the following params in the request query: 1) '$select': comma-separated attributes with the prefix 'stats/', e.g. 'stats/checkScore'. 2) '$startTime': the start time for which stats should be reported, e.g. '2023-01-01T12:00:00.000-08:00'; 3) '$endTime': the end time for which stats should be reported; 4) '$samplingInterval': the sampling interval in seconds at which statistical data should be collected; 5) '$statType': the down-sampling operator to use while performing down-sampling on stats data
     ///
     /// `GET /vmm/v4.0/esxi/stats/vms/{extId}` (operation `getVmStatsById`).
+    ///
+    /// Selectable fields ([`GetVmStatsByIdSelect`]): `extId`, `links`, `stats`, `tenantId`.
     ///
     /// Roles allowed: Prism Admin, Prism Viewer, Self-Service Admin, Super Admin.
     ///
@@ -70,6 +79,7 @@ impl EsxiStatsApi {
             stat_type: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -78,6 +88,8 @@ impl EsxiStatsApi {
     /// Fetches the stats for the specified VM NIC. Users can fetch the stats by specifying the following params in the request query: 1) '$select': comma-separated attributes with the prefix 'stats/', e.g. 'stats/checkScore'. 2) '$startTime': the start time for which stats should be reported, e.g. '2023-01-01T12:00:00.000-08:00'; 3) '$endTime': the end time for which stats should be reported; 4) '$samplingInterval': the sampling interval in seconds at which statistical data should be collected; 5) '$statType': the down-sampling operator to use while performing down-sampling on stats data
     ///
     /// `GET /vmm/v4.0/esxi/stats/vms/{vmExtId}/nics/{extId}` (operation `getNicStatsById`).
+    ///
+    /// Selectable fields ([`GetNicStatsByIdSelect`]): `extId`, `links`, `stats`, `tenantId`, `vmExtId`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Prism Viewer, Project Admin, Self-Service Admin, Super Admin, VPC Admin, Storage Admin, Network Infra Admin, Virtual Machine Admin, Virtual Machine Operator, Virtual Machine Viewer.
     ///
@@ -99,6 +111,7 @@ impl EsxiStatsApi {
             stat_type: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -107,6 +120,8 @@ impl EsxiStatsApi {
     /// Fetches the stats for the specified VM disk. Users can fetch the stats by specifying the following params in the request query: 1) '$select': comma-separated attributes with the prefix 'stats/', e.g. 'stats/checkScore'. 2) '$startTime': the start time for which stats should be reported, e.g. '2023-01-01T12:00:00.000-08:00'; 3) '$endTime': the end time for which stats should be reported; 4) '$samplingInterval': the sampling interval in seconds at which statistical data should be collected; 5) '$statType': the down-sampling operator to use while performing down-sampling on stats data
     ///
     /// `GET /vmm/v4.0/esxi/stats/vms/{vmExtId}/disks/{extId}` (operation `getDiskStatsById`).
+    ///
+    /// Selectable fields ([`GetDiskStatsByIdSelect`]): `extId`, `links`, `stats`, `tenantId`, `vmExtId`.
     ///
     /// Roles allowed: Prism Admin, Prism Viewer, Self-Service Admin, Super Admin.
     ///
@@ -128,6 +143,7 @@ impl EsxiStatsApi {
             stat_type: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 }
@@ -163,7 +179,7 @@ static LIST_VM_STATS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operatio
 /// Request builder for `listVmStats` (`GET /vmm/v4.0/esxi/stats/vms`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListVmStatsRequest {
+pub struct ListVmStatsRequest<T = crate::esxi::stats::VmStats> {
     client: ntnx_runtime::Client,
     start_time: ntnx_runtime::DateTime,
     end_time: ntnx_runtime::DateTime,
@@ -175,9 +191,10 @@ pub struct ListVmStatsRequest {
     orderby: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListVmStatsRequest {
+impl<T> ListVmStatsRequest<T> {
     /// The sampling interval in seconds at which statistical data should be collected. For example, if you want performance statistics every 30 seconds, then provide the value as 30.
     ///
     /// Constraints: ≥ 1.
@@ -215,133 +232,57 @@ impl ListVmStatsRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - stats/checkScore
-    /// - stats/cluster
-    /// - stats/controllerAvgIoLatencyMicros
-    /// - stats/controllerAvgReadIoLatencyMicros
-    /// - stats/controllerAvgReadIoSizeKb
-    /// - stats/controllerAvgWriteIoLatencyMicros
-    /// - stats/controllerAvgWriteIoSizeKb
-    /// - stats/controllerIoBandwidthKbps
-    /// - stats/controllerNumIo
-    /// - stats/controllerNumIops
-    /// - stats/controllerNumRandomIo
-    /// - stats/controllerNumReadIo
-    /// - stats/controllerNumReadIops
-    /// - stats/controllerNumSeqIo
-    /// - stats/controllerNumWriteIo
-    /// - stats/controllerNumWriteIops
-    /// - stats/controllerRandomIoPpm
-    /// - stats/controllerReadIoBandwidthKbps
-    /// - stats/controllerReadIoPpm
-    /// - stats/controllerSeqIoPpm
-    /// - stats/controllerStorageTierSsdUsageBytes
-    /// - stats/controllerTimespanMicros
-    /// - stats/controllerTotalIoSizeKb
-    /// - stats/controllerTotalIoTimeMicros
-    /// - stats/controllerTotalReadIoSizeKb
-    /// - stats/controllerTotalReadIoTimeMicros
-    /// - stats/controllerTotalTransformedUsageBytes
-    /// - stats/controllerUserBytes
-    /// - stats/controllerWriteIoBandwidthKbps
-    /// - stats/controllerWriteIoPpm
-    /// - stats/hypervisorAvgIoLatencyMicros
-    /// - stats/hypervisorCpuReadyTimePpm
-    /// - stats/hypervisorCpuUsagePpm
-    /// - stats/hypervisorIoBandwidthKbps
-    /// - stats/hypervisorMemoryUsagePpm
-    /// - stats/hypervisorNumIo
-    /// - stats/hypervisorNumIops
-    /// - stats/hypervisorNumReadIo
-    /// - stats/hypervisorNumReadIops
-    /// - stats/hypervisorNumReceivedBytes
-    /// - stats/hypervisorNumTransmittedBytes
-    /// - stats/hypervisorNumWriteIo
-    /// - stats/hypervisorNumWriteIops
-    /// - stats/hypervisorReadIoBandwidthKbps
-    /// - stats/hypervisorSwapInRateKbps
-    /// - stats/hypervisorSwapOutRateKbps
-    /// - stats/hypervisorTimespanMicros
-    /// - stats/hypervisorTotalIoSizeKb
-    /// - stats/hypervisorTotalIoTimeMicros
-    /// - stats/hypervisorTotalReadIoSizeKb
-    /// - stats/hypervisorType
-    /// - stats/hypervisorWriteIoBandwidthKbps
-    /// - stats/memoryUsagePpm
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListVmStatsFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListVmStatsFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListVmStatsFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - stats/checkScore
-    /// - stats/controllerAvgIoLatencyMicros
-    /// - stats/controllerAvgReadIoLatencyMicros
-    /// - stats/controllerAvgReadIoSizeKb
-    /// - stats/controllerAvgWriteIoLatencyMicros
-    /// - stats/controllerAvgWriteIoSizeKb
-    /// - stats/controllerIoBandwidthKbps
-    /// - stats/controllerNumIo
-    /// - stats/controllerNumIops
-    /// - stats/controllerNumRandomIo
-    /// - stats/controllerNumReadIo
-    /// - stats/controllerNumReadIops
-    /// - stats/controllerNumSeqIo
-    /// - stats/controllerNumWriteIo
-    /// - stats/controllerNumWriteIops
-    /// - stats/controllerRandomIoPpm
-    /// - stats/controllerReadIoBandwidthKbps
-    /// - stats/controllerReadIoPpm
-    /// - stats/controllerSeqIoPpm
-    /// - stats/controllerStorageTierSsdUsageBytes
-    /// - stats/controllerTimespanMicros
-    /// - stats/controllerTotalIoSizeKb
-    /// - stats/controllerTotalIoTimeMicros
-    /// - stats/controllerTotalReadIoSizeKb
-    /// - stats/controllerTotalReadIoTimeMicros
-    /// - stats/controllerTotalTransformedUsageBytes
-    /// - stats/controllerUserBytes
-    /// - stats/controllerWriteIoBandwidthKbps
-    /// - stats/controllerWriteIoPpm
-    /// - stats/hypervisorAvgIoLatencyMicros
-    /// - stats/hypervisorCpuReadyTimePpm
-    /// - stats/hypervisorCpuUsagePpm
-    /// - stats/hypervisorIoBandwidthKbps
-    /// - stats/hypervisorMemoryUsagePpm
-    /// - stats/hypervisorNumIo
-    /// - stats/hypervisorNumIops
-    /// - stats/hypervisorNumReadIo
-    /// - stats/hypervisorNumReadIops
-    /// - stats/hypervisorNumReceivedBytes
-    /// - stats/hypervisorNumTransmittedBytes
-    /// - stats/hypervisorNumWriteIo
-    /// - stats/hypervisorNumWriteIops
-    /// - stats/hypervisorReadIoBandwidthKbps
-    /// - stats/hypervisorSwapInRateKbps
-    /// - stats/hypervisorSwapOutRateKbps
-    /// - stats/hypervisorTimespanMicros
-    /// - stats/hypervisorTotalIoSizeKb
-    /// - stats/hypervisorTotalIoTimeMicros
-    /// - stats/hypervisorTotalReadIoSizeKb
-    /// - stats/hypervisorWriteIoBandwidthKbps
-    /// - stats/memoryUsagePpm
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListVmStatsOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListVmStatsOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListVmStatsOrderBy).into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - extId
-    /// - links
-    /// - stats
-    /// - tenantId
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListVmStatsSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListVmStatsSelect) -> K,
+    ) -> ListVmStatsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListVmStatsSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListVmStatsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -357,58 +298,6 @@ impl ListVmStatsRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::esxi::stats::VmStats>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::esxi::stats::VmStats>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::esxi::stats::VmStats, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -440,11 +329,747 @@ impl ListVmStatsRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListVmStatsRequest<U> {
+        ListVmStatsRequest {
+            client: self.client,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            sampling_interval: self.sampling_interval,
+            stat_type: self.stat_type,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListVmStatsRequest {
+impl<T: serde::de::DeserializeOwned + Clone + Send + 'static> ListVmStatsRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListVmStatsRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVmStatsFilter;
+
+impl ListVmStatsFilter {
+    /// `stats/checkScore`: a 64-bit integer.
+    pub fn stats_check_score(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/checkScore")
+    }
+
+    /// `stats/cluster`: a string.
+    pub fn stats_cluster(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("stats/cluster")
+    }
+
+    /// `stats/controllerAvgIoLatencyMicros`: a 64-bit integer.
+    pub fn stats_controller_avg_io_latency_micros(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerAvgIoLatencyMicros")
+    }
+
+    /// `stats/controllerAvgReadIoLatencyMicros`: a 64-bit integer.
+    pub fn stats_controller_avg_read_io_latency_micros(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerAvgReadIoLatencyMicros")
+    }
+
+    /// `stats/controllerAvgReadIoSizeKb`: a 64-bit integer.
+    pub fn stats_controller_avg_read_io_size_kb(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerAvgReadIoSizeKb")
+    }
+
+    /// `stats/controllerAvgWriteIoLatencyMicros`: a 64-bit integer.
+    pub fn stats_controller_avg_write_io_latency_micros(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerAvgWriteIoLatencyMicros")
+    }
+
+    /// `stats/controllerAvgWriteIoSizeKb`: a 64-bit integer.
+    pub fn stats_controller_avg_write_io_size_kb(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerAvgWriteIoSizeKb")
+    }
+
+    /// `stats/controllerIoBandwidthKbps`: a 64-bit integer.
+    pub fn stats_controller_io_bandwidth_kbps(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerIoBandwidthKbps")
+    }
+
+    /// `stats/controllerNumIo`: a 64-bit integer.
+    pub fn stats_controller_num_io(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerNumIo")
+    }
+
+    /// `stats/controllerNumIops`: a 64-bit integer.
+    pub fn stats_controller_num_iops(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerNumIops")
+    }
+
+    /// `stats/controllerNumRandomIo`: a 64-bit integer.
+    pub fn stats_controller_num_random_io(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerNumRandomIo")
+    }
+
+    /// `stats/controllerNumReadIo`: a 64-bit integer.
+    pub fn stats_controller_num_read_io(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerNumReadIo")
+    }
+
+    /// `stats/controllerNumReadIops`: a 64-bit integer.
+    pub fn stats_controller_num_read_iops(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerNumReadIops")
+    }
+
+    /// `stats/controllerNumSeqIo`: a 64-bit integer.
+    pub fn stats_controller_num_seq_io(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerNumSeqIo")
+    }
+
+    /// `stats/controllerNumWriteIo`: a 64-bit integer.
+    pub fn stats_controller_num_write_io(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerNumWriteIo")
+    }
+
+    /// `stats/controllerNumWriteIops`: a 64-bit integer.
+    pub fn stats_controller_num_write_iops(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerNumWriteIops")
+    }
+
+    /// `stats/controllerRandomIoPpm`: a 64-bit integer.
+    pub fn stats_controller_random_io_ppm(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerRandomIoPpm")
+    }
+
+    /// `stats/controllerReadIoBandwidthKbps`: a 64-bit integer.
+    pub fn stats_controller_read_io_bandwidth_kbps(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerReadIoBandwidthKbps")
+    }
+
+    /// `stats/controllerReadIoPpm`: a 64-bit integer.
+    pub fn stats_controller_read_io_ppm(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerReadIoPpm")
+    }
+
+    /// `stats/controllerSeqIoPpm`: a 64-bit integer.
+    pub fn stats_controller_seq_io_ppm(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerSeqIoPpm")
+    }
+
+    /// `stats/controllerStorageTierSsdUsageBytes`: a 64-bit integer.
+    pub fn stats_controller_storage_tier_ssd_usage_bytes(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerStorageTierSsdUsageBytes")
+    }
+
+    /// `stats/controllerTimespanMicros`: a 64-bit integer.
+    pub fn stats_controller_timespan_micros(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerTimespanMicros")
+    }
+
+    /// `stats/controllerTotalIoSizeKb`: a 64-bit integer.
+    pub fn stats_controller_total_io_size_kb(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerTotalIoSizeKb")
+    }
+
+    /// `stats/controllerTotalIoTimeMicros`: a 64-bit integer.
+    pub fn stats_controller_total_io_time_micros(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerTotalIoTimeMicros")
+    }
+
+    /// `stats/controllerTotalReadIoSizeKb`: a 64-bit integer.
+    pub fn stats_controller_total_read_io_size_kb(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerTotalReadIoSizeKb")
+    }
+
+    /// `stats/controllerTotalReadIoTimeMicros`: a 64-bit integer.
+    pub fn stats_controller_total_read_io_time_micros(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerTotalReadIoTimeMicros")
+    }
+
+    /// `stats/controllerTotalTransformedUsageBytes`: a 64-bit integer.
+    pub fn stats_controller_total_transformed_usage_bytes(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new(
+            "stats/controllerTotalTransformedUsageBytes",
+        )
+    }
+
+    /// `stats/controllerUserBytes`: a 64-bit integer.
+    pub fn stats_controller_user_bytes(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerUserBytes")
+    }
+
+    /// `stats/controllerWriteIoBandwidthKbps`: a 64-bit integer.
+    pub fn stats_controller_write_io_bandwidth_kbps(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerWriteIoBandwidthKbps")
+    }
+
+    /// `stats/controllerWriteIoPpm`: a 64-bit integer.
+    pub fn stats_controller_write_io_ppm(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/controllerWriteIoPpm")
+    }
+
+    /// `stats/hypervisorAvgIoLatencyMicros`: a 64-bit integer.
+    pub fn stats_hypervisor_avg_io_latency_micros(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorAvgIoLatencyMicros")
+    }
+
+    /// `stats/hypervisorCpuReadyTimePpm`: a 64-bit integer.
+    pub fn stats_hypervisor_cpu_ready_time_ppm(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorCpuReadyTimePpm")
+    }
+
+    /// `stats/hypervisorCpuUsagePpm`: a 64-bit integer.
+    pub fn stats_hypervisor_cpu_usage_ppm(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorCpuUsagePpm")
+    }
+
+    /// `stats/hypervisorIoBandwidthKbps`: a 64-bit integer.
+    pub fn stats_hypervisor_io_bandwidth_kbps(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorIoBandwidthKbps")
+    }
+
+    /// `stats/hypervisorMemoryUsagePpm`: a 64-bit integer.
+    pub fn stats_hypervisor_memory_usage_ppm(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorMemoryUsagePpm")
+    }
+
+    /// `stats/hypervisorNumIo`: a 64-bit integer.
+    pub fn stats_hypervisor_num_io(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorNumIo")
+    }
+
+    /// `stats/hypervisorNumIops`: a 64-bit integer.
+    pub fn stats_hypervisor_num_iops(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorNumIops")
+    }
+
+    /// `stats/hypervisorNumReadIo`: a 64-bit integer.
+    pub fn stats_hypervisor_num_read_io(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorNumReadIo")
+    }
+
+    /// `stats/hypervisorNumReadIops`: a 64-bit integer.
+    pub fn stats_hypervisor_num_read_iops(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorNumReadIops")
+    }
+
+    /// `stats/hypervisorNumReceivedBytes`: a 64-bit integer.
+    pub fn stats_hypervisor_num_received_bytes(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorNumReceivedBytes")
+    }
+
+    /// `stats/hypervisorNumTransmittedBytes`: a 64-bit integer.
+    pub fn stats_hypervisor_num_transmitted_bytes(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorNumTransmittedBytes")
+    }
+
+    /// `stats/hypervisorNumWriteIo`: a 64-bit integer.
+    pub fn stats_hypervisor_num_write_io(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorNumWriteIo")
+    }
+
+    /// `stats/hypervisorNumWriteIops`: a 64-bit integer.
+    pub fn stats_hypervisor_num_write_iops(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorNumWriteIops")
+    }
+
+    /// `stats/hypervisorReadIoBandwidthKbps`: a 64-bit integer.
+    pub fn stats_hypervisor_read_io_bandwidth_kbps(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorReadIoBandwidthKbps")
+    }
+
+    /// `stats/hypervisorSwapInRateKbps`: a 64-bit integer.
+    pub fn stats_hypervisor_swap_in_rate_kbps(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorSwapInRateKbps")
+    }
+
+    /// `stats/hypervisorSwapOutRateKbps`: a 64-bit integer.
+    pub fn stats_hypervisor_swap_out_rate_kbps(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorSwapOutRateKbps")
+    }
+
+    /// `stats/hypervisorTimespanMicros`: a 64-bit integer.
+    pub fn stats_hypervisor_timespan_micros(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorTimespanMicros")
+    }
+
+    /// `stats/hypervisorTotalIoSizeKb`: a 64-bit integer.
+    pub fn stats_hypervisor_total_io_size_kb(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorTotalIoSizeKb")
+    }
+
+    /// `stats/hypervisorTotalIoTimeMicros`: a 64-bit integer.
+    pub fn stats_hypervisor_total_io_time_micros(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorTotalIoTimeMicros")
+    }
+
+    /// `stats/hypervisorTotalReadIoSizeKb`: a 64-bit integer.
+    pub fn stats_hypervisor_total_read_io_size_kb(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorTotalReadIoSizeKb")
+    }
+
+    /// `stats/hypervisorType`: a string.
+    pub fn stats_hypervisor_type(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("stats/hypervisorType")
+    }
+
+    /// `stats/hypervisorWriteIoBandwidthKbps`: a 64-bit integer.
+    pub fn stats_hypervisor_write_io_bandwidth_kbps(
+        self,
+    ) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/hypervisorWriteIoBandwidthKbps")
+    }
+
+    /// `stats/memoryUsagePpm`: a 64-bit integer.
+    pub fn stats_memory_usage_ppm(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("stats/memoryUsagePpm")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVmStatsOrderBy;
+
+impl ListVmStatsOrderBy {
+    /// `stats/checkScore`: sort key.
+    pub fn stats_check_score(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/checkScore")
+    }
+
+    /// `stats/controllerAvgIoLatencyMicros`: sort key.
+    pub fn stats_controller_avg_io_latency_micros(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerAvgIoLatencyMicros")
+    }
+
+    /// `stats/controllerAvgReadIoLatencyMicros`: sort key.
+    pub fn stats_controller_avg_read_io_latency_micros(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerAvgReadIoLatencyMicros")
+    }
+
+    /// `stats/controllerAvgReadIoSizeKb`: sort key.
+    pub fn stats_controller_avg_read_io_size_kb(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerAvgReadIoSizeKb")
+    }
+
+    /// `stats/controllerAvgWriteIoLatencyMicros`: sort key.
+    pub fn stats_controller_avg_write_io_latency_micros(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerAvgWriteIoLatencyMicros")
+    }
+
+    /// `stats/controllerAvgWriteIoSizeKb`: sort key.
+    pub fn stats_controller_avg_write_io_size_kb(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerAvgWriteIoSizeKb")
+    }
+
+    /// `stats/controllerIoBandwidthKbps`: sort key.
+    pub fn stats_controller_io_bandwidth_kbps(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerIoBandwidthKbps")
+    }
+
+    /// `stats/controllerNumIo`: sort key.
+    pub fn stats_controller_num_io(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerNumIo")
+    }
+
+    /// `stats/controllerNumIops`: sort key.
+    pub fn stats_controller_num_iops(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerNumIops")
+    }
+
+    /// `stats/controllerNumRandomIo`: sort key.
+    pub fn stats_controller_num_random_io(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerNumRandomIo")
+    }
+
+    /// `stats/controllerNumReadIo`: sort key.
+    pub fn stats_controller_num_read_io(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerNumReadIo")
+    }
+
+    /// `stats/controllerNumReadIops`: sort key.
+    pub fn stats_controller_num_read_iops(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerNumReadIops")
+    }
+
+    /// `stats/controllerNumSeqIo`: sort key.
+    pub fn stats_controller_num_seq_io(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerNumSeqIo")
+    }
+
+    /// `stats/controllerNumWriteIo`: sort key.
+    pub fn stats_controller_num_write_io(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerNumWriteIo")
+    }
+
+    /// `stats/controllerNumWriteIops`: sort key.
+    pub fn stats_controller_num_write_iops(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerNumWriteIops")
+    }
+
+    /// `stats/controllerRandomIoPpm`: sort key.
+    pub fn stats_controller_random_io_ppm(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerRandomIoPpm")
+    }
+
+    /// `stats/controllerReadIoBandwidthKbps`: sort key.
+    pub fn stats_controller_read_io_bandwidth_kbps(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerReadIoBandwidthKbps")
+    }
+
+    /// `stats/controllerReadIoPpm`: sort key.
+    pub fn stats_controller_read_io_ppm(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerReadIoPpm")
+    }
+
+    /// `stats/controllerSeqIoPpm`: sort key.
+    pub fn stats_controller_seq_io_ppm(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerSeqIoPpm")
+    }
+
+    /// `stats/controllerStorageTierSsdUsageBytes`: sort key.
+    pub fn stats_controller_storage_tier_ssd_usage_bytes(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerStorageTierSsdUsageBytes")
+    }
+
+    /// `stats/controllerTimespanMicros`: sort key.
+    pub fn stats_controller_timespan_micros(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerTimespanMicros")
+    }
+
+    /// `stats/controllerTotalIoSizeKb`: sort key.
+    pub fn stats_controller_total_io_size_kb(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerTotalIoSizeKb")
+    }
+
+    /// `stats/controllerTotalIoTimeMicros`: sort key.
+    pub fn stats_controller_total_io_time_micros(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerTotalIoTimeMicros")
+    }
+
+    /// `stats/controllerTotalReadIoSizeKb`: sort key.
+    pub fn stats_controller_total_read_io_size_kb(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerTotalReadIoSizeKb")
+    }
+
+    /// `stats/controllerTotalReadIoTimeMicros`: sort key.
+    pub fn stats_controller_total_read_io_time_micros(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerTotalReadIoTimeMicros")
+    }
+
+    /// `stats/controllerTotalTransformedUsageBytes`: sort key.
+    pub fn stats_controller_total_transformed_usage_bytes(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new(
+            "stats/controllerTotalTransformedUsageBytes",
+        )
+    }
+
+    /// `stats/controllerUserBytes`: sort key.
+    pub fn stats_controller_user_bytes(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerUserBytes")
+    }
+
+    /// `stats/controllerWriteIoBandwidthKbps`: sort key.
+    pub fn stats_controller_write_io_bandwidth_kbps(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerWriteIoBandwidthKbps")
+    }
+
+    /// `stats/controllerWriteIoPpm`: sort key.
+    pub fn stats_controller_write_io_ppm(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/controllerWriteIoPpm")
+    }
+
+    /// `stats/hypervisorAvgIoLatencyMicros`: sort key.
+    pub fn stats_hypervisor_avg_io_latency_micros(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorAvgIoLatencyMicros")
+    }
+
+    /// `stats/hypervisorCpuReadyTimePpm`: sort key.
+    pub fn stats_hypervisor_cpu_ready_time_ppm(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorCpuReadyTimePpm")
+    }
+
+    /// `stats/hypervisorCpuUsagePpm`: sort key.
+    pub fn stats_hypervisor_cpu_usage_ppm(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorCpuUsagePpm")
+    }
+
+    /// `stats/hypervisorIoBandwidthKbps`: sort key.
+    pub fn stats_hypervisor_io_bandwidth_kbps(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorIoBandwidthKbps")
+    }
+
+    /// `stats/hypervisorMemoryUsagePpm`: sort key.
+    pub fn stats_hypervisor_memory_usage_ppm(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorMemoryUsagePpm")
+    }
+
+    /// `stats/hypervisorNumIo`: sort key.
+    pub fn stats_hypervisor_num_io(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorNumIo")
+    }
+
+    /// `stats/hypervisorNumIops`: sort key.
+    pub fn stats_hypervisor_num_iops(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorNumIops")
+    }
+
+    /// `stats/hypervisorNumReadIo`: sort key.
+    pub fn stats_hypervisor_num_read_io(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorNumReadIo")
+    }
+
+    /// `stats/hypervisorNumReadIops`: sort key.
+    pub fn stats_hypervisor_num_read_iops(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorNumReadIops")
+    }
+
+    /// `stats/hypervisorNumReceivedBytes`: sort key.
+    pub fn stats_hypervisor_num_received_bytes(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorNumReceivedBytes")
+    }
+
+    /// `stats/hypervisorNumTransmittedBytes`: sort key.
+    pub fn stats_hypervisor_num_transmitted_bytes(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorNumTransmittedBytes")
+    }
+
+    /// `stats/hypervisorNumWriteIo`: sort key.
+    pub fn stats_hypervisor_num_write_io(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorNumWriteIo")
+    }
+
+    /// `stats/hypervisorNumWriteIops`: sort key.
+    pub fn stats_hypervisor_num_write_iops(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorNumWriteIops")
+    }
+
+    /// `stats/hypervisorReadIoBandwidthKbps`: sort key.
+    pub fn stats_hypervisor_read_io_bandwidth_kbps(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorReadIoBandwidthKbps")
+    }
+
+    /// `stats/hypervisorSwapInRateKbps`: sort key.
+    pub fn stats_hypervisor_swap_in_rate_kbps(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorSwapInRateKbps")
+    }
+
+    /// `stats/hypervisorSwapOutRateKbps`: sort key.
+    pub fn stats_hypervisor_swap_out_rate_kbps(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorSwapOutRateKbps")
+    }
+
+    /// `stats/hypervisorTimespanMicros`: sort key.
+    pub fn stats_hypervisor_timespan_micros(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorTimespanMicros")
+    }
+
+    /// `stats/hypervisorTotalIoSizeKb`: sort key.
+    pub fn stats_hypervisor_total_io_size_kb(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorTotalIoSizeKb")
+    }
+
+    /// `stats/hypervisorTotalIoTimeMicros`: sort key.
+    pub fn stats_hypervisor_total_io_time_micros(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorTotalIoTimeMicros")
+    }
+
+    /// `stats/hypervisorTotalReadIoSizeKb`: sort key.
+    pub fn stats_hypervisor_total_read_io_size_kb(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorTotalReadIoSizeKb")
+    }
+
+    /// `stats/hypervisorWriteIoBandwidthKbps`: sort key.
+    pub fn stats_hypervisor_write_io_bandwidth_kbps(
+        self,
+    ) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/hypervisorWriteIoBandwidthKbps")
+    }
+
+    /// `stats/memoryUsagePpm`: sort key.
+    pub fn stats_memory_usage_ppm(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("stats/memoryUsagePpm")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVmStatsSelect;
+
+impl ListVmStatsSelect {
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `links`: selectable field.
+    pub fn links(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("links")
+    }
+
+    /// `stats`: selectable field.
+    pub fn stats(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("stats")
+    }
+
+    /// `tenantId`: selectable field.
+    pub fn tenant_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("tenantId")
     }
 }
 
@@ -479,7 +1104,7 @@ static GET_VM_STATS_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Ope
 /// Request builder for `getVmStatsById` (`GET /vmm/v4.0/esxi/stats/vms/{extId}`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetVmStatsByIdRequest {
+pub struct GetVmStatsByIdRequest<T = crate::esxi::stats::VmStats> {
     client: ntnx_runtime::Client,
     ext_id: String,
     start_time: ntnx_runtime::DateTime,
@@ -488,9 +1113,10 @@ pub struct GetVmStatsByIdRequest {
     stat_type: Option<ntnx_shared::common::v1::stats::DownSamplingOperator>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl GetVmStatsByIdRequest {
+impl<T> GetVmStatsByIdRequest<T> {
     /// The sampling interval in seconds at which statistical data should be collected. For example, if you want performance statistics every 30 seconds, then provide the value as 30.
     ///
     /// Constraints: ≥ 1.
@@ -508,14 +1134,28 @@ impl GetVmStatsByIdRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - extId
-    /// - links
-    /// - stats
-    /// - tenantId
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`GetVmStatsByIdSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(GetVmStatsByIdSelect) -> K,
+    ) -> GetVmStatsByIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(GetVmStatsByIdSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> GetVmStatsByIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -531,33 +1171,6 @@ impl GetVmStatsByIdRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<crate::esxi::stats::VmStats>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        let mut response: crate::api::ApiResponse<crate::esxi::stats::VmStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
     }
 
     /// The runtime request for the builder's current parameters.
@@ -578,11 +1191,78 @@ impl GetVmStatsByIdRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> GetVmStatsByIdRequest<U> {
+        GetVmStatsByIdRequest {
+            client: self.client,
+            ext_id: self.ext_id,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            sampling_interval: self.sampling_interval,
+            stat_type: self.stat_type,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for GetVmStatsByIdRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static + ntnx_runtime::Model,
+> GetVmStatsByIdRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(self) -> Result<crate::api::ApiResponse<T>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<T> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for GetVmStatsByIdRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GetVmStatsByIdSelect;
+
+impl GetVmStatsByIdSelect {
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `links`: selectable field.
+    pub fn links(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("links")
+    }
+
+    /// `stats`: selectable field.
+    pub fn stats(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("stats")
+    }
+
+    /// `tenantId`: selectable field.
+    pub fn tenant_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("tenantId")
     }
 }
 
@@ -617,7 +1297,7 @@ static GET_NIC_STATS_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Op
 /// Request builder for `getNicStatsById` (`GET /vmm/v4.0/esxi/stats/vms/{vmExtId}/nics/{extId}`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetNicStatsByIdRequest {
+pub struct GetNicStatsByIdRequest<T = crate::esxi::stats::VmNicStats> {
     client: ntnx_runtime::Client,
     vm_ext_id: String,
     ext_id: String,
@@ -627,9 +1307,10 @@ pub struct GetNicStatsByIdRequest {
     stat_type: Option<ntnx_shared::common::v1::stats::DownSamplingOperator>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl GetNicStatsByIdRequest {
+impl<T> GetNicStatsByIdRequest<T> {
     /// The sampling interval in seconds at which statistical data should be collected. For example, if you want performance statistics every 30 seconds, then provide the value as 30.
     ///
     /// Constraints: ≥ 1.
@@ -647,15 +1328,28 @@ impl GetNicStatsByIdRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - extId
-    /// - links
-    /// - stats
-    /// - tenantId
-    /// - vmExtId
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`GetNicStatsByIdSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(GetNicStatsByIdSelect) -> K,
+    ) -> GetNicStatsByIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(GetNicStatsByIdSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> GetNicStatsByIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -671,33 +1365,6 @@ impl GetNicStatsByIdRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<crate::esxi::stats::VmNicStats>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        let mut response: crate::api::ApiResponse<crate::esxi::stats::VmNicStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
     }
 
     /// The runtime request for the builder's current parameters.
@@ -719,11 +1386,84 @@ impl GetNicStatsByIdRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> GetNicStatsByIdRequest<U> {
+        GetNicStatsByIdRequest {
+            client: self.client,
+            vm_ext_id: self.vm_ext_id,
+            ext_id: self.ext_id,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            sampling_interval: self.sampling_interval,
+            stat_type: self.stat_type,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for GetNicStatsByIdRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static + ntnx_runtime::Model,
+> GetNicStatsByIdRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(self) -> Result<crate::api::ApiResponse<T>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<T> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for GetNicStatsByIdRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GetNicStatsByIdSelect;
+
+impl GetNicStatsByIdSelect {
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `links`: selectable field.
+    pub fn links(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("links")
+    }
+
+    /// `stats`: selectable field.
+    pub fn stats(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("stats")
+    }
+
+    /// `tenantId`: selectable field.
+    pub fn tenant_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("tenantId")
+    }
+
+    /// `vmExtId`: selectable field.
+    pub fn vm_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("vmExtId")
     }
 }
 
@@ -758,7 +1498,7 @@ static GET_DISK_STATS_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::O
 /// Request builder for `getDiskStatsById` (`GET /vmm/v4.0/esxi/stats/vms/{vmExtId}/disks/{extId}`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDiskStatsByIdRequest {
+pub struct GetDiskStatsByIdRequest<T = crate::esxi::stats::VmDiskStats> {
     client: ntnx_runtime::Client,
     vm_ext_id: String,
     ext_id: String,
@@ -768,9 +1508,10 @@ pub struct GetDiskStatsByIdRequest {
     stat_type: Option<ntnx_shared::common::v1::stats::DownSamplingOperator>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl GetDiskStatsByIdRequest {
+impl<T> GetDiskStatsByIdRequest<T> {
     /// The sampling interval in seconds at which statistical data should be collected. For example, if you want performance statistics every 30 seconds, then provide the value as 30.
     ///
     /// Constraints: ≥ 1.
@@ -788,15 +1529,28 @@ impl GetDiskStatsByIdRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - extId
-    /// - links
-    /// - stats
-    /// - tenantId
-    /// - vmExtId
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`GetDiskStatsByIdSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(GetDiskStatsByIdSelect) -> K,
+    ) -> GetDiskStatsByIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(GetDiskStatsByIdSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> GetDiskStatsByIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -812,33 +1566,6 @@ impl GetDiskStatsByIdRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<crate::esxi::stats::VmDiskStats>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        let mut response: crate::api::ApiResponse<crate::esxi::stats::VmDiskStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
     }
 
     /// The runtime request for the builder's current parameters.
@@ -860,10 +1587,83 @@ impl GetDiskStatsByIdRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> GetDiskStatsByIdRequest<U> {
+        GetDiskStatsByIdRequest {
+            client: self.client,
+            vm_ext_id: self.vm_ext_id,
+            ext_id: self.ext_id,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            sampling_interval: self.sampling_interval,
+            stat_type: self.stat_type,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for GetDiskStatsByIdRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static + ntnx_runtime::Model,
+> GetDiskStatsByIdRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(self) -> Result<crate::api::ApiResponse<T>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<T> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for GetDiskStatsByIdRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GetDiskStatsByIdSelect;
+
+impl GetDiskStatsByIdSelect {
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `links`: selectable field.
+    pub fn links(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("links")
+    }
+
+    /// `stats`: selectable field.
+    pub fn stats(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("stats")
+    }
+
+    /// `tenantId`: selectable field.
+    pub fn tenant_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("tenantId")
+    }
+
+    /// `vmExtId`: selectable field.
+    pub fn vm_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("vmExtId")
     }
 }

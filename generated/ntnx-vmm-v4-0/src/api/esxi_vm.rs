@@ -90,6 +90,12 @@ impl EsxiVmApi {
     ///
     /// `GET /vmm/v4.0/esxi/config/vms` (operation `listVms`).
     ///
+    /// Filterable fields ([`ListVmsFilter`]): `cluster/extId`, `guestOsName`, `host/extId`, `memorySizeBytes`, `name`, `numCoresPerSocket`, `numCpus`, `powerState`, `virtualHardwareVersion`.
+    ///
+    /// Sortable fields ([`ListVmsOrderBy`]): `guestOsName`, `memorySizeBytes`, `name`, `numCoresPerSocket`, `numCpus`, `virtualHardwareVersion`.
+    ///
+    /// Selectable fields ([`ListVmsSelect`]): `categories`, `cdRoms`, `cluster/extId`, `description`, `disks`, `extId`, `guestOsName`, `host/extId`, `links`, `memorySizeBytes`, `name`, `nics`, `numCoresPerSocket`, `numCpus`, `nutanixGuestTools/availableVersion`, `nutanixGuestTools/capabilities`, `nutanixGuestTools/guestOsVersion`, `nutanixGuestTools/isEnabled`, `nutanixGuestTools/isInstalled`, `nutanixGuestTools/isIsoInserted`, `nutanixGuestTools/isReachable`, `nutanixGuestTools/isVmMobilityDriversInstalled`, `nutanixGuestTools/isVssSnapshotCapable`, `nutanixGuestTools/version`, `ownershipInfo/owner`, `powerState`, `tenantId`, `virtualHardwareVersion`.
+    ///
     /// Roles allowed: Prism Admin, Prism Viewer, Self-Service Admin, Super Admin, Storage Admin.
     ///
     /// Rate limit: 2 per seconds (xsmall), 3 per seconds (Small), 5 per seconds (Large), 7 per seconds (XLarge).
@@ -102,6 +108,7 @@ impl EsxiVmApi {
             orderby: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -496,18 +503,6 @@ impl AssociateCategoriesRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ASSOCIATE_CATEGORIES_OPERATION)
@@ -518,6 +513,20 @@ impl AssociateCategoriesRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl AssociateCategoriesRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -589,18 +598,6 @@ impl DisassociateCategoriesRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DISASSOCIATE_CATEGORIES_OPERATION)
@@ -611,6 +608,20 @@ impl DisassociateCategoriesRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl DisassociateCategoriesRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -673,6 +684,16 @@ impl GetVmByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_VM_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetVmByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -685,14 +706,6 @@ impl GetVmByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_VM_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -733,7 +746,7 @@ static LIST_VMS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
 /// Request builder for `listVms` (`GET /vmm/v4.0/esxi/config/vms`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListVmsRequest {
+pub struct ListVmsRequest<T = crate::esxi::config::Vm> {
     client: ntnx_runtime::Client,
     page: Option<i32>,
     limit: Option<i32>,
@@ -741,9 +754,10 @@ pub struct ListVmsRequest {
     orderby: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListVmsRequest {
+impl<T> ListVmsRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -764,68 +778,57 @@ impl ListVmsRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - cluster/extId
-    /// - guestOsName
-    /// - host/extId
-    /// - memorySizeBytes
-    /// - name
-    /// - numCoresPerSocket
-    /// - numCpus
-    /// - powerState
-    /// - virtualHardwareVersion
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListVmsFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListVmsFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListVmsFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - guestOsName
-    /// - memorySizeBytes
-    /// - name
-    /// - numCoresPerSocket
-    /// - numCpus
-    /// - virtualHardwareVersion
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListVmsOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListVmsOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListVmsOrderBy).into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - categories
-    /// - cdRoms
-    /// - cluster/extId
-    /// - description
-    /// - disks
-    /// - extId
-    /// - guestOsName
-    /// - host/extId
-    /// - links
-    /// - memorySizeBytes
-    /// - name
-    /// - nics
-    /// - numCoresPerSocket
-    /// - numCpus
-    /// - nutanixGuestTools/availableVersion
-    /// - nutanixGuestTools/capabilities
-    /// - nutanixGuestTools/guestOsVersion
-    /// - nutanixGuestTools/isEnabled
-    /// - nutanixGuestTools/isInstalled
-    /// - nutanixGuestTools/isIsoInserted
-    /// - nutanixGuestTools/isReachable
-    /// - nutanixGuestTools/isVmMobilityDriversInstalled
-    /// - nutanixGuestTools/isVssSnapshotCapable
-    /// - nutanixGuestTools/version
-    /// - ownershipInfo/owner
-    /// - powerState
-    /// - tenantId
-    /// - virtualHardwareVersion
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListVmsSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListVmsSelect) -> K,
+    ) -> ListVmsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListVmsSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListVmsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -841,58 +844,6 @@ impl ListVmsRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::esxi::config::Vm>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::esxi::config::Vm>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::esxi::config::Vm, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -916,11 +867,320 @@ impl ListVmsRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListVmsRequest<U> {
+        ListVmsRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListVmsRequest {
+impl<T: serde::de::DeserializeOwned + Clone + Send + 'static> ListVmsRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListVmsRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVmsFilter;
+
+impl ListVmsFilter {
+    /// `cluster/extId`: a string.
+    pub fn cluster_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("cluster/extId")
+    }
+
+    /// `guestOsName`: a string.
+    pub fn guest_os_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("guestOsName")
+    }
+
+    /// `host/extId`: a string.
+    pub fn host_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("host/extId")
+    }
+
+    /// `memorySizeBytes`: a 64-bit integer.
+    pub fn memory_size_bytes(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("memorySizeBytes")
+    }
+
+    /// `name`: a string.
+    pub fn name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("name")
+    }
+
+    /// `numCoresPerSocket`: a 64-bit integer.
+    pub fn num_cores_per_socket(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("numCoresPerSocket")
+    }
+
+    /// `numCpus`: a 64-bit integer.
+    pub fn num_cpus(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("numCpus")
+    }
+
+    /// `powerState`: an enum, written as `Vmm.Esxi.Config.PowerState'VALUE'`.
+    pub fn power_state(
+        self,
+    ) -> ntnx_runtime::odata::EnumField<crate::esxi::config::PowerState> {
+        ntnx_runtime::odata::EnumField::new("powerState", "Vmm.Esxi.Config.PowerState")
+    }
+
+    /// `virtualHardwareVersion`: a 64-bit integer.
+    pub fn virtual_hardware_version(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("virtualHardwareVersion")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVmsOrderBy;
+
+impl ListVmsOrderBy {
+    /// `guestOsName`: sort key.
+    pub fn guest_os_name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("guestOsName")
+    }
+
+    /// `memorySizeBytes`: sort key.
+    pub fn memory_size_bytes(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("memorySizeBytes")
+    }
+
+    /// `name`: sort key.
+    pub fn name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("name")
+    }
+
+    /// `numCoresPerSocket`: sort key.
+    pub fn num_cores_per_socket(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("numCoresPerSocket")
+    }
+
+    /// `numCpus`: sort key.
+    pub fn num_cpus(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("numCpus")
+    }
+
+    /// `virtualHardwareVersion`: sort key.
+    pub fn virtual_hardware_version(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("virtualHardwareVersion")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVmsSelect;
+
+impl ListVmsSelect {
+    /// `categories`: selectable field.
+    pub fn categories(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("categories")
+    }
+
+    /// `cdRoms`: selectable field.
+    pub fn cd_roms(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cdRoms")
+    }
+
+    /// `cluster/extId`: selectable field.
+    pub fn cluster_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cluster/extId")
+    }
+
+    /// `description`: selectable field.
+    pub fn description(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("description")
+    }
+
+    /// `disks`: selectable field.
+    pub fn disks(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("disks")
+    }
+
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `guestOsName`: selectable field.
+    pub fn guest_os_name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("guestOsName")
+    }
+
+    /// `host/extId`: selectable field.
+    pub fn host_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("host/extId")
+    }
+
+    /// `links`: selectable field.
+    pub fn links(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("links")
+    }
+
+    /// `memorySizeBytes`: selectable field.
+    pub fn memory_size_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("memorySizeBytes")
+    }
+
+    /// `name`: selectable field.
+    pub fn name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("name")
+    }
+
+    /// `nics`: selectable field.
+    pub fn nics(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nics")
+    }
+
+    /// `numCoresPerSocket`: selectable field.
+    pub fn num_cores_per_socket(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numCoresPerSocket")
+    }
+
+    /// `numCpus`: selectable field.
+    pub fn num_cpus(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numCpus")
+    }
+
+    /// `nutanixGuestTools/availableVersion`: selectable field.
+    pub fn nutanix_guest_tools_available_version(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nutanixGuestTools/availableVersion")
+    }
+
+    /// `nutanixGuestTools/capabilities`: selectable field.
+    pub fn nutanix_guest_tools_capabilities(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nutanixGuestTools/capabilities")
+    }
+
+    /// `nutanixGuestTools/guestOsVersion`: selectable field.
+    pub fn nutanix_guest_tools_guest_os_version(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nutanixGuestTools/guestOsVersion")
+    }
+
+    /// `nutanixGuestTools/isEnabled`: selectable field.
+    pub fn nutanix_guest_tools_is_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nutanixGuestTools/isEnabled")
+    }
+
+    /// `nutanixGuestTools/isInstalled`: selectable field.
+    pub fn nutanix_guest_tools_is_installed(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nutanixGuestTools/isInstalled")
+    }
+
+    /// `nutanixGuestTools/isIsoInserted`: selectable field.
+    pub fn nutanix_guest_tools_is_iso_inserted(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nutanixGuestTools/isIsoInserted")
+    }
+
+    /// `nutanixGuestTools/isReachable`: selectable field.
+    pub fn nutanix_guest_tools_is_reachable(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nutanixGuestTools/isReachable")
+    }
+
+    /// `nutanixGuestTools/isVmMobilityDriversInstalled`: selectable field.
+    pub fn nutanix_guest_tools_is_vm_mobility_drivers_installed(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new(
+            "nutanixGuestTools/isVmMobilityDriversInstalled",
+        )
+    }
+
+    /// `nutanixGuestTools/isVssSnapshotCapable`: selectable field.
+    pub fn nutanix_guest_tools_is_vss_snapshot_capable(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nutanixGuestTools/isVssSnapshotCapable")
+    }
+
+    /// `nutanixGuestTools/version`: selectable field.
+    pub fn nutanix_guest_tools_version(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nutanixGuestTools/version")
+    }
+
+    /// `ownershipInfo/owner`: selectable field.
+    pub fn ownership_info_owner(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ownershipInfo/owner")
+    }
+
+    /// `powerState`: selectable field.
+    pub fn power_state(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("powerState")
+    }
+
+    /// `tenantId`: selectable field.
+    pub fn tenant_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("tenantId")
+    }
+
+    /// `virtualHardwareVersion`: selectable field.
+    pub fn virtual_hardware_version(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("virtualHardwareVersion")
     }
 }
 
@@ -1003,18 +1263,6 @@ impl RevertVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REVERT_VM_OPERATION)
@@ -1032,6 +1280,20 @@ impl RevertVmRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl RevertVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1094,6 +1356,18 @@ impl GetNutanixGuestToolsByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &GET_NUTANIX_GUEST_TOOLS_BY_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetNutanixGuestToolsByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1108,16 +1382,6 @@ impl GetNutanixGuestToolsByIdRequest {
         > = self.client.send_envelope(request).await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &GET_NUTANIX_GUEST_TOOLS_BY_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -1206,18 +1470,6 @@ impl UpdateNutanixGuestToolsByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1241,6 +1493,20 @@ impl UpdateNutanixGuestToolsByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateNutanixGuestToolsByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1329,18 +1595,6 @@ impl InstallNutanixGuestToolsRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1364,6 +1618,20 @@ impl InstallNutanixGuestToolsRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl InstallNutanixGuestToolsRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1452,18 +1720,6 @@ impl UpgradeNutanixGuestToolsRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1487,6 +1743,20 @@ impl UpgradeNutanixGuestToolsRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpgradeNutanixGuestToolsRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1575,18 +1845,6 @@ impl InsertNutanixGuestToolsRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1610,6 +1868,20 @@ impl InsertNutanixGuestToolsRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl InsertNutanixGuestToolsRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1697,18 +1969,6 @@ impl UninstallNutanixGuestToolsRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1730,6 +1990,20 @@ impl UninstallNutanixGuestToolsRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl UninstallNutanixGuestToolsRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1801,18 +2075,6 @@ impl AssignVmOwnerRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ASSIGN_VM_OWNER_OPERATION)
@@ -1823,6 +2085,20 @@ impl AssignVmOwnerRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl AssignVmOwnerRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1910,18 +2186,6 @@ impl PowerOnVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&POWER_ON_VM_OPERATION)
@@ -1937,6 +2201,20 @@ impl PowerOnVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl PowerOnVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2024,18 +2302,6 @@ impl PowerOffVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&POWER_OFF_VM_OPERATION)
@@ -2053,6 +2319,20 @@ impl PowerOffVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl PowerOffVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2140,18 +2420,6 @@ impl ResetVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&RESET_VM_OPERATION)
@@ -2167,6 +2435,20 @@ impl ResetVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ResetVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2254,18 +2536,6 @@ impl SuspendVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&SUSPEND_VM_OPERATION)
@@ -2281,6 +2551,20 @@ impl SuspendVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl SuspendVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2368,18 +2652,6 @@ impl ShutdownGuestVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&SHUTDOWN_GUEST_VM_OPERATION)
@@ -2397,6 +2669,20 @@ impl ShutdownGuestVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ShutdownGuestVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2484,18 +2770,6 @@ impl RebootGuestVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REBOOT_GUEST_VM_OPERATION)
@@ -2513,6 +2787,20 @@ impl RebootGuestVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl RebootGuestVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 

@@ -24,6 +24,12 @@ impl ImageRateLimitPoliciesApi {
     ///
     /// `GET /vmm/v4.0/images/config/rate-limit-policies` (operation `listRateLimitPolicies`).
     ///
+    /// Filterable fields ([`ListRateLimitPoliciesFilter`]): `description`, `name`, `rateLimitKbps`.
+    ///
+    /// Sortable fields ([`ListRateLimitPoliciesOrderBy`]): `description`, `lastUpdateTime`, `name`, `rateLimitKbps`.
+    ///
+    /// Selectable fields ([`ListRateLimitPoliciesSelect`]): `createTime`, `description`, `extId`, `lastUpdateTime`, `links`, `name`, `ownerExtId`, `rateLimitKbps`, `tenantId`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin, Prism Viewer.
     ///
     /// Rate limit: 20 per seconds (xsmall), 20 per seconds (Small), 20 per seconds (Large), 20 per seconds (XLarge).
@@ -36,6 +42,7 @@ impl ImageRateLimitPoliciesApi {
             orderby: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -141,6 +148,12 @@ impl ImageRateLimitPoliciesApi {
     ///
     /// `GET /vmm/v4.0/images/config/effective-rate-limit-policies` (operation `listEffectiveRateLimitPolicies`).
     ///
+    /// Filterable fields ([`ListEffectiveRateLimitPoliciesFilter`]): `clusterExtId`.
+    ///
+    /// Sortable fields ([`ListEffectiveRateLimitPoliciesOrderBy`]): `clusterExtId`.
+    ///
+    /// Selectable fields ([`ListEffectiveRateLimitPoliciesSelect`]): `clusterExtId`, `links`, `rateLimitExtId`, `tenantId`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin, Prism Viewer.
     ///
     /// Rate limit: 15 per seconds (xsmall), 15 per seconds (Small), 15 per seconds (Large), 15 per seconds (XLarge).
@@ -155,6 +168,7 @@ impl ImageRateLimitPoliciesApi {
             orderby: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 }
@@ -190,7 +204,7 @@ static LIST_RATE_LIMIT_POLICIES_OPERATION: ntnx_runtime::Operation = ntnx_runtim
 /// Request builder for `listRateLimitPolicies` (`GET /vmm/v4.0/images/config/rate-limit-policies`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListRateLimitPoliciesRequest {
+pub struct ListRateLimitPoliciesRequest<T = crate::images::config::RateLimitPolicy> {
     client: ntnx_runtime::Client,
     page: Option<i32>,
     limit: Option<i32>,
@@ -198,9 +212,10 @@ pub struct ListRateLimitPoliciesRequest {
     orderby: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListRateLimitPoliciesRequest {
+impl<T> ListRateLimitPoliciesRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -221,41 +236,59 @@ impl ListRateLimitPoliciesRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - description
-    /// - name
-    /// - rateLimitKbps
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListRateLimitPoliciesFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListRateLimitPoliciesFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListRateLimitPoliciesFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - description
-    /// - lastUpdateTime
-    /// - name
-    /// - rateLimitKbps
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListRateLimitPoliciesOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListRateLimitPoliciesOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListRateLimitPoliciesOrderBy)
+            .into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - createTime
-    /// - description
-    /// - extId
-    /// - lastUpdateTime
-    /// - links
-    /// - name
-    /// - ownerExtId
-    /// - rateLimitKbps
-    /// - tenantId
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListRateLimitPoliciesSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListRateLimitPoliciesSelect) -> K,
+    ) -> ListRateLimitPoliciesRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListRateLimitPoliciesSelect)
+            .into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListRateLimitPoliciesRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -271,58 +304,6 @@ impl ListRateLimitPoliciesRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::images::config::RateLimitPolicy>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::images::config::RateLimitPolicy>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::images::config::RateLimitPolicy, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -346,11 +327,173 @@ impl ListRateLimitPoliciesRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListRateLimitPoliciesRequest<U> {
+        ListRateLimitPoliciesRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListRateLimitPoliciesRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static,
+> ListRateLimitPoliciesRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListRateLimitPoliciesRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListRateLimitPoliciesFilter;
+
+impl ListRateLimitPoliciesFilter {
+    /// `description`: a string.
+    pub fn description(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("description")
+    }
+
+    /// `name`: a string.
+    pub fn name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("name")
+    }
+
+    /// `rateLimitKbps`: a 64-bit integer.
+    pub fn rate_limit_kbps(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("rateLimitKbps")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListRateLimitPoliciesOrderBy;
+
+impl ListRateLimitPoliciesOrderBy {
+    /// `description`: sort key.
+    pub fn description(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("description")
+    }
+
+    /// `lastUpdateTime`: sort key.
+    pub fn last_update_time(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("lastUpdateTime")
+    }
+
+    /// `name`: sort key.
+    pub fn name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("name")
+    }
+
+    /// `rateLimitKbps`: sort key.
+    pub fn rate_limit_kbps(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("rateLimitKbps")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListRateLimitPoliciesSelect;
+
+impl ListRateLimitPoliciesSelect {
+    /// `createTime`: selectable field.
+    pub fn create_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("createTime")
+    }
+
+    /// `description`: selectable field.
+    pub fn description(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("description")
+    }
+
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `lastUpdateTime`: selectable field.
+    pub fn last_update_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("lastUpdateTime")
+    }
+
+    /// `links`: selectable field.
+    pub fn links(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("links")
+    }
+
+    /// `name`: selectable field.
+    pub fn name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("name")
+    }
+
+    /// `ownerExtId`: selectable field.
+    pub fn owner_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ownerExtId")
+    }
+
+    /// `rateLimitKbps`: selectable field.
+    pub fn rate_limit_kbps(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("rateLimitKbps")
+    }
+
+    /// `tenantId`: selectable field.
+    pub fn tenant_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("tenantId")
     }
 }
 
@@ -415,6 +558,19 @@ impl CreateRateLimitPolicyRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&CREATE_RATE_LIMIT_POLICY_OPERATION)
+            .options(self.options);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.json_body(&self.body)?;
+        Ok(request)
+    }
+}
+
+impl CreateRateLimitPolicyRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -425,17 +581,6 @@ impl CreateRateLimitPolicyRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_RATE_LIMIT_POLICY_OPERATION)
-            .options(self.options);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.json_body(&self.body)?;
-        Ok(request)
     }
 }
 
@@ -498,6 +643,18 @@ impl GetRateLimitPolicyByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &GET_RATE_LIMIT_POLICY_BY_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetRateLimitPolicyByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -512,16 +669,6 @@ impl GetRateLimitPolicyByIdRequest {
         > = self.client.send_envelope(request).await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &GET_RATE_LIMIT_POLICY_BY_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -610,18 +757,6 @@ impl UpdateRateLimitPolicyByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -645,6 +780,20 @@ impl UpdateRateLimitPolicyByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateRateLimitPolicyByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -715,18 +864,6 @@ impl DeleteRateLimitPolicyByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -738,6 +875,20 @@ impl DeleteRateLimitPolicyByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl DeleteRateLimitPolicyByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -778,7 +929,9 @@ static LIST_EFFECTIVE_RATE_LIMIT_POLICIES_OPERATION: ntnx_runtime::Operation = n
 /// Request builder for `listEffectiveRateLimitPolicies` (`GET /vmm/v4.0/images/config/effective-rate-limit-policies`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListEffectiveRateLimitPoliciesRequest {
+pub struct ListEffectiveRateLimitPoliciesRequest<
+    T = crate::images::config::EffectiveRateLimitPolicy,
+> {
     client: ntnx_runtime::Client,
     page: Option<i32>,
     limit: Option<i32>,
@@ -786,9 +939,10 @@ pub struct ListEffectiveRateLimitPoliciesRequest {
     orderby: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListEffectiveRateLimitPoliciesRequest {
+impl<T> ListEffectiveRateLimitPoliciesRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -809,31 +963,65 @@ impl ListEffectiveRateLimitPoliciesRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - clusterExtId
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListEffectiveRateLimitPoliciesFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(
+            ListEffectiveRateLimitPoliciesFilter,
+        ) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListEffectiveRateLimitPoliciesFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - clusterExtId
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListEffectiveRateLimitPoliciesOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListEffectiveRateLimitPoliciesOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(
+                ListEffectiveRateLimitPoliciesOrderBy,
+            )
+            .into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - clusterExtId
-    /// - links
-    /// - rateLimitExtId
-    /// - tenantId
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListEffectiveRateLimitPoliciesSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListEffectiveRateLimitPoliciesSelect) -> K,
+    ) -> ListEffectiveRateLimitPoliciesRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(
+                ListEffectiveRateLimitPoliciesSelect,
+            )
+            .into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListEffectiveRateLimitPoliciesRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -849,63 +1037,6 @@ impl ListEffectiveRateLimitPoliciesRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::images::config::EffectiveRateLimitPolicy>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<
-                Vec<crate::images::config::EffectiveRateLimitPolicy>,
-            >,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::images::config::EffectiveRateLimitPolicy,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -931,10 +1062,122 @@ impl ListEffectiveRateLimitPoliciesRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListEffectiveRateLimitPoliciesRequest<U> {
+        ListEffectiveRateLimitPoliciesRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListEffectiveRateLimitPoliciesRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static,
+> ListEffectiveRateLimitPoliciesRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListEffectiveRateLimitPoliciesRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListEffectiveRateLimitPoliciesFilter;
+
+impl ListEffectiveRateLimitPoliciesFilter {
+    /// `clusterExtId`: a string.
+    pub fn cluster_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("clusterExtId")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListEffectiveRateLimitPoliciesOrderBy;
+
+impl ListEffectiveRateLimitPoliciesOrderBy {
+    /// `clusterExtId`: sort key.
+    pub fn cluster_ext_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("clusterExtId")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListEffectiveRateLimitPoliciesSelect;
+
+impl ListEffectiveRateLimitPoliciesSelect {
+    /// `clusterExtId`: selectable field.
+    pub fn cluster_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("clusterExtId")
+    }
+
+    /// `links`: selectable field.
+    pub fn links(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("links")
+    }
+
+    /// `rateLimitExtId`: selectable field.
+    pub fn rate_limit_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("rateLimitExtId")
+    }
+
+    /// `tenantId`: selectable field.
+    pub fn tenant_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("tenantId")
     }
 }

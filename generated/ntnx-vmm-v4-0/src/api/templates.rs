@@ -24,6 +24,12 @@ impl TemplatesApi {
     ///
     /// `GET /vmm/v4.0/content/templates` (operation `listTemplates`).
     ///
+    /// Filterable fields ([`ListTemplatesFilter`]): `templateName`.
+    ///
+    /// Sortable fields ([`ListTemplatesOrderBy`]): `templateName`, `updateTime`.
+    ///
+    /// Selectable fields ([`ListTemplatesSelect`]): `createTime`, `createdBy`, `guestUpdateStatus`, `templateDescription`, `templateName`, `templateVersionSpec`, `updateTime`, `updatedBy`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin, Prism Viewer, Virtual Machine Admin, Virtual Machine Operator.
     ///
     /// Rate limit: 20 per seconds (xsmall), 20 per seconds (small), 20 per seconds (large), 20 per seconds (xlarge).
@@ -36,6 +42,7 @@ impl TemplatesApi {
             orderby: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -166,6 +173,12 @@ impl TemplatesApi {
     ///
     /// `GET /vmm/v4.0/content/templates/{templateExtId}/versions` (operation `listTemplateVersions`).
     ///
+    /// Filterable fields ([`ListTemplateVersionsFilter`]): `versionName`.
+    ///
+    /// Sortable fields ([`ListTemplateVersionsOrderBy`]): `createTime`, `versionName`.
+    ///
+    /// Selectable fields ([`ListTemplateVersionsSelect`]): `createTime`, `createdBy`, `isActiveVersion`, `isGcOverrideEnabled`, `versionDescription`, `versionName`, `vmSpec`.
+    ///
     /// Roles allowed: Super Admin, Prism Admin, Prism Viewer, Virtual Machine Admin, Virtual Machine Operator.
     ///
     /// Rate limit: 20 per seconds (xsmall), 20 per seconds (small), 20 per seconds (large), 20 per seconds (xlarge).
@@ -182,6 +195,7 @@ impl TemplatesApi {
             orderby: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -371,7 +385,7 @@ static LIST_TEMPLATES_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operati
 /// Request builder for `listTemplates` (`GET /vmm/v4.0/content/templates`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListTemplatesRequest {
+pub struct ListTemplatesRequest<T = crate::content::Template> {
     client: ntnx_runtime::Client,
     page: Option<i32>,
     limit: Option<i32>,
@@ -379,9 +393,10 @@ pub struct ListTemplatesRequest {
     orderby: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListTemplatesRequest {
+impl<T> ListTemplatesRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -402,36 +417,57 @@ impl ListTemplatesRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - templateName
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListTemplatesFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListTemplatesFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListTemplatesFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - templateName
-    /// - updateTime
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListTemplatesOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListTemplatesOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListTemplatesOrderBy).into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - createTime
-    /// - createdBy
-    /// - guestUpdateStatus
-    /// - templateDescription
-    /// - templateName
-    /// - templateVersionSpec
-    /// - updateTime
-    /// - updatedBy
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListTemplatesSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListTemplatesSelect) -> K,
+    ) -> ListTemplatesRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListTemplatesSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListTemplatesRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -447,58 +483,6 @@ impl ListTemplatesRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::content::Template>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::content::Template>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::content::Template, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -522,11 +506,146 @@ impl ListTemplatesRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListTemplatesRequest<U> {
+        ListTemplatesRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListTemplatesRequest {
+impl<T: serde::de::DeserializeOwned + Clone + Send + 'static> ListTemplatesRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListTemplatesRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListTemplatesFilter;
+
+impl ListTemplatesFilter {
+    /// `templateName`: a string.
+    pub fn template_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("templateName")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListTemplatesOrderBy;
+
+impl ListTemplatesOrderBy {
+    /// `templateName`: sort key.
+    pub fn template_name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("templateName")
+    }
+
+    /// `updateTime`: sort key.
+    pub fn update_time(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("updateTime")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListTemplatesSelect;
+
+impl ListTemplatesSelect {
+    /// `createTime`: selectable field.
+    pub fn create_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("createTime")
+    }
+
+    /// `createdBy`: selectable field.
+    pub fn created_by(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("createdBy")
+    }
+
+    /// `guestUpdateStatus`: selectable field.
+    pub fn guest_update_status(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("guestUpdateStatus")
+    }
+
+    /// `templateDescription`: selectable field.
+    pub fn template_description(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("templateDescription")
+    }
+
+    /// `templateName`: selectable field.
+    pub fn template_name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("templateName")
+    }
+
+    /// `templateVersionSpec`: selectable field.
+    pub fn template_version_spec(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("templateVersionSpec")
+    }
+
+    /// `updateTime`: selectable field.
+    pub fn update_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("updateTime")
+    }
+
+    /// `updatedBy`: selectable field.
+    pub fn updated_by(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("updatedBy")
     }
 }
 
@@ -591,6 +710,19 @@ impl CreateTemplateRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&CREATE_TEMPLATE_OPERATION)
+            .options(self.options);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.json_body(&self.body)?;
+        Ok(request)
+    }
+}
+
+impl CreateTemplateRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -601,17 +733,6 @@ impl CreateTemplateRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_TEMPLATE_OPERATION)
-            .options(self.options);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.json_body(&self.body)?;
-        Ok(request)
     }
 }
 
@@ -674,6 +795,16 @@ impl GetTemplateByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_TEMPLATE_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetTemplateByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -686,14 +817,6 @@ impl GetTemplateByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_TEMPLATE_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -788,18 +911,6 @@ impl UpdateTemplateByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_TEMPLATE_BY_ID_OPERATION)
@@ -826,6 +937,20 @@ impl UpdateTemplateByIdRequest {
             request = request.json_body(body)?;
         }
         Ok(request)
+    }
+}
+
+impl UpdateTemplateByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -896,6 +1021,19 @@ impl DeleteTemplateByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&DELETE_TEMPLATE_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        Ok(request)
+    }
+}
+
+impl DeleteTemplateByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -906,17 +1044,6 @@ impl DeleteTemplateByIdRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&DELETE_TEMPLATE_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        Ok(request)
     }
 }
 
@@ -988,18 +1115,6 @@ impl DeployTemplateRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DEPLOY_TEMPLATE_OPERATION)
@@ -1010,6 +1125,20 @@ impl DeployTemplateRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl DeployTemplateRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1050,7 +1179,7 @@ static LIST_TEMPLATE_VERSIONS_OPERATION: ntnx_runtime::Operation = ntnx_runtime:
 /// Request builder for `listTemplateVersions` (`GET /vmm/v4.0/content/templates/{templateExtId}/versions`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListTemplateVersionsRequest {
+pub struct ListTemplateVersionsRequest<T = crate::content::TemplateVersionSpec> {
     client: ntnx_runtime::Client,
     template_ext_id: String,
     page: Option<i32>,
@@ -1059,9 +1188,10 @@ pub struct ListTemplateVersionsRequest {
     orderby: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListTemplateVersionsRequest {
+impl<T> ListTemplateVersionsRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -1082,35 +1212,59 @@ impl ListTemplateVersionsRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - versionName
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListTemplateVersionsFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListTemplateVersionsFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListTemplateVersionsFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - createTime
-    /// - versionName
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListTemplateVersionsOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListTemplateVersionsOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListTemplateVersionsOrderBy)
+            .into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - createTime
-    /// - createdBy
-    /// - isActiveVersion
-    /// - isGcOverrideEnabled
-    /// - versionDescription
-    /// - versionName
-    /// - vmSpec
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListTemplateVersionsSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListTemplateVersionsSelect) -> K,
+    ) -> ListTemplateVersionsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListTemplateVersionsSelect)
+            .into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListTemplateVersionsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -1126,58 +1280,6 @@ impl ListTemplateVersionsRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::content::TemplateVersionSpec>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::content::TemplateVersionSpec>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::content::TemplateVersionSpec, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -1202,11 +1304,144 @@ impl ListTemplateVersionsRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListTemplateVersionsRequest<U> {
+        ListTemplateVersionsRequest {
+            client: self.client,
+            template_ext_id: self.template_ext_id,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListTemplateVersionsRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static,
+> ListTemplateVersionsRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListTemplateVersionsRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListTemplateVersionsFilter;
+
+impl ListTemplateVersionsFilter {
+    /// `versionName`: a string.
+    pub fn version_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("versionName")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListTemplateVersionsOrderBy;
+
+impl ListTemplateVersionsOrderBy {
+    /// `createTime`: sort key.
+    pub fn create_time(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("createTime")
+    }
+
+    /// `versionName`: sort key.
+    pub fn version_name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("versionName")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListTemplateVersionsSelect;
+
+impl ListTemplateVersionsSelect {
+    /// `createTime`: selectable field.
+    pub fn create_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("createTime")
+    }
+
+    /// `createdBy`: selectable field.
+    pub fn created_by(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("createdBy")
+    }
+
+    /// `isActiveVersion`: selectable field.
+    pub fn is_active_version(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isActiveVersion")
+    }
+
+    /// `isGcOverrideEnabled`: selectable field.
+    pub fn is_gc_override_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isGcOverrideEnabled")
+    }
+
+    /// `versionDescription`: selectable field.
+    pub fn version_description(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("versionDescription")
+    }
+
+    /// `versionName`: selectable field.
+    pub fn version_name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("versionName")
+    }
+
+    /// `vmSpec`: selectable field.
+    pub fn vm_spec(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("vmSpec")
     }
 }
 
@@ -1264,6 +1499,19 @@ impl GetTemplateVersionByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &GET_TEMPLATE_VERSION_BY_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("templateExtId", &self.template_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetTemplateVersionByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1279,17 +1527,6 @@ impl GetTemplateVersionByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &GET_TEMPLATE_VERSION_BY_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("templateExtId", &self.template_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -1361,18 +1598,6 @@ impl DeleteTemplateVersionByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1385,6 +1610,20 @@ impl DeleteTemplateVersionByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl DeleteTemplateVersionByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1462,18 +1701,6 @@ impl InitiateGuestUpdateRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&INITIATE_GUEST_UPDATE_OPERATION)
@@ -1486,6 +1713,20 @@ impl InitiateGuestUpdateRequest {
             request = request.json_body(body)?;
         }
         Ok(request)
+    }
+}
+
+impl InitiateGuestUpdateRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1557,18 +1798,6 @@ impl CompleteGuestUpdateRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&COMPLETE_GUEST_UPDATE_OPERATION)
@@ -1579,6 +1808,20 @@ impl CompleteGuestUpdateRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CompleteGuestUpdateRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1649,6 +1892,19 @@ impl CancelGuestUpdateRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&CANCEL_GUEST_UPDATE_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        Ok(request)
+    }
+}
+
+impl CancelGuestUpdateRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1659,17 +1915,6 @@ impl CancelGuestUpdateRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CANCEL_GUEST_UPDATE_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        Ok(request)
     }
 }
 
@@ -1758,18 +2003,6 @@ impl PublishTemplateRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&PUBLISH_TEMPLATE_OPERATION)
@@ -1789,6 +2022,20 @@ impl PublishTemplateRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl PublishTemplateRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 

@@ -433,6 +433,12 @@ impl VmApi {
     ///
     /// `GET /vmm/v4.0/ahv/config/vms` (operation `listVms`).
     ///
+    /// Filterable fields ([`ListVmsFilter`]): `apcConfig/cpuModel/extId`, `apcConfig/cpuModel/name`, `apcConfig/isApcEnabled`, `cluster/extId`, `extId`, `gpus`, `hardwareClockTimezone`, `host/extId`, `isAgentVm`, `isCpuHotplugEnabled`, `isCpuPassthroughEnabled`, `isGpuConsoleEnabled`, `isLiveMigrateCapable`, `isMemoryOvercommitEnabled`, `isScsiControllerEnabled`, `isVcpuHardPinningEnabled`, `isVgaConsoleEnabled`, `machineType`, `memorySizeBytes`, `name`, `nics`, `numCoresPerSocket`, `numNumaNodes`, `numSockets`, `numThreadsPerCore`, `powerState`.
+    ///
+    /// Sortable fields ([`ListVmsOrderBy`]): `memorySizeBytes`, `name`, `numCoresPerSocket`, `numNumaNodes`, `numSockets`, `numThreadsPerCore`.
+    ///
+    /// Selectable fields ([`ListVmsSelect`]): `apcConfig/cpuModel/extId`, `apcConfig/cpuModel/name`, `apcConfig/isApcEnabled`, `availabilityZone`, `biosUuid`, `bootConfig`, `categories`, `cdRoms`, `cluster/extId`, `createTime`, `description`, `disks`, `enabledCpuFeatures`, `extId`, `generationUuid`, `gpus`, `guestCustomization`, `guestTools`, `hardwareClockTimezone`, `host/extId`, `isAgentVm`, `isBrandingEnabled`, `isCpuHotplugEnabled`, `isCpuPassthroughEnabled`, `isCrossClusterMigrationInProgress`, `isGpuConsoleEnabled`, `isLiveMigrateCapable`, `isMemoryOvercommitEnabled`, `isScsiControllerEnabled`, `isVcpuHardPinningEnabled`, `isVgaConsoleEnabled`, `links`, `machineType`, `memorySizeBytes`, `name`, `nics`, `numCoresPerSocket`, `numNumaNodes`, `numSockets`, `numThreadsPerCore`, `ownershipInfo`, `pcieDevices`, `powerState`, `protectionPolicyState`, `protectionType`, `serialPorts`, `source`, `storageConfig`, `tenantId`, `updateTime`, `vtpmConfig`.
+    ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Prism Viewer, Project Admin, Self-Service Admin, Super Admin, VPC Admin, Storage Admin, Network Infra Admin, Virtual Machine Admin, Virtual Machine Operator, Virtual Machine Viewer.
     ///
     /// Rate limit: 2 per seconds (xsmall), 3 per seconds (Small), 5 per seconds (Large), 7 per seconds (XLarge).
@@ -445,6 +451,7 @@ impl VmApi {
             orderby: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -652,6 +659,8 @@ impl VmApi {
     /// Lists the GPU devices attached to a virtual machine
     ///
     /// `GET /vmm/v4.0/ahv/config/vms/{vmExtId}/gpus` (operation `listGpusByVmId`).
+    ///
+    /// Filterable fields ([`ListGpusByVmIdFilter`]): `mode`, `vendor`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Prism Viewer, Project Admin, Self-Service Admin, Super Admin, VPC Admin, Storage Admin, Network Infra Admin, Virtual Machine Admin, Virtual Machine Operator, Virtual Machine Viewer.
     ///
@@ -925,6 +934,8 @@ impl VmApi {
     /// Lists the network devices attached to a virtual machine.
     ///
     /// `GET /vmm/v4.0/ahv/config/vms/{vmExtId}/nics` (operation `listNicsByVmId`).
+    ///
+    /// Filterable fields ([`ListNicsByVmIdFilter`]): `networkInfo/subnet/extId`.
     ///
     /// Roles allowed: Account Owner, Administrator, User, Consumer, Developer, Operator, Prism Admin, Prism Viewer, Project Admin, Self-Service Admin, Super Admin, VPC Admin, Storage Admin, Network Infra Admin, Virtual Machine Admin, Virtual Machine Operator, Virtual Machine Viewer.
     ///
@@ -1555,18 +1566,6 @@ impl AssociateCategoriesRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ASSOCIATE_CATEGORIES_OPERATION)
@@ -1588,6 +1587,20 @@ impl AssociateCategoriesRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl AssociateCategoriesRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1676,18 +1689,6 @@ impl DisassociateCategoriesRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DISASSOCIATE_CATEGORIES_OPERATION)
@@ -1709,6 +1710,20 @@ impl DisassociateCategoriesRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl DisassociateCategoriesRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1772,6 +1787,17 @@ impl GetCdRomByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_CD_ROM_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetCdRomByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1787,15 +1813,6 @@ impl GetCdRomByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_CD_ROM_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -1884,18 +1901,6 @@ impl DeleteCdRomByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_CD_ROM_BY_ID_OPERATION)
@@ -1914,6 +1919,20 @@ impl DeleteCdRomByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl DeleteCdRomByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2003,18 +2022,6 @@ impl InsertCdRomByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&INSERT_CD_ROM_BY_ID_OPERATION)
@@ -2035,6 +2042,20 @@ impl InsertCdRomByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl InsertCdRomByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2123,18 +2144,6 @@ impl EjectCdRomByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&EJECT_CD_ROM_BY_ID_OPERATION)
@@ -2153,6 +2162,20 @@ impl EjectCdRomByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl EjectCdRomByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2237,6 +2260,22 @@ impl ListCdRomsByVmIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_CD_ROMS_BY_VM_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        Ok(request)
+    }
+}
+
+impl ListCdRomsByVmIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2277,20 +2316,6 @@ impl ListCdRomsByVmIdRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_CD_ROMS_BY_VM_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        Ok(request)
     }
 }
 
@@ -2379,18 +2404,6 @@ impl CreateCdRomRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_CD_ROM_OPERATION)
@@ -2410,6 +2423,20 @@ impl CreateCdRomRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CreateCdRomRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2504,18 +2531,6 @@ impl CloneVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CLONE_VM_OPERATION)
@@ -2538,6 +2553,20 @@ impl CloneVmRequest {
             request = request.json_body(body)?;
         }
         Ok(request)
+    }
+}
+
+impl CloneVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2601,6 +2630,17 @@ impl GetDiskByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_DISK_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetDiskByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2613,15 +2653,6 @@ impl GetDiskByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_DISK_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -2711,18 +2742,6 @@ impl UpdateDiskByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_DISK_BY_ID_OPERATION)
@@ -2743,6 +2762,20 @@ impl UpdateDiskByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateDiskByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2831,18 +2864,6 @@ impl DeleteDiskByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_DISK_BY_ID_OPERATION)
@@ -2861,6 +2882,20 @@ impl DeleteDiskByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl DeleteDiskByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2945,6 +2980,22 @@ impl ListDisksByVmIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_DISKS_BY_VM_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        Ok(request)
+    }
+}
+
+impl ListDisksByVmIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2985,20 +3036,6 @@ impl ListDisksByVmIdRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_DISKS_BY_VM_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        Ok(request)
     }
 }
 
@@ -3087,18 +3124,6 @@ impl CreateDiskRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_DISK_OPERATION)
@@ -3116,6 +3141,20 @@ impl CreateDiskRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CreateDiskRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -3178,6 +3217,16 @@ impl GetVmByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_VM_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetVmByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -3190,14 +3239,6 @@ impl GetVmByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_VM_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -3286,18 +3327,6 @@ impl UpdateVmByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_VM_BY_ID_OPERATION)
@@ -3317,6 +3346,20 @@ impl UpdateVmByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateVmByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -3404,18 +3447,6 @@ impl DeleteVmByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_VM_BY_ID_OPERATION)
@@ -3433,6 +3464,20 @@ impl DeleteVmByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl DeleteVmByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -3473,7 +3518,7 @@ static LIST_VMS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
 /// Request builder for `listVms` (`GET /vmm/v4.0/ahv/config/vms`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListVmsRequest {
+pub struct ListVmsRequest<T = crate::ahv::config::Vm> {
     client: ntnx_runtime::Client,
     page: Option<i32>,
     limit: Option<i32>,
@@ -3481,9 +3526,10 @@ pub struct ListVmsRequest {
     orderby: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListVmsRequest {
+impl<T> ListVmsRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -3504,108 +3550,57 @@ impl ListVmsRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - apcConfig/cpuModel/extId
-    /// - apcConfig/cpuModel/name
-    /// - apcConfig/isApcEnabled
-    /// - cluster/extId
-    /// - extId
-    /// - gpus
-    /// - hardwareClockTimezone
-    /// - host/extId
-    /// - isAgentVm
-    /// - isCpuHotplugEnabled
-    /// - isCpuPassthroughEnabled
-    /// - isGpuConsoleEnabled
-    /// - isLiveMigrateCapable
-    /// - isMemoryOvercommitEnabled
-    /// - isScsiControllerEnabled
-    /// - isVcpuHardPinningEnabled
-    /// - isVgaConsoleEnabled
-    /// - machineType
-    /// - memorySizeBytes
-    /// - name
-    /// - nics
-    /// - numCoresPerSocket
-    /// - numNumaNodes
-    /// - numSockets
-    /// - numThreadsPerCore
-    /// - powerState
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListVmsFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListVmsFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListVmsFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - memorySizeBytes
-    /// - name
-    /// - numCoresPerSocket
-    /// - numNumaNodes
-    /// - numSockets
-    /// - numThreadsPerCore
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListVmsOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListVmsOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListVmsOrderBy).into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - apcConfig/cpuModel/extId
-    /// - apcConfig/cpuModel/name
-    /// - apcConfig/isApcEnabled
-    /// - availabilityZone
-    /// - biosUuid
-    /// - bootConfig
-    /// - categories
-    /// - cdRoms
-    /// - cluster/extId
-    /// - createTime
-    /// - description
-    /// - disks
-    /// - enabledCpuFeatures
-    /// - extId
-    /// - generationUuid
-    /// - gpus
-    /// - guestCustomization
-    /// - guestTools
-    /// - hardwareClockTimezone
-    /// - host/extId
-    /// - isAgentVm
-    /// - isBrandingEnabled
-    /// - isCpuHotplugEnabled
-    /// - isCpuPassthroughEnabled
-    /// - isCrossClusterMigrationInProgress
-    /// - isGpuConsoleEnabled
-    /// - isLiveMigrateCapable
-    /// - isMemoryOvercommitEnabled
-    /// - isScsiControllerEnabled
-    /// - isVcpuHardPinningEnabled
-    /// - isVgaConsoleEnabled
-    /// - links
-    /// - machineType
-    /// - memorySizeBytes
-    /// - name
-    /// - nics
-    /// - numCoresPerSocket
-    /// - numNumaNodes
-    /// - numSockets
-    /// - numThreadsPerCore
-    /// - ownershipInfo
-    /// - pcieDevices
-    /// - powerState
-    /// - protectionPolicyState
-    /// - protectionType
-    /// - serialPorts
-    /// - source
-    /// - storageConfig
-    /// - tenantId
-    /// - updateTime
-    /// - vtpmConfig
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListVmsSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListVmsSelect) -> K,
+    ) -> ListVmsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListVmsSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListVmsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -3621,58 +3616,6 @@ impl ListVmsRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::ahv::config::Vm>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::ahv::config::Vm>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::ahv::config::Vm, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -3696,11 +3639,524 @@ impl ListVmsRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListVmsRequest<U> {
+        ListVmsRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListVmsRequest {
+impl<T: serde::de::DeserializeOwned + Clone + Send + 'static> ListVmsRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListVmsRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVmsFilter;
+
+impl ListVmsFilter {
+    /// `apcConfig/cpuModel/extId`: a string.
+    pub fn apc_config_cpu_model_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("apcConfig/cpuModel/extId")
+    }
+
+    /// `apcConfig/cpuModel/name`: a string.
+    pub fn apc_config_cpu_model_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("apcConfig/cpuModel/name")
+    }
+
+    /// `apcConfig/isApcEnabled`: a boolean.
+    pub fn apc_config_is_apc_enabled(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("apcConfig/isApcEnabled")
+    }
+
+    /// `cluster/extId`: a string.
+    pub fn cluster_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("cluster/extId")
+    }
+
+    /// `extId`: a string.
+    pub fn ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("extId")
+    }
+
+    /// `gpus`: a collection (`any`), each element an object (its properties by `path`).
+    pub fn gpus(
+        self,
+    ) -> ntnx_runtime::odata::CollectionField<ntnx_runtime::odata::Field> {
+        ntnx_runtime::odata::CollectionField::new(
+            "gpus",
+            "g",
+            ntnx_runtime::odata::Field::new("g"),
+        )
+    }
+
+    /// `hardwareClockTimezone`: a string.
+    pub fn hardware_clock_timezone(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("hardwareClockTimezone")
+    }
+
+    /// `host/extId`: a string.
+    pub fn host_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("host/extId")
+    }
+
+    /// `isAgentVm`: a boolean.
+    pub fn is_agent_vm(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("isAgentVm")
+    }
+
+    /// `isCpuHotplugEnabled`: a boolean.
+    pub fn is_cpu_hotplug_enabled(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("isCpuHotplugEnabled")
+    }
+
+    /// `isCpuPassthroughEnabled`: a boolean.
+    pub fn is_cpu_passthrough_enabled(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("isCpuPassthroughEnabled")
+    }
+
+    /// `isGpuConsoleEnabled`: a boolean.
+    pub fn is_gpu_console_enabled(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("isGpuConsoleEnabled")
+    }
+
+    /// `isLiveMigrateCapable`: a boolean.
+    pub fn is_live_migrate_capable(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("isLiveMigrateCapable")
+    }
+
+    /// `isMemoryOvercommitEnabled`: a boolean.
+    pub fn is_memory_overcommit_enabled(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("isMemoryOvercommitEnabled")
+    }
+
+    /// `isScsiControllerEnabled`: a boolean.
+    pub fn is_scsi_controller_enabled(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("isScsiControllerEnabled")
+    }
+
+    /// `isVcpuHardPinningEnabled`: a boolean.
+    pub fn is_vcpu_hard_pinning_enabled(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("isVcpuHardPinningEnabled")
+    }
+
+    /// `isVgaConsoleEnabled`: a boolean.
+    pub fn is_vga_console_enabled(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("isVgaConsoleEnabled")
+    }
+
+    /// `machineType`: an enum, written as `Vmm.Ahv.Config.MachineType'VALUE'`.
+    pub fn machine_type(
+        self,
+    ) -> ntnx_runtime::odata::EnumField<crate::ahv::config::MachineType> {
+        ntnx_runtime::odata::EnumField::new("machineType", "Vmm.Ahv.Config.MachineType")
+    }
+
+    /// `memorySizeBytes`: a 64-bit integer.
+    pub fn memory_size_bytes(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("memorySizeBytes")
+    }
+
+    /// `name`: a string.
+    pub fn name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("name")
+    }
+
+    /// `nics`: a collection (`any`), each element an object (its properties by `path`).
+    pub fn nics(
+        self,
+    ) -> ntnx_runtime::odata::CollectionField<ntnx_runtime::odata::Field> {
+        ntnx_runtime::odata::CollectionField::new(
+            "nics",
+            "n",
+            ntnx_runtime::odata::Field::new("n"),
+        )
+    }
+
+    /// `numCoresPerSocket`: a 32-bit integer.
+    pub fn num_cores_per_socket(self) -> ntnx_runtime::odata::NumberField<i32> {
+        ntnx_runtime::odata::NumberField::new("numCoresPerSocket")
+    }
+
+    /// `numNumaNodes`: a 32-bit integer.
+    pub fn num_numa_nodes(self) -> ntnx_runtime::odata::NumberField<i32> {
+        ntnx_runtime::odata::NumberField::new("numNumaNodes")
+    }
+
+    /// `numSockets`: a 32-bit integer.
+    pub fn num_sockets(self) -> ntnx_runtime::odata::NumberField<i32> {
+        ntnx_runtime::odata::NumberField::new("numSockets")
+    }
+
+    /// `numThreadsPerCore`: a 32-bit integer.
+    pub fn num_threads_per_core(self) -> ntnx_runtime::odata::NumberField<i32> {
+        ntnx_runtime::odata::NumberField::new("numThreadsPerCore")
+    }
+
+    /// `powerState`: an enum, written as `Vmm.Ahv.Config.PowerState'VALUE'`.
+    pub fn power_state(
+        self,
+    ) -> ntnx_runtime::odata::EnumField<crate::ahv::config::PowerState> {
+        ntnx_runtime::odata::EnumField::new("powerState", "Vmm.Ahv.Config.PowerState")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVmsOrderBy;
+
+impl ListVmsOrderBy {
+    /// `memorySizeBytes`: sort key.
+    pub fn memory_size_bytes(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("memorySizeBytes")
+    }
+
+    /// `name`: sort key.
+    pub fn name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("name")
+    }
+
+    /// `numCoresPerSocket`: sort key.
+    pub fn num_cores_per_socket(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("numCoresPerSocket")
+    }
+
+    /// `numNumaNodes`: sort key.
+    pub fn num_numa_nodes(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("numNumaNodes")
+    }
+
+    /// `numSockets`: sort key.
+    pub fn num_sockets(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("numSockets")
+    }
+
+    /// `numThreadsPerCore`: sort key.
+    pub fn num_threads_per_core(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("numThreadsPerCore")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVmsSelect;
+
+impl ListVmsSelect {
+    /// `apcConfig/cpuModel/extId`: selectable field.
+    pub fn apc_config_cpu_model_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("apcConfig/cpuModel/extId")
+    }
+
+    /// `apcConfig/cpuModel/name`: selectable field.
+    pub fn apc_config_cpu_model_name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("apcConfig/cpuModel/name")
+    }
+
+    /// `apcConfig/isApcEnabled`: selectable field.
+    pub fn apc_config_is_apc_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("apcConfig/isApcEnabled")
+    }
+
+    /// `availabilityZone`: selectable field.
+    pub fn availability_zone(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("availabilityZone")
+    }
+
+    /// `biosUuid`: selectable field.
+    pub fn bios_uuid(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("biosUuid")
+    }
+
+    /// `bootConfig`: selectable field.
+    pub fn boot_config(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("bootConfig")
+    }
+
+    /// `categories`: selectable field.
+    pub fn categories(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("categories")
+    }
+
+    /// `cdRoms`: selectable field.
+    pub fn cd_roms(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cdRoms")
+    }
+
+    /// `cluster/extId`: selectable field.
+    pub fn cluster_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("cluster/extId")
+    }
+
+    /// `createTime`: selectable field.
+    pub fn create_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("createTime")
+    }
+
+    /// `description`: selectable field.
+    pub fn description(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("description")
+    }
+
+    /// `disks`: selectable field.
+    pub fn disks(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("disks")
+    }
+
+    /// `enabledCpuFeatures`: selectable field.
+    pub fn enabled_cpu_features(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("enabledCpuFeatures")
+    }
+
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `generationUuid`: selectable field.
+    pub fn generation_uuid(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("generationUuid")
+    }
+
+    /// `gpus`: selectable field.
+    pub fn gpus(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("gpus")
+    }
+
+    /// `guestCustomization`: selectable field.
+    pub fn guest_customization(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("guestCustomization")
+    }
+
+    /// `guestTools`: selectable field.
+    pub fn guest_tools(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("guestTools")
+    }
+
+    /// `hardwareClockTimezone`: selectable field.
+    pub fn hardware_clock_timezone(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("hardwareClockTimezone")
+    }
+
+    /// `host/extId`: selectable field.
+    pub fn host_ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("host/extId")
+    }
+
+    /// `isAgentVm`: selectable field.
+    pub fn is_agent_vm(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isAgentVm")
+    }
+
+    /// `isBrandingEnabled`: selectable field.
+    pub fn is_branding_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isBrandingEnabled")
+    }
+
+    /// `isCpuHotplugEnabled`: selectable field.
+    pub fn is_cpu_hotplug_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isCpuHotplugEnabled")
+    }
+
+    /// `isCpuPassthroughEnabled`: selectable field.
+    pub fn is_cpu_passthrough_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isCpuPassthroughEnabled")
+    }
+
+    /// `isCrossClusterMigrationInProgress`: selectable field.
+    pub fn is_cross_cluster_migration_in_progress(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isCrossClusterMigrationInProgress")
+    }
+
+    /// `isGpuConsoleEnabled`: selectable field.
+    pub fn is_gpu_console_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isGpuConsoleEnabled")
+    }
+
+    /// `isLiveMigrateCapable`: selectable field.
+    pub fn is_live_migrate_capable(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isLiveMigrateCapable")
+    }
+
+    /// `isMemoryOvercommitEnabled`: selectable field.
+    pub fn is_memory_overcommit_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isMemoryOvercommitEnabled")
+    }
+
+    /// `isScsiControllerEnabled`: selectable field.
+    pub fn is_scsi_controller_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isScsiControllerEnabled")
+    }
+
+    /// `isVcpuHardPinningEnabled`: selectable field.
+    pub fn is_vcpu_hard_pinning_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isVcpuHardPinningEnabled")
+    }
+
+    /// `isVgaConsoleEnabled`: selectable field.
+    pub fn is_vga_console_enabled(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("isVgaConsoleEnabled")
+    }
+
+    /// `links`: selectable field.
+    pub fn links(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("links")
+    }
+
+    /// `machineType`: selectable field.
+    pub fn machine_type(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("machineType")
+    }
+
+    /// `memorySizeBytes`: selectable field.
+    pub fn memory_size_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("memorySizeBytes")
+    }
+
+    /// `name`: selectable field.
+    pub fn name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("name")
+    }
+
+    /// `nics`: selectable field.
+    pub fn nics(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("nics")
+    }
+
+    /// `numCoresPerSocket`: selectable field.
+    pub fn num_cores_per_socket(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numCoresPerSocket")
+    }
+
+    /// `numNumaNodes`: selectable field.
+    pub fn num_numa_nodes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numNumaNodes")
+    }
+
+    /// `numSockets`: selectable field.
+    pub fn num_sockets(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numSockets")
+    }
+
+    /// `numThreadsPerCore`: selectable field.
+    pub fn num_threads_per_core(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("numThreadsPerCore")
+    }
+
+    /// `ownershipInfo`: selectable field.
+    pub fn ownership_info(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("ownershipInfo")
+    }
+
+    /// `pcieDevices`: selectable field.
+    pub fn pcie_devices(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("pcieDevices")
+    }
+
+    /// `powerState`: selectable field.
+    pub fn power_state(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("powerState")
+    }
+
+    /// `protectionPolicyState`: selectable field.
+    pub fn protection_policy_state(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("protectionPolicyState")
+    }
+
+    /// `protectionType`: selectable field.
+    pub fn protection_type(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("protectionType")
+    }
+
+    /// `serialPorts`: selectable field.
+    pub fn serial_ports(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("serialPorts")
+    }
+
+    /// `source`: selectable field.
+    pub fn source(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("source")
+    }
+
+    /// `storageConfig`: selectable field.
+    pub fn storage_config(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("storageConfig")
+    }
+
+    /// `tenantId`: selectable field.
+    pub fn tenant_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("tenantId")
+    }
+
+    /// `updateTime`: selectable field.
+    pub fn update_time(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("updateTime")
+    }
+
+    /// `vtpmConfig`: selectable field.
+    pub fn vtpm_config(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("vtpmConfig")
     }
 }
 
@@ -3765,6 +4221,19 @@ impl CreateVmRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&CREATE_VM_OPERATION)
+            .options(self.options);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.json_body(&self.body)?;
+        Ok(request)
+    }
+}
+
+impl CreateVmRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -3775,17 +4244,6 @@ impl CreateVmRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_VM_OPERATION)
-            .options(self.options);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.json_body(&self.body)?;
-        Ok(request)
     }
 }
 
@@ -3874,18 +4332,6 @@ impl CustomizeGuestVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CUSTOMIZE_GUEST_VM_OPERATION)
@@ -3905,6 +4351,20 @@ impl CustomizeGuestVmRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CustomizeGuestVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -3993,18 +4453,6 @@ impl MigrateVmDisksRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&MIGRATE_VM_DISKS_OPERATION)
@@ -4024,6 +4472,20 @@ impl MigrateVmDisksRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl MigrateVmDisksRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -4112,18 +4574,6 @@ impl RevertVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REVERT_VM_OPERATION)
@@ -4141,6 +4591,20 @@ impl RevertVmRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl RevertVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -4236,18 +4700,6 @@ impl CrossClusterMigrateVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CROSS_CLUSTER_MIGRATE_VM_OPERATION)
@@ -4272,6 +4724,20 @@ impl CrossClusterMigrateVmRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CrossClusterMigrateVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -4360,18 +4826,6 @@ impl MigrateVmToHostRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&MIGRATE_VM_TO_HOST_OPERATION)
@@ -4391,6 +4845,20 @@ impl MigrateVmToHostRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl MigrateVmToHostRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -4454,6 +4922,17 @@ impl GetGpuByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_GPU_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetGpuByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -4466,15 +4945,6 @@ impl GetGpuByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_GPU_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -4563,18 +5033,6 @@ impl DeleteGpuByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_GPU_BY_ID_OPERATION)
@@ -4593,6 +5051,20 @@ impl DeleteGpuByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl DeleteGpuByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -4663,12 +5135,16 @@ impl ListGpusByVmIdRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - mode
-    /// - vendor
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListGpusByVmIdFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListGpusByVmIdFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListGpusByVmIdFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
@@ -4688,6 +5164,25 @@ impl ListGpusByVmIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_GPUS_BY_VM_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        Ok(request)
+    }
+}
+
+impl ListGpusByVmIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -4729,28 +5224,29 @@ impl ListGpusByVmIdRequest {
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
     }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_GPUS_BY_VM_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        Ok(request)
-    }
 }
 
 impl ntnx_runtime::IntoRequest for ListGpusByVmIdRequest {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListGpusByVmIdFilter;
+
+impl ListGpusByVmIdFilter {
+    /// `mode`: an enum, written as `Vmm.Ahv.Config.GpuMode'VALUE'`.
+    pub fn mode(self) -> ntnx_runtime::odata::EnumField<crate::ahv::config::GpuMode> {
+        ntnx_runtime::odata::EnumField::new("mode", "Vmm.Ahv.Config.GpuMode")
+    }
+
+    /// `vendor`: an enum, written as `Vmm.Ahv.Config.GpuVendor'VALUE'`.
+    pub fn vendor(
+        self,
+    ) -> ntnx_runtime::odata::EnumField<crate::ahv::config::GpuVendor> {
+        ntnx_runtime::odata::EnumField::new("vendor", "Vmm.Ahv.Config.GpuVendor")
     }
 }
 
@@ -4833,18 +5329,6 @@ impl CreateGpuRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_GPU_OPERATION)
@@ -4862,6 +5346,20 @@ impl CreateGpuRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CreateGpuRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -4924,6 +5422,16 @@ impl GetGuestToolsByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_GUEST_TOOLS_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetGuestToolsByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -4939,14 +5447,6 @@ impl GetGuestToolsByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_GUEST_TOOLS_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -5035,18 +5535,6 @@ impl UpdateGuestToolsByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_GUEST_TOOLS_BY_ID_OPERATION)
@@ -5068,6 +5556,20 @@ impl UpdateGuestToolsByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateGuestToolsByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -5156,18 +5658,6 @@ impl InstallVmGuestToolsRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&INSTALL_VM_GUEST_TOOLS_OPERATION)
@@ -5189,6 +5679,20 @@ impl InstallVmGuestToolsRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl InstallVmGuestToolsRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -5277,18 +5781,6 @@ impl UpgradeVmGuestToolsRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPGRADE_VM_GUEST_TOOLS_OPERATION)
@@ -5310,6 +5802,20 @@ impl UpgradeVmGuestToolsRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpgradeVmGuestToolsRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -5398,18 +5904,6 @@ impl InsertVmGuestToolsRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&INSERT_VM_GUEST_TOOLS_OPERATION)
@@ -5431,6 +5925,20 @@ impl InsertVmGuestToolsRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl InsertVmGuestToolsRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -5518,18 +6026,6 @@ impl UninstallVmGuestToolsRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UNINSTALL_VM_GUEST_TOOLS_OPERATION)
@@ -5549,6 +6045,20 @@ impl UninstallVmGuestToolsRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl UninstallVmGuestToolsRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -5612,6 +6122,17 @@ impl GetNicByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_NIC_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetNicByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -5624,15 +6145,6 @@ impl GetNicByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_NIC_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -5722,18 +6234,6 @@ impl UpdateNicByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_NIC_BY_ID_OPERATION)
@@ -5754,6 +6254,20 @@ impl UpdateNicByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateNicByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -5842,18 +6356,6 @@ impl DeleteNicByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_NIC_BY_ID_OPERATION)
@@ -5872,6 +6374,20 @@ impl DeleteNicByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl DeleteNicByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -5942,11 +6458,16 @@ impl ListNicsByVmIdRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - networkInfo/subnet/extId
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListNicsByVmIdFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListNicsByVmIdFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListNicsByVmIdFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
@@ -5966,6 +6487,25 @@ impl ListNicsByVmIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_NICS_BY_VM_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        Ok(request)
+    }
+}
+
+impl ListNicsByVmIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -6007,28 +6547,22 @@ impl ListNicsByVmIdRequest {
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
     }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&LIST_NICS_BY_VM_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        Ok(request)
-    }
 }
 
 impl ntnx_runtime::IntoRequest for ListNicsByVmIdRequest {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListNicsByVmIdFilter;
+
+impl ListNicsByVmIdFilter {
+    /// `networkInfo/subnet/extId`: a string.
+    pub fn network_info_subnet_ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("networkInfo/subnet/extId")
     }
 }
 
@@ -6111,18 +6645,6 @@ impl CreateNicRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_NIC_OPERATION)
@@ -6140,6 +6662,20 @@ impl CreateNicRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CreateNicRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -6229,18 +6765,6 @@ impl AssignIpByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ASSIGN_IP_BY_ID_OPERATION)
@@ -6261,6 +6785,20 @@ impl AssignIpByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl AssignIpByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -6349,18 +6887,6 @@ impl ReleaseIpByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&RELEASE_IP_BY_ID_OPERATION)
@@ -6379,6 +6905,20 @@ impl ReleaseIpByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ReleaseIpByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -6468,18 +7008,6 @@ impl MigrateNicByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&MIGRATE_NIC_BY_ID_OPERATION)
@@ -6500,6 +7028,20 @@ impl MigrateNicByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl MigrateNicByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -6588,18 +7130,6 @@ impl AssignVmOwnerRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ASSIGN_VM_OWNER_OPERATION)
@@ -6619,6 +7149,20 @@ impl AssignVmOwnerRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl AssignVmOwnerRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -6682,6 +7226,17 @@ impl GetPcieDeviceByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_PCIE_DEVICE_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetPcieDeviceByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -6697,15 +7252,6 @@ impl GetPcieDeviceByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_PCIE_DEVICE_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -6794,18 +7340,6 @@ impl DeletePcieDeviceByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_PCIE_DEVICE_BY_ID_OPERATION)
@@ -6826,6 +7360,20 @@ impl DeletePcieDeviceByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl DeletePcieDeviceByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -6910,6 +7458,24 @@ impl ListPcieDevicesByVmIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &LIST_PCIE_DEVICES_BY_VM_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        Ok(request)
+    }
+}
+
+impl ListPcieDevicesByVmIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -6950,22 +7516,6 @@ impl ListPcieDevicesByVmIdRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &LIST_PCIE_DEVICES_BY_VM_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        Ok(request)
     }
 }
 
@@ -7054,18 +7604,6 @@ impl CreatePcieDeviceRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_PCIE_DEVICE_OPERATION)
@@ -7085,6 +7623,20 @@ impl CreatePcieDeviceRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CreatePcieDeviceRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -7172,18 +7724,6 @@ impl PowerOnVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&POWER_ON_VM_OPERATION)
@@ -7199,6 +7739,20 @@ impl PowerOnVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl PowerOnVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -7286,18 +7840,6 @@ impl PowerCycleVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&POWER_CYCLE_VM_OPERATION)
@@ -7315,6 +7857,20 @@ impl PowerCycleVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl PowerCycleVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -7402,18 +7958,6 @@ impl PowerOffVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&POWER_OFF_VM_OPERATION)
@@ -7431,6 +7975,20 @@ impl PowerOffVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl PowerOffVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -7518,18 +8076,6 @@ impl ResetVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&RESET_VM_OPERATION)
@@ -7545,6 +8091,20 @@ impl ResetVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ResetVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -7632,18 +8192,6 @@ impl ShutdownVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&SHUTDOWN_VM_OPERATION)
@@ -7659,6 +8207,20 @@ impl ShutdownVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl ShutdownVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -7747,18 +8309,6 @@ impl ShutdownGuestVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&SHUTDOWN_GUEST_VM_OPERATION)
@@ -7778,6 +8328,20 @@ impl ShutdownGuestVmRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl ShutdownGuestVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -7865,18 +8429,6 @@ impl RebootVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REBOOT_VM_OPERATION)
@@ -7892,6 +8444,20 @@ impl RebootVmRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl RebootVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -7980,18 +8546,6 @@ impl RebootGuestVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REBOOT_GUEST_VM_OPERATION)
@@ -8011,6 +8565,20 @@ impl RebootGuestVmRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl RebootGuestVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -8074,6 +8642,17 @@ impl GetSerialPortByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_SERIAL_PORT_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetSerialPortByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -8089,15 +8668,6 @@ impl GetSerialPortByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_SERIAL_PORT_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -8187,18 +8757,6 @@ impl UpdateSerialPortByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_SERIAL_PORT_BY_ID_OPERATION)
@@ -8221,6 +8779,20 @@ impl UpdateSerialPortByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateSerialPortByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -8309,18 +8881,6 @@ impl DeleteSerialPortByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_SERIAL_PORT_BY_ID_OPERATION)
@@ -8341,6 +8901,20 @@ impl DeleteSerialPortByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl DeleteSerialPortByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -8425,6 +8999,24 @@ impl ListSerialPortsByVmIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &LIST_SERIAL_PORTS_BY_VM_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("vmExtId", &self.vm_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        Ok(request)
+    }
+}
+
+impl ListSerialPortsByVmIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -8465,22 +9057,6 @@ impl ListSerialPortsByVmIdRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &LIST_SERIAL_PORTS_BY_VM_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("vmExtId", &self.vm_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        Ok(request)
     }
 }
 
@@ -8569,18 +9145,6 @@ impl CreateSerialPortRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_SERIAL_PORT_OPERATION)
@@ -8600,6 +9164,20 @@ impl CreateSerialPortRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CreateSerialPortRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 

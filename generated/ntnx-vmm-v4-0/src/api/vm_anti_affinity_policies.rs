@@ -93,6 +93,10 @@ impl VmAntiAffinityPoliciesApi {
     ///
     /// `GET /vmm/v4.0/ahv/policies/vm-anti-affinity-policies` (operation `listVmAntiAffinityPolicies`).
     ///
+    /// Filterable fields ([`ListVmAntiAffinityPoliciesFilter`]): `name`.
+    ///
+    /// Sortable fields ([`ListVmAntiAffinityPoliciesOrderBy`]): `name`, `updateTime`.
+    ///
     /// Roles allowed: Prism Admin, Prism Viewer, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Virtual Machine Viewer.
     ///
     /// Rate limit: 2 per seconds (xsmall), 2 per seconds (Small), 3 per seconds (Large), 3 per seconds (XLarge).
@@ -157,6 +161,8 @@ impl VmAntiAffinityPoliciesApi {
     /// List legacy VM-VM anti-affinity policies.
     ///
     /// `GET /vmm/v4.0/ahv/policies/legacy-vm-anti-affinity-policies` (operation `listLegacyVmAntiAffinityPolicies`).
+    ///
+    /// Filterable fields ([`ListLegacyVmAntiAffinityPoliciesFilter`]): `extId`, `name`.
     ///
     /// Roles allowed: Prism Admin, Prism Viewer, Project Admin, Self-Service Admin, Super Admin, Virtual Machine Admin, Virtual Machine Viewer.
     ///
@@ -250,6 +256,18 @@ impl GetVmAntiAffinityPolicyByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &GET_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetVmAntiAffinityPolicyByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -264,16 +282,6 @@ impl GetVmAntiAffinityPolicyByIdRequest {
         > = self.client.send_envelope(request).await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &GET_VM_ANTI_AFFINITY_POLICY_BY_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -362,18 +370,6 @@ impl UpdateVmAntiAffinityPolicyByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -397,6 +393,20 @@ impl UpdateVmAntiAffinityPolicyByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateVmAntiAffinityPolicyByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -484,18 +494,6 @@ impl DeleteVmAntiAffinityPolicyByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -517,6 +515,20 @@ impl DeleteVmAntiAffinityPolicyByIdRequest {
             }
         }
         Ok(request)
+    }
+}
+
+impl DeleteVmAntiAffinityPolicyByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -587,20 +599,36 @@ impl ListVmAntiAffinityPoliciesRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - name
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListVmAntiAffinityPoliciesFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(
+            ListVmAntiAffinityPoliciesFilter,
+        ) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListVmAntiAffinityPoliciesFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - name
-    /// - updateTime
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListVmAntiAffinityPoliciesOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListVmAntiAffinityPoliciesOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(
+                ListVmAntiAffinityPoliciesOrderBy,
+            )
+            .into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
@@ -620,6 +648,29 @@ impl ListVmAntiAffinityPoliciesRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &LIST_VM_ANTI_AFFINITY_POLICIES_OPERATION,
+            )
+            .options(self.options);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        Ok(request)
+    }
+}
+
+impl ListVmAntiAffinityPoliciesRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -661,32 +712,38 @@ impl ListVmAntiAffinityPoliciesRequest {
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
     }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &LIST_VM_ANTI_AFFINITY_POLICIES_OPERATION,
-            )
-            .options(self.options);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        Ok(request)
-    }
 }
 
 impl ntnx_runtime::IntoRequest for ListVmAntiAffinityPoliciesRequest {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVmAntiAffinityPoliciesFilter;
+
+impl ListVmAntiAffinityPoliciesFilter {
+    /// `name`: a string.
+    pub fn name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("name")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVmAntiAffinityPoliciesOrderBy;
+
+impl ListVmAntiAffinityPoliciesOrderBy {
+    /// `name`: sort key.
+    pub fn name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("name")
+    }
+
+    /// `updateTime`: sort key.
+    pub fn update_time(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("updateTime")
     }
 }
 
@@ -751,18 +808,6 @@ impl CreateVmAntiAffinityPolicyRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -774,6 +819,20 @@ impl CreateVmAntiAffinityPolicyRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CreateVmAntiAffinityPolicyRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -858,6 +917,28 @@ impl ListVmAntiAffinityPolicyVmComplianceStatesRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &LIST_VM_ANTI_AFFINITY_POLICY_VM_COMPLIANCE_STATES_OPERATION,
+            )
+            .options(self.options);
+        request = request
+            .path_param(
+                "vmAntiAffinityPolicyExtId",
+                &self.vm_anti_affinity_policy_ext_id,
+            );
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        Ok(request)
+    }
+}
+
+impl ListVmAntiAffinityPolicyVmComplianceStatesRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -905,26 +986,6 @@ impl ListVmAntiAffinityPolicyVmComplianceStatesRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &LIST_VM_ANTI_AFFINITY_POLICY_VM_COMPLIANCE_STATES_OPERATION,
-            )
-            .options(self.options);
-        request = request
-            .path_param(
-                "vmAntiAffinityPolicyExtId",
-                &self.vm_anti_affinity_policy_ext_id,
-            );
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        Ok(request)
     }
 }
 
@@ -994,12 +1055,18 @@ impl ListLegacyVmAntiAffinityPoliciesRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - extId
-    /// - name
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListLegacyVmAntiAffinityPoliciesFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(
+            ListLegacyVmAntiAffinityPoliciesFilter,
+        ) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListLegacyVmAntiAffinityPoliciesFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
@@ -1019,6 +1086,26 @@ impl ListLegacyVmAntiAffinityPoliciesRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &LIST_LEGACY_VM_ANTI_AFFINITY_POLICIES_OPERATION,
+            )
+            .options(self.options);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        Ok(request)
+    }
+}
+
+impl ListLegacyVmAntiAffinityPoliciesRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1065,29 +1152,27 @@ impl ListLegacyVmAntiAffinityPoliciesRequest {
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
     }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &LIST_LEGACY_VM_ANTI_AFFINITY_POLICIES_OPERATION,
-            )
-            .options(self.options);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        Ok(request)
-    }
 }
 
 impl ntnx_runtime::IntoRequest for ListLegacyVmAntiAffinityPoliciesRequest {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListLegacyVmAntiAffinityPoliciesFilter;
+
+impl ListLegacyVmAntiAffinityPoliciesFilter {
+    /// `extId`: a string.
+    pub fn ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("extId")
+    }
+
+    /// `name`: a string.
+    pub fn name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("name")
     }
 }
 
@@ -1152,18 +1237,6 @@ impl DeleteLegacyVmAntiAffinityPolicyByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1175,6 +1248,20 @@ impl DeleteLegacyVmAntiAffinityPolicyByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl DeleteLegacyVmAntiAffinityPolicyByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 

@@ -5586,6 +5586,10 @@ impl ntnx_runtime::Model for Vm {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for Vm {
+    type Projection = VmProjection;
+}
+
 impl serde::Serialize for Vm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -5633,6 +5637,270 @@ impl serde::Serialize for Vm {
 }
 
 impl<'de> serde::Deserialize<'de> for Vm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `vmm.v4.0.esxi.config.Vm`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `vmm.v4.0.esxi.config.Vm/$projection`; `$objectType` `vmm.v4.esxi.config.Vm`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VmProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// VM name.
+    ///
+    /// Constraints: at most 80 characters.
+    pub name: Option<String>,
+    /// Reference to a cluster.
+    pub cluster: Option<ClusterReference>,
+    /// Reference to the host, the VM is running on.
+    pub host: Option<HostReference>,
+    /// VM description.
+    pub description: Option<String>,
+    /// Categories for the VM.
+    ///
+    /// Constraints: at most 256 items.
+    pub categories: Option<Vec<CategoryReference>>,
+    /// Ownership information for the VM.
+    pub ownership_info: Option<OwnershipInfo>,
+    /// The details about Nutanix Guest Tools for a VM.
+    pub nutanix_guest_tools: Option<NutanixGuestTools>,
+    /// The current power state of the VM.
+    pub power_state: Option<PowerState>,
+    /// Memory size in bytes.
+    ///
+    /// Constraints: ≥ 1.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub memory_size_bytes: Option<i64>,
+    /// Number of cores per socket.
+    ///
+    /// Constraints: ≥ 1.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub num_cores_per_socket: Option<i64>,
+    /// Number of vCPUs.
+    ///
+    /// Constraints: ≥ 1.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub num_cpus: Option<i64>,
+    /// Name of the guest OS.
+    ///
+    /// Constraints: at most 256 characters.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub guest_os_name: Option<String>,
+    /// Virtual hardware version of the VM.
+    ///
+    /// Constraints: ≥ 1.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub virtual_hardware_version: Option<i64>,
+    /// Disks attached to the VM.
+    ///
+    /// Constraints: at most 256 items.
+    pub disks: Option<Vec<Disk>>,
+    /// CD-ROMs attached to the VM.
+    ///
+    /// Constraints: at most 256 items.
+    pub cd_roms: Option<Vec<CdRom>>,
+    /// NICs attached to the VM.
+    ///
+    /// Constraints: at most 32 items.
+    pub nics: Option<Vec<Nic>>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for VmProjection {
+    const SCHEMA: &'static str = "vmm.v4.0.esxi.config.Vm/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("vmm.v4.esxi.config.Vm");
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_cluster = None;
+        let mut field_host = None;
+        let mut field_description = None;
+        let mut field_categories = None;
+        let mut field_ownership_info = None;
+        let mut field_nutanix_guest_tools = None;
+        let mut field_power_state = None;
+        let mut field_memory_size_bytes = None;
+        let mut field_num_cores_per_socket = None;
+        let mut field_num_cpus = None;
+        let mut field_guest_os_name = None;
+        let mut field_virtual_hardware_version = None;
+        let mut field_disks = None;
+        let mut field_cd_roms = None;
+        let mut field_nics = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
+                "host" => field_host = extras.decode_optional(&mut map, "host")?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "categories" => {
+                    field_categories = extras.decode_optional(&mut map, "categories")?;
+                }
+                "ownershipInfo" => {
+                    field_ownership_info = extras
+                        .decode_optional(&mut map, "ownershipInfo")?;
+                }
+                "nutanixGuestTools" => {
+                    field_nutanix_guest_tools = extras
+                        .decode_optional(&mut map, "nutanixGuestTools")?;
+                }
+                "powerState" => {
+                    field_power_state = extras.decode_optional(&mut map, "powerState")?;
+                }
+                "memorySizeBytes" => {
+                    field_memory_size_bytes = extras
+                        .decode_optional(&mut map, "memorySizeBytes")?;
+                }
+                "numCoresPerSocket" => {
+                    field_num_cores_per_socket = extras
+                        .decode_optional(&mut map, "numCoresPerSocket")?;
+                }
+                "numCpus" => {
+                    field_num_cpus = extras.decode_optional(&mut map, "numCpus")?;
+                }
+                "guestOsName" => {
+                    field_guest_os_name = extras
+                        .decode_optional(&mut map, "guestOsName")?;
+                }
+                "virtualHardwareVersion" => {
+                    field_virtual_hardware_version = extras
+                        .decode_optional(&mut map, "virtualHardwareVersion")?;
+                }
+                "disks" => field_disks = extras.decode_optional(&mut map, "disks")?,
+                "cdRoms" => field_cd_roms = extras.decode_optional(&mut map, "cdRoms")?,
+                "nics" => field_nics = extras.decode_optional(&mut map, "nics")?,
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            name: field_name,
+            cluster: field_cluster,
+            host: field_host,
+            description: field_description,
+            categories: field_categories,
+            ownership_info: field_ownership_info,
+            nutanix_guest_tools: field_nutanix_guest_tools,
+            power_state: field_power_state,
+            memory_size_bytes: field_memory_size_bytes,
+            num_cores_per_socket: field_num_cores_per_socket,
+            num_cpus: field_num_cpus,
+            guest_os_name: field_guest_os_name,
+            virtual_hardware_version: field_virtual_hardware_version,
+            disks: field_disks,
+            cd_roms: field_cd_roms,
+            nics: field_nics,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for VmProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for VmProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "cluster", &self.cluster)?;
+        self.extras.serialize_optional(&mut map, "host", &self.host)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras.serialize_optional(&mut map, "categories", &self.categories)?;
+        self.extras.serialize_optional(&mut map, "ownershipInfo", &self.ownership_info)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "nutanixGuestTools",
+                &self.nutanix_guest_tools,
+            )?;
+        self.extras.serialize_optional(&mut map, "powerState", &self.power_state)?;
+        self.extras
+            .serialize_optional(&mut map, "memorySizeBytes", &self.memory_size_bytes)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "numCoresPerSocket",
+                &self.num_cores_per_socket,
+            )?;
+        self.extras.serialize_optional(&mut map, "numCpus", &self.num_cpus)?;
+        self.extras.serialize_optional(&mut map, "guestOsName", &self.guest_os_name)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "virtualHardwareVersion",
+                &self.virtual_hardware_version,
+            )?;
+        self.extras.serialize_optional(&mut map, "disks", &self.disks)?;
+        self.extras.serialize_optional(&mut map, "cdRoms", &self.cd_roms)?;
+        self.extras.serialize_optional(&mut map, "nics", &self.nics)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

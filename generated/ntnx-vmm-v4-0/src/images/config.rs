@@ -713,6 +713,10 @@ impl ntnx_runtime::Model for EffectiveRateLimitPolicy {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for EffectiveRateLimitPolicy {
+    type Projection = EffectiveRateLimitPolicyProjection;
+}
+
 impl serde::Serialize for EffectiveRateLimitPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -730,6 +734,127 @@ impl serde::Serialize for EffectiveRateLimitPolicy {
 }
 
 impl<'de> serde::Deserialize<'de> for EffectiveRateLimitPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `vmm.v4.0.images.config.EffectiveRateLimitPolicy`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `vmm.v4.0.images.config.EffectiveRateLimitPolicy/$projection`; `$objectType` `vmm.v4.images.config.EffectiveRateLimitPolicy`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct EffectiveRateLimitPolicyProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Cluster external identifier.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub cluster_ext_id: Option<String>,
+    /// The external identifier of image rate limit policy.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    pub rate_limit_ext_id: Option<String>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for EffectiveRateLimitPolicyProjection {
+    const SCHEMA: &'static str = "vmm.v4.0.images.config.EffectiveRateLimitPolicy/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some(
+        "vmm.v4.images.config.EffectiveRateLimitPolicy",
+    );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_cluster_ext_id = None;
+        let mut field_rate_limit_ext_id = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "clusterExtId" => {
+                    field_cluster_ext_id = extras
+                        .decode_optional(&mut map, "clusterExtId")?;
+                }
+                "rateLimitExtId" => {
+                    field_rate_limit_ext_id = extras
+                        .decode_optional(&mut map, "rateLimitExtId")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            cluster_ext_id: field_cluster_ext_id,
+            rate_limit_ext_id: field_rate_limit_ext_id,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for EffectiveRateLimitPolicyProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for EffectiveRateLimitPolicyProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "clusterExtId", &self.cluster_ext_id)?;
+        self.extras
+            .serialize_optional(&mut map, "rateLimitExtId", &self.rate_limit_ext_id)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EffectiveRateLimitPolicyProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1928,6 +2053,10 @@ impl ntnx_runtime::Model for PlacementPolicy {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for PlacementPolicy {
+    type Projection = PlacementPolicyProjection;
+}
+
 impl serde::Serialize for PlacementPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1954,6 +2083,203 @@ impl serde::Serialize for PlacementPolicy {
 }
 
 impl<'de> serde::Deserialize<'de> for PlacementPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `vmm.v4.0.images.config.PlacementPolicy`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `vmm.v4.0.images.config.PlacementPolicy/$projection`; `$objectType` `vmm.v4.images.config.PlacementPolicy`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct PlacementPolicyProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Name of the image placement policy.
+    ///
+    /// Constraints: 1 to 256 characters.
+    pub name: Option<String>,
+    /// Description of the image placement policy.
+    ///
+    /// Constraints: at most 1000 characters.
+    pub description: Option<String>,
+    /// Type of the image placement policy.
+    pub placement_type: Option<PlacementType>,
+    /// Category-based entity filter.
+    pub image_entity_filter: Option<Filter>,
+    /// Category-based entity filter.
+    pub cluster_entity_filter: Option<Filter>,
+    /// Enforcement status of the image placement policy.
+    pub enforcement_state: Option<EnforcementState>,
+    /// Image placement policy creation time.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub create_time: Option<ntnx_runtime::DateTime>,
+    /// Last updated time of an image placement policy.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub last_update_time: Option<ntnx_runtime::DateTime>,
+    /// External identifier of the owner of the image placement policy.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub owner_ext_id: Option<String>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for PlacementPolicyProjection {
+    const SCHEMA: &'static str = "vmm.v4.0.images.config.PlacementPolicy/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some(
+        "vmm.v4.images.config.PlacementPolicy",
+    );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_description = None;
+        let mut field_placement_type = None;
+        let mut field_image_entity_filter = None;
+        let mut field_cluster_entity_filter = None;
+        let mut field_enforcement_state = None;
+        let mut field_create_time = None;
+        let mut field_last_update_time = None;
+        let mut field_owner_ext_id = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "placementType" => {
+                    field_placement_type = extras
+                        .decode_optional(&mut map, "placementType")?;
+                }
+                "imageEntityFilter" => {
+                    field_image_entity_filter = extras
+                        .decode_optional(&mut map, "imageEntityFilter")?;
+                }
+                "clusterEntityFilter" => {
+                    field_cluster_entity_filter = extras
+                        .decode_optional(&mut map, "clusterEntityFilter")?;
+                }
+                "enforcementState" => {
+                    field_enforcement_state = extras
+                        .decode_optional(&mut map, "enforcementState")?;
+                }
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "lastUpdateTime" => {
+                    field_last_update_time = extras
+                        .decode_optional(&mut map, "lastUpdateTime")?;
+                }
+                "ownerExtId" => {
+                    field_owner_ext_id = extras.decode_optional(&mut map, "ownerExtId")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            name: field_name,
+            description: field_description,
+            placement_type: field_placement_type,
+            image_entity_filter: field_image_entity_filter,
+            cluster_entity_filter: field_cluster_entity_filter,
+            enforcement_state: field_enforcement_state,
+            create_time: field_create_time,
+            last_update_time: field_last_update_time,
+            owner_ext_id: field_owner_ext_id,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for PlacementPolicyProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for PlacementPolicyProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras.serialize_optional(&mut map, "placementType", &self.placement_type)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "imageEntityFilter",
+                &self.image_entity_filter,
+            )?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "clusterEntityFilter",
+                &self.cluster_entity_filter,
+            )?;
+        self.extras
+            .serialize_optional(&mut map, "enforcementState", &self.enforcement_state)?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdateTime", &self.last_update_time)?;
+        self.extras.serialize_optional(&mut map, "ownerExtId", &self.owner_ext_id)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlacementPolicyProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2211,6 +2537,10 @@ impl ntnx_runtime::Model for RateLimitPolicy {
     }
 }
 
+impl ntnx_runtime::query::HasProjection for RateLimitPolicy {
+    type Projection = RateLimitPolicyProjection;
+}
+
 impl serde::Serialize for RateLimitPolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -2240,6 +2570,200 @@ impl serde::Serialize for RateLimitPolicy {
 }
 
 impl<'de> serde::Deserialize<'de> for RateLimitPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `vmm.v4.0.images.config.RateLimitPolicy`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `vmm.v4.0.images.config.RateLimitPolicy/$projection`; `$objectType` `vmm.v4.images.config.RateLimitPolicy`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct RateLimitPolicyProjection {
+    /// A globally unique identifier that represents the tenant that owns this entity. The system automatically assigns it, and it and is immutable from an API consumer perspective (some use cases may cause this Id to change - For instance, a use case may require the transfer of ownership of the entity, but these cases are handled automatically on the server).
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub tenant_id: Option<String>,
+    /// A globally unique identifier of an instance that is suitable for external consumption.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent. Nullable: absent, `null` and a value are distinct.
+    pub ext_id: ntnx_runtime::Nullable<String>,
+    /// A HATEOAS style link for the response.  Each link contains a user-friendly name identifying the link and an address for retrieving the particular resource.
+    ///
+    /// Constraints: at most 20 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub links: Option<Vec<ntnx_shared::common::v1::response::ApiLink>>,
+    /// Name of the image rate limit policy.
+    ///
+    /// Constraints: 1 to 256 characters.
+    pub name: Option<String>,
+    /// Image rate limit policy specification.
+    ///
+    /// Constraints: at most 1000 characters.
+    pub description: Option<String>,
+    /// Network bandwidth in KBps that the rate limited image operation can utilize.
+    ///
+    /// Constraints: ≥ 1; ≤ 4294967296.
+    pub rate_limit_kbps: Option<i64>,
+    /// Category-based entity filter.
+    pub cluster_entity_filter: Option<Filter>,
+    /// Image rate limit policy creation time.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub create_time: Option<ntnx_runtime::DateTime>,
+    /// Last updated time of an image rate limit policy.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub last_update_time: Option<ntnx_runtime::DateTime>,
+    /// External identifier of the owner of the rate limit policy.
+    ///
+    /// Constraints: pattern `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub owner_ext_id: Option<String>,
+    /// External identifier of the Prism Elements where a rate limit is the effective rate limit policy.
+    ///
+    /// Constraints: at most 200 items.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub matching_cluster_ext_ids: Option<Vec<String>>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for RateLimitPolicyProjection {
+    const SCHEMA: &'static str = "vmm.v4.0.images.config.RateLimitPolicy/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some(
+        "vmm.v4.images.config.RateLimitPolicy",
+    );
+
+    const REVISION: Option<&'static str> = Some("v4.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_tenant_id = None;
+        let mut field_ext_id = ntnx_runtime::Nullable::Absent;
+        let mut field_links = None;
+        let mut field_name = None;
+        let mut field_description = None;
+        let mut field_rate_limit_kbps = None;
+        let mut field_cluster_entity_filter = None;
+        let mut field_create_time = None;
+        let mut field_last_update_time = None;
+        let mut field_owner_ext_id = None;
+        let mut field_matching_cluster_ext_ids = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "tenantId" => {
+                    field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
+                }
+                "extId" => field_ext_id = map.next_value()?,
+                "links" => field_links = extras.decode_optional(&mut map, "links")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "description" => {
+                    field_description = extras.decode_optional(&mut map, "description")?;
+                }
+                "rateLimitKbps" => {
+                    field_rate_limit_kbps = extras
+                        .decode_optional(&mut map, "rateLimitKbps")?;
+                }
+                "clusterEntityFilter" => {
+                    field_cluster_entity_filter = extras
+                        .decode_optional(&mut map, "clusterEntityFilter")?;
+                }
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "lastUpdateTime" => {
+                    field_last_update_time = extras
+                        .decode_optional(&mut map, "lastUpdateTime")?;
+                }
+                "ownerExtId" => {
+                    field_owner_ext_id = extras.decode_optional(&mut map, "ownerExtId")?;
+                }
+                "matchingClusterExtIds" => {
+                    field_matching_cluster_ext_ids = extras
+                        .decode_optional(&mut map, "matchingClusterExtIds")?;
+                }
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            tenant_id: field_tenant_id,
+            ext_id: field_ext_id,
+            links: field_links,
+            name: field_name,
+            description: field_description,
+            rate_limit_kbps: field_rate_limit_kbps,
+            cluster_entity_filter: field_cluster_entity_filter,
+            create_time: field_create_time,
+            last_update_time: field_last_update_time,
+            owner_ext_id: field_owner_ext_id,
+            matching_cluster_ext_ids: field_matching_cluster_ext_ids,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for RateLimitPolicyProjection {
+    type Projection = Self;
+}
+
+impl serde::Serialize for RateLimitPolicyProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "tenantId", &self.tenant_id)?;
+        if !self.ext_id.is_absent() {
+            map.serialize_entry("extId", &self.ext_id)?;
+        }
+        self.extras.serialize_optional(&mut map, "links", &self.links)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "description", &self.description)?;
+        self.extras
+            .serialize_optional(&mut map, "rateLimitKbps", &self.rate_limit_kbps)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "clusterEntityFilter",
+                &self.cluster_entity_filter,
+            )?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras
+            .serialize_optional(&mut map, "lastUpdateTime", &self.last_update_time)?;
+        self.extras.serialize_optional(&mut map, "ownerExtId", &self.owner_ext_id)?;
+        self.extras
+            .serialize_optional(
+                &mut map,
+                "matchingClusterExtIds",
+                &self.matching_cluster_ext_ids,
+            )?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RateLimitPolicyProjection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -69,6 +69,14 @@ impl IscsiClientsApi {
     ///
     /// `GET /volumes/v4.0/config/iscsi-clients` (operation `listIscsiClients`).
     ///
+    /// Filterable fields ([`ListIscsiClientsFilter`]): `clusterReference`, `extId`.
+    ///
+    /// Sortable fields ([`ListIscsiClientsOrderBy`]): `clusterReference`, `extId`.
+    ///
+    /// Selectable fields ([`ListIscsiClientsSelect`]): `clusterReference`, `extId`.
+    ///
+    /// Expandable fields ([`ListIscsiClientsExpand`]): `cluster`.
+    ///
     /// Roles allowed: CSI System, Kubernetes Data Services System, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin, Storage Admin, Storage Viewer.
     ///
     /// Rate limit: 20 per seconds (xsmall), 25 per seconds (small), 25 per seconds (large), 25 per seconds (xlarge).
@@ -82,6 +90,7 @@ impl IscsiClientsApi {
             expand: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 }
@@ -139,6 +148,16 @@ impl GetIscsiClientByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_ISCSI_CLIENT_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetIscsiClientByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -154,14 +173,6 @@ impl GetIscsiClientByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_ISCSI_CLIENT_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -250,18 +261,6 @@ impl UpdateIscsiClientByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -285,6 +284,20 @@ impl UpdateIscsiClientByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateIscsiClientByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -325,7 +338,7 @@ static LIST_ISCSI_CLIENTS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Ope
 /// Request builder for `listIscsiClients` (`GET /volumes/v4.0/config/iscsi-clients`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListIscsiClientsRequest {
+pub struct ListIscsiClientsRequest<T = crate::config::IscsiClient> {
     client: ntnx_runtime::Client,
     page: Option<i32>,
     limit: Option<i32>,
@@ -334,9 +347,10 @@ pub struct ListIscsiClientsRequest {
     expand: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListIscsiClientsRequest {
+impl<T> ListIscsiClientsRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -357,38 +371,81 @@ impl ListIscsiClientsRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - clusterReference
-    /// - extId
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListIscsiClientsFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListIscsiClientsFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListIscsiClientsFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - clusterReference
-    /// - extId
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListIscsiClientsOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListIscsiClientsOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListIscsiClientsOrderBy).into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request related resources when a resource that satisfies a particular request is retrieved. Each expanded item is evaluated relative to the entity containing the property being expanded. Other query options can be applied to an expanded property by appending a semicolon-separated list of query options, enclosed in parentheses, to the property name. Permissible system query options are $filter, $select and $orderby. The following expansion keys are supported.
-    /// - cluster
-    pub fn expand(mut self, value: impl std::fmt::Display) -> Self {
-        self.expand = Some(value.to_string());
-        self
+    /// `$expand` from the documented fields: `build` gets [`ListIscsiClientsExpand`] and returns one expansion or several (an array). The answer decodes into `ntnx_runtime::query::Expanded` entities, which carry the related entities the server adds.
+    pub fn expand<K: Into<ntnx_runtime::odata::Expand>>(
+        self,
+        build: impl FnOnce(ListIscsiClientsExpand) -> K,
+    ) -> ListIscsiClientsRequest<T::Expanded>
+    where
+        T: ntnx_runtime::query::HasExpansion,
+    {
+        let value: ntnx_runtime::odata::Expand = build(ListIscsiClientsExpand).into();
+        self.expand_raw(value)
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - clusterReference
-    /// - extId
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$expand` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into `ntnx_runtime::query::Expanded` entities, which carry the related entities the server adds.
+    pub fn expand_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListIscsiClientsRequest<T::Expanded>
+    where
+        T: ntnx_runtime::query::HasExpansion,
+    {
+        self.expand = Some(value.to_string());
+        self.with_output()
+    }
+
+    /// `$select` from the documented fields: `build` gets [`ListIscsiClientsSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListIscsiClientsSelect) -> K,
+    ) -> ListIscsiClientsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListIscsiClientsSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListIscsiClientsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -404,58 +461,6 @@ impl ListIscsiClientsRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::config::IscsiClient>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::config::IscsiClient>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::config::IscsiClient, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -482,10 +487,134 @@ impl ListIscsiClientsRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListIscsiClientsRequest<U> {
+        ListIscsiClientsRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            expand: self.expand,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListIscsiClientsRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static,
+> ListIscsiClientsRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListIscsiClientsRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListIscsiClientsFilter;
+
+impl ListIscsiClientsFilter {
+    /// `clusterReference`: a string.
+    pub fn cluster_reference(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("clusterReference")
+    }
+
+    /// `extId`: a string.
+    pub fn ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("extId")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListIscsiClientsOrderBy;
+
+impl ListIscsiClientsOrderBy {
+    /// `clusterReference`: sort key.
+    pub fn cluster_reference(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("clusterReference")
+    }
+
+    /// `extId`: sort key.
+    pub fn ext_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("extId")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListIscsiClientsSelect;
+
+impl ListIscsiClientsSelect {
+    /// `clusterReference`: selectable field.
+    pub fn cluster_reference(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("clusterReference")
+    }
+
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+}
+
+/// The fields the operation documents for `$expand`: what the closure of its builder's `expand()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListIscsiClientsExpand;
+
+impl ListIscsiClientsExpand {
+    /// `cluster`: expansion.
+    pub fn cluster(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("cluster")
     }
 }

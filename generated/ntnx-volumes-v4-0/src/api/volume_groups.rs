@@ -92,6 +92,14 @@ impl VolumeGroupsApi {
     ///
     /// `GET /volumes/v4.0/config/volume-groups` (operation `listVolumeGroups`).
     ///
+    /// Filterable fields ([`ListVolumeGroupsFilter`]): `clusterReference`, `extId`, `name`.
+    ///
+    /// Sortable fields ([`ListVolumeGroupsOrderBy`]): `clusterReference`, `extId`, `name`.
+    ///
+    /// Selectable fields ([`ListVolumeGroupsSelect`]): `clusterReference`, `extId`, `name`.
+    ///
+    /// Expandable fields ([`ListVolumeGroupsExpand`]): `cluster`, `metadata`.
+    ///
     /// Roles allowed: CSI System, Kubernetes Data Services System, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin, Storage Admin, Storage Viewer, Disaster Recovery Admin, Disaster Recovery Viewer.
     ///
     /// Rate limit: 20 per seconds (xsmall), 25 per seconds (small), 25 per seconds (large), 25 per seconds (xlarge).
@@ -105,6 +113,7 @@ impl VolumeGroupsApi {
             expand: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -137,6 +146,12 @@ impl VolumeGroupsApi {
     ///
     /// `GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks` (operation `listVolumeDisksByVolumeGroupId`).
     ///
+    /// Filterable fields ([`ListVolumeDisksByVolumeGroupIdFilter`]): `storageContainerId`.
+    ///
+    /// Sortable fields ([`ListVolumeDisksByVolumeGroupIdOrderBy`]): `diskSizeBytes`.
+    ///
+    /// Selectable fields ([`ListVolumeDisksByVolumeGroupIdSelect`]): `extId`, `storageContainerId`.
+    ///
     /// Roles allowed: CSI System, Kubernetes Data Services System, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin, Storage Admin, Storage Viewer, Disaster Recovery Admin, Disaster Recovery Viewer.
     ///
     /// Rate limit: 20 per seconds (xsmall), 25 per seconds (small), 25 per seconds (large), 25 per seconds (xlarge).
@@ -153,6 +168,7 @@ impl VolumeGroupsApi {
             orderby: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -264,6 +280,14 @@ impl VolumeGroupsApi {
     ///
     /// `GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/external-iscsi-attachments` (operation `listExternalIscsiAttachmentsByVolumeGroupId`).
     ///
+    /// Filterable fields ([`ListExternalIscsiAttachmentsByVolumeGroupIdFilter`]): `clusterReference`, `extId`.
+    ///
+    /// Sortable fields ([`ListExternalIscsiAttachmentsByVolumeGroupIdOrderBy`]): `clusterReference`, `extId`.
+    ///
+    /// Selectable fields ([`ListExternalIscsiAttachmentsByVolumeGroupIdSelect`]): `clusterReference`, `extId`.
+    ///
+    /// Expandable fields ([`ListExternalIscsiAttachmentsByVolumeGroupIdExpand`]): `iscsiClient`.
+    ///
     /// Roles allowed: CSI System, Kubernetes Data Services System, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin, Storage Admin, Storage Viewer, Disaster Recovery Admin, Disaster Recovery Viewer.
     ///
     /// Rate limit: 20 per seconds (xsmall), 25 per seconds (small), 25 per seconds (large), 25 per seconds (xlarge).
@@ -282,6 +306,7 @@ impl VolumeGroupsApi {
             expand: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -342,6 +367,10 @@ impl VolumeGroupsApi {
     /// **Deprecated.**
     ///
     /// `GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/vm-attachments` (operation `listVmAttachmentsByVolumeGroupId`).
+    ///
+    /// Filterable fields ([`ListVmAttachmentsByVolumeGroupIdFilter`]): `extId`.
+    ///
+    /// Sortable fields ([`ListVmAttachmentsByVolumeGroupIdOrderBy`]): `extId`.
     ///
     /// Roles allowed: CSI System, Kubernetes Data Services System, Prism Admin, Prism Viewer, Self-Service Admin, Super Admin, Storage Admin, Storage Viewer, Disaster Recovery Admin, Disaster Recovery Viewer.
     ///
@@ -541,6 +570,8 @@ impl VolumeGroupsApi {
     ///
     /// `GET /volumes/v4.0/stats/volume-groups/{extId}` (operation `getVolumeGroupStats`).
     ///
+    /// Selectable fields ([`GetVolumeGroupStatsSelect`]): `controllerAvgIOLatencyUsecs`, `controllerAvgReadIOLatencyUsecs`, `controllerAvgWriteIOLatencyUsecs`, `controllerIOBandwidthKBps`, `controllerNumIOPS`, `controllerNumReadIOPS`, `controllerNumWriteIOPS`, `controllerReadIOBandwidthKBps`, `controllerUserBytes`, `controllerWriteIOBandwidthKBps`.
+    ///
     /// Roles allowed: Prism Admin, Prism Viewer, Self-Service Admin, Super Admin, Storage Admin, Storage Viewer.
     pub fn get_volume_group_stats(
         &self,
@@ -557,6 +588,7 @@ impl VolumeGroupsApi {
             stat_type: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 
@@ -565,6 +597,8 @@ impl VolumeGroupsApi {
     /// Query the Volume Disk stats identified by {diskExtId}.
     ///
     /// `GET /volumes/v4.0/stats/volume-groups/{volumeGroupExtId}/disks/{extId}` (operation `getVolumeDiskStats`).
+    ///
+    /// Selectable fields ([`GetVolumeDiskStatsSelect`]): `controllerAvgIOLatencyUsecs`, `controllerAvgReadIOLatencyUsecs`, `controllerAvgWriteIOLatencyUsecs`, `controllerIOBandwidthKBps`, `controllerNumIOPS`, `controllerNumReadIOPS`, `controllerNumWriteIOPS`, `controllerReadIOBandwidthKBps`, `controllerUserBytes`, `controllerWriteIOBandwidthKBps`.
     ///
     /// Roles allowed: Prism Admin, Prism Viewer, Self-Service Admin, Super Admin, Storage Admin, Storage Viewer.
     pub fn get_volume_disk_stats(
@@ -584,6 +618,7 @@ impl VolumeGroupsApi {
             stat_type: None,
             select: None,
             options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
         }
     }
 }
@@ -641,6 +676,16 @@ impl GetVolumeGroupByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_VOLUME_GROUP_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetVolumeGroupByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -656,14 +701,6 @@ impl GetVolumeGroupByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_VOLUME_GROUP_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -752,18 +789,6 @@ impl UpdateVolumeGroupByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -787,6 +812,20 @@ impl UpdateVolumeGroupByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateVolumeGroupByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -857,18 +896,6 @@ impl DeleteVolumeGroupByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -880,6 +907,20 @@ impl DeleteVolumeGroupByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl DeleteVolumeGroupByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -920,7 +961,7 @@ static LIST_VOLUME_GROUPS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Ope
 /// Request builder for `listVolumeGroups` (`GET /volumes/v4.0/config/volume-groups`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListVolumeGroupsRequest {
+pub struct ListVolumeGroupsRequest<T = crate::config::VolumeGroup> {
     client: ntnx_runtime::Client,
     page: Option<i32>,
     limit: Option<i32>,
@@ -929,9 +970,10 @@ pub struct ListVolumeGroupsRequest {
     expand: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListVolumeGroupsRequest {
+impl<T> ListVolumeGroupsRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -952,42 +994,81 @@ impl ListVolumeGroupsRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - clusterReference
-    /// - extId
-    /// - name
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListVolumeGroupsFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListVolumeGroupsFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListVolumeGroupsFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - clusterReference
-    /// - extId
-    /// - name
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListVolumeGroupsOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListVolumeGroupsOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListVolumeGroupsOrderBy).into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request related resources when a resource that satisfies a particular request is retrieved. Each expanded item is evaluated relative to the entity containing the property being expanded. Other query options can be applied to an expanded property by appending a semicolon-separated list of query options, enclosed in parentheses, to the property name. Permissible system query options are $filter, $select and $orderby. The following expansion keys are supported.
-    /// - cluster
-    /// - metadata
-    pub fn expand(mut self, value: impl std::fmt::Display) -> Self {
-        self.expand = Some(value.to_string());
-        self
+    /// `$expand` from the documented fields: `build` gets [`ListVolumeGroupsExpand`] and returns one expansion or several (an array). The answer decodes into `ntnx_runtime::query::Expanded` entities, which carry the related entities the server adds.
+    pub fn expand<K: Into<ntnx_runtime::odata::Expand>>(
+        self,
+        build: impl FnOnce(ListVolumeGroupsExpand) -> K,
+    ) -> ListVolumeGroupsRequest<T::Expanded>
+    where
+        T: ntnx_runtime::query::HasExpansion,
+    {
+        let value: ntnx_runtime::odata::Expand = build(ListVolumeGroupsExpand).into();
+        self.expand_raw(value)
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - clusterReference
-    /// - extId
-    /// - name
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$expand` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into `ntnx_runtime::query::Expanded` entities, which carry the related entities the server adds.
+    pub fn expand_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListVolumeGroupsRequest<T::Expanded>
+    where
+        T: ntnx_runtime::query::HasExpansion,
+    {
+        self.expand = Some(value.to_string());
+        self.with_output()
+    }
+
+    /// `$select` from the documented fields: `build` gets [`ListVolumeGroupsSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListVolumeGroupsSelect) -> K,
+    ) -> ListVolumeGroupsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListVolumeGroupsSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListVolumeGroupsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -1003,58 +1084,6 @@ impl ListVolumeGroupsRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::config::VolumeGroup>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::config::VolumeGroup>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::config::VolumeGroup, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -1081,11 +1110,155 @@ impl ListVolumeGroupsRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListVolumeGroupsRequest<U> {
+        ListVolumeGroupsRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            expand: self.expand,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListVolumeGroupsRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static,
+> ListVolumeGroupsRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListVolumeGroupsRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVolumeGroupsFilter;
+
+impl ListVolumeGroupsFilter {
+    /// `clusterReference`: a string.
+    pub fn cluster_reference(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("clusterReference")
+    }
+
+    /// `extId`: a string.
+    pub fn ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("extId")
+    }
+
+    /// `name`: a string.
+    pub fn name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("name")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVolumeGroupsOrderBy;
+
+impl ListVolumeGroupsOrderBy {
+    /// `clusterReference`: sort key.
+    pub fn cluster_reference(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("clusterReference")
+    }
+
+    /// `extId`: sort key.
+    pub fn ext_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("extId")
+    }
+
+    /// `name`: sort key.
+    pub fn name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("name")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVolumeGroupsSelect;
+
+impl ListVolumeGroupsSelect {
+    /// `clusterReference`: selectable field.
+    pub fn cluster_reference(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("clusterReference")
+    }
+
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `name`: selectable field.
+    pub fn name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("name")
+    }
+}
+
+/// The fields the operation documents for `$expand`: what the closure of its builder's `expand()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVolumeGroupsExpand;
+
+impl ListVolumeGroupsExpand {
+    /// `cluster`: expansion.
+    pub fn cluster(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("cluster")
+    }
+
+    /// `metadata`: expansion.
+    pub fn metadata(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("metadata")
     }
 }
 
@@ -1150,6 +1323,19 @@ impl CreateVolumeGroupRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&CREATE_VOLUME_GROUP_OPERATION)
+            .options(self.options);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.json_body(&self.body)?;
+        Ok(request)
+    }
+}
+
+impl CreateVolumeGroupRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1160,17 +1346,6 @@ impl CreateVolumeGroupRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_VOLUME_GROUP_OPERATION)
-            .options(self.options);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.json_body(&self.body)?;
-        Ok(request)
     }
 }
 
@@ -1211,7 +1386,7 @@ static LIST_VOLUME_DISKS_BY_VOLUME_GROUP_ID_OPERATION: ntnx_runtime::Operation =
 /// Request builder for `listVolumeDisksByVolumeGroupId` (`GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListVolumeDisksByVolumeGroupIdRequest {
+pub struct ListVolumeDisksByVolumeGroupIdRequest<T = crate::config::VolumeDisk> {
     client: ntnx_runtime::Client,
     volume_group_ext_id: String,
     page: Option<i32>,
@@ -1220,9 +1395,10 @@ pub struct ListVolumeDisksByVolumeGroupIdRequest {
     orderby: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListVolumeDisksByVolumeGroupIdRequest {
+impl<T> ListVolumeDisksByVolumeGroupIdRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -1243,29 +1419,65 @@ impl ListVolumeDisksByVolumeGroupIdRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - storageContainerId
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListVolumeDisksByVolumeGroupIdFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(
+            ListVolumeDisksByVolumeGroupIdFilter,
+        ) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListVolumeDisksByVolumeGroupIdFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - diskSizeBytes
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListVolumeDisksByVolumeGroupIdOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListVolumeDisksByVolumeGroupIdOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(
+                ListVolumeDisksByVolumeGroupIdOrderBy,
+            )
+            .into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - extId
-    /// - storageContainerId
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`ListVolumeDisksByVolumeGroupIdSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListVolumeDisksByVolumeGroupIdSelect) -> K,
+    ) -> ListVolumeDisksByVolumeGroupIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(
+                ListVolumeDisksByVolumeGroupIdSelect,
+            )
+            .into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListVolumeDisksByVolumeGroupIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -1281,58 +1493,6 @@ impl ListVolumeDisksByVolumeGroupIdRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::config::VolumeDisk>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::config::VolumeDisk>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::config::VolumeDisk, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -1359,11 +1519,114 @@ impl ListVolumeDisksByVolumeGroupIdRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListVolumeDisksByVolumeGroupIdRequest<U> {
+        ListVolumeDisksByVolumeGroupIdRequest {
+            client: self.client,
+            volume_group_ext_id: self.volume_group_ext_id,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListVolumeDisksByVolumeGroupIdRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static,
+> ListVolumeDisksByVolumeGroupIdRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListVolumeDisksByVolumeGroupIdRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVolumeDisksByVolumeGroupIdFilter;
+
+impl ListVolumeDisksByVolumeGroupIdFilter {
+    /// `storageContainerId`: a string.
+    pub fn storage_container_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("storageContainerId")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVolumeDisksByVolumeGroupIdOrderBy;
+
+impl ListVolumeDisksByVolumeGroupIdOrderBy {
+    /// `diskSizeBytes`: sort key.
+    pub fn disk_size_bytes(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("diskSizeBytes")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVolumeDisksByVolumeGroupIdSelect;
+
+impl ListVolumeDisksByVolumeGroupIdSelect {
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+
+    /// `storageContainerId`: selectable field.
+    pub fn storage_container_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("storageContainerId")
     }
 }
 
@@ -1429,18 +1692,6 @@ impl CreateVolumeDiskRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_VOLUME_DISK_OPERATION)
@@ -1451,6 +1702,20 @@ impl CreateVolumeDiskRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl CreateVolumeDiskRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1514,6 +1779,17 @@ impl GetVolumeDiskByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_VOLUME_DISK_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
+    }
+}
+
+impl GetVolumeDiskByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1529,15 +1805,6 @@ impl GetVolumeDiskByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_VOLUME_DISK_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
     }
 }
 
@@ -1627,18 +1894,6 @@ impl UpdateVolumeDiskByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_VOLUME_DISK_BY_ID_OPERATION)
@@ -1661,6 +1916,20 @@ impl UpdateVolumeDiskByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl UpdateVolumeDiskByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1732,18 +2001,6 @@ impl DeleteVolumeDiskByIdRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_VOLUME_DISK_BY_ID_OPERATION)
@@ -1754,6 +2011,20 @@ impl DeleteVolumeDiskByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
+    }
+}
+
+impl DeleteVolumeDiskByIdRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -1794,7 +2065,9 @@ static LIST_EXTERNAL_ISCSI_ATTACHMENTS_BY_VOLUME_GROUP_ID_OPERATION: ntnx_runtim
 /// Request builder for `listExternalIscsiAttachmentsByVolumeGroupId` (`GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/external-iscsi-attachments`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListExternalIscsiAttachmentsByVolumeGroupIdRequest {
+pub struct ListExternalIscsiAttachmentsByVolumeGroupIdRequest<
+    T = crate::config::IscsiClientAttachment,
+> {
     client: ntnx_runtime::Client,
     volume_group_ext_id: String,
     page: Option<i32>,
@@ -1804,9 +2077,10 @@ pub struct ListExternalIscsiAttachmentsByVolumeGroupIdRequest {
     expand: Option<String>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl ListExternalIscsiAttachmentsByVolumeGroupIdRequest {
+impl<T> ListExternalIscsiAttachmentsByVolumeGroupIdRequest<T> {
     /// A URL query parameter that specifies the page number of the result set. It must be a positive integer between 0 and the maximum number of pages that are available for that resource. Any number out of this range might lead to no results.
     ///
     /// Constraints: ≥ 0.
@@ -1827,38 +2101,92 @@ impl ListExternalIscsiAttachmentsByVolumeGroupIdRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - clusterReference
-    /// - extId
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListExternalIscsiAttachmentsByVolumeGroupIdFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(
+            ListExternalIscsiAttachmentsByVolumeGroupIdFilter,
+        ) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListExternalIscsiAttachmentsByVolumeGroupIdFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - clusterReference
-    /// - extId
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListExternalIscsiAttachmentsByVolumeGroupIdOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListExternalIscsiAttachmentsByVolumeGroupIdOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(
+                ListExternalIscsiAttachmentsByVolumeGroupIdOrderBy,
+            )
+            .into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to request related resources when a resource that satisfies a particular request is retrieved. Each expanded item is evaluated relative to the entity containing the property being expanded. Other query options can be applied to an expanded property by appending a semicolon-separated list of query options, enclosed in parentheses, to the property name. Permissible system query options are $filter, $select and $orderby. The following expansion keys are supported.
-    /// - iscsiClient
-    pub fn expand(mut self, value: impl std::fmt::Display) -> Self {
-        self.expand = Some(value.to_string());
-        self
+    /// `$expand` from the documented fields: `build` gets [`ListExternalIscsiAttachmentsByVolumeGroupIdExpand`] and returns one expansion or several (an array). The answer decodes into `ntnx_runtime::query::Expanded` entities, which carry the related entities the server adds.
+    pub fn expand<K: Into<ntnx_runtime::odata::Expand>>(
+        self,
+        build: impl FnOnce(ListExternalIscsiAttachmentsByVolumeGroupIdExpand) -> K,
+    ) -> ListExternalIscsiAttachmentsByVolumeGroupIdRequest<T::Expanded>
+    where
+        T: ntnx_runtime::query::HasExpansion,
+    {
+        let value: ntnx_runtime::odata::Expand = build(
+                ListExternalIscsiAttachmentsByVolumeGroupIdExpand,
+            )
+            .into();
+        self.expand_raw(value)
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - clusterReference
-    /// - extId
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$expand` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into `ntnx_runtime::query::Expanded` entities, which carry the related entities the server adds.
+    pub fn expand_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListExternalIscsiAttachmentsByVolumeGroupIdRequest<T::Expanded>
+    where
+        T: ntnx_runtime::query::HasExpansion,
+    {
+        self.expand = Some(value.to_string());
+        self.with_output()
+    }
+
+    /// `$select` from the documented fields: `build` gets [`ListExternalIscsiAttachmentsByVolumeGroupIdSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListExternalIscsiAttachmentsByVolumeGroupIdSelect) -> K,
+    ) -> ListExternalIscsiAttachmentsByVolumeGroupIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(
+                ListExternalIscsiAttachmentsByVolumeGroupIdSelect,
+            )
+            .into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListExternalIscsiAttachmentsByVolumeGroupIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -1874,58 +2202,6 @@ impl ListExternalIscsiAttachmentsByVolumeGroupIdRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::config::IscsiClientAttachment>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
-    }
-
-    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
-    /// largest the API allows) until the last; the builder's own `$page` is ignored.
-    pub fn pages(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<
-            crate::api::ApiResponse<Vec<crate::config::IscsiClientAttachment>>,
-            ntnx_runtime::Error,
-        >,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::pages(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
-    }
-
-    /// Every item of every page (see [`Self::pages`]).
-    pub fn items(
-        self,
-    ) -> impl ntnx_runtime::Stream<
-        Item = Result<crate::config::IscsiClientAttachment, ntnx_runtime::Error>,
-    > + Send + 'static {
-        let limit = self.limit.unwrap_or(100i32);
-        ntnx_runtime::paginate::items(
-            limit,
-            move |page, limit| self.clone().page(page).limit(limit).send(),
-        )
     }
 
     /// The runtime request for the builder's current parameters.
@@ -1955,11 +2231,137 @@ impl ListExternalIscsiAttachmentsByVolumeGroupIdRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListExternalIscsiAttachmentsByVolumeGroupIdRequest<U> {
+        ListExternalIscsiAttachmentsByVolumeGroupIdRequest {
+            client: self.client,
+            volume_group_ext_id: self.volume_group_ext_id,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            expand: self.expand,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for ListExternalIscsiAttachmentsByVolumeGroupIdRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static,
+> ListExternalIscsiAttachmentsByVolumeGroupIdRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<crate::api::ApiResponse<Vec<T>>, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest
+for ListExternalIscsiAttachmentsByVolumeGroupIdRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListExternalIscsiAttachmentsByVolumeGroupIdFilter;
+
+impl ListExternalIscsiAttachmentsByVolumeGroupIdFilter {
+    /// `clusterReference`: a string.
+    pub fn cluster_reference(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("clusterReference")
+    }
+
+    /// `extId`: a string.
+    pub fn ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("extId")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListExternalIscsiAttachmentsByVolumeGroupIdOrderBy;
+
+impl ListExternalIscsiAttachmentsByVolumeGroupIdOrderBy {
+    /// `clusterReference`: sort key.
+    pub fn cluster_reference(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("clusterReference")
+    }
+
+    /// `extId`: sort key.
+    pub fn ext_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("extId")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListExternalIscsiAttachmentsByVolumeGroupIdSelect;
+
+impl ListExternalIscsiAttachmentsByVolumeGroupIdSelect {
+    /// `clusterReference`: selectable field.
+    pub fn cluster_reference(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("clusterReference")
+    }
+
+    /// `extId`: selectable field.
+    pub fn ext_id(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("extId")
+    }
+}
+
+/// The fields the operation documents for `$expand`: what the closure of its builder's `expand()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListExternalIscsiAttachmentsByVolumeGroupIdExpand;
+
+impl ListExternalIscsiAttachmentsByVolumeGroupIdExpand {
+    /// `iscsiClient`: expansion.
+    pub fn iscsi_client(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("iscsiClient")
     }
 }
 
@@ -2025,18 +2427,6 @@ impl AttachIscsiClientRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ATTACH_ISCSI_CLIENT_OPERATION)
@@ -2047,6 +2437,20 @@ impl AttachIscsiClientRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl AttachIscsiClientRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2118,18 +2522,6 @@ impl DetachIscsiClientRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DETACH_ISCSI_CLIENT_OPERATION)
@@ -2140,6 +2532,20 @@ impl DetachIscsiClientRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl DetachIscsiClientRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2211,19 +2617,36 @@ impl ListVmAttachmentsByVolumeGroupIdRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to filter a collection of resources. The expression specified with $filter is evaluated for each resource in the collection, and only items where the expression evaluates to true are included in the response. Expression specified with the $filter must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions.
-    /// For example, filter '$filter=name eq 'karbon-ntnx-1.0' would filter the result on cluster name 'karbon-ntnx1.0', filter '$filter=startswith(name, 'C')' would filter on cluster name starting with 'C'.
-    /// The filter can be applied to the following fields:
-    /// - extId
-    pub fn filter(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$filter` from the documented fields: `build` gets [`ListVmAttachmentsByVolumeGroupIdFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(
+            ListVmAttachmentsByVolumeGroupIdFilter,
+        ) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListVmAttachmentsByVolumeGroupIdFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.filter = Some(value.to_string());
         self
     }
 
-    /// A URL query parameter that allows clients to specify the sort criteria for the returned list of objects. Resources can be sorted in ascending order using asc or descending order using desc. If asc or desc are not specified, the resources will be sorted in ascending order by default. For example, '$orderby=templateName desc' would get all templates sorted by templateName in descending order.
-    /// The orderby can be applied to the following fields:
-    /// - extId
-    pub fn orderby(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$orderby` from the documented fields: `build` gets [`ListVmAttachmentsByVolumeGroupIdOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListVmAttachmentsByVolumeGroupIdOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(
+                ListVmAttachmentsByVolumeGroupIdOrderBy,
+            )
+            .into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
         self.orderby = Some(value.to_string());
         self
     }
@@ -2243,6 +2666,30 @@ impl ListVmAttachmentsByVolumeGroupIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &LIST_VM_ATTACHMENTS_BY_VOLUME_GROUP_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        Ok(request)
+    }
+}
+
+impl ListVmAttachmentsByVolumeGroupIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2284,33 +2731,33 @@ impl ListVmAttachmentsByVolumeGroupIdRequest {
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
     }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &LIST_VM_ATTACHMENTS_BY_VOLUME_GROUP_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        Ok(request)
-    }
 }
 
 impl ntnx_runtime::IntoRequest for ListVmAttachmentsByVolumeGroupIdRequest {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVmAttachmentsByVolumeGroupIdFilter;
+
+impl ListVmAttachmentsByVolumeGroupIdFilter {
+    /// `extId`: a string.
+    pub fn ext_id(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("extId")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListVmAttachmentsByVolumeGroupIdOrderBy;
+
+impl ListVmAttachmentsByVolumeGroupIdOrderBy {
+    /// `extId`: sort key.
+    pub fn ext_id(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("extId")
     }
 }
 
@@ -2376,18 +2823,6 @@ impl AttachVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ATTACH_VM_OPERATION)
@@ -2398,6 +2833,20 @@ impl AttachVmRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl AttachVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2469,18 +2918,6 @@ impl DetachVmRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DETACH_VM_OPERATION)
@@ -2491,6 +2928,20 @@ impl DetachVmRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl DetachVmRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2575,6 +3026,24 @@ impl ListCategoryAssociationsByVolumeGroupIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &LIST_CATEGORY_ASSOCIATIONS_BY_VOLUME_GROUP_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        Ok(request)
+    }
+}
+
+impl ListCategoryAssociationsByVolumeGroupIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2615,22 +3084,6 @@ impl ListCategoryAssociationsByVolumeGroupIdRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &LIST_CATEGORY_ASSOCIATIONS_BY_VOLUME_GROUP_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        Ok(request)
     }
 }
 
@@ -2702,18 +3155,6 @@ impl AssociateCategoryRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ASSOCIATE_CATEGORY_OPERATION)
@@ -2724,6 +3165,20 @@ impl AssociateCategoryRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl AssociateCategoryRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2795,18 +3250,6 @@ impl DisassociateCategoryRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DISASSOCIATE_CATEGORY_OPERATION)
@@ -2817,6 +3260,20 @@ impl DisassociateCategoryRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl DisassociateCategoryRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2888,18 +3345,6 @@ impl RevertVolumeGroupRequest {
         self
     }
 
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
-    }
-
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&REVERT_VOLUME_GROUP_OPERATION)
@@ -2910,6 +3355,20 @@ impl RevertVolumeGroupRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
+    }
+}
+
+impl RevertVolumeGroupRequest {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
     }
 }
 
@@ -2972,6 +3431,18 @@ impl GetVolumeGroupMetadataByIdRequest {
         self
     }
 
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &GET_VOLUME_GROUP_METADATA_BY_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
+        Ok(request)
+    }
+}
+
+impl GetVolumeGroupMetadataByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -2986,16 +3457,6 @@ impl GetVolumeGroupMetadataByIdRequest {
         > = self.client.send_envelope(request).await?;
         response.attach_etag();
         Ok(response)
-    }
-
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &GET_VOLUME_GROUP_METADATA_BY_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("volumeGroupExtId", &self.volume_group_ext_id);
-        Ok(request)
     }
 }
 
@@ -3015,7 +3476,7 @@ static GET_VOLUME_GROUP_STATS_OPERATION: ntnx_runtime::Operation = ntnx_runtime:
 /// Request builder for `getVolumeGroupStats` (`GET /volumes/v4.0/stats/volume-groups/{extId}`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetVolumeGroupStatsRequest {
+pub struct GetVolumeGroupStatsRequest<T = crate::stats::VolumeGroupStats> {
     client: ntnx_runtime::Client,
     ext_id: String,
     start_time: ntnx_runtime::DateTime,
@@ -3024,9 +3485,10 @@ pub struct GetVolumeGroupStatsRequest {
     stat_type: Option<ntnx_shared::common::v1::stats::DownSamplingOperator>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl GetVolumeGroupStatsRequest {
+impl<T> GetVolumeGroupStatsRequest<T> {
     /// The sampling interval in seconds at which statistical data should be collected. For example, if you want performance statistics every 30 seconds, then provide the value as 30.
     ///
     /// Constraints: ≥ 1.
@@ -3044,20 +3506,28 @@ impl GetVolumeGroupStatsRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - controllerAvgIOLatencyUsecs
-    /// - controllerAvgReadIOLatencyUsecs
-    /// - controllerAvgWriteIOLatencyUsecs
-    /// - controllerIOBandwidthKBps
-    /// - controllerNumIOPS
-    /// - controllerNumReadIOPS
-    /// - controllerNumWriteIOPS
-    /// - controllerReadIOBandwidthKBps
-    /// - controllerUserBytes
-    /// - controllerWriteIOBandwidthKBps
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`GetVolumeGroupStatsSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(GetVolumeGroupStatsSelect) -> K,
+    ) -> GetVolumeGroupStatsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(GetVolumeGroupStatsSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> GetVolumeGroupStatsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -3073,33 +3543,6 @@ impl GetVolumeGroupStatsRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<crate::stats::VolumeGroupStats>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        let mut response: crate::api::ApiResponse<crate::stats::VolumeGroupStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
     }
 
     /// The runtime request for the builder's current parameters.
@@ -3120,11 +3563,114 @@ impl GetVolumeGroupStatsRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> GetVolumeGroupStatsRequest<U> {
+        GetVolumeGroupStatsRequest {
+            client: self.client,
+            ext_id: self.ext_id,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            sampling_interval: self.sampling_interval,
+            stat_type: self.stat_type,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for GetVolumeGroupStatsRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static + ntnx_runtime::Model,
+> GetVolumeGroupStatsRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(self) -> Result<crate::api::ApiResponse<T>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<T> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for GetVolumeGroupStatsRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GetVolumeGroupStatsSelect;
+
+impl GetVolumeGroupStatsSelect {
+    /// `controllerAvgIOLatencyUsecs`: selectable field.
+    pub fn controller_avg_io_latency_usecs(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgIOLatencyUsecs")
+    }
+
+    /// `controllerAvgReadIOLatencyUsecs`: selectable field.
+    pub fn controller_avg_read_io_latency_usecs(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgReadIOLatencyUsecs")
+    }
+
+    /// `controllerAvgWriteIOLatencyUsecs`: selectable field.
+    pub fn controller_avg_write_io_latency_usecs(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgWriteIOLatencyUsecs")
+    }
+
+    /// `controllerIOBandwidthKBps`: selectable field.
+    pub fn controller_io_bandwidth_k_bps(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerIOBandwidthKBps")
+    }
+
+    /// `controllerNumIOPS`: selectable field.
+    pub fn controller_num_iops(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumIOPS")
+    }
+
+    /// `controllerNumReadIOPS`: selectable field.
+    pub fn controller_num_read_iops(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumReadIOPS")
+    }
+
+    /// `controllerNumWriteIOPS`: selectable field.
+    pub fn controller_num_write_iops(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumWriteIOPS")
+    }
+
+    /// `controllerReadIOBandwidthKBps`: selectable field.
+    pub fn controller_read_io_bandwidth_k_bps(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerReadIOBandwidthKBps")
+    }
+
+    /// `controllerUserBytes`: selectable field.
+    pub fn controller_user_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerUserBytes")
+    }
+
+    /// `controllerWriteIOBandwidthKBps`: selectable field.
+    pub fn controller_write_io_bandwidth_k_bps(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerWriteIOBandwidthKBps")
     }
 }
 
@@ -3138,7 +3684,7 @@ static GET_VOLUME_DISK_STATS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::
 /// Request builder for `getVolumeDiskStats` (`GET /volumes/v4.0/stats/volume-groups/{volumeGroupExtId}/disks/{extId}`): set optional parameters, then `send()`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetVolumeDiskStatsRequest {
+pub struct GetVolumeDiskStatsRequest<T = crate::stats::VolumeDiskStats> {
     client: ntnx_runtime::Client,
     volume_group_ext_id: String,
     ext_id: String,
@@ -3148,9 +3694,10 @@ pub struct GetVolumeDiskStatsRequest {
     stat_type: Option<ntnx_shared::common::v1::stats::DownSamplingOperator>,
     select: Option<String>,
     options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl GetVolumeDiskStatsRequest {
+impl<T> GetVolumeDiskStatsRequest<T> {
     /// The sampling interval in seconds at which statistical data should be collected. For example, if you want performance statistics every 30 seconds, then provide the value as 30.
     ///
     /// Constraints: ≥ 1.
@@ -3168,20 +3715,28 @@ impl GetVolumeDiskStatsRequest {
         self
     }
 
-    /// A URL query parameter that allows clients to request a specific set of properties for each entity or complex type. Expression specified with the $select must conform to the [OData V4.01](https://docs.oasis-open.org/odata/odata/v4.01/odata-v4.01-part1-protocol.html) URL conventions. If a $select expression consists of a single select item that is an asterisk (i.e., *), then all properties on the matching resource will be returned.
-    /// - controllerAvgIOLatencyUsecs
-    /// - controllerAvgReadIOLatencyUsecs
-    /// - controllerAvgWriteIOLatencyUsecs
-    /// - controllerIOBandwidthKBps
-    /// - controllerNumIOPS
-    /// - controllerNumReadIOPS
-    /// - controllerNumWriteIOPS
-    /// - controllerReadIOBandwidthKBps
-    /// - controllerUserBytes
-    /// - controllerWriteIOBandwidthKBps
-    pub fn select(mut self, value: impl std::fmt::Display) -> Self {
+    /// `$select` from the documented fields: `build` gets [`GetVolumeDiskStatsSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(GetVolumeDiskStatsSelect) -> K,
+    ) -> GetVolumeDiskStatsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(GetVolumeDiskStatsSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> GetVolumeDiskStatsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
         self.select = Some(value.to_string());
-        self
+        self.with_output()
     }
 
     /// The longest this call may take, retries included, instead of the client's
@@ -3197,33 +3752,6 @@ impl GetVolumeDiskStatsRequest {
     pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
         self.options.retry_budget = Some(budget);
         self
-    }
-
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<crate::stats::VolumeDiskStats>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        let mut response: crate::api::ApiResponse<crate::stats::VolumeDiskStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
-    }
-
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
-    pub async fn send_as<D: serde::de::DeserializeOwned>(
-        self,
-    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
-        self.client.send_envelope(self.request()?).await
     }
 
     /// The runtime request for the builder's current parameters.
@@ -3245,10 +3773,114 @@ impl GetVolumeDiskStatsRequest {
         }
         Ok(request)
     }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> GetVolumeDiskStatsRequest<U> {
+        GetVolumeDiskStatsRequest {
+            client: self.client,
+            volume_group_ext_id: self.volume_group_ext_id,
+            ext_id: self.ext_id,
+            start_time: self.start_time,
+            end_time: self.end_time,
+            sampling_interval: self.sampling_interval,
+            stat_type: self.stat_type,
+            select: self.select,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
-impl ntnx_runtime::IntoRequest for GetVolumeDiskStatsRequest {
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static + ntnx_runtime::Model,
+> GetVolumeDiskStatsRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(self) -> Result<crate::api::ApiResponse<T>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<T> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for GetVolumeDiskStatsRequest<T> {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GetVolumeDiskStatsSelect;
+
+impl GetVolumeDiskStatsSelect {
+    /// `controllerAvgIOLatencyUsecs`: selectable field.
+    pub fn controller_avg_io_latency_usecs(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgIOLatencyUsecs")
+    }
+
+    /// `controllerAvgReadIOLatencyUsecs`: selectable field.
+    pub fn controller_avg_read_io_latency_usecs(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgReadIOLatencyUsecs")
+    }
+
+    /// `controllerAvgWriteIOLatencyUsecs`: selectable field.
+    pub fn controller_avg_write_io_latency_usecs(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerAvgWriteIOLatencyUsecs")
+    }
+
+    /// `controllerIOBandwidthKBps`: selectable field.
+    pub fn controller_io_bandwidth_k_bps(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerIOBandwidthKBps")
+    }
+
+    /// `controllerNumIOPS`: selectable field.
+    pub fn controller_num_iops(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumIOPS")
+    }
+
+    /// `controllerNumReadIOPS`: selectable field.
+    pub fn controller_num_read_iops(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumReadIOPS")
+    }
+
+    /// `controllerNumWriteIOPS`: selectable field.
+    pub fn controller_num_write_iops(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerNumWriteIOPS")
+    }
+
+    /// `controllerReadIOBandwidthKBps`: selectable field.
+    pub fn controller_read_io_bandwidth_k_bps(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerReadIOBandwidthKBps")
+    }
+
+    /// `controllerUserBytes`: selectable field.
+    pub fn controller_user_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerUserBytes")
+    }
+
+    /// `controllerWriteIOBandwidthKBps`: selectable field.
+    pub fn controller_write_io_bandwidth_k_bps(
+        self,
+    ) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("controllerWriteIOBandwidthKBps")
     }
 }

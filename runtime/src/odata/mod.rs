@@ -1,4 +1,9 @@
-//! Typed OData query options: `$filter`, `$orderby` and `$select`.
+//! OData query options: `$filter`, `$orderby`, `$select` and `$expand`.
+//!
+//! Generated request builders take them typed, per operation (`.filter(|vm| ...)`, with
+//! the handles of [`fields`] for exactly the fields the operation documents); this module's
+//! untyped builders ([`field`], [`OrderBy`], [`Select`]) write the same text for any
+//! property, for the `*_raw` setters.
 //!
 //! ```
 //! use ntnx_runtime::odata::{field, OrderBy, Select};
@@ -15,15 +20,22 @@
 //! assert_eq!(Select::new().field("name").field("extId").to_string(), "name,extId");
 //! ```
 //!
-//! Every option renders with `Display` and converts into `String`, so generated setters
-//! that take `impl Into<String>` accept both these types and raw text; a raw string also
-//! converts into a [`Filter`].
+//! Every option renders with `Display`, so the `*_raw` setters (which take
+//! `impl Display`) accept both these types and raw text; a raw string also converts into a
+//! [`Filter`].
+
+pub mod fields;
 
 use std::fmt;
 
 use uuid::Uuid;
 
 use crate::DateTime;
+
+pub use fields::{
+    BoolField, CollectionField, DateTimeField, EnumField, Expand, ExpandField, NumberField,
+    OrderField, OrderKey, SelectField, StringField,
+};
 
 /// A literal value in a filter.
 #[derive(Clone, Debug, PartialEq)]
@@ -241,20 +253,12 @@ impl Field {
         self.function("endswith", value)
     }
 
-    fn lambda(self, op: &str, variable: &str, body: impl FnOnce(Field) -> Filter) -> Filter {
-        let body = body(Field(variable.to_owned()));
-        Filter::primary(format!("{}/{op}({variable}: {})", self.0, body.text))
-    }
-
     /// `self/any(variable: body)`: some element of the collection matches. `body` gets
-    /// the variable as a [`Field`] (use [`path`](Field::path) for its properties).
+    /// the variable as a [`Field`] (use [`path`](Field::path) for its properties). The API
+    /// supports no other lambda operator (no `all`).
     pub fn any(self, variable: &str, body: impl FnOnce(Field) -> Filter) -> Filter {
-        self.lambda("any", variable, body)
-    }
-
-    /// `self/all(variable: body)`: every element of the collection matches.
-    pub fn all(self, variable: &str, body: impl FnOnce(Field) -> Filter) -> Filter {
-        self.lambda("all", variable, body)
+        let body = body(Field(variable.to_owned()));
+        Filter::primary(format!("{}/any({variable}: {})", self.0, body.text))
     }
 }
 
@@ -533,9 +537,9 @@ mod tests {
         );
         assert_eq!(
             field("disks")
-                .all("d", |d| d.path("sizeBytes").gt(0))
+                .any("d", |d| d.path("sizeBytes").gt(0))
                 .to_string(),
-            "disks/all(d: d/sizeBytes gt 0)"
+            "disks/any(d: d/sizeBytes gt 0)"
         );
     }
 
