@@ -79,6 +79,38 @@ pub struct TypeKey {
     pub inline: Vec<String>,
 }
 
+impl TypeKey {
+    /// Inline path segment of an entity's projection type (`Vm` → `VmProjection`).
+    pub const PROJECTION: &'static str = "$projection";
+
+    /// Inline path segment of an entity's expansion type (`Cluster` → `ClusterExpansion`).
+    pub const EXPANSION: &'static str = "$expansion";
+
+    /// The key of a type nested in this one's schema at `part`.
+    pub fn nested(&self, part: &str) -> TypeKey {
+        let mut key = self.clone();
+        key.inline.push(part.to_owned());
+        key
+    }
+
+    /// The projection of this entity.
+    pub fn projection(&self) -> TypeKey {
+        self.nested(Self::PROJECTION)
+    }
+
+    /// The expansion of this entity.
+    pub fn expansion(&self) -> TypeKey {
+        self.nested(Self::EXPANSION)
+    }
+
+    /// The entity a projection or expansion belongs to.
+    pub fn entity(&self) -> TypeKey {
+        let mut key = self.clone();
+        key.inline.pop();
+        key
+    }
+}
+
 impl fmt::Display for TypeKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.schema)?;
@@ -238,23 +270,24 @@ pub struct Struct {
     pub query: QueryRole,
 }
 
-/// What a struct is to the OData options `$select` and `$expand`.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// What a struct is to the OData options `$select` and `$expand`. The types it names are
+/// nested in the entity's schema: [`TypeKey::projection`] and [`TypeKey::expansion`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum QueryRole {
     /// A schema like any other.
     #[default]
     Plain,
     /// An entity that operations return with `$select` or `$expand`.
     Entity {
-        /// Its projection, when an operation takes `$select`.
-        projection: Option<TypeKey>,
-        /// Its expansion, when an operation's `$expand` adds entities it has no field for.
-        expansion: Option<TypeKey>,
+        /// It has a projection: an operation takes `$select`.
+        projection: bool,
+        /// It has an expansion: an operation's `$expand` adds entities it has no field for.
+        expansion: bool,
     },
     /// The `$select` projection of an entity: the entity's fields, none required.
     Projection {
-        /// The entity's expansion, if it has one.
-        expansion: Option<TypeKey>,
+        /// The entity has an expansion.
+        expansion: bool,
     },
     /// The related entities `$expand` adds to an entity: one optional field per key.
     Expansion,

@@ -354,26 +354,10 @@ fn rewrite_def(def: &mut TypeDef, rename: &impl Fn(&TypeKey) -> TypeKey) {
     match &mut def.kind {
         TypeKind::Struct(s) => {
             s.fields.iter_mut().for_each(|f| rewrite(&mut f.ty, rename));
-            rewrite_role(&mut s.query, rename);
         }
         TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| rewrite(v, rename)),
         TypeKind::Alias(t) => rewrite(t, rename),
         TypeKind::Enum(_) => {}
-    }
-}
-
-/// The keys a struct's query role names.
-fn rewrite_role(role: &mut QueryRole, rename: &impl Fn(&TypeKey) -> TypeKey) {
-    let keys = match role {
-        QueryRole::Entity {
-            projection,
-            expansion,
-        } => vec![projection, expansion],
-        QueryRole::Projection { expansion } => vec![expansion],
-        QueryRole::Plain | QueryRole::Expansion => Vec::new(),
-    };
-    for key in keys.into_iter().flatten() {
-        *key = rename(key);
     }
 }
 
@@ -447,8 +431,8 @@ fn merge_query_roles(merged: &mut TypeDef, other: &TypeDef) {
     let (TypeKind::Struct(ours), TypeKind::Struct(theirs)) = (&mut merged.kind, &other.kind) else {
         return;
     };
-    match (&mut ours.query, &theirs.query) {
-        (ours @ QueryRole::Plain, theirs) => *ours = theirs.clone(),
+    ours.query = match (ours.query, theirs.query) {
+        (QueryRole::Plain, theirs) => theirs,
         (
             QueryRole::Entity {
                 projection,
@@ -458,21 +442,17 @@ fn merge_query_roles(merged: &mut TypeDef, other: &TypeDef) {
                 projection: their_projection,
                 expansion: their_expansion,
             },
-        ) => {
-            if projection.is_none() {
-                projection.clone_from(their_projection);
-            }
-            if expansion.is_none() {
-                expansion.clone_from(their_expansion);
-            }
-        }
+        ) => QueryRole::Entity {
+            projection: projection || their_projection,
+            expansion: expansion || their_expansion,
+        },
         (QueryRole::Projection { expansion }, QueryRole::Projection { expansion: theirs }) => {
-            if expansion.is_none() {
-                expansion.clone_from(theirs);
+            QueryRole::Projection {
+                expansion: expansion || theirs,
             }
         }
-        _ => {}
-    }
+        (ours, _) => ours,
+    };
 }
 
 /// Merges `other` into `existing` by the rules in the module docs; returns what differed.

@@ -303,11 +303,20 @@ fn member_key(kind: &str, line: &str) -> String {
             Some((head, _)) if head.starts_with("arg ") || head.starts_with("set ") => {
                 head.split_whitespace().nth(1).unwrap_or(head).to_owned()
             }
+            // `filter name: type`, `orderby name`, `select name`, `expand key`
+            _ if is_query_field(line) => line.split(':').next().unwrap_or(line).to_owned(),
             _ if line.starts_with("returns ") => "returns".to_owned(),
             _ => "request".to_owned(),
         },
         _ => line.to_owned(),
     }
+}
+
+/// Whether an operation's member line is a field of a typed query option.
+fn is_query_field(line: &str) -> bool {
+    ["filter ", "orderby ", "select ", "expand "]
+        .iter()
+        .any(|prefix| line.starts_with(prefix))
 }
 
 /// How much adding `line` to an entry of `kind` matters.
@@ -317,7 +326,7 @@ fn added_member_severity(kind: &str, line: &str) -> Severity {
             let name = line.split(':').next().unwrap_or("");
             (name.ends_with('?') || name.ends_with('~')) && !line.ends_with("(in new)")
         }
-        "operation" => line.starts_with("set "),
+        "operation" => line.starts_with("set ") || is_query_field(line),
         "enum" | "union" => true,
         _ => false,
     };
@@ -579,6 +588,26 @@ mod tests {
             .map(|f| f.contents.clone())
             .unwrap();
         (releases.remove(0), log)
+    }
+
+    #[test]
+    fn query_fields_are_api() {
+        let op = "- operation ntnx_x::XClient.vms().list_vms()\n  - GET /x (listVms)\n";
+        let old = format!("{op}  - filter name: string\n  - orderby name\n");
+        let classified = |new: &str| -> Vec<(Severity, String)> {
+            classify(&old, &format!("{op}{new}"), "ntnx_x")
+                .into_iter()
+                .map(|c| (c.severity, c.text))
+                .collect()
+        };
+        let added = classified("  - filter name: string\n  - filter age: i64\n  - orderby name\n");
+        assert_eq!(added.len(), 1);
+        assert_eq!(added[0].0, Severity::Additive, "{added:?}");
+        let removed = classified("  - filter name: string\n");
+        assert_eq!(removed[0].0, Severity::Breaking, "{removed:?}");
+        assert!(removed[0].1.contains("removed `orderby name`"), "{removed:?}");
+        let retyped = classified("  - filter name: i64\n  - orderby name\n");
+        assert_eq!(retyped[0].0, Severity::Breaking, "{retyped:?}");
     }
 
     #[test]

@@ -16,6 +16,11 @@
 //! and on any listed operation that passes. `NTNX_SKIP_CONFORMANCE=1` skips the test (for
 //! machines without Node.js), loudly.
 //!
+//! Every operation that documents query fields is then called again with typed `$filter`,
+//! `$orderby`, `$select` and `$expand` built from all of them
+//! (`ntnx_registry::call_with_typed_queries`), and must pass the same way, its answer
+//! decoded into the projection or expanded type those options make it.
+//!
 //! How (see `conformance/mock.rs`): six Prism processes (three specs, two modes) start at
 //! once on free ports of 127.0.0.1; a recording reverse proxy in this process sits in
 //! front of them. One client per mode has the base URL `http://127.0.0.1:<proxy>/<mode>`,
@@ -128,7 +133,7 @@ fn every_operation_is_accepted_by_prism_and_decodes_its_answers() {
         prism.wait_ready().unwrap_or_else(|e| panic!("{e}"));
     }
     let ready = started.elapsed();
-    let upstreams = servers
+    let upstreams: HashMap<(Mode, String), u16> = servers
         .iter()
         .map(|(key, prism)| (key.clone(), prism.port))
         .collect();
@@ -138,7 +143,15 @@ fn every_operation_is_accepted_by_prism_and_decodes_its_answers() {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    let results = runtime.block_on(run(planned.clone(), upstreams));
+    let results = runtime.block_on(run(planned.clone(), upstreams.clone(), Queries::Raw));
+    // Then every operation that documents query fields again, with typed options built
+    // from all of them (a fresh proxy log: these calls request the same paths).
+    let typed: Vec<PlannedCall> = planned
+        .iter()
+        .filter(|call| ntnx_registry::TYPED_QUERIES.contains(&call.index))
+        .cloned()
+        .collect();
+    let typed_results = runtime.block_on(run(typed.clone(), upstreams, Queries::Typed));
     drop(runtime);
     drop(servers);
     assert_eq!(
@@ -146,6 +159,21 @@ fn every_operation_is_accepted_by_prism_and_decodes_its_answers() {
         planned.len() * Mode::ALL.len(),
         "a result for every call"
     );
+    assert_eq!(typed_results.len(), typed.len() * Mode::ALL.len());
+    let mut typed_passed = BTreeMap::<Mode, usize>::new();
+    for ((mode, index), (result, exchanges, _)) in &typed_results {
+        let mut reasons = Vec::new();
+        judge(result, exchanges, &mut reasons);
+        if reasons.is_empty() {
+            *typed_passed.entry(*mode).or_default() += 1;
+        }
+        failures
+            .get_mut(&(*mode, *index))
+            .expect("a result of a listed operation")
+            .extend(reasons.into_iter().map(|reason| {
+                Reason::Other(format!("with typed query options: {reason}"))
+            }));
+    }
 
     let mut response_violations = BTreeMap::<Mode, usize>::new();
     let mut slowest: Vec<(Duration, Mode, usize)> = results
@@ -210,11 +238,17 @@ fn every_operation_is_accepted_by_prism_and_decodes_its_answers() {
         "allowed failures ({ALLOW_LIST}): {}\n\
          request bodies of {} operations leave out optional properties no value satisfies \
          (the specs' `oneOf` pattern; {} schema locations)\n\
+         with typed $filter/$orderby/$select/$expand from every documented field: \
+         static {}/{}, dynamic {}/{}\n\
          violations Prism reported about its own responses (not checked): static {}, dynamic {}\n\
          Prism ready after {:.1}s, total {:.1}s\n",
         allowed.len(),
         left_out.len(),
         locations.len(),
+        typed_passed.get(&Mode::Static).unwrap_or(&0),
+        typed.len(),
+        typed_passed.get(&Mode::Dynamic).unwrap_or(&0),
+        typed.len(),
         response_violations.get(&Mode::Static).unwrap_or(&0),
         response_violations.get(&Mode::Dynamic).unwrap_or(&0),
         ready.as_secs_f64(),
@@ -351,10 +385,20 @@ fn prism_binary(root: &Path) -> PathBuf {
 /// any), the exchanges the proxy saw for it, and how long it took.
 type CallResult = (Result<(), (Option<u16>, String)>, Vec<Exchange>, Duration);
 
+/// Which query options the calls send.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Queries {
+    /// The raw ones of the planned arguments (`ntnx_registry::call`).
+    Raw,
+    /// Typed ones from every documented field (`ntnx_registry::call_with_typed_queries`).
+    Typed,
+}
+
 /// Calls every planned operation in both modes, [`IN_FLIGHT`] at a time.
 async fn run(
     planned: Vec<PlannedCall>,
     upstreams: HashMap<(Mode, String), u16>,
+    queries: Queries,
 ) -> BTreeMap<(Mode, usize), CallResult> {
     let (port, log) = mock::start_proxy(upstreams).await;
     let client = |mode: Mode| {
@@ -386,7 +430,13 @@ async fn run(
         let client = clients[&mode].clone();
         tasks.spawn(async move {
             let started = Instant::now();
-            let call_future = Box::pin(ntnx_registry::call(&client, call.index, &call.args));
+            let call_future = match queries {
+                Queries::Raw => ntnx_registry::call(&client, call.index, &call.args),
+                Queries::Typed => {
+                    ntnx_registry::call_with_typed_queries(&client, call.index, &call.args)
+                        .expect("an operation of TYPED_QUERIES")
+                }
+            };
             let result = match tokio::time::timeout(CALL_TIMEOUT, call_future).await {
                 Ok(Ok(_outcome)) => Ok(()),
                 Ok(Err(ntnx_registry::CallError::Api(e))) => {

@@ -7343,6 +7343,323 @@ pub fn call<'a>(
     }
 }
 
+/// Indexes into `OPERATIONS` of the operations [`call_with_typed_queries`] calls.
+pub const TYPED_QUERIES: &[usize] = &[
+    0usize, 1usize, 2usize, 3usize, 7usize, 22usize, 29usize, 34usize, 35usize, 42usize,
+    43usize, 44usize, 45usize, 46usize, 52usize, 76usize, 85usize, 96usize, 122usize,
+    125usize, 131usize, 136usize, 145usize, 148usize, 170usize, 178usize, 179usize,
+    180usize, 181usize, 183usize, 187usize, 188usize, 191usize, 194usize, 195usize,
+    202usize, 204usize, 210usize, 214usize, 216usize, 221usize, 224usize, 232usize,
+    233usize, 235usize, 237usize, 239usize, 242usize, 243usize, 254usize, 259usize,
+    261usize,
+];
+
+/// Calls operation `OPERATIONS[index]` like [`call`], but with typed `$filter`,
+/// `$orderby`, `$select` and `$expand` built from every field the operation documents
+/// (and its raw ones in `args` ignored); `None` for operations that document none.
+pub fn call_with_typed_queries<'a>(
+    client: &'a ntnx_runtime::Client,
+    index: usize,
+    args: &'a CallArgs,
+) -> Option<CallFuture<'a>> {
+    match index {
+        0usize => Some(Box::pin(typed_call_vmm_esxi_stats_list_vm_stats(client, args))),
+        1usize => {
+            Some(Box::pin(typed_call_vmm_esxi_stats_get_vm_stats_by_id(client, args)))
+        }
+        2usize => {
+            Some(Box::pin(typed_call_vmm_esxi_stats_get_nic_stats_by_id(client, args)))
+        }
+        3usize => {
+            Some(Box::pin(typed_call_vmm_esxi_stats_get_disk_stats_by_id(client, args)))
+        }
+        7usize => Some(Box::pin(typed_call_vmm_esxi_vm_list_vms(client, args))),
+        22usize => {
+            Some(
+                Box::pin(
+                    typed_call_vmm_image_placement_policies_list_placement_policies(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        29usize => {
+            Some(
+                Box::pin(
+                    typed_call_vmm_image_rate_limit_policies_list_rate_limit_policies(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        34usize => {
+            Some(
+                Box::pin(
+                    typed_call_vmm_image_rate_limit_policies_list_effective_rate_limit_policies(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        35usize => Some(Box::pin(typed_call_vmm_images_list_images(client, args))),
+        42usize => Some(Box::pin(typed_call_vmm_stats_list_vm_stats(client, args))),
+        43usize => Some(Box::pin(typed_call_vmm_stats_get_vm_stats_by_id(client, args))),
+        44usize => {
+            Some(Box::pin(typed_call_vmm_stats_get_disk_stats_by_id(client, args)))
+        }
+        45usize => Some(Box::pin(typed_call_vmm_stats_get_nic_stats_by_id(client, args))),
+        46usize => Some(Box::pin(typed_call_vmm_templates_list_templates(client, args))),
+        52usize => {
+            Some(Box::pin(typed_call_vmm_templates_list_template_versions(client, args)))
+        }
+        76usize => Some(Box::pin(typed_call_vmm_vm_list_vms(client, args))),
+        85usize => Some(Box::pin(typed_call_vmm_vm_list_gpus_by_vm_id(client, args))),
+        96usize => Some(Box::pin(typed_call_vmm_vm_list_nics_by_vm_id(client, args))),
+        122usize => {
+            Some(
+                Box::pin(
+                    typed_call_vmm_vm_anti_affinity_policies_list_vm_anti_affinity_policies(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        125usize => {
+            Some(
+                Box::pin(
+                    typed_call_vmm_vm_anti_affinity_policies_list_legacy_vm_anti_affinity_policies(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        131usize => {
+            Some(
+                Box::pin(
+                    typed_call_vmm_vm_host_affinity_policies_list_vm_host_affinity_policies(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        136usize => {
+            Some(
+                Box::pin(
+                    typed_call_clustermgmt_cluster_profiles_list_cluster_profiles(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        145usize => {
+            Some(
+                Box::pin(typed_call_clustermgmt_clusters_get_cluster_by_id(client, args)),
+            )
+        }
+        148usize => {
+            Some(Box::pin(typed_call_clustermgmt_clusters_list_clusters(client, args)))
+        }
+        170usize => {
+            Some(
+                Box::pin(
+                    typed_call_clustermgmt_clusters_list_hosts_by_cluster_id(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        178usize => {
+            Some(
+                Box::pin(
+                    typed_call_clustermgmt_clusters_list_virtual_gpu_profiles(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        179usize => {
+            Some(
+                Box::pin(
+                    typed_call_clustermgmt_clusters_list_physical_gpu_profiles(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        180usize => {
+            Some(Box::pin(typed_call_clustermgmt_clusters_list_hosts(client, args)))
+        }
+        181usize => {
+            Some(
+                Box::pin(
+                    typed_call_clustermgmt_clusters_list_host_nics_by_host_id(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        183usize => {
+            Some(
+                Box::pin(
+                    typed_call_clustermgmt_clusters_list_virtual_nics_by_host_id(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        187usize => {
+            Some(
+                Box::pin(typed_call_clustermgmt_clusters_get_cluster_stats(client, args)),
+            )
+        }
+        188usize => {
+            Some(Box::pin(typed_call_clustermgmt_clusters_get_host_stats(client, args)))
+        }
+        191usize => Some(Box::pin(typed_call_clustermgmt_disks_list_disks(client, args))),
+        194usize => {
+            Some(
+                Box::pin(
+                    typed_call_clustermgmt_pcie_devices_list_pcie_devices(client, args),
+                ),
+            )
+        }
+        195usize => {
+            Some(
+                Box::pin(
+                    typed_call_clustermgmt_storage_containers_list_storage_containers(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        202usize => {
+            Some(
+                Box::pin(
+                    typed_call_clustermgmt_storage_containers_list_data_stores_by_cluster_id(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        204usize => {
+            Some(
+                Box::pin(
+                    typed_call_clustermgmt_vcenter_extensions_list_vcenter_extensions(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        210usize => {
+            Some(
+                Box::pin(
+                    typed_call_volumes_iscsi_clients_list_iscsi_clients(client, args),
+                ),
+            )
+        }
+        214usize => {
+            Some(
+                Box::pin(
+                    typed_call_volumes_volume_groups_list_volume_groups(client, args),
+                ),
+            )
+        }
+        216usize => {
+            Some(
+                Box::pin(
+                    typed_call_volumes_volume_groups_list_volume_disks_by_volume_group_id(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        221usize => {
+            Some(
+                Box::pin(
+                    typed_call_volumes_volume_groups_list_external_iscsi_attachments_by_volume_group_id(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        224usize => {
+            Some(
+                Box::pin(
+                    typed_call_volumes_volume_groups_list_vm_attachments_by_volume_group_id(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        232usize => {
+            Some(
+                Box::pin(
+                    typed_call_volumes_volume_groups_get_volume_group_stats(client, args),
+                ),
+            )
+        }
+        233usize => {
+            Some(
+                Box::pin(
+                    typed_call_volumes_volume_groups_get_volume_disk_stats(client, args),
+                ),
+            )
+        }
+        235usize => Some(Box::pin(typed_call_prism_batches_list_batches(client, args))),
+        237usize => {
+            Some(Box::pin(typed_call_prism_categories_list_categories(client, args)))
+        }
+        239usize => {
+            Some(Box::pin(typed_call_prism_categories_get_category_by_id(client, args)))
+        }
+        242usize => {
+            Some(
+                Box::pin(
+                    typed_call_prism_domain_manager_list_restorable_domain_managers(
+                        client,
+                        args,
+                    ),
+                ),
+            )
+        }
+        243usize => {
+            Some(
+                Box::pin(
+                    typed_call_prism_domain_manager_list_restore_points(client, args),
+                ),
+            )
+        }
+        254usize => {
+            Some(
+                Box::pin(
+                    typed_call_prism_domain_manager_list_domain_managers(client, args),
+                ),
+            )
+        }
+        259usize => Some(Box::pin(typed_call_prism_tasks_get_task_by_id(client, args))),
+        261usize => Some(Box::pin(typed_call_prism_tasks_list_tasks(client, args))),
+        _ => None,
+    }
+}
+
 /// `listVmStats` (GET /vmm/v4.0/esxi/stats/vms).
 async fn call_vmm_esxi_stats_list_vm_stats(
     client: &ntnx_runtime::Client,
@@ -7394,6 +7711,159 @@ async fn call_vmm_esxi_stats_list_vm_stats(
     }
 }
 
+/// `listVmStats` (GET /vmm/v4.0/esxi/stats/vms). With typed query options.
+async fn typed_call_vmm_esxi_stats_list_vm_stats(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_stats();
+    let request = api
+        .list_vm_stats(
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .stats_check_score()
+                .ge(1)
+                .or(fields.stats_cluster().startswith("a"))
+                .or(fields.stats_controller_avg_io_latency_micros().ge(1))
+                .or(fields.stats_controller_avg_read_io_latency_micros().ge(1))
+                .or(fields.stats_controller_avg_read_io_size_kb().ge(1))
+                .or(fields.stats_controller_avg_write_io_latency_micros().ge(1))
+                .or(fields.stats_controller_avg_write_io_size_kb().ge(1))
+                .or(fields.stats_controller_io_bandwidth_kbps().ge(1))
+                .or(fields.stats_controller_num_io().ge(1))
+                .or(fields.stats_controller_num_iops().ge(1))
+                .or(fields.stats_controller_num_random_io().ge(1))
+                .or(fields.stats_controller_num_read_io().ge(1))
+                .or(fields.stats_controller_num_read_iops().ge(1))
+                .or(fields.stats_controller_num_seq_io().ge(1))
+                .or(fields.stats_controller_num_write_io().ge(1))
+                .or(fields.stats_controller_num_write_iops().ge(1))
+                .or(fields.stats_controller_random_io_ppm().ge(1))
+                .or(fields.stats_controller_read_io_bandwidth_kbps().ge(1))
+                .or(fields.stats_controller_read_io_ppm().ge(1))
+                .or(fields.stats_controller_seq_io_ppm().ge(1))
+                .or(fields.stats_controller_storage_tier_ssd_usage_bytes().ge(1))
+                .or(fields.stats_controller_timespan_micros().ge(1))
+                .or(fields.stats_controller_total_io_size_kb().ge(1))
+                .or(fields.stats_controller_total_io_time_micros().ge(1))
+                .or(fields.stats_controller_total_read_io_size_kb().ge(1))
+                .or(fields.stats_controller_total_read_io_time_micros().ge(1))
+                .or(fields.stats_controller_total_transformed_usage_bytes().ge(1))
+                .or(fields.stats_controller_user_bytes().ge(1))
+                .or(fields.stats_controller_write_io_bandwidth_kbps().ge(1))
+                .or(fields.stats_controller_write_io_ppm().ge(1))
+                .or(fields.stats_hypervisor_avg_io_latency_micros().ge(1))
+                .or(fields.stats_hypervisor_cpu_ready_time_ppm().ge(1))
+                .or(fields.stats_hypervisor_cpu_usage_ppm().ge(1))
+                .or(fields.stats_hypervisor_io_bandwidth_kbps().ge(1))
+                .or(fields.stats_hypervisor_memory_usage_ppm().ge(1))
+                .or(fields.stats_hypervisor_num_io().ge(1))
+                .or(fields.stats_hypervisor_num_iops().ge(1))
+                .or(fields.stats_hypervisor_num_read_io().ge(1))
+                .or(fields.stats_hypervisor_num_read_iops().ge(1))
+                .or(fields.stats_hypervisor_num_received_bytes().ge(1))
+                .or(fields.stats_hypervisor_num_transmitted_bytes().ge(1))
+                .or(fields.stats_hypervisor_num_write_io().ge(1))
+                .or(fields.stats_hypervisor_num_write_iops().ge(1))
+                .or(fields.stats_hypervisor_read_io_bandwidth_kbps().ge(1))
+                .or(fields.stats_hypervisor_swap_in_rate_kbps().ge(1))
+                .or(fields.stats_hypervisor_swap_out_rate_kbps().ge(1))
+                .or(fields.stats_hypervisor_timespan_micros().ge(1))
+                .or(fields.stats_hypervisor_total_io_size_kb().ge(1))
+                .or(fields.stats_hypervisor_total_io_time_micros().ge(1))
+                .or(fields.stats_hypervisor_total_read_io_size_kb().ge(1))
+                .or(fields.stats_hypervisor_type().startswith("a"))
+                .or(fields.stats_hypervisor_write_io_bandwidth_kbps().ge(1))
+                .or(fields.stats_memory_usage_ppm().ge(1))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.stats_check_score().asc(), fields
+                .stats_controller_avg_io_latency_micros().desc(), fields
+                .stats_controller_avg_read_io_latency_micros().asc(), fields
+                .stats_controller_avg_read_io_size_kb().desc(), fields
+                .stats_controller_avg_write_io_latency_micros().asc(), fields
+                .stats_controller_avg_write_io_size_kb().desc(), fields
+                .stats_controller_io_bandwidth_kbps().asc(), fields
+                .stats_controller_num_io().desc(), fields.stats_controller_num_iops()
+                .asc(), fields.stats_controller_num_random_io().desc(), fields
+                .stats_controller_num_read_io().asc(), fields
+                .stats_controller_num_read_iops().desc(), fields
+                .stats_controller_num_seq_io().asc(), fields
+                .stats_controller_num_write_io().desc(), fields
+                .stats_controller_num_write_iops().asc(), fields
+                .stats_controller_random_io_ppm().desc(), fields
+                .stats_controller_read_io_bandwidth_kbps().asc(), fields
+                .stats_controller_read_io_ppm().desc(), fields
+                .stats_controller_seq_io_ppm().asc(), fields
+                .stats_controller_storage_tier_ssd_usage_bytes().desc(), fields
+                .stats_controller_timespan_micros().asc(), fields
+                .stats_controller_total_io_size_kb().desc(), fields
+                .stats_controller_total_io_time_micros().asc(), fields
+                .stats_controller_total_read_io_size_kb().desc(), fields
+                .stats_controller_total_read_io_time_micros().asc(), fields
+                .stats_controller_total_transformed_usage_bytes().desc(), fields
+                .stats_controller_user_bytes().asc(), fields
+                .stats_controller_write_io_bandwidth_kbps().desc(), fields
+                .stats_controller_write_io_ppm().asc(), fields
+                .stats_hypervisor_avg_io_latency_micros().desc(), fields
+                .stats_hypervisor_cpu_ready_time_ppm().asc(), fields
+                .stats_hypervisor_cpu_usage_ppm().desc(), fields
+                .stats_hypervisor_io_bandwidth_kbps().asc(), fields
+                .stats_hypervisor_memory_usage_ppm().desc(), fields
+                .stats_hypervisor_num_io().asc(), fields.stats_hypervisor_num_iops()
+                .desc(), fields.stats_hypervisor_num_read_io().asc(), fields
+                .stats_hypervisor_num_read_iops().desc(), fields
+                .stats_hypervisor_num_received_bytes().asc(), fields
+                .stats_hypervisor_num_transmitted_bytes().desc(), fields
+                .stats_hypervisor_num_write_io().asc(), fields
+                .stats_hypervisor_num_write_iops().desc(), fields
+                .stats_hypervisor_read_io_bandwidth_kbps().asc(), fields
+                .stats_hypervisor_swap_in_rate_kbps().desc(), fields
+                .stats_hypervisor_swap_out_rate_kbps().asc(), fields
+                .stats_hypervisor_timespan_micros().desc(), fields
+                .stats_hypervisor_total_io_size_kb().asc(), fields
+                .stats_hypervisor_total_io_time_micros().desc(), fields
+                .stats_hypervisor_total_read_io_size_kb().asc(), fields
+                .stats_hypervisor_write_io_bandwidth_kbps().desc(), fields
+                .stats_memory_usage_ppm().asc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![fields.ext_id(), fields.links(), fields.stats(), fields.tenant_id()]
+        });
+    envelope(request.send().await?)
+}
+
 /// `getVmStatsById` (GET /vmm/v4.0/esxi/stats/vms/{extId}).
 async fn call_vmm_esxi_stats_get_vm_stats_by_id(
     client: &ntnx_runtime::Client,
@@ -7428,6 +7898,40 @@ async fn call_vmm_esxi_stats_get_vm_stats_by_id(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `getVmStatsById` (GET /vmm/v4.0/esxi/stats/vms/{extId}). With typed query options.
+async fn typed_call_vmm_esxi_stats_get_vm_stats_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_stats();
+    let request = api
+        .get_vm_stats_by_id(
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = request
+        .select(|fields| {
+            vec![fields.ext_id(), fields.links(), fields.stats(), fields.tenant_id()]
+        });
+    envelope(request.send().await?)
 }
 
 /// `getNicStatsById` (GET /vmm/v4.0/esxi/stats/vms/{vmExtId}/nics/{extId}).
@@ -7467,6 +7971,44 @@ async fn call_vmm_esxi_stats_get_nic_stats_by_id(
     }
 }
 
+/// `getNicStatsById` (GET /vmm/v4.0/esxi/stats/vms/{vmExtId}/nics/{extId}). With typed query options.
+async fn typed_call_vmm_esxi_stats_get_nic_stats_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_stats();
+    let request = api
+        .get_nic_stats_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.ext_id(), fields.links(), fields.stats(), fields.tenant_id(),
+                fields.vm_ext_id()
+            ]
+        });
+    envelope(request.send().await?)
+}
+
 /// `getDiskStatsById` (GET /vmm/v4.0/esxi/stats/vms/{vmExtId}/disks/{extId}).
 async fn call_vmm_esxi_stats_get_disk_stats_by_id(
     client: &ntnx_runtime::Client,
@@ -7502,6 +8044,44 @@ async fn call_vmm_esxi_stats_get_disk_stats_by_id(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `getDiskStatsById` (GET /vmm/v4.0/esxi/stats/vms/{vmExtId}/disks/{extId}). With typed query options.
+async fn typed_call_vmm_esxi_stats_get_disk_stats_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_stats();
+    let request = api
+        .get_disk_stats_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.ext_id(), fields.links(), fields.stats(), fields.tenant_id(),
+                fields.vm_ext_id()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `associateCategories` (POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/associate-categories).
@@ -7572,6 +8152,66 @@ async fn call_vmm_esxi_vm_list_vms(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `listVms` (GET /vmm/v4.0/esxi/config/vms). With typed query options.
+async fn typed_call_vmm_esxi_vm_list_vms(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).esxi_vm();
+    let request = api.list_vms();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .cluster_ext_id()
+                .startswith("a")
+                .or(fields.guest_os_name().startswith("a"))
+                .or(fields.host_ext_id().startswith("a"))
+                .or(fields.memory_size_bytes().ge(1))
+                .or(fields.name().startswith("a"))
+                .or(fields.num_cores_per_socket().ge(1))
+                .or(fields.num_cpus().ge(1))
+                .or(fields.power_state().eq(ntnx_vmm_v4_0::esxi::config::PowerState::On))
+                .or(fields.virtual_hardware_version().ge(1))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.guest_os_name().asc(), fields.memory_size_bytes().desc(), fields
+                .name().asc(), fields.num_cores_per_socket().desc(), fields.num_cpus()
+                .asc(), fields.virtual_hardware_version().desc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.categories(), fields.cd_roms(), fields.cluster_ext_id(), fields
+                .description(), fields.disks(), fields.ext_id(), fields.guest_os_name(),
+                fields.host_ext_id(), fields.links(), fields.memory_size_bytes(), fields
+                .name(), fields.nics(), fields.num_cores_per_socket(), fields.num_cpus(),
+                fields.nutanix_guest_tools_available_version(), fields
+                .nutanix_guest_tools_capabilities(), fields
+                .nutanix_guest_tools_guest_os_version(), fields
+                .nutanix_guest_tools_is_enabled(), fields
+                .nutanix_guest_tools_is_installed(), fields
+                .nutanix_guest_tools_is_iso_inserted(), fields
+                .nutanix_guest_tools_is_reachable(), fields
+                .nutanix_guest_tools_is_vm_mobility_drivers_installed(), fields
+                .nutanix_guest_tools_is_vss_snapshot_capable(), fields
+                .nutanix_guest_tools_version(), fields.ownership_info_owner(), fields
+                .power_state(), fields.tenant_id(), fields.virtual_hardware_version()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `revertVm` (POST /vmm/v4.0/esxi/config/vms/{extId}/$actions/revert).
@@ -7818,6 +8458,52 @@ async fn call_vmm_image_placement_policies_list_placement_policies(
     }
 }
 
+/// `listPlacementPolicies` (GET /vmm/v4.0/images/config/placement-policies). With typed query options.
+async fn typed_call_vmm_image_placement_policies_list_placement_policies(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_placement_policies();
+    let request = api.list_placement_policies();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .description()
+                .startswith("a")
+                .or(
+                    fields
+                        .enforcement_state()
+                        .eq(ntnx_vmm_v4_0::images::config::EnforcementState::Active),
+                )
+                .or(fields.name().startswith("a"))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.description().asc(), fields.enforcement_state().desc(), fields
+                .name().asc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.create_time(), fields.description(), fields.enforcement_state(),
+                fields.ext_id(), fields.last_update_time(), fields.links(), fields
+                .name(), fields.owner_ext_id(), fields.placement_type(), fields
+                .tenant_id()
+            ]
+        });
+    envelope(request.send().await?)
+}
+
 /// `createPlacementPolicy` (POST /vmm/v4.0/images/config/placement-policies).
 async fn call_vmm_image_placement_policies_create_placement_policy(
     client: &ntnx_runtime::Client,
@@ -7933,6 +8619,47 @@ async fn call_vmm_image_rate_limit_policies_list_rate_limit_policies(
     }
 }
 
+/// `listRateLimitPolicies` (GET /vmm/v4.0/images/config/rate-limit-policies). With typed query options.
+async fn typed_call_vmm_image_rate_limit_policies_list_rate_limit_policies(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_rate_limit_policies();
+    let request = api.list_rate_limit_policies();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .description()
+                .startswith("a")
+                .or(fields.name().startswith("a"))
+                .or(fields.rate_limit_kbps().ge(1))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.description().asc(), fields.last_update_time().desc(), fields
+                .name().asc(), fields.rate_limit_kbps().desc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.create_time(), fields.description(), fields.ext_id(), fields
+                .last_update_time(), fields.links(), fields.name(), fields
+                .owner_ext_id(), fields.rate_limit_kbps(), fields.tenant_id()
+            ]
+        });
+    envelope(request.send().await?)
+}
+
 /// `createRateLimitPolicy` (POST /vmm/v4.0/images/config/rate-limit-policies).
 async fn call_vmm_image_rate_limit_policies_create_rate_limit_policy(
     client: &ntnx_runtime::Client,
@@ -8016,6 +8743,33 @@ async fn call_vmm_image_rate_limit_policies_list_effective_rate_limit_policies(
     }
 }
 
+/// `listEffectiveRateLimitPolicies` (GET /vmm/v4.0/images/config/effective-rate-limit-policies). With typed query options.
+async fn typed_call_vmm_image_rate_limit_policies_list_effective_rate_limit_policies(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).image_rate_limit_policies();
+    let request = api.list_effective_rate_limit_policies();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request.filter(|fields| fields.cluster_ext_id().startswith("a"));
+    let request = request.orderby(|fields| vec![fields.cluster_ext_id().asc()]);
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.cluster_ext_id(), fields.links(), fields.rate_limit_ext_id(),
+                fields.tenant_id()
+            ]
+        });
+    envelope(request.send().await?)
+}
+
 /// `listImages` (GET /vmm/v4.0/content/images).
 async fn call_vmm_images_list_images(
     client: &ntnx_runtime::Client,
@@ -8046,6 +8800,49 @@ async fn call_vmm_images_list_images(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `listImages` (GET /vmm/v4.0/content/images). With typed query options.
+async fn typed_call_vmm_images_list_images(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).images();
+    let request = api.list_images();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .description()
+                .startswith("a")
+                .or(fields.name().startswith("a"))
+                .or(fields.size_bytes().ge(1))
+                .or(fields.r#type().eq(ntnx_vmm_v4_0::content::ImageType::DiskImage))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.description().asc(), fields.last_update_time().desc(), fields
+                .name().asc(), fields.size_bytes().desc(), fields.r#type().asc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.category_ext_ids(), fields.cluster_location_ext_ids(), fields
+                .create_time(), fields.description(), fields.ext_id(), fields
+                .last_update_time(), fields.links(), fields.name(), fields
+                .owner_ext_id(), fields.size_bytes(), fields.tenant_id(), fields.r#type()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `createImage` (POST /vmm/v4.0/content/images).
@@ -8168,6 +8965,216 @@ async fn call_vmm_stats_list_vm_stats(
     }
 }
 
+/// `listVmStats` (GET /vmm/v4.0/ahv/stats/vms). With typed query options.
+async fn typed_call_vmm_stats_list_vm_stats(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).stats();
+    let request = api
+        .list_vm_stats(
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .stats_check_score()
+                .ge(1)
+                .or(fields.stats_cluster().startswith("a"))
+                .or(fields.stats_controller_avg_io_latency_micros().ge(1))
+                .or(fields.stats_controller_avg_read_io_latency_micros().ge(1))
+                .or(fields.stats_controller_avg_read_io_size_kb().ge(1))
+                .or(fields.stats_controller_avg_write_io_latency_micros().ge(1))
+                .or(fields.stats_controller_avg_write_io_size_kb().ge(1))
+                .or(fields.stats_controller_io_bandwidth_kbps().ge(1))
+                .or(fields.stats_controller_num_io().ge(1))
+                .or(fields.stats_controller_num_iops().ge(1))
+                .or(fields.stats_controller_num_random_io().ge(1))
+                .or(fields.stats_controller_num_read_io().ge(1))
+                .or(fields.stats_controller_num_read_iops().ge(1))
+                .or(fields.stats_controller_num_seq_io().ge(1))
+                .or(fields.stats_controller_num_write_io().ge(1))
+                .or(fields.stats_controller_num_write_iops().ge(1))
+                .or(fields.stats_controller_oplog_drain_dest_hdd_bytes().ge(1))
+                .or(fields.stats_controller_oplog_drain_dest_ssd_bytes().ge(1))
+                .or(fields.stats_controller_random_io_ppm().ge(1))
+                .or(fields.stats_controller_read_io_bandwidth_kbps().ge(1))
+                .or(fields.stats_controller_read_io_ppm().ge(1))
+                .or(fields.stats_controller_read_source_estore_hdd_local_bytes().ge(1))
+                .or(fields.stats_controller_read_source_estore_hdd_remote_bytes().ge(1))
+                .or(fields.stats_controller_read_source_estore_ssd_local_bytes().ge(1))
+                .or(fields.stats_controller_read_source_estore_ssd_remote_bytes().ge(1))
+                .or(fields.stats_controller_read_source_oplog_bytes().ge(1))
+                .or(fields.stats_controller_seq_io_ppm().ge(1))
+                .or(fields.stats_controller_shared_usage_bytes().ge(1))
+                .or(fields.stats_controller_snapshot_usage_bytes().ge(1))
+                .or(fields.stats_controller_storage_tier_ssd_usage_bytes().ge(1))
+                .or(fields.stats_controller_timespan_micros().ge(1))
+                .or(fields.stats_controller_total_io_size_kb().ge(1))
+                .or(fields.stats_controller_total_io_time_micros().ge(1))
+                .or(fields.stats_controller_total_read_io_size_kb().ge(1))
+                .or(fields.stats_controller_total_read_io_time_micros().ge(1))
+                .or(fields.stats_controller_total_transformed_usage_bytes().ge(1))
+                .or(fields.stats_controller_user_bytes().ge(1))
+                .or(fields.stats_controller_write_dest_estore_hdd_bytes().ge(1))
+                .or(fields.stats_controller_write_dest_estore_ssd_bytes().ge(1))
+                .or(fields.stats_controller_write_io_bandwidth_kbps().ge(1))
+                .or(fields.stats_controller_write_io_ppm().ge(1))
+                .or(fields.stats_controller_wss120_second_read_mb().ge(1))
+                .or(fields.stats_controller_wss120_second_union_mb().ge(1))
+                .or(fields.stats_controller_wss120_second_write_mb().ge(1))
+                .or(fields.stats_controller_wss3600_second_read_mb().ge(1))
+                .or(fields.stats_controller_wss3600_second_union_mb().ge(1))
+                .or(fields.stats_controller_wss3600_second_write_mb().ge(1))
+                .or(fields.stats_disk_capacity_bytes().ge(1))
+                .or(fields.stats_disk_usage_ppm().ge(1))
+                .or(fields.stats_frame_buffer_usage_ppm().ge(1))
+                .or(fields.stats_gpu_usage_ppm().ge(1))
+                .or(fields.stats_guest_memory_usage_ppm().ge(1))
+                .or(fields.stats_hypervisor_avg_io_latency_micros().ge(1))
+                .or(fields.stats_hypervisor_cpu_ready_time_ppm().ge(1))
+                .or(fields.stats_hypervisor_cpu_usage_ppm().ge(1))
+                .or(fields.stats_hypervisor_io_bandwidth_kbps().ge(1))
+                .or(fields.stats_hypervisor_memory_balloon_reclaim_target_bytes().ge(1))
+                .or(fields.stats_hypervisor_memory_balloon_reclaimed_bytes().ge(1))
+                .or(fields.stats_hypervisor_memory_usage_ppm().ge(1))
+                .or(fields.stats_hypervisor_num_io().ge(1))
+                .or(fields.stats_hypervisor_num_iops().ge(1))
+                .or(fields.stats_hypervisor_num_read_io().ge(1))
+                .or(fields.stats_hypervisor_num_read_iops().ge(1))
+                .or(fields.stats_hypervisor_num_receive_packets_dropped().ge(1))
+                .or(fields.stats_hypervisor_num_received_bytes().ge(1))
+                .or(fields.stats_hypervisor_num_transmit_packets_dropped().ge(1))
+                .or(fields.stats_hypervisor_num_transmitted_bytes().ge(1))
+                .or(fields.stats_hypervisor_num_write_io().ge(1))
+                .or(fields.stats_hypervisor_num_write_iops().ge(1))
+                .or(fields.stats_hypervisor_read_io_bandwidth_kbps().ge(1))
+                .or(fields.stats_hypervisor_swap_in_rate_kbps().ge(1))
+                .or(fields.stats_hypervisor_swap_out_rate_kbps().ge(1))
+                .or(fields.stats_hypervisor_timespan_micros().ge(1))
+                .or(fields.stats_hypervisor_total_io_size_kb().ge(1))
+                .or(fields.stats_hypervisor_total_io_time_micros().ge(1))
+                .or(fields.stats_hypervisor_total_read_io_size_kb().ge(1))
+                .or(fields.stats_hypervisor_type().startswith("a"))
+                .or(fields.stats_hypervisor_vm_running_time_usecs().ge(1))
+                .or(fields.stats_hypervisor_write_io_bandwidth_kbps().ge(1))
+                .or(fields.stats_memory_reserved_bytes().ge(1))
+                .or(fields.stats_memory_usage_bytes().ge(1))
+                .or(fields.stats_memory_usage_ppm().ge(1))
+                .or(fields.stats_num_vcpus_used_ppm().ge(1))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.stats_check_score().asc(), fields
+                .stats_controller_avg_io_latency_micros().desc(), fields
+                .stats_controller_avg_read_io_latency_micros().asc(), fields
+                .stats_controller_avg_read_io_size_kb().desc(), fields
+                .stats_controller_avg_write_io_latency_micros().asc(), fields
+                .stats_controller_avg_write_io_size_kb().desc(), fields
+                .stats_controller_io_bandwidth_kbps().asc(), fields
+                .stats_controller_num_io().desc(), fields.stats_controller_num_iops()
+                .asc(), fields.stats_controller_num_random_io().desc(), fields
+                .stats_controller_num_read_io().asc(), fields
+                .stats_controller_num_read_iops().desc(), fields
+                .stats_controller_num_seq_io().asc(), fields
+                .stats_controller_num_write_io().desc(), fields
+                .stats_controller_num_write_iops().asc(), fields
+                .stats_controller_oplog_drain_dest_hdd_bytes().desc(), fields
+                .stats_controller_oplog_drain_dest_ssd_bytes().asc(), fields
+                .stats_controller_random_io_ppm().desc(), fields
+                .stats_controller_read_io_bandwidth_kbps().asc(), fields
+                .stats_controller_read_io_ppm().desc(), fields
+                .stats_controller_read_source_estore_hdd_local_bytes().asc(), fields
+                .stats_controller_read_source_estore_hdd_remote_bytes().desc(), fields
+                .stats_controller_read_source_estore_ssd_local_bytes().asc(), fields
+                .stats_controller_read_source_estore_ssd_remote_bytes().desc(), fields
+                .stats_controller_read_source_oplog_bytes().asc(), fields
+                .stats_controller_seq_io_ppm().desc(), fields
+                .stats_controller_shared_usage_bytes().asc(), fields
+                .stats_controller_snapshot_usage_bytes().desc(), fields
+                .stats_controller_storage_tier_ssd_usage_bytes().asc(), fields
+                .stats_controller_timespan_micros().desc(), fields
+                .stats_controller_total_io_size_kb().asc(), fields
+                .stats_controller_total_io_time_micros().desc(), fields
+                .stats_controller_total_read_io_size_kb().asc(), fields
+                .stats_controller_total_read_io_time_micros().desc(), fields
+                .stats_controller_total_transformed_usage_bytes().asc(), fields
+                .stats_controller_user_bytes().desc(), fields
+                .stats_controller_write_dest_estore_hdd_bytes().asc(), fields
+                .stats_controller_write_dest_estore_ssd_bytes().desc(), fields
+                .stats_controller_write_io_bandwidth_kbps().asc(), fields
+                .stats_controller_write_io_ppm().desc(), fields
+                .stats_controller_wss120_second_read_mb().asc(), fields
+                .stats_controller_wss120_second_union_mb().desc(), fields
+                .stats_controller_wss120_second_write_mb().asc(), fields
+                .stats_controller_wss3600_second_read_mb().desc(), fields
+                .stats_controller_wss3600_second_union_mb().asc(), fields
+                .stats_controller_wss3600_second_write_mb().desc(), fields
+                .stats_disk_capacity_bytes().asc(), fields.stats_disk_usage_ppm().desc(),
+                fields.stats_frame_buffer_usage_ppm().asc(), fields.stats_gpu_usage_ppm()
+                .desc(), fields.stats_guest_memory_usage_ppm().asc(), fields
+                .stats_hypervisor_avg_io_latency_micros().desc(), fields
+                .stats_hypervisor_cpu_ready_time_ppm().asc(), fields
+                .stats_hypervisor_cpu_usage_ppm().desc(), fields
+                .stats_hypervisor_io_bandwidth_kbps().asc(), fields
+                .stats_hypervisor_memory_balloon_reclaim_target_bytes().desc(), fields
+                .stats_hypervisor_memory_balloon_reclaimed_bytes().asc(), fields
+                .stats_hypervisor_memory_usage_ppm().desc(), fields
+                .stats_hypervisor_num_io().asc(), fields.stats_hypervisor_num_iops()
+                .desc(), fields.stats_hypervisor_num_read_io().asc(), fields
+                .stats_hypervisor_num_read_iops().desc(), fields
+                .stats_hypervisor_num_receive_packets_dropped().asc(), fields
+                .stats_hypervisor_num_received_bytes().desc(), fields
+                .stats_hypervisor_num_transmit_packets_dropped().asc(), fields
+                .stats_hypervisor_num_transmitted_bytes().desc(), fields
+                .stats_hypervisor_num_write_io().asc(), fields
+                .stats_hypervisor_num_write_iops().desc(), fields
+                .stats_hypervisor_read_io_bandwidth_kbps().asc(), fields
+                .stats_hypervisor_swap_in_rate_kbps().desc(), fields
+                .stats_hypervisor_swap_out_rate_kbps().asc(), fields
+                .stats_hypervisor_timespan_micros().desc(), fields
+                .stats_hypervisor_total_io_size_kb().asc(), fields
+                .stats_hypervisor_total_io_time_micros().desc(), fields
+                .stats_hypervisor_total_read_io_size_kb().asc(), fields
+                .stats_hypervisor_vm_running_time_usecs().desc(), fields
+                .stats_hypervisor_write_io_bandwidth_kbps().asc(), fields
+                .stats_memory_reserved_bytes().desc(), fields.stats_memory_usage_bytes()
+                .asc(), fields.stats_memory_usage_ppm().desc(), fields
+                .stats_num_vcpus_used_ppm().asc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![fields.ext_id(), fields.links(), fields.stats(), fields.tenant_id()]
+        });
+    envelope(request.send().await?)
+}
+
 /// `getVmStatsById` (GET /vmm/v4.0/ahv/stats/vms/{extId}).
 async fn call_vmm_stats_get_vm_stats_by_id(
     client: &ntnx_runtime::Client,
@@ -8202,6 +9209,40 @@ async fn call_vmm_stats_get_vm_stats_by_id(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `getVmStatsById` (GET /vmm/v4.0/ahv/stats/vms/{extId}). With typed query options.
+async fn typed_call_vmm_stats_get_vm_stats_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).stats();
+    let request = api
+        .get_vm_stats_by_id(
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = request
+        .select(|fields| {
+            vec![fields.ext_id(), fields.links(), fields.stats(), fields.tenant_id()]
+        });
+    envelope(request.send().await?)
 }
 
 /// `getDiskStatsById` (GET /vmm/v4.0/ahv/stats/vms/{vmExtId}/disks/{extId}).
@@ -8241,6 +9282,44 @@ async fn call_vmm_stats_get_disk_stats_by_id(
     }
 }
 
+/// `getDiskStatsById` (GET /vmm/v4.0/ahv/stats/vms/{vmExtId}/disks/{extId}). With typed query options.
+async fn typed_call_vmm_stats_get_disk_stats_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).stats();
+    let request = api
+        .get_disk_stats_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.ext_id(), fields.links(), fields.stats(), fields.tenant_id(),
+                fields.vm_ext_id()
+            ]
+        });
+    envelope(request.send().await?)
+}
+
 /// `getNicStatsById` (GET /vmm/v4.0/ahv/stats/vms/{vmExtId}/nics/{extId}).
 async fn call_vmm_stats_get_nic_stats_by_id(
     client: &ntnx_runtime::Client,
@@ -8278,6 +9357,44 @@ async fn call_vmm_stats_get_nic_stats_by_id(
     }
 }
 
+/// `getNicStatsById` (GET /vmm/v4.0/ahv/stats/vms/{vmExtId}/nics/{extId}). With typed query options.
+async fn typed_call_vmm_stats_get_nic_stats_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).stats();
+    let request = api
+        .get_nic_stats_by_id(
+            required::<String>(args, "vmExtId")?,
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.ext_id(), fields.links(), fields.stats(), fields.tenant_id(),
+                fields.vm_ext_id()
+            ]
+        });
+    envelope(request.send().await?)
+}
+
 /// `listTemplates` (GET /vmm/v4.0/content/templates).
 async fn call_vmm_templates_list_templates(
     client: &ntnx_runtime::Client,
@@ -8308,6 +9425,37 @@ async fn call_vmm_templates_list_templates(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `listTemplates` (GET /vmm/v4.0/content/templates). With typed query options.
+async fn typed_call_vmm_templates_list_templates(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).templates();
+    let request = api.list_templates();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request.filter(|fields| fields.template_name().startswith("a"));
+    let request = request
+        .orderby(|fields| {
+            vec![fields.template_name().asc(), fields.update_time().desc()]
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.create_time(), fields.created_by(), fields.guest_update_status(),
+                fields.template_description(), fields.template_name(), fields
+                .template_version_spec(), fields.update_time(), fields.updated_by()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `createTemplate` (POST /vmm/v4.0/content/templates).
@@ -8403,6 +9551,37 @@ async fn call_vmm_templates_list_template_versions(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `listTemplateVersions` (GET /vmm/v4.0/content/templates/{templateExtId}/versions). With typed query options.
+async fn typed_call_vmm_templates_list_template_versions(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).templates();
+    let request = api.list_template_versions(required::<String>(args, "templateExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request.filter(|fields| fields.version_name().startswith("a"));
+    let request = request
+        .orderby(|fields| {
+            vec![fields.create_time().asc(), fields.version_name().desc()]
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.create_time(), fields.created_by(), fields.is_active_version(),
+                fields.is_gc_override_enabled(), fields.version_description(), fields
+                .version_name(), fields.vm_spec()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `getTemplateVersionById` (GET /vmm/v4.0/content/templates/{templateExtId}/versions/{extId}).
@@ -8811,6 +9990,99 @@ async fn call_vmm_vm_list_vms(
     }
 }
 
+/// `listVms` (GET /vmm/v4.0/ahv/config/vms). With typed query options.
+async fn typed_call_vmm_vm_list_vms(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
+    let request = api.list_vms();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .apc_config_cpu_model_ext_id()
+                .startswith("a")
+                .or(fields.apc_config_cpu_model_name().startswith("a"))
+                .or(fields.apc_config_is_apc_enabled().eq(true))
+                .or(fields.cluster_ext_id().startswith("a"))
+                .or(fields.ext_id().startswith("a"))
+                .or(
+                    fields
+                        .gpus()
+                        .any(|element| element.ne(ntnx_runtime::odata::Literal::Null)),
+                )
+                .or(fields.hardware_clock_timezone().startswith("a"))
+                .or(fields.host_ext_id().startswith("a"))
+                .or(fields.is_agent_vm().eq(true))
+                .or(fields.is_cpu_hotplug_enabled().eq(true))
+                .or(fields.is_cpu_passthrough_enabled().eq(true))
+                .or(fields.is_gpu_console_enabled().eq(true))
+                .or(fields.is_live_migrate_capable().eq(true))
+                .or(fields.is_memory_overcommit_enabled().eq(true))
+                .or(fields.is_scsi_controller_enabled().eq(true))
+                .or(fields.is_vcpu_hard_pinning_enabled().eq(true))
+                .or(fields.is_vga_console_enabled().eq(true))
+                .or(
+                    fields.machine_type().eq(ntnx_vmm_v4_0::ahv::config::MachineType::Pc),
+                )
+                .or(fields.memory_size_bytes().ge(1))
+                .or(fields.name().startswith("a"))
+                .or(
+                    fields
+                        .nics()
+                        .any(|element| element.ne(ntnx_runtime::odata::Literal::Null)),
+                )
+                .or(fields.num_cores_per_socket().ge(1))
+                .or(fields.num_numa_nodes().ge(1))
+                .or(fields.num_sockets().ge(1))
+                .or(fields.num_threads_per_core().ge(1))
+                .or(fields.power_state().eq(ntnx_vmm_v4_0::ahv::config::PowerState::On))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.memory_size_bytes().asc(), fields.name().desc(), fields
+                .num_cores_per_socket().asc(), fields.num_numa_nodes().desc(), fields
+                .num_sockets().asc(), fields.num_threads_per_core().desc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.apc_config_cpu_model_ext_id(), fields.apc_config_cpu_model_name(),
+                fields.apc_config_is_apc_enabled(), fields.availability_zone(), fields
+                .bios_uuid(), fields.boot_config(), fields.categories(), fields
+                .cd_roms(), fields.cluster_ext_id(), fields.create_time(), fields
+                .description(), fields.disks(), fields.enabled_cpu_features(), fields
+                .ext_id(), fields.generation_uuid(), fields.gpus(), fields
+                .guest_customization(), fields.guest_tools(), fields
+                .hardware_clock_timezone(), fields.host_ext_id(), fields.is_agent_vm(),
+                fields.is_branding_enabled(), fields.is_cpu_hotplug_enabled(), fields
+                .is_cpu_passthrough_enabled(), fields
+                .is_cross_cluster_migration_in_progress(), fields
+                .is_gpu_console_enabled(), fields.is_live_migrate_capable(), fields
+                .is_memory_overcommit_enabled(), fields.is_scsi_controller_enabled(),
+                fields.is_vcpu_hard_pinning_enabled(), fields.is_vga_console_enabled(),
+                fields.links(), fields.machine_type(), fields.memory_size_bytes(), fields
+                .name(), fields.nics(), fields.num_cores_per_socket(), fields
+                .num_numa_nodes(), fields.num_sockets(), fields.num_threads_per_core(),
+                fields.ownership_info(), fields.pcie_devices(), fields.power_state(),
+                fields.protection_policy_state(), fields.protection_type(), fields
+                .serial_ports(), fields.source(), fields.storage_config(), fields
+                .tenant_id(), fields.update_time(), fields.vtpm_config()
+            ]
+        });
+    envelope(request.send().await?)
+}
+
 /// `createVm` (POST /vmm/v4.0/ahv/config/vms).
 async fn call_vmm_vm_create_vm(
     client: &ntnx_runtime::Client,
@@ -8966,6 +10238,31 @@ async fn call_vmm_vm_list_gpus_by_vm_id(
         Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
+    envelope(request.send().await?)
+}
+
+/// `listGpusByVmId` (GET /vmm/v4.0/ahv/config/vms/{vmExtId}/gpus). With typed query options.
+async fn typed_call_vmm_vm_list_gpus_by_vm_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
+    let request = api.list_gpus_by_vm_id(required::<String>(args, "vmExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .mode()
+                .eq(ntnx_vmm_v4_0::ahv::config::GpuMode::PassthroughGraphics)
+                .or(fields.vendor().eq(ntnx_vmm_v4_0::ahv::config::GpuVendor::Nvidia))
+        });
     envelope(request.send().await?)
 }
 
@@ -9153,6 +10450,26 @@ async fn call_vmm_vm_list_nics_by_vm_id(
         Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
+    envelope(request.send().await?)
+}
+
+/// `listNicsByVmId` (GET /vmm/v4.0/ahv/config/vms/{vmExtId}/nics). With typed query options.
+async fn typed_call_vmm_vm_list_nics_by_vm_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm();
+    let request = api.list_nics_by_vm_id(required::<String>(args, "vmExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| fields.network_info_subnet_ext_id().startswith("a"));
     envelope(request.send().await?)
 }
 
@@ -9593,6 +10910,27 @@ async fn call_vmm_vm_anti_affinity_policies_list_vm_anti_affinity_policies(
     envelope(request.send().await?)
 }
 
+/// `listVmAntiAffinityPolicies` (GET /vmm/v4.0/ahv/policies/vm-anti-affinity-policies). With typed query options.
+async fn typed_call_vmm_vm_anti_affinity_policies_list_vm_anti_affinity_policies(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let request = api.list_vm_anti_affinity_policies();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request.filter(|fields| fields.name().startswith("a"));
+    let request = request
+        .orderby(|fields| vec![fields.name().asc(), fields.update_time().desc()]);
+    envelope(request.send().await?)
+}
+
 /// `createVmAntiAffinityPolicy` (POST /vmm/v4.0/ahv/policies/vm-anti-affinity-policies).
 async fn call_vmm_vm_anti_affinity_policies_create_vm_anti_affinity_policy(
     client: &ntnx_runtime::Client,
@@ -9646,6 +10984,28 @@ async fn call_vmm_vm_anti_affinity_policies_list_legacy_vm_anti_affinity_policie
         Some(value) => request.filter_raw(arg::<String>("$filter", value)?),
         None => request,
     };
+    envelope(request.send().await?)
+}
+
+/// `listLegacyVmAntiAffinityPolicies` (GET /vmm/v4.0/ahv/policies/legacy-vm-anti-affinity-policies). With typed query options.
+async fn typed_call_vmm_vm_anti_affinity_policies_list_legacy_vm_anti_affinity_policies(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_anti_affinity_policies();
+    let request = api.list_legacy_vm_anti_affinity_policies();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields.ext_id().startswith("a").or(fields.name().startswith("a"))
+        });
     envelope(request.send().await?)
 }
 
@@ -9742,6 +11102,27 @@ async fn call_vmm_vm_host_affinity_policies_list_vm_host_affinity_policies(
         Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
+    envelope(request.send().await?)
+}
+
+/// `listVmHostAffinityPolicies` (GET /vmm/v4.0/ahv/policies/vm-host-affinity-policies). With typed query options.
+async fn typed_call_vmm_vm_host_affinity_policies_list_vm_host_affinity_policies(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_vmm_v4_0::VmmClient::new(client.clone()).vm_host_affinity_policies();
+    let request = api.list_vm_host_affinity_policies();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request.filter(|fields| fields.name().startswith("a"));
+    let request = request
+        .orderby(|fields| vec![fields.name().asc(), fields.update_time().desc()]);
     envelope(request.send().await?)
 }
 
@@ -9843,6 +11224,73 @@ async fn call_clustermgmt_cluster_profiles_list_cluster_profiles(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `listClusterProfiles` (GET /clustermgmt/v4.0/config/cluster-profiles). With typed query options.
+async fn typed_call_clustermgmt_cluster_profiles_list_cluster_profiles(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
+        .cluster_profiles();
+    let request = api.list_cluster_profiles();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .cluster_count()
+                .ge(1)
+                .or(
+                    fields
+                        .create_time()
+                        .gt(
+                            ntnx_runtime::DateTime::parse("2024-05-01T10:00:00Z")
+                                .expect("a valid date-time"),
+                        ),
+                )
+                .or(fields.created_by().startswith("a"))
+                .or(fields.drifted_cluster_count().ge(1))
+                .or(
+                    fields
+                        .last_update_time()
+                        .gt(
+                            ntnx_runtime::DateTime::parse("2024-05-01T10:00:00Z")
+                                .expect("a valid date-time"),
+                        ),
+                )
+                .or(fields.last_updated_by().startswith("a"))
+                .or(fields.name().startswith("a"))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.cluster_count().asc(), fields.create_time().desc(), fields
+                .created_by().asc(), fields.drifted_cluster_count().desc(), fields
+                .last_update_time().asc(), fields.last_updated_by().desc(), fields.name()
+                .asc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.allowed_overrides(), fields.cluster_count(), fields.clusters(),
+                fields.create_time(), fields.created_by(), fields.description(), fields
+                .drifted_cluster_count(), fields.ext_id(), fields.last_update_time(),
+                fields.last_updated_by(), fields.links(), fields.name(), fields
+                .name_server_ip_list(), fields.nfs_subnet_whitelist(), fields
+                .ntp_server_ip_list(), fields.pulse_status(), fields
+                .rsyslog_server_list(), fields.smtp_server(), fields.snmp_config(),
+                fields.tenant_id()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `createClusterProfile` (POST /clustermgmt/v4.0/config/cluster-profiles).
@@ -9982,6 +11430,18 @@ async fn call_clustermgmt_clusters_get_cluster_by_id(
     }
 }
 
+/// `getClusterById` (GET /clustermgmt/v4.0/config/clusters/{extId}). With typed query options.
+async fn typed_call_clustermgmt_clusters_get_cluster_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api.get_cluster_by_id(required::<String>(args, "extId")?);
+    let request = request
+        .expand(|fields| vec![fields.cluster_profile(), fields.storage_summary()]);
+    envelope(request.send().await?)
+}
+
 /// `updateClusterById` (PUT /clustermgmt/v4.0/config/clusters/{extId}).
 async fn call_clustermgmt_clusters_update_cluster_by_id(
     client: &ntnx_runtime::Client,
@@ -10062,6 +11522,112 @@ async fn call_clustermgmt_clusters_list_clusters(
             }
         }
     }
+}
+
+/// `listClusters` (GET /clustermgmt/v4.0/config/clusters). With typed query options.
+async fn typed_call_clustermgmt_clusters_list_clusters(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api.list_clusters();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$apply") {
+        Some(value) => request.apply(arg::<String>("$apply", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .backup_eligibility_score()
+                .ge(1)
+                .or(fields.cluster_profile_ext_id().startswith("a"))
+                .or(fields.config_build_info_version().startswith("a"))
+                .or(
+                    fields
+                        .config_cluster_function()
+                        .any(|element| {
+                            element
+                                .eq(ntnx_clustermgmt_v4_0::config::ClusterFunctionRef::Aos)
+                        }),
+                )
+                .or(
+                    fields
+                        .config_encryption_in_transit_status()
+                        .eq(ntnx_clustermgmt_v4_0::config::EncryptionStatus::Enabled),
+                )
+                .or(
+                    fields
+                        .config_encryption_option()
+                        .any(|element| {
+                            element
+                                .eq(
+                                    ntnx_clustermgmt_v4_0::config::EncryptionOptionInfo::Software,
+                                )
+                        }),
+                )
+                .or(
+                    fields
+                        .config_encryption_scope()
+                        .any(|element| {
+                            element
+                                .eq(
+                                    ntnx_clustermgmt_v4_0::config::EncryptionScopeInfo::Cluster,
+                                )
+                        }),
+                )
+                .or(
+                    fields
+                        .config_hypervisor_types()
+                        .any(|element| {
+                            element
+                                .eq(ntnx_clustermgmt_v4_0::config::HypervisorType::Ahv)
+                        }),
+                )
+                .or(fields.config_is_available().eq(true))
+                .or(fields.ext_id().startswith("a"))
+                .or(fields.name().startswith("a"))
+                .or(
+                    fields
+                        .network_key_management_server_type()
+                        .eq(
+                            ntnx_clustermgmt_v4_0::config::KeyManagementServerType::Local,
+                        ),
+                )
+                .or(
+                    fields
+                        .upgrade_status()
+                        .eq(ntnx_clustermgmt_v4_0::config::UpgradeStatus::Pending),
+                )
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.backup_eligibility_score().asc(), fields
+                .config_build_info_version().desc(), fields.config_is_available().asc(),
+                fields.ext_id().desc(), fields.inefficient_vm_count().asc(), fields
+                .name().desc(), fields.network_key_management_server_type().asc(), fields
+                .nodes_number_of_nodes().desc(), fields.upgrade_status().asc(), fields
+                .vm_count().desc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.backup_eligibility_score(), fields.inefficient_vm_count(), fields
+                .name(), fields.upgrade_status(), fields.vm_count()
+            ]
+        });
+    let request = request
+        .expand(|fields| vec![fields.cluster_profile(), fields.storage_summary()]);
+    envelope(request.send().await?)
 }
 
 /// `createCluster` (POST /clustermgmt/v4.0/config/clusters).
@@ -10402,6 +11968,80 @@ async fn call_clustermgmt_clusters_list_hosts_by_cluster_id(
     }
 }
 
+/// `listHostsByClusterId` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts). With typed query options.
+async fn typed_call_clustermgmt_clusters_list_hosts_by_cluster_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .list_hosts_by_cluster_id(required::<String>(args, "clusterExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$apply") {
+        Some(value) => request.apply(arg::<String>("$apply", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .boot_time_usecs()
+                .ge(1)
+                .or(fields.cluster_name().startswith("a"))
+                .or(fields.cluster_uuid().startswith("a"))
+                .or(fields.cpu_capacity_hz().ge(1))
+                .or(fields.cpu_frequency_hz().ge(1))
+                .or(fields.cpu_model().startswith("a"))
+                .or(fields.default_vhd_container_uuid().startswith("a"))
+                .or(fields.default_vhd_location().startswith("a"))
+                .or(fields.default_vm_container_uuid().startswith("a"))
+                .or(fields.default_vm_location().startswith("a"))
+                .or(fields.ext_id().startswith("a"))
+                .or(fields.gpu_driver_version().startswith("a"))
+                .or(fields.gpu_list().any(|element| element.startswith("a")))
+                .or(fields.host_name().startswith("a"))
+                .or(
+                    fields
+                        .hypervisor_type()
+                        .eq(ntnx_clustermgmt_v4_0::config::HypervisorType::Ahv),
+                )
+                .or(fields.memory_size_bytes().ge(1))
+                .or(fields.number_of_cpu_cores().ge(1))
+                .or(fields.number_of_cpu_sockets().ge(1))
+                .or(fields.number_of_cpu_threads().ge(1))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.cluster_name().asc(), fields.ext_id().desc(), fields.host_name()
+                .asc(), fields.host_type().desc(), fields.hypervisor_type().asc(), fields
+                .memory_size_bytes().desc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.block_model(), fields.block_serial(), fields.boot_time_usecs(),
+                fields.cluster(), fields.cpu_capacity_hz(), fields.cpu_frequency_hz(),
+                fields.cpu_model(), fields.default_vhd_container_uuid(), fields
+                .default_vhd_location(), fields.default_vm_container_uuid(), fields
+                .default_vm_location(), fields.failover_cluster_fqdn(), fields
+                .failover_cluster_node_status(), fields.gpu_driver_version(), fields
+                .gpu_list(), fields.host_name(), fields.host_type(), fields
+                .is_reboot_pending(), fields.maintenance_state(), fields
+                .memory_size_bytes(), fields.node_status(), fields.number_of_cpu_cores(),
+                fields.number_of_cpu_sockets(), fields.number_of_cpu_threads()
+            ]
+        });
+    envelope(request.send().await?)
+}
+
 /// `discoverUnconfiguredNodes` (POST /clustermgmt/v4.0/config/clusters/{clusterExtId}/$actions/discover-unconfigured-nodes).
 async fn call_clustermgmt_clusters_discover_unconfigured_nodes(
     client: &ntnx_runtime::Client,
@@ -10529,6 +12169,48 @@ async fn call_clustermgmt_clusters_list_virtual_gpu_profiles(
     envelope(request.send().await?)
 }
 
+/// `listVirtualGpuProfiles` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/virtual-gpu-profiles). With typed query options.
+async fn typed_call_clustermgmt_clusters_list_virtual_gpu_profiles(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .list_virtual_gpu_profiles(required::<String>(args, "clusterExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .virtual_gpu_config_device_id()
+                .ge(1)
+                .or(fields.virtual_gpu_config_device_name().startswith("a"))
+                .or(fields.virtual_gpu_config_frame_buffer_size_bytes().ge(1))
+                .or(fields.virtual_gpu_config_is_in_use().eq(true))
+                .or(fields.virtual_gpu_config_max_instances_per_vm().ge(1))
+                .or(
+                    fields
+                        .virtual_gpu_config_type()
+                        .eq(ntnx_clustermgmt_v4_0::config::GpuType::PassthroughGraphics),
+                )
+                .or(fields.virtual_gpu_config_vendor_name().startswith("a"))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.virtual_gpu_config_device_id().asc(), fields
+                .virtual_gpu_config_frame_buffer_size_bytes().desc()
+            ]
+        });
+    envelope(request.send().await?)
+}
+
 /// `listPhysicalGpuProfiles` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/physical-gpu-profiles).
 async fn call_clustermgmt_clusters_list_physical_gpu_profiles(
     client: &ntnx_runtime::Client,
@@ -10553,6 +12235,47 @@ async fn call_clustermgmt_clusters_list_physical_gpu_profiles(
         Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
+    envelope(request.send().await?)
+}
+
+/// `listPhysicalGpuProfiles` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/physical-gpu-profiles). With typed query options.
+async fn typed_call_clustermgmt_clusters_list_physical_gpu_profiles(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .list_physical_gpu_profiles(required::<String>(args, "clusterExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .physical_gpu_config_device_id()
+                .ge(1)
+                .or(fields.physical_gpu_config_device_name().startswith("a"))
+                .or(fields.physical_gpu_config_frame_buffer_size_bytes().ge(1))
+                .or(fields.physical_gpu_config_is_in_use().eq(true))
+                .or(
+                    fields
+                        .physical_gpu_config_type()
+                        .eq(ntnx_clustermgmt_v4_0::config::GpuType::PassthroughGraphics),
+                )
+                .or(fields.physical_gpu_config_vendor_name().startswith("a"))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.physical_gpu_config_device_id().asc(), fields
+                .physical_gpu_config_frame_buffer_size_bytes().desc()
+            ]
+        });
     envelope(request.send().await?)
 }
 
@@ -10592,6 +12315,79 @@ async fn call_clustermgmt_clusters_list_hosts(
     }
 }
 
+/// `listHosts` (GET /clustermgmt/v4.0/config/hosts). With typed query options.
+async fn typed_call_clustermgmt_clusters_list_hosts(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api.list_hosts();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$apply") {
+        Some(value) => request.apply(arg::<String>("$apply", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .boot_time_usecs()
+                .ge(1)
+                .or(fields.cluster_name().startswith("a"))
+                .or(fields.cluster_uuid().startswith("a"))
+                .or(fields.cpu_capacity_hz().ge(1))
+                .or(fields.cpu_frequency_hz().ge(1))
+                .or(fields.cpu_model().startswith("a"))
+                .or(fields.default_vhd_container_uuid().startswith("a"))
+                .or(fields.default_vhd_location().startswith("a"))
+                .or(fields.default_vm_container_uuid().startswith("a"))
+                .or(fields.default_vm_location().startswith("a"))
+                .or(fields.ext_id().startswith("a"))
+                .or(fields.gpu_driver_version().startswith("a"))
+                .or(fields.gpu_list().any(|element| element.startswith("a")))
+                .or(fields.host_name().startswith("a"))
+                .or(
+                    fields
+                        .hypervisor_type()
+                        .eq(ntnx_clustermgmt_v4_0::config::HypervisorType::Ahv),
+                )
+                .or(fields.memory_size_bytes().ge(1))
+                .or(fields.number_of_cpu_cores().ge(1))
+                .or(fields.number_of_cpu_sockets().ge(1))
+                .or(fields.number_of_cpu_threads().ge(1))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.cluster_name().asc(), fields.ext_id().desc(), fields.host_name()
+                .asc(), fields.host_type().desc(), fields.hypervisor_type().asc(), fields
+                .memory_size_bytes().desc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.block_model(), fields.block_serial(), fields.boot_time_usecs(),
+                fields.cluster(), fields.cpu_capacity_hz(), fields.cpu_frequency_hz(),
+                fields.cpu_model(), fields.default_vhd_container_uuid(), fields
+                .default_vhd_location(), fields.default_vm_container_uuid(), fields
+                .default_vm_location(), fields.failover_cluster_fqdn(), fields
+                .failover_cluster_node_status(), fields.gpu_driver_version(), fields
+                .gpu_list(), fields.host_name(), fields.host_type(), fields
+                .is_reboot_pending(), fields.maintenance_state(), fields
+                .memory_size_bytes(), fields.node_status(), fields.number_of_cpu_cores(),
+                fields.number_of_cpu_sockets(), fields.number_of_cpu_threads()
+            ]
+        });
+    envelope(request.send().await?)
+}
+
 /// `listHostNicsByHostId` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/host-nics).
 async fn call_clustermgmt_clusters_list_host_nics_by_host_id(
     client: &ntnx_runtime::Client,
@@ -10626,6 +12422,62 @@ async fn call_clustermgmt_clusters_list_host_nics_by_host_id(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `listHostNicsByHostId` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/host-nics). With typed query options.
+async fn typed_call_clustermgmt_clusters_list_host_nics_by_host_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .list_host_nics_by_host_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "hostExtId")?,
+        );
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .discovery_protocol()
+                .startswith("a")
+                .or(fields.ext_id().startswith("a"))
+                .or(fields.interface_status().startswith("a"))
+                .or(fields.is_dhcp_enabled().eq(true))
+                .or(fields.link_speed_in_kbps().ge(1))
+                .or(fields.mac_address().startswith("a"))
+                .or(fields.mtu_in_bytes().ge(1))
+                .or(fields.name().startswith("a"))
+                .or(fields.node_uuid().startswith("a"))
+                .or(fields.rx_ring_size_in_bytes().ge(1))
+                .or(fields.switch_device_id().startswith("a"))
+                .or(fields.switch_mac_address().startswith("a"))
+                .or(fields.switch_port_id().startswith("a"))
+                .or(fields.switch_vlan_id().startswith("a"))
+                .or(fields.tx_ring_size_in_bytes().ge(1))
+        });
+    let request = request
+        .orderby(|fields| vec![fields.ext_id().asc(), fields.name().desc()]);
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.discovery_protocol(), fields.host_description(), fields
+                .interface_status(), fields.is_dhcp_enabled(), fields
+                .link_speed_in_kbps(), fields.mac_address(), fields.mtu_in_bytes(),
+                fields.name(), fields.node_uuid(), fields.rx_ring_size_in_bytes(), fields
+                .switch_device_id(), fields.switch_mac_address(), fields
+                .switch_management_ip(), fields.switch_port_id(), fields
+                .switch_vlan_id(), fields.tx_ring_size_in_bytes()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `getHostNicById` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/host-nics/{extId}).
@@ -10677,6 +12529,53 @@ async fn call_clustermgmt_clusters_list_virtual_nics_by_host_id(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `listVirtualNicsByHostId` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/virtual-nics). With typed query options.
+async fn typed_call_clustermgmt_clusters_list_virtual_nics_by_host_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .list_virtual_nics_by_host_id(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "hostExtId")?,
+        );
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .ext_id()
+                .startswith("a")
+                .or(fields.interface_status().startswith("a"))
+                .or(fields.is_dhcp_enabled().eq(true))
+                .or(fields.link_speed_in_kbps().ge(1))
+                .or(fields.mac_address().startswith("a"))
+                .or(fields.mtu_in_bytes().ge(1))
+                .or(fields.name().startswith("a"))
+                .or(fields.node_uuid().startswith("a"))
+                .or(fields.vlan_id().ge(1))
+        });
+    let request = request
+        .orderby(|fields| vec![fields.ext_id().asc(), fields.name().desc()]);
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.host_description(), fields.interface_status(), fields
+                .is_dhcp_enabled(), fields.link_speed_in_kbps(), fields.mac_address(),
+                fields.mtu_in_bytes(), fields.name(), fields.node_uuid(), fields
+                .vlan_id()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `getVirtualNicById` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/hosts/{hostExtId}/virtual-nics/{extId}).
@@ -10760,6 +12659,77 @@ async fn call_clustermgmt_clusters_get_cluster_stats(
     }
 }
 
+/// `getClusterStats` (GET /clustermgmt/v4.0/stats/clusters/{extId}). With typed query options.
+async fn typed_call_clustermgmt_clusters_get_cluster_stats(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .get_cluster_stats(
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.aggregate_hypervisor_memory_usage_ppm(), fields
+                .aggregate_hypervisor_memory_usage_ppm_lower_buf(), fields
+                .aggregate_hypervisor_memory_usage_ppm_upper_buf(), fields
+                .controller_avg_io_latency_usecs(), fields
+                .controller_avg_io_latency_usecs_lower_buf(), fields
+                .controller_avg_io_latency_usecs_upper_buf(), fields
+                .controller_avg_read_io_latency_usecs(), fields
+                .controller_avg_read_io_latency_usecs_lower_buf(), fields
+                .controller_avg_read_io_latency_usecs_upper_buf(), fields
+                .controller_avg_write_io_latency_usecs(), fields
+                .controller_avg_write_io_latency_usecs_lower_buf(), fields
+                .controller_avg_write_io_latency_usecs_upper_buf(), fields
+                .controller_num_iops(), fields.controller_num_iops_lower_buf(), fields
+                .controller_num_iops_upper_buf(), fields.controller_num_read_iops(),
+                fields.controller_num_read_iops_lower_buf(), fields
+                .controller_num_read_iops_upper_buf(), fields
+                .controller_num_write_iops(), fields
+                .controller_num_write_iops_lower_buf(), fields
+                .controller_num_write_iops_upper_buf(), fields
+                .controller_read_io_bandwidth_kbps(), fields
+                .controller_read_io_bandwidth_kbps_lower_buf(), fields
+                .controller_read_io_bandwidth_kbps_upper_buf(), fields
+                .controller_write_io_bandwidth_kbps(), fields
+                .controller_write_io_bandwidth_kbps_lower_buf(), fields
+                .controller_write_io_bandwidth_kbps_upper_buf(), fields
+                .cpu_capacity_hz(), fields.cpu_usage_hz(), fields
+                .free_physical_storage_bytes(), fields.health_check_score(), fields
+                .hypervisor_cpu_usage_ppm(), fields.hypervisor_cpu_usage_ppm_lower_buf(),
+                fields.hypervisor_cpu_usage_ppm_upper_buf(), fields.io_bandwidth_kbps(),
+                fields.io_bandwidth_kbps_lower_buf(), fields
+                .io_bandwidth_kbps_upper_buf(), fields.logical_storage_usage_bytes(),
+                fields.memory_capacity_bytes(), fields.overall_memory_usage_bytes(),
+                fields.overall_savings_bytes(), fields.overall_savings_ratio(), fields
+                .power_consumption_instant_watt(), fields.recycle_bin_usage_bytes(),
+                fields.snapshot_capacity_bytes(), fields.storage_capacity_bytes(), fields
+                .storage_usage_bytes()
+            ]
+        });
+    envelope(request.send().await?)
+}
+
 /// `getHostStats` (GET /clustermgmt/v4.0/stats/clusters/{clusterExtId}/hosts/{extId}).
 async fn call_clustermgmt_clusters_get_host_stats(
     client: &ntnx_runtime::Client,
@@ -10795,6 +12765,79 @@ async fn call_clustermgmt_clusters_get_host_stats(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `getHostStats` (GET /clustermgmt/v4.0/stats/clusters/{clusterExtId}/hosts/{extId}). With typed query options.
+async fn typed_call_clustermgmt_clusters_get_host_stats(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).clusters();
+    let request = api
+        .get_host_stats(
+            required::<String>(args, "clusterExtId")?,
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.aggregate_hypervisor_memory_usage_ppm(), fields
+                .aggregate_hypervisor_memory_usage_ppm_lower_buf(), fields
+                .aggregate_hypervisor_memory_usage_ppm_upper_buf(), fields
+                .controller_avg_io_latency_usecs(), fields
+                .controller_avg_io_latency_usecs_lower_buf(), fields
+                .controller_avg_io_latency_usecs_upper_buf(), fields
+                .controller_avg_read_io_latency_usecs(), fields
+                .controller_avg_read_io_latency_usecs_lower_buf(), fields
+                .controller_avg_read_io_latency_usecs_upper_buf(), fields
+                .controller_avg_write_io_latency_usecs(), fields
+                .controller_avg_write_io_latency_usecs_lower_buf(), fields
+                .controller_avg_write_io_latency_usecs_upper_buf(), fields
+                .controller_num_iops(), fields.controller_num_iops_lower_buf(), fields
+                .controller_num_iops_upper_buf(), fields.controller_num_read_iops(),
+                fields.controller_num_read_iops_lower_buf(), fields
+                .controller_num_read_iops_upper_buf(), fields
+                .controller_num_write_iops(), fields
+                .controller_num_write_iops_lower_buf(), fields
+                .controller_num_write_iops_upper_buf(), fields
+                .controller_read_io_bandwidth_kbps(), fields
+                .controller_read_io_bandwidth_kbps_lower_buf(), fields
+                .controller_read_io_bandwidth_kbps_upper_buf(), fields
+                .controller_write_io_bandwidth_kbps(), fields
+                .controller_write_io_bandwidth_kbps_lower_buf(), fields
+                .controller_write_io_bandwidth_kbps_upper_buf(), fields
+                .cpu_capacity_hz(), fields.cpu_usage_hz(), fields
+                .free_physical_storage_bytes(), fields.health_check_score(), fields
+                .hypervisor_cpu_usage_ppm(), fields.hypervisor_cpu_usage_ppm_lower_buf(),
+                fields.hypervisor_cpu_usage_ppm_upper_buf(), fields.io_bandwidth_kbps(),
+                fields.io_bandwidth_kbps_lower_buf(), fields
+                .io_bandwidth_kbps_upper_buf(), fields.logical_storage_usage_bytes(),
+                fields.memory_capacity_bytes(), fields.overall_memory_usage_bytes(),
+                fields.overall_memory_usage_ppm(), fields
+                .overall_memory_usage_ppm_lower_buf(), fields
+                .overall_memory_usage_ppm_upper_buf(), fields
+                .power_consumption_instant_watt(), fields.storage_capacity_bytes(),
+                fields.storage_usage_bytes()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `getDiskById` (GET /clustermgmt/v4.0/config/disks/{extId}).
@@ -10851,6 +12894,83 @@ async fn call_clustermgmt_disks_list_disks(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `listDisks` (GET /clustermgmt/v4.0/config/disks). With typed query options.
+async fn typed_call_clustermgmt_disks_list_disks(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone()).disks();
+    let request = api.list_disks();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$apply") {
+        Some(value) => request.apply(arg::<String>("$apply", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .cluster_name()
+                .startswith("a")
+                .or(fields.disk_advance_config_is_online().eq(true))
+                .or(fields.host_name().startswith("a"))
+                .or(fields.serial_number().startswith("a"))
+                .or(
+                    fields.status().eq(ntnx_clustermgmt_v4_0::config::DiskStatus::Normal),
+                )
+                .or(
+                    fields
+                        .storage_tier()
+                        .eq(ntnx_clustermgmt_v4_0::config::StorageTier::SsdPcie),
+                )
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.cluster_name().asc(), fields.disk_advance_config_is_online()
+                .desc(), fields.ext_id().asc(), fields.host_name().desc(), fields
+                .serial_number().asc(), fields.status().desc(), fields.storage_tier()
+                .asc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.cluster_ext_id(), fields.cluster_name(), fields.cvm_ip_address(),
+                fields.disk_advance_config_has_boot_partitions_only(), fields
+                .disk_advance_config_is_boot_disk(), fields
+                .disk_advance_config_is_data_migrated(), fields
+                .disk_advance_config_is_diagnostic_info_available(), fields
+                .disk_advance_config_is_error_found_in_log(), fields
+                .disk_advance_config_is_marked_for_removal(), fields
+                .disk_advance_config_is_mounted(), fields
+                .disk_advance_config_is_online(), fields
+                .disk_advance_config_is_password_protected(), fields
+                .disk_advance_config_is_planned_outage(), fields
+                .disk_advance_config_is_self_encrypting_drive(), fields
+                .disk_advance_config_is_self_managed_nvme(), fields
+                .disk_advance_config_is_spdk_managed(), fields
+                .disk_advance_config_is_suspected_unhealthy(), fields
+                .disk_advance_config_is_under_diagnosis(), fields
+                .disk_advance_config_is_unhealthy(), fields.disk_size_bytes(), fields
+                .ext_id(), fields.firmware_version(), fields.host_name(), fields.links(),
+                fields.location(), fields.model(), fields.mount_path(), fields
+                .node_ext_id(), fields.node_ip_address(), fields.nvme_pcie_path(), fields
+                .physical_capacity_bytes(), fields.serial_number(), fields
+                .service_vm_id(), fields.status(), fields.storage_pool_ext_id(), fields
+                .storage_tier(), fields.target_firmware_version(), fields.tenant_id(),
+                fields.vendor()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `addDisk` (POST /clustermgmt/v4.0/config/clusters/{extId}/$actions/add-disk).
@@ -10926,6 +13046,55 @@ async fn call_clustermgmt_pcie_devices_list_pcie_devices(
     }
 }
 
+/// `listPcieDevices` (GET /clustermgmt/v4.0/ahv/config/pcie-devices). With typed query options.
+async fn typed_call_clustermgmt_pcie_devices_list_pcie_devices(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
+        .pcie_devices();
+    let request = api.list_pcie_devices();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .cluster_ext_id()
+                .startswith("a")
+                .or(fields.configuration_class_id().ge(1))
+                .or(fields.configuration_device_id().ge(1))
+                .or(fields.configuration_prog_i_face().ge(1))
+                .or(fields.configuration_sub_class_id().ge(1))
+                .or(fields.configuration_sub_system_id().ge(1))
+                .or(fields.configuration_sub_system_vendor_id().ge(1))
+                .or(fields.configuration_vendor_id().ge(1))
+                .or(fields.ext_id().startswith("a"))
+                .or(fields.host_ext_id().startswith("a"))
+                .or(fields.owner_vm_ext_id().startswith("a"))
+                .or(
+                    fields
+                        .state()
+                        .eq(
+                            ntnx_clustermgmt_v4_0::ahv::config::PcieDeviceState::UvmAvailable,
+                        ),
+                )
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.cluster_ext_id(), fields.configuration(), fields.ext_id(), fields
+                .host_ext_id(), fields.owner_vm_ext_id(), fields.state()
+            ]
+        });
+    envelope(request.send().await?)
+}
+
 /// `listStorageContainers` (GET /clustermgmt/v4.0/config/storage-containers).
 async fn call_clustermgmt_storage_containers_list_storage_containers(
     client: &ntnx_runtime::Client,
@@ -10957,6 +13126,69 @@ async fn call_clustermgmt_storage_containers_list_storage_containers(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `listStorageContainers` (GET /clustermgmt/v4.0/config/storage-containers). With typed query options.
+async fn typed_call_clustermgmt_storage_containers_list_storage_containers(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
+        .storage_containers();
+    let request = api.list_storage_containers();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .affinity_host_ext_id()
+                .startswith("a")
+                .or(fields.cluster_ext_id().startswith("a"))
+                .or(fields.cluster_name().startswith("a"))
+                .or(fields.compression_delay_secs().ge(1))
+                .or(fields.container_ext_id().startswith("a"))
+                .or(fields.name().startswith("a"))
+                .or(fields.owner_ext_id().startswith("a"))
+                .or(fields.replication_factor().ge(1))
+                .or(fields.storage_pool_ext_id().startswith("a"))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.affinity_host_ext_id().asc(), fields.cluster_name().desc(), fields
+                .compression_delay_secs().asc(), fields.container_ext_id().desc(), fields
+                .erasure_code().asc(), fields.name().desc(), fields.replication_factor()
+                .asc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.affinity_host_ext_id(), fields.cache_deduplication(), fields
+                .cluster_ext_id(), fields.cluster_name(), fields
+                .compression_delay_secs(), fields.container_ext_id(), fields
+                .erasure_code(), fields.erasure_code_delay_secs(), fields.ext_id(),
+                fields.has_higher_ec_fault_domain_preference(), fields
+                .is_compression_enabled(), fields.is_encrypted(), fields
+                .is_inline_ec_enabled(), fields.is_internal(), fields
+                .is_marked_for_removal(), fields.is_nfs_whitelist_inherited(), fields
+                .is_software_encryption_enabled(), fields.links(), fields
+                .logical_advertised_capacity_bytes(), fields
+                .logical_explicit_reserved_capacity_bytes(), fields
+                .logical_implicit_reserved_capacity_bytes(), fields.marked_for_removal(),
+                fields.max_capacity_bytes(), fields.name(), fields
+                .nfs_whitelist_address(), fields.on_disk_dedup(), fields.owner_ext_id(),
+                fields.replication_factor(), fields.storage_pool_ext_id(), fields
+                .tenant_id()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `createStorageContainer` (POST /clustermgmt/v4.0/config/storage-containers).
@@ -11075,6 +13307,27 @@ async fn call_clustermgmt_storage_containers_list_data_stores_by_cluster_id(
     envelope(request.send().await?)
 }
 
+/// `listDataStoresByClusterId` (GET /clustermgmt/v4.0/config/clusters/{clusterExtId}/storage-containers/datastores). With typed query options.
+async fn typed_call_clustermgmt_storage_containers_list_data_stores_by_cluster_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
+        .storage_containers();
+    let request = api
+        .list_data_stores_by_cluster_id(required::<String>(args, "clusterExtId")?);
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request.filter(|fields| fields.container_ext_id().startswith("a"));
+    envelope(request.send().await?)
+}
+
 /// `getStorageContainerStats` (GET /clustermgmt/v4.0/stats/storage-containers/{extId}).
 async fn call_clustermgmt_storage_containers_get_storage_container_stats(
     client: &ntnx_runtime::Client,
@@ -11133,6 +13386,40 @@ async fn call_clustermgmt_vcenter_extensions_list_vcenter_extensions(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `listVcenterExtensions` (GET /clustermgmt/v4.0/config/vcenter-extensions). With typed query options.
+async fn typed_call_clustermgmt_vcenter_extensions_list_vcenter_extensions(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_clustermgmt_v4_0::ClustermgmtClient::new(client.clone())
+        .vcenter_extensions();
+    let request = api.list_vcenter_extensions();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .cluster_ext_id()
+                .startswith("a")
+                .or(fields.ip_address().startswith("a"))
+                .or(fields.is_registered().eq(true))
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.cluster_ext_id(), fields.ext_id(), fields.ip_address(), fields
+                .is_registered(), fields.links(), fields.tenant_id()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `getVcenterExtensionById` (GET /clustermgmt/v4.0/config/vcenter-extensions/{extId}).
@@ -11250,6 +13537,38 @@ async fn call_volumes_iscsi_clients_list_iscsi_clients(
     }
 }
 
+/// `listIscsiClients` (GET /volumes/v4.0/config/iscsi-clients). With typed query options.
+async fn typed_call_volumes_iscsi_clients_list_iscsi_clients(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).iscsi_clients();
+    let request = api.list_iscsi_clients();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .cluster_reference()
+                .startswith("a")
+                .or(fields.ext_id().startswith("a"))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![fields.cluster_reference().asc(), fields.ext_id().desc()]
+        });
+    let request = request
+        .select(|fields| vec![fields.cluster_reference(), fields.ext_id()]);
+    let request = request.expand(|fields| vec![fields.cluster()]);
+    envelope(request.send().await?)
+}
+
 /// `getVolumeGroupById` (GET /volumes/v4.0/config/volume-groups/{extId}).
 async fn call_volumes_volume_groups_get_volume_group_by_id(
     client: &ntnx_runtime::Client,
@@ -11334,6 +13653,44 @@ async fn call_volumes_volume_groups_list_volume_groups(
     }
 }
 
+/// `listVolumeGroups` (GET /volumes/v4.0/config/volume-groups). With typed query options.
+async fn typed_call_volumes_volume_groups_list_volume_groups(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
+    let request = api.list_volume_groups();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .cluster_reference()
+                .startswith("a")
+                .or(fields.ext_id().startswith("a"))
+                .or(fields.name().startswith("a"))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.cluster_reference().asc(), fields.ext_id().desc(), fields.name()
+                .asc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![fields.cluster_reference(), fields.ext_id(), fields.name()]
+        });
+    let request = request.expand(|fields| vec![fields.cluster(), fields.metadata()]);
+    envelope(request.send().await?)
+}
+
 /// `createVolumeGroup` (POST /volumes/v4.0/config/volume-groups).
 async fn call_volumes_volume_groups_create_volume_group(
     client: &ntnx_runtime::Client,
@@ -11378,6 +13735,31 @@ async fn call_volumes_volume_groups_list_volume_disks_by_volume_group_id(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `listVolumeDisksByVolumeGroupId` (GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks). With typed query options.
+async fn typed_call_volumes_volume_groups_list_volume_disks_by_volume_group_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .list_volume_disks_by_volume_group_id(
+            required::<String>(args, "volumeGroupExtId")?,
+        );
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request.filter(|fields| fields.storage_container_id().startswith("a"));
+    let request = request.orderby(|fields| vec![fields.disk_size_bytes().asc()]);
+    let request = request
+        .select(|fields| vec![fields.ext_id(), fields.storage_container_id()]);
+    envelope(request.send().await?)
 }
 
 /// `createVolumeDisk` (POST /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/disks).
@@ -11492,6 +13874,43 @@ async fn call_volumes_volume_groups_list_external_iscsi_attachments_by_volume_gr
     }
 }
 
+/// `listExternalIscsiAttachmentsByVolumeGroupId` (GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/external-iscsi-attachments). With typed query options.
+async fn typed_call_volumes_volume_groups_list_external_iscsi_attachments_by_volume_group_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
+
+    #[allow(deprecated)]
+    let request = api
+        .list_external_iscsi_attachments_by_volume_group_id(
+            required::<String>(args, "volumeGroupExtId")?,
+        );
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .cluster_reference()
+                .startswith("a")
+                .or(fields.ext_id().startswith("a"))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![fields.cluster_reference().asc(), fields.ext_id().desc()]
+        });
+    let request = request
+        .select(|fields| vec![fields.cluster_reference(), fields.ext_id()]);
+    let request = request.expand(|fields| vec![fields.iscsi_client()]);
+    envelope(request.send().await?)
+}
+
 /// `attachIscsiClient` (POST /volumes/v4.0/config/volume-groups/{extId}/$actions/attach-iscsi-client).
 async fn call_volumes_volume_groups_attach_iscsi_client(
     client: &ntnx_runtime::Client,
@@ -11548,6 +13967,31 @@ async fn call_volumes_volume_groups_list_vm_attachments_by_volume_group_id(
         Some(value) => request.orderby_raw(arg::<String>("$orderby", value)?),
         None => request,
     };
+    envelope(request.send().await?)
+}
+
+/// `listVmAttachmentsByVolumeGroupId` (GET /volumes/v4.0/config/volume-groups/{volumeGroupExtId}/vm-attachments). With typed query options.
+async fn typed_call_volumes_volume_groups_list_vm_attachments_by_volume_group_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
+
+    #[allow(deprecated)]
+    let request = api
+        .list_vm_attachments_by_volume_group_id(
+            required::<String>(args, "volumeGroupExtId")?,
+        );
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request.filter(|fields| fields.ext_id().startswith("a"));
+    let request = request.orderby(|fields| vec![fields.ext_id().asc()]);
     envelope(request.send().await?)
 }
 
@@ -11693,6 +14137,48 @@ async fn call_volumes_volume_groups_get_volume_group_stats(
     }
 }
 
+/// `getVolumeGroupStats` (GET /volumes/v4.0/stats/volume-groups/{extId}). With typed query options.
+async fn typed_call_volumes_volume_groups_get_volume_group_stats(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .get_volume_group_stats(
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.controller_avg_io_latency_usecs(), fields
+                .controller_avg_read_io_latency_usecs(), fields
+                .controller_avg_write_io_latency_usecs(), fields
+                .controller_io_bandwidth_k_bps(), fields.controller_num_iops(), fields
+                .controller_num_read_iops(), fields.controller_num_write_iops(), fields
+                .controller_read_io_bandwidth_k_bps(), fields.controller_user_bytes(),
+                fields.controller_write_io_bandwidth_k_bps()
+            ]
+        });
+    envelope(request.send().await?)
+}
+
 /// `getVolumeDiskStats` (GET /volumes/v4.0/stats/volume-groups/{volumeGroupExtId}/disks/{extId}).
 async fn call_volumes_volume_groups_get_volume_disk_stats(
     client: &ntnx_runtime::Client,
@@ -11728,6 +14214,49 @@ async fn call_volumes_volume_groups_get_volume_disk_stats(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `getVolumeDiskStats` (GET /volumes/v4.0/stats/volume-groups/{volumeGroupExtId}/disks/{extId}). With typed query options.
+async fn typed_call_volumes_volume_groups_get_volume_disk_stats(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_volumes_v4_0::VolumesClient::new(client.clone()).volume_groups();
+    let request = api
+        .get_volume_disk_stats(
+            required::<String>(args, "volumeGroupExtId")?,
+            required::<String>(args, "extId")?,
+            required::<ntnx_runtime::DateTime>(args, "$startTime")?,
+            required::<ntnx_runtime::DateTime>(args, "$endTime")?,
+        );
+    let request = match args.parameters.get("$samplingInterval") {
+        Some(value) => request.sampling_interval(arg::<i64>("$samplingInterval", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$statType") {
+        Some(value) => {
+            request
+                .stat_type(
+                    arg::<
+                        ntnx_shared::common::v1::stats::DownSamplingOperator,
+                    >("$statType", value)?,
+                )
+        }
+        None => request,
+    };
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.controller_avg_io_latency_usecs(), fields
+                .controller_avg_read_io_latency_usecs(), fields
+                .controller_avg_write_io_latency_usecs(), fields
+                .controller_io_bandwidth_k_bps(), fields.controller_num_iops(), fields
+                .controller_num_read_iops(), fields.controller_num_write_iops(), fields
+                .controller_read_io_bandwidth_k_bps(), fields.controller_user_bytes(),
+                fields.controller_write_io_bandwidth_k_bps()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `submitBatch` (POST /prism/v4.0/operations/$actions/batch).
@@ -11771,6 +14300,40 @@ async fn call_prism_batches_list_batches(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `listBatches` (GET /prism/v4.0/operations/batches). With typed query options.
+async fn typed_call_prism_batches_list_batches(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).batches();
+    let request = api.list_batches();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request.filter(|fields| fields.name().startswith("a"));
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.end_time().asc(), fields.name().desc(), fields.start_time().asc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.completion_status(), fields.end_time(), fields.execution_status(),
+                fields.ext_id(), fields.failed_count(), fields.links(), fields.name(),
+                fields.should_stop_on_error(), fields.size(), fields.start_time(), fields
+                .success_count(), fields.tenant_id()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `getBatchById` (GET /prism/v4.0/operations/batches/{extId}).
@@ -11829,6 +14392,45 @@ async fn call_prism_categories_list_categories(
     }
 }
 
+/// `listCategories` (GET /prism/v4.0/config/categories). With typed query options.
+async fn typed_call_prism_categories_list_categories(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).categories();
+    let request = api.list_categories();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .ext_id()
+                .startswith("a")
+                .or(fields.key().startswith("a"))
+                .or(fields.owner_uuid().startswith("a"))
+                .or(fields.r#type().eq(ntnx_prism_v4_0::config::CategoryType::User))
+                .or(fields.value().startswith("a"))
+        });
+    let request = request
+        .orderby(|fields| vec![fields.key().asc(), fields.value().desc()]);
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.description(), fields.ext_id(), fields.key(), fields.owner_uuid(),
+                fields.r#type(), fields.value()
+            ]
+        });
+    let request = request
+        .expand(|fields| vec![fields.associations(), fields.detailed_associations()]);
+    envelope(request.send().await?)
+}
+
 /// `createCategory` (POST /prism/v4.0/config/categories).
 async fn call_prism_categories_create_category(
     client: &ntnx_runtime::Client,
@@ -11853,6 +14455,18 @@ async fn call_prism_categories_get_category_by_id(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `getCategoryById` (GET /prism/v4.0/config/categories/{extId}). With typed query options.
+async fn typed_call_prism_categories_get_category_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).categories();
+    let request = api.get_category_by_id(required::<String>(args, "extId")?);
+    let request = request
+        .expand(|fields| vec![fields.associations(), fields.detailed_associations()]);
+    envelope(request.send().await?)
 }
 
 /// `updateCategoryById` (PUT /prism/v4.0/config/categories/{extId}).
@@ -11908,6 +14522,28 @@ async fn call_prism_domain_manager_list_restorable_domain_managers(
     envelope(request.send().await?)
 }
 
+/// `listRestorableDomainManagers` (GET /prism/v4.0/management/restore-sources/{restoreSourceExtId}/restorable-domain-managers). With typed query options.
+async fn typed_call_prism_domain_manager_list_restorable_domain_managers(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
+    let request = api
+        .list_restorable_domain_managers(
+            required::<String>(args, "restoreSourceExtId")?,
+        );
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request.filter(|fields| fields.ext_id().startswith("a"));
+    envelope(request.send().await?)
+}
+
 /// `listRestorePoints` (GET /prism/v4.0/management/restore-sources/{restoreSourceExtId}/restorable-domain-managers/{restorableDomainManagerExtId}/restore-points).
 async fn call_prism_domain_manager_list_restore_points(
     client: &ntnx_runtime::Client,
@@ -11942,6 +14578,45 @@ async fn call_prism_domain_manager_list_restore_points(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `listRestorePoints` (GET /prism/v4.0/management/restore-sources/{restoreSourceExtId}/restorable-domain-managers/{restorableDomainManagerExtId}/restore-points). With typed query options.
+async fn typed_call_prism_domain_manager_list_restore_points(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
+    let request = api
+        .list_restore_points(
+            required::<String>(args, "restoreSourceExtId")?,
+            required::<String>(args, "restorableDomainManagerExtId")?,
+        );
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .creation_time()
+                .gt(
+                    ntnx_runtime::DateTime::parse("2024-05-01T10:00:00Z")
+                        .expect("a valid date-time"),
+                )
+        });
+    let request = request.orderby(|fields| vec![fields.creation_time().asc()]);
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.creation_time(), fields.domain_manager(), fields.ext_id(), fields
+                .links(), fields.tenant_id()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `getRestorePointById` (GET /prism/v4.0/management/restore-sources/{restoreSourceExtId}/restorable-domain-managers/{restorableDomainManagerExtId}/restore-points/{extId}).
@@ -12104,6 +14779,17 @@ async fn call_prism_domain_manager_list_domain_managers(
     }
 }
 
+/// `listDomainManagers` (GET /prism/v4.0/config/domain-managers). With typed query options.
+async fn typed_call_prism_domain_manager_list_domain_managers(
+    client: &ntnx_runtime::Client,
+    _args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).domain_manager();
+    let request = api.list_domain_managers();
+    let request = request.select(|fields| vec![fields.config(), fields.ext_id()]);
+    envelope(request.send().await?)
+}
+
 /// `createDomainManager` (POST /prism/v4.0/config/domain-managers).
 async fn call_prism_domain_manager_create_domain_manager(
     client: &ntnx_runtime::Client,
@@ -12177,6 +14863,30 @@ async fn call_prism_tasks_get_task_by_id(
     }
 }
 
+/// `getTaskById` (GET /prism/v4.0/config/tasks/{extId}). With typed query options.
+async fn typed_call_prism_tasks_get_task_by_id(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).tasks();
+    let request = api.get_task_by_id(required::<String>(args, "extId")?);
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.cluster_ext_ids(), fields.completed_time(), fields
+                .completion_details(), fields.created_time(), fields.entities_affected(),
+                fields.error_messages(), fields.ext_id(), fields.is_background_task(),
+                fields.is_cancelable(), fields.last_updated_time(), fields
+                .number_of_entities_affected(), fields.number_of_subtasks(), fields
+                .operation(), fields.operation_description(), fields.owned_by_ext_id(),
+                fields.owned_by_name(), fields.parent_task(), fields
+                .progress_percentage(), fields.root_task(), fields.started_time(), fields
+                .status(), fields.sub_tasks(), fields.warnings()
+            ]
+        });
+    envelope(request.send().await?)
+}
+
 /// `cancelTask` (POST /prism/v4.0/config/tasks/{taskExtId}/$actions/cancel).
 async fn call_prism_tasks_cancel_task(
     client: &ntnx_runtime::Client,
@@ -12217,6 +14927,99 @@ async fn call_prism_tasks_list_tasks(
         }
         None => envelope(request.send().await?),
     }
+}
+
+/// `listTasks` (GET /prism/v4.0/config/tasks). With typed query options.
+async fn typed_call_prism_tasks_list_tasks(
+    client: &ntnx_runtime::Client,
+    args: &CallArgs,
+) -> Result<CallOutcome, CallError> {
+    let api = ntnx_prism_v4_0::PrismClient::new(client.clone()).tasks();
+    let request = api.list_tasks();
+    let request = match args.parameters.get("$page") {
+        Some(value) => request.page(arg::<i32>("$page", value)?),
+        None => request,
+    };
+    let request = match args.parameters.get("$limit") {
+        Some(value) => request.limit(arg::<i32>("$limit", value)?),
+        None => request,
+    };
+    let request = request
+        .filter(|fields| {
+            fields
+                .cluster_ext_ids()
+                .any(|element| element.startswith("a"))
+                .or(
+                    fields
+                        .completed_time()
+                        .gt(
+                            ntnx_runtime::DateTime::parse("2024-05-01T10:00:00Z")
+                                .expect("a valid date-time"),
+                        ),
+                )
+                .or(
+                    fields
+                        .created_time()
+                        .gt(
+                            ntnx_runtime::DateTime::parse("2024-05-01T10:00:00Z")
+                                .expect("a valid date-time"),
+                        ),
+                )
+                .or(fields.entities_affected_ext_id().startswith("a"))
+                .or(fields.entities_affected_name().startswith("a"))
+                .or(fields.entities_affected_rel().startswith("a"))
+                .or(fields.ext_id().startswith("a"))
+                .or(fields.is_background_task().eq(true))
+                .or(
+                    fields
+                        .last_updated_time()
+                        .gt(
+                            ntnx_runtime::DateTime::parse("2024-05-01T10:00:00Z")
+                                .expect("a valid date-time"),
+                        ),
+                )
+                .or(fields.operation().startswith("a"))
+                .or(fields.operation_description().startswith("a"))
+                .or(fields.owned_by_ext_id().startswith("a"))
+                .or(fields.owned_by_name().startswith("a"))
+                .or(fields.parent_task().ne(ntnx_runtime::odata::Literal::Null))
+                .or(fields.progress_percentage().ge(1))
+                .or(fields.root_task().ne(ntnx_runtime::odata::Literal::Null))
+                .or(
+                    fields
+                        .started_time()
+                        .gt(
+                            ntnx_runtime::DateTime::parse("2024-05-01T10:00:00Z")
+                                .expect("a valid date-time"),
+                        ),
+                )
+                .or(fields.status().eq(ntnx_prism_v4_0::config::TaskStatus::Queued))
+        });
+    let request = request
+        .orderby(|fields| {
+            vec![
+                fields.completed_time().asc(), fields.created_time().desc(), fields
+                .last_updated_time().asc(), fields.operation().desc(), fields
+                .operation_description().asc(), fields.owned_by_ext_id().desc(), fields
+                .owned_by_name().asc(), fields.progress_percentage().desc(), fields
+                .started_time().asc(), fields.status().desc()
+            ]
+        });
+    let request = request
+        .select(|fields| {
+            vec![
+                fields.cluster_ext_ids(), fields.completed_time(), fields
+                .completion_details(), fields.created_time(), fields.entities_affected(),
+                fields.error_messages(), fields.ext_id(), fields.is_background_task(),
+                fields.is_cancelable(), fields.last_updated_time(), fields
+                .number_of_entities_affected(), fields.number_of_subtasks(), fields
+                .operation(), fields.operation_description(), fields.owned_by_ext_id(),
+                fields.owned_by_name(), fields.parent_task(), fields
+                .progress_percentage(), fields.root_task(), fields.started_time(), fields
+                .status(), fields.sub_tasks(), fields.warnings()
+            ]
+        });
+    envelope(request.send().await?)
 }
 
 /// `getProtectedResourceById` (GET /dataprotection/v4.1/config/protected-resources/{extId}).

@@ -7,7 +7,9 @@
 //! it. Its lines say what the Rust API is: a struct field `name: T` is an argument of
 //! `new()`, `name?: T` optional, `name~: T` nullable and `name~: T (in new)` a nullable
 //! argument of `new()`; an operation lists its method's arguments (`arg`), its builder's
-//! setters (`set`), its body and what `send()` returns. Types are named by their full path.
+//! setters (`set`), the fields of its typed query options (`filter name: string`,
+//! `orderby name`, `select name`, `expand cluster`), its body and what `send()` returns.
+//! Types are named by their full path.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -15,9 +17,10 @@ use std::fmt::Write as _;
 use super::models::{is_constructor_argument, is_secret_string, presence, Presence};
 use super::names::{crate_ident, enum_variant_names, field_names};
 use super::plan::{client_name, BodyKind, OperationPlan, ResponseKind, TagPlan};
+use super::queries::{setter_name, QueryOption};
 use super::types::TypeSpace;
 use crate::error::Result;
-use crate::ir::{Scalar, TypeDef, TypeKind, TypeRef};
+use crate::ir::{ParameterLocation, Scalar, TypeDef, TypeKind, TypeRef};
 use crate::layout::Workspace;
 
 /// File name of the inventory, at the root of the output.
@@ -35,7 +38,8 @@ pub fn inventory(
          Every type and operation, one line each, so that `git diff` of this file is the API \
          change of a regeneration. `?` marks an optional field, `~` a nullable one, \
          `(in new)` a field `new()` takes besides the plain required ones; `arg` an \
-         argument of an operation's method, `set` a setter of its builder.\n",
+         argument of an operation's method, `set` a setter of its builder, `filter`, \
+         `orderby`, `select` and `expand` a field of its typed query options.\n",
     );
     let mut entries: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for def in space.defs.values() {
@@ -133,11 +137,31 @@ fn operation_members(space: &TypeSpace<'_>, plan: &OperationPlan<'_>) -> Vec<Str
     let mut members = vec![format!("{} {} ({})", op.method.as_str(), op.path, op.id)];
     for param in &plan.params {
         let role = if param.required { "arg" } else { "set" };
+        let option = plan
+            .queries
+            .as_ref()
+            .and(QueryOption::of_parameter(&param.parameter.name))
+            .filter(|_| param.parameter.location == ParameterLocation::Query);
+        let name = match option {
+            Some(option) => format!("{}_raw", setter_name(option)),
+            None => param.field.clone(),
+        };
         members.push(format!(
-            "{role} {}: {}",
-            param.field,
+            "{role} {name}: {}",
             describe(space, &param.parameter.ty)
         ));
+    }
+    for set in plan.queries.iter().flat_map(|q| &q.sets) {
+        let option = setter_name(set.option);
+        for accessor in &set.accessors {
+            members.push(match (set.option, accessor.ty) {
+                (QueryOption::Filter, Some(ty)) => {
+                    format!("{option} {}: {}", accessor.method, describe(space, ty))
+                }
+                (QueryOption::Filter, None) => format!("{option} {}: untyped", accessor.method),
+                _ => format!("{option} {}", accessor.method),
+            });
+        }
     }
     if let Some(body) = &plan.body {
         let ty = match body.kind {

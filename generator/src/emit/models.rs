@@ -284,7 +284,7 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
         }
     });
 
-    let query_impls = query_impls(space, &name, s, scope);
+    let query_impls = query_impls(space, def, s, scope);
     quote! {
         #docs
         #[derive(Clone, Debug, #derive_default PartialEq)]
@@ -346,7 +346,8 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
 
 /// What `$select` and `$expand` make of the struct: its projection and expanded type, or
 /// (for an expansion) its keys.
-fn query_impls(space: &TypeSpace<'_>, name: &proc_macro2::Ident, s: &Struct, scope: &Scope) -> TokenStream {
+fn query_impls(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) -> TokenStream {
+    let name = ident(&space.names.path(&def.key).name);
     let projection = |projection: TokenStream| {
         quote! {
             impl ntnx_runtime::query::HasProjection for #name {
@@ -354,29 +355,28 @@ fn query_impls(space: &TypeSpace<'_>, name: &proc_macro2::Ident, s: &Struct, sco
             }
         }
     };
-    let expansion = |expansion: &Option<TypeKey>| {
-        expansion.as_ref().map(|key| {
-            let expansion = space.path(key, scope);
-            quote! {
-                impl ntnx_runtime::query::HasExpansion for #name {
-                    type Expanded = ntnx_runtime::query::Expanded<Self, #expansion>;
-                }
+    let expansion = |entity: TypeKey| {
+        let expansion = space.path(&entity.expansion(), scope);
+        quote! {
+            impl ntnx_runtime::query::HasExpansion for #name {
+                type Expanded = ntnx_runtime::query::Expanded<Self, #expansion>;
             }
-        })
+        }
     };
-    match &s.query {
+    match s.query {
         QueryRole::Plain => quote!(),
         QueryRole::Entity {
-            projection: key,
+            projection: projected,
             expansion: expanded,
         } => {
-            let projected = key.as_ref().map(|key| projection(space.path(key, scope)));
-            let expanded = expansion(expanded);
+            let projected =
+                projected.then(|| projection(space.path(&def.key.projection(), scope)));
+            let expanded = expanded.then(|| expansion(def.key.clone()));
             quote! { #projected #expanded }
         }
         QueryRole::Projection { expansion: expanded } => {
             let projected = projection(quote!(Self));
-            let expanded = expansion(expanded);
+            let expanded = expanded.then(|| expansion(def.key.entity()));
             quote! { #projected #expanded }
         }
         QueryRole::Expansion => {

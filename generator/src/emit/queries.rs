@@ -204,8 +204,8 @@ fn output_plan<'o>(space: &TypeSpace<'_>, operation: &'o Operation) -> Option<Ou
         TypeRef::Array(item) if **item == TypeRef::Named(entity.clone()) => true,
         _ => return None,
     };
-    let projection = projection.is_some() && operation.queries.select.is_some();
-    let expansion = expansion.is_some() && operation.queries.expand.is_some();
+    let projection = *projection && operation.queries.select.is_some();
+    let expansion = *expansion && operation.queries.expand.is_some();
     (projection || expansion).then_some(OutputPlan {
         entity,
         list,

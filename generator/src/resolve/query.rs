@@ -25,12 +25,6 @@ use crate::ir::{
     QueryField, QueryRole, Struct, TypeDef, TypeKey, TypeKind, TypeRef,
 };
 
-/// Inline path segment of an entity's projection type (`Vm` → `VmProjection`).
-pub const PROJECTION: &str = "$projection";
-
-/// Inline path segment of an entity's expansion type (`Cluster` → `ClusterExpansion`).
-pub const EXPANSION: &str = "$expansion";
-
 /// Fills every operation's [`Queries`] and adds the projection and expansion types.
 pub(super) fn add_queries(api: &mut Api) {
     let mut entities: BTreeMap<TypeKey, EntityUse> = BTreeMap::new();
@@ -225,13 +219,6 @@ fn namespace_schema(api: &Api, entity: &TypeKey, name: &str) -> Option<TypeKey> 
     }
 }
 
-/// `key` with `part` appended to its inline path.
-fn nested_key(key: &TypeKey, part: &str) -> TypeKey {
-    let mut key = key.clone();
-    key.inline.push(part.to_owned());
-    key
-}
-
 /// Adds the projection and expansion of `entity` that its operations need, and marks it.
 fn add_query_types(api: &mut Api, entity: &TypeKey, uses: &EntityUse) {
     let Some(def) = api.types.get(entity) else {
@@ -240,25 +227,25 @@ fn add_query_types(api: &mut Api, entity: &TypeKey, uses: &EntityUse) {
     let TypeKind::Struct(entity_struct) = &def.kind else {
         return;
     };
-    let expansion = (!uses.expansions.is_empty()).then(|| {
-        let key = nested_key(entity, EXPANSION);
+    let has_expansion = !uses.expansions.is_empty();
+    let expansion = has_expansion.then(|| {
+        let key = entity.expansion();
         let expansion = expansion_def(def, &key, &uses.expansions);
         (key, expansion)
     });
-    let expansion_key = expansion.as_ref().map(|(key, _)| key.clone());
     let projection = uses.selected.then(|| {
-        let key = nested_key(entity, PROJECTION);
-        let projection = projection_def(api, def, entity_struct, &key, uses, &expansion_key);
+        let key = entity.projection();
+        let projection = projection_def(api, def, entity_struct, &key, uses, has_expansion);
         (key, projection)
     });
-    let projection_key = projection.as_ref().map(|(key, _)| key.clone());
+    let has_projection = projection.is_some();
     for (key, def) in projection.into_iter().chain(expansion) {
         api.types.insert(key, def);
     }
     if let Some(TypeKind::Struct(s)) = api.types.get_mut(entity).map(|d| &mut d.kind) {
         s.query = QueryRole::Entity {
-            projection: projection_key,
-            expansion: expansion_key,
+            projection: has_projection,
+            expansion: has_expansion,
         };
     }
 }
@@ -269,7 +256,7 @@ fn projection_def(
     entity_struct: &Struct,
     key: &TypeKey,
     uses: &EntityUse,
-    expansion: &Option<TypeKey>,
+    expansion: bool,
 ) -> TypeDef {
     let fields = entity_struct
         .fields
@@ -310,9 +297,7 @@ fn projection_def(
             wire_name: entity_struct.wire_name.clone(),
             revision: entity_struct.revision.clone(),
             fields,
-            query: QueryRole::Projection {
-                expansion: expansion.clone(),
-            },
+            query: QueryRole::Projection { expansion },
         }),
     }
 }

@@ -4,17 +4,15 @@
 //! JSON value as "the type of schema `vmm.v4.0.content.Image`". This crate maps those names
 //! to the generated types. It is not for users (`publish = false`).
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::crates::{file_name, header};
 use super::names::{crate_ident, ident};
 use super::package::{cargo_toml, Package};
-use super::plan::{
-    client_name, BodyKind, Convert, OperationPlan, ParamPlan, ResponseKind, TagPlan,
-};
-use super::queries::{setter_name, QueryOption};
-use crate::ir::ParameterLocation;
+mod calls;
+
+use super::plan::{client_name, TagPlan};
 use super::types::{Scope, TypeSpace};
 use super::{format_file, EmitOptions, GeneratedFile};
 use crate::error::Result;
@@ -45,7 +43,14 @@ pub fn registry_crate(
             arms.push(quote! { #name => Some(check::<#ty>(json)), });
         }
     }
-    let (infos, call_arms, calls, used) = operation_dispatch(space, workspace, plans, &scope)?;
+    let Dispatch {
+        infos,
+        arms: call_arms,
+        typed_arms,
+        typed_indexes,
+        calls,
+        used,
+    } = operation_dispatch(space, workspace, plans, &scope)?;
     let mut helpers = Vec::new();
     if used.raw_body {
         helpers.push(quote! {
@@ -240,6 +245,19 @@ pub fn registry_crate(
             }
         }
 
+        /// Indexes into `OPERATIONS` of the operations [`call_with_typed_queries`] calls.
+        pub const TYPED_QUERIES: &[usize] = &[#(#typed_indexes),*];
+
+        /// Calls operation `OPERATIONS[index]` like [`call`], but with typed `$filter`,
+        /// `$orderby`, `$select` and `$expand` built from every field the operation documents
+        /// (and its raw ones in `args` ignored); `None` for operations that document none.
+        pub fn call_with_typed_queries<'a>(client: &'a ntnx_runtime::Client, index: usize, args: &'a CallArgs) -> Option<CallFuture<'a>> {
+            match index {
+                #(#typed_arms)*
+                _ => None,
+            }
+        }
+
         #(#calls)*
     };
     let mut dependencies: Vec<String> = workspace
@@ -285,10 +303,7 @@ fn operation_dispatch(
     plans: &[Vec<TagPlan<'_>>],
     scope: &Scope,
 ) -> Result<Dispatch> {
-    let mut infos = Vec::new();
-    let mut arms = Vec::new();
-    let mut calls = Vec::new();
-    let mut used = UsedHelpers::default();
+    let mut dispatch = Dispatch::default();
     for (spec, tags) in workspace.specs.iter().zip(plans) {
         let krate = ident(&crate_ident(&spec.name));
         let client = ident(&client_name(spec));
@@ -303,203 +318,80 @@ fn operation_dispatch(
                     op.method.as_str(),
                     &op.path,
                 );
-                infos.push(quote! {
+                dispatch.infos.push(quote! {
                     OperationInfo { namespace: #namespace, tag: #tag_name, id: #id, method: #method, path: #path }
                 });
-                let index = calls.len();
-                let function = ident(&format!(
-                    "call_{}_{}_{}",
+                let index = dispatch.arms.len();
+                let name = format!(
+                    "{}_{}_{}",
                     spec.namespace.replace(['.', '-'], "_"),
                     tag.module,
                     operation.method
-                ));
-                let body = call_body(space, operation, scope, &mut used);
+                );
                 let doc = format!(" `{}` ({} {}).", op.id, op.method.as_str(), op.path);
-                arms.push(quote! { #index => Box::pin(#function(client, args)), });
-                calls.push(quote! {
+                let api = quote!(#krate::#client::new(client.clone()).#module());
+                let function = ident(&format!("call_{name}"));
+                let body = calls::call_body(space, operation, scope, &mut dispatch.used);
+                dispatch.arms.push(quote! { #index => Box::pin(#function(client, args)), });
+                dispatch.calls.push(quote! {
                     #[doc = #doc]
                     async fn #function(client: &ntnx_runtime::Client, args: &CallArgs) -> Result<CallOutcome, CallError> {
-                        let api = #krate::#client::new(client.clone()).#module();
+                        let api = #api;
+                        #body
+                    }
+                });
+                let Some((body, reads_args)) =
+                    calls::typed_call_body(space, operation, scope, &mut dispatch.used)
+                else {
+                    continue;
+                };
+                let args = if reads_args {
+                    quote!(args)
+                } else {
+                    quote!(_args)
+                };
+                let function = ident(&format!("typed_call_{name}"));
+                let doc = format!("{doc} With typed query options.");
+                dispatch
+                    .typed_arms
+                    .push(quote! { #index => Some(Box::pin(#function(client, args))), });
+                dispatch.typed_indexes.push(index);
+                dispatch.calls.push(quote! {
+                    #[doc = #doc]
+                    async fn #function(client: &ntnx_runtime::Client, #args: &CallArgs) -> Result<CallOutcome, CallError> {
+                        let api = #api;
                         #body
                     }
                 });
             }
         }
     }
-    Ok((infos, arms, calls, used))
+    Ok(dispatch)
 }
 
-/// `OPERATIONS` entries, `call` match arms, one function per operation, and the helpers
-/// they use.
-type Dispatch = (
-    Vec<TokenStream>,
-    Vec<TokenStream>,
-    Vec<TokenStream>,
-    UsedHelpers,
-);
+/// The operation dispatch of the registry.
+#[derive(Default)]
+struct Dispatch {
+    /// `OPERATIONS` entries.
+    infos: Vec<TokenStream>,
+    /// `call` match arms.
+    arms: Vec<TokenStream>,
+    /// `call_with_typed_queries` match arms.
+    typed_arms: Vec<TokenStream>,
+    /// The operations they call.
+    typed_indexes: Vec<usize>,
+    /// One function per operation (two for those with typed queries).
+    calls: Vec<TokenStream>,
+    /// The helpers they use.
+    used: UsedHelpers,
+}
 
 /// Which helper functions the match arms call (only those are emitted).
 #[derive(Default)]
-struct UsedHelpers {
+pub(super) struct UsedHelpers {
     raw_body: bool,
     envelope: bool,
     plain: bool,
     stream: bool,
 }
 
-/// The body of one `call` match arm (`api` is the tag's `…Api`).
-fn call_body(
-    space: &TypeSpace<'_>,
-    plan: &OperationPlan<'_>,
-    scope: &Scope,
-    used: &mut UsedHelpers,
-) -> TokenStream {
-    let method = ident(&plan.method);
-    let (positional, setters) = call_arguments(space, plan, scope, used);
-    let outcome = outcome(plan, used);
-    let selected = selection_branches(plan, &outcome);
-    // The registry calls every operation, deprecated ones included.
-    let allow = plan
-        .operation
-        .docs
-        .deprecated
-        .then(|| quote!(#[allow(deprecated)]));
-    quote! {
-        #allow
-        let request = api.#method(#(#positional),*);
-        #(#setters)*
-        #selected
-    }
-}
-
-/// The method's arguments and the setter statements for `args`, `$select` and `$expand`
-/// aside (see [`selection_branches`]).
-fn call_arguments(
-    space: &TypeSpace<'_>,
-    plan: &OperationPlan<'_>,
-    scope: &Scope,
-    used: &mut UsedHelpers,
-) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let mut positional = Vec::new();
-    let mut setters = Vec::new();
-    for param in &plan.params {
-        let name = &param.parameter.name;
-        let ty = match param.convert {
-            Convert::Into | Convert::Display => quote!(String),
-            Convert::Same => space.rust_type(&param.parameter.ty, scope),
-        };
-        if param.required {
-            positional.push(quote!(required::<#ty>(args, #name)?));
-            continue;
-        }
-        let setter = match query_option(plan, param) {
-            Some(QueryOption::Select | QueryOption::Expand) => continue,
-            Some(option) => ident(&format!("{}_raw", setter_name(option))),
-            None => ident(&param.field),
-        };
-        setters.push(quote! {
-            let request = match args.parameters.get(#name) {
-                Some(value) => request.#setter(arg::<#ty>(#name, value)?),
-                None => request,
-            };
-        });
-    }
-    if let Some(body) = &plan.body {
-        let value = match body.kind {
-            BodyKind::Json(ty) => {
-                let ty = space.rust_type(ty, scope);
-                quote!(body::<#ty>(args)?)
-            }
-            BodyKind::Multipart(_) => quote!(ntnx_runtime::Multipart::new()),
-            BodyKind::Bytes => {
-                used.raw_body = true;
-                quote!(ntnx_runtime::bytes::Bytes::from(raw_body(args)))
-            }
-            BodyKind::Text => {
-                used.raw_body = true;
-                quote!(String::from_utf8_lossy(&raw_body(args)).into_owned())
-            }
-        };
-        if body.required {
-            positional.push(value);
-        } else {
-            setters.push(quote! {
-                let request = if args.body.is_some() || args.raw_body.is_some() {
-                    request.body(#value)
-                } else {
-                    request
-                };
-            });
-        }
-    }
-    if plan.takes_if_match {
-        setters.push(quote! {
-            let request = match &args.if_match {
-                Some(etag) => request.if_match(etag.clone()),
-                None => request,
-            };
-        });
-    }
-    (positional, setters)
-}
-
-/// The typed query option a parameter is, for operations that have typed options.
-fn query_option(plan: &OperationPlan<'_>, param: &ParamPlan<'_>) -> Option<QueryOption> {
-    plan.queries.as_ref()?;
-    if param.parameter.location != ParameterLocation::Query {
-        return None;
-    }
-    QueryOption::of_parameter(&param.parameter.name)
-}
-
-/// Sending `request` and describing what came back.
-fn outcome(plan: &OperationPlan<'_>, used: &mut UsedHelpers) -> TokenStream {
-    match plan.response {
-        ResponseKind::Envelope { .. } => {
-            used.envelope = true;
-            quote!(envelope(request.send().await?))
-        }
-        ResponseKind::Json(_) | ResponseKind::Text(_) | ResponseKind::Empty => {
-            used.plain = true;
-            quote!(plain(request.send().await?))
-        }
-        ResponseKind::Stream(_) => {
-            used.stream = true;
-            quote!(stream(request.send().await?).await)
-        }
-    }
-}
-
-/// `outcome` for each combination of the `$select` and `$expand` given in `args`: each
-/// may change the builder's type, so each combination is its own branch.
-fn selection_branches(plan: &OperationPlan<'_>, outcome: &TokenStream) -> TokenStream {
-    let options: Vec<(&str, Ident)> = plan
-        .params
-        .iter()
-        .filter_map(|param| match query_option(plan, param) {
-            Some(option @ (QueryOption::Select | QueryOption::Expand)) => Some((
-                param.parameter.name.as_str(),
-                ident(&format!("{}_raw", setter_name(option))),
-            )),
-            _ => None,
-        })
-        .collect();
-    branches(&options, outcome)
-}
-
-/// `outcome` inside one `match` per option: with the option set, and without.
-fn branches(options: &[(&str, Ident)], outcome: &TokenStream) -> TokenStream {
-    let Some(((name, setter), rest)) = options.split_first() else {
-        return outcome.clone();
-    };
-    let inner = branches(rest, outcome);
-    quote! {
-        match args.parameters.get(#name) {
-            Some(value) => {
-                let request = request.#setter(arg::<String>(#name, value)?);
-                #inner
-            }
-            None => #inner,
-        }
-    }
-}
