@@ -534,7 +534,11 @@ impl Operation {
         };
         in_range(200..=299)
             .or_else(|| in_range(300..=399))
-            .or_else(|| self.responses.iter().find(|r| r.status == StatusSpec::Default))
+            .or_else(|| {
+                self.responses
+                    .iter()
+                    .find(|r| r.status == StatusSpec::Default)
+            })
     }
 }
 

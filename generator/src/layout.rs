@@ -366,7 +366,11 @@ fn rewrite_queries(queries: &mut Queries, rename: &impl Fn(&TypeKey) -> TypeKey)
     if let Some(entity) = &mut queries.entity {
         *entity = rename(entity);
     }
-    let fields = [&mut queries.filter, &mut queries.orderby, &mut queries.select];
+    let fields = [
+        &mut queries.filter,
+        &mut queries.orderby,
+        &mut queries.select,
+    ];
     for field in fields.into_iter().flatten().flatten() {
         if let Some(ty) = &mut field.ty {
             rewrite(ty, rename);

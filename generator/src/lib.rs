@@ -82,7 +82,8 @@ pub struct QuerySummary {
 }
 
 impl QuerySummary {
-    fn of(api: &ir::Api) -> QuerySummary {
+    /// The summary of a resolved spec.
+    pub fn of(api: &ir::Api) -> QuerySummary {
         let mut summary = QuerySummary::default();
         for operation in &api.operations {
             let queries = &operation.queries;

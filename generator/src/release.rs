@@ -121,7 +121,14 @@ pub fn apply(
                 None => previous_version.cloned(),
                 Some(versions) => versions.get(krate.crate_name).cloned(),
             };
-            release_of(files, krate, &old_inventory, &new_inventory, previous, &last_published)
+            release_of(
+                files,
+                krate,
+                &old_inventory,
+                &new_inventory,
+                previous,
+                &last_published,
+            )
         })
         .collect();
     for release in &releases {
@@ -605,7 +612,10 @@ mod tests {
         assert_eq!(added[0].0, Severity::Additive, "{added:?}");
         let removed = classified("  - filter name: string\n");
         assert_eq!(removed[0].0, Severity::Breaking, "{removed:?}");
-        assert!(removed[0].1.contains("removed `orderby name`"), "{removed:?}");
+        assert!(
+            removed[0].1.contains("removed `orderby name`"),
+            "{removed:?}"
+        );
         let retyped = classified("  - filter name: i64\n  - orderby name\n");
         assert_eq!(retyped[0].0, Severity::Breaking, "{retyped:?}");
     }
@@ -627,17 +637,29 @@ mod tests {
         let (first, log) = release(ADDED, OLD, "1.0.0", None, Some(&published));
         assert_eq!(first.version, "1.1.0");
         assert!(first.previous_published);
-        assert!(log.contains("## 1.1.0 (additive, from 1.0.0; x v1.0)"), "{log}");
+        assert!(
+            log.contains("## 1.1.0 (additive, from 1.0.0; x v1.0)"),
+            "{log}"
+        );
         // Regenerating before 1.1.0 is published: still 1.1.0, both changes in its section.
         let (again, log) = release(REMOVED, ADDED, "1.1.0", Some(&log), Some(&published));
         assert_eq!(again.version, "2.0.0", "a breaking change since 1.0.0");
         assert!(!again.previous_published);
-        assert!(log.contains("## 2.0.0 (breaking, from 1.0.0; x v1.0)"), "{log}");
+        assert!(
+            log.contains("## 2.0.0 (breaking, from 1.0.0; x v1.0)"),
+            "{log}"
+        );
         assert!(log.contains("- additive: added struct ntnx_x::B"), "{log}");
-        assert!(log.contains("- breaking: removed struct ntnx_x::A"), "{log}");
+        assert!(
+            log.contains("- breaking: removed struct ntnx_x::A"),
+            "{log}"
+        );
         assert!(!log.contains("## 1.1.0"), "{log}");
         let (same, _) = release(ADDED, OLD, "1.1.0", Some(&log), Some(&published));
-        assert_eq!(same.version, "1.1.0", "an additive change since 1.0.0 stays 1.1.0");
+        assert_eq!(
+            same.version, "1.1.0",
+            "an additive change since 1.0.0 stays 1.1.0"
+        );
     }
 
     #[test]

@@ -8,14 +8,12 @@ mod clients_support;
 use std::time::Duration;
 
 use clients_support::*;
+use futures::TryStreamExt as _;
 use ntnx_prism::config::TaskStatus;
 use ntnx_prism::PrismClient;
-use futures::TryStreamExt as _;
 use ntnx_runtime::task::WaitOptions;
 use ntnx_runtime::{ErrorKind, Model as _, Uuid};
-use ntnx_vmm::content::{
-    Image, ImageChecksum, ImageProjection, ImageSource, ImageType, UrlSource,
-};
+use ntnx_vmm::content::{Image, ImageChecksum, ImageProjection, ImageSource, ImageType, UrlSource};
 use ntnx_vmm::VmmClient;
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};

@@ -170,9 +170,11 @@ fn every_operation_is_accepted_by_prism_and_decodes_its_answers() {
         failures
             .get_mut(&(*mode, *index))
             .expect("a result of a listed operation")
-            .extend(reasons.into_iter().map(|reason| {
-                Reason::Other(format!("with typed query options: {reason}"))
-            }));
+            .extend(
+                reasons
+                    .into_iter()
+                    .map(|reason| Reason::Other(format!("with typed query options: {reason}"))),
+            );
     }
 
     let mut response_violations = BTreeMap::<Mode, usize>::new();

@@ -4386,6 +4386,235 @@ pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
     }
 }
 
+/// The entity schemas [`decode_projection`] knows.
+pub const PROJECTED: &[&str] = &[
+    "vmm.v4.0.content.Image",
+    "vmm.v4.0.content.Template",
+    "vmm.v4.0.content.TemplateVersionSpec",
+    "vmm.v4.0.images.config.PlacementPolicy",
+    "vmm.v4.0.images.config.RateLimitPolicy",
+    "vmm.v4.0.images.config.EffectiveRateLimitPolicy",
+    "vmm.v4.0.ahv.config.Vm",
+    "vmm.v4.0.ahv.stats.VmStats",
+    "vmm.v4.0.ahv.stats.VmDiskStats",
+    "vmm.v4.0.ahv.stats.VmNicStats",
+    "vmm.v4.0.esxi.config.Vm",
+    "vmm.v4.0.esxi.stats.VmStats",
+    "vmm.v4.0.esxi.stats.VmNicStats",
+    "vmm.v4.0.esxi.stats.VmDiskStats",
+    "clustermgmt.v4.0.ahv.config.PcieDevice",
+    "clustermgmt.v4.0.config.Cluster",
+    "clustermgmt.v4.0.config.ClusterProfile",
+    "clustermgmt.v4.0.config.Host",
+    "clustermgmt.v4.0.config.HostNic",
+    "clustermgmt.v4.0.config.VirtualNic",
+    "clustermgmt.v4.0.stats.ClusterStats",
+    "clustermgmt.v4.0.stats.HostStats",
+    "clustermgmt.v4.0.config.Disk",
+    "clustermgmt.v4.0.config.StorageContainer",
+    "clustermgmt.v4.0.config.VcenterExtension",
+    "volumes.v4.0.config.IscsiClient",
+    "volumes.v4.0.config.VolumeGroup",
+    "volumes.v4.0.config.VolumeDisk",
+    "volumes.v4.0.config.IscsiClientAttachment",
+    "volumes.v4.0.stats.VolumeGroupStats",
+    "volumes.v4.0.stats.VolumeDiskStats",
+    "prism.v4.0.config.Category",
+    "prism.v4.0.operations.Batch",
+    "prism.v4.0.management.RestorePoint",
+    "prism.v4.0.config.DomainManager",
+    "prism.v4.0.config.Task",
+    "dataprotection.v4.1.config.RecoveryPoint",
+];
+
+/// Decodes `json` as the `$select` projection of entity schema `schema` and encodes
+/// it again (`None`: the entity has no projection).
+pub fn decode_projection(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
+    match schema {
+        "vmm.v4.0.content.Image" => {
+            Some(check::<ntnx_vmm_v4_0::content::ImageProjection>(json))
+        }
+        "vmm.v4.0.content.Template" => {
+            Some(check::<ntnx_vmm_v4_0::content::TemplateProjection>(json))
+        }
+        "vmm.v4.0.content.TemplateVersionSpec" => {
+            Some(check::<ntnx_vmm_v4_0::content::TemplateVersionSpecProjection>(json))
+        }
+        "vmm.v4.0.images.config.PlacementPolicy" => {
+            Some(check::<ntnx_vmm_v4_0::images::config::PlacementPolicyProjection>(json))
+        }
+        "vmm.v4.0.images.config.RateLimitPolicy" => {
+            Some(check::<ntnx_vmm_v4_0::images::config::RateLimitPolicyProjection>(json))
+        }
+        "vmm.v4.0.images.config.EffectiveRateLimitPolicy" => {
+            Some(
+                check::<
+                    ntnx_vmm_v4_0::images::config::EffectiveRateLimitPolicyProjection,
+                >(json),
+            )
+        }
+        "vmm.v4.0.ahv.config.Vm" => {
+            Some(check::<ntnx_vmm_v4_0::ahv::config::VmProjection>(json))
+        }
+        "vmm.v4.0.ahv.stats.VmStats" => {
+            Some(check::<ntnx_vmm_v4_0::ahv::stats::VmStatsProjection>(json))
+        }
+        "vmm.v4.0.ahv.stats.VmDiskStats" => {
+            Some(check::<ntnx_vmm_v4_0::ahv::stats::VmDiskStatsProjection>(json))
+        }
+        "vmm.v4.0.ahv.stats.VmNicStats" => {
+            Some(check::<ntnx_vmm_v4_0::ahv::stats::VmNicStatsProjection>(json))
+        }
+        "vmm.v4.0.esxi.config.Vm" => {
+            Some(check::<ntnx_vmm_v4_0::esxi::config::VmProjection>(json))
+        }
+        "vmm.v4.0.esxi.stats.VmStats" => {
+            Some(check::<ntnx_vmm_v4_0::esxi::stats::VmStatsProjection>(json))
+        }
+        "vmm.v4.0.esxi.stats.VmNicStats" => {
+            Some(check::<ntnx_vmm_v4_0::esxi::stats::VmNicStatsProjection>(json))
+        }
+        "vmm.v4.0.esxi.stats.VmDiskStats" => {
+            Some(check::<ntnx_vmm_v4_0::esxi::stats::VmDiskStatsProjection>(json))
+        }
+        "clustermgmt.v4.0.ahv.config.PcieDevice" => {
+            Some(check::<ntnx_clustermgmt_v4_0::ahv::config::PcieDeviceProjection>(json))
+        }
+        "clustermgmt.v4.0.config.Cluster" => {
+            Some(check::<ntnx_clustermgmt_v4_0::config::ClusterProjection>(json))
+        }
+        "clustermgmt.v4.0.config.ClusterProfile" => {
+            Some(check::<ntnx_clustermgmt_v4_0::config::ClusterProfileProjection>(json))
+        }
+        "clustermgmt.v4.0.config.Host" => {
+            Some(check::<ntnx_clustermgmt_v4_0::config::HostProjection>(json))
+        }
+        "clustermgmt.v4.0.config.HostNic" => {
+            Some(check::<ntnx_clustermgmt_v4_0::config::HostNicProjection>(json))
+        }
+        "clustermgmt.v4.0.config.VirtualNic" => {
+            Some(check::<ntnx_clustermgmt_v4_0::config::VirtualNicProjection>(json))
+        }
+        "clustermgmt.v4.0.stats.ClusterStats" => {
+            Some(check::<ntnx_clustermgmt_v4_0::stats::ClusterStatsProjection>(json))
+        }
+        "clustermgmt.v4.0.stats.HostStats" => {
+            Some(check::<ntnx_clustermgmt_v4_0::stats::HostStatsProjection>(json))
+        }
+        "clustermgmt.v4.0.config.Disk" => {
+            Some(check::<ntnx_clustermgmt_v4_0::config::DiskProjection>(json))
+        }
+        "clustermgmt.v4.0.config.StorageContainer" => {
+            Some(
+                check::<ntnx_clustermgmt_v4_0::config::StorageContainerProjection>(json),
+            )
+        }
+        "clustermgmt.v4.0.config.VcenterExtension" => {
+            Some(
+                check::<ntnx_clustermgmt_v4_0::config::VcenterExtensionProjection>(json),
+            )
+        }
+        "volumes.v4.0.config.IscsiClient" => {
+            Some(check::<ntnx_volumes_v4_0::config::IscsiClientProjection>(json))
+        }
+        "volumes.v4.0.config.VolumeGroup" => {
+            Some(check::<ntnx_volumes_v4_0::config::VolumeGroupProjection>(json))
+        }
+        "volumes.v4.0.config.VolumeDisk" => {
+            Some(check::<ntnx_volumes_v4_0::config::VolumeDiskProjection>(json))
+        }
+        "volumes.v4.0.config.IscsiClientAttachment" => {
+            Some(
+                check::<ntnx_volumes_v4_0::config::IscsiClientAttachmentProjection>(json),
+            )
+        }
+        "volumes.v4.0.stats.VolumeGroupStats" => {
+            Some(check::<ntnx_volumes_v4_0::stats::VolumeGroupStatsProjection>(json))
+        }
+        "volumes.v4.0.stats.VolumeDiskStats" => {
+            Some(check::<ntnx_volumes_v4_0::stats::VolumeDiskStatsProjection>(json))
+        }
+        "prism.v4.0.config.Category" => {
+            Some(check::<ntnx_prism_v4_0::config::CategoryProjection>(json))
+        }
+        "prism.v4.0.operations.Batch" => {
+            Some(check::<ntnx_prism_v4_0::operations::BatchProjection>(json))
+        }
+        "prism.v4.0.management.RestorePoint" => {
+            Some(check::<ntnx_prism_v4_0::management::RestorePointProjection>(json))
+        }
+        "prism.v4.0.config.DomainManager" => {
+            Some(check::<ntnx_prism_v4_0::config::DomainManagerProjection>(json))
+        }
+        "prism.v4.0.config.Task" => {
+            Some(check::<ntnx_prism_v4_0::config::TaskProjection>(json))
+        }
+        "dataprotection.v4.1.config.RecoveryPoint" => {
+            Some(
+                check::<ntnx_dataprotection_v4_1::config::RecoveryPointProjection>(json),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// The entity schemas [`decode_expanded`] knows.
+pub const EXPANDED: &[&str] = &[
+    "clustermgmt.v4.0.config.Cluster",
+    "volumes.v4.0.config.IscsiClient",
+    "volumes.v4.0.config.VolumeGroup",
+    "volumes.v4.0.config.IscsiClientAttachment",
+];
+
+/// Decodes `json` as entity schema `schema` with its `$expand`ed related entities
+/// (`ntnx_runtime::query::Expanded`) and encodes it again (`None`: the entity has no
+/// expansion).
+pub fn decode_expanded(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
+    match schema {
+        "clustermgmt.v4.0.config.Cluster" => {
+            Some(
+                check::<
+                    ntnx_runtime::query::Expanded<
+                        ntnx_clustermgmt_v4_0::config::Cluster,
+                        ntnx_clustermgmt_v4_0::config::ClusterExpansion,
+                    >,
+                >(json),
+            )
+        }
+        "volumes.v4.0.config.IscsiClient" => {
+            Some(
+                check::<
+                    ntnx_runtime::query::Expanded<
+                        ntnx_volumes_v4_0::config::IscsiClient,
+                        ntnx_volumes_v4_0::config::IscsiClientExpansion,
+                    >,
+                >(json),
+            )
+        }
+        "volumes.v4.0.config.VolumeGroup" => {
+            Some(
+                check::<
+                    ntnx_runtime::query::Expanded<
+                        ntnx_volumes_v4_0::config::VolumeGroup,
+                        ntnx_volumes_v4_0::config::VolumeGroupExpansion,
+                    >,
+                >(json),
+            )
+        }
+        "volumes.v4.0.config.IscsiClientAttachment" => {
+            Some(
+                check::<
+                    ntnx_runtime::query::Expanded<
+                        ntnx_volumes_v4_0::config::IscsiClientAttachment,
+                        ntnx_volumes_v4_0::config::IscsiClientAttachmentExpansion,
+                    >,
+                >(json),
+            )
+        }
+        _ => None,
+    }
+}
+
 fn check<T>(json: &str) -> Result<Decoded, String>
 where
     T: serde::Serialize + serde::de::DeserializeOwned + std::fmt::Debug,

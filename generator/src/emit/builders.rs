@@ -231,7 +231,10 @@ fn generic_parts(ctx: &Ctx<'_, '_>, fields: &[(Ident, TokenStream)]) -> GenericP
         };
     };
     let entity = ctx.space.path(output.entity, ctx.scope);
-    let names = fields.iter().map(|(name, _)| name).filter(|n| *n != "output");
+    let names = fields
+        .iter()
+        .map(|(name, _)| name)
+        .filter(|n| *n != "output");
     // A fetched entity keeps the response's ETag (see `send_methods`).
     let etag = (ctx.plan.operation.method == crate::ir::Method::Get && !output.list)
         .then(|| quote!(+ ntnx_runtime::Model));

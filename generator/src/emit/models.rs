@@ -369,12 +369,13 @@ fn query_impls(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
             projection: projected,
             expansion: expanded,
         } => {
-            let projected =
-                projected.then(|| projection(space.path(&def.key.projection(), scope)));
+            let projected = projected.then(|| projection(space.path(&def.key.projection(), scope)));
             let expanded = expanded.then(|| expansion(def.key.clone()));
             quote! { #projected #expanded }
         }
-        QueryRole::Projection { expansion: expanded } => {
+        QueryRole::Projection {
+            expansion: expanded,
+        } => {
             let projected = projection(quote!(Self));
             let expanded = expanded.then(|| expansion(def.key.entity()));
             quote! { #projected #expanded }

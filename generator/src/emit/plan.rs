@@ -15,8 +15,8 @@ use super::queries::{plan_queries, QueryPlan};
 use super::types::{JsonShape, TypeSpace};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::{
-    Body, Constraint, Content, Method, Operation, Parameter, ParameterLocation,
-    ResponseHeader, Scalar, StatusSpec, TypeKind, TypeRef,
+    Body, Constraint, Content, Method, Operation, Parameter, ParameterLocation, ResponseHeader,
+    Scalar, StatusSpec, TypeKind, TypeRef,
 };
 use crate::layout::SpecCrate;
 
@@ -247,7 +247,8 @@ fn plan_operation<'o>(
         .map(|body| plan_body(space, body.required, &body.content))
         .transpose()?;
     let (response, download) = plan_response(operation);
-    let response_headers = operation.success_response()
+    let response_headers = operation
+        .success_response()
         .map(|r| r.headers.iter().collect())
         .unwrap_or_default();
     let paged_item = match response {

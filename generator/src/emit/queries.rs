@@ -20,9 +20,7 @@ use quote::quote;
 use super::docs::code;
 use super::names::{enum_variant_names, ident, snake_ident, unique_snake};
 use super::types::{Scope, TypeSpace};
-use crate::ir::{
-    Body, Operation, QueryField, QueryRole, Scalar, TypeKey, TypeKind, TypeRef,
-};
+use crate::ir::{Body, Operation, QueryField, QueryRole, Scalar, TypeKey, TypeKind, TypeRef};
 
 /// The four options.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,7 +142,12 @@ pub fn plan_queries<'o>(
         let Some(fields) = fields.as_ref().filter(|f| !f.is_empty()) else {
             continue;
         };
-        sets.push(field_set(option, stem, fields.iter().map(accessor_of), taken));
+        sets.push(field_set(
+            option,
+            stem,
+            fields.iter().map(accessor_of),
+            taken,
+        ));
     }
     if let Some(expand) = queries.expand.as_ref().filter(|e| !e.is_empty()) {
         let keys = expand.iter().map(|e| (e.key.as_str(), None));
@@ -195,10 +198,14 @@ fn output_plan<'o>(space: &TypeSpace<'_>, operation: &'o Operation) -> Option<Ou
     else {
         return None;
     };
-    let data = operation.success_response()?.content.iter().find_map(|c| match &c.body {
-        Body::Envelope { data, .. } => Some(data),
-        _ => None,
-    })?;
+    let data = operation
+        .success_response()?
+        .content
+        .iter()
+        .find_map(|c| match &c.body {
+            Body::Envelope { data, .. } => Some(data),
+            _ => None,
+        })?;
     let list = match data {
         TypeRef::Named(key) if key == entity => false,
         TypeRef::Array(item) if **item == TypeRef::Named(entity.clone()) => true,
@@ -218,7 +225,10 @@ fn output_plan<'o>(space: &TypeSpace<'_>, operation: &'o Operation) -> Option<Ou
 pub fn field_set_items(space: &TypeSpace<'_>, plan: &QueryPlan<'_>, scope: &Scope) -> TokenStream {
     let sets = plan.sets.iter().map(|set| {
         let name = ident(&set.type_name);
-        let methods = set.accessors.iter().map(|a| accessor(space, set.option, a, scope));
+        let methods = set
+            .accessors
+            .iter()
+            .map(|a| accessor(space, set.option, a, scope));
         let doc = format!(
             " The fields the operation documents for `{}`: what the closure of its builder's \
              `{}()` gets.",
@@ -416,7 +426,12 @@ pub fn docs_lines(plan: &QueryPlan<'_>) -> Vec<String> {
 
 /// The typed and raw setters of `option` for a builder whose field is `field`, whose
 /// output changes (`select`/`expand`) as `plan` says.
-pub fn setters(plan: &QueryPlan<'_>, option: QueryOption, field: &Ident, builder: &Ident) -> TokenStream {
+pub fn setters(
+    plan: &QueryPlan<'_>,
+    option: QueryOption,
+    field: &Ident,
+    builder: &Ident,
+) -> TokenStream {
     let raw = ident(&format!("{}_raw", setter_name(option)));
     let (returns, bound, finish) = match (option, &plan.output) {
         (QueryOption::Select, Some(output)) if output.projection => (

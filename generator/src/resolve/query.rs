@@ -102,9 +102,8 @@ fn operation_queries(api: &Api, operation: &Operation) -> Queries {
                         .iter()
                         .map(|key| Expansion {
                             key: key.clone(),
-                            target: entity.map_or(ExpansionTarget::Raw, |e| {
-                                expansion_target(api, e, key)
-                            }),
+                            target: entity
+                                .map_or(ExpansionTarget::Raw, |e| expansion_target(api, e, key)),
                         })
                         .collect(),
                 );
@@ -344,10 +343,7 @@ fn expansion_def(entity: &TypeDef, key: &TypeKey, expansions: &[Expansion]) -> T
         .map(|expansion| {
             let (ty, what) = match &expansion.target {
                 ExpansionTarget::Schema(schema) => (TypeRef::Named(schema.clone()), ""),
-                _ => (
-                    TypeRef::Any,
-                    " The spec names no schema for it: raw JSON.",
-                ),
+                _ => (TypeRef::Any, " The spec names no schema for it: raw JSON."),
             };
             Field {
                 name: expansion.key.clone(),
@@ -394,7 +390,8 @@ mod tests {
 
     #[test]
     fn documented_paths_are_the_dash_lines() {
-        let text = "Filter by the following fields:\n- cluster/extId\n- name\n\n- name\n- not a path\n";
+        let text =
+            "Filter by the following fields:\n- cluster/extId\n- name\n\n- name\n- not a path\n";
         assert_eq!(documented_paths(text), ["cluster/extId", "name"]);
         assert!(documented_paths("no list here").is_empty());
     }

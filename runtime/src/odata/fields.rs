@@ -289,7 +289,10 @@ impl<E> CollectionField<E> {
     /// `self/any(x: body)`: some element matches `body`, which gets the element's handle.
     pub fn any(self, body: impl FnOnce(E) -> Filter) -> Filter {
         let body = body(self.element);
-        Filter::primary(format!("{}/any({}: {})", self.field, self.variable, body.text))
+        Filter::primary(format!(
+            "{}/any({}: {})",
+            self.field, self.variable, body.text
+        ))
     }
 }
 

@@ -204,7 +204,11 @@ pub(super) fn typed_call_body(
 }
 
 /// One statement per field set: the typed setter called with all of its fields.
-fn typed_options(space: &TypeSpace<'_>, queries: &QueryPlan<'_>, scope: &Scope) -> Vec<TokenStream> {
+fn typed_options(
+    space: &TypeSpace<'_>,
+    queries: &QueryPlan<'_>,
+    scope: &Scope,
+) -> Vec<TokenStream> {
     queries
         .sets
         .iter()
@@ -213,9 +217,13 @@ fn typed_options(space: &TypeSpace<'_>, queries: &QueryPlan<'_>, scope: &Scope) 
             let methods: Vec<Ident> = set.accessors.iter().map(|a| ident(&a.method)).collect();
             let value = match set.option {
                 QueryOption::Filter => {
-                    let mut terms = set.accessors.iter().zip(&methods).map(|(accessor, method)| {
-                        sample_filter(space, accessor.ty, quote!(fields.#method()), scope)
-                    });
+                    let mut terms = set
+                        .accessors
+                        .iter()
+                        .zip(&methods)
+                        .map(|(accessor, method)| {
+                            sample_filter(space, accessor.ty, quote!(fields.#method()), scope)
+                        });
                     let first = terms.next();
                     quote!(#first #(.or(#terms))*)
                 }

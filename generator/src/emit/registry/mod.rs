@@ -16,6 +16,7 @@ use super::plan::{client_name, TagPlan};
 use super::types::{Scope, TypeSpace};
 use super::{format_file, EmitOptions, GeneratedFile};
 use crate::error::Result;
+use crate::ir::{QueryRole, TypeKey, TypeKind};
 use crate::layout::Workspace;
 
 /// Name of the registry crate.
@@ -33,6 +34,7 @@ pub fn registry_crate(
     };
     let mut arms: Vec<TokenStream> = Vec::new();
     let mut names: Vec<String> = Vec::new();
+    let mut query_types = QueryTypes::default();
     for spec in &workspace.specs {
         for (name, key) in &spec.components {
             if names.contains(name) {
@@ -41,8 +43,15 @@ pub fn registry_crate(
             names.push(name.clone());
             let ty = space.path(key, &scope);
             arms.push(quote! { #name => Some(check::<#ty>(json)), });
+            query_types.add(space, name, key, &scope);
         }
     }
+    let QueryTypes {
+        projected,
+        projection_arms,
+        expanded,
+        expanded_arms,
+    } = query_types;
     let Dispatch {
         infos,
         arms: call_arms,
@@ -122,6 +131,31 @@ pub fn registry_crate(
         pub fn decode(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
             match schema {
                 #(#arms)*
+                _ => None,
+            }
+        }
+
+        /// The entity schemas [`decode_projection`] knows.
+        pub const PROJECTED: &[&str] = &[#(#projected),*];
+
+        /// Decodes `json` as the `$select` projection of entity schema `schema` and encodes
+        /// it again (`None`: the entity has no projection).
+        pub fn decode_projection(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
+            match schema {
+                #(#projection_arms)*
+                _ => None,
+            }
+        }
+
+        /// The entity schemas [`decode_expanded`] knows.
+        pub const EXPANDED: &[&str] = &[#(#expanded),*];
+
+        /// Decodes `json` as entity schema `schema` with its `$expand`ed related entities
+        /// (`ntnx_runtime::query::Expanded`) and encodes it again (`None`: the entity has no
+        /// expansion).
+        pub fn decode_expanded(schema: &str, json: &str) -> Option<Result<Decoded, String>> {
+            match schema {
+                #(#expanded_arms)*
                 _ => None,
             }
         }
@@ -296,6 +330,43 @@ pub fn registry_crate(
     ])
 }
 
+/// The projections and expanded types of the entities, by the entity's schema name.
+#[derive(Default)]
+struct QueryTypes {
+    projected: Vec<String>,
+    projection_arms: Vec<TokenStream>,
+    expanded: Vec<String>,
+    expanded_arms: Vec<TokenStream>,
+}
+
+impl QueryTypes {
+    fn add(&mut self, space: &TypeSpace<'_>, name: &str, key: &TypeKey, scope: &Scope) {
+        let TypeKind::Struct(s) = &space.def(key).kind else {
+            return;
+        };
+        let QueryRole::Entity {
+            projection,
+            expansion,
+        } = s.query
+        else {
+            return;
+        };
+        if projection {
+            let ty = space.path(&key.projection(), scope);
+            self.projected.push(name.to_owned());
+            self.projection_arms
+                .push(quote! { #name => Some(check::<#ty>(json)), });
+        }
+        if expansion {
+            let (entity, expansion) = (space.path(key, scope), space.path(&key.expansion(), scope));
+            self.expanded.push(name.to_owned());
+            self.expanded_arms.push(quote! {
+                #name => Some(check::<ntnx_runtime::query::Expanded<#entity, #expansion>>(json)),
+            });
+        }
+    }
+}
+
 /// `OPERATIONS` entries and `call` match arms for every operation of every spec.
 fn operation_dispatch(
     space: &TypeSpace<'_>,
@@ -332,7 +403,9 @@ fn operation_dispatch(
                 let api = quote!(#krate::#client::new(client.clone()).#module());
                 let function = ident(&format!("call_{name}"));
                 let body = calls::call_body(space, operation, scope, &mut dispatch.used);
-                dispatch.arms.push(quote! { #index => Box::pin(#function(client, args)), });
+                dispatch
+                    .arms
+                    .push(quote! { #index => Box::pin(#function(client, args)), });
                 dispatch.calls.push(quote! {
                     #[doc = #doc]
                     async fn #function(client: &ntnx_runtime::Client, args: &CallArgs) -> Result<CallOutcome, CallError> {
@@ -394,4 +467,3 @@ pub(super) struct UsedHelpers {
     plain: bool,
     stream: bool,
 }
-

@@ -3,6 +3,86 @@
 
 //! Schemas of package `shapes.v1.0.config`.
 
+/// Schema `shapes.v1.0.config.Gadget`; `$objectType` `shapes.v1.config.Gadget`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Gadget {
+    /// `extId`
+    pub ext_id: Option<String>,
+    /// `label`
+    pub label: String,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl Gadget {
+    /// A value with the required fields given and the optional ones empty, or
+    /// at the spec's default where it declares one.
+    pub fn new(label: impl Into<String>) -> Self {
+        Self {
+            ext_id: None,
+            label: label.into(),
+            extras: ntnx_runtime::Extras::new(),
+        }
+    }
+}
+
+impl ntnx_runtime::Model for Gadget {
+    const SCHEMA: &'static str = "shapes.v1.0.config.Gadget";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("shapes.v1.config.Gadget");
+
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_ext_id = None;
+        let mut field_label = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
+                "label" => field_label = Some(map.next_value()?),
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            ext_id: field_ext_id,
+            label: ntnx_runtime::model::required(field_label, Self::SCHEMA, "label")?,
+            extras,
+        })
+    }
+}
+
+impl serde::Serialize for Gadget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
+        map.serialize_entry("label", &self.label)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Gadget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
 /// Schema `shapes.v1.0.config.Mode`. Values this version of the SDK does not know decode to `Unrecognized` and encode back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -61,6 +141,154 @@ impl<'de> serde::Deserialize<'de> for Mode {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         ntnx_runtime::model::decode_enum(deserializer)
+    }
+}
+
+/// Schema `shapes.v1.0.config.Owner`; `$objectType` `shapes.v1.config.Owner`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Owner {
+    /// `name`
+    pub name: Option<String>,
+    /// `email`
+    pub email: Option<String>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for Owner {
+    const SCHEMA: &'static str = "shapes.v1.0.config.Owner";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("shapes.v1.config.Owner");
+
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_name = None;
+        let mut field_email = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "email" => field_email = extras.decode_optional(&mut map, "email")?,
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            name: field_name,
+            email: field_email,
+            extras,
+        })
+    }
+}
+
+impl serde::Serialize for Owner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "email", &self.email)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Owner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// Schema `shapes.v1.0.config.Part`; `$objectType` `shapes.v1.config.Part`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Part {
+    /// `name`
+    pub name: String,
+    /// `serial`
+    pub serial: Option<String>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl Part {
+    /// A value with the required fields given and the optional ones empty, or
+    /// at the spec's default where it declares one.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            serial: None,
+            extras: ntnx_runtime::Extras::new(),
+        }
+    }
+}
+
+impl ntnx_runtime::Model for Part {
+    const SCHEMA: &'static str = "shapes.v1.0.config.Part";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("shapes.v1.config.Part");
+
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_name = None;
+        let mut field_serial = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "name" => field_name = Some(map.next_value()?),
+                "serial" => field_serial = extras.decode_optional(&mut map, "serial")?,
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            name: ntnx_runtime::model::required(field_name, Self::SCHEMA, "name")?,
+            serial: field_serial,
+            extras,
+        })
+    }
+}
+
+impl serde::Serialize for Part {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "serial", &self.serial)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Part {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
     }
 }
 
@@ -206,6 +434,582 @@ impl serde::Serialize for Thing {
 }
 
 impl<'de> serde::Deserialize<'de> for Thing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// Schema `shapes.v1.0.config.Widget`; `$objectType` `shapes.v1.config.Widget`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Widget {
+    /// Read-only: set by the server, ignored when sent.
+    pub ext_id: Option<String>,
+    /// `name`
+    pub name: String,
+    /// `count`
+    pub count: Option<i32>,
+    /// `sizeBytes`
+    pub size_bytes: Option<i64>,
+    /// `ratio`
+    pub ratio: Option<f32>,
+    /// `weight`
+    pub weight: Option<f64>,
+    /// `isActive`
+    pub is_active: Option<bool>,
+    /// `createTime`
+    pub create_time: Option<ntnx_runtime::DateTime>,
+    /// `birthday`
+    pub birthday: Option<String>,
+    /// `mode`
+    pub mode: Option<Mode>,
+    /// `tags`
+    pub tags: Option<Vec<String>>,
+    /// `modes`
+    pub modes: Option<Vec<Mode>>,
+    /// `parts`
+    pub parts: Option<Vec<Part>>,
+    /// `owner`
+    pub owner: Option<Owner>,
+    /// `spec`
+    pub spec: Option<WidgetSpec>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl Widget {
+    /// A value with the required fields given and the optional ones empty, or
+    /// at the spec's default where it declares one.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            ext_id: None,
+            name: name.into(),
+            count: None,
+            size_bytes: None,
+            ratio: None,
+            weight: None,
+            is_active: None,
+            create_time: None,
+            birthday: None,
+            mode: None,
+            tags: None,
+            modes: None,
+            parts: None,
+            owner: None,
+            spec: None,
+            extras: ntnx_runtime::Extras::new(),
+        }
+    }
+}
+
+impl ntnx_runtime::Model for Widget {
+    const SCHEMA: &'static str = "shapes.v1.0.config.Widget";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("shapes.v1.config.Widget");
+
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_ext_id = None;
+        let mut field_name = None;
+        let mut field_count = None;
+        let mut field_size_bytes = None;
+        let mut field_ratio = None;
+        let mut field_weight = None;
+        let mut field_is_active = None;
+        let mut field_create_time = None;
+        let mut field_birthday = None;
+        let mut field_mode = None;
+        let mut field_tags = None;
+        let mut field_modes = None;
+        let mut field_parts = None;
+        let mut field_owner = None;
+        let mut field_spec = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
+                "name" => field_name = Some(map.next_value()?),
+                "count" => field_count = extras.decode_optional(&mut map, "count")?,
+                "sizeBytes" => {
+                    field_size_bytes = extras.decode_optional(&mut map, "sizeBytes")?;
+                }
+                "ratio" => field_ratio = extras.decode_optional(&mut map, "ratio")?,
+                "weight" => field_weight = extras.decode_optional(&mut map, "weight")?,
+                "isActive" => {
+                    field_is_active = extras.decode_optional(&mut map, "isActive")?;
+                }
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "birthday" => {
+                    field_birthday = extras.decode_optional(&mut map, "birthday")?;
+                }
+                "mode" => field_mode = extras.decode_optional(&mut map, "mode")?,
+                "tags" => field_tags = extras.decode_optional(&mut map, "tags")?,
+                "modes" => field_modes = extras.decode_optional(&mut map, "modes")?,
+                "parts" => field_parts = extras.decode_optional(&mut map, "parts")?,
+                "owner" => field_owner = extras.decode_optional(&mut map, "owner")?,
+                "spec" => field_spec = extras.decode_optional(&mut map, "spec")?,
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            ext_id: field_ext_id,
+            name: ntnx_runtime::model::required(field_name, Self::SCHEMA, "name")?,
+            count: field_count,
+            size_bytes: field_size_bytes,
+            ratio: field_ratio,
+            weight: field_weight,
+            is_active: field_is_active,
+            create_time: field_create_time,
+            birthday: field_birthday,
+            mode: field_mode,
+            tags: field_tags,
+            modes: field_modes,
+            parts: field_parts,
+            owner: field_owner,
+            spec: field_spec,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for Widget {
+    type Projection = WidgetProjection;
+}
+
+impl ntnx_runtime::query::HasExpansion for Widget {
+    type Expanded = ntnx_runtime::query::Expanded<Self, WidgetExpansion>;
+}
+
+impl serde::Serialize for Widget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
+        map.serialize_entry("name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "count", &self.count)?;
+        self.extras.serialize_optional(&mut map, "sizeBytes", &self.size_bytes)?;
+        self.extras.serialize_optional(&mut map, "ratio", &self.ratio)?;
+        self.extras.serialize_optional(&mut map, "weight", &self.weight)?;
+        self.extras.serialize_optional(&mut map, "isActive", &self.is_active)?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras.serialize_optional(&mut map, "birthday", &self.birthday)?;
+        self.extras.serialize_optional(&mut map, "mode", &self.mode)?;
+        self.extras.serialize_optional(&mut map, "tags", &self.tags)?;
+        self.extras.serialize_optional(&mut map, "modes", &self.modes)?;
+        self.extras.serialize_optional(&mut map, "parts", &self.parts)?;
+        self.extras.serialize_optional(&mut map, "owner", &self.owner)?;
+        self.extras.serialize_optional(&mut map, "spec", &self.spec)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Widget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The related entities `$expand` adds to `shapes.v1.0.config.Widget`, which has no field for them.
+///
+/// Inline schema at `shapes.v1.0.config.Widget/$expansion`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct WidgetExpansion {
+    /// Returned when the request has `$expand=gadget`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub gadget: Option<Gadget>,
+    /// Returned when the request has `$expand=note`.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub note: Option<WidgetNote>,
+    /// Returned when the request has `$expand=mystery`. The spec names no schema for it: raw JSON.
+    ///
+    /// Read-only: set by the server, ignored when sent.
+    pub mystery: Option<serde_json::Value>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for WidgetExpansion {
+    const SCHEMA: &'static str = "shapes.v1.0.config.Widget/$expansion";
+
+    const OBJECT_TYPE: Option<&'static str> = None;
+
+    const REVISION: Option<&'static str> = None;
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_gadget = None;
+        let mut field_note = None;
+        let mut field_mystery = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "gadget" => field_gadget = extras.decode_optional(&mut map, "gadget")?,
+                "note" => field_note = extras.decode_optional(&mut map, "note")?,
+                "mystery" => field_mystery = extras.decode_optional(&mut map, "mystery")?,
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            gadget: field_gadget,
+            note: field_note,
+            mystery: field_mystery,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::Expansion for WidgetExpansion {
+    const KEYS: &'static [&'static str] = &["gadget", "note", "mystery"];
+}
+
+impl serde::Serialize for WidgetExpansion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "gadget", &self.gadget)?;
+        self.extras.serialize_optional(&mut map, "note", &self.note)?;
+        self.extras.serialize_optional(&mut map, "mystery", &self.mystery)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WidgetExpansion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// The `$select` projection of `shapes.v1.0.config.Widget`: its fields, none of them required, since the server returns only those selected.
+///
+/// Schema `shapes.v1.0.config.Widget/$projection`; `$objectType` `shapes.v1.config.Widget`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct WidgetProjection {
+    /// Read-only: set by the server, ignored when sent.
+    pub ext_id: Option<String>,
+    /// `name`
+    pub name: Option<String>,
+    /// `count`
+    pub count: Option<i32>,
+    /// `sizeBytes`
+    pub size_bytes: Option<i64>,
+    /// `ratio`
+    pub ratio: Option<f32>,
+    /// `weight`
+    pub weight: Option<f64>,
+    /// `isActive`
+    pub is_active: Option<bool>,
+    /// `createTime`
+    pub create_time: Option<ntnx_runtime::DateTime>,
+    /// `birthday`
+    pub birthday: Option<String>,
+    /// `mode`
+    pub mode: Option<Mode>,
+    /// `tags`
+    pub tags: Option<Vec<String>>,
+    /// `modes`
+    pub modes: Option<Vec<Mode>>,
+    /// `parts`
+    pub parts: Option<Vec<Part>>,
+    /// `owner`
+    pub owner: Option<Owner>,
+    /// Raw JSON in a projection: a selection of some of its fields may leave out fields its type requires.
+    pub spec: Option<serde_json::Value>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for WidgetProjection {
+    const SCHEMA: &'static str = "shapes.v1.0.config.Widget/$projection";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("shapes.v1.config.Widget");
+
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_ext_id = None;
+        let mut field_name = None;
+        let mut field_count = None;
+        let mut field_size_bytes = None;
+        let mut field_ratio = None;
+        let mut field_weight = None;
+        let mut field_is_active = None;
+        let mut field_create_time = None;
+        let mut field_birthday = None;
+        let mut field_mode = None;
+        let mut field_tags = None;
+        let mut field_modes = None;
+        let mut field_parts = None;
+        let mut field_owner = None;
+        let mut field_spec = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
+                "name" => field_name = extras.decode_optional(&mut map, "name")?,
+                "count" => field_count = extras.decode_optional(&mut map, "count")?,
+                "sizeBytes" => {
+                    field_size_bytes = extras.decode_optional(&mut map, "sizeBytes")?;
+                }
+                "ratio" => field_ratio = extras.decode_optional(&mut map, "ratio")?,
+                "weight" => field_weight = extras.decode_optional(&mut map, "weight")?,
+                "isActive" => {
+                    field_is_active = extras.decode_optional(&mut map, "isActive")?;
+                }
+                "createTime" => {
+                    field_create_time = extras.decode_optional(&mut map, "createTime")?;
+                }
+                "birthday" => {
+                    field_birthday = extras.decode_optional(&mut map, "birthday")?;
+                }
+                "mode" => field_mode = extras.decode_optional(&mut map, "mode")?,
+                "tags" => field_tags = extras.decode_optional(&mut map, "tags")?,
+                "modes" => field_modes = extras.decode_optional(&mut map, "modes")?,
+                "parts" => field_parts = extras.decode_optional(&mut map, "parts")?,
+                "owner" => field_owner = extras.decode_optional(&mut map, "owner")?,
+                "spec" => field_spec = extras.decode_optional(&mut map, "spec")?,
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            ext_id: field_ext_id,
+            name: field_name,
+            count: field_count,
+            size_bytes: field_size_bytes,
+            ratio: field_ratio,
+            weight: field_weight,
+            is_active: field_is_active,
+            create_time: field_create_time,
+            birthday: field_birthday,
+            mode: field_mode,
+            tags: field_tags,
+            modes: field_modes,
+            parts: field_parts,
+            owner: field_owner,
+            spec: field_spec,
+            extras,
+        })
+    }
+}
+
+impl ntnx_runtime::query::HasProjection for WidgetProjection {
+    type Projection = Self;
+}
+
+impl ntnx_runtime::query::HasExpansion for WidgetProjection {
+    type Expanded = ntnx_runtime::query::Expanded<Self, WidgetExpansion>;
+}
+
+impl serde::Serialize for WidgetProjection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "extId", &self.ext_id)?;
+        self.extras.serialize_optional(&mut map, "name", &self.name)?;
+        self.extras.serialize_optional(&mut map, "count", &self.count)?;
+        self.extras.serialize_optional(&mut map, "sizeBytes", &self.size_bytes)?;
+        self.extras.serialize_optional(&mut map, "ratio", &self.ratio)?;
+        self.extras.serialize_optional(&mut map, "weight", &self.weight)?;
+        self.extras.serialize_optional(&mut map, "isActive", &self.is_active)?;
+        self.extras.serialize_optional(&mut map, "createTime", &self.create_time)?;
+        self.extras.serialize_optional(&mut map, "birthday", &self.birthday)?;
+        self.extras.serialize_optional(&mut map, "mode", &self.mode)?;
+        self.extras.serialize_optional(&mut map, "tags", &self.tags)?;
+        self.extras.serialize_optional(&mut map, "modes", &self.modes)?;
+        self.extras.serialize_optional(&mut map, "parts", &self.parts)?;
+        self.extras.serialize_optional(&mut map, "owner", &self.owner)?;
+        self.extras.serialize_optional(&mut map, "spec", &self.spec)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WidgetProjection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// Schema `shapes.v1.0.config.WidgetNote`; `$objectType` `shapes.v1.config.WidgetNote`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct WidgetNote {
+    /// `text`
+    pub text: Option<String>,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl ntnx_runtime::Model for WidgetNote {
+    const SCHEMA: &'static str = "shapes.v1.0.config.WidgetNote";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("shapes.v1.config.WidgetNote");
+
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_text = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "text" => field_text = extras.decode_optional(&mut map, "text")?,
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self { text: field_text, extras })
+    }
+}
+
+impl serde::Serialize for WidgetNote {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.extras.serialize_optional(&mut map, "text", &self.text)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WidgetNote {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ntnx_runtime::model::ObjectVisitor::<Self>::new())
+    }
+}
+
+/// Schema `shapes.v1.0.config.WidgetSpec`; `$objectType` `shapes.v1.config.WidgetSpec`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct WidgetSpec {
+    /// `size`
+    pub size: i64,
+    /// `color`
+    pub color: String,
+    /// `$objectType`, `$reserved` and properties this schema does not declare, kept so
+    /// that encoding gives back what was decoded.
+    pub extras: ntnx_runtime::Extras,
+}
+
+impl WidgetSpec {
+    /// A value with the required fields given and the optional ones empty, or
+    /// at the spec's default where it declares one.
+    pub fn new(size: i64, color: impl Into<String>) -> Self {
+        Self {
+            size,
+            color: color.into(),
+            extras: ntnx_runtime::Extras::new(),
+        }
+    }
+}
+
+impl ntnx_runtime::Model for WidgetSpec {
+    const SCHEMA: &'static str = "shapes.v1.0.config.WidgetSpec";
+
+    const OBJECT_TYPE: Option<&'static str> = Some("shapes.v1.config.WidgetSpec");
+
+    const REVISION: Option<&'static str> = Some("v1.r0");
+
+    fn extras(&self) -> &ntnx_runtime::Extras {
+        &self.extras
+    }
+
+    fn extras_mut(&mut self) -> &mut ntnx_runtime::Extras {
+        &mut self.extras
+    }
+
+    fn decode_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_size = None;
+        let mut field_color = None;
+        let mut extras = ntnx_runtime::Extras::decoding();
+        while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
+            match key.as_str() {
+                "size" => field_size = Some(map.next_value()?),
+                "color" => field_color = Some(map.next_value()?),
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+            }
+        }
+        Ok(Self {
+            size: ntnx_runtime::model::required(field_size, Self::SCHEMA, "size")?,
+            color: ntnx_runtime::model::required(field_color, Self::SCHEMA, "color")?,
+            extras,
+        })
+    }
+}
+
+impl serde::Serialize for WidgetSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("size", &self.size)?;
+        map.serialize_entry("color", &self.color)?;
+        self.extras.serialize_entries::<Self, _>(&mut map)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WidgetSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -201,6 +201,51 @@ impl ShapesApi {
             options: ntnx_runtime::CallOptions::default(),
         }
     }
+
+    /// Every query option, with documented fields of every type.
+    ///
+    /// `GET /shapes/v1.0/config/widgets` (operation `listWidgets`).
+    ///
+    /// Filterable fields ([`ListWidgetsFilter`]): `name`, `count`, `sizeBytes`, `ratio`, `weight`, `isActive`, `createTime`, `birthday`, `mode`, `tags`, `modes`, `parts`, `owner/name`, `missingField`.
+    ///
+    /// Sortable fields ([`ListWidgetsOrderBy`]): `name`, `createTime`.
+    ///
+    /// Selectable fields ([`ListWidgetsSelect`]): `name`, `sizeBytes`, `owner/name`, `spec/size`, `parts`.
+    ///
+    /// Expandable fields ([`ListWidgetsExpand`]): `parts`, `gadget`, `note`, `mystery`.
+    pub fn list_widgets(&self) -> ListWidgetsRequest {
+        ListWidgetsRequest {
+            client: self.client.clone(),
+            page: None,
+            limit: None,
+            filter: None,
+            orderby: None,
+            select: None,
+            expand: None,
+            options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
+        }
+    }
+
+    /// One widget, with `$select` and `$expand`.
+    ///
+    /// `GET /shapes/v1.0/config/widgets/{extId}` (operation `getWidgetById`).
+    ///
+    /// Response headers: `ETag`; read them with `response.header(name)`.
+    ///
+    /// Selectable fields ([`GetWidgetByIdSelect`]): `name`, `sizeBytes`, `owner/name`, `spec/size`, `parts`.
+    ///
+    /// Expandable fields ([`GetWidgetByIdExpand`]): `parts`, `gadget`, `note`, `mystery`.
+    pub fn get_widget_by_id(&self, ext_id: impl Into<String>) -> GetWidgetByIdRequest {
+        GetWidgetByIdRequest {
+            client: self.client.clone(),
+            ext_id: ext_id.into(),
+            select: None,
+            expand: None,
+            options: ntnx_runtime::CallOptions::default(),
+            output: std::marker::PhantomData,
+        }
+    }
 }
 
 static LIST_THINGS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
@@ -1220,5 +1265,603 @@ impl AttachFilesRequest {
 impl ntnx_runtime::IntoRequest for AttachFilesRequest {
     fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         self.request()
+    }
+}
+
+static LIST_WIDGETS_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
+    id: "listWidgets",
+    method: ntnx_runtime::http::Method::GET,
+    path: "/shapes/v1.0/config/widgets",
+    rate_limits: &[],
+};
+
+/// Request builder for `listWidgets` (`GET /shapes/v1.0/config/widgets`): set optional parameters, then `send()`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListWidgetsRequest<T = crate::config::Widget> {
+    client: ntnx_runtime::Client,
+    page: Option<i32>,
+    limit: Option<i32>,
+    filter: Option<String>,
+    orderby: Option<String>,
+    select: Option<String>,
+    expand: Option<String>,
+    options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> ListWidgetsRequest<T> {
+    /// Constraints: ≥ 0.
+    pub fn page(mut self, value: i32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
+    /// Constraints: ≥ 1; ≤ 100.
+    pub fn limit(mut self, value: i32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// `$filter` from the documented fields: `build` gets [`ListWidgetsFilter`] and returns the filter expression.
+    pub fn filter(
+        self,
+        build: impl FnOnce(ListWidgetsFilter) -> ntnx_runtime::odata::Filter,
+    ) -> Self {
+        self.filter_raw(build(ListWidgetsFilter))
+    }
+
+    /// `$filter` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self {
+        self.filter = Some(value.to_string());
+        self
+    }
+
+    /// `$orderby` from the documented fields: `build` gets [`ListWidgetsOrderBy`] and returns one sort key or several (an array).
+    pub fn orderby<K: Into<ntnx_runtime::odata::OrderBy>>(
+        self,
+        build: impl FnOnce(ListWidgetsOrderBy) -> K,
+    ) -> Self {
+        let value: ntnx_runtime::odata::OrderBy = build(ListWidgetsOrderBy).into();
+        self.orderby_raw(value)
+    }
+
+    /// `$orderby` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document.
+    pub fn orderby_raw(mut self, value: impl std::fmt::Display) -> Self {
+        self.orderby = Some(value.to_string());
+        self
+    }
+
+    /// `$select` from the documented fields: `build` gets [`ListWidgetsSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(ListWidgetsSelect) -> K,
+    ) -> ListWidgetsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(ListWidgetsSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListWidgetsRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        self.select = Some(value.to_string());
+        self.with_output()
+    }
+
+    /// `$expand` from the documented fields: `build` gets [`ListWidgetsExpand`] and returns one expansion or several (an array). The answer decodes into `ntnx_runtime::query::Expanded` entities, which carry the related entities the server adds.
+    pub fn expand<K: Into<ntnx_runtime::odata::Expand>>(
+        self,
+        build: impl FnOnce(ListWidgetsExpand) -> K,
+    ) -> ListWidgetsRequest<T::Expanded>
+    where
+        T: ntnx_runtime::query::HasExpansion,
+    {
+        let value: ntnx_runtime::odata::Expand = build(ListWidgetsExpand).into();
+        self.expand_raw(value)
+    }
+
+    /// `$expand` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into `ntnx_runtime::query::Expanded` entities, which carry the related entities the server adds.
+    pub fn expand_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> ListWidgetsRequest<T::Expanded>
+    where
+        T: ntnx_runtime::query::HasExpansion,
+    {
+        self.expand = Some(value.to_string());
+        self.with_output()
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&LIST_WIDGETS_OPERATION)
+            .options(self.options);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        if let Some(value) = &self.expand {
+            request = request.query("$expand", value);
+        }
+        Ok(request)
+    }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> ListWidgetsRequest<U> {
+        ListWidgetsRequest {
+            client: self.client,
+            page: self.page,
+            limit: self.limit,
+            filter: self.filter,
+            orderby: self.orderby,
+            select: self.select,
+            expand: self.expand,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + Clone + Send + 'static> ListWidgetsRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ntnx_runtime::ApiResponse<Vec<T>, serde_json::Value>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<ntnx_runtime::ApiResponse<D, serde_json::Value>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+
+    /// Every page, walking `$page` from 0 with this builder's `$limit` (or the
+    /// largest the API allows) until the last; the builder's own `$page` is ignored.
+    pub fn pages(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<
+            ntnx_runtime::ApiResponse<Vec<T>, serde_json::Value>,
+            ntnx_runtime::Error,
+        >,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::pages(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn items(
+        self,
+    ) -> impl ntnx_runtime::Stream<
+        Item = Result<T, ntnx_runtime::Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(100i32);
+        ntnx_runtime::paginate::items(
+            limit,
+            move |page, limit| self.clone().page(page).limit(limit).send(),
+        )
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for ListWidgetsRequest<T> {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
+/// The fields the operation documents for `$filter`: what the closure of its builder's `filter()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListWidgetsFilter;
+
+impl ListWidgetsFilter {
+    /// `name`: a string.
+    pub fn name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("name")
+    }
+
+    /// `count`: a 32-bit integer.
+    pub fn count(self) -> ntnx_runtime::odata::NumberField<i32> {
+        ntnx_runtime::odata::NumberField::new("count")
+    }
+
+    /// `sizeBytes`: a 64-bit integer.
+    pub fn size_bytes(self) -> ntnx_runtime::odata::NumberField<i64> {
+        ntnx_runtime::odata::NumberField::new("sizeBytes")
+    }
+
+    /// `ratio`: a number.
+    pub fn ratio(self) -> ntnx_runtime::odata::NumberField<f32> {
+        ntnx_runtime::odata::NumberField::new("ratio")
+    }
+
+    /// `weight`: a number.
+    pub fn weight(self) -> ntnx_runtime::odata::NumberField<f64> {
+        ntnx_runtime::odata::NumberField::new("weight")
+    }
+
+    /// `isActive`: a boolean.
+    pub fn is_active(self) -> ntnx_runtime::odata::BoolField {
+        ntnx_runtime::odata::BoolField::new("isActive")
+    }
+
+    /// `createTime`: a date-time.
+    pub fn create_time(self) -> ntnx_runtime::odata::DateTimeField {
+        ntnx_runtime::odata::DateTimeField::new("createTime")
+    }
+
+    /// `birthday`: untyped (the spec gives it no type this SDK can check).
+    pub fn birthday(self) -> ntnx_runtime::odata::Field {
+        ntnx_runtime::odata::Field::new("birthday")
+    }
+
+    /// `mode`: an enum, written as `Shapes.Config.Mode'VALUE'`.
+    pub fn mode(self) -> ntnx_runtime::odata::EnumField<crate::config::Mode> {
+        ntnx_runtime::odata::EnumField::new("mode", "Shapes.Config.Mode")
+    }
+
+    /// `tags`: a collection (`any`), each element a string.
+    pub fn tags(
+        self,
+    ) -> ntnx_runtime::odata::CollectionField<ntnx_runtime::odata::StringField> {
+        ntnx_runtime::odata::CollectionField::new(
+            "tags",
+            "t",
+            ntnx_runtime::odata::StringField::new("t"),
+        )
+    }
+
+    /// `modes`: a collection (`any`), each element an enum, written as `Shapes.Config.Mode'VALUE'`.
+    pub fn modes(
+        self,
+    ) -> ntnx_runtime::odata::CollectionField<
+        ntnx_runtime::odata::EnumField<crate::config::Mode>,
+    > {
+        ntnx_runtime::odata::CollectionField::new(
+            "modes",
+            "m",
+            ntnx_runtime::odata::EnumField::new("m", "Shapes.Config.Mode"),
+        )
+    }
+
+    /// `parts`: a collection (`any`), each element an object (its properties by `path`).
+    pub fn parts(
+        self,
+    ) -> ntnx_runtime::odata::CollectionField<ntnx_runtime::odata::Field> {
+        ntnx_runtime::odata::CollectionField::new(
+            "parts",
+            "p",
+            ntnx_runtime::odata::Field::new("p"),
+        )
+    }
+
+    /// `owner/name`: a string.
+    pub fn owner_name(self) -> ntnx_runtime::odata::StringField {
+        ntnx_runtime::odata::StringField::new("owner/name")
+    }
+
+    /// `missingField`: a field the spec lists but the entity does not declare (untyped).
+    pub fn missing_field(self) -> ntnx_runtime::odata::Field {
+        ntnx_runtime::odata::Field::new("missingField")
+    }
+}
+
+/// The fields the operation documents for `$orderby`: what the closure of its builder's `orderby()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListWidgetsOrderBy;
+
+impl ListWidgetsOrderBy {
+    /// `name`: sort key.
+    pub fn name(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("name")
+    }
+
+    /// `createTime`: sort key.
+    pub fn create_time(self) -> ntnx_runtime::odata::OrderField {
+        ntnx_runtime::odata::OrderField::new("createTime")
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListWidgetsSelect;
+
+impl ListWidgetsSelect {
+    /// `name`: selectable field.
+    pub fn name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("name")
+    }
+
+    /// `sizeBytes`: selectable field.
+    pub fn size_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("sizeBytes")
+    }
+
+    /// `owner/name`: selectable field.
+    pub fn owner_name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("owner/name")
+    }
+
+    /// `spec/size`: selectable field.
+    pub fn spec_size(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("spec/size")
+    }
+
+    /// `parts`: selectable field.
+    pub fn parts(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("parts")
+    }
+}
+
+/// The fields the operation documents for `$expand`: what the closure of its builder's `expand()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListWidgetsExpand;
+
+impl ListWidgetsExpand {
+    /// `parts`: expansion.
+    pub fn parts(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("parts")
+    }
+
+    /// `gadget`: expansion.
+    pub fn gadget(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("gadget")
+    }
+
+    /// `note`: expansion.
+    pub fn note(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("note")
+    }
+
+    /// `mystery`: expansion.
+    pub fn mystery(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("mystery")
+    }
+}
+
+static GET_WIDGET_BY_ID_OPERATION: ntnx_runtime::Operation = ntnx_runtime::Operation {
+    id: "getWidgetById",
+    method: ntnx_runtime::http::Method::GET,
+    path: "/shapes/v1.0/config/widgets/{extId}",
+    rate_limits: &[],
+};
+
+/// Request builder for `getWidgetById` (`GET /shapes/v1.0/config/widgets/{extId}`): set optional parameters, then `send()`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetWidgetByIdRequest<T = crate::config::Widget> {
+    client: ntnx_runtime::Client,
+    ext_id: String,
+    select: Option<String>,
+    expand: Option<String>,
+    options: ntnx_runtime::CallOptions,
+    output: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> GetWidgetByIdRequest<T> {
+    /// `$select` from the documented fields: `build` gets [`GetWidgetByIdSelect`] and returns one field or several (an array). The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select<K: Into<ntnx_runtime::odata::Select>>(
+        self,
+        build: impl FnOnce(GetWidgetByIdSelect) -> K,
+    ) -> GetWidgetByIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        let value: ntnx_runtime::odata::Select = build(GetWidgetByIdSelect).into();
+        self.select_raw(value)
+    }
+
+    /// `$select` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into the entity's projection, whose fields are all optional: the server returns only those selected.
+    pub fn select_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> GetWidgetByIdRequest<T::Projection>
+    where
+        T: ntnx_runtime::query::HasProjection,
+    {
+        self.select = Some(value.to_string());
+        self.with_output()
+    }
+
+    /// `$expand` from the documented fields: `build` gets [`GetWidgetByIdExpand`] and returns one expansion or several (an array). The answer decodes into `ntnx_runtime::query::Expanded` entities, which carry the related entities the server adds.
+    pub fn expand<K: Into<ntnx_runtime::odata::Expand>>(
+        self,
+        build: impl FnOnce(GetWidgetByIdExpand) -> K,
+    ) -> GetWidgetByIdRequest<T::Expanded>
+    where
+        T: ntnx_runtime::query::HasExpansion,
+    {
+        let value: ntnx_runtime::odata::Expand = build(GetWidgetByIdExpand).into();
+        self.expand_raw(value)
+    }
+
+    /// `$expand` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the spec does not document. The answer decodes into `ntnx_runtime::query::Expanded` entities, which carry the related entities the server adds.
+    pub fn expand_raw(
+        mut self,
+        value: impl std::fmt::Display,
+    ) -> GetWidgetByIdRequest<T::Expanded>
+    where
+        T: ntnx_runtime::query::HasExpansion,
+    {
+        self.expand = Some(value.to_string());
+        self.with_output()
+    }
+
+    /// The longest this call may take, retries included, instead of the client's
+    /// `call_timeout` (until the answer is read; for a download, until its headers
+    /// arrive). Dropping the future cancels the call just as safely.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// How long this call keeps retrying retryable failures, instead of the client's
+    /// retry budget.
+    pub fn retry_budget(mut self, budget: std::time::Duration) -> Self {
+        self.options.retry_budget = Some(budget);
+        self
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_WIDGET_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(value) = &self.select {
+            request = request.query("$select", value);
+        }
+        if let Some(value) = &self.expand {
+            request = request.query("$expand", value);
+        }
+        Ok(request)
+    }
+
+    /// The same request, decoding its answer into `U`.
+    fn with_output<U>(self) -> GetWidgetByIdRequest<U> {
+        GetWidgetByIdRequest {
+            client: self.client,
+            ext_id: self.ext_id,
+            select: self.select,
+            expand: self.expand,
+            options: self.options,
+            output: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<
+    T: serde::de::DeserializeOwned + Clone + Send + 'static + ntnx_runtime::Model,
+> GetWidgetByIdRequest<T> {
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<ntnx_runtime::ApiResponse<T, serde_json::Value>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        let mut response: ntnx_runtime::ApiResponse<T, serde_json::Value> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+
+    /// Sends the request and decodes `data` as `D` instead of the declared type. With
+    /// `$select` the server returns only the selected fields, and may leave out fields
+    /// the declared type requires: decode into a struct of your own with just those
+    /// fields, or into `serde_json::Value`.
+    pub async fn send_as<D: serde::de::DeserializeOwned>(
+        self,
+    ) -> Result<ntnx_runtime::ApiResponse<D, serde_json::Value>, ntnx_runtime::Error> {
+        self.client.send_envelope(self.request()?).await
+    }
+}
+
+impl<T> ntnx_runtime::IntoRequest for GetWidgetByIdRequest<T> {
+    fn into_request(self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        self.request()
+    }
+}
+
+/// The fields the operation documents for `$select`: what the closure of its builder's `select()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GetWidgetByIdSelect;
+
+impl GetWidgetByIdSelect {
+    /// `name`: selectable field.
+    pub fn name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("name")
+    }
+
+    /// `sizeBytes`: selectable field.
+    pub fn size_bytes(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("sizeBytes")
+    }
+
+    /// `owner/name`: selectable field.
+    pub fn owner_name(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("owner/name")
+    }
+
+    /// `spec/size`: selectable field.
+    pub fn spec_size(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("spec/size")
+    }
+
+    /// `parts`: selectable field.
+    pub fn parts(self) -> ntnx_runtime::odata::SelectField {
+        ntnx_runtime::odata::SelectField::new("parts")
+    }
+}
+
+/// The fields the operation documents for `$expand`: what the closure of its builder's `expand()` gets.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GetWidgetByIdExpand;
+
+impl GetWidgetByIdExpand {
+    /// `parts`: expansion.
+    pub fn parts(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("parts")
+    }
+
+    /// `gadget`: expansion.
+    pub fn gadget(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("gadget")
+    }
+
+    /// `note`: expansion.
+    pub fn note(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("note")
+    }
+
+    /// `mystery`: expansion.
+    pub fn mystery(self) -> ntnx_runtime::odata::ExpandField {
+        ntnx_runtime::odata::ExpandField::new("mystery")
     }
 }
