@@ -121,7 +121,8 @@ fn query_parameters_keep_types_defaults_and_constraints() {
     for setter in [
         "pub fn page(mut self, value: i32) -> Self",
         "pub fn limit(mut self, value: i32) -> Self",
-        "pub fn filter(mut self, value: impl std::fmt::Display) -> Self",
+        // `$filter` documents no field here: only the raw setter.
+        "pub fn filter_raw(mut self, value: impl std::fmt::Display) -> Self",
         "pub fn sort(mut self, value: crate::ListWidgetsParamSort) -> Self",
         // Keyword names: `self` cannot be a raw identifier, so it gets a `_`; `type` can.
         "pub fn self_(mut self, value: impl Into<String>) -> Self",

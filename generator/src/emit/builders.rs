@@ -153,17 +153,17 @@ fn builder_items(ctx: &Ctx<'_, '_>) -> TokenStream {
         ..
     } = &generic;
     let with_output = &generic.with_output;
-    let sending = match &generic.send_bounds {
-        Some(bounds) => quote! {
-            impl<T: #bounds> #self_type {
-                #sending
-            }
-        },
-        None => quote! {
-            impl #builder {
-                #sending
-            }
-        },
+    // A generic builder sends only for outputs that decode; a plain one in the same block.
+    let (inline_sending, sending) = match &generic.send_bounds {
+        Some(bounds) => (
+            quote!(),
+            quote! {
+                impl<T: #bounds> #self_type {
+                    #sending
+                }
+            },
+        ),
+        None => (sending, quote!()),
     };
     quote! {
         static #static_name: ntnx_runtime::Operation = ntnx_runtime::Operation {
@@ -182,6 +182,8 @@ fn builder_items(ctx: &Ctx<'_, '_>) -> TokenStream {
 
         impl #params #self_type {
             #(#setters)*
+
+            #inline_sending
 
             /// The runtime request for the builder's current parameters.
             fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {

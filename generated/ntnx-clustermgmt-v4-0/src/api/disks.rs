@@ -188,16 +188,6 @@ impl GetDiskByIdRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_DISK_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
-    }
-}
-
-impl GetDiskByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -210,6 +200,14 @@ impl GetDiskByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_DISK_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -280,19 +278,6 @@ impl DeleteDiskByIdRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&DELETE_DISK_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        Ok(request)
-    }
-}
-
-impl DeleteDiskByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -303,6 +288,17 @@ impl DeleteDiskByIdRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&DELETE_DISK_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        Ok(request)
     }
 }
 
@@ -922,20 +918,6 @@ impl AddDiskRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&ADD_DISK_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.json_body(&self.body)?;
-        Ok(request)
-    }
-}
-
-impl AddDiskRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -946,6 +928,18 @@ impl AddDiskRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&ADD_DISK_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.json_body(&self.body)?;
+        Ok(request)
     }
 }
 
@@ -1029,6 +1023,20 @@ impl GetDiskStatsRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<crate::stats::DiskStats>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        let mut response: crate::api::ApiResponse<crate::stats::DiskStats> = self
+            .client
+            .send_envelope(request)
+            .await?;
+        response.attach_etag();
+        Ok(response)
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&GET_DISK_STATS_OPERATION)
@@ -1043,22 +1051,6 @@ impl GetDiskStatsRequest {
             request = request.query("$statType", value);
         }
         Ok(request)
-    }
-}
-
-impl GetDiskStatsRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::api::ApiResponse<crate::stats::DiskStats>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        let mut response: crate::api::ApiResponse<crate::stats::DiskStats> = self
-            .client
-            .send_envelope(request)
-            .await?;
-        response.attach_etag();
-        Ok(response)
     }
 }
 

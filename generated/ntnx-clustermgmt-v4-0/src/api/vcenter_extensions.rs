@@ -428,18 +428,6 @@ impl GetVcenterExtensionByIdRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &GET_VCENTER_EXTENSION_BY_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
-    }
-}
-
-impl GetVcenterExtensionByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -455,6 +443,16 @@ impl GetVcenterExtensionByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &GET_VCENTER_EXTENSION_BY_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -526,6 +524,18 @@ impl RegisterVcenterExtensionRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -538,20 +548,6 @@ impl RegisterVcenterExtensionRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
-    }
-}
-
-impl RegisterVcenterExtensionRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -623,6 +619,18 @@ impl UnregisterVcenterExtensionRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -635,20 +643,6 @@ impl UnregisterVcenterExtensionRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
-    }
-}
-
-impl UnregisterVcenterExtensionRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 

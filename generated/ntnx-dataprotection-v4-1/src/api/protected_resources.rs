@@ -133,18 +133,6 @@ impl GetProtectedResourceByIdRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &GET_PROTECTED_RESOURCE_BY_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
-    }
-}
-
-impl GetProtectedResourceByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -160,6 +148,16 @@ impl GetProtectedResourceByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &GET_PROTECTED_RESOURCE_BY_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -231,6 +229,18 @@ impl RestoreProtectedResourceRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -243,20 +253,6 @@ impl RestoreProtectedResourceRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
-    }
-}
-
-impl RestoreProtectedResourceRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -327,6 +323,18 @@ impl PromoteProtectedResourceRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -338,20 +346,6 @@ impl PromoteProtectedResourceRequest {
             request = request.request_id(id);
         }
         Ok(request)
-    }
-}
-
-impl PromoteProtectedResourceRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 

@@ -346,16 +346,6 @@ impl GetRecoveryPointByIdRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_RECOVERY_POINT_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
-    }
-}
-
-impl GetRecoveryPointByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -371,6 +361,14 @@ impl GetRecoveryPointByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_RECOVERY_POINT_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -441,6 +439,18 @@ impl DeleteRecoveryPointByIdRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -452,20 +462,6 @@ impl DeleteRecoveryPointByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
-    }
-}
-
-impl DeleteRecoveryPointByIdRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -742,19 +738,6 @@ impl CreateRecoveryPointRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_RECOVERY_POINT_OPERATION)
-            .options(self.options);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.json_body(&self.body)?;
-        Ok(request)
-    }
-}
-
-impl CreateRecoveryPointRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -765,6 +748,17 @@ impl CreateRecoveryPointRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&CREATE_RECOVERY_POINT_OPERATION)
+            .options(self.options);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.json_body(&self.body)?;
+        Ok(request)
     }
 }
 
@@ -828,19 +822,6 @@ impl GetVmRecoveryPointByIdRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &GET_VM_RECOVERY_POINT_BY_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("recoveryPointExtId", &self.recovery_point_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
-    }
-}
-
-impl GetVmRecoveryPointByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -856,6 +837,17 @@ impl GetVmRecoveryPointByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &GET_VM_RECOVERY_POINT_BY_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("recoveryPointExtId", &self.recovery_point_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -933,6 +925,18 @@ impl RestoreRecoveryPointRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&RESTORE_RECOVERY_POINT_OPERATION)
@@ -945,20 +949,6 @@ impl RestoreRecoveryPointRequest {
             request = request.json_body(body)?;
         }
         Ok(request)
-    }
-}
-
-impl RestoreRecoveryPointRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -1030,20 +1020,6 @@ impl ReplicateRecoveryPointRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&REPLICATE_RECOVERY_POINT_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.json_body(&self.body)?;
-        Ok(request)
-    }
-}
-
-impl ReplicateRecoveryPointRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1054,6 +1030,18 @@ impl ReplicateRecoveryPointRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&REPLICATE_RECOVERY_POINT_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.json_body(&self.body)?;
+        Ok(request)
     }
 }
 
@@ -1142,6 +1130,18 @@ impl SetRecoveryPointExpirationTimeRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1165,20 +1165,6 @@ impl SetRecoveryPointExpirationTimeRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
-    }
-}
-
-impl SetRecoveryPointExpirationTimeRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -1250,6 +1236,18 @@ impl DiscoverClusterForRecoveryPointIdRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<crate::common::ClusterInfo>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1262,20 +1260,6 @@ impl DiscoverClusterForRecoveryPointIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
-    }
-}
-
-impl DiscoverClusterForRecoveryPointIdRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<crate::common::ClusterInfo>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -1349,6 +1333,18 @@ impl VolumeGroupRecoveryPointComputeChangedRegionsRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<Vec<crate::content::ChangedRegion>>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1367,20 +1363,6 @@ impl VolumeGroupRecoveryPointComputeChangedRegionsRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
-    }
-}
-
-impl VolumeGroupRecoveryPointComputeChangedRegionsRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::content::ChangedRegion>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -1454,6 +1436,18 @@ impl VmRecoveryPointComputeChangedRegionsRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<Vec<crate::content::ChangedRegion>>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1469,20 +1463,6 @@ impl VmRecoveryPointComputeChangedRegionsRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
-    }
-}
-
-impl VmRecoveryPointComputeChangedRegionsRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::content::ChangedRegion>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -1546,6 +1526,15 @@ impl GetVssMetadataByVmRecoveryPointIdRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<ntnx_runtime::Response<ntnx_runtime::ByteStream>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_stream(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1557,17 +1546,6 @@ impl GetVssMetadataByVmRecoveryPointIdRequest {
             .path_param("vmRecoveryPointExtId", &self.vm_recovery_point_ext_id);
         request = request.accept("application/octet-stream, application/json");
         Ok(request)
-    }
-}
-
-impl GetVssMetadataByVmRecoveryPointIdRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<ntnx_runtime::Response<ntnx_runtime::ByteStream>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_stream(request).await
     }
 }
 

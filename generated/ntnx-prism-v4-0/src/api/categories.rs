@@ -547,6 +547,15 @@ impl CreateCategoryRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<crate::config::Category>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CREATE_CATEGORY_OPERATION)
@@ -556,17 +565,6 @@ impl CreateCategoryRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
-    }
-}
-
-impl CreateCategoryRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::api::ApiResponse<crate::config::Category>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -645,19 +643,6 @@ impl GetCategoryByIdRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_CATEGORY_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        if let Some(value) = &self.expand {
-            request = request.query("$expand", value);
-        }
-        Ok(request)
-    }
-}
-
-impl GetCategoryByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -670,6 +655,17 @@ impl GetCategoryByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_CATEGORY_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(value) = &self.expand {
+            request = request.query("$expand", value);
+        }
+        Ok(request)
     }
 }
 
@@ -774,6 +770,18 @@ impl UpdateCategoryByIdRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<Vec<crate::error::AppMessage>>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_CATEGORY_BY_ID_OPERATION)
@@ -795,20 +803,6 @@ impl UpdateCategoryByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
-    }
-}
-
-impl UpdateCategoryByIdRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<Vec<crate::error::AppMessage>>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -879,6 +873,13 @@ impl DeleteCategoryByIdRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_empty(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_CATEGORY_BY_ID_OPERATION)
@@ -888,15 +889,6 @@ impl DeleteCategoryByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
-    }
-}
-
-impl DeleteCategoryByIdRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_empty(request).await
     }
 }
 

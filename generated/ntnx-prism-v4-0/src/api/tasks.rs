@@ -437,6 +437,15 @@ impl CancelTaskRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<crate::api::ApiResponse<crate::error::AppMessage>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&CANCEL_TASK_OPERATION)
@@ -446,17 +455,6 @@ impl CancelTaskRequest {
             request = request.request_id(id);
         }
         Ok(request)
-    }
-}
-
-impl CancelTaskRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::api::ApiResponse<crate::error::AppMessage>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 

@@ -583,19 +583,6 @@ impl CreatePlacementPolicyRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_PLACEMENT_POLICY_OPERATION)
-            .options(self.options);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.json_body(&self.body)?;
-        Ok(request)
-    }
-}
-
-impl CreatePlacementPolicyRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -606,6 +593,17 @@ impl CreatePlacementPolicyRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&CREATE_PLACEMENT_POLICY_OPERATION)
+            .options(self.options);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.json_body(&self.body)?;
+        Ok(request)
     }
 }
 
@@ -668,18 +666,6 @@ impl GetPlacementPolicyByIdRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &GET_PLACEMENT_POLICY_BY_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
-    }
-}
-
-impl GetPlacementPolicyByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -694,6 +680,16 @@ impl GetPlacementPolicyByIdRequest {
         > = self.client.send_envelope(request).await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &GET_PLACEMENT_POLICY_BY_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -782,6 +778,18 @@ impl UpdatePlacementPolicyByIdRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -805,20 +813,6 @@ impl UpdatePlacementPolicyByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
-    }
-}
-
-impl UpdatePlacementPolicyByIdRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -889,6 +883,18 @@ impl DeletePlacementPolicyByIdRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -900,20 +906,6 @@ impl DeletePlacementPolicyByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
-    }
-}
-
-impl DeletePlacementPolicyByIdRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -1002,6 +994,18 @@ impl SuspendPlacementPolicyRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&SUSPEND_PLACEMENT_POLICY_OPERATION)
@@ -1023,20 +1027,6 @@ impl SuspendPlacementPolicyRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
-    }
-}
-
-impl SuspendPlacementPolicyRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -1124,6 +1114,18 @@ impl ResumePlacementPolicyRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&RESUME_PLACEMENT_POLICY_OPERATION)
@@ -1143,20 +1145,6 @@ impl ResumePlacementPolicyRequest {
             }
         }
         Ok(request)
-    }
-}
-
-impl ResumePlacementPolicyRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 

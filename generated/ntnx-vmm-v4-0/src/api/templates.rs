@@ -710,19 +710,6 @@ impl CreateTemplateRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_TEMPLATE_OPERATION)
-            .options(self.options);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.json_body(&self.body)?;
-        Ok(request)
-    }
-}
-
-impl CreateTemplateRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -733,6 +720,17 @@ impl CreateTemplateRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&CREATE_TEMPLATE_OPERATION)
+            .options(self.options);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.json_body(&self.body)?;
+        Ok(request)
     }
 }
 
@@ -795,16 +793,6 @@ impl GetTemplateByIdRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_TEMPLATE_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
-    }
-}
-
-impl GetTemplateByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -817,6 +805,14 @@ impl GetTemplateByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_TEMPLATE_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -911,6 +907,18 @@ impl UpdateTemplateByIdRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPDATE_TEMPLATE_BY_ID_OPERATION)
@@ -937,20 +945,6 @@ impl UpdateTemplateByIdRequest {
             request = request.json_body(body)?;
         }
         Ok(request)
-    }
-}
-
-impl UpdateTemplateByIdRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -1021,19 +1015,6 @@ impl DeleteTemplateByIdRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&DELETE_TEMPLATE_BY_ID_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        Ok(request)
-    }
-}
-
-impl DeleteTemplateByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1044,6 +1025,17 @@ impl DeleteTemplateByIdRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&DELETE_TEMPLATE_BY_ID_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        Ok(request)
     }
 }
 
@@ -1115,20 +1107,6 @@ impl DeployTemplateRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&DEPLOY_TEMPLATE_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.json_body(&self.body)?;
-        Ok(request)
-    }
-}
-
-impl DeployTemplateRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1139,6 +1117,18 @@ impl DeployTemplateRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&DEPLOY_TEMPLATE_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.json_body(&self.body)?;
+        Ok(request)
     }
 }
 
@@ -1499,19 +1489,6 @@ impl GetTemplateVersionByIdRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &GET_TEMPLATE_VERSION_BY_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("templateExtId", &self.template_ext_id);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
-    }
-}
-
-impl GetTemplateVersionByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1527,6 +1504,17 @@ impl GetTemplateVersionByIdRequest {
             .await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &GET_TEMPLATE_VERSION_BY_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("templateExtId", &self.template_ext_id);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -1598,6 +1586,18 @@ impl DeleteTemplateVersionByIdRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -1610,20 +1610,6 @@ impl DeleteTemplateVersionByIdRequest {
             request = request.request_id(id);
         }
         Ok(request)
-    }
-}
-
-impl DeleteTemplateVersionByIdRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -1701,6 +1687,18 @@ impl InitiateGuestUpdateRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&INITIATE_GUEST_UPDATE_OPERATION)
@@ -1713,20 +1711,6 @@ impl InitiateGuestUpdateRequest {
             request = request.json_body(body)?;
         }
         Ok(request)
-    }
-}
-
-impl InitiateGuestUpdateRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -1798,20 +1782,6 @@ impl CompleteGuestUpdateRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&COMPLETE_GUEST_UPDATE_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.json_body(&self.body)?;
-        Ok(request)
-    }
-}
-
-impl CompleteGuestUpdateRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1822,6 +1792,18 @@ impl CompleteGuestUpdateRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&COMPLETE_GUEST_UPDATE_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.json_body(&self.body)?;
+        Ok(request)
     }
 }
 
@@ -1892,19 +1874,6 @@ impl CancelGuestUpdateRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CANCEL_GUEST_UPDATE_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        Ok(request)
-    }
-}
-
-impl CancelGuestUpdateRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1915,6 +1884,17 @@ impl CancelGuestUpdateRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&CANCEL_GUEST_UPDATE_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        Ok(request)
     }
 }
 
@@ -2003,6 +1983,18 @@ impl PublishTemplateRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&PUBLISH_TEMPLATE_OPERATION)
@@ -2022,20 +2014,6 @@ impl PublishTemplateRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
-    }
-}
-
-impl PublishTemplateRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 

@@ -234,18 +234,6 @@ impl GetVmHostAffinityPolicyByIdRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &GET_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION,
-            )
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
-    }
-}
-
-impl GetVmHostAffinityPolicyByIdRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -260,6 +248,16 @@ impl GetVmHostAffinityPolicyByIdRequest {
         > = self.client.send_envelope(request).await?;
         response.attach_etag();
         Ok(response)
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &GET_VM_HOST_AFFINITY_POLICY_BY_ID_OPERATION,
+            )
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -348,6 +346,18 @@ impl UpdateVmHostAffinityPolicyByIdRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -371,20 +381,6 @@ impl UpdateVmHostAffinityPolicyByIdRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
-    }
-}
-
-impl UpdateVmHostAffinityPolicyByIdRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -472,6 +468,18 @@ impl DeleteVmHostAffinityPolicyByIdRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -493,20 +501,6 @@ impl DeleteVmHostAffinityPolicyByIdRequest {
             }
         }
         Ok(request)
-    }
-}
-
-impl DeleteVmHostAffinityPolicyByIdRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -594,6 +588,18 @@ impl ReEnforceVmHostAffinityPolicyByIdRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -615,20 +621,6 @@ impl ReEnforceVmHostAffinityPolicyByIdRequest {
             }
         }
         Ok(request)
-    }
-}
-
-impl ReEnforceVmHostAffinityPolicyByIdRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -748,29 +740,6 @@ impl ListVmHostAffinityPoliciesRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &LIST_VM_HOST_AFFINITY_POLICIES_OPERATION,
-            )
-            .options(self.options);
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        if let Some(value) = &self.filter {
-            request = request.query("$filter", value);
-        }
-        if let Some(value) = &self.orderby {
-            request = request.query("$orderby", value);
-        }
-        Ok(request)
-    }
-}
-
-impl ListVmHostAffinityPoliciesRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -811,6 +780,27 @@ impl ListVmHostAffinityPoliciesRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &LIST_VM_HOST_AFFINITY_POLICIES_OPERATION,
+            )
+            .options(self.options);
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        if let Some(value) = &self.filter {
+            request = request.query("$filter", value);
+        }
+        if let Some(value) = &self.orderby {
+            request = request.query("$orderby", value);
+        }
+        Ok(request)
     }
 }
 
@@ -908,6 +898,18 @@ impl CreateVmHostAffinityPolicyRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(
@@ -919,20 +921,6 @@ impl CreateVmHostAffinityPolicyRequest {
         }
         request = request.json_body(&self.body)?;
         Ok(request)
-    }
-}
-
-impl CreateVmHostAffinityPolicyRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::api::ApiResponse<ntnx_shared::prism::v4::config::TaskReference>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -1017,28 +1005,6 @@ impl ListVmHostAffinityPolicyVmComplianceStatesRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(
-                &LIST_VM_HOST_AFFINITY_POLICY_VM_COMPLIANCE_STATES_OPERATION,
-            )
-            .options(self.options);
-        request = request
-            .path_param(
-                "vmHostAffinityPolicyExtId",
-                &self.vm_host_affinity_policy_ext_id,
-            );
-        if let Some(value) = &self.page {
-            request = request.query("$page", value);
-        }
-        if let Some(value) = &self.limit {
-            request = request.query("$limit", value);
-        }
-        Ok(request)
-    }
-}
-
-impl ListVmHostAffinityPolicyVmComplianceStatesRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1086,6 +1052,26 @@ impl ListVmHostAffinityPolicyVmComplianceStatesRequest {
             limit,
             move |page, limit| self.clone().page(page).limit(limit).send(),
         )
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(
+                &LIST_VM_HOST_AFFINITY_POLICY_VM_COMPLIANCE_STATES_OPERATION,
+            )
+            .options(self.options);
+        request = request
+            .path_param(
+                "vmHostAffinityPolicyExtId",
+                &self.vm_host_affinity_policy_ext_id,
+            );
+        if let Some(value) = &self.page {
+            request = request.query("$page", value);
+        }
+        if let Some(value) = &self.limit {
+            request = request.query("$limit", value);
+        }
+        Ok(request)
     }
 }
 

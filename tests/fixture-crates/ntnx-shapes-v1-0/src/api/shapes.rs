@@ -322,6 +322,18 @@ impl ListThingsRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ntnx_runtime::ApiResponse<Vec<crate::config::Thing>, serde_json::Value>,
+        ntnx_runtime::Error,
+    > {
+        let request = self.request()?;
+        self.client.send_envelope(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&LIST_THINGS_OPERATION)
@@ -347,20 +359,6 @@ impl ListThingsRequest {
             request = request.header("X-Trace", value);
         }
         Ok(request)
-    }
-}
-
-impl ListThingsRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        ntnx_runtime::ApiResponse<Vec<crate::config::Thing>, serde_json::Value>,
-        ntnx_runtime::Error,
-    > {
-        let request = self.request()?;
-        self.client.send_envelope(request).await
     }
 }
 
@@ -410,19 +408,6 @@ impl CreateThingRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&CREATE_THING_OPERATION)
-            .options(self.options);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.json_body(&self.body)?;
-        Ok(request)
-    }
-}
-
-impl CreateThingRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -433,6 +418,17 @@ impl CreateThingRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&CREATE_THING_OPERATION)
+            .options(self.options);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.json_body(&self.body)?;
+        Ok(request)
     }
 }
 
@@ -482,6 +478,13 @@ impl DeleteThingRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_empty(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&DELETE_THING_OPERATION)
@@ -491,15 +494,6 @@ impl DeleteThingRequest {
             request = request.request_id(id);
         }
         Ok(request)
-    }
-}
-
-impl DeleteThingRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_empty(request).await
     }
 }
 
@@ -550,20 +544,6 @@ impl PatchThingRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&PATCH_THING_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.json_body(&self.body)?;
-        Ok(request)
-    }
-}
-
-impl PatchThingRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -574,6 +554,18 @@ impl PatchThingRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&PATCH_THING_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.json_body(&self.body)?;
+        Ok(request)
     }
 }
 
@@ -623,6 +615,13 @@ impl ForgetThingRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_empty(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&FORGET_THING_OPERATION)
@@ -632,15 +631,6 @@ impl ForgetThingRequest {
             request = request.request_id(id);
         }
         Ok(request)
-    }
-}
-
-impl ForgetThingRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_empty(request).await
     }
 }
 
@@ -689,18 +679,6 @@ impl PingRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&PING_OPERATION)
-            .options(self.options);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        Ok(request)
-    }
-}
-
-impl PingRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -711,6 +689,16 @@ impl PingRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&PING_OPERATION)
+            .options(self.options);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        Ok(request)
     }
 }
 
@@ -752,17 +740,6 @@ impl GetReportRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_REPORT_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        request = request.accept("text/xml, application/json");
-        Ok(request)
-    }
-}
-
-impl GetReportRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -770,6 +747,15 @@ impl GetReportRequest {
     ) -> Result<ntnx_runtime::Response<String>, ntnx_runtime::Error> {
         let request = self.request()?;
         self.client.send_text(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_REPORT_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        request = request.accept("text/xml, application/json");
+        Ok(request)
     }
 }
 
@@ -811,17 +797,6 @@ impl GetNotesRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_NOTES_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        request = request.accept("text/plain, application/json");
-        Ok(request)
-    }
-}
-
-impl GetNotesRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -829,6 +804,15 @@ impl GetNotesRequest {
     ) -> Result<ntnx_runtime::Response<String>, ntnx_runtime::Error> {
         let request = self.request()?;
         self.client.send_text(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_NOTES_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        request = request.accept("text/plain, application/json");
+        Ok(request)
     }
 }
 
@@ -870,17 +854,6 @@ impl DownloadFileRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&DOWNLOAD_FILE_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        request = request.accept("application/octet-stream, application/json");
-        Ok(request)
-    }
-}
-
-impl DownloadFileRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -888,6 +861,15 @@ impl DownloadFileRequest {
     ) -> Result<ntnx_runtime::Response<ntnx_runtime::ByteStream>, ntnx_runtime::Error> {
         let request = self.request()?;
         self.client.send_stream(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&DOWNLOAD_FILE_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        request = request.accept("application/octet-stream, application/json");
+        Ok(request)
     }
 }
 
@@ -938,6 +920,13 @@ impl UploadFileRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_empty(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&UPLOAD_FILE_OPERATION)
@@ -948,15 +937,6 @@ impl UploadFileRequest {
         }
         request = request.bytes_body("application/octet-stream", self.body.clone());
         Ok(request)
-    }
-}
-
-impl UploadFileRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_empty(request).await
     }
 }
 
@@ -1013,6 +993,13 @@ impl AppendFileRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_empty(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&APPEND_FILE_OPERATION)
@@ -1025,15 +1012,6 @@ impl AppendFileRequest {
             request = request.bytes_body("application/octet-stream", body.clone());
         }
         Ok(request)
-    }
-}
-
-impl AppendFileRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_empty(request).await
     }
 }
 
@@ -1075,16 +1053,6 @@ impl GetContentRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&GET_CONTENT_OPERATION)
-            .options(self.options);
-        request = request.path_param("extId", &self.ext_id);
-        Ok(request)
-    }
-}
-
-impl GetContentRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1110,6 +1078,14 @@ impl GetContentRequest {
             .request()?
             .accept("application/octet-stream, application/json");
         self.client.send_stream(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&GET_CONTENT_OPERATION)
+            .options(self.options);
+        request = request.path_param("extId", &self.ext_id);
+        Ok(request)
     }
 }
 
@@ -1159,19 +1135,6 @@ impl ImportThingRequest {
         self
     }
 
-    /// The runtime request for the builder's current parameters.
-    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
-        let mut request = ntnx_runtime::Request::new(&IMPORT_THING_OPERATION)
-            .options(self.options);
-        if let Some(id) = self.request_id {
-            request = request.request_id(id);
-        }
-        request = request.multipart_body(self.body.clone());
-        Ok(request)
-    }
-}
-
-impl ImportThingRequest {
     /// Sends the request (retrying as the client is configured to) and decodes the
     /// response.
     pub async fn send(
@@ -1182,6 +1145,17 @@ impl ImportThingRequest {
     > {
         let request = self.request()?;
         self.client.send_envelope(request).await
+    }
+
+    /// The runtime request for the builder's current parameters.
+    fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
+        let mut request = ntnx_runtime::Request::new(&IMPORT_THING_OPERATION)
+            .options(self.options);
+        if let Some(id) = self.request_id {
+            request = request.request_id(id);
+        }
+        request = request.multipart_body(self.body.clone());
+        Ok(request)
     }
 }
 
@@ -1239,6 +1213,13 @@ impl AttachFilesRequest {
         self
     }
 
+    /// Sends the request (retrying as the client is configured to) and decodes the
+    /// response.
+    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
+        let request = self.request()?;
+        self.client.send_empty(request).await
+    }
+
     /// The runtime request for the builder's current parameters.
     fn request(&self) -> Result<ntnx_runtime::Request, ntnx_runtime::Error> {
         let mut request = ntnx_runtime::Request::new(&ATTACH_FILES_OPERATION)
@@ -1250,15 +1231,6 @@ impl AttachFilesRequest {
             request = request.multipart_body(body.clone());
         }
         Ok(request)
-    }
-}
-
-impl AttachFilesRequest {
-    /// Sends the request (retrying as the client is configured to) and decodes the
-    /// response.
-    pub async fn send(self) -> Result<ntnx_runtime::Response<()>, ntnx_runtime::Error> {
-        let request = self.request()?;
-        self.client.send_empty(request).await
     }
 }
 
