@@ -1962,10 +1962,9 @@ impl<T: serde::de::DeserializeOwned + Clone + Send + 'static> ListClustersReques
         self.client.send_envelope(request).await
     }
 
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
+    /// Sends the request and decodes `data` as `D` instead of the type `send()`
+    /// decodes: a struct of your own with just the fields a `$select` asks for, or
+    /// `serde_json::Value`.
     pub async fn send_as<D: serde::de::DeserializeOwned>(
         self,
     ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
@@ -4423,10 +4422,9 @@ impl<
         self.client.send_envelope(request).await
     }
 
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
+    /// Sends the request and decodes `data` as `D` instead of the type `send()`
+    /// decodes: a struct of your own with just the fields a `$select` asks for, or
+    /// `serde_json::Value`.
     pub async fn send_as<D: serde::de::DeserializeOwned>(
         self,
     ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
@@ -6069,10 +6067,9 @@ impl<T: serde::de::DeserializeOwned + Clone + Send + 'static> ListHostsRequest<T
         self.client.send_envelope(request).await
     }
 
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
+    /// Sends the request and decodes `data` as `D` instead of the type `send()`
+    /// decodes: a struct of your own with just the fields a `$select` asks for, or
+    /// `serde_json::Value`.
     pub async fn send_as<D: serde::de::DeserializeOwned>(
         self,
     ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
@@ -6577,10 +6574,9 @@ impl<
         self.client.send_envelope(request).await
     }
 
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
+    /// Sends the request and decodes `data` as `D` instead of the type `send()`
+    /// decodes: a struct of your own with just the fields a `$select` asks for, or
+    /// `serde_json::Value`.
     pub async fn send_as<D: serde::de::DeserializeOwned>(
         self,
     ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
@@ -7080,10 +7076,9 @@ impl<
         self.client.send_envelope(request).await
     }
 
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
+    /// Sends the request and decodes `data` as `D` instead of the type `send()`
+    /// decodes: a struct of your own with just the fields a `$select` asks for, or
+    /// `serde_json::Value`.
     pub async fn send_as<D: serde::de::DeserializeOwned>(
         self,
     ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
@@ -7671,10 +7666,9 @@ impl<
         Ok(response)
     }
 
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
+    /// Sends the request and decodes `data` as `D` instead of the type `send()`
+    /// decodes: a struct of your own with just the fields a `$select` asks for, or
+    /// `serde_json::Value`.
     pub async fn send_as<D: serde::de::DeserializeOwned>(
         self,
     ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
@@ -8120,10 +8114,9 @@ impl<
         Ok(response)
     }
 
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
+    /// Sends the request and decodes `data` as `D` instead of the type `send()`
+    /// decodes: a struct of your own with just the fields a `$select` asks for, or
+    /// `serde_json::Value`.
     pub async fn send_as<D: serde::de::DeserializeOwned>(
         self,
     ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {

@@ -426,10 +426,9 @@ impl<
         self.client.send_envelope(request).await
     }
 
-    /// Sends the request and decodes `data` as `D` instead of the declared type. With
-    /// `$select` the server returns only the selected fields, and may leave out fields
-    /// the declared type requires: decode into a struct of your own with just those
-    /// fields, or into `serde_json::Value`.
+    /// Sends the request and decodes `data` as `D` instead of the type `send()`
+    /// decodes: a struct of your own with just the fields a `$select` asks for, or
+    /// `serde_json::Value`.
     pub async fn send_as<D: serde::de::DeserializeOwned>(
         self,
     ) -> Result<crate::api::ApiResponse<D>, ntnx_runtime::Error> {
