@@ -13,7 +13,9 @@
 mod common;
 
 use common::payloads::{self, Payload};
-use common::{Args, Results};
+use std::hint::black_box;
+
+use common::{load_average, Args, Results};
 use ntnx_vmm::ahv::config::{ListVmsApiResponse, ListVmsApiResponseData};
 use ntnx_vmm::content::{ListImagesApiResponse, ListImagesApiResponseData};
 use ntnx_workspace_tests::roundtrip::diff;
@@ -94,28 +96,71 @@ fn bench<T: DeserializeOwned + Serialize>(
     );
     let (entities, size) = (payload.entities, bytes.len());
     let timer = args.timer();
-    let mut measure = |what: &str, samples: &dyn Fn() -> Vec<f64>| {
-        let name = format!("{name}/{what}");
-        if args.wants(&name) {
-            results.add(&name, samples(), entities, size);
-        }
-    };
-    measure("ours/decode", &|| {
-        timer.measure(|| serde_json::from_slice::<T>(bytes).expect("decodes"))
-    });
-    measure("ours/decode-tracking-path", &|| {
-        timer.measure(|| {
+    // `--only NAME`: that measurement alone, for a profiler.
+    if let Some(only) = &args.only {
+        let samples = match only.strip_prefix(&format!("{name}/")) {
+            Some("ours/decode") => {
+                timer.measure(|| serde_json::from_slice::<T>(bytes).expect("decodes"))
+            }
+            Some("value/decode") => {
+                timer.measure(|| serde_json::from_slice::<Value>(bytes).expect("decodes"))
+            }
+            Some("ours/encode") => timer.measure(|| serde_json::to_vec(&typed).expect("encodes")),
+            Some("value/encode") => timer.measure(|| serde_json::to_vec(&value).expect("encodes")),
+            _ => return,
+        };
+        results.add(only, samples, entities, size);
+        return;
+    }
+    // Decoding: ours, ours with the path tracked, and `Value`, in turns.
+    let load_before = load_average();
+    let decoded = timer.interleaved(&mut [
+        &mut || {
+            black_box(serde_json::from_slice::<T>(bytes).expect("decodes"));
+        },
+        &mut || {
             let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-            serde_path_to_error::deserialize::<_, T>(&mut deserializer).expect("decodes")
-        })
-    });
-    measure("value/decode", &|| {
-        timer.measure(|| serde_json::from_slice::<Value>(bytes).expect("decodes"))
-    });
-    measure("ours/encode", &|| {
-        timer.measure(|| serde_json::to_vec(&typed).expect("encodes"))
-    });
-    measure("value/encode", &|| {
-        timer.measure(|| serde_json::to_vec(&value).expect("encodes"))
-    });
+            black_box(
+                serde_path_to_error::deserialize::<_, T>(&mut deserializer).expect("decodes"),
+            );
+        },
+        &mut || {
+            black_box(serde_json::from_slice::<Value>(bytes).expect("decodes"));
+        },
+    ]);
+    let names = [
+        format!("{name}/ours/decode"),
+        format!("{name}/ours/decode-tracking-path"),
+        format!("{name}/value/decode"),
+    ];
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    results.compare(
+        &names,
+        decoded,
+        entities,
+        size,
+        (load_before, load_average()),
+    );
+    // Encoding: ours and `Value`, in turns.
+    let load_before = load_average();
+    let encoded = timer.interleaved(&mut [
+        &mut || {
+            black_box(serde_json::to_vec(&typed).expect("encodes"));
+        },
+        &mut || {
+            black_box(serde_json::to_vec(&value).expect("encodes"));
+        },
+    ]);
+    let names = [
+        format!("{name}/ours/encode"),
+        format!("{name}/value/encode"),
+    ];
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    results.compare(
+        &names,
+        encoded,
+        entities,
+        size,
+        (load_before, load_average()),
+    );
 }

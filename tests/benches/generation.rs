@@ -19,7 +19,7 @@ mod common;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use common::{Args, Results};
+use common::{load_average, Args, Results};
 use ntnx_generator::emit::EmitOptions;
 use ntnx_generator::locate::SpecDirs;
 use ntnx_generator::manifest::{Manifest, PinnedSpec};
@@ -123,6 +123,7 @@ fn main() {
             .sum::<usize>()
     };
     let mut samples: [Vec<f64>; 7] = Default::default();
+    let load_before = load_average();
     for _ in 0..runs {
         let started = Instant::now();
         std::hint::black_box(parse());
@@ -162,6 +163,18 @@ fn main() {
     results.add("layout", layout_samples, specs, spec_bytes);
     results.add("emit", emit_samples, specs, spec_bytes);
     results.add("format", format_samples, specs, spec_bytes);
+    results.compared(
+        &[
+            "parse",
+            "parse-threads",
+            "generate",
+            "resolve",
+            "layout",
+            "emit",
+            "format",
+        ],
+        (load_before, load_average()),
+    );
     results.note("specs", specs);
     results.note("threads", threads);
     results.note("spec_bytes", spec_bytes);

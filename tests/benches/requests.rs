@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{payloads, Args, Results};
+use common::{load_average, payloads, Args, Results};
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response, StatusCode};
@@ -181,6 +181,7 @@ fn main() {
             contender.run(plan.warmup, plan.in_flight).await;
         }
         let started = Instant::now();
+        let load_before = load_average();
         let mut samples: [Vec<f64>; 4] = Default::default();
         for round in 0..plan.rounds {
             if round > 0 && started.elapsed() > plan.deadline {
@@ -204,6 +205,9 @@ fn main() {
         results.add("sequential/raw", raw_seq, ENTITIES, size);
         results.add("concurrent/ours", ours_conc, ENTITIES, size);
         results.add("concurrent/raw", raw_conc, ENTITIES, size);
+        let load = (load_before, load_average());
+        results.compared(&["sequential/ours", "sequential/raw"], load);
+        results.compared(&["concurrent/ours", "concurrent/raw"], load);
     });
     results.note("sequential_requests", plan.sequential);
     results.note("concurrent_requests", plan.concurrent);

@@ -238,7 +238,10 @@ impl ntnx_runtime::Model for BaseVmRecoveryPoint {
                     field_application_consistent_properties = extras
                         .decode_optional(&mut map, "applicationConsistentProperties")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -351,6 +354,24 @@ for BaseVmRecoveryPointApplicationConsistentProperties {
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
     }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "dataprotection.v4.common.VssProperties" => {
+                        Self::VssProperties(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
+    }
 }
 
 impl serde::Serialize for BaseVmRecoveryPointApplicationConsistentProperties {
@@ -434,7 +455,10 @@ impl ntnx_runtime::Model for DiskRecoveryPoint {
                 "diskExtId" => {
                     field_disk_ext_id = extras.decode_optional(&mut map, "diskExtId")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -547,7 +571,10 @@ impl ntnx_runtime::Model for VssProperties {
                     field_should_store_vss_metadata = extras
                         .decode_optional(&mut map, "shouldStoreVssMetadata")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -645,7 +672,10 @@ impl ntnx_runtime::Model for ClusterInfo {
                 "clusterIp" => {
                     field_cluster_ip = extras.decode_optional(&mut map, "clusterIp")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

@@ -53,7 +53,10 @@ impl ntnx_runtime::Model for BaseRecoveryPointSpec {
                     field_reference_disk_recovery_point_ext_id = extras
                         .decode_optional(&mut map, "referenceDiskRecoveryPointExtId")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -154,7 +157,10 @@ impl ntnx_runtime::Model for ChangedRegion {
                 "offset" => field_offset = Some(map.next_value()?),
                 "length" => field_length = Some(map.next_value()?),
                 "regionType" => field_region_type = Some(map.next_value()?),
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -234,7 +240,10 @@ impl ntnx_runtime::Model for ChangedVmRegionsApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -310,6 +319,24 @@ impl ntnx_runtime::model::union::Union for ChangedVmRegionsApiResponseData {
                 serde::de::value::SeqAccessDeserializer::new(seq),
             )
             .map(Self::ChangedRegionList)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "dataprotection.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -389,7 +416,10 @@ impl ntnx_runtime::Model for ChangedVolumeGroupRegionsApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -465,6 +495,24 @@ impl ntnx_runtime::model::union::Union for ChangedVolumeGroupRegionsApiResponseD
                 serde::de::value::SeqAccessDeserializer::new(seq),
             )
             .map(Self::ChangedRegionList)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "dataprotection.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -632,7 +680,10 @@ impl ntnx_runtime::Model for ClusterDiscoverSpec {
             match key.as_str() {
                 "operation" => field_operation = Some(map.next_value()?),
                 "spec" => field_spec = Some(map.next_value()?),
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -723,6 +774,29 @@ impl ntnx_runtime::model::union::Union for ClusterDiscoverSpecSpec {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "dataprotection.v4.content.GetVssMetadataClusterDiscoverSpec" => {
+                        Self::GetVssMetadataClusterDiscoverSpec(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "dataprotection.v4.content.ComputeChangedRegionsClusterDiscoverSpec" => {
+                        Self::ComputeChangedRegionsClusterDiscoverSpec(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -825,7 +899,10 @@ impl ntnx_runtime::Model for ComputeChangedRegionsClusterDiscoverSpec {
                     field_reference_disk_recovery_point = extras
                         .decode_optional(&mut map, "referenceDiskRecoveryPoint")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -916,6 +993,29 @@ for ComputeChangedRegionsClusterDiscoverSpecDiskRecoveryPoint {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "dataprotection.v4.content.VmDiskRecoveryPointReference" => {
+                        Self::VmDiskRecoveryPointReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "dataprotection.v4.content.VolumeGroupDiskRecoveryPointReference" => {
+                        Self::VolumeGroupDiskRecoveryPointReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1008,6 +1108,29 @@ for ComputeChangedRegionsClusterDiscoverSpecReferenceDiskRecoveryPoint {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "dataprotection.v4.content.VmDiskRecoveryPointReference" => {
+                        Self::VmDiskRecoveryPointReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "dataprotection.v4.content.VolumeGroupDiskRecoveryPointReference" => {
+                        Self::VolumeGroupDiskRecoveryPointReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1103,7 +1226,10 @@ impl ntnx_runtime::Model for DiskRecoveryPointReference {
                     field_disk_recovery_point_ext_id = extras
                         .decode_optional(&mut map, "diskRecoveryPointExtId")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1187,7 +1313,10 @@ impl ntnx_runtime::Model for GetVssMetadataApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1256,6 +1385,24 @@ impl ntnx_runtime::model::union::Union for GetVssMetadataApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "dataprotection.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1344,7 +1491,10 @@ impl ntnx_runtime::Model for GetVssMetadataClusterDiscoverSpec {
                 "vmRecoveryPointExtId" => {
                     field_vm_recovery_point_ext_id = Some(map.next_value()?);
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1510,7 +1660,10 @@ impl ntnx_runtime::Model for VmDiskRecoveryPointClusterDiscoverSpec {
                     field_reference_vm_recovery_point_ext_id = extras
                         .decode_optional(&mut map, "referenceVmRecoveryPointExtId")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1634,7 +1787,10 @@ impl ntnx_runtime::Model for VmDiskRecoveryPointReference {
                 "vmRecoveryPointExtId" => {
                     field_vm_recovery_point_ext_id = Some(map.next_value()?);
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1758,7 +1914,10 @@ impl ntnx_runtime::Model for VmRecoveryPointChangedRegionsComputeSpec {
                     field_block_size_byte = extras
                         .decode_optional(&mut map, "blockSizeByte")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1878,7 +2037,10 @@ impl ntnx_runtime::Model for VolumeGroupDiskRecoveryPointClusterDiscoverSpec {
                             "referenceVolumeGroupRecoveryPointExtId",
                         )?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2003,7 +2165,10 @@ impl ntnx_runtime::Model for VolumeGroupDiskRecoveryPointReference {
                 "volumeGroupRecoveryPointExtId" => {
                     field_volume_group_recovery_point_ext_id = Some(map.next_value()?);
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2133,7 +2298,10 @@ impl ntnx_runtime::Model for VolumeGroupRecoveryPointChangedRegionsComputeSpec {
                     field_block_size_byte = extras
                         .decode_optional(&mut map, "blockSizeByte")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

@@ -83,7 +83,10 @@ impl ntnx_runtime::Model for AppMessage {
                     field_arguments_map = extras
                         .decode_optional(&mut map, "argumentsMap")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -157,7 +160,10 @@ impl ntnx_runtime::Model for ErrorResponse {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "error" => field_error = extras.decode_optional(&mut map, "error")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self { error: field_error, extras })
@@ -229,6 +235,24 @@ impl ntnx_runtime::model::union::Union for ErrorResponseError {
                 serde::de::value::SeqAccessDeserializer::new(seq),
             )
             .map(Self::AppMessageList)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.error.SchemaValidationError" => {
+                        Self::SchemaValidationError(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -392,7 +416,10 @@ impl ntnx_runtime::Model for SchemaValidationError {
                     field_validation_error_messages = extras
                         .decode_optional(&mut map, "validationErrorMessages")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -484,7 +511,10 @@ impl ntnx_runtime::Model for SchemaValidationErrorMessage {
                     field_attribute_path = extras
                         .decode_optional(&mut map, "attributePath")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

@@ -47,7 +47,10 @@ impl ntnx_runtime::Model for AddReplicasApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -126,6 +129,34 @@ impl ntnx_runtime::model::union::Union for AddReplicasApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.protectpc.ApiSuccess" => {
+                        Self::ApiSuccess(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "prism.v4.protectpc.ApiError" => {
+                        Self::ApiError(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "prism.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -211,7 +242,10 @@ impl ntnx_runtime::Model for ApiError {
                 "errorType" => {
                     field_error_type = extras.decode_optional(&mut map, "errorType")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -282,7 +316,10 @@ impl ntnx_runtime::Model for ApiLink {
             match key.as_str() {
                 "href" => field_href = extras.decode_optional(&mut map, "href")?,
                 "rel" => field_rel = extras.decode_optional(&mut map, "rel")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -350,7 +387,10 @@ impl ntnx_runtime::Model for ApiResponseMetadata {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "links" => field_links = extras.decode_optional(&mut map, "links")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self { links: field_links, extras })
@@ -411,7 +451,10 @@ impl ntnx_runtime::Model for ApiSuccess {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "message" => field_message = extras.decode_optional(&mut map, "message")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -487,7 +530,10 @@ impl ntnx_runtime::Model for BackupTargets {
                     field_object_store_endpoint_list = extras
                         .decode_optional(&mut map, "objectStoreEndpointList")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -570,7 +616,10 @@ impl ntnx_runtime::Model for BackupTargetsInfo {
                     field_object_store_endpoint_info_list = extras
                         .decode_optional(&mut map, "objectStoreEndpointInfoList")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -666,7 +715,10 @@ impl ntnx_runtime::Model for EligibleCluster {
                     field_backed_up_entities_count_supported = extras
                         .decode_optional(&mut map, "backedUpEntitiesCountSupported")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -747,7 +799,10 @@ impl ntnx_runtime::Model for EligibleClusterList {
                     field_eligible_cluster_list = extras
                         .decode_optional(&mut map, "eligibleClusterList")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -831,7 +886,10 @@ impl ntnx_runtime::Model for FailedRecoveryPointDetails {
                     field_rpo_seconds = extras.decode_optional(&mut map, "rpoSeconds")?;
                 }
                 "message" => field_message = extras.decode_optional(&mut map, "message")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -916,7 +974,10 @@ impl ntnx_runtime::Model for FailedRecoveryPointsStats {
                     field_failed_recovery_points = extras
                         .decode_optional(&mut map, "failedRecoveryPoints")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1027,7 +1088,10 @@ impl ntnx_runtime::Model for ObjectStoreEndpointInfo {
                 "entityId" => {
                     field_entity_id = extras.decode_optional(&mut map, "entityId")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1145,7 +1209,10 @@ impl ntnx_runtime::Model for PeInfo {
                     field_pause_backup_message = extras
                         .decode_optional(&mut map, "pauseBackupMessage")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1242,7 +1309,10 @@ impl ntnx_runtime::Model for PcEndpointCredentials {
             match key.as_str() {
                 "accessKey" => field_access_key = map.next_value()?,
                 "secretAccessKey" => field_secret_access_key = map.next_value()?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1458,7 +1528,10 @@ impl ntnx_runtime::Model for PcObjectStoreEndpoint {
                     field_backup_retention_days = extras
                         .decode_optional(&mut map, "backupRetentionDays")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1569,7 +1642,10 @@ impl ntnx_runtime::Model for PcRestoreRootTask {
                 "taskUuid" => {
                     field_task_uuid = extras.decode_optional(&mut map, "taskUuid")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1658,7 +1734,10 @@ impl ntnx_runtime::Model for PcvmRestoreFile {
                     field_encryption_version = extras
                         .decode_optional(&mut map, "encryptionVersion")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1739,7 +1818,10 @@ impl ntnx_runtime::Model for PcvmRestoreFiles {
                 "fileList" => {
                     field_file_list = extras.decode_optional(&mut map, "fileList")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1811,7 +1893,10 @@ impl ntnx_runtime::Model for RecoverPcApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1893,6 +1978,34 @@ impl ntnx_runtime::model::union::Union for RecoverPcApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.protectpc.PcRestoreRootTask" => {
+                        Self::PcRestoreRootTask(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "prism.v4.protectpc.ApiError" => {
+                        Self::ApiError(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "prism.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1990,7 +2103,10 @@ impl ntnx_runtime::Model for RecoveryStatus {
                     field_overall_completion_percentage = extras
                         .decode_optional(&mut map, "overallCompletionPercentage")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2076,7 +2192,10 @@ impl ntnx_runtime::Model for RemoveReplicaResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2145,6 +2264,29 @@ impl ntnx_runtime::model::union::Union for RemoveReplicaResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.protectpc.ApiError" => {
+                        Self::ApiError(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "prism.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -2236,7 +2378,10 @@ impl ntnx_runtime::Model for ReplicaInfo {
                     field_object_store_endpoint = extras
                         .decode_optional(&mut map, "objectStoreEndpoint")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2325,7 +2470,10 @@ impl ntnx_runtime::Model for RestoreFilesApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2394,6 +2542,29 @@ impl ntnx_runtime::model::union::Union for RestoreFilesApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.protectpc.ApiError" => {
+                        Self::ApiError(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "prism.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -2465,7 +2636,10 @@ impl ntnx_runtime::Model for RpoConfig {
                 "rpoSeconds" => {
                     field_rpo_seconds = extras.decode_optional(&mut map, "rpoSeconds")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2537,7 +2711,10 @@ impl ntnx_runtime::Model for StopServicesApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2616,6 +2793,34 @@ impl ntnx_runtime::model::union::Union for StopServicesApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.protectpc.ApiSuccess" => {
+                        Self::ApiSuccess(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "prism.v4.protectpc.ApiError" => {
+                        Self::ApiError(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "prism.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -2700,7 +2905,10 @@ impl ntnx_runtime::Model for UpdateCredentialApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2779,6 +2987,34 @@ impl ntnx_runtime::model::union::Union for UpdateCredentialApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.protectpc.ApiSuccess" => {
+                        Self::ApiSuccess(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "prism.v4.protectpc.ApiError" => {
+                        Self::ApiError(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "prism.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -2863,7 +3099,10 @@ impl ntnx_runtime::Model for UpdateRpoApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2942,6 +3181,34 @@ impl ntnx_runtime::model::union::Union for UpdateRpoApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.protectpc.ApiSuccess" => {
+                        Self::ApiSuccess(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "prism.v4.protectpc.ApiError" => {
+                        Self::ApiError(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "prism.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 

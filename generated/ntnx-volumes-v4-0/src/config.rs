@@ -47,7 +47,10 @@ impl ntnx_runtime::Model for AssociateCategoryApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -118,6 +121,29 @@ impl ntnx_runtime::model::union::Union for AssociateCategoryApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -196,7 +222,10 @@ impl ntnx_runtime::Model for AttachIscsiClientApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -267,6 +296,29 @@ impl ntnx_runtime::model::union::Union for AttachIscsiClientApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -345,7 +397,10 @@ impl ntnx_runtime::Model for AttachNvmfClientApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -416,6 +471,29 @@ impl ntnx_runtime::model::union::Union for AttachNvmfClientApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -494,7 +572,10 @@ impl ntnx_runtime::Model for AttachVmApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -565,6 +646,29 @@ impl ntnx_runtime::model::union::Union for AttachVmApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -806,7 +910,10 @@ impl ntnx_runtime::Model for CategoryDetails {
                 "entityType" => {
                     field_entity_type = extras.decode_optional(&mut map, "entityType")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -882,7 +989,10 @@ impl ntnx_runtime::Model for CategoryEntityReferences {
                 "categories" => {
                     field_categories = extras.decode_optional(&mut map, "categories")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -963,7 +1073,10 @@ impl ntnx_runtime::Model for Cluster {
                 "clusterName" => {
                     field_cluster_name = extras.decode_optional(&mut map, "clusterName")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1037,7 +1150,10 @@ impl ntnx_runtime::Model for CreateVolumeDiskApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1108,6 +1224,29 @@ impl ntnx_runtime::model::union::Union for CreateVolumeDiskApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1186,7 +1325,10 @@ impl ntnx_runtime::Model for CreateVolumeGroupApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1257,6 +1399,29 @@ impl ntnx_runtime::model::union::Union for CreateVolumeGroupApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1335,7 +1500,10 @@ impl ntnx_runtime::Model for DeleteVolumeDiskApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1406,6 +1574,29 @@ impl ntnx_runtime::model::union::Union for DeleteVolumeDiskApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1484,7 +1675,10 @@ impl ntnx_runtime::Model for DeleteVolumeGroupApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1555,6 +1749,29 @@ impl ntnx_runtime::model::union::Union for DeleteVolumeGroupApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1633,7 +1850,10 @@ impl ntnx_runtime::Model for DetachIscsiClientApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1704,6 +1924,29 @@ impl ntnx_runtime::model::union::Union for DetachIscsiClientApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1782,7 +2025,10 @@ impl ntnx_runtime::Model for DetachNvmfClientApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1853,6 +2099,29 @@ impl ntnx_runtime::model::union::Union for DetachNvmfClientApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1931,7 +2200,10 @@ impl ntnx_runtime::Model for DetachVmApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2002,6 +2274,29 @@ impl ntnx_runtime::model::union::Union for DetachVmApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -2079,7 +2374,10 @@ impl ntnx_runtime::Model for DisassociateCategoryApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2150,6 +2448,29 @@ impl ntnx_runtime::model::union::Union for DisassociateCategoryApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -2224,7 +2545,10 @@ impl ntnx_runtime::Model for DiskStorageFeatures {
                 "flashMode" => {
                     field_flash_mode = extras.decode_optional(&mut map, "flashMode")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2302,7 +2626,10 @@ impl ntnx_runtime::Model for FlashMode {
                 "isEnabled" => {
                     field_is_enabled = extras.decode_optional(&mut map, "isEnabled")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2374,7 +2701,10 @@ impl ntnx_runtime::Model for GetIscsiClientApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2443,6 +2773,29 @@ impl ntnx_runtime::model::union::Union for GetIscsiClientApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "volumes.v4.config.IscsiClient" => {
+                        Self::IscsiClient(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -2520,7 +2873,10 @@ impl ntnx_runtime::Model for GetVolumeDiskApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2589,6 +2945,29 @@ impl ntnx_runtime::model::union::Union for GetVolumeDiskApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "volumes.v4.config.VolumeDisk" => {
+                        Self::VolumeDisk(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -2666,7 +3045,10 @@ impl ntnx_runtime::Model for GetVolumeGroupApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2735,6 +3117,29 @@ impl ntnx_runtime::model::union::Union for GetVolumeGroupApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "volumes.v4.config.VolumeGroup" => {
+                        Self::VolumeGroup(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -2812,7 +3217,10 @@ impl ntnx_runtime::Model for GetVolumeGroupMetadataApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2883,6 +3291,29 @@ impl ntnx_runtime::model::union::Union for GetVolumeGroupMetadataApiResponseData
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "common.v1.config.Metadata" => {
+                        Self::Metadata(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -3049,7 +3480,10 @@ impl ntnx_runtime::Model for IscsiClient {
                     field_attachment_site = extras
                         .decode_optional(&mut map, "attachmentSite")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3168,7 +3602,10 @@ impl ntnx_runtime::Model for IscsiClientExpansion {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3330,7 +3767,10 @@ impl ntnx_runtime::Model for IscsiClientProjection {
                     field_attachment_site = extras
                         .decode_optional(&mut map, "attachmentSite")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3464,7 +3904,10 @@ impl ntnx_runtime::Model for IscsiClientAttachment {
                     field_cluster_reference = extras
                         .decode_optional(&mut map, "clusterReference")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3543,7 +3986,10 @@ impl ntnx_runtime::Model for IscsiClientAttachmentExpansion {
                 "iscsiClient" => {
                     field_iscsi_client = extras.decode_optional(&mut map, "iscsiClient")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3626,7 +4072,10 @@ impl ntnx_runtime::Model for IscsiClientAttachmentProjection {
                     field_cluster_reference = extras
                         .decode_optional(&mut map, "clusterReference")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3717,7 +4166,10 @@ impl ntnx_runtime::Model for IscsiFeatures {
                     field_enabled_authentications = extras
                         .decode_optional(&mut map, "enabledAuthentications")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3796,7 +4248,10 @@ impl ntnx_runtime::Model for ListCategoryAssociationsApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3872,6 +4327,24 @@ impl ntnx_runtime::model::union::Union for ListCategoryAssociationsApiResponseDa
                 serde::de::value::SeqAccessDeserializer::new(seq),
             )
             .map(Self::CategoryDetailsList)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -3951,7 +4424,10 @@ impl ntnx_runtime::Model for ListExternalIscsiAttachmentsApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -4033,6 +4509,24 @@ impl ntnx_runtime::model::union::Union for ListExternalIscsiAttachmentsApiRespon
             )
             .map(Self::IscsiClientAttachmentList)
     }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
+    }
 }
 
 impl serde::Serialize for ListExternalIscsiAttachmentsApiResponseData {
@@ -4111,7 +4605,10 @@ impl ntnx_runtime::Model for ListIscsiClientsApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -4187,6 +4684,24 @@ impl ntnx_runtime::model::union::Union for ListIscsiClientsApiResponseData {
                 serde::de::value::SeqAccessDeserializer::new(seq),
             )
             .map(Self::IscsiClientList)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -4266,7 +4781,10 @@ impl ntnx_runtime::Model for ListVmAttachmentsApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -4342,6 +4860,24 @@ impl ntnx_runtime::model::union::Union for ListVmAttachmentsApiResponseData {
                 serde::de::value::SeqAccessDeserializer::new(seq),
             )
             .map(Self::VmAttachmentList)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -4421,7 +4957,10 @@ impl ntnx_runtime::Model for ListVolumeDisksApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -4497,6 +5036,24 @@ impl ntnx_runtime::model::union::Union for ListVolumeDisksApiResponseData {
                 serde::de::value::SeqAccessDeserializer::new(seq),
             )
             .map(Self::VolumeDiskList)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -4574,7 +5131,10 @@ impl ntnx_runtime::Model for ListVolumeGroupsApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -4650,6 +5210,24 @@ impl ntnx_runtime::model::union::Union for ListVolumeGroupsApiResponseData {
                 serde::de::value::SeqAccessDeserializer::new(seq),
             )
             .map(Self::VolumeGroupList)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -4729,7 +5307,10 @@ impl ntnx_runtime::Model for MigrateVolumeGroupApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -4800,6 +5381,29 @@ impl ntnx_runtime::model::union::Union for MigrateVolumeGroupApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -4925,7 +5529,10 @@ impl ntnx_runtime::Model for NvmfClient {
                     field_cluster_reference = extras
                         .decode_optional(&mut map, "clusterReference")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -5045,7 +5652,10 @@ impl ntnx_runtime::Model for NvmfClientAttachment {
                     field_cluster_reference = extras
                         .decode_optional(&mut map, "clusterReference")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -5126,7 +5736,10 @@ impl ntnx_runtime::Model for PauseVolumeGroupSynchronousReplicationApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -5198,6 +5811,29 @@ for PauseVolumeGroupSynchronousReplicationApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -5357,7 +5993,10 @@ impl ntnx_runtime::Model for ResumeVolumeGroupSynchronousReplicationApiResponse 
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -5418,6 +6057,24 @@ for ResumeVolumeGroupSynchronousReplicationApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -5500,7 +6157,10 @@ impl ntnx_runtime::Model for RevertSpec {
                 "volumeGroupRecoveryPointExtId" => {
                     field_volume_group_recovery_point_ext_id = Some(map.next_value()?);
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -5579,7 +6239,10 @@ impl ntnx_runtime::Model for RevertVolumeGroupApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -5650,6 +6313,29 @@ impl ntnx_runtime::model::union::Union for RevertVolumeGroupApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -5795,7 +6481,10 @@ impl ntnx_runtime::Model for StorageFeatures {
                 "flashMode" => {
                     field_flash_mode = extras.decode_optional(&mut map, "flashMode")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -5879,7 +6568,10 @@ impl ntnx_runtime::Model for TargetParam {
                     field_iscsi_target_name = extras
                         .decode_optional(&mut map, "iscsiTargetName")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -5959,7 +6651,10 @@ impl ntnx_runtime::Model for UpdateIscsiClientApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -6030,6 +6725,29 @@ impl ntnx_runtime::model::union::Union for UpdateIscsiClientApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -6108,7 +6826,10 @@ impl ntnx_runtime::Model for UpdateIscsiClientByIdApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -6179,6 +6900,29 @@ impl ntnx_runtime::model::union::Union for UpdateIscsiClientByIdApiResponseData 
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -6257,7 +7001,10 @@ impl ntnx_runtime::Model for UpdateVolumeDiskApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -6328,6 +7075,29 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeDiskApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -6406,7 +7176,10 @@ impl ntnx_runtime::Model for UpdateVolumeDiskByIdApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -6477,6 +7250,29 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeDiskByIdApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -6555,7 +7351,10 @@ impl ntnx_runtime::Model for UpdateVolumeGroupApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -6626,6 +7425,29 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeGroupApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -6704,7 +7526,10 @@ impl ntnx_runtime::Model for UpdateVolumeGroupByIdApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -6775,6 +7600,29 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeGroupByIdApiResponseData 
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -6853,7 +7701,10 @@ impl ntnx_runtime::Model for UpdateVolumeGroupMetadataApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -6912,6 +7763,24 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeGroupMetadataApiResponseD
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -6982,7 +7851,10 @@ impl ntnx_runtime::Model for UpdateVolumeGroupMetadataInfoApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -7041,6 +7913,24 @@ impl ntnx_runtime::model::union::Union for UpdateVolumeGroupMetadataInfoApiRespo
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -7208,7 +8098,10 @@ impl ntnx_runtime::Model for VmAttachment {
             match key.as_str() {
                 "extId" => field_ext_id = Some(map.next_value()?),
                 "index" => field_index = extras.decode_optional(&mut map, "index")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -7348,7 +8241,10 @@ impl ntnx_runtime::Model for VolumeDisk {
                     field_disk_storage_features = extras
                         .decode_optional(&mut map, "diskStorageFeatures")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -7522,7 +8418,10 @@ impl ntnx_runtime::Model for VolumeDiskProjection {
                     field_disk_storage_features = extras
                         .decode_optional(&mut map, "diskStorageFeatures")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -7802,7 +8701,10 @@ impl ntnx_runtime::Model for VolumeGroup {
                     field_is_hidden = extras.decode_optional(&mut map, "isHidden")?;
                 }
                 "disks" => field_disks = extras.decode_optional(&mut map, "disks")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -7935,7 +8837,10 @@ impl ntnx_runtime::Model for VolumeGroupExpansion {
                 "metadata" => {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -8177,7 +9082,10 @@ impl ntnx_runtime::Model for VolumeGroupProjection {
                     field_is_hidden = extras.decode_optional(&mut map, "isHidden")?;
                 }
                 "disks" => field_disks = extras.decode_optional(&mut map, "disks")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -8390,7 +9298,10 @@ impl ntnx_runtime::Model for VolumeGroupMetadata {
                 "categoryIds" => {
                     field_category_ids = extras.decode_optional(&mut map, "categoryIds")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

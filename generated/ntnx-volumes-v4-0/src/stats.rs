@@ -47,7 +47,10 @@ impl ntnx_runtime::Model for GetVolumeDiskStatsApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -119,6 +122,29 @@ impl ntnx_runtime::model::union::Union for GetVolumeDiskStatsApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "volumes.v4.stats.VolumeDiskStats" => {
+                        Self::VolumeDiskStats(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -198,7 +224,10 @@ impl ntnx_runtime::Model for GetVolumeGroupStatsApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -270,6 +299,29 @@ impl ntnx_runtime::model::union::Union for GetVolumeGroupStatsApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "volumes.v4.stats.VolumeGroupStats" => {
+                        Self::VolumeGroupStats(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "volumes.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -345,7 +397,10 @@ impl ntnx_runtime::Model for TimeValuePair {
                     field_timestamp = extras.decode_optional(&mut map, "timestamp")?;
                 }
                 "value" => field_value = extras.decode_optional(&mut map, "value")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -556,7 +611,10 @@ impl ntnx_runtime::Model for VolumeDiskStats {
                     field_controller_avg_write_io_latency_usecs = extras
                         .decode_optional(&mut map, "controllerAvgWriteIOLatencyUsecs")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -846,7 +904,10 @@ impl ntnx_runtime::Model for VolumeDiskStatsProjection {
                     field_controller_avg_write_io_latency_usecs = extras
                         .decode_optional(&mut map, "controllerAvgWriteIOLatencyUsecs")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1138,7 +1199,10 @@ impl ntnx_runtime::Model for VolumeGroupStats {
                     field_controller_avg_write_io_latency_usecs = extras
                         .decode_optional(&mut map, "controllerAvgWriteIOLatencyUsecs")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1432,7 +1496,10 @@ impl ntnx_runtime::Model for VolumeGroupStatsProjection {
                     field_controller_avg_write_io_latency_usecs = extras
                         .decode_optional(&mut map, "controllerAvgWriteIOLatencyUsecs")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

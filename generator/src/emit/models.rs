@@ -263,12 +263,12 @@ fn emit_struct(space: &TypeSpace<'_>, def: &TypeDef, s: &Struct, scope: &Scope) 
         }
     });
     let dispatch = if plans.is_empty() {
-        quote! { extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?; }
+        quote! { extras.decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?; }
     } else {
         quote! {
             match key.as_str() {
                 #(#arms)*
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?,
             }
         }
     };
@@ -715,6 +715,7 @@ fn emit_union(space: &TypeSpace<'_>, def: &TypeDef, u: &Union, scope: &Scope) ->
         }
         _ => quote!(),
     };
+    let decode_tagged = decode_tagged(&plans);
     let serialize_arms = plans.iter().map(|p| {
         let ident = &p.ident;
         quote! { Self::#ident(value) => serde::Serialize::serialize(value, serializer), }
@@ -769,6 +770,8 @@ fn emit_union(space: &TypeSpace<'_>, def: &TypeDef, u: &Union, scope: &Scope) ->
             }
 
             #decode_seq
+
+            #decode_tagged
         }
 
         impl serde::Serialize for #name {
@@ -788,6 +791,39 @@ fn emit_union(space: &TypeSpace<'_>, def: &TypeDef, u: &Union, scope: &Scope) ->
 
         #(#froms)*
     }
+}
+
+/// `decode_tagged` of a union with struct variants: an object whose `$objectType` comes
+/// first goes straight to the variant of that name (the first, if several share it).
+fn decode_tagged(plans: &[VariantPlan]) -> Option<TokenStream> {
+    let mut seen = std::collections::BTreeSet::new();
+    let arms: Vec<TokenStream> = plans
+        .iter()
+        .filter(|p| p.boxed)
+        .filter_map(|p| {
+            let wire = p.object_type.as_ref()?;
+            seen.insert(wire.clone()).then(|| {
+                let ident = &p.ident;
+                quote! {
+                    #wire => Self::#ident(Box::new(ntnx_runtime::model::union::tagged(map)?)),
+                }
+            })
+        })
+        .collect();
+    if arms.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+            name: &str,
+            map: A,
+        ) -> Result<Result<Self, A>, A::Error> {
+            Ok(Ok(match name {
+                #(#arms)*
+                _ => return Ok(Err(map)),
+            }))
+        }
+    })
 }
 
 fn shape_word(shape: JsonShape) -> &'static str {

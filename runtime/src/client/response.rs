@@ -333,7 +333,7 @@ impl<'de, D: Deserialize<'de>> Deserialize<'de> for Envelope<D> {
                     match key.as_str() {
                         "data" => envelope.data = map.next_value()?,
                         "metadata" => envelope.metadata = map.next_value()?,
-                        _ => envelope.extras.decode_entry(key, &mut map, None)?,
+                        _ => envelope.extras.decode_entry(key, &mut map, None, None)?,
                     }
                 }
                 Ok(envelope)

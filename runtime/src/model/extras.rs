@@ -2,6 +2,7 @@ use serde::de::MapAccess;
 use serde::ser::SerializeMap;
 use serde_json::{Map, Value};
 
+use super::text::{ReservedText, Text};
 use super::Key;
 
 /// What a struct keeps beyond its declared fields: `$objectType`, `$reserved` and every
@@ -15,7 +16,7 @@ use super::Key;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Extras {
     object_type: ObjectTypeMark,
-    reserved: Option<Map<String, Value>>,
+    reserved: Reserved,
     unknown: Map<String, Value>,
     /// Declared optional fields that arrived as `null` (the schemas do not allow it, some
     /// servers send it anyway); written back as `null` while the field stays empty.
@@ -28,7 +29,7 @@ impl Default for Extras {
     fn default() -> Self {
         Extras {
             object_type: ObjectTypeMark::Own,
-            reserved: None,
+            reserved: Reserved::Absent,
             unknown: Map::new(),
             nulls: Vec::new(),
             built: true,
@@ -46,6 +47,61 @@ enum ObjectTypeMark {
     Absent,
     /// Another name, as decoded.
     Other(String),
+}
+
+/// What `$reserved` holds. Most payloads carry exactly the model revision the official
+/// SDKs write (`{"$fv": "v4.r0"}`), kept as a mark rather than a map.
+#[derive(Clone, Debug)]
+enum Reserved {
+    /// No `$reserved`.
+    Absent,
+    /// Exactly `{"$fv": revision}`, the revision of the type it was decoded as.
+    Revision(&'static str),
+    /// Anything else (an ETag, other keys), as decoded or edited.
+    Map(Map<String, Value>),
+}
+
+impl Reserved {
+    fn to_map(&self) -> Option<Map<String, Value>> {
+        match self {
+            Reserved::Absent => None,
+            Reserved::Revision(revision) => Some(revision_map(revision)),
+            Reserved::Map(map) => Some(map.clone()),
+        }
+    }
+}
+
+/// Equal when they hold the same `$reserved` object, however it is kept.
+impl PartialEq for Reserved {
+    fn eq(&self, other: &Reserved) -> bool {
+        match (self, other) {
+            (Reserved::Absent, Reserved::Absent) => true,
+            (Reserved::Revision(a), Reserved::Revision(b)) => a == b,
+            (Reserved::Map(a), Reserved::Map(b)) => a == b,
+            (a, b) => a.to_map() == b.to_map(),
+        }
+    }
+}
+
+/// `{"$fv": revision}`.
+fn revision_map(revision: &str) -> Map<String, Value> {
+    let mut map = Map::new();
+    map.insert(REVISION_KEY.to_owned(), Value::String(revision.to_owned()));
+    map
+}
+
+/// Key under `$reserved` of the model revision.
+const REVISION_KEY: &str = "$fv";
+
+/// `{"$fv": revision}` written without building a map.
+struct RevisionOnly<'a>(&'a str);
+
+impl serde::Serialize for RevisionOnly<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(REVISION_KEY, self.0)?;
+        map.end()
+    }
 }
 
 /// Key under `$reserved` where the official SDKs keep an entity's ETag.
@@ -89,24 +145,40 @@ impl Extras {
         self.object_type = ObjectTypeMark::Other(name.into());
     }
 
+    /// Records that the payload's `$objectType` was the type's own (read before the type
+    /// decoded the rest, see `union::tagged`).
+    #[doc(hidden)]
+    pub fn decoded_own_object_type(&mut self) {
+        self.object_type = ObjectTypeMark::Own;
+    }
+
     /// Writes no `$objectType` at all.
     pub fn omit_object_type(&mut self) {
         self.object_type = ObjectTypeMark::Absent;
     }
 
     /// The `$reserved` object, if there is one.
-    pub fn reserved(&self) -> Option<&Map<String, Value>> {
-        self.reserved.as_ref()
+    pub fn reserved(&self) -> Option<Map<String, Value>> {
+        self.reserved.to_map()
     }
 
     /// The `$reserved` object, created empty if there is none.
     pub fn reserved_mut(&mut self) -> &mut Map<String, Value> {
-        self.reserved.get_or_insert_with(Map::new)
+        if !matches!(self.reserved, Reserved::Map(_)) {
+            self.reserved = Reserved::Map(self.reserved.to_map().unwrap_or_default());
+        }
+        match &mut self.reserved {
+            Reserved::Map(map) => map,
+            Reserved::Absent | Reserved::Revision(_) => unreachable!("made a map above"),
+        }
     }
 
     /// The entity's ETag, kept under `$reserved` as the official SDKs do.
     pub fn etag(&self) -> Option<&str> {
-        self.reserved.as_ref()?.get(ETAG_KEY)?.as_str()
+        match &self.reserved {
+            Reserved::Map(map) => map.get(ETAG_KEY)?.as_str(),
+            Reserved::Absent | Reserved::Revision(_) => None,
+        }
     }
 
     /// Records the ETag a response carried, so an update can send `If-Match`.
@@ -164,34 +236,39 @@ impl Extras {
         }
     }
 
-    /// Decodes the value of an undeclared key.
+    /// Decodes the value of an undeclared key, for a type whose `$objectType` is `own` and
+    /// whose model revision is `revision`.
     #[doc(hidden)]
     pub fn decode_entry<'de, A: MapAccess<'de>>(
         &mut self,
         key: Key<'de>,
         map: &mut A,
         own: Option<&str>,
+        revision: Option<&'static str>,
     ) -> Result<(), A::Error> {
         match key.as_str() {
-            "$objectType" => {
-                let value: Value = map.next_value()?;
-                match value {
-                    Value::String(name) => {
-                        self.object_type = if Some(name.as_str()) == own {
-                            ObjectTypeMark::Own
-                        } else {
-                            ObjectTypeMark::Other(name)
-                        };
-                    }
-                    // Not a string: kept as an unknown key so it is written back as is.
-                    other => {
-                        self.unknown.insert(key.into_string(), other);
-                    }
+            "$objectType" => match map.next_value::<Text<'de>>()? {
+                Text::Str(name) => {
+                    self.object_type = if Some(&*name) == own {
+                        ObjectTypeMark::Own
+                    } else {
+                        ObjectTypeMark::Other(name.into_owned())
+                    };
                 }
-            }
-            "$reserved" => match map.next_value()? {
-                Value::Object(reserved) => self.reserved = Some(reserved),
-                other => {
+                // Not a string: kept as an unknown key so it is written back as is.
+                Text::Other(other) => {
+                    self.unknown.insert(key.into_string(), other);
+                }
+            },
+            "$reserved" => match map.next_value::<ReservedText<'de>>()? {
+                ReservedText::RevisionOnly(found) if Some(&*found) == revision => {
+                    self.reserved = Reserved::Revision(revision.unwrap_or_default());
+                }
+                ReservedText::RevisionOnly(found) => {
+                    self.reserved = Reserved::Map(revision_map(&found));
+                }
+                ReservedText::Object(object) => self.reserved = Reserved::Map(object),
+                ReservedText::Other(other) => {
                     self.unknown.insert(key.into_string(), other);
                 }
             },
@@ -223,13 +300,14 @@ impl Extras {
             map.serialize_entry(key, value)?;
         }
         match (&self.reserved, revision) {
-            (Some(reserved), _) => map.serialize_entry("$reserved", reserved)?,
-            (None, Some(revision)) if self.built => {
-                let mut reserved = Map::new();
-                reserved.insert("$fv".to_owned(), Value::String(revision.to_owned()));
-                map.serialize_entry("$reserved", &reserved)?;
+            (Reserved::Map(reserved), _) => map.serialize_entry("$reserved", reserved)?,
+            (Reserved::Revision(decoded), _) => {
+                map.serialize_entry("$reserved", &RevisionOnly(decoded))?;
             }
-            (None, _) => {}
+            (Reserved::Absent, Some(revision)) if self.built => {
+                map.serialize_entry("$reserved", &RevisionOnly(revision))?;
+            }
+            (Reserved::Absent, _) => {}
         }
         if let Some(name) = self.written_object_type(own) {
             map.serialize_entry("$objectType", name)?;
@@ -272,7 +350,7 @@ impl<'de> serde::Deserialize<'de> for Extras {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Extras, A::Error> {
                 let mut extras = Extras::decoding();
                 while let Some(key) = map.next_key::<Key<'de>>()? {
-                    extras.decode_entry(key, &mut map, None)?;
+                    extras.decode_entry(key, &mut map, None, None)?;
                 }
                 Ok(extras)
             }

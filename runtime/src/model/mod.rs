@@ -10,6 +10,7 @@ mod key;
 mod nullable;
 mod object;
 mod secret;
+mod text;
 pub mod union;
 
 pub use datetime::{DateTime, DateTimeError};

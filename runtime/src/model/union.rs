@@ -21,9 +21,11 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::Model;
+use super::text::Text;
+use super::{Key, Model};
 
 /// JSON shape a variant accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +47,11 @@ pub enum Shape {
 }
 
 impl Shape {
-    fn accepts(self, value: &Value) -> bool {
+    fn accepts(self, value: &Buffered) -> bool {
+        let value = match value {
+            Buffered::Object(_) => return matches!(self, Shape::Object | Shape::Any),
+            Buffered::Value(value) => value,
+        };
         match (self, value) {
             (Shape::Any, _) => true,
             (Shape::Object, Value::Object(_)) => true,
@@ -56,6 +62,146 @@ impl Shape {
             (Shape::Integer, Value::Number(n)) => n.is_i64() || n.is_u64(),
             _ => false,
         }
+    }
+}
+
+/// The value a union picks a variant for, held until one takes it.
+///
+/// An object's entries are kept as raw JSON text, so that only the variant that takes it
+/// decodes them (nested objects are never built as [`Value`] trees); anything else is a
+/// [`Value`] (scalars, and arrays of unions with several array variants).
+#[derive(Debug)]
+pub enum Buffered {
+    /// An object: its keys, each with its value's JSON text.
+    Object(RawObject),
+    /// Any other value.
+    Value(Value),
+}
+
+impl Buffered {
+    fn is_object(&self) -> bool {
+        matches!(
+            self,
+            Buffered::Object(_) | Buffered::Value(Value::Object(_))
+        )
+    }
+
+    /// The `$objectType` of an object, if it has a string one.
+    fn object_type(&self) -> Option<String> {
+        match self {
+            Buffered::Object(object) => {
+                let raw = object.get("$objectType")?;
+                serde_json::from_str::<String>(raw.get()).ok()
+            }
+            Buffered::Value(Value::Object(object)) => {
+                object.get("$objectType")?.as_str().map(str::to_owned)
+            }
+            Buffered::Value(_) => None,
+        }
+    }
+
+    /// The number of keys besides `$objectType` and `$reserved` (0 for a non-object).
+    fn declared_keys(&self) -> usize {
+        let counted = |key: &str| !matches!(key, "$objectType" | "$reserved");
+        match self {
+            Buffered::Object(object) => object.0.iter().filter(|(k, _)| counted(k)).count(),
+            Buffered::Value(Value::Object(object)) => object.keys().filter(|k| counted(k)).count(),
+            Buffered::Value(_) => 0,
+        }
+    }
+
+    /// Decodes `T` from the value.
+    fn decode<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        match self {
+            Buffered::Object(object) => T::deserialize(RawObjectDeserializer(object)),
+            Buffered::Value(value) => T::deserialize(value),
+        }
+    }
+
+    /// The value as JSON, for a union's `Unrecognized` variant.
+    fn into_value(self) -> Result<Value, serde_json::Error> {
+        match self {
+            Buffered::Value(value) => Ok(value),
+            Buffered::Object(object) => {
+                let mut map = Map::new();
+                for (key, raw) in object.0 {
+                    map.insert(key, serde_json::from_str(raw.get())?);
+                }
+                Ok(Value::Object(map))
+            }
+        }
+    }
+}
+
+/// An object's entries, each value as raw JSON text.
+#[derive(Debug)]
+pub struct RawObject(Vec<(String, Box<RawValue>)>);
+
+impl RawObject {
+    fn get(&self, key: &str) -> Option<&RawValue> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| &**v)
+    }
+}
+
+/// A [`RawObject`] as a serde deserializer (a map), its values parsed as they are asked for.
+struct RawObjectDeserializer<'a>(&'a RawObject);
+
+impl<'de> Deserializer<'de> for RawObjectDeserializer<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(RawObjectAccess {
+            entries: self.0 .0.iter(),
+            value: None,
+        })
+    }
+
+    /// An object is never `null`.
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_some(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
+/// The entries of a [`RawObject`], as a serde map.
+struct RawObjectAccess<'a> {
+    entries: std::slice::Iter<'a, (String, Box<RawValue>)>,
+    value: Option<&'a RawValue>,
+}
+
+impl<'a> MapAccess<'a> for RawObjectAccess<'a> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'a>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        let Some((key, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.value = Some(value);
+        seed.deserialize(de::value::BorrowedStrDeserializer::new(key))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'a>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        let value = self
+            .value
+            .take()
+            .ok_or_else(|| de::Error::custom("a value asked for before its key"))?;
+        seed.deserialize(value)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
     }
 }
 
@@ -72,7 +218,7 @@ pub enum Fit {
 }
 
 /// How a variant decodes: the value (or an error) and how well it fit.
-pub type DecodeFn<T> = fn(Value) -> Result<(T, Fit), serde_json::Error>;
+pub type DecodeFn<T> = fn(&Buffered) -> Result<(T, Fit), serde_json::Error>;
 
 /// One alternative of a union.
 pub struct Variant<T> {
@@ -95,73 +241,83 @@ pub trait Union: Sized + 'static {
     /// Keeps a value no variant fits.
     fn unrecognized(value: Value) -> Self;
 
+    /// Decodes the rest of an object whose first key was `$objectType` `name`, when a
+    /// struct variant answers to that name: its entries go straight to that struct,
+    /// unbuffered. Gives the map back, untouched, otherwise. Generated for unions with struct
+    /// variants.
+    fn decode_tagged<'de, A: MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        let _ = name;
+        Ok(Err(map))
+    }
+
     /// Decodes an array without buffering it. Generated for unions with exactly one array
     /// variant (the `data` of list responses), which then need not go through a
     /// [`Value`].
     fn decode_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
         let value: Value =
             de::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
-        from_value(value).map_err(de::Error::custom)
+        from_buffered(Buffered::Value(value)).map_err(de::Error::custom)
     }
 }
 
 /// Decodes `value` by the rules of this module.
 pub fn from_value<T: Union>(value: Value) -> Result<T, serde_json::Error> {
-    let object_type = match &value {
-        Value::Object(object) => object.get("$objectType").and_then(Value::as_str),
-        _ => None,
-    };
-    let Some(name) = object_type.map(str::to_owned) else {
+    from_buffered(Buffered::Value(value))
+}
+
+fn from_buffered<T: Union>(value: Buffered) -> Result<T, serde_json::Error> {
+    let Some(name) = value.object_type() else {
         return by_shape(value);
     };
     let tagged = T::VARIANTS
         .iter()
         .find(|v| v.shape == Shape::Object && v.object_type == Some(name.as_str()));
     match tagged {
-        Some(variant) => (variant.decode)(value)
+        Some(variant) => (variant.decode)(&value)
             .map(|(decoded, _)| decoded)
             .map_err(|e| variant_error::<T>(&name, e)),
-        None if T::VARIANTS.iter().any(|v| v.object_type.is_some()) => Ok(T::unrecognized(value)),
+        None if T::VARIANTS.iter().any(|v| v.object_type.is_some()) => {
+            Ok(T::unrecognized(value.into_value()?))
+        }
         // No variant is a named struct (maps, free-form objects): decide by shape.
         None => by_shape(value),
     }
 }
 
-fn by_shape<T: Union>(value: Value) -> Result<T, serde_json::Error> {
+fn by_shape<T: Union>(value: Buffered) -> Result<T, serde_json::Error> {
     let candidates: Vec<&Variant<T>> = T::VARIANTS
         .iter()
         .filter(|v| v.shape.accepts(&value))
         .collect();
-    match candidates.as_slice() {
-        [] => Ok(T::unrecognized(value)),
-        [only] => match (only.decode)(value.clone()) {
-            Ok((decoded, _)) => Ok(decoded),
-            Err(_) => Ok(T::unrecognized(value)),
-        },
+    let decoded = match candidates.as_slice() {
+        [] => None,
+        [only] => (only.decode)(&value).ok().map(|(decoded, _)| decoded),
         several if value.is_object() => {
             let mut strict = Vec::new();
             let mut loose = Vec::new();
             for variant in several {
-                match (variant.decode)(value.clone()) {
+                match (variant.decode)(&value) {
                     Ok((decoded, Fit::Strict)) => strict.push(decoded),
                     Ok((decoded, Fit::Loose)) => loose.push(decoded),
                     Ok((_, Fit::Vacuous)) | Err(_) => {}
                 }
             }
-            Ok(match (strict.len(), loose.len()) {
-                (1, _) => strict.remove(0),
-                (0, 1) => loose.remove(0),
-                _ => T::unrecognized(value),
-            })
-        }
-        several => {
-            for variant in several {
-                if let Ok((decoded, _)) = (variant.decode)(value.clone()) {
-                    return Ok(decoded);
-                }
+            match (strict.len(), loose.len()) {
+                (1, _) => Some(strict.remove(0)),
+                (0, 1) => Some(loose.remove(0)),
+                _ => None,
             }
-            Ok(T::unrecognized(value))
         }
+        several => several
+            .iter()
+            .find_map(|variant| (variant.decode)(&value).ok().map(|(decoded, _)| decoded)),
+    };
+    match decoded {
+        Some(decoded) => Ok(decoded),
+        None => Ok(T::unrecognized(value.into_value()?)),
     }
 }
 
@@ -172,18 +328,20 @@ fn variant_error<T: Union>(name: &str, error: serde_json::Error) -> serde_json::
     ))
 }
 
+/// Decodes the rest of an object into struct variant `M`, whose `$objectType` (its own)
+/// came first and was read already (see [`Union::decode_tagged`]).
+pub fn tagged<'de, M: Model, A: MapAccess<'de>>(map: A) -> Result<M, A::Error> {
+    let mut decoded = M::decode_map(map)?;
+    decoded.extras_mut().decoded_own_object_type();
+    Ok(decoded)
+}
+
 /// Decodes a generated struct variant, reporting how well it fit.
 pub fn decode_model<M: Model + DeserializeOwned>(
-    value: Value,
+    value: &Buffered,
 ) -> Result<(M, Fit), serde_json::Error> {
-    let keys = match &value {
-        Value::Object(object) => object
-            .keys()
-            .filter(|k| !matches!(k.as_str(), "$objectType" | "$reserved"))
-            .count(),
-        _ => 0,
-    };
-    let decoded: M = serde_json::from_value(value)?;
+    let keys = value.declared_keys();
+    let decoded: M = value.decode()?;
     let unknown = decoded.extras().unknown().len();
     let fit = if unknown == 0 {
         Fit::Strict
@@ -196,8 +354,8 @@ pub fn decode_model<M: Model + DeserializeOwned>(
 }
 
 /// Decodes any other variant (scalars, arrays, maps, enums, nested unions).
-pub fn decode_plain<V: DeserializeOwned>(value: Value) -> Result<(V, Fit), serde_json::Error> {
-    serde_json::from_value(value).map(|decoded| (decoded, Fit::Strict))
+pub fn decode_plain<V: DeserializeOwned>(value: &Buffered) -> Result<(V, Fit), serde_json::Error> {
+    value.decode().map(|decoded| (decoded, Fit::Strict))
 }
 
 /// Decodes a generated union (the body of its `Deserialize` impl).
@@ -209,7 +367,7 @@ struct UnionVisitor<T>(PhantomData<fn() -> T>);
 
 impl<T: Union> UnionVisitor<T> {
     fn finish<E: de::Error>(value: Value) -> Result<T, E> {
-        from_value(value).map_err(E::custom)
+        from_buffered(Buffered::Value(value)).map_err(E::custom)
     }
 }
 
@@ -260,9 +418,33 @@ impl<'de, T: Union> Visitor<'de> for UnionVisitor<T> {
         T::decode_seq(seq)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        let object: Map<String, Value> =
-            de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
-        Self::finish(Value::Object(object))
+    /// An object whose first key is a known `$objectType` goes straight to its variant;
+    /// any other keeps each entry's value as raw JSON text until a variant takes it.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
+        if let Some(first) = map.next_key::<Key<'de>>()? {
+            let value: Box<RawValue> = if first.as_str() == "$objectType" {
+                match map.next_value::<Text<'de>>()? {
+                    Text::Str(name) => match T::decode_tagged(&name, map)? {
+                        Ok(decoded) => return Ok(decoded),
+                        Err(returned) => {
+                            map = returned;
+                            serde_json::value::to_raw_value(&name).map_err(de::Error::custom)?
+                        }
+                    },
+                    Text::Other(other) => {
+                        serde_json::value::to_raw_value(&other).map_err(de::Error::custom)?
+                    }
+                }
+            } else {
+                map.next_value()?
+            };
+            entries.push((first.into_string(), value));
+        }
+        while let Some(key) = map.next_key::<String>()? {
+            let value: Box<RawValue> = map.next_value()?;
+            entries.push((key, value));
+        }
+        from_buffered(Buffered::Object(RawObject(entries))).map_err(de::Error::custom)
     }
 }

@@ -7,7 +7,10 @@
 //! `vms/ours/decode`, under a profiler). Cargo's own `--bench` is ignored.
 //!
 //! A measurement is a list of samples, each the mean time of one operation over a batch
-//! of operations; `cargo xtask bench` reports their median, min and max.
+//! of operations; `cargo xtask bench` reports their median, min and max. Operations that
+//! are compared are measured together ([`Timer::interleaved`]): one sample of each per
+//! round, so that load on this shared machine lands on both sides of a ratio, which
+//! `cargo xtask bench` then takes per round ([`Results::compare`]).
 
 #![allow(dead_code)] // Each benchmark uses a part of this module.
 
@@ -116,6 +119,48 @@ impl Timer {
             })
             .collect()
     }
+
+    /// Samples of each of `operations`, in seconds per call, taken in rounds: each round
+    /// takes one sample of every operation, starting with the next one each round (A B C,
+    /// B C A, ...). Sample `i` of every operation comes from round `i`.
+    pub fn interleaved(&self, operations: &mut [&mut dyn FnMut()]) -> Vec<Vec<f64>> {
+        let batches: Vec<u32> = operations
+            .iter_mut()
+            .map(|operation| {
+                let started = Instant::now();
+                let mut runs = 0u32;
+                while runs == 0 || started.elapsed() < self.warmup {
+                    operation();
+                    runs += 1;
+                }
+                let per_call = started.elapsed().as_secs_f64() / f64::from(runs);
+                if per_call > 0.0 {
+                    (self.sample_time.as_secs_f64() / per_call).clamp(1.0, 1e6) as u32
+                } else {
+                    1
+                }
+            })
+            .collect();
+        let count = operations.len();
+        let mut samples = vec![Vec::with_capacity(self.samples); count];
+        for round in 0..self.samples {
+            for turn in 0..count {
+                let which = (round + turn) % count;
+                let started = Instant::now();
+                for _ in 0..batches[which] {
+                    (operations[which])();
+                }
+                samples[which].push(started.elapsed().as_secs_f64() / f64::from(batches[which]));
+            }
+        }
+        samples
+    }
+}
+
+/// The machine's load average over the last minute (`/proc/loadavg`), if it can be read.
+pub fn load_average() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    text.split_whitespace().next()?.parse().ok()
 }
 
 /// The results file of one benchmark: named measurements and notes.
@@ -124,6 +169,7 @@ pub struct Results {
     bench: &'static str,
     smoke: bool,
     measurements: Vec<Value>,
+    comparisons: Vec<Value>,
     notes: Map<String, Value>,
 }
 
@@ -134,6 +180,7 @@ impl Results {
             bench,
             smoke: args.smoke,
             measurements: Vec::new(),
+            comparisons: Vec::new(),
             notes: Map::new(),
         }
     }
@@ -158,6 +205,34 @@ impl Results {
         }));
     }
 
+    /// Adds measurements taken together by [`Timer::interleaved`] (`names[i]` has
+    /// `samples[i]`), each operation handling `entities` and `bytes`, and records that they
+    /// were, with the load average before and after, so that ratios between them are
+    /// taken round by round.
+    pub fn compare(
+        &mut self,
+        names: &[&str],
+        samples: Vec<Vec<f64>>,
+        entities: usize,
+        bytes: usize,
+        load: (Option<f64>, Option<f64>),
+    ) {
+        for (name, samples) in names.iter().zip(samples) {
+            self.add(name, samples, entities, bytes);
+        }
+        self.compared(names, load);
+    }
+
+    /// Records that measurements `names`, already added, were taken alternately (sample
+    /// `i` of each in round `i`), with the load average before and after.
+    pub fn compared(&mut self, names: &[&str], load: (Option<f64>, Option<f64>)) {
+        self.comparisons.push(json!({
+            "names": names,
+            "load_before": load.0,
+            "load_after": load.1,
+        }));
+    }
+
     /// Adds a note (`key: value`) for the report.
     pub fn note(&mut self, key: &str, value: impl Into<Value>) {
         self.notes.insert(key.to_owned(), value.into());
@@ -172,6 +247,7 @@ impl Results {
             "bench": self.bench,
             "smoke": self.smoke,
             "measurements": self.measurements,
+            "comparisons": self.comparisons,
             "notes": self.notes,
         });
         if let Some(parent) = out.parent() {

@@ -17,7 +17,7 @@ use ntnx_generator::manifest::Manifest;
 
 use super::report::{Section, Table, Target};
 use super::scratch::{self, count_lines, Touched};
-use super::stats::Summary;
+use super::stats::{paired_ratios, Load, Summary};
 use super::{cargo_bin, output, progenitor, Bench};
 
 /// Runs of each build in the full benchmark.
@@ -138,19 +138,56 @@ pub fn run(bench: &Bench) -> Result<Section, String> {
         output(&mut cargo(workspace, target, &["build", "--workspace"]))?;
     }
     let runs = if bench.smoke { 1 } else { RUNS };
+    let groups = pairs(&subjects);
+    let load_before = Load::now();
     for run in 0..runs {
-        for subject in &mut subjects {
-            time_builds(subject)?;
-            println!(
-                "bench: run {}/{runs} {:<28} cold {:>6.1} s  incremental {:>6.1} s",
-                run + 1,
-                subject.package,
-                subject.cold.last().copied().unwrap_or(f64::NAN),
-                subject.incremental.last().copied().unwrap_or(f64::NAN),
-            );
+        // Each of our crates next to progenitor's for the same spec, the one going first
+        // alternating from run to run, so that the two builds of a pair see the same load.
+        for group in &groups {
+            let mut group = group.clone();
+            if run % 2 == 1 {
+                group.reverse();
+            }
+            for index in group {
+                let subject = &mut subjects[index];
+                time_builds(subject)?;
+                println!(
+                    "bench: run {}/{runs} {:<28} cold {:>6.1} s  incremental {:>6.1} s",
+                    run + 1,
+                    subject.package,
+                    subject.cold.last().copied().unwrap_or(f64::NAN),
+                    subject.incremental.last().copied().unwrap_or(f64::NAN),
+                );
+            }
         }
     }
-    Ok(section(bench, &subjects, &failures, skipped, runs))
+    let load = Load {
+        before: load_before,
+        after: Load::now(),
+    };
+    Ok(section(bench, &subjects, &failures, skipped, runs, load))
+}
+
+/// The subjects in the order they are built in a run: each of our spec crates with
+/// progenitor's crate of the same spec, then what has no peer.
+fn pairs(subjects: &[Subject]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, ours) in subjects.iter().enumerate().filter(|(_, s)| s.ours) {
+        let mut group = vec![i];
+        group.extend(
+            subjects
+                .iter()
+                .position(|s| !s.ours && s.namespace.is_some() && s.namespace == ours.namespace),
+        );
+        groups.push(group);
+    }
+    let paired: Vec<usize> = groups.iter().flatten().copied().collect();
+    groups.extend(
+        (0..subjects.len())
+            .filter(|i| !paired.contains(i))
+            .map(|i| vec![i]),
+    );
+    groups
 }
 
 fn our_subject(workspace: &Path, package: &str, namespace: Option<&str>) -> Subject {
@@ -215,6 +252,7 @@ fn section(
     failures: &[(String, String)],
     skipped: Option<String>,
     runs: usize,
+    load: Load,
 ) -> Section {
     let mut table = Table::new(&[
         "crate",
@@ -247,9 +285,9 @@ fn section(
     }
     let mut ratios = Table::new(&[
         "spec",
-        "cold: ours ÷ progenitor",
-        "incremental: ours ÷ progenitor",
-        "cold: (ours + `ntnx-shared`) ÷ progenitor",
+        "cold: ours ÷ progenitor, per pair",
+        "incremental: ours ÷ progenitor, per pair",
+        "cold: (ours + `ntnx-shared`) ÷ progenitor, medians",
     ]);
     let shared_cold = subjects
         .iter()
@@ -265,8 +303,8 @@ fn section(
         let failure = failures.iter().find(|(n, _)| n == namespace);
         let (cold, incremental) = match peer {
             Some(peer) => (
-                ratio(&ours.cold, &peer.cold),
-                ratio(&ours.incremental, &peer.incremental),
+                paired_ratios(&ours.cold, &peer.cold),
+                paired_ratios(&ours.incremental, &peer.incremental),
             ),
             None => (None, None),
         };
@@ -285,13 +323,18 @@ fn section(
             (None, Some(_)) => "progenitor not installed".to_owned(),
             (None, None) => "not measured".to_owned(),
         };
-        let fmt = |r: Option<f64>| r.map_or_else(|| why_not.clone(), |r| format!("{r:.2}×"));
-        ratios.row(vec![label, fmt(cold), fmt(incremental), fmt(with_shared)]);
+        let fmt = |r: Option<Summary>| r.map_or_else(|| why_not.clone(), |r| r.show_ratio());
+        ratios.row(vec![
+            label,
+            fmt(cold),
+            fmt(incremental),
+            with_shared.map_or_else(|| why_not.clone(), |r| format!("{r:.2}×")),
+        ]);
         for (kind, r) in [("cold", cold), ("incremental", incremental)] {
             targets.push(Target {
                 target: format!("`{}` {kind} build ≤ progenitor's", ours.package),
                 measured: fmt(r),
-                met: r.map(|r| r <= 1.0),
+                met: r.map(|r| r.median <= 1.0),
             });
         }
     }
@@ -334,11 +377,15 @@ fn section(
         text: vec![format!(
             "Debug builds (`cargo build -p X`, {} cores) of each crate alone with its \
              dependencies already built: cold is after `cargo clean -p X`, incremental after \
-             appending a comment to `src/lib.rs` (restored afterwards). {runs} run(s) each; \
+             appending a comment to `src/lib.rs` (restored afterwards). {runs} run(s) each, \
+             each of our crates built next to progenitor's for the same spec (which goes \
+             first alternates from run to run), ratios taken pair by pair; load average {} \
+             over the part; \
              progenitor {} (`cargo progenitor -i <spec>.yaml`: it reads the YAML spec as \
              given, default positional interface and merged tags). Lines are of the `.rs` \
              files; code lines are neither blank nor only a comment.",
             std::thread::available_parallelism().map_or(1, usize::from),
+            load.show(),
             progenitor::VERSION,
         )],
         tables: vec![table, ratios],
@@ -349,9 +396,4 @@ fn section(
 
 fn show(samples: &[f64]) -> String {
     Summary::of(samples).map_or_else(String::new, |s| s.show(1))
-}
-
-/// Ratio of the medians of `a` and `b`.
-fn ratio(a: &[f64], b: &[f64]) -> Option<f64> {
-    Some(Summary::of(a)?.median / Summary::of(b)?.median)
 }

@@ -10,6 +10,10 @@ use super::{python, shown, status, Bench};
 /// Payloads of the decode benchmark, by the name it gives them.
 const PAYLOADS: [&str; 2] = ["vms", "images"];
 
+/// Decoding into the generated types should have at least this many times the throughput
+/// of decoding into `serde_json::Value`.
+const DECODE_TARGET: f64 = 2.0;
+
 /// The Python SDK should be at least this many times slower than the generated types.
 const PYTHON_TARGET: f64 = 1000.0;
 
@@ -25,7 +29,7 @@ pub fn run(bench: &Bench) -> Result<Section, String> {
         "payload",
         "decode: ours ÷ Value throughput",
         "encode: ours ÷ Value throughput",
-        "decode: Python ÷ ours time",
+        "decode: Python ÷ ours time (medians of separate runs)",
         "decode: path tracking ÷ plain time",
     ]);
     let mut targets = Vec::new();
@@ -68,21 +72,35 @@ pub fn run(bench: &Bench) -> Result<Section, String> {
             let first = if i == 0 { label.clone() } else { String::new() };
             table.row(vec![first, what.to_owned(), ns, mbs]);
         }
-        let decode_ratio = ours.mb_per_s().median / value.mb_per_s().median;
-        let encode_ratio = ours_encode.mb_per_s().median / value_encode.mb_per_s().median;
+        // Throughput ours ÷ Value is time Value ÷ time ours, pair by pair.
+        let decode = rust.paired(
+            &format!("{name}/value/decode"),
+            &format!("{name}/ours/decode"),
+        )?;
+        let encode = rust.paired(
+            &format!("{name}/value/encode"),
+            &format!("{name}/ours/encode"),
+        )?;
+        let tracked = rust.paired(
+            &format!("{name}/ours/decode-tracking-path"),
+            &format!("{name}/ours/decode"),
+        )?;
+        let decode_ratio = decode.ratio.median;
+        // Python runs in its own process, after ours: a ratio of medians, not of pairs.
         let python_ratio = py.map(|p| p.seconds().median / ours.seconds().median);
-        let tracking_ratio = tracking.seconds().median / ours.seconds().median;
         ratios.row(vec![
             name.to_owned(),
-            format!("{decode_ratio:.2}×"),
-            format!("{encode_ratio:.2}×"),
+            decode.show(),
+            encode.show(),
             python_ratio.map_or_else(|| "not measured".to_owned(), |r| format!("{r:.0}×")),
-            format!("{tracking_ratio:.2}×"),
+            tracked.show(),
         ]);
         targets.push(Target {
-            target: format!("{name}: decode throughput ≥ `serde_json::Value`'s"),
-            measured: format!("{decode_ratio:.2}×"),
-            met: Some(decode_ratio >= 1.0),
+            target: format!(
+                "{name}: decode throughput ≥ {DECODE_TARGET:.0}× `serde_json::Value`'s"
+            ),
+            measured: decode.ratio.show_ratio(),
+            met: Some(decode_ratio >= DECODE_TARGET),
         });
         targets.push(Target {
             target: format!("{name}: Python SDK ≥ {PYTHON_TARGET:.0}× slower than ours"),

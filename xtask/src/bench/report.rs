@@ -117,8 +117,11 @@ pub fn render(command: &str, smoke: bool, machine: &Machine, sections: &[Section
     );
     let _ = writeln!(out, "- Toolchain: {}", machine.rustc);
     out.push_str(
-        "- Each figure is the median of several runs, min–max in parentheses; a ratio is \
-         of two medians measured in the same run.\n\n",
+        "- Each figure is the median of several runs, min–max in parentheses. A ratio \
+         compares cases measured alternately (A, B, A, B … in the same process or script), \
+         so that load on this shared machine lands on both sides: it is the median of the \
+         per-pair ratios, their min–max in parentheses, with the one-minute load average \
+         before → after. The few ratios of medians of separate runs say so.\n\n",
     );
     for (i, section) in sections.iter().enumerate() {
         let _ = writeln!(out, "## {}. {}\n", i + 1, section.title);

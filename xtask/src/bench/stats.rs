@@ -66,6 +66,55 @@ impl Summary {
             d = decimals
         )
     }
+
+    /// `median× (min–max)`, for ratios.
+    pub fn show_ratio(&self) -> String {
+        format!("{:.2}× ({:.2}–{:.2})", self.median, self.min, self.max)
+    }
+}
+
+/// The ratios `a[i] ÷ b[i]` of samples taken in pairs (sample `i` of both sides in the same
+/// round), summarized; `None` without pairs. Taking the ratio per pair, not of the two
+/// medians, keeps a burst of load on this shared machine from landing on one side only.
+pub fn paired_ratios(a: &[f64], b: &[f64]) -> Option<Summary> {
+    let ratios: Vec<f64> = a.iter().zip(b).map(|(a, b)| a / b).collect();
+    Summary::of(&ratios)
+}
+
+/// The machine's one-minute load average before and after some measurements.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Load {
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+}
+
+impl Load {
+    /// The load average now (`/proc/loadavg`), if it can be read.
+    pub fn now() -> Option<f64> {
+        let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+        text.split_whitespace().next()?.parse().ok()
+    }
+
+    /// `1.4 → 2.1`.
+    pub fn show(&self) -> String {
+        let one = |l: Option<f64>| l.map_or_else(|| "?".to_owned(), |l| format!("{l:.1}"));
+        format!("{} → {}", one(self.before), one(self.after))
+    }
+}
+
+/// A ratio of two sides measured alternately, with the load around it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Paired {
+    /// Per-pair ratios.
+    pub ratio: Summary,
+    pub load: Load,
+}
+
+impl Paired {
+    /// `median× (min–max), load a → b`.
+    pub fn show(&self) -> String {
+        format!("{}, load {}", self.ratio.show_ratio(), self.load.show())
+    }
 }
 
 /// One measurement of a results file.
@@ -105,6 +154,8 @@ impl Measurement {
 #[derive(Clone, Debug, Default)]
 pub struct Results {
     pub measurements: BTreeMap<String, Measurement>,
+    /// Groups of measurements taken alternately, with the load around them.
+    pub comparisons: Vec<(Vec<String>, Load)>,
     pub notes: BTreeMap<String, Value>,
 }
 
@@ -133,6 +184,22 @@ impl Results {
                 },
             );
         }
+        for item in value["comparisons"].as_array().into_iter().flatten() {
+            let names = item["names"]
+                .as_array()
+                .map(|n| {
+                    n.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let load = Load {
+                before: item["load_before"].as_f64(),
+                after: item["load_after"].as_f64(),
+            };
+            results.comparisons.push((names, load));
+        }
         if let Some(notes) = value["notes"].as_object() {
             results.notes = notes.clone().into_iter().collect();
         }
@@ -144,6 +211,19 @@ impl Results {
         self.measurements
             .get(name)
             .ok_or_else(|| format!("the benchmark results have no `{name}`"))
+    }
+
+    /// Time of `a` ÷ time of `b`, per pair of samples; an error unless the benchmark
+    /// measured the two alternately.
+    pub fn paired(&self, a: &str, b: &str) -> Result<Paired, String> {
+        let (_, load) = self
+            .comparisons
+            .iter()
+            .find(|(names, _)| names.iter().any(|n| n == a) && names.iter().any(|n| n == b))
+            .ok_or_else(|| format!("`{a}` and `{b}` were not measured alternately"))?;
+        let ratio = paired_ratios(&self.get(a)?.samples, &self.get(b)?.samples)
+            .ok_or_else(|| format!("`{a}` and `{b}` have no samples"))?;
+        Ok(Paired { ratio, load: *load })
     }
 
     /// A note as text (strings unquoted).
@@ -166,6 +246,38 @@ mod tests {
         assert_eq!((s.median, s.min, s.max, s.runs), (2.0, 1.0, 3.0, 3));
         assert_eq!(Summary::of(&[1.0, 2.0, 4.0, 3.0]).unwrap().median, 2.5);
         assert!(Summary::of(&[]).is_none());
+    }
+
+    #[test]
+    fn ratios_are_taken_pair_by_pair() {
+        // A burst of load in round 2 slows both sides; the per-pair ratio stays 2.
+        let a = [2.0, 20.0, 2.0];
+        let b = [1.0, 10.0, 1.0];
+        let r = paired_ratios(&a, &b).unwrap();
+        assert_eq!((r.median, r.min, r.max, r.runs), (2.0, 2.0, 2.0, 3));
+        assert_eq!(r.show_ratio(), "2.00× (2.00–2.00)");
+        assert!(paired_ratios(&[], &[]).is_none());
+    }
+
+    #[test]
+    fn paired_needs_an_interleaved_comparison() {
+        let text = r#"{"measurements": [
+            {"name": "a", "samples": [2.0, 4.0]}, {"name": "b", "samples": [1.0, 1.0]},
+            {"name": "c", "samples": [1.0, 1.0]}],
+            "comparisons": [{"names": ["a", "b"], "load_before": 1.5, "load_after": null}]}"#;
+        let dir = std::env::temp_dir().join(format!("xtask-stats-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("results.json");
+        std::fs::write(&path, text).unwrap();
+        let results = Results::read(&path).unwrap();
+        let paired = results.paired("a", "b").unwrap();
+        assert_eq!((paired.ratio.median, paired.ratio.max), (3.0, 4.0));
+        assert_eq!(paired.load.show(), "1.5 → ?");
+        assert!(results
+            .paired("a", "c")
+            .unwrap_err()
+            .contains("alternately"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -43,7 +43,10 @@ impl ntnx_runtime::Model for CategoryReference {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -104,7 +107,7 @@ impl ntnx_runtime::Model for ClusterNotSupportedForVmAntiAffinity {
     ) -> Result<Self, A::Error> {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?;
+            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?;
         }
         Ok(Self { extras })
     }
@@ -167,7 +170,10 @@ impl ntnx_runtime::Model for ClusterReference {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -228,7 +234,7 @@ impl ntnx_runtime::Model for CompliantVmAntiAffinityPolicy {
     ) -> Result<Self, A::Error> {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?;
+            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?;
         }
         Ok(Self { extras })
     }
@@ -284,7 +290,7 @@ impl ntnx_runtime::Model for CompliantVmHostAffinityPolicy {
     ) -> Result<Self, A::Error> {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?;
+            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?;
         }
         Ok(Self { extras })
     }
@@ -350,7 +356,10 @@ impl ntnx_runtime::Model for ConflictingLegacyVmAntiAffinityPolicy {
                     field_legacy_vm_anti_affinity_policy_ext_id = extras
                         .decode_optional(&mut map, "legacyVmAntiAffinityPolicyExtId")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -416,7 +425,7 @@ impl ntnx_runtime::Model for ConflictingLegacyVmHostAffinityPolicy {
     ) -> Result<Self, A::Error> {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?;
+            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?;
         }
         Ok(Self { extras })
     }
@@ -485,7 +494,10 @@ impl ntnx_runtime::Model for ConflictingVmAntiAffinityPolicy {
                             "conflictingVmAntiAffinityPolicyExtId",
                         )?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -558,7 +570,10 @@ impl ntnx_runtime::Model for ConflictingVmHostAffinityPolicy {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -630,7 +645,10 @@ impl ntnx_runtime::Model for CreateVmAntiAffinityPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -701,6 +719,29 @@ impl ntnx_runtime::model::union::Union for CreateVmAntiAffinityPolicyApiResponse
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -779,7 +820,10 @@ impl ntnx_runtime::Model for CreateVmHostAffinityPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -850,6 +894,29 @@ impl ntnx_runtime::model::union::Union for CreateVmHostAffinityPolicyApiResponse
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -928,7 +995,10 @@ impl ntnx_runtime::Model for DeleteLegacyVmAntiAffinityPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1000,6 +1070,29 @@ for DeleteLegacyVmAntiAffinityPolicyApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1079,7 +1172,10 @@ impl ntnx_runtime::Model for DeleteVmAntiAffinityPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1150,6 +1246,29 @@ impl ntnx_runtime::model::union::Union for DeleteVmAntiAffinityPolicyApiResponse
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1228,7 +1347,10 @@ impl ntnx_runtime::Model for DeleteVmHostAffinityPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1299,6 +1421,29 @@ impl ntnx_runtime::model::union::Union for DeleteVmHostAffinityPolicyApiResponse
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1377,7 +1522,10 @@ impl ntnx_runtime::Model for GetVmAntiAffinityPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1449,6 +1597,29 @@ impl ntnx_runtime::model::union::Union for GetVmAntiAffinityPolicyApiResponseDat
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.ahv.policies.VmAntiAffinityPolicy" => {
+                        Self::VmAntiAffinityPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1528,7 +1699,10 @@ impl ntnx_runtime::Model for GetVmHostAffinityPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1600,6 +1774,29 @@ impl ntnx_runtime::model::union::Union for GetVmHostAffinityPolicyApiResponseDat
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.ahv.policies.VmHostAffinityPolicy" => {
+                        Self::VmHostAffinityPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1673,7 +1870,10 @@ impl ntnx_runtime::Model for HostReference {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1781,7 +1981,10 @@ impl ntnx_runtime::Model for LegacyVmAntiAffinityPolicy {
                 "name" => field_name = extras.decode_optional(&mut map, "name")?,
                 "cluster" => field_cluster = extras.decode_optional(&mut map, "cluster")?,
                 "vms" => field_vms = extras.decode_optional(&mut map, "vms")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1865,7 +2068,10 @@ impl ntnx_runtime::Model for ListLegacyVmAntiAffinityPoliciesApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1948,6 +2154,24 @@ for ListLegacyVmAntiAffinityPoliciesApiResponseData {
             )
             .map(Self::LegacyVmAntiAffinityPolicyList)
     }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
+    }
 }
 
 impl serde::Serialize for ListLegacyVmAntiAffinityPoliciesApiResponseData {
@@ -2028,7 +2252,10 @@ impl ntnx_runtime::Model for ListVmAntiAffinityPoliciesApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2106,6 +2333,24 @@ impl ntnx_runtime::model::union::Union for ListVmAntiAffinityPoliciesApiResponse
                 serde::de::value::SeqAccessDeserializer::new(seq),
             )
             .map(Self::VmAntiAffinityPolicyList)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -2185,7 +2430,10 @@ impl ntnx_runtime::Model for ListVmAntiAffinityPolicyVmComplianceStatesApiRespon
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2271,6 +2519,24 @@ for ListVmAntiAffinityPolicyVmComplianceStatesApiResponseData {
             )
             .map(Self::VmAntiAffinityPolicyVmComplianceStateList)
     }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
+    }
 }
 
 impl serde::Serialize for ListVmAntiAffinityPolicyVmComplianceStatesApiResponseData {
@@ -2352,7 +2618,10 @@ impl ntnx_runtime::Model for ListVmHostAffinityPoliciesApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2430,6 +2699,24 @@ impl ntnx_runtime::model::union::Union for ListVmHostAffinityPoliciesApiResponse
                 serde::de::value::SeqAccessDeserializer::new(seq),
             )
             .map(Self::VmHostAffinityPolicyList)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -2509,7 +2796,10 @@ impl ntnx_runtime::Model for ListVmHostAffinityPolicyVmComplianceStatesApiRespon
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2595,6 +2885,24 @@ for ListVmHostAffinityPolicyVmComplianceStatesApiResponseData {
             )
             .map(Self::VmHostAffinityPolicyVmComplianceStateList)
     }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
+    }
 }
 
 impl serde::Serialize for ListVmHostAffinityPolicyVmComplianceStatesApiResponseData {
@@ -2665,7 +2973,7 @@ impl ntnx_runtime::Model for NoHostsForVmHostAffinityPolicy {
     ) -> Result<Self, A::Error> {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?;
+            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?;
         }
         Ok(Self { extras })
     }
@@ -2731,7 +3039,10 @@ impl ntnx_runtime::Model for NonCompliantVmAntiAffinityPolicy {
                     field_non_compliance_reason = extras
                         .decode_optional(&mut map, "nonComplianceReason")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2885,6 +3196,49 @@ for NonCompliantVmAntiAffinityPolicyNonComplianceReason {
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
     }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.ahv.policies.ClusterNotSupportedForVmAntiAffinity" => {
+                        Self::ClusterNotSupportedForVmAntiAffinity(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.ahv.policies.ConflictingVmAntiAffinityPolicy" => {
+                        Self::ConflictingVmAntiAffinityPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.ahv.policies.ConflictingLegacyVmAntiAffinityPolicy" => {
+                        Self::ConflictingLegacyVmAntiAffinityPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.ahv.policies.NotEnoughHostsForVmAntiAffinity" => {
+                        Self::NotEnoughHostsForVmAntiAffinity(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.ahv.policies.NotEnoughResourcesForVmAntiAffinity" => {
+                        Self::NotEnoughResourcesForVmAntiAffinity(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.ahv.policies.OtherVmAntiAffinityPolicyNonComplianceReason" => {
+                        Self::OtherVmAntiAffinityPolicyNonComplianceReason(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
+    }
 }
 
 impl serde::Serialize for NonCompliantVmAntiAffinityPolicyNonComplianceReason {
@@ -3007,7 +3361,10 @@ impl ntnx_runtime::Model for NonCompliantVmHostAffinityPolicy {
                     field_non_compliance_reason = extras
                         .decode_optional(&mut map, "nonComplianceReason")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3165,6 +3522,49 @@ for NonCompliantVmHostAffinityPolicyNonComplianceReason {
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
     }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.ahv.policies.ConflictingVmHostAffinityPolicy" => {
+                        Self::ConflictingVmHostAffinityPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.ahv.policies.ConflictingLegacyVmHostAffinityPolicy" => {
+                        Self::ConflictingLegacyVmHostAffinityPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.ahv.policies.NoHostsForVmHostAffinityPolicy" => {
+                        Self::NoHostsForVmHostAffinityPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.ahv.policies.NotEnoughResourcesForVmHostAffinityPolicy" => {
+                        Self::NotEnoughResourcesForVmHostAffinityPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.ahv.policies.PeNotCapableForVmHostAffinityPolicy" => {
+                        Self::PeNotCapableForVmHostAffinityPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.ahv.policies.OtherVmHostAffinityPolicyVmNonComplianceReason" => {
+                        Self::OtherVmHostAffinityPolicyVmNonComplianceReason(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
+    }
 }
 
 impl serde::Serialize for NonCompliantVmHostAffinityPolicyNonComplianceReason {
@@ -3277,7 +3677,7 @@ impl ntnx_runtime::Model for NotEnoughHostsForVmAntiAffinity {
     ) -> Result<Self, A::Error> {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?;
+            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?;
         }
         Ok(Self { extras })
     }
@@ -3333,7 +3733,7 @@ impl ntnx_runtime::Model for NotEnoughResourcesForVmAntiAffinity {
     ) -> Result<Self, A::Error> {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?;
+            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?;
         }
         Ok(Self { extras })
     }
@@ -3389,7 +3789,7 @@ impl ntnx_runtime::Model for NotEnoughResourcesForVmHostAffinityPolicy {
     ) -> Result<Self, A::Error> {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?;
+            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?;
         }
         Ok(Self { extras })
     }
@@ -3445,7 +3845,7 @@ impl ntnx_runtime::Model for OtherVmAntiAffinityPolicyNonComplianceReason {
     ) -> Result<Self, A::Error> {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?;
+            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?;
         }
         Ok(Self { extras })
     }
@@ -3501,7 +3901,7 @@ impl ntnx_runtime::Model for OtherVmHostAffinityPolicyVmNonComplianceReason {
     ) -> Result<Self, A::Error> {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?;
+            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?;
         }
         Ok(Self { extras })
     }
@@ -3565,7 +3965,10 @@ impl ntnx_runtime::Model for PeNotCapableForVmHostAffinityPolicy {
                     field_minimum_aos_version_required = extras
                         .decode_optional(&mut map, "minimumAosVersionRequired")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3631,7 +4034,7 @@ impl ntnx_runtime::Model for PendingVmAntiAffinityPolicy {
     ) -> Result<Self, A::Error> {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?;
+            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?;
         }
         Ok(Self { extras })
     }
@@ -3687,7 +4090,7 @@ impl ntnx_runtime::Model for PendingVmHostAffinityPolicy {
     ) -> Result<Self, A::Error> {
         let mut extras = ntnx_runtime::Extras::decoding();
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
-            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?;
+            extras.decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?;
         }
         Ok(Self { extras })
     }
@@ -3754,7 +4157,10 @@ impl ntnx_runtime::Model for ReEnforceVmHostAffinityPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3825,6 +4231,29 @@ impl ntnx_runtime::model::union::Union for ReEnforceVmHostAffinityPolicyApiRespo
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -3903,7 +4332,10 @@ impl ntnx_runtime::Model for UpdateVmAntiAffinityPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3974,6 +4406,29 @@ impl ntnx_runtime::model::union::Union for UpdateVmAntiAffinityPolicyApiResponse
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -4052,7 +4507,10 @@ impl ntnx_runtime::Model for UpdateVmHostAffinityPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -4123,6 +4581,29 @@ impl ntnx_runtime::model::union::Union for UpdateVmHostAffinityPolicyApiResponse
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -4195,7 +4676,10 @@ impl ntnx_runtime::Model for UserReference {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -4358,7 +4842,10 @@ impl ntnx_runtime::Model for VmAntiAffinityPolicy {
                     field_num_pending_vms = extras
                         .decode_optional(&mut map, "numPendingVms")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -4507,7 +4994,10 @@ impl ntnx_runtime::Model for VmAntiAffinityPolicyVmComplianceState {
                     field_compliance_status = extras
                         .decode_optional(&mut map, "complianceStatus")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -4620,6 +5110,34 @@ for VmAntiAffinityPolicyVmComplianceStateComplianceStatus {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.ahv.policies.CompliantVmAntiAffinityPolicy" => {
+                        Self::CompliantVmAntiAffinityPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.ahv.policies.NonCompliantVmAntiAffinityPolicy" => {
+                        Self::NonCompliantVmAntiAffinityPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.ahv.policies.PendingVmAntiAffinityPolicy" => {
+                        Self::PendingVmAntiAffinityPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -4821,7 +5339,10 @@ impl ntnx_runtime::Model for VmHostAffinityPolicy {
                     field_num_non_compliant_vms = extras
                         .decode_optional(&mut map, "numNonCompliantVms")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -4975,7 +5496,10 @@ impl ntnx_runtime::Model for VmHostAffinityPolicyVmComplianceState {
                     field_compliance_status = extras
                         .decode_optional(&mut map, "complianceStatus")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -5089,6 +5613,34 @@ for VmHostAffinityPolicyVmComplianceStateComplianceStatus {
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
     }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.ahv.policies.CompliantVmHostAffinityPolicy" => {
+                        Self::CompliantVmHostAffinityPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.ahv.policies.NonCompliantVmHostAffinityPolicy" => {
+                        Self::NonCompliantVmHostAffinityPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.ahv.policies.PendingVmHostAffinityPolicy" => {
+                        Self::PendingVmHostAffinityPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
+    }
 }
 
 impl serde::Serialize for VmHostAffinityPolicyVmComplianceStateComplianceStatus {
@@ -5176,7 +5728,10 @@ impl ntnx_runtime::Model for VmReference {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

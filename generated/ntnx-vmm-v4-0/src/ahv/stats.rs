@@ -47,7 +47,10 @@ impl ntnx_runtime::Model for GetDiskStatsApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -116,6 +119,29 @@ impl ntnx_runtime::model::union::Union for GetDiskStatsApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.ahv.stats.VmDiskStats" => {
+                        Self::VmDiskStats(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -193,7 +219,10 @@ impl ntnx_runtime::Model for GetNicStatsApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -262,6 +291,29 @@ impl ntnx_runtime::model::union::Union for GetNicStatsApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.ahv.stats.VmNicStats" => {
+                        Self::VmNicStats(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -339,7 +391,10 @@ impl ntnx_runtime::Model for GetVmStatsApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -408,6 +463,27 @@ impl ntnx_runtime::model::union::Union for GetVmStatsApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.ahv.stats.VmStats" => {
+                        Self::VmStats(Box::new(ntnx_runtime::model::union::tagged(map)?))
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -485,7 +561,10 @@ impl ntnx_runtime::Model for ListVmStatsApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -561,6 +640,24 @@ impl ntnx_runtime::model::union::Union for ListVmStatsApiResponseData {
                 serde::de::value::SeqAccessDeserializer::new(seq),
             )
             .map(Self::VmStatsList)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -664,7 +761,10 @@ impl ntnx_runtime::Model for VmDiskStats {
                     field_vm_ext_id = extras.decode_optional(&mut map, "vmExtId")?;
                 }
                 "stats" => field_stats = extras.decode_optional(&mut map, "stats")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -776,7 +876,10 @@ impl ntnx_runtime::Model for VmDiskStatsProjection {
                     field_vm_ext_id = extras.decode_optional(&mut map, "vmExtId")?;
                 }
                 "stats" => field_stats = extras.decode_optional(&mut map, "stats")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1045,7 +1148,10 @@ impl ntnx_runtime::Model for VmDiskStatsTuple {
                     field_controller_write_io_ppm = extras
                         .decode_optional(&mut map, "controllerWriteIoPpm")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1328,7 +1434,10 @@ impl ntnx_runtime::Model for VmNicStats {
                     field_vm_ext_id = extras.decode_optional(&mut map, "vmExtId")?;
                 }
                 "stats" => field_stats = extras.decode_optional(&mut map, "stats")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1440,7 +1549,10 @@ impl ntnx_runtime::Model for VmNicStatsProjection {
                     field_vm_ext_id = extras.decode_optional(&mut map, "vmExtId")?;
                 }
                 "stats" => field_stats = extras.decode_optional(&mut map, "stats")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1534,7 +1646,10 @@ impl ntnx_runtime::Model for VmNicStatsTuple {
                     field_network_dropped_transmitted_packets = extras
                         .decode_optional(&mut map, "networkDroppedTransmittedPackets")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1638,7 +1753,10 @@ impl ntnx_runtime::Model for VmStats {
                 "extId" => field_ext_id = map.next_value()?,
                 "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "stats" => field_stats = extras.decode_optional(&mut map, "stats")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1740,7 +1858,10 @@ impl ntnx_runtime::Model for VmStatsProjection {
                 "extId" => field_ext_id = map.next_value()?,
                 "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "stats" => field_stats = extras.decode_optional(&mut map, "stats")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2419,7 +2540,10 @@ impl ntnx_runtime::Model for VmStatsTuple {
                     field_memory_reserved_bytes = extras
                         .decode_optional(&mut map, "memoryReservedBytes")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

@@ -47,7 +47,10 @@ impl ntnx_runtime::Model for CreatePlacementPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -118,6 +121,29 @@ impl ntnx_runtime::model::union::Union for CreatePlacementPolicyApiResponseData 
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -196,7 +222,10 @@ impl ntnx_runtime::Model for CreateRateLimitPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -267,6 +296,29 @@ impl ntnx_runtime::model::union::Union for CreateRateLimitPolicyApiResponseData 
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -345,7 +397,10 @@ impl ntnx_runtime::Model for DeletePlacementPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -416,6 +471,29 @@ impl ntnx_runtime::model::union::Union for DeletePlacementPolicyApiResponseData 
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -494,7 +572,10 @@ impl ntnx_runtime::Model for DeleteRateLimitPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -565,6 +646,29 @@ impl ntnx_runtime::model::union::Union for DeleteRateLimitPolicyApiResponseData 
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -691,7 +795,10 @@ impl ntnx_runtime::Model for EffectiveRateLimitPolicy {
                 "links" => field_links = extras.decode_optional(&mut map, "links")?,
                 "clusterExtId" => field_cluster_ext_id = Some(map.next_value()?),
                 "rateLimitExtId" => field_rate_limit_ext_id = Some(map.next_value()?),
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -819,7 +926,10 @@ impl ntnx_runtime::Model for EffectiveRateLimitPolicyProjection {
                     field_rate_limit_ext_id = extras
                         .decode_optional(&mut map, "rateLimitExtId")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -987,7 +1097,10 @@ impl ntnx_runtime::Model for Filter {
             match key.as_str() {
                 "type" => field_type = Some(map.next_value()?),
                 "categoryExtIds" => field_category_ext_ids = Some(map.next_value()?),
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1136,7 +1249,10 @@ impl ntnx_runtime::Model for GetPlacementPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1208,6 +1324,29 @@ impl ntnx_runtime::model::union::Union for GetPlacementPolicyApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.images.config.PlacementPolicy" => {
+                        Self::PlacementPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1287,7 +1426,10 @@ impl ntnx_runtime::Model for GetRateLimitPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1359,6 +1501,29 @@ impl ntnx_runtime::model::union::Union for GetRateLimitPolicyApiResponseData {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.images.config.RateLimitPolicy" => {
+                        Self::RateLimitPolicy(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1438,7 +1603,10 @@ impl ntnx_runtime::Model for ListEffectiveRateLimitPoliciesApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1521,6 +1689,24 @@ for ListEffectiveRateLimitPoliciesApiResponseData {
             )
             .map(Self::EffectiveRateLimitPolicyList)
     }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
+    }
 }
 
 impl serde::Serialize for ListEffectiveRateLimitPoliciesApiResponseData {
@@ -1601,7 +1787,10 @@ impl ntnx_runtime::Model for ListPlacementPoliciesApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1677,6 +1866,24 @@ impl ntnx_runtime::model::union::Union for ListPlacementPoliciesApiResponseData 
                 serde::de::value::SeqAccessDeserializer::new(seq),
             )
             .map(Self::PlacementPolicyList)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1756,7 +1963,10 @@ impl ntnx_runtime::Model for ListRateLimitPoliciesApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1832,6 +2042,24 @@ impl ntnx_runtime::model::union::Union for ListRateLimitPoliciesApiResponseData 
                 serde::de::value::SeqAccessDeserializer::new(seq),
             )
             .map(Self::RateLimitPolicyList)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -2020,7 +2248,10 @@ impl ntnx_runtime::Model for PlacementPolicy {
                 "ownerExtId" => {
                     field_owner_ext_id = extras.decode_optional(&mut map, "ownerExtId")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2219,7 +2450,10 @@ impl ntnx_runtime::Model for PlacementPolicyProjection {
                 "ownerExtId" => {
                     field_owner_ext_id = extras.decode_optional(&mut map, "ownerExtId")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2509,7 +2743,10 @@ impl ntnx_runtime::Model for RateLimitPolicy {
                     field_matching_cluster_ext_ids = extras
                         .decode_optional(&mut map, "matchingClusterExtIds")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2705,7 +2942,10 @@ impl ntnx_runtime::Model for RateLimitPolicyProjection {
                     field_matching_cluster_ext_ids = extras
                         .decode_optional(&mut map, "matchingClusterExtIds")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2815,7 +3055,10 @@ impl ntnx_runtime::Model for ResumePlacementPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -2886,6 +3129,29 @@ impl ntnx_runtime::model::union::Union for ResumePlacementPolicyApiResponseData 
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -2964,7 +3230,10 @@ impl ntnx_runtime::Model for SuspendPlacementPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3035,6 +3304,29 @@ impl ntnx_runtime::model::union::Union for SuspendPlacementPolicyApiResponseData
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -3123,7 +3415,10 @@ impl ntnx_runtime::Model for SuspendPlacementPolicyConfig {
                     field_should_cancel_running_tasks = extras
                         .decode_optional(&mut map, "shouldCancelRunningTasks")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3200,7 +3495,10 @@ impl ntnx_runtime::Model for UpdatePlacementPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3271,6 +3569,29 @@ impl ntnx_runtime::model::union::Union for UpdatePlacementPolicyApiResponseData 
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -3349,7 +3670,10 @@ impl ntnx_runtime::Model for UpdateRateLimitPolicyApiResponse {
                     field_metadata = extras.decode_optional(&mut map, "metadata")?;
                 }
                 "data" => field_data = extras.decode_optional(&mut map, "data")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -3420,6 +3744,29 @@ impl ntnx_runtime::model::union::Union for UpdateRateLimitPolicyApiResponseData 
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "prism.v4.config.TaskReference" => {
+                        Self::TaskReference(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.error.ErrorResponse" => {
+                        Self::ErrorResponse(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 

@@ -53,7 +53,10 @@ impl ntnx_runtime::Model for Gadget {
             match key.as_str() {
                 "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 "label" => field_label = Some(map.next_value()?),
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -182,7 +185,10 @@ impl ntnx_runtime::Model for Owner {
             match key.as_str() {
                 "name" => field_name = extras.decode_optional(&mut map, "name")?,
                 "email" => field_email = extras.decode_optional(&mut map, "email")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -262,7 +268,10 @@ impl ntnx_runtime::Model for Part {
             match key.as_str() {
                 "name" => field_name = Some(map.next_value()?),
                 "serial" => field_serial = extras.decode_optional(&mut map, "serial")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -326,7 +335,10 @@ impl ntnx_runtime::Model for TaskReference {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -409,7 +421,10 @@ impl ntnx_runtime::Model for Thing {
                 "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
                 "name" => field_name = Some(map.next_value()?),
                 "size" => field_size = extras.decode_optional(&mut map, "size")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -564,7 +579,10 @@ impl ntnx_runtime::Model for Widget {
                 "parts" => field_parts = extras.decode_optional(&mut map, "parts")?,
                 "owner" => field_owner = extras.decode_optional(&mut map, "owner")?,
                 "spec" => field_spec = extras.decode_optional(&mut map, "spec")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -678,7 +696,10 @@ impl ntnx_runtime::Model for WidgetExpansion {
                 "gadget" => field_gadget = extras.decode_optional(&mut map, "gadget")?,
                 "note" => field_note = extras.decode_optional(&mut map, "note")?,
                 "mystery" => field_mystery = extras.decode_optional(&mut map, "mystery")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -814,7 +835,10 @@ impl ntnx_runtime::Model for WidgetProjection {
                 "parts" => field_parts = extras.decode_optional(&mut map, "parts")?,
                 "owner" => field_owner = extras.decode_optional(&mut map, "owner")?,
                 "spec" => field_spec = extras.decode_optional(&mut map, "spec")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -912,7 +936,10 @@ impl ntnx_runtime::Model for WidgetNote {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "text" => field_text = extras.decode_optional(&mut map, "text")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self { text: field_text, extras })
@@ -987,7 +1014,10 @@ impl ntnx_runtime::Model for WidgetSpec {
             match key.as_str() {
                 "size" => field_size = Some(map.next_value()?),
                 "color" => field_color = Some(map.next_value()?),
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

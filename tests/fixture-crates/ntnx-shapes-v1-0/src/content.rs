@@ -53,7 +53,10 @@ impl ntnx_runtime::Model for ImportForm {
             match key.as_str() {
                 "file" => field_file = Some(map.next_value()?),
                 "name" => field_name = extras.decode_optional(&mut map, "name")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

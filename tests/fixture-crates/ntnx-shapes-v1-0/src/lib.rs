@@ -62,7 +62,10 @@ impl ntnx_runtime::Model for AttachFilesRequestBody {
             match key.as_str() {
                 "files" => field_files = extras.decode_optional(&mut map, "files")?,
                 "comment" => field_comment = extras.decode_optional(&mut map, "comment")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

@@ -39,7 +39,10 @@ impl ntnx_runtime::Model for BuildInfo {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "version" => field_version = extras.decode_optional(&mut map, "version")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -114,7 +117,10 @@ impl ntnx_runtime::Model for ClusterConfig {
                 "buildInfo" => {
                     field_build_info = extras.decode_optional(&mut map, "buildInfo")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -214,7 +220,10 @@ impl ntnx_runtime::Model for ClusterNetwork {
                     field_ntp_servers = extras.decode_optional(&mut map, "ntpServers")?;
                 }
                 "fqdn" => field_fqdn = extras.decode_optional(&mut map, "fqdn")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

@@ -64,7 +64,10 @@ impl ntnx_runtime::Model for BasicAuth {
             match key.as_str() {
                 "username" => field_username = Some(map.next_value()?),
                 "password" => field_password = Some(map.next_value()?),
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -156,7 +159,10 @@ impl ntnx_runtime::Model for EntityReference {
                 "entityType" => {
                     field_entity_type = extras.decode_optional(&mut map, "entityType")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -453,7 +459,10 @@ impl ntnx_runtime::Model for Fqdn {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "value" => field_value = extras.decode_optional(&mut map, "value")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self { value: field_value, extras })
@@ -533,7 +542,10 @@ impl ntnx_runtime::Model for Flag {
             match key.as_str() {
                 "name" => field_name = extras.decode_optional(&mut map, "name")?,
                 "value" => field_value = extras.decode_optional(&mut map, "value")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -603,7 +615,10 @@ impl ntnx_runtime::Model for IpAddress {
             match key.as_str() {
                 "ipv4" => field_ipv4 = extras.decode_optional(&mut map, "ipv4")?,
                 "ipv6" => field_ipv6 = extras.decode_optional(&mut map, "ipv6")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -677,7 +692,10 @@ impl ntnx_runtime::Model for IpAddressOrFqdn {
                 "ipv4" => field_ipv4 = extras.decode_optional(&mut map, "ipv4")?,
                 "ipv6" => field_ipv6 = extras.decode_optional(&mut map, "ipv6")?,
                 "fqdn" => field_fqdn = extras.decode_optional(&mut map, "fqdn")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -770,7 +788,10 @@ impl ntnx_runtime::Model for IPv4Address {
                     field_prefix_length = extras
                         .decode_optional(&mut map, "prefixLength")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -861,7 +882,10 @@ impl ntnx_runtime::Model for IPv6Address {
                     field_prefix_length = extras
                         .decode_optional(&mut map, "prefixLength")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -931,7 +955,10 @@ impl ntnx_runtime::Model for IpRange {
             match key.as_str() {
                 "begin" => field_begin = extras.decode_optional(&mut map, "begin")?,
                 "end" => field_end = extras.decode_optional(&mut map, "end")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1003,7 +1030,10 @@ impl ntnx_runtime::Model for KvPair {
             match key.as_str() {
                 "name" => field_name = extras.decode_optional(&mut map, "name")?,
                 "value" => field_value = extras.decode_optional(&mut map, "value")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1234,7 +1264,10 @@ impl ntnx_runtime::Model for MapOfStringWrapper {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "map" => field_map = extras.decode_optional(&mut map, "map")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self { map: field_map, extras })
@@ -1322,7 +1355,10 @@ impl ntnx_runtime::Model for Message {
                 "severity" => {
                     field_severity = extras.decode_optional(&mut map, "severity")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1508,7 +1544,10 @@ impl ntnx_runtime::Model for Metadata {
                 "categoryIds" => {
                     field_category_ids = extras.decode_optional(&mut map, "categoryIds")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1593,7 +1632,10 @@ impl ntnx_runtime::Model for TenantAwareModel {
                 "tenantId" => {
                     field_tenant_id = extras.decode_optional(&mut map, "tenantId")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

@@ -43,7 +43,10 @@ impl ntnx_runtime::Model for ApiLink {
             match key.as_str() {
                 "href" => field_href = extras.decode_optional(&mut map, "href")?,
                 "rel" => field_rel = extras.decode_optional(&mut map, "rel")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -142,7 +145,10 @@ impl ntnx_runtime::Model for ApiResponseMetadata {
                 "extraInfo" => {
                     field_extra_info = extras.decode_optional(&mut map, "extraInfo")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -243,7 +249,10 @@ impl ntnx_runtime::Model for ExternalizableAbstractModel {
                 }
                 "extId" => field_ext_id = map.next_value()?,
                 "links" => field_links = extras.decode_optional(&mut map, "links")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

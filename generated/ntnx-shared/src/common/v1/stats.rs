@@ -140,7 +140,10 @@ impl ntnx_runtime::Model for TimeIntValuePair {
                 "timestamp" => {
                     field_timestamp = extras.decode_optional(&mut map, "timestamp")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

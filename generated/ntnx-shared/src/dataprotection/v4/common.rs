@@ -109,7 +109,10 @@ impl ntnx_runtime::Model for BaseRecoveryPoint {
                     field_recovery_point_type = extras
                         .decode_optional(&mut map, "recoveryPointType")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

@@ -171,7 +171,10 @@ impl ntnx_runtime::Model for BucketsAccessKey {
                     field_last_updated_time = extras
                         .decode_optional(&mut map, "lastUpdatedTime")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -645,7 +648,10 @@ impl ntnx_runtime::Model for User {
                     field_creation_type = extras
                         .decode_optional(&mut map, "creationType")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {

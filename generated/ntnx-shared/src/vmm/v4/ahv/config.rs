@@ -43,7 +43,10 @@ impl ntnx_runtime::Model for CategoryReference {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -125,7 +128,10 @@ impl ntnx_runtime::Model for CloudInit {
                     field_cloud_init_script = extras
                         .decode_optional(&mut map, "cloudInitScript")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -201,6 +207,29 @@ impl ntnx_runtime::model::union::Union for CloudInitCloudInitScript {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.ahv.config.Userdata" => {
+                        Self::Userdata(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    "vmm.v4.ahv.config.CustomKeyValues" => {
+                        Self::CustomKeyValues(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -342,7 +371,10 @@ impl ntnx_runtime::Model for CustomKeyValues {
                     field_key_value_pairs = extras
                         .decode_optional(&mut map, "keyValuePairs")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -409,7 +441,10 @@ impl ntnx_runtime::Model for OwnerReference {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -473,7 +508,10 @@ impl ntnx_runtime::Model for OwnershipInfo {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "owner" => field_owner = extras.decode_optional(&mut map, "owner")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self { owner: field_owner, extras })
@@ -536,7 +574,10 @@ impl ntnx_runtime::Model for SubnetReference {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "extId" => field_ext_id = extras.decode_optional(&mut map, "extId")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -602,7 +643,10 @@ impl ntnx_runtime::Model for Userdata {
         while let Some(key) = map.next_key::<ntnx_runtime::model::Key<'de>>()? {
             match key.as_str() {
                 "value" => field_value = extras.decode_optional(&mut map, "value")?,
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self { value: field_value, extras })
@@ -694,7 +738,10 @@ impl ntnx_runtime::Model for VmConfigOverrideSpecification {
                     field_ownership_info = extras
                         .decode_optional(&mut map, "ownershipInfo")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -779,7 +826,10 @@ impl ntnx_runtime::Model for VmRestoreIpv4ConfigOverrideSpec {
                     field_secondary_ip_address_list = extras
                         .decode_optional(&mut map, "secondaryIpAddressList")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -881,7 +931,10 @@ impl ntnx_runtime::Model for VmRestoreNicConfigOverrideParams {
                     field_nic_network_info = extras
                         .decode_optional(&mut map, "nicNetworkInfo")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -959,6 +1012,24 @@ for VmRestoreNicConfigOverrideParamsNicBackingInfo {
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
     }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.ahv.config.VmRestoreVirtualEthernetNicOverrideSpec" => {
+                        Self::VmRestoreVirtualEthernetNicOverrideSpec(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
+    }
 }
 
 impl serde::Serialize for VmRestoreNicConfigOverrideParamsNicBackingInfo {
@@ -1028,6 +1099,24 @@ for VmRestoreNicConfigOverrideParamsNicNetworkInfo {
 
     fn unrecognized(value: serde_json::Value) -> Self {
         Self::Unrecognized(value)
+    }
+
+    fn decode_tagged<'de, A: serde::de::MapAccess<'de>>(
+        name: &str,
+        map: A,
+    ) -> Result<Result<Self, A>, A::Error> {
+        Ok(
+            Ok(
+                match name {
+                    "vmm.v4.ahv.config.VmRestoreVirtualEthernetNicNetworkInfoOverrideSpec" => {
+                        Self::VmRestoreVirtualEthernetNicNetworkInfoOverrideSpec(
+                            Box::new(ntnx_runtime::model::union::tagged(map)?),
+                        )
+                    }
+                    _ => return Ok(Err(map)),
+                },
+            ),
+        )
     }
 }
 
@@ -1109,7 +1198,10 @@ impl ntnx_runtime::Model for VmRestoreNicConfigSpecification {
                     field_nic_override_list = extras
                         .decode_optional(&mut map, "nicOverrideList")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1185,7 +1277,10 @@ impl ntnx_runtime::Model for VmRestoreVirtualEthernetNicNetworkInfoOverrideSpec 
                 "ipv4Config" => {
                     field_ipv4_config = extras.decode_optional(&mut map, "ipv4Config")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
@@ -1258,7 +1353,10 @@ impl ntnx_runtime::Model for VmRestoreVirtualEthernetNicOverrideSpec {
                 "macAddress" => {
                     field_mac_address = extras.decode_optional(&mut map, "macAddress")?;
                 }
-                _ => extras.decode_entry(key, &mut map, Self::OBJECT_TYPE)?,
+                _ => {
+                    extras
+                        .decode_entry(key, &mut map, Self::OBJECT_TYPE, Self::REVISION)?
+                }
             }
         }
         Ok(Self {
