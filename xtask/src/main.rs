@@ -52,7 +52,8 @@ const USAGE: &str = "usage:
   cargo xtask check [--specs DIR] [--offline]      fail if generated/ is stale
   cargo xtask test [--specs DIR] [--offline]       run every check CI runs
   cargo xtask bench [--smoke] [--specs DIR]        benchmarks; writes BENCHMARKS.md (--smoke: a
-                                                   short run of each part, report in target/)
+                    [--part NAME]                  short run of each part, report in target/;
+                                                   --part: one part alone, report in target/)
   cargo xtask specs fetch NAMESPACE VERSION [--pin]  download a spec from the portal, print its pin
   cargo xtask specs probe NAMESPACE                  list the versions the portal serves
 

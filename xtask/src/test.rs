@@ -3,7 +3,8 @@
 //! 1. `cargo fmt --check`
 //! 2. `cargo xtask check` (generated crates up to date)
 //! 3. `cargo clippy --workspace --all-targets -- -D warnings`
-//! 4. `cargo test --workspace` (unit, round-trip, mock-server and conformance tests)
+//! 4. `cargo test --workspace` (unit, round-trip, mock-server and conformance tests), then
+//!    the runtime's TLS tests with its other TLS features (`tls-ring` alone, and none)
 //! 5. `cargo doc --workspace --no-deps` with warnings denied
 //! 6. `cargo package` of every published crate (the runtime, the shared crate and each
 //!    namespace crate), without the verifying build: their sources are what step 4 built
@@ -42,7 +43,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "warnings",
         ]),
     )?;
-    let counts = run_tests(&specs)?;
+    let mut counts = run_tests(&specs, &["test", "--workspace"])?;
+    // The runtime's TLS features other than the default: ring as the provider, and none.
+    for args in [TLS_RING, TLS_NONE] {
+        let (passed, failed) = run_tests(&specs, args)?;
+        counts = (counts.0 + passed, counts.1 + failed);
+    }
     let mut doc = Command::new(cargo_bin());
     doc.args(["doc", "--workspace", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings")
@@ -61,6 +67,30 @@ pub fn run(args: &[String]) -> Result<(), String> {
     println!("tests: {} passed, {} failed", counts.0, counts.1);
     Ok(())
 }
+
+/// The TLS tests with feature `tls-ring` alone.
+const TLS_RING: &[&str] = &[
+    "test",
+    "-p",
+    "ntnx-runtime",
+    "--no-default-features",
+    "--features",
+    "tls-ring",
+    "--test",
+    "wire",
+    "tls::",
+];
+
+/// The test of building a client with no TLS feature and no provider.
+const TLS_NONE: &[&str] = &[
+    "test",
+    "-p",
+    "ntnx-runtime",
+    "--no-default-features",
+    "--test",
+    "wire",
+    "tls::no_provider",
+];
 
 /// `cargo package` of the crates to publish: every workspace member whose manifest does not
 /// say `publish = false`.
@@ -91,10 +121,11 @@ fn step(name: &str, result: Result<(), String>) -> Result<(), String> {
     }
 }
 
-/// Runs `cargo test --workspace`, echoing its output, and sums its `test result:` lines.
-fn run_tests(specs: &std::path::Path) -> Result<(usize, usize), String> {
+/// Runs `cargo ARGS` (a `cargo test`), echoing its output, and sums its `test result:`
+/// lines.
+fn run_tests(specs: &std::path::Path, args: &[&str]) -> Result<(usize, usize), String> {
     let mut child = Command::new(cargo_bin())
-        .args(["test", "--workspace"])
+        .args(args)
         .env("NTNX_SPECS_DIR", specs)
         .current_dir(workspace::root())
         .stdout(Stdio::piped())
@@ -115,10 +146,11 @@ fn run_tests(specs: &std::path::Path) -> Result<(usize, usize), String> {
     let status = child.wait().map_err(|e| format!("cargo test: {e}"))?;
     if !status.success() || failed > 0 {
         return Err(format!(
-            "cargo test failed: {passed} passed, {failed} failed"
+            "cargo {} failed: {passed} passed, {failed} failed",
+            args.join(" ")
         ));
     }
-    println!("xtask test: cargo test: ok ({passed} tests)");
+    println!("xtask test: cargo {}: ok ({passed} tests)", args.join(" "));
     Ok((passed, failed))
 }
 

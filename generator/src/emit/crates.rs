@@ -10,7 +10,10 @@ use super::clients::ClientModule;
 use super::docs::{code, sanitize};
 use super::models::emit_type;
 use super::names::{crate_ident, ident};
-use super::package::{cargo_toml, first_version, shared_readme, spec_readme, Package, Readme};
+use super::package::{
+    cargo_toml, first_version, runtime_dependency, shared_readme, spec_readme, Package, Readme,
+    TLS_FEATURES,
+};
 use super::plan::TagPlan;
 use super::types::{Scope, TypeSpace};
 use super::{format_file, EmitOptions, GeneratedFile};
@@ -66,10 +69,7 @@ pub fn spec_crate(
             extra_modules: clients.modules,
         },
     )?;
-    let mut dependencies = vec![format!(
-        "ntnx-runtime = {{ path = \"{}\", version = \"0.1\" }}",
-        options.runtime_path
-    )];
+    let mut dependencies = vec![runtime_dependency(&options.runtime_path)];
     if uses_shared {
         dependencies.push(format!(
             "{shared} = {{ path = \"../{shared}\", version = \"1\" }}"
@@ -86,6 +86,7 @@ pub fn spec_crate(
         description: &description,
         sources: &file_name,
         dependencies,
+        features: TLS_FEATURES.iter().map(|f| (*f).to_owned()).collect(),
         publish: true,
     }));
     files.push(spec_readme(&Readme {
@@ -209,10 +210,9 @@ pub fn shared_crate(
         version: first_version(""),
         description: "Schemas shared between the Nutanix v4 namespaces (generated).",
         sources,
-        dependencies: vec![format!(
-            "ntnx-runtime = {{ path = \"{}\", version = \"0.1\" }}",
-            options.runtime_path
-        )],
+        // Models only: the TLS provider is chosen by the spec crates' features.
+        dependencies: vec![runtime_dependency(&options.runtime_path)],
+        features: Vec::new(),
         publish: true,
     }));
     files.push(shared_readme(&shared.name));

@@ -24,9 +24,26 @@ pub struct Package<'a> {
     pub sources: &'a str,
     /// Dependency lines (`name = { path = "...", version = "..." }`), serde's aside.
     pub dependencies: Vec<String>,
+    /// `[features]` lines (`name = [...]`); none for an empty list.
+    pub features: Vec<String>,
     /// Published to crates.io (with a README, keywords and the repository), or not.
     pub publish: bool,
 }
+
+/// The runtime as a dependency of a generated crate: without its default features, so that
+/// the crates a user depends on choose the TLS provider together (see [`TLS_FEATURES`]).
+pub fn runtime_dependency(path: &str) -> String {
+    format!("ntnx-runtime = {{ path = \"{path}\", version = \"0.1\", default-features = false }}")
+}
+
+/// The features of a spec crate: the runtime's TLS providers, passed through, aws-lc-rs by
+/// default as in the runtime. A user who wants the lighter `ring` build turns off the
+/// default features of each ntnx crate and turns on `tls-ring`.
+pub const TLS_FEATURES: [&str; 3] = [
+    "default = [\"tls-aws-lc\"]",
+    "tls-aws-lc = [\"ntnx-runtime/tls-aws-lc\"]",
+    "tls-ring = [\"ntnx-runtime/tls-ring\"]",
+];
 
 /// The version of a crate's first generation: `1.0.0`, or a pre-release for a release
 /// candidate or early-access API version.
@@ -74,6 +91,13 @@ pub fn cargo_toml(package: &Package<'_>) -> GeneratedFile {
         text.push('\n');
     }
     text.push_str("serde = \"1\"\nserde_json = \"1\"\n");
+    if !package.features.is_empty() {
+        text.push_str("\n[features]\n");
+        for feature in &package.features {
+            text.push_str(feature);
+            text.push('\n');
+        }
+    }
     GeneratedFile {
         path: PathBuf::from(name).join("Cargo.toml"),
         contents: text,
@@ -129,6 +153,10 @@ pub fn spec_readme(readme: &Readme<'_>) -> GeneratedFile {
          adds types, fields, enum values, union variants, operations or optional parameters \
          is a minor version, as models are `#[non_exhaustive]` (build them with `new()` or \
          `default()` and set their fields; match enums and unions with a `_` arm).\n\n\
+         TLS runs on rustls with the aws-lc-rs crypto provider by default. For a lighter \
+         first build (aws-lc-rs compiles a C library), use ring: \
+         `default-features = false, features = [\"tls-ring\"]` on this crate and on each \
+         other ntnx crate you depend on.\n\n\
          See the [workspace README]({REPOSITORY}) for the runtime (retries, tasks, batches) \
          and `{ident}`'s documentation for the types.\n"
     );

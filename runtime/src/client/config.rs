@@ -306,6 +306,7 @@ impl ClientBuilder {
             return Err(Error::config("max_attempts must be at least 1"));
         }
         let api_root = self.api_root()?;
+        super::tls::ensure_provider()?;
         let user_agent = self.user_agent();
         let user_agent_value = HeaderValue::try_from(user_agent.as_str())
             .map_err(|_| Error::config("the user agent suffix is not a valid header value"))?;

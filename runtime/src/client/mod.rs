@@ -37,6 +37,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 mod send;
+mod tls;
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -228,3 +228,68 @@ fn client_is_send_sync_clone() {
     fn check<T: Send + Sync + Clone + std::fmt::Debug + 'static>() {}
     check::<Client>();
 }
+
+/// The names of a provider's key-exchange groups, which tell ring's from aws-lc-rs's.
+#[cfg(feature = "tls-ring")]
+fn kx_groups(provider: &rustls::crypto::CryptoProvider) -> Vec<rustls::NamedGroup> {
+    provider
+        .kx_groups
+        .iter()
+        .map(|group| group.name())
+        .collect()
+}
+
+/// With feature `tls-ring` alone (`cargo xtask test` runs this file so), building a client
+/// installs ring as the provider, and TLS works on it.
+#[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
+#[tokio::test]
+async fn tls_ring_installs_ring() {
+    let port = https_server().await;
+    let client = https_client(port)
+        .add_root_certificate_pem(CA)
+        .build()
+        .unwrap();
+    let installed = rustls::crypto::CryptoProvider::get_default().expect("a provider");
+    assert_eq!(
+        kx_groups(installed),
+        kx_groups(&rustls::crypto::ring::default_provider())
+    );
+    let image = client
+        .send_envelope::<Image, Value>(get())
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_eq!(image.name, "over-tls");
+}
+
+/// With the default feature the provider is aws-lc-rs, as reqwest's own default.
+#[cfg(feature = "tls-aws-lc")]
+#[tokio::test]
+async fn tls_aws_lc_is_the_default() {
+    let port = https_server().await;
+    let client = https_client(port)
+        .add_root_certificate_pem(CA)
+        .build()
+        .unwrap();
+    // reqwest uses aws-lc-rs when nothing is installed; nothing of ours installs another.
+    assert!(rustls::crypto::CryptoProvider::get_default().is_none());
+    client
+        .send_envelope::<Image, Value>(get())
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+}
+
+/// With no TLS feature and no provider installed, building a client says what to do
+/// instead of reqwest's panic (`cargo xtask test` runs this test so).
+#[cfg(not(any(feature = "tls-aws-lc", feature = "tls-ring")))]
+#[test]
+fn no_provider_is_a_clear_error() {
+    let error = https_client(9440).build().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Config);
+    for needed in ["tls-aws-lc", "tls-ring", "CryptoProvider"] {
+        assert!(error.to_string().contains(needed), "{error}");
+    }
+}

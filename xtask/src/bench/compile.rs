@@ -61,7 +61,7 @@ pub fn run(bench: &Bench) -> Result<Section, String> {
     members.extend(specs.iter().map(|s| s.crate_name()));
     let member_refs: Vec<&str> = members.iter().map(String::as_str).collect();
     let ours_ws = scratch::ours(&bench.root, &dir.join("ours"), &member_refs)?;
-    let ours_target = ours_ws.join("target");
+    let ours_target = ours_target(bench);
     let mut subjects: Vec<Subject> = Vec::new();
     for spec in &specs {
         subjects.push(our_subject(
@@ -190,6 +190,12 @@ fn pairs(subjects: &[Subject]) -> Vec<Vec<usize>> {
     groups
 }
 
+/// The target folder of our scratch workspaces (this part's and the scaling part's), so
+/// that the third-party dependencies are built once for all of them.
+pub(super) fn ours_target(bench: &Bench) -> PathBuf {
+    bench.work.join("compile").join("ours").join("target")
+}
+
 fn our_subject(workspace: &Path, package: &str, namespace: Option<&str>) -> Subject {
     let dir = workspace.join("generated").join(package);
     Subject {
@@ -208,7 +214,7 @@ fn our_subject(workspace: &Path, package: &str, namespace: Option<&str>) -> Subj
 
 /// `cargo ARGS` in `workspace` with target folder `target`, incremental compilation as
 /// the profile says and no compiler wrapper.
-fn cargo(workspace: &Path, target: &Path, args: &[&str]) -> Command {
+pub(super) fn cargo(workspace: &Path, target: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(cargo_bin());
     command
         .args(args)
@@ -240,7 +246,7 @@ fn time_builds(subject: &mut Subject) -> Result<(), String> {
 }
 
 /// Wall-clock seconds of `command`, which must succeed.
-fn timed(command: &mut Command) -> Result<f64, String> {
+pub(super) fn timed(command: &mut Command) -> Result<f64, String> {
     let started = Instant::now();
     output(command)?;
     Ok(started.elapsed().as_secs_f64())

@@ -9,11 +9,18 @@
 //! 4. [`requests`]: `tests/benches/requests.rs` (generated client vs raw reqwest against
 //!    a loopback server);
 //! 5. [`soak`]: `tests/benches/soak.rs` (10,000 calls against a fault-injecting server,
-//!    against the same calls without faults).
+//!    against the same calls without faults);
+//! 6. [`scaling`]: `tests/benches/scaling.rs` (families of up to 20 specs) generated, and
+//!    the crates a user of one namespace builds, built, as the family grows;
+//! 7. [`newcomer`]: a fresh crate holding the README quickstart, built cold, with each
+//!    TLS provider.
 //!
 //! The benchmarks are built with the `bench` profile into `target-bench/`, and everything
 //! else (results, payloads, scratch workspaces and their target folders) lives in
 //! `target-bench/bench/`. Tools are installed below `.tools/`.
+//!
+//! `--part NAME` runs one part alone (`scaling`, `newcomer build`, ...) and writes its
+//! report below the bench folder, not to `BENCHMARKS.md`.
 //!
 //! `--smoke` runs every part once, briefly, to keep the code working: benchmarks built
 //! with the `dev` profile into the usual target folder (`$CARGO_TARGET_DIR` or `target/`),
@@ -24,10 +31,12 @@
 mod compile;
 mod decode;
 mod generation;
+mod newcomer;
 mod progenitor;
 mod python;
 mod report;
 mod requests;
+mod scaling;
 mod scratch;
 mod soak;
 mod stats;
@@ -55,7 +64,8 @@ pub(crate) struct Bench {
 pub fn run(args: &[String]) -> Result<(), String> {
     let smoke = args.iter().any(|a| a == "--smoke");
     let rest: Vec<String> = args.iter().filter(|a| *a != "--smoke").cloned().collect();
-    let flags = Flags::parse(&rest, &["--specs"], &[OFFLINE])?;
+    let flags = Flags::parse(&rest, &["--specs", "--part"], &[OFFLINE])?;
+    let only_part = flags.get("--part").map(str::to_owned);
     let root = workspace::root();
     let specs = workspace::specs_folder(
         &workspace::spec_dirs(flags.get("--specs")),
@@ -88,14 +98,25 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let mut sections: Vec<Section> = Vec::new();
     type Part = fn(&Bench) -> Result<Section, String>;
-    let parts: [(&str, Part); 5] = [
+    let parts: [(&str, Part); 7] = [
         ("generation", generation::run),
         ("compile time", compile::run),
         ("decode and encode", decode::run),
         ("request overhead", requests::run),
         ("soak", soak::run),
+        ("scaling", scaling::run),
+        ("newcomer build", newcomer::run),
     ];
+    if let Some(only) = &only_part {
+        if !parts.iter().any(|(name, _)| name == only) {
+            let names: Vec<&str> = parts.iter().map(|(name, _)| *name).collect();
+            return Err(format!("--part {only}: the parts are {}", names.join(", ")));
+        }
+    }
     for (name, part) in parts {
+        if only_part.as_deref().is_some_and(|only| only != name) {
+            continue;
+        }
         println!("== bench: {name}");
         let part_started = Instant::now();
         sections.push(part(&bench).map_err(|e| format!("bench {name}: {e}"))?);
@@ -110,7 +131,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "cargo xtask bench"
     };
     let text = report::render(command, smoke, &machine, &sections);
-    let out = if smoke {
+    // One part alone is a draft, not the report.
+    let out = if smoke || only_part.is_some() {
         bench.work.join("BENCHMARKS.md")
     } else {
         bench.root.join("BENCHMARKS.md")

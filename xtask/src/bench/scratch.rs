@@ -19,14 +19,25 @@ pub fn profiles(root: &Path) -> Result<toml::Table, String> {
 /// dependencies, lints) and lock file. Returns its folder.
 pub fn ours(root: &Path, dir: &Path, crates: &[&str]) -> Result<PathBuf, String> {
     sync_dir(&root.join("runtime"), &dir.join("runtime"))?;
-    let mut members = vec![toml::Value::String("runtime".to_owned())];
+    let mut members = vec!["runtime".to_owned()];
     for name in crates {
         sync_dir(
             &root.join("generated").join(name),
             &dir.join("generated").join(name),
         )?;
-        members.push(toml::Value::String(format!("generated/{name}")));
+        members.push(format!("generated/{name}"));
     }
+    write_manifest(root, dir, &members)?;
+    Ok(dir.to_path_buf())
+}
+
+/// Makes `dir` a workspace of `members` (folders below it) with this workspace's root
+/// manifest (profiles, shared dependencies, lints) and lock file.
+pub fn write_manifest(root: &Path, dir: &Path, members: &[String]) -> Result<(), String> {
+    let members = members
+        .iter()
+        .map(|m| toml::Value::String(m.clone()))
+        .collect();
     let mut manifest = read_manifest(&root.join("Cargo.toml"))?;
     let workspace = manifest
         .get_mut("workspace")
@@ -39,8 +50,7 @@ pub fn ours(root: &Path, dir: &Path, crates: &[&str]) -> Result<PathBuf, String>
     );
     write_if_changed(&dir.join("Cargo.toml"), text.as_bytes())?;
     let lock = std::fs::read(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
-    write_if_changed(&dir.join("Cargo.lock"), &lock)?;
-    Ok(dir.to_path_buf())
+    write_if_changed(&dir.join("Cargo.lock"), &lock)
 }
 
 fn read_manifest(path: &Path) -> Result<toml::Table, String> {

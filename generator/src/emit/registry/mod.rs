@@ -325,6 +325,7 @@ pub fn registry_crate(
                           (generated).",
             sources: &sources,
             dependencies,
+            features: Vec::new(),
             publish: false,
         }),
     ])
