@@ -7,8 +7,10 @@
 //! envelope decoding runs, without the HTTP layer. Encoding is `serde_json::to_vec` of the
 //! decoded value. One more measurement decodes the same type through
 //! `serde_path_to_error` (what the runtime does only to name the JSON path of a body that
-//! failed to decode), to show what tracking the path costs. With `--dir DIR` the bodies are left in `DIR/<name>.json` for the
-//! Python benchmark.
+//! failed to decode), to show what tracking the path costs. Each payload is measured
+//! twice: as `Value` writes it (keys sorted, so `$objectType` first in every object) and
+//! with `$objectType` last (`-type-last`), the slower path of the unions. With
+//! `--dir DIR` the bodies are left in `DIR/<name>.json` for the Python benchmark.
 
 mod common;
 
@@ -31,17 +33,25 @@ fn main() {
     let mut results = Results::new("decode", &args);
     let vms = payloads::vms(ENTITIES);
     let images = payloads::images(ENTITIES);
-    bench::<ListVmsApiResponse>(&vms, &args, &mut results, |decoded| match &decoded.data {
-        Some(ListVmsApiResponseData::VmList(items)) => items.len(),
-        _ => 0,
-    });
-    bench::<ListImagesApiResponse>(&images, &args, &mut results, |decoded| {
-        match &decoded.data {
-            Some(ListImagesApiResponseData::ImageList(items)) => items.len(),
-            _ => 0,
-        }
-    });
-    for payload in [&vms, &images] {
+    let vms_type_last = payloads::type_last(&vms, "vms-type-last");
+    let images_type_last = payloads::type_last(&images, "images-type-last");
+    for payload in [&vms, &vms_type_last] {
+        bench::<ListVmsApiResponse>(payload, &args, &mut results, |decoded| {
+            match &decoded.data {
+                Some(ListVmsApiResponseData::VmList(items)) => items.len(),
+                _ => 0,
+            }
+        });
+    }
+    for payload in [&images, &images_type_last] {
+        bench::<ListImagesApiResponse>(payload, &args, &mut results, |decoded| {
+            match &decoded.data {
+                Some(ListImagesApiResponseData::ImageList(items)) => items.len(),
+                _ => 0,
+            }
+        });
+    }
+    for payload in [&vms, &images, &vms_type_last, &images_type_last] {
         results.note(&format!("{}_bytes", payload.name), payload.bytes.len());
         results.note(&format!("{}_entities", payload.name), payload.entities);
         results.note(&format!("{}_schema", payload.name), payload.item_schema);

@@ -98,3 +98,47 @@ fn build(
         bytes: serde_json::to_vec(&envelope).expect("a Value encodes"),
     }
 }
+
+/// `payload` renamed `name`, with `$objectType` written last in every object instead of
+/// first (the keys of a `Value` are sorted, and `$` sorts first). A server may order its
+/// keys either way; with the type last, a union buffers its members before it can choose a
+/// variant, so this is the slower path of the generated decoders.
+pub fn type_last(payload: &Payload, name: &'static str) -> Payload {
+    let value: Value = serde_json::from_slice(&payload.bytes).expect("the payload is JSON");
+    let mut bytes = Vec::with_capacity(payload.bytes.len());
+    write_type_last(&value, &mut bytes);
+    Payload {
+        name,
+        bytes,
+        ..payload.clone()
+    }
+}
+
+fn write_type_last(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Object(map) => {
+            out.push(b'{');
+            let rest = map.iter().filter(|(key, _)| *key != "$objectType");
+            for (i, (key, member)) in rest.chain(map.get_key_value("$objectType")).enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                serde_json::to_writer(&mut *out, key).expect("a key encodes");
+                out.push(b':');
+                write_type_last(member, out);
+            }
+            out.push(b'}');
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_type_last(item, out);
+            }
+            out.push(b']');
+        }
+        other => serde_json::to_writer(&mut *out, other).expect("a value encodes"),
+    }
+}

@@ -7,8 +7,9 @@ use super::report::{Section, Table, Target};
 use super::stats::{Measurement, Results};
 use super::{python, shown, status, Bench};
 
-/// Payloads of the decode benchmark, by the name it gives them.
-const PAYLOADS: [&str; 2] = ["vms", "images"];
+/// Payloads of the decode benchmark, by the name it gives them: `$objectType` first in
+/// every object, then last.
+const PAYLOADS: [&str; 4] = ["vms", "images", "vms-type-last", "images-type-last"];
 
 /// Decoding into the generated types should have at least this many times the throughput
 /// of decoding into `serde_json::Value`.
@@ -145,7 +146,12 @@ pub fn run(bench: &Bench) -> Result<Section, String> {
              with the tests crate's example builder: every optional field present, \
              `$objectType` and `$reserved` on every object, the `oneOf` alternatives \
              rotating from entity to entity, distinct `extId`s and names, in the list \
-             envelope (`data`, `metadata`, `$objectType`, `$reserved`)."
+             envelope (`data`, `metadata`, `$objectType`, `$reserved`). Written by \
+             `serde_json::Value`, their keys are sorted, so `$objectType` comes first in \
+             every object, and a `oneOf` union picks its variant from it before reading the \
+             rest; `-type-last` payloads are the same bodies with `$objectType` written last \
+             in every object, as a server may order it, where a union first keeps its \
+             members as raw JSON text and decodes them once the type is known."
                 .to_owned(),
             String::new(),
             format!(
