@@ -15,6 +15,10 @@
 //! - [`query`]: the projections `$select` and the expanded entities `$expand` return;
 //! - [`task`]: waiting for asynchronous tasks;
 //! - [`batch`]: the Prism batch API.
+//!
+//! TLS is rustls with the crypto provider the features choose: `tls-aws-lc` (default,
+//! aws-lc-rs) or `tls-ring` (ring, a lighter first build). With neither, the program
+//! installs a rustls `CryptoProvider` before building a [`Client`].
 
 #![warn(missing_docs)]
 

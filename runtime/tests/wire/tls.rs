@@ -107,6 +107,25 @@ fn https_client(port: u16) -> ntnx_runtime::client::ClientBuilder {
         .max_attempts(1)
 }
 
+/// A client of the server on `port` that trusts the test CA.
+fn trusting_client(port: u16) -> Client {
+    https_client(port)
+        .add_root_certificate_pem(CA)
+        .build()
+        .unwrap()
+}
+
+/// The name of the image the server answers with.
+async fn image_over_tls(client: &Client) -> String {
+    let image = client
+        .send_envelope::<Image, Value>(get())
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    image.name
+}
+
 #[tokio::test]
 async fn unknown_issuer_is_refused_by_default() {
     let port = https_server().await;
@@ -127,17 +146,8 @@ async fn unknown_issuer_is_refused_by_default() {
 #[tokio::test]
 async fn extra_ca_certificate_is_trusted() {
     let port = https_server().await;
-    let client = https_client(port)
-        .add_root_certificate_pem(CA)
-        .build()
-        .unwrap();
-    let image = client
-        .send_envelope::<Image, Value>(get())
-        .await
-        .unwrap()
-        .into_data()
-        .unwrap();
-    assert_eq!(image.name, "over-tls");
+    let client = trusting_client(port);
+    assert_eq!(image_over_tls(&client).await, "over-tls");
 }
 
 #[tokio::test]
@@ -245,22 +255,13 @@ fn kx_groups(provider: &rustls::crypto::CryptoProvider) -> Vec<rustls::NamedGrou
 #[tokio::test]
 async fn tls_ring_installs_ring() {
     let port = https_server().await;
-    let client = https_client(port)
-        .add_root_certificate_pem(CA)
-        .build()
-        .unwrap();
+    let client = trusting_client(port);
     let installed = rustls::crypto::CryptoProvider::get_default().expect("a provider");
     assert_eq!(
         kx_groups(installed),
         kx_groups(&rustls::crypto::ring::default_provider())
     );
-    let image = client
-        .send_envelope::<Image, Value>(get())
-        .await
-        .unwrap()
-        .into_data()
-        .unwrap();
-    assert_eq!(image.name, "over-tls");
+    assert_eq!(image_over_tls(&client).await, "over-tls");
 }
 
 /// With the default feature the provider is aws-lc-rs, as reqwest's own default.
@@ -268,18 +269,10 @@ async fn tls_ring_installs_ring() {
 #[tokio::test]
 async fn tls_aws_lc_is_the_default() {
     let port = https_server().await;
-    let client = https_client(port)
-        .add_root_certificate_pem(CA)
-        .build()
-        .unwrap();
+    let client = trusting_client(port);
     // reqwest uses aws-lc-rs when nothing is installed; nothing of ours installs another.
     assert!(rustls::crypto::CryptoProvider::get_default().is_none());
-    client
-        .send_envelope::<Image, Value>(get())
-        .await
-        .unwrap()
-        .into_data()
-        .unwrap();
+    assert_eq!(image_over_tls(&client).await, "over-tls");
 }
 
 /// With no TLS feature and no provider installed, building a client says what to do

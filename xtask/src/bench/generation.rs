@@ -98,7 +98,16 @@ pub fn run(bench: &Bench) -> Result<Section, String> {
              `syn` parsing the emitted token streams, prettyplease printing, and the \
              allocations and frees of their token trees (glibc `malloc`/`free` alone are \
              about a quarter of the samples) dominating; serde_yaml's scanner leads the \
-             parse. Reaching 2× would need emitting without the `syn` round trip.",
+             parse. Reaching 2× would need emitting without the `syn` round trip. \
+             Tried since (2026-12-01): mimalloc as the global allocator, measured by \
+             running this benchmark's binary with and without it alternately (two runs \
+             each): generation 10–15% faster, generate ÷ parse 4.7× against 5.3–5.9×; not \
+             kept, as it would add a C build to every `cargo xtask` for 50 ms a \
+             generation. Finer-grained parallelism cannot help on 2 cores: the crates \
+             are emitted on both already and the largest is a third of the output. What is \
+             left is a cache of formatted files keyed by their token text, which would \
+             make a regeneration that changes little cost about the parse, but not a \
+             first one.",
             100.0 * emit.median / generate.median,
             format.median / parse.median,
         )],
