@@ -304,7 +304,8 @@ fn member_key(kind: &str, line: &str) -> String {
             .unwrap_or(line)
             .trim_end_matches(['?', '~'])
             .to_owned(),
-        "enum" => line.split(" = ").next().unwrap_or(line).to_owned(),
+        // `Variant = VALUE`, `feature name = [...]`
+        "enum" | "crate" => line.split(" = ").next().unwrap_or(line).to_owned(),
         // `arg name: type`, `set name: type`, `returns ...`, the request line.
         "operation" => match line.split_once(':') {
             Some((head, _)) if head.starts_with("arg ") || head.starts_with("set ") => {
@@ -334,7 +335,8 @@ fn added_member_severity(kind: &str, line: &str) -> Severity {
             (name.ends_with('?') || name.ends_with('~')) && !line.ends_with("(in new)")
         }
         "operation" => line.starts_with("set ") || is_query_field(line),
-        "enum" | "union" => true,
+        // A new cargo feature is off unless enabled.
+        "enum" | "union" | "crate" => true,
         _ => false,
     };
     if optional {
@@ -618,6 +620,30 @@ mod tests {
         );
         let retyped = classified("  - filter name: i64\n  - orderby name\n");
         assert_eq!(retyped[0].0, Severity::Breaking, "{retyped:?}");
+    }
+
+    #[test]
+    fn cargo_features_are_api() {
+        let krate = "- crate ntnx_x\n";
+        let old = format!("{krate}  - feature default = [\"a\"]\n  - feature a = []\n");
+        let classified = |new: &str| -> Vec<(Severity, String)> {
+            classify(&old, &format!("{krate}{new}"), "ntnx_x")
+                .into_iter()
+                .map(|c| (c.severity, c.text))
+                .collect()
+        };
+        let added =
+            classified("  - feature default = [\"a\"]\n  - feature a = []\n  - feature b = []\n");
+        assert_eq!(added.len(), 1);
+        assert_eq!(added[0].0, Severity::Additive, "{added:?}");
+        let removed = classified("  - feature default = [\"a\"]\n");
+        assert_eq!(removed[0].0, Severity::Breaking, "{removed:?}");
+        assert!(
+            removed[0].1.contains("removed `feature a = []`"),
+            "{removed:?}"
+        );
+        let new_default = classified("  - feature default = []\n  - feature a = []\n");
+        assert_eq!(new_default[0].0, Severity::Breaking, "{new_default:?}");
     }
 
     #[test]

@@ -8,14 +8,16 @@
 //! `new()`, `name?: T` optional, `name~: T` nullable and `name~: T (in new)` a nullable
 //! argument of `new()`; an operation lists its method's arguments (`arg`), its builder's
 //! setters (`set`), the fields of its typed query options (`filter name: string`,
-//! `orderby name`, `select name`, `expand cluster`), its body and what `send()` returns.
-//! Types are named by their full path.
+//! `orderby name`, `select name`, `expand cluster`), its body and what `send()` returns;
+//! a crate lists its cargo features (`feature tls-ring = [...]`). Types are named by their
+//! full path.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::models::{is_constructor_argument, is_secret_string, presence, Presence};
 use super::names::{crate_ident, enum_variant_names, field_names};
+use super::package::TLS_FEATURES;
 use super::plan::{client_name, BodyKind, OperationPlan, ResponseKind, TagPlan};
 use super::queries::{setter_name, QueryOption};
 use super::types::TypeSpace;
@@ -47,6 +49,14 @@ pub fn inventory(
         entries.insert(heading, members);
     }
     for (spec, tags) in workspace.specs.iter().zip(plans) {
+        // The crate's cargo features are API too: removing one breaks whoever enables it.
+        entries.insert(
+            format!("crate {}", crate_ident(&spec.name)),
+            TLS_FEATURES
+                .iter()
+                .map(|feature| format!("feature {feature}"))
+                .collect(),
+        );
         let client = client_name(spec);
         for tag in tags {
             for operation in &tag.operations {
