@@ -67,7 +67,9 @@ pub fn run(bench: &Bench) -> Result<Section, String> {
         .collect();
     let generation_load = generate(bench, &mut families, rounds)?;
     let target = super::compile::ours_target(bench);
-    for family in &families {
+    // `--smoke` builds the first family only: the code is the same for every family.
+    let built = if bench.smoke { 1 } else { families.len() };
+    for family in &families[..built] {
         workspace(bench, family)?;
         println!(
             "bench: building {} (dependencies, not timed)",
@@ -79,7 +81,7 @@ pub fn run(bench: &Bench) -> Result<Section, String> {
             output(&mut cargo(&family.dir, &target, &["build", "-p", package]))?;
         }
     }
-    let build_load = build(&mut families, &target, rounds)?;
+    let build_load = build(&mut families[..built], &target, rounds)?;
     Ok(section(&families, generation_load, build_load))
 }
 
