@@ -281,23 +281,31 @@ fn projection_def(
             field
         })
         .collect();
+    let description = format!(
+        "The `$select` projection of `{}`: its fields, none of them required, since the \
+         server returns only those selected.",
+        entity.key
+    );
+    let body = Struct {
+        wire_name: entity_struct.wire_name.clone(),
+        revision: entity_struct.revision.clone(),
+        fields,
+        query: QueryRole::Projection { expansion },
+    };
+    query_type(key, entity, description, body)
+}
+
+/// A type the queries of `entity` add (its projection or expansion), documented by
+/// `description`.
+fn query_type(key: &TypeKey, entity: &TypeDef, description: String, body: Struct) -> TypeDef {
     TypeDef {
         key: key.clone(),
         origin: entity.origin.clone(),
         docs: Docs {
-            description: Some(format!(
-                "The `$select` projection of `{}`: its fields, none of them required, since \
-                 the server returns only those selected.",
-                entity.key
-            )),
+            description: Some(description),
             ..Docs::default()
         },
-        kind: TypeKind::Struct(Struct {
-            wire_name: entity_struct.wire_name.clone(),
-            revision: entity_struct.revision.clone(),
-            fields,
-            query: QueryRole::Projection { expansion },
-        }),
+        kind: TypeKind::Struct(body),
     }
 }
 
@@ -365,23 +373,17 @@ fn expansion_def(entity: &TypeDef, key: &TypeKey, expansions: &[Expansion]) -> T
             }
         })
         .collect();
-    TypeDef {
-        key: key.clone(),
-        origin: entity.origin.clone(),
-        docs: Docs {
-            description: Some(format!(
-                "The related entities `$expand` adds to `{}`, which has no field for them.",
-                entity.key
-            )),
-            ..Docs::default()
-        },
-        kind: TypeKind::Struct(Struct {
-            wire_name: None,
-            revision: None,
-            fields,
-            query: QueryRole::Expansion,
-        }),
-    }
+    let description = format!(
+        "The related entities `$expand` adds to `{}`, which has no field for them.",
+        entity.key
+    );
+    let body = Struct {
+        wire_name: None,
+        revision: None,
+        fields,
+        query: QueryRole::Expansion,
+    };
+    query_type(key, entity, description, body)
 }
 
 #[cfg(test)]

@@ -170,16 +170,11 @@ async fn client_certificate_is_presented_when_given() {
         .client_identity_pem(identity.as_str())
         .build()
         .unwrap();
-    let image = client
-        .send_envelope::<Image, Value>(get())
-        .await
-        .unwrap()
-        .into_data()
-        .unwrap();
+    let name = image_over_tls(&client).await;
     let der_len = CertificateDer::from_pem_slice(CLIENT_CERT.as_bytes())
         .unwrap()
         .len();
-    assert_eq!(image.name, format!("client-certificate-{der_len}-bytes"));
+    assert_eq!(name, format!("client-certificate-{der_len}-bytes"));
 
     // Without one, the server ends the handshake: a transport error that says so, and
     // one that retrying cannot fix.

@@ -95,20 +95,28 @@ impl Timer {
         sample_time: Duration::ZERO,
     };
 
-    /// Samples of `operation`, in seconds per call.
-    pub fn measure<T>(&self, mut operation: impl FnMut() -> T) -> Vec<f64> {
+    /// Runs `operation` for the warm-up time (at least once) and returns how many calls fit
+    /// in one sample.
+    fn warm_up(&self, operation: &mut dyn FnMut()) -> u32 {
         let started = Instant::now();
         let mut runs = 0u32;
         while runs == 0 || started.elapsed() < self.warmup {
-            black_box(operation());
+            operation();
             runs += 1;
         }
         let per_call = started.elapsed().as_secs_f64() / f64::from(runs);
-        let batch = if per_call > 0.0 {
+        if per_call > 0.0 {
             (self.sample_time.as_secs_f64() / per_call).clamp(1.0, 1e6) as u32
         } else {
             1
-        };
+        }
+    }
+
+    /// Samples of `operation`, in seconds per call.
+    pub fn measure<T>(&self, mut operation: impl FnMut() -> T) -> Vec<f64> {
+        let batch = self.warm_up(&mut || {
+            black_box(operation());
+        });
         (0..self.samples)
             .map(|_| {
                 let started = Instant::now();
@@ -126,20 +134,7 @@ impl Timer {
     pub fn interleaved(&self, operations: &mut [&mut dyn FnMut()]) -> Vec<Vec<f64>> {
         let batches: Vec<u32> = operations
             .iter_mut()
-            .map(|operation| {
-                let started = Instant::now();
-                let mut runs = 0u32;
-                while runs == 0 || started.elapsed() < self.warmup {
-                    operation();
-                    runs += 1;
-                }
-                let per_call = started.elapsed().as_secs_f64() / f64::from(runs);
-                if per_call > 0.0 {
-                    (self.sample_time.as_secs_f64() / per_call).clamp(1.0, 1e6) as u32
-                } else {
-                    1
-                }
-            })
+            .map(|operation| self.warm_up(*operation))
             .collect();
         let count = operations.len();
         let mut samples = vec![Vec::with_capacity(self.samples); count];

@@ -161,10 +161,7 @@ pub fn run(bench: &Bench) -> Result<Section, String> {
             }
         }
     }
-    let load = Load {
-        before: load_before,
-        after: Load::now(),
-    };
+    let load = Load::since(load_before);
     Ok(section(bench, &subjects, &failures, skipped, runs, load))
 }
 

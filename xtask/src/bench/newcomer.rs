@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::compile::{cargo, timed};
 use super::report::{Section, Table, Target};
 use super::scratch::write_if_changed;
-use super::stats::{paired_ratios, Load, Summary};
+use super::stats::{paired_ratios, rotated, Load, Summary};
 use super::{output, Bench};
 
 /// Cold builds of each variant and profile in the full benchmark.
@@ -82,9 +82,9 @@ pub fn run(bench: &Bench) -> Result<Section, String> {
     let count = variants.len();
     for run in 0..runs {
         for profile in profiles {
-            for i in 0..count {
-                // Alternate which variant goes first.
-                let variant = &mut variants[(i + run) % count];
+            // Alternate which variant goes first.
+            for i in rotated(run, count) {
+                let variant = &mut variants[i];
                 let seconds = cold_build(variant, profile)?;
                 println!(
                     "bench: run {}/{runs} newcomer {} {profile}: {seconds:.1} s",
@@ -95,10 +95,7 @@ pub fn run(bench: &Bench) -> Result<Section, String> {
             }
         }
     }
-    let load = Load {
-        before: load_before,
-        after: Load::now(),
-    };
+    let load = Load::since(load_before);
     Ok(section(bench, &variants, profiles, runs, load))
 }
 

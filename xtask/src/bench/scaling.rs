@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use super::compile::{cargo, timed};
 use super::report::{Section, Table, Target};
 use super::scratch::{count_lines, sync_dir, write_if_changed, write_manifest};
-use super::stats::{paired_ratios, Load, Summary};
+use super::stats::{paired_ratios, rotated, Load, Summary};
 use super::{output, Bench};
 
 /// Family sizes of the full benchmark; the first is vmm alone.
@@ -90,8 +90,8 @@ pub fn run(bench: &Bench) -> Result<Section, String> {
 fn generate(bench: &Bench, families: &mut [Family], rounds: usize) -> Result<Load, String> {
     let before = Load::now();
     for round in 0..rounds {
-        for i in 0..families.len() {
-            let family = &mut families[(i + round) % families.len()];
+        for i in rotated(round, families.len()) {
+            let family = &mut families[i];
             let results = bench.cargo_bench(
                 "scaling",
                 &[
@@ -107,10 +107,7 @@ fn generate(bench: &Bench, families: &mut [Family], rounds: usize) -> Result<Loa
             family.spec_bytes = number("spec_bytes");
         }
     }
-    Ok(Load {
-        before,
-        after: Load::now(),
-    })
+    Ok(Load::since(before))
 }
 
 /// Makes a family's folder a workspace: the runtime, its generated `ntnx-shared` and
@@ -173,8 +170,8 @@ fn build(families: &mut [Family], target: &std::path::Path, rounds: usize) -> Re
     let before = Load::now();
     let ours = ["-p", SHARED, "-p", NAMESPACE, "-p", PROGRAM];
     for round in 0..rounds {
-        for i in 0..families.len() {
-            let family = &mut families[(i + round) % families.len()];
+        for i in rotated(round, families.len()) {
+            let family = &mut families[i];
             let ws = family.dir.clone();
             let clean = |ws: &std::path::Path| {
                 let mut args = vec!["clean"];
@@ -203,10 +200,7 @@ fn build(families: &mut [Family], target: &std::path::Path, rounds: usize) -> Re
             );
         }
     }
-    Ok(Load {
-        before,
-        after: Load::now(),
-    })
+    Ok(Load::since(before))
 }
 
 fn section(families: &[Family], generation_load: Load, build_load: Load) -> Section {

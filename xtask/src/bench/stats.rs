@@ -81,6 +81,12 @@ pub fn paired_ratios(a: &[f64], b: &[f64]) -> Option<Summary> {
     Summary::of(&ratios)
 }
 
+/// The indices `0..count` starting at `round % count` and wrapping round: the order of
+/// round `round` when cases take turns, so that each goes first in some round.
+pub fn rotated(round: usize, count: usize) -> impl Iterator<Item = usize> {
+    (0..count).map(move |i| (i + round) % count)
+}
+
 /// The machine's one-minute load average before and after some measurements.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Load {
@@ -93,6 +99,14 @@ impl Load {
     pub fn now() -> Option<f64> {
         let text = std::fs::read_to_string("/proc/loadavg").ok()?;
         text.split_whitespace().next()?.parse().ok()
+    }
+
+    /// From `before` (a reading of [`Load::now`]) to now.
+    pub fn since(before: Option<f64>) -> Load {
+        Load {
+            before,
+            after: Load::now(),
+        }
     }
 
     /// `1.4 → 2.1`.
@@ -257,6 +271,13 @@ mod tests {
         assert_eq!((r.median, r.min, r.max, r.runs), (2.0, 2.0, 2.0, 3));
         assert_eq!(r.show_ratio(), "2.00× (2.00–2.00)");
         assert!(paired_ratios(&[], &[]).is_none());
+    }
+
+    #[test]
+    fn rounds_rotate_who_goes_first() {
+        assert_eq!(rotated(0, 3).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(rotated(1, 3).collect::<Vec<_>>(), [1, 2, 0]);
+        assert_eq!(rotated(4, 2).collect::<Vec<_>>(), [0, 1]);
     }
 
     #[test]
