@@ -432,46 +432,87 @@ pub fn setters(
     field: &Ident,
     builder: &Ident,
 ) -> TokenStream {
-    let raw = ident(&format!("{}_raw", setter_name(option)));
-    let (returns, bound, finish) = match (option, &plan.output) {
-        (QueryOption::Select, Some(output)) if output.projection => (
+    let output = output_change(plan, option, builder);
+    let raw_setter = raw_setter(option, field, &output);
+    match plan.sets.iter().find(|s| s.option == option) {
+        Some(set) => {
+            let typed_setter = typed_setter(set, option, &output);
+            quote! {
+                #typed_setter
+
+                #raw_setter
+            }
+        }
+        None => raw_setter,
+    }
+}
+
+/// What a setter of `option` returns, and says about it, when it changes the builder's
+/// output (`select` to the projection, `expand` to expanded entities).
+struct OutputChange {
+    returns: TokenStream,
+    bound: TokenStream,
+    finish: TokenStream,
+    /// A sentence for the docs (empty when the output stays).
+    note: &'static str,
+}
+
+fn output_change(plan: &QueryPlan<'_>, option: QueryOption, builder: &Ident) -> OutputChange {
+    let change = |returns, bound, note| OutputChange {
+        returns,
+        bound,
+        finish: quote!(self.with_output()),
+        note,
+    };
+    match (option, &plan.output) {
+        (QueryOption::Select, Some(output)) if output.projection => change(
             quote!(#builder<T::Projection>),
             quote!(where T: ntnx_runtime::query::HasProjection),
-            quote!(self.with_output()),
+            " The answer decodes into the entity's projection, whose fields are all optional: \
+             the server returns only those selected.",
         ),
-        (QueryOption::Expand, Some(output)) if output.expansion => (
+        (QueryOption::Expand, Some(output)) if output.expansion => change(
             quote!(#builder<T::Expanded>),
             quote!(where T: ntnx_runtime::query::HasExpansion),
-            quote!(self.with_output()),
-        ),
-        _ => (quote!(Self), quote!(), quote!(self)),
-    };
-    let changes = match option {
-        QueryOption::Select if !bound.is_empty() => {
-            " The answer decodes into the entity's projection, whose fields are all optional: \
-             the server returns only those selected."
-        }
-        QueryOption::Expand if !bound.is_empty() => {
             " The answer decodes into `ntnx_runtime::query::Expanded` entities, which carry \
-             the related entities the server adds."
-        }
-        _ => "",
-    };
-    let raw_doc = format!(
+             the related entities the server adds.",
+        ),
+        _ => OutputChange {
+            returns: quote!(Self),
+            bound: quote!(),
+            finish: quote!(self),
+            note: "",
+        },
+    }
+}
+
+/// `<option>_raw(value)`: the option as OData text.
+fn raw_setter(option: QueryOption, field: &Ident, output: &OutputChange) -> TokenStream {
+    let raw = ident(&format!("{}_raw", setter_name(option)));
+    let OutputChange {
+        returns,
+        bound,
+        finish,
+        note,
+    } = output;
+    let doc = format!(
         " `{}` as OData text (an `ntnx_runtime::odata` builder, or a string), for what the \
-         spec does not document.{changes}",
+         spec does not document.{note}",
         option.parameter()
     );
-    let raw_setter = quote! {
-        #[doc = #raw_doc]
+    quote! {
+        #[doc = #doc]
         pub fn #raw(mut self, value: impl std::fmt::Display) -> #returns #bound {
             self.#field = Some(value.to_string());
             #finish
         }
-    };
-    let Some(set) = plan.sets.iter().find(|s| s.option == option) else {
-        return raw_setter;
-    };
+    }
+}
+
+/// `<option>(|fields| ...)`: the option built from the field set `set`, through the raw
+/// setter.
+fn typed_setter(set: &FieldSet<'_>, option: QueryOption, output: &OutputChange) -> TokenStream {
+    let raw = ident(&format!("{}_raw", setter_name(option)));
     let fields = ident(&set.type_name);
     let target = match option {
         QueryOption::Filter => quote!(ntnx_runtime::odata::Filter),
@@ -496,7 +537,7 @@ pub fn setters(
         )
     };
     let doc = format!(
-        " `{}` from the documented fields: `build` gets [`{}`] and returns {}.{changes}",
+        " `{}` from the documented fields: `build` gets [`{}`] and returns {}.{}",
         option.parameter(),
         set.type_name,
         match option {
@@ -504,16 +545,16 @@ pub fn setters(
             QueryOption::OrderBy => "one sort key or several (an array)",
             QueryOption::Select => "one field or several (an array)",
             QueryOption::Expand => "one expansion or several (an array)",
-        }
+        },
+        output.note
     );
     let typed = ident(setter_name(option));
+    let OutputChange { returns, bound, .. } = output;
     quote! {
         #[doc = #doc]
         pub fn #typed #generic(self, #argument) -> #returns #bound {
             #body
         }
-
-        #raw_setter
     }
 }
 
