@@ -1,8 +1,6 @@
 //! `allOf` flattening on `specs/fixtures/allof.yaml`.
 
-mod common;
-
-use common::{contains_code, file, generate, item, item_docs, resolve};
+use crate::common::{contains_code, file, generate, item, item_docs, resolve};
 use ntnx_generator::ir::{Api, Field, Scalar, Struct, TypeDef, TypeKey, TypeKind, TypeRef};
 
 fn def<'a>(api: &'a Api, schema: &str) -> &'a TypeDef {

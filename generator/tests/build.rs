@@ -5,9 +5,7 @@
 //! The builds share one target folder, `target-fixtures` at the workspace root, so that the
 //! runtime and its dependencies are compiled once and reruns are quick.
 
-mod common;
-
-use common::{
+use crate::common::{
     build, fixtures_dir, generate, manifest_for, options, scratch_dir, workspace_root,
     write_workspace, FIXTURES,
 };

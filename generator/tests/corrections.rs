@@ -3,9 +3,7 @@
 //! by a fix the manifest declares, each reported in the summary and the crate docs. The
 //! fixture's early-access version (`v4.1.a1`) is checked on the way.
 
-mod common;
-
-use common::{file, fixture, fixtures_dir, generate_err, item, no_panic, options};
+use crate::common::{file, fixture, fixtures_dir, generate_err, item, no_panic, options};
 use ntnx_generator::manifest::{sha256_hex, Manifest};
 use ntnx_generator::{ErrorKind, Generated};
 use serde_json::Value;

@@ -1,8 +1,6 @@
 //! Generating the same input twice gives byte-identical files, in the same order.
 
-mod common;
-
-use common::{fixtures_dir, generate, manifest_for, options, FIXTURES};
+use crate::common::{fixtures_dir, generate, manifest_for, options, FIXTURES};
 use ntnx_generator::Generated;
 
 fn assert_identical(name: &str, first: &Generated, second: &Generated) {

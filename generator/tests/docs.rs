@@ -1,9 +1,7 @@
 //! Doc comments on `specs/fixtures/docs.yaml`: titles, descriptions, constraints, and text
 //! that rustdoc would misread (brackets, bare URLs, tags, indented lines, fences, headings).
 
-mod common;
-
-use common::{file, generate, item, item_docs, member_docs, resolve, CONFIG};
+use crate::common::{file, generate, item, item_docs, member_docs, resolve, CONFIG};
 use ntnx_generator::ir::{Constraint, TypeKind};
 
 #[test]

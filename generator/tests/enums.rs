@@ -1,9 +1,9 @@
 //! String enums on `specs/fixtures/enums.yaml`: `x-enumDescriptions`, `$UNKNOWN` and
 //! `$REDACTED`, the `Unrecognized(String)` catch-all, inline enums.
 
-mod common;
-
-use common::{contains_code, def, file, generate, item, item_docs, member_docs, resolve, CONFIG};
+use crate::common::{
+    contains_code, def, file, generate, item, item_docs, member_docs, resolve, CONFIG,
+};
 use ntnx_generator::ir::{Constraint, Enum, Scalar, TypeDef, TypeKind, TypeRef};
 use serde_json::json;
 

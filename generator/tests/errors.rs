@@ -2,11 +2,9 @@
 //! failure is an `Error` of the right kind that says where (file, line and column or JSON
 //! pointer), never a panic.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{fixture, fixtures_dir, generate_err, manifest_for, no_panic, options};
+use crate::common::{fixture, fixtures_dir, generate_err, manifest_for, no_panic, options};
 use ntnx_generator::manifest::Manifest;
 use ntnx_generator::{Error, ErrorKind};
 

@@ -11,12 +11,10 @@
 //!
 //! cargo-semver-checks is installed into `.tools/semver-checks` by `bash .ci/install-tools`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{fixture, scratch_dir, specs_dir, workspace_root, write_workspace};
+use crate::common::{fixture, scratch_dir, specs_dir, workspace_root, write_workspace};
 use ntnx_generator::emit::EmitOptions;
 use ntnx_generator::release::Severity;
 use ntnx_generator::Generated;

@@ -1,9 +1,7 @@
 //! Required, optional, nullable, read-only, write-only, secret and default fields, and
 //! `x-required-by-operation`, on `specs/fixtures/fields.yaml`.
 
-mod common;
-
-use common::{contains_code, file, generate, item, member_docs, resolve, CONFIG};
+use crate::common::{contains_code, file, generate, item, member_docs, resolve, CONFIG};
 use ntnx_generator::ir::{Api, Field, TypeKind};
 use serde_json::json;
 

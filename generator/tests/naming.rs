@@ -1,9 +1,9 @@
 //! Naming rules (`emit/names.rs`) on `specs/fixtures/naming.yaml`: dotted schema names to
 //! module paths, casing, keywords, odd names and collisions.
 
-mod common;
-
-use common::{file, generate, has_file, item, item_docs, member_docs, resolve, schema_of, CONFIG};
+use crate::common::{
+    file, generate, has_file, item, item_docs, member_docs, resolve, schema_of, CONFIG,
+};
 use ntnx_generator::ir::{Owner, TypeKind};
 
 #[test]

@@ -1,9 +1,7 @@
 //! Operations on `specs/fixtures/operations.yaml`: parameters, bodies, envelopes, status
 //! ranges, repeated and missing operationIds.
 
-mod common;
-
-use common::{contains_code, file, generate, item, resolve};
+use crate::common::{contains_code, file, generate, item, resolve};
 use ntnx_generator::ir::{
     Api, Body, Constraint, Content, Method, Operation, ParameterLocation, Scalar, StatusSpec,
     TypeKey, TypeRef,

@@ -2,12 +2,10 @@
 //! `$select` and `$expand`, counted and resolved, against counts taken here from the spec
 //! text; what names nothing is reported, and still generated untyped.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{fixture, specs_dir};
+use crate::common::{fixture, specs_dir};
 use ntnx_generator::ir::{ExpansionTarget, QueryRole, TypeKind, TypeRef};
 use ntnx_generator::QuerySummary;
 use serde_json::Value;

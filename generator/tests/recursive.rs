@@ -2,9 +2,7 @@
 //! that can contain its own struct is boxed; fields behind a `Vec`, a map or a boxed union
 //! variant are not.
 
-mod common;
-
-use common::{contains_code, file, generate, item, resolve};
+use crate::common::{contains_code, file, generate, item, resolve};
 use ntnx_generator::ir::{TypeKind, TypeRef};
 
 const TREE: &str = "ntnx-fixture-v1-0/src/tree.rs";

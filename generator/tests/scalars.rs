@@ -1,9 +1,7 @@
 //! Scalar formats, free-form objects, maps and scalar components on
 //! `specs/fixtures/scalars.yaml`.
 
-mod common;
-
-use common::{file, generate, item, item_docs, resolve, CONFIG};
+use crate::common::{file, generate, item, item_docs, resolve, CONFIG};
 use ntnx_generator::ir::{Scalar, TypeKind, TypeRef};
 
 #[test]

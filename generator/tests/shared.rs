@@ -2,11 +2,9 @@
 //! copies of `common.v1.0.*` schemas, identical or not, and a third whose copy is another
 //! kind of type.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::{file, fixture, fixtures_dir, has_file, item, manifest_for, no_panic, options};
+use crate::common::{file, fixture, fixtures_dir, has_file, item, manifest_for, no_panic, options};
 use ntnx_generator::ir::{Api, Owner, TypeDef, TypeKey, TypeKind, TypeRef};
 use ntnx_generator::layout::{self, Workspace, DEFAULT_SHARED_CRATE};
 use ntnx_generator::ErrorKind;

@@ -1,9 +1,7 @@
 //! `oneOf` and `anyOf` on `specs/fixtures/unions.yaml`: unions tagged by `$objectType`,
 //! response-shaped unions (array of X or an error), unions mixing scalars, arrays and objects.
 
-mod common;
-
-use common::{contains_code, def, file, generate, item, item_docs, resolve, CONFIG};
+use crate::common::{contains_code, def, file, generate, item, item_docs, resolve, CONFIG};
 use ntnx_generator::ir::{Api, Scalar, TypeKey, TypeKind, TypeRef, Union};
 
 fn union<'a>(api: &'a Api, name: &str, inline: &[&str]) -> &'a Union {

@@ -13,12 +13,10 @@
 //! `vmm.v4.0.a3.content.Image`) and their `$ref`s; the wire `$objectType` stays
 //! `vmm.v4.content.Image`, which the checks below hold the generated code to.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use common::{build, fixture, scratch_dir, specs_dir, workspace_root, write_workspace};
+use crate::common::{build, fixture, scratch_dir, specs_dir, workspace_root, write_workspace};
 use ntnx_generator::emit::EmitOptions;
 use ntnx_generator::manifest::{sha256_hex, Manifest};
 use ntnx_generator::Generated;

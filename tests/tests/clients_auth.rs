@@ -1,11 +1,9 @@
 //! Credentials on the wire through generated calls: an API key goes as `X-ntnx-api-key`
 //! on every request, never as `Authorization`.
 
-mod clients_support;
-
 use std::time::Duration;
 
-use clients_support::*;
+use crate::clients_support::*;
 use ntnx_runtime::Client;
 use ntnx_vmm::VmmClient;
 use wiremock::matchers::{header as header_is, method, path};

@@ -1,11 +1,9 @@
 //! The image download (`getFileByImageId`) streams its body: chunks reach the caller
 //! while the server is still sending, and the whole file is never held in memory.
 
-mod clients_support;
-
 use std::time::Duration;
 
-use clients_support::*;
+use crate::clients_support::*;
 use futures::StreamExt as _;
 use ntnx_vmm::VmmClient;
 

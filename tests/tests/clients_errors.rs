@@ -2,9 +2,7 @@
 //! runtime's `Error` (app messages, schema validation reports), its status, request id and
 //! a `Display` sentence that names the operation.
 
-mod clients_support;
-
-use clients_support::*;
+use crate::clients_support::*;
 use ntnx_runtime::error::MessageSeverity;
 use ntnx_runtime::ErrorKind;
 use ntnx_vmm::content::{Image, ImageType, UrlSource};

@@ -5,8 +5,6 @@
 // example included here; that is harmless (nothing here uses it).
 #![allow(clippy::duplicate_mod)]
 
-mod clients_support;
-
 // Each example brings its `main` and the shared settings code, unused here.
 #[allow(dead_code)]
 #[path = "../examples/batch_create_vms.rs"]
@@ -18,7 +16,7 @@ mod create_image_from_url;
 #[path = "../examples/rename_image_with_etag.rs"]
 mod rename_image_with_etag;
 
-use clients_support::*;
+use crate::clients_support::*;
 use ntnx_prism::config::TaskStatus;
 use serde_json::Value;
 use wiremock::matchers::{method, path};

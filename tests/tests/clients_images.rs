@@ -3,11 +3,9 @@
 //! image to the `If-Match` of its update, creating an image and waiting for its task, and
 //! percent-encoded path parameters.
 
-mod clients_support;
-
 use std::time::Duration;
 
-use clients_support::*;
+use crate::clients_support::*;
 use futures::TryStreamExt as _;
 use ntnx_prism::config::TaskStatus;
 use ntnx_prism::PrismClient;

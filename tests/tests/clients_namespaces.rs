@@ -1,9 +1,7 @@
 //! One runtime `Client` serves every namespace crate: a vmm, a clustermgmt and a volumes
 //! call go over one pooled connection and share the session cookie.
 
-mod clients_support;
-
-use clients_support::*;
+use crate::clients_support::*;
 use ntnx_clustermgmt::ClustermgmtClient;
 use ntnx_vmm::VmmClient;
 use ntnx_volumes::VolumesClient;

@@ -1,9 +1,7 @@
 //! `pages()` and `items()` of generated list operations: the `$page`/`$limit` walk on the
 //! wire, where it stops, and errors in the middle of a walk.
 
-mod clients_support;
-
-use clients_support::*;
+use crate::clients_support::*;
 use futures::{StreamExt as _, TryStreamExt as _};
 use ntnx_vmm::content::Image;
 use ntnx_vmm::VmmClient;

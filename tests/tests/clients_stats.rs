@@ -1,9 +1,7 @@
 //! Stats operations: the required `$startTime`/`$endTime` date-times and the `$statType`
 //! enum on the wire, and the decoded time series.
 
-mod clients_support;
-
-use clients_support::*;
+use crate::clients_support::*;
 use ntnx_runtime::DateTime;
 use ntnx_shared::common::v1::stats::DownSamplingOperator;
 use ntnx_vmm::VmmClient;

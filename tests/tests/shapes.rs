@@ -3,9 +3,7 @@
 //! server on 127.0.0.1. Each test checks what goes on the wire (method, path, headers,
 //! content type, body bytes) and what the caller gets back.
 
-mod clients_support;
-
-use clients_support::client;
+use crate::clients_support::client;
 use futures::TryStreamExt as _;
 use ntnx_runtime::bytes::Bytes;
 use ntnx_runtime::Multipart;

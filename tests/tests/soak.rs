@@ -7,11 +7,11 @@
 //! 30 s outage) and reports it.
 
 #[path = "../soak/mod.rs"]
-mod soak;
+mod harness;
 
 use std::time::Duration;
 
-use soak::{run, SoakConfig};
+use harness::{run, SoakConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_are_ridden_out_with_nothing_lost_duplicated_or_leaked() {

@@ -3,11 +3,9 @@
 //! generated `Task`, and batches are built from generated request builders (If-Match of a
 //! fetched entity included) into the generated `BatchSpec`.
 
-mod clients_support;
-
 use std::time::Duration;
 
-use clients_support::*;
+use crate::clients_support::*;
 use ntnx_prism::config::{Task, TaskStatus};
 use ntnx_prism::operations::{ActionType, BatchSpec};
 use ntnx_prism::PrismClient;

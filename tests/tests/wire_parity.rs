@@ -20,9 +20,7 @@
 //! - `NTNX-Request-Id` goes only with writes (where the specs declare it), not with reads,
 //!   and a `GET` carries no `Content-Type`, having no body.
 
-mod clients_support;
-
-use clients_support::*;
+use crate::clients_support::*;
 use ntnx_runtime::{ErrorKind, Model as _};
 use ntnx_shared::common::v1::config::KvPair;
 use ntnx_vmm::content::{Image, ImageType, UrlSource};

@@ -4,7 +4,7 @@
 //! The fixtures (`specs/fixtures/*.yaml`) are small specs written for these tests in the style
 //! of the Nutanix v4 family; each covers one construct.
 
-// Every test binary includes this module and uses only some of it.
+// Every test module uses only some of it.
 #![allow(dead_code)]
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

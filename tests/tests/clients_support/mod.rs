@@ -3,7 +3,7 @@
 //! `data`, `metadata`, `$objectType` and `$reserved`), and a bare HTTP/1.1 server for
 //! what wiremock cannot show (connections, a body sent in gated chunks).
 //!
-//! Each test file uses a part of this module.
+//! Each test module uses a part of this one.
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
