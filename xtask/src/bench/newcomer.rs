@@ -1,6 +1,6 @@
 //! Part 7: a newcomer's first build. A fresh crate holding the README quickstart, with the
-//! dependencies the README lists (the generated crates and the runtime by path, everything
-//! else from crates.io), built cold in debug and release, once with the default TLS
+//! dependencies of the quickstart's `Cargo.toml` block (the generated crates and the runtime
+//! by path, everything else from crates.io), built cold in debug and release, once with the default TLS
 //! provider (aws-lc-rs) and once with `tls-ring`, the two alternating; `--timings` says
 //! which crates take the time.
 
@@ -27,8 +27,8 @@ const TOP: usize = 6;
 /// One way to depend on the crates.
 struct Variant {
     name: &'static str,
-    /// What goes after `path = "..."` in the ntnx dependencies.
-    features: &'static str,
+    /// Whether the ntnx dependencies use ring (`tls-ring`) instead of the default provider.
+    tls_ring: bool,
     dir: PathBuf,
     /// Seconds, by profile.
     times: BTreeMap<&'static str, Vec<f64>>,
@@ -38,24 +38,17 @@ struct Variant {
 
 pub fn run(bench: &Bench) -> Result<Section, String> {
     let quickstart = quickstart(&bench.root.join("README.md"))?;
-    let variants = [
-        ("default (aws-lc-rs)", ""),
-        (
-            "`tls-ring`",
-            ", default-features = false, features = [\"tls-ring\"]",
-        ),
-    ];
+    let variants = [("default (aws-lc-rs)", false), ("`tls-ring`", true)];
     let mut variants: Vec<Variant> = variants
         .into_iter()
-        .filter(|(name, _)| !bench.smoke || name.contains("ring"))
-        .map(|(name, features)| Variant {
+        .filter(|&(_, tls_ring)| !bench.smoke || tls_ring)
+        .map(|(name, tls_ring)| Variant {
             name,
-            features,
-            dir: bench.work.join("newcomer").join(if features.is_empty() {
-                "aws-lc"
-            } else {
-                "ring"
-            }),
+            tls_ring,
+            dir: bench
+                .work
+                .join("newcomer")
+                .join(if tls_ring { "ring" } else { "aws-lc" }),
             times: BTreeMap::new(),
             units: BTreeMap::new(),
         })
@@ -96,55 +89,82 @@ pub fn run(bench: &Bench) -> Result<Section, String> {
         }
     }
     let load = Load::since(load_before);
-    Ok(section(bench, &variants, profiles, runs, load))
+    let dependencies: Vec<&str> = quickstart.dependencies.keys().map(String::as_str).collect();
+    Ok(section(
+        bench,
+        &variants,
+        &dependencies,
+        profiles,
+        runs,
+        load,
+    ))
 }
 
-/// The Rust code of the README's quickstart: its first `rust,ignore` block after
-/// `## Quickstart`.
-fn quickstart(readme: &Path) -> Result<String, String> {
+/// The README's quickstart: the dependencies of its `toml` block and the Rust code of its
+/// `rust,ignore` block, the first of each after `## Quickstart`.
+struct Quickstart {
+    dependencies: toml::Table,
+    code: String,
+}
+
+fn quickstart(readme: &Path) -> Result<Quickstart, String> {
     let text = std::fs::read_to_string(readme).map_err(|e| format!("{}: {e}", readme.display()))?;
     let after = text
         .split_once("## Quickstart")
         .map(|(_, rest)| rest)
         .ok_or("the README has no `## Quickstart`")?;
-    let code = after
-        .split_once("```rust,ignore\n")
-        .and_then(|(_, rest)| rest.split_once("```"))
-        .map(|(code, _)| code.to_owned())
-        .ok_or("the README's quickstart has no `rust,ignore` block")?;
-    Ok(code)
+    let block = |fence: &str| {
+        after
+            .split_once(&format!("```{fence}\n"))
+            .and_then(|(_, rest)| rest.split_once("```"))
+            .map(|(code, _)| code.to_owned())
+            .ok_or_else(|| format!("the README's quickstart has no `{fence}` block"))
+    };
+    let manifest: toml::Table =
+        toml::from_str(&block("toml")?).map_err(|e| format!("the quickstart's toml: {e}"))?;
+    let dependencies = manifest
+        .get("dependencies")
+        .and_then(toml::Value::as_table)
+        .cloned()
+        .ok_or("the quickstart's toml has no [dependencies]")?;
+    Ok(Quickstart {
+        dependencies,
+        code: block("rust,ignore")?,
+    })
 }
 
-/// The newcomer's crate: the quickstart's dependencies, the lock file of this workspace (so
+/// The newcomer's crate: the quickstart's dependencies, the `ntnx-*` ones by path (they are
+/// not on crates.io yet) with the variant's features, the lock file of this workspace (so
 /// that runs build the same versions), its own target folder.
-fn write_crate(bench: &Bench, variant: &Variant, quickstart: &str) -> Result<(), String> {
-    let path = |name: &str| {
-        bench
-            .root
-            .join("generated")
-            .join(name)
-            .display()
-            .to_string()
-    };
-    let manifest = format!(
-        "# Written by `cargo xtask bench`: a newcomer's crate holding the README quickstart.\n\
-         [package]\nname = \"newcomer\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
-         publish = false\n\n[dependencies]\n\
-         ntnx-vmm = {{ package = \"ntnx-vmm-v4-0\", path = \"{}\"{f} }}\n\
-         ntnx-prism = {{ package = \"ntnx-prism-v4-0\", path = \"{}\"{f} }}\n\
-         ntnx-runtime = {{ path = \"{}\"{f} }}\n\
-         futures = \"0.3\"\n\
-         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n\
-         # Not a member of the SDK's workspace.\n[workspace]\n",
-        path("ntnx-vmm-v4-0"),
-        path("ntnx-prism-v4-0"),
-        bench.root.join("runtime").display(),
-        f = variant.features,
+fn write_crate(bench: &Bench, variant: &Variant, quickstart: &Quickstart) -> Result<(), String> {
+    let mut dependencies = quickstart.dependencies.clone();
+    for (name, spec) in &mut dependencies {
+        if name.starts_with("ntnx-") {
+            *spec = local(bench, name, spec, variant.tls_ring)?;
+        }
+    }
+    let mut package = toml::Table::new();
+    for (key, value) in [
+        ("name", "newcomer"),
+        ("version", "0.0.0"),
+        ("edition", "2021"),
+    ] {
+        package.insert(key.to_owned(), value.into());
+    }
+    package.insert("publish".to_owned(), false.into());
+    let mut manifest = toml::Table::new();
+    manifest.insert("package".to_owned(), package.into());
+    manifest.insert("dependencies".to_owned(), dependencies.into());
+    // Not a member of the SDK's workspace.
+    manifest.insert("workspace".to_owned(), toml::Table::new().into());
+    let text = format!(
+        "# Written by `cargo xtask bench`: a newcomer's crate holding the README quickstart.\n{}",
+        toml::to_string(&manifest).map_err(|e| e.to_string())?
     );
-    write_if_changed(&variant.dir.join("Cargo.toml"), manifest.as_bytes())?;
+    write_if_changed(&variant.dir.join("Cargo.toml"), text.as_bytes())?;
     write_if_changed(
         &variant.dir.join("src").join("main.rs"),
-        quickstart.as_bytes(),
+        quickstart.code.as_bytes(),
     )?;
     let lock =
         std::fs::read(bench.root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
@@ -152,6 +172,47 @@ fn write_crate(bench: &Bench, variant: &Variant, quickstart: &str) -> Result<(),
         write_if_changed(&variant.dir.join("Cargo.lock"), &lock)?;
     }
     Ok(())
+}
+
+/// A quickstart dependency on an ntnx crate made a path dependency on this workspace's copy
+/// (the runtime, or a generated crate by its package name), with ring as the TLS provider
+/// when `tls_ring`.
+fn local(
+    bench: &Bench,
+    name: &str,
+    spec: &toml::Value,
+    tls_ring: bool,
+) -> Result<toml::Value, String> {
+    let mut table = match spec {
+        toml::Value::Table(table) => table.clone(),
+        _ => toml::Table::new(),
+    };
+    table.remove("version");
+    let package = table
+        .get("package")
+        .and_then(toml::Value::as_str)
+        .unwrap_or(name)
+        .to_owned();
+    let dir = if package == "ntnx-runtime" {
+        bench.root.join("runtime")
+    } else {
+        bench.root.join("generated").join(&package)
+    };
+    if !dir.join("Cargo.toml").is_file() {
+        return Err(format!(
+            "the quickstart depends on {package}, which is not in {}",
+            dir.display()
+        ));
+    }
+    table.insert("path".to_owned(), dir.display().to_string().into());
+    if tls_ring {
+        table.insert("default-features".to_owned(), false.into());
+        table.insert(
+            "features".to_owned(),
+            toml::Value::Array(vec!["tls-ring".into()]),
+        );
+    }
+    Ok(table.into())
 }
 
 /// Seconds of a `cargo build` of `variant` in `profile` from an empty target folder; the
@@ -195,6 +256,7 @@ fn unit_times(report: &Path) -> Result<BTreeMap<String, f64>, String> {
 fn section(
     bench: &Bench,
     variants: &[Variant],
+    dependencies: &[&str],
     profiles: &[&'static str],
     runs: usize,
     load: Load,
@@ -240,14 +302,15 @@ fn section(
         title: "A newcomer's first build".to_owned(),
         text: vec![format!(
             "A fresh crate (`{}`) whose `main.rs` is the README quickstart and whose \
-             dependencies are the ones the README lists: `ntnx-vmm-v4-0`, `ntnx-prism-v4-0` \
-             and `ntnx-runtime` (by path: they are not on crates.io yet), `futures`, `tokio`. \
+             dependencies are the ones the quickstart's `Cargo.toml` lists (read from the \
+             README: `{}`; the ntnx crates by path, as they are not on crates.io yet). \
              `cargo build --timings` from an empty target folder, dependencies downloaded \
              beforehand, this workspace's lock file, cargo's default profiles, {} cores; \
              {runs} run(s) of each, the two ways alternating; load average {} over the part. \
              With `tls-ring`, every ntnx dependency has \
              `default-features = false, features = [\"tls-ring\"]`.",
             super::shown(&bench.work.join("newcomer"), &bench.root),
+            dependencies.join("`, `"),
             std::thread::available_parallelism().map_or(1, usize::from),
             load.show(),
         )],
