@@ -2,10 +2,11 @@
 //!
 //! The generated crates are compared with the previous generation (the committed
 //! `generated/`): each change of the API, read from the two inventories, is *breaking*
-//! (a type, field, variant, value or operation removed or renamed, a type changed, a field
-//! that becomes required, a new required parameter), *additive* (a type, optional field,
-//! enum value, union variant, operation, tag or optional parameter added) or, when the API
-//! is the same but the crate's files are not, *docs only*. The generated API is shaped so
+//! (a type, field, variant, value, operation or cargo feature removed or renamed, a type
+//! changed, a field that becomes required, a new required parameter, a feature that no
+//! longer enables all it did), *additive* (a type, optional field, enum value, union variant,
+//! operation, tag, optional parameter or feature added, a feature that enables more) or,
+//! when the API is the same but the crate's files are not, *docs only*. The generated API is shaped so
 //! that additive changes are additive in Rust too: structs, enums and unions are
 //! `#[non_exhaustive]`, optional parameters are builder setters.
 //!
@@ -29,7 +30,7 @@
 //! Each crate gets a `CHANGELOG.md`: the previous one with a section for the new version on
 //! top when something changed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -277,7 +278,7 @@ fn member_changes(key: &str, old: &[String], new: &[String]) -> Vec<Change> {
                 text: format!("{key}: added `{line}`"),
             }),
             Some(before) if before != line => changes.push(Change {
-                severity: Severity::Breaking,
+                severity: changed_member_severity(kind, before, line),
                 text: format!("{key}: `{before}` became `{line}`"),
             }),
             Some(_) => {}
@@ -343,6 +344,21 @@ fn added_member_severity(kind: &str, line: &str) -> Severity {
         Severity::Additive
     } else {
         Severity::Breaking
+    }
+}
+
+/// How much changing member line `before` of an entry of `kind` into `after` matters: a
+/// cargo feature that enables all it did and more is additive (what enabled it still
+/// builds), any other change breaking.
+fn changed_member_severity(kind: &str, before: &str, after: &str) -> Severity {
+    let enabled = |line: &str| -> Option<BTreeSet<String>> {
+        let (_, list) = line.strip_prefix("feature ")?.split_once(" = ")?;
+        let list: Vec<String> = serde_json::from_str(list).ok()?;
+        Some(list.into_iter().collect())
+    };
+    match (kind, enabled(before), enabled(after)) {
+        ("crate", Some(before), Some(after)) if after.is_superset(&before) => Severity::Additive,
+        _ => Severity::Breaking,
     }
 }
 
@@ -644,6 +660,11 @@ mod tests {
         );
         let new_default = classified("  - feature default = []\n  - feature a = []\n");
         assert_eq!(new_default[0].0, Severity::Breaking, "{new_default:?}");
+        // A feature that enables more than it did is additive, as cargo-semver-checks has it.
+        let grown = classified("  - feature default = [\"a\", \"b\"]\n  - feature a = []\n");
+        assert_eq!(grown[0].0, Severity::Additive, "{grown:?}");
+        let swapped = classified("  - feature default = [\"b\"]\n  - feature a = []\n");
+        assert_eq!(swapped[0].0, Severity::Breaking, "{swapped:?}");
     }
 
     #[test]

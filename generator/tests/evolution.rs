@@ -4,6 +4,9 @@
 //! computes must agree with cargo-semver-checks comparing the two generated crates (an
 //! additive release passes as a minor one, a breaking one does not).
 //!
+//! A generator change can change a crate's cargo features; each kind of feature change is
+//! checked the same way, over a first release edited as an older generator wrote it.
+//!
 //! The same on a published spec: a next release of volumes is derived from the file in the
 //! specs folder (a field, an enum value and an operation added; then an operation removed
 //! too), its report and versions checked, cargo-semver-checks run, and a downstream crate
@@ -305,63 +308,161 @@ fn every_kind_of_change_is_classified_as_cargo_semver_checks_sees_it() {
         (kind.change)(&mut doc);
         let dir = root.join(format!("second-{n}"));
         let second = generate(&doc, &dir, Some(&first.join("out")));
-        let release = second
-            .releases
-            .iter()
-            .find(|r| r.crate_name == CRATE)
-            .expect("the crate is released");
-        let expected_version = match kind.severity {
-            Severity::DocsOnly => "1.0.1",
-            Severity::Additive => "1.1.0",
-            Severity::Breaking => "2.0.0",
-        };
-        if release.severity != Some(kind.severity) || release.version != expected_version {
-            problems.push(format!(
-                "{}: classified {:?} as {}, expected {:?} as {expected_version}: {:#?}",
-                kind.name, release.severity, release.version, kind.severity, release.changes
-            ));
-        }
-        let changelog = second
-            .files
-            .iter()
-            .find(|f| f.path == Path::new(CRATE).join("CHANGELOG.md"))
-            .expect("a change log");
-        if !changelog
-            .contents
-            .contains(&format!("## {expected_version} ("))
-        {
-            problems.push(format!(
-                "{}: the change log has no {expected_version} section",
-                kind.name
-            ));
-        }
-        let checked = passes_as_minor(&first.join("out").join(CRATE), &dir.join("out").join(CRATE));
-        if let (Some(proof), Ok(())) = (kind.proof, &checked) {
-            // cargo-semver-checks does not see this break: show it with a compiler.
-            let compiles = |release: &Path| compiles_against(&dir.join("probe"), release, proof);
-            match (compiles(&first.join("out")), compiles(&dir.join("out"))) {
-                (Ok(()), Err(_)) => continue,
-                (first, second) => problems.push(format!(
-                    "{}: the proof should compile against the first release and not the \
-                     second: {first:?} / {second:?}",
-                    kind.name
-                )),
-            }
-        }
-        match (kind.severity, checked) {
-            (Severity::Breaking, Ok(())) => problems.push(format!(
-                "{}: the generator says breaking, cargo-semver-checks accepts a minor release",
-                kind.name
-            )),
-            (Severity::Additive | Severity::DocsOnly, Err(report)) => problems.push(format!(
-                "{}: the generator says {}, cargo-semver-checks wants more:\n{report}",
-                kind.name, kind.severity
-            )),
-            _ => {}
-        }
+        problems.extend(disagreements(kind, &first, &dir, &second));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     let _ = std::fs::remove_dir_all(&root);
+}
+
+/// A change of the crate's cargo features, which a generator change (not a spec change)
+/// makes: the first release's `Cargo.toml` and inventory are edited as an older generator
+/// would have written them, and the unchanged spec regenerated over them.
+struct FeatureKind {
+    name: &'static str,
+    /// The `[features]` line of today's generator that the older one wrote otherwise...
+    today: &'static str,
+    /// ...as this line, or not at all when `None`.
+    before: Option<&'static str>,
+    /// A line the older generator wrote besides, which today's does not.
+    extra: Option<&'static str>,
+    severity: Severity,
+}
+
+const FEATURE_KINDS: [FeatureKind; 4] = [
+    FeatureKind {
+        name: "feature added",
+        today: "tls-ring = [\"ntnx-runtime/tls-ring\"]",
+        before: None,
+        extra: None,
+        severity: Severity::Additive,
+    },
+    FeatureKind {
+        name: "feature enables more",
+        today: "default = [\"tls-aws-lc\"]",
+        before: Some("default = []"),
+        extra: None,
+        severity: Severity::Additive,
+    },
+    FeatureKind {
+        name: "feature removed",
+        today: "tls-ring = [\"ntnx-runtime/tls-ring\"]",
+        before: Some("tls-ring = [\"ntnx-runtime/tls-ring\"]"),
+        extra: Some("legacy = []"),
+        severity: Severity::Breaking,
+    },
+    FeatureKind {
+        name: "feature no longer on by default",
+        today: "default = [\"tls-aws-lc\"]",
+        before: Some("default = [\"tls-aws-lc\", \"tls-ring\"]"),
+        extra: None,
+        severity: Severity::Breaking,
+    },
+];
+
+/// Rewrites the feature line `today` of the generated release in `out` (its crate's
+/// `Cargo.toml` and the inventory) as `before`, or drops it, and adds `extra` after it.
+fn write_older_features(out: &Path, kind: &FeatureKind) {
+    let rewrite = |path: PathBuf, prefix: &str| {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let line = format!("{prefix}{}\n", kind.today);
+        assert!(text.contains(&line), "{}: no line {line:?}", path.display());
+        let mut older: String = kind
+            .before
+            .map(|before| format!("{prefix}{before}\n"))
+            .unwrap_or_default();
+        if let Some(extra) = kind.extra {
+            older.push_str(&format!("{prefix}{extra}\n"));
+        }
+        std::fs::write(&path, text.replacen(&line, &older, 1)).unwrap();
+    };
+    rewrite(out.join(CRATE).join("Cargo.toml"), "");
+    rewrite(out.join("INVENTORY.md"), "  - feature ");
+}
+
+#[test]
+fn every_kind_of_feature_change_is_classified_as_cargo_semver_checks_sees_it() {
+    let root = scratch_dir("ntnx-generator-evolution-features");
+    let mut problems = Vec::new();
+    for (n, feature) in FEATURE_KINDS.iter().enumerate() {
+        let first = root.join(format!("first-{n}"));
+        generate(&base(), &first, None);
+        write_older_features(&first.join("out"), feature);
+        let dir = root.join(format!("second-{n}"));
+        let second = generate(&base(), &dir, Some(&first.join("out")));
+        let kind = Kind {
+            name: feature.name,
+            change: |_| {},
+            severity: feature.severity,
+            proof: None,
+        };
+        problems.extend(disagreements(&kind, &first, &dir, &second));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// Where the generator's verdict on the release in `dir` (`second`, generated over the one
+/// in `first`) differs from what `kind` expects or from cargo-semver-checks: its version,
+/// its change log, and whether cargo-semver-checks takes it as a minor release (or, for a
+/// break it does not see, whether the kind's proof stops compiling).
+fn disagreements(kind: &Kind, first: &Path, dir: &Path, second: &Generated) -> Vec<String> {
+    let mut problems = Vec::new();
+    let release = second
+        .releases
+        .iter()
+        .find(|r| r.crate_name == CRATE)
+        .expect("the crate is released");
+    let expected_version = match kind.severity {
+        Severity::DocsOnly => "1.0.1",
+        Severity::Additive => "1.1.0",
+        Severity::Breaking => "2.0.0",
+    };
+    if release.severity != Some(kind.severity) || release.version != expected_version {
+        problems.push(format!(
+            "{}: classified {:?} as {}, expected {:?} as {expected_version}: {:#?}",
+            kind.name, release.severity, release.version, kind.severity, release.changes
+        ));
+    }
+    let changelog = second
+        .files
+        .iter()
+        .find(|f| f.path == Path::new(CRATE).join("CHANGELOG.md"))
+        .expect("a change log");
+    if !changelog
+        .contents
+        .contains(&format!("## {expected_version} ("))
+    {
+        problems.push(format!(
+            "{}: the change log has no {expected_version} section",
+            kind.name
+        ));
+    }
+    let checked = passes_as_minor(&first.join("out").join(CRATE), &dir.join("out").join(CRATE));
+    if let (Some(proof), Ok(())) = (kind.proof, &checked) {
+        // cargo-semver-checks does not see this break: show it with a compiler.
+        let compiles = |release: &Path| compiles_against(&dir.join("probe"), release, proof);
+        match (compiles(&first.join("out")), compiles(&dir.join("out"))) {
+            (Ok(()), Err(_)) => {}
+            (first, second) => problems.push(format!(
+                "{}: the proof should compile against the first release and not the \
+                 second: {first:?} / {second:?}",
+                kind.name
+            )),
+        }
+        return problems;
+    }
+    match (kind.severity, checked) {
+        (Severity::Breaking, Ok(())) => problems.push(format!(
+            "{}: the generator says breaking, cargo-semver-checks accepts a minor release",
+            kind.name
+        )),
+        (Severity::Additive | Severity::DocsOnly, Err(report)) => problems.push(format!(
+            "{}: the generator says {}, cargo-semver-checks wants more:\n{report}",
+            kind.name, kind.severity
+        )),
+        _ => {}
+    }
+    problems
 }
 
 /// The volumes spec of the specs folder, parsed.
