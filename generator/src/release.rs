@@ -6,8 +6,8 @@
 //! changed, a field that becomes required, a new required parameter, a feature that no
 //! longer enables all it did), *additive* (a type, optional field, enum value, union variant,
 //! operation, tag, optional parameter or feature added, a feature that enables more) or,
-//! when the API is the same but the crate's files are not, *docs only*. The generated API is shaped so
-//! that additive changes are additive in Rust too: structs, enums and unions are
+//! when the API is the same but the crate's files are not, *docs only*. The generated API is
+//! shaped so that additive changes are additive in Rust too: structs, enums and unions are
 //! `#[non_exhaustive]`, optional parameters are builder setters.
 //!
 //! Versions follow from that, per crate (one crate per API revision, see
