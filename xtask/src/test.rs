@@ -15,6 +15,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
+use std::time::Instant;
 
 use crate::workspace::{self, cargo_bin, status};
 use crate::{Flags, OFFLINE};
@@ -27,13 +28,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let root = workspace::root();
     // Every test and benchmark reads the pinned files from one folder.
     let specs = workspace::specs_folder(&dirs, offline, &root.join("target").join("specs"))?;
-    step("cargo fmt --check", cargo(&["fmt", "--all", "--check"]))?;
-    step(
-        "cargo xtask check",
-        crate::check::check(&SpecDirs::one(&specs), true),
-    )?;
-    step(
-        "cargo clippy",
+    step("cargo fmt --check", || cargo(&["fmt", "--all", "--check"]))?;
+    step("cargo xtask check", || {
+        crate::check::check(&SpecDirs::one(&specs), true)
+    })?;
+    step("cargo clippy", || {
         cargo(&[
             "clippy",
             "--workspace",
@@ -41,29 +40,31 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--",
             "-D",
             "warnings",
-        ]),
-    )?;
+        ])
+    })?;
     let mut counts = run_tests(&specs, &["test", "--workspace"])?;
     // The runtime's TLS features other than the default: ring as the provider, and none.
     for args in [TLS_RING, TLS_NONE] {
         let (passed, failed) = run_tests(&specs, args)?;
         counts = (counts.0 + passed, counts.1 + failed);
     }
-    let mut doc = Command::new(cargo_bin());
-    doc.args(["doc", "--workspace", "--no-deps"])
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .current_dir(&root);
-    step("cargo doc", status(&mut doc))?;
-    step("cargo package", package())?;
-    step(
-        "cargo xtask bench --smoke",
+    step("cargo doc", || {
+        status(
+            Command::new(cargo_bin())
+                .args(["doc", "--workspace", "--no-deps"])
+                .env("RUSTDOCFLAGS", "-D warnings")
+                .current_dir(&root),
+        )
+    })?;
+    step("cargo package", package)?;
+    step("cargo xtask bench --smoke", || {
         crate::bench::run(&[
             "--smoke".to_owned(),
             "--offline".to_owned(),
             "--specs".to_owned(),
             specs.display().to_string(),
-        ]),
-    )?;
+        ])
+    })?;
     println!("tests: {} passed, {} failed", counts.0, counts.1);
     Ok(())
 }
@@ -111,19 +112,27 @@ fn cargo(args: &[&str]) -> Result<(), String> {
     )
 }
 
-fn step(name: &str, result: Result<(), String>) -> Result<(), String> {
-    match result {
+/// Runs one step, saying how long it took: CI has a time budget, and this is where it goes.
+fn step(name: &str, run: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    let start = Instant::now();
+    match run() {
         Ok(()) => {
-            println!("xtask test: {name}: ok");
+            println!("xtask test: {name}: ok in {}", elapsed(start));
             Ok(())
         }
-        Err(e) => Err(format!("{name}: {e}")),
+        Err(e) => Err(format!("{name}: {e} (after {})", elapsed(start))),
     }
+}
+
+/// Seconds since `start`, as `12 s`.
+fn elapsed(start: Instant) -> String {
+    format!("{:.0} s", start.elapsed().as_secs_f64())
 }
 
 /// Runs `cargo ARGS` (a `cargo test`), echoing its output, and sums its `test result:`
 /// lines.
 fn run_tests(specs: &std::path::Path, args: &[&str]) -> Result<(usize, usize), String> {
+    let start = Instant::now();
     let mut child = Command::new(cargo_bin())
         .args(args)
         .env("NTNX_SPECS_DIR", specs)
@@ -150,7 +159,11 @@ fn run_tests(specs: &std::path::Path, args: &[&str]) -> Result<(usize, usize), S
             args.join(" ")
         ));
     }
-    println!("xtask test: cargo {}: ok ({passed} tests)", args.join(" "));
+    println!(
+        "xtask test: cargo {}: ok ({passed} tests) in {}",
+        args.join(" "),
+        elapsed(start)
+    );
     Ok((passed, failed))
 }
 
