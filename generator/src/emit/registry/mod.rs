@@ -32,6 +32,44 @@ pub fn registry_crate(
         krate: crate_ident(REGISTRY_CRATE),
         modules: Vec::new(),
     };
+    let schemas = schema_lookup(space, workspace, &scope);
+    let calls = operation_calls(operation_dispatch(space, workspace, plans, &scope)?);
+    let tokens = quote! {
+        //! Every component schema of the generated crates, by the name the spec gives it.
+        //!
+        //! For tests, conformance checks and benchmarks, which read the specs at run time.
+        #![forbid(unsafe_code)]
+
+        #schemas
+
+        #calls
+    };
+    let sources: Vec<String> = workspace.specs.iter().map(|s| file_name(&s.file)).collect();
+    let sources = sources.join(", ");
+    Ok(vec![
+        GeneratedFile {
+            path: std::path::PathBuf::from(REGISTRY_CRATE)
+                .join("src")
+                .join("lib.rs"),
+            contents: format!("{}\n{}", header(&sources), format_file(tokens)?),
+        },
+        cargo_toml(&Package {
+            name: REGISTRY_CRATE,
+            version: "0.1.0".to_owned(),
+            description: "Every generated schema type by name, for tests and benchmarks \
+                          (generated).",
+            sources: &sources,
+            dependencies: registry_dependencies(workspace, options),
+            features: Vec::new(),
+            publish: false,
+        }),
+    ])
+}
+
+/// `SCHEMAS` and `decode` (every component schema of every spec, a name that several specs
+/// carry once), with the `$select` projections and `$expand`ed entities of those that have
+/// them.
+fn schema_lookup(space: &TypeSpace<'_>, workspace: &Workspace, scope: &Scope) -> TokenStream {
     let mut arms: Vec<TokenStream> = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut query_types = QueryTypes::default();
@@ -41,9 +79,9 @@ pub fn registry_crate(
                 continue;
             }
             names.push(name.clone());
-            let ty = space.path(key, &scope);
+            let ty = space.path(key, scope);
             arms.push(quote! { #name => Some(check::<#ty>(json)), });
-            query_types.add(space, name, key, &scope);
+            query_types.add(space, name, key, scope);
         }
     }
     let QueryTypes {
@@ -52,66 +90,7 @@ pub fn registry_crate(
         expanded,
         expanded_arms,
     } = query_types;
-    let Dispatch {
-        infos,
-        arms: call_arms,
-        typed_arms,
-        typed_indexes,
-        calls,
-        used,
-    } = operation_dispatch(space, workspace, plans, &scope)?;
-    let mut helpers = Vec::new();
-    if used.raw_body {
-        helpers.push(quote! {
-            fn raw_body(args: &CallArgs) -> Vec<u8> {
-            args.raw_body.clone().unwrap_or_default()
-        }
-
-        });
-    }
-    if used.envelope {
-        helpers.push(quote! {
-        fn envelope<D: serde::Serialize, M: serde::Serialize>(
-            response: ntnx_runtime::ApiResponse<D, M>,
-        ) -> Result<CallOutcome, CallError> {
-            let mut json = serde_json::Map::new();
-            if let Some(data) = &response.data {
-                json.insert("data".to_owned(), encoded(data)?);
-            }
-            if let Some(metadata) = &response.metadata {
-                json.insert("metadata".to_owned(), encoded(metadata)?);
-            }
-            Ok(CallOutcome { status: response.status().as_u16(), json: Some(serde_json::Value::Object(json)), bytes: None })
-        }
-
-        });
-    }
-    if used.plain {
-        helpers.push(quote! {
-        fn plain<T: serde::Serialize>(response: ntnx_runtime::Response<T>) -> Result<CallOutcome, CallError> {
-            let json = encoded(&response.body)?;
-            Ok(CallOutcome { status: response.status().as_u16(), json: Some(json), bytes: None })
-        }
-
-        });
-    }
-    if used.stream {
-        helpers.push(quote! {
-        async fn stream(response: ntnx_runtime::Response<ntnx_runtime::ByteStream>) -> Result<CallOutcome, CallError> {
-            let status = response.status().as_u16();
-            let bytes = response.into_body().collect_bytes().await?;
-            Ok(CallOutcome { status, json: None, bytes: Some(bytes.len()) })
-        }
-
-        });
-    }
-    let sources: Vec<String> = workspace.specs.iter().map(|s| file_name(&s.file)).collect();
-    let tokens = quote! {
-        //! Every component schema of the generated crates, by the name the spec gives it.
-        //!
-        //! For tests, conformance checks and benchmarks, which read the specs at run time.
-        #![forbid(unsafe_code)]
-
+    quote! {
         /// Names of every schema [`decode`] knows.
         pub const SCHEMAS: &[&str] = &[#(#names),*];
 
@@ -170,7 +149,22 @@ pub fn registry_crate(
             let encoded = serde_json::to_value(&value).map_err(|e| e.to_string())?;
             Ok(Decoded { encoded, debug: format!("{value:?}") })
         }
+    }
+}
 
+/// The operation table and `call` / `call_with_typed_queries`, with the argument
+/// conversions and the response helpers the calls use.
+fn operation_calls(dispatch: Dispatch) -> TokenStream {
+    let Dispatch {
+        infos,
+        arms: call_arms,
+        typed_arms,
+        typed_indexes,
+        calls,
+        used,
+    } = dispatch;
+    let helpers = response_helpers(&used);
+    quote! {
         /// An operation of the generated clients.
         #[derive(Clone, Copy, Debug)]
         pub struct OperationInfo {
@@ -293,7 +287,58 @@ pub fn registry_crate(
         }
 
         #(#calls)*
-    };
+    }
+}
+
+/// The functions that turn a typed response into a `CallOutcome`, those the calls use only.
+fn response_helpers(used: &UsedHelpers) -> Vec<TokenStream> {
+    let mut helpers = Vec::new();
+    if used.raw_body {
+        helpers.push(quote! {
+            fn raw_body(args: &CallArgs) -> Vec<u8> {
+                args.raw_body.clone().unwrap_or_default()
+            }
+        });
+    }
+    if used.envelope {
+        helpers.push(quote! {
+            fn envelope<D: serde::Serialize, M: serde::Serialize>(
+                response: ntnx_runtime::ApiResponse<D, M>,
+            ) -> Result<CallOutcome, CallError> {
+                let mut json = serde_json::Map::new();
+                if let Some(data) = &response.data {
+                    json.insert("data".to_owned(), encoded(data)?);
+                }
+                if let Some(metadata) = &response.metadata {
+                    json.insert("metadata".to_owned(), encoded(metadata)?);
+                }
+                Ok(CallOutcome { status: response.status().as_u16(), json: Some(serde_json::Value::Object(json)), bytes: None })
+            }
+        });
+    }
+    if used.plain {
+        helpers.push(quote! {
+            fn plain<T: serde::Serialize>(response: ntnx_runtime::Response<T>) -> Result<CallOutcome, CallError> {
+                let json = encoded(&response.body)?;
+                Ok(CallOutcome { status: response.status().as_u16(), json: Some(json), bytes: None })
+            }
+        });
+    }
+    if used.stream {
+        helpers.push(quote! {
+            async fn stream(response: ntnx_runtime::Response<ntnx_runtime::ByteStream>) -> Result<CallOutcome, CallError> {
+                let status = response.status().as_u16();
+                let bytes = response.into_body().collect_bytes().await?;
+                Ok(CallOutcome { status, json: None, bytes: Some(bytes.len()) })
+            }
+        });
+    }
+    helpers
+}
+
+/// The registry's dependencies: every generated crate, the runtime, and
+/// serde_path_to_error (decode errors name their JSON path).
+fn registry_dependencies(workspace: &Workspace, options: &EmitOptions) -> Vec<String> {
     let mut dependencies: Vec<String> = workspace
         .specs
         .iter()
@@ -310,25 +355,7 @@ pub fn registry_crate(
         options.runtime_path
     ));
     dependencies.push("serde_path_to_error = \"0.1\"".to_owned());
-    let sources = sources.join(", ");
-    Ok(vec![
-        GeneratedFile {
-            path: std::path::PathBuf::from(REGISTRY_CRATE)
-                .join("src")
-                .join("lib.rs"),
-            contents: format!("{}\n{}", header(&sources), format_file(tokens)?),
-        },
-        cargo_toml(&Package {
-            name: REGISTRY_CRATE,
-            version: "0.1.0".to_owned(),
-            description: "Every generated schema type by name, for tests and benchmarks \
-                          (generated).",
-            sources: &sources,
-            dependencies,
-            features: Vec::new(),
-            publish: false,
-        }),
-    ])
+    dependencies
 }
 
 /// The projections and expanded types of the entities, by the entity's schema name.
