@@ -36,8 +36,8 @@ use std::path::PathBuf;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::{
-    Api, Body, Correction, ExpansionTarget, Operation, Owner, Queries, QueryRole, SchemaName, Tag,
-    TypeDef, TypeKey, TypeKind, TypeRef,
+    Api, Body, Correction, Enum, ExpansionTarget, Field, Operation, Owner, Queries, QueryRole,
+    SchemaName, Struct, Tag, TypeDef, TypeKey, TypeKind, TypeRef, Union,
 };
 
 /// The crate that holds shared schemas, unless configured otherwise.
@@ -466,132 +466,9 @@ fn merge(existing: &mut TypeDef, other: &TypeDef) -> Result<Vec<String>> {
         differences.push("documentation differs; kept the base copy's".to_owned());
     }
     match (&mut existing.kind, &other.kind) {
-        (TypeKind::Struct(a), TypeKind::Struct(b)) => {
-            if a.revision != b.revision {
-                differences.push(format!(
-                    "copies of revisions {} and {}: `$fv` {} kept",
-                    a.revision.as_deref().unwrap_or("-"),
-                    b.revision.as_deref().unwrap_or("-"),
-                    a.revision.as_deref().unwrap_or("-"),
-                ));
-            }
-            for field in &mut a.fields {
-                let name = &field.name;
-                match b.fields.iter().find(|f| f.name == field.name) {
-                    None => {
-                        let action = if field.required {
-                            "made optional"
-                        } else {
-                            "kept as optional"
-                        };
-                        differences.push(format!("`{name}` is not in every copy: {action}"));
-                        field.required = false;
-                    }
-                    Some(theirs) => {
-                        if theirs.ty != field.ty && field.ty != TypeRef::Any {
-                            differences.push(format!(
-                                "`{name}` has different types: kept as any JSON value"
-                            ));
-                            field.ty = TypeRef::Any;
-                        }
-                        if field.required != theirs.required {
-                            let action = if field.required {
-                                "made optional"
-                            } else {
-                                "kept optional"
-                            };
-                            differences
-                                .push(format!("`{name}` is not required in every copy: {action}"));
-                            field.required = false;
-                        }
-                        if field.nullable != theirs.nullable {
-                            let action = if field.nullable {
-                                "kept nullable"
-                            } else {
-                                "made nullable"
-                            };
-                            differences
-                                .push(format!("`{name}` is nullable in some copy: {action}"));
-                            field.nullable = true;
-                        }
-                        if theirs.secret && !field.secret {
-                            differences
-                                .push(format!("`{name}` is a secret in some copy: made a secret"));
-                            field.secret = true;
-                        }
-                        if theirs.read_only != field.read_only
-                            || theirs.write_only != field.write_only
-                            || theirs.required_by != field.required_by
-                        {
-                            differences.push(format!(
-                                "`{name}` differs in readOnly, writeOnly or \
-                                 x-required-by-operation; kept the base copy's"
-                            ));
-                        }
-                        if theirs.docs != field.docs || theirs.default != field.default {
-                            differences.push(format!(
-                                "`{name}` is documented differently; kept the base copy's"
-                            ));
-                        }
-                    }
-                }
-            }
-            for field in &b.fields {
-                if !a.fields.iter().any(|f| f.name == field.name) {
-                    differences.push(format!(
-                        "`{}` is not in every copy: added as optional",
-                        field.name
-                    ));
-                    let mut field = field.clone();
-                    field.required = false;
-                    a.fields.push(field);
-                }
-            }
-        }
-        (TypeKind::Enum(a), TypeKind::Enum(b)) => {
-            for value in &a.values {
-                if !b.values.iter().any(|v| v.value == value.value) {
-                    differences.push(format!(
-                        "value `{}` is not in every copy: kept",
-                        value.value
-                    ));
-                }
-            }
-            for value in &b.values {
-                match a.values.iter().find(|v| v.value == value.value) {
-                    None => {
-                        differences.push(format!(
-                            "value `{}` is not in every copy: added",
-                            value.value
-                        ));
-                        a.values.push(value.clone());
-                    }
-                    Some(ours) if ours.description != value.description => {
-                        differences.push(format!(
-                            "value `{}` is described differently; kept the base copy's",
-                            value.value
-                        ));
-                    }
-                    Some(_) => {}
-                }
-            }
-        }
-        (TypeKind::Union(a), TypeKind::Union(b)) => {
-            if a.variants.iter().any(|v| !b.variants.contains(v)) {
-                differences.push("a variant is not in every copy: kept".to_owned());
-            }
-            for variant in &b.variants {
-                if !a.variants.contains(variant) {
-                    differences.push("a variant is not in every copy: added".to_owned());
-                    a.variants.push(variant.clone());
-                }
-            }
-            if a.tagged_by_object_type != b.tagged_by_object_type {
-                differences
-                    .push("only some copies declare `$objectType`: told apart by it".to_owned());
-                a.tagged_by_object_type = true;
-            }
-        }
+        (TypeKind::Struct(a), TypeKind::Struct(b)) => merge_structs(a, b, &mut differences),
+        (TypeKind::Enum(a), TypeKind::Enum(b)) => merge_enums(a, b, &mut differences),
+        (TypeKind::Union(a), TypeKind::Union(b)) => merge_unions(a, b, &mut differences),
         (TypeKind::Alias(a), TypeKind::Alias(b)) => {
             if a != b {
                 differences.push("aliases name different types: kept as any JSON value".to_owned());
@@ -621,4 +498,138 @@ fn merge(existing: &mut TypeDef, other: &TypeDef) -> Result<Vec<String>> {
     }
     differences.dedup();
     Ok(differences)
+}
+
+/// Merges struct `b` into `a`: the revision of `a`, every field of either (optional unless
+/// required in all), each field as [`merge_field`] makes it.
+fn merge_structs(a: &mut Struct, b: &Struct, differences: &mut Vec<String>) {
+    if a.revision != b.revision {
+        differences.push(format!(
+            "copies of revisions {} and {}: `$fv` {} kept",
+            a.revision.as_deref().unwrap_or("-"),
+            b.revision.as_deref().unwrap_or("-"),
+            a.revision.as_deref().unwrap_or("-"),
+        ));
+    }
+    for field in &mut a.fields {
+        match b.fields.iter().find(|f| f.name == field.name) {
+            None => {
+                let action = if field.required {
+                    "made optional"
+                } else {
+                    "kept as optional"
+                };
+                differences.push(format!("`{}` is not in every copy: {action}", field.name));
+                field.required = false;
+            }
+            Some(theirs) => merge_field(field, theirs, differences),
+        }
+    }
+    for field in &b.fields {
+        if !a.fields.iter().any(|f| f.name == field.name) {
+            differences.push(format!(
+                "`{}` is not in every copy: added as optional",
+                field.name
+            ));
+            let mut field = field.clone();
+            field.required = false;
+            a.fields.push(field);
+        }
+    }
+}
+
+/// Merges the copy `theirs` of a field into `field`, so that a value of either copy fits:
+/// any JSON value when the types differ, optional, nullable or secret when one copy is.
+fn merge_field(field: &mut Field, theirs: &Field, differences: &mut Vec<String>) {
+    let name = &field.name;
+    if theirs.ty != field.ty && field.ty != TypeRef::Any {
+        differences.push(format!(
+            "`{name}` has different types: kept as any JSON value"
+        ));
+        field.ty = TypeRef::Any;
+    }
+    if field.required != theirs.required {
+        let action = if field.required {
+            "made optional"
+        } else {
+            "kept optional"
+        };
+        differences.push(format!("`{name}` is not required in every copy: {action}"));
+        field.required = false;
+    }
+    if field.nullable != theirs.nullable {
+        let action = if field.nullable {
+            "kept nullable"
+        } else {
+            "made nullable"
+        };
+        differences.push(format!("`{name}` is nullable in some copy: {action}"));
+        field.nullable = true;
+    }
+    if theirs.secret && !field.secret {
+        differences.push(format!("`{name}` is a secret in some copy: made a secret"));
+        field.secret = true;
+    }
+    if theirs.read_only != field.read_only
+        || theirs.write_only != field.write_only
+        || theirs.required_by != field.required_by
+    {
+        differences.push(format!(
+            "`{name}` differs in readOnly, writeOnly or \
+             x-required-by-operation; kept the base copy's"
+        ));
+    }
+    if theirs.docs != field.docs || theirs.default != field.default {
+        differences.push(format!(
+            "`{name}` is documented differently; kept the base copy's"
+        ));
+    }
+}
+
+/// Merges enum `b` into `a`: every value of either, the base copy's descriptions.
+fn merge_enums(a: &mut Enum, b: &Enum, differences: &mut Vec<String>) {
+    for value in &a.values {
+        if !b.values.iter().any(|v| v.value == value.value) {
+            differences.push(format!(
+                "value `{}` is not in every copy: kept",
+                value.value
+            ));
+        }
+    }
+    for value in &b.values {
+        match a.values.iter().find(|v| v.value == value.value) {
+            None => {
+                differences.push(format!(
+                    "value `{}` is not in every copy: added",
+                    value.value
+                ));
+                a.values.push(value.clone());
+            }
+            Some(ours) if ours.description != value.description => {
+                differences.push(format!(
+                    "value `{}` is described differently; kept the base copy's",
+                    value.value
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// Merges union `b` into `a`: every variant of either, told apart by `$objectType` when
+/// any copy is.
+fn merge_unions(a: &mut Union, b: &Union, differences: &mut Vec<String>) {
+    if a.variants.iter().any(|v| !b.variants.contains(v)) {
+        differences.push("a variant is not in every copy: kept".to_owned());
+    }
+    for variant in &b.variants {
+        if !a.variants.contains(variant) {
+            differences.push("a variant is not in every copy: added".to_owned());
+            a.variants.push(variant.clone());
+        }
+    }
+    if a.tagged_by_object_type != b.tagged_by_object_type {
+        differences.push("only some copies declare `$objectType`: told apart by it".to_owned());
+        a.tagged_by_object_type = true;
+    }
 }
