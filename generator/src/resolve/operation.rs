@@ -80,122 +80,9 @@ impl<'a> Resolver<'a> {
             .cloned()
             .unwrap_or_else(|| "Default".to_owned());
         let key = unique_key(self.operation_key(&id), &tag, keys);
-
-        // Path-level parameters apply unless the operation redefines (name, location).
-        let mut parameters: Vec<Parameter> = Vec::new();
-        let levels = [
-            (
-                &item.parameters,
-                pointer_join(item_pointer, &["parameters"]),
-            ),
-            (
-                &operation.parameters,
-                pointer_join(pointer, &["parameters"]),
-            ),
-        ];
-        for (list, list_pointer) in levels {
-            for (i, parameter) in list.iter().enumerate() {
-                let at = pointer_join(&list_pointer, &[&i.to_string()]);
-                let parameter = self.parameter(parameter, &key, &at)?;
-                parameters
-                    .retain(|p| !(p.name == parameter.name && p.location == parameter.location));
-                parameters.push(parameter);
-            }
-        }
-
-        let request_body = match &operation.request_body {
-            None => None,
-            Some(body) => {
-                let at = pointer_join(pointer, &["requestBody"]);
-                let body = match body {
-                    ReferenceOr::Item(body) => body,
-                    ReferenceOr::Reference { reference } => {
-                        self.component_item(reference, "requestBodies", |c| &c.request_bodies, &at)?
-                    }
-                };
-                Some(RequestBody {
-                    required: body.required,
-                    description: body.description.clone(),
-                    content: self.contents(
-                        &body.content,
-                        &nested(&key, "requestBody"),
-                        &at,
-                        false,
-                    )?,
-                })
-            }
-        };
-
-        let mut responses = Vec::new();
-        let declared = operation
-            .responses
-            .responses
-            .iter()
-            .map(|(status, response)| {
-                let status = match status {
-                    StatusCode::Code(code) => StatusSpec::Code(*code),
-                    StatusCode::Range(range) => StatusSpec::Range(*range),
-                };
-                (status, response)
-            })
-            .chain(
-                operation
-                    .responses
-                    .default
-                    .iter()
-                    .map(|r| (StatusSpec::Default, r)),
-            );
-        for (status, response) in declared {
-            let label = match status {
-                StatusSpec::Code(code) => code.to_string(),
-                StatusSpec::Range(range) => format!("{range}XX"),
-                StatusSpec::Default => "default".to_owned(),
-            };
-            let at = pointer_join(pointer, &["responses", &label]);
-            let response = match response {
-                ReferenceOr::Item(response) => response,
-                ReferenceOr::Reference { reference } => {
-                    self.component_item(reference, "responses", |c| &c.responses, &at)?
-                }
-            };
-            let hint = nested(&key, &format!("response{label}"));
-            let content = self.contents(&response.content, &hint, &at, true)?;
-            let mut headers = Vec::new();
-            for (name, header) in &response.headers {
-                let header_at = pointer_join(&at, &["headers", name]);
-                let header = match header {
-                    ReferenceOr::Item(header) => header,
-                    ReferenceOr::Reference { reference } => {
-                        self.component_item(reference, "headers", |c| &c.headers, &header_at)?
-                    }
-                };
-                let (ty, docs) = match &header.format {
-                    ParameterSchemaOrContent::Schema(schema) => self.typed(
-                        schema,
-                        nested(&hint, name),
-                        &pointer_join(&header_at, &["schema"]),
-                    )?,
-                    ParameterSchemaOrContent::Content(_) => {
-                        (TypeRef::Scalar(crate::ir::Scalar::String), Docs::default())
-                    }
-                };
-                headers.push(ResponseHeader {
-                    name: name.clone(),
-                    ty,
-                    docs: Docs {
-                        description: header.description.clone().or(docs.description),
-                        ..docs
-                    },
-                });
-            }
-            responses.push(Response {
-                status,
-                description: response.description.clone(),
-                content,
-                headers,
-            });
-        }
-
+        let parameters = self.parameters(item, item_pointer, operation, pointer, &key)?;
+        let request_body = self.request_body(operation, pointer, &key)?;
+        let responses = self.responses(operation, pointer, &key)?;
         Ok(Operation {
             id,
             method,
@@ -216,6 +103,154 @@ impl<'a> Resolver<'a> {
             queries: crate::ir::Queries::default(),
             origin: self.origin(pointer),
         })
+    }
+
+    /// The operation's parameters: the path item's, unless the operation redefines one
+    /// (same name and location), then the operation's own.
+    fn parameters(
+        &mut self,
+        item: &PathItem,
+        item_pointer: &str,
+        operation: &openapiv3::Operation,
+        pointer: &str,
+        key: &TypeKey,
+    ) -> Result<Vec<Parameter>> {
+        let mut parameters: Vec<Parameter> = Vec::new();
+        let levels = [
+            (
+                &item.parameters,
+                pointer_join(item_pointer, &["parameters"]),
+            ),
+            (
+                &operation.parameters,
+                pointer_join(pointer, &["parameters"]),
+            ),
+        ];
+        for (list, list_pointer) in levels {
+            for (i, parameter) in list.iter().enumerate() {
+                let at = pointer_join(&list_pointer, &[&i.to_string()]);
+                let parameter = self.parameter(parameter, key, &at)?;
+                parameters
+                    .retain(|p| !(p.name == parameter.name && p.location == parameter.location));
+                parameters.push(parameter);
+            }
+        }
+        Ok(parameters)
+    }
+
+    /// The operation's request body, inline or from `components/requestBodies`.
+    fn request_body(
+        &mut self,
+        operation: &openapiv3::Operation,
+        pointer: &str,
+        key: &TypeKey,
+    ) -> Result<Option<RequestBody>> {
+        let Some(body) = &operation.request_body else {
+            return Ok(None);
+        };
+        let at = pointer_join(pointer, &["requestBody"]);
+        let body = match body {
+            ReferenceOr::Item(body) => body,
+            ReferenceOr::Reference { reference } => {
+                self.component_item(reference, "requestBodies", |c| &c.request_bodies, &at)?
+            }
+        };
+        Ok(Some(RequestBody {
+            required: body.required,
+            description: body.description.clone(),
+            content: self.contents(&body.content, &nested(key, "requestBody"), &at, false)?,
+        }))
+    }
+
+    /// The operation's responses, by status code, range, then `default`.
+    fn responses(
+        &mut self,
+        operation: &openapiv3::Operation,
+        pointer: &str,
+        key: &TypeKey,
+    ) -> Result<Vec<Response>> {
+        let declared = operation
+            .responses
+            .responses
+            .iter()
+            .map(|(status, response)| {
+                let status = match status {
+                    StatusCode::Code(code) => StatusSpec::Code(*code),
+                    StatusCode::Range(range) => StatusSpec::Range(*range),
+                };
+                (status, response)
+            })
+            .chain(
+                operation
+                    .responses
+                    .default
+                    .iter()
+                    .map(|r| (StatusSpec::Default, r)),
+            );
+        let mut responses = Vec::new();
+        for (status, response) in declared {
+            let label = match status {
+                StatusSpec::Code(code) => code.to_string(),
+                StatusSpec::Range(range) => format!("{range}XX"),
+                StatusSpec::Default => "default".to_owned(),
+            };
+            let at = pointer_join(pointer, &["responses", &label]);
+            let response = match response {
+                ReferenceOr::Item(response) => response,
+                ReferenceOr::Reference { reference } => {
+                    self.component_item(reference, "responses", |c| &c.responses, &at)?
+                }
+            };
+            let hint = nested(key, &format!("response{label}"));
+            let content = self.contents(&response.content, &hint, &at, true)?;
+            let headers = self.response_headers(response, &at, &hint)?;
+            responses.push(Response {
+                status,
+                description: response.description.clone(),
+                content,
+                headers,
+            });
+        }
+        Ok(responses)
+    }
+
+    /// The headers of the response at `at`, typed by their schema (a header given by
+    /// `content` is text).
+    fn response_headers(
+        &mut self,
+        response: &openapiv3::Response,
+        at: &str,
+        hint: &TypeKey,
+    ) -> Result<Vec<ResponseHeader>> {
+        let mut headers = Vec::new();
+        for (name, header) in &response.headers {
+            let header_at = pointer_join(at, &["headers", name]);
+            let header = match header {
+                ReferenceOr::Item(header) => header,
+                ReferenceOr::Reference { reference } => {
+                    self.component_item(reference, "headers", |c| &c.headers, &header_at)?
+                }
+            };
+            let (ty, docs) = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => self.typed(
+                    schema,
+                    nested(hint, name),
+                    &pointer_join(&header_at, &["schema"]),
+                )?,
+                ParameterSchemaOrContent::Content(_) => {
+                    (TypeRef::Scalar(crate::ir::Scalar::String), Docs::default())
+                }
+            };
+            headers.push(ResponseHeader {
+                name: name.clone(),
+                ty,
+                docs: Docs {
+                    description: header.description.clone().or(docs.description),
+                    ..docs
+                },
+            });
+        }
+        Ok(headers)
     }
 
     fn parameter(
