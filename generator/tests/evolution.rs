@@ -16,6 +16,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 
 use crate::common::{fixture, scratch_dir, specs_dir, workspace_root, write_workspace};
 use ntnx_generator::emit::EmitOptions;
@@ -236,9 +237,16 @@ fn semver_checks() -> PathBuf {
     binary
 }
 
+/// cargo-semver-checks has rustdoc write each crate's JSON to `doc/<crate>.json` in the
+/// target folder, the same file for every version of the crate and every test: two runs at
+/// once overwrite each other's and compare the wrong crates (seen: a break passing as minor).
+/// One run at a time.
+static SEMVER_CHECKS: Mutex<()> = Mutex::new(());
+
 /// Whether cargo-semver-checks accepts `current` as a minor release after `baseline` (two
 /// folders holding the crate); its report when it does not.
 fn passes_as_minor(baseline: &Path, current: &Path) -> Result<(), String> {
+    let _one_at_a_time = SEMVER_CHECKS.lock().unwrap_or_else(|e| e.into_inner());
     let output = Command::new(semver_checks())
         .args(["semver-checks", "--manifest-path"])
         .arg(current.join("Cargo.toml"))
