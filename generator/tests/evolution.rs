@@ -316,7 +316,14 @@ fn every_kind_of_change_is_classified_as_cargo_semver_checks_sees_it() {
         (kind.change)(&mut doc);
         let dir = root.join(format!("second-{n}"));
         let second = generate(&doc, &dir, Some(&first.join("out")));
-        problems.extend(disagreements(kind, &first, &dir, &second));
+        problems.extend(disagreements(
+            kind.name,
+            kind.severity,
+            kind.proof,
+            &first,
+            &dir,
+            &second,
+        ));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     let _ = std::fs::remove_dir_all(&root);
@@ -397,38 +404,46 @@ fn every_kind_of_feature_change_is_classified_as_cargo_semver_checks_sees_it() {
         write_older_features(&first.join("out"), feature);
         let dir = root.join(format!("second-{n}"));
         let second = generate(&base(), &dir, Some(&first.join("out")));
-        let kind = Kind {
-            name: feature.name,
-            change: |_| {},
-            severity: feature.severity,
-            proof: None,
-        };
-        problems.extend(disagreements(&kind, &first, &dir, &second));
+        problems.extend(disagreements(
+            feature.name,
+            feature.severity,
+            None,
+            &first,
+            &dir,
+            &second,
+        ));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     let _ = std::fs::remove_dir_all(&root);
 }
 
 /// Where the generator's verdict on the release in `dir` (`second`, generated over the one
-/// in `first`) differs from what `kind` expects or from cargo-semver-checks: its version,
+/// in `first`) differs from the expected `severity` or from cargo-semver-checks: its version,
 /// its change log, and whether cargo-semver-checks takes it as a minor release (or, for a
-/// break it does not see, whether the kind's proof stops compiling).
-fn disagreements(kind: &Kind, first: &Path, dir: &Path, second: &Generated) -> Vec<String> {
+/// break it does not see, whether `proof` stops compiling).
+fn disagreements(
+    name: &str,
+    severity: Severity,
+    proof: Option<&str>,
+    first: &Path,
+    dir: &Path,
+    second: &Generated,
+) -> Vec<String> {
     let mut problems = Vec::new();
     let release = second
         .releases
         .iter()
         .find(|r| r.crate_name == CRATE)
         .expect("the crate is released");
-    let expected_version = match kind.severity {
+    let expected_version = match severity {
         Severity::DocsOnly => "1.0.1",
         Severity::Additive => "1.1.0",
         Severity::Breaking => "2.0.0",
     };
-    if release.severity != Some(kind.severity) || release.version != expected_version {
+    if release.severity != Some(severity) || release.version != expected_version {
         problems.push(format!(
             "{}: classified {:?} as {}, expected {:?} as {expected_version}: {:#?}",
-            kind.name, release.severity, release.version, kind.severity, release.changes
+            name, release.severity, release.version, severity, release.changes
         ));
     }
     let changelog = second
@@ -442,11 +457,11 @@ fn disagreements(kind: &Kind, first: &Path, dir: &Path, second: &Generated) -> V
     {
         problems.push(format!(
             "{}: the change log has no {expected_version} section",
-            kind.name
+            name
         ));
     }
     let checked = passes_as_minor(&first.join("out").join(CRATE), &dir.join("out").join(CRATE));
-    if let (Some(proof), Ok(())) = (kind.proof, &checked) {
+    if let (Some(proof), Ok(())) = (proof, &checked) {
         // cargo-semver-checks does not see this break: show it with a compiler.
         let compiles = |release: &Path| compiles_against(&dir.join("probe"), release, proof);
         match (compiles(&first.join("out")), compiles(&dir.join("out"))) {
@@ -454,19 +469,19 @@ fn disagreements(kind: &Kind, first: &Path, dir: &Path, second: &Generated) -> V
             (first, second) => problems.push(format!(
                 "{}: the proof should compile against the first release and not the \
                  second: {first:?} / {second:?}",
-                kind.name
+                name
             )),
         }
         return problems;
     }
-    match (kind.severity, checked) {
+    match (severity, checked) {
         (Severity::Breaking, Ok(())) => problems.push(format!(
             "{}: the generator says breaking, cargo-semver-checks accepts a minor release",
-            kind.name
+            name
         )),
         (Severity::Additive | Severity::DocsOnly, Err(report)) => problems.push(format!(
             "{}: the generator says {}, cargo-semver-checks wants more:\n{report}",
-            kind.name, kind.severity
+            name, severity
         )),
         _ => {}
     }
